@@ -1,0 +1,128 @@
+"""Settings from the environment (``OCOP_*``), one URL per port.
+
+Bad configuration fails at start with a message that names the variable, so an operator
+never has to read a traceback to find the typo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICES = ("registry", "rating", "traceability", "catalog")
+
+STORE_SCHEMES = ("sqlite", "mongodb", "mongodb+srv")
+BUS_SCHEMES = ("local", "kafka")
+OBJECTS_SCHEMES = ("file", "s3", "s3s")
+
+ENV_PREFIX = "OCOP_"
+
+
+class ConfigError(Exception):
+    """Configuration that cannot work; the message names the variable to fix."""
+
+
+def redact_url(url: str) -> str:
+    """``scheme://user:secret@host/…`` -> ``scheme://user:***@host/…`` for logs and errors."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _check_scheme(value: str, schemes: tuple[str, ...], example: str) -> str:
+    scheme = urlsplit(value).scheme
+    if scheme not in schemes:
+        raise ValueError(f"scheme '{scheme}' is not supported; use one of "
+                         f"{', '.join(s + '://' for s in schemes)} (for example {example})")
+    return value
+
+
+class Settings(BaseSettings):
+    """Everything a service process needs to start. Every field is ``OCOP_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Where embedded adapters keep their files.")
+    store_url: SecretStr = Field(
+        SecretStr("sqlite://{data_dir}/{service}.db"),
+        description="Document store. '{service}' and '{data_dir}' (made absolute) are filled "
+                    "in; for MongoDB "
+                    "the database is named 'ocop_<service>'.")
+    bus_url: SecretStr = Field(SecretStr("local://{data_dir}/bus.db"),
+                               description="Event bus: local:///path/bus.db or kafka://host:9092")
+    objects_url: SecretStr = Field(SecretStr("file://{data_dir}/objects"),
+                                   description="Object store: file:///dir or "
+                                               "s3://key:secret@host:port/bucket")
+    objects_max_bytes: Annotated[int, Field(gt=0)] = 20 * 1024 * 1024
+    objects_signing_key: SecretStr | None = Field(
+        None, description="Signs links to files of the directory object store. "
+                          "Made and kept in the data directory when not set.")
+    public_url: str = Field("http://127.0.0.1:8000",
+                            description="Base URL at which this service is reached by browsers.")
+    otlp_endpoint: str | None = Field(None, description="OTLP/HTTP endpoint for traces, "
+                                                        "e.g. http://otel-collector:4318")
+    log_level: str = "INFO"
+    retry_attempts: Annotated[int, Field(ge=1, le=20)] = 4
+    retry_backoff_seconds: Annotated[float, Field(gt=0, le=60)] = 0.1
+    relay_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 0.5
+    relay_batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
+
+    @field_validator("store_url")
+    @classmethod
+    def _store_scheme(cls, v: SecretStr) -> SecretStr:
+        _check_scheme(v.get_secret_value(), STORE_SCHEMES,
+                      "sqlite:///data/{service}.db or mongodb://mongo:27017/?replicaSet=rs0")
+        return v
+
+    @field_validator("bus_url")
+    @classmethod
+    def _bus_scheme(cls, v: SecretStr) -> SecretStr:
+        _check_scheme(v.get_secret_value(), BUS_SCHEMES, "local:///data/bus.db or kafka://kafka:9092")
+        return v
+
+    @field_validator("objects_url")
+    @classmethod
+    def _objects_scheme(cls, v: SecretStr) -> SecretStr:
+        _check_scheme(v.get_secret_value(), OBJECTS_SCHEMES,
+                      "file:///data/objects or s3://key:secret@seaweedfs:8333/ocop")
+        return v
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, v: str) -> str:
+        levels = ("DEBUG", "INFO", "WARNING", "ERROR")
+        if v.upper() not in levels:
+            raise ValueError(f"use one of {', '.join(levels)}")
+        return v.upper()
+
+    def _fill(self, template: SecretStr, service: str = "") -> str:
+        # data_dir is made absolute so 'sqlite://{data_dir}/x.db' reads 'sqlite:///abs/x.db'.
+        return template.get_secret_value().format(data_dir=self.data_dir.resolve().as_posix(),
+                                                  service=service)
+
+    def store_url_for(self, service: str) -> str:
+        return self._fill(self.store_url, service)
+
+    def bus_url_resolved(self) -> str:
+        return self._fill(self.bus_url)
+
+    def objects_url_resolved(self) -> str:
+        return self._fill(self.objects_url)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's report into one that names ``OCOP_`` variables."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = ENV_PREFIX + "_".join(str(p) for p in err["loc"]).upper()
+            lines.append(f"  {name}: {err['msg']}")
+        raise ConfigError("Invalid configuration:\n" + "\n".join(lines)) from None

@@ -1,0 +1,143 @@
+"""Errors people can act on, rendered as RFC 9457 ``application/problem+json``.
+
+Every error carries an English and a Vietnamese message: the people who read them
+(provincial officers, producers, channel integrators) read one or the other.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://ocop.vn/problems/"
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One input field that was refused, and why."""
+
+    field: str
+    message: str
+    message_vi: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        out = {"field": self.field, "message": self.message}
+        if self.message_vi:
+            out["message_vi"] = self.message_vi
+        return out
+
+
+@dataclass
+class AppError(Exception):
+    """An error the caller can fix; ``status`` decides the HTTP code."""
+
+    message: str
+    message_vi: str
+    code: str = "error"
+    status: int = 400
+    errors: list[FieldError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BadRequest(AppError):
+    def __init__(self, message: str, message_vi: str, *, code: str = "bad-request",
+                 errors: list[FieldError] | None = None) -> None:
+        super().__init__(message, message_vi, code, 400, errors or [])
+
+
+class NotFound(AppError):
+    def __init__(self, message: str, message_vi: str, *, code: str = "not-found") -> None:
+        super().__init__(message, message_vi, code, 404)
+
+
+class Conflict(AppError):
+    def __init__(self, message: str, message_vi: str, *, code: str = "conflict") -> None:
+        super().__init__(message, message_vi, code, 409)
+
+
+class Unauthorized(AppError):
+    def __init__(self, message: str, message_vi: str, *, code: str = "unauthorized") -> None:
+        super().__init__(message, message_vi, code, 401)
+
+
+class Forbidden(AppError):
+    def __init__(self, message: str, message_vi: str, *, code: str = "forbidden") -> None:
+        super().__init__(message, message_vi, code, 403)
+
+
+class ServiceUnavailable(AppError):
+    def __init__(self, message: str, message_vi: str, *, code: str = "unavailable") -> None:
+        super().__init__(message, message_vi, code, 503)
+
+
+def problem(status: int, code: str, message: str, message_vi: str | None = None,
+            errors: list[FieldError] | None = None, instance: str | None = None) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": message,
+        "status": status,
+        "detail": message,
+    }
+    if message_vi:
+        body["detail_vi"] = message_vi
+    if errors:
+        body["errors"] = [e.as_dict() for e in errors]
+    if instance:
+        body["instance"] = instance
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    # ("body", "subject", "name") -> "subject.name"; the location kind is noise to a person.
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or ".".join(str(p) for p in loc)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render every error of ``app`` as problem+json; never leak internals on a 500."""
+
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+        return problem(exc.status, exc.code, exc.message, exc.message_vi, exc.errors,
+                       request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [FieldError(_field_path(tuple(e.get("loc", ()))), str(e.get("msg", "")))
+                  for e in exc.errors()]
+        return problem(422, "invalid-input",
+                       "Some fields are invalid; see 'errors' for each field and the reason.",
+                       "Một số trường không hợp lệ; xem 'errors' để biết trường nào và lý do.",
+                       errors, request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {
+            404: ("No such resource.", "Không tìm thấy tài nguyên."),
+            405: ("This method is not allowed here.", "Phương thức này không được phép."),
+        }
+        en, vi = messages.get(exc.status_code, (str(exc.detail), str(exc.detail)))
+        return problem(exc.status_code, f"http-{exc.status_code}", en, vi,
+                       instance=request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(500, "internal",
+                       "Something went wrong on our side; nothing was changed. Try again later.",
+                       "Đã xảy ra lỗi phía hệ thống; chưa có gì thay đổi. Vui lòng thử lại sau.",
+                       instance=request.url.path)

@@ -1,0 +1,43 @@
+"""Opaque cursors for keyset pagination, shared by every store adapter.
+
+A cursor holds the sort value and id of the last item of a page; the next page starts
+strictly after that pair, so pages never skip or repeat items while others write.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from shared.store.port import Document, InvalidQuery
+
+
+def field_value(doc: Document, path: str) -> Any:
+    """The value at a dotted ``path`` of the document (``"id"`` is the document id)."""
+    if path == "id":
+        return doc.id
+    value: Any = doc.data
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def encode_cursor(doc: Document, order_field: str) -> str:
+    raw = json.dumps([field_value(doc, order_field), doc.id], ensure_ascii=False,
+                     separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[Any, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value, doc_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(doc_id, str):
+            raise ValueError(doc_id)
+        return value, doc_id
+    except (ValueError, TypeError) as exc:
+        raise InvalidQuery("The page cursor is not valid; start again from the first page.",
+                           "Con trỏ trang không hợp lệ; hãy bắt đầu lại từ trang đầu.") from exc

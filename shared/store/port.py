@@ -1,0 +1,183 @@
+"""Document store port: JSON documents with ids, optimistic versions and indexed queries.
+
+A service declares its collections and the fields it queries on; queries on any other field
+are refused, so every query an adapter runs is backed by an index on every adapter.
+A transaction covers document changes and, through the outbox, the events they cause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from shared.errors import BadRequest, Conflict
+
+Filter = Mapping[str, Any]
+"""Field -> value (equality) or field -> {"$op": value} with ops: $eq $ne $gt $gte $lt $lte $in.
+Fields are declared indexes (dotted paths into the document) or "id"."""
+
+OPERATORS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in")
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A collection and the fields it may be queried and sorted on."""
+
+    name: str
+    indexes: tuple[str, ...] = ()
+
+    def queryable(self) -> tuple[str, ...]:
+        return ("id", *self.indexes)
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    version: int
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Document]
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class Order:
+    field: str = "id"
+    direction: Literal["asc", "desc"] = "asc"
+
+    @classmethod
+    def parse(cls, spec: str | Order | None) -> Order:
+        """``"stars"`` ascending, ``"-stars"`` descending."""
+        if spec is None:
+            return cls()
+        if isinstance(spec, Order):
+            return spec
+        return cls(spec[1:], "desc") if spec.startswith("-") else cls(spec, "asc")
+
+
+class DocumentExists(Conflict):
+    def __init__(self, collection: str, doc_id: str) -> None:
+        super().__init__(f"{collection} '{doc_id}' already exists.",
+                         f"{collection} '{doc_id}' đã tồn tại.", code="already-exists")
+
+
+class StaleVersion(Conflict):
+    """Someone else changed the document since it was read: the write is refused."""
+
+    def __init__(self, collection: str, doc_id: str, expected: int, actual: int | None) -> None:
+        self.expected, self.actual = expected, actual
+        now = "it no longer exists" if actual is None else f"it is now at version {actual}"
+        now_vi = "nó không còn tồn tại" if actual is None else f"hiện ở phiên bản {actual}"
+        super().__init__(
+            f"{collection} '{doc_id}' was changed by someone else (you had version {expected}, "
+            f"{now}). Reload it and try again.",
+            f"{collection} '{doc_id}' đã bị người khác thay đổi (bạn có phiên bản {expected}, "
+            f"{now_vi}). Hãy tải lại và thử lại.", code="stale-version")
+
+
+class InvalidQuery(BadRequest):
+    def __init__(self, message: str, message_vi: str) -> None:
+        super().__init__(message, message_vi, code="invalid-query")
+
+
+class Reader(Protocol):
+    async def get(self, collection: str, doc_id: str) -> Document | None: ...
+
+    async def find(self, collection: str, where: Filter | None = None, *,
+                   order_by: str | Order | None = None, limit: int = 50,
+                   after: str | None = None) -> Page:
+        """One page of matches in ``order_by`` order (ties broken by id); pass the page's
+        ``next_cursor`` as ``after`` for the next one."""
+        ...
+
+    async def count(self, collection: str, where: Filter | None = None) -> int: ...
+
+
+class Transaction(Reader, Protocol):
+    """A unit of work: all its writes commit together or none do."""
+
+    async def insert(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
+        """Version 1; DocumentExists if the id is taken."""
+        ...
+
+    async def update(self, collection: str, doc_id: str, data: dict[str, Any], *,
+                     expected_version: int) -> Document:
+        """Replace the data; StaleVersion unless the stored version is ``expected_version``."""
+        ...
+
+    async def put(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
+        """Create or replace regardless of version (read models kept in order by the inbox)."""
+        ...
+
+    async def delete(self, collection: str, doc_id: str, *,
+                     expected_version: int | None = None) -> bool:
+        """True if a document was deleted; StaleVersion if ``expected_version`` is stale."""
+        ...
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the transaction has committed (never on rollback)."""
+        ...
+
+
+@dataclass
+class TransactionHooks:
+    """Callbacks that adapters fire after a successful commit."""
+
+    callbacks: list[Callable[[], None]] = field(default_factory=list)
+
+    def add(self, callback: Callable[[], None]) -> None:
+        self.callbacks.append(callback)
+
+    def fire(self) -> None:
+        for callback in self.callbacks:
+            callback()
+
+
+class DocumentStore(Reader, Protocol):
+    collections: Mapping[str, Collection]
+
+    async def open(self) -> None:
+        """Connect and create the declared collections and indexes (idempotent)."""
+        ...
+
+    async def close(self) -> None: ...
+
+    async def check(self) -> None:
+        """Raise if the store cannot serve requests (used by /readyz)."""
+        ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
+
+
+def validate_query(spec: Collection, where: Filter | None, order: Order, limit: int) -> None:
+    """Refuse queries on undeclared fields or with unknown operators, the same way on every
+    adapter."""
+    allowed = spec.queryable()
+    for name, cond in (where or {}).items():
+        if name not in allowed:
+            raise InvalidQuery(
+                f"Cannot filter {spec.name} on '{name}'; filterable fields: {', '.join(allowed)}.",
+                f"Không thể lọc {spec.name} theo '{name}'; các trường lọc được: "
+                f"{', '.join(allowed)}.")
+        if isinstance(cond, Mapping):
+            for op in cond:
+                if op not in OPERATORS:
+                    raise InvalidQuery(f"Unknown operator '{op}'; use one of {', '.join(OPERATORS)}.",
+                                       f"Toán tử '{op}' không hợp lệ; dùng một trong "
+                                       f"{', '.join(OPERATORS)}.")
+            if "$in" in cond and not isinstance(cond["$in"], list | tuple):
+                raise InvalidQuery("'$in' takes a list of values.", "'$in' cần một danh sách giá trị.")
+    if order.field not in allowed:
+        raise InvalidQuery(
+            f"Cannot sort {spec.name} by '{order.field}'; sortable fields: {', '.join(allowed)}.",
+            f"Không thể sắp xếp {spec.name} theo '{order.field}'; các trường sắp xếp được: "
+            f"{', '.join(allowed)}.")
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidQuery(f"Page size must be between 1 and {MAX_PAGE}.",
+                           f"Kích thước trang phải từ 1 đến {MAX_PAGE}.")

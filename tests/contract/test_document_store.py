@@ -1,0 +1,283 @@
+"""The document store contract: every adapter must pass this suite unchanged.
+
+SQLite runs always, on real files. MongoDB runs when OCOP_TEST_MONGO_URL points at a
+replica set (transactions need one); without it these tests are not collected for Mongo,
+and ``test_mongo_translation_*`` in test_mongo_query_translation.py covers only the query
+translation against an in-memory double.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from shared.store import (
+    Collection,
+    DocumentExists,
+    DocumentStore,
+    InvalidQuery,
+    StaleVersion,
+    open_store,
+)
+
+PRODUCTS = Collection("products", indexes=("stars", "group", "province", "owner.id", "listed"))
+NOTES = Collection("notes")
+
+ADAPTERS = ["sqlite"] + (["mongo"] if os.environ.get("OCOP_TEST_MONGO_URL") else [])
+
+
+@pytest.fixture(params=ADAPTERS)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DocumentStore]:
+    if request.param == "sqlite":
+        s = open_store(f"sqlite://{tmp_path}/contract.db", [PRODUCTS, NOTES], service="test")
+    else:
+        s = open_store(os.environ["OCOP_TEST_MONGO_URL"], [PRODUCTS, NOTES],
+                       service=f"test_{uuid.uuid4().hex[:8]}")
+    await s.open()
+    yield s
+    drop = getattr(s, "drop", None)
+    if drop is not None:
+        await drop()
+    await s.close()
+
+
+def product(i: int, stars: int | None, group: str = "food", province: str = "Khánh Hòa") -> dict:
+    return {"name": f"Sản phẩm {i}", "stars": stars, "group": group, "province": province,
+            "owner": {"id": f"s{i % 3}"}, "listed": i % 2 == 0}
+
+
+async def seed(store: DocumentStore, n: int = 12) -> None:
+    async with store.transaction() as tx:
+        for i in range(n):
+            await tx.insert("products", f"p{i:02d}", product(i, [3, 4, 5, None][i % 4],
+                                                               ["food", "drink"][i % 2]))
+
+
+async def test_insert_get_round_trip_keeps_unicode_and_nesting(store: DocumentStore) -> None:
+    data = {"name": "Sầu riêng Khánh Sơn", "stars": 4, "owner": {"id": "s1"},
+            "tags": ["trái cây", "đặc sản"], "price": 120000.5, "listed": True}
+    async with store.transaction() as tx:
+        doc = await tx.insert("products", "p1", data)
+    assert doc.version == 1
+    got = await store.get("products", "p1")
+    assert got is not None and got.data == data and got.version == 1
+    assert await store.get("products", "missing") is None
+
+
+async def test_insert_twice_is_refused(store: DocumentStore) -> None:
+    async with store.transaction() as tx:
+        await tx.insert("notes", "n1", {"text": "a"})
+    with pytest.raises(DocumentExists):
+        async with store.transaction() as tx:
+            await tx.insert("notes", "n1", {"text": "b"})
+    got = await store.get("notes", "n1")
+    assert got is not None and got.data == {"text": "a"}
+
+
+async def test_update_with_current_version_bumps_it(store: DocumentStore) -> None:
+    async with store.transaction() as tx:
+        await tx.insert("notes", "n1", {"text": "a"})
+    async with store.transaction() as tx:
+        doc = await tx.update("notes", "n1", {"text": "b"}, expected_version=1)
+    assert doc.version == 2
+    got = await store.get("notes", "n1")
+    assert got is not None and (got.version, got.data) == (2, {"text": "b"})
+
+
+async def test_stale_write_is_refused_not_applied(store: DocumentStore) -> None:
+    async with store.transaction() as tx:
+        await tx.insert("notes", "n1", {"text": "a"})
+    async with store.transaction() as tx:
+        await tx.update("notes", "n1", {"text": "first writer"}, expected_version=1)
+    with pytest.raises(StaleVersion) as err:
+        async with store.transaction() as tx:
+            await tx.update("notes", "n1", {"text": "second writer"}, expected_version=1)
+    assert err.value.actual == 2
+    got = await store.get("notes", "n1")
+    assert got is not None and got.data == {"text": "first writer"}
+
+
+async def test_update_of_missing_document_is_stale(store: DocumentStore) -> None:
+    with pytest.raises(StaleVersion) as err:
+        async with store.transaction() as tx:
+            await tx.update("notes", "ghost", {"text": "x"}, expected_version=1)
+    assert err.value.actual is None
+
+
+async def test_concurrent_writers_exactly_one_wins(store: DocumentStore) -> None:
+    async with store.transaction() as tx:
+        await tx.insert("notes", "n1", {"count": 0})
+
+    async def writer(tag: str) -> str:
+        try:
+            async with store.transaction() as tx:
+                await tx.update("notes", "n1", {"count": 1, "by": tag}, expected_version=1)
+            return "won"
+        except StaleVersion:
+            return "lost"
+
+    results = await asyncio.gather(*(writer(f"w{i}") for i in range(5)))
+    assert sorted(results) == ["lost"] * 4 + ["won"]
+    got = await store.get("notes", "n1")
+    assert got is not None and got.version == 2
+
+
+async def test_put_creates_then_replaces_without_version_check(store: DocumentStore) -> None:
+    async with store.transaction() as tx:
+        first = await tx.put("notes", "n1", {"v": 1})
+        second = await tx.put("notes", "n1", {"v": 2})
+    assert (first.version, second.version) == (1, 2)
+    got = await store.get("notes", "n1")
+    assert got is not None and got.data == {"v": 2}
+
+
+async def test_delete_with_and_without_version(store: DocumentStore) -> None:
+    async with store.transaction() as tx:
+        await tx.insert("notes", "a", {})
+        await tx.insert("notes", "b", {})
+    with pytest.raises(StaleVersion):
+        async with store.transaction() as tx:
+            await tx.delete("notes", "a", expected_version=7)
+    async with store.transaction() as tx:
+        assert await tx.delete("notes", "a", expected_version=1) is True
+        assert await tx.delete("notes", "b") is True
+        assert await tx.delete("notes", "b") is False
+    assert await store.get("notes", "a") is None
+
+
+async def test_transaction_rolls_back_every_write_on_error(store: DocumentStore) -> None:
+    async with store.transaction() as tx:
+        await tx.insert("notes", "keep", {"v": 1})
+    with pytest.raises(RuntimeError, match="boom"):
+        async with store.transaction() as tx:
+            await tx.insert("notes", "new", {"v": 1})
+            await tx.update("notes", "keep", {"v": 2}, expected_version=1)
+            raise RuntimeError("boom")
+    assert await store.get("notes", "new") is None
+    kept = await store.get("notes", "keep")
+    assert kept is not None and kept.data == {"v": 1}
+
+
+async def test_reads_inside_a_transaction_see_its_own_writes(store: DocumentStore) -> None:
+    async with store.transaction() as tx:
+        await tx.insert("notes", "n1", {"v": 1})
+        got = await tx.get("notes", "n1")
+        assert got is not None and got.data == {"v": 1}
+
+
+async def test_on_commit_runs_after_commit_only(store: DocumentStore) -> None:
+    fired: list[str] = []
+    async with store.transaction() as tx:
+        await tx.insert("notes", "n1", {})
+        tx.on_commit(lambda: fired.append("committed"))
+        assert fired == []
+    assert fired == ["committed"]
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as tx:
+            tx.on_commit(lambda: fired.append("rolled back"))
+            raise RuntimeError("no")
+    assert fired == ["committed"]
+
+
+async def test_find_filters_on_equality_nested_fields_and_booleans(store: DocumentStore) -> None:
+    await seed(store)
+    page = await store.find("products", {"group": "food", "stars": 3})
+    assert [d.id for d in page.items] == ["p00", "p04", "p08"]
+    owned = await store.find("products", {"owner.id": "s1"})
+    assert [d.id for d in owned.items] == ["p01", "p04", "p07", "p10"]
+    listed = await store.find("products", {"listed": True})
+    assert [d.id for d in listed.items] == ["p00", "p02", "p04", "p06", "p08", "p10"]
+    assert await store.count("products", {"group": "drink"}) == 6
+    assert await store.count("products") == 12
+
+
+async def test_find_operators(store: DocumentStore) -> None:
+    await seed(store)
+    ids = lambda page: [d.id for d in page.items]  # noqa: E731
+    assert ids(await store.find("products", {"stars": {"$gte": 4}})) == [
+        "p01", "p02", "p05", "p06", "p09", "p10"]
+    assert ids(await store.find("products", {"stars": {"$gt": 3, "$lt": 5}})) == [
+        "p01", "p05", "p09"]
+    assert ids(await store.find("products", {"stars": {"$in": [3, 5]}})) == [
+        "p00", "p02", "p04", "p06", "p08", "p10"]
+    assert ids(await store.find("products", {"stars": None})) == ["p03", "p07", "p11"]
+    assert await store.count("products", {"stars": {"$ne": None}}) == 9
+    assert await store.count("products", {"stars": {"$ne": 3}}) == 9
+    assert await store.count("products", {"stars": {"$in": []}}) == 0
+    assert ids(await store.find("products", {"id": {"$in": ["p01", "p03", "zz"]}})) == [
+        "p01", "p03"]
+
+
+async def test_sorting_puts_missing_values_first_ascending_and_last_descending(
+        store: DocumentStore) -> None:
+    await seed(store)
+    asc = await store.find("products", order_by="stars", limit=100)
+    assert [d.data["stars"] for d in asc.items] == [None] * 3 + [3] * 3 + [4] * 3 + [5] * 3
+    desc = await store.find("products", order_by="-stars", limit=100)
+    assert [d.data["stars"] for d in desc.items] == [5] * 3 + [4] * 3 + [3] * 3 + [None] * 3
+    # ties are broken by id, in the sort's direction
+    assert [d.id for d in desc.items][:3] == ["p10", "p06", "p02"]
+
+
+@pytest.mark.parametrize("order_by", ["id", "-id", "stars", "-stars", "group", "-group"])
+async def test_cursor_pagination_visits_every_document_once(store: DocumentStore,
+                                                            order_by: str) -> None:
+    await seed(store, 23)
+    everything = await store.find("products", order_by=order_by, limit=100)
+    seen: list[str] = []
+    cursor: str | None = None
+    pages = 0
+    while True:
+        page = await store.find("products", order_by=order_by, limit=5, after=cursor)
+        seen.extend(d.id for d in page.items)
+        pages += 1
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == [d.id for d in everything.items]
+    assert len(seen) == 23 and pages == 5
+
+
+async def test_cursor_pagination_with_a_filter(store: DocumentStore) -> None:
+    await seed(store, 30)
+    first = await store.find("products", {"group": "food"}, order_by="-stars", limit=4)
+    second = await store.find("products", {"group": "food"}, order_by="-stars", limit=4,
+                              after=first.next_cursor)
+    all_food = await store.find("products", {"group": "food"}, order_by="-stars", limit=100)
+    assert [d.id for d in first.items + second.items] == [d.id for d in all_food.items][:8]
+
+
+async def test_last_page_has_no_cursor(store: DocumentStore) -> None:
+    await seed(store, 4)
+    page = await store.find("products", limit=4)
+    assert len(page.items) == 4 and page.next_cursor is None
+
+
+async def test_queries_on_undeclared_fields_are_refused(store: DocumentStore) -> None:
+    await seed(store, 2)
+    with pytest.raises(InvalidQuery, match="name"):
+        await store.find("products", {"name": "x"})
+    with pytest.raises(InvalidQuery, match="name"):
+        await store.find("products", order_by="name")
+    with pytest.raises(InvalidQuery, match=r"\$regex"):
+        await store.find("products", {"group": {"$regex": "f"}})
+    with pytest.raises(InvalidQuery):
+        await store.find("products", limit=0)
+    with pytest.raises(InvalidQuery):
+        await store.find("products", after="not-a-cursor!!")
+    with pytest.raises(InvalidQuery):
+        await store.find("nope")
+
+
+async def test_data_survives_reopening(store: DocumentStore, tmp_path: Path) -> None:
+    async with store.transaction() as tx:
+        await tx.insert("notes", "n1", {"text": "kept"})
+    await store.close()
+    await store.open()
+    got = await store.get("notes", "n1")
+    assert got is not None and got.data == {"text": "kept"}
