@@ -1,0 +1,24 @@
+"""The four OCOP services. Each ``<name>/app.py`` exposes ``build(settings, bus=None)``."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from shared.config import SERVICES
+
+if TYPE_CHECKING:
+    from shared.bus import EventBus
+    from shared.config import Settings
+    from shared.runtime import ServiceRuntime
+
+DEFAULT_PORTS = {"registry": 8001, "rating": 8002, "traceability": 8003, "catalog": 8004}
+
+
+def build_service(name: str, settings: Settings, *, bus: EventBus | None = None
+                  ) -> ServiceRuntime:
+    if name not in SERVICES:
+        raise ValueError(f"unknown service '{name}'; choose one of {', '.join(SERVICES)}")
+    module = importlib.import_module(f"services.{name}.app")
+    runtime: ServiceRuntime = module.build(settings, bus=bus)
+    return runtime

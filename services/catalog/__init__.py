@@ -1,0 +1,1 @@
+"""The catalog service — listings of certified products for online sales channels."""

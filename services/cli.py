@@ -1,0 +1,203 @@
+"""The ``ocop`` command: run the platform, serve one service, operate dead letters,
+export event contracts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.table import Table
+
+from services import DEFAULT_PORTS, build_service
+from shared.config import SERVICES, ConfigError, Settings, load_settings, redact_url
+from shared.events.contracts import asyncapi_document, json_schema, registered
+from shared.messaging import Outcome, deadletters
+from shared.runtime import ServiceRuntime
+from shared.telemetry import setup_logging
+
+T = TypeVar("T")
+
+app = typer.Typer(help="OCOP platform (Mỗi xã một sản phẩm): services and operations.",
+                  no_args_is_help=True)
+dead_letters_app = typer.Typer(help="Inspect and replay events a service could not apply.",
+                               no_args_is_help=True)
+contracts_app = typer.Typer(help="Event contracts (JSON Schema, AsyncAPI).",
+                            no_args_is_help=True)
+app.add_typer(dead_letters_app, name="dead-letters")
+app.add_typer(contracts_app, name="contracts")
+console = Console()
+
+ServiceName = Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICES)}")]
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ConfigError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    setup_logging(settings.log_level)
+    return settings
+
+
+def _check_service(name: str) -> None:
+    if name not in SERVICES:
+        console.print(f"[red]Unknown service '{name}'. Choose one of: {', '.join(SERVICES)}[/red]")
+        raise typer.Exit(2)
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+@app.command()
+def run(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+        base_port: Annotated[int, typer.Option(
+            help="Services listen on base+1 (registry) … base+4 (catalog).")] = 8000,
+        data_dir: Annotated[Path | None, typer.Option(
+            help="Where data is kept (default: OCOP_DATA_DIR or ./data).")] = None) -> None:
+    """Start all four services in one process on the embedded defaults."""
+    from services.embedded import EmbeddedPlatform, ServiceEndpoint
+
+    settings = _settings(data_dir=data_dir)
+    ports = {name: base_port + i + 1 for i, name in enumerate(SERVICES)}
+    busy = [f"{p} ({n})" for n, p in ports.items() if not _port_free(host, p)]
+    if busy:
+        console.print(f"[red]Port(s) {', '.join(busy)} already in use. Stop what uses them or "
+                      f"choose other ports with --base-port.[/red]")
+        raise typer.Exit(1)
+
+    def ready(endpoints: list[ServiceEndpoint]) -> None:
+        table = Table(title=f"OCOP platform running — data in {settings.data_dir.resolve()}")
+        table.add_column("service")
+        table.add_column("URL")
+        table.add_column("API docs")
+        for e in endpoints:
+            table.add_row(e.name, e.url, f"{e.url}/docs")
+        console.print(table)
+        console.print("Press Ctrl+C to stop.")
+
+    asyncio.run(EmbeddedPlatform(settings, host=host, ports=ports).serve(on_ready=ready))
+
+
+@app.command()
+def serve(service: ServiceName,
+          host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+          port: Annotated[int | None, typer.Option(help="Port (default: the service's own).")]
+          = None) -> None:
+    """Serve one service (the distributed deployment runs one per container)."""
+    _check_service(service)
+    settings = _settings()
+    runtime = build_service(service, settings)
+    uvicorn.run(runtime.fastapi_app(), host=host, port=port or DEFAULT_PORTS[service],
+                log_config=None)
+
+
+@app.command()
+def config() -> None:
+    """Show the effective configuration, with secrets hidden."""
+    settings = _settings()
+    for service in SERVICES:
+        console.print(f"{service:>13} store   {redact_url(settings.store_url_for(service))}")
+    console.print(f"{'':>13} bus     {redact_url(settings.bus_url_resolved())}")
+    console.print(f"{'':>13} objects {redact_url(settings.objects_url_resolved())}")
+    console.print(f"{'':>13} traces  {settings.otlp_endpoint or '(not exported)'}")
+
+
+async def _with_runtime(service: str, work: Callable[[ServiceRuntime], Awaitable[T]]) -> T:
+    runtime = build_service(service, _settings())
+    await runtime.store.open()
+    try:
+        return await work(runtime)
+    finally:
+        await runtime.store.close()
+
+
+@dead_letters_app.command("list")
+def list_dead_letters(service: ServiceName,
+                      limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+                      as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List a service's dead letters, oldest first."""
+    _check_service(service)
+
+    async def work(runtime: ServiceRuntime) -> list[deadletters.DeadLetter]:
+        letters, _ = await deadletters.list_letters(runtime.store, limit=limit)
+        return letters
+
+    letters = asyncio.run(_with_runtime(service, work))
+    if as_json:
+        print(json.dumps([letter.summary() for letter in letters], ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"Dead letters of {service} ({len(letters)})")
+    for column in ("id", "type", "subject", "failed at", "attempts", "error"):
+        table.add_column(column)
+    for letter in letters:
+        s = letter.summary()
+        table.add_row(s["id"], s["type"], str(s["subject"]), s["failed_at"], str(s["attempts"]),
+                      s["error"][:80])
+    console.print(table)
+
+
+@dead_letters_app.command("replay")
+def replay_dead_letters(service: ServiceName,
+                        letter_id: Annotated[str | None, typer.Argument(
+                            help="The dead letter to replay; omit with --all.")] = None,
+                        replay_all: Annotated[bool, typer.Option("--all")] = False) -> None:
+    """Apply dead letters again, once their cause is fixed. Applied ones are removed."""
+    _check_service(service)
+    if bool(letter_id) == replay_all:
+        console.print("[red]Give one dead letter id, or --all.[/red]")
+        raise typer.Exit(2)
+
+    async def work(runtime: ServiceRuntime) -> dict[str, str]:
+        if letter_id:
+            ids = [letter_id]
+        else:
+            letters, _ = await deadletters.list_letters(runtime.store, limit=1000)
+            ids = [letter.id for letter in letters]
+        results: dict[str, str] = {}
+        for i in ids:
+            try:
+                results[i] = (await runtime.consumer.replay(i)).value
+            except (LookupError, ValueError) as exc:
+                results[i] = f"error: {exc}"
+        return results
+
+    results = asyncio.run(_with_runtime(service, work))
+    for i, outcome in results.items():
+        colour = "green" if outcome in (Outcome.APPLIED.value, Outcome.IGNORED.value) else "red"
+        console.print(f"[{colour}]{i}: {outcome}[/{colour}]")
+    if any(o not in (Outcome.APPLIED.value, Outcome.IGNORED.value) for o in results.values()):
+        raise typer.Exit(1)
+
+
+@contracts_app.command("export")
+def export_contracts(out: Annotated[Path, typer.Option(help="Target directory.")]
+                     = Path("docs/events")) -> None:
+    """Write every event contract's JSON Schema and one AsyncAPI document."""
+    import shared.contracts  # noqa: F401  (importing it registers every contract)
+
+    out.mkdir(parents=True, exist_ok=True)
+    for event_type, cls in registered().items():
+        (out / f"{event_type}.json").write_text(
+            json.dumps(json_schema(cls), ensure_ascii=False, indent=2) + "\n")
+    (out / "asyncapi.json").write_text(
+        json.dumps(asyncapi_document(), ensure_ascii=False, indent=2) + "\n")
+    console.print(f"Wrote {len(registered())} schemas and asyncapi.json to {out}")
+
+
+if __name__ == "__main__":
+    app()

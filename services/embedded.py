@@ -1,0 +1,93 @@
+"""The embedded platform: all four services in one process, on one in-process bus.
+
+Each service keeps its own SQLite file and its own HTTP port, exactly as it would in the
+distributed deployment; only the adapters differ.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import uvicorn
+
+from services import DEFAULT_PORTS, build_service
+from shared.bus import EventBus, open_bus
+from shared.config import SERVICES, Settings
+from shared.runtime import ServiceRuntime
+
+
+@dataclass(frozen=True)
+class ServiceEndpoint:
+    name: str
+    url: str
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's own signal handling stops one server; the platform stops all together."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def service_settings(settings: Settings, host: str, port: int) -> Settings:
+    return settings.model_copy(update={"public_url": f"http://{host}:{port}"})
+
+
+class EmbeddedPlatform:
+    def __init__(self, settings: Settings, *, host: str = "127.0.0.1",
+                 ports: dict[str, int] | None = None, bus: EventBus | None = None) -> None:
+        self.settings = settings
+        self.host = host
+        self.ports = ports or DEFAULT_PORTS
+        self._owns_bus = bus is None
+        self.bus = bus or open_bus(settings.bus_url_resolved(), client_id="ocop-embedded")
+        self.runtimes: dict[str, ServiceRuntime] = {}
+        self._servers: list[_Server] = []
+
+    @property
+    def endpoints(self) -> list[ServiceEndpoint]:
+        return [ServiceEndpoint(n, f"http://{self.host}:{self.ports[n]}") for n in SERVICES]
+
+    async def serve(self, on_ready: Callable[[list[ServiceEndpoint]], None] | None = None) -> None:
+        """Run until stopped by SIGINT/SIGTERM or :meth:`stop`."""
+        await self.bus.start([])
+        for name in SERVICES:
+            runtime = build_service(name, service_settings(self.settings, self.host,
+                                                           self.ports[name]), bus=self.bus)
+            self.runtimes[name] = runtime
+            config = uvicorn.Config(runtime.fastapi_app(), host=self.host, port=self.ports[name],
+                                    log_config=None, access_log=False)
+            self._servers.append(_Server(config))
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, self.stop)
+        tasks = [asyncio.create_task(s.serve()) for s in self._servers]
+        try:
+            while not all(s.started for s in self._servers):
+                if any(t.done() for t in tasks):
+                    self.stop()
+                    break
+                await asyncio.sleep(0.05)
+            else:
+                if on_ready is not None:
+                    on_ready(self.endpoints)
+            await asyncio.gather(*tasks)
+        finally:
+            if self._owns_bus:
+                await self.bus.stop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.remove_signal_handler(sig)
+        failed = [t for t in tasks if t.exception() is not None]
+        if failed or any(not s.started for s in self._servers):
+            raise RuntimeError("a service failed to start; see the log above")
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.should_exit = True

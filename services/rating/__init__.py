@@ -1,0 +1,2 @@
+"""The rating service — hội đồng đánh giá: councils, scores, stars, recognition decisions
+and certificates."""

@@ -1,0 +1,173 @@
+"""Kafka adapter of the event bus (aiokafka).
+
+- Topics are created on start and again whenever the broker reports them missing (a broker
+  that lost its state must not stop the platform).
+- Publishing waits for the broker's acknowledgement (acks=all) of every message.
+- Each consumer group commits a partition's offset only after the handler returned for
+  every message up to it; a crash in between means redelivery, which the inbox absorbs.
+- A broker outage never fails a caller's state change: publish raises BusUnavailable and
+  the outbox relay tries again; consumers reconnect in their own loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable, Sequence
+from urllib.parse import parse_qs, urlsplit
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+
+from shared.bus.port import BusUnavailable, Message, MessageHandler, handle_until_done
+
+log = logging.getLogger(__name__)
+
+RECONNECT_MAX_SECONDS = 5.0
+
+
+class KafkaEventBus:
+    """``kafka://host:9092[,host2:9092]?partitions=3&replication=1``."""
+
+    def __init__(self, url: str, *, client_id: str = "ocop") -> None:
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        self.bootstrap = parts.netloc
+        self.partitions = int(query.get("partitions", ["3"])[0])
+        self.replication = int(query.get("replication", ["1"])[0])
+        self.client_id = client_id
+        self._topics: set[str] = set()
+        self._topics_ready = False
+        self._producer: AIOKafkaProducer | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._connect_lock = asyncio.Lock()
+
+    async def start(self, topics: Iterable[str]) -> None:
+        self._topics.update(topics)
+        self._topics_ready = False
+        with contextlib.suppress(BusUnavailable):
+            await self._ensure_producer()
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        if self._producer is not None:
+            with contextlib.suppress(KafkaError):
+                await self._producer.stop()
+            self._producer = None
+
+    async def check(self) -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id=self.client_id,
+                                    request_timeout_ms=3000)
+        try:
+            await admin.start()
+            await admin.list_topics()
+        except (KafkaError, OSError) as exc:
+            raise BusUnavailable(f"Kafka at {self.bootstrap} is unreachable: {exc}") from exc
+        finally:
+            with contextlib.suppress(Exception):
+                await admin.close()
+
+    async def ensure_topics(self) -> None:
+        if self._topics_ready or not self._topics:
+            return
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id=self.client_id,
+                                    request_timeout_ms=5000)
+        try:
+            await admin.start()
+            existing = set(await admin.list_topics())
+            missing = sorted(self._topics - existing)
+            if missing:
+                with contextlib.suppress(TopicAlreadyExistsError):
+                    await admin.create_topics([NewTopic(t, self.partitions, self.replication)
+                                               for t in missing])
+                log.info("created topics %s", missing)
+            self._topics_ready = True
+        except (KafkaError, OSError) as exc:
+            raise BusUnavailable(f"cannot create topics on {self.bootstrap}: {exc}") from exc
+        finally:
+            with contextlib.suppress(Exception):
+                await admin.close()
+
+    async def _ensure_producer(self) -> AIOKafkaProducer:
+        async with self._connect_lock:
+            await self.ensure_topics()
+            if self._producer is None:
+                producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap,
+                                            client_id=self.client_id, acks="all",
+                                            request_timeout_ms=5000, linger_ms=0)
+                try:
+                    await producer.start()
+                except (KafkaError, OSError) as exc:
+                    with contextlib.suppress(Exception):
+                        await producer.stop()
+                    raise BusUnavailable(
+                        f"Kafka at {self.bootstrap} is unreachable: {exc}") from exc
+                self._producer = producer
+            return self._producer
+
+    async def publish(self, messages: Sequence[Message]) -> None:
+        producer = await self._ensure_producer()
+        try:
+            futures = [await producer.send(m.topic, m.value, key=m.key.encode(),
+                                           headers=list(m.headers.items())) for m in messages]
+            await asyncio.gather(*futures)
+        except (KafkaError, OSError) as exc:
+            # The broker may have lost its topics or be gone: reconnect from scratch next time.
+            self._topics_ready = False
+            async with self._connect_lock:
+                if self._producer is producer:
+                    self._producer = None
+                    with contextlib.suppress(Exception):
+                        await producer.stop()
+            raise BusUnavailable(f"publishing to {self.bootstrap} failed: {exc}") from exc
+
+    async def subscribe(self, group: str, topics: Sequence[str],
+                        handler: MessageHandler) -> None:
+        self._topics.update(topics)
+        self._tasks.append(asyncio.create_task(self._consume(group, list(topics), handler),
+                                               name=f"kafka:{group}"))
+
+    async def _consume(self, group: str, topics: list[str], handler: MessageHandler) -> None:
+        backoff = 0.2
+        while True:
+            consumer = AIOKafkaConsumer(
+                *topics, bootstrap_servers=self.bootstrap, group_id=group,
+                client_id=f"{self.client_id}-{group}", enable_auto_commit=False,
+                auto_offset_reset="earliest", request_timeout_ms=10000,
+                session_timeout_ms=10000, heartbeat_interval_ms=1000, metadata_max_age_ms=5000)
+            try:
+                await self.ensure_topics()
+                await consumer.start()
+                backoff = 0.2
+                await self._drain(consumer, handler)
+            except asyncio.CancelledError:
+                raise
+            except (KafkaError, OSError, BusUnavailable) as exc:
+                log.warning("consumer %s lost the broker (%s); reconnecting in %.1fs",
+                            group, exc, backoff)
+                self._topics_ready = False
+            finally:
+                with contextlib.suppress(Exception):
+                    await consumer.stop()
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, RECONNECT_MAX_SECONDS)
+
+    async def _drain(self, consumer: AIOKafkaConsumer, handler: MessageHandler) -> None:
+        while True:
+            batches = await consumer.getmany(timeout_ms=500, max_records=500)
+            for tp, records in batches.items():
+                for record in records:
+                    message = Message(record.topic, (record.key or b"").decode(),
+                                      {k: bytes(v) for k, v in record.headers},
+                                      record.value or b"", record.partition, record.offset)
+                    await handle_until_done(handler, message)
+                # The handler's effects are stored: only now may the group move on.
+                await consumer.commit({TopicPartition(tp.topic, tp.partition):
+                                       records[-1].offset + 1})

