@@ -1,0 +1,64 @@
+"""Errors reach people as problem+json with English and Vietnamese messages."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+from pydantic import BaseModel, Field
+
+from shared.errors import PROBLEM_JSON, Conflict, install_error_handlers
+
+
+class Body(BaseModel):
+    stars: int = Field(ge=1, le=5)
+
+
+def make_app() -> FastAPI:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.post("/things")
+    async def create(body: Body) -> dict[str, int]:
+        if body.stars == 5:
+            raise Conflict("Already five stars.", "Đã đạt năm sao.", code="already-five")
+        return {"stars": body.stars}
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    return app
+
+
+async def client() -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=make_app(), raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url="http://test")
+
+
+async def test_validation_errors_name_each_field() -> None:
+    async with await client() as c:
+        r = await c.post("/things", json={"stars": 9})
+    assert r.status_code == 422 and r.headers["content-type"] == PROBLEM_JSON
+    body = r.json()
+    assert body["errors"][0]["field"] == "stars"
+    assert "less than or equal to 5" in body["errors"][0]["message"]
+    assert body["detail_vi"]
+
+
+async def test_app_errors_keep_their_status_code_and_both_languages() -> None:
+    async with await client() as c:
+        r = await c.post("/things", json={"stars": 5})
+    assert r.status_code == 409
+    assert r.json() | {} == {"type": "https://ocop.vn/problems/already-five",
+                             "title": "Already five stars.", "status": 409,
+                             "detail": "Already five stars.", "detail_vi": "Đã đạt năm sao.",
+                             "instance": "/things"}
+
+
+async def test_unknown_routes_and_crashes_leak_nothing() -> None:
+    async with await client() as c:
+        missing = await c.get("/nope")
+        crash = await c.get("/boom")
+    assert missing.status_code == 404 and missing.json()["detail_vi"]
+    assert crash.status_code == 500
+    assert "secret internals" not in crash.text
