@@ -1,0 +1,27 @@
+"""Serves the directory store's signed links: what presigned URLs are for S3."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from shared.errors import Forbidden
+from shared.objects.files import FileObjectStore
+
+
+def object_links_router(store: FileObjectStore) -> APIRouter:
+    router = APIRouter(tags=["files"])
+
+    @router.get("/objects/{key:path}", summary="A stored file, through a signed link")
+    async def get_object(key: str, expires: Annotated[int, Query()],
+                         signature: Annotated[str, Query(max_length=128)]) -> Response:
+        if not store.verify(key, expires, signature):
+            raise Forbidden("This file link is invalid or has expired; ask for a new one.",
+                            "Liên kết tệp không hợp lệ hoặc đã hết hạn; hãy lấy liên kết mới.",
+                            code="link-invalid")
+        content = await store.get(key)
+        return Response(content.data, media_type=content.content_type,
+                        headers={"Cache-Control": "private, max-age=300"})
+
+    return router
