@@ -75,7 +75,9 @@ def mark_error(span: Span, exc: BaseException) -> None:
     span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
 
 
-class _TraceIds(logging.Filter):
+class TraceIdFilter(logging.Filter):
+    """Adds the current trace and span ids to every log record."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         ctx = trace.get_current_span().get_span_context()
         record.trace_id = format(ctx.trace_id, "032x") if ctx.is_valid else "-"
@@ -95,7 +97,7 @@ def setup_logging(level: str = "INFO") -> None:
         handler = logging.StreamHandler()
         handler._ocop = True  # type: ignore[attr-defined]
         handler.setFormatter(logging.Formatter(LOG_FORMAT))
-        handler.addFilter(_TraceIds())
+        handler.addFilter(TraceIdFilter())
         root.addHandler(handler)
     # aiokafka reports every reconnect attempt at ERROR; the bus logs outages itself.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)

@@ -3,13 +3,15 @@ started on free loopback ports and stopped afterwards."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from shared.config import Settings, load_settings
+from tests.support.ports import free_port
 from tests.support.tansu import TansuBroker
+from tests.support.tcp_proxy import TcpProxy
 
 pytest_plugins = ["tests.support.s3_fixture"]
 
@@ -21,6 +23,19 @@ def kafka_broker() -> Iterator[TansuBroker]:
     broker = TansuBroker()
     broker.start()
     yield broker
+    broker.stop()
+
+
+@pytest.fixture
+async def broker_proxy() -> AsyncIterator[TcpProxy]:
+    """A broker reachable only through a proxy the test can cut (``proxy.stop()``) and
+    restore (``proxy.start()``); the broker's log survives the outage."""
+    broker = TansuBroker(advertised_port=(proxy_port := free_port()))
+    broker.start()
+    proxy = TcpProxy(broker.port, proxy_port)
+    await proxy.start()
+    yield proxy
+    await proxy.stop()
     broker.stop()
 
 

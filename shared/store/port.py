@@ -168,11 +168,12 @@ def validate_query(spec: Collection, where: Filter | None, order: Order, limit: 
         if isinstance(cond, Mapping):
             for op in cond:
                 if op not in OPERATORS:
-                    raise InvalidQuery(f"Unknown operator '{op}'; use one of {', '.join(OPERATORS)}.",
-                                       f"Toán tử '{op}' không hợp lệ; dùng một trong "
-                                       f"{', '.join(OPERATORS)}.")
+                    raise InvalidQuery(
+                        f"Unknown operator '{op}'; use one of {', '.join(OPERATORS)}.",
+                        f"Toán tử '{op}' không hợp lệ; dùng một trong {', '.join(OPERATORS)}.")
             if "$in" in cond and not isinstance(cond["$in"], list | tuple):
-                raise InvalidQuery("'$in' takes a list of values.", "'$in' cần một danh sách giá trị.")
+                raise InvalidQuery("'$in' takes a list of values.",
+                                   "'$in' cần một danh sách giá trị.")
     if order.field not in allowed:
         raise InvalidQuery(
             f"Cannot sort {spec.name} by '{order.field}'; sortable fields: {', '.join(allowed)}.",

