@@ -1,0 +1,98 @@
+"""The README's run command: `ocop run` brings up all four services on the embedded
+defaults, each answers /healthz and /readyz, and Ctrl+C stops them cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from shared.config import SERVICES
+
+
+def free_block(size: int = 5) -> int:
+    """A base port whose next ``size - 1`` ports are free too."""
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            base = int(s.getsockname()[1])
+        if base + size >= 65535:
+            continue
+        try:
+            for port in range(base + 1, base + size):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+    raise RuntimeError("no block of free ports")
+
+
+def ocop_command() -> list[str]:
+    return [sys.executable, "-m", "services.cli"]
+
+
+def test_run_starts_all_four_services_ready(tmp_path: Path) -> None:
+    base = free_block()
+    env = os.environ | {"OCOP_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": os.getcwd()}
+    proc = subprocess.Popen([*ocop_command(), "run", "--base-port", str(base)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            cwd=tmp_path)
+    try:
+        reports = {}
+        deadline = time.monotonic() + 60
+        with httpx.Client(timeout=5) as client:
+            for i, name in enumerate(SERVICES):
+                url = f"http://127.0.0.1:{base + i + 1}"
+                while True:
+                    try:
+                        ready = client.get(f"{url}/readyz")
+                        if ready.status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                    assert time.monotonic() < deadline, f"{name} not ready in time"
+                    time.sleep(0.2)
+                reports[name] = ready.json()
+                assert client.get(f"{url}/healthz").json() == {"status": "ok", "service": name}
+                assert client.get(f"{url}/openapi.json").status_code == 200
+        for name, report in reports.items():
+            assert report["service"] == name and report["ready"] is True
+            assert set(report["checks"]) == {"store", "bus", "objects"}
+        assert sorted(p.name for p in (tmp_path / "data").glob("*.db")) == [
+            "bus.db", "catalog.db", "rating.db", "registry.db", "traceability.db"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, output
+    for i, name in enumerate(SERVICES):
+        assert f"http://127.0.0.1:{base + i + 1}" in output and name in output
+
+
+def test_run_refuses_busy_ports_with_a_clear_message(tmp_path: Path) -> None:
+    base = free_block()
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", base + 2))
+        blocker.listen()
+        result = subprocess.run([*ocop_command(), "run", "--base-port", str(base)],
+                                env=os.environ | {"OCOP_DATA_DIR": str(tmp_path),
+                                                  "PYTHONPATH": os.getcwd()},
+                                capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"{base + 2} (rating)" in result.stdout and "--base-port" in result.stdout
+
+
+def test_bad_configuration_stops_the_start_naming_the_variable(tmp_path: Path) -> None:
+    result = subprocess.run([*ocop_command(), "run"],
+                            env=os.environ | {"OCOP_BUS_URL": "amqp://nope",
+                                              "PYTHONPATH": os.getcwd()},
+                            capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "OCOP_BUS_URL" in result.stdout and "kafka://" in result.stdout
