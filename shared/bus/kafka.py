@@ -21,7 +21,13 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
-from shared.bus.port import BusUnavailable, Message, MessageHandler, handle_until_done
+from shared.bus.port import (
+    BusUnavailable,
+    Message,
+    MessageHandler,
+    cancel_all,
+    handle_until_done,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +63,7 @@ class KafkaEventBus:
             await self._ensure_producer()
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
+        await cancel_all(self._tasks)
         if self._producer is not None:
             with contextlib.suppress(KafkaError):
                 await self._producer.stop()

@@ -9,14 +9,19 @@ file, events published but not yet handled survive a restart of the platform.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import aiosqlite
 
-from shared.bus.port import BusUnavailable, Message, MessageHandler, handle_until_done
+from shared.bus.port import (
+    BusUnavailable,
+    Message,
+    MessageHandler,
+    cancel_all,
+    handle_until_done,
+)
 
 REDELIVERY_PAUSE_SECONDS = 1.0
 _BATCH = 200
@@ -51,12 +56,7 @@ class LocalEventBus:
         self._topics.update(topics)
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
+        await cancel_all(self._tasks)
         if self._db is not None:
             await self._db.close()
             self._db = None

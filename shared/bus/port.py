@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,16 @@ class EventBus(Protocol):
         offset is committed only after ``handler`` returned for it; a handler that raises
         stops nothing but that message's commit, so it is delivered again."""
         ...
+
+
+async def cancel_all(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel background consumers and wait until each has stopped."""
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    tasks.clear()
 
 
 async def handle_until_done(handler: MessageHandler, message: Message, *,

@@ -23,11 +23,11 @@ from shared.store.port import (
     Document,
     DocumentExists,
     Filter,
-    InvalidQuery,
     Order,
     Page,
     StaleVersion,
     TransactionHooks,
+    collection_spec,
     validate_query,
 )
 
@@ -176,11 +176,7 @@ class MongoDocumentStore:
         self.db = self._client[database]
 
     def spec(self, collection: str) -> Collection:
-        try:
-            return self.collections[collection]
-        except KeyError:
-            raise InvalidQuery(f"Unknown collection '{collection}'.",
-                               f"Không có tập dữ liệu '{collection}'.") from None
+        return collection_spec(self.collections, collection)
 
     async def open(self) -> None:
         for spec in self.collections.values():

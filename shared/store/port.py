@@ -155,6 +155,15 @@ class DocumentStore(Reader, Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
 
 
+def collection_spec(collections: Mapping[str, Collection], name: str) -> Collection:
+    """The declared collection ``name``; InvalidQuery if the service declared none such."""
+    try:
+        return collections[name]
+    except KeyError:
+        raise InvalidQuery(f"Unknown collection '{name}'.",
+                           f"Không có tập dữ liệu '{name}'.") from None
+
+
 def validate_query(spec: Collection, where: Filter | None, order: Order, limit: int) -> None:
     """Refuse queries on undeclared fields or with unknown operators, the same way on every
     adapter."""

@@ -26,11 +26,11 @@ from shared.store.port import (
     Document,
     DocumentExists,
     Filter,
-    InvalidQuery,
     Order,
     Page,
     StaleVersion,
     TransactionHooks,
+    collection_spec,
     validate_query,
 )
 
@@ -217,11 +217,7 @@ class SqliteDocumentStore:
         self._lock = asyncio.Lock()
 
     def spec(self, collection: str) -> Collection:
-        try:
-            return self.collections[collection]
-        except KeyError:
-            raise InvalidQuery(f"Unknown collection '{collection}'.",
-                               f"Không có tập dữ liệu '{collection}'.") from None
+        return collection_spec(self.collections, collection)
 
     def table(self, collection: str) -> str:
         return self.spec(collection).name
