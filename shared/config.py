@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICES = ("registry", "rating", "traceability", "catalog")
@@ -20,6 +20,13 @@ BUS_SCHEMES = ("local", "kafka")
 OBJECTS_SCHEMES = ("file", "s3", "s3s")
 
 ENV_PREFIX = "OCOP_"
+
+_PORT_SCHEMES: dict[str, tuple[tuple[str, ...], str]] = {
+    "store_url": (STORE_SCHEMES,
+                  "sqlite:///data/{service}.db or mongodb://mongo:27017/?replicaSet=rs0"),
+    "bus_url": (BUS_SCHEMES, "local:///data/bus.db or kafka://kafka:9092"),
+    "objects_url": (OBJECTS_SCHEMES, "file:///data/objects or s3://key:secret@seaweedfs:8333/ocop"),
+}
 
 
 class ConfigError(Exception):
@@ -73,24 +80,11 @@ class Settings(BaseSettings):
     relay_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 0.5
     relay_batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
 
-    @field_validator("store_url")
+    @field_validator("store_url", "bus_url", "objects_url")
     @classmethod
-    def _store_scheme(cls, v: SecretStr) -> SecretStr:
-        _check_scheme(v.get_secret_value(), STORE_SCHEMES,
-                      "sqlite:///data/{service}.db or mongodb://mongo:27017/?replicaSet=rs0")
-        return v
-
-    @field_validator("bus_url")
-    @classmethod
-    def _bus_scheme(cls, v: SecretStr) -> SecretStr:
-        _check_scheme(v.get_secret_value(), BUS_SCHEMES, "local:///data/bus.db or kafka://kafka:9092")
-        return v
-
-    @field_validator("objects_url")
-    @classmethod
-    def _objects_scheme(cls, v: SecretStr) -> SecretStr:
-        _check_scheme(v.get_secret_value(), OBJECTS_SCHEMES,
-                      "file:///data/objects or s3://key:secret@seaweedfs:8333/ocop")
+    def _port_scheme(cls, v: SecretStr, info: ValidationInfo) -> SecretStr:
+        schemes, example = _PORT_SCHEMES[info.field_name or ""]
+        _check_scheme(v.get_secret_value(), schemes, example)
         return v
 
     @field_validator("log_level")

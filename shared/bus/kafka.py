@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from urllib.parse import parse_qs, urlsplit
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -69,38 +69,35 @@ class KafkaEventBus:
                 await self._producer.stop()
             self._producer = None
 
-    async def check(self) -> None:
+    @contextlib.asynccontextmanager
+    async def _admin(self, timeout_ms: int, failure: str) -> AsyncIterator[AIOKafkaAdminClient]:
+        """A started admin client, always closed; broker errors become BusUnavailable."""
         admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id=self.client_id,
-                                    request_timeout_ms=3000)
+                                    request_timeout_ms=timeout_ms)
         try:
             await admin.start()
-            await admin.list_topics()
+            yield admin
         except (KafkaError, OSError) as exc:
-            raise BusUnavailable(f"Kafka at {self.bootstrap} is unreachable: {exc}") from exc
+            raise BusUnavailable(f"{failure} {self.bootstrap}: {exc}") from exc
         finally:
             with contextlib.suppress(Exception):
                 await admin.close()
 
+    async def check(self) -> None:
+        async with self._admin(3000, "Kafka is unreachable at") as admin:
+            await admin.list_topics()
+
     async def ensure_topics(self) -> None:
         if self._topics_ready or not self._topics:
             return
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id=self.client_id,
-                                    request_timeout_ms=5000)
-        try:
-            await admin.start()
-            existing = set(await admin.list_topics())
-            missing = sorted(self._topics - existing)
+        async with self._admin(5000, "cannot create topics on") as admin:
+            missing = sorted(self._topics - set(await admin.list_topics()))
             if missing:
                 with contextlib.suppress(TopicAlreadyExistsError):
                     await admin.create_topics([NewTopic(t, self.partitions, self.replication)
                                                for t in missing])
                 log.info("created topics %s", missing)
-            self._topics_ready = True
-        except (KafkaError, OSError) as exc:
-            raise BusUnavailable(f"cannot create topics on {self.bootstrap}: {exc}") from exc
-        finally:
-            with contextlib.suppress(Exception):
-                await admin.close()
+        self._topics_ready = True
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         async with self._connect_lock:

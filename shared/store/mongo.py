@@ -30,7 +30,6 @@ Transactions are MongoDB multi-document transactions, so the server must be a re
 from __future__ import annotations
 
 import contextvars
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -62,15 +61,13 @@ from shared.store.port import (
     StaleVersion,
     TransactionHooks,
     collection_spec,
+    declare_collections,
     validate_query,
 )
 
 Raw = dict[str, Any]
 T = TypeVar("T")
 
-# The same naming rules as the SQLite adapter, so a declaration valid on one is valid on both.
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _RANGE = ("$gt", "$gte", "$lt", "$lte")
 # A clause no document satisfies (every document has an _id), for "x > NULL".
 _NOTHING: Raw = {"_id": {"$in": []}}
@@ -311,14 +308,7 @@ class MongoDocumentStore:
 
     def __init__(self, url: str, database: str, collections: Iterable[Collection]) -> None:
         self.where = redact_url(url)
-        self.collections: dict[str, Collection] = {}
-        for spec in collections:
-            if not _NAME.match(spec.name):
-                raise ValueError(f"collection name {spec.name!r} must be letters, digits and _")
-            for field in spec.indexes:
-                if not _PATH.match(field):
-                    raise ValueError(f"index {field!r} of {spec.name} must be a dotted name")
-            self.collections[spec.name] = spec
+        self.collections = declare_collections(collections)
         self._url = url
         password = urlsplit(url).password
         self._secrets = {password, unquote(password)} if password else set()

@@ -7,7 +7,8 @@ A transaction covers document changes and, through the outbox, the events they c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -153,6 +154,24 @@ class DocumentStore(Reader, Protocol):
         ...
 
     def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
+
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def declare_collections(collections: Iterable[Collection]) -> dict[str, Collection]:
+    """Name -> declaration, refusing names no adapter can use safely (they become table,
+    index and field names)."""
+    declared: dict[str, Collection] = {}
+    for spec in collections:
+        if not _NAME.match(spec.name):
+            raise ValueError(f"collection name {spec.name!r} must be letters, digits and _")
+        for field_path in spec.indexes:
+            if not _PATH.match(field_path):
+                raise ValueError(f"index {field_path!r} of {spec.name} must be a dotted name")
+        declared[spec.name] = spec
+    return declared
 
 
 def collection_spec(collections: Mapping[str, Collection], name: str) -> Collection:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import json
-import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
@@ -31,11 +30,10 @@ from shared.store.port import (
     StaleVersion,
     TransactionHooks,
     collection_spec,
+    declare_collections,
     validate_query,
 )
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _SQL_OPS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
 
 _in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar("sqlite_tx", default=False)
@@ -204,14 +202,7 @@ class SqliteDocumentStore:
 
     def __init__(self, path: Path, collections: Iterable[Collection]) -> None:
         self.path = path
-        self.collections: dict[str, Collection] = {}
-        for spec in collections:
-            if not _NAME.match(spec.name):
-                raise ValueError(f"collection name {spec.name!r} must be letters, digits and _")
-            for field in spec.indexes:
-                if not _PATH.match(field):
-                    raise ValueError(f"index {field!r} of {spec.name} must be a dotted name")
-            self.collections[spec.name] = spec
+        self.collections = declare_collections(collections)
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
