@@ -30,6 +30,7 @@ Transactions are MongoDB multi-document transactions, so the server must be a re
 from __future__ import annotations
 
 import contextvars
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -61,6 +62,7 @@ from shared.store.port import (
     StaleVersion,
     TransactionHooks,
     collection_spec,
+    contained,
     declare_collections,
     validate_query,
 )
@@ -134,6 +136,9 @@ def translate_filter(where: Filter | None) -> Raw:
                 clauses.append(_NOTHING)
             elif op == "$in":
                 clauses.append({path: {"$in": list(value)}})
+            elif op == "$contains":
+                # Escaped, so the text is matched literally, never as a pattern.
+                clauses.extend({path: {"$regex": re.escape(text)}} for text in contained(value))
             else:
                 # $eq null matches missing too, $ne null excludes both, $ne v includes both,
                 # and type bracketing keeps null/missing out of every range: as in SQLite.

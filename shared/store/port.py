@@ -16,10 +16,11 @@ from typing import Any, Literal, Protocol
 from shared.errors import BadRequest, Conflict
 
 Filter = Mapping[str, Any]
-"""Field -> value (equality) or field -> {"$op": value} with ops: $eq $ne $gt $gte $lt $lte $in.
+"""Field -> value (equality) or field -> {"$op": value} with ops: $eq $ne $gt $gte $lt $lte $in,
+and $contains: a string field containing the given text literally (a list: every text).
 Fields are declared indexes (dotted paths into the document) or "id"."""
 
-OPERATORS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in")
+OPERATORS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$contains")
 MAX_PAGE = 1000
 
 
@@ -183,6 +184,11 @@ def collection_spec(collections: Mapping[str, Collection], name: str) -> Collect
                            f"Không có tập dữ liệu '{name}'.") from None
 
 
+def contained(value: str | list[str] | tuple[str, ...]) -> list[str]:
+    """The texts of a (validated) ``$contains`` operand."""
+    return [value] if isinstance(value, str) else list(value)
+
+
 def validate_query(spec: Collection, where: Filter | None, order: Order, limit: int) -> None:
     """Refuse queries on undeclared fields or with unknown operators, the same way on every
     adapter."""
@@ -202,6 +208,14 @@ def validate_query(spec: Collection, where: Filter | None, order: Order, limit: 
             if "$in" in cond and not isinstance(cond["$in"], list | tuple):
                 raise InvalidQuery("'$in' takes a list of values.",
                                    "'$in' cần một danh sách giá trị.")
+            if "$contains" in cond:
+                texts = cond["$contains"]
+                texts = [texts] if isinstance(texts, str) else texts
+                if (not isinstance(texts, list | tuple) or not texts
+                        or not all(isinstance(t, str) and t for t in texts)):
+                    raise InvalidQuery("'$contains' takes a non-empty text or list of texts.",
+                                       "'$contains' cần một chuỗi hoặc danh sách chuỗi khác "
+                                       "rỗng.")
     if order.field not in allowed:
         raise InvalidQuery(
             f"Cannot sort {spec.name} by '{order.field}'; sortable fields: {', '.join(allowed)}.",

@@ -30,6 +30,7 @@ from shared.store.port import (
     StaleVersion,
     TransactionHooks,
     collection_spec,
+    contained,
     declare_collections,
     validate_query,
 )
@@ -61,6 +62,12 @@ def _where_sql(where: Filter | None) -> tuple[list[str], list[Any]]:
             elif op == "$ne":
                 clauses.append(f"{expr} IS NOT ?")
                 params.append(_sql_value(value))
+            elif op == "$contains":
+                for text in contained(value):
+                    # instr is literal: '%', '_' and the like are matched as themselves.
+                    clauses.append(f"(json_type(data, '$.{path}') = 'text' "
+                                   f"AND instr({expr}, ?) > 0)")
+                    params.append(text)
             elif op == "$in":
                 values = list(value)
                 present = [v for v in values if v is not None]

@@ -213,6 +213,35 @@ async def test_find_operators(store: DocumentStore) -> None:
         "p01", "p03"]
 
 
+async def test_contains_matches_text_literally_and_needs_every_text(
+        store: DocumentStore) -> None:
+    async with store.transaction() as tx:
+        for doc_id, group in (("a", "sau rieng khanh son"), ("b", "ca phe khanh son"),
+                              ("c", "100% ca_cao"), ("d", "rieng"), ("e", 42), ("f", None),
+                              ("g", ["sau rieng"])):
+            await tx.insert("products", doc_id, {"group": group, "stars": 4})
+        await tx.insert("products", "h", {"stars": 4})
+    ids = lambda page: [d.id for d in page.items]  # noqa: E731
+    assert ids(await store.find("products", {"group": {"$contains": "rieng"}})) == ["a", "d"]
+    assert ids(await store.find("products", {"group": {"$contains": ["khanh", "sau"]}})) == ["a"]
+    assert ids(await store.find("products", {"group": {"$contains": "khanh son"}})) == ["a", "b"]
+    # '%', '_' and '.' are matched as themselves, not as wildcards
+    assert ids(await store.find("products", {"group": {"$contains": "0%"}})) == ["c"]
+    assert ids(await store.find("products", {"group": {"$contains": "a_c"}})) == ["c"]
+    assert ids(await store.find("products", {"group": {"$contains": "a.c"}})) == []
+    assert ids(await store.find("products", {"group": {"$contains": "%"}})) == ["c"]
+    # with another filter, an order and pages
+    first = await store.find("products", {"group": {"$contains": "khanh"}, "stars": 4},
+                             order_by="-group", limit=1)
+    assert ids(first) == ["a"]
+    rest = await store.find("products", {"group": {"$contains": "khanh"}, "stars": 4},
+                            order_by="-group", limit=1, after=first.next_cursor)
+    assert ids(rest) == ["b"] and rest.next_cursor is None
+    for bad in ("", [], [""], ["ok", 3], 7, {"x": 1}):
+        with pytest.raises(InvalidQuery, match=r"\$contains"):
+            await store.find("products", {"group": {"$contains": bad}})
+
+
 async def test_sorting_puts_missing_values_first_ascending_and_last_descending(
         store: DocumentStore) -> None:
     await seed(store)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
@@ -121,6 +122,9 @@ FILTERS: list[dict[str, Any]] = [
     {"id": {"$ne": "i00"}, "group": "food"},
     {"group": "drink", "stars": {"$ne": None}},
     {"group": {"$in": ["food", "craft"]}, "listed": True, "stars": {"$gte": 4}},
+    {"province": {"$contains": "Giang"}}, {"province": {"$contains": ["n G", "A"]}},
+    {"group": {"$contains": "o"}, "stars": {"$gte": 4}}, {"stars": {"$contains": "4"}},
+    {"owner.id": {"$contains": "s"}}, {"province": {"$contains": "."}},
 ]
 
 
@@ -201,7 +205,11 @@ def assert_values_are_operands(query: Mapping[str, Any]) -> None:
         else:
             assert not key.startswith("$"), key
             assert isinstance(value, dict) and value, (key, value)
-            assert set(value) <= {"$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in"}, value
+            assert set(value) <= {"$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in",
+                                  "$regex"}, value
+            # $contains becomes an escaped pattern: the client's text is never a pattern
+            assert "$regex" not in value or value["$regex"] == re.escape(
+                re.sub(r"\\(.)", r"\1", value["$regex"])), value
 
 
 FORGED = [{"$where": "sleep(1000)"}, {"$ne": None}, ["food"], None, 4, "food"]
@@ -211,7 +219,8 @@ FORGED = [{"$where": "sleep(1000)"}, {"$ne": None}, ["food"], None, 4, "food"]
 def test_mongo_translation_only_values_are_always_operands_never_operators(
         order_by: str) -> None:
     order = Order.parse(order_by)
-    for where in [*FILTERS, {"group": {"$eq": {"$where": "1"}}}, {"group": {"$in": [{"$gt": ""}]}}]:
+    for where in [*FILTERS, {"group": {"$eq": {"$where": "1"}}}, {"group": {"$in": [{"$gt": ""}]}},
+                  {"group": {"$contains": [".*(", "$where"]}}]:
         assert_values_are_operands(translate_filter(where))
     for value in FORGED:
         predicate = translate_after(order, raw_cursor(value, "i03"))
@@ -227,7 +236,8 @@ async def test_mongo_translation_only_refuses_the_same_queries_as_sqlite(
                        service="translation")
     bad_finds: list[dict[str, Any]] = [
         {"where": {"name": "x"}}, {"order_by": "name"}, {"where": {"group": {"$regex": "f"}}},
-        {"where": {"stars": {"$in": 3}}}, {"limit": 0}, {"limit": 1001},
+        {"where": {"stars": {"$in": 3}}}, {"where": {"group": {"$contains": ""}}},
+        {"where": {"group": {"$contains": [1]}}}, {"limit": 0}, {"limit": 1001},
         {"after": "not-a-cursor!!"}, {"after": raw_cursor("food", None)},
         {"collection": "nope"},
     ]
