@@ -72,6 +72,16 @@ class Settings(BaseSettings):
                           "Made and kept in the data directory when not set.")
     public_url: str = Field("http://127.0.0.1:8000",
                             description="Base URL at which this service is reached by browsers.")
+    auth_private_key: SecretStr | None = Field(
+        None, description="Ed25519 private key (PEM) with which the registry signs tokens. "
+                          "Made and kept in the data directory when not set (embedded mode).")
+    auth_public_key: str | None = Field(
+        None, description="Ed25519 public key (PEM) with which services verify tokens; "
+                          "derived from the private key when not set.")
+    token_ttl_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] = 8 * 60
+    scan_base_url: str | None = Field(
+        None, description="Base of the URLs printed in QR labels (GS1 Digital Link); the "
+                          "traceability service's public URL when not set.")
     otlp_endpoint: str | None = Field(None, description="OTLP/HTTP endpoint for traces, "
                                                         "e.g. http://otel-collector:4318")
     log_level: str = "INFO"

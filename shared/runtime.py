@@ -18,6 +18,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
+from shared.auth import TokenVerifier, verification_key
 from shared.bus import EventBus, open_bus
 from shared.config import Settings
 from shared.errors import install_error_handlers
@@ -70,6 +71,7 @@ class ServiceRuntime:
         self.consumer = EventConsumer(name, self.store, {}, self.tracer,
                                       RetryPolicy(settings.retry_attempts,
                                                   settings.retry_backoff_seconds))
+        self.verifier = TokenVerifier(verification_key(settings))
         self.routers: list[APIRouter] = []
         self._relay_task: asyncio.Task[None] | None = None
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from shared.keyfiles import read_or_create
 from shared.objects.port import (
     InvalidObject,
     ObjectContent,
@@ -23,17 +23,9 @@ SIGNING_KEY_FILE = ".objects-signing-key"
 
 
 def _signing_key(data_dir: Path) -> bytes:
-    """The directory store's link-signing key: made once, kept (0600) in the data dir."""
-    path = data_dir / SIGNING_KEY_FILE
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first; use theirs
-            return path.read_text().strip().encode()
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+    """The directory store's link-signing key: made once, kept in the data dir."""
+    return read_or_create(data_dir / SIGNING_KEY_FILE,
+                          lambda: secrets.token_hex(32).encode()).strip()
 
 
 def open_object_store(url: str, *, max_bytes: int, public_url: str, signing_key: str | None,

@@ -1,0 +1,176 @@
+"""Who is calling: tokens signed by the registry, verified by every service.
+
+The registry signs with an Ed25519 private key (EdDSA JWTs); the other services hold only
+the public key, so no service but the registry can mint a token. A request's caller is a
+FastAPI dependency; ``require(...)`` refuses callers without one of the given roles.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from shared.config import Settings
+from shared.errors import Forbidden, Unauthorized
+from shared.ids import new_id
+from shared.keyfiles import read_or_create
+
+log = logging.getLogger(__name__)
+
+ALGORITHM = "EdDSA"
+ISSUER = "ocop-registry"
+AUDIENCE = "ocop"
+PRIVATE_KEY_FILE = ".auth-signing-key.pem"
+
+
+class Role(StrEnum):
+    """admin: provincial OCOP office (quản trị); council_member: thành viên hội đồng;
+    producer: a subject's account (chủ thể), bound to one subject."""
+
+    ADMIN = "admin"
+    COUNCIL_MEMBER = "council_member"
+    PRODUCER = "producer"
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: str
+    username: str
+    role: Role
+    subject_id: str | None = None
+
+    def owns_subject(self, subject_id: str) -> bool:
+        return self.role is Role.PRODUCER and self.subject_id == subject_id
+
+
+# --- keys -------------------------------------------------------------------------------
+
+def _pem_private(key: Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def public_pem(key: Ed25519PublicKey) -> str:
+    return key.public_bytes(serialization.Encoding.PEM,
+                            serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def signing_key(settings: Settings) -> Ed25519PrivateKey:
+    """``OCOP_AUTH_PRIVATE_KEY``, or the key kept in the data directory (made once)."""
+    if settings.auth_private_key is not None:
+        pem = settings.auth_private_key.get_secret_value().encode()
+    else:
+        path = settings.data_dir / PRIVATE_KEY_FILE
+        if not path.exists():
+            log.warning("no OCOP_AUTH_PRIVATE_KEY: made a token signing key in %s; in a "
+                        "distributed deployment give every service its public key "
+                        "(OCOP_AUTH_PUBLIC_KEY)", path)
+        pem = read_or_create(path, lambda: _pem_private(Ed25519PrivateKey.generate()))
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError("OCOP_AUTH_PRIVATE_KEY must be an Ed25519 private key in PEM")
+    return key
+
+
+def verification_key(settings: Settings) -> Ed25519PublicKey:
+    """``OCOP_AUTH_PUBLIC_KEY``, or the public half of the signing key."""
+    if settings.auth_public_key:
+        key = serialization.load_pem_public_key(settings.auth_public_key.encode())
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError("OCOP_AUTH_PUBLIC_KEY must be an Ed25519 public key in PEM")
+        return key
+    return signing_key(settings).public_key()
+
+
+# --- tokens -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_in: int
+
+
+class TokenIssuer:
+    """Registry only: signs tokens for authenticated users."""
+
+    def __init__(self, key: Ed25519PrivateKey, ttl: timedelta) -> None:
+        self._key = key
+        self.ttl = ttl
+
+    @property
+    def public_key(self) -> Ed25519PublicKey:
+        return self._key.public_key()
+
+    def issue(self, caller: Caller) -> IssuedToken:
+        now = datetime.now(UTC)
+        claims: dict[str, Any] = {
+            "iss": ISSUER, "aud": AUDIENCE, "sub": caller.user_id, "jti": new_id(),
+            "iat": now, "nbf": now, "exp": now + self.ttl,
+            "name": caller.username, "role": caller.role.value,
+        }
+        if caller.subject_id:
+            claims["subject_id"] = caller.subject_id
+        return IssuedToken(jwt.encode(claims, self._key, algorithm=ALGORITHM),
+                           int(self.ttl.total_seconds()))
+
+
+class TokenVerifier:
+    def __init__(self, key: Ed25519PublicKey) -> None:
+        self._key = key
+
+    def verify(self, token: str) -> Caller:
+        """The caller the token speaks for; Unauthorized if it is forged, expired or odd."""
+        try:
+            claims = jwt.decode(token, self._key, algorithms=[ALGORITHM], audience=AUDIENCE,
+                                issuer=ISSUER, options={"require": ["exp", "sub", "role"]})
+            return Caller(user_id=str(claims["sub"]), username=str(claims.get("name", "")),
+                          role=Role(claims["role"]), subject_id=claims.get("subject_id"))
+        except jwt.ExpiredSignatureError:
+            raise Unauthorized("Your sign-in has expired; sign in again.",
+                               "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",
+                               code="token-expired") from None
+        except (jwt.InvalidTokenError, ValueError):
+            raise Unauthorized("The access token is not valid; sign in again.",
+                               "Mã truy cập không hợp lệ; hãy đăng nhập lại.",
+                               code="token-invalid") from None
+
+
+# --- FastAPI dependencies -------------------------------------------------------------
+
+_bearer = HTTPBearer(auto_error=False, description="A token from the registry's POST /auth/token")
+
+
+async def current_caller(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
+    if credentials is None:
+        raise Unauthorized("Sign in first: send 'Authorization: Bearer <token>' with a token "
+                           "from the registry's POST /auth/token.",
+                           "Hãy đăng nhập trước: gửi 'Authorization: Bearer <token>' với mã "
+                           "lấy từ POST /auth/token của dịch vụ registry.", code="token-missing")
+    verifier: TokenVerifier = request.app.state.runtime.verifier
+    return verifier.verify(credentials.credentials)
+
+
+def require(*roles: Role) -> Callable[..., Coroutine[Any, Any, Caller]]:
+    """A dependency: the caller, if it has one of ``roles``; Forbidden otherwise."""
+    allowed = ", ".join(r.value for r in roles)
+
+    async def dependency(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
+        if caller.role not in roles:
+            raise Forbidden(f"This needs one of the roles: {allowed}; you are {caller.role}.",
+                            f"Việc này cần một trong các vai trò: {allowed}; bạn là "
+                            f"{caller.role}.", code="role-required")
+        return caller
+
+    return dependency
