@@ -1,3 +1,6 @@
-"""The platform's event contracts, one module per publishing service.
+"""The event contracts of every service, by publisher. Importing this package registers
+them all; their frozen JSON Schemas live in ``schemas/``."""
 
-Importing this package registers every contract (see ``shared.events.contracts``)."""
+from shared.contracts import rating, registry, traceability
+
+__all__ = ["rating", "registry", "traceability"]

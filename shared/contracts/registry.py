@@ -1,0 +1,66 @@
+"""Events the registry publishes: subjects (chủ thể) and their products.
+
+Every event carries the whole current state of its aggregate, so a consumer's read model is
+one ``put`` and the inbox's sequence check keeps it from going backwards.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from shared.events.contracts import EventContract, contract
+from shared.vocabulary import SubjectType
+
+SUBJECTS_TOPIC = "ocop.registry.subjects"
+PRODUCTS_TOPIC = "ocop.registry.products"
+
+
+class SubjectState(EventContract):
+    subject_id: str
+    type: SubjectType
+    name: str
+    code: str
+    """Business registration or tax code (mã số doanh nghiệp / mã số thuế)."""
+    province: str
+    commune: str
+
+
+@contract("vn.ocop.registry.subject.registered.v1", topic=SUBJECTS_TOPIC)
+class SubjectRegistered(SubjectState):
+    pass
+
+
+@contract("vn.ocop.registry.subject.updated.v1", topic=SUBJECTS_TOPIC)
+class SubjectUpdated(SubjectState):
+    pass
+
+
+class ProductState(EventContract):
+    product_id: str
+    subject_id: str
+    name: str
+    group: str
+    """Product group code of Decision 148/QĐ-TTg (``shared.vocabulary``)."""
+    subgroup: str
+    description: str = ""
+    gtin: str | None = None
+    """GTIN-14 (zero-padded), check digit verified."""
+    image_urls: list[str] = Field(default_factory=list)
+    status: Literal["draft", "submitted"]
+
+
+@contract("vn.ocop.registry.product.registered.v1", topic=PRODUCTS_TOPIC)
+class ProductRegistered(ProductState):
+    pass
+
+
+@contract("vn.ocop.registry.product.updated.v1", topic=PRODUCTS_TOPIC)
+class ProductUpdated(ProductState):
+    pass
+
+
+@contract("vn.ocop.registry.product.submitted.v1", topic=PRODUCTS_TOPIC)
+class ProductSubmitted(ProductState):
+    """Submitted for evaluation (nộp hồ sơ đánh giá)."""
