@@ -30,6 +30,8 @@ dead_letters_app = typer.Typer(help="Inspect and replay events a service could n
                                no_args_is_help=True)
 contracts_app = typer.Typer(help="Event contracts (JSON Schema, AsyncAPI).",
                             no_args_is_help=True)
+users_app = typer.Typer(help="Accounts of the registry.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 app.add_typer(dead_letters_app, name="dead-letters")
 app.add_typer(contracts_app, name="contracts")
 console = Console()
@@ -182,6 +184,39 @@ def replay_dead_letters(service: ServiceName,
         console.print(f"[{colour}]{i}: {outcome}[/{colour}]")
     if any(o not in (Outcome.APPLIED.value, Outcome.IGNORED.value) for o in results.values()):
         raise typer.Exit(1)
+
+
+@users_app.command("add-admin")
+def add_admin(username: Annotated[str, typer.Argument(help="The new admin's username.")],
+              password: Annotated[str, typer.Option(
+                  prompt=True, hide_input=True, confirmation_prompt=True,
+                  envvar="OCOP_ADMIN_PASSWORD",
+                  help="Asked for when not given (or from OCOP_ADMIN_PASSWORD).")],
+              data_dir: Annotated[Path | None, typer.Option(
+                  help="Where data is kept (default: OCOP_DATA_DIR or ./data).")] = None
+              ) -> None:
+    """Create an admin account (the provincial office) directly in the registry's store:
+    how the first account is made. Works while the platform runs."""
+    from services.registry.app import build_parts
+    from shared.auth import Role
+    from shared.errors import AppError
+
+    runtime, registry = build_parts(_settings(data_dir=data_dir))
+
+    async def work() -> None:
+        await runtime.store.open()
+        try:
+            await registry.create_user(username, password, Role.ADMIN)
+        finally:
+            await runtime.store.close()
+
+    try:
+        asyncio.run(work())
+    except AppError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"Admin '{username.strip().lower()}' created. Sign in with POST "
+                  "/auth/token on the registry.")
 
 
 @contracts_app.command("export")

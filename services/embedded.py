@@ -26,7 +26,7 @@ class ServiceEndpoint:
     url: str
 
 
-class _Server(uvicorn.Server):
+class ServiceServer(uvicorn.Server):
     """uvicorn's own signal handling stops one server; the platform stops all together."""
 
     @contextlib.contextmanager
@@ -47,7 +47,7 @@ class EmbeddedPlatform:
         self._owns_bus = bus is None
         self.bus = bus or open_bus(settings.bus_url_resolved(), client_id="ocop-embedded")
         self.runtimes: dict[str, ServiceRuntime] = {}
-        self._servers: list[_Server] = []
+        self._servers: list[ServiceServer] = []
 
     @property
     def endpoints(self) -> list[ServiceEndpoint]:
@@ -62,7 +62,7 @@ class EmbeddedPlatform:
             self.runtimes[name] = runtime
             config = uvicorn.Config(runtime.fastapi_app(), host=self.host, port=self.ports[name],
                                     log_config=None, access_log=False)
-            self._servers.append(_Server(config))
+            self._servers.append(ServiceServer(config))
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from services.catalog import handlers
+from services.catalog.api import build_router
+from services.catalog.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.config import Settings
+from shared.contracts.rating import CertificateRevoked, ProductCertified
+from shared.contracts.traceability import LabelIssued
 from shared.runtime import ServiceRuntime
 
 NAME = "catalog"
 
 
 def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
-    return ServiceRuntime(NAME, settings, collections=(), bus=bus)
+    runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus)
+    runtime.handle(ProductCertified, handlers.on_certified)
+    runtime.handle(CertificateRevoked, handlers.on_revoked)
+    runtime.handle(LabelIssued, handlers.on_label)
+    runtime.include(build_router(runtime.store))
+    return runtime

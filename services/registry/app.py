@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from services.registry.api import build_router
+from services.registry.handlers import Registry
+from services.registry.store import COLLECTIONS
+from shared.auth import TokenIssuer, signing_key
 from shared.bus import EventBus
 from shared.config import Settings
+from shared.contracts.registry import (
+    ProductRegistered,
+    ProductSubmitted,
+    ProductUpdated,
+    SubjectRegistered,
+    SubjectUpdated,
+)
 from shared.runtime import ServiceRuntime
 
 NAME = "registry"
 
 
 def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
-    return ServiceRuntime(NAME, settings, collections=(), bus=bus)
+    return build_parts(settings, bus=bus)[0]
+
+
+def build_parts(settings: Settings, *, bus: EventBus | None = None
+                ) -> tuple[ServiceRuntime, Registry]:
+    """The runtime and its command handler (which operator commands use directly)."""
+    runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus, publishes=(
+        SubjectRegistered, SubjectUpdated, ProductRegistered, ProductUpdated, ProductSubmitted))
+    issuer = TokenIssuer(signing_key(settings), timedelta(minutes=settings.token_ttl_minutes))
+    registry = Registry(runtime.store, runtime.outbox, runtime.objects, issuer,
+                        settings.public_url)
+    runtime.include(build_router(registry))
+    return runtime, registry

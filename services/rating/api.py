@@ -1,0 +1,156 @@
+"""Rating endpoints: criteria sets, evaluations and score sheets, recognition, certificates."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, status
+from pydantic import BaseModel, Field
+
+from services.rating import domain
+from services.rating.handlers import Rating, today
+from services.rating.store import CERTIFICATES
+from shared.auth import Caller, Role, require
+from shared.paging import Cursor, Limit, PageOut
+from shared.store import Document, get_existing
+
+Score = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class EvaluationIn(BaseModel):
+    product_id: str
+    evaluation_date: date | None = Field(None, description="Default: today. Decides the "
+                                                           "criteria set in force.")
+
+
+class ScoreSheetIn(BaseModel):
+    part_a: Score = Field(description="Part A: product and community strength")
+    part_b: Score = Field(description="Part B: marketing capability")
+    part_c: Score = Field(description="Part C: product quality")
+    comment: str = Field("", max_length=2000)
+
+
+class RecognitionIn(BaseModel):
+    decision_number: str = Field(min_length=3, max_length=60, examples=["1234/QĐ-UBND"])
+    decision_date: date = Field(default_factory=today)
+    level: domain.Level | None = Field(None, description="Default: the level that recognises "
+                                                         "these stars on the decision date")
+
+
+class RevocationIn(BaseModel):
+    reason: str = Field(min_length=5, max_length=2000)
+
+
+class CertificateOut(BaseModel):
+    id: str
+    number: str
+    product_id: str
+    subject_id: str
+    stars: int
+    score: float
+    level: str
+    decision_number: str
+    decision_date: date
+    valid_from: date
+    valid_until: date
+    status: str
+    """active, revoked, superseded, or expired once past valid_until"""
+    revocation_reason: str | None = None
+
+
+def certificate_out(doc: Document) -> CertificateOut:
+    data = dict(doc.data)
+    if data["status"] == "active" and date.fromisoformat(data["valid_until"]) < today():
+        data["status"] = "expired"
+    return CertificateOut(id=doc.id, **data)
+
+
+def evaluation_out(doc: Document, sheets: list[Document] | None = None) -> dict[str, Any]:
+    criteria = next(s for s in domain.CRITERIA_SETS if s.code == doc.data["criteria_set"])
+    out = {"id": doc.id, "version": doc.version, **doc.data,
+           "maxima": {f"part_{p.lower()}": m for p, m in criteria.maxima.items()}}
+    if sheets is not None:
+        out["score_sheets"] = [{"member": s.data["member"], "total": s.data["total"],
+                                **{f"part_{p.lower()}": v for p, v in s.data["parts"].items()}}
+                               for s in sheets]
+    return out
+
+
+def build_router(rating: Rating) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/criteria-sets", tags=["criteria"],
+                summary="The criteria sets (bộ tiêu chí) and when each came into force")
+    async def criteria_sets() -> list[dict[str, Any]]:
+        return [{"code": s.code, "decision": s.decision,
+                 "in_force_from": s.in_force_from.isoformat(),
+                 "maxima": {f"part_{p.lower()}": m for p, m in s.maxima.items()}}
+                for s in domain.CRITERIA_SETS]
+
+    @router.post("/evaluations", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
+                 summary="Open the evaluation of a submitted product (admin)")
+    async def open_evaluation(body: EvaluationIn,
+                              caller: Annotated[Caller, Depends(require(Role.ADMIN))]
+                              ) -> dict[str, Any]:
+        return evaluation_out(await rating.open_evaluation(caller, body.product_id,
+                                                           body.evaluation_date))
+
+    @router.get("/evaluations/{evaluation_id}", tags=["evaluations"],
+                dependencies=[Depends(require(Role.ADMIN, Role.COUNCIL_MEMBER))],
+                summary="An evaluation with its score sheets and result")
+    async def get_evaluation(evaluation_id: str) -> dict[str, Any]:
+        return evaluation_out(*await rating.evaluation(evaluation_id))
+
+    @router.post("/evaluations/{evaluation_id}/score-sheets", tags=["evaluations"],
+                 status_code=status.HTTP_201_CREATED,
+                 summary="A council member's score sheet (one per member)")
+    async def score(evaluation_id: str, body: ScoreSheetIn,
+                    caller: Annotated[Caller, Depends(require(Role.COUNCIL_MEMBER))]
+                    ) -> dict[str, Any]:
+        doc = await rating.score(caller, evaluation_id,
+                                 {"A": body.part_a, "B": body.part_b, "C": body.part_c},
+                                 body.comment)
+        return {"evaluation_id": evaluation_id, "member": caller.user_id,
+                "total": doc.data["total"]}
+
+    @router.post("/evaluations/{evaluation_id}/closing", tags=["evaluations"],
+                 summary="Close the evaluation: average, stars, and for 1–2★ what fell short")
+    async def close(evaluation_id: str,
+                    caller: Annotated[Caller, Depends(require(Role.ADMIN))]) -> dict[str, Any]:
+        return evaluation_out(await rating.close(caller, evaluation_id))
+
+    @router.post("/evaluations/{evaluation_id}/recognition", tags=["certificates"],
+                 status_code=status.HTTP_201_CREATED,
+                 summary="Recognition decision and certificate for a ≥ 3★ result (admin)")
+    async def recognise(evaluation_id: str, body: RecognitionIn,
+                        caller: Annotated[Caller, Depends(require(Role.ADMIN))]
+                        ) -> CertificateOut:
+        return certificate_out(await rating.recognise(
+            caller, evaluation_id, decision_number=body.decision_number,
+            decision_date=body.decision_date, level=body.level))
+
+    @router.get("/certificates/{certificate_id}", tags=["certificates"],
+                summary="A certificate and its live state (public)")
+    async def get_certificate(certificate_id: str) -> CertificateOut:
+        return certificate_out(await get_existing(rating.store, CERTIFICATES.name,
+                                                  certificate_id, "certificate",
+                                                  "giấy chứng nhận"))
+
+    @router.get("/certificates", tags=["certificates"], summary="Certificates (public)")
+    async def list_certificates(product_id: str | None = None, number: str | None = None,
+                                limit: Limit = 50, cursor: Cursor = None
+                                ) -> PageOut[CertificateOut]:
+        where = {k: v for k, v in (("product_id", product_id), ("number", number)) if v}
+        page = await rating.store.find(CERTIFICATES.name, where or None, limit=limit,
+                                       after=cursor)
+        return PageOut(items=[certificate_out(d) for d in page.items],
+                       next_cursor=page.next_cursor)
+
+    @router.post("/certificates/{certificate_id}/revocation", tags=["certificates"],
+                 summary="Revoke a certificate (thu hồi) with a reason (admin)")
+    async def revoke(certificate_id: str, body: RevocationIn,
+                     caller: Annotated[Caller, Depends(require(Role.ADMIN))]) -> CertificateOut:
+        return certificate_out(await rating.revoke(caller, certificate_id, body.reason))
+
+    return router

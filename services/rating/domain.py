@@ -1,0 +1,155 @@
+"""Rating rules: criteria sets by date, score sheets, stars, who recognises what, and
+certificate validity. Pure functions and data, no I/O."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from shared.errors import BadRequest, Conflict, FieldError
+
+PARTS = ("A", "B", "C")
+PART_NAMES = {
+    "A": ("Sản phẩm và sức mạnh cộng đồng", "Product and community strength"),
+    "B": ("Khả năng tiếp thị", "Marketing capability"),
+    "C": ("Chất lượng sản phẩm", "Product quality"),
+}
+RECOGNISED_MIN_STARS = 3
+CERTIFICATE_MONTHS = 36
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """Bộ tiêu chí: the parts' maxima (summing to 100) and the date it came into force."""
+
+    code: str
+    decision: str
+    in_force_from: date
+    maxima: dict[str, int]
+
+
+CRITERIA_SETS = (
+    CriteriaSet("1048/2019", "1048/QĐ-TTg", date(2019, 8, 21), {"A": 35, "B": 25, "C": 40}),
+    CriteriaSet("148/2023", "148/QĐ-TTg", date(2023, 2, 24), {"A": 40, "B": 25, "C": 35}),
+)
+
+
+def criteria_set_on(day: date) -> CriteriaSet:
+    """The criteria set in force on ``day``."""
+    in_force = [s for s in CRITERIA_SETS if s.in_force_from <= day]
+    if not in_force:
+        raise BadRequest(f"No OCOP criteria set was in force on {day.isoformat()}.",
+                         f"Không có bộ tiêu chí OCOP nào có hiệu lực vào {day.isoformat()}.",
+                         code="no-criteria-set",
+                         errors=[FieldError("evaluation_date", "before the first criteria set",
+                                            "trước bộ tiêu chí đầu tiên")])
+    return max(in_force, key=lambda s: s.in_force_from)
+
+
+def check_scores(criteria: CriteriaSet, scores: dict[str, float]) -> None:
+    """Each part between 0 and its maximum; every error names the part and its maximum."""
+    errors = []
+    for part in PARTS:
+        value, top = scores[part], criteria.maxima[part]
+        if not 0 <= value <= top:
+            errors.append(FieldError(
+                f"part_{part.lower()}",
+                f"part {part} is scored from 0 to {top} under {criteria.decision}; got {value}",
+                f"phần {part} được chấm từ 0 đến {top} theo {criteria.decision}; nhận {value}"))
+    if errors:
+        raise BadRequest("Some scores are outside their part's range; see 'errors'.",
+                         "Một số điểm nằm ngoài khoảng của phần; xem 'errors'.",
+                         code="score-out-of-range", errors=errors)
+
+
+def stars_for(score: float) -> int:
+    """1★ < 30; 2★ 30–49; 3★ 50–69; 4★ 70–89; 5★ ≥ 90 (on the members' average)."""
+    for stars, floor in ((5, 90), (4, 70), (3, 50), (2, 30)):
+        if score >= floor:
+            return stars
+    return 1
+
+
+def average(totals: list[float]) -> float:
+    return round(sum(totals) / len(totals), 2)
+
+
+def shortfalls(criteria: CriteriaSet, parts: dict[str, float]) -> list[dict[str, object]]:
+    """For 1–2★ results: each part's average against what a 3★ product needs there
+    (half its maximum, the 50-point line spread over the parts)."""
+    out = []
+    for part in PARTS:
+        needed = criteria.maxima[part] * 0.5
+        if parts[part] < needed:
+            vi, en = PART_NAMES[part]
+            out.append({"part": part, "name_vi": vi, "name_en": en, "average": parts[part],
+                        "maximum": criteria.maxima[part], "needed_for_3_stars": needed})
+    return out
+
+
+class Level(StrEnum):
+    """Cấp công nhận."""
+
+    DISTRICT = "district"
+    PROVINCE = "province"
+    CENTRAL = "central"
+
+
+DISTRICTS_ABOLISHED = date(2025, 7, 6)
+"""Decision 1489/QĐ-TTg: from this day the province recognises 3★ and 4★."""
+
+
+def recognising_level(stars: int, on: date) -> Level:
+    """Who recognises ``stars`` on the date of the decision."""
+    if stars >= 5:
+        return Level.CENTRAL
+    if stars == 4 or on >= DISTRICTS_ABOLISHED:
+        return Level.PROVINCE
+    return Level.DISTRICT
+
+
+def check_level(stars: int, on: date, level: Level | None) -> Level:
+    """The level that recognises ``stars`` on ``on``; refuses a level without that
+    authority."""
+    due = recognising_level(stars, on)
+    if level is not None and level is not due:
+        raise BadRequest(
+            f"On {on.isoformat()} a {stars}★ product is recognised at {due} level, not {level}.",
+            f"Vào {on.isoformat()}, sản phẩm {stars} sao do cấp {due} công nhận, không phải "
+            f"cấp {level}.", code="wrong-level",
+            errors=[FieldError("level", f"must be {due}", f"phải là {due}")])
+    return due
+
+
+def check_recognisable(stars: int, score: float) -> None:
+    if stars < RECOGNISED_MIN_STARS:
+        raise Conflict(f"The product scored {score} ({stars}★); only 3★ and above are "
+                       "recognised as OCOP products.",
+                       f"Sản phẩm đạt {score} điểm ({stars} sao); chỉ sản phẩm từ 3 sao trở lên "
+                       "mới được công nhận OCOP.", code="below-3-stars")
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def valid_until(decision_date: date) -> date:
+    """Last day of a certificate valid 36 months from its decision date."""
+    return add_months(decision_date, CERTIFICATE_MONTHS) - timedelta(days=1)
+
+
+class CertificateStatus(StrEnum):
+    ACTIVE = "active"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+
+
+def check_may_revoke(status: str) -> None:
+    if status != CertificateStatus.ACTIVE:
+        raise Conflict(f"This certificate is {status}; only an active one can be revoked.",
+                       f"Giấy chứng nhận này đang ở trạng thái {status}; chỉ giấy còn hiệu lực "
+                       "mới thu hồi được.", code="not-active")

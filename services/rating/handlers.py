@@ -1,0 +1,261 @@
+"""Rating commands (evaluations, score sheets, recognition, revocation) and the reactions
+to the registry's events that keep the local read model of products and subjects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from services.rating import domain
+from services.rating.store import (
+    CERTIFICATES,
+    COUNTERS,
+    EVALUATIONS,
+    PRODUCTS,
+    RECOGNITIONS,
+    SCORE_SHEETS,
+    SUBJECTS,
+)
+from shared.auth import Caller
+from shared.contracts.rating import CertificateRevoked, ProductCertified
+from shared.contracts.registry import ProductState, SubjectState
+from shared.errors import BadRequest, Conflict, FieldError, NotFound
+from shared.events.envelope import Envelope
+from shared.ids import new_id
+from shared.messaging import Outbox
+from shared.store import Document, DocumentExists, DocumentStore, Transaction, get_existing
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+# --- read model of the registry --------------------------------------------------------
+
+async def keep_product(envelope: Envelope, tx: Transaction) -> None:
+    state = ProductState.model_validate(envelope.data)
+    await tx.put(PRODUCTS.name, state.product_id, state.model_dump(mode="json"))
+
+
+async def keep_subject(envelope: Envelope, tx: Transaction) -> None:
+    state = SubjectState.model_validate(envelope.data)
+    await tx.put(SUBJECTS.name, state.subject_id, state.model_dump(mode="json"))
+
+
+# --- commands ----------------------------------------------------------------------------
+
+@dataclass
+class Rating:
+    store: DocumentStore
+    outbox: Outbox
+
+    async def open_evaluation(self, caller: Caller, product_id: str,
+                              evaluation_date: date | None) -> Document:
+        on = evaluation_date or today()
+        if on > today():
+            raise _bad_date("evaluation_date", "is in the future", "ở tương lai")
+        criteria = domain.criteria_set_on(on)
+        async with self.store.transaction() as tx:
+            product = await tx.get(PRODUCTS.name, product_id)
+            if product is None:
+                raise NotFound(
+                    f"The rating service knows no product '{product_id}'. If it was just "
+                    "registered, try again in a moment.",
+                    f"Dịch vụ đánh giá chưa có sản phẩm '{product_id}'. Nếu sản phẩm vừa được "
+                    "đăng ký, hãy thử lại sau giây lát.", code="product-unknown")
+            if product.data["status"] != "submitted":
+                raise Conflict("This product has not been submitted for evaluation; the "
+                               "producer submits it first (POST /products/{id}/submission).",
+                               "Sản phẩm này chưa được nộp để đánh giá; chủ thể cần nộp trước "
+                               "(POST /products/{id}/submission).", code="not-submitted")
+            open_ones = await tx.count(EVALUATIONS.name, {"product_id": product_id,
+                                                          "status": "open"})
+            if open_ones:
+                raise Conflict("This product already has an open evaluation.",
+                               "Sản phẩm này đang có một đợt đánh giá chưa kết thúc.",
+                               code="evaluation-open")
+            return await tx.insert(EVALUATIONS.name, new_id(), {
+                "product_id": product_id, "status": "open", "evaluation_date": on.isoformat(),
+                "criteria_set": criteria.code, "opened_by": caller.user_id,
+                "opened_at": _now()})
+
+    async def evaluation(self, evaluation_id: str) -> tuple[Document, list[Document]]:
+        doc = await get_existing(self.store, EVALUATIONS.name, evaluation_id, "evaluation",
+                                 "đợt đánh giá")
+        page = await self.store.find(SCORE_SHEETS.name, {"evaluation_id": evaluation_id},
+                                     limit=1000)
+        return doc, page.items
+
+    async def score(self, caller: Caller, evaluation_id: str, scores: dict[str, float],
+                    comment: str) -> Document:
+        async with self.store.transaction() as tx:
+            evaluation = await get_existing(tx, EVALUATIONS.name, evaluation_id, "evaluation",
+                                            "đợt đánh giá")
+            _check_open(evaluation)
+            criteria = _criteria(evaluation)
+            domain.check_scores(criteria, scores)
+            try:
+                return await tx.insert(SCORE_SHEETS.name, f"{evaluation_id}:{caller.user_id}", {
+                    "evaluation_id": evaluation_id, "member": caller.user_id,
+                    "parts": scores, "total": round(sum(scores.values()), 2),
+                    "comment": comment, "submitted_at": _now()})
+            except DocumentExists:
+                raise Conflict("You have already scored this product in this evaluation.",
+                               "Bạn đã chấm điểm sản phẩm này trong đợt đánh giá này.",
+                               code="already-scored") from None
+
+    async def close(self, caller: Caller, evaluation_id: str) -> Document:
+        """The council's result: the members' average decides the stars."""
+        async with self.store.transaction() as tx:
+            evaluation = await get_existing(tx, EVALUATIONS.name, evaluation_id, "evaluation",
+                                            "đợt đánh giá")
+            _check_open(evaluation)
+            sheets = (await tx.find(SCORE_SHEETS.name, {"evaluation_id": evaluation_id},
+                                    limit=1000)).items
+            if not sheets:
+                raise Conflict("No council member has scored this product yet.",
+                               "Chưa có thành viên hội đồng nào chấm điểm sản phẩm này.",
+                               code="no-score-sheets")
+            parts = {p: domain.average([s.data["parts"][p] for s in sheets])
+                     for p in domain.PARTS}
+            score = domain.average([s.data["total"] for s in sheets])
+            stars = domain.stars_for(score)
+            result = {"score": score, "stars": stars, "parts": parts, "members": len(sheets),
+                      "recognisable": stars >= domain.RECOGNISED_MIN_STARS,
+                      "shortfalls": ([] if stars >= domain.RECOGNISED_MIN_STARS
+                                     else domain.shortfalls(_criteria(evaluation), parts))}
+            return await tx.update(EVALUATIONS.name, evaluation_id, evaluation.data | {
+                "status": "closed", "result": result, "closed_by": caller.user_id,
+                "closed_at": _now()}, expected_version=evaluation.version)
+
+    async def recognise(self, caller: Caller, evaluation_id: str, *, decision_number: str,
+                        decision_date: date, level: domain.Level | None) -> Document:
+        """The recognition decision (quyết định công nhận) and its certificate."""
+        async with self.store.transaction() as tx:
+            evaluation = await get_existing(tx, EVALUATIONS.name, evaluation_id, "evaluation",
+                                            "đợt đánh giá")
+            if evaluation.data["status"] != "closed":
+                raise Conflict("Close the evaluation first: the council's result decides the "
+                               "stars (POST /evaluations/{id}/closing).",
+                               "Hãy kết thúc đợt đánh giá trước: kết quả của hội đồng quyết "
+                               "định số sao (POST /evaluations/{id}/closing).",
+                               code="evaluation-not-closed")
+            if evaluation.data.get("certificate_id"):
+                raise Conflict("This evaluation has already led to a certificate.",
+                               "Đợt đánh giá này đã được cấp giấy chứng nhận.",
+                               code="already-recognised")
+            result = evaluation.data["result"]
+            domain.check_recognisable(result["stars"], result["score"])
+            if decision_date > today():
+                raise _bad_date("decision_date", "is in the future", "ở tương lai")
+            if decision_date < date.fromisoformat(evaluation.data["evaluation_date"]):
+                raise _bad_date("decision_date", "is before the evaluation",
+                                "trước ngày đánh giá")
+            level = domain.check_level(result["stars"], decision_date, level)
+            product_id = evaluation.data["product_id"]
+            product = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
+            subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
+                                         "subject", "chủ thể")
+            number = await self._next_number(tx, decision_date.year)
+            certificate_id = new_id()
+            certificate = await tx.insert(CERTIFICATES.name, certificate_id, {
+                "number": number, "product_id": product_id,
+                "subject_id": product.data["subject_id"], "evaluation_id": evaluation_id,
+                "stars": result["stars"], "score": result["score"], "level": level.value,
+                "decision_number": decision_number, "decision_date": decision_date.isoformat(),
+                "valid_from": decision_date.isoformat(),
+                "valid_until": domain.valid_until(decision_date).isoformat(),
+                "status": domain.CertificateStatus.ACTIVE.value,
+                "recognised_by": caller.user_id, "recognised_at": _now()})
+            await tx.update(EVALUATIONS.name, evaluation_id, evaluation.data | {
+                "certificate_id": certificate_id}, expected_version=evaluation.version)
+            previous, sequence = await self._set_current(tx, product_id, certificate_id)
+            if previous:
+                await self._set_status(tx, previous, domain.CertificateStatus.SUPERSEDED)
+            await self.outbox.emit(tx, certified_event(certificate, product.data, subject.data),
+                                   subject=product_id, sequence=sequence)
+            return certificate
+
+    async def revoke(self, caller: Caller, certificate_id: str, reason: str) -> Document:
+        async with self.store.transaction() as tx:
+            current = await get_existing(tx, CERTIFICATES.name, certificate_id, "certificate",
+                                         "giấy chứng nhận")
+            domain.check_may_revoke(current.data["status"])
+            revoked_on = today()
+            doc = await tx.update(CERTIFICATES.name, certificate_id, current.data | {
+                "status": domain.CertificateStatus.REVOKED.value, "revocation_reason": reason,
+                "revoked_on": revoked_on.isoformat(), "revoked_by": caller.user_id},
+                expected_version=current.version)
+            product_id = current.data["product_id"]
+            _, sequence = await self._set_current(tx, product_id, None)
+            await self.outbox.emit(tx, CertificateRevoked(
+                product_id=product_id, certificate_id=certificate_id,
+                certificate_number=current.data["number"], reason=reason,
+                revoked_on=revoked_on), subject=product_id, sequence=sequence)
+            return doc
+
+    async def _set_current(self, tx: Transaction, product_id: str,
+                           certificate_id: str | None) -> tuple[str | None, int]:
+        """Point the product at its current certificate: the one it replaces, and the new
+        version of the product's recognition, which orders the product's events."""
+        held = await tx.get(RECOGNITIONS.name, product_id)
+        data = {"certificate_id": certificate_id, "changed_at": _now()}
+        if held is None:
+            return None, (await tx.insert(RECOGNITIONS.name, product_id, data)).version
+        doc = await tx.update(RECOGNITIONS.name, product_id, data, expected_version=held.version)
+        return held.data["certificate_id"], doc.version
+
+    async def _set_status(self, tx: Transaction, certificate_id: str,
+                          status: domain.CertificateStatus) -> None:
+        doc = await get_existing(tx, CERTIFICATES.name, certificate_id, "certificate",
+                                 "giấy chứng nhận")
+        await tx.update(CERTIFICATES.name, certificate_id, doc.data | {"status": status.value},
+                        expected_version=doc.version)
+
+    async def _next_number(self, tx: Transaction, year: int) -> str:
+        key = f"certificate-{year}"
+        held = await tx.get(COUNTERS.name, key)
+        if held is None:
+            await tx.insert(COUNTERS.name, key, {"value": 1})
+            value = 1
+        else:
+            value = int(held.data["value"]) + 1
+            await tx.update(COUNTERS.name, key, {"value": value},
+                            expected_version=held.version)
+        return f"OCOP-{year}-{value:05d}"
+
+
+def certified_event(certificate: Document, product: dict[str, Any],
+                    subject: dict[str, Any]) -> ProductCertified:
+    c = certificate.data
+    return ProductCertified(
+        product_id=c["product_id"], product_name=product["name"],
+        description=product["description"], group=product["group"],
+        subgroup=product["subgroup"], gtin=product["gtin"], image_urls=product["image_urls"],
+        subject_id=c["subject_id"], subject_name=subject["name"], subject_type=subject["type"],
+        province=subject["province"], commune=subject["commune"], score=c["score"],
+        stars=c["stars"], certificate_id=certificate.id, certificate_number=c["number"],
+        level=c["level"], decision_number=c["decision_number"],
+        decision_date=c["decision_date"], valid_from=c["valid_from"],
+        valid_until=c["valid_until"])
+
+
+def _criteria(evaluation: Document) -> domain.CriteriaSet:
+    return next(s for s in domain.CRITERIA_SETS if s.code == evaluation.data["criteria_set"])
+
+
+def _check_open(evaluation: Document) -> None:
+    if evaluation.data["status"] != "open":
+        raise Conflict("This evaluation is closed; its scores can no longer change.",
+                       "Đợt đánh giá này đã kết thúc; điểm không thể thay đổi nữa.",
+                       code="evaluation-closed")
+
+
+def _bad_date(field: str, reason: str, reason_vi: str) -> BadRequest:
+    return BadRequest(f"{field} {reason}.", f"{field} {reason_vi}.", code="invalid-date",
+                      errors=[FieldError(field, reason, reason_vi)])

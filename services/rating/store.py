@@ -1,0 +1,18 @@
+"""The rating service's collections and the fields each is queried on."""
+
+from shared.store import Collection
+
+PRODUCTS = Collection("products", indexes=("subject_id", "status"))
+"""Read model of the registry's products (kept from its events)."""
+SUBJECTS = Collection("subjects")
+"""Read model of the registry's subjects."""
+EVALUATIONS = Collection("evaluations", indexes=("product_id", "status"))
+SCORE_SHEETS = Collection("score_sheets", indexes=("evaluation_id",))
+"""One per council member and evaluation: the id is '<evaluation>:<member>'."""
+RECOGNITIONS = Collection("recognitions")
+"""Per product: its current certificate. Its version orders the product's rating events."""
+CERTIFICATES = Collection("certificates", indexes=("product_id", "number", "status"))
+COUNTERS = Collection("counters")
+
+COLLECTIONS = (PRODUCTS, SUBJECTS, EVALUATIONS, SCORE_SHEETS, RECOGNITIONS, CERTIFICATES,
+               COUNTERS)

@@ -1,0 +1,238 @@
+"""Registry endpoints: sign-in, accounts, subjects (chủ thể) and their products."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
+
+from services.registry.handlers import Registry
+from services.registry.store import PRODUCTS, SUBJECTS
+from shared.auth import Caller, Role, current_caller, public_pem, require
+from shared.errors import BadRequest
+from shared.objects import ObjectTooLarge
+from shared.paging import Cursor, Limit, PageOut
+from shared.store import Document
+from shared.vocabulary import SubjectType
+
+Name = Annotated[str, Field(min_length=2, max_length=200)]
+Place = Annotated[str, Field(min_length=2, max_length=100)]
+
+
+class LoginIn(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=200)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class UserIn(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=200)
+    role: Role
+    subject_id: str | None = Field(None, description="Required for producers: their subject")
+    full_name: str = Field("", max_length=200)
+
+
+class UserOut(BaseModel):
+    username: str
+    role: Role
+    subject_id: str | None
+    full_name: str
+
+
+class SubjectIn(BaseModel):
+    type: SubjectType
+    name: Name
+    code: str = Field(max_length=40, description="Tax code (enterprise, cooperative) or "
+                                                 "registration number")
+    province: Place
+    commune: Place
+
+
+class SubjectPatch(BaseModel):
+    name: Name | None = None
+    code: str | None = Field(None, max_length=40)
+    province: Place | None = None
+    commune: Place | None = None
+
+
+class SubjectOut(SubjectIn):
+    id: str
+    version: int
+
+
+class ProductIn(BaseModel):
+    subject_id: str
+    name: Name
+    group: str = Field(description="Product group of Decision 148/QĐ-TTg, e.g. 'food'")
+    subgroup: str = Field(description="Its sub-group, e.g. 'fresh_produce'")
+    description: str = Field("", max_length=5000)
+    gtin: str | None = Field(None, max_length=14, description="GTIN-8/12/13/14, if it has one")
+
+
+class ProductPatch(BaseModel):
+    name: Name | None = None
+    group: str | None = None
+    subgroup: str | None = None
+    description: str | None = Field(None, max_length=5000)
+    gtin: str | None = Field(None, max_length=14, description="Empty string removes it")
+
+
+class ProductOut(BaseModel):
+    id: str
+    version: int
+    subject_id: str
+    name: str
+    group: str
+    subgroup: str
+    description: str
+    gtin: str | None
+    image_urls: list[str]
+    status: str
+
+
+class ImageOut(BaseModel):
+    image_id: str
+    url: str
+
+
+def _subject_out(doc: Document) -> SubjectOut:
+    return SubjectOut(id=doc.id, version=doc.version, **{k: doc.data[k] for k in (
+        "type", "name", "code", "province", "commune")})
+
+
+def _changes(patch: BaseModel) -> dict[str, Any]:
+    changes = patch.model_dump(exclude_unset=True)
+    if not changes:
+        raise BadRequest("Nothing to change: send at least one field.",
+                         "Không có gì để thay đổi: hãy gửi ít nhất một trường.",
+                         code="empty-change")
+    return changes
+
+
+def build_router(registry: Registry) -> APIRouter:
+    router = APIRouter()
+    admin = Depends(require(Role.ADMIN))
+    staff = Depends(require(Role.ADMIN, Role.COUNCIL_MEMBER))
+
+    def product_out(doc: Document) -> ProductOut:
+        state = registry.product_state(doc)
+        return ProductOut(id=doc.id, version=doc.version, **{
+            k: v for k, v in state.items() if k != "product_id"})
+
+    @router.post("/auth/token", tags=["auth"], summary="Sign in: a token for the other calls")
+    async def sign_in(body: LoginIn) -> TokenOut:
+        issued = await registry.login(body.username, body.password)
+        return TokenOut(access_token=issued.token, expires_in=issued.expires_in)
+
+    @router.get("/auth/public-key", tags=["auth"], response_class=PlainTextResponse,
+                summary="The public key (PEM) that verifies tokens: OCOP_AUTH_PUBLIC_KEY")
+    async def public_key() -> str:
+        return public_pem(registry.issuer.public_key)
+
+    @router.get("/users/me", tags=["auth"], summary="Who the token speaks for")
+    async def me(caller: Annotated[Caller, Depends(current_caller)]) -> dict[str, Any]:
+        return {"username": caller.username, "role": caller.role,
+                "subject_id": caller.subject_id}
+
+    @router.post("/users", tags=["auth"], status_code=status.HTTP_201_CREATED,
+                 dependencies=[admin], summary="Create an account (admin)")
+    async def create_user(body: UserIn) -> UserOut:
+        doc = await registry.create_user(body.username, body.password, body.role,
+                                         body.subject_id, body.full_name)
+        return UserOut(username=doc.id, role=body.role, subject_id=body.subject_id,
+                       full_name=body.full_name)
+
+    @router.post("/subjects", tags=["subjects"], status_code=status.HTTP_201_CREATED,
+                 summary="Register a subject (chủ thể) (admin)")
+    async def register_subject(body: SubjectIn,
+                               caller: Annotated[Caller, Depends(require(Role.ADMIN))]
+                               ) -> SubjectOut:
+        return _subject_out(await registry.register_subject(caller, **body.model_dump()))
+
+    @router.patch("/subjects/{subject_id}", tags=["subjects"], summary="Change a subject (admin)")
+    async def update_subject(subject_id: str, body: SubjectPatch,
+                             caller: Annotated[Caller, Depends(require(Role.ADMIN))]
+                             ) -> SubjectOut:
+        return _subject_out(await registry.update_subject(caller, subject_id, _changes(body)))
+
+    @router.get("/subjects/{subject_id}", tags=["subjects"], summary="One subject")
+    async def get_subject(subject_id: str,
+                          _: Annotated[Caller, Depends(current_caller)]) -> SubjectOut:
+        return _subject_out(await registry.subject(subject_id))
+
+    @router.get("/subjects", tags=["subjects"], dependencies=[staff],
+                summary="Subjects, optionally of one province")
+    async def list_subjects(limit: Limit = 50, cursor: Cursor = None,
+                            province: str | None = None) -> PageOut[SubjectOut]:
+        page = await registry.store.find(SUBJECTS.name, {"province": province} if province
+                                         else None, limit=limit, after=cursor)
+        return PageOut(items=[_subject_out(d) for d in page.items], next_cursor=page.next_cursor)
+
+    @router.post("/products", tags=["products"], status_code=status.HTTP_201_CREATED,
+                 summary="Register a product (admin, or the subject's producer)")
+    async def register_product(body: ProductIn,
+                               caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
+        return product_out(await registry.register_product(caller, **body.model_dump()))
+
+    @router.get("/products", tags=["products"],
+                summary="Products; a producer sees its own subject's")
+    async def list_products(caller: Annotated[Caller, Depends(current_caller)],
+                            subject_id: str | None = None, limit: Limit = 50,
+                            cursor: Cursor = None) -> PageOut[ProductOut]:
+        if caller.role is Role.PRODUCER:
+            subject_id = caller.subject_id
+        page = await registry.store.find(PRODUCTS.name, {"subject_id": subject_id}
+                                         if subject_id else None, limit=limit, after=cursor)
+        return PageOut(items=[product_out(d) for d in page.items], next_cursor=page.next_cursor)
+
+    @router.get("/products/{product_id}", tags=["products"], summary="One product")
+    async def get_product(product_id: str,
+                          caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
+        return product_out(await registry.get_product(caller, product_id))
+
+    @router.patch("/products/{product_id}", tags=["products"],
+                  summary="Change a product (admin, or the subject's producer)")
+    async def update_product(product_id: str, body: ProductPatch,
+                             caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
+        return product_out(await registry.update_product(caller, product_id, _changes(body)))
+
+    @router.post("/products/{product_id}/images", tags=["products"],
+                 status_code=status.HTTP_201_CREATED,
+                 summary="Add an image: the body is the JPEG, PNG or WebP file itself")
+    async def add_image(product_id: str, request: Request,
+                        caller: Annotated[Caller, Depends(current_caller)]) -> ImageOut:
+        declared = int(request.headers.get("content-length") or 0)
+        limit = registry.objects.max_bytes
+        if declared > limit:
+            raise ObjectTooLarge(declared, limit)
+        data = bytearray()
+        async for chunk in request.stream():
+            data += chunk
+            if len(data) > limit:
+                raise ObjectTooLarge(len(data), limit)
+        _, url = await registry.add_image(caller, product_id,
+                                          request.headers.get("content-type", ""), bytes(data))
+        return ImageOut(image_id=url.rsplit("/", 1)[-1], url=url)
+
+    @router.get("/products/{product_id}/images/{image_id}", tags=["products"],
+                summary="A product image (public)")
+    async def get_image(product_id: str, image_id: str) -> Response:
+        data, content_type = await registry.image(product_id, image_id)
+        return Response(data, media_type=content_type,
+                        headers={"Cache-Control": "public, max-age=86400, immutable"})
+
+    @router.post("/products/{product_id}/submission", tags=["products"],
+                 summary="Submit the product for evaluation (nộp đánh giá)")
+    async def submit_product(product_id: str,
+                             caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
+        return product_out(await registry.submit_product(caller, product_id))
+
+    return router

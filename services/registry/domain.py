@@ -1,0 +1,141 @@
+"""Registry rules: who may do what to subjects (chủ thể) and products, and what valid
+identifiers look like. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+import re
+
+from stdnum import ean
+from stdnum.exceptions import ValidationError as NumberInvalid
+from stdnum.vn import mst
+
+from shared.auth import Caller, Role
+from shared.errors import BadRequest, Conflict, FieldError, Forbidden
+from shared.vocabulary import GROUPS_148_2023, SubjectType
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+MIN_PASSWORD_LENGTH = 10
+# Registration numbers of cooperative groups and household businesses are issued by
+# communes and districts in many local formats: letters, digits and separators.
+LOCAL_REGISTRATION = re.compile(r"^[A-Z0-9][A-Z0-9./-]{2,29}$")
+# Enterprises and cooperatives are registered under their tax code (mã số thuế).
+TAX_CODED = (SubjectType.ENTERPRISE, SubjectType.COOPERATIVE)
+
+
+def invalid(field: str, message: str, message_vi: str) -> BadRequest:
+    return BadRequest(f"{field}: {message}", f"{field}: {message_vi}", code="invalid-field",
+                      errors=[FieldError(field, message, message_vi)])
+
+
+def check_username(username: str) -> str:
+    name = username.strip().lower()
+    if not USERNAME.match(name):
+        raise invalid("username", "use 3–64 letters, digits, '.', '_' or '-', starting with "
+                      "a letter or digit",
+                      "dùng 3–64 chữ cái, chữ số, '.', '_' hoặc '-', bắt đầu bằng chữ hoặc số")
+    return name
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise invalid("password", f"use at least {MIN_PASSWORD_LENGTH} characters",
+                      f"cần ít nhất {MIN_PASSWORD_LENGTH} ký tự")
+
+
+def check_account_binding(role: Role, subject_id: str | None) -> None:
+    """A producer account belongs to exactly one subject; other roles to none."""
+    if role is Role.PRODUCER and not subject_id:
+        raise invalid("subject_id", "a producer account needs the subject it acts for",
+                      "tài khoản chủ thể cần mã chủ thể mà nó đại diện")
+    if role is not Role.PRODUCER and subject_id:
+        raise invalid("subject_id", f"only producer accounts are bound to a subject, not {role}",
+                      f"chỉ tài khoản chủ thể mới gắn với một chủ thể, không phải {role}")
+
+
+def normalize_subject_code(subject_type: SubjectType, code: str) -> str:
+    """Tax codes (10 digits, or 10+3 for a branch) for enterprises and cooperatives; a
+    local registration number for cooperative groups and household businesses."""
+    raw = code.strip().upper()
+    if subject_type in TAX_CODED:
+        try:
+            digits = mst.compact(raw)
+            mst.validate(digits)
+        except NumberInvalid:
+            raise invalid("code", "a tax code has 10 digits, or 13 written as 10-3 for a "
+                          "branch, with a valid check digit",
+                          "mã số thuế gồm 10 chữ số, hoặc 13 chữ số dạng 10-3 cho chi nhánh, "
+                          "với chữ số kiểm tra hợp lệ") from None
+        return digits if len(digits) == 10 else f"{digits[:10]}-{digits[10:]}"
+    if not LOCAL_REGISTRATION.match(raw):
+        raise invalid("code", "use the registration number as issued: 3–30 letters, digits, "
+                      "'.', '/' or '-'",
+                      "nhập số đăng ký như được cấp: 3–30 chữ cái, chữ số, '.', '/' hoặc '-'")
+    return raw
+
+
+def normalize_gtin(gtin: str) -> str:
+    """Any GTIN-8/12/13/14 as the 14 digits GS1 Digital Link uses; check digit verified."""
+    try:
+        digits = ean.validate(gtin.strip())
+    except NumberInvalid:
+        raise invalid("gtin", "not a valid GTIN: use the 8, 12, 13 or 14 digits printed under "
+                      "the barcode (the last one is a check digit)",
+                      "GTIN không hợp lệ: nhập 8, 12, 13 hoặc 14 chữ số in dưới mã vạch (chữ "
+                      "số cuối là số kiểm tra)") from None
+    return digits.zfill(14)
+
+
+def check_product_group(group: str, subgroup: str) -> None:
+    found = GROUPS_148_2023.get(group)
+    if found is None:
+        raise invalid("group", f"unknown product group; use one of {', '.join(GROUPS_148_2023)}",
+                      f"nhóm sản phẩm không hợp lệ; dùng một trong "
+                      f"{', '.join(GROUPS_148_2023)}")
+    if subgroup not in found.subgroups:
+        raise invalid("subgroup", f"not a sub-group of {group}; use one of "
+                      f"{', '.join(found.subgroups)}",
+                      f"không thuộc nhóm {group}; dùng một trong {', '.join(found.subgroups)}")
+
+
+def check_may_change_product(caller: Caller, subject_id: str) -> None:
+    """Admins change any product; a producer only its own subject's."""
+    if caller.role is Role.ADMIN or caller.owns_subject(subject_id):
+        return
+    raise Forbidden("You may change only the products of your own subject.",
+                    "Bạn chỉ được thay đổi sản phẩm của chủ thể mình.", code="not-your-product")
+
+
+def check_may_read_product(caller: Caller, subject_id: str) -> None:
+    if caller.role in (Role.ADMIN, Role.COUNCIL_MEMBER) or caller.owns_subject(subject_id):
+        return
+    raise Forbidden("You may see only the products of your own subject.",
+                    "Bạn chỉ được xem sản phẩm của chủ thể mình.", code="not-your-product")
+
+
+def check_may_submit(status: str) -> None:
+    if status != "draft":
+        raise Conflict("This product has already been submitted for evaluation.",
+                       "Sản phẩm này đã được nộp để đánh giá.", code="already-submitted")
+
+
+IMAGE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/webp": (b"RIFF",),
+}
+IMAGE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+def check_image(content_type: str, data: bytes) -> str:
+    """The file extension for an image whose bytes match its declared type."""
+    kind = content_type.split(";")[0].strip().lower()
+    signatures = IMAGE_SIGNATURES.get(kind)
+    if signatures is None:
+        raise BadRequest("Send a JPEG, PNG or WebP image (Content-Type image/jpeg, image/png "
+                         "or image/webp).",
+                         "Hãy gửi ảnh JPEG, PNG hoặc WebP (Content-Type image/jpeg, image/png "
+                         "hoặc image/webp).", code="unsupported-image")
+    if not data.startswith(signatures) or (kind == "image/webp" and data[8:12] != b"WEBP"):
+        raise BadRequest(f"The file is not a {kind} image.",
+                         f"Tệp không phải là ảnh {kind}.", code="unsupported-image")
+    return IMAGE_EXTENSIONS[kind]

@@ -1,0 +1,243 @@
+"""Registry commands: each checks the caller and the rules, writes its change and the
+event that announces it in one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pwdlib import PasswordHash
+
+from services.registry import domain
+from services.registry.store import CLAIMS, PRODUCTS, SUBJECTS, USERS
+from shared.auth import Caller, IssuedToken, Role, TokenIssuer
+from shared.contracts.registry import (
+    ProductRegistered,
+    ProductState,
+    ProductSubmitted,
+    ProductUpdated,
+    SubjectRegistered,
+    SubjectState,
+    SubjectUpdated,
+)
+from shared.errors import Conflict, NotFound, Unauthorized
+from shared.ids import new_id
+from shared.messaging import Outbox
+from shared.objects import ObjectStore
+from shared.store import Document, DocumentExists, DocumentStore, Transaction, get_existing
+from shared.vocabulary import SubjectType
+
+_passwords = PasswordHash.recommended()
+# Verified when the username is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _passwords.hash("not-a-real-password")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+async def _claim(tx: Transaction, key: str, owner: str, taken: Conflict) -> None:
+    try:
+        await tx.insert(CLAIMS.name, key, {"owner": owner})
+    except DocumentExists:
+        raise taken from None
+
+
+@dataclass
+class Registry:
+    store: DocumentStore
+    outbox: Outbox
+    objects: ObjectStore
+    issuer: TokenIssuer
+    public_url: str
+    _hashing: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(4))
+
+    # --- accounts -------------------------------------------------------------------------
+
+    async def _hash(self, password: str) -> str:
+        async with self._hashing:  # Argon2 is deliberately slow: off the loop, a few at once
+            return await asyncio.to_thread(_passwords.hash, password)
+
+    async def create_user(self, username: str, password: str, role: Role,
+                          subject_id: str | None = None, full_name: str = "") -> Document:
+        name = domain.check_username(username)
+        domain.check_password(password)
+        domain.check_account_binding(role, subject_id)
+        password_hash = await self._hash(password)
+        async with self.store.transaction() as tx:
+            if subject_id and await tx.get(SUBJECTS.name, subject_id) is None:
+                raise domain.invalid("subject_id", f"no subject '{subject_id}'",
+                                     f"không có chủ thể '{subject_id}'")
+            try:
+                return await tx.insert(USERS.name, name, {
+                    "role": role.value, "subject_id": subject_id, "full_name": full_name,
+                    "password_hash": password_hash, "created_at": _now()})
+            except DocumentExists:
+                raise Conflict(f"The username '{name}' is taken.",
+                               f"Tên đăng nhập '{name}' đã được dùng.",
+                               code="username-taken") from None
+
+    async def login(self, username: str, password: str) -> IssuedToken:
+        user = await self.store.get(USERS.name, username.strip().lower())
+        stored = user.data["password_hash"] if user else _DUMMY_HASH
+        async with self._hashing:
+            ok = await asyncio.to_thread(_passwords.verify, password, stored)
+        if user is None or not ok:
+            raise Unauthorized("Wrong username or password.",
+                               "Sai tên đăng nhập hoặc mật khẩu.", code="login-failed")
+        return self.issuer.issue(caller_of(user))
+
+    # --- subjects -------------------------------------------------------------------------
+
+    async def register_subject(self, caller: Caller, *, type: SubjectType, name: str,
+                               code: str, province: str, commune: str) -> Document:
+        code = domain.normalize_subject_code(type, code)
+        subject_id = new_id()
+        async with self.store.transaction() as tx:
+            await _claim(tx, f"subject-code:{code}", subject_id, Conflict(
+                f"A subject with code {code} is already registered.",
+                f"Đã có chủ thể đăng ký với mã {code}.", code="subject-code-taken"))
+            doc = await tx.insert(SUBJECTS.name, subject_id, {
+                "type": type.value, "name": name, "code": code, "province": province,
+                "commune": commune, "created_by": caller.user_id, "created_at": _now()})
+            await self.outbox.emit(tx, SubjectRegistered(**subject_state(doc).model_dump()),
+                                   subject=doc.id, sequence=doc.version)
+        return doc
+
+    async def subject(self, subject_id: str) -> Document:
+        return await get_existing(self.store, SUBJECTS.name, subject_id, "subject", "chủ thể")
+
+    async def update_subject(self, caller: Caller, subject_id: str,
+                             changes: dict[str, Any]) -> Document:
+        async with self.store.transaction() as tx:
+            current = await get_existing(tx, SUBJECTS.name, subject_id, "subject", "chủ thể")
+            data = current.data | changes
+            data["code"] = domain.normalize_subject_code(SubjectType(data["type"]), data["code"])
+            if data["code"] != current.data["code"]:
+                await _claim(tx, f"subject-code:{data['code']}", subject_id, Conflict(
+                    f"A subject with code {data['code']} is already registered.",
+                    f"Đã có chủ thể đăng ký với mã {data['code']}.", code="subject-code-taken"))
+                await tx.delete(CLAIMS.name, f"subject-code:{current.data['code']}")
+            data |= {"updated_by": caller.user_id, "updated_at": _now()}
+            doc = await tx.update(SUBJECTS.name, subject_id, data,
+                                  expected_version=current.version)
+            await self.outbox.emit(tx, SubjectUpdated(**subject_state(doc).model_dump()),
+                                   subject=doc.id, sequence=doc.version)
+        return doc
+
+    # --- products -------------------------------------------------------------------------
+
+    async def register_product(self, caller: Caller, *, subject_id: str, name: str, group: str,
+                               subgroup: str, description: str = "",
+                               gtin: str | None = None) -> Document:
+        domain.check_may_change_product(caller, subject_id)
+        domain.check_product_group(group, subgroup)
+        gtin = domain.normalize_gtin(gtin) if gtin else None
+        product_id = new_id()
+        async with self.store.transaction() as tx:
+            if await tx.get(SUBJECTS.name, subject_id) is None:
+                raise domain.invalid("subject_id", f"no subject '{subject_id}'",
+                                     f"không có chủ thể '{subject_id}'")
+            if gtin:
+                await _claim(tx, f"gtin:{gtin}", product_id, _gtin_taken(gtin))
+            doc = await tx.insert(PRODUCTS.name, product_id, {
+                "subject_id": subject_id, "name": name, "group": group, "subgroup": subgroup,
+                "description": description, "gtin": gtin, "images": [], "status": "draft",
+                "created_by": caller.user_id, "created_at": _now()})
+            await self.outbox.emit(tx, ProductRegistered(**self.product_state(doc)),
+                                   subject=doc.id, sequence=doc.version)
+        return doc
+
+    async def get_product(self, caller: Caller, product_id: str) -> Document:
+        doc = await get_existing(self.store, PRODUCTS.name, product_id, "product", "sản phẩm")
+        domain.check_may_read_product(caller, doc.data["subject_id"])
+        return doc
+
+    async def update_product(self, caller: Caller, product_id: str,
+                             changes: dict[str, Any]) -> Document:
+        async with self.store.transaction() as tx:
+            current = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
+            domain.check_may_change_product(caller, current.data["subject_id"])
+            data = current.data | changes
+            domain.check_product_group(data["group"], data["subgroup"])
+            if "gtin" in changes:
+                data["gtin"] = domain.normalize_gtin(changes["gtin"]) if changes["gtin"] else None
+                if data["gtin"] != current.data["gtin"]:
+                    if data["gtin"]:
+                        await _claim(tx, f"gtin:{data['gtin']}", product_id,
+                                     _gtin_taken(data["gtin"]))
+                    if current.data["gtin"]:
+                        await tx.delete(CLAIMS.name, f"gtin:{current.data['gtin']}")
+            return await self._save_product(tx, current, data, caller, ProductUpdated)
+
+    async def add_image(self, caller: Caller, product_id: str, content_type: str,
+                        data: bytes) -> tuple[Document, str]:
+        current = await get_existing(self.store, PRODUCTS.name, product_id, "product", "sản phẩm")
+        domain.check_may_change_product(caller, current.data["subject_id"])
+        extension = domain.check_image(content_type, data)
+        image_id = new_id()
+        key = f"products/{product_id}/images/{image_id}.{extension}"
+        stored = await self.objects.put(key, data, content_type.split(";")[0].strip().lower())
+        async with self.store.transaction() as tx:
+            current = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
+            images = [*current.data["images"], {"id": image_id, "key": key,
+                                                "content_type": stored.content_type,
+                                                "size": stored.size}]
+            doc = await self._save_product(tx, current, current.data | {"images": images},
+                                           caller, ProductUpdated)
+        return doc, self.image_url(product_id, image_id)
+
+    async def image(self, product_id: str, image_id: str) -> tuple[bytes, str]:
+        product = await get_existing(self.store, PRODUCTS.name, product_id, "product", "sản phẩm")
+        for image in product.data["images"]:
+            if image["id"] == image_id:
+                content = await self.objects.get(image["key"])
+                return content.data, content.content_type
+        raise NotFound(f"Product {product_id} has no image {image_id}.",
+                       f"Sản phẩm {product_id} không có ảnh {image_id}.")
+
+    async def submit_product(self, caller: Caller, product_id: str) -> Document:
+        async with self.store.transaction() as tx:
+            current = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
+            domain.check_may_change_product(caller, current.data["subject_id"])
+            domain.check_may_submit(current.data["status"])
+            data = current.data | {"status": "submitted", "submitted_at": _now()}
+            return await self._save_product(tx, current, data, caller, ProductSubmitted)
+
+    async def _save_product(self, tx: Transaction, current: Document, data: dict[str, Any],
+                            caller: Caller,
+                            event: type[ProductUpdated | ProductSubmitted]) -> Document:
+        data |= {"updated_by": caller.user_id, "updated_at": _now()}
+        doc = await tx.update(PRODUCTS.name, current.id, data, expected_version=current.version)
+        await self.outbox.emit(tx, event(**self.product_state(doc)), subject=doc.id,
+                               sequence=doc.version)
+        return doc
+
+    def image_url(self, product_id: str, image_id: str) -> str:
+        return f"{self.public_url.rstrip('/')}/products/{product_id}/images/{image_id}"
+
+    def product_state(self, doc: Document) -> dict[str, Any]:
+        d = doc.data
+        return ProductState(
+            product_id=doc.id, subject_id=d["subject_id"], name=d["name"], group=d["group"],
+            subgroup=d["subgroup"], description=d["description"], gtin=d["gtin"],
+            image_urls=[self.image_url(doc.id, i["id"]) for i in d["images"]],
+            status=d["status"]).model_dump()
+
+
+def subject_state(doc: Document) -> SubjectState:
+    d = doc.data
+    return SubjectState(subject_id=doc.id, type=d["type"], name=d["name"], code=d["code"],
+                        province=d["province"], commune=d["commune"])
+
+
+def caller_of(user: Document) -> Caller:
+    return Caller(user_id=user.id, username=user.id, role=Role(user.data["role"]),
+                  subject_id=user.data.get("subject_id"))
+
+
+def _gtin_taken(gtin: str) -> Conflict:
+    return Conflict(f"Another product already has the GTIN {gtin}.",
+                    f"Đã có sản phẩm khác dùng GTIN {gtin}.", code="gtin-taken")

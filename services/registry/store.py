@@ -1,0 +1,13 @@
+"""The registry's collections and the fields each is queried on."""
+
+from shared.store import Collection
+
+USERS = Collection("users", indexes=("role", "subject_id"))
+"""Accounts; the id is the (lower-case) username."""
+SUBJECTS = Collection("subjects", indexes=("code", "province"))
+PRODUCTS = Collection("products", indexes=("subject_id", "status", "gtin"))
+CLAIMS = Collection("claims")
+"""Values that must be unique across documents ('gtin:…', 'subject-code:…'): inserting the
+claim in the same transaction makes a duplicate fail on every store adapter."""
+
+COLLECTIONS = (USERS, SUBJECTS, PRODUCTS, CLAIMS)

@@ -1,0 +1,144 @@
+"""Traceability endpoints: the public scan page (GS1 Digital Link paths) and label artwork."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.templating import Jinja2Templates
+
+from services.traceability import domain
+from services.traceability.handlers import Traceability
+from services.traceability.store import LABELS, PROFILES
+from shared.store import Document, get_existing
+from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+PAGE_TEXT = {
+    "vi": {"producer": "Chủ thể sản xuất", "locality": "Địa phương", "group": "Nhóm sản phẩm",
+           "certificate": "Giấy chứng nhận", "decision": "theo quyết định",
+           "validity": "Hiệu lực", "reason": "Lý do", "stars": "sao", "switch": "English",
+           "not_found": "Không tìm thấy sản phẩm",
+           "not_found_text": "Mã này không thuộc sản phẩm OCOP nào trên hệ thống. Hãy cẩn "
+                             "thận với sản phẩm mang nhãn OCOP không rõ nguồn gốc."},
+    "en": {"producer": "Producer", "locality": "Locality", "group": "Product group",
+           "certificate": "Certificate", "decision": "by decision", "validity": "Valid",
+           "reason": "Reason", "stars": "stars", "switch": "Tiếng Việt",
+           "not_found": "Product not found",
+           "not_found_text": "This code belongs to no OCOP product on the platform. Be wary "
+                             "of products carrying an OCOP label of unknown origin."},
+}
+LEVEL_NAMES = {"vi": {"district": "cấp huyện", "province": "cấp tỉnh", "central": "Trung ương"},
+               "en": {"district": "district level", "province": "provincial level",
+                      "central": "central level"}}
+
+Lang = Annotated[str | None, Query(description="vi (default) or en")]
+Format = Annotated[str | None, Query(alias="format", description="json for machine reading")]
+
+
+def _wants_json(accept: str | None, fmt: str | None) -> bool:
+    if fmt is not None:
+        return fmt == "json"
+    accept = accept or ""
+    return "application/json" in accept and "text/html" not in accept
+
+
+def scan_view(profile: Document, today: date) -> dict[str, Any]:
+    """What a scan shows: product, producer, locality, and the live certificate."""
+    certificate = profile.data["certificate"]
+    state = domain.certificate_state(certificate, today)
+    return {"product_id": profile.id, "gtin": profile.data["gtin"],
+            "product": profile.data["product"], "subject": profile.data["subject"],
+            "ocop": {"certified": state is domain.CertificateState.ACTIVE,
+                     "state": state.value,
+                     "stars": certificate["stars"] if state is domain.CertificateState.ACTIVE
+                     else None,
+                     "certificate": certificate,
+                     "message_vi": domain.state_text("vi", state, certificate),
+                     "message_en": domain.state_text("en", state, certificate)}}
+
+
+def build_router(tracing: Traceability) -> APIRouter:
+    router = APIRouter()
+
+    def render(request: Request, profile: Document | None, lang: str | None,
+               accept_language: str | None, accept: str | None, fmt: str | None) -> Response:
+        language = domain.pick_language(lang, accept_language)
+        text = PAGE_TEXT[language]
+        headers = {"Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"}
+        if profile is None:
+            if _wants_json(accept, fmt):
+                return JSONResponse({"detail": "No OCOP product has this code.",
+                                     "detail_vi": "Không có sản phẩm OCOP nào mang mã này."},
+                                    status_code=404, headers=headers)
+            return templates.TemplateResponse(
+                request, "not_found.html", {"lang": language, "title": text["not_found"],
+                                            "message": text["not_found_text"]},
+                status_code=404, headers=headers)
+        view = scan_view(profile, datetime.now(UTC).date())
+        if _wants_json(accept, fmt):
+            return JSONResponse(view, headers=headers)
+        certificate = view["ocop"]["certificate"]
+        subject, product = view["subject"], view["product"]
+        names = group_names(product["group"], product["subgroup"])
+        subject_type = SUBJECT_TYPE_NAMES[SubjectType(subject["type"])]
+        index = 0 if language == "vi" else 1
+        return templates.TemplateResponse(request, "scan.html", {
+            "lang": language, "other_lang": "en" if language == "vi" else "vi", "t": text,
+            "product": product, "subject": subject, "certificate": certificate,
+            "state": view["ocop"]["state"], "state_text": view["ocop"][f"message_{language}"],
+            "group": names[index], "subject_type": subject_type[index],
+            "level": LEVEL_NAMES[language].get(certificate["level"], certificate["level"]),
+            "valid_from": _shown(certificate["valid_from"]),
+            "valid_until": _shown(certificate["valid_until"])}, headers=headers)
+
+    @router.get("/01/{gtin}", tags=["scan"], response_class=HTMLResponse,
+                summary="Scan page of a GTIN (GS1 Digital Link), HTML or JSON")
+    async def scan_gtin(request: Request, gtin: str, lang: Lang = None, fmt: Format = None,
+                        accept: Annotated[str | None, Header()] = None,
+                        accept_language: Annotated[str | None, Header()] = None) -> Response:
+        profile = await tracing.profile_by_gtin(gtin) if domain.is_gtin14(gtin) else None
+        return render(request, profile, lang, accept_language, accept, fmt)
+
+    @router.get("/01/{gtin}/{qualifier}/{value}", tags=["scan"], response_class=HTMLResponse,
+                summary="Scan page of a GTIN with a lot (10) or serial (21) qualifier")
+    async def scan_gtin_qualified(request: Request, gtin: str, qualifier: str, value: str,
+                                  lang: Lang = None, fmt: Format = None,
+                                  accept: Annotated[str | None, Header()] = None,
+                                  accept_language: Annotated[str | None, Header()] = None
+                                  ) -> Response:
+        known = qualifier in ("10", "21") and domain.is_gtin14(gtin)
+        profile = await tracing.profile_by_gtin(gtin) if known else None
+        return render(request, profile, lang, accept_language, accept, fmt)
+
+    @router.get("/p/{product_id}", tags=["scan"], response_class=HTMLResponse,
+                summary="Scan page of a product without a GTIN, HTML or JSON")
+    async def scan_product(request: Request, product_id: str, lang: Lang = None,
+                           fmt: Format = None, accept: Annotated[str | None, Header()] = None,
+                           accept_language: Annotated[str | None, Header()] = None
+                           ) -> Response:
+        profile = await tracing.store.get(PROFILES.name, product_id)
+        return render(request, profile, lang, accept_language, accept, fmt)
+
+    @router.get("/labels/{product_id}", tags=["labels"], summary="A product's label (public)")
+    async def get_label(product_id: str) -> dict[str, Any]:
+        label = await get_existing(tracing.store, LABELS.name, product_id, "label", "nhãn")
+        return tracing.label_issued(label).model_dump() | {"issued_at": label.data["issued_at"]}
+
+    @router.get("/labels/{product_id}/qr.{kind}", tags=["labels"],
+                summary="The label's QR code as png or svg (public)")
+    async def get_artwork(product_id: str, kind: Literal["png", "svg"]) -> Response:
+        label = await get_existing(tracing.store, LABELS.name, product_id, "label", "nhãn")
+        content = await tracing.objects.get(label.data[f"{kind}_key"])
+        return Response(content.data, media_type=content.content_type,
+                        headers={"Cache-Control": "public, max-age=300"})
+
+    return router
+
+
+def _shown(day: str) -> str:
+    return date.fromisoformat(day).strftime("%d/%m/%Y")

@@ -1,0 +1,85 @@
+"""Traceability rules: the URL a label encodes (GS1 Digital Link), the live state of a
+product's certificate, and what the scan page says. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from stdnum import ean
+from stdnum.exceptions import ValidationError as NumberInvalid
+
+GTIN14 = re.compile(r"^[0-9]{14}$")
+
+
+def scan_url(base: str, product_id: str, gtin: str | None) -> str:
+    """``{base}/01/{gtin14}`` (GS1 Digital Link) with a GTIN, ``{base}/p/{id}`` without."""
+    root = base.rstrip("/")
+    return f"{root}/01/{gtin}" if gtin else f"{root}/p/{product_id}"
+
+
+def is_gtin14(value: str) -> bool:
+    if not GTIN14.match(value):
+        return False
+    try:
+        ean.validate(value)
+    except NumberInvalid:
+        return False
+    return True
+
+
+class CertificateState(StrEnum):
+    ACTIVE = "active"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+def certificate_state(certificate: dict[str, Any], today: date) -> CertificateState:
+    """Live: an active certificate past its last valid day is expired, sweep or no sweep."""
+    if certificate["status"] == CertificateState.REVOKED:
+        return CertificateState.REVOKED
+    if date.fromisoformat(certificate["valid_until"]) < today:
+        return CertificateState.EXPIRED
+    return CertificateState.ACTIVE
+
+
+LANGUAGES = ("vi", "en")
+
+
+def pick_language(lang: str | None, accept_language: str | None) -> str:
+    """``?lang=`` first, else the first of the browser's languages we have; Vietnamese by
+    default."""
+    if lang in LANGUAGES:
+        return lang
+    for item in (accept_language or "").split(","):
+        tag = item.split(";")[0].strip().lower()[:2]
+        if tag in LANGUAGES:
+            return tag
+    return "vi"
+
+
+STATE_TEXT = {
+    ("vi", CertificateState.ACTIVE): "Sản phẩm OCOP {stars} sao — giấy chứng nhận còn hiệu lực "
+                                     "đến {valid_until}",
+    ("en", CertificateState.ACTIVE): "{stars}-star OCOP product — certificate valid until "
+                                     "{valid_until}",
+    ("vi", CertificateState.REVOKED): "KHÔNG còn là sản phẩm OCOP: giấy chứng nhận đã bị thu "
+                                      "hồi ngày {revoked_on}",
+    ("en", CertificateState.REVOKED): "NO LONGER an OCOP product: its certificate was revoked "
+                                      "on {revoked_on}",
+    ("vi", CertificateState.EXPIRED): "KHÔNG còn là sản phẩm OCOP: giấy chứng nhận đã hết hạn "
+                                      "ngày {valid_until}",
+    ("en", CertificateState.EXPIRED): "NO LONGER an OCOP product: its certificate expired on "
+                                      "{valid_until}",
+}
+
+
+def state_text(lang: str, state: CertificateState, certificate: dict[str, Any]) -> str:
+    def shown(day: str | None) -> str:
+        return date.fromisoformat(day).strftime("%d/%m/%Y") if day else ""
+
+    return STATE_TEXT[(lang, state)].format(
+        stars=certificate["stars"], valid_until=shown(certificate["valid_until"]),
+        revoked_on=shown(certificate.get("revoked_on")))

@@ -1,0 +1,90 @@
+"""Traceability's reactions to certificate events: keep each product's trace profile with
+its live certificate, and issue its QR label once."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from services.traceability import domain
+from services.traceability.labels import render_qr
+from services.traceability.store import LABELS, PROFILES
+from shared.contracts.rating import CertificateRevoked, ProductCertified
+from shared.contracts.traceability import LabelIssued
+from shared.events.envelope import Envelope
+from shared.ids import new_id
+from shared.messaging import Outbox
+from shared.objects import ObjectStore
+from shared.store import Document, DocumentStore, Transaction
+
+
+@dataclass
+class Traceability:
+    store: DocumentStore
+    outbox: Outbox
+    objects: ObjectStore
+    public_url: str
+    """Where this service answers: label artwork is downloaded from here."""
+    scan_base_url: str
+    """What labels encode: the scan page's public base."""
+
+    async def on_certified(self, envelope: Envelope, tx: Transaction) -> None:
+        event = ProductCertified.model_validate(envelope.data)
+        await tx.put(PROFILES.name, event.product_id, {
+            "gtin": event.gtin,
+            "product": {"name": event.product_name, "description": event.description,
+                        "group": event.group, "subgroup": event.subgroup,
+                        "image_urls": event.image_urls},
+            "subject": {"id": event.subject_id, "name": event.subject_name,
+                        "type": event.subject_type.value, "province": event.province,
+                        "commune": event.commune},
+            "certificate": {"id": event.certificate_id, "number": event.certificate_number,
+                            "stars": event.stars, "score": event.score, "level": event.level,
+                            "decision_number": event.decision_number,
+                            "decision_date": event.decision_date.isoformat(),
+                            "valid_from": event.valid_from.isoformat(),
+                            "valid_until": event.valid_until.isoformat(),
+                            "status": "active"}})
+        await self._issue_label(tx, event.product_id, event.gtin)
+
+    async def on_revoked(self, envelope: Envelope, tx: Transaction) -> None:
+        event = CertificateRevoked.model_validate(envelope.data)
+        profile = await tx.get(PROFILES.name, event.product_id)
+        if profile is None or profile.data["certificate"]["id"] != event.certificate_id:
+            return  # a certificate this service never showed: nothing to take down
+        certificate = profile.data["certificate"] | {
+            "status": "revoked", "revocation_reason": event.reason,
+            "revoked_on": event.revoked_on.isoformat()}
+        await tx.put(PROFILES.name, event.product_id, profile.data | {"certificate": certificate})
+
+    async def _issue_label(self, tx: Transaction, product_id: str, gtin: str | None) -> None:
+        """Render and store the label unless the product already has one for this URL
+        (a GTIN added later changes the URL, and so the label)."""
+        url = domain.scan_url(self.scan_base_url, product_id, gtin)
+        held = await tx.get(LABELS.name, product_id)
+        if held is not None and held.data["scan_url"] == url:
+            return
+        artwork = await asyncio.to_thread(render_qr, url)
+        # Storing twice on a retried event writes the same bytes to the same keys.
+        png = await self.objects.put(f"labels/{product_id}/qr.png", artwork.png, "image/png")
+        svg = await self.objects.put(f"labels/{product_id}/qr.svg", artwork.svg,
+                                     "image/svg+xml")
+        data: dict[str, Any] = {"scan_url": url, "png_key": png.key, "svg_key": svg.key,
+                                "label_id": held.data["label_id"] if held else new_id(),
+                                "issued_at": datetime.now(UTC).isoformat()}
+        doc = (await tx.insert(LABELS.name, product_id, data) if held is None else
+               await tx.update(LABELS.name, product_id, data, expected_version=held.version))
+        await self.outbox.emit(tx, self.label_issued(doc), subject=product_id,
+                               sequence=doc.version)
+
+    def label_issued(self, label: Document) -> LabelIssued:
+        base = f"{self.public_url.rstrip('/')}/labels/{label.id}"
+        return LabelIssued(product_id=label.id, label_id=label.data["label_id"],
+                           scan_url=label.data["scan_url"], png_url=f"{base}/qr.png",
+                           svg_url=f"{base}/qr.svg")
+
+    async def profile_by_gtin(self, gtin: str) -> Document | None:
+        page = await self.store.find(PROFILES.name, {"gtin": gtin}, limit=1)
+        return page.items[0] if page.items else None

@@ -1,0 +1,10 @@
+"""The traceability service's collections and the fields each is queried on."""
+
+from shared.store import Collection
+
+PROFILES = Collection("profiles", indexes=("gtin",))
+"""Trace profile per product: what the scan page shows, kept from the rating events."""
+LABELS = Collection("labels")
+"""Per product: its QR label, the URL it encodes and where its artwork is stored."""
+
+COLLECTIONS = (PROFILES, LABELS)

@@ -1,0 +1,121 @@
+"""The four services really served over HTTP on free loopback ports, and a client that
+walks the platform as its users do (admin, council members, producer, consumer)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import uvicorn
+from PIL import Image
+from typer.testing import CliRunner
+
+from services import build_service
+from services.cli import app as ocop
+from services.embedded import ServiceServer
+from shared.bus import open_bus
+from shared.config import SERVICES, Settings
+from tests.support.demo import wait_until
+from tests.support.ports import free_port
+
+
+@dataclass(frozen=True)
+class Platform:
+    settings: Settings
+    urls: dict[str, str]
+
+
+@contextlib.asynccontextmanager
+async def running_platform(settings: Settings, *, shared_bus: bool) -> AsyncIterator[Platform]:
+    """``shared_bus``: one bus for all four, as ``ocop run`` does; otherwise each service
+    opens its own, as in the distributed deployment."""
+    ports = {name: free_port() for name in SERVICES}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    bus = open_bus(settings.bus_url_resolved(), client_id="ocop-test") if shared_bus else None
+    if bus is not None:
+        await bus.start([])
+    servers = []
+    for name in SERVICES:
+        runtime = build_service(name, settings.model_copy(update={
+            "public_url": urls[name], "scan_base_url": urls["traceability"]}), bus=bus)
+        servers.append(ServiceServer(uvicorn.Config(
+            runtime.fastapi_app(), host="127.0.0.1", port=ports[name], log_config=None,
+            access_log=False)))
+    tasks = [asyncio.create_task(s.serve()) for s in servers]
+    try:
+        deadline = asyncio.get_running_loop().time() + 60
+        while not all(s.started for s in servers):
+            failed = [t for t in tasks if t.done()]
+            if failed:
+                raise RuntimeError(f"a service did not start: {failed[0].exception()!r}")
+            assert asyncio.get_running_loop().time() < deadline, "services did not start"
+            await asyncio.sleep(0.05)
+        yield Platform(settings, urls)
+    finally:
+        for server in servers:
+            server.should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if bus is not None:
+            await bus.stop()
+
+
+async def add_admin(settings: Settings, username: str, password: str) -> None:
+    """The README's first step: ``ocop users add-admin`` (its own event loop, so a thread)."""
+    result = await asyncio.to_thread(
+        CliRunner().invoke, ocop, ["users", "add-admin", username,
+                                   "--data-dir", str(settings.data_dir)],
+        env={"OCOP_ADMIN_PASSWORD": password,
+             "OCOP_STORE_URL": settings.store_url.get_secret_value()})
+    assert result.exit_code == 0, result.output
+
+
+def png_image() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 160, 40)).save(out, format="PNG")
+    return out.getvalue()
+
+
+class User:
+    """One person's HTTP session with the platform."""
+
+    def __init__(self, urls: dict[str, str], client: httpx.AsyncClient,
+                 token: str | None = None) -> None:
+        self.urls = urls
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    async def call(self, method: str, service: str, path: str, *, expect: int = 200,
+                   **kwargs: Any) -> Any:
+        response = await self.client.request(method, self.urls[service] + path,
+                                             headers=self.headers | kwargs.pop("headers", {}),
+                                             **kwargs)
+        assert response.status_code == expect, (method, path, response.status_code,
+                                                response.text)
+        return response.json() if "json" in response.headers.get("content-type", "") else response
+
+    async def sign_in(self, username: str, password: str) -> User:
+        body = await self.call("POST", "registry", "/auth/token",
+                               json={"username": username, "password": password})
+        return User(self.urls, self.client, body["access_token"])
+
+    async def until(self, method: str, service: str, path: str, *, expect: int = 200,
+                    within: float = 30, **kwargs: Any) -> Any:
+        """Repeat a call until it answers ``expect``: events take a moment to arrive."""
+        result: list[Any] = []
+
+        async def answered() -> bool:
+            response = await self.client.request(method, self.urls[service] + path,
+                                                 headers=self.headers, **kwargs)
+            if response.status_code != expect:
+                return False
+            result.append(response)
+            return True
+
+        await wait_until(answered, within=within, interval=0.02)
+        response = result[-1]
+        return response.json() if "json" in response.headers.get("content-type", "") else response
