@@ -1,0 +1,193 @@
+"""What the platform refuses, each with a clear 4xx in English and Vietnamese, and with
+nothing changed: over HTTP, on the embedded defaults."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from shared.auth import Caller, Role, TokenIssuer
+from shared.config import Settings
+from tests.support.platform import User, add_admin, running_platform
+
+PASSWORD = "a-long-password"
+
+
+@dataclass
+class World:
+    client: httpx.AsyncClient
+    anyone: User
+    admin: User
+    producer_a: User
+    member: User
+    product_a: dict[str, Any]
+    product_b: dict[str, Any]
+
+
+@pytest.fixture
+async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
+    """Two subjects, each with a product; producer A is signed in, as are the office and
+    a council member."""
+    settings = make_settings()
+    await add_admin(settings, "office", PASSWORD)
+    async with running_platform(settings, shared_bus=True) as platform, \
+            httpx.AsyncClient(timeout=30) as client:
+        anyone = User(platform.urls, client)
+        admin = await anyone.sign_in("office", PASSWORD)
+        products = []
+        for name, code in (("HTX Sâm Ngọc Linh", "0401234566"), ("HTX Chè Tân Cương",
+                                                                 "0100109106")):
+            subject = await admin.call("POST", "registry", "/subjects", expect=201, json={
+                "type": "cooperative", "name": name, "code": code, "province": "Quảng Nam",
+                "commune": "Xã Trà Linh"})
+            products.append(await admin.call("POST", "registry", "/products", expect=201,
+                                             json={"subject_id": subject["id"],
+                                                   "name": f"Sản phẩm của {name}",
+                                                   "group": "herbal", "subgroup": "herbs"}))
+            if len(products) == 1:
+                await admin.call("POST", "registry", "/users", expect=201, json={
+                    "username": "producer-a", "password": PASSWORD, "role": "producer",
+                    "subject_id": subject["id"]})
+        await admin.call("POST", "registry", "/users", expect=201, json={
+            "username": "member", "password": PASSWORD, "role": "council_member"})
+        yield World(client, anyone, admin, await anyone.sign_in("producer-a", PASSWORD),
+                    await anyone.sign_in("member", PASSWORD), products[0], products[1])
+
+
+def problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["type"].endswith("/" + code) and body["detail"] and body["detail_vi"], body
+    return body
+
+
+async def test_a_producer_cannot_touch_another_subjects_product(world: World) -> None:
+    other = world.product_b
+    path = f"/products/{other['id']}"
+    for method, url, kwargs in (("PATCH", path, {"json": {"name": "Tên khác"}}),
+                                ("POST", f"{path}/submission", {}),
+                                ("POST", f"{path}/images", {"content": b"\x89PNG\r\n\x1a\n",
+                                                            "headers": {"Content-Type":
+                                                                        "image/png"}})):
+        response = await world.client.request(
+            method, world.anyone.urls["registry"] + url,
+            headers=world.producer_a.headers | kwargs.pop("headers", {}), **kwargs)
+        problem(response, 403, "not-your-product")
+    # nor register a product for it
+    response = await world.client.post(
+        world.anyone.urls["registry"] + "/products", headers=world.producer_a.headers,
+        json={"subject_id": other["subject_id"], "name": "Lén lút", "group": "food",
+              "subgroup": "tea"})
+    problem(response, 403, "not-your-product")
+    unchanged = await world.admin.call("GET", "registry", path)
+    assert (unchanged["name"], unchanged["status"], unchanged["version"]) == (
+        other["name"], "draft", other["version"])
+    assert unchanged["image_urls"] == []
+    # while its own product it may change
+    own = await world.producer_a.call("PATCH", "registry", f"/products/{world.product_a['id']}",
+                                      json={"description": "Củ sâm 5 năm tuổi"})
+    assert own["description"] == "Củ sâm 5 năm tuổi" and own["version"] == 2
+
+
+async def test_a_draft_product_cannot_be_evaluated_or_certified(world: World) -> None:
+    # (once the rating service has heard of the product, which it answers 404 until then)
+    body = await world.admin.until("POST", "rating", "/evaluations", expect=409,
+                                   json={"product_id": world.product_a["id"]})
+    assert body["type"].endswith("/not-submitted") and body["detail_vi"]
+    assert "submission" in body["detail"]
+    listed = await world.anyone.call("GET", "rating", "/certificates",
+                                     params={"product_id": world.product_a["id"]})
+    assert listed["items"] == []
+
+
+async def test_scores_above_a_parts_maximum_are_refused_and_not_stored(world: World) -> None:
+    await world.producer_a.call("POST", "registry",
+                                f"/products/{world.product_a['id']}/submission")
+    evaluation = await world.admin.until("POST", "rating", "/evaluations", expect=201,
+                                         json={"product_id": world.product_a["id"]})
+    path = f"/evaluations/{evaluation['id']}/score-sheets"
+    response = await world.client.post(world.anyone.urls["rating"] + path,
+                                       headers=world.member.headers,
+                                       json={"part_a": 41, "part_b": 25, "part_c": -1})
+    body = problem(response, 400, "score-out-of-range")
+    assert [e["field"] for e in body["errors"]] == ["part_a", "part_c"]
+    assert "0 to 40" in body["errors"][0]["message"]
+    assert "0 đến 40" in body["errors"][0]["message_vi"]
+    stored = await world.admin.call("GET", "rating", f"/evaluations/{evaluation['id']}")
+    assert stored["score_sheets"] == []
+    # the same member scores once, correctly; twice is refused
+    await world.member.call("POST", "rating", path, expect=201,
+                            json={"part_a": 20, "part_b": 10, "part_c": 10})
+    again = await world.client.post(world.anyone.urls["rating"] + path,
+                                    headers=world.member.headers,
+                                    json={"part_a": 30, "part_b": 20, "part_c": 20})
+    problem(again, 409, "already-scored")
+    # a 2★ result (40 points) is not recognised, and the producer learns what fell short
+    closed = await world.admin.call("POST", "rating", f"/evaluations/{evaluation['id']}/closing")
+    assert closed["result"]["stars"] == 2
+    assert [s["part"] for s in closed["result"]["shortfalls"]] == ["B", "C"]
+    refused = await world.client.post(
+        world.anyone.urls["rating"] + f"/evaluations/{evaluation['id']}/recognition",
+        headers=world.admin.headers, json={"decision_number": "99/QĐ-UBND"})
+    problem(refused, 409, "below-3-stars")
+
+
+async def test_missing_forged_and_wrong_role_tokens_are_refused(world: World) -> None:
+    url = world.anyone.urls["registry"] + f"/products/{world.product_a['id']}"
+    missing = await world.client.patch(url, json={"name": "Không ký"})
+    problem(missing, 401, "token-missing")
+    forger = TokenIssuer(Ed25519PrivateKey.generate(), timedelta(minutes=5))
+    forged = forger.issue(Caller("office", "office", Role.ADMIN)).token
+    for service, method, path in (("registry", "PATCH", f"/products/{world.product_a['id']}"),
+                                  ("rating", "POST", "/evaluations"),
+                                  ("rating", "POST", "/certificates/x/revocation")):
+        response = await world.client.request(
+            method, world.anyone.urls[service] + path, json={"name": "Giả mạo"},
+            headers={"Authorization": f"Bearer {forged}"})
+        problem(response, 401, "token-invalid")
+    garbage = await world.client.patch(url, json={"name": "x"},
+                                       headers={"Authorization": "Bearer not.a.token"})
+    problem(garbage, 401, "token-invalid")
+    wrong_role = await world.client.post(world.anyone.urls["registry"] + "/subjects",
+                                         headers=world.producer_a.headers,
+                                         json={"type": "enterprise", "name": "Tự đăng ký",
+                                               "code": "0100233488", "province": "Hà Nội",
+                                               "commune": "Phường Ba Đình"})
+    problem(wrong_role, 403, "role-required")
+    product = await world.admin.call("GET", "registry", f"/products/{world.product_a['id']}")
+    assert product["name"] == world.product_a["name"] and product["version"] == 1
+    wrong_password = await world.client.post(world.anyone.urls["registry"] + "/auth/token",
+                                             json={"username": "office", "password": "guess"})
+    problem(wrong_password, 401, "login-failed")
+
+
+async def test_bad_identifiers_name_the_field(world: World) -> None:
+    for body, field in (
+            ({"type": "enterprise", "name": "Công ty A", "code": "0100233489",
+              "province": "Hà Nội", "commune": "Xã A"}, "code"),
+            ({"type": "household_business", "name": "Hộ B", "code": "!",
+              "province": "Hà Nội", "commune": "Xã B"}, "code")):
+        response = await world.client.post(world.anyone.urls["registry"] + "/subjects",
+                                           headers=world.admin.headers, json=body)
+        assert problem(response, 400, "invalid-field")["errors"][0]["field"] == field
+    bad_gtin = await world.client.patch(
+        world.anyone.urls["registry"] + f"/products/{world.product_a['id']}",
+        headers=world.admin.headers, json={"gtin": "8934563138166"})
+    body = problem(bad_gtin, 400, "invalid-field")
+    assert body["errors"][0]["field"] == "gtin" and "check digit" in body["detail"]
+    wrong_group = await world.client.patch(
+        world.anyone.urls["registry"] + f"/products/{world.product_a['id']}",
+        headers=world.admin.headers, json={"subgroup": "coffee_cocoa"})
+    assert problem(wrong_group, 400, "invalid-field")["errors"][0]["field"] == "subgroup"
+    not_image = await world.client.post(
+        world.anyone.urls["registry"] + f"/products/{world.product_a['id']}/images",
+        headers=world.admin.headers | {"Content-Type": "image/png"}, content=b"GIF89a....")
+    problem(not_image, 400, "unsupported-image")
+    product = await world.admin.call("GET", "registry", f"/products/{world.product_a['id']}")
+    assert product["version"] == 1 and product["gtin"] is None and product["image_urls"] == []

@@ -1,0 +1,72 @@
+"""The rating rules of DOMAIN.md, as pure functions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.rating import domain
+from shared.errors import BadRequest, Conflict
+
+
+@pytest.mark.parametrize(("score", "stars"), [
+    (0, 1), (29.99, 1), (30, 2), (49.99, 2), (50, 3), (69.99, 3), (70, 4), (89.99, 4),
+    (90, 5), (100, 5)])
+def test_stars_follow_the_official_bands(score: float, stars: int) -> None:
+    assert domain.stars_for(score) == stars
+
+
+def test_the_criteria_set_is_the_one_in_force_on_the_evaluation_date() -> None:
+    assert domain.criteria_set_on(date(2022, 6, 1)).maxima == {"A": 35, "B": 25, "C": 40}
+    assert domain.criteria_set_on(date(2023, 2, 23)).code == "1048/2019"
+    assert domain.criteria_set_on(date(2023, 2, 24)).maxima == {"A": 40, "B": 25, "C": 35}
+    with pytest.raises(BadRequest, match="No OCOP criteria set"):
+        domain.criteria_set_on(date(2018, 1, 1))
+    for criteria in domain.CRITERIA_SETS:
+        assert sum(criteria.maxima.values()) == 100
+
+
+def test_scores_are_checked_against_their_sets_maxima() -> None:
+    current = domain.criteria_set_on(date(2025, 1, 1))
+    domain.check_scores(current, {"A": 40, "B": 25, "C": 35})
+    with pytest.raises(BadRequest) as refused:
+        domain.check_scores(current, {"A": 40, "B": 26, "C": 36})
+    assert [e.field for e in refused.value.errors] == ["part_b", "part_c"]
+    old = domain.criteria_set_on(date(2020, 1, 1))
+    domain.check_scores(old, {"A": 35, "B": 25, "C": 40})  # C's maximum was 40 in 2019
+    with pytest.raises(BadRequest):
+        domain.check_scores(old, {"A": 36, "B": 0, "C": 0})
+
+
+def test_who_recognises_what_changes_on_6_july_2025() -> None:
+    before, after = date(2025, 7, 5), date(2025, 7, 6)
+    assert domain.recognising_level(3, before) is domain.Level.DISTRICT
+    assert domain.recognising_level(4, before) is domain.Level.PROVINCE
+    assert domain.recognising_level(3, after) is domain.Level.PROVINCE
+    assert domain.recognising_level(4, after) is domain.Level.PROVINCE
+    assert domain.recognising_level(5, before) is domain.recognising_level(5, after) \
+        is domain.Level.CENTRAL
+    with pytest.raises(BadRequest, match="province level, not district"):
+        domain.check_level(3, after, domain.Level.DISTRICT)
+    with pytest.raises(BadRequest, match="central level, not province"):
+        domain.check_level(5, after, domain.Level.PROVINCE)
+    assert domain.check_level(3, before, None) is domain.Level.DISTRICT
+
+
+def test_only_three_stars_and_above_are_recognised() -> None:
+    domain.check_recognisable(3, 50)
+    with pytest.raises(Conflict, match="only 3★ and above"):
+        domain.check_recognisable(2, 49.5)
+
+
+def test_certificates_are_valid_36_months_from_the_decision() -> None:
+    assert domain.valid_until(date(2024, 3, 15)) == date(2027, 3, 14)
+    assert domain.valid_until(date(2024, 2, 29)) == date(2027, 2, 27)  # no 29 Feb in 2027
+    assert domain.valid_until(date(2023, 12, 1)) == date(2026, 11, 30)
+
+
+def test_shortfalls_name_the_parts_below_the_three_star_line() -> None:
+    current = domain.criteria_set_on(date(2025, 1, 1))
+    short = domain.shortfalls(current, {"A": 25, "B": 10, "C": 10})
+    assert [(s["part"], s["needed_for_3_stars"]) for s in short] == [("B", 12.5), ("C", 17.5)]

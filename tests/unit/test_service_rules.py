@@ -1,0 +1,93 @@
+"""Registry identifiers and permissions, catalog search folding, traceability labels and
+scan states: pure rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.catalog.domain import fold, search_terms
+from services.registry import domain as registry
+from services.traceability import domain as traceability
+from shared.auth import Caller, Role
+from shared.errors import BadRequest, Forbidden
+from shared.vocabulary import SubjectType
+
+
+def test_tax_codes_are_checked_and_written_the_usual_way() -> None:
+    assert registry.normalize_subject_code(SubjectType.ENTERPRISE, " 0100233488 ") == "0100233488"
+    assert registry.normalize_subject_code(SubjectType.COOPERATIVE,
+                                           "0100233488-001") == "0100233488-001"
+    for bad in ("0100233489", "12345", "0100233488-01", "abc"):
+        with pytest.raises(BadRequest) as refused:
+            registry.normalize_subject_code(SubjectType.ENTERPRISE, bad)
+        assert refused.value.errors[0].field == "code"
+    assert registry.normalize_subject_code(SubjectType.HOUSEHOLD_BUSINESS,
+                                           "37a8-001234") == "37A8-001234"
+
+
+def test_gtins_are_checked_and_padded_to_14_digits() -> None:
+    assert registry.normalize_gtin("8934563138165") == "08934563138165"
+    assert registry.normalize_gtin("96385074") == "00000096385074"
+    with pytest.raises(BadRequest, match="check digit"):
+        registry.normalize_gtin("8934563138166")
+    assert traceability.is_gtin14("08934563138165")
+    assert not traceability.is_gtin14("8934563138165")
+    assert not traceability.is_gtin14("08934563138166")
+
+
+def test_producers_change_only_their_own_subjects_products() -> None:
+    producer = Caller("u1", "u1", Role.PRODUCER, subject_id="s1")
+    registry.check_may_change_product(producer, "s1")
+    registry.check_may_change_product(Caller("a", "a", Role.ADMIN), "s2")
+    for caller in (producer, Caller("m", "m", Role.COUNCIL_MEMBER)):
+        with pytest.raises(Forbidden):
+            registry.check_may_change_product(caller, "s2")
+    with pytest.raises(BadRequest):
+        registry.check_account_binding(Role.PRODUCER, None)
+    with pytest.raises(BadRequest):
+        registry.check_account_binding(Role.ADMIN, "s1")
+
+
+def test_images_must_be_what_they_claim() -> None:
+    assert registry.check_image("image/png", b"\x89PNG\r\n\x1a\nrest") == "png"
+    assert registry.check_image("image/jpeg; charset=x", b"\xff\xd8\xff\xe0") == "jpg"
+    assert registry.check_image("image/webp", b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "webp"
+    for content_type, data in (("image/png", b"\xff\xd8\xff"), ("image/gif", b"GIF89a"),
+                               ("image/webp", b"RIFF\x00\x00\x00\x00WAVE")):
+        with pytest.raises(BadRequest):
+            registry.check_image(content_type, data)
+
+
+def test_search_ignores_vietnamese_diacritics_and_case() -> None:
+    assert fold("Sầu riêng Khánh Sơn") == "sau rieng khanh son"
+    assert fold("Nước mắm Phú Khương") == "nuoc mam phu khuong"
+    assert fold("ĐẶC SẢN Đà Nẵng!") == "dac san da nang"
+    assert search_terms("  SẦU-riêng ") == ["sau", "rieng"]
+    assert search_terms("!!!") == []
+
+
+def test_labels_use_gs1_digital_link_when_the_product_has_a_gtin() -> None:
+    assert traceability.scan_url("https://scan.ocop.vn/", "p1", "08934563138165") == \
+        "https://scan.ocop.vn/01/08934563138165"
+    assert traceability.scan_url("https://scan.ocop.vn", "p1", None) == \
+        "https://scan.ocop.vn/p/p1"
+
+
+def test_the_scan_state_is_live() -> None:
+    certificate = {"status": "active", "valid_until": "2027-03-14", "stars": 4}
+    assert traceability.certificate_state(certificate, date(2027, 3, 14)) == "active"
+    assert traceability.certificate_state(certificate, date(2027, 3, 15)) == "expired"
+    assert traceability.certificate_state(certificate | {"status": "revoked"},
+                                          date(2025, 1, 1)) == "revoked"
+    text = traceability.state_text("vi", traceability.CertificateState.EXPIRED, certificate)
+    assert text.startswith("KHÔNG còn là sản phẩm OCOP") and "14/03/2027" in text
+
+
+def test_scan_pages_are_vietnamese_unless_english_is_asked_for() -> None:
+    assert traceability.pick_language(None, None) == "vi"
+    assert traceability.pick_language(None, "en-US,en;q=0.9") == "en"
+    assert traceability.pick_language(None, "fr-FR, vi;q=0.8") == "vi"
+    assert traceability.pick_language("en", "vi") == "en"
+    assert traceability.pick_language("de", None) == "vi"
