@@ -16,7 +16,8 @@ if ! command -v docker-compose >/dev/null 2>&1; then
 fi
 
 # Placeholder secrets, for interpolation only.
-export OCOP_S3_ACCESS_KEY=validate OCOP_S3_SECRET_KEY=validate
+export OCOP_S3_ACCESS_KEY=validate OCOP_S3_SECRET_KEY=validate\
+  OCOP_AUTH_PRIVATE_KEY=validate OCOP_AUTH_PUBLIC_KEY=validate
 docker-compose -f docker-compose.yml config --quiet
 echo "docker-compose.yml: valid ($(docker-compose -f docker-compose.yml config --services | wc -l) services)"
 

@@ -219,6 +219,17 @@ def add_admin(username: Annotated[str, typer.Argument(help="The new admin's user
                   "/auth/token on the registry.")
 
 
+@app.command("auth-keys")
+def auth_keys() -> None:
+    """Print a new token signing key pair as .env lines: OCOP_AUTH_PRIVATE_KEY for the
+    registry only, OCOP_AUTH_PUBLIC_KEY for every service."""
+    from shared.auth import new_key_pair
+
+    private, public = new_key_pair()
+    print("OCOP_AUTH_PRIVATE_KEY=" + private.strip().replace("\n", "\\n"))
+    print("OCOP_AUTH_PUBLIC_KEY=" + public.strip().replace("\n", "\\n"))
+
+
 @contracts_app.command("export")
 def export_contracts(out: Annotated[Path, typer.Option(help="Target directory.")]
                      = Path("docs/events")) -> None:

@@ -65,10 +65,21 @@ def public_pem(key: Ed25519PublicKey) -> str:
                             serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
+def _unescape(pem: str) -> str:
+    # .env files hold one line per variable, so PEMs there are written with '\n' escapes.
+    return pem.replace("\\n", "\n")
+
+
+def new_key_pair() -> tuple[str, str]:
+    """(private, public) PEMs of a new signing key, for a distributed deployment."""
+    key = Ed25519PrivateKey.generate()
+    return _pem_private(key).decode(), public_pem(key.public_key())
+
+
 def signing_key(settings: Settings) -> Ed25519PrivateKey:
     """``OCOP_AUTH_PRIVATE_KEY``, or the key kept in the data directory (made once)."""
     if settings.auth_private_key is not None:
-        pem = settings.auth_private_key.get_secret_value().encode()
+        pem = _unescape(settings.auth_private_key.get_secret_value()).encode()
     else:
         path = settings.data_dir / PRIVATE_KEY_FILE
         if not path.exists():
@@ -85,7 +96,7 @@ def signing_key(settings: Settings) -> Ed25519PrivateKey:
 def verification_key(settings: Settings) -> Ed25519PublicKey:
     """``OCOP_AUTH_PUBLIC_KEY``, or the public half of the signing key."""
     if settings.auth_public_key:
-        key = serialization.load_pem_public_key(settings.auth_public_key.encode())
+        key = serialization.load_pem_public_key(_unescape(settings.auth_public_key).encode())
         if not isinstance(key, Ed25519PublicKey):
             raise ValueError("OCOP_AUTH_PUBLIC_KEY must be an Ed25519 public key in PEM")
         return key

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -73,6 +73,7 @@ class ServiceRuntime:
                                                   settings.retry_backoff_seconds))
         self.verifier = TokenVerifier(verification_key(settings))
         self.routers: list[APIRouter] = []
+        self._closers: list[Callable[[], None]] = []
         self._relay_task: asyncio.Task[None] | None = None
 
     def handle(self, contract: type[EventContract], handler: EventHandler) -> None:
@@ -83,6 +84,10 @@ class ServiceRuntime:
 
     def include(self, router: APIRouter) -> None:
         self.routers.append(router)
+
+    def close_on_stop(self, close: Callable[[], None]) -> None:
+        """Release a service's own resource (e.g. a worker pool) when the runtime stops."""
+        self._closers.append(close)
 
     @property
     def topics(self) -> Sequence[str]:
@@ -106,6 +111,8 @@ class ServiceRuntime:
             await self.bus.stop()
         await self.objects.close()
         await self.store.close()
+        for close in self._closers:
+            close()
         self.tracer_provider.force_flush()
 
     async def readiness(self) -> dict[str, Any]:

@@ -4,6 +4,7 @@ its live certificate, and issue its QR label once."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,8 @@ class Traceability:
     store: DocumentStore
     outbox: Outbox
     objects: ObjectStore
+    renderer: Executor
+    """Where label artwork is drawn (CPU-bound)."""
     public_url: str
     """Where this service answers: label artwork is downloaded from here."""
     scan_base_url: str
@@ -66,7 +69,7 @@ class Traceability:
         held = await tx.get(LABELS.name, product_id)
         if held is not None and held.data["scan_url"] == url:
             return
-        artwork = await asyncio.to_thread(render_qr, url)
+        artwork = await asyncio.get_running_loop().run_in_executor(self.renderer, render_qr, url)
         # Storing twice on a retried event writes the same bytes to the same keys.
         png = await self.objects.put(f"labels/{product_id}/qr.png", artwork.png, "image/png")
         svg = await self.objects.put(f"labels/{product_id}/qr.svg", artwork.svg,
