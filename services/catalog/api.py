@@ -55,6 +55,7 @@ class ListingOut(BaseModel):
     certificate: Certificate
     scan_url: str | None
     label_png_url: str | None
+    listed_at: str
 
 
 def listing_out(doc: Document) -> ListingOut:
@@ -72,7 +73,8 @@ def listing_out(doc: Document) -> ListingOut:
         province=d["province"], commune=d["commune"], gtin=d["gtin"],
         image_urls=d["image_urls"], certificate=Certificate(**{
             k: v for k, v in d["certificate"].items() if k != "id"}),
-        scan_url=d.get("scan_url"), label_png_url=d.get("label_png_url"))
+        scan_url=d.get("scan_url"), label_png_url=d.get("label_png_url"),
+        listed_at=d["listed_at"])
 
 
 def public_filter(today: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@ label's scan link is added whenever it arrives (before or after the certificate)
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from services.catalog import domain
@@ -22,6 +23,7 @@ async def on_certified(envelope: Envelope, tx: Transaction) -> None:
     e = ProductCertified.model_validate(envelope.data)
     await _merge(tx, e.product_id, {
         "status": "listed", "certified_at": envelope.time.isoformat(),
+        "listed_at": datetime.now(UTC).isoformat(),
         "name": e.product_name, "name_key": domain.fold(e.product_name),
         "search_text": domain.search_text(e.product_name, e.subject_name),
         "description": e.description, "group": e.group, "subgroup": e.subgroup,

@@ -71,9 +71,9 @@ class Traceability:
             return
         artwork = await asyncio.get_running_loop().run_in_executor(self.renderer, render_qr, url)
         # Storing twice on a retried event writes the same bytes to the same keys.
-        png = await self.objects.put(f"labels/{product_id}/qr.png", artwork.png, "image/png")
-        svg = await self.objects.put(f"labels/{product_id}/qr.svg", artwork.svg,
-                                     "image/svg+xml")
+        png, svg = await asyncio.gather(
+            self.objects.put(f"labels/{product_id}/qr.png", artwork.png, "image/png"),
+            self.objects.put(f"labels/{product_id}/qr.svg", artwork.svg, "image/svg+xml"))
         data: dict[str, Any] = {"scan_url": url, "png_key": png.key, "svg_key": svg.key,
                                 "label_id": held.data["label_id"] if held else new_id(),
                                 "issued_at": datetime.now(UTC).isoformat()}

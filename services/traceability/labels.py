@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 
 import qrcode
-from qrcode.image.pure import PyPNGImage
+from qrcode.image.pil import PilImage
 from qrcode.image.svg import SvgPathImage
 
 
@@ -25,6 +25,6 @@ def render_qr(url: str) -> LabelArtwork:
     code.add_data(url)
     code.make(fit=True)
     png = io.BytesIO()
-    code.make_image(image_factory=PyPNGImage).save(png)
+    code.make_image(image_factory=PilImage).save(png, format="PNG")
     svg = code.make_image(image_factory=SvgPathImage).to_string(encoding="utf-8")
     return LabelArtwork(png=png.getvalue(), svg=svg)
