@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
@@ -47,6 +48,15 @@ class UserOut(BaseModel):
     full_name: str
 
 
+class Person(BaseModel):
+    """A representative or contact (người đại diện, người liên hệ)."""
+
+    name: Name
+    title: str = Field("", max_length=100, examples=["Giám đốc"])
+    phone: str | None = Field(None, pattern=r"^\+?[0-9][0-9 .-]{7,16}$")
+    email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
 class SubjectIn(BaseModel):
     type: SubjectType
     name: Name
@@ -54,6 +64,11 @@ class SubjectIn(BaseModel):
                                                  "registration number")
     province: Place
     commune: Place
+    district: Place | None = Field(None, description="Former district (huyện): required for "
+                                                     "records made before 1 July 2025, "
+                                                     "refused after")
+    registered_on: date | None = Field(None, description="Default: today")
+    representatives: list[Person] = Field(default_factory=list, max_length=20)
 
 
 class SubjectPatch(BaseModel):
@@ -61,6 +76,9 @@ class SubjectPatch(BaseModel):
     code: str | None = Field(None, max_length=40)
     province: Place | None = None
     commune: Place | None = None
+    district: Place | None = None
+    registered_on: date | None = None
+    representatives: list[Person] | None = Field(None, max_length=20)
 
 
 class SubjectOut(SubjectIn):
@@ -75,6 +93,7 @@ class ProductIn(BaseModel):
     subgroup: str = Field(description="Its sub-group, e.g. 'fresh_produce'")
     description: str = Field("", max_length=5000)
     gtin: str | None = Field(None, max_length=14, description="GTIN-8/12/13/14, if it has one")
+    registered_on: date | None = Field(None, description="Default: today")
 
 
 class ProductPatch(BaseModel):
@@ -96,6 +115,7 @@ class ProductOut(BaseModel):
     gtin: str | None
     image_urls: list[str]
     status: str
+    registered_on: date | None
 
 
 class ImageOut(BaseModel):
@@ -104,12 +124,13 @@ class ImageOut(BaseModel):
 
 
 def _subject_out(doc: Document) -> SubjectOut:
-    return SubjectOut(id=doc.id, version=doc.version, **{k: doc.data[k] for k in (
-        "type", "name", "code", "province", "commune")})
+    return SubjectOut(id=doc.id, version=doc.version, **{k: doc.data.get(k) for k in (
+        "type", "name", "code", "province", "commune", "district", "registered_on")},
+        representatives=doc.data.get("representatives", []))
 
 
 def _changes(patch: BaseModel) -> dict[str, Any]:
-    changes = patch.model_dump(exclude_unset=True)
+    changes = patch.model_dump(mode="json", exclude_unset=True)
     if not changes:
         raise BadRequest("Nothing to change: send at least one field.",
                          "Không có gì để thay đổi: hãy gửi ít nhất một trường.",

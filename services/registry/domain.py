@@ -4,6 +4,7 @@ identifiers look like. Pure functions, no I/O."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from stdnum import ean
 from stdnum.exceptions import ValidationError as NumberInvalid
@@ -25,6 +26,31 @@ TAX_CODED = (SubjectType.ENTERPRISE, SubjectType.COOPERATIVE)
 def invalid(field: str, message: str, message_vi: str) -> BadRequest:
     return BadRequest(f"{field}: {message}", f"{field}: {message_vi}", code="invalid-field",
                       errors=[FieldError(field, message, message_vi)])
+
+
+PROGRAMME_START = date(2018, 5, 7)
+"""Decision 490/QĐ-TTg approved the OCOP programme: no record is older."""
+DISTRICTS_ABOLISHED = date(2025, 7, 1)
+"""Two-level local government: records from this day have a province and a commune only."""
+
+
+def check_registered_on(day: date, today: date) -> None:
+    if not PROGRAMME_START <= day <= today:
+        raise invalid("registered_on", f"must be between {PROGRAMME_START.isoformat()} (the "
+                      f"programme's start) and today", f"phải từ {PROGRAMME_START.isoformat()} "
+                      "(ngày bắt đầu Chương trình) đến hôm nay")
+
+
+def check_district(registered_on: date, district: str | None) -> None:
+    """Records made before 1 July 2025 keep their district; later ones have none."""
+    if registered_on < DISTRICTS_ABOLISHED and not district:
+        raise invalid("district", "a record made before 1 July 2025 names its district "
+                      "(huyện) as it was then",
+                      "hồ sơ lập trước ngày 1/7/2025 cần ghi huyện tại thời điểm đó")
+    if registered_on >= DISTRICTS_ABOLISHED and district:
+        raise invalid("district", "districts were abolished on 1 July 2025: give the province "
+                      "and commune only",
+                      "cấp huyện đã kết thúc từ ngày 1/7/2025: chỉ ghi tỉnh và xã")
 
 
 def check_username(username: str) -> str:

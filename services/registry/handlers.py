@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pwdlib import PasswordHash
@@ -36,6 +36,10 @@ _DUMMY_HASH = _passwords.hash("not-a-real-password")
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
 
 
 async def _claim(tx: Transaction, key: str, owner: str, taken: Conflict) -> None:
@@ -92,8 +96,14 @@ class Registry:
     # --- subjects -------------------------------------------------------------------------
 
     async def register_subject(self, caller: Caller, *, type: SubjectType, name: str,
-                               code: str, province: str, commune: str) -> Document:
+                               code: str, province: str, commune: str,
+                               district: str | None = None, registered_on: date | None = None,
+                               representatives: list[dict[str, Any]] | None = None
+                               ) -> Document:
         code = domain.normalize_subject_code(type, code)
+        registered_on = registered_on or _today()
+        domain.check_registered_on(registered_on, _today())
+        domain.check_district(registered_on, district)
         subject_id = new_id()
         async with self.store.transaction() as tx:
             await _claim(tx, f"subject-code:{code}", subject_id, Conflict(
@@ -101,7 +111,10 @@ class Registry:
                 f"Đã có chủ thể đăng ký với mã {code}.", code="subject-code-taken"))
             doc = await tx.insert(SUBJECTS.name, subject_id, {
                 "type": type.value, "name": name, "code": code, "province": province,
-                "commune": commune, "created_by": caller.user_id, "created_at": _now()})
+                "commune": commune, "district": district,
+                "registered_on": registered_on.isoformat(),
+                "representatives": representatives or [], "created_by": caller.user_id,
+                "created_at": _now()})
             await self.outbox.emit(tx, SubjectRegistered(**subject_state(doc).model_dump()),
                                    subject=doc.id, sequence=doc.version)
         return doc
@@ -115,6 +128,10 @@ class Registry:
             current = await get_existing(tx, SUBJECTS.name, subject_id, "subject", "chủ thể")
             data = current.data | changes
             data["code"] = domain.normalize_subject_code(SubjectType(data["type"]), data["code"])
+            registered_on = date.fromisoformat(str(data["registered_on"]))
+            domain.check_registered_on(registered_on, _today())
+            domain.check_district(registered_on, data.get("district"))
+            data["registered_on"] = registered_on.isoformat()
             if data["code"] != current.data["code"]:
                 await _claim(tx, f"subject-code:{data['code']}", subject_id, Conflict(
                     f"A subject with code {data['code']} is already registered.",
@@ -131,9 +148,12 @@ class Registry:
 
     async def register_product(self, caller: Caller, *, subject_id: str, name: str, group: str,
                                subgroup: str, description: str = "",
-                               gtin: str | None = None) -> Document:
+                               gtin: str | None = None,
+                               registered_on: date | None = None) -> Document:
         domain.check_may_change_product(caller, subject_id)
         domain.check_product_group(group, subgroup)
+        registered_on = registered_on or _today()
+        domain.check_registered_on(registered_on, _today())
         gtin = domain.normalize_gtin(gtin) if gtin else None
         product_id = new_id()
         async with self.store.transaction() as tx:
@@ -145,6 +165,7 @@ class Registry:
             doc = await tx.insert(PRODUCTS.name, product_id, {
                 "subject_id": subject_id, "name": name, "group": group, "subgroup": subgroup,
                 "description": description, "gtin": gtin, "images": [], "status": "draft",
+                "registered_on": registered_on.isoformat(),
                 "created_by": caller.user_id, "created_at": _now()})
             await self.outbox.emit(tx, ProductRegistered(**self.product_state(doc)),
                                    subject=doc.id, sequence=doc.version)
@@ -224,13 +245,14 @@ class Registry:
             product_id=doc.id, subject_id=d["subject_id"], name=d["name"], group=d["group"],
             subgroup=d["subgroup"], description=d["description"], gtin=d["gtin"],
             image_urls=[self.image_url(doc.id, i["id"]) for i in d["images"]],
-            status=d["status"]).model_dump()
+            status=d["status"], registered_on=d.get("registered_on")).model_dump(mode="json")
 
 
 def subject_state(doc: Document) -> SubjectState:
     d = doc.data
     return SubjectState(subject_id=doc.id, type=d["type"], name=d["name"], code=d["code"],
-                        province=d["province"], commune=d["commune"])
+                        province=d["province"], commune=d["commune"],
+                        district=d.get("district"), registered_on=d.get("registered_on"))
 
 
 def caller_of(user: Document) -> Caller:

@@ -6,6 +6,7 @@ one ``put`` and the inbox's sequence check keeps it from going backwards.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -25,6 +26,10 @@ class SubjectState(EventContract):
     """Business registration or tax code (mã số doanh nghiệp / mã số thuế)."""
     province: str
     commune: str
+    district: str | None = None
+    """The former district (huyện) of a record made before 1 July 2025."""
+    registered_on: date | None = None
+    """When the subject joined the programme."""
 
 
 @contract("vn.ocop.registry.subject.registered.v1", topic=SUBJECTS_TOPIC)
@@ -49,6 +54,8 @@ class ProductState(EventContract):
     """GTIN-14 (zero-padded), check digit verified."""
     image_urls: list[str] = Field(default_factory=list)
     status: Literal["draft", "submitted"]
+    registered_on: date | None = None
+    """When the product was registered in the programme (the year an annual summary counts)."""
 
 
 @contract("vn.ocop.registry.product.registered.v1", topic=PRODUCTS_TOPIC)

@@ -91,3 +91,20 @@ def test_scan_pages_are_vietnamese_unless_english_is_asked_for() -> None:
     assert traceability.pick_language(None, "fr-FR, vi;q=0.8") == "vi"
     assert traceability.pick_language("en", "vi") == "en"
     assert traceability.pick_language("de", None) == "vi"
+
+
+def test_records_before_1_july_2025_keep_their_district_later_ones_have_none() -> None:
+    registry.check_district(date(2024, 3, 1), "Khánh Sơn")
+    registry.check_district(date(2025, 7, 1), None)
+    with pytest.raises(BadRequest, match="before 1 July 2025") as refused:
+        registry.check_district(date(2025, 6, 30), None)
+    assert refused.value.errors[0].field == "district"
+    with pytest.raises(BadRequest, match="abolished"):
+        registry.check_district(date(2025, 7, 1), "Khánh Sơn")
+
+
+def test_registration_dates_lie_within_the_programme() -> None:
+    registry.check_registered_on(date(2018, 5, 7), date(2026, 1, 1))
+    for day in (date(2018, 5, 6), date(2026, 1, 2)):
+        with pytest.raises(BadRequest):
+            registry.check_registered_on(day, date(2026, 1, 1))
