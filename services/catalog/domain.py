@@ -1,19 +1,11 @@
-"""Catalog rules: how names are matched regardless of Vietnamese diacritics and case, and
-which listings the public sees. Pure functions, no I/O."""
+"""Catalog rules: how names are matched regardless of Vietnamese diacritics and case.
+Pure functions, no I/O."""
 
 from __future__ import annotations
 
-import re
+from shared.text import fold
 
-from unidecode import unidecode
-
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def fold(text: str) -> str:
-    """'Sầu riêng Khánh Sơn' -> 'sau rieng khanh son' (đ -> d as well): the form in which
-    listings are stored for search and queries are compared."""
-    return _NOT_WORD.sub(" ", unidecode(text).lower()).strip()
+__all__ = ["fold", "search_terms", "search_text"]
 
 
 def search_terms(query: str) -> list[str]:

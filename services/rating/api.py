@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from services.rating import domain
 from services.rating.handlers import Rating, today
+from services.rating.reports import summary_csv, summary_xlsx
 from services.rating.store import CERTIFICATES
+from services.rating.summary import Locality
 from shared.auth import Caller, Role, require
 from shared.paging import Cursor, Limit, PageOut
 from shared.store import Document, get_existing
+from shared.text import fold
 
 Score = Annotated[float, Field(allow_inf_nan=False)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class EvaluationIn(BaseModel):
@@ -152,5 +157,29 @@ def build_router(rating: Rating) -> APIRouter:
     async def revoke(certificate_id: str, body: RevocationIn,
                      caller: Annotated[Caller, Depends(require(Role.ADMIN))]) -> CertificateOut:
         return certificate_out(await rating.revoke(caller, certificate_id, body.reason))
+
+    @router.get("/summaries/{year}", tags=["summaries"],
+                dependencies=[Depends(require(Role.ADMIN, Role.COUNCIL_MEMBER))],
+                summary="Annual summary of a locality (báo cáo tổng kết): JSON, CSV or XLSX",
+                responses={200: {"content": {"text/csv": {}, XLSX: {}}}})
+    async def summary(year: Annotated[int, Path(ge=2018, le=2100)],
+                      province: Annotated[str, Query(min_length=2, max_length=100)],
+                      district: Annotated[str | None, Query(max_length=100)] = None,
+                      commune: Annotated[str | None, Query(max_length=100)] = None,
+                      expiring_within_months: Annotated[int, Query(ge=0, le=36)] = 6,
+                      as_of: date | None = None,
+                      format: Literal["json", "csv", "xlsx"] = "json") -> Response:
+        report = await rating.summary(year, Locality(province, district, commune),
+                                      as_of=as_of or today(),
+                                      expiring_within_months=expiring_within_months)
+        name = f"ocop-{year}-{fold(province).replace(' ', '-')}"
+        if format == "csv":
+            return Response(summary_csv(report), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+        if format == "xlsx":
+            return Response(summary_xlsx(report), media_type=XLSX,
+                            headers={"Content-Disposition":
+                                     f'attachment; filename="{name}.xlsx"'})
+        return JSONResponse(report)
 
     return router

@@ -17,6 +17,7 @@ from services.rating.store import (
     SCORE_SHEETS,
     SUBJECTS,
 )
+from services.rating.summary import Locality, annual_summary
 from shared.auth import Caller
 from shared.contracts.rating import CertificateRevoked, ProductCertified
 from shared.contracts.registry import ProductState, SubjectState
@@ -24,7 +25,15 @@ from shared.errors import BadRequest, Conflict, FieldError, NotFound
 from shared.events.envelope import Envelope
 from shared.ids import new_id
 from shared.messaging import Outbox
-from shared.store import Document, DocumentExists, DocumentStore, Transaction, get_existing
+from shared.store import (
+    Document,
+    DocumentExists,
+    DocumentStore,
+    Transaction,
+    find_all,
+    get_existing,
+)
+from shared.text import fold
 
 
 def _now() -> str:
@@ -44,7 +53,8 @@ async def keep_product(envelope: Envelope, tx: Transaction) -> None:
 
 async def keep_subject(envelope: Envelope, tx: Transaction) -> None:
     state = SubjectState.model_validate(envelope.data)
-    await tx.put(SUBJECTS.name, state.subject_id, state.model_dump(mode="json"))
+    await tx.put(SUBJECTS.name, state.subject_id, state.model_dump(mode="json") | {
+        "province_key": fold(state.province)})
 
 
 # --- commands ----------------------------------------------------------------------------
@@ -198,6 +208,22 @@ class Rating:
                 certificate_number=current.data["number"], reason=reason,
                 revoked_on=revoked_on), subject=product_id, sequence=sequence)
             return doc
+
+    async def summary(self, year: int, locality: Locality, *, as_of: date,
+                      expiring_within_months: int) -> dict[str, Any]:
+        """The annual summary of a locality, from this service's own records."""
+        subjects = {d.id: d.data async for d in find_all(
+            self.store, SUBJECTS.name, {"province_key": fold(locality.province)})}
+        local = [sid for sid, s in subjects.items() if locality.contains(s)]
+        products: dict[str, dict[str, Any]] = {}
+        certificates: list[dict[str, Any]] = []
+        for chunk in (local[i:i + 500] for i in range(0, len(local), 500)):
+            where = {"subject_id": {"$in": chunk}}
+            products |= {d.id: d.data async for d in find_all(self.store, PRODUCTS.name, where)}
+            certificates += [d.data | {"id": d.id}
+                             async for d in find_all(self.store, CERTIFICATES.name, where)]
+        return annual_summary(year, locality, subjects, products, certificates, as_of=as_of,
+                              expiring_within_months=expiring_within_months)
 
     async def _set_current(self, tx: Transaction, product_id: str,
                            certificate_id: str | None) -> tuple[str | None, int]:

@@ -4,14 +4,15 @@ from shared.store import Collection
 
 PRODUCTS = Collection("products", indexes=("subject_id", "status"))
 """Read model of the registry's products (kept from its events)."""
-SUBJECTS = Collection("subjects")
-"""Read model of the registry's subjects."""
+SUBJECTS = Collection("subjects", indexes=("province_key",))
+"""Read model of the registry's subjects (with the province folded, for summaries)."""
 EVALUATIONS = Collection("evaluations", indexes=("product_id", "status"))
 SCORE_SHEETS = Collection("score_sheets", indexes=("evaluation_id",))
 """One per council member and evaluation: the id is '<evaluation>:<member>'."""
 RECOGNITIONS = Collection("recognitions")
 """Per product: its current certificate. Its version orders the product's rating events."""
-CERTIFICATES = Collection("certificates", indexes=("product_id", "number", "status"))
+CERTIFICATES = Collection("certificates", indexes=("product_id", "subject_id", "number",
+                                                   "status", "valid_until"))
 COUNTERS = Collection("counters")
 
 COLLECTIONS = (PRODUCTS, SUBJECTS, EVALUATIONS, SCORE_SHEETS, RECOGNITIONS, CERTIFICATES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from shared.store.lookup import get_existing
+from shared.store.lookup import find_all, get_existing
 from shared.store.port import (
     Collection,
     Document,
@@ -22,7 +22,8 @@ from shared.store.port import (
 
 __all__ = [
     "Collection", "Document", "DocumentExists", "DocumentStore", "Filter", "InvalidQuery",
-    "Order", "Page", "Reader", "StaleVersion", "Transaction", "get_existing", "open_store",
+    "Order", "Page", "Reader", "StaleVersion", "Transaction", "find_all", "get_existing",
+    "open_store",
 ]
 
 

@@ -1,9 +1,11 @@
-"""Reading a document that must exist."""
+"""Reading a document that must exist, and every document of a query."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from shared.errors import NotFound
-from shared.store.port import Document, Reader
+from shared.store.port import MAX_PAGE, Document, Filter, Reader
 
 
 async def get_existing(reader: Reader, collection: str, doc_id: str, what: str,
@@ -14,3 +16,16 @@ async def get_existing(reader: Reader, collection: str, doc_id: str, what: str,
     if doc is None:
         raise NotFound(f"No {what} '{doc_id}'.", f"Không có {what_vi} '{doc_id}'.")
     return doc
+
+
+async def find_all(reader: Reader, collection: str,
+                   where: Filter | None = None) -> AsyncIterator[Document]:
+    """Every match, page after page (for reports over a locality's records)."""
+    after = None
+    while True:
+        page = await reader.find(collection, where, limit=MAX_PAGE, after=after)
+        for doc in page.items:
+            yield doc
+        if page.next_cursor is None:
+            return
+        after = page.next_cursor

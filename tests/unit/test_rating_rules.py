@@ -70,3 +70,30 @@ def test_shortfalls_name_the_parts_below_the_three_star_line() -> None:
     current = domain.criteria_set_on(date(2025, 1, 1))
     short = domain.shortfalls(current, {"A": 25, "B": 10, "C": 10})
     assert [(s["part"], s["needed_for_3_stars"]) for s in short] == [("B", 12.5), ("C", 17.5)]
+
+
+def test_a_product_recognised_twice_in_a_year_counts_once_at_its_latest_stars() -> None:
+    from services.rating.summary import Locality, annual_summary
+
+    subjects = {"s1": {"type": "enterprise", "name": "A", "province": "Khánh Hòa",
+                       "district": "Khánh Sơn", "commune": "Xã Sơn Bình"},
+                "s2": {"type": "enterprise", "name": "B", "province": "Khánh Hòa",
+                       "district": "Cam Lâm", "commune": "Xã Cam Hải"}}
+    products = {"p1": {"subject_id": "s1", "group": "food", "subgroup": "tea",
+                       "registered_on": "2024-01-01", "name": "P1"},
+                "p2": {"subject_id": "s2", "group": "food", "subgroup": "tea",
+                       "registered_on": "2024-01-01", "name": "P2"}}
+
+    def cert(i: str, product: str, subject: str, stars: int, day: str) -> dict:
+        return {"id": i, "number": i, "product_id": product, "subject_id": subject,
+                "stars": stars, "decision_date": day, "valid_until": "2027-01-01",
+                "status": "active"}
+
+    certificates = [cert("c1", "p1", "s1", 3, "2024-02-01"), cert("c2", "p1", "s1", 4,
+                                                                  "2024-11-01"),
+                    cert("c3", "p2", "s2", 5, "2024-03-01")]
+    summary = annual_summary(2024, Locality("khanh hoa", "KHÁNH SƠN"), subjects, products,
+                             certificates, as_of=date(2026, 12, 1), expiring_within_months=1)
+    assert summary["registered"] == {"products": 1, "subjects": 1}
+    assert summary["recognised"]["by_stars"] == {"3": 0, "4": 1, "5": 0}
+    assert [c["number"] for c in summary["expiring"]["certificates"]] == ["c1", "c2"]

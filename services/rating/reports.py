@@ -1,0 +1,108 @@
+"""The annual summary as files offices keep: CSV (one table) and XLSX (tables and charts)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+
+HEADER = ("section", "code", "name_vi", "name_en", "products", "subjects")
+
+
+def summary_rows(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Every figure as (section, code, Vietnamese name, English name, products, subjects)."""
+    r = summary["recognised"]
+    rows: list[tuple[Any, ...]] = [
+        ("registered", "", "Đăng ký tham gia", "Registered", summary["registered"]["products"],
+         summary["registered"]["subjects"]),
+        ("recognised", "", "Được công nhận", "Recognised", r["products"], r["subjects"])]
+    rows += [("by_stars", stars, f"{stars} sao", f"{stars} stars", n, "")
+             for stars, n in r["by_stars"].items()]
+    rows += [("by_group", g["group"], g["name_vi"], g["name_en"], g["products"], g["subjects"])
+             for g in r["by_group"]]
+    rows += [("by_subgroup", f"{g['group']}.{g['subgroup']}", g["name_vi"], g["name_en"],
+              g["products"], g["subjects"]) for g in r["by_subgroup"]]
+    rows += [("by_subject_type", t["type"], t["name_vi"], t["name_en"], t["products"],
+              t["subjects"]) for t in r["by_subject_type"]]
+    rows += [("by_commune", c["commune"], c["commune"], c["commune"], c["products"],
+              c["subjects"]) for c in r["by_commune"]]
+    rows += [("expiring", c["number"], c["product_name"], c["valid_until"], 1, c["subject_name"])
+             for c in summary["expiring"]["certificates"]]
+    return rows
+
+
+def summary_csv(summary: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows(summary_rows(summary))
+    return out.getvalue()
+
+
+def _table(sheet: Any, title: str, header: tuple[str, ...], rows: list[tuple[Any, ...]]
+           ) -> tuple[int, int]:
+    """Write a titled table below what the sheet holds; returns its first and last data row."""
+    start = sheet.max_row + 2 if sheet["A1"].value is not None else 1
+    sheet.cell(start, 1, title).font = Font(bold=True, size=12)
+    for col, name in enumerate(header, 1):
+        sheet.cell(start + 1, col, name).font = Font(bold=True)
+    for i, row in enumerate(rows):
+        for col, value in enumerate(row, 1):
+            sheet.cell(start + 2 + i, col, value)
+    return start + 2, start + 1 + len(rows)
+
+
+def _bar_chart(sheet: Any, title: str, first: int, last: int, anchor: str) -> None:
+    if last < first:
+        return
+    chart = BarChart()
+    chart.title, chart.y_axis.title = title, "Sản phẩm / products"
+    chart.add_data(Reference(sheet, min_col=2, min_row=first - 1, max_row=last),
+                   titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
+    chart.height, chart.width = 7, 14
+    sheet.add_chart(chart, anchor)
+
+
+def summary_xlsx(summary: dict[str, Any]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tổng hợp"
+    place = ", ".join(v for v in summary["locality"].values() if v)
+    sheet.cell(1, 1, f"Kết quả OCOP năm {summary['year']} — {place}").font = Font(bold=True,
+                                                                                  size=14)
+    r = summary["recognised"]
+    _table(sheet, "Đăng ký và công nhận / registered and recognised",
+           ("", "Sản phẩm / products", "Chủ thể / subjects"),
+           [("Đăng ký / registered", summary["registered"]["products"],
+             summary["registered"]["subjects"]),
+            ("Công nhận / recognised", r["products"], r["subjects"])])
+    first, last = _table(sheet, "Theo hạng sao / by stars", ("Hạng", "Sản phẩm / products"),
+                         [(f"{s} sao", n) for s, n in r["by_stars"].items()])
+    _bar_chart(sheet, "Sản phẩm theo hạng sao", first, last, "F3")
+    first, last = _table(sheet, "Theo nhóm / by group",
+                         ("Nhóm / group", "Sản phẩm / products", "Chủ thể / subjects"),
+                         [(g["name_vi"], g["products"], g["subjects"]) for g in r["by_group"]])
+    _bar_chart(sheet, "Sản phẩm theo nhóm", first, last, "F18")
+    _table(sheet, "Theo phân nhóm / by sub-group",
+           ("Phân nhóm / sub-group", "Sản phẩm / products", "Chủ thể / subjects"),
+           [(g["name_vi"], g["products"], g["subjects"]) for g in r["by_subgroup"]])
+    _table(sheet, "Theo loại chủ thể / by subject type",
+           ("Loại / type", "Sản phẩm / products", "Chủ thể / subjects"),
+           [(t["name_vi"], t["products"], t["subjects"]) for t in r["by_subject_type"]])
+    _table(sheet, "Theo xã / by commune",
+           ("Xã / commune", "Sản phẩm / products", "Chủ thể / subjects"),
+           [(c["commune"], c["products"], c["subjects"]) for c in r["by_commune"]])
+    sheet.column_dimensions["A"].width = 48
+    expiring = book.create_sheet("Sắp hết hạn")
+    _table(expiring, f"Giấy chứng nhận hết hạn đến {summary['expiring']['until']}",
+           ("Số GCN", "Sản phẩm", "Chủ thể", "Sao", "Hiệu lực đến"),
+           [(c["number"], c["product_name"], c["subject_name"], c["stars"], c["valid_until"])
+            for c in summary["expiring"]["certificates"]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

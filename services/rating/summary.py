@@ -1,0 +1,118 @@
+"""The annual summary (báo cáo tổng kết) of a locality: the figures an OCOP review meeting
+reports. A pure function of the records; reading them and rendering files happen elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from services.rating.domain import add_months
+from shared.text import fold
+from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
+
+
+@dataclass(frozen=True)
+class Locality:
+    """A province, optionally narrowed to a former district or a commune."""
+
+    province: str
+    district: str | None = None
+    commune: str | None = None
+
+    def contains(self, subject: dict[str, Any]) -> bool:
+        def same(wanted: str | None, held: str | None) -> bool:
+            return wanted is None or fold(wanted) == fold(held or "")
+
+        return (same(self.province, subject.get("province"))
+                and same(self.district, subject.get("district"))
+                and same(self.commune, subject.get("commune")))
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"province": self.province, "district": self.district, "commune": self.commune}
+
+
+def _year(day: str | None) -> int | None:
+    return date.fromisoformat(day).year if day else None
+
+
+def _tally(items: list[tuple[str, str]]) -> dict[str, int]:
+    """(product id, subject id) pairs -> distinct products and subjects."""
+    return {"products": len({p for p, _ in items}), "subjects": len({s for _, s in items})}
+
+
+def annual_summary(year: int, locality: Locality, subjects: dict[str, dict[str, Any]],
+                   products: dict[str, dict[str, Any]], certificates: list[dict[str, Any]],
+                   *, as_of: date, expiring_within_months: int) -> dict[str, Any]:
+    """``subjects`` and ``products`` by id (the locality's, or more); ``certificates`` with
+    their ``id``. Products recognised in ``year`` are those with a recognition decision
+    dated in it, counted once at the stars of their latest decision that year."""
+    local = {sid: s for sid, s in subjects.items() if locality.contains(s)}
+    registered = [(pid, p["subject_id"]) for pid, p in products.items()
+                  if p["subject_id"] in local and _year(p.get("registered_on")) == year]
+
+    latest: dict[str, dict[str, Any]] = {}
+    for c in sorted(certificates, key=lambda c: (c["decision_date"], c["id"])):
+        if c["subject_id"] in local and _year(c["decision_date"]) == year:
+            latest[c["product_id"]] = c
+    recognised = list(latest.values())
+    pairs = [(c["product_id"], c["subject_id"]) for c in recognised]
+
+    by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_subgroup: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_commune: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in recognised:
+        product, subject = products.get(c["product_id"], {}), local[c["subject_id"]]
+        group, subgroup = product.get("group", "?"), product.get("subgroup", "?")
+        by_group[group].append(c)
+        by_subgroup[(group, subgroup)].append(c)
+        by_type[subject["type"]].append(c)
+        by_commune[subject["commune"]].append(c)
+
+    def pairs_of(certs: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        return [(c["product_id"], c["subject_id"]) for c in certs]
+
+    def subject_types(certs: list[dict[str, Any]]) -> dict[str, int]:
+        distinct = {c["subject_id"] for c in certs}
+        return dict(sorted(Counter(local[s]["type"] for s in distinct).items()))
+
+    horizon = add_months(as_of, expiring_within_months)
+    expiring = sorted(
+        (c for c in certificates
+         if c["subject_id"] in local and c["status"] == "active"
+         and as_of <= date.fromisoformat(c["valid_until"]) <= horizon),
+        key=lambda c: (c["valid_until"], c["number"]))
+
+    return {
+        "year": year, "locality": locality.as_dict(), "as_of": as_of.isoformat(),
+        "registered": _tally(registered),
+        "recognised": {
+            **_tally(pairs),
+            "by_stars": {str(s): sum(1 for c in recognised if c["stars"] == s)
+                         for s in (3, 4, 5)},
+            "by_group": [
+                {"group": g, "name_vi": group_names(g)[0], "name_en": group_names(g)[1],
+                 **_tally(pairs_of(certs)), "subjects_by_type": subject_types(certs)}
+                for g, certs in sorted(by_group.items())],
+            "by_subgroup": [
+                {"group": g, "subgroup": sg, "name_vi": group_names(g, sg)[0],
+                 "name_en": group_names(g, sg)[1], **_tally(pairs_of(certs))}
+                for (g, sg), certs in sorted(by_subgroup.items())],
+            "by_subject_type": [
+                {"type": t, "name_vi": SUBJECT_TYPE_NAMES[SubjectType(t)][0],
+                 "name_en": SUBJECT_TYPE_NAMES[SubjectType(t)][1], **_tally(pairs_of(certs))}
+                for t, certs in sorted(by_type.items())],
+            "by_commune": [{"commune": commune, **_tally(pairs_of(certs))}
+                           for commune, certs in sorted(by_commune.items())],
+        },
+        "expiring": {
+            "within_months": expiring_within_months, "until": horizon.isoformat(),
+            "certificates": [
+                {"number": c["number"], "product_id": c["product_id"],
+                 "product_name": products.get(c["product_id"], {}).get("name", ""),
+                 "subject_name": local[c["subject_id"]]["name"], "stars": c["stars"],
+                 "valid_until": c["valid_until"]} for c in expiring]},
+    }
