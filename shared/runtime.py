@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -20,6 +20,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from shared.auth import TokenVerifier, verification_key
 from shared.bus import EventBus, open_bus
+from shared.bus.port import cancel_all
 from shared.config import Settings
 from shared.errors import install_error_handlers
 from shared.events.contracts import EventContract
@@ -74,6 +75,8 @@ class ServiceRuntime:
         self.verifier = TokenVerifier(verification_key(settings))
         self.routers: list[APIRouter] = []
         self._closers: list[Callable[[], None]] = []
+        self._jobs: list[tuple[str, float, Callable[[], Awaitable[Any]]]] = []
+        self._job_tasks: list[asyncio.Task[None]] = []
         self._relay_task: asyncio.Task[None] | None = None
 
     def handle(self, contract: type[EventContract], handler: EventHandler) -> None:
@@ -84,6 +87,22 @@ class ServiceRuntime:
 
     def include(self, router: APIRouter) -> None:
         self.routers.append(router)
+
+    def every(self, name: str, seconds: float, job: Callable[[], Awaitable[Any]]) -> None:
+        """Run ``job`` at start and then every ``seconds`` while the service runs; a failed
+        run is logged and the next one still happens. Jobs must be safe to run on several
+        replicas at once."""
+        self._jobs.append((name, seconds, job))
+
+    async def _repeat(self, name: str, seconds: float, job: Callable[[], Awaitable[Any]]
+                      ) -> None:
+        while True:
+            try:
+                await job()
+            except Exception:
+                log.exception("%s: scheduled job %s failed; it runs again in %.0f s",
+                              self.name, name, seconds)
+            await asyncio.sleep(seconds)
 
     def close_on_stop(self, close: Callable[[], None]) -> None:
         """Release a service's own resource (e.g. a worker pool) when the runtime stops."""
@@ -99,9 +118,12 @@ class ServiceRuntime:
         await self.bus.start(self.topics)
         await self.consumer.start(self.bus)
         self._relay_task = asyncio.create_task(self.relay.run(), name=f"relay:{self.name}")
+        self._job_tasks = [asyncio.create_task(self._repeat(*job), name=f"job:{job[0]}")
+                           for job in self._jobs]
         log.info("%s started", self.name)
 
     async def stop(self) -> None:
+        await cancel_all(self._job_tasks)
         if self._relay_task is not None:
             self._relay_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

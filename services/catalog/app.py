@@ -7,7 +7,7 @@ from services.catalog.api import build_router
 from services.catalog.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.config import Settings
-from shared.contracts.rating import CertificateRevoked, ProductCertified
+from shared.contracts.rating import CERTIFICATE_IN_FORCE, CertificateExpired, CertificateRevoked
 from shared.contracts.traceability import LabelIssued
 from shared.runtime import ServiceRuntime
 
@@ -16,8 +16,10 @@ NAME = "catalog"
 
 def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus)
-    runtime.handle(ProductCertified, handlers.on_certified)
+    for event in CERTIFICATE_IN_FORCE:
+        runtime.handle(event, handlers.on_certificate_in_force)
     runtime.handle(CertificateRevoked, handlers.on_revoked)
+    runtime.handle(CertificateExpired, handlers.on_expired)
     runtime.handle(LabelIssued, handlers.on_label)
     runtime.include(build_router(runtime.store))
     return runtime

@@ -1,5 +1,6 @@
-"""The catalog's reactions: a certified product is listed, a revoked one delisted, and a
-label's scan link is added whenever it arrives (before or after the certificate)."""
+"""The catalog's reactions: a product with a certificate in force is listed (at its current
+stars), a revoked or expired one delisted, and a label's scan link is added whenever it
+arrives (before or after the certificate)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from services.catalog import domain
 from services.catalog.store import LISTINGS
-from shared.contracts.rating import CertificateRevoked, ProductCertified
+from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
 from shared.contracts.traceability import LabelIssued
 from shared.events.envelope import Envelope
 from shared.store import Transaction
@@ -19,8 +20,9 @@ async def _merge(tx: Transaction, product_id: str, changes: dict[str, Any]) -> N
     await tx.put(LISTINGS.name, product_id, (held.data if held else {}) | changes)
 
 
-async def on_certified(envelope: Envelope, tx: Transaction) -> None:
-    e = ProductCertified.model_validate(envelope.data)
+async def on_certificate_in_force(envelope: Envelope, tx: Transaction) -> None:
+    """Certified, renewed, up- or downgraded: the listing shows the certificate carried."""
+    e = CurrentCertificate.model_validate(envelope.data)
     await _merge(tx, e.product_id, {
         "status": "listed", "certified_at": envelope.time.isoformat(),
         "listed_at": datetime.now(UTC).isoformat(),
@@ -38,14 +40,23 @@ async def on_certified(envelope: Envelope, tx: Transaction) -> None:
         "valid_until": e.valid_until.isoformat()})
 
 
+async def _delist(tx: Transaction, product_id: str, certificate_id: str, reason: str,
+                  on: str) -> None:
+    held = await tx.get(LISTINGS.name, product_id)
+    if held is None or held.data.get("certificate", {}).get("id") != certificate_id:
+        return  # not the certificate this listing shows
+    await tx.put(LISTINGS.name, product_id, held.data | {
+        "status": "delisted", "delisted_reason": reason, "delisted_on": on})
+
+
 async def on_revoked(envelope: Envelope, tx: Transaction) -> None:
     e = CertificateRevoked.model_validate(envelope.data)
-    held = await tx.get(LISTINGS.name, e.product_id)
-    if held is None or held.data.get("certificate", {}).get("id") != e.certificate_id:
-        return  # not the certificate this listing shows
-    await tx.put(LISTINGS.name, e.product_id, held.data | {
-        "status": "delisted", "delisted_reason": "revoked",
-        "delisted_on": e.revoked_on.isoformat()})
+    await _delist(tx, e.product_id, e.certificate_id, "revoked", e.revoked_on.isoformat())
+
+
+async def on_expired(envelope: Envelope, tx: Transaction) -> None:
+    e = CertificateExpired.model_validate(envelope.data)
+    await _delist(tx, e.product_id, e.certificate_id, "expired", e.expired_on.isoformat())
 
 
 async def on_label(envelope: Envelope, tx: Transaction) -> None:

@@ -60,7 +60,7 @@ class CertificateOut(BaseModel):
     valid_from: date
     valid_until: date
     status: str
-    """active, revoked, superseded, or expired once past valid_until"""
+    """active, revoked, superseded, or expired (shown as soon as past valid_until)"""
     revocation_reason: str | None = None
 
 
@@ -151,6 +151,21 @@ def build_router(rating: Rating) -> APIRouter:
                                        after=cursor)
         return PageOut(items=[certificate_out(d) for d in page.items],
                        next_cursor=page.next_cursor)
+
+    @router.post("/certificates/{certificate_id}/renewal", tags=["certificates"],
+                 status_code=status.HTTP_201_CREATED,
+                 summary="Re-recognise (công nhận lại) before expiry: a new certificate (admin)")
+    async def renew(certificate_id: str, body: RecognitionIn,
+                    caller: Annotated[Caller, Depends(require(Role.ADMIN))]) -> CertificateOut:
+        return certificate_out(await rating.renew(
+            caller, certificate_id, decision_number=body.decision_number,
+            decision_date=body.decision_date, level=body.level))
+
+    @router.post("/certificates/expiry", tags=["certificates"],
+                 dependencies=[Depends(require(Role.ADMIN))],
+                 summary="Expire now every certificate past its validity (also runs hourly)")
+    async def expire_now() -> dict[str, int]:
+        return {"expired": await rating.expire_due(today())}
 
     @router.post("/certificates/{certificate_id}/revocation", tags=["certificates"],
                  summary="Revoke a certificate (thu hồi) with a reason (admin)")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from services.rating.api import build_router
-from services.rating.handlers import Rating, keep_product, keep_subject
+from services.rating.handlers import Rating, keep_product, keep_subject, today
 from services.rating.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.config import Settings
-from shared.contracts.rating import CertificateRevoked, ProductCertified
+from shared.contracts.rating import (
+    CERTIFICATE_IN_FORCE,
+    CertificateExpired,
+    CertificateRevoked,
+)
 from shared.contracts.registry import (
     ProductRegistered,
     ProductSubmitted,
@@ -22,10 +26,15 @@ NAME = "rating"
 
 def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
-                             publishes=(ProductCertified, CertificateRevoked))
+                             publishes=(*CERTIFICATE_IN_FORCE, CertificateRevoked,
+                                        CertificateExpired))
     for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
         runtime.handle(product_event, keep_product)
     for subject_event in (SubjectRegistered, SubjectUpdated):
         runtime.handle(subject_event, keep_subject)
-    runtime.include(build_router(Rating(runtime.store, runtime.outbox)))
+    rating = Rating(runtime.store, runtime.outbox)
+    runtime.include(build_router(rating))
+    # Certificates expire at the end of their last valid day; hourly, so a restart or a
+    # late night never leaves an expired product listed for long.
+    runtime.every("certificate expiry", 3600, lambda: rating.expire_due(today()))
     return runtime

@@ -146,6 +146,51 @@ class CertificateStatus(StrEnum):
     ACTIVE = "active"
     REVOKED = "revoked"
     SUPERSEDED = "superseded"
+    """Replaced by a renewal, upgrade or downgrade."""
+    EXPIRED = "expired"
+
+
+class Change(StrEnum):
+    """How a new certificate relates to the product's previous one in force."""
+
+    CERTIFIED = "certified"
+    RENEWED = "renewed"
+    UPGRADED = "upgraded"
+    DOWNGRADED = "downgraded"
+
+
+def change_of(previous_stars: int | None, stars: int) -> Change:
+    if previous_stars is None:
+        return Change.CERTIFIED
+    if stars > previous_stars:
+        return Change.UPGRADED
+    if stars < previous_stars:
+        return Change.DOWNGRADED
+    return Change.RENEWED
+
+
+def check_renewable(status: str, valid_from: date, valid_until: date, decision_date: date
+                    ) -> None:
+    """Re-recognition is decided while the certificate is in force, before it expires."""
+    if status != CertificateStatus.ACTIVE:
+        raise Conflict(f"This certificate is {status}; only one in force can be renewed — "
+                       "an expired or revoked product is evaluated anew.",
+                       f"Giấy chứng nhận này đang ở trạng thái {status}; chỉ giấy còn hiệu lực "
+                       "mới được công nhận lại — sản phẩm đã hết hạn hoặc bị thu hồi cần đánh "
+                       "giá lại từ đầu.", code="not-active")
+    if not valid_from <= decision_date <= valid_until:
+        raise BadRequest(
+            f"A renewal is decided before the certificate expires ({valid_until.isoformat()}).",
+            f"Công nhận lại phải được quyết định trước khi giấy chứng nhận hết hạn "
+            f"({valid_until.isoformat()}).", code="renewal-too-late",
+            errors=[FieldError("decision_date", f"must be between {valid_from.isoformat()} and "
+                               f"{valid_until.isoformat()}",
+                               f"phải từ {valid_from.isoformat()} đến "
+                               f"{valid_until.isoformat()}")])
+
+
+def is_due_to_expire(status: str, valid_until: date, today: date) -> bool:
+    return status == CertificateStatus.ACTIVE and valid_until < today
 
 
 def check_may_revoke(status: str) -> None:

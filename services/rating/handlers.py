@@ -19,7 +19,15 @@ from services.rating.store import (
 )
 from services.rating.summary import Locality, annual_summary
 from shared.auth import Caller
-from shared.contracts.rating import CertificateRevoked, ProductCertified
+from shared.contracts.rating import (
+    CertificateDowngraded,
+    CertificateExpired,
+    CertificateRenewed,
+    CertificateRevoked,
+    CertificateUpgraded,
+    CurrentCertificate,
+    ProductCertified,
+)
 from shared.contracts.registry import ProductState, SubjectState
 from shared.errors import BadRequest, Conflict, FieldError, NotFound
 from shared.events.envelope import Envelope
@@ -29,6 +37,7 @@ from shared.store import (
     Document,
     DocumentExists,
     DocumentStore,
+    StaleVersion,
     Transaction,
     find_all,
     get_existing,
@@ -167,29 +176,89 @@ class Rating:
                 raise _bad_date("decision_date", "is before the evaluation",
                                 "trước ngày đánh giá")
             level = domain.check_level(result["stars"], decision_date, level)
-            product_id = evaluation.data["product_id"]
-            product = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
-            subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
-                                         "subject", "chủ thể")
-            number = await self._next_number(tx, decision_date.year)
-            certificate_id = new_id()
-            certificate = await tx.insert(CERTIFICATES.name, certificate_id, {
-                "number": number, "product_id": product_id,
-                "subject_id": product.data["subject_id"], "evaluation_id": evaluation_id,
-                "stars": result["stars"], "score": result["score"], "level": level.value,
-                "decision_number": decision_number, "decision_date": decision_date.isoformat(),
-                "valid_from": decision_date.isoformat(),
-                "valid_until": domain.valid_until(decision_date).isoformat(),
-                "status": domain.CertificateStatus.ACTIVE.value,
-                "recognised_by": caller.user_id, "recognised_at": _now()})
+            certificate = await self._issue(
+                tx, caller, product_id=evaluation.data["product_id"],
+                evaluation_id=evaluation_id, stars=result["stars"], score=result["score"],
+                level=level, decision_number=decision_number, decision_date=decision_date)
             await tx.update(EVALUATIONS.name, evaluation_id, evaluation.data | {
-                "certificate_id": certificate_id}, expected_version=evaluation.version)
-            previous, sequence = await self._set_current(tx, product_id, certificate_id)
-            if previous:
-                await self._set_status(tx, previous, domain.CertificateStatus.SUPERSEDED)
-            await self.outbox.emit(tx, certified_event(certificate, product.data, subject.data),
-                                   subject=product_id, sequence=sequence)
+                "certificate_id": certificate.id}, expected_version=evaluation.version)
             return certificate
+
+    async def renew(self, caller: Caller, certificate_id: str, *, decision_number: str,
+                    decision_date: date, level: domain.Level | None) -> Document:
+        """Re-recognition (công nhận lại): a new certificate at the same stars, decided
+        before the old one expires; valid 36 months from the new decision."""
+        if decision_date > today():
+            raise _bad_date("decision_date", "is in the future", "ở tương lai")
+        async with self.store.transaction() as tx:
+            held = await get_existing(tx, CERTIFICATES.name, certificate_id, "certificate",
+                                      "giấy chứng nhận")
+            c = held.data
+            domain.check_renewable(c["status"], date.fromisoformat(c["valid_from"]),
+                                   date.fromisoformat(c["valid_until"]), decision_date)
+            level = domain.check_level(c["stars"], decision_date, level)
+            return await self._issue(
+                tx, caller, product_id=c["product_id"], evaluation_id=c["evaluation_id"],
+                stars=c["stars"], score=c["score"], level=level,
+                decision_number=decision_number, decision_date=decision_date)
+
+    async def _issue(self, tx: Transaction, caller: Caller, *, product_id: str,
+                     evaluation_id: str, stars: int, score: float, level: domain.Level,
+                     decision_number: str, decision_date: date) -> Document:
+        """A new certificate in force for the product; the one it replaces is superseded,
+        and the event says how the two relate (certified, renewed, up- or downgraded)."""
+        product = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
+        subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
+                                     "subject", "chủ thể")
+        certificate = await tx.insert(CERTIFICATES.name, new_id(), {
+            "number": await self._next_number(tx, decision_date.year),
+            "product_id": product_id, "subject_id": product.data["subject_id"],
+            "evaluation_id": evaluation_id, "stars": stars, "score": score,
+            "level": level.value, "decision_number": decision_number,
+            "decision_date": decision_date.isoformat(), "valid_from": decision_date.isoformat(),
+            "valid_until": domain.valid_until(decision_date).isoformat(),
+            "status": domain.CertificateStatus.ACTIVE.value,
+            "recognised_by": caller.user_id, "recognised_at": _now()})
+        previous, sequence = await self._set_current(tx, product_id, certificate.id)
+        previous_stars = None
+        if previous:
+            replaced = await self._set_status(tx, previous, domain.CertificateStatus.SUPERSEDED)
+            previous_stars = replaced.data["stars"]
+        event = in_force_event(domain.change_of(previous_stars, stars), certificate,
+                               product.data, subject.data, previous_stars)
+        await self.outbox.emit(tx, event, subject=product_id, sequence=sequence)
+        return certificate
+
+    async def expire_due(self, on: date) -> int:
+        """The daily sweep: every certificate in force past its last valid day expires."""
+        expired = 0
+        due = [d.id async for d in find_all(self.store, CERTIFICATES.name, {
+            "status": domain.CertificateStatus.ACTIVE.value,
+            "valid_until": {"$lt": on.isoformat()}})]
+        for certificate_id in due:
+            try:
+                expired += await self._expire(certificate_id, on)
+            except StaleVersion:  # another replica's sweep got there first
+                continue
+        return expired
+
+    async def _expire(self, certificate_id: str, on: date) -> int:
+        async with self.store.transaction() as tx:
+            held = await get_existing(tx, CERTIFICATES.name, certificate_id, "certificate",
+                                      "giấy chứng nhận")
+            if not domain.is_due_to_expire(held.data["status"],
+                                           date.fromisoformat(held.data["valid_until"]), on):
+                return 0
+            await tx.update(CERTIFICATES.name, certificate_id, held.data | {
+                "status": domain.CertificateStatus.EXPIRED.value, "expired_on": on.isoformat()},
+                expected_version=held.version)
+            product_id = held.data["product_id"]
+            _, sequence = await self._set_current(tx, product_id, None)
+            await self.outbox.emit(tx, CertificateExpired(
+                product_id=product_id, certificate_id=certificate_id,
+                certificate_number=held.data["number"], expired_on=on),
+                subject=product_id, sequence=sequence)
+            return 1
 
     async def revoke(self, caller: Caller, certificate_id: str, reason: str) -> Document:
         async with self.store.transaction() as tx:
@@ -237,11 +306,12 @@ class Rating:
         return held.data["certificate_id"], doc.version
 
     async def _set_status(self, tx: Transaction, certificate_id: str,
-                          status: domain.CertificateStatus) -> None:
+                          status: domain.CertificateStatus) -> Document:
         doc = await get_existing(tx, CERTIFICATES.name, certificate_id, "certificate",
                                  "giấy chứng nhận")
-        await tx.update(CERTIFICATES.name, certificate_id, doc.data | {"status": status.value},
-                        expected_version=doc.version)
+        return await tx.update(CERTIFICATES.name, certificate_id,
+                               doc.data | {"status": status.value},
+                               expected_version=doc.version)
 
     async def _next_number(self, tx: Transaction, year: int) -> str:
         key = f"certificate-{year}"
@@ -256,10 +326,10 @@ class Rating:
         return f"OCOP-{year}-{value:05d}"
 
 
-def certified_event(certificate: Document, product: dict[str, Any],
-                    subject: dict[str, Any]) -> ProductCertified:
+def in_force_event(change: domain.Change, certificate: Document, product: dict[str, Any],
+                   subject: dict[str, Any], previous_stars: int | None) -> CurrentCertificate:
     c = certificate.data
-    return ProductCertified(
+    fields: dict[str, Any] = dict(
         product_id=c["product_id"], product_name=product["name"],
         description=product["description"], group=product["group"],
         subgroup=product["subgroup"], gtin=product["gtin"], image_urls=product["image_urls"],
@@ -269,6 +339,13 @@ def certified_event(certificate: Document, product: dict[str, Any],
         level=c["level"], decision_number=c["decision_number"],
         decision_date=c["decision_date"], valid_from=c["valid_from"],
         valid_until=c["valid_until"])
+    if change is domain.Change.UPGRADED:
+        return CertificateUpgraded(**fields, previous_stars=previous_stars)
+    if change is domain.Change.DOWNGRADED:
+        return CertificateDowngraded(**fields, previous_stars=previous_stars)
+    if change is domain.Change.RENEWED:
+        return CertificateRenewed(**fields)
+    return ProductCertified(**fields)
 
 
 def _criteria(evaluation: Document) -> domain.CriteriaSet:

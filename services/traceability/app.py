@@ -12,7 +12,7 @@ from services.traceability.labels import render_qr
 from services.traceability.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.config import Settings
-from shared.contracts.rating import CertificateRevoked, ProductCertified
+from shared.contracts.rating import CERTIFICATE_IN_FORCE, CertificateExpired, CertificateRevoked
 from shared.contracts.traceability import LabelIssued
 from shared.runtime import ServiceRuntime
 
@@ -31,7 +31,9 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     tracing = Traceability(runtime.store, runtime.outbox, runtime.objects, renderer,
                            public_url=settings.public_url,
                            scan_base_url=settings.scan_base_url or settings.public_url)
-    runtime.handle(ProductCertified, tracing.on_certified)
+    for event in CERTIFICATE_IN_FORCE:
+        runtime.handle(event, tracing.on_certificate_in_force)
     runtime.handle(CertificateRevoked, tracing.on_revoked)
+    runtime.handle(CertificateExpired, tracing.on_expired)
     runtime.include(build_router(tracing))
     return runtime

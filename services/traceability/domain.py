@@ -40,7 +40,8 @@ def certificate_state(certificate: dict[str, Any], today: date) -> CertificateSt
     """Live: an active certificate past its last valid day is expired, sweep or no sweep."""
     if certificate["status"] == CertificateState.REVOKED:
         return CertificateState.REVOKED
-    if date.fromisoformat(certificate["valid_until"]) < today:
+    if (certificate["status"] == CertificateState.EXPIRED
+            or date.fromisoformat(certificate["valid_until"]) < today):
         return CertificateState.EXPIRED
     return CertificateState.ACTIVE
 

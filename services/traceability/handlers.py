@@ -12,7 +12,7 @@ from typing import Any
 from services.traceability import domain
 from services.traceability.labels import render_qr
 from services.traceability.store import LABELS, PROFILES
-from shared.contracts.rating import CertificateRevoked, ProductCertified
+from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
 from shared.contracts.traceability import LabelIssued
 from shared.events.envelope import Envelope
 from shared.ids import new_id
@@ -33,8 +33,9 @@ class Traceability:
     scan_base_url: str
     """What labels encode: the scan page's public base."""
 
-    async def on_certified(self, envelope: Envelope, tx: Transaction) -> None:
-        event = ProductCertified.model_validate(envelope.data)
+    async def on_certificate_in_force(self, envelope: Envelope, tx: Transaction) -> None:
+        """Certified, renewed, up- or downgraded: the scan page shows this certificate."""
+        event = CurrentCertificate.model_validate(envelope.data)
         await tx.put(PROFILES.name, event.product_id, {
             "gtin": event.gtin,
             "product": {"name": event.product_name, "description": event.description,
@@ -54,13 +55,14 @@ class Traceability:
 
     async def on_revoked(self, envelope: Envelope, tx: Transaction) -> None:
         event = CertificateRevoked.model_validate(envelope.data)
-        profile = await tx.get(PROFILES.name, event.product_id)
-        if profile is None or profile.data["certificate"]["id"] != event.certificate_id:
-            return  # a certificate this service never showed: nothing to take down
-        certificate = profile.data["certificate"] | {
+        await _end(tx, event.product_id, event.certificate_id, {
             "status": "revoked", "revocation_reason": event.reason,
-            "revoked_on": event.revoked_on.isoformat()}
-        await tx.put(PROFILES.name, event.product_id, profile.data | {"certificate": certificate})
+            "revoked_on": event.revoked_on.isoformat()})
+
+    async def on_expired(self, envelope: Envelope, tx: Transaction) -> None:
+        event = CertificateExpired.model_validate(envelope.data)
+        await _end(tx, event.product_id, event.certificate_id, {
+            "status": "expired", "expired_on": event.expired_on.isoformat()})
 
     async def _issue_label(self, tx: Transaction, product_id: str, gtin: str | None) -> None:
         """Render and store the label unless the product already has one for this URL
@@ -91,3 +93,13 @@ class Traceability:
     async def profile_by_gtin(self, gtin: str) -> Document | None:
         page = await self.store.find(PROFILES.name, {"gtin": gtin}, limit=1)
         return page.items[0] if page.items else None
+
+
+async def _end(tx: Transaction, product_id: str, certificate_id: str,
+               changes: dict[str, Any]) -> None:
+    """Mark the certificate the scan page shows as no longer in force."""
+    profile = await tx.get(PROFILES.name, product_id)
+    if profile is None or profile.data["certificate"]["id"] != certificate_id:
+        return  # a certificate this service never showed: nothing to take down
+    await tx.put(PROFILES.name, product_id, profile.data | {
+        "certificate": profile.data["certificate"] | changes})

@@ -15,9 +15,8 @@ from shared.vocabulary import SubjectType
 CERTIFICATES_TOPIC = "ocop.rating.certificates"
 
 
-@contract("vn.ocop.rating.product.certified.v1", topic=CERTIFICATES_TOPIC)
-class ProductCertified(EventContract):
-    """A product recognised as OCOP (≥ 3★): what listings and labels show."""
+class CurrentCertificate(EventContract):
+    """The product's certificate in force and what listings and labels show of it."""
 
     product_id: str
     product_name: str
@@ -42,6 +41,45 @@ class ProductCertified(EventContract):
     valid_from: date
     valid_until: date
     """Last day of validity (36 months from the decision)."""
+
+
+@contract("vn.ocop.rating.product.certified.v1", topic=CERTIFICATES_TOPIC)
+class ProductCertified(CurrentCertificate):
+    """A product recognised as OCOP (≥ 3★): what listings and labels show."""
+
+
+@contract("vn.ocop.rating.certificate.renewed.v1", topic=CERTIFICATES_TOPIC)
+class CertificateRenewed(CurrentCertificate):
+    """Re-recognition (công nhận lại) before expiry: a new certificate at the same stars."""
+
+
+@contract("vn.ocop.rating.certificate.upgraded.v1", topic=CERTIFICATES_TOPIC)
+class CertificateUpgraded(CurrentCertificate):
+    """A new evaluation raised the stars (nâng hạng); the new certificate replaces the old."""
+
+    previous_stars: int
+
+
+@contract("vn.ocop.rating.certificate.downgraded.v1", topic=CERTIFICATES_TOPIC)
+class CertificateDowngraded(CurrentCertificate):
+    """A new evaluation lowered the stars (still ≥ 3★); the new certificate replaces the old."""
+
+    previous_stars: int
+
+
+CERTIFICATE_IN_FORCE = (ProductCertified, CertificateRenewed, CertificateUpgraded,
+                        CertificateDowngraded)
+"""Events after which the product's certificate in force is the one they carry."""
+
+
+@contract("vn.ocop.rating.certificate.expired.v1", topic=CERTIFICATES_TOPIC)
+class CertificateExpired(EventContract):
+    """Past its 36 months without renewal: no longer presented as OCOP."""
+
+    product_id: str
+    certificate_id: str
+    certificate_number: str
+    expired_on: date
 
 
 @contract("vn.ocop.rating.certificate.revoked.v1", topic=CERTIFICATES_TOPIC)

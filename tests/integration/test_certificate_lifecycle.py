@@ -1,0 +1,163 @@
+"""After recognition: upgrade and downgrade through new evaluations, renewal before expiry,
+and the expiry sweep; each change reaches the catalog and the scan page."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from shared.config import Settings
+from tests.support.demo import wait_until
+from tests.support.platform import User, add_admin, running_platform
+
+PASSWORD = "lifecycle-pass"
+STARS = {3: (25, 15, 20), 4: (30, 20, 25), 5: (38, 24, 33)}
+
+
+@dataclass
+class Office:
+    admin: User
+    member: User
+    subject_id: str
+
+    async def certify(self, product_id: str, stars: int, evaluated_on: str,
+                      decided_on: str) -> dict[str, Any]:
+        evaluation = await self.admin.until("POST", "rating", "/evaluations", expect=201, json={
+            "product_id": product_id, "evaluation_date": evaluated_on})
+        await self.member.call(
+            "POST", "rating", f"/evaluations/{evaluation['id']}/score-sheets", expect=201,
+            json=dict(zip(("part_a", "part_b", "part_c"), STARS[stars], strict=True)))
+        await self.admin.call("POST", "rating", f"/evaluations/{evaluation['id']}/closing")
+        return await self.admin.call(  # type: ignore[no-any-return]
+            "POST", "rating", f"/evaluations/{evaluation['id']}/recognition", expect=201,
+            json={"decision_number": "7/QĐ-UBND", "decision_date": decided_on})
+
+    async def product(self, name: str) -> str:
+        created = await self.admin.call("POST", "registry", "/products", expect=201, json={
+            "subject_id": self.subject_id, "name": name, "group": "food",
+            "subgroup": "tea", "registered_on": "2023-01-10"})
+        await self.admin.call("POST", "registry", f"/products/{created['id']}/submission")
+        return str(created["id"])
+
+
+@pytest.fixture
+async def office(make_settings: Callable[..., Settings]) -> AsyncIterator[Office]:
+    settings = make_settings()
+    await add_admin(settings, "office", PASSWORD)
+    async with running_platform(settings, shared_bus=True) as platform, \
+            httpx.AsyncClient(timeout=30) as client:
+        anyone = User(platform.urls, client)
+        admin = await anyone.sign_in("office", PASSWORD)
+        await admin.call("POST", "registry", "/users", expect=201, json={
+            "username": "council", "password": PASSWORD, "role": "council_member"})
+        subject = await admin.call("POST", "registry", "/subjects", expect=201, json={
+            "type": "cooperative", "name": "HTX Chè Tân Cương", "code": "0100109106",
+            "province": "Thái Nguyên", "district": "Thái Nguyên", "commune": "Xã Tân Cương",
+            "registered_on": "2023-01-05"})
+        yield Office(admin, await anyone.sign_in("council", PASSWORD), subject["id"])
+
+
+async def listing(office: Office, product_id: str) -> dict[str, Any] | None:
+    response = await office.admin.client.get(
+        f"{office.admin.urls['catalog']}/listings/{product_id}")
+    return response.json() if response.status_code == 200 else None
+
+
+async def scan(office: Office, product_id: str) -> dict[str, Any]:
+    response = await office.admin.client.get(
+        f"{office.admin.urls['traceability']}/p/{product_id}", params={"format": "json"})
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def test_upgrade_and_downgrade_replace_the_certificate_everywhere(office: Office) -> None:
+    product = await office.product("Chè Tân Cương")
+    first = await office.certify(product, 3, "2024-04-01", "2024-05-02")
+    assert first["level"] == "district"
+
+    async def shows(stars: int, number: str) -> bool:
+        listed, scanned = await listing(office, product), await scan(office, product)
+        return (listed is not None and listed["stars"] == stars
+                and listed["certificate"]["number"] == number
+                and scanned["ocop"]["stars"] == stars
+                and scanned["ocop"]["certificate"]["number"] == number)
+
+    await wait_until(lambda: shows(3, first["number"]))
+    upgraded = await office.certify(product, 5, "2025-08-01", "2025-09-01")
+    assert upgraded["level"] == "central"  # 5★: the ministry, whatever the date
+    await wait_until(lambda: shows(5, upgraded["number"]))
+    downgraded = await office.certify(product, 4, "2026-01-10", "2026-02-01")
+    assert downgraded["level"] == "province"
+    await wait_until(lambda: shows(4, downgraded["number"]))
+    history = await office.admin.call("GET", "rating", "/certificates",
+                                      params={"product_id": product})
+    assert {c["number"]: c["status"] for c in history["items"]} == {
+        first["number"]: "superseded", upgraded["number"]: "superseded",
+        downgraded["number"]: "active"}
+
+
+async def test_renewal_before_expiry_extends_and_late_renewal_is_refused(
+        office: Office) -> None:
+    product = await office.product("Chè búp Tân Cương")
+    current = await office.certify(product, 4, "2024-01-02", "2024-01-10")
+    assert current["valid_until"] == "2027-01-09"
+    renewed = await office.admin.call(
+        "POST", "rating", f"/certificates/{current['id']}/renewal", expect=201,
+        json={"decision_number": "88/QĐ-UBND", "decision_date": "2026-11-01"})
+    assert (renewed["stars"], renewed["valid_until"], renewed["level"]) == (
+        4, "2029-10-31", "province")
+
+    async def renewed_everywhere() -> bool:
+        listed = await listing(office, product)
+        return (listed is not None and listed["certificate"]["number"] == renewed["number"]
+                and (await scan(office, product))["ocop"]["certificate"]["valid_until"]
+                == "2029-10-31")
+
+    await wait_until(renewed_everywhere)
+    again = await office.admin.client.post(
+        f"{office.admin.urls['rating']}/certificates/{current['id']}/renewal",
+        headers=office.admin.headers, json={"decision_number": "89/QĐ-UBND"})
+    assert again.status_code == 409 and again.json()["type"].endswith("/not-active")
+
+    old = await office.product("Chè xanh 2023")
+    lapsed = await office.certify(old, 3, "2023-05-01", "2023-06-01")  # valid to 2026-05-31
+    late = await office.admin.client.post(
+        f"{office.admin.urls['rating']}/certificates/{lapsed['id']}/renewal",
+        headers=office.admin.headers, json={"decision_number": "90/QĐ-UBND",
+                                            "decision_date": "2026-06-01"})
+    assert late.status_code == 400 and late.json()["type"].endswith("/renewal-too-late")
+    assert late.json()["errors"][0]["field"] == "decision_date"
+
+
+async def test_the_expiry_sweep_expires_once_and_everything_follows(office: Office) -> None:
+    product = await office.product("Chè móc câu")
+    lapsed = await office.certify(product, 3, "2023-05-01", "2023-06-01")
+    fresh = await office.certify(await office.product("Chè đinh"), 4, "2026-10-01",
+                                 "2026-10-02")
+    # shown as expired at once (by date), before any sweep
+    await wait_until(lambda: _state(office, product, "expired"))
+    assert await listing(office, product) is None
+    assert (await office.admin.call("GET", "rating", f"/certificates/{lapsed['id']}"))[
+        "status"] == "expired"
+
+    swept = await office.admin.call("POST", "rating", "/certificates/expiry")
+    assert swept == {"expired": 1}
+    assert await office.admin.call("POST", "rating", "/certificates/expiry") == {"expired": 0}
+    assert (await office.admin.call("GET", "rating", f"/certificates/{fresh['id']}"))[
+        "status"] == "active"
+    page = await office.admin.client.get(f"{office.admin.urls['traceability']}/p/{product}")
+    assert "hết hạn ngày 31/05/2026" in page.text
+    # a new evaluation certifies it again, as a first certification
+    again = await office.certify(product, 3, "2026-11-01", "2026-11-02")
+    await wait_until(lambda: _state(office, product, "active"))
+    listed = await listing(office, product)
+    assert listed is not None and listed["certificate"]["number"] == again["number"]
+
+
+async def _state(office: Office, product_id: str, state: str) -> bool:
+    scanned = await office.admin.client.get(
+        f"{office.admin.urls['traceability']}/p/{product_id}", params={"format": "json"})
+    return scanned.status_code == 200 and scanned.json()["ocop"]["state"] == state
