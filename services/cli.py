@@ -206,7 +206,7 @@ def add_admin(username: Annotated[str, typer.Argument(help="The new admin's user
     async def work() -> None:
         await runtime.store.open()
         try:
-            await registry.create_user(username, password, Role.ADMIN)
+            await registry.create_user(username, password, Role.ADMIN, created_by="ocop-cli")
         finally:
             await runtime.store.close()
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from services.registry.handlers import Registry
-from services.registry.store import PRODUCTS, SUBJECTS
+from services.registry.store import HISTORY, PRODUCTS, SUBJECTS
 from shared.auth import Caller, Role, current_caller, public_pem, require
 from shared.errors import BadRequest
 from shared.objects import ObjectTooLarge
@@ -164,10 +164,12 @@ def build_router(registry: Registry) -> APIRouter:
                 "subject_id": caller.subject_id}
 
     @router.post("/users", tags=["auth"], status_code=status.HTTP_201_CREATED,
-                 dependencies=[admin], summary="Create an account (admin)")
-    async def create_user(body: UserIn) -> UserOut:
+                 summary="Create an account (admin)")
+    async def create_user(body: UserIn,
+                          caller: Annotated[Caller, Depends(require(Role.ADMIN))]) -> UserOut:
         doc = await registry.create_user(body.username, body.password, body.role,
-                                         body.subject_id, body.full_name)
+                                         body.subject_id, body.full_name,
+                                         created_by=caller.user_id)
         return UserOut(username=doc.id, role=body.role, subject_id=body.subject_id,
                        full_name=body.full_name)
 
@@ -255,5 +257,26 @@ def build_router(registry: Registry) -> APIRouter:
     async def submit_product(product_id: str,
                              caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
         return product_out(await registry.submit_product(caller, product_id))
+
+    @router.get("/history", tags=["history"], dependencies=[admin],
+                summary="Who changed what and when, newest first (admin)")
+    async def history(entity: Literal["user", "subject", "product"] | None = None,
+                      entity_id: str | None = None, by: str | None = None,
+                      limit: Limit = 50, cursor: Cursor = None) -> PageOut[dict[str, Any]]:
+        if entity_id and not entity:
+            raise BadRequest("Name the kind of record too: entity=user, subject or product.",
+                             "Hãy ghi cả loại hồ sơ: entity=user, subject hoặc product.",
+                             code="entity-needed")
+        where: dict[str, Any] = {}
+        if entity and entity_id:
+            where["entity_key"] = f"{entity}:{entity_id}"
+        elif entity:
+            where["entity"] = entity
+        if by:
+            where["by"] = by
+        page = await registry.store.find(HISTORY.name, where or None, order_by="-at",
+                                         limit=limit, after=cursor)
+        return PageOut(items=[d.data | {"id": d.id} for d in page.items],
+                       next_cursor=page.next_cursor)
 
     return router

@@ -11,7 +11,7 @@ from typing import Any
 from pwdlib import PasswordHash
 
 from services.registry import domain
-from services.registry.store import CLAIMS, PRODUCTS, SUBJECTS, USERS
+from services.registry.store import CLAIMS, HISTORY, PRODUCTS, SUBJECTS, USERS
 from shared.auth import Caller, IssuedToken, Role, TokenIssuer
 from shared.contracts.registry import (
     ProductRegistered,
@@ -42,6 +42,15 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
+async def record_change(tx: Transaction, entity: str, after: Document,
+                        before: dict[str, Any], by: str, action: str) -> None:
+    """One history entry, in the change's own transaction: no change goes unrecorded."""
+    await tx.insert(HISTORY.name, new_id(), {
+        "entity_key": f"{entity}:{after.id}", "entity": entity, "entity_id": after.id,
+        "version": after.version, "action": action, "by": by, "at": _now(),
+        "changes": domain.changed_fields(before, after.data)})
+
+
 async def _claim(tx: Transaction, key: str, owner: str, taken: Conflict) -> None:
     try:
         await tx.insert(CLAIMS.name, key, {"owner": owner})
@@ -65,7 +74,8 @@ class Registry:
             return await asyncio.to_thread(_passwords.hash, password)
 
     async def create_user(self, username: str, password: str, role: Role,
-                          subject_id: str | None = None, full_name: str = "") -> Document:
+                          subject_id: str | None = None, full_name: str = "", *,
+                          created_by: str) -> Document:
         name = domain.check_username(username)
         domain.check_password(password)
         domain.check_account_binding(role, subject_id)
@@ -75,13 +85,15 @@ class Registry:
                 raise domain.invalid("subject_id", f"no subject '{subject_id}'",
                                      f"không có chủ thể '{subject_id}'")
             try:
-                return await tx.insert(USERS.name, name, {
+                user = await tx.insert(USERS.name, name, {
                     "role": role.value, "subject_id": subject_id, "full_name": full_name,
                     "password_hash": password_hash, "created_at": _now()})
             except DocumentExists:
                 raise Conflict(f"The username '{name}' is taken.",
                                f"Tên đăng nhập '{name}' đã được dùng.",
                                code="username-taken") from None
+            await record_change(tx, "user", user, {}, created_by, "created")
+            return user
 
     async def login(self, username: str, password: str) -> IssuedToken:
         user = await self.store.get(USERS.name, username.strip().lower())
@@ -115,6 +127,7 @@ class Registry:
                 "registered_on": registered_on.isoformat(),
                 "representatives": representatives or [], "created_by": caller.user_id,
                 "created_at": _now()})
+            await record_change(tx, "subject", doc, {}, caller.user_id, "created")
             await self.outbox.emit(tx, SubjectRegistered(**subject_state(doc).model_dump()),
                                    subject=doc.id, sequence=doc.version)
         return doc
@@ -140,6 +153,7 @@ class Registry:
             data |= {"updated_by": caller.user_id, "updated_at": _now()}
             doc = await tx.update(SUBJECTS.name, subject_id, data,
                                   expected_version=current.version)
+            await record_change(tx, "subject", doc, current.data, caller.user_id, "updated")
             await self.outbox.emit(tx, SubjectUpdated(**subject_state(doc).model_dump()),
                                    subject=doc.id, sequence=doc.version)
         return doc
@@ -167,6 +181,7 @@ class Registry:
                 "description": description, "gtin": gtin, "images": [], "status": "draft",
                 "registered_on": registered_on.isoformat(),
                 "created_by": caller.user_id, "created_at": _now()})
+            await record_change(tx, "product", doc, {}, caller.user_id, "created")
             await self.outbox.emit(tx, ProductRegistered(**self.product_state(doc)),
                                    subject=doc.id, sequence=doc.version)
         return doc
@@ -232,6 +247,8 @@ class Registry:
                             event: type[ProductUpdated | ProductSubmitted]) -> Document:
         data |= {"updated_by": caller.user_id, "updated_at": _now()}
         doc = await tx.update(PRODUCTS.name, current.id, data, expected_version=current.version)
+        await record_change(tx, "product", doc, current.data, caller.user_id,
+                            "submitted" if event is ProductSubmitted else "updated")
         await self.outbox.emit(tx, event(**self.product_state(doc)), subject=doc.id,
                                sequence=doc.version)
         return doc

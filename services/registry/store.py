@@ -10,4 +10,7 @@ CLAIMS = Collection("claims")
 """Values that must be unique across documents ('gtin:…', 'subject-code:…'): inserting the
 claim in the same transaction makes a duplicate fail on every store adapter."""
 
-COLLECTIONS = (USERS, SUBJECTS, PRODUCTS, CLAIMS)
+HISTORY = Collection("history", indexes=("entity_key", "entity", "by", "at"))
+"""Every change to a user, subject or product: who, when, what (lịch sử thay đổi)."""
+
+COLLECTIONS = (USERS, SUBJECTS, PRODUCTS, CLAIMS, HISTORY)

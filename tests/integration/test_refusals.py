@@ -191,3 +191,25 @@ async def test_bad_identifiers_name_the_field(world: World) -> None:
     problem(not_image, 400, "unsupported-image")
     product = await world.admin.call("GET", "registry", f"/products/{world.product_a['id']}")
     assert product["version"] == 1 and product["gtin"] is None and product["image_urls"] == []
+
+
+async def test_every_change_is_in_the_history_for_admins_only(world: World) -> None:
+    path = f"/products/{world.product_a['id']}"
+    await world.producer_a.call("PATCH", "registry", path, json={"name": "Sâm Ngọc Linh 5 năm"})
+    await world.producer_a.call("POST", "registry", f"{path}/submission")
+    refused = await world.client.patch(world.anyone.urls["registry"] + path,
+                                       headers=world.producer_a.headers, json={"group": "x"})
+    assert refused.status_code == 400
+    history = await world.admin.call("GET", "registry", "/history", params={
+        "entity": "product", "entity_id": world.product_a["id"]})
+    assert [(e["action"], e["by"], e["version"]) for e in history["items"]] == [
+        ("submitted", "producer-a", 3), ("updated", "producer-a", 2), ("created", "office", 1)]
+    assert history["items"][1]["changes"] == {"name": {
+        "from": world.product_a["name"], "to": "Sâm Ngọc Linh 5 năm"}}
+    assert history["items"][0]["changes"]["status"] == {"from": "draft", "to": "submitted"}
+    users = await world.admin.call("GET", "registry", "/history", params={"entity": "user"})
+    assert {e["entity_id"] for e in users["items"]} == {"office", "producer-a", "member"}
+    assert all("password_hash" not in e["changes"] for e in users["items"])
+    denied = await world.client.get(world.anyone.urls["registry"] + "/history",
+                                    headers=world.producer_a.headers)
+    assert denied.status_code == 403
