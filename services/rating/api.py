@@ -142,6 +142,15 @@ def build_router(rating: Rating) -> APIRouter:
                                                   certificate_id, "certificate",
                                                   "giấy chứng nhận"))
 
+    @router.get("/certificates/{certificate_id}/pdf", tags=["certificates"],
+                response_class=Response, responses={200: {"content": {"application/pdf": {}}}},
+                summary="The certificate as a PDF (public)")
+    async def certificate_pdf(certificate_id: str) -> Response:
+        return Response(await rating.certificate_pdf(certificate_id),
+                        media_type="application/pdf", headers={
+                            "Content-Disposition":
+                                f'inline; filename="ocop-{certificate_id}.pdf"'})
+
     @router.get("/certificates", tags=["certificates"], summary="Certificates (public)")
     async def list_certificates(product_id: str | None = None, number: str | None = None,
                                 limit: Limit = 50, cursor: Cursor = None

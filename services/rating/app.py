@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.rating.api import build_router
+from services.rating.certificate_pdf import warm_up_renderer
 from services.rating.handlers import Rating, keep_product, keep_subject, today
 from services.rating.store import COLLECTIONS
 from shared.bus import EventBus
@@ -20,6 +21,7 @@ from shared.contracts.registry import (
     SubjectUpdated,
 )
 from shared.runtime import ServiceRuntime
+from shared.workers import worker_pool
 
 NAME = "rating"
 
@@ -32,7 +34,8 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
         runtime.handle(product_event, keep_product)
     for subject_event in (SubjectRegistered, SubjectUpdated):
         runtime.handle(subject_event, keep_subject)
-    rating = Rating(runtime.store, runtime.outbox)
+    rating = Rating(runtime.store, runtime.outbox, runtime.objects,
+                    worker_pool(runtime, warm_up_renderer))
     runtime.include(build_router(rating))
     # Certificates expire at the end of their last valid day; hourly, so a restart or a
     # late night never leaves an expired product listed for long.

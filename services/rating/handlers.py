@@ -3,11 +3,15 @@ to the registry's events that keep the local read model of products and subjects
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from services.rating import domain
+from services.rating.certificate_pdf import render_certificate
 from services.rating.store import (
     CERTIFICATES,
     COUNTERS,
@@ -33,6 +37,7 @@ from shared.errors import BadRequest, Conflict, FieldError, NotFound
 from shared.events.envelope import Envelope
 from shared.ids import new_id
 from shared.messaging import Outbox
+from shared.objects import ObjectStore
 from shared.store import (
     Document,
     DocumentExists,
@@ -72,6 +77,10 @@ async def keep_subject(envelope: Envelope, tx: Transaction) -> None:
 class Rating:
     store: DocumentStore
     outbox: Outbox
+    objects: ObjectStore
+    renderer: Executor
+    """Where certificate PDFs are drawn (CPU-bound)."""
+    _background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     async def open_evaluation(self, caller: Caller, product_id: str,
                               evaluation_date: date | None) -> Document:
@@ -227,7 +236,31 @@ class Rating:
         event = in_force_event(domain.change_of(previous_stars, stars), certificate,
                                product.data, subject.data, previous_stars)
         await self.outbox.emit(tx, event, subject=product_id, sequence=sequence)
+        tx.on_commit(lambda: self._soon(self.certificate_pdf(certificate.id)))
         return certificate
+
+    def _soon(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Run ``work`` after the request, keeping a reference until it is done."""
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def certificate_pdf(self, certificate_id: str) -> bytes:
+        """The certificate's PDF from the object store; drawn and stored on first need (at
+        issue, just after the decision commits, so it is usually there already)."""
+        key = f"certificates/{certificate_id}.pdf"
+        if await self.objects.stat(key) is not None:
+            return (await self.objects.get(key)).data
+        certificate = await get_existing(self.store, CERTIFICATES.name, certificate_id,
+                                         "certificate", "giấy chứng nhận")
+        product = await get_existing(self.store, PRODUCTS.name,
+                                     certificate.data["product_id"], "product", "sản phẩm")
+        subject = await get_existing(self.store, SUBJECTS.name,
+                                     certificate.data["subject_id"], "subject", "chủ thể")
+        pdf = await asyncio.get_running_loop().run_in_executor(
+            self.renderer, render_certificate, certificate.data, product.data, subject.data)
+        await self.objects.put(key, pdf, "application/pdf")
+        return pdf
 
     async def expire_due(self, on: date) -> int:
         """The daily sweep: every certificate in force past its last valid day expires."""

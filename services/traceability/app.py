@@ -3,9 +3,6 @@ wired."""
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-
 from services.traceability.api import build_router
 from services.traceability.handlers import Traceability
 from services.traceability.labels import render_qr
@@ -15,6 +12,7 @@ from shared.config import Settings
 from shared.contracts.rating import CERTIFICATE_IN_FORCE, CertificateExpired, CertificateRevoked
 from shared.contracts.traceability import LabelIssued
 from shared.runtime import ServiceRuntime
+from shared.workers import worker_pool
 
 NAME = "traceability"
 
@@ -22,12 +20,7 @@ NAME = "traceability"
 def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
                              publishes=(LabelIssued,))
-    # Drawing a QR code is ~30 ms of pure-Python CPU: in a worker process it never stalls
-    # the event loop (which, embedded, serves all four services). One worker is enough, as
-    # the consumer applies one event at a time; it is started now, not on the first label.
-    renderer = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    renderer.submit(render_qr, "warm-up")
-    runtime.close_on_stop(lambda: renderer.shutdown(cancel_futures=True))
+    renderer = worker_pool(runtime, render_qr, "warm-up")
     tracing = Traceability(runtime.store, runtime.outbox, runtime.objects, renderer,
                            public_url=settings.public_url,
                            scan_base_url=settings.scan_base_url or settings.public_url)

@@ -3,12 +3,14 @@ and the expiry sweep; each change reaches the catalog and the scan page."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
+from pypdf import PdfReader
 
 from shared.config import Settings
 from tests.support.demo import wait_until
@@ -97,6 +99,27 @@ async def test_upgrade_and_downgrade_replace_the_certificate_everywhere(office: 
     assert {c["number"]: c["status"] for c in history["items"]} == {
         first["number"]: "superseded", upgraded["number"]: "superseded",
         downgraded["number"]: "active"}
+
+
+async def test_each_certificate_has_its_pdf_in_the_object_store(
+        office: Office, make_settings: Callable[..., Settings]) -> None:
+    product = await office.product("Chè Tân Cương đặc biệt")
+    certificate = await office.certify(product, 4, "2026-01-10", "2026-02-01")
+    stored = make_settings().data_dir / "objects" / "certificates" / f"{certificate['id']}.pdf"
+
+    async def drawn() -> bool:
+        return stored.exists()
+
+    await wait_until(drawn)  # drawn just after the decision, not when first asked for
+    response = await office.admin.client.get(
+        f"{office.admin.urls['rating']}/certificates/{certificate['id']}/pdf")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.content == stored.read_bytes()
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    for expected in ("GIẤY CHỨNG NHẬN SẢN PHẨM OCOP", "Chè Tân Cương đặc biệt",
+                     "HTX Chè Tân Cương", certificate["number"], "Đạt hạng 4 sao",
+                     "01/02/2026", "31/01/2029", "Ủy ban nhân dân cấp tỉnh".upper()):
+        assert expected in text, expected
 
 
 async def test_renewal_before_expiry_extends_and_late_renewal_is_refused(
