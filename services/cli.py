@@ -8,7 +8,7 @@ import json
 import socket
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 import uvicorn
@@ -217,6 +217,71 @@ def add_admin(username: Annotated[str, typer.Argument(help="The new admin's user
         raise typer.Exit(1) from None
     console.print(f"Admin '{username.strip().lower()}' created. Sign in with POST "
                   "/auth/token on the registry.")
+
+
+@app.command("import")
+def import_file(kind: Annotated[str, typer.Argument(help="subjects or products")],
+                file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
+                                                     help="A .csv or .xlsx file")],
+                partial: Annotated[bool, typer.Option(
+                    help="Keep the valid rows when some are refused.")] = False,
+                data_dir: Annotated[Path | None, typer.Option(
+                    help="Where data is kept (default: OCOP_DATA_DIR or ./data).")] = None
+                ) -> None:
+    """Import subjects (chủ thể) or products from the lists offices keep, straight into the
+    registry's store (its events go out through the running registry). All rows or none,
+    unless --partial; every refused row is listed with its field and reason."""
+    from rich.progress import Progress
+
+    from services.registry.app import build_parts
+    from services.registry.handlers import ImportRejected
+    from services.registry.imports import parse, read_table
+    from shared.auth import Caller, Role
+    from shared.errors import AppError
+
+    if kind not in ("subjects", "products"):
+        console.print("[red]Import 'subjects' or 'products'.[/red]")
+        raise typer.Exit(2)
+    runtime, registry = build_parts(_settings(data_dir=data_dir))
+    operator = Caller("ocop-cli", "ocop-cli", Role.ADMIN)
+
+    async def work() -> dict[str, Any]:
+        parsed = parse(kind, read_table(file.read_bytes(), "", file.name))
+        await runtime.store.open()
+        try:
+            with Progress(console=console) as progress:
+                task = progress.add_task(f"importing {file.name}", total=len(parsed.rows))
+                return await registry.import_rows(
+                    operator, kind, parsed, partial=partial,
+                    progress=lambda n: progress.advance(task, n))
+        finally:
+            await runtime.store.close()
+
+    try:
+        report = asyncio.run(work())
+    except ImportRejected as exc:
+        _print_refused([p.as_dict() for p in exc.problems])
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    except AppError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    refused: list[dict[str, Any]] = report["rejected"]
+    console.print(f"Imported {report['created']} {kind}; {len(refused)} row(s) refused.")
+    if refused:
+        _print_refused(refused)
+        raise typer.Exit(1)
+
+
+def _print_refused(problems: list[dict[str, Any]]) -> None:
+    table = Table(title="Refused rows / Dòng bị từ chối")
+    for column in ("row", "field", "reason", "lý do"):
+        table.add_column(column)
+    for problem in problems:
+        for error in problem["errors"]:
+            table.add_row(str(problem["row"]), error["field"], error["message"],
+                          error.get("message_vi", ""))
+    console.print(table)
 
 
 @app.command("auth-keys")

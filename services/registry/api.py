@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -10,6 +11,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from services.registry.handlers import Registry
+from services.registry.imports import XLSX, parse, read_table
 from services.registry.store import HISTORY, PRODUCTS, SUBJECTS
 from shared.auth import Caller, Role, current_caller, public_pem, require
 from shared.errors import BadRequest
@@ -138,6 +140,19 @@ def _changes(patch: BaseModel) -> dict[str, Any]:
     return changes
 
 
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request's body, refused as soon as it passes ``limit`` bytes."""
+    declared = int(request.headers.get("content-length") or 0)
+    if declared > limit:
+        raise ObjectTooLarge(declared, limit)
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > limit:
+            raise ObjectTooLarge(len(data), limit)
+    return bytes(data)
+
+
 def build_router(registry: Registry) -> APIRouter:
     router = APIRouter()
     admin = Depends(require(Role.ADMIN))
@@ -232,17 +247,9 @@ def build_router(registry: Registry) -> APIRouter:
                  summary="Add an image: the body is the JPEG, PNG or WebP file itself")
     async def add_image(product_id: str, request: Request,
                         caller: Annotated[Caller, Depends(current_caller)]) -> ImageOut:
-        declared = int(request.headers.get("content-length") or 0)
-        limit = registry.objects.max_bytes
-        if declared > limit:
-            raise ObjectTooLarge(declared, limit)
-        data = bytearray()
-        async for chunk in request.stream():
-            data += chunk
-            if len(data) > limit:
-                raise ObjectTooLarge(len(data), limit)
+        data = await _read_body(request, registry.objects.max_bytes)
         _, url = await registry.add_image(caller, product_id,
-                                          request.headers.get("content-type", ""), bytes(data))
+                                          request.headers.get("content-type", ""), data)
         return ImageOut(image_id=url.rsplit("/", 1)[-1], url=url)
 
     @router.get("/products/{product_id}/images/{image_id}", tags=["products"],
@@ -257,6 +264,22 @@ def build_router(registry: Registry) -> APIRouter:
     async def submit_product(product_id: str,
                              caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
         return product_out(await registry.submit_product(caller, product_id))
+
+    @router.post("/imports/{kind}", tags=["imports"],
+                 summary="Import subjects or products from a CSV or XLSX file (admin)",
+                 openapi_extra={"requestBody": {"content": {
+                     "text/csv": {"schema": {"type": "string"}},
+                     XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
+    async def import_file(kind: Literal["subjects", "products"], request: Request,
+                          caller: Annotated[Caller, Depends(require(Role.ADMIN))],
+                          partial: bool = False) -> dict[str, Any]:
+        """The body is the file itself. Headers may be Vietnamese or English (e.g. 'Tên chủ
+        thể' or 'name'); products name their subject by its tax or registration code. All
+        rows are imported or none (422 with each refused row), unless partial=true."""
+        data = await _read_body(request, registry.objects.max_bytes)
+        table = await asyncio.to_thread(read_table, data,
+                                        request.headers.get("content-type", ""))
+        return await registry.import_rows(caller, kind, parse(kind, table), partial=partial)
 
     @router.get("/history", tags=["history"], dependencies=[admin],
                 summary="Who changed what and when, newest first (admin)")

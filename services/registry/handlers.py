@@ -4,6 +4,7 @@ event that announces it in one transaction."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from pwdlib import PasswordHash
 
 from services.registry import domain
+from services.registry.imports import Parsed, RowProblem
 from services.registry.store import CLAIMS, HISTORY, PRODUCTS, SUBJECTS, USERS
 from shared.auth import Caller, IssuedToken, Role, TokenIssuer
 from shared.contracts.registry import (
@@ -22,7 +24,7 @@ from shared.contracts.registry import (
     SubjectState,
     SubjectUpdated,
 )
-from shared.errors import Conflict, NotFound, Unauthorized
+from shared.errors import AppError, Conflict, FieldError, NotFound, Unauthorized
 from shared.ids import new_id
 from shared.messaging import Outbox
 from shared.objects import ObjectStore
@@ -107,29 +109,31 @@ class Registry:
 
     # --- subjects -------------------------------------------------------------------------
 
-    async def register_subject(self, caller: Caller, *, type: SubjectType, name: str,
-                               code: str, province: str, commune: str,
-                               district: str | None = None, registered_on: date | None = None,
-                               representatives: list[dict[str, Any]] | None = None
-                               ) -> Document:
+    async def register_subject(self, caller: Caller, **fields: Any) -> Document:
+        async with self.store.transaction() as tx:
+            return await self._add_subject(tx, caller, **fields)
+
+    async def _add_subject(self, tx: Transaction, caller: Caller, *, type: SubjectType,
+                           name: str, code: str, province: str, commune: str,
+                           district: str | None = None, registered_on: date | None = None,
+                           representatives: list[dict[str, Any]] | None = None) -> Document:
         code = domain.normalize_subject_code(type, code)
         registered_on = registered_on or _today()
         domain.check_registered_on(registered_on, _today())
         domain.check_district(registered_on, district)
         subject_id = new_id()
-        async with self.store.transaction() as tx:
-            await _claim(tx, f"subject-code:{code}", subject_id, Conflict(
-                f"A subject with code {code} is already registered.",
-                f"Đã có chủ thể đăng ký với mã {code}.", code="subject-code-taken"))
-            doc = await tx.insert(SUBJECTS.name, subject_id, {
-                "type": type.value, "name": name, "code": code, "province": province,
-                "commune": commune, "district": district,
-                "registered_on": registered_on.isoformat(),
-                "representatives": representatives or [], "created_by": caller.user_id,
-                "created_at": _now()})
-            await record_change(tx, "subject", doc, {}, caller.user_id, "created")
-            await self.outbox.emit(tx, SubjectRegistered(**subject_state(doc).model_dump()),
-                                   subject=doc.id, sequence=doc.version)
+        await _claim(tx, f"subject-code:{code}", subject_id, Conflict(
+            f"A subject with code {code} is already registered.",
+            f"Đã có chủ thể đăng ký với mã {code}.", code="subject-code-taken"))
+        doc = await tx.insert(SUBJECTS.name, subject_id, {
+            "type": type.value, "name": name, "code": code, "province": province,
+            "commune": commune, "district": district,
+            "registered_on": registered_on.isoformat(),
+            "representatives": representatives or [], "created_by": caller.user_id,
+            "created_at": _now()})
+        await record_change(tx, "subject", doc, {}, caller.user_id, "created")
+        await self.outbox.emit(tx, SubjectRegistered(**subject_state(doc).model_dump()),
+                               subject=doc.id, sequence=doc.version)
         return doc
 
     async def subject(self, subject_id: str) -> Document:
@@ -160,31 +164,64 @@ class Registry:
 
     # --- products -------------------------------------------------------------------------
 
-    async def register_product(self, caller: Caller, *, subject_id: str, name: str, group: str,
-                               subgroup: str, description: str = "",
-                               gtin: str | None = None,
-                               registered_on: date | None = None) -> Document:
+    async def register_product(self, caller: Caller, **fields: Any) -> Document:
+        async with self.store.transaction() as tx:
+            return await self._add_product(tx, caller, **fields)
+
+    async def _add_product(self, tx: Transaction, caller: Caller, *, subject_id: str,
+                           name: str, group: str, subgroup: str, description: str = "",
+                           gtin: str | None = None,
+                           registered_on: date | None = None) -> Document:
         domain.check_may_change_product(caller, subject_id)
         domain.check_product_group(group, subgroup)
         registered_on = registered_on or _today()
         domain.check_registered_on(registered_on, _today())
         gtin = domain.normalize_gtin(gtin) if gtin else None
         product_id = new_id()
-        async with self.store.transaction() as tx:
-            if await tx.get(SUBJECTS.name, subject_id) is None:
-                raise domain.invalid("subject_id", f"no subject '{subject_id}'",
-                                     f"không có chủ thể '{subject_id}'")
-            if gtin:
-                await _claim(tx, f"gtin:{gtin}", product_id, _gtin_taken(gtin))
-            doc = await tx.insert(PRODUCTS.name, product_id, {
-                "subject_id": subject_id, "name": name, "group": group, "subgroup": subgroup,
-                "description": description, "gtin": gtin, "images": [], "status": "draft",
-                "registered_on": registered_on.isoformat(),
-                "created_by": caller.user_id, "created_at": _now()})
-            await record_change(tx, "product", doc, {}, caller.user_id, "created")
-            await self.outbox.emit(tx, ProductRegistered(**self.product_state(doc)),
-                                   subject=doc.id, sequence=doc.version)
+        if await tx.get(SUBJECTS.name, subject_id) is None:
+            raise domain.invalid("subject_id", f"no subject '{subject_id}'",
+                                 f"không có chủ thể '{subject_id}'")
+        if gtin:
+            await _claim(tx, f"gtin:{gtin}", product_id, _gtin_taken(gtin))
+        doc = await tx.insert(PRODUCTS.name, product_id, {
+            "subject_id": subject_id, "name": name, "group": group, "subgroup": subgroup,
+            "description": description or "", "gtin": gtin, "images": [], "status": "draft",
+            "registered_on": registered_on.isoformat(),
+            "created_by": caller.user_id, "created_at": _now()})
+        await record_change(tx, "product", doc, {}, caller.user_id, "created")
+        await self.outbox.emit(tx, ProductRegistered(**self.product_state(doc)),
+                               subject=doc.id, sequence=doc.version)
         return doc
+
+    # --- imports --------------------------------------------------------------------------
+
+    async def import_rows(self, caller: Caller, kind: str, parsed: Parsed, *, partial: bool,
+                          progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+        """Register every parsed row in one transaction. All or nothing unless ``partial``:
+        one refused row (unreadable, invalid, duplicate, unknown subject) and nothing is
+        written, and the report names each refused row, field and reason."""
+        problems = list(parsed.problems)
+        created: list[str] = []
+        async with self.store.transaction() as tx:
+            for row_number, row in parsed.rows:
+                try:
+                    if kind == "subjects":
+                        doc = await self._add_subject(tx, caller, **row)
+                    else:
+                        subject_id = await _subject_by_code(tx, row.pop("subject_code"))
+                        doc = await self._add_product(tx, caller, subject_id=subject_id, **row)
+                    created.append(doc.id)
+                except AppError as exc:
+                    problems.append(RowProblem(row_number, exc.errors or [
+                        FieldError("row", exc.message, exc.message_vi)]))
+                if progress is not None:
+                    progress(1)
+            if problems and not partial:
+                raise ImportRejected(problems)  # leaving the transaction rolls it all back
+        problems.sort(key=lambda p: p.row)
+        return {"kind": kind, "created": len(created), "ids": created,
+                "rejected": [p.as_dict() for p in problems],
+                "mode": "partial" if partial else "all-or-nothing"}
 
     async def get_product(self, caller: Caller, product_id: str) -> Document:
         doc = await get_existing(self.store, PRODUCTS.name, product_id, "product", "sản phẩm")
@@ -263,6 +300,38 @@ class Registry:
             subgroup=d["subgroup"], description=d["description"], gtin=d["gtin"],
             image_urls=[self.image_url(doc.id, i["id"]) for i in d["images"]],
             status=d["status"], registered_on=d.get("registered_on")).model_dump(mode="json")
+
+
+class ImportRejected(AppError):
+    """All-or-nothing import with refused rows: nothing was written."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        problems = sorted(problems, key=lambda p: p.row)
+        rows = ", ".join(str(p.row) for p in problems[:20])
+        super().__init__(
+            f"Nothing was imported: {len(problems)} row(s) were refused ({rows}). Fix them, "
+            "or import with partial=true to keep the valid rows.",
+            f"Chưa nhập dòng nào: {len(problems)} dòng bị từ chối ({rows}). Hãy sửa các dòng "
+            "này, hoặc nhập với partial=true để giữ các dòng hợp lệ.", "import-rejected", 422,
+            [FieldError(f"row {p.row}: {e.field}", e.message, e.message_vi)
+             for p in problems for e in p.errors])
+        self.problems = problems
+
+
+async def _subject_by_code(tx: Transaction, code: str) -> str:
+    """The subject registered under ``code``, however the office wrote it."""
+    candidates = {code.strip().upper()}
+    for kind in SubjectType:
+        try:
+            candidates.add(domain.normalize_subject_code(kind, code))
+        except AppError:
+            continue
+    for candidate in candidates:
+        page = await tx.find(SUBJECTS.name, {"code": candidate}, limit=1)
+        if page.items:
+            return page.items[0].id
+    raise domain.invalid("subject_code", f"no subject is registered with code {code}",
+                         f"không có chủ thể nào đăng ký với mã {code}")
 
 
 def subject_state(doc: Document) -> SubjectState:

@@ -1,0 +1,186 @@
+"""Reading the lists offices keep — CSV or Excel, headers in Vietnamese or English — into
+rows the registry can check one by one. Parsing only: no I/O beyond the bytes given."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import load_workbook
+
+from shared.errors import BadRequest, FieldError
+from shared.text import fold
+from shared.vocabulary import GROUPS_148_2023, SUBJECT_TYPE_NAMES, SubjectType
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_ROWS = 20_000
+
+# Folded header -> field. Offices write headers many ways; these are the common ones.
+COLUMNS = {
+    "subjects": {
+        "type": "type", "loai": "type", "loai chu the": "type",
+        "name": "name", "ten": "name", "ten chu the": "name",
+        "code": "code", "ma so": "code", "ma so thue": "code", "so dang ky": "code",
+        "province": "province", "tinh": "province", "tinh thanh pho": "province",
+        "district": "district", "huyen": "district",
+        "commune": "commune", "xa": "commune", "xa phuong": "commune",
+        "xa phuong thi tran": "commune",
+        "registered on": "registered_on", "ngay dang ky": "registered_on",
+        "representative": "representative", "nguoi dai dien": "representative",
+        "phone": "phone", "dien thoai": "phone", "so dien thoai": "phone",
+        "email": "email",
+    },
+    "products": {
+        "subject code": "subject_code", "ma chu the": "subject_code",
+        "ma so thue chu the": "subject_code", "ma so thue": "subject_code",
+        "name": "name", "ten": "name", "ten san pham": "name",
+        "group": "group", "nhom": "group", "nhom san pham": "group",
+        "subgroup": "subgroup", "phan nhom": "subgroup",
+        "description": "description", "mo ta": "description",
+        "gtin": "gtin", "ma vach": "gtin",
+        "registered on": "registered_on", "ngay dang ky": "registered_on",
+    },
+}
+REQUIRED = {"subjects": ("type", "name", "code", "province", "commune"),
+            "products": ("subject_code", "name", "group", "subgroup")}
+
+_SUBJECT_TYPES = {fold(word): kind for kind, names in SUBJECT_TYPE_NAMES.items()
+                  for word in (kind.value, *names)} | {
+    "dn": SubjectType.ENTERPRISE, "htx": SubjectType.COOPERATIVE,
+    "tht": SubjectType.COOPERATIVE_GROUP, "thp": SubjectType.COOPERATIVE_GROUP,
+    "ho kinh doanh": SubjectType.HOUSEHOLD_BUSINESS,
+    "ho san xuat": SubjectType.HOUSEHOLD_BUSINESS}
+_GROUPS = {fold(w): g.code for g in GROUPS_148_2023.values() for w in (g.code, g.name_vi,
+                                                                          g.name_en)}
+
+
+@dataclass
+class RowProblem:
+    row: int
+    """As the office sees it: the header is row 1."""
+    errors: list[FieldError]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "errors": [e.as_dict() for e in self.errors]}
+
+
+@dataclass
+class Parsed:
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def read_table(data: bytes, content_type: str, filename: str = "") -> list[list[Any]]:
+    """The first sheet of an XLSX, or a CSV (UTF-8, with or without BOM; ',' or ';')."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind == XLSX or filename.lower().endswith(".xlsx") or data[:2] == b"PK":
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        except Exception:
+            raise _unreadable("an Excel (.xlsx) workbook") from None
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _unreadable("UTF-8 CSV (save it from Excel as 'CSV UTF-8')") from None
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _unreadable(what: str) -> BadRequest:
+    return BadRequest(f"The file could not be read as {what}.",
+                      f"Không đọc được tệp dưới dạng {what}.", code="unreadable-file")
+
+
+def parse(kind: str, table: list[list[Any]]) -> Parsed:
+    """Rows keyed by field, with the values shaped (types, groups and dates understood);
+    a row whose cells cannot be understood is a problem naming its fields."""
+    rows = [r for r in table if any(c not in (None, "") for c in r)]
+    if not rows:
+        raise BadRequest("The file is empty.", "Tệp không có dữ liệu.", code="empty-file")
+    if len(rows) > MAX_ROWS + 1:
+        raise BadRequest(f"At most {MAX_ROWS:,} rows per file; split it.",
+                         f"Tối đa {MAX_ROWS:,} dòng mỗi tệp; hãy chia nhỏ tệp.",
+                         code="too-many-rows")
+    header = [COLUMNS[kind].get(fold(str(h or ""))) for h in rows[0]]
+    missing = [f for f in REQUIRED[kind] if f not in header]
+    if missing:
+        raise BadRequest(f"Missing columns: {', '.join(missing)}.",
+                         f"Thiếu cột: {', '.join(missing)}.", code="missing-columns",
+                         errors=[FieldError(f, "column missing", "thiếu cột") for f in missing])
+    parsed = Parsed()
+    for number, raw in enumerate(table[1:], start=2):
+        if not any(c not in (None, "") for c in raw):
+            continue
+        values = {f: _cell(v) for f, v in zip(header, raw, strict=False) if f}
+        errors: list[FieldError] = []
+        row = _shape(kind, values, errors)
+        if errors:
+            parsed.problems.append(RowProblem(number, errors))
+        else:
+            parsed.rows.append((number, row))
+    return parsed
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def _shape(kind: str, v: dict[str, Any], errors: list[FieldError]) -> dict[str, Any]:
+    for name in REQUIRED[kind]:
+        if v.get(name) in (None, ""):
+            errors.append(FieldError(name, "is empty", "đang trống"))
+    if errors:
+        return {}
+    out: dict[str, Any] = {k: (str(x) if x is not None and k != "registered_on" else x)
+                           for k, x in v.items() if k not in ("representative", "phone",
+                                                              "email")}
+    if "registered_on" in v:
+        out["registered_on"] = _date(v["registered_on"], errors)
+    if kind == "subjects":
+        out["type"] = _SUBJECT_TYPES.get(fold(str(v["type"])))
+        if out["type"] is None:
+            errors.append(FieldError("type", "use DN, HTX, THT or Hộ kinh doanh (or "
+                                     "enterprise, cooperative, …)",
+                                     "dùng DN, HTX, THT hoặc Hộ kinh doanh"))
+        if v.get("representative"):
+            out["representatives"] = [{"name": str(v["representative"]), "title": "",
+                                       "phone": _text(v.get("phone")),
+                                       "email": _text(v.get("email"))}]
+    else:
+        out["group"] = _GROUPS.get(fold(str(v["group"])), str(v["group"]))
+        group = GROUPS_148_2023.get(out["group"])
+        if group is not None:
+            by_name = {fold(w): code for code, names in group.subgroups.items()
+                       for w in (code, *names)}
+            out["subgroup"] = by_name.get(fold(str(v["subgroup"])), str(v["subgroup"]))
+        if isinstance(v.get("gtin"), int | float):
+            out["gtin"] = str(int(v["gtin"]))  # Excel turns barcodes into numbers
+    return out
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _date(value: Any, errors: list[FieldError]) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    for layout in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, layout).date()
+        except ValueError:
+            continue
+    errors.append(FieldError("registered_on", "write the date as dd/mm/yyyy or yyyy-mm-dd",
+                             "ghi ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd"))
+    return None

@@ -1,0 +1,131 @@
+"""Bulk import of the lists offices keep (CSV, XLSX): all or nothing by default, each
+refused row named with its field and reason, and the ocop command with a progress bar."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import httpx
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from services.cli import app as ocop
+from shared.config import Settings
+from tests.support.platform import User, add_admin, running_platform
+
+PASSWORD = "import-pass-1"
+SUBJECTS_CSV = """Loại chủ thể;Tên chủ thể;Mã số thuế;Tỉnh;Huyện;Xã;Ngày đăng ký;Người đại diện
+HTX;HTX Nông nghiệp Sơn Bình;0100109106;Khánh Hòa;Khánh Sơn;Xã Sơn Bình;15/01/2024;Bà Mấu Thị Hoa
+Doanh nghiệp;Công ty Nông sản Khánh Sơn;0100233488;Khánh Hòa;Khánh Sơn;Thị trấn Tô Hạp;2024-02-01;
+THT;Tổ hợp tác Cà phê;THT-SB-01;Khánh Hòa;Khánh Sơn;Xã Sơn Bình;01/03/2024;
+"""
+BROKEN_ROWS = """Hộ kinh doanh;Hộ Mây tre;37A8001234;Khánh Hòa;;Xã Ba Cụm Bắc;01/03/2024;
+Doanh nghiệp;Công ty Sai Mã;0100233489;Khánh Hòa;Khánh Sơn;Xã Sơn Lâm;01/03/2024;
+Tàu vũ trụ;Không rõ loại;12345;Khánh Hòa;Khánh Sơn;Xã Sơn Lâm;31/02/2024;
+"""
+
+
+@pytest.fixture
+async def office(make_settings: Callable[..., Settings]) -> AsyncIterator[User]:
+    settings = make_settings()
+    await add_admin(settings, "office", PASSWORD)
+    async with running_platform(settings, shared_bus=True) as platform, \
+            httpx.AsyncClient(timeout=30) as client:
+        yield await User(platform.urls, client).sign_in("office", PASSWORD)
+
+
+async def post_file(office: User, kind: str, data: bytes, content_type: str,
+                    **params: str) -> httpx.Response:
+    return await office.client.post(
+        f"{office.urls['registry']}/imports/{kind}", content=data, params=params,
+        headers=office.headers | {"Content-Type": content_type})
+
+
+async def subject_count(office: User) -> int:
+    page = await office.call("GET", "registry", "/subjects", params={"limit": 1000})
+    return len(page["items"])
+
+
+async def test_one_broken_row_and_nothing_is_imported(office: User) -> None:
+    response = await post_file(office, "subjects", (SUBJECTS_CSV + BROKEN_ROWS).encode(),
+                               "text/csv")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["type"].endswith("/import-rejected") and body["detail_vi"]
+    refused = {e["field"]: e["message"] for e in body["errors"]}
+    assert "before 1 July 2025" in refused["row 5: district"]
+    assert "tax code" in refused["row 6: code"]
+    assert "DN, HTX" in refused["row 7: type"]
+    assert "dd/mm/yyyy" in refused["row 7: registered_on"]
+    assert await subject_count(office) == 0
+
+
+async def test_partial_import_keeps_the_valid_rows_and_reports_the_rest(office: User) -> None:
+    response = await post_file(office, "subjects", (SUBJECTS_CSV + BROKEN_ROWS).encode(),
+                               "text/csv", partial="true")
+    assert response.status_code == 200
+    report = response.json()
+    assert report["created"] == 3 and [r["row"] for r in report["rejected"]] == [5, 6, 7]
+    subjects = (await office.call("GET", "registry", "/subjects"))["items"]
+    by_name = {s["name"]: s for s in subjects}
+    assert by_name["HTX Nông nghiệp Sơn Bình"]["type"] == "cooperative"
+    assert by_name["HTX Nông nghiệp Sơn Bình"]["representatives"][0]["name"] == "Bà Mấu Thị Hoa"
+    assert by_name["Tổ hợp tác Cà phê"]["registered_on"] == "2024-03-01"
+    # the same file again: every row is now a duplicate, and is refused as such
+    again = await post_file(office, "subjects", SUBJECTS_CSV.encode(), "text/csv")
+    assert again.status_code == 422
+    assert {e["field"] for e in again.json()["errors"]} == {"row 2: row", "row 3: row",
+                                                            "row 4: row"}
+    assert "already registered" in again.json()["errors"][0]["message"]
+
+
+async def test_products_from_an_excel_sheet_name_their_subject_by_code(office: User) -> None:
+    await post_file(office, "subjects", SUBJECTS_CSV.encode(), "text/csv")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Mã số thuế chủ thể", "Tên sản phẩm", "Nhóm sản phẩm", "Phân nhóm",
+                  "Mã vạch", "Ngày đăng ký"])
+    sheet.append(["0100233488", "Sầu riêng Khánh Sơn", "Thực phẩm", "fresh_produce",
+                  8934563138165, "01/02/2024"])
+    sheet.append(["0100109106", "Cà phê Sơn Bình", "food", "Cà phê, ca cao", None, None])
+    out = io.BytesIO()
+    book.save(out)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = await post_file(office, "products", out.getvalue(), xlsx)
+    assert response.status_code == 200 and response.json()["created"] == 2
+    products = (await office.call("GET", "registry", "/products"))["items"]
+    assert {(p["name"], p["group"], p["subgroup"], p["gtin"]) for p in products} == {
+        ("Sầu riêng Khánh Sơn", "food", "fresh_produce", "08934563138165"),
+        ("Cà phê Sơn Bình", "food", "coffee_cocoa", None)}
+
+    sheet.append(["9999999999", "Không có chủ", "food", "tea", None, None])
+    out = io.BytesIO()
+    book.save(out)
+    refused = await post_file(office, "products", out.getvalue(), xlsx)
+    assert refused.status_code == 422
+    fields = {e["field"] for e in refused.json()["errors"]}
+    assert fields == {"row 2: row", "row 4: subject_code"}  # row 2: its GTIN is taken
+    garbage = await post_file(office, "products", b"PK\x03\x04 not a workbook", xlsx)
+    assert garbage.status_code == 400 and garbage.json()["type"].endswith("/unreadable-file")
+    missing = await post_file(office, "products", b"name;group\nx;food\n", "text/csv")
+    assert missing.status_code == 400
+    assert {e["field"] for e in missing.json()["errors"]} == {"subject_code", "subgroup"}
+
+
+async def test_the_ocop_command_imports_with_a_progress_bar(
+        make_settings: Callable[..., Settings], tmp_path: Path) -> None:
+    settings = make_settings()
+    file = tmp_path / "chu-the.csv"
+    file.write_text(SUBJECTS_CSV + BROKEN_ROWS, encoding="utf-8")
+    env = {"OCOP_STORE_URL": settings.store_url.get_secret_value()}
+    args = ["import", "subjects", str(file), "--data-dir", str(settings.data_dir)]
+    refused = await asyncio.to_thread(CliRunner().invoke, ocop, args, env=env)
+    assert refused.exit_code == 1
+    assert "Nothing was imported: 3 row(s) were refused (5, 6, 7)" in refused.output
+    partial = await asyncio.to_thread(CliRunner().invoke, ocop, [*args, "--partial"], env=env)
+    assert partial.exit_code == 1 and "Imported 3 subjects; 3 row(s) refused." in partial.output
+    assert "importing chu-the.csv" in partial.output
