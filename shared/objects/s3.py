@@ -45,8 +45,14 @@ class S3ObjectStore:
 
     async def start(self) -> None:
         def ensure_bucket() -> None:
-            if not self._client.bucket_exists(self.bucket):
+            if self._client.bucket_exists(self.bucket):
+                return
+            try:
                 self._client.make_bucket(self.bucket)
+            except S3Error as exc:
+                # Services starting together race to create it; one bucket is all we want.
+                if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                    raise
 
         await asyncio.to_thread(ensure_bucket)
 

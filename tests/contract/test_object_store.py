@@ -151,3 +151,16 @@ async def test_s3_wrong_secret_is_refused(s3_server: SeaweedS3, tmp_path: Path) 
                               data_dir=tmp_path)
     with pytest.raises(Exception, match=r"(?i)signature|denied|forbidden|access"):
         await store.start()
+
+
+async def test_services_starting_together_share_one_new_bucket(s3_bucket_url: str,
+                                                               tmp_path: Path) -> None:
+    """Four services start at once on a fresh bucket: all start, none trips over another's
+    creating it."""
+    import asyncio
+
+    stores = [open_object_store(s3_bucket_url, max_bytes=LIMIT, public_url=PUBLIC_URL,
+                                signing_key=None, data_dir=tmp_path) for _ in range(8)]
+    await asyncio.gather(*(s.start() for s in stores))
+    await stores[0].put("shared/one.txt", b"1", "text/plain")
+    assert (await stores[-1].get("shared/one.txt")).data == b"1"
