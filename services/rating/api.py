@@ -23,10 +23,23 @@ Score = Annotated[float, Field(allow_inf_nan=False)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+class RoundIn(BaseModel):
+    name: str = Field(min_length=3, max_length=200, examples=["Đợt 1 năm 2026"])
+    level: domain.Level
+    province: str = Field(min_length=2, max_length=100)
+    opens_on: date
+    closes_on: date
+    council: str = Field(min_length=3, max_length=200, description="The council's name")
+    members: list[str] = Field(min_length=1, max_length=50,
+                               description="Usernames of the council's members")
+
+
 class EvaluationIn(BaseModel):
     product_id: str
     evaluation_date: date | None = Field(None, description="Default: today. Decides the "
                                                            "criteria set in force.")
+    round_id: str | None = Field(None, description="The round whose council scores it: "
+                                                   "then only its members may score")
 
 
 class ScoreSheetIn(BaseModel):
@@ -99,7 +112,15 @@ def build_router(rating: Rating) -> APIRouter:
                               caller: Annotated[Caller, Depends(require(Role.ADMIN))]
                               ) -> dict[str, Any]:
         return evaluation_out(await rating.open_evaluation(caller, body.product_id,
-                                                           body.evaluation_date))
+                                                           body.evaluation_date, body.round_id))
+
+    @router.post("/rounds", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
+                 summary="Open an evaluation round with its council (admin)")
+    async def open_round(body: RoundIn,
+                         caller: Annotated[Caller, Depends(require(Role.ADMIN))]
+                         ) -> dict[str, Any]:
+        doc = await rating.open_round(caller, **body.model_dump())
+        return {"id": doc.id, **doc.data}
 
     @router.get("/evaluations/{evaluation_id}", tags=["evaluations"],
                 dependencies=[Depends(require(Role.ADMIN, Role.COUNCIL_MEMBER))],

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from shared.errors import BadRequest, Conflict, FieldError
+from shared.errors import BadRequest, Conflict, FieldError, Forbidden
 
 PARTS = ("A", "B", "C")
 PART_NAMES = {
@@ -198,3 +198,40 @@ def check_may_revoke(status: str) -> None:
         raise Conflict(f"This certificate is {status}; only an active one can be revoked.",
                        f"Giấy chứng nhận này đang ở trạng thái {status}; chỉ giấy còn hiệu lực "
                        "mới thu hồi được.", code="not-active")
+
+
+def round_levels(on: date) -> tuple[Level, ...]:
+    """Which levels hold rating rounds on ``on``: districts until 5 July 2025; after that
+    the commune only pre-assesses and proposes, so rounds are provincial or central."""
+    if on >= DISTRICTS_ABOLISHED:
+        return (Level.PROVINCE, Level.CENTRAL)
+    return (Level.DISTRICT, Level.PROVINCE, Level.CENTRAL)
+
+
+def check_round(level: Level, opens_on: date) -> None:
+    allowed = round_levels(opens_on)
+    if level not in allowed:
+        names = ", ".join(allowed)
+        raise BadRequest(
+            f"On {opens_on.isoformat()} rating rounds are held at {names} level, not {level}.",
+            f"Vào {opens_on.isoformat()}, đợt đánh giá do cấp {names} tổ chức, không phải cấp "
+            f"{level}.", code="wrong-level",
+            errors=[FieldError("level", f"use one of {names}", f"dùng một trong {names}")])
+
+
+def check_in_round(evaluation_date: date, opens_on: date, closes_on: date) -> None:
+    if not opens_on <= evaluation_date <= closes_on:
+        raise BadRequest(
+            f"The evaluation date lies outside the round ({opens_on.isoformat()} – "
+            f"{closes_on.isoformat()}).",
+            f"Ngày đánh giá nằm ngoài đợt đánh giá ({opens_on.isoformat()} – "
+            f"{closes_on.isoformat()}).", code="outside-round",
+            errors=[FieldError("evaluation_date", "outside the round", "ngoài đợt đánh giá")])
+
+
+def check_member(member: str, members: list[str]) -> None:
+    """Only the round's council scores its products (thành viên hội đồng)."""
+    if member not in members:
+        raise Forbidden("You are not a member of this round's council.",
+                        "Bạn không phải thành viên hội đồng của đợt đánh giá này.",
+                        code="not-a-member")

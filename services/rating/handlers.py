@@ -18,6 +18,7 @@ from services.rating.store import (
     EVALUATIONS,
     PRODUCTS,
     RECOGNITIONS,
+    ROUNDS,
     SCORE_SHEETS,
     SUBJECTS,
 )
@@ -82,13 +83,32 @@ class Rating:
     """Where certificate PDFs are drawn (CPU-bound)."""
     _background: set[asyncio.Task[Any]] = field(default_factory=set)
 
+    async def open_round(self, caller: Caller, *, name: str, level: domain.Level,
+                         province: str, opens_on: date, closes_on: date, council: str,
+                         members: list[str]) -> Document:
+        if closes_on < opens_on:
+            raise _bad_date("closes_on", "is before opens_on", "trước opens_on")
+        domain.check_round(level, opens_on)
+        async with self.store.transaction() as tx:
+            return await tx.insert(ROUNDS.name, new_id(), {
+                "name": name, "level": level.value, "province": province,
+                "year": opens_on.year, "opens_on": opens_on.isoformat(),
+                "closes_on": closes_on.isoformat(), "council": council,
+                "members": sorted(set(members)), "opened_by": caller.user_id,
+                "opened_at": _now()})
+
     async def open_evaluation(self, caller: Caller, product_id: str,
-                              evaluation_date: date | None) -> Document:
+                              evaluation_date: date | None,
+                              round_id: str | None = None) -> Document:
         on = evaluation_date or today()
         if on > today():
             raise _bad_date("evaluation_date", "is in the future", "ở tương lai")
         criteria = domain.criteria_set_on(on)
         async with self.store.transaction() as tx:
+            if round_id is not None:
+                held = await get_existing(tx, ROUNDS.name, round_id, "round", "đợt đánh giá")
+                domain.check_in_round(on, date.fromisoformat(held.data["opens_on"]),
+                                      date.fromisoformat(held.data["closes_on"]))
             product = await tx.get(PRODUCTS.name, product_id)
             if product is None:
                 raise NotFound(
@@ -109,8 +129,8 @@ class Rating:
                                code="evaluation-open")
             return await tx.insert(EVALUATIONS.name, new_id(), {
                 "product_id": product_id, "status": "open", "evaluation_date": on.isoformat(),
-                "criteria_set": criteria.code, "opened_by": caller.user_id,
-                "opened_at": _now()})
+                "criteria_set": criteria.code, "round_id": round_id,
+                "opened_by": caller.user_id, "opened_at": _now()})
 
     async def evaluation(self, evaluation_id: str) -> tuple[Document, list[Document]]:
         doc = await get_existing(self.store, EVALUATIONS.name, evaluation_id, "evaluation",
@@ -125,6 +145,10 @@ class Rating:
             evaluation = await get_existing(tx, EVALUATIONS.name, evaluation_id, "evaluation",
                                             "đợt đánh giá")
             _check_open(evaluation)
+            if evaluation.data.get("round_id"):
+                held = await get_existing(tx, ROUNDS.name, evaluation.data["round_id"],
+                                          "round", "đợt đánh giá")
+                domain.check_member(caller.user_id, held.data["members"])
             criteria = _criteria(evaluation)
             domain.check_scores(criteria, scores)
             try:

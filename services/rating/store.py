@@ -6,7 +6,9 @@ PRODUCTS = Collection("products", indexes=("subject_id", "status"))
 """Read model of the registry's products (kept from its events)."""
 SUBJECTS = Collection("subjects", indexes=("province_key",))
 """Read model of the registry's subjects (with the province folded, for summaries)."""
-EVALUATIONS = Collection("evaluations", indexes=("product_id", "status"))
+ROUNDS = Collection("rounds", indexes=("year",))
+"""Evaluation rounds (đợt đánh giá) and their councils (hội đồng) with members."""
+EVALUATIONS = Collection("evaluations", indexes=("product_id", "status", "round_id"))
 SCORE_SHEETS = Collection("score_sheets", indexes=("evaluation_id",))
 """One per council member and evaluation: the id is '<evaluation>:<member>'."""
 RECOGNITIONS = Collection("recognitions")
@@ -15,5 +17,5 @@ CERTIFICATES = Collection("certificates", indexes=("product_id", "subject_id", "
                                                    "status", "valid_until"))
 COUNTERS = Collection("counters")
 
-COLLECTIONS = (PRODUCTS, SUBJECTS, EVALUATIONS, SCORE_SHEETS, RECOGNITIONS, CERTIFICATES,
+COLLECTIONS = (PRODUCTS, SUBJECTS, ROUNDS, EVALUATIONS, SCORE_SHEETS, RECOGNITIONS, CERTIFICATES,
                COUNTERS)

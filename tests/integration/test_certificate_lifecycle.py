@@ -184,3 +184,39 @@ async def _state(office: Office, product_id: str, state: str) -> bool:
     scanned = await office.admin.client.get(
         f"{office.admin.urls['traceability']}/p/{product_id}", params={"format": "json"})
     return scanned.status_code == 200 and scanned.json()["ocop"]["state"] == state
+
+
+async def test_only_the_rounds_council_scores_and_rounds_follow_the_levels_of_their_time(
+        office: Office) -> None:
+    rating = office.admin.urls["rating"]
+    round_body = {"name": "Đợt 2 năm 2026", "level": "district", "province": "Thái Nguyên",
+                  "opens_on": "2026-09-01", "closes_on": "2026-11-30",
+                  "council": "Hội đồng OCOP tỉnh Thái Nguyên", "members": ["council"]}
+    no_district = await office.admin.client.post(f"{rating}/rounds", json=round_body,
+                                                 headers=office.admin.headers)
+    assert no_district.status_code == 400 and no_district.json()["errors"][0]["field"] == "level"
+    held = await office.admin.call("POST", "rating", "/rounds", expect=201,
+                                   json=round_body | {"level": "province"})
+    assert held["members"] == ["council"] and held["year"] == 2026
+    old_round = await office.admin.call("POST", "rating", "/rounds", expect=201, json=round_body
+                                        | {"opens_on": "2024-03-01", "closes_on": "2024-04-30"})
+    assert old_round["level"] == "district"  # districts still rated products in 2024
+
+    product = await office.product("Chè Tân Cương hội đồng")
+    outside = await office.admin.client.post(f"{rating}/evaluations", headers=office.admin.headers,
+                                             json={"product_id": product, "round_id": held["id"],
+                                                   "evaluation_date": "2026-08-31"})
+    assert outside.status_code == 400 and outside.json()["type"].endswith("/outside-round")
+    evaluation = await office.admin.until("POST", "rating", "/evaluations", expect=201, json={
+        "product_id": product, "round_id": held["id"], "evaluation_date": "2026-10-01"})
+    await office.admin.call("POST", "registry", "/users", expect=201, json={
+        "username": "outsider", "password": PASSWORD, "role": "council_member"})
+    outsider = await User(office.admin.urls, office.admin.client).sign_in("outsider", PASSWORD)
+    sheet = {"part_a": 30, "part_b": 20, "part_c": 25}
+    path = f"{rating}/evaluations/{evaluation['id']}/score-sheets"
+    refused = await office.admin.client.post(path, json=sheet, headers=outsider.headers)
+    assert refused.status_code == 403 and refused.json()["type"].endswith("/not-a-member")
+    await office.member.call("POST", "rating", f"/evaluations/{evaluation['id']}/score-sheets",
+                             expect=201, json=sheet)
+    stored = await office.admin.call("GET", "rating", f"/evaluations/{evaluation['id']}")
+    assert [s["member"] for s in stored["score_sheets"]] == ["council"]
