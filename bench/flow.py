@@ -123,6 +123,9 @@ async def prepare(admin: User, member: User, count: int, progress: Progress) -> 
             "subject_id": subject["id"], "name": f"Sầu riêng Khánh Sơn {i}", "group": "food",
             "subgroup": "fresh_produce"})
         await admin.call("POST", "registry", f"/products/{product['id']}/submission")
+        await admin.until("POST", "rating", "/proposals", expect=201, json={
+            "product_id": product["id"], "origin": True, "local_labour": True, "idea": True,
+            "local_identity": True})
         evaluation = await admin.until("POST", "rating", "/evaluations", expect=201,
                                        json={"product_id": product["id"]})
         await member.call("POST", "rating", f"/evaluations/{evaluation['id']}/score-sheets",

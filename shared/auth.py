@@ -34,10 +34,12 @@ PRIVATE_KEY_FILE = ".auth-signing-key.pem"
 
 
 class Role(StrEnum):
-    """admin: provincial OCOP office (quản trị); council_member: thành viên hội đồng;
-    producer: a subject's account (chủ thể), bound to one subject."""
+    """admin: provincial OCOP office (quản trị); commune_officer: cán bộ xã, who
+    pre-assesses and proposes products; council_member: thành viên hội đồng; producer: a
+    subject's account (chủ thể), bound to one subject."""
 
     ADMIN = "admin"
+    COMMUNE_OFFICER = "commune_officer"
     COUNCIL_MEMBER = "council_member"
     PRODUCER = "producer"
 

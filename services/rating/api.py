@@ -23,6 +23,18 @@ Score = Annotated[float, Field(allow_inf_nan=False)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+class ProposalIn(BaseModel):
+    """The commune's pre-assessment (đánh giá sơ bộ) of its own criteria."""
+
+    product_id: str
+    assessed_on: date = Field(default_factory=today)
+    origin: bool = Field(description="Idea and raw materials of local origin")
+    local_labour: bool = Field(description="Uses local labour")
+    idea: bool = Field(description="A product idea worth developing")
+    local_identity: bool = Field(description="Carries the locality's identity")
+    notes: str = Field("", max_length=2000)
+
+
 class RoundIn(BaseModel):
     name: str = Field(min_length=3, max_length=200, examples=["Đợt 1 năm 2026"])
     level: domain.Level
@@ -113,6 +125,17 @@ def build_router(rating: Rating) -> APIRouter:
                               ) -> dict[str, Any]:
         return evaluation_out(await rating.open_evaluation(caller, body.product_id,
                                                            body.evaluation_date, body.round_id))
+
+    @router.post("/proposals", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
+                 summary="The commune's pre-assessment and proposal (from 6 July 2025)")
+    async def propose(body: ProposalIn,
+                      caller: Annotated[Caller, Depends(require(Role.ADMIN,
+                                                                Role.COMMUNE_OFFICER))]
+                      ) -> dict[str, Any]:
+        checks = body.model_dump(include=set(domain.COMMUNE_CRITERIA))
+        doc = await rating.propose(caller, body.product_id, body.assessed_on, checks,
+                                   body.notes)
+        return {"id": doc.id, **doc.data}
 
     @router.post("/rounds", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
                  summary="Open an evaluation round with its council (admin)")

@@ -97,15 +97,16 @@ class Level(StrEnum):
     CENTRAL = "central"
 
 
-DISTRICTS_ABOLISHED = date(2025, 7, 6)
-"""Decision 1489/QĐ-TTg: from this day the province recognises 3★ and 4★."""
+PROCEDURE_1489_FROM = date(2025, 7, 6)
+"""Decision 1489/QĐ-TTg: from this day the commune proposes, the province recognises 3★
+and 4★ and proposes 5★ to the centre (districts no longer rate)."""
 
 
 def recognising_level(stars: int, on: date) -> Level:
     """Who recognises ``stars`` on the date of the decision."""
     if stars >= 5:
         return Level.CENTRAL
-    if stars == 4 or on >= DISTRICTS_ABOLISHED:
+    if stars == 4 or on >= PROCEDURE_1489_FROM:
         return Level.PROVINCE
     return Level.DISTRICT
 
@@ -203,7 +204,7 @@ def check_may_revoke(status: str) -> None:
 def round_levels(on: date) -> tuple[Level, ...]:
     """Which levels hold rating rounds on ``on``: districts until 5 July 2025; after that
     the commune only pre-assesses and proposes, so rounds are provincial or central."""
-    if on >= DISTRICTS_ABOLISHED:
+    if on >= PROCEDURE_1489_FROM:
         return (Level.PROVINCE, Level.CENTRAL)
     return (Level.DISTRICT, Level.PROVINCE, Level.CENTRAL)
 
@@ -235,3 +236,38 @@ def check_member(member: str, members: list[str]) -> None:
         raise Forbidden("You are not a member of this round's council.",
                         "Bạn không phải thành viên hội đồng của đợt đánh giá này.",
                         code="not-a-member")
+
+
+COMMUNE_CRITERIA = {
+    "origin": ("Nguồn gốc ý tưởng, nguyên liệu tại địa phương", "Local origin of idea and "
+                                                               "raw materials"),
+    "local_labour": ("Sử dụng lao động địa phương", "Local labour"),
+    "idea": ("Ý tưởng sản phẩm", "Product idea"),
+    "local_identity": ("Bản sắc, đặc trưng địa phương", "Local identity"),
+}
+"""What the commune pre-assesses from 6 July 2025 (Decision 1489/QĐ-TTg)."""
+CENTRAL_PROPOSAL_SCORE = 90
+
+
+def commune_shortfalls(checks: dict[str, bool]) -> list[str]:
+    """The pre-assessed criteria a product does not meet; none: the commune proposes it."""
+    return [name for name in COMMUNE_CRITERIA if not checks.get(name)]
+
+
+def needs_commune_proposal(evaluation_date: date, level: Level | None) -> bool:
+    return evaluation_date >= PROCEDURE_1489_FROM and level is not Level.CENTRAL
+
+
+def proposed_to_central(score: float, level: Level | None) -> bool:
+    """A result of 90 points or more below the central level goes up for 5★."""
+    return score >= CENTRAL_PROPOSAL_SCORE and level is not Level.CENTRAL
+
+
+def check_recognising_council(stars: int, level: Level | None) -> None:
+    """Only the central council's evaluation leads to a 5★ recognition."""
+    if stars >= 5 and level is not Level.CENTRAL:
+        raise Conflict("A 5★ result is proposed to the central level: the ministry's council "
+                       "evaluates the product again and recognises 5★ (open a central round).",
+                       "Kết quả 5 sao được đề xuất lên Trung ương: hội đồng cấp Bộ đánh giá "
+                       "lại và công nhận 5 sao (mở đợt đánh giá cấp Trung ương).",
+                       code="proposed-to-central")

@@ -17,6 +17,7 @@ from services.rating.store import (
     COUNTERS,
     EVALUATIONS,
     PRODUCTS,
+    PROPOSALS,
     RECOGNITIONS,
     ROUNDS,
     SCORE_SHEETS,
@@ -97,6 +98,20 @@ class Rating:
                 "members": sorted(set(members)), "opened_by": caller.user_id,
                 "opened_at": _now()})
 
+    async def propose(self, caller: Caller, product_id: str, assessed_on: date,
+                      checks: dict[str, bool], notes: str) -> Document:
+        """The commune's pre-assessment; the product is proposed when every criterion is
+        met (Decision 1489/QĐ-TTg)."""
+        if assessed_on > today():
+            raise _bad_date("assessed_on", "is in the future", "ở tương lai")
+        shortfalls = domain.commune_shortfalls(checks)
+        async with self.store.transaction() as tx:
+            await _known_product(tx, product_id)
+            return await tx.insert(PROPOSALS.name, new_id(), {
+                "product_id": product_id, "assessed_on": assessed_on.isoformat(),
+                "checks": checks, "proposed": not shortfalls, "shortfalls": shortfalls,
+                "notes": notes, "by": caller.user_id, "at": _now()})
+
     async def open_evaluation(self, caller: Caller, product_id: str,
                               evaluation_date: date | None,
                               round_id: str | None = None) -> Document:
@@ -105,17 +120,13 @@ class Rating:
             raise _bad_date("evaluation_date", "is in the future", "ở tương lai")
         criteria = domain.criteria_set_on(on)
         async with self.store.transaction() as tx:
+            level = None
             if round_id is not None:
                 held = await get_existing(tx, ROUNDS.name, round_id, "round", "đợt đánh giá")
                 domain.check_in_round(on, date.fromisoformat(held.data["opens_on"]),
                                       date.fromisoformat(held.data["closes_on"]))
-            product = await tx.get(PRODUCTS.name, product_id)
-            if product is None:
-                raise NotFound(
-                    f"The rating service knows no product '{product_id}'. If it was just "
-                    "registered, try again in a moment.",
-                    f"Dịch vụ đánh giá chưa có sản phẩm '{product_id}'. Nếu sản phẩm vừa được "
-                    "đăng ký, hãy thử lại sau giây lát.", code="product-unknown")
+                level = domain.Level(held.data["level"])
+            product = await _known_product(tx, product_id)
             if product.data["status"] != "submitted":
                 raise Conflict("This product has not been submitted for evaluation; the "
                                "producer submits it first (POST /products/{id}/submission).",
@@ -127,9 +138,14 @@ class Rating:
                 raise Conflict("This product already has an open evaluation.",
                                "Sản phẩm này đang có một đợt đánh giá chưa kết thúc.",
                                code="evaluation-open")
+            if domain.needs_commune_proposal(on, level):
+                await _check_proposed_by_commune(tx, product_id, on)
+            if level is domain.Level.CENTRAL:
+                await _check_proposed_to_central(tx, product_id)
             return await tx.insert(EVALUATIONS.name, new_id(), {
                 "product_id": product_id, "status": "open", "evaluation_date": on.isoformat(),
                 "criteria_set": criteria.code, "round_id": round_id,
+                "level": level.value if level else None,
                 "opened_by": caller.user_id, "opened_at": _now()})
 
     async def evaluation(self, evaluation_id: str) -> tuple[Document, list[Document]]:
@@ -177,8 +193,10 @@ class Rating:
                      for p in domain.PARTS}
             score = domain.average([s.data["total"] for s in sheets])
             stars = domain.stars_for(score)
+            level = _level(evaluation)
             result = {"score": score, "stars": stars, "parts": parts, "members": len(sheets),
                       "recognisable": stars >= domain.RECOGNISED_MIN_STARS,
+                      "proposed_to_central": domain.proposed_to_central(score, level),
                       "shortfalls": ([] if stars >= domain.RECOGNISED_MIN_STARS
                                      else domain.shortfalls(_criteria(evaluation), parts))}
             return await tx.update(EVALUATIONS.name, evaluation_id, evaluation.data | {
@@ -203,6 +221,7 @@ class Rating:
                                code="already-recognised")
             result = evaluation.data["result"]
             domain.check_recognisable(result["stars"], result["score"])
+            domain.check_recognising_council(result["stars"], _level(evaluation))
             if decision_date > today():
                 raise _bad_date("decision_date", "is in the future", "ở tương lai")
             if decision_date < date.fromisoformat(evaluation.data["evaluation_date"]):
@@ -403,6 +422,44 @@ def in_force_event(change: domain.Change, certificate: Document, product: dict[s
     if change is domain.Change.RENEWED:
         return CertificateRenewed(**fields)
     return ProductCertified(**fields)
+
+
+def _level(evaluation: Document) -> domain.Level | None:
+    """The council's level: its round's, or unstated for an evaluation outside rounds."""
+    level = evaluation.data.get("level")
+    return domain.Level(level) if level else None
+
+
+async def _known_product(tx: Transaction, product_id: str) -> Document:
+    product = await tx.get(PRODUCTS.name, product_id)
+    if product is None:
+        raise NotFound(
+            f"The rating service knows no product '{product_id}'. If it was just "
+            "registered, try again in a moment.",
+            f"Dịch vụ đánh giá chưa có sản phẩm '{product_id}'. Nếu sản phẩm vừa được "
+            "đăng ký, hãy thử lại sau giây lát.", code="product-unknown")
+    return product
+
+
+async def _check_proposed_by_commune(tx: Transaction, product_id: str, on: date) -> None:
+    proposals = (await tx.find(PROPOSALS.name, {"product_id": product_id}, limit=1000)).items
+    if not any(p.data["proposed"] and p.data["assessed_on"] <= on.isoformat()
+               for p in proposals):
+        raise Conflict("Since 6 July 2025 the commune pre-assesses a product and proposes it "
+                       "before the province evaluates it (POST /proposals).",
+                       "Từ ngày 6/7/2025, UBND xã đánh giá sơ bộ và đề xuất sản phẩm trước "
+                       "khi tỉnh đánh giá (POST /proposals).", code="not-proposed-by-commune")
+
+
+async def _check_proposed_to_central(tx: Transaction, product_id: str) -> None:
+    earlier = (await tx.find(EVALUATIONS.name, {"product_id": product_id,
+                                                "status": "closed"}, limit=1000)).items
+    if not any(e.data["result"].get("proposed_to_central") for e in earlier):
+        raise Conflict(f"The central level evaluates products proposed with "
+                       f"{domain.CENTRAL_PROPOSAL_SCORE} points or more; this one was not.",
+                       f"Cấp Trung ương đánh giá sản phẩm được đề xuất với từ "
+                       f"{domain.CENTRAL_PROPOSAL_SCORE} điểm trở lên; sản phẩm này chưa được "
+                       "đề xuất.", code="not-proposed-to-central")
 
 
 def _criteria(evaluation: Document) -> domain.CriteriaSet:

@@ -6,6 +6,8 @@ PRODUCTS = Collection("products", indexes=("subject_id", "status"))
 """Read model of the registry's products (kept from its events)."""
 SUBJECTS = Collection("subjects", indexes=("province_key",))
 """Read model of the registry's subjects (with the province folded, for summaries)."""
+PROPOSALS = Collection("proposals", indexes=("product_id",))
+"""Commune pre-assessments and proposals (đề xuất của xã), from 6 July 2025."""
 ROUNDS = Collection("rounds", indexes=("year",))
 """Evaluation rounds (đợt đánh giá) and their councils (hội đồng) with members."""
 EVALUATIONS = Collection("evaluations", indexes=("product_id", "status", "round_id"))
@@ -17,5 +19,5 @@ CERTIFICATES = Collection("certificates", indexes=("product_id", "subject_id", "
                                                    "status", "valid_until"))
 COUNTERS = Collection("counters")
 
-COLLECTIONS = (PRODUCTS, SUBJECTS, ROUNDS, EVALUATIONS, SCORE_SHEETS, RECOGNITIONS, CERTIFICATES,
-               COUNTERS)
+COLLECTIONS = (PRODUCTS, SUBJECTS, PROPOSALS, ROUNDS, EVALUATIONS, SCORE_SHEETS,
+               RECOGNITIONS, CERTIFICATES, COUNTERS)

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from shared.config import Settings
 from tests.support.demo import wait_until
-from tests.support.platform import User, add_admin, running_platform
+from tests.support.platform import User, add_admin, propose, running_platform
 
 PASSWORD = "lifecycle-pass"
 STARS = {3: (25, 15, 20), 4: (30, 20, 25), 5: (38, 24, 33)}
@@ -26,16 +26,24 @@ class Office:
     member: User
     subject_id: str
 
-    async def certify(self, product_id: str, stars: int, evaluated_on: str,
-                      decided_on: str) -> dict[str, Any]:
+    async def evaluate(self, product_id: str, stars: int, evaluated_on: str,
+                       round_id: str | None = None) -> dict[str, Any]:
+        """Proposed by the commune (from July 2025), scored and closed."""
+        if round_id is None:
+            await propose(self.admin, product_id, assessed_on=evaluated_on)
         evaluation = await self.admin.until("POST", "rating", "/evaluations", expect=201, json={
-            "product_id": product_id, "evaluation_date": evaluated_on})
+            "product_id": product_id, "evaluation_date": evaluated_on, "round_id": round_id})
         await self.member.call(
             "POST", "rating", f"/evaluations/{evaluation['id']}/score-sheets", expect=201,
             json=dict(zip(("part_a", "part_b", "part_c"), STARS[stars], strict=True)))
-        await self.admin.call("POST", "rating", f"/evaluations/{evaluation['id']}/closing")
         return await self.admin.call(  # type: ignore[no-any-return]
-            "POST", "rating", f"/evaluations/{evaluation['id']}/recognition", expect=201,
+            "POST", "rating", f"/evaluations/{evaluation['id']}/closing")
+
+    async def certify(self, product_id: str, stars: int, evaluated_on: str,
+                      decided_on: str, round_id: str | None = None) -> dict[str, Any]:
+        closed = await self.evaluate(product_id, stars, evaluated_on, round_id)
+        return await self.admin.call(  # type: ignore[no-any-return]
+            "POST", "rating", f"/evaluations/{closed['id']}/recognition", expect=201,
             json={"decision_number": "7/QĐ-UBND", "decision_date": decided_on})
 
     async def product(self, name: str) -> str:
@@ -88,8 +96,20 @@ async def test_upgrade_and_downgrade_replace_the_certificate_everywhere(office: 
                 and scanned["ocop"]["certificate"]["number"] == number)
 
     await wait_until(lambda: shows(3, first["number"]))
-    upgraded = await office.certify(product, 5, "2025-08-01", "2025-09-01")
-    assert upgraded["level"] == "central"  # 5★: the ministry, whatever the date
+    # 5★ at the province: proposed to the central level, which evaluates and recognises it
+    provincial = await office.evaluate(product, 5, "2025-08-01")
+    assert provincial["result"]["proposed_to_central"] is True
+    refused = await office.admin.client.post(
+        f"{office.admin.urls['rating']}/evaluations/{provincial['id']}/recognition",
+        headers=office.admin.headers, json={"decision_number": "8/QĐ-UBND"})
+    assert refused.status_code == 409 and refused.json()["type"].endswith(
+        "/proposed-to-central")
+    central = await office.admin.call("POST", "rating", "/rounds", expect=201, json={
+        "name": "Đánh giá 5 sao 2025", "level": "central", "province": "Thái Nguyên",
+        "opens_on": "2025-08-15", "closes_on": "2025-12-31",
+        "council": "Hội đồng Trung ương", "members": ["council"]})
+    upgraded = await office.certify(product, 5, "2025-09-01", "2025-09-15", central["id"])
+    assert upgraded["level"] == "central"
     await wait_until(lambda: shows(5, upgraded["number"]))
     downgraded = await office.certify(product, 4, "2026-01-10", "2026-02-01")
     assert downgraded["level"] == "province"
@@ -207,6 +227,7 @@ async def test_only_the_rounds_council_scores_and_rounds_follow_the_levels_of_th
                                              json={"product_id": product, "round_id": held["id"],
                                                    "evaluation_date": "2026-08-31"})
     assert outside.status_code == 400 and outside.json()["type"].endswith("/outside-round")
+    await propose(office.admin, product, assessed_on="2026-09-20")
     evaluation = await office.admin.until("POST", "rating", "/evaluations", expect=201, json={
         "product_id": product, "round_id": held["id"], "evaluation_date": "2026-10-01"})
     await office.admin.call("POST", "registry", "/users", expect=201, json={

@@ -20,7 +20,7 @@ from PIL import Image
 
 from shared.config import Settings
 from tests.support.demo import wait_until
-from tests.support.platform import User, add_admin, png_image, running_platform
+from tests.support.platform import User, add_admin, png_image, propose, running_platform
 from tests.support.tansu import TansuBroker
 
 ADMIN_PASSWORD = "office-secret-1"
@@ -44,6 +44,8 @@ async def walk_the_flow(settings: Settings, *, shared_bus: bool) -> None:
         for member in ("member-1", "member-2"):
             await admin.call("POST", "registry", "/users", expect=201, json={
                 "username": member, "password": PASSWORD, "role": "council_member"})
+        await admin.call("POST", "registry", "/users", expect=201, json={
+            "username": "xa-khanh-son", "password": PASSWORD, "role": "commune_officer"})
 
         # The producer registers its product with a GTIN and a photo, and submits it.
         producer = await anyone.sign_in("ks-producer", PASSWORD)
@@ -59,7 +61,9 @@ async def walk_the_flow(settings: Settings, *, shared_bus: bool) -> None:
                                         f"/products/{product['id']}/submission")
         assert submitted["status"] == "submitted"
 
-        # The council scores it (4★ on the average of 85 and 88); the office recognises it.
+        # The commune proposes it; the council scores it (4★ on the average of 85 and 88);
+        # the office recognises it.
+        await propose(await anyone.sign_in("xa-khanh-son", PASSWORD), product["id"])
         evaluation = await admin.until("POST", "rating", "/evaluations", expect=201,
                                        json={"product_id": product["id"]})
         assert evaluation["maxima"] == {"part_a": 40, "part_b": 25, "part_c": 35}

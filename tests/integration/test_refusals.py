@@ -14,7 +14,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared.auth import Caller, Role, TokenIssuer
 from shared.config import Settings
-from tests.support.platform import User, add_admin, running_platform
+from tests.support.demo import wait_until
+from tests.support.platform import User, add_admin, propose, running_platform
 
 PASSWORD = "a-long-password"
 
@@ -109,6 +110,25 @@ async def test_a_draft_product_cannot_be_evaluated_or_certified(world: World) ->
 async def test_scores_above_a_parts_maximum_are_refused_and_not_stored(world: World) -> None:
     await world.producer_a.call("POST", "registry",
                                 f"/products/{world.product_a['id']}/submission")
+    refusals: list[dict[str, Any]] = []
+
+    async def refused_for_want_of_a_proposal() -> bool:
+        # (until the rating service has heard of the submission, it says not-submitted)
+        response = await world.client.post(world.anyone.urls["rating"] + "/evaluations",
+                                           headers=world.admin.headers,
+                                           json={"product_id": world.product_a["id"]})
+        refusals.append(response.json())
+        return str(refusals[-1]["type"]).endswith("/not-proposed-by-commune")
+
+    await wait_until(refused_for_want_of_a_proposal)
+    assert refusals[-1]["detail_vi"].startswith("Từ ngày 6/7/2025")
+    not_all_met = await world.admin.call("POST", "rating", "/proposals", expect=201, json={
+        "product_id": world.product_a["id"], "origin": True, "local_labour": False,
+        "idea": True, "local_identity": True})
+    assert not_all_met["proposed"] is False and not_all_met["shortfalls"] == ["local_labour"]
+    await world.admin.call("POST", "rating", "/evaluations", expect=409,
+                           json={"product_id": world.product_a["id"]})
+    await propose(world.admin, world.product_a["id"])
     evaluation = await world.admin.until("POST", "rating", "/evaluations", expect=201,
                                          json={"product_id": world.product_a["id"]})
     path = f"/evaluations/{evaluation['id']}/score-sheets"

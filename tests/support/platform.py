@@ -119,3 +119,13 @@ class User:
         await wait_until(answered, within=within, interval=0.02)
         response = result[-1]
         return response.json() if "json" in response.headers.get("content-type", "") else response
+
+
+async def propose(officer: User, product_id: str, assessed_on: str | None = None) -> None:
+    """The commune's pre-assessment, every criterion met: the product is proposed."""
+    body: dict[str, Any] = {"product_id": product_id, "origin": True, "local_labour": True,
+                            "idea": True, "local_identity": True}
+    if assessed_on:
+        body["assessed_on"] = assessed_on
+    proposal = await officer.until("POST", "rating", "/proposals", expect=201, json=body)
+    assert proposal["proposed"] is True

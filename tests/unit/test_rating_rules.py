@@ -97,3 +97,26 @@ def test_a_product_recognised_twice_in_a_year_counts_once_at_its_latest_stars() 
     assert summary["registered"] == {"products": 1, "subjects": 1}
     assert summary["recognised"]["by_stars"] == {"3": 0, "4": 1, "5": 0}
     assert [c["number"] for c in summary["expiring"]["certificates"]] == ["c1", "c2"]
+
+
+def test_from_6_july_2025_the_commune_proposes_and_90_points_go_to_the_centre() -> None:
+    province, central = domain.Level.PROVINCE, domain.Level.CENTRAL
+    assert not domain.needs_commune_proposal(date(2025, 7, 5), None)
+    assert domain.needs_commune_proposal(date(2025, 7, 6), None)
+    assert domain.needs_commune_proposal(date(2025, 7, 6), province)
+    assert not domain.needs_commune_proposal(date(2025, 7, 6), central)
+    assert domain.commune_shortfalls({"origin": True, "local_labour": True, "idea": True,
+                                      "local_identity": True}) == []
+    assert domain.commune_shortfalls({"origin": True}) == ["local_labour", "idea",
+                                                           "local_identity"]
+    assert domain.proposed_to_central(90, province)
+    assert not domain.proposed_to_central(89.99, province)
+    assert not domain.proposed_to_central(95, central)
+    domain.check_recognising_council(5, central)
+    domain.check_recognising_council(4, province)
+    with pytest.raises(Conflict, match="proposed to the central level"):
+        domain.check_recognising_council(5, province)
+    with pytest.raises(Conflict):
+        domain.check_recognising_council(5, None)
+    assert domain.round_levels(date(2025, 7, 5)) == (domain.Level.DISTRICT, province, central)
+    assert domain.round_levels(date(2025, 7, 6)) == (province, central)
