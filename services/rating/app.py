@@ -35,7 +35,7 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     for subject_event in (SubjectRegistered, SubjectUpdated):
         runtime.handle(subject_event, keep_subject)
     rating = Rating(runtime.store, runtime.outbox, runtime.objects,
-                    worker_pool(runtime, warm_up_renderer))
+                    worker_pool(runtime, warm_up_renderer, background=True))
     runtime.include(build_router(rating))
     # Certificates expire at the end of their last valid day; hourly, so a restart or a
     # late night never leaves an expired product listed for long.
