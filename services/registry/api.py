@@ -10,6 +10,9 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
+from services.registry import domain
+from services.registry.domain import DocumentType
+from services.registry.dossiers import Dossiers
 from services.registry.handlers import Registry
 from services.registry.imports import XLSX, parse, read_table
 from services.registry.store import HISTORY, PRODUCTS, SUBJECTS
@@ -153,7 +156,14 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return bytes(data)
 
 
-def build_router(registry: Registry) -> APIRouter:
+class CycleMoveIn(BaseModel):
+    stage: Literal["idea", "plan", "dossier"] = Field(
+        description="idea (ý tưởng sản phẩm), plan (phương án kinh doanh), dossier (hồ sơ)")
+    status: Literal["proposed", "accepted", "rejected"]
+    note: str = Field("", max_length=2000)
+
+
+def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
     router = APIRouter()
     admin = Depends(require(Role.ADMIN))
     staff = Depends(require(Role.ADMIN, Role.COUNCIL_MEMBER))
@@ -259,6 +269,37 @@ def build_router(registry: Registry) -> APIRouter:
         return Response(data, media_type=content_type,
                         headers={"Cache-Control": "public, max-age=86400, immutable"})
 
+    @router.post("/products/{product_id}/documents", tags=["dossiers"],
+                 status_code=status.HTTP_201_CREATED,
+                 summary="Add a document to the dossier: the body is the PDF, JPEG or PNG")
+    async def add_document(product_id: str, type: DocumentType, request: Request,
+                           caller: Annotated[Caller, Depends(current_caller)]
+                           ) -> dict[str, Any]:
+        data = await _read_body(request, domain.MAX_DOCUMENT_BYTES)
+        entry = await dossiers.add_document(caller, product_id, type,
+                                            request.headers.get("content-type", ""), data)
+        return {k: v for k, v in entry.items() if k != "key"}
+
+    @router.get("/products/{product_id}/documents/{document_id}", tags=["dossiers"],
+                summary="One document of the dossier")
+    async def get_document(product_id: str, document_id: str,
+                           caller: Annotated[Caller, Depends(current_caller)]) -> Response:
+        data, content_type = await dossiers.document(caller, product_id, document_id)
+        return Response(data, media_type=content_type,
+                        headers={"Cache-Control": "private, max-age=300"})
+
+    @router.get("/products/{product_id}/dossier", tags=["dossiers"],
+                summary="The dossier: documents, what is still missing, the annual cycle")
+    async def dossier(product_id: str,
+                      caller: Annotated[Caller, Depends(current_caller)]) -> dict[str, Any]:
+        return await dossiers.view(caller, product_id)
+
+    @router.post("/products/{product_id}/cycle", tags=["dossiers"],
+                 summary="Propose (producer) or accept/reject (office, commune) a stage")
+    async def move(product_id: str, body: CycleMoveIn,
+                   caller: Annotated[Caller, Depends(current_caller)]) -> dict[str, Any]:
+        return await dossiers.move(caller, product_id, body.stage, body.status, body.note)
+
     @router.post("/products/{product_id}/submission", tags=["products"],
                  summary="Submit the product for evaluation (nộp đánh giá)")
     async def submit_product(product_id: str,
@@ -283,12 +324,14 @@ def build_router(registry: Registry) -> APIRouter:
 
     @router.get("/history", tags=["history"], dependencies=[admin],
                 summary="Who changed what and when, newest first (admin)")
-    async def history(entity: Literal["user", "subject", "product"] | None = None,
+    async def history(entity: Literal["user", "subject", "product", "dossier"] | None = None,
                       entity_id: str | None = None, by: str | None = None,
                       limit: Limit = 50, cursor: Cursor = None) -> PageOut[dict[str, Any]]:
         if entity_id and not entity:
-            raise BadRequest("Name the kind of record too: entity=user, subject or product.",
-                             "Hãy ghi cả loại hồ sơ: entity=user, subject hoặc product.",
+            raise BadRequest("Name the kind of record too: entity=user, subject, product or "
+                             "dossier.",
+                             "Hãy ghi cả loại hồ sơ: entity=user, subject, product hoặc "
+                             "dossier.",
                              code="entity-needed")
         where: dict[str, Any] = {}
         if entity and entity_id:

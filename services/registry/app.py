@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from services.registry.api import build_router
+from services.registry.dossiers import Dossiers
 from services.registry.handlers import Registry
 from services.registry.store import COLLECTIONS
 from shared.auth import TokenIssuer, signing_key
@@ -34,5 +35,5 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None
     issuer = TokenIssuer(signing_key(settings), timedelta(minutes=settings.token_ttl_minutes))
     registry = Registry(runtime.store, runtime.outbox, runtime.objects, issuer,
                         settings.public_url)
-    runtime.include(build_router(registry))
+    runtime.include(build_router(registry, Dossiers(runtime.store, runtime.objects)))
     return runtime, registry

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from stdnum import ean
@@ -177,3 +178,98 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, d
     return {k: {"from": before.get(k), "to": after.get(k)}
             for k in sorted(set(before) | set(after))
             if k not in UNTRACKED and before.get(k) != after.get(k)}
+
+
+# --- dossiers and the annual cycle ------------------------------------------------------
+
+class DocumentType(StrEnum):
+    """What a product's dossier (hồ sơ) holds."""
+
+    PRODUCT_STORY = "product_story"
+    QUALITY_STANDARD = "quality_standard"
+    TEST_RESULTS = "test_results"
+    FOOD_SAFETY = "food_safety_certificate"
+    LABEL_PACKAGING = "label_packaging"
+    STANDARD_HELD = "standard_held"
+
+
+DOCUMENT_NAMES = {
+    DocumentType.PRODUCT_STORY: ("Câu chuyện sản phẩm", "Product story"),
+    DocumentType.QUALITY_STANDARD: ("Tiêu chuẩn chất lượng (TCCS)", "Quality standard"),
+    DocumentType.TEST_RESULTS: ("Phiếu kết quả kiểm nghiệm", "Laboratory test results"),
+    DocumentType.FOOD_SAFETY: ("Giấy chứng nhận an toàn thực phẩm", "Food-safety certificate"),
+    DocumentType.LABEL_PACKAGING: ("Nhãn và bao bì", "Label and packaging"),
+    DocumentType.STANDARD_HELD: ("Chứng nhận VietGAP, hữu cơ, HACCP, ISO…",
+                                 "Standards held (VietGAP, organic, HACCP, ISO…)"),
+}
+_EDIBLE = (DocumentType.PRODUCT_STORY, DocumentType.QUALITY_STANDARD,
+           DocumentType.TEST_RESULTS, DocumentType.FOOD_SAFETY, DocumentType.LABEL_PACKAGING)
+REQUIRED_DOCUMENTS: dict[str, tuple[DocumentType, ...]] = {
+    "food": _EDIBLE, "beverages": _EDIBLE, "herbal": _EDIBLE,
+    "handicrafts": (DocumentType.PRODUCT_STORY, DocumentType.QUALITY_STANDARD,
+                    DocumentType.LABEL_PACKAGING),
+    "ornamental": (DocumentType.PRODUCT_STORY, DocumentType.QUALITY_STANDARD),
+    "tourism": (DocumentType.PRODUCT_STORY, DocumentType.QUALITY_STANDARD),
+}
+"""Per product group: what the dossier must hold (standards held are optional)."""
+DOCUMENT_FORMATS = {"application/pdf": ("pdf", (b"%PDF-",)), **{
+    kind: (ext, IMAGE_SIGNATURES[kind]) for kind, ext in IMAGE_EXTENSIONS.items()
+    if kind != "image/webp"}}
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+def check_document(content_type: str, data: bytes) -> str:
+    """The extension of a PDF, JPEG or PNG whose bytes match its declared type and size."""
+    kind = content_type.split(";")[0].strip().lower()
+    known = DOCUMENT_FORMATS.get(kind)
+    if known is None or not data.startswith(known[1]):
+        raise BadRequest("Send the document as a PDF, JPEG or PNG file whose Content-Type "
+                         "matches it.",
+                         "Hãy gửi tài liệu dạng tệp PDF, JPEG hoặc PNG đúng với Content-Type.",
+                         code="unsupported-document")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise BadRequest(f"A document may be at most {MAX_DOCUMENT_BYTES // 2**20} MB.",
+                         f"Mỗi tài liệu tối đa {MAX_DOCUMENT_BYTES // 2**20} MB.",
+                         code="document-too-large")
+    return known[0]
+
+
+def missing_documents(group: str, present: set[str]) -> list[DocumentType]:
+    return [t for t in REQUIRED_DOCUMENTS.get(group, ()) if t.value not in present]
+
+
+STAGES = ("idea", "plan", "dossier")
+"""The producer's path: product idea (ý tưởng) → business plan (phương án) → dossier."""
+
+
+def check_cycle_move(caller: Caller, owner_subject: str, held: dict[str, str], stage: str,
+                     status: str) -> None:
+    """The producer proposes each stage in order; the office (or the commune) accepts or
+    rejects what was proposed. ``held``: each stage's current status."""
+    if stage not in STAGES:
+        raise invalid("stage", f"use one of {', '.join(STAGES)}",
+                      f"dùng một trong {', '.join(STAGES)}")
+    earlier = STAGES[STAGES.index(stage) - 1] if stage != STAGES[0] else None
+    if status == "proposed":
+        check_may_change_product(caller, owner_subject)
+        if earlier and held.get(earlier) != "accepted":
+            raise Conflict(f"The {earlier} must be accepted before the {stage} is proposed.",
+                           f"Bước '{earlier}' cần được chấp nhận trước khi đề xuất "
+                           f"'{stage}'.", code="stage-out-of-order")
+        if held.get(stage) in ("proposed", "accepted"):
+            raise Conflict(f"The {stage} is already {held[stage]}.",
+                           f"Bước '{stage}' đã ở trạng thái {held[stage]}.",
+                           code="stage-already-moved")
+        return
+    if status not in ("accepted", "rejected"):
+        raise invalid("status", "use proposed, accepted or rejected",
+                      "dùng proposed, accepted hoặc rejected")
+    if caller.role not in (Role.ADMIN, Role.COMMUNE_OFFICER):
+        raise Forbidden("Only the office or the commune accepts or rejects a stage.",
+                        "Chỉ cơ quan quản lý hoặc UBND xã mới chấp nhận hay từ chối.",
+                        code="role-required")
+    if held.get(stage) != "proposed":
+        raise Conflict(f"Nothing proposed to decide on: the {stage} is "
+                       f"{held.get(stage, 'not proposed')}.",
+                       f"Chưa có gì để quyết định: bước '{stage}' đang "
+                       f"{held.get(stage, 'chưa đề xuất')}.", code="stage-not-proposed")

@@ -13,4 +13,7 @@ claim in the same transaction makes a duplicate fail on every store adapter."""
 HISTORY = Collection("history", indexes=("entity_key", "entity", "by", "at"))
 """Every change to a user, subject or product: who, when, what (lịch sử thay đổi)."""
 
-COLLECTIONS = (USERS, SUBJECTS, PRODUCTS, CLAIMS, HISTORY)
+DOSSIERS = Collection("dossiers")
+"""Per product: its documents and its path through the annual cycle (idea, plan, dossier)."""
+
+COLLECTIONS = (USERS, SUBJECTS, PRODUCTS, CLAIMS, HISTORY, DOSSIERS)

@@ -1,5 +1,6 @@
-"""Bulk import of the lists offices keep (CSV, XLSX): all or nothing by default, each
-refused row named with its field and reason, and the ocop command with a progress bar."""
+"""An office's registry work: bulk import of the lists it keeps (CSV, XLSX; all or nothing by
+default, each refused row named with its field and reason; the ocop command with a progress
+bar), and the producers' annual cycle and dossiers with their checklist."""
 
 from __future__ import annotations
 
@@ -129,3 +130,69 @@ async def test_the_ocop_command_imports_with_a_progress_bar(
     partial = await asyncio.to_thread(CliRunner().invoke, ocop, [*args, "--partial"], env=env)
     assert partial.exit_code == 1 and "Imported 3 subjects; 3 row(s) refused." in partial.output
     assert "importing chu-the.csv" in partial.output
+
+
+async def test_the_annual_cycle_and_the_dossier_checklist(office: User) -> None:
+    """Idea → plan → dossier, each proposed by the producer and decided by the office; the
+    dossier's documents are checked and the checklist says what the group still needs."""
+    subject = await office.call("POST", "registry", "/subjects", expect=201, json={
+        "type": "cooperative", "name": "HTX Nước mắm Phú Khương", "code": "0100109106",
+        "province": "Hà Tĩnh", "commune": "Xã Kỳ Khang"})
+    await office.call("POST", "registry", "/users", expect=201, json={
+        "username": "phu-khuong", "password": PASSWORD, "role": "producer",
+        "subject_id": subject["id"]})
+    producer = await User(office.urls, office.client).sign_in("phu-khuong", PASSWORD)
+    product = await producer.call("POST", "registry", "/products", expect=201, json={
+        "subject_id": subject["id"], "name": "Nước mắm Phú Khương", "group": "food",
+        "subgroup": "seasonings"})
+    cycle = f"/products/{product['id']}/cycle"
+
+    out_of_order = await office.client.post(office.urls["registry"] + cycle,
+                                            headers=producer.headers,
+                                            json={"stage": "plan", "status": "proposed"})
+    assert out_of_order.status_code == 409
+    assert out_of_order.json()["type"].endswith("/stage-out-of-order")
+    await producer.call("POST", "registry", cycle, json={"stage": "idea", "status": "proposed",
+                                                          "note": "Nước mắm truyền thống"})
+    self_accept = await office.client.post(office.urls["registry"] + cycle,
+                                           headers=producer.headers,
+                                           json={"stage": "idea", "status": "accepted"})
+    assert self_accept.status_code == 403
+    await office.call("POST", "registry", cycle, json={"stage": "idea", "status": "accepted"})
+    await producer.call("POST", "registry", cycle, json={"stage": "plan", "status": "proposed"})
+    state = await office.call("POST", "registry", cycle, json={"stage": "plan",
+                                                                "status": "accepted"})
+    assert state["stages"] == {"idea": "accepted", "plan": "accepted"}
+    assert [(s["stage"], s["status"], s["by"]) for s in state["cycle"]] == [
+        ("idea", "proposed", "phu-khuong"), ("idea", "accepted", "office"),
+        ("plan", "proposed", "phu-khuong"), ("plan", "accepted", "office")]
+
+    documents = f"/products/{product['id']}/documents"
+    pdf = b"%PDF-1.7\n% a test result\n%%EOF\n"
+    added = await producer.call("POST", "registry", documents, expect=201, content=pdf,
+                                params={"type": "test_results"},
+                                headers={"Content-Type": "application/pdf"})
+    for body, content_type, code in ((b"not a pdf", "application/pdf", "unsupported-document"),
+                                     (b"GIF89a", "image/gif", "unsupported-document")):
+        refused = await office.client.post(office.urls["registry"] + documents, content=body,
+                                           params={"type": "product_story"},
+                                           headers=producer.headers | {
+                                               "Content-Type": content_type})
+        assert refused.status_code == 400 and refused.json()["type"].endswith("/" + code)
+    unknown_type = await office.client.post(office.urls["registry"] + documents, content=pdf,
+                                            params={"type": "horoscope"},
+                                            headers=producer.headers | {
+                                                "Content-Type": "application/pdf"})
+    assert unknown_type.status_code == 422
+    dossier = await producer.call("GET", "registry", f"/products/{product['id']}/dossier")
+    assert [d["type"] for d in dossier["documents"]] == ["test_results"]
+    assert [m["type"] for m in dossier["missing"]] == [
+        "product_story", "quality_standard", "food_safety_certificate", "label_packaging"]
+    assert dossier["complete"] is False and dossier["missing"][2]["name_vi"].startswith(
+        "Giấy chứng nhận an toàn")
+    stored = await office.call("GET", "registry",
+                               f"/products/{product['id']}/documents/{added['id']}")
+    assert stored.content == pdf
+    history = await office.call("GET", "registry", "/history", params={
+        "entity": "dossier", "entity_id": product["id"]})
+    assert [e["action"] for e in history["items"]][:2] == ["document-added", "plan-accepted"]
