@@ -52,6 +52,9 @@ class EvaluationIn(BaseModel):
                                                            "criteria set in force.")
     round_id: str | None = Field(None, description="The round whose council scores it: "
                                                    "then only its members may score")
+    criteria_set: str | None = Field(None, description="Default: the set in force on the "
+                                                       "evaluation date; naming another is "
+                                                       "refused", examples=["148/2023"])
 
 
 class ScoreSheetIn(BaseModel):
@@ -123,8 +126,8 @@ def build_router(rating: Rating) -> APIRouter:
     async def open_evaluation(body: EvaluationIn,
                               caller: Annotated[Caller, Depends(require(Role.ADMIN))]
                               ) -> dict[str, Any]:
-        return evaluation_out(await rating.open_evaluation(caller, body.product_id,
-                                                           body.evaluation_date, body.round_id))
+        return evaluation_out(await rating.open_evaluation(
+            caller, body.product_id, body.evaluation_date, body.round_id, body.criteria_set))
 
     @router.post("/proposals", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
                  summary="The commune's pre-assessment and proposal (from 6 July 2025)")

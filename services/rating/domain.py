@@ -48,6 +48,21 @@ def criteria_set_on(day: date) -> CriteriaSet:
     return max(in_force, key=lambda s: s.in_force_from)
 
 
+def check_criteria_set(asked: str | None, day: date) -> CriteriaSet:
+    """The set in force on ``day``; one asked for by name must be that set."""
+    in_force = criteria_set_on(day)
+    if asked is not None and asked != in_force.code:
+        known = ", ".join(s.code for s in CRITERIA_SETS)
+        raise BadRequest(
+            f"On {day.isoformat()} the criteria set in force is {in_force.code} "
+            f"({in_force.decision}), not {asked}.",
+            f"Vào {day.isoformat()}, bộ tiêu chí có hiệu lực là {in_force.code} "
+            f"({in_force.decision}), không phải {asked}.", code="criteria-set-not-in-force",
+            errors=[FieldError("criteria_set", f"must be {in_force.code} (known: {known})",
+                               f"phải là {in_force.code} (các bộ: {known})")])
+    return in_force
+
+
 def check_scores(criteria: CriteriaSet, scores: dict[str, float]) -> None:
     """Each part between 0 and its maximum; every error names the part and its maximum."""
     errors = []

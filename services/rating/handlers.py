@@ -113,12 +113,12 @@ class Rating:
                 "notes": notes, "by": caller.user_id, "at": _now()})
 
     async def open_evaluation(self, caller: Caller, product_id: str,
-                              evaluation_date: date | None,
-                              round_id: str | None = None) -> Document:
+                              evaluation_date: date | None, round_id: str | None = None,
+                              criteria_set: str | None = None) -> Document:
         on = evaluation_date or today()
         if on > today():
             raise _bad_date("evaluation_date", "is in the future", "ở tương lai")
-        criteria = domain.criteria_set_on(on)
+        criteria = domain.check_criteria_set(criteria_set, on)
         async with self.store.transaction() as tx:
             level = None
             if round_id is not None:

@@ -129,6 +129,12 @@ async def test_scores_above_a_parts_maximum_are_refused_and_not_stored(world: Wo
     await world.admin.call("POST", "rating", "/evaluations", expect=409,
                            json={"product_id": world.product_a["id"]})
     await propose(world.admin, world.product_a["id"])
+    old_set = await world.client.post(world.anyone.urls["rating"] + "/evaluations",
+                                      headers=world.admin.headers,
+                                      json={"product_id": world.product_a["id"],
+                                            "criteria_set": "1048/2019"})
+    body = problem(old_set, 400, "criteria-set-not-in-force")
+    assert body["errors"][0]["field"] == "criteria_set"
     evaluation = await world.admin.until("POST", "rating", "/evaluations", expect=201,
                                          json={"product_id": world.product_a["id"]})
     path = f"/evaluations/{evaluation['id']}/score-sheets"

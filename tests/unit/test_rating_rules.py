@@ -120,3 +120,11 @@ def test_from_6_july_2025_the_commune_proposes_and_90_points_go_to_the_centre() 
         domain.check_recognising_council(5, None)
     assert domain.round_levels(date(2025, 7, 5)) == (domain.Level.DISTRICT, province, central)
     assert domain.round_levels(date(2025, 7, 6)) == (province, central)
+
+
+def test_an_evaluation_cannot_use_a_criteria_set_not_in_force_on_its_date() -> None:
+    assert domain.check_criteria_set(None, date(2024, 1, 1)).code == "148/2023"
+    assert domain.check_criteria_set("1048/2019", date(2022, 1, 1)).code == "1048/2019"
+    with pytest.raises(BadRequest, match="in force is 148/2023") as refused:
+        domain.check_criteria_set("1048/2019", date(2024, 1, 1))
+    assert refused.value.errors[0].field == "criteria_set"
