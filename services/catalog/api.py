@@ -55,7 +55,7 @@ class ListingOut(BaseModel):
     certificate: Certificate
     scan_url: str | None
     label_png_url: str | None
-    listed_at: str
+    listed_at: str | None
 
 
 def listing_out(doc: Document) -> ListingOut:
@@ -74,7 +74,7 @@ def listing_out(doc: Document) -> ListingOut:
         image_urls=d["image_urls"], certificate=Certificate(**{
             k: v for k, v in d["certificate"].items() if k != "id"}),
         scan_url=d.get("scan_url"), label_png_url=d.get("label_png_url"),
-        listed_at=d["listed_at"])
+        listed_at=d.get("listed_at"))
 
 
 def public_filter(today: str) -> dict[str, Any]:
