@@ -50,6 +50,9 @@ class Caller:
     username: str
     role: Role
     subject_id: str | None = None
+    commune: str | None = None
+    """A commune officer's commune and province (the locality it speaks for)."""
+    province: str | None = None
 
     def owns_subject(self, subject_id: str) -> bool:
         return self.role is Role.PRODUCER and self.subject_id == subject_id
@@ -131,8 +134,9 @@ class TokenIssuer:
             "iat": now, "nbf": now, "exp": now + self.ttl,
             "name": caller.username, "role": caller.role.value,
         }
-        if caller.subject_id:
-            claims["subject_id"] = caller.subject_id
+        for claim in ("subject_id", "commune", "province"):
+            if getattr(caller, claim):
+                claims[claim] = getattr(caller, claim)
         return IssuedToken(jwt.encode(claims, self._key, algorithm=ALGORITHM),
                            int(self.ttl.total_seconds()))
 
@@ -147,7 +151,8 @@ class TokenVerifier:
             claims = jwt.decode(token, self._key, algorithms=[ALGORITHM], audience=AUDIENCE,
                                 issuer=ISSUER, options={"require": ["exp", "sub", "role"]})
             return Caller(user_id=str(claims["sub"]), username=str(claims.get("name", "")),
-                          role=Role(claims["role"]), subject_id=claims.get("subject_id"))
+                          role=Role(claims["role"]), subject_id=claims.get("subject_id"),
+                          commune=claims.get("commune"), province=claims.get("province"))
         except jwt.ExpiredSignatureError:
             raise Unauthorized("Your sign-in has expired; sign in again.",
                                "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from shared.errors import BadRequest, Conflict, FieldError, Forbidden
+from shared.text import fold
 
 PARTS = ("A", "B", "C")
 PART_NAMES = {
@@ -267,6 +268,16 @@ CENTRAL_PROPOSAL_SCORE = 90
 def commune_shortfalls(checks: dict[str, bool]) -> list[str]:
     """The pre-assessed criteria a product does not meet; none: the commune proposes it."""
     return [name for name in COMMUNE_CRITERIA if not checks.get(name)]
+
+
+def check_own_commune(commune: str | None, province: str | None,
+                      subject: dict[str, object]) -> None:
+    """A commune officer proposes only its own commune's products."""
+    if (fold(commune or "") != fold(str(subject.get("commune", "")))
+            or fold(province or "") != fold(str(subject.get("province", "")))):
+        raise Forbidden("You may pre-assess only the products of your own commune.",
+                        "Bạn chỉ được đánh giá sơ bộ sản phẩm của xã mình.",
+                        code="not-your-commune")
 
 
 def needs_commune_proposal(evaluation_date: date, level: Level | None) -> bool:

@@ -24,7 +24,7 @@ from services.rating.store import (
     SUBJECTS,
 )
 from services.rating.summary import Locality, annual_summary
-from shared.auth import Caller
+from shared.auth import Caller, Role
 from shared.contracts.rating import (
     CertificateDowngraded,
     CertificateExpired,
@@ -106,7 +106,11 @@ class Rating:
             raise _bad_date("assessed_on", "is in the future", "ở tương lai")
         shortfalls = domain.commune_shortfalls(checks)
         async with self.store.transaction() as tx:
-            await _known_product(tx, product_id)
+            product = await _known_product(tx, product_id)
+            if caller.role is Role.COMMUNE_OFFICER:
+                subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
+                                             "subject", "chủ thể")
+                domain.check_own_commune(caller.commune, caller.province, subject.data)
             return await tx.insert(PROPOSALS.name, new_id(), {
                 "product_id": product_id, "assessed_on": assessed_on.isoformat(),
                 "checks": checks, "proposed": not shortfalls, "shortfalls": shortfalls,

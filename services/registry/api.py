@@ -43,6 +43,8 @@ class UserIn(BaseModel):
     password: str = Field(max_length=200)
     role: Role
     subject_id: str | None = Field(None, description="Required for producers: their subject")
+    commune: Place | None = Field(None, description="Required for commune officers")
+    province: Place | None = Field(None, description="Required for commune officers")
     full_name: str = Field("", max_length=200)
 
 
@@ -50,6 +52,8 @@ class UserOut(BaseModel):
     username: str
     role: Role
     subject_id: str | None
+    commune: str | None = None
+    province: str | None = None
     full_name: str
 
 
@@ -194,8 +198,10 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
                           caller: Annotated[Caller, Depends(require(Role.ADMIN))]) -> UserOut:
         doc = await registry.create_user(body.username, body.password, body.role,
                                          body.subject_id, body.full_name,
-                                         created_by=caller.user_id)
+                                         created_by=caller.user_id, commune=body.commune,
+                                         province=body.province)
         return UserOut(username=doc.id, role=body.role, subject_id=body.subject_id,
+                       commune=body.commune, province=body.province,
                        full_name=body.full_name)
 
     @router.post("/subjects", tags=["subjects"], status_code=status.HTTP_201_CREATED,

@@ -70,8 +70,16 @@ def check_password(password: str) -> None:
                       f"cần ít nhất {MIN_PASSWORD_LENGTH} ký tự")
 
 
-def check_account_binding(role: Role, subject_id: str | None) -> None:
-    """A producer account belongs to exactly one subject; other roles to none."""
+def check_account_binding(role: Role, subject_id: str | None,
+                          commune: str | None = None, province: str | None = None) -> None:
+    """A producer account belongs to exactly one subject, a commune officer to one commune
+    of a province; other roles to neither."""
+    if role is Role.COMMUNE_OFFICER and not (commune and province):
+        raise invalid("commune", "a commune officer's account names its commune and province",
+                      "tài khoản cán bộ xã cần ghi xã và tỉnh")
+    if role is not Role.COMMUNE_OFFICER and (commune or province):
+        raise invalid("commune", f"only commune officers are bound to a commune, not {role}",
+                      f"chỉ cán bộ xã mới gắn với một xã, không phải {role}")
     if role is Role.PRODUCER and not subject_id:
         raise invalid("subject_id", "a producer account needs the subject it acts for",
                       "tài khoản chủ thể cần mã chủ thể mà nó đại diện")

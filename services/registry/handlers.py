@@ -77,10 +77,11 @@ class Registry:
 
     async def create_user(self, username: str, password: str, role: Role,
                           subject_id: str | None = None, full_name: str = "", *,
-                          created_by: str) -> Document:
+                          created_by: str, commune: str | None = None,
+                          province: str | None = None) -> Document:
         name = domain.check_username(username)
         domain.check_password(password)
-        domain.check_account_binding(role, subject_id)
+        domain.check_account_binding(role, subject_id, commune, province)
         password_hash = await self._hash(password)
         async with self.store.transaction() as tx:
             if subject_id and await tx.get(SUBJECTS.name, subject_id) is None:
@@ -89,6 +90,7 @@ class Registry:
             try:
                 user = await tx.insert(USERS.name, name, {
                     "role": role.value, "subject_id": subject_id, "full_name": full_name,
+                    "commune": commune, "province": province,
                     "password_hash": password_hash, "created_at": _now()})
             except DocumentExists:
                 raise Conflict(f"The username '{name}' is taken.",
@@ -343,7 +345,8 @@ def subject_state(doc: Document) -> SubjectState:
 
 def caller_of(user: Document) -> Caller:
     return Caller(user_id=user.id, username=user.id, role=Role(user.data["role"]),
-                  subject_id=user.data.get("subject_id"))
+                  subject_id=user.data.get("subject_id"), commune=user.data.get("commune"),
+                  province=user.data.get("province"))
 
 
 def _gtin_taken(gtin: str) -> Conflict:

@@ -45,7 +45,8 @@ async def walk_the_flow(settings: Settings, *, shared_bus: bool) -> None:
             await admin.call("POST", "registry", "/users", expect=201, json={
                 "username": member, "password": PASSWORD, "role": "council_member"})
         await admin.call("POST", "registry", "/users", expect=201, json={
-            "username": "xa-khanh-son", "password": PASSWORD, "role": "commune_officer"})
+            "username": "xa-khanh-son", "password": PASSWORD, "role": "commune_officer",
+            "commune": "Xã Khánh Sơn", "province": "Khánh Hòa"})
 
         # The producer registers its product with a GTIN and a photo, and submits it.
         producer = await anyone.sign_in("ks-producer", PASSWORD)

@@ -128,7 +128,18 @@ async def test_scores_above_a_parts_maximum_are_refused_and_not_stored(world: Wo
     assert not_all_met["proposed"] is False and not_all_met["shortfalls"] == ["local_labour"]
     await world.admin.call("POST", "rating", "/evaluations", expect=409,
                            json={"product_id": world.product_a["id"]})
-    await propose(world.admin, world.product_a["id"])
+    for officer, commune in (("xa-khac", "Xã Trà Mai"), ("xa-tra-linh", "Xã Trà Linh")):
+        await world.admin.call("POST", "registry", "/users", expect=201, json={
+            "username": officer, "password": PASSWORD, "role": "commune_officer",
+            "commune": commune, "province": "Quảng Nam"})
+    other_commune = await world.anyone.sign_in("xa-khac", PASSWORD)
+    foreign = await world.client.post(world.anyone.urls["rating"] + "/proposals",
+                                      headers=other_commune.headers, json={
+                                          "product_id": world.product_a["id"], "origin": True,
+                                          "local_labour": True, "idea": True,
+                                          "local_identity": True})
+    problem(foreign, 403, "not-your-commune")
+    await propose(await world.anyone.sign_in("xa-tra-linh", PASSWORD), world.product_a["id"])
     old_set = await world.client.post(world.anyone.urls["rating"] + "/evaluations",
                                       headers=world.admin.headers,
                                       json={"product_id": world.product_a["id"],

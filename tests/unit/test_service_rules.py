@@ -108,3 +108,11 @@ def test_registration_dates_lie_within_the_programme() -> None:
     for day in (date(2018, 5, 6), date(2026, 1, 2)):
         with pytest.raises(BadRequest):
             registry.check_registered_on(day, date(2026, 1, 1))
+
+
+def test_commune_officers_are_bound_to_their_commune() -> None:
+    registry.check_account_binding(Role.COMMUNE_OFFICER, None, "Xã Sơn Bình", "Khánh Hòa")
+    with pytest.raises(BadRequest, match="commune and province"):
+        registry.check_account_binding(Role.COMMUNE_OFFICER, None, "Xã Sơn Bình", None)
+    with pytest.raises(BadRequest, match="only commune officers"):
+        registry.check_account_binding(Role.ADMIN, None, "Xã Sơn Bình", "Khánh Hòa")
