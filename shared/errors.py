@@ -79,6 +79,12 @@ class Forbidden(AppError):
         super().__init__(message, message_vi, code, 403)
 
 
+class TooManyRequests(AppError):
+    def __init__(self, message: str, message_vi: str, *, code: str = "too-many-requests"
+                 ) -> None:
+        super().__init__(message, message_vi, code, 429)
+
+
 class ServiceUnavailable(AppError):
     def __init__(self, message: str, message_vi: str, *, code: str = "unavailable") -> None:
         super().__init__(message, message_vi, code, 503)

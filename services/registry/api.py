@@ -48,6 +48,11 @@ class UserIn(BaseModel):
     full_name: str = Field("", max_length=200)
 
 
+class AccessIn(BaseModel):
+    disabled: bool = Field(description="true: sign-in refused (tokens already issued lapse "
+                                       "within their lifetime)")
+
+
 class UserOut(BaseModel):
     username: str
     role: Role
@@ -203,6 +208,14 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
         return UserOut(username=doc.id, role=body.role, subject_id=body.subject_id,
                        commune=body.commune, province=body.province,
                        full_name=body.full_name)
+
+    @router.put("/users/{username}/access", tags=["auth"],
+                summary="Disable or enable an account (admin)")
+    async def set_access(username: str, body: AccessIn,
+                         caller: Annotated[Caller, Depends(require(Role.ADMIN))]
+                         ) -> dict[str, Any]:
+        doc = await registry.set_disabled(caller, username, body.disabled)
+        return {"username": doc.id, "disabled": doc.data["disabled"]}
 
     @router.post("/subjects", tags=["subjects"], status_code=status.HTTP_201_CREATED,
                  summary="Register a subject (chủ thể) (admin)")

@@ -4,7 +4,7 @@ identifiers look like. Pure functions, no I/O."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -13,7 +13,7 @@ from stdnum.exceptions import ValidationError as NumberInvalid
 from stdnum.vn import mst
 
 from shared.auth import Caller, Role
-from shared.errors import BadRequest, Conflict, FieldError, Forbidden
+from shared.errors import BadRequest, Conflict, FieldError, Forbidden, TooManyRequests
 from shared.vocabulary import GROUPS_148_2023, SubjectType
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -53,6 +53,36 @@ def check_district(registered_on: date, district: str | None) -> None:
         raise invalid("district", "districts were abolished on 1 July 2025: give the province "
                       "and commune only",
                       "cấp huyện đã kết thúc từ ngày 1/7/2025: chỉ ghi tỉnh và xã")
+
+
+MAX_FAILED_SIGN_INS = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+def after_failed_sign_in(held: dict[str, Any] | None, now: datetime) -> dict[str, Any]:
+    """Failed sign-ins of one username: the fifth within the lockout window locks it for
+    the window, so passwords cannot be guessed at the speed of the network."""
+    recent = held if held and now - datetime.fromisoformat(held["first_at"]) < LOCKOUT else None
+    count = (recent["count"] if recent else 0) + 1
+    first_at = recent["first_at"] if recent else now.isoformat()
+    locked_until = (now + LOCKOUT).isoformat() if count >= MAX_FAILED_SIGN_INS else None
+    return {"count": count, "first_at": first_at, "locked_until": locked_until}
+
+
+def check_not_locked(held: dict[str, Any] | None, now: datetime) -> None:
+    until = held.get("locked_until") if held else None
+    if until and now < datetime.fromisoformat(until):
+        shown = datetime.fromisoformat(until).strftime("%H:%M UTC")
+        raise TooManyRequests(
+            f"Too many failed sign-ins for this account; try again after {shown}.",
+            f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {shown}.", code="sign-in-locked")
+
+
+def check_active(user: dict[str, Any]) -> None:
+    if user.get("disabled"):
+        raise Forbidden("This account is disabled; ask the provincial office.",
+                        "Tài khoản này đã bị khóa; hãy liên hệ cơ quan quản lý tỉnh.",
+                        code="account-disabled")
 
 
 def check_username(username: str) -> str:

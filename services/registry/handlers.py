@@ -13,7 +13,14 @@ from pwdlib import PasswordHash
 
 from services.registry import domain
 from services.registry.imports import Parsed, RowProblem
-from services.registry.store import CLAIMS, HISTORY, PRODUCTS, SUBJECTS, USERS
+from services.registry.store import (
+    CLAIMS,
+    HISTORY,
+    PRODUCTS,
+    SIGN_IN_FAILURES,
+    SUBJECTS,
+    USERS,
+)
 from shared.auth import Caller, IssuedToken, Role, TokenIssuer
 from shared.contracts.registry import (
     ProductRegistered,
@@ -100,14 +107,37 @@ class Registry:
             return user
 
     async def login(self, username: str, password: str) -> IssuedToken:
-        user = await self.store.get(USERS.name, username.strip().lower())
+        name = username.strip().lower()[:64]
+        failures = await self.store.get(SIGN_IN_FAILURES.name, name)
+        domain.check_not_locked(failures.data if failures else None, datetime.now(UTC))
+        user = await self.store.get(USERS.name, name)
         stored = user.data["password_hash"] if user else _DUMMY_HASH
         async with self._hashing:
             ok = await asyncio.to_thread(_passwords.verify, password, stored)
         if user is None or not ok:
+            async with self.store.transaction() as tx:
+                held = await tx.get(SIGN_IN_FAILURES.name, name)
+                await tx.put(SIGN_IN_FAILURES.name, name, domain.after_failed_sign_in(
+                    held.data if held else None, datetime.now(UTC)))
             raise Unauthorized("Wrong username or password.",
                                "Sai tên đăng nhập hoặc mật khẩu.", code="login-failed")
+        domain.check_active(user.data)
+        if failures is not None:
+            async with self.store.transaction() as tx:
+                await tx.delete(SIGN_IN_FAILURES.name, name)
         return self.issuer.issue(caller_of(user))
+
+    async def set_disabled(self, caller: Caller, username: str, disabled: bool) -> Document:
+        """Disable an account (sign-in refused; tokens already issued lapse within their
+        lifetime) or enable it again."""
+        async with self.store.transaction() as tx:
+            current = await get_existing(tx, USERS.name, username.strip().lower(), "account",
+                                         "tài khoản")
+            doc = await tx.update(USERS.name, current.id, current.data | {
+                "disabled": disabled}, expected_version=current.version)
+            await record_change(tx, "user", doc, current.data, caller.user_id,
+                                "disabled" if disabled else "enabled")
+            return doc
 
     # --- subjects -------------------------------------------------------------------------
 

@@ -16,4 +16,7 @@ HISTORY = Collection("history", indexes=("entity_key", "entity", "by", "at"))
 DOSSIERS = Collection("dossiers")
 """Per product: its documents and its path through the annual cycle (idea, plan, dossier)."""
 
-COLLECTIONS = (USERS, SUBJECTS, PRODUCTS, CLAIMS, HISTORY, DOSSIERS)
+SIGN_IN_FAILURES = Collection("sign_in_failures")
+"""Recent failed sign-ins per username (kept in the store, so every replica sees them)."""
+
+COLLECTIONS = (USERS, SUBJECTS, PRODUCTS, CLAIMS, HISTORY, DOSSIERS, SIGN_IN_FAILURES)

@@ -250,3 +250,32 @@ async def test_every_change_is_in_the_history_for_admins_only(world: World) -> N
     denied = await world.client.get(world.anyone.urls["registry"] + "/history",
                                     headers=world.producer_a.headers)
     assert denied.status_code == 403
+
+
+async def test_guessing_passwords_locks_the_account_and_disabled_accounts_cannot_sign_in(
+        world: World) -> None:
+    token_url = world.anyone.urls["registry"] + "/auth/token"
+    for _ in range(5):
+        wrong = await world.client.post(token_url, json={"username": "member",
+                                                         "password": "guess-guess"})
+        problem(wrong, 401, "login-failed")
+    locked = await world.client.post(token_url, json={"username": "member",
+                                                      "password": PASSWORD})
+    body = problem(locked, 429, "sign-in-locked")
+    assert "try again after" in body["detail"] and "thử lại sau" in body["detail_vi"]
+    # another account is not affected, and an unknown name locks only itself
+    assert (await world.client.post(token_url, json={"username": "producer-a",
+                                                     "password": PASSWORD})).status_code == 200
+
+    await world.admin.call("PUT", "registry", "/users/producer-a/access",
+                           json={"disabled": True})
+    disabled = await world.client.post(token_url, json={"username": "producer-a",
+                                                        "password": PASSWORD})
+    problem(disabled, 403, "account-disabled")
+    await world.admin.call("PUT", "registry", "/users/producer-a/access",
+                           json={"disabled": False})
+    assert (await world.client.post(token_url, json={"username": "producer-a",
+                                                     "password": PASSWORD})).status_code == 200
+    history = await world.admin.call("GET", "registry", "/history", params={
+        "entity": "user", "entity_id": "producer-a"})
+    assert [e["action"] for e in history["items"]][:2] == ["enabled", "disabled"]

@@ -116,3 +116,21 @@ def test_commune_officers_are_bound_to_their_commune() -> None:
         registry.check_account_binding(Role.COMMUNE_OFFICER, None, "Xã Sơn Bình", None)
     with pytest.raises(BadRequest, match="only commune officers"):
         registry.check_account_binding(Role.ADMIN, None, "Xã Sơn Bình", "Khánh Hòa")
+
+
+def test_five_failed_sign_ins_within_15_minutes_lock_the_account_for_15_minutes() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    held = None
+    for minute in range(5):
+        registry.check_not_locked(held, start + timedelta(minutes=minute))
+        held = registry.after_failed_sign_in(held, start + timedelta(minutes=minute))
+    assert held["count"] == 5 and held["locked_until"] == "2026-11-23T08:19:00+00:00"
+    with pytest.raises(Exception, match="try again after 08:19 UTC"):
+        registry.check_not_locked(held, start + timedelta(minutes=18))
+    registry.check_not_locked(held, start + timedelta(minutes=19))
+    # failures spread beyond the window start counting again
+    fresh = registry.after_failed_sign_in({"count": 4, "first_at": start.isoformat(),
+                                           "locked_until": None}, start + timedelta(minutes=16))
+    assert fresh["count"] == 1 and fresh["locked_until"] is None
