@@ -14,7 +14,7 @@ from services.rating.handlers import Rating, today
 from services.rating.reports import summary_csv, summary_xlsx
 from services.rating.store import CERTIFICATES
 from services.rating.summary import Locality
-from shared.auth import Caller, Role, require
+from shared.auth import Caller, Role, current_caller, require
 from shared.paging import Cursor, Limit, PageOut
 from shared.store import Document, get_existing
 from shared.text import fold
@@ -147,6 +147,13 @@ def build_router(rating: Rating) -> APIRouter:
                          ) -> dict[str, Any]:
         doc = await rating.open_round(caller, **body.model_dump())
         return {"id": doc.id, **doc.data}
+
+    @router.get("/products/{product_id}/results", tags=["evaluations"],
+                summary="A product's results; a producer sees its own, with what fell short")
+    async def results(product_id: str,
+                      caller: Annotated[Caller, Depends(current_caller)]
+                      ) -> list[dict[str, Any]]:
+        return await rating.results(caller, product_id)
 
     @router.get("/evaluations/{evaluation_id}", tags=["evaluations"],
                 dependencies=[Depends(require(Role.ADMIN, Role.COUNCIL_MEMBER))],

@@ -35,7 +35,7 @@ from shared.contracts.rating import (
     ProductCertified,
 )
 from shared.contracts.registry import ProductState, SubjectState
-from shared.errors import BadRequest, Conflict, FieldError, NotFound
+from shared.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound
 from shared.events.envelope import Envelope
 from shared.ids import new_id
 from shared.messaging import Outbox
@@ -44,6 +44,7 @@ from shared.store import (
     Document,
     DocumentExists,
     DocumentStore,
+    Reader,
     StaleVersion,
     Transaction,
     find_all,
@@ -158,6 +159,22 @@ class Rating:
         page = await self.store.find(SCORE_SHEETS.name, {"evaluation_id": evaluation_id},
                                      limit=1000)
         return doc, page.items
+
+    async def results(self, caller: Caller, product_id: str) -> list[dict[str, Any]]:
+        """A product's closed evaluations: score, stars, parts and, below 3★, what fell
+        short. The producer sees its own products' results."""
+        product = await _known_product(self.store, product_id)
+        if caller.role not in (Role.ADMIN, Role.COUNCIL_MEMBER) and not caller.owns_subject(
+                product.data["subject_id"]):
+            raise Forbidden("You may see only the results of your own subject's products.",
+                            "Bạn chỉ được xem kết quả sản phẩm của chủ thể mình.",
+                            code="not-your-product")
+        closed = [d async for d in find_all(self.store, EVALUATIONS.name,
+                                            {"product_id": product_id, "status": "closed"})]
+        return [{"evaluation_id": d.id, "evaluation_date": d.data["evaluation_date"],
+                 "criteria_set": d.data["criteria_set"], "level": d.data.get("level"),
+                 "certificate_id": d.data.get("certificate_id"), **d.data["result"]}
+                for d in sorted(closed, key=lambda d: d.data["evaluation_date"])]
 
     async def score(self, caller: Caller, evaluation_id: str, scores: dict[str, float],
                     comment: str) -> Document:
@@ -434,8 +451,8 @@ def _level(evaluation: Document) -> domain.Level | None:
     return domain.Level(level) if level else None
 
 
-async def _known_product(tx: Transaction, product_id: str) -> Document:
-    product = await tx.get(PRODUCTS.name, product_id)
+async def _known_product(reader: Reader, product_id: str) -> Document:
+    product = await reader.get(PRODUCTS.name, product_id)
     if product is None:
         raise NotFound(
             f"The rating service knows no product '{product_id}'. If it was just "

@@ -173,6 +173,15 @@ async def test_scores_above_a_parts_maximum_are_refused_and_not_stored(world: Wo
         world.anyone.urls["rating"] + f"/evaluations/{evaluation['id']}/recognition",
         headers=world.admin.headers, json={"decision_number": "99/QĐ-UBND"})
     problem(refused, 409, "below-3-stars")
+    # the producer reads its own result and what to improve; another's is not its business
+    results = await world.producer_a.call("GET", "rating",
+                                          f"/products/{world.product_a['id']}/results")
+    assert [(r["stars"], r["score"]) for r in results] == [(2, 40.0)]
+    assert [(s["part"], s["name_vi"]) for s in results[0]["shortfalls"]] == [
+        ("B", "Khả năng tiếp thị"), ("C", "Chất lượng sản phẩm")]
+    others = await world.producer_a.until(  # (404 until rating has heard of the product)
+        "GET", "rating", f"/products/{world.product_b['id']}/results", expect=403)
+    assert others["type"].endswith("/not-your-product")
 
 
 async def test_missing_forged_and_wrong_role_tokens_are_refused(world: World) -> None:
