@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from services.rating import domain
+from services.rating.certificates import Certificates
 from services.rating.handlers import Rating, today
 from services.rating.reports import summary_csv, summary_xlsx
 from services.rating.store import CERTIFICATES
@@ -110,7 +111,7 @@ def evaluation_out(doc: Document, sheets: list[Document] | None = None) -> dict[
     return out
 
 
-def build_router(rating: Rating) -> APIRouter:
+def build_router(rating: Rating, certificates: Certificates) -> APIRouter:
     router = APIRouter()
 
     @router.get("/criteria-sets", tags=["criteria"],
@@ -185,7 +186,7 @@ def build_router(rating: Rating) -> APIRouter:
     async def recognise(evaluation_id: str, body: RecognitionIn,
                         caller: Annotated[Caller, Depends(require(Role.ADMIN))]
                         ) -> CertificateOut:
-        return certificate_out(await rating.recognise(
+        return certificate_out(await certificates.recognise(
             caller, evaluation_id, decision_number=body.decision_number,
             decision_date=body.decision_date, level=body.level))
 
@@ -200,7 +201,7 @@ def build_router(rating: Rating) -> APIRouter:
                 response_class=Response, responses={200: {"content": {"application/pdf": {}}}},
                 summary="The certificate as a PDF (public)")
     async def certificate_pdf(certificate_id: str) -> Response:
-        return Response(await rating.certificate_pdf(certificate_id),
+        return Response(await certificates.certificate_pdf(certificate_id),
                         media_type="application/pdf", headers={
                             "Content-Disposition":
                                 f'inline; filename="ocop-{certificate_id}.pdf"'})
@@ -220,7 +221,7 @@ def build_router(rating: Rating) -> APIRouter:
                  summary="Re-recognise (công nhận lại) before expiry: a new certificate (admin)")
     async def renew(certificate_id: str, body: RecognitionIn,
                     caller: Annotated[Caller, Depends(require(Role.ADMIN))]) -> CertificateOut:
-        return certificate_out(await rating.renew(
+        return certificate_out(await certificates.renew(
             caller, certificate_id, decision_number=body.decision_number,
             decision_date=body.decision_date, level=body.level))
 
@@ -228,13 +229,13 @@ def build_router(rating: Rating) -> APIRouter:
                  dependencies=[Depends(require(Role.ADMIN))],
                  summary="Expire now every certificate past its validity (also runs hourly)")
     async def expire_now() -> dict[str, int]:
-        return {"expired": await rating.expire_due(today())}
+        return {"expired": await certificates.expire_due(today())}
 
     @router.post("/certificates/{certificate_id}/revocation", tags=["certificates"],
                  summary="Revoke a certificate (thu hồi) with a reason (admin)")
     async def revoke(certificate_id: str, body: RevocationIn,
                      caller: Annotated[Caller, Depends(require(Role.ADMIN))]) -> CertificateOut:
-        return certificate_out(await rating.revoke(caller, certificate_id, body.reason))
+        return certificate_out(await certificates.revoke(caller, certificate_id, body.reason))
 
     @router.get("/summaries/{year}", tags=["summaries"],
                 dependencies=[Depends(require(Role.ADMIN, Role.COUNCIL_MEMBER))],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.rating.api import build_router
 from services.rating.certificate_pdf import warm_up_renderer
+from services.rating.certificates import Certificates
 from services.rating.handlers import Rating, keep_product, keep_subject, today
 from services.rating.store import COLLECTIONS
 from shared.bus import EventBus
@@ -34,10 +35,10 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
         runtime.handle(product_event, keep_product)
     for subject_event in (SubjectRegistered, SubjectUpdated):
         runtime.handle(subject_event, keep_subject)
-    rating = Rating(runtime.store, runtime.outbox, runtime.objects,
-                    worker_pool(runtime, warm_up_renderer, background=True))
-    runtime.include(build_router(rating))
+    certificates = Certificates(runtime.store, runtime.outbox, runtime.objects,
+                                worker_pool(runtime, warm_up_renderer, background=True))
+    runtime.include(build_router(Rating(runtime.store), certificates))
     # Certificates expire at the end of their last valid day; hourly, so a restart or a
     # late night never leaves an expired product listed for long.
-    runtime.every("certificate expiry", 3600, lambda: rating.expire_due(today()))
+    runtime.every("certificate expiry", 3600, lambda: certificates.expire_due(today()))
     return runtime
