@@ -8,6 +8,7 @@ from services.catalog.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.config import Settings
 from shared.contracts.rating import CERTIFICATE_IN_FORCE, CertificateExpired, CertificateRevoked
+from shared.contracts.registry import ProductRegistered, ProductSubmitted, ProductUpdated
 from shared.contracts.traceability import LabelIssued
 from shared.runtime import ServiceRuntime
 
@@ -21,5 +22,7 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     runtime.handle(CertificateRevoked, handlers.on_revoked)
     runtime.handle(CertificateExpired, handlers.on_expired)
     runtime.handle(LabelIssued, handlers.on_label)
+    for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
+        runtime.handle(product_event, handlers.on_product_changed)
     runtime.include(build_router(runtime.store))
     return runtime

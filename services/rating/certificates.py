@@ -251,7 +251,7 @@ def in_force_event(change: domain.Change, certificate: Document, product: dict[s
         stars=c["stars"], certificate_id=certificate.id, certificate_number=c["number"],
         level=c["level"], decision_number=c["decision_number"],
         decision_date=c["decision_date"], valid_from=c["valid_from"],
-        valid_until=c["valid_until"])
+        valid_until=c["valid_until"], product_version=product.get("registry_version"))
     if change is domain.Change.UPGRADED:
         return CertificateUpgraded(**fields, previous_stars=previous_stars)
     if change is domain.Change.DOWNGRADED:

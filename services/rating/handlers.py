@@ -48,7 +48,8 @@ def today() -> date:
 
 async def keep_product(envelope: Envelope, tx: Transaction) -> None:
     state = ProductState.model_validate(envelope.data)
-    await tx.put(PRODUCTS.name, state.product_id, state.model_dump(mode="json"))
+    await tx.put(PRODUCTS.name, state.product_id, state.model_dump(mode="json") | {
+        "registry_version": envelope.sequence})
 
 
 async def keep_subject(envelope: Envelope, tx: Transaction) -> None:

@@ -70,7 +70,7 @@ def build_router(tracing: Traceability) -> APIRouter:
         language = domain.pick_language(lang, accept_language)
         text = PAGE_TEXT[language]
         headers = {"Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"}
-        if profile is None:
+        if profile is None or "certificate" not in profile.data:  # never certified
             if _wants_json(accept, fmt):
                 return JSONResponse({"detail": "No OCOP product has this code.",
                                      "detail_vi": "Không có sản phẩm OCOP nào mang mã này."},

@@ -1,5 +1,5 @@
-"""Traceability's reactions to certificate events: keep each product's trace profile with
-its live certificate, and issue its QR label once."""
+"""Traceability's reactions: keep each product's trace profile (the registry's product, the
+live certificate) and issue its QR label once, again when its GTIN changes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from services.traceability import domain
 from services.traceability.labels import render_qr
 from services.traceability.store import LABELS, PROFILES
 from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
+from shared.contracts.registry import ProductState
 from shared.contracts.traceability import LabelIssued
 from shared.events.envelope import Envelope
 from shared.ids import new_id
@@ -34,13 +35,16 @@ class Traceability:
     """What labels encode: the scan page's public base."""
 
     async def on_certificate_in_force(self, envelope: Envelope, tx: Transaction) -> None:
-        """Certified, renewed, up- or downgraded: the scan page shows this certificate."""
+        """Certified, renewed, up- or downgraded: the scan page shows this certificate, and
+        the product as carried unless the registry has told of a newer version."""
         event = CurrentCertificate.model_validate(envelope.data)
-        await tx.put(PROFILES.name, event.product_id, {
-            "gtin": event.gtin,
-            "product": {"name": event.product_name, "description": event.description,
-                        "group": event.group, "subgroup": event.subgroup,
-                        "image_urls": event.image_urls},
+        held = await tx.get(PROFILES.name, event.product_id)
+        data = held.data if held else {}
+        if _is_newer(data, event.product_version):
+            data = data | _product_fields(event.product_name, event.description, event.group,
+                                          event.subgroup, event.gtin, event.image_urls,
+                                          event.product_version)
+        await tx.put(PROFILES.name, event.product_id, data | {
             "subject": {"id": event.subject_id, "name": event.subject_name,
                         "type": event.subject_type.value, "province": event.province,
                         "commune": event.commune},
@@ -51,7 +55,22 @@ class Traceability:
                             "valid_from": event.valid_from.isoformat(),
                             "valid_until": event.valid_until.isoformat(),
                             "status": "active"}})
-        await self._issue_label(tx, event.product_id, event.gtin)
+        await self._issue_label(tx, event.product_id, data["gtin"])
+
+    async def on_product_changed(self, envelope: Envelope, tx: Transaction) -> None:
+        """The registry's own word on a product: the scan page shows it, and a GTIN given
+        or changed after certification gets the product a new label."""
+        event = ProductState.model_validate(envelope.data)
+        held = await tx.get(PROFILES.name, event.product_id)
+        data = held.data if held else {}
+        if not _is_newer(data, envelope.sequence):
+            return
+        data = data | _product_fields(event.name, event.description, event.group,
+                                      event.subgroup, event.gtin, event.image_urls,
+                                      envelope.sequence)
+        await tx.put(PROFILES.name, event.product_id, data)
+        if "certificate" in data:  # labelled products only: others get theirs when certified
+            await self._issue_label(tx, event.product_id, event.gtin)
 
     async def on_revoked(self, envelope: Envelope, tx: Transaction) -> None:
         event = CertificateRevoked.model_validate(envelope.data)
@@ -95,11 +114,24 @@ class Traceability:
         return page.items[0] if page.items else None
 
 
+def _product_fields(name: str, description: str, group: str, subgroup: str,
+                    gtin: str | None, image_urls: list[str],
+                    version: int | None) -> dict[str, Any]:
+    return {"gtin": gtin, "product_version": version,
+            "product": {"name": name, "description": description, "group": group,
+                        "subgroup": subgroup, "image_urls": image_urls}}
+
+
+def _is_newer(held: dict[str, Any], version: int | None) -> bool:
+    """Whether a product snapshot of ``version`` may replace what the profile shows."""
+    return version is None or version >= (held.get("product_version") or 0)
+
+
 async def _end(tx: Transaction, product_id: str, certificate_id: str,
                changes: dict[str, Any]) -> None:
     """Mark the certificate the scan page shows as no longer in force."""
     profile = await tx.get(PROFILES.name, product_id)
-    if profile is None or profile.data["certificate"]["id"] != certificate_id:
+    if profile is None or profile.data.get("certificate", {}).get("id") != certificate_id:
         return  # a certificate this service never showed: nothing to take down
     await tx.put(PROFILES.name, product_id, profile.data | {
         "certificate": profile.data["certificate"] | changes})

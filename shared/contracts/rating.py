@@ -41,6 +41,9 @@ class CurrentCertificate(EventContract):
     valid_from: date
     valid_until: date
     """Last day of validity (36 months from the decision)."""
+    product_version: int | None = None
+    """The registry's version of the product this snapshot shows: a consumer that already
+    holds a newer one from the registry's own events keeps it."""
 
 
 @contract("vn.ocop.rating.product.certified.v1", topic=CERTIFICATES_TOPIC)

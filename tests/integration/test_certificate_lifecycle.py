@@ -242,3 +242,38 @@ async def test_only_the_rounds_council_scores_and_rounds_follow_the_levels_of_th
                              expect=201, json=sheet)
     stored = await office.admin.call("GET", "rating", f"/evaluations/{evaluation['id']}")
     assert [s["member"] for s in stored["score_sheets"]] == ["council"]
+
+
+async def test_registry_changes_after_certification_reach_the_listing_and_the_label(
+        office: Office) -> None:
+    product = await office.product("Chè Tân Cương")
+    certificate = await office.certify(product, 4, "2026-10-01", "2026-10-02")
+    catalog, tracing = office.admin.urls["catalog"], office.admin.urls["traceability"]
+
+    async def label_url() -> str | None:
+        response = await office.admin.client.get(f"{tracing}/labels/{product}")
+        return response.json()["scan_url"] if response.status_code == 200 else None
+
+    async def labelled_by_id() -> bool:
+        return (await label_url() or "").endswith(f"/p/{product}")
+
+    await wait_until(labelled_by_id)
+    await office.admin.call("PATCH", "registry", f"/products/{product}", json={
+        "name": "Chè búp Tân Cương Thái Nguyên", "gtin": "8934563138165"})
+
+    async def everywhere() -> bool:
+        listed = await listing(office, product)
+        found = await office.admin.client.get(f"{catalog}/listings",
+                                              params={"q": "che bup thai nguyen"})
+        scanned = await scan(office, product)
+        return (listed is not None and listed["name"] == "Chè búp Tân Cương Thái Nguyên"
+                and listed["gtin"] == "08934563138165"
+                and [i["product_id"] for i in found.json()["items"]] == [product]
+                and (await label_url() or "").endswith("/01/08934563138165")
+                and listed["scan_url"] == await label_url()
+                and scanned.get("product", {}).get("name") == "Chè búp Tân Cương Thái Nguyên")
+
+    await wait_until(everywhere)
+    gs1 = await office.admin.client.get(f"{tracing}/01/08934563138165",
+                                        params={"format": "json"})
+    assert gs1.json()["ocop"]["certificate"]["number"] == certificate["number"]

@@ -134,3 +134,4 @@ def test_five_failed_sign_ins_within_15_minutes_lock_the_account_for_15_minutes(
     fresh = registry.after_failed_sign_in({"count": 4, "first_at": start.isoformat(),
                                            "locked_until": None}, start + timedelta(minutes=16))
     assert fresh["count"] == 1 and fresh["locked_until"] is None
+
