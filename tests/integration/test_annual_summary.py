@@ -11,11 +11,10 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import openpyxl
 
 from shared.config import Settings
-from tests.support.platform import User, add_admin, running_platform
+from tests.support.platform import User, office_signed_in
 
 PASSWORD = "khanh-son-2024"
 FOUR, THREE, TWO = (30, 20, 25), (25, 15, 20), (15, 10, 15)
@@ -86,11 +85,8 @@ async def evaluate(admin: User, member: User, product_id: str, scores: tuple[int
 
 async def test_the_khanh_son_2024_summary(make_settings: Callable[..., Settings]) -> None:
     settings = make_settings()
-    await add_admin(settings, "office", PASSWORD)
-    async with running_platform(settings, shared_bus=True) as platform, \
-            httpx.AsyncClient(timeout=30) as client:
-        anyone = User(platform.urls, client)
-        admin = await anyone.sign_in("office", PASSWORD)
+    async with office_signed_in(settings, PASSWORD) as admin:
+        anyone = admin.anonymous()
         await admin.call("POST", "registry", "/users", expect=201, json={
             "username": "council", "password": PASSWORD, "role": "council_member"})
         member = await anyone.sign_in("council", PASSWORD)
@@ -168,13 +164,11 @@ async def test_the_khanh_son_2024_summary(make_settings: Callable[..., Settings]
 
 async def test_the_summary_as_csv_and_xlsx(make_settings: Callable[..., Settings]) -> None:
     settings = make_settings()
-    await add_admin(settings, "office", PASSWORD)
-    async with running_platform(settings, shared_bus=True) as platform, \
-            httpx.AsyncClient(timeout=30) as client:
-        admin = await User(platform.urls, client).sign_in("office", PASSWORD)
+    async with office_signed_in(settings, PASSWORD) as admin:
+        client = admin.client
         await admin.call("POST", "registry", "/users", expect=201, json={
             "username": "council", "password": PASSWORD, "role": "council_member"})
-        member = await User(platform.urls, client).sign_in("council", PASSWORD)
+        member = await admin.anonymous().sign_in("council", PASSWORD)
         subject = await admin.call("POST", "registry", "/subjects", expect=201, json={
             "type": "enterprise", "name": "Công ty Nông sản Khánh Sơn", "code": "0100233488",
             "province": "Khánh Hòa", "district": "Khánh Sơn", "commune": "Thị trấn Tô Hạp",
@@ -188,7 +182,7 @@ async def test_the_summary_as_csv_and_xlsx(make_settings: Callable[..., Settings
                                   params=params | {"format": "csv"})
         as_xlsx = await admin.call("GET", "rating", "/summaries/2024",
                                    params=params | {"format": "xlsx"})
-        refused = await client.get(platform.urls["rating"] + "/summaries/2024", params=params)
+        refused = await client.get(admin.urls["rating"] + "/summaries/2024", params=params)
     assert refused.status_code == 401
     assert as_csv.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))

@@ -8,13 +8,12 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
 from pypdf import PdfReader
 
 from shared.config import Settings
 from tests.support.demo import wait_until
-from tests.support.platform import User, add_admin, propose, running_platform
+from tests.support.platform import User, office_signed_in, propose
 
 PASSWORD = "lifecycle-pass"
 STARS = {3: (25, 15, 20), 4: (30, 20, 25), 5: (38, 24, 33)}
@@ -57,11 +56,8 @@ class Office:
 @pytest.fixture
 async def office(make_settings: Callable[..., Settings]) -> AsyncIterator[Office]:
     settings = make_settings()
-    await add_admin(settings, "office", PASSWORD)
-    async with running_platform(settings, shared_bus=True) as platform, \
-            httpx.AsyncClient(timeout=30) as client:
-        anyone = User(platform.urls, client)
-        admin = await anyone.sign_in("office", PASSWORD)
+    async with office_signed_in(settings, PASSWORD) as admin:
+        anyone = admin.anonymous()
         await admin.call("POST", "registry", "/users", expect=201, json={
             "username": "council", "password": PASSWORD, "role": "council_member"})
         subject = await admin.call("POST", "registry", "/subjects", expect=201, json={
@@ -233,7 +229,7 @@ async def test_only_the_rounds_council_scores_and_rounds_follow_the_levels_of_th
         "product_id": product, "round_id": held["id"], "evaluation_date": "2026-10-01"})
     await office.admin.call("POST", "registry", "/users", expect=201, json={
         "username": "outsider", "password": PASSWORD, "role": "council_member"})
-    outsider = await User(office.admin.urls, office.admin.client).sign_in("outsider", PASSWORD)
+    outsider = await office.admin.anonymous().sign_in("outsider", PASSWORD)
     sheet = {"part_a": 30, "part_b": 20, "part_c": 25}
     path = f"{rating}/evaluations/{evaluation['id']}/score-sheets"
     refused = await office.admin.client.post(path, json=sheet, headers=outsider.headers)

@@ -13,14 +13,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-import httpx
 import pytest
 import zxingcpp
 from PIL import Image
 
 from shared.config import Settings
 from tests.support.demo import wait_until
-from tests.support.platform import User, add_admin, png_image, propose, running_platform
+from tests.support.platform import office_signed_in, png_image, propose
 from tests.support.tansu import TansuBroker
 
 ADMIN_PASSWORD = "office-secret-1"
@@ -28,11 +27,8 @@ PASSWORD = "member-secret-1"
 
 
 async def walk_the_flow(settings: Settings, *, shared_bus: bool) -> None:
-    await add_admin(settings, "office", ADMIN_PASSWORD)
-    async with running_platform(settings, shared_bus=shared_bus) as platform, \
-            httpx.AsyncClient(timeout=30) as client:
-        anyone = User(platform.urls, client)
-        admin = await anyone.sign_in("office", ADMIN_PASSWORD)
+    async with office_signed_in(settings, ADMIN_PASSWORD, shared_bus=shared_bus) as admin:
+        anyone, client, urls = admin.anonymous(), admin.client, admin.urls
 
         # The office registers the producer, its account and two council members.
         subject = await admin.call("POST", "registry", "/subjects", expect=201, json={
@@ -97,9 +93,9 @@ async def walk_the_flow(settings: Settings, *, shared_bus: bool) -> None:
         assert listing["certificate"]["valid_until"] == certificate["valid_until"]
         assert listing["image_urls"] == [image["url"]]
         photo = await anyone.call("GET", "registry", image["url"].split(
-            platform.urls["registry"])[1])
+            urls["registry"])[1])
         assert photo.headers["content-type"] == "image/png"
-        assert listing["scan_url"] == f"{platform.urls['traceability']}/01/08934563138165"
+        assert listing["scan_url"] == f"{urls['traceability']}/01/08934563138165"
 
         # The consumer's phone reads the printed code and opens it.
         label = await client.get(listing["label_png_url"])

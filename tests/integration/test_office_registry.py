@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from services.cli import app as ocop
 from shared.config import Settings
-from tests.support.platform import User, add_admin, running_platform
+from tests.support.platform import User, office_signed_in
 
 PASSWORD = "import-pass-1"
 SUBJECTS_CSV = """Loại chủ thể;Tên chủ thể;Mã số thuế;Tỉnh;Huyện;Xã;Ngày đăng ký;Người đại diện
@@ -33,10 +33,8 @@ Tàu vũ trụ;Không rõ loại;12345;Khánh Hòa;Khánh Sơn;Xã Sơn Lâm;31/
 @pytest.fixture
 async def office(make_settings: Callable[..., Settings]) -> AsyncIterator[User]:
     settings = make_settings()
-    await add_admin(settings, "office", PASSWORD)
-    async with running_platform(settings, shared_bus=True) as platform, \
-            httpx.AsyncClient(timeout=30) as client:
-        yield await User(platform.urls, client).sign_in("office", PASSWORD)
+    async with office_signed_in(settings, PASSWORD) as admin:
+        yield admin
 
 
 async def post_file(office: User, kind: str, data: bytes, content_type: str,
@@ -141,7 +139,7 @@ async def test_the_annual_cycle_and_the_dossier_checklist(office: User) -> None:
     await office.call("POST", "registry", "/users", expect=201, json={
         "username": "phu-khuong", "password": PASSWORD, "role": "producer",
         "subject_id": subject["id"]})
-    producer = await User(office.urls, office.client).sign_in("phu-khuong", PASSWORD)
+    producer = await office.anonymous().sign_in("phu-khuong", PASSWORD)
     product = await producer.call("POST", "registry", "/products", expect=201, json={
         "subject_id": subject["id"], "name": "Nước mắm Phú Khương", "group": "food",
         "subgroup": "seasonings"})

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from shared.auth import Caller, Role, TokenIssuer
 from shared.config import Settings
 from tests.support.demo import wait_until
-from tests.support.platform import User, add_admin, propose, running_platform
+from tests.support.platform import User, office_signed_in, propose
 
 PASSWORD = "a-long-password"
 
@@ -36,11 +36,8 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
     """Two subjects, each with a product; producer A is signed in, as are the office and
     a council member."""
     settings = make_settings()
-    await add_admin(settings, "office", PASSWORD)
-    async with running_platform(settings, shared_bus=True) as platform, \
-            httpx.AsyncClient(timeout=30) as client:
-        anyone = User(platform.urls, client)
-        admin = await anyone.sign_in("office", PASSWORD)
+    async with office_signed_in(settings, PASSWORD) as admin:
+        anyone, client = admin.anonymous(), admin.client
         products = []
         for name, code in (("HTX Sâm Ngọc Linh", "0401234566"), ("HTX Chè Tân Cương",
                                                                  "0100109106")):

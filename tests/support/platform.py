@@ -74,6 +74,17 @@ async def add_admin(settings: Settings, username: str, password: str) -> None:
     assert result.exit_code == 0, result.output
 
 
+@contextlib.asynccontextmanager
+async def office_signed_in(settings: Settings, password: str, *,
+                           shared_bus: bool = True) -> AsyncIterator[User]:
+    """The platform running with its first admin ("office", made by ``ocop users
+    add-admin``) signed in; ``.urls`` and ``.client`` of the yielded user reach it all."""
+    await add_admin(settings, "office", password)
+    async with running_platform(settings, shared_bus=shared_bus) as platform, \
+            httpx.AsyncClient(timeout=30) as client:
+        yield await User(platform.urls, client).sign_in("office", password)
+
+
 def png_image() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 160, 40)).save(out, format="PNG")
@@ -97,6 +108,10 @@ class User:
         assert response.status_code == expect, (method, path, response.status_code,
                                                 response.text)
         return response.json() if "json" in response.headers.get("content-type", "") else response
+
+    def anonymous(self) -> User:
+        """Someone on the same platform without a token: a consumer, a visitor."""
+        return User(self.urls, self.client)
 
     async def sign_in(self, username: str, password: str) -> User:
         body = await self.call("POST", "registry", "/auth/token",
