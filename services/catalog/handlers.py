@@ -13,6 +13,7 @@ from shared.contracts.rating import CertificateExpired, CertificateRevoked, Curr
 from shared.contracts.registry import ProductState
 from shared.contracts.traceability import LabelIssued
 from shared.events.envelope import Envelope
+from shared.messaging.inbox import snapshot_is_current
 from shared.store import Transaction
 
 
@@ -30,17 +31,12 @@ def _product_fields(name: str, description: str, group: str, subgroup: str,
             "image_urls": image_urls, "product_version": version}
 
 
-def _is_newer(held: dict[str, Any], version: int | None) -> bool:
-    """Whether a product snapshot of ``version`` may replace what the listing shows."""
-    return version is None or version >= (held.get("product_version") or 0)
-
-
 async def on_certificate_in_force(envelope: Envelope, tx: Transaction) -> None:
     """Certified, renewed, up- or downgraded: the listing shows the certificate carried,
     and the product as carried unless the registry has told of a newer version."""
     e = CurrentCertificate.model_validate(envelope.data)
     held = await tx.get(LISTINGS.name, e.product_id)
-    if held is None or _is_newer(held.data, e.product_version):
+    if held is None or snapshot_is_current(held.data, e.product_version):
         product = _product_fields(e.product_name, e.description, e.group, e.subgroup, e.gtin,
                                   e.image_urls, e.subject_name, e.product_version)
     else:  # the registry's newer product stays; only the producer's name may be news
@@ -83,7 +79,7 @@ async def on_product_changed(envelope: Envelope, tx: Transaction) -> None:
     e = ProductState.model_validate(envelope.data)
     held = await tx.get(LISTINGS.name, e.product_id)
     data = held.data if held else {}
-    if not _is_newer(data, envelope.sequence):
+    if not snapshot_is_current(data, envelope.sequence):
         return
     producer = data.get("producer", {}).get("name", "")
     await _merge(tx, e.product_id, _product_fields(

@@ -18,6 +18,7 @@ from shared.contracts.traceability import LabelIssued
 from shared.events.envelope import Envelope
 from shared.ids import new_id
 from shared.messaging import Outbox
+from shared.messaging.inbox import snapshot_is_current
 from shared.objects import ObjectStore
 from shared.store import Document, DocumentStore, Transaction
 
@@ -40,7 +41,7 @@ class Traceability:
         event = CurrentCertificate.model_validate(envelope.data)
         held = await tx.get(PROFILES.name, event.product_id)
         data = held.data if held else {}
-        if _is_newer(data, event.product_version):
+        if snapshot_is_current(data, event.product_version):
             data = data | _product_fields(event.product_name, event.description, event.group,
                                           event.subgroup, event.gtin, event.image_urls,
                                           event.product_version)
@@ -63,7 +64,7 @@ class Traceability:
         event = ProductState.model_validate(envelope.data)
         held = await tx.get(PROFILES.name, event.product_id)
         data = held.data if held else {}
-        if not _is_newer(data, envelope.sequence):
+        if not snapshot_is_current(data, envelope.sequence):
             return
         data = data | _product_fields(event.name, event.description, event.group,
                                       event.subgroup, event.gtin, event.image_urls,
@@ -120,11 +121,6 @@ def _product_fields(name: str, description: str, group: str, subgroup: str,
     return {"gtin": gtin, "product_version": version,
             "product": {"name": name, "description": description, "group": group,
                         "subgroup": subgroup, "image_urls": image_urls}}
-
-
-def _is_newer(held: dict[str, Any], version: int | None) -> bool:
-    """Whether a product snapshot of ``version`` may replace what the profile shows."""
-    return version is None or version >= (held.get("product_version") or 0)
 
 
 async def _end(tx: Transaction, product_id: str, certificate_id: str,

@@ -8,6 +8,7 @@ arriving late) is acknowledged and changes nothing.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from shared.events.envelope import Envelope
 from shared.messaging.collections import INBOX
@@ -23,3 +24,11 @@ async def accept(tx: Transaction, envelope: Envelope) -> bool:
         "sequence": envelope.sequence, "event_id": envelope.id, "type": envelope.type,
         "applied_at": datetime.now(UTC).isoformat()})
     return True
+
+
+def snapshot_is_current(held: dict[str, Any], version: int | None,
+                        field: str = "product_version") -> bool:
+    """For a read model fed by two sources (e.g. a product from the registry's events and
+    from the rating events' snapshots of it): may a snapshot of ``version`` replace what
+    ``held`` shows? Unversioned snapshots (older producers) always may."""
+    return version is None or version >= (held.get(field) or 0)
