@@ -235,9 +235,10 @@ def import_file(kind: Annotated[str, typer.Argument(help="subjects or products")
 
     from services.registry.app import build_parts
     from services.registry.handlers import ImportRejected
-    from services.registry.imports import parse, read_table
+    from services.registry.imports import parse
     from shared.auth import Caller, Role
     from shared.errors import AppError
+    from shared.tables import read_table
 
     if kind not in ("subjects", "products"):
         console.print("[red]Import 'subjects' or 'products'.[/red]")

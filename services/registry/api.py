@@ -14,13 +14,14 @@ from services.registry import domain
 from services.registry.domain import DocumentType
 from services.registry.dossiers import Dossiers
 from services.registry.handlers import Registry
-from services.registry.imports import XLSX, parse, read_table
+from services.registry.imports import parse
 from services.registry.store import HISTORY, PRODUCTS, SUBJECTS
 from shared.auth import Caller, Role, current_caller, public_pem, require
 from shared.errors import BadRequest
-from shared.objects import ObjectTooLarge
 from shared.paging import Cursor, Limit, PageOut
 from shared.store import Document
+from shared.tables import XLSX, read_table
+from shared.uploads import read_body
 from shared.vocabulary import SubjectType
 
 Name = Annotated[str, Field(min_length=2, max_length=200)]
@@ -152,19 +153,6 @@ def _changes(patch: BaseModel) -> dict[str, Any]:
     return changes
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The request's body, refused as soon as it passes ``limit`` bytes."""
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > limit:
-        raise ObjectTooLarge(declared, limit)
-    data = bytearray()
-    async for chunk in request.stream():
-        data += chunk
-        if len(data) > limit:
-            raise ObjectTooLarge(len(data), limit)
-    return bytes(data)
-
-
 class CycleMoveIn(BaseModel):
     stage: Literal["idea", "plan", "dossier"] = Field(
         description="idea (ý tưởng sản phẩm), plan (phương án kinh doanh), dossier (hồ sơ)")
@@ -276,7 +264,7 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
                  summary="Add an image: the body is the JPEG, PNG or WebP file itself")
     async def add_image(product_id: str, request: Request,
                         caller: Annotated[Caller, Depends(current_caller)]) -> ImageOut:
-        data = await _read_body(request, registry.objects.max_bytes)
+        data = await read_body(request, registry.objects.max_bytes)
         _, url = await registry.add_image(caller, product_id,
                                           request.headers.get("content-type", ""), data)
         return ImageOut(image_id=url.rsplit("/", 1)[-1], url=url)
@@ -294,7 +282,7 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
     async def add_document(product_id: str, type: DocumentType, request: Request,
                            caller: Annotated[Caller, Depends(current_caller)]
                            ) -> dict[str, Any]:
-        data = await _read_body(request, domain.MAX_DOCUMENT_BYTES)
+        data = await read_body(request, domain.MAX_DOCUMENT_BYTES)
         entry = await dossiers.add_document(caller, product_id, type,
                                             request.headers.get("content-type", ""), data)
         return {k: v for k, v in entry.items() if k != "key"}
@@ -336,7 +324,7 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
         """The body is the file itself. Headers may be Vietnamese or English (e.g. 'Tên chủ
         thể' or 'name'); products name their subject by its tax or registration code. All
         rows are imported or none (422 with each refused row), unless partial=true."""
-        data = await _read_body(request, registry.objects.max_bytes)
+        data = await read_body(request, registry.objects.max_bytes)
         table = await asyncio.to_thread(read_table, data,
                                         request.headers.get("content-type", ""))
         return await registry.import_rows(caller, kind, parse(kind, table), partial=partial)
