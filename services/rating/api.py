@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from services.rating import domain
+from services.rating import criteria, domain
 from services.rating.certificates import Certificates
+from services.rating.criteria_tables import CriteriaTables, criteria_from_rows, table_out
 from services.rating.handlers import Rating, today
 from services.rating.reports import summary_csv, summary_xlsx
 from services.rating.store import CERTIFICATES
 from services.rating.summary import Locality
 from shared.auth import Caller, Role, current_caller, require
+from shared.errors import BadRequest, FieldError
 from shared.paging import Cursor, Limit, PageOut
 from shared.store import Document, get_existing
+from shared.tables import XLSX, read_table
 from shared.text import fold
+from shared.uploads import read_body
 
 Score = Annotated[float, Field(allow_inf_nan=False)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_TABLE_FILE_BYTES = 2_000_000
 
 
 class ProposalIn(BaseModel):
@@ -59,10 +64,49 @@ class EvaluationIn(BaseModel):
 
 
 class ScoreSheetIn(BaseModel):
-    part_a: Score = Field(description="Part A: product and community strength")
-    part_b: Score = Field(description="Part B: marketing capability")
-    part_c: Score = Field(description="Part C: product quality")
+    """Per criterion when the evaluation has a criteria table (its 'criteria'), else per
+    part."""
+
+    criteria: dict[str, Score] | None = Field(
+        None, description="Criterion code → score, for every criterion of the evaluation's "
+                          "table", examples=[{"A1": 4, "A2": 3.5}])
+    part_a: Score | None = Field(None, description="Part A: product and community strength")
+    part_b: Score | None = Field(None, description="Part B: marketing capability")
+    part_c: Score | None = Field(None, description="Part C: product quality")
     comment: str = Field("", max_length=2000)
+
+    def parts(self) -> dict[str, float] | None:
+        given = {"A": self.part_a, "B": self.part_b, "C": self.part_c}
+        if all(v is None for v in given.values()):
+            return None
+        missing = [p for p, v in given.items() if v is None]
+        if missing:
+            raise BadRequest("Give all three part totals.", "Cần đủ điểm ba phần.",
+                             code="missing-parts",
+                             errors=[FieldError(f"part_{p.lower()}", "required", "bắt buộc")
+                                     for p in missing])
+        return {p: float(v) for p, v in given.items() if v is not None}
+
+
+class CriterionIn(BaseModel):
+    code: str = Field(min_length=1, max_length=20, examples=["A1"])
+    part: Literal["A", "B", "C"]
+    name_vi: str = Field(min_length=2, max_length=500)
+    name_en: str = Field("", max_length=500)
+    maximum: float = Field(gt=0, le=40, allow_inf_nan=False)
+
+
+class CriteriaTableIn(BaseModel):
+    """A criteria set's table for one product group (or sub-group), from its appendix."""
+
+    criteria_set: str = Field(examples=["148/2023"])
+    group: str = Field(min_length=2, max_length=60, examples=["food"])
+    subgroup: str | None = Field(None, max_length=60, description="Only where the appendix "
+                                                                  "gives the sub-group its "
+                                                                  "own table")
+    source: str = Field(min_length=3, max_length=300,
+                        examples=["Phụ lục III, Quyết định 148/QĐ-TTg ngày 24/02/2023"])
+    criteria: list[CriterionIn] = Field(min_length=3, max_length=200)
 
 
 class RecognitionIn(BaseModel):
@@ -100,19 +144,29 @@ def certificate_out(doc: Document) -> CertificateOut:
     return CertificateOut(id=doc.id, **data)
 
 
-def evaluation_out(doc: Document, sheets: list[Document] | None = None) -> dict[str, Any]:
-    criteria = next(s for s in domain.CRITERIA_SETS if s.code == doc.data["criteria_set"])
+def evaluation_out(doc: Document, table: criteria.CriteriaTable | None,
+                   sheets: list[Document] | None = None) -> dict[str, Any]:
+    """The evaluation with the maxima its sheets are checked against: the parts', and each
+    criterion's when it is scored on a criteria table."""
+    criteria_set = criteria.find_set(doc.data["criteria_set"])
     out = {"id": doc.id, "version": doc.version, **doc.data,
-           "maxima": {f"part_{p.lower()}": m for p, m in criteria.maxima.items()}}
+           "maxima": {f"part_{p.lower()}": m for p, m in criteria_set.maxima.items()},
+           "criteria": [c.__dict__ for c in table.criteria] if table else None}
     if sheets is not None:
         out["score_sheets"] = [{"member": s.data["member"], "total": s.data["total"],
+                                "criteria": s.data.get("criteria"),
                                 **{f"part_{p.lower()}": v for p, v in s.data["parts"].items()}}
                                for s in sheets]
     return out
 
 
-def build_router(rating: Rating, certificates: Certificates) -> APIRouter:
+def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTables
+                 ) -> APIRouter:
     router = APIRouter()
+
+    async def evaluation_with_table(doc: Document, sheets: list[Document] | None = None
+                                    ) -> dict[str, Any]:
+        return evaluation_out(doc, await rating.criteria_table(doc), sheets)
 
     @router.get("/criteria-sets", tags=["criteria"],
                 summary="The criteria sets (bộ tiêu chí) and when each came into force")
@@ -120,14 +174,61 @@ def build_router(rating: Rating, certificates: Certificates) -> APIRouter:
         return [{"code": s.code, "decision": s.decision,
                  "in_force_from": s.in_force_from.isoformat(),
                  "maxima": {f"part_{p.lower()}": m for p, m in s.maxima.items()}}
-                for s in domain.CRITERIA_SETS]
+                for s in criteria.CRITERIA_SETS]
+
+    @router.post("/criteria-tables", tags=["criteria"], status_code=status.HTTP_201_CREATED,
+                 summary="Load the next version of a group's criteria table (admin)")
+    async def load_table(body: CriteriaTableIn,
+                         caller: Annotated[Caller, Depends(require(Role.ADMIN))]
+                         ) -> dict[str, Any]:
+        """Each part's criteria must add up to the part's maximum in the decision.
+        Evaluations opened from now on are scored criterion by criterion on this version;
+        those already open keep the version (or the part totals) they opened with."""
+        rows = [criteria.Criterion(c.code, c.part, c.name_vi, c.name_en or c.name_vi,
+                                   c.maximum) for c in body.criteria]
+        return table_out(await tables.load(caller, criteria_set=body.criteria_set,
+                                           group=body.group, subgroup=body.subgroup,
+                                           criteria=rows, source=body.source))
+
+    @router.post("/criteria-tables/file", tags=["criteria"],
+                 status_code=status.HTTP_201_CREATED,
+                 summary="Load a group's criteria table from a CSV or XLSX file (admin)",
+                 openapi_extra={"requestBody": {"content": {
+                     "text/csv": {"schema": {"type": "string"}},
+                     XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
+    async def load_table_file(request: Request,
+                              caller: Annotated[Caller, Depends(require(Role.ADMIN))],
+                              criteria_set: Annotated[str, Query(examples=["148/2023"])],
+                              group: Annotated[str, Query(min_length=2, max_length=60)],
+                              source: Annotated[str, Query(min_length=3, max_length=300)],
+                              subgroup: Annotated[str | None, Query(max_length=60)] = None
+                              ) -> dict[str, Any]:
+        """The body is the file: one row per criterion with the columns code (Mã), part
+        (Phần: A, B or C), name (Tên tiêu chí), name_en (optional) and maximum (Điểm tối
+        đa)."""
+        data = await read_body(request, MAX_TABLE_FILE_BYTES)
+        rows = await asyncio.to_thread(read_table, data,
+                                       request.headers.get("content-type", ""))
+        return table_out(await tables.load(caller, criteria_set=criteria_set, group=group,
+                                           subgroup=subgroup, criteria=criteria_from_rows(rows),
+                                           source=source))
+
+    @router.get("/criteria-tables", tags=["criteria"],
+                summary="The latest version of each loaded criteria table")
+    async def current_tables(criteria_set: str | None = None) -> list[dict[str, Any]]:
+        return [table_out(d) for d in await tables.current(criteria_set)]
+
+    @router.get("/criteria-tables/{table_id}", tags=["criteria"],
+                summary="One version of a criteria table")
+    async def get_table(table_id: str) -> dict[str, Any]:
+        return table_out(await tables.get(table_id))
 
     @router.post("/evaluations", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
                  summary="Open the evaluation of a submitted product (admin)")
     async def open_evaluation(body: EvaluationIn,
                               caller: Annotated[Caller, Depends(require(Role.ADMIN))]
                               ) -> dict[str, Any]:
-        return evaluation_out(await rating.open_evaluation(
+        return await evaluation_with_table(await rating.open_evaluation(
             caller, body.product_id, body.evaluation_date, body.round_id, body.criteria_set))
 
     @router.post("/proposals", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
@@ -160,7 +261,7 @@ def build_router(rating: Rating, certificates: Certificates) -> APIRouter:
                 dependencies=[Depends(require(Role.ADMIN, Role.COUNCIL_MEMBER))],
                 summary="An evaluation with its score sheets and result")
     async def get_evaluation(evaluation_id: str) -> dict[str, Any]:
-        return evaluation_out(*await rating.evaluation(evaluation_id))
+        return await evaluation_with_table(*await rating.evaluation(evaluation_id))
 
     @router.post("/evaluations/{evaluation_id}/score-sheets", tags=["evaluations"],
                  status_code=status.HTTP_201_CREATED,
@@ -168,9 +269,8 @@ def build_router(rating: Rating, certificates: Certificates) -> APIRouter:
     async def score(evaluation_id: str, body: ScoreSheetIn,
                     caller: Annotated[Caller, Depends(require(Role.COUNCIL_MEMBER))]
                     ) -> dict[str, Any]:
-        doc = await rating.score(caller, evaluation_id,
-                                 {"A": body.part_a, "B": body.part_b, "C": body.part_c},
-                                 body.comment)
+        doc = await rating.score(caller, evaluation_id, parts=body.parts(),
+                                 by_criterion=body.criteria, comment=body.comment)
         return {"evaluation_id": evaluation_id, "member": caller.user_id,
                 "total": doc.data["total"]}
 
@@ -178,7 +278,7 @@ def build_router(rating: Rating, certificates: Certificates) -> APIRouter:
                  summary="Close the evaluation: average, stars, and for 1–2★ what fell short")
     async def close(evaluation_id: str,
                     caller: Annotated[Caller, Depends(require(Role.ADMIN))]) -> dict[str, Any]:
-        return evaluation_out(await rating.close(caller, evaluation_id))
+        return await evaluation_with_table(await rating.close(caller, evaluation_id))
 
     @router.post("/evaluations/{evaluation_id}/recognition", tags=["certificates"],
                  status_code=status.HTTP_201_CREATED,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from services.rating.api import build_router
 from services.rating.certificate_pdf import warm_up_renderer
 from services.rating.certificates import Certificates
+from services.rating.criteria_tables import CriteriaTables
 from services.rating.handlers import Rating, keep_product, keep_subject, today
 from services.rating.store import COLLECTIONS
 from shared.bus import EventBus
@@ -37,7 +38,8 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
         runtime.handle(subject_event, keep_subject)
     certificates = Certificates(runtime.store, runtime.outbox, runtime.objects,
                                 worker_pool(runtime, warm_up_renderer, background=True))
-    runtime.include(build_router(Rating(runtime.store), certificates))
+    runtime.include(build_router(Rating(runtime.store), certificates,
+                                 CriteriaTables(runtime.store)))
     # Certificates expire at the end of their last valid day; hourly, so a restart or a
     # late night never leaves an expired product listed for long.
     runtime.every("certificate expiry", 3600, lambda: certificates.expire_due(today()))

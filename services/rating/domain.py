@@ -1,83 +1,18 @@
-"""Rating rules: criteria sets by date, score sheets, stars, who recognises what, and
-certificate validity. Pure functions and data, no I/O."""
+"""Rating rules: stars, rounds and councils, commune proposals, who recognises what, and
+certificate validity (criteria sets and tables are in ``criteria.py``). Pure functions and
+data, no I/O."""
 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from shared.errors import BadRequest, Conflict, FieldError, Forbidden
 from shared.text import fold
 
-PARTS = ("A", "B", "C")
-PART_NAMES = {
-    "A": ("Sản phẩm và sức mạnh cộng đồng", "Product and community strength"),
-    "B": ("Khả năng tiếp thị", "Marketing capability"),
-    "C": ("Chất lượng sản phẩm", "Product quality"),
-}
 RECOGNISED_MIN_STARS = 3
 CERTIFICATE_MONTHS = 36
-
-
-@dataclass(frozen=True)
-class CriteriaSet:
-    """Bộ tiêu chí: the parts' maxima (summing to 100) and the date it came into force."""
-
-    code: str
-    decision: str
-    in_force_from: date
-    maxima: dict[str, int]
-
-
-CRITERIA_SETS = (
-    CriteriaSet("1048/2019", "1048/QĐ-TTg", date(2019, 8, 21), {"A": 35, "B": 25, "C": 40}),
-    CriteriaSet("148/2023", "148/QĐ-TTg", date(2023, 2, 24), {"A": 40, "B": 25, "C": 35}),
-)
-
-
-def criteria_set_on(day: date) -> CriteriaSet:
-    """The criteria set in force on ``day``."""
-    in_force = [s for s in CRITERIA_SETS if s.in_force_from <= day]
-    if not in_force:
-        raise BadRequest(f"No OCOP criteria set was in force on {day.isoformat()}.",
-                         f"Không có bộ tiêu chí OCOP nào có hiệu lực vào {day.isoformat()}.",
-                         code="no-criteria-set",
-                         errors=[FieldError("evaluation_date", "before the first criteria set",
-                                            "trước bộ tiêu chí đầu tiên")])
-    return max(in_force, key=lambda s: s.in_force_from)
-
-
-def check_criteria_set(asked: str | None, day: date) -> CriteriaSet:
-    """The set in force on ``day``; one asked for by name must be that set."""
-    in_force = criteria_set_on(day)
-    if asked is not None and asked != in_force.code:
-        known = ", ".join(s.code for s in CRITERIA_SETS)
-        raise BadRequest(
-            f"On {day.isoformat()} the criteria set in force is {in_force.code} "
-            f"({in_force.decision}), not {asked}.",
-            f"Vào {day.isoformat()}, bộ tiêu chí có hiệu lực là {in_force.code} "
-            f"({in_force.decision}), không phải {asked}.", code="criteria-set-not-in-force",
-            errors=[FieldError("criteria_set", f"must be {in_force.code} (known: {known})",
-                               f"phải là {in_force.code} (các bộ: {known})")])
-    return in_force
-
-
-def check_scores(criteria: CriteriaSet, scores: dict[str, float]) -> None:
-    """Each part between 0 and its maximum; every error names the part and its maximum."""
-    errors = []
-    for part in PARTS:
-        value, top = scores[part], criteria.maxima[part]
-        if not 0 <= value <= top:
-            errors.append(FieldError(
-                f"part_{part.lower()}",
-                f"part {part} is scored from 0 to {top} under {criteria.decision}; got {value}",
-                f"phần {part} được chấm từ 0 đến {top} theo {criteria.decision}; nhận {value}"))
-    if errors:
-        raise BadRequest("Some scores are outside their part's range; see 'errors'.",
-                         "Một số điểm nằm ngoài khoảng của phần; xem 'errors'.",
-                         code="score-out-of-range", errors=errors)
 
 
 def stars_for(score: float) -> int:
@@ -90,19 +25,6 @@ def stars_for(score: float) -> int:
 
 def average(totals: list[float]) -> float:
     return round(sum(totals) / len(totals), 2)
-
-
-def shortfalls(criteria: CriteriaSet, parts: dict[str, float]) -> list[dict[str, object]]:
-    """For 1–2★ results: each part's average against what a 3★ product needs there
-    (half its maximum, the 50-point line spread over the parts)."""
-    out = []
-    for part in PARTS:
-        needed = criteria.maxima[part] * 0.5
-        if parts[part] < needed:
-            vi, en = PART_NAMES[part]
-            out.append({"part": part, "name_vi": vi, "name_en": en, "average": parts[part],
-                        "maximum": criteria.maxima[part], "needed_for_3_stars": needed})
-    return out
 
 
 class Level(StrEnum):

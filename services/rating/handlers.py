@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from services.rating import domain
+from services.rating import criteria, domain
+from services.rating.criteria_tables import table_by_id, table_for_product, table_id
 from services.rating.store import (
     CERTIFICATES,
     EVALUATIONS,
@@ -104,7 +105,7 @@ class Rating:
         on = evaluation_date or today()
         if on > today():
             raise bad_date("evaluation_date", "is in the future", "ở tương lai")
-        criteria = domain.check_criteria_set(criteria_set, on)
+        criteria_set_in_force = criteria.check_criteria_set(criteria_set, on)
         async with self.store.transaction() as tx:
             level = None
             if round_id is not None:
@@ -128,9 +129,12 @@ class Rating:
                 await _check_proposed_by_commune(tx, product_id, on)
             if level is domain.Level.CENTRAL:
                 await _check_proposed_to_central(tx, product_id)
+            table = await table_for_product(tx, criteria_set_in_force.code, product.data)
             return await tx.insert(EVALUATIONS.name, new_id(), {
                 "product_id": product_id, "status": "open", "evaluation_date": on.isoformat(),
-                "criteria_set": criteria.code, "round_id": round_id,
+                "criteria_set": criteria_set_in_force.code,
+                "criteria_table": table_id(table.key, table.version) if table else None,
+                "round_id": round_id,
                 "level": level.value if level else None,
                 "opened_by": caller.user_id, "opened_at": now_iso()})
 
@@ -140,6 +144,11 @@ class Rating:
         page = await self.store.find(SCORE_SHEETS.name, {"evaluation_id": evaluation_id},
                                      limit=1000)
         return doc, page.items
+
+    async def criteria_table(self, evaluation: Document) -> criteria.CriteriaTable | None:
+        """The table the evaluation is scored on (the version it opened with), if any."""
+        ref = evaluation.data.get("criteria_table")
+        return await table_by_id(self.store, ref) if ref else None
 
     async def results(self, caller: Caller, product_id: str) -> list[dict[str, Any]]:
         """A product's closed evaluations: score, stars, parts and, below 3★, what fell
@@ -157,8 +166,11 @@ class Rating:
                  "certificate_id": d.data.get("certificate_id"), **d.data["result"]}
                 for d in sorted(closed, key=lambda d: d.data["evaluation_date"])]
 
-    async def score(self, caller: Caller, evaluation_id: str, scores: dict[str, float],
+    async def score(self, caller: Caller, evaluation_id: str, *,
+                    parts: dict[str, float] | None, by_criterion: dict[str, float] | None,
                     comment: str) -> Document:
+        """One member's sheet: per criterion when the evaluation has a criteria table,
+        else per part; every score within its maximum."""
         async with self.store.transaction() as tx:
             evaluation = await get_existing(tx, EVALUATIONS.name, evaluation_id, "evaluation",
                                             "đợt đánh giá")
@@ -167,12 +179,14 @@ class Rating:
                 held = await get_existing(tx, ROUNDS.name, evaluation.data["round_id"],
                                           "round", "đợt đánh giá")
                 domain.check_member(caller.user_id, held.data["members"])
-            criteria = _criteria(evaluation)
-            domain.check_scores(criteria, scores)
+            ref = evaluation.data.get("criteria_table")
+            table = await table_by_id(tx, ref) if ref else None
+            totals = criteria.sheet_parts(_criteria_set(evaluation), table, parts, by_criterion)
             try:
                 return await tx.insert(SCORE_SHEETS.name, f"{evaluation_id}:{caller.user_id}", {
                     "evaluation_id": evaluation_id, "member": caller.user_id,
-                    "parts": scores, "total": round(sum(scores.values()), 2),
+                    "parts": totals, "criteria": by_criterion if table else None,
+                    "total": round(sum(totals.values()), 2),
                     "comment": comment, "submitted_at": now_iso()})
             except DocumentExists:
                 raise Conflict("You have already scored this product in this evaluation.",
@@ -192,15 +206,21 @@ class Rating:
                                "Chưa có thành viên hội đồng nào chấm điểm sản phẩm này.",
                                code="no-score-sheets")
             parts = {p: domain.average([s.data["parts"][p] for s in sheets])
-                     for p in domain.PARTS}
+                     for p in criteria.PARTS}
+            ref = evaluation.data.get("criteria_table")
+            table = await table_by_id(tx, ref) if ref else None
+            by_criterion = ({c.code: domain.average([s.data["criteria"][c.code] for s in sheets])
+                             for c in table.criteria} if table else None)
             score = domain.average([s.data["total"] for s in sheets])
             stars = domain.stars_for(score)
             level = council_level(evaluation)
-            result = {"score": score, "stars": stars, "parts": parts, "members": len(sheets),
+            result = {"score": score, "stars": stars, "parts": parts, "criteria": by_criterion,
+                      "members": len(sheets),
                       "recognisable": stars >= domain.RECOGNISED_MIN_STARS,
                       "proposed_to_central": domain.proposed_to_central(score, level),
                       "shortfalls": ([] if stars >= domain.RECOGNISED_MIN_STARS
-                                     else domain.shortfalls(_criteria(evaluation), parts))}
+                                     else criteria.shortfalls(_criteria_set(evaluation), parts,
+                                                              table, by_criterion))}
             return await tx.update(EVALUATIONS.name, evaluation_id, evaluation.data | {
                 "status": "closed", "result": result, "closed_by": caller.user_id,
                 "closed_at": now_iso()}, expected_version=evaluation.version)
@@ -259,8 +279,8 @@ async def _check_proposed_to_central(tx: Transaction, product_id: str) -> None:
                        "đề xuất.", code="not-proposed-to-central")
 
 
-def _criteria(evaluation: Document) -> domain.CriteriaSet:
-    return next(s for s in domain.CRITERIA_SETS if s.code == evaluation.data["criteria_set"])
+def _criteria_set(evaluation: Document) -> criteria.CriteriaSet:
+    return criteria.find_set(evaluation.data["criteria_set"])
 
 
 def _check_open(evaluation: Document) -> None:

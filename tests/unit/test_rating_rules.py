@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.rating import domain
+from services.rating import criteria, domain
 from shared.errors import BadRequest, Conflict
 
 
@@ -18,25 +18,25 @@ def test_stars_follow_the_official_bands(score: float, stars: int) -> None:
 
 
 def test_the_criteria_set_is_the_one_in_force_on_the_evaluation_date() -> None:
-    assert domain.criteria_set_on(date(2022, 6, 1)).maxima == {"A": 35, "B": 25, "C": 40}
-    assert domain.criteria_set_on(date(2023, 2, 23)).code == "1048/2019"
-    assert domain.criteria_set_on(date(2023, 2, 24)).maxima == {"A": 40, "B": 25, "C": 35}
+    assert criteria.criteria_set_on(date(2022, 6, 1)).maxima == {"A": 35, "B": 25, "C": 40}
+    assert criteria.criteria_set_on(date(2023, 2, 23)).code == "1048/2019"
+    assert criteria.criteria_set_on(date(2023, 2, 24)).maxima == {"A": 40, "B": 25, "C": 35}
     with pytest.raises(BadRequest, match="No OCOP criteria set"):
-        domain.criteria_set_on(date(2018, 1, 1))
-    for criteria in domain.CRITERIA_SETS:
-        assert sum(criteria.maxima.values()) == 100
+        criteria.criteria_set_on(date(2018, 1, 1))
+    for criteria_set in criteria.CRITERIA_SETS:
+        assert sum(criteria_set.maxima.values()) == 100
 
 
 def test_scores_are_checked_against_their_sets_maxima() -> None:
-    current = domain.criteria_set_on(date(2025, 1, 1))
-    domain.check_scores(current, {"A": 40, "B": 25, "C": 35})
+    current = criteria.criteria_set_on(date(2025, 1, 1))
+    criteria.check_part_scores(current, {"A": 40, "B": 25, "C": 35})
     with pytest.raises(BadRequest) as refused:
-        domain.check_scores(current, {"A": 40, "B": 26, "C": 36})
+        criteria.check_part_scores(current, {"A": 40, "B": 26, "C": 36})
     assert [e.field for e in refused.value.errors] == ["part_b", "part_c"]
-    old = domain.criteria_set_on(date(2020, 1, 1))
-    domain.check_scores(old, {"A": 35, "B": 25, "C": 40})  # C's maximum was 40 in 2019
+    old = criteria.criteria_set_on(date(2020, 1, 1))
+    criteria.check_part_scores(old, {"A": 35, "B": 25, "C": 40})  # C's maximum was 40 in 2019
     with pytest.raises(BadRequest):
-        domain.check_scores(old, {"A": 36, "B": 0, "C": 0})
+        criteria.check_part_scores(old, {"A": 36, "B": 0, "C": 0})
 
 
 def test_who_recognises_what_changes_on_6_july_2025() -> None:
@@ -67,8 +67,8 @@ def test_certificates_are_valid_36_months_from_the_decision() -> None:
 
 
 def test_shortfalls_name_the_parts_below_the_three_star_line() -> None:
-    current = domain.criteria_set_on(date(2025, 1, 1))
-    short = domain.shortfalls(current, {"A": 25, "B": 10, "C": 10})
+    current = criteria.criteria_set_on(date(2025, 1, 1))
+    short = criteria.shortfalls(current, {"A": 25, "B": 10, "C": 10})
     assert [(s["part"], s["needed_for_3_stars"]) for s in short] == [("B", 12.5), ("C", 17.5)]
 
 
@@ -123,8 +123,8 @@ def test_from_6_july_2025_the_commune_proposes_and_90_points_go_to_the_centre() 
 
 
 def test_an_evaluation_cannot_use_a_criteria_set_not_in_force_on_its_date() -> None:
-    assert domain.check_criteria_set(None, date(2024, 1, 1)).code == "148/2023"
-    assert domain.check_criteria_set("1048/2019", date(2022, 1, 1)).code == "1048/2019"
+    assert criteria.check_criteria_set(None, date(2024, 1, 1)).code == "148/2023"
+    assert criteria.check_criteria_set("1048/2019", date(2022, 1, 1)).code == "1048/2019"
     with pytest.raises(BadRequest, match="in force is 148/2023") as refused:
-        domain.check_criteria_set("1048/2019", date(2024, 1, 1))
+        criteria.check_criteria_set("1048/2019", date(2024, 1, 1))
     assert refused.value.errors[0].field == "criteria_set"

@@ -1,0 +1,144 @@
+"""Loading and reading criteria tables (bảng tiêu chí) — the appendix of each criteria
+decision, per product group — as versioned documents, and reading them from the
+spreadsheets offices type them into."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from services.rating.criteria import (
+    CriteriaTable,
+    Criterion,
+    check_table,
+    find_set,
+    table_for,
+    table_key,
+)
+from services.rating.store import CRITERIA_TABLES
+from shared.auth import Caller
+from shared.errors import BadRequest, Conflict, FieldError
+from shared.store import Document, DocumentExists, DocumentStore, Reader, find_all, get_existing
+from shared.text import fold
+
+# Folded spreadsheet header -> field; Vietnamese or English, as offices write them.
+COLUMNS = {
+    "code": "code", "ma": "code", "ma tieu chi": "code", "stt": "code",
+    "part": "part", "phan": "part",
+    "name": "name_vi", "ten": "name_vi", "tieu chi": "name_vi", "ten tieu chi": "name_vi",
+    "noi dung": "name_vi", "name vi": "name_vi",
+    "name en": "name_en", "english": "name_en", "ten tieng anh": "name_en",
+    "maximum": "maximum", "max": "maximum", "diem toi da": "maximum", "diem": "maximum",
+}
+REQUIRED = ("code", "part", "name_vi", "maximum")
+
+
+def criteria_from_rows(rows: list[list[Any]]) -> list[Criterion]:
+    """A spreadsheet's rows (header first) as criteria; a cell that cannot be read is an
+    error naming its row and column."""
+    filled = [r for r in rows if any(c not in (None, "") for c in r)]
+    if not filled:
+        raise BadRequest("The file is empty.", "Tệp không có dữ liệu.", code="empty-file")
+    header = [COLUMNS.get(fold(str(h or "")).replace("_", " ")) for h in filled[0]]
+    missing = [f for f in REQUIRED if f not in header]
+    if missing:
+        raise BadRequest(f"Missing columns: {', '.join(missing)}.",
+                         f"Thiếu cột: {', '.join(missing)}.", code="missing-columns",
+                         errors=[FieldError(f, "column missing", "thiếu cột") for f in missing])
+    criteria, errors = [], []
+    for number, raw in enumerate(filled[1:], start=2):
+        cells = {f: str(v).strip() if v is not None else "" for f, v in zip(header, raw,
+                                                                             strict=False) if f}
+        try:
+            maximum = float(cells["maximum"].replace(",", "."))
+        except ValueError:
+            errors.append(FieldError(f"row {number}.maximum", "not a number", "không phải số"))
+            continue
+        criteria.append(Criterion(code=cells["code"], part=cells["part"].upper(),
+                                  name_vi=cells["name_vi"],
+                                  name_en=cells.get("name_en") or cells["name_vi"],
+                                  maximum=maximum))
+        if not cells["code"] or not cells["name_vi"]:
+            errors.append(FieldError(f"row {number}", "code and name are required",
+                                     "cần có mã và tên tiêu chí"))
+    if errors:
+        raise BadRequest("Some rows could not be read; see 'errors'.",
+                         "Một số dòng không đọc được; xem 'errors'.", code="unreadable-rows",
+                         errors=errors)
+    return criteria
+
+
+def table_of(doc: Document) -> CriteriaTable:
+    data = doc.data
+    return CriteriaTable(data["criteria_set"], data["group"], data["subgroup"],
+                         data["version"], tuple(Criterion(**c) for c in data["criteria"]))
+
+
+def table_out(doc: Document) -> dict[str, Any]:
+    return {"id": doc.id, **{k: v for k, v in doc.data.items() if k != "key"}}
+
+
+def table_id(key: str, version: int) -> str:
+    """Readable and unique per version, e.g. ``148-2023.food.all.v2``."""
+    criteria_set, group, subgroup = key.split("|")
+    return (f"{criteria_set.replace('/', '-')}.{group}."
+            f"{'all' if subgroup == '*' else subgroup}.v{version}")
+
+
+async def table_for_product(reader: Reader, criteria_set: str, product: dict[str, Any]
+                            ) -> CriteriaTable | None:
+    """The table an evaluation of ``product`` opened now is scored on, if one is loaded."""
+    tables = [table_of(d) async for d in find_all(reader, CRITERIA_TABLES.name,
+                                                  {"criteria_set": criteria_set})]
+    return table_for(tables, product["group"], product.get("subgroup"))
+
+
+async def table_by_id(reader: Reader, table_id: str) -> CriteriaTable:
+    return table_of(await get_existing(reader, CRITERIA_TABLES.name, table_id,
+                                       "criteria table", "bảng tiêu chí"))
+
+
+@dataclass
+class CriteriaTables:
+    """Loading a table adds its next version; nothing already scored changes."""
+
+    store: DocumentStore
+
+    async def load(self, caller: Caller, *, criteria_set: str, group: str,
+                   subgroup: str | None, criteria: Iterable[Criterion], source: str
+                   ) -> Document:
+        rows = list(criteria)
+        check_table(find_set(criteria_set), group, subgroup, rows)
+        key = table_key(criteria_set, group, subgroup)
+        async with self.store.transaction() as tx:
+            latest = (await tx.find(CRITERIA_TABLES.name, {"key": key}, order_by="-version",
+                                    limit=1)).items
+            version = latest[0].data["version"] + 1 if latest else 1
+            try:
+                return await tx.insert(CRITERIA_TABLES.name, table_id(key, version), {
+                    "key": key, "criteria_set": criteria_set, "group": group,
+                    "subgroup": subgroup, "version": version, "source": source,
+                    "criteria": [c.__dict__ for c in rows], "loaded_by": caller.user_id,
+                    "loaded_at": datetime.now(UTC).isoformat()})
+            except DocumentExists:
+                raise Conflict("Another version of this table was loaded at the same moment; "
+                               "check the latest version and load again if needed.",
+                               "Một phiên bản khác của bảng này vừa được nạp cùng lúc; hãy xem "
+                               "phiên bản mới nhất và nạp lại nếu cần.",
+                               code="criteria-table-raced") from None
+
+    async def current(self, criteria_set: str | None) -> list[Document]:
+        """The latest version of each loaded table (of one set, or of all)."""
+        where = {"criteria_set": criteria_set} if criteria_set else None
+        latest: dict[str, Document] = {}
+        async for doc in find_all(self.store, CRITERIA_TABLES.name, where):
+            held = latest.get(doc.data["key"])
+            if held is None or held.data["version"] < doc.data["version"]:
+                latest[doc.data["key"]] = doc
+        return sorted(latest.values(), key=lambda d: d.id)
+
+    async def get(self, table_id: str) -> Document:
+        return await get_existing(self.store, CRITERIA_TABLES.name, table_id,
+                                  "criteria table", "bảng tiêu chí")
