@@ -122,7 +122,8 @@ async def prepare(admin: User, member: User, count: int, progress: Progress) -> 
         product = await admin.call("POST", "registry", "/products", expect=201, json={
             "subject_id": subject["id"], "name": f"Sầu riêng Khánh Sơn {i}", "group": "food",
             "subgroup": "fresh_produce"})
-        await admin.call("POST", "registry", f"/products/{product['id']}/submission")
+        await admin.call("POST", "registry", f"/products/{product['id']}/submission",
+                         json={"paper_dossier": "bench: dossier not part of the measure"})
         await admin.until("POST", "rating", "/proposals", expect=201, json={
             "product_id": product["id"], "origin": True, "local_labour": True, "idea": True,
             "local_identity": True})

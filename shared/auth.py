@@ -8,7 +8,7 @@ FastAPI dependency; ``require(...)`` refuses callers without one of the given ro
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -24,6 +24,7 @@ from shared.config import Settings
 from shared.errors import Forbidden, Unauthorized
 from shared.ids import new_id
 from shared.keyfiles import read_or_create
+from shared.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,13 @@ class Caller:
 
     def owns_subject(self, subject_id: str) -> bool:
         return self.role is Role.PRODUCER and self.subject_id == subject_id
+
+    def speaks_for(self, subject: Mapping[str, Any]) -> bool:
+        """A commune officer speaks for the subjects of its own commune and province
+        (compared without case or diacritics)."""
+        return (self.role is Role.COMMUNE_OFFICER
+                and fold(self.commune or "") == fold(str(subject.get("commune") or ""))
+                and fold(self.province or "") == fold(str(subject.get("province") or "")))
 
 
 # --- keys -------------------------------------------------------------------------------

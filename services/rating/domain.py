@@ -8,8 +8,8 @@ import calendar
 from datetime import date, timedelta
 from enum import StrEnum
 
+from shared.auth import Caller
 from shared.errors import BadRequest, Conflict, FieldError, Forbidden
-from shared.text import fold
 
 RECOGNISED_MIN_STARS = 3
 CERTIFICATE_MONTHS = 36
@@ -192,11 +192,9 @@ def commune_shortfalls(checks: dict[str, bool]) -> list[str]:
     return [name for name in COMMUNE_CRITERIA if not checks.get(name)]
 
 
-def check_own_commune(commune: str | None, province: str | None,
-                      subject: dict[str, object]) -> None:
+def check_own_commune(caller: Caller, subject: dict[str, object]) -> None:
     """A commune officer proposes only its own commune's products."""
-    if (fold(commune or "") != fold(str(subject.get("commune", "")))
-            or fold(province or "") != fold(str(subject.get("province", "")))):
+    if not caller.speaks_for(subject):
         raise Forbidden("You may pre-assess only the products of your own commune.",
                         "Bạn chỉ được đánh giá sơ bộ sản phẩm của xã mình.",
                         code="not-your-commune")

@@ -93,7 +93,7 @@ class Rating:
             if caller.role is Role.COMMUNE_OFFICER:
                 subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
                                              "subject", "chủ thể")
-                domain.check_own_commune(caller.commune, caller.province, subject.data)
+                domain.check_own_commune(caller, subject.data)
             return await tx.insert(PROPOSALS.name, new_id(), {
                 "product_id": product_id, "assessed_on": assessed_on.isoformat(),
                 "checks": checks, "proposed": not shortfalls, "shortfalls": shortfalls,

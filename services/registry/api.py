@@ -131,6 +131,8 @@ class ProductOut(BaseModel):
     image_urls: list[str]
     status: str
     registered_on: date | None
+    paper_dossier: str | None = None
+    """Set when the office submitted the product on a dossier held on paper."""
 
 
 class ImageOut(BaseModel):
@@ -153,6 +155,14 @@ def _changes(patch: BaseModel) -> dict[str, Any]:
     return changes
 
 
+class SubmissionIn(BaseModel):
+    paper_dossier: str | None = Field(
+        None, min_length=5, max_length=500,
+        description="Office only: where the dossier is held on paper, for a product "
+                    "submitted without an accepted dossier here (records from before the "
+                    "platform)", examples=["Hồ sơ giấy lưu tại Phòng Kinh tế huyện, 2024"])
+
+
 class CycleMoveIn(BaseModel):
     stage: Literal["idea", "plan", "dossier"] = Field(
         description="idea (ý tưởng sản phẩm), plan (phương án kinh doanh), dossier (hồ sơ)")
@@ -167,8 +177,9 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
 
     def product_out(doc: Document) -> ProductOut:
         state = registry.product_state(doc)
-        return ProductOut(id=doc.id, version=doc.version, **{
-            k: v for k, v in state.items() if k != "product_id"})
+        return ProductOut(id=doc.id, version=doc.version,
+                          paper_dossier=doc.data.get("paper_dossier"),
+                          **{k: v for k, v in state.items() if k != "product_id"})
 
     @router.post("/auth/token", tags=["auth"], summary="Sign in: a token for the other calls")
     async def sign_in(body: LoginIn) -> TokenOut:
@@ -310,8 +321,11 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
     @router.post("/products/{product_id}/submission", tags=["products"],
                  summary="Submit the product for evaluation (nộp đánh giá)")
     async def submit_product(product_id: str,
-                             caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
-        return product_out(await registry.submit_product(caller, product_id))
+                             caller: Annotated[Caller, Depends(current_caller)],
+                             body: SubmissionIn | None = None) -> ProductOut:
+        """Once the office has accepted the product's dossier."""
+        return product_out(await registry.submit_product(
+            caller, product_id, body.paper_dossier if body else None))
 
     @router.post("/imports/{kind}", tags=["imports"],
                  summary="Import subjects or products from a CSV or XLSX file (admin)",

@@ -178,10 +178,28 @@ def check_may_read_product(caller: Caller, subject_id: str) -> None:
                     "Bạn chỉ được xem sản phẩm của chủ thể mình.", code="not-your-product")
 
 
-def check_may_submit(status: str) -> None:
+def check_may_submit(caller: Caller, status: str, dossier: str | None,
+                     paper_dossier: str | None) -> None:
+    """A product goes to the council once the office has accepted its dossier (complete
+    by the checklist). Only the office may submit one whose dossier it holds on paper —
+    records from before the platform — and it says so (``paper_dossier``)."""
     if status != "draft":
         raise Conflict("This product has already been submitted for evaluation.",
                        "Sản phẩm này đã được nộp để đánh giá.", code="already-submitted")
+    if dossier == "accepted":
+        return
+    if caller.role is Role.ADMIN and paper_dossier:
+        return
+    raise Conflict(
+        f"The dossier must be accepted before the product is submitted (it is "
+        f"{dossier or 'not proposed'}): add the documents GET /products/{{id}}/dossier lists "
+        "as missing, then propose idea → plan → dossier for the office to accept. An office "
+        "submitting a product whose dossier it holds on paper says so in 'paper_dossier'.",
+        f"Hồ sơ cần được chấp nhận trước khi nộp đánh giá (hiện: "
+        f"{dossier or 'chưa đề xuất'}): bổ sung các tài liệu còn thiếu theo GET "
+        "/products/{id}/dossier, rồi đề xuất ý tưởng → phương án → hồ sơ để cơ quan quản lý "
+        "chấp nhận. Cơ quan quản lý nộp sản phẩm có hồ sơ giấy thì ghi rõ ở 'paper_dossier'.",
+        code="dossier-not-accepted")
 
 
 IMAGE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -280,9 +298,16 @@ STAGES = ("idea", "plan", "dossier")
 """The producer's path: product idea (ý tưởng) → business plan (phương án) → dossier."""
 
 
-def check_cycle_move(caller: Caller, owner_subject: str, held: dict[str, str], stage: str,
-                     status: str) -> None:
-    """The producer proposes each stage in order; the office (or the commune) accepts or
+def stage_statuses(cycle: list[dict[str, Any]]) -> dict[str, str]:
+    """Each stage's latest status in a product's cycle."""
+    return {step["stage"]: step["status"] for step in cycle}
+
+
+def check_cycle_move(caller: Caller, owner_subject: str, subject: dict[str, Any],
+                     held: dict[str, str], stage: str, status: str,
+                     missing: list[DocumentType]) -> None:
+    """The producer proposes each stage in order — the dossier only once the checklist is
+    complete (``missing`` empty); the office, or the subject's own commune, accepts or
     rejects what was proposed. ``held``: each stage's current status."""
     if stage not in STAGES:
         raise invalid("stage", f"use one of {', '.join(STAGES)}",
@@ -298,14 +323,20 @@ def check_cycle_move(caller: Caller, owner_subject: str, held: dict[str, str], s
             raise Conflict(f"The {stage} is already {held[stage]}.",
                            f"Bước '{stage}' đã ở trạng thái {held[stage]}.",
                            code="stage-already-moved")
+        if stage == "dossier" and missing:
+            raise Conflict(
+                "The dossier still lacks: " + ", ".join(DOCUMENT_NAMES[t][1] for t in missing)
+                + ".", "Hồ sơ còn thiếu: " + ", ".join(DOCUMENT_NAMES[t][0] for t in missing)
+                + ".", code="dossier-incomplete")
         return
     if status not in ("accepted", "rejected"):
         raise invalid("status", "use proposed, accepted or rejected",
                       "dùng proposed, accepted hoặc rejected")
-    if caller.role not in (Role.ADMIN, Role.COMMUNE_OFFICER):
-        raise Forbidden("Only the office or the commune accepts or rejects a stage.",
-                        "Chỉ cơ quan quản lý hoặc UBND xã mới chấp nhận hay từ chối.",
-                        code="role-required")
+    if caller.role is not Role.ADMIN and not caller.speaks_for(subject):
+        raise Forbidden("Only the office, or the subject's own commune, accepts or rejects "
+                        "a stage.",
+                        "Chỉ cơ quan quản lý hoặc UBND xã nơi chủ thể đăng ký mới chấp nhận "
+                        "hay từ chối.", code="role-required")
     if held.get(stage) != "proposed":
         raise Conflict(f"Nothing proposed to decide on: the {stage} is "
                        f"{held.get(stage, 'not proposed')}.",

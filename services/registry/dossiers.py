@@ -9,12 +9,12 @@ from typing import Any
 
 from services.registry import domain
 from services.registry.handlers import record_change
-from services.registry.store import DOSSIERS, PRODUCTS
+from services.registry.store import DOSSIERS, PRODUCTS, SUBJECTS
 from shared.auth import Caller, Role
 from shared.errors import NotFound
 from shared.ids import new_id
 from shared.objects import ObjectStore
-from shared.store import Document, DocumentStore, Transaction, get_existing
+from shared.store import Document, DocumentStore, Reader, Transaction, get_existing
 
 
 def _now() -> str:
@@ -47,7 +47,7 @@ class Dossiers:
                        document_id: str) -> tuple[bytes, str]:
         product = await get_existing(self.store, PRODUCTS.name, product_id, "product",
                                      "sản phẩm")
-        _check_may_read(caller, product.data["subject_id"])
+        await _check_may_read(self.store, caller, product.data["subject_id"])
         held = await self.store.get(DOSSIERS.name, product_id)
         for entry in held.data["documents"] if held else []:
             if entry["id"] == document_id:
@@ -60,7 +60,7 @@ class Dossiers:
         """The dossier with its checklist: what the product's group requires and lacks."""
         product = await get_existing(self.store, PRODUCTS.name, product_id, "product",
                                      "sản phẩm")
-        _check_may_read(caller, product.data["subject_id"])
+        await _check_may_read(self.store, caller, product.data["subject_id"])
         held = await self.store.get(DOSSIERS.name, product_id)
         data = held.data if held else {"documents": [], "cycle": []}
         missing = domain.missing_documents(product.data["group"],
@@ -73,15 +73,20 @@ class Dossiers:
             "missing": [{"type": t.value, "name_vi": domain.DOCUMENT_NAMES[t][0],
                          "name_en": domain.DOCUMENT_NAMES[t][1]} for t in missing],
             "complete": not missing,
-            "stages": _stages(data["cycle"]), "cycle": data["cycle"]}
+            "stages": domain.stage_statuses(data["cycle"]), "cycle": data["cycle"]}
 
     async def move(self, caller: Caller, product_id: str, stage: str, status: str,
                    note: str) -> dict[str, Any]:
         async with self.store.transaction() as tx:
             product = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
             held = await _dossier(tx, product_id)
-            domain.check_cycle_move(caller, product.data["subject_id"],
-                                    _stages(held.data["cycle"]), stage, status)
+            missing = domain.missing_documents(product.data["group"],
+                                               {d["type"] for d in held.data["documents"]})
+            subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
+                                         "subject", "chủ thể")
+            domain.check_cycle_move(caller, subject.id, subject.data,
+                                    domain.stage_statuses(held.data["cycle"]), stage, status,
+                                    missing)
             step = {"stage": stage, "status": status, "note": note, "by": caller.user_id,
                     "at": _now()}
             await self._save(tx, product_id, held, held.data | {
@@ -101,12 +106,10 @@ async def _dossier(tx: Transaction, product_id: str) -> Document:
     return held or Document(product_id, 0, {"documents": [], "cycle": []})
 
 
-def _stages(cycle: list[dict[str, Any]]) -> dict[str, str]:
-    """Each stage's latest status."""
-    return {step["stage"]: step["status"] for step in cycle}
-
-
-def _check_may_read(caller: Caller, subject_id: str) -> None:
+async def _check_may_read(reader: Reader, caller: Caller, subject_id: str) -> None:
+    """The office, the producer itself, and the officer of the subject's own commune."""
     if caller.role is Role.COMMUNE_OFFICER:
-        return
+        subject = await get_existing(reader, SUBJECTS.name, subject_id, "subject", "chủ thể")
+        if caller.speaks_for(subject.data):
+            return
     domain.check_may_read_product(caller, subject_id)

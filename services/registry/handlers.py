@@ -15,6 +15,7 @@ from services.registry import domain
 from services.registry.imports import Parsed, RowProblem
 from services.registry.store import (
     CLAIMS,
+    DOSSIERS,
     HISTORY,
     PRODUCTS,
     SIGN_IN_FAILURES,
@@ -303,12 +304,18 @@ class Registry:
         raise NotFound(f"Product {product_id} has no image {image_id}.",
                        f"Sản phẩm {product_id} không có ảnh {image_id}.")
 
-    async def submit_product(self, caller: Caller, product_id: str) -> Document:
+    async def submit_product(self, caller: Caller, product_id: str,
+                             paper_dossier: str | None = None) -> Document:
         async with self.store.transaction() as tx:
             current = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
             domain.check_may_change_product(caller, current.data["subject_id"])
-            domain.check_may_submit(current.data["status"])
+            dossier = await tx.get(DOSSIERS.name, product_id)
+            stages = domain.stage_statuses(dossier.data["cycle"] if dossier else [])
+            domain.check_may_submit(caller, current.data["status"], stages.get("dossier"),
+                                    paper_dossier)
             data = current.data | {"status": "submitted", "submitted_at": _now()}
+            if stages.get("dossier") != "accepted":
+                data["paper_dossier"] = paper_dossier
             return await self._save_product(tx, current, data, caller, ProductSubmitted)
 
     async def _save_product(self, tx: Transaction, current: Document, data: dict[str, Any],

@@ -14,7 +14,7 @@ from typing import Any
 import openpyxl
 
 from shared.config import Settings
-from tests.support.platform import User, office_signed_in
+from tests.support.platform import PAPER_DOSSIER, User, office_signed_in
 
 PASSWORD = "khanh-son-2024"
 FOUR, THREE, TWO = (30, 20, 25), (25, 15, 20), (15, 10, 15)
@@ -68,7 +68,8 @@ NOT_RECOGNISED = [
 
 async def evaluate(admin: User, member: User, product_id: str, scores: tuple[int, ...],
                    decided_on: str | None) -> dict[str, Any] | None:
-    await admin.call("POST", "registry", f"/products/{product_id}/submission")
+    await admin.call("POST", "registry", f"/products/{product_id}/submission",
+                     json=PAPER_DOSSIER)
     evaluated_on = f"{(decided_on or '2024')[:4]}-03-01"
     evaluation = await admin.until("POST", "rating", "/evaluations", expect=201, json={
         "product_id": product_id, "evaluation_date": evaluated_on})

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from shared.config import Settings
 from tests.support.demo import wait_until
-from tests.support.platform import User, office_signed_in, propose
+from tests.support.platform import PAPER_DOSSIER, User, office_signed_in, propose
 
 PASSWORD = "lifecycle-pass"
 STARS = {3: (25, 15, 20), 4: (30, 20, 25), 5: (38, 24, 33)}
@@ -49,7 +49,8 @@ class Office:
         created = await self.admin.call("POST", "registry", "/products", expect=201, json={
             "subject_id": self.subject_id, "name": name, "group": "food",
             "subgroup": "tea", "registered_on": "2023-01-10"})
-        await self.admin.call("POST", "registry", f"/products/{created['id']}/submission")
+        await self.admin.call("POST", "registry", f"/products/{created['id']}/submission",
+                              json=PAPER_DOSSIER)
         return str(created["id"])
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from shared.config import Settings
-from tests.support.platform import User, office_signed_in, propose
+from tests.support.platform import PAPER_DOSSIER, User, office_signed_in, propose
 
 PASSWORD = "criteria-pass"
 TODAY_SET = "148/2023"
@@ -40,7 +40,8 @@ class Office:
         created = await self.admin.call("POST", "registry", "/products", expect=201, json={
             "subject_id": self.subject_id, "name": name, "group": "food",
             "subgroup": subgroup})
-        await self.admin.call("POST", "registry", f"/products/{created['id']}/submission")
+        await self.admin.call("POST", "registry", f"/products/{created['id']}/submission",
+                              json=PAPER_DOSSIER)
         await propose(self.admin, created["id"])
         return str(created["id"])
 

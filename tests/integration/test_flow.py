@@ -19,7 +19,7 @@ from PIL import Image
 
 from shared.config import Settings
 from tests.support.demo import wait_until
-from tests.support.platform import office_signed_in, png_image, propose
+from tests.support.platform import accepted_dossier, office_signed_in, png_image, propose
 from tests.support.tansu import TansuBroker
 
 ADMIN_PASSWORD = "office-secret-1"
@@ -44,7 +44,8 @@ async def walk_the_flow(settings: Settings, *, shared_bus: bool) -> None:
             "username": "xa-khanh-son", "password": PASSWORD, "role": "commune_officer",
             "commune": "Xã Khánh Sơn", "province": "Khánh Hòa"})
 
-        # The producer registers its product with a GTIN and a photo, and submits it.
+        # The producer registers its product with a GTIN and a photo, completes its dossier
+        # (accepted by the office) and submits it.
         producer = await anyone.sign_in("ks-producer", PASSWORD)
         product = await producer.call("POST", "registry", "/products", expect=201, json={
             "subject_id": subject["id"], "name": "Sầu riêng Khánh Sơn", "group": "food",
@@ -54,6 +55,7 @@ async def walk_the_flow(settings: Settings, *, shared_bus: bool) -> None:
         image = await producer.call("POST", "registry", f"/products/{product['id']}/images",
                                     expect=201, content=png_image(),
                                     headers={"Content-Type": "image/png"})
+        await accepted_dossier(producer, admin, product["id"])
         submitted = await producer.call("POST", "registry",
                                         f"/products/{product['id']}/submission")
         assert submitted["status"] == "submitted"

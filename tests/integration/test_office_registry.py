@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from services.cli import app as ocop
 from shared.config import Settings
-from tests.support.platform import User, office_signed_in
+from tests.support.platform import PAPER_DOSSIER, User, accepted_dossier, office_signed_in
 
 PASSWORD = "import-pass-1"
 SUBJECTS_CSV = """Loại chủ thể;Tên chủ thể;Mã số thuế;Tỉnh;Huyện;Xã;Ngày đăng ký;Người đại diện
@@ -194,3 +194,81 @@ async def test_the_annual_cycle_and_the_dossier_checklist(office: User) -> None:
     history = await office.call("GET", "registry", "/history", params={
         "entity": "dossier", "entity_id": product["id"]})
     assert [e["action"] for e in history["items"]][:2] == ["document-added", "plan-accepted"]
+
+    # Submission waits for an accepted dossier, and the dossier for a complete checklist.
+    submission = f"/products/{product['id']}/submission"
+    refused = await office.client.post(office.urls["registry"] + submission,
+                                       headers=producer.headers)
+    assert refused.status_code == 409 and refused.json()["type"].endswith(
+        "/dossier-not-accepted")
+    incomplete = await office.client.post(office.urls["registry"] + cycle,
+                                          headers=producer.headers,
+                                          json={"stage": "dossier", "status": "proposed"})
+    assert incomplete.status_code == 409
+    assert incomplete.json()["detail"] == ("The dossier still lacks: Product story, Quality "
+                                           "standard, Food-safety certificate, Label and "
+                                           "packaging.")
+    on_paper = await office.client.post(office.urls["registry"] + submission,
+                                        headers=producer.headers, json=PAPER_DOSSIER)
+    assert on_paper.status_code == 409  # only the office may vouch for a paper dossier
+    await accepted_dossier(producer, office, product["id"])
+    submitted = await producer.call("POST", "registry", submission)
+    assert submitted["status"] == "submitted" and submitted["paper_dossier"] is None
+
+
+async def test_the_office_submits_a_product_whose_dossier_it_holds_on_paper(
+        office: User) -> None:
+    subject = await office.call("POST", "registry", "/subjects", expect=201, json={
+        "type": "household_business", "name": "Hộ Mật ong Thành Sơn", "code": "37A8001234",
+        "province": "Khánh Hòa", "district": "Khánh Sơn", "commune": "Xã Thành Sơn",
+        "registered_on": "2024-01-15"})
+    product = await office.call("POST", "registry", "/products", expect=201, json={
+        "subject_id": subject["id"], "name": "Mật ong Thành Sơn", "group": "food",
+        "subgroup": "honey_confectionery", "registered_on": "2024-01-20"})
+    submission = f"/products/{product['id']}/submission"
+    refused = await office.client.post(office.urls["registry"] + submission,
+                                       headers=office.headers, json={"paper_dossier": ""})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == \
+        "paper_dossier"
+    submitted = await office.call("POST", "registry", submission, json=PAPER_DOSSIER)
+    assert submitted["paper_dossier"] == PAPER_DOSSIER["paper_dossier"]
+    history = await office.call("GET", "registry", "/history", params={
+        "entity": "product", "entity_id": product["id"]})
+    assert history["items"][0]["action"] == "submitted"
+    assert history["items"][0]["changes"]["paper_dossier"]["to"] == \
+        PAPER_DOSSIER["paper_dossier"]
+
+
+async def test_a_commune_officer_decides_on_and_reads_only_its_own_communes_dossiers(
+        office: User) -> None:
+    subject = await office.call("POST", "registry", "/subjects", expect=201, json={
+        "type": "cooperative", "name": "HTX Nước mắm Phú Khương", "code": "0100109106",
+        "province": "Hà Tĩnh", "commune": "Xã Kỳ Khang"})
+    await office.call("POST", "registry", "/users", expect=201, json={
+        "username": "phu-khuong", "password": PASSWORD, "role": "producer",
+        "subject_id": subject["id"]})
+    for username, commune in (("xa-ky-khang", "xa ky khang"), ("xa-ky-hoa", "Xã Kỳ Hoa")):
+        await office.call("POST", "registry", "/users", expect=201, json={
+            "username": username, "password": PASSWORD, "role": "commune_officer",
+            "commune": commune, "province": "Hà Tĩnh"})
+    producer = await office.anonymous().sign_in("phu-khuong", PASSWORD)
+    own = await office.anonymous().sign_in("xa-ky-khang", PASSWORD)
+    other = await office.anonymous().sign_in("xa-ky-hoa", PASSWORD)
+    product = await producer.call("POST", "registry", "/products", expect=201, json={
+        "subject_id": subject["id"], "name": "Nước mắm Phú Khương", "group": "food",
+        "subgroup": "seasonings"})
+    path = f"/products/{product['id']}"
+    await producer.call("POST", "registry", f"{path}/cycle",
+                        json={"stage": "idea", "status": "proposed"})
+
+    refused = await other.client.post(other.urls["registry"] + f"{path}/cycle",
+                                      headers=other.headers,
+                                      json={"stage": "idea", "status": "accepted"})
+    assert refused.status_code == 403 and refused.json()["detail_vi"]
+    unread = await other.client.get(other.urls["registry"] + f"{path}/dossier",
+                                    headers=other.headers)
+    assert unread.status_code == 403
+    state = await own.call("POST", "registry", f"{path}/cycle",
+                           json={"stage": "idea", "status": "accepted"})
+    assert state["stages"] == {"idea": "accepted"}
+    assert state["cycle"][-1]["by"] == "xa-ky-khang"

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from shared.auth import Caller, Role, TokenIssuer
 from shared.config import Settings
 from tests.support.demo import wait_until
-from tests.support.platform import User, office_signed_in, propose
+from tests.support.platform import User, accepted_dossier, office_signed_in, propose
 
 PASSWORD = "a-long-password"
 
@@ -105,6 +105,7 @@ async def test_a_draft_product_cannot_be_evaluated_or_certified(world: World) ->
 
 
 async def test_scores_above_a_parts_maximum_are_refused_and_not_stored(world: World) -> None:
+    await accepted_dossier(world.producer_a, world.admin, world.product_a["id"])
     await world.producer_a.call("POST", "registry",
                                 f"/products/{world.product_a['id']}/submission")
     refusals: list[dict[str, Any]] = []
@@ -239,6 +240,7 @@ async def test_bad_identifiers_name_the_field(world: World) -> None:
 async def test_every_change_is_in_the_history_for_admins_only(world: World) -> None:
     path = f"/products/{world.product_a['id']}"
     await world.producer_a.call("PATCH", "registry", path, json={"name": "Sâm Ngọc Linh 5 năm"})
+    await accepted_dossier(world.producer_a, world.admin, world.product_a["id"])
     await world.producer_a.call("POST", "registry", f"{path}/submission")
     refused = await world.client.patch(world.anyone.urls["registry"] + path,
                                        headers=world.producer_a.headers, json={"group": "x"})

@@ -144,3 +144,26 @@ async def propose(officer: User, product_id: str, assessed_on: str | None = None
         body["assessed_on"] = assessed_on
     proposal = await officer.until("POST", "rating", "/proposals", expect=201, json=body)
     assert proposal["proposed"] is True
+
+
+PAPER_DOSSIER = {"paper_dossier": "Hồ sơ giấy lưu tại cơ quan quản lý (dữ liệu kiểm thử)"}
+"""The office submitting a product whose dossier it holds on paper."""
+PDF = b"%PDF-1.7\n% a dossier document\n%%EOF\n"
+
+
+async def accepted_dossier(producer: User, office: User, product_id: str) -> None:
+    """The producer adds every document its checklist lacks and proposes what is left of
+    idea → plan → dossier; the office accepts each stage."""
+    path = f"/products/{product_id}"
+    dossier = await producer.call("GET", "registry", f"{path}/dossier")
+    for missing in dossier["missing"]:
+        await producer.call("POST", "registry", f"{path}/documents", expect=201, content=PDF,
+                            params={"type": missing["type"]},
+                            headers={"Content-Type": "application/pdf"})
+    for stage in ("idea", "plan", "dossier"):
+        if dossier["stages"].get(stage) == "accepted":
+            continue
+        await producer.call("POST", "registry", f"{path}/cycle",
+                            json={"stage": stage, "status": "proposed"})
+        await office.call("POST", "registry", f"{path}/cycle",
+                          json={"stage": stage, "status": "accepted"})
