@@ -104,8 +104,10 @@ class CriteriaTableIn(BaseModel):
     subgroup: str | None = Field(None, max_length=60, description="Only where the appendix "
                                                                   "gives the sub-group its "
                                                                   "own table")
-    source: str = Field(min_length=3, max_length=300,
-                        examples=["Phụ lục III, Quyết định 148/QĐ-TTg ngày 24/02/2023"])
+    source: str | None = Field(None, min_length=3, max_length=300,
+                               description="Where the table comes from. Default: the "
+                                           "decision's appendix",
+                               examples=["Phụ lục III, Quyết định 148/QĐ-TTg ngày 24/02/2023"])
     criteria: list[CriterionIn] = Field(min_length=3, max_length=200)
 
 
@@ -200,8 +202,9 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                               caller: Annotated[Caller, Depends(require(Role.ADMIN))],
                               criteria_set: Annotated[str, Query(examples=["148/2023"])],
                               group: Annotated[str, Query(min_length=2, max_length=60)],
-                              source: Annotated[str, Query(min_length=3, max_length=300)],
-                              subgroup: Annotated[str | None, Query(max_length=60)] = None
+                              subgroup: Annotated[str | None, Query(max_length=60)] = None,
+                              source: Annotated[str | None,
+                                                Query(min_length=3, max_length=300)] = None
                               ) -> dict[str, Any]:
         """The body is the file: one row per criterion with the columns code (Mã), part
         (Phần: A, B or C), name (Tên tiêu chí), name_en (optional) and maximum (Điểm tối

@@ -107,10 +107,12 @@ class CriteriaTables:
     store: DocumentStore
 
     async def load(self, caller: Caller, *, criteria_set: str, group: str,
-                   subgroup: str | None, criteria: Iterable[Criterion], source: str
+                   subgroup: str | None, criteria: Iterable[Criterion], source: str | None
                    ) -> Document:
         rows = list(criteria)
-        check_table(find_set(criteria_set), group, subgroup, rows)
+        decision = find_set(criteria_set)
+        check_table(decision, group, subgroup, rows)
+        source = source or f"Phụ lục, Quyết định {decision.decision}"
         key = table_key(criteria_set, group, subgroup)
         async with self.store.transaction() as tx:
             latest = (await tx.find(CRITERIA_TABLES.name, {"key": key}, order_by="-version",
