@@ -8,6 +8,7 @@ import asyncio
 import io
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import openpyxl
@@ -130,9 +131,9 @@ async def test_the_ocop_command_imports_with_a_progress_bar(
     assert "importing chu-the.csv" in partial.output
 
 
-async def test_the_annual_cycle_and_the_dossier_checklist(office: User) -> None:
-    """Idea → plan → dossier, each proposed by the producer and decided by the office; the
-    dossier's documents are checked and the checklist says what the group still needs."""
+async def fish_sauce_cooperative(office: User) -> tuple[User, dict[str, Any]]:
+    """A cooperative in Xã Kỳ Khang, Hà Tĩnh, its producer signed in, and its draft
+    product."""
     subject = await office.call("POST", "registry", "/subjects", expect=201, json={
         "type": "cooperative", "name": "HTX Nước mắm Phú Khương", "code": "0100109106",
         "province": "Hà Tĩnh", "commune": "Xã Kỳ Khang"})
@@ -143,6 +144,13 @@ async def test_the_annual_cycle_and_the_dossier_checklist(office: User) -> None:
     product = await producer.call("POST", "registry", "/products", expect=201, json={
         "subject_id": subject["id"], "name": "Nước mắm Phú Khương", "group": "food",
         "subgroup": "seasonings"})
+    return producer, product
+
+
+async def test_the_annual_cycle_and_the_dossier_checklist(office: User) -> None:
+    """Idea → plan → dossier, each proposed by the producer and decided by the office; the
+    dossier's documents are checked and the checklist says what the group still needs."""
+    producer, product = await fish_sauce_cooperative(office)
     cycle = f"/products/{product['id']}/cycle"
 
     out_of_order = await office.client.post(office.urls["registry"] + cycle,
@@ -241,22 +249,13 @@ async def test_the_office_submits_a_product_whose_dossier_it_holds_on_paper(
 
 async def test_a_commune_officer_decides_on_and_reads_only_its_own_communes_dossiers(
         office: User) -> None:
-    subject = await office.call("POST", "registry", "/subjects", expect=201, json={
-        "type": "cooperative", "name": "HTX Nước mắm Phú Khương", "code": "0100109106",
-        "province": "Hà Tĩnh", "commune": "Xã Kỳ Khang"})
-    await office.call("POST", "registry", "/users", expect=201, json={
-        "username": "phu-khuong", "password": PASSWORD, "role": "producer",
-        "subject_id": subject["id"]})
+    producer, product = await fish_sauce_cooperative(office)
     for username, commune in (("xa-ky-khang", "xa ky khang"), ("xa-ky-hoa", "Xã Kỳ Hoa")):
         await office.call("POST", "registry", "/users", expect=201, json={
             "username": username, "password": PASSWORD, "role": "commune_officer",
             "commune": commune, "province": "Hà Tĩnh"})
-    producer = await office.anonymous().sign_in("phu-khuong", PASSWORD)
     own = await office.anonymous().sign_in("xa-ky-khang", PASSWORD)
     other = await office.anonymous().sign_in("xa-ky-hoa", PASSWORD)
-    product = await producer.call("POST", "registry", "/products", expect=201, json={
-        "subject_id": subject["id"], "name": "Nước mắm Phú Khương", "group": "food",
-        "subgroup": "seasonings"})
     path = f"/products/{product['id']}"
     await producer.call("POST", "registry", f"{path}/cycle",
                         json={"stage": "idea", "status": "proposed"})
