@@ -12,7 +12,12 @@ from pydantic import BaseModel, Field
 
 from services.rating import criteria, domain
 from services.rating.certificates import Certificates
-from services.rating.criteria_tables import CriteriaTables, criteria_from_rows, table_out
+from services.rating.criteria_tables import (
+    CriteriaTables,
+    criteria_from_rows,
+    evaluation_table,
+    table_out,
+)
 from services.rating.handlers import Rating, today
 from services.rating.reports import summary_csv, summary_xlsx
 from services.rating.store import CERTIFICATES
@@ -168,7 +173,7 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
 
     async def evaluation_with_table(doc: Document, sheets: list[Document] | None = None
                                     ) -> dict[str, Any]:
-        return evaluation_out(doc, await rating.criteria_table(doc), sheets)
+        return evaluation_out(doc, await evaluation_table(rating.store, doc), sheets)
 
     @router.get("/criteria-sets", tags=["criteria"],
                 summary="The criteria sets (bộ tiêu chí) and when each came into force")

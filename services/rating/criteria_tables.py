@@ -56,13 +56,14 @@ def criteria_from_rows(rows: list[list[Any]]) -> list[Criterion]:
         except ValueError:
             errors.append(FieldError(f"row {number}.maximum", "not a number", "không phải số"))
             continue
+        if not cells["code"] or not cells["name_vi"]:
+            errors.append(FieldError(f"row {number}", "code and name are required",
+                                     "cần có mã và tên tiêu chí"))
+            continue
         criteria.append(Criterion(code=cells["code"], part=cells["part"].upper(),
                                   name_vi=cells["name_vi"],
                                   name_en=cells.get("name_en") or cells["name_vi"],
                                   maximum=maximum))
-        if not cells["code"] or not cells["name_vi"]:
-            errors.append(FieldError(f"row {number}", "code and name are required",
-                                     "cần có mã và tên tiêu chí"))
     if errors:
         raise BadRequest("Some rows could not be read; see 'errors'.",
                          "Một số dòng không đọc được; xem 'errors'.", code="unreadable-rows",
@@ -95,9 +96,13 @@ async def table_for_product(reader: Reader, criteria_set: str, product: dict[str
     return table_for(tables, product["group"], product.get("subgroup"))
 
 
-async def table_by_id(reader: Reader, table_id: str) -> CriteriaTable:
-    return table_of(await get_existing(reader, CRITERIA_TABLES.name, table_id,
-                                       "criteria table", "bảng tiêu chí"))
+async def evaluation_table(reader: Reader, evaluation: Document) -> CriteriaTable | None:
+    """The table an evaluation is scored on (the version it opened with), if any."""
+    ref = evaluation.data.get("criteria_table")
+    if ref is None:
+        return None
+    return table_of(await get_existing(reader, CRITERIA_TABLES.name, ref, "criteria table",
+                                       "bảng tiêu chí"))
 
 
 @dataclass

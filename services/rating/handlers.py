@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from services.rating import criteria, domain
-from services.rating.criteria_tables import table_by_id, table_for_product, table_id
+from services.rating.criteria_tables import evaluation_table, table_for_product, table_id
 from services.rating.store import (
     CERTIFICATES,
     EVALUATIONS,
@@ -145,11 +145,6 @@ class Rating:
                                      limit=1000)
         return doc, page.items
 
-    async def criteria_table(self, evaluation: Document) -> criteria.CriteriaTable | None:
-        """The table the evaluation is scored on (the version it opened with), if any."""
-        ref = evaluation.data.get("criteria_table")
-        return await table_by_id(self.store, ref) if ref else None
-
     async def results(self, caller: Caller, product_id: str) -> list[dict[str, Any]]:
         """A product's closed evaluations: score, stars, parts and, below 3★, what fell
         short. The producer sees its own products' results."""
@@ -179,8 +174,7 @@ class Rating:
                 held = await get_existing(tx, ROUNDS.name, evaluation.data["round_id"],
                                           "round", "đợt đánh giá")
                 domain.check_member(caller.user_id, held.data["members"])
-            ref = evaluation.data.get("criteria_table")
-            table = await table_by_id(tx, ref) if ref else None
+            table = await evaluation_table(tx, evaluation)
             totals = criteria.sheet_parts(_criteria_set(evaluation), table, parts, by_criterion)
             try:
                 return await tx.insert(SCORE_SHEETS.name, f"{evaluation_id}:{caller.user_id}", {
@@ -207,8 +201,7 @@ class Rating:
                                code="no-score-sheets")
             parts = {p: domain.average([s.data["parts"][p] for s in sheets])
                      for p in criteria.PARTS}
-            ref = evaluation.data.get("criteria_table")
-            table = await table_by_id(tx, ref) if ref else None
+            table = await evaluation_table(tx, evaluation)
             by_criterion = ({c.code: domain.average([s.data["criteria"][c.code] for s in sheets])
                              for c in table.criteria} if table else None)
             score = domain.average([s.data["total"] for s in sheets])
