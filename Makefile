@@ -1,10 +1,12 @@
 # The two commands of the README: `make run` and `make test`. Each installs what it needs
-# into .venv first (only when pyproject.toml changed), so a fresh clone needs only Python 3.11+.
+# into .venv first, from the lock files in requirements/ (exact versions with their hashes),
+# so a fresh clone gets what was tested and needs only Python 3.11+.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+LOCK_OPTIONS := --generate-hashes --universal --python-version 3.11 --no-header --quiet
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench lock clean
 
 run: $(VENV)/.installed
 	$(BIN)/ocop run
@@ -20,17 +22,24 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bus.py
 	$(BIN)/python bench/flow.py
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: requirements/run.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/run.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml
+$(VENV)/.installed-test: requirements/test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(VENV)/.installed $@
+
+# After changing the dependencies in pyproject.toml (or to take newer releases: add
+# --upgrade), write the lock files again, then run `make test` before committing them.
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile pyproject.toml $(LOCK_OPTIONS) -o requirements/run.txt
+	$(PYTHON) -m uv pip compile pyproject.toml --extra test $(LOCK_OPTIONS) -o requirements/test.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
