@@ -9,6 +9,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 
 import typer
 import uvicorn
@@ -19,7 +20,7 @@ from services import DEFAULT_PORTS, build_service
 from shared.config import SERVICES, ConfigError, Settings, load_settings, redact_url
 from shared.events.contracts import asyncapi_document, json_schema, registered
 from shared.messaging import Outcome, deadletters
-from shared.runtime import ServiceRuntime
+from shared.runtime import ServiceRuntime, server_config
 from shared.telemetry import setup_logging
 
 T = TypeVar("T")
@@ -37,6 +38,8 @@ app.add_typer(contracts_app, name="contracts")
 console = Console()
 
 ServiceName = Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICES)}")]
+DataDir = Annotated[Path | None, typer.Option(
+    help="Where the platform keeps its data (default: OCOP_DATA_DIR, else ./data).")]
 
 
 def _settings(**overrides: object) -> Settings:
@@ -46,6 +49,18 @@ def _settings(**overrides: object) -> Settings:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     setup_logging(settings.log_level)
+    return settings
+
+
+def _existing_data(settings: Settings, service: str) -> Settings:
+    """``settings`` if they reach a platform's data: an embedded store must already exist,
+    so a command run from another folder never writes a new ./data that nothing reads."""
+    url = settings.store_url_for(service)
+    if urlsplit(url).scheme == "sqlite" and not Path(urlsplit(url).path).exists():
+        console.print(f"[red]No platform data in {settings.data_dir.resolve()} (no "
+                      f"{Path(urlsplit(url).path).name}). Give --data-dir the folder that "
+                      "'ocop run' uses, or set OCOP_DATA_DIR.[/red]")
+        raise typer.Exit(2)
     return settings
 
 
@@ -69,8 +84,7 @@ def _port_free(host: str, port: int) -> bool:
 def run(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
         base_port: Annotated[int, typer.Option(
             help="Services listen on base+1 (registry) … base+4 (catalog).")] = 8000,
-        data_dir: Annotated[Path | None, typer.Option(
-            help="Where data is kept (default: OCOP_DATA_DIR or ./data).")] = None) -> None:
+        data_dir: DataDir = None) -> None:
     """Start all four services in one process on the embedded defaults."""
     from services.embedded import EmbeddedPlatform, ServiceEndpoint
 
@@ -99,19 +113,19 @@ def run(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.
 def serve(service: ServiceName,
           host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
           port: Annotated[int | None, typer.Option(help="Port (default: the service's own).")]
-          = None) -> None:
+          = None, data_dir: DataDir = None) -> None:
     """Serve one service (the distributed deployment runs one per container)."""
     _check_service(service)
-    settings = _settings()
+    settings = _settings(data_dir=data_dir)
     runtime = build_service(service, settings)
-    uvicorn.run(runtime.fastapi_app(), host=host, port=port or DEFAULT_PORTS[service],
-                log_config=None)
+    uvicorn.Server(server_config(runtime.fastapi_app(), host=host,
+                                 port=port or DEFAULT_PORTS[service])).run()
 
 
 @app.command()
-def config() -> None:
+def config(data_dir: DataDir = None) -> None:
     """Show the effective configuration, with secrets hidden."""
-    settings = _settings()
+    settings = _settings(data_dir=data_dir)
     for service in SERVICES:
         console.print(f"{service:>13} store   {redact_url(settings.store_url_for(service))}")
     console.print(f"{'':>13} bus     {redact_url(settings.bus_url_resolved())}")
@@ -119,8 +133,9 @@ def config() -> None:
     console.print(f"{'':>13} traces  {settings.otlp_endpoint or '(not exported)'}")
 
 
-async def _with_runtime(service: str, work: Callable[[ServiceRuntime], Awaitable[T]]) -> T:
-    runtime = build_service(service, _settings())
+async def _with_runtime(service: str, data_dir: Path | None,
+                        work: Callable[[ServiceRuntime], Awaitable[T]]) -> T:
+    runtime = build_service(service, _existing_data(_settings(data_dir=data_dir), service))
     await runtime.store.open()
     try:
         return await work(runtime)
@@ -131,7 +146,8 @@ async def _with_runtime(service: str, work: Callable[[ServiceRuntime], Awaitable
 @dead_letters_app.command("list")
 def list_dead_letters(service: ServiceName,
                       limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
-                      as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+                      as_json: Annotated[bool, typer.Option("--json")] = False,
+                      data_dir: DataDir = None) -> None:
     """List a service's dead letters, oldest first."""
     _check_service(service)
 
@@ -139,7 +155,7 @@ def list_dead_letters(service: ServiceName,
         letters, _ = await deadletters.list_letters(runtime.store, limit=limit)
         return letters
 
-    letters = asyncio.run(_with_runtime(service, work))
+    letters = asyncio.run(_with_runtime(service, data_dir, work))
     if as_json:
         print(json.dumps([letter.summary() for letter in letters], ensure_ascii=False, indent=2))
         return
@@ -157,7 +173,8 @@ def list_dead_letters(service: ServiceName,
 def replay_dead_letters(service: ServiceName,
                         letter_id: Annotated[str | None, typer.Argument(
                             help="The dead letter to replay; omit with --all.")] = None,
-                        replay_all: Annotated[bool, typer.Option("--all")] = False) -> None:
+                        replay_all: Annotated[bool, typer.Option("--all")] = False,
+                        data_dir: DataDir = None) -> None:
     """Apply dead letters again, once their cause is fixed. Applied ones are removed."""
     _check_service(service)
     if bool(letter_id) == replay_all:
@@ -178,7 +195,7 @@ def replay_dead_letters(service: ServiceName,
                 results[i] = f"error: {exc}"
         return results
 
-    results = asyncio.run(_with_runtime(service, work))
+    results = asyncio.run(_with_runtime(service, data_dir, work))
     for i, outcome in results.items():
         colour = "green" if outcome in (Outcome.APPLIED.value, Outcome.IGNORED.value) else "red"
         console.print(f"[{colour}]{i}: {outcome}[/{colour}]")
@@ -192,16 +209,16 @@ def add_admin(username: Annotated[str, typer.Argument(help="The new admin's user
                   prompt=True, hide_input=True, confirmation_prompt=True,
                   envvar="OCOP_ADMIN_PASSWORD",
                   help="Asked for when not given (or from OCOP_ADMIN_PASSWORD).")],
-              data_dir: Annotated[Path | None, typer.Option(
-                  help="Where data is kept (default: OCOP_DATA_DIR or ./data).")] = None
-              ) -> None:
+              data_dir: DataDir = None) -> None:
     """Create an admin account (the provincial office) directly in the registry's store:
-    how the first account is made. Works while the platform runs."""
+    how the first account is made, so it may start a new data directory (it says where).
+    Works while the platform runs."""
     from services.registry.app import build_parts
     from shared.auth import Role
     from shared.errors import AppError
 
-    runtime, registry = build_parts(_settings(data_dir=data_dir))
+    settings = _settings(data_dir=data_dir)
+    runtime, registry = build_parts(settings)
 
     async def work() -> None:
         await runtime.store.open()
@@ -215,7 +232,8 @@ def add_admin(username: Annotated[str, typer.Argument(help="The new admin's user
     except AppError as exc:
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(1) from None
-    console.print(f"Admin '{username.strip().lower()}' created. Sign in with POST "
+    console.print(f"Admin '{username.strip().lower()}' created in "
+                  f"{redact_url(settings.store_url_for('registry'))}. Sign in with POST "
                   "/auth/token on the registry.")
 
 
@@ -225,9 +243,7 @@ def import_file(kind: Annotated[str, typer.Argument(help="subjects or products")
                                                      help="A .csv or .xlsx file")],
                 partial: Annotated[bool, typer.Option(
                     help="Keep the valid rows when some are refused.")] = False,
-                data_dir: Annotated[Path | None, typer.Option(
-                    help="Where data is kept (default: OCOP_DATA_DIR or ./data).")] = None
-                ) -> None:
+                data_dir: DataDir = None) -> None:
     """Import subjects (chủ thể) or products from the lists offices keep, straight into the
     registry's store (its events go out through the running registry). All rows or none,
     unless --partial; every refused row is listed with its field and reason."""
@@ -235,7 +251,7 @@ def import_file(kind: Annotated[str, typer.Argument(help="subjects or products")
 
     from services.registry.app import build_parts
     from services.registry.handlers import ImportRejected
-    from services.registry.imports import parse
+    from services.registry.imports import MAX_ROWS, parse
     from shared.auth import Caller, Role
     from shared.errors import AppError
     from shared.tables import read_table
@@ -243,11 +259,11 @@ def import_file(kind: Annotated[str, typer.Argument(help="subjects or products")
     if kind not in ("subjects", "products"):
         console.print("[red]Import 'subjects' or 'products'.[/red]")
         raise typer.Exit(2)
-    runtime, registry = build_parts(_settings(data_dir=data_dir))
+    runtime, registry = build_parts(_existing_data(_settings(data_dir=data_dir), "registry"))
     operator = Caller("ocop-cli", "ocop-cli", Role.ADMIN)
 
     async def work() -> dict[str, Any]:
-        parsed = parse(kind, read_table(file.read_bytes(), "", file.name))
+        parsed = parse(kind, read_table(file.read_bytes(), "", file.name, max_rows=MAX_ROWS))
         await runtime.store.open()
         try:
             with Progress(console=console) as progress:

@@ -17,7 +17,7 @@ import uvicorn
 from services import DEFAULT_PORTS, build_service
 from shared.bus import EventBus, open_bus
 from shared.config import SERVICES, Settings
-from shared.runtime import ServiceRuntime
+from shared.runtime import ServiceRuntime, server_config
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,8 @@ class EmbeddedPlatform:
             runtime = build_service(name, service_settings(self.settings, self.host,
                                                            self.ports[name]), bus=self.bus)
             self.runtimes[name] = runtime
-            config = uvicorn.Config(runtime.fastapi_app(), host=self.host, port=self.ports[name],
-                                    log_config=None, access_log=False)
+            config = server_config(runtime.fastapi_app(), host=self.host,
+                                   port=self.ports[name], access_log=False)
             self._servers.append(ServiceServer(config))
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -135,12 +135,13 @@ class TokenIssuer:
     def public_key(self) -> Ed25519PublicKey:
         return self._key.public_key()
 
-    def issue(self, caller: Caller) -> IssuedToken:
+    def issue(self, caller: Caller, generation: int = 0) -> IssuedToken:
+        """``generation``: the account's token generation (``shared.sessions``)."""
         now = datetime.now(UTC)
         claims: dict[str, Any] = {
             "iss": ISSUER, "aud": AUDIENCE, "sub": caller.user_id, "jti": new_id(),
             "iat": now, "nbf": now, "exp": now + self.ttl,
-            "name": caller.username, "role": caller.role.value,
+            "name": caller.username, "role": caller.role.value, "gen": generation,
         }
         for claim in ("subject_id", "commune", "province"):
             if getattr(caller, claim):
@@ -152,12 +153,24 @@ class TokenIssuer:
 class TokenVerifier:
     def __init__(self, key: Ed25519PublicKey) -> None:
         self._key = key
+        self._oldest_generation: dict[str, int] = {}
+
+    def revoke(self, user_id: str, generation: int) -> None:
+        """Tokens of ``user_id`` older than ``generation`` are refused from now on."""
+        if generation > self._oldest_generation.get(user_id, 0):
+            self._oldest_generation[user_id] = generation
 
     def verify(self, token: str) -> Caller:
-        """The caller the token speaks for; Unauthorized if it is forged, expired or odd."""
+        """The caller the token speaks for; Unauthorized if it is forged, expired, revoked
+        or odd."""
         try:
             claims = jwt.decode(token, self._key, algorithms=[ALGORITHM], audience=AUDIENCE,
                                 issuer=ISSUER, options={"require": ["exp", "sub", "role"]})
+            if int(claims.get("gen", 0)) < self._oldest_generation.get(str(claims["sub"]), 0):
+                raise Unauthorized("This sign-in has ended (the account was disabled or its "
+                                   "password changed); sign in again.",
+                                   "Phiên đăng nhập đã kết thúc (tài khoản bị khóa hoặc đã đổi "
+                                   "mật khẩu); hãy đăng nhập lại.", code="token-revoked")
             return Caller(user_id=str(claims["sub"]), username=str(claims.get("name", "")),
                           role=Role(claims["role"]), subject_id=claims.get("subject_id"),
                           commune=claims.get("commune"), province=claims.get("province"))

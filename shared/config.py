@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit, urlunsplit
 
+from limits import parse
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -79,6 +80,9 @@ class Settings(BaseSettings):
         None, description="Ed25519 public key (PEM) with which services verify tokens; "
                           "derived from the private key when not set.")
     token_ttl_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] = 8 * 60
+    json_max_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
+    rate_limit: str = Field("100/second", description="Requests per client address, e.g. "
+                                                      "'100/second' or '5000/minute'")
     scan_base_url: str | None = Field(
         None, description="Base of the URLs printed in QR labels (GS1 Digital Link); the "
                           "traceability service's public URL when not set.")
@@ -95,6 +99,16 @@ class Settings(BaseSettings):
     def _port_scheme(cls, v: SecretStr, info: ValidationInfo) -> SecretStr:
         schemes, example = _PORT_SCHEMES[info.field_name or ""]
         _check_scheme(v.get_secret_value(), schemes, example)
+        return v
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate(cls, v: str) -> str:
+        try:
+            parse(v)
+        except ValueError:
+            raise ValueError("write it as a count per period, e.g. 100/second or 5000/minute"
+                             ) from None
         return v
 
     @field_validator("log_level")

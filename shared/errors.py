@@ -90,6 +90,22 @@ class ServiceUnavailable(AppError):
         super().__init__(message, message_vi, code, 503)
 
 
+class BodyTooLarge(StarletteHTTPException):
+    """A body that passed its cap while arriving. An HTTPException, so FastAPI's body
+    parsing lets it through to the problem+json handler instead of calling it a parse
+    error."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The request body is larger than {limit:,} bytes.")
+        self.limit = limit
+
+    def messages(self) -> tuple[str, str]:
+        size = (f"{self.limit / 2**20:.0f} MB" if self.limit >= 2**20
+                else f"{-(-self.limit // 1024)} KB")
+        return (f"The request body is too large: at most {size} here.",
+                f"Dữ liệu gửi lên quá lớn: tối đa {size}.")
+
+
 def problem(status: int, code: str, message: str, message_vi: str | None = None,
             errors: list[FieldError] | None = None, instance: str | None = None) -> JSONResponse:
     body: dict[str, Any] = {
@@ -136,6 +152,8 @@ def install_error_handlers(app: FastAPI) -> None:
             404: ("No such resource.", "Không tìm thấy tài nguyên."),
             405: ("This method is not allowed here.", "Phương thức này không được phép."),
         }
+        if isinstance(exc, BodyTooLarge):
+            return problem(413, "too-large", *exc.messages(), instance=request.url.path)
         en, vi = messages.get(exc.status_code, (str(exc.detail), str(exc.detail)))
         return problem(exc.status_code, f"http-{exc.status_code}", en, vi,
                        instance=request.url.path)

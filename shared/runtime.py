@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from contextlib import asynccontextmanager
 from typing import Any
 
+import uvicorn
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -22,10 +23,12 @@ from shared.auth import TokenVerifier, verification_key
 from shared.bus import EventBus, open_bus
 from shared.bus.port import cancel_all
 from shared.config import Settings
+from shared.contracts.registry import AccountTokensRevoked
 from shared.errors import install_error_handlers
 from shared.events.contracts import EventContract
 from shared.messaging import (
     MESSAGING_COLLECTIONS,
+    OUTBOX,
     EventConsumer,
     EventHandler,
     Outbox,
@@ -35,6 +38,9 @@ from shared.messaging import (
 from shared.objects import ObjectStore, open_object_store
 from shared.objects.files import FileObjectStore
 from shared.objects.links import object_links_router
+from shared.request_guard import GuardPolicy, RequestGuard
+from shared.security_headers import SecurityHeaders
+from shared.sessions import REVOCATIONS, load_revocations, revocation_handler
 from shared.store import Collection, DocumentStore, open_store
 from shared.telemetry import make_tracer_provider
 
@@ -46,13 +52,17 @@ CHECK_TIMEOUT_SECONDS = 3.0
 class ServiceRuntime:
     def __init__(self, name: str, settings: Settings, *, collections: Iterable[Collection],
                  publishes: Iterable[type[EventContract]] = (),
-                 bus: EventBus | None = None) -> None:
+                 bus: EventBus | None = None, open_writes: Iterable[str] = ()) -> None:
         """``bus``: pass one to share it (the embedded platform runs every service on one
-        in-process bus); otherwise the runtime opens and owns its own."""
+        in-process bus); otherwise the runtime opens and owns its own. ``open_writes``: the
+        paths (or path prefixes) written to without a token (signing in); every other write
+        needs one."""
         self.name = name
+        self.open_writes = tuple(open_writes)
         self.settings = settings
         self.store: DocumentStore = open_store(settings.store_url_for(name),
-                                               [*collections, *MESSAGING_COLLECTIONS],
+                                               [*collections, *MESSAGING_COLLECTIONS,
+                                                REVOCATIONS],
                                                service=name)
         self._owns_bus = bus is None
         self.bus: EventBus = bus or open_bus(settings.bus_url_resolved(), client_id=f"ocop-{name}")
@@ -73,6 +83,7 @@ class ServiceRuntime:
                                       RetryPolicy(settings.retry_attempts,
                                                   settings.retry_backoff_seconds))
         self.verifier = TokenVerifier(verification_key(settings))
+        self.handle(AccountTokensRevoked, revocation_handler(self.verifier))
         self.routers: list[APIRouter] = []
         self._closers: list[Callable[[], None]] = []
         self._jobs: list[tuple[str, float, Callable[[], Awaitable[Any]]]] = []
@@ -114,6 +125,7 @@ class ServiceRuntime:
 
     async def start(self) -> None:
         await self.store.open()
+        await load_revocations(self.store, self.verifier)
         await self.objects.start()
         await self.bus.start(self.topics)
         await self.consumer.start(self.bus)
@@ -138,7 +150,12 @@ class ServiceRuntime:
         self.tracer_provider.force_flush()
 
     async def readiness(self) -> dict[str, Any]:
-        """The state of each port, checked concurrently and each within a time limit."""
+        """The state of each port, checked concurrently and each within a time limit.
+
+        Ready means the service can answer its requests: its store and object store are
+        reachable. A bus that is down only delays events (the outbox keeps them), so it
+        makes the service ``degraded``, with the backlog waiting to be published, never
+        unready: that would take read-only pages such as the scan page out of service."""
         async def probe(check: Any) -> dict[str, Any]:
             try:
                 await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
@@ -151,7 +168,13 @@ class ServiceRuntime:
                                        probe(self.objects.check))
         checks = dict(zip(names, results, strict=True))
         checks["bus"]["outbox_relay"] = "waiting for the bus" if self.relay.bus_down else "ok"
-        return {"service": self.name, "ready": all(c["ok"] for c in results), "checks": checks}
+        if checks["store"]["ok"]:
+            checks["bus"]["outbox_backlog"] = await self.store.count(OUTBOX.name)
+        ready = checks["store"]["ok"] and checks["objects"]["ok"]
+        degraded = not checks["bus"]["ok"] or self.relay.bus_down
+        return {"service": self.name, "ready": ready,
+                "status": "unready" if not ready else "degraded" if degraded else "ok",
+                "checks": checks}
 
     def fastapi_app(self) -> FastAPI:
         runtime = self
@@ -173,7 +196,8 @@ class ServiceRuntime:
             return {"status": "ok", "service": runtime.name}
 
         @app.get("/readyz", tags=["operations"],
-                 summary="Whether the store, bus and object store can be reached")
+                 summary="Whether the service can serve: store and object store reachable; "
+                         "a bus outage only makes it degraded")
         async def readyz() -> JSONResponse:
             report = await runtime.readiness()
             return JSONResponse(report, status_code=200 if report["ready"] else 503)
@@ -184,7 +208,19 @@ class ServiceRuntime:
             app.include_router(object_links_router(self.objects))
         FastAPIInstrumentor.instrument_app(app, tracer_provider=self.tracer_provider,
                                            excluded_urls="healthz,readyz")
+        app.add_middleware(RequestGuard, verifier=self.verifier, policy=GuardPolicy(
+            open_writes=self.open_writes, json_limit=self.settings.json_max_bytes,
+            upload_limit=self.settings.objects_max_bytes, rate_limit=self.settings.rate_limit))
+        app.add_middleware(SecurityHeaders)  # outermost: refusals carry the headers too
         return app
+
+
+def server_config(app: FastAPI, *, host: str, port: int, access_log: bool = True
+                  ) -> uvicorn.Config:
+    """How every service is served: logging is the service's own, and no 'server' header
+    tells a scanner which software answers."""
+    return uvicorn.Config(app, host=host, port=port, log_config=None, access_log=access_log,
+                          server_header=False)
 
 
 def runtime_of(request: Request) -> ServiceRuntime:

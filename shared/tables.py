@@ -1,10 +1,16 @@
 """Reading the tables offices keep in spreadsheets: the first sheet of an Excel workbook
-or a CSV file, as rows of cells. Registry imports and rating's criteria tables use it."""
+or a CSV file, as rows of cells. Registry imports and rating's criteria tables use it.
+
+Rows are read one at a time and reading stops as soon as the table is longer than the
+caller allows, so a small file that unpacks into a million rows costs no more than the
+allowed rows do.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from openpyxl import load_workbook
@@ -12,25 +18,86 @@ from openpyxl import load_workbook
 from shared.errors import BadRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BLANK_ROWS_ALLOWED = 1_000
+"""Empty rows passed over before the file is taken as padded (formatted blank rows)."""
 
 
-def read_table(data: bytes, content_type: str, filename: str = "") -> list[list[Any]]:
-    """The first sheet of an XLSX, or a CSV (UTF-8, with or without BOM; ',' or ';')."""
+def read_table(data: bytes, content_type: str, filename: str = "", *,
+               max_rows: int) -> list[list[Any]]:
+    """The non-empty rows of the first sheet of an XLSX, or of a CSV (UTF-8, with or
+    without BOM; ',', ';' or tab), header included; refused past ``max_rows`` data rows."""
     kind = content_type.split(";")[0].strip().lower()
-    if kind == XLSX or filename.lower().endswith(".xlsx") or data[:2] == b"PK":
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except Exception:
-            raise _unreadable("an Excel (.xlsx) workbook") from None
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    is_xlsx = kind == XLSX or filename.lower().endswith(".xlsx") or data[:2] == b"PK"
+    rows: list[list[Any]] = []
+    blank = 0
     try:
-        text = data.decode("utf-8-sig")
+        for row in (_xlsx_rows(data) if is_xlsx else _csv_rows(data)):
+            if not any(cell not in (None, "") for cell in row):
+                blank += 1
+                if blank > BLANK_ROWS_ALLOWED:
+                    break
+                continue
+            rows.append(row)
+            if len(rows) > max_rows + 1:
+                raise BadRequest(f"At most {max_rows:,} rows per file; split it.",
+                                 f"Tối đa {max_rows:,} dòng mỗi tệp; hãy chia nhỏ tệp.",
+                                 code="too-many-rows")
     except UnicodeDecodeError:
         raise _unreadable("UTF-8 CSV (save it from Excel as 'CSV UTF-8')") from None
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise _unreadable(f"CSV ({exc})") from None
+    return rows
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+    except Exception:
+        raise _unreadable("an Excel (.xlsx) workbook") from None
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # a damaged sheet fails part-way, in openpyxl or its XML parser
+            raise _unreadable("an Excel (.xlsx) workbook") from None
+        yield list(row)
+
+
+def _csv_rows(data: bytes) -> Iterator[list[Any]]:
+    head = data[:4096].decode("utf-8-sig", errors="ignore")
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(head, delimiters=",;\t")
+    except csv.Error:  # one column, or too little text to tell: a comma file
+        dialect = csv.excel
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    yield from csv.reader(text, dialect)
 
 
 def _unreadable(what: str) -> BadRequest:
     return BadRequest(f"The file could not be read as {what}.",
                       f"Không đọc được tệp dưới dạng {what}.", code="unreadable-file")
+
+
+# --- writing --------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet program reads as the start of a formula (OWASP's CSV injection list)."""
+
+
+def inert(value: Any) -> Any:
+    """A CSV cell that a spreadsheet opens as text: a name such as ``=HYPERLINK(…)`` typed
+    by a producer is prefixed with ``'`` instead of becoming a live formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
+    """Put ``value`` in an XLSX cell as data: text is stored as a string even where it
+    looks like a formula (openpyxl would otherwise write ``=…`` as one)."""
+    cell = sheet.cell(row, column, value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+    return cell

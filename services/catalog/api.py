@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.catalog import domain
 from services.catalog.store import LISTINGS
@@ -14,6 +14,9 @@ from shared.errors import NotFound
 from shared.paging import Cursor, Limit, PageOut
 from shared.store import Document, DocumentStore
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
+
+StarCount = Annotated[int, Field(ge=3, le=5)]
+"""Listed products have 3 to 5 stars; the bound applies to each value, not to the list."""
 
 SORTS = {"name": "name_key", "-stars": "-stars", "stars": "stars",
          "-certified": "-certified_at"}
@@ -89,7 +92,8 @@ def build_router(store: DocumentStore) -> APIRouter:
     async def list_listings(
             q: Annotated[str | None, Query(max_length=200, description=(
                 "Words of the name or producer; diacritics and case are ignored"))] = None,
-            stars: Annotated[list[int] | None, Query(ge=3, le=5)] = None,
+            stars: Annotated[list[StarCount] | None, Query(description=(
+                "Star counts to include (repeat for several: stars=4&stars=5)"))] = None,
             group: Annotated[str | None, Query(max_length=40)] = None,
             province: Annotated[str | None, Query(max_length=100)] = None,
             sort: Literal["name", "-stars", "stars", "-certified"] = "name",

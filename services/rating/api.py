@@ -24,6 +24,7 @@ from services.rating.store import CERTIFICATES
 from services.rating.summary import Locality
 from shared.auth import Caller, Role, current_caller, require
 from shared.errors import BadRequest, FieldError
+from shared.fields import EraDate, Place, line, text
 from shared.paging import Cursor, Limit, PageOut
 from shared.store import Document, get_existing
 from shared.tables import XLSX, read_table
@@ -32,34 +33,42 @@ from shared.uploads import read_body
 
 Score = Annotated[float, Field(allow_inf_nan=False)]
 MAX_TABLE_FILE_BYTES = 2_000_000
+MAX_CRITERIA = 200
+Note = text(2000)
+RoundName = line(3, 200)
+Username = line(3, 64)
+CriterionName = line(2, 500)
+CriterionNameEn = text(500)
+DecisionNumber = line(3, 60)
+Reason = line(5, 2000)
 
 
 class ProposalIn(BaseModel):
     """The commune's pre-assessment (đánh giá sơ bộ) of its own criteria."""
 
     product_id: str
-    assessed_on: date = Field(default_factory=today)
+    assessed_on: EraDate = Field(default_factory=today)
     origin: bool = Field(description="Idea and raw materials of local origin")
     local_labour: bool = Field(description="Uses local labour")
     idea: bool = Field(description="A product idea worth developing")
     local_identity: bool = Field(description="Carries the locality's identity")
-    notes: str = Field("", max_length=2000)
+    notes: Note = ""
 
 
 class RoundIn(BaseModel):
-    name: str = Field(min_length=3, max_length=200, examples=["Đợt 1 năm 2026"])
+    name: RoundName = Field(examples=["Đợt 1 năm 2026"])
     level: domain.Level
-    province: str = Field(min_length=2, max_length=100)
-    opens_on: date
-    closes_on: date
-    council: str = Field(min_length=3, max_length=200, description="The council's name")
-    members: list[str] = Field(min_length=1, max_length=50,
+    province: Place
+    opens_on: EraDate
+    closes_on: EraDate
+    council: RoundName = Field(description="The council's name")
+    members: list[Username] = Field(min_length=1, max_length=50,
                                description="Usernames of the council's members")
 
 
 class EvaluationIn(BaseModel):
     product_id: str
-    evaluation_date: date | None = Field(None, description="Default: today. Decides the "
+    evaluation_date: EraDate | None = Field(None, description="Default: today. Decides the "
                                                            "criteria set in force.")
     round_id: str | None = Field(None, description="The round whose council scores it: "
                                                    "then only its members may score")
@@ -78,7 +87,7 @@ class ScoreSheetIn(BaseModel):
     part_a: Score | None = Field(None, description="Part A: product and community strength")
     part_b: Score | None = Field(None, description="Part B: marketing capability")
     part_c: Score | None = Field(None, description="Part C: product quality")
-    comment: str = Field("", max_length=2000)
+    comment: Note = ""
 
     def parts(self) -> dict[str, float] | None:
         given = {"A": self.part_a, "B": self.part_b, "C": self.part_c}
@@ -96,8 +105,8 @@ class ScoreSheetIn(BaseModel):
 class CriterionIn(BaseModel):
     code: str = Field(min_length=1, max_length=20, examples=["A1"])
     part: Literal["A", "B", "C"]
-    name_vi: str = Field(min_length=2, max_length=500)
-    name_en: str = Field("", max_length=500)
+    name_vi: CriterionName
+    name_en: CriterionNameEn = ""
     maximum: float = Field(gt=0, le=40, allow_inf_nan=False)
 
 
@@ -113,18 +122,18 @@ class CriteriaTableIn(BaseModel):
                                description="Where the table comes from. Default: the "
                                            "decision's appendix",
                                examples=["Phụ lục III, Quyết định 148/QĐ-TTg ngày 24/02/2023"])
-    criteria: list[CriterionIn] = Field(min_length=3, max_length=200)
+    criteria: list[CriterionIn] = Field(min_length=3, max_length=MAX_CRITERIA)
 
 
 class RecognitionIn(BaseModel):
-    decision_number: str = Field(min_length=3, max_length=60, examples=["1234/QĐ-UBND"])
-    decision_date: date = Field(default_factory=today)
+    decision_number: DecisionNumber = Field(examples=["1234/QĐ-UBND"])
+    decision_date: EraDate = Field(default_factory=today)
     level: domain.Level | None = Field(None, description="Default: the level that recognises "
                                                          "these stars on the decision date")
 
 
 class RevocationIn(BaseModel):
-    reason: str = Field(min_length=5, max_length=2000)
+    reason: Reason
 
 
 class CertificateOut(BaseModel):
@@ -216,7 +225,8 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
         đa)."""
         data = await read_body(request, MAX_TABLE_FILE_BYTES)
         rows = await asyncio.to_thread(read_table, data,
-                                       request.headers.get("content-type", ""))
+                                       request.headers.get("content-type", ""),
+                                       max_rows=MAX_CRITERIA)
         return table_out(await tables.load(caller, criteria_set=criteria_set, group=group,
                                            subgroup=subgroup, criteria=criteria_from_rows(rows),
                                            source=source))
@@ -354,7 +364,7 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                       district: Annotated[str | None, Query(max_length=100)] = None,
                       commune: Annotated[str | None, Query(max_length=100)] = None,
                       expiring_within_months: Annotated[int, Query(ge=0, le=36)] = 6,
-                      as_of: date | None = None,
+                      as_of: EraDate | None = None,
                       format: Literal["json", "csv", "xlsx"] = "json") -> Response:
         report = await rating.summary(year, Locality(province, district, commune),
                                       as_of=as_of or today(),

@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
+from shared.tables import inert, write_cell
+
 HEADER = ("section", "code", "name_vi", "name_en", "products", "subjects")
 
 
@@ -39,7 +41,7 @@ def summary_csv(summary: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    writer.writerows(summary_rows(summary))
+    writer.writerows([inert(cell) for cell in row] for row in summary_rows(summary))
     return out.getvalue()
 
 
@@ -47,12 +49,12 @@ def _table(sheet: Any, title: str, header: tuple[str, ...], rows: list[tuple[Any
            ) -> tuple[int, int]:
     """Write a titled table below what the sheet holds; returns its first and last data row."""
     start = sheet.max_row + 2 if sheet["A1"].value is not None else 1
-    sheet.cell(start, 1, title).font = Font(bold=True, size=12)
+    write_cell(sheet, start, 1, title).font = Font(bold=True, size=12)
     for col, name in enumerate(header, 1):
-        sheet.cell(start + 1, col, name).font = Font(bold=True)
+        write_cell(sheet, start + 1, col, name).font = Font(bold=True)
     for i, row in enumerate(rows):
         for col, value in enumerate(row, 1):
-            sheet.cell(start + 2 + i, col, value)
+            write_cell(sheet, start + 2 + i, col, value)
     return start + 2, start + 1 + len(rows)
 
 
@@ -73,8 +75,8 @@ def summary_xlsx(summary: dict[str, Any]) -> bytes:
     sheet = book.active
     sheet.title = "Tổng hợp"
     place = ", ".join(v for v in summary["locality"].values() if v)
-    sheet.cell(1, 1, f"Kết quả OCOP năm {summary['year']} — {place}").font = Font(bold=True,
-                                                                                  size=14)
+    write_cell(sheet, 1, 1, f"Kết quả OCOP năm {summary['year']} — {place}").font = Font(
+        bold=True, size=14)
     r = summary["recognised"]
     _table(sheet, "Đăng ký và công nhận / registered and recognised",
            ("", "Sản phẩm / products", "Chủ thể / subjects"),

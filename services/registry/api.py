@@ -14,18 +14,21 @@ from services.registry import domain
 from services.registry.domain import DocumentType
 from services.registry.dossiers import Dossiers
 from services.registry.handlers import Registry
-from services.registry.imports import parse
+from services.registry.imports import MAX_ROWS, parse
 from services.registry.store import HISTORY, PRODUCTS, SUBJECTS
 from shared.auth import Caller, Role, current_caller, public_pem, require
 from shared.errors import BadRequest
+from shared.fields import EraDate, Name, PatchIn, Place, line, text
 from shared.paging import Cursor, Limit, PageOut
 from shared.store import Document
 from shared.tables import XLSX, read_table
 from shared.uploads import read_body
 from shared.vocabulary import SubjectType
 
-Name = Annotated[str, Field(min_length=2, max_length=200)]
-Place = Annotated[str, Field(min_length=2, max_length=100)]
+Title = text(100)
+Description = text(5000)
+FullName = text(200)
+Note = text(2000)
 
 
 class LoginIn(BaseModel):
@@ -46,12 +49,17 @@ class UserIn(BaseModel):
     subject_id: str | None = Field(None, description="Required for producers: their subject")
     commune: Place | None = Field(None, description="Required for commune officers")
     province: Place | None = Field(None, description="Required for commune officers")
-    full_name: str = Field("", max_length=200)
+    full_name: FullName = ""
 
 
 class AccessIn(BaseModel):
-    disabled: bool = Field(description="true: sign-in refused (tokens already issued lapse "
-                                       "within their lifetime)")
+    disabled: bool = Field(description="true: sign-in refused, and the account's tokens end "
+                                       "at once in every service")
+
+
+class PasswordChangeIn(BaseModel):
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(max_length=200, description="At least 10 characters")
 
 
 class UserOut(BaseModel):
@@ -67,7 +75,7 @@ class Person(BaseModel):
     """A representative or contact (người đại diện, người liên hệ)."""
 
     name: Name
-    title: str = Field("", max_length=100, examples=["Giám đốc"])
+    title: Title = Field("", examples=["Giám đốc"])
     phone: str | None = Field(None, pattern=r"^\+?[0-9][0-9 .-]{7,16}$")
     email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -82,17 +90,19 @@ class SubjectIn(BaseModel):
     district: Place | None = Field(None, description="Former district (huyện): required for "
                                                      "records made before 1 July 2025, "
                                                      "refused after")
-    registered_on: date | None = Field(None, description="Default: today")
+    registered_on: EraDate | None = Field(None, description="Default: today")
     representatives: list[Person] = Field(default_factory=list, max_length=20)
 
 
-class SubjectPatch(BaseModel):
+class SubjectPatch(PatchIn):
+    clearable = frozenset({"district"})
+
     name: Name | None = None
     code: str | None = Field(None, max_length=40)
     province: Place | None = None
     commune: Place | None = None
-    district: Place | None = None
-    registered_on: date | None = None
+    district: Place | None = Field(None, description="null removes it")
+    registered_on: EraDate | None = None
     representatives: list[Person] | None = Field(None, max_length=20)
 
 
@@ -104,19 +114,22 @@ class SubjectOut(SubjectIn):
 class ProductIn(BaseModel):
     subject_id: str
     name: Name
-    group: str = Field(description="Product group of Decision 148/QĐ-TTg, e.g. 'food'")
-    subgroup: str = Field(description="Its sub-group, e.g. 'fresh_produce'")
-    description: str = Field("", max_length=5000)
+    group: str = Field(max_length=40,
+                       description="Product group of Decision 148/QĐ-TTg, e.g. 'food'")
+    subgroup: str = Field(max_length=60, description="Its sub-group, e.g. 'fresh_produce'")
+    description: Description = ""
     gtin: str | None = Field(None, max_length=14, description="GTIN-8/12/13/14, if it has one")
-    registered_on: date | None = Field(None, description="Default: today")
+    registered_on: EraDate | None = Field(None, description="Default: today")
 
 
-class ProductPatch(BaseModel):
+class ProductPatch(PatchIn):
+    clearable = frozenset({"gtin"})
+
     name: Name | None = None
-    group: str | None = None
-    subgroup: str | None = None
-    description: str | None = Field(None, max_length=5000)
-    gtin: str | None = Field(None, max_length=14, description="Empty string removes it")
+    group: str | None = Field(None, max_length=40)
+    subgroup: str | None = Field(None, max_length=60)
+    description: Description | None = None
+    gtin: str | None = Field(None, max_length=14, description="Empty string or null removes it")
 
 
 class ProductOut(BaseModel):
@@ -143,7 +156,7 @@ class ImageOut(BaseModel):
 def _subject_out(doc: Document) -> SubjectOut:
     return SubjectOut(id=doc.id, version=doc.version, **{k: doc.data.get(k) for k in (
         "type", "name", "code", "province", "commune", "district", "registered_on")},
-        representatives=doc.data.get("representatives", []))
+        representatives=doc.data.get("representatives") or [])
 
 
 def _changes(patch: BaseModel) -> dict[str, Any]:
@@ -155,9 +168,12 @@ def _changes(patch: BaseModel) -> dict[str, Any]:
     return changes
 
 
+PaperDossier = line(5, 500)
+
+
 class SubmissionIn(BaseModel):
-    paper_dossier: str | None = Field(
-        None, min_length=5, max_length=500,
+    paper_dossier: PaperDossier | None = Field(
+        None,
         description="Office only: where the dossier is held on paper, for a product "
                     "submitted without an accepted dossier here (records from before the "
                     "platform)", examples=["Hồ sơ giấy lưu tại Phòng Kinh tế huyện, 2024"])
@@ -167,7 +183,7 @@ class CycleMoveIn(BaseModel):
     stage: Literal["idea", "plan", "dossier"] = Field(
         description="idea (ý tưởng sản phẩm), plan (phương án kinh doanh), dossier (hồ sơ)")
     status: Literal["proposed", "accepted", "rejected"]
-    note: str = Field("", max_length=2000)
+    note: Note = ""
 
 
 def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
@@ -195,6 +211,14 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
     async def me(caller: Annotated[Caller, Depends(current_caller)]) -> dict[str, Any]:
         return {"username": caller.username, "role": caller.role,
                 "subject_id": caller.subject_id}
+
+    @router.put("/users/me/password", tags=["auth"],
+                summary="Change your own password: your other sign-ins end")
+    async def change_password(body: PasswordChangeIn,
+                              caller: Annotated[Caller, Depends(current_caller)]) -> TokenOut:
+        issued = await registry.change_password(caller, body.current_password,
+                                                body.new_password)
+        return TokenOut(access_token=issued.token, expires_in=issued.expires_in)
 
     @router.post("/users", tags=["auth"], status_code=status.HTTP_201_CREATED,
                  summary="Create an account (admin)")
@@ -340,7 +364,8 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
         rows are imported or none (422 with each refused row), unless partial=true."""
         data = await read_body(request, registry.objects.max_bytes)
         table = await asyncio.to_thread(read_table, data,
-                                        request.headers.get("content-type", ""))
+                                        request.headers.get("content-type", ""),
+                                        max_rows=MAX_ROWS)
         return await registry.import_rows(caller, kind, parse(kind, table), partial=partial)
 
     @router.get("/history", tags=["history"], dependencies=[admin],

@@ -12,6 +12,7 @@ from shared.auth import TokenIssuer, signing_key
 from shared.bus import EventBus
 from shared.config import Settings
 from shared.contracts.registry import (
+    AccountTokensRevoked,
     ProductRegistered,
     ProductSubmitted,
     ProductUpdated,
@@ -30,8 +31,10 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
 def build_parts(settings: Settings, *, bus: EventBus | None = None
                 ) -> tuple[ServiceRuntime, Registry]:
     """The runtime and its command handler (which operator commands use directly)."""
-    runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus, publishes=(
-        SubjectRegistered, SubjectUpdated, ProductRegistered, ProductUpdated, ProductSubmitted))
+    runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
+                             open_writes=("/auth/token",), publishes=(
+        AccountTokensRevoked, SubjectRegistered, SubjectUpdated, ProductRegistered,
+        ProductUpdated, ProductSubmitted))
     issuer = TokenIssuer(signing_key(settings), timedelta(minutes=settings.token_ttl_minutes))
     registry = Registry(runtime.store, runtime.outbox, runtime.objects, issuer,
                         settings.public_url)

@@ -143,6 +143,8 @@ def normalize_gtin(gtin: str) -> str:
     """Any GTIN-8/12/13/14 as the 14 digits GS1 Digital Link uses; check digit verified."""
     try:
         digits = ean.validate(gtin.strip())
+        if not digits.strip("0"):
+            raise NumberInvalid()  # all zeros passes the check digit but is no GTIN
     except NumberInvalid:
         raise invalid("gtin", "not a valid GTIN: use the 8, 12, 13 or 14 digits printed under "
                       "the barcode (the last one is a check digit)",

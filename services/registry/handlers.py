@@ -24,6 +24,7 @@ from services.registry.store import (
 )
 from shared.auth import Caller, IssuedToken, Role, TokenIssuer
 from shared.contracts.registry import (
+    AccountTokensRevoked,
     ProductRegistered,
     ProductState,
     ProductSubmitted,
@@ -126,19 +127,52 @@ class Registry:
         if failures is not None:
             async with self.store.transaction() as tx:
                 await tx.delete(SIGN_IN_FAILURES.name, name)
-        return self.issuer.issue(caller_of(user))
+        return self.issuer.issue(caller_of(user), user.data.get("token_generation", 0))
 
     async def set_disabled(self, caller: Caller, username: str, disabled: bool) -> Document:
-        """Disable an account (sign-in refused; tokens already issued lapse within their
-        lifetime) or enable it again."""
+        """Disable an account (sign-in refused, and every token it holds ends at once in
+        every service) or enable it again."""
         async with self.store.transaction() as tx:
             current = await get_existing(tx, USERS.name, username.strip().lower(), "account",
                                          "tài khoản")
-            doc = await tx.update(USERS.name, current.id, current.data | {
-                "disabled": disabled}, expected_version=current.version)
-            await record_change(tx, "user", doc, current.data, caller.user_id,
-                                "disabled" if disabled else "enabled")
-            return doc
+            data = current.data | {"disabled": disabled}
+            return await self._save_user(tx, current, data, caller.user_id,
+                                         "disabled" if disabled else "enabled",
+                                         end_tokens=disabled)
+
+    async def change_password(self, caller: Caller, current_password: str,
+                              new_password: str) -> IssuedToken:
+        """The caller's own password: the current one is checked, every token issued
+        before ends at once (other devices sign in again); a new token is returned."""
+        domain.check_password(new_password)
+        user = await get_existing(self.store, USERS.name, caller.user_id, "account",
+                                  "tài khoản")
+        async with self._hashing:
+            ok = await asyncio.to_thread(_passwords.verify, current_password,
+                                         user.data["password_hash"])
+        if not ok:
+            raise domain.invalid("current_password", "is not your current password",
+                                 "không đúng mật khẩu hiện tại")
+        password_hash = await self._hash(new_password)
+        async with self.store.transaction() as tx:
+            current = await get_existing(tx, USERS.name, caller.user_id, "account",
+                                         "tài khoản")
+            doc = await self._save_user(tx, current, current.data | {
+                "password_hash": password_hash}, caller.user_id, "password-changed",
+                end_tokens=True)
+        return self.issuer.issue(caller_of(doc), doc.data["token_generation"])
+
+    async def _save_user(self, tx: Transaction, current: Document, data: dict[str, Any],
+                         by: str, action: str, *, end_tokens: bool) -> Document:
+        if end_tokens:
+            data["token_generation"] = current.data.get("token_generation", 0) + 1
+        doc = await tx.update(USERS.name, current.id, data, expected_version=current.version)
+        await record_change(tx, "user", doc, current.data, by, action)
+        if end_tokens:
+            await self.outbox.emit(tx, AccountTokensRevoked(
+                user_id=doc.id, token_generation=data["token_generation"],
+                disabled=bool(data.get("disabled"))), subject=doc.id, sequence=doc.version)
+        return doc
 
     # --- subjects -------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from shared.bus.port import (
     cancel_all,
     handle_until_done,
 )
+from shared.keyfiles import private_file
 
 REDELIVERY_PAUSE_SECONDS = 1.0
 _BATCH = 200
@@ -40,7 +41,7 @@ class LocalEventBus:
 
     async def start(self, topics: Iterable[str]) -> None:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)
             self._db = await aiosqlite.connect(self.path, isolation_level=None)
             for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000"):
                 await self._db.execute(f"PRAGMA {pragma}")

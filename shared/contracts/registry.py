@@ -71,3 +71,17 @@ class ProductUpdated(ProductState):
 @contract("vn.ocop.registry.product.submitted.v1", topic=PRODUCTS_TOPIC)
 class ProductSubmitted(ProductState):
     """Submitted for evaluation (nộp hồ sơ đánh giá)."""
+
+
+ACCOUNTS_TOPIC = "ocop.registry.accounts"
+
+
+@contract("vn.ocop.registry.account.tokens_revoked.v1", topic=ACCOUNTS_TOPIC)
+class AccountTokensRevoked(EventContract):
+    """An account was disabled or changed its password: every token issued to it before
+    ends at once, in every service. Tokens carry their generation (``gen``); a service
+    refuses a token whose generation is older than ``token_generation``."""
+
+    user_id: str
+    token_generation: int
+    disabled: bool

@@ -18,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from shared.keyfiles import private_dir
 from shared.objects.keys import check_content_type, check_key
 from shared.objects.port import (
     InvalidObject,
@@ -45,7 +46,7 @@ class FileObjectStore:
         return path, path.with_name(path.name + _META)
 
     async def start(self) -> None:
-        await asyncio.to_thread(self.root.mkdir, parents=True, exist_ok=True)
+        await asyncio.to_thread(private_dir, self.root)
 
     async def close(self) -> None:
         return None
@@ -121,8 +122,9 @@ class FileObjectStore:
                         hashlib.sha256).hexdigest()
 
     def verify(self, key: str, expires: int, signature: str) -> bool:
-        return expires >= time.time() and hmac.compare_digest(self.signature(key, expires),
-                                                              signature)
+        # Compared as bytes: compare_digest refuses non-ASCII text with a TypeError.
+        return expires >= time.time() and hmac.compare_digest(
+            self.signature(key, expires).encode(), signature.encode())
 
     async def url(self, key: str, expires: timedelta = timedelta(hours=1)) -> str:
         check_key(key)

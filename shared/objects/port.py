@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from shared.errors import BadRequest, NotFound
+from shared.errors import AppError, BadRequest, NotFound
 
 
 @dataclass(frozen=True)
@@ -23,12 +23,12 @@ class ObjectContent:
     content_type: str
 
 
-class ObjectTooLarge(BadRequest):
+class ObjectTooLarge(AppError):
     def __init__(self, size: int, limit: int) -> None:
         super().__init__(
             f"The file is {size:,} bytes; the limit is {limit:,} bytes.",
             f"Tệp có dung lượng {size:,} byte; giới hạn là {limit:,} byte.",
-            code="object-too-large")
+            code="object-too-large", status=413)
 
 
 class InvalidObject(BadRequest):

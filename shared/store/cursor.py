@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from typing import Any
 
 from shared.store.port import Document, InvalidQuery
@@ -31,11 +32,24 @@ def encode_cursor(doc: Document, order_field: str) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+_INT64 = 2**63
+
+
+def _is_sort_value(value: Any) -> bool:
+    """What a page can be sorted by: a scalar both stores can compare (a forged cursor may
+    hold a list, an object or an integer beyond 64 bits)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return True
+    if isinstance(value, int):
+        return -_INT64 <= value < _INT64
+    return isinstance(value, float) and math.isfinite(value)
+
+
 def decode_cursor(cursor: str) -> tuple[Any, str]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value, doc_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(doc_id, str):
+        if not isinstance(doc_id, str) or not _is_sort_value(value):
             raise ValueError(doc_id)
         return value, doc_id
     except (ValueError, TypeError) as exc:

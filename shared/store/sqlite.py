@@ -19,6 +19,7 @@ from typing import Any
 
 import aiosqlite
 
+from shared.keyfiles import private_file
 from shared.store.cursor import decode_cursor, encode_cursor
 from shared.store.port import (
     Collection,
@@ -221,7 +222,7 @@ class SqliteDocumentStore:
         return self.spec(collection).name
 
     async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves.
         self._writer = await aiosqlite.connect(self.path, isolation_level=None)
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000",

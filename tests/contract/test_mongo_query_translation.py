@@ -223,6 +223,10 @@ def test_mongo_translation_only_values_are_always_operands_never_operators(
                   {"group": {"$contains": [".*(", "$where"]}}]:
         assert_values_are_operands(translate_filter(where))
     for value in FORGED:
+        if isinstance(value, dict | list):  # no store sorts by these: refused before use
+            with pytest.raises(InvalidQuery):
+                translate_after(order, raw_cursor(value, "i03"))
+            continue
         predicate = translate_after(order, raw_cursor(value, "i03"))
         assert_values_are_operands(predicate)
         assert_values_are_operands(find_query({"group": "food"}, order, raw_cursor(value, "x")))

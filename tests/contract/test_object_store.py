@@ -87,7 +87,7 @@ async def test_delete_removes(objects: ObjectStore) -> None:
 async def test_size_limit_refuses_and_stores_nothing(objects: ObjectStore) -> None:
     with pytest.raises(ObjectTooLarge) as err:
         await objects.put("big.bin", b"0" * (LIMIT + 1), "application/octet-stream")
-    assert err.value.status == 400 and "65,536" in err.value.message
+    assert err.value.status == 413 and "65,536" in err.value.message
     assert await objects.stat("big.bin") is None
     await objects.put("exact.bin", b"0" * LIMIT, "application/octet-stream")
 

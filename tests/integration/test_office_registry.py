@@ -17,7 +17,13 @@ from typer.testing import CliRunner
 
 from services.cli import app as ocop
 from shared.config import Settings
-from tests.support.platform import PAPER_DOSSIER, User, accepted_dossier, office_signed_in
+from tests.support.platform import (
+    PAPER_DOSSIER,
+    User,
+    accepted_dossier,
+    add_admin,
+    office_signed_in,
+)
 
 PASSWORD = "import-pass-1"
 SUBJECTS_CSV = """Loại chủ thể;Tên chủ thể;Mã số thuế;Tỉnh;Huyện;Xã;Ngày đăng ký;Người đại diện
@@ -122,6 +128,7 @@ async def test_the_ocop_command_imports_with_a_progress_bar(
     file = tmp_path / "chu-the.csv"
     file.write_text(SUBJECTS_CSV + BROKEN_ROWS, encoding="utf-8")
     env = {"OCOP_STORE_URL": settings.store_url.get_secret_value()}
+    await add_admin(settings, "office", "office-password")  # the platform's data exists
     args = ["import", "subjects", str(file), "--data-dir", str(settings.data_dir)]
     refused = await asyncio.to_thread(CliRunner().invoke, ocop, args, env=env)
     assert refused.exit_code == 1

@@ -88,7 +88,8 @@ class Projector:
 
 def build_producer(settings: Settings, bus: EventBus | None = None) -> ServiceRuntime:
     runtime = ServiceRuntime("demo_producer", settings, collections=[COUNTERS],
-                             publishes=[CounterChanged], bus=bus)
+                             publishes=[CounterChanged], bus=bus,
+                             open_writes=("/counters/",))  # a demo: no accounts
     runtime.include(producer_router())
     return runtime
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import uvicorn
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -20,6 +19,7 @@ from services.cli import app as ocop
 from services.embedded import ServiceServer
 from shared.bus import open_bus
 from shared.config import SERVICES, Settings
+from shared.runtime import server_config
 from tests.support.demo import wait_until
 from tests.support.ports import free_port
 
@@ -43,9 +43,8 @@ async def running_platform(settings: Settings, *, shared_bus: bool) -> AsyncIter
     for name in SERVICES:
         runtime = build_service(name, settings.model_copy(update={
             "public_url": urls[name], "scan_base_url": urls["traceability"]}), bus=bus)
-        servers.append(ServiceServer(uvicorn.Config(
-            runtime.fastapi_app(), host="127.0.0.1", port=ports[name], log_config=None,
-            access_log=False)))
+        servers.append(ServiceServer(server_config(
+            runtime.fastapi_app(), host="127.0.0.1", port=ports[name], access_log=False)))
     tasks = [asyncio.create_task(s.serve()) for s in servers]
     try:
         deadline = asyncio.get_running_loop().time() + 60

@@ -1,0 +1,128 @@
+"""What every request passes before a route reads its body, as a plain ASGI middleware.
+
+- A write (POST, PUT, PATCH, DELETE) needs a valid token — except the service's few open
+  writes, such as signing in — and it is checked first, so a stranger's body is never read.
+- Bodies are capped: JSON small, files at the upload limit (each upload route then applies
+  its own, smaller one). A declared length over the cap is refused before reading; an
+  undeclared (chunked) body is counted as it arrives and refused once it passes the cap.
+- Each client address has a request budget (``limits`` moving window): a campaign of real
+  scans, spread over many phones, never meets it; one client flooding does.
+
+Refusals are problem+json in English and Vietnamese, like every other error.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from shared.auth import TokenVerifier
+from shared.errors import AppError, BodyTooLarge, problem
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+JSON_TYPES = ("application/json", "application/problem+json", "")
+
+
+@dataclass(frozen=True)
+class GuardPolicy:
+    open_writes: tuple[str, ...]
+    """Paths (or path prefixes) written to without a token: signing in."""
+    json_limit: int
+    upload_limit: int
+    rate_limit: str
+    """Requests per client address, in ``limits`` notation ("100/second")."""
+
+
+class RequestGuard:
+    def __init__(self, app: ASGIApp, *, verifier: TokenVerifier, policy: GuardPolicy) -> None:
+        self.app = app
+        self.verifier = verifier
+        self.policy = policy
+        self.rate: RateLimitItem = parse(policy.rate_limit)
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        address = (scope.get("client") or ("unknown", 0))[0]
+        if not self.limiter.hit(self.rate, address):
+            await self._refuse(scope, send, 429, "rate-limited",
+                               "Too many requests from your address; slow down and try again "
+                               "in a moment.",
+                               "Quá nhiều yêu cầu từ địa chỉ của bạn; hãy chậm lại và thử lại "
+                               "sau giây lát.", {"retry-after": str(self._retry_after(address))})
+            return
+        if scope["method"] not in WRITES:
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        if not scope["path"].startswith(self.policy.open_writes):
+            refusal = self._token_refusal(headers.get("authorization", ""))
+            if refusal is not None:
+                await self._refuse(scope, send, refusal.status, refusal.code, refusal.message,
+                                   refusal.message_vi, {"www-authenticate": "Bearer"})
+                return
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        limit = (self.policy.json_limit if content_type in JSON_TYPES
+                 else self.policy.upload_limit)
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, send, 413, "too-large", *BodyTooLarge(limit).messages())
+            return
+        await self.app(scope, _counted(receive, limit), send)
+
+    def _token_refusal(self, authorization: str) -> AppError | None:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return AppError("Sign in first: send 'Authorization: Bearer <token>' with a token "
+                            "from the registry's POST /auth/token.",
+                            "Hãy đăng nhập trước: gửi 'Authorization: Bearer <token>' với mã "
+                            "lấy từ POST /auth/token của dịch vụ registry.", "token-missing", 401)
+        try:
+            self.verifier.verify(token.strip())
+        except AppError as exc:
+            return exc
+        return None
+
+    def _retry_after(self, address: str) -> int:
+        reset, _ = self.limiter.get_window_stats(self.rate, address)
+        return max(1, math.ceil(reset - time.time()))
+
+    async def _refuse(self, scope: Scope, send: Send, status: int, code: str, message: str,
+                      message_vi: str, headers: dict[str, str] | None = None) -> None:
+        response = problem(status, code, message, message_vi, instance=scope["path"])
+        response.headers.update(headers or {})
+        await response({"type": "http"}, _no_body, send)
+
+
+def _counted(receive: Receive, limit: int) -> Receive:
+    seen = 0
+
+    async def counted() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge(limit)
+        return message
+
+    return counted
+
+
+async def _no_body() -> Message:
+    return {"type": "http.disconnect"}

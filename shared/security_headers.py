@@ -1,0 +1,57 @@
+"""Security headers on every response, as a plain ASGI middleware (no per-request objects).
+
+APIs answer JSON that no browser should render, frame or sniff: their policy forbids
+everything. HTML pages (the scan page) may show images from anywhere the product's photos
+live and use their own inline styles, nothing else; no page may be framed by another site.
+The interactive API docs load Swagger UI's script and style from its CDN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]],
+                   Awaitable[None]]
+
+API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+PAGE_POLICY = ("default-src 'none'; img-src 'self' https: http: data:; "
+               "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
+               "form-action 'self'")
+DOCS_POLICY = ("default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+               "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+               "img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'")
+DOCS_PATHS = ("/docs", "/redoc")
+
+COMMON = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]],
+                       send: Callable[[Message], Awaitable[None]]) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = str(scope.get("path", "")).startswith(DOCS_PATHS)
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k != b"server"]
+                content_type = next((v for k, v in headers if k == b"content-type"), b"")
+                policy = (DOCS_POLICY if docs else PAGE_POLICY
+                          if content_type.startswith(b"text/html") else API_POLICY)
+                message["headers"] = [*headers, *COMMON,
+                                      (b"content-security-policy", policy.encode())]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
