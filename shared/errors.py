@@ -80,6 +80,10 @@ class Forbidden(AppError):
 
 
 class TooManyRequests(AppError):
+    """``retry_after`` (seconds), when known, is sent as the Retry-After header."""
+
+    retry_after: int | None = None
+
     def __init__(self, message: str, message_vi: str, *, code: str = "too-many-requests"
                  ) -> None:
         super().__init__(message, message_vi, code, 429)
@@ -134,8 +138,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
-        return problem(exc.status, exc.code, exc.message, exc.message_vi, exc.errors,
-                       request.url.path)
+        response = problem(exc.status, exc.code, exc.message, exc.message_vi, exc.errors,
+                           request.url.path)
+        if isinstance(exc, TooManyRequests) and exc.retry_after:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

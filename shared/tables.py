@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from shared.errors import BadRequest
 
@@ -97,6 +98,8 @@ def inert(value: Any) -> Any:
 def write_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
     """Put ``value`` in an XLSX cell as data: text is stored as a string even where it
     looks like a formula (openpyxl would otherwise write ``=…`` as one)."""
+    if isinstance(value, str):  # control characters have no place in XLSX's XML
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = sheet.cell(row, column, value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell.data_type = "s"

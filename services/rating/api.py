@@ -41,6 +41,7 @@ CriterionName = line(2, 500)
 CriterionNameEn = text(500)
 DecisionNumber = line(3, 60)
 Reason = line(5, 2000)
+PlaceFilter = text(100)
 
 
 class ProposalIn(BaseModel):
@@ -360,9 +361,9 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                 summary="Annual summary of a locality (báo cáo tổng kết): JSON, CSV or XLSX",
                 responses={200: {"content": {"text/csv": {}, XLSX: {}}}})
     async def summary(year: Annotated[int, Path(ge=2018, le=2100)],
-                      province: Annotated[str, Query(min_length=2, max_length=100)],
-                      district: Annotated[str | None, Query(max_length=100)] = None,
-                      commune: Annotated[str | None, Query(max_length=100)] = None,
+                      province: Annotated[Place, Query()],
+                      district: Annotated[PlaceFilter | None, Query()] = None,
+                      commune: Annotated[PlaceFilter | None, Query()] = None,
                       expiring_within_months: Annotated[int, Query(ge=0, le=36)] = 6,
                       as_of: EraDate | None = None,
                       format: Literal["json", "csv", "xlsx"] = "json") -> Response:

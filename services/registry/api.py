@@ -198,8 +198,9 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
                           **{k: v for k, v in state.items() if k != "product_id"})
 
     @router.post("/auth/token", tags=["auth"], summary="Sign in: a token for the other calls")
-    async def sign_in(body: LoginIn) -> TokenOut:
-        issued = await registry.login(body.username, body.password)
+    async def sign_in(body: LoginIn, request: Request) -> TokenOut:
+        address = request.client.host if request.client else "unknown"
+        issued = await registry.login(body.username, body.password, address)
         return TokenOut(access_token=issued.token, expires_in=issued.expires_in)
 
     @router.get("/auth/public-key", tags=["auth"], response_class=PlainTextResponse,

@@ -55,27 +55,66 @@ def check_district(registered_on: date, district: str | None) -> None:
                       "cấp huyện đã kết thúc từ ngày 1/7/2025: chỉ ghi tỉnh và xã")
 
 
-MAX_FAILED_SIGN_INS = 5
-LOCKOUT = timedelta(minutes=15)
+# --- sign-in throttling -------------------------------------------------------------------
+# Brute force is slowed where it comes from, never by locking an account: a stranger who
+# guesses the office's password from one address slows only that address, and the office
+# signs in from its own. Counts live in the store, so every replica sees them.
+
+FREE_FAILURES_PER_PAIR = 5
+"""Failed sign-ins of one username from one address before each further try waits."""
+FREE_FAILURES_PER_ADDRESS = 20
+"""Failed sign-ins from one address, whatever the usernames (password spraying)."""
+FAILURE_WINDOW = timedelta(hours=1)
+"""A quiet hour forgets the failures before it; longer than the longest wait."""
+LONGEST_WAIT = timedelta(minutes=15)
+FAILED_SIGN_INS_PER_MINUTE = 300
+"""The whole service's ceiling: past it, addresses that failed recently wait out the minute
+(a distributed attack), while addresses without failures still sign in."""
 
 
-def after_failed_sign_in(held: dict[str, Any] | None, now: datetime) -> dict[str, Any]:
-    """Failed sign-ins of one username: the fifth within the lockout window locks it for
-    the window, so passwords cannot be guessed at the speed of the network."""
-    recent = held if held and now - datetime.fromisoformat(held["first_at"]) < LOCKOUT else None
+def failure_key(kind: str, *parts: str) -> str:
+    return f"{kind}:" + "|".join(parts)
+
+
+def minute_key(now: datetime) -> str:
+    return failure_key("minute", now.strftime("%Y-%m-%dT%H:%M"))
+
+
+def after_failed_sign_in(held: dict[str, Any] | None, now: datetime,
+                         free: int) -> dict[str, Any]:
+    """One more failure: while failures keep coming (each within the window of the one
+    before), each past ``free`` doubles the wait before the next try (1 s, 2 s, 4 s … at
+    most 15 minutes); a quiet window starts the count again."""
+    recent = (held if held and now - datetime.fromisoformat(held["last_at"]) < FAILURE_WINDOW
+              else None)
     count = (recent["count"] if recent else 0) + 1
-    first_at = recent["first_at"] if recent else now.isoformat()
-    locked_until = (now + LOCKOUT).isoformat() if count >= MAX_FAILED_SIGN_INS else None
-    return {"count": count, "first_at": first_at, "locked_until": locked_until}
+    wait = (min(timedelta(seconds=2 ** min(count - free - 1, 20)), LONGEST_WAIT)
+            if count > free else timedelta(0))
+    return {"count": count, "last_at": now.isoformat(),
+            "retry_at": (now + wait).isoformat() if wait else None}
 
 
-def check_not_locked(held: dict[str, Any] | None, now: datetime) -> None:
-    until = held.get("locked_until") if held else None
-    if until and now < datetime.fromisoformat(until):
-        shown = datetime.fromisoformat(until).strftime("%H:%M UTC")
-        raise TooManyRequests(
-            f"Too many failed sign-ins for this account; try again after {shown}.",
-            f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {shown}.", code="sign-in-locked")
+def check_may_try(held: list[dict[str, Any] | None], now: datetime, busy_minute: bool,
+                  address_failed: bool) -> None:
+    """Refuse a sign-in attempt while any of its counters (this username from this
+    address, this address) says to wait, or during a minute of too many failures for an
+    address that failed recently."""
+    waits = [datetime.fromisoformat(h["retry_at"]) for h in held
+             if h and h.get("retry_at") and now < datetime.fromisoformat(h["retry_at"])]
+    if busy_minute and address_failed:
+        waits.append(now.replace(second=0, microsecond=0) + timedelta(minutes=1))
+    if waits:
+        seconds = max(1, int((max(waits) - now).total_seconds() + 0.999))
+        raise SignInThrottled(seconds)
+
+
+class SignInThrottled(TooManyRequests):
+    def __init__(self, seconds: int) -> None:
+        super().__init__(
+            f"Too many failed sign-ins from your address; try again in {seconds} s.",
+            f"Đăng nhập sai quá nhiều lần từ địa chỉ của bạn; hãy thử lại sau {seconds} giây.",
+            code="sign-in-throttled")
+        self.retry_after = seconds
 
 
 def check_active(user: dict[str, Any]) -> None:
@@ -83,6 +122,14 @@ def check_active(user: dict[str, Any]) -> None:
         raise Forbidden("This account is disabled; ask the provincial office.",
                         "Tài khoản này đã bị khóa; hãy liên hệ cơ quan quản lý tỉnh.",
                         code="account-disabled")
+
+
+def check_may_set_access(caller: Caller, username: str, disabled: bool) -> None:
+    """An admin never disables its own account: the office would lock itself out."""
+    if disabled and caller.user_id == username:
+        raise Conflict("You cannot disable your own account; ask another admin.",
+                       "Bạn không thể tự khóa tài khoản của mình; hãy nhờ quản trị viên khác.",
+                       code="own-account")
 
 
 def check_username(username: str) -> str:

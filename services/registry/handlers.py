@@ -108,26 +108,44 @@ class Registry:
             await record_change(tx, "user", user, {}, created_by, "created")
             return user
 
-    async def login(self, username: str, password: str) -> IssuedToken:
+    async def login(self, username: str, password: str, address: str) -> IssuedToken:
+        """A token for the right password. Failures are counted per username and address,
+        per address and per minute (``domain.check_may_try``): guessing slows the guesser,
+        it never locks the account out for its owner."""
         name = username.strip().lower()[:64]
-        failures = await self.store.get(SIGN_IN_FAILURES.name, name)
-        domain.check_not_locked(failures.data if failures else None, datetime.now(UTC))
+        now = datetime.now(UTC)
+        pair_key = domain.failure_key("pair", name, address)
+        address_key = domain.failure_key("address", address)
+        held = {key: await self.store.get(SIGN_IN_FAILURES.name, key)
+                for key in (pair_key, address_key, domain.minute_key(now))}
+        minute = held[domain.minute_key(now)]
+        domain.check_may_try(
+            [d.data if d else None for d in (held[pair_key], held[address_key])], now,
+            busy_minute=bool(minute and minute.data["count"] >= domain.FAILED_SIGN_INS_PER_MINUTE),
+            address_failed=held[address_key] is not None)
         user = await self.store.get(USERS.name, name)
         stored = user.data["password_hash"] if user else _DUMMY_HASH
         async with self._hashing:
             ok = await asyncio.to_thread(_passwords.verify, password, stored)
         if user is None or not ok:
-            async with self.store.transaction() as tx:
-                held = await tx.get(SIGN_IN_FAILURES.name, name)
-                await tx.put(SIGN_IN_FAILURES.name, name, domain.after_failed_sign_in(
-                    held.data if held else None, datetime.now(UTC)))
+            await self._count_failure(now, pair_key, address_key)
             raise Unauthorized("Wrong username or password.",
                                "Sai tên đăng nhập hoặc mật khẩu.", code="login-failed")
         domain.check_active(user.data)
-        if failures is not None:
+        if held[pair_key] is not None:
             async with self.store.transaction() as tx:
-                await tx.delete(SIGN_IN_FAILURES.name, name)
+                await tx.delete(SIGN_IN_FAILURES.name, pair_key)
         return self.issuer.issue(caller_of(user), user.data.get("token_generation", 0))
+
+    async def _count_failure(self, now: datetime, pair_key: str, address_key: str) -> None:
+        frees = {pair_key: domain.FREE_FAILURES_PER_PAIR,
+                 address_key: domain.FREE_FAILURES_PER_ADDRESS,
+                 domain.minute_key(now): domain.FAILED_SIGN_INS_PER_MINUTE}
+        async with self.store.transaction() as tx:
+            for key, free in frees.items():
+                current = await tx.get(SIGN_IN_FAILURES.name, key)
+                await tx.put(SIGN_IN_FAILURES.name, key, domain.after_failed_sign_in(
+                    current.data if current else None, now, free))
 
     async def set_disabled(self, caller: Caller, username: str, disabled: bool) -> Document:
         """Disable an account (sign-in refused, and every token it holds ends at once in
@@ -135,6 +153,7 @@ class Registry:
         async with self.store.transaction() as tx:
             current = await get_existing(tx, USERS.name, username.strip().lower(), "account",
                                          "tài khoản")
+            domain.check_may_set_access(caller, current.id, disabled)
             data = current.data | {"disabled": disabled}
             return await self._save_user(tx, current, data, caller.user_id,
                                          "disabled" if disabled else "enabled",

@@ -17,6 +17,7 @@ DOSSIERS = Collection("dossiers")
 """Per product: its documents and its path through the annual cycle (idea, plan, dossier)."""
 
 SIGN_IN_FAILURES = Collection("sign_in_failures")
-"""Recent failed sign-ins per username (kept in the store, so every replica sees them)."""
+"""Recent failed sign-ins per username and address, per address and per minute (kept in
+the store, so every replica sees them)."""
 
 COLLECTIONS = (USERS, SUBJECTS, PRODUCTS, CLAIMS, HISTORY, DOSSIERS, SIGN_IN_FAILURES)

@@ -118,20 +118,34 @@ def test_commune_officers_are_bound_to_their_commune() -> None:
         registry.check_account_binding(Role.ADMIN, None, "Xã Sơn Bình", "Khánh Hòa")
 
 
-def test_five_failed_sign_ins_within_15_minutes_lock_the_account_for_15_minutes() -> None:
+def test_failed_sign_ins_past_the_free_ones_double_the_wait_never_lock() -> None:
     from datetime import UTC, datetime, timedelta
 
     start = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
     held = None
-    for minute in range(5):
-        registry.check_not_locked(held, start + timedelta(minutes=minute))
-        held = registry.after_failed_sign_in(held, start + timedelta(minutes=minute))
-    assert held["count"] == 5 and held["locked_until"] == "2026-11-23T08:19:00+00:00"
-    with pytest.raises(Exception, match="try again after 08:19 UTC"):
-        registry.check_not_locked(held, start + timedelta(minutes=18))
-    registry.check_not_locked(held, start + timedelta(minutes=19))
+    for second in range(5):
+        registry.check_may_try([held], start + timedelta(seconds=second), False, False)
+        held = registry.after_failed_sign_in(held, start + timedelta(seconds=second), 5)
+    assert held["count"] == 5 and held["retry_at"] is None
+    waits = []
+    at = start + timedelta(seconds=5)
+    for _ in range(12):
+        held = registry.after_failed_sign_in(held, at, 5)
+        retry_at = datetime.fromisoformat(held["retry_at"])
+        waits.append(int((retry_at - at).total_seconds()))
+        with pytest.raises(registry.SignInThrottled):
+            registry.check_may_try([held], retry_at - timedelta(milliseconds=1), False, False)
+        registry.check_may_try([held], retry_at, False, False)
+        at = retry_at
+    assert waits[:6] == [1, 2, 4, 8, 16, 32]
+    assert waits[-2:] == [15 * 60, 15 * 60]  # a persistent guesser stays at the longest wait
     # failures spread beyond the window start counting again
-    fresh = registry.after_failed_sign_in({"count": 4, "first_at": start.isoformat(),
-                                           "locked_until": None}, start + timedelta(minutes=16))
-    assert fresh["count"] == 1 and fresh["locked_until"] is None
+    fresh = registry.after_failed_sign_in({"count": 40, "last_at": start.isoformat(),
+                                           "retry_at": None}, start + timedelta(minutes=61), 5)
+    assert fresh["count"] == 1 and fresh["retry_at"] is None
+    # a minute of too many failures holds back only addresses that failed recently
+    with pytest.raises(registry.SignInThrottled) as throttled:
+        registry.check_may_try([None], start + timedelta(seconds=20), True, True)
+    assert throttled.value.retry_after == 40
+    registry.check_may_try([None], start + timedelta(seconds=20), True, False)
 
