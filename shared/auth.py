@@ -189,16 +189,32 @@ class TokenVerifier:
 _bearer = HTTPBearer(auto_error=False, description="A token from the registry's POST /auth/token")
 
 
-async def current_caller(
-        request: Request,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
-    if credentials is None:
+CALLER_STATE = "caller"
+"""Where ``RequestGuard`` leaves the caller it verified (the request's ``state``), so the
+route's dependency does not verify the same token again."""
+
+
+def caller_from_header(verifier: TokenVerifier, authorization: str) -> Caller:
+    """The caller of an ``Authorization: Bearer <token>`` header; Unauthorized without
+    one, or with a token that is forged, expired or revoked."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Sign in first: send 'Authorization: Bearer <token>' with a token "
                            "from the registry's POST /auth/token.",
                            "Hãy đăng nhập trước: gửi 'Authorization: Bearer <token>' với mã "
                            "lấy từ POST /auth/token của dịch vụ registry.", code="token-missing")
+    return verifier.verify(token.strip())
+
+
+async def current_caller(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
+    verified: Caller | None = getattr(request.state, CALLER_STATE, None)
+    if verified is not None:
+        return verified
     verifier: TokenVerifier = request.app.state.runtime.verifier
-    return verifier.verify(credentials.credentials)
+    header = f"Bearer {credentials.credentials}" if credentials else ""
+    return caller_from_header(verifier, header)
 
 
 def require(*roles: Role) -> Callable[..., Coroutine[Any, Any, Caller]]:

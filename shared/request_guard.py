@@ -2,6 +2,7 @@
 
 - A write (POST, PUT, PATCH, DELETE) needs a valid token — except the service's few open
   writes, such as signing in — and it is checked first, so a stranger's body is never read.
+  The caller is left in the request's state for the route (verified once).
 - Bodies are capped: JSON small, files at the upload limit (each upload route then applies
   its own, smaller one). A declared length over the cap is refused before reading; an
   undeclared (chunked) body is counted as it arrives and refused once it passes the cap.
@@ -23,7 +24,7 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from shared.auth import TokenVerifier
+from shared.auth import CALLER_STATE, TokenVerifier, caller_from_header
 from shared.errors import AppError, BodyTooLarge, problem
 
 Scope = MutableMapping[str, Any]
@@ -71,11 +72,13 @@ class RequestGuard:
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         if not scope["path"].startswith(self.policy.open_writes):
-            refusal = self._token_refusal(headers.get("authorization", ""))
-            if refusal is not None:
+            try:
+                caller = caller_from_header(self.verifier, headers.get("authorization", ""))
+            except AppError as refusal:
                 await self._refuse(scope, send, refusal.status, refusal.code, refusal.message,
                                    refusal.message_vi, {"www-authenticate": "Bearer"})
                 return
+            scope.setdefault("state", {})[CALLER_STATE] = caller
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         limit = (self.policy.json_limit if content_type in JSON_TYPES
                  else self.policy.upload_limit)
@@ -85,21 +88,9 @@ class RequestGuard:
             return
         await self.app(scope, _counted(receive, limit), send)
 
-    def _token_refusal(self, authorization: str) -> AppError | None:
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return AppError("Sign in first: send 'Authorization: Bearer <token>' with a token "
-                            "from the registry's POST /auth/token.",
-                            "Hãy đăng nhập trước: gửi 'Authorization: Bearer <token>' với mã "
-                            "lấy từ POST /auth/token của dịch vụ registry.", "token-missing", 401)
-        try:
-            self.verifier.verify(token.strip())
-        except AppError as exc:
-            return exc
-        return None
-
     def _retry_after(self, address: str) -> int:
         reset, _ = self.limiter.get_window_stats(self.rate, address)
+        # The limiter's windows are on the wall clock (``time.time``): compare on the same.
         return max(1, math.ceil(reset - time.time()))
 
     async def _refuse(self, scope: Scope, send: Send, status: int, code: str, message: str,
