@@ -22,6 +22,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from shared.auth import TokenVerifier, verification_key
 from shared.bus import EventBus, open_bus
 from shared.bus.port import cancel_all
+from shared.clock import Clock, SystemClock
 from shared.config import Settings
 from shared.contracts.registry import AccountTokensRevoked
 from shared.errors import install_error_handlers
@@ -52,13 +53,15 @@ CHECK_TIMEOUT_SECONDS = 3.0
 class ServiceRuntime:
     def __init__(self, name: str, settings: Settings, *, collections: Iterable[Collection],
                  publishes: Iterable[type[EventContract]] = (),
-                 bus: EventBus | None = None, open_writes: Iterable[str] = ()) -> None:
+                 bus: EventBus | None = None, open_writes: Iterable[str] = (),
+                 clock: Clock | None = None) -> None:
         """``bus``: pass one to share it (the embedded platform runs every service on one
         in-process bus); otherwise the runtime opens and owns its own. ``open_writes``: the
         paths (or path prefixes) written to without a token (signing in); every other write
-        needs one."""
+        needs one. ``clock``: where the service reads the date (the system's by default)."""
         self.name = name
         self.open_writes = tuple(open_writes)
+        self.clock: Clock = clock or SystemClock()
         self.settings = settings
         self.store: DocumentStore = open_store(settings.store_url_for(name),
                                                [*collections, *MESSAGING_COLLECTIONS,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -10,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from services.catalog import domain
 from services.catalog.store import LISTINGS
+from shared.clock import Clock
 from shared.errors import NotFound
 from shared.paging import Cursor, Limit, PageOut
 from shared.store import Document, DocumentStore
@@ -85,7 +85,7 @@ def public_filter(today: str) -> dict[str, Any]:
     return {"status": "listed", "valid_until": {"$gte": today}}
 
 
-def build_router(store: DocumentStore) -> APIRouter:
+def build_router(store: DocumentStore, clock: Clock) -> APIRouter:
     router = APIRouter(tags=["listings"])
 
     @router.get("/listings", summary="OCOP products on sale: filter, search, page (public)")
@@ -98,7 +98,7 @@ def build_router(store: DocumentStore) -> APIRouter:
             province: Annotated[str | None, Query(max_length=100)] = None,
             sort: Literal["name", "-stars", "stars", "-certified"] = "name",
             limit: Limit = 20, cursor: Cursor = None) -> PageOut[ListingOut]:
-        where = public_filter(datetime.now(UTC).date().isoformat())
+        where = public_filter(clock.today().isoformat())
         if stars:
             where["stars"] = {"$in": stars}
         if group:
@@ -114,7 +114,7 @@ def build_router(store: DocumentStore) -> APIRouter:
 
     @router.get("/listings/{product_id}", summary="One listed product (public)")
     async def get_listing(product_id: str) -> ListingOut:
-        today = datetime.now(UTC).date().isoformat()
+        today = clock.today().isoformat()
         doc = await store.get(LISTINGS.name, product_id)
         if doc is None or doc.data.get("status") != "listed" or doc.data["valid_until"] < today:
             raise NotFound("This product is not listed as an OCOP product (it may never have "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from services.catalog import handlers
 from services.catalog.api import build_router
 from services.catalog.store import COLLECTIONS
@@ -18,11 +20,11 @@ NAME = "catalog"
 def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus)
     for event in CERTIFICATE_IN_FORCE:
-        runtime.handle(event, handlers.on_certificate_in_force)
+        runtime.handle(event, partial(handlers.on_certificate_in_force, clock=runtime.clock))
     runtime.handle(CertificateRevoked, handlers.on_revoked)
     runtime.handle(CertificateExpired, handlers.on_expired)
     runtime.handle(LabelIssued, handlers.on_label)
     for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
         runtime.handle(product_event, handlers.on_product_changed)
-    runtime.include(build_router(runtime.store))
+    runtime.include(build_router(runtime.store, runtime.clock))
     return runtime

@@ -4,11 +4,11 @@ the product are added whenever they arrive (before or after the certificate)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from services.catalog import domain
 from services.catalog.store import LISTINGS
+from shared.clock import Clock
 from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
 from shared.contracts.registry import ProductState
 from shared.contracts.traceability import LabelIssued
@@ -31,7 +31,8 @@ def _product_fields(name: str, description: str, group: str, subgroup: str,
             "image_urls": image_urls, "product_version": version}
 
 
-async def on_certificate_in_force(envelope: Envelope, tx: Transaction) -> None:
+async def on_certificate_in_force(envelope: Envelope, tx: Transaction, *, clock: Clock
+                                  ) -> None:
     """Certified, renewed, up- or downgraded: the listing shows the certificate carried,
     and the product as carried unless the registry has told of a newer version."""
     e = CurrentCertificate.model_validate(envelope.data)
@@ -43,7 +44,7 @@ async def on_certificate_in_force(envelope: Envelope, tx: Transaction) -> None:
         product = {"search_text": domain.search_text(held.data["name"], e.subject_name)}
     await _merge(tx, e.product_id, product | {
         "status": "listed", "certified_at": envelope.time.isoformat(),
-        "listed_at": datetime.now(UTC).isoformat(), "stars": e.stars,
+        "listed_at": clock.now().isoformat(), "stars": e.stars,
         "producer": {"id": e.subject_id, "name": e.subject_name, "type": e.subject_type.value},
         "province": e.province, "province_key": domain.fold(e.province), "commune": e.commune,
         "certificate": {"id": e.certificate_id, "number": e.certificate_number,
