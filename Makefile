@@ -1,6 +1,6 @@
 # The two commands of the README: `make run` and `make test`. Each installs what it needs
-# into .venv first, from the lock files in requirements/ (exact versions with their hashes),
-# so a fresh clone gets what was tested and needs only Python 3.11+.
+# into .venv first, from the lock files requirements.txt and requirements-test.txt (exact
+# versions with their hashes), so a fresh clone gets what was tested; needs only Python 3.11+.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -22,15 +22,15 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bus.py
 	$(BIN)/python bench/flow.py
 
-$(VENV)/.installed: requirements/run.txt pyproject.toml
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/run.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: requirements/test.txt pyproject.toml
+$(VENV)/.installed-test: requirements-test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(VENV)/.installed $@
 
@@ -38,8 +38,8 @@ $(VENV)/.installed-test: requirements/test.txt pyproject.toml
 # --upgrade), write the lock files again, then run `make test` before committing them.
 lock:
 	$(PYTHON) -m pip install --quiet uv
-	$(PYTHON) -m uv pip compile pyproject.toml $(LOCK_OPTIONS) -o requirements/run.txt
-	$(PYTHON) -m uv pip compile pyproject.toml --extra test $(LOCK_OPTIONS) -o requirements/test.txt
+	$(PYTHON) -m uv pip compile pyproject.toml $(LOCK_OPTIONS) -o requirements.txt
+	$(PYTHON) -m uv pip compile pyproject.toml --extra test $(LOCK_OPTIONS) -o requirements-test.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

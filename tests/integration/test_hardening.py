@@ -296,7 +296,7 @@ async def test_a_single_client_flooding_is_slowed_and_others_are_not(
         assert 40 <= len(refused) <= 50, len(refused)
         body = problem(refused[0], 429, "rate-limited")
         assert "slow down" in body["detail"]
-        assert 1 <= int(refused[0].headers["retry-after"]) <= 1
+        assert refused[0].headers["retry-after"] == "1"  # the 1-second window resets
         others = await burst("198.51.100.20", 20)
         assert all(r.status_code == 200 for r in others)
 
