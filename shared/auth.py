@@ -2,13 +2,14 @@
 
 The registry signs with an Ed25519 private key (EdDSA JWTs); the other services hold only
 the public key, so no service but the registry can mint a token. A request's caller is a
-FastAPI dependency; ``require(...)`` refuses callers without one of the given roles.
+FastAPI dependency; what each caller may do is each service's access table
+(``shared.access``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -21,10 +22,10 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.config import Settings
-from shared.errors import Forbidden, Unauthorized
+from shared.errors import Unauthorized
 from shared.ids import new_id
 from shared.keyfiles import read_or_create
-from shared.text import fold
+from shared.text import locality
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +59,16 @@ class Caller:
     def owns_subject(self, subject_id: str) -> bool:
         return self.role is Role.PRODUCER and self.subject_id == subject_id
 
+    @property
+    def locality(self) -> str:
+        """A commune officer's locality key (``shared.text.locality``)."""
+        return locality(self.province or "", self.commune or "")
+
     def speaks_for(self, subject: Mapping[str, Any]) -> bool:
         """A commune officer speaks for the subjects of its own commune and province
         (compared without case or diacritics)."""
-        return (self.role is Role.COMMUNE_OFFICER
-                and fold(self.commune or "") == fold(str(subject.get("commune") or ""))
-                and fold(self.province or "") == fold(str(subject.get("province") or "")))
+        return self.role is Role.COMMUNE_OFFICER and self.locality == locality(
+            str(subject.get("province") or ""), str(subject.get("commune") or ""))
 
 
 # --- keys -------------------------------------------------------------------------------
@@ -186,7 +191,8 @@ class TokenVerifier:
 
 # --- FastAPI dependencies -------------------------------------------------------------
 
-_bearer = HTTPBearer(auto_error=False, description="A token from the registry's POST /auth/token")
+bearer_scheme = HTTPBearer(auto_error=False,
+                           description="A token from the registry's POST /auth/token")
 
 
 CALLER_STATE = "caller"
@@ -208,24 +214,13 @@ def caller_from_header(verifier: TokenVerifier, authorization: str) -> Caller:
 
 async def current_caller(
         request: Request,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+) -> Caller:
     verified: Caller | None = getattr(request.state, CALLER_STATE, None)
     if verified is not None:
         return verified
     verifier: TokenVerifier = request.app.state.runtime.verifier
     header = f"Bearer {credentials.credentials}" if credentials else ""
-    return caller_from_header(verifier, header)
-
-
-def require(*roles: Role) -> Callable[..., Coroutine[Any, Any, Caller]]:
-    """A dependency: the caller, if it has one of ``roles``; Forbidden otherwise."""
-    allowed = ", ".join(r.value for r in roles)
-
-    async def dependency(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
-        if caller.role not in roles:
-            raise Forbidden(f"This needs one of the roles: {allowed}; you are {caller.role}.",
-                            f"Việc này cần một trong các vai trò: {allowed}; bạn là "
-                            f"{caller.role}.", code="role-required")
-        return caller
-
-    return dependency
+    caller = caller_from_header(verifier, header)
+    setattr(request.state, CALLER_STATE, caller)
+    return caller

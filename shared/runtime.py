@@ -19,6 +19,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
+from shared.access import PLATFORM_RULES, published
 from shared.auth import TokenVerifier, verification_key
 from shared.bus import EventBus, open_bus
 from shared.bus.port import cancel_all
@@ -194,13 +195,16 @@ class ServiceRuntime:
         app.state.runtime = self
         install_error_handlers(app)
 
-        @app.get("/healthz", tags=["operations"], summary="The process is alive")
+        status_rule = published("service.status", PLATFORM_RULES["service.status"])
+
+        @app.get("/healthz", tags=["operations"], summary="The process is alive",
+                 openapi_extra=status_rule)
         async def healthz() -> dict[str, str]:
             return {"status": "ok", "service": runtime.name}
 
         @app.get("/readyz", tags=["operations"],
                  summary="Whether the service can serve: store and object store reachable; "
-                         "a bus outage only makes it degraded")
+                         "a bus outage only makes it degraded", openapi_extra=status_rule)
         async def readyz() -> JSONResponse:
             report = await runtime.readiness()
             return JSONResponse(report, status_code=200 if report["ready"] else 503)

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from services.catalog import domain
+from services.catalog.access import RULES
 from services.catalog.store import LISTINGS
+from shared.access import Gate
 from shared.clock import Clock
 from shared.errors import NotFound
 from shared.paging import Cursor, Limit, PageOut
@@ -87,8 +89,10 @@ def public_filter(today: str) -> dict[str, Any]:
 
 def build_router(store: DocumentStore, clock: Clock) -> APIRouter:
     router = APIRouter(tags=["listings"])
+    may = Gate(RULES).rule
 
-    @router.get("/listings", summary="OCOP products on sale: filter, search, page (public)")
+    @router.get("/listings", summary="OCOP products on sale: filter, search, page (public)",
+                **may("listing.read"))
     async def list_listings(
             q: Annotated[str | None, Query(max_length=200, description=(
                 "Words of the name or producer; diacritics and case are ignored"))] = None,
@@ -112,7 +116,8 @@ def build_router(store: DocumentStore, clock: Clock) -> APIRouter:
                                 after=cursor)
         return PageOut(items=[listing_out(d) for d in page.items], next_cursor=page.next_cursor)
 
-    @router.get("/listings/{product_id}", summary="One listed product (public)")
+    @router.get("/listings/{product_id}", summary="One listed product (public)",
+                **may("listing.read"))
     async def get_listing(product_id: str) -> ListingOut:
         today = clock.today().isoformat()
         doc = await store.get(LISTINGS.name, product_id)

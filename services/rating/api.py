@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from services.rating import criteria, domain
+from services.rating.access import RULES
 from services.rating.certificates import Certificates
 from services.rating.criteria_tables import (
     CriteriaTables,
@@ -20,13 +21,14 @@ from services.rating.criteria_tables import (
 )
 from services.rating.handlers import Rating, today
 from services.rating.reports import summary_csv, summary_xlsx
-from services.rating.store import CERTIFICATES
+from services.rating.store import CERTIFICATES, PRODUCTS, SUBJECTS
 from services.rating.summary import Locality
-from shared.auth import Caller, Role, current_caller, require
+from shared.access import Gate, Locate, Scope, SubjectRef
+from shared.auth import Caller, current_caller
 from shared.errors import BadRequest, FieldError
 from shared.fields import EraDate, Place, line, text
 from shared.paging import Cursor, Limit, PageOut
-from shared.store import Document, get_existing
+from shared.store import Document, DocumentStore, get_existing
 from shared.tables import XLSX, read_table
 from shared.text import fold
 from shared.uploads import read_body
@@ -177,16 +179,31 @@ def evaluation_out(doc: Document, table: criteria.CriteriaTable | None,
     return out
 
 
+def locator(store: DocumentStore) -> Locate:
+    """Whose the product named in a request's path is (from the registry's events)."""
+
+    async def locate(request: Request) -> SubjectRef:
+        product = await get_existing(store, PRODUCTS.name, request.path_params["product_id"],
+                                     "product", "sản phẩm")
+        subject = await get_existing(store, SUBJECTS.name, product.data["subject_id"],
+                                     "subject", "chủ thể")
+        return SubjectRef.of(subject.id, subject.data)
+
+    return locate
+
+
 def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTables
                  ) -> APIRouter:
     router = APIRouter()
+    may = Gate(RULES, locator(rating.store)).rule
 
     async def evaluation_with_table(doc: Document, sheets: list[Document] | None = None
                                     ) -> dict[str, Any]:
         return evaluation_out(doc, await evaluation_table(rating.store, doc), sheets)
 
     @router.get("/criteria-sets", tags=["criteria"],
-                summary="The criteria sets (bộ tiêu chí) and when each came into force")
+                summary="The criteria sets (bộ tiêu chí) and when each came into force",
+                **may("criteria.read"))
     async def criteria_sets() -> list[dict[str, Any]]:
         return [{"code": s.code, "decision": s.decision,
                  "in_force_from": s.in_force_from.isoformat(),
@@ -194,9 +211,10 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                 for s in criteria.CRITERIA_SETS]
 
     @router.post("/criteria-tables", tags=["criteria"], status_code=status.HTTP_201_CREATED,
-                 summary="Load the next version of a group's criteria table (admin)")
+                 summary="Load the next version of a group's criteria table (admin)",
+                 **may("criteria.load"))
     async def load_table(body: CriteriaTableIn,
-                         caller: Annotated[Caller, Depends(require(Role.ADMIN))]
+                         caller: Annotated[Caller, Depends(current_caller)]
                          ) -> dict[str, Any]:
         """Each part's criteria must add up to the part's maximum in the decision.
         Evaluations opened from now on are scored criterion by criterion on this version;
@@ -210,11 +228,11 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
     @router.post("/criteria-tables/file", tags=["criteria"],
                  status_code=status.HTTP_201_CREATED,
                  summary="Load a group's criteria table from a CSV or XLSX file (admin)",
-                 openapi_extra={"requestBody": {"content": {
+                 **may("criteria.load", openapi_extra={"requestBody": {"content": {
                      "text/csv": {"schema": {"type": "string"}},
-                     XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
+                     XLSX: {"schema": {"type": "string", "format": "binary"}}}}}))
     async def load_table_file(request: Request,
-                              caller: Annotated[Caller, Depends(require(Role.ADMIN))],
+                              caller: Annotated[Caller, Depends(current_caller)],
                               criteria_set: Annotated[str, Query(examples=["148/2023"])],
                               group: Annotated[str, Query(min_length=2, max_length=60)],
                               subgroup: Annotated[str | None, Query(max_length=60)] = None,
@@ -233,28 +251,30 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                                            source=source))
 
     @router.get("/criteria-tables", tags=["criteria"],
-                summary="The latest version of each loaded criteria table")
+                summary="The latest version of each loaded criteria table",
+                **may("criteria.read"))
     async def current_tables(criteria_set: str | None = None) -> list[dict[str, Any]]:
         return [table_out(d) for d in await tables.current(criteria_set)]
 
     @router.get("/criteria-tables/{table_id}", tags=["criteria"],
-                summary="One version of a criteria table")
+                summary="One version of a criteria table", **may("criteria.read"))
     async def get_table(table_id: str) -> dict[str, Any]:
         return table_out(await tables.get(table_id))
 
     @router.post("/evaluations", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
-                 summary="Open the evaluation of a submitted product (admin)")
+                 summary="Open the evaluation of a submitted product (admin)",
+                 **may("evaluation.open"))
     async def open_evaluation(body: EvaluationIn,
-                              caller: Annotated[Caller, Depends(require(Role.ADMIN))]
+                              caller: Annotated[Caller, Depends(current_caller)]
                               ) -> dict[str, Any]:
         return await evaluation_with_table(await rating.open_evaluation(
             caller, body.product_id, body.evaluation_date, body.round_id, body.criteria_set))
 
     @router.post("/proposals", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
-                 summary="The commune's pre-assessment and proposal (from 6 July 2025)")
+                 summary="The commune's pre-assessment and proposal (from 6 July 2025)",
+                 **may("proposal.make", Scope.BODY))
     async def propose(body: ProposalIn,
-                      caller: Annotated[Caller, Depends(require(Role.ADMIN,
-                                                                Role.COMMUNE_OFFICER))]
+                      caller: Annotated[Caller, Depends(current_caller)]
                       ) -> dict[str, Any]:
         checks = body.model_dump(include=set(domain.COMMUNE_CRITERIA))
         doc = await rating.propose(caller, body.product_id, body.assessed_on, checks,
@@ -262,31 +282,33 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
         return {"id": doc.id, **doc.data}
 
     @router.post("/rounds", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
-                 summary="Open an evaluation round with its council (admin)")
+                 summary="Open an evaluation round with its council (admin)",
+                 **may("round.open"))
     async def open_round(body: RoundIn,
-                         caller: Annotated[Caller, Depends(require(Role.ADMIN))]
+                         caller: Annotated[Caller, Depends(current_caller)]
                          ) -> dict[str, Any]:
         doc = await rating.open_round(caller, **body.model_dump())
         return {"id": doc.id, **doc.data}
 
     @router.get("/products/{product_id}/results", tags=["evaluations"],
-                summary="A product's results; a producer sees its own, with what fell short")
-    async def results(product_id: str,
-                      caller: Annotated[Caller, Depends(current_caller)]
-                      ) -> list[dict[str, Any]]:
-        return await rating.results(caller, product_id)
+                summary="A product's results, with what fell short: for the office, the "
+                        "council, its producer and its commune", **may("result.read",
+                                                                       Scope.PATH))
+    async def results(product_id: str) -> list[dict[str, Any]]:
+        return await rating.results(product_id)
 
     @router.get("/evaluations/{evaluation_id}", tags=["evaluations"],
-                dependencies=[Depends(require(Role.ADMIN, Role.COUNCIL_MEMBER))],
-                summary="An evaluation with its score sheets and result")
+                summary="An evaluation with its score sheets and result",
+                **may("evaluation.read"))
     async def get_evaluation(evaluation_id: str) -> dict[str, Any]:
         return await evaluation_with_table(*await rating.evaluation(evaluation_id))
 
     @router.post("/evaluations/{evaluation_id}/score-sheets", tags=["evaluations"],
                  status_code=status.HTTP_201_CREATED,
-                 summary="A council member's score sheet (one per member)")
+                 summary="A council member's score sheet (one per member)",
+                 **may("evaluation.score"))
     async def score(evaluation_id: str, body: ScoreSheetIn,
-                    caller: Annotated[Caller, Depends(require(Role.COUNCIL_MEMBER))]
+                    caller: Annotated[Caller, Depends(current_caller)]
                     ) -> dict[str, Any]:
         doc = await rating.score(caller, evaluation_id, parts=body.parts(),
                                  by_criterion=body.criteria, comment=body.comment)
@@ -294,23 +316,26 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                 "total": doc.data["total"]}
 
     @router.post("/evaluations/{evaluation_id}/closing", tags=["evaluations"],
-                 summary="Close the evaluation: average, stars, and for 1–2★ what fell short")
+                 summary="Close the evaluation: average, stars, and for 1–2★ what fell short",
+                 **may("evaluation.close"))
     async def close(evaluation_id: str,
-                    caller: Annotated[Caller, Depends(require(Role.ADMIN))]) -> dict[str, Any]:
+                    caller: Annotated[Caller, Depends(current_caller)]) -> dict[str, Any]:
         return await evaluation_with_table(await rating.close(caller, evaluation_id))
 
     @router.post("/evaluations/{evaluation_id}/recognition", tags=["certificates"],
                  status_code=status.HTTP_201_CREATED,
-                 summary="Recognition decision and certificate for a ≥ 3★ result (admin)")
+                 summary="Recognition decision and certificate for a ≥ 3★ result (admin)",
+                 **may("certificate.issue"))
     async def recognise(evaluation_id: str, body: RecognitionIn,
-                        caller: Annotated[Caller, Depends(require(Role.ADMIN))]
+                        caller: Annotated[Caller, Depends(current_caller)]
                         ) -> CertificateOut:
         return certificate_out(await certificates.recognise(
             caller, evaluation_id, decision_number=body.decision_number,
             decision_date=body.decision_date, level=body.level))
 
     @router.get("/certificates/{certificate_id}", tags=["certificates"],
-                summary="A certificate and its live state (public)")
+                summary="A certificate and its live state (public)",
+                **may("certificate.read"))
     async def get_certificate(certificate_id: str) -> CertificateOut:
         return certificate_out(await get_existing(rating.store, CERTIFICATES.name,
                                                   certificate_id, "certificate",
@@ -318,14 +343,15 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
 
     @router.get("/certificates/{certificate_id}/pdf", tags=["certificates"],
                 response_class=Response, responses={200: {"content": {"application/pdf": {}}}},
-                summary="The certificate as a PDF (public)")
+                summary="The certificate as a PDF (public)", **may("certificate.read"))
     async def certificate_pdf(certificate_id: str) -> Response:
         return Response(await certificates.certificate_pdf(certificate_id),
                         media_type="application/pdf", headers={
                             "Content-Disposition":
                                 f'inline; filename="ocop-{certificate_id}.pdf"'})
 
-    @router.get("/certificates", tags=["certificates"], summary="Certificates (public)")
+    @router.get("/certificates", tags=["certificates"], summary="Certificates (public)",
+                **may("certificate.read"))
     async def list_certificates(product_id: str | None = None, number: str | None = None,
                                 limit: Limit = 50, cursor: Cursor = None
                                 ) -> PageOut[CertificateOut]:
@@ -337,28 +363,30 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
 
     @router.post("/certificates/{certificate_id}/renewal", tags=["certificates"],
                  status_code=status.HTTP_201_CREATED,
-                 summary="Re-recognise (công nhận lại) before expiry: a new certificate (admin)")
+                 summary="Re-recognise (công nhận lại) before expiry: a new certificate (admin)",
+                 **may("certificate.issue"))
     async def renew(certificate_id: str, body: RecognitionIn,
-                    caller: Annotated[Caller, Depends(require(Role.ADMIN))]) -> CertificateOut:
+                    caller: Annotated[Caller, Depends(current_caller)]) -> CertificateOut:
         return certificate_out(await certificates.renew(
             caller, certificate_id, decision_number=body.decision_number,
             decision_date=body.decision_date, level=body.level))
 
     @router.post("/certificates/expiry", tags=["certificates"],
-                 dependencies=[Depends(require(Role.ADMIN))],
-                 summary="Expire now every certificate past its validity (also runs hourly)")
+                 summary="Expire now every certificate past its validity (also runs hourly)",
+                 **may("certificate.expire"))
     async def expire_now() -> dict[str, int]:
         return {"expired": await certificates.expire_due(today())}
 
     @router.post("/certificates/{certificate_id}/revocation", tags=["certificates"],
-                 summary="Revoke a certificate (thu hồi) with a reason (admin)")
+                 summary="Revoke a certificate (thu hồi) with a reason (admin)",
+                 **may("certificate.revoke"))
     async def revoke(certificate_id: str, body: RevocationIn,
-                     caller: Annotated[Caller, Depends(require(Role.ADMIN))]) -> CertificateOut:
+                     caller: Annotated[Caller, Depends(current_caller)]) -> CertificateOut:
         return certificate_out(await certificates.revoke(caller, certificate_id, body.reason))
 
     @router.get("/summaries/{year}", tags=["summaries"],
-                dependencies=[Depends(require(Role.ADMIN, Role.COUNCIL_MEMBER))],
                 summary="Annual summary of a locality (báo cáo tổng kết): JSON, CSV or XLSX",
+                **may("summary.read"),
                 responses={200: {"content": {"text/csv": {}, XLSX: {}}}})
     async def summary(year: Annotated[int, Path(ge=2018, le=2100)],
                       province: Annotated[Place, Query()],

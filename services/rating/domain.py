@@ -8,7 +8,6 @@ import calendar
 from datetime import date, timedelta
 from enum import StrEnum
 
-from shared.auth import Caller
 from shared.errors import BadRequest, Conflict, FieldError, Forbidden
 
 RECOGNISED_MIN_STARS = 3
@@ -190,14 +189,6 @@ CENTRAL_PROPOSAL_SCORE = 90
 def commune_shortfalls(checks: dict[str, bool]) -> list[str]:
     """The pre-assessed criteria a product does not meet; none: the commune proposes it."""
     return [name for name in COMMUNE_CRITERIA if not checks.get(name)]
-
-
-def check_own_commune(caller: Caller, subject: dict[str, object]) -> None:
-    """A commune officer proposes only its own commune's products."""
-    if not caller.speaks_for(subject):
-        raise Forbidden("You may pre-assess only the products of your own commune.",
-                        "Bạn chỉ được đánh giá sơ bộ sản phẩm của xã mình.",
-                        code="not-your-commune")
 
 
 def needs_commune_proposal(evaluation_date: date, level: Level | None) -> bool:

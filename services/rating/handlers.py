@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from services.rating import criteria, domain
+from services.rating.access import RULES
 from services.rating.criteria_tables import evaluation_table, table_for_product, table_id
 from services.rating.store import (
     CERTIFICATES,
@@ -20,9 +21,10 @@ from services.rating.store import (
     SUBJECTS,
 )
 from services.rating.summary import Locality, annual_summary
-from shared.auth import Caller, Role
+from shared.access import SubjectRef, check
+from shared.auth import Caller
 from shared.contracts.registry import ProductState, SubjectState
-from shared.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound
+from shared.errors import BadRequest, Conflict, FieldError, NotFound
 from shared.events.envelope import Envelope
 from shared.ids import new_id
 from shared.store import (
@@ -90,10 +92,9 @@ class Rating:
         shortfalls = domain.commune_shortfalls(checks)
         async with self.store.transaction() as tx:
             product = await _known_product(tx, product_id)
-            if caller.role is Role.COMMUNE_OFFICER:
-                subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
-                                             "subject", "chủ thể")
-                domain.check_own_commune(caller, subject.data)
+            subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
+                                         "subject", "chủ thể")
+            check(RULES["proposal.make"], caller, SubjectRef.of(subject.id, subject.data))
             return await tx.insert(PROPOSALS.name, new_id(), {
                 "product_id": product_id, "assessed_on": assessed_on.isoformat(),
                 "checks": checks, "proposed": not shortfalls, "shortfalls": shortfalls,
@@ -145,15 +146,10 @@ class Rating:
                                      limit=1000)
         return doc, page.items
 
-    async def results(self, caller: Caller, product_id: str) -> list[dict[str, Any]]:
+    async def results(self, product_id: str) -> list[dict[str, Any]]:
         """A product's closed evaluations: score, stars, parts and, below 3★, what fell
-        short. The producer sees its own products' results."""
-        product = await _known_product(self.store, product_id)
-        if caller.role not in (Role.ADMIN, Role.COUNCIL_MEMBER) and not caller.owns_subject(
-                product.data["subject_id"]):
-            raise Forbidden("You may see only the results of your own subject's products.",
-                            "Bạn chỉ được xem kết quả sản phẩm của chủ thể mình.",
-                            code="not-your-product")
+        short."""
+        await _known_product(self.store, product_id)
         closed = [d async for d in find_all(self.store, EVALUATIONS.name,
                                             {"product_id": product_id, "status": "closed"})]
         return [{"evaluation_id": d.id, "evaluation_date": d.data["evaluation_date"],

@@ -11,16 +11,18 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from services.registry import domain
+from services.registry.access import RULES
 from services.registry.domain import DocumentType
 from services.registry.dossiers import Dossiers
 from services.registry.handlers import Registry
 from services.registry.imports import MAX_ROWS, parse
 from services.registry.store import HISTORY, PRODUCTS, SUBJECTS
-from shared.auth import Caller, Role, current_caller, public_pem, require
+from shared.access import Gate, Locate, Scope, SubjectRef
+from shared.auth import Caller, Role, current_caller, public_pem
 from shared.errors import BadRequest
 from shared.fields import EraDate, Name, PatchIn, Place, line, text
 from shared.paging import Cursor, Limit, PageOut
-from shared.store import Document
+from shared.store import Document, DocumentStore, get_existing
 from shared.tables import XLSX, read_table
 from shared.uploads import read_body
 from shared.vocabulary import SubjectType
@@ -186,10 +188,25 @@ class CycleMoveIn(BaseModel):
     note: Note = ""
 
 
+def locator(store: DocumentStore) -> Locate:
+    """Whose the subject, or the product, named in a request's path is."""
+
+    async def locate(request: Request) -> SubjectRef:
+        subject_id = request.path_params.get("subject_id")
+        if subject_id is None:
+            product = await get_existing(store, PRODUCTS.name, request.path_params["product_id"],
+                                         "product", "sản phẩm")
+            subject_id = product.data["subject_id"]
+        subject = await get_existing(store, SUBJECTS.name, subject_id, "subject", "chủ thể")
+        return SubjectRef.of(subject.id, subject.data)
+
+    return locate
+
+
 def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
     router = APIRouter()
-    admin = Depends(require(Role.ADMIN))
-    staff = Depends(require(Role.ADMIN, Role.COUNCIL_MEMBER))
+    gate = Gate(RULES, locator(registry.store))
+    may, visible = gate.rule, gate.visible
 
     def product_out(doc: Document) -> ProductOut:
         state = registry.product_state(doc)
@@ -197,24 +214,28 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
                           paper_dossier=doc.data.get("paper_dossier"),
                           **{k: v for k, v in state.items() if k != "product_id"})
 
-    @router.post("/auth/token", tags=["auth"], summary="Sign in: a token for the other calls")
+    @router.post("/auth/token", tags=["auth"], summary="Sign in: a token for the other calls",
+                 **may("auth.sign_in"))
     async def sign_in(body: LoginIn, request: Request) -> TokenOut:
         address = request.client.host if request.client else "unknown"
         issued = await registry.login(body.username, body.password, address)
         return TokenOut(access_token=issued.token, expires_in=issued.expires_in)
 
     @router.get("/auth/public-key", tags=["auth"], response_class=PlainTextResponse,
-                summary="The public key (PEM) that verifies tokens: OCOP_AUTH_PUBLIC_KEY")
+                summary="The public key (PEM) that verifies tokens: OCOP_AUTH_PUBLIC_KEY",
+                **may("auth.public_key"))
     async def public_key() -> str:
         return public_pem(registry.issuer.public_key)
 
-    @router.get("/users/me", tags=["auth"], summary="Who the token speaks for")
+    @router.get("/users/me", tags=["auth"], summary="Who the token speaks for",
+                **may("account.own"))
     async def me(caller: Annotated[Caller, Depends(current_caller)]) -> dict[str, Any]:
         return {"username": caller.username, "role": caller.role,
                 "subject_id": caller.subject_id}
 
     @router.put("/users/me/password", tags=["auth"],
-                summary="Change your own password: your other sign-ins end")
+                summary="Change your own password: your other sign-ins end",
+                **may("account.own"))
     async def change_password(body: PasswordChangeIn,
                               caller: Annotated[Caller, Depends(current_caller)]) -> TokenOut:
         issued = await registry.change_password(caller, body.current_password,
@@ -222,9 +243,9 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
         return TokenOut(access_token=issued.token, expires_in=issued.expires_in)
 
     @router.post("/users", tags=["auth"], status_code=status.HTTP_201_CREATED,
-                 summary="Create an account (admin)")
+                 summary="Create an account (admin)", **may("account.manage"))
     async def create_user(body: UserIn,
-                          caller: Annotated[Caller, Depends(require(Role.ADMIN))]) -> UserOut:
+                          caller: Annotated[Caller, Depends(current_caller)]) -> UserOut:
         doc = await registry.create_user(body.username, body.password, body.role,
                                          body.subject_id, body.full_name,
                                          created_by=caller.user_id, commune=body.commune,
@@ -234,70 +255,75 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
                        full_name=body.full_name)
 
     @router.put("/users/{username}/access", tags=["auth"],
-                summary="Disable or enable an account (admin)")
+                summary="Disable or enable an account (admin)", **may("account.manage"))
     async def set_access(username: str, body: AccessIn,
-                         caller: Annotated[Caller, Depends(require(Role.ADMIN))]
+                         caller: Annotated[Caller, Depends(current_caller)]
                          ) -> dict[str, Any]:
         doc = await registry.set_disabled(caller, username, body.disabled)
         return {"username": doc.id, "disabled": doc.data["disabled"]}
 
     @router.post("/subjects", tags=["subjects"], status_code=status.HTTP_201_CREATED,
-                 summary="Register a subject (chủ thể) (admin)")
+                 summary="Register a subject (chủ thể) (admin)", **may("subject.register"))
     async def register_subject(body: SubjectIn,
-                               caller: Annotated[Caller, Depends(require(Role.ADMIN))]
+                               caller: Annotated[Caller, Depends(current_caller)]
                                ) -> SubjectOut:
         return _subject_out(await registry.register_subject(caller, **body.model_dump()))
 
-    @router.patch("/subjects/{subject_id}", tags=["subjects"], summary="Change a subject (admin)")
+    @router.patch("/subjects/{subject_id}", tags=["subjects"], summary="Change a subject (admin)",
+                  **may("subject.change"))
     async def update_subject(subject_id: str, body: SubjectPatch,
-                             caller: Annotated[Caller, Depends(require(Role.ADMIN))]
+                             caller: Annotated[Caller, Depends(current_caller)]
                              ) -> SubjectOut:
         return _subject_out(await registry.update_subject(caller, subject_id, _changes(body)))
 
-    @router.get("/subjects/{subject_id}", tags=["subjects"], summary="One subject")
-    async def get_subject(subject_id: str,
-                          _: Annotated[Caller, Depends(current_caller)]) -> SubjectOut:
+    @router.get("/subjects/{subject_id}", tags=["subjects"], summary="One subject",
+                **may("subject.read", Scope.PATH))
+    async def get_subject(subject_id: str) -> SubjectOut:
         return _subject_out(await registry.subject(subject_id))
 
-    @router.get("/subjects", tags=["subjects"], dependencies=[staff],
-                summary="Subjects, optionally of one province")
-    async def list_subjects(limit: Limit = 50, cursor: Cursor = None,
+    @router.get("/subjects", tags=["subjects"], **may("subject.read", Scope.LIST),
+                summary="Subjects, optionally of one province; a producer sees its own, a "
+                        "commune officer its commune's")
+    async def list_subjects(caller: Annotated[Caller, Depends(current_caller)],
+                            limit: Limit = 50, cursor: Cursor = None,
                             province: str | None = None) -> PageOut[SubjectOut]:
-        page = await registry.store.find(SUBJECTS.name, {"province": province} if province
-                                         else None, limit=limit, after=cursor)
+        page = await registry.subjects(visible("subject.read", caller), province,
+                                       limit=limit, after=cursor)
         return PageOut(items=[_subject_out(d) for d in page.items], next_cursor=page.next_cursor)
 
     @router.post("/products", tags=["products"], status_code=status.HTTP_201_CREATED,
-                 summary="Register a product (admin, or the subject's producer)")
+                 summary="Register a product (admin, or the subject's producer)",
+                 **may("product.change", Scope.BODY))
     async def register_product(body: ProductIn,
                                caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
         return product_out(await registry.register_product(caller, **body.model_dump()))
 
-    @router.get("/products", tags=["products"],
-                summary="Products; a producer sees its own subject's")
+    @router.get("/products", tags=["products"], **may("product.read", Scope.LIST),
+                summary="Products, optionally of one subject; a producer sees its own "
+                        "subject's, a commune officer its commune's")
     async def list_products(caller: Annotated[Caller, Depends(current_caller)],
                             subject_id: str | None = None, limit: Limit = 50,
                             cursor: Cursor = None) -> PageOut[ProductOut]:
-        if caller.role is Role.PRODUCER:
-            subject_id = caller.subject_id
-        page = await registry.store.find(PRODUCTS.name, {"subject_id": subject_id}
-                                         if subject_id else None, limit=limit, after=cursor)
+        page = await registry.products(visible("product.read", caller), subject_id,
+                                       limit=limit, after=cursor)
         return PageOut(items=[product_out(d) for d in page.items], next_cursor=page.next_cursor)
 
-    @router.get("/products/{product_id}", tags=["products"], summary="One product")
-    async def get_product(product_id: str,
-                          caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
-        return product_out(await registry.get_product(caller, product_id))
+    @router.get("/products/{product_id}", tags=["products"], summary="One product",
+                **may("product.read", Scope.PATH))
+    async def get_product(product_id: str) -> ProductOut:
+        return product_out(await registry.product(product_id))
 
     @router.patch("/products/{product_id}", tags=["products"],
-                  summary="Change a product (admin, or the subject's producer)")
+                  summary="Change a product (admin, or the subject's producer)",
+                  **may("product.change", Scope.PATH))
     async def update_product(product_id: str, body: ProductPatch,
                              caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
         return product_out(await registry.update_product(caller, product_id, _changes(body)))
 
     @router.post("/products/{product_id}/images", tags=["products"],
                  status_code=status.HTTP_201_CREATED,
-                 summary="Add an image: the body is the JPEG, PNG or WebP file itself")
+                 summary="Add an image: the body is the JPEG, PNG or WebP file itself",
+                 **may("product.change", Scope.PATH))
     async def add_image(product_id: str, request: Request,
                         caller: Annotated[Caller, Depends(current_caller)]) -> ImageOut:
         data = await read_body(request, registry.objects.max_bytes)
@@ -306,7 +332,7 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
         return ImageOut(image_id=url.rsplit("/", 1)[-1], url=url)
 
     @router.get("/products/{product_id}/images/{image_id}", tags=["products"],
-                summary="A product image (public)")
+                summary="A product image (public)", **may("product.image"))
     async def get_image(product_id: str, image_id: str) -> Response:
         data, content_type = await registry.image(product_id, image_id)
         return Response(data, media_type=content_type,
@@ -314,7 +340,8 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
 
     @router.post("/products/{product_id}/documents", tags=["dossiers"],
                  status_code=status.HTTP_201_CREATED,
-                 summary="Add a document to the dossier: the body is the PDF, JPEG or PNG")
+                 summary="Add a document to the dossier: the body is the PDF, JPEG or PNG",
+                 **may("product.change", Scope.PATH))
     async def add_document(product_id: str, type: DocumentType, request: Request,
                            caller: Annotated[Caller, Depends(current_caller)]
                            ) -> dict[str, Any]:
@@ -324,27 +351,28 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
         return {k: v for k, v in entry.items() if k != "key"}
 
     @router.get("/products/{product_id}/documents/{document_id}", tags=["dossiers"],
-                summary="One document of the dossier")
-    async def get_document(product_id: str, document_id: str,
-                           caller: Annotated[Caller, Depends(current_caller)]) -> Response:
-        data, content_type = await dossiers.document(caller, product_id, document_id)
+                summary="One document of the dossier", **may("product.read", Scope.PATH))
+    async def get_document(product_id: str, document_id: str) -> Response:
+        data, content_type = await dossiers.document(product_id, document_id)
         return Response(data, media_type=content_type,
                         headers={"Cache-Control": "private, max-age=300"})
 
     @router.get("/products/{product_id}/dossier", tags=["dossiers"],
-                summary="The dossier: documents, what is still missing, the annual cycle")
-    async def dossier(product_id: str,
-                      caller: Annotated[Caller, Depends(current_caller)]) -> dict[str, Any]:
-        return await dossiers.view(caller, product_id)
+                summary="The dossier: documents, what is still missing, the annual cycle",
+                **may("product.read", Scope.PATH))
+    async def dossier(product_id: str) -> dict[str, Any]:
+        return await dossiers.view(product_id)
 
     @router.post("/products/{product_id}/cycle", tags=["dossiers"],
-                 summary="Propose (producer) or accept/reject (office, commune) a stage")
+                 summary="Propose (producer) or accept/reject (office, commune) a stage",
+                 **may("product.cycle", Scope.PATH))
     async def move(product_id: str, body: CycleMoveIn,
                    caller: Annotated[Caller, Depends(current_caller)]) -> dict[str, Any]:
         return await dossiers.move(caller, product_id, body.stage, body.status, body.note)
 
     @router.post("/products/{product_id}/submission", tags=["products"],
-                 summary="Submit the product for evaluation (nộp đánh giá)")
+                 summary="Submit the product for evaluation (nộp đánh giá)",
+                 **may("product.submit", Scope.PATH))
     async def submit_product(product_id: str,
                              caller: Annotated[Caller, Depends(current_caller)],
                              body: SubmissionIn | None = None) -> ProductOut:
@@ -354,11 +382,11 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
 
     @router.post("/imports/{kind}", tags=["imports"],
                  summary="Import subjects or products from a CSV or XLSX file (admin)",
-                 openapi_extra={"requestBody": {"content": {
+                 **may("import", openapi_extra={"requestBody": {"content": {
                      "text/csv": {"schema": {"type": "string"}},
-                     XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
+                     XLSX: {"schema": {"type": "string", "format": "binary"}}}}}))
     async def import_file(kind: Literal["subjects", "products"], request: Request,
-                          caller: Annotated[Caller, Depends(require(Role.ADMIN))],
+                          caller: Annotated[Caller, Depends(current_caller)],
                           partial: bool = False) -> dict[str, Any]:
         """The body is the file itself. Headers may be Vietnamese or English (e.g. 'Tên chủ
         thể' or 'name'); products name their subject by its tax or registration code. All
@@ -369,7 +397,7 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
                                         max_rows=MAX_ROWS)
         return await registry.import_rows(caller, kind, parse(kind, table), partial=partial)
 
-    @router.get("/history", tags=["history"], dependencies=[admin],
+    @router.get("/history", tags=["history"], **may("history"),
                 summary="Who changed what and when, newest first (admin)")
     async def history(entity: Literal["user", "subject", "product", "dossier"] | None = None,
                       entity_id: str | None = None, by: str | None = None,

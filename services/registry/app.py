@@ -39,4 +39,5 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None
     registry = Registry(runtime.store, runtime.outbox, runtime.objects, issuer,
                         settings.public_url)
     runtime.include(build_router(registry, Dossiers(runtime.store, runtime.objects)))
+    runtime.every("subject localities", 3600, registry.keep_localities)
     return runtime, registry

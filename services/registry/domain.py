@@ -12,6 +12,8 @@ from stdnum import ean
 from stdnum.exceptions import ValidationError as NumberInvalid
 from stdnum.vn import mst
 
+from services.registry.access import RULES
+from shared.access import SubjectRef, check
 from shared.auth import Caller, Role
 from shared.errors import BadRequest, Conflict, FieldError, Forbidden, TooManyRequests
 from shared.vocabulary import GROUPS_148_2023, SubjectType
@@ -212,21 +214,6 @@ def check_product_group(group: str, subgroup: str) -> None:
                       f"không thuộc nhóm {group}; dùng một trong {', '.join(found.subgroups)}")
 
 
-def check_may_change_product(caller: Caller, subject_id: str) -> None:
-    """Admins change any product; a producer only its own subject's."""
-    if caller.role is Role.ADMIN or caller.owns_subject(subject_id):
-        return
-    raise Forbidden("You may change only the products of your own subject.",
-                    "Bạn chỉ được thay đổi sản phẩm của chủ thể mình.", code="not-your-product")
-
-
-def check_may_read_product(caller: Caller, subject_id: str) -> None:
-    if caller.role in (Role.ADMIN, Role.COUNCIL_MEMBER) or caller.owns_subject(subject_id):
-        return
-    raise Forbidden("You may see only the products of your own subject.",
-                    "Bạn chỉ được xem sản phẩm của chủ thể mình.", code="not-your-product")
-
-
 def check_may_submit(caller: Caller, status: str, dossier: str | None,
                      paper_dossier: str | None) -> None:
     """A product goes to the council once the office has accepted its dossier (complete
@@ -352,18 +339,18 @@ def stage_statuses(cycle: list[dict[str, Any]]) -> dict[str, str]:
     return {step["stage"]: step["status"] for step in cycle}
 
 
-def check_cycle_move(caller: Caller, owner_subject: str, subject: dict[str, Any],
-                     held: dict[str, str], stage: str, status: str,
-                     missing: list[DocumentType]) -> None:
+def check_cycle_move(caller: Caller, owner: SubjectRef, held: dict[str, str], stage: str,
+                     status: str, missing: list[DocumentType]) -> None:
     """The producer proposes each stage in order — the dossier only once the checklist is
     complete (``missing`` empty); the office, or the subject's own commune, accepts or
-    rejects what was proposed. ``held``: each stage's current status."""
+    rejects what was proposed (``RULES['product.cycle.*']``). ``held``: each stage's
+    current status."""
     if stage not in STAGES:
         raise invalid("stage", f"use one of {', '.join(STAGES)}",
                       f"dùng một trong {', '.join(STAGES)}")
     earlier = STAGES[STAGES.index(stage) - 1] if stage != STAGES[0] else None
     if status == "proposed":
-        check_may_change_product(caller, owner_subject)
+        check(RULES["product.cycle.propose"], caller, owner)
         if earlier and held.get(earlier) != "accepted":
             raise Conflict(f"The {earlier} must be accepted before the {stage} is proposed.",
                            f"Bước '{earlier}' cần được chấp nhận trước khi đề xuất "
@@ -381,11 +368,7 @@ def check_cycle_move(caller: Caller, owner_subject: str, subject: dict[str, Any]
     if status not in ("accepted", "rejected"):
         raise invalid("status", "use proposed, accepted or rejected",
                       "dùng proposed, accepted hoặc rejected")
-    if caller.role is not Role.ADMIN and not caller.speaks_for(subject):
-        raise Forbidden("Only the office, or the subject's own commune, accepts or rejects "
-                        "a stage.",
-                        "Chỉ cơ quan quản lý hoặc UBND xã nơi chủ thể đăng ký mới chấp nhận "
-                        "hay từ chối.", code="role-required")
+    check(RULES["product.cycle.decide"], caller, owner)
     if held.get(stage) != "proposed":
         raise Conflict(f"Nothing proposed to decide on: the {stage} is "
                        f"{held.get(stage, 'not proposed')}.",

@@ -12,6 +12,7 @@ from typing import Any
 from pwdlib import PasswordHash
 
 from services.registry import domain
+from services.registry.access import RULES
 from services.registry.imports import Parsed, RowProblem
 from services.registry.store import (
     CLAIMS,
@@ -22,6 +23,7 @@ from services.registry.store import (
     SUBJECTS,
     USERS,
 )
+from shared.access import SubjectRef, Visibility, check
 from shared.auth import Caller, IssuedToken, Role, TokenIssuer
 from shared.contracts.registry import (
     AccountTokensRevoked,
@@ -37,7 +39,16 @@ from shared.errors import AppError, Conflict, FieldError, NotFound, Unauthorized
 from shared.ids import new_id
 from shared.messaging import Outbox
 from shared.objects import ObjectStore
-from shared.store import Document, DocumentExists, DocumentStore, Transaction, get_existing
+from shared.store import (
+    Document,
+    DocumentExists,
+    DocumentStore,
+    Page,
+    Transaction,
+    find_all,
+    get_existing,
+)
+from shared.text import locality
 from shared.vocabulary import SubjectType
 
 _passwords = PasswordHash.recommended()
@@ -213,7 +224,7 @@ class Registry:
             f"Đã có chủ thể đăng ký với mã {code}.", code="subject-code-taken"))
         doc = await tx.insert(SUBJECTS.name, subject_id, {
             "type": type.value, "name": name, "code": code, "province": province,
-            "commune": commune, "district": district,
+            "commune": commune, "locality": locality(province, commune), "district": district,
             "registered_on": registered_on.isoformat(),
             "representatives": representatives or [], "created_by": caller.user_id,
             "created_at": _now()})
@@ -221,6 +232,41 @@ class Registry:
         await self.outbox.emit(tx, SubjectRegistered(**subject_state(doc).model_dump()),
                                subject=doc.id, sequence=doc.version)
         return doc
+
+    async def keep_localities(self) -> int:
+        """Give subjects stored before localities were kept theirs; how many were given."""
+        given = 0
+        while (page := await self.store.find(SUBJECTS.name, {"locality": None}, limit=100)
+               ).items:
+            async with self.store.transaction() as tx:
+                for doc in page.items:
+                    await tx.update(SUBJECTS.name, doc.id, doc.data | {"locality": locality(
+                        doc.data["province"], doc.data["commune"])}, expected_version=doc.version)
+            given += len(page.items)
+        return given
+
+    async def subjects(self, visibility: Visibility, province: str | None, *, limit: int,
+                       after: str | None) -> Page:
+        """A page of the subjects ``visibility`` shows, optionally of one province."""
+        where: dict[str, Any] = {"province": province} if province else {}
+        if visibility.subject_id:
+            where["id"] = visibility.subject_id
+        elif visibility.locality:
+            where["locality"] = visibility.locality
+        return await self.store.find(SUBJECTS.name, where or None, limit=limit, after=after)
+
+    async def products(self, visibility: Visibility, subject_id: str | None, *, limit: int,
+                       after: str | None) -> Page:
+        """A page of the products ``visibility`` shows, optionally of one subject."""
+        where: dict[str, Any] = {"subject_id": subject_id} if subject_id else {}
+        if visibility.subject_id:
+            where["subject_id"] = visibility.subject_id if subject_id in (
+                None, visibility.subject_id) else {"$in": []}
+        elif visibility.locality:
+            local = [d.id async for d in find_all(self.store, SUBJECTS.name,
+                                                  {"locality": visibility.locality})]
+            where["subject_id"] = {"$in": [s for s in local if subject_id in (None, s)]}
+        return await self.store.find(PRODUCTS.name, where or None, limit=limit, after=after)
 
     async def subject(self, subject_id: str) -> Document:
         return await get_existing(self.store, SUBJECTS.name, subject_id, "subject", "chủ thể")
@@ -240,7 +286,8 @@ class Registry:
                     f"A subject with code {data['code']} is already registered.",
                     f"Đã có chủ thể đăng ký với mã {data['code']}.", code="subject-code-taken"))
                 await tx.delete(CLAIMS.name, f"subject-code:{current.data['code']}")
-            data |= {"updated_by": caller.user_id, "updated_at": _now()}
+            data |= {"locality": locality(data["province"], data["commune"]),
+                     "updated_by": caller.user_id, "updated_at": _now()}
             doc = await tx.update(SUBJECTS.name, subject_id, data,
                                   expected_version=current.version)
             await record_change(tx, "subject", doc, current.data, caller.user_id, "updated")
@@ -258,15 +305,16 @@ class Registry:
                            name: str, group: str, subgroup: str, description: str = "",
                            gtin: str | None = None,
                            registered_on: date | None = None) -> Document:
-        domain.check_may_change_product(caller, subject_id)
+        subject = await tx.get(SUBJECTS.name, subject_id)
+        if subject is None:
+            raise domain.invalid("subject_id", f"no subject '{subject_id}'",
+                                 f"không có chủ thể '{subject_id}'")
+        check(RULES["product.change"], caller, SubjectRef.of(subject.id, subject.data))
         domain.check_product_group(group, subgroup)
         registered_on = registered_on or _today()
         domain.check_registered_on(registered_on, _today())
         gtin = domain.normalize_gtin(gtin) if gtin else None
         product_id = new_id()
-        if await tx.get(SUBJECTS.name, subject_id) is None:
-            raise domain.invalid("subject_id", f"no subject '{subject_id}'",
-                                 f"không có chủ thể '{subject_id}'")
         if gtin:
             await _claim(tx, f"gtin:{gtin}", product_id, _gtin_taken(gtin))
         doc = await tx.insert(PRODUCTS.name, product_id, {
@@ -309,16 +357,13 @@ class Registry:
                 "rejected": [p.as_dict() for p in problems],
                 "mode": "partial" if partial else "all-or-nothing"}
 
-    async def get_product(self, caller: Caller, product_id: str) -> Document:
-        doc = await get_existing(self.store, PRODUCTS.name, product_id, "product", "sản phẩm")
-        domain.check_may_read_product(caller, doc.data["subject_id"])
-        return doc
+    async def product(self, product_id: str) -> Document:
+        return await get_existing(self.store, PRODUCTS.name, product_id, "product", "sản phẩm")
 
     async def update_product(self, caller: Caller, product_id: str,
                              changes: dict[str, Any]) -> Document:
         async with self.store.transaction() as tx:
             current = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
-            domain.check_may_change_product(caller, current.data["subject_id"])
             data = current.data | changes
             domain.check_product_group(data["group"], data["subgroup"])
             if "gtin" in changes:
@@ -333,8 +378,7 @@ class Registry:
 
     async def add_image(self, caller: Caller, product_id: str, content_type: str,
                         data: bytes) -> tuple[Document, str]:
-        current = await get_existing(self.store, PRODUCTS.name, product_id, "product", "sản phẩm")
-        domain.check_may_change_product(caller, current.data["subject_id"])
+        await self.product(product_id)  # before storing a file for a product that is not there
         extension = domain.check_image(content_type, data)
         image_id = new_id()
         key = f"products/{product_id}/images/{image_id}.{extension}"
@@ -361,7 +405,6 @@ class Registry:
                              paper_dossier: str | None = None) -> Document:
         async with self.store.transaction() as tx:
             current = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
-            domain.check_may_change_product(caller, current.data["subject_id"])
             dossier = await tx.get(DOSSIERS.name, product_id)
             stages = domain.stage_statuses(dossier.data["cycle"] if dossier else [])
             domain.check_may_submit(caller, current.data["status"], stages.get("dossier"),

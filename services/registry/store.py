@@ -4,7 +4,9 @@ from shared.store import Collection
 
 USERS = Collection("users", indexes=("role", "subject_id"))
 """Accounts; the id is the (lower-case) username."""
-SUBJECTS = Collection("subjects", indexes=("code", "province"))
+SUBJECTS = Collection("subjects", indexes=("code", "province", "locality"))
+"""``locality``: its commune's key (``shared.text.locality``), which a commune officer's
+lists are filtered on."""
 PRODUCTS = Collection("products", indexes=("subject_id", "status", "gtin"))
 CLAIMS = Collection("claims")
 """Values that must be unique across documents ('gtin:…', 'subject-code:…'): inserting the

@@ -11,8 +11,10 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
 from services.traceability import domain
+from services.traceability.access import RULES
 from services.traceability.handlers import Traceability
 from services.traceability.store import LABELS, PROFILES
+from shared.access import Gate
 from shared.store import Document, get_existing
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
 
@@ -64,6 +66,7 @@ def scan_view(profile: Document, today: date) -> dict[str, Any]:
 
 def build_router(tracing: Traceability) -> APIRouter:
     router = APIRouter()
+    may = Gate(RULES).rule
 
     def render(request: Request, profile: Document | None, lang: str | None,
                accept_language: str | None, accept: str | None, fmt: str | None) -> Response:
@@ -97,7 +100,8 @@ def build_router(tracing: Traceability) -> APIRouter:
             "valid_until": _shown(certificate["valid_until"])}, headers=headers)
 
     @router.get("/01/{gtin}", tags=["scan"], response_class=HTMLResponse,
-                summary="Scan page of a GTIN (GS1 Digital Link), HTML or JSON")
+                summary="Scan page of a GTIN (GS1 Digital Link), HTML or JSON",
+                **may("scan.read"))
     async def scan_gtin(request: Request, gtin: str, lang: Lang = None, fmt: Format = None,
                         accept: Annotated[str | None, Header()] = None,
                         accept_language: Annotated[str | None, Header()] = None) -> Response:
@@ -105,7 +109,8 @@ def build_router(tracing: Traceability) -> APIRouter:
         return render(request, profile, lang, accept_language, accept, fmt)
 
     @router.get("/01/{gtin}/{qualifier}/{value}", tags=["scan"], response_class=HTMLResponse,
-                summary="Scan page of a GTIN with a lot (10) or serial (21) qualifier")
+                summary="Scan page of a GTIN with a lot (10) or serial (21) qualifier",
+                **may("scan.read"))
     async def scan_gtin_qualified(request: Request, gtin: str, qualifier: str, value: str,
                                   lang: Lang = None, fmt: Format = None,
                                   accept: Annotated[str | None, Header()] = None,
@@ -116,7 +121,8 @@ def build_router(tracing: Traceability) -> APIRouter:
         return render(request, profile, lang, accept_language, accept, fmt)
 
     @router.get("/p/{product_id}", tags=["scan"], response_class=HTMLResponse,
-                summary="Scan page of a product without a GTIN, HTML or JSON")
+                summary="Scan page of a product without a GTIN, HTML or JSON",
+                **may("scan.read"))
     async def scan_product(request: Request, product_id: str, lang: Lang = None,
                            fmt: Format = None, accept: Annotated[str | None, Header()] = None,
                            accept_language: Annotated[str | None, Header()] = None
@@ -124,13 +130,14 @@ def build_router(tracing: Traceability) -> APIRouter:
         profile = await tracing.store.get(PROFILES.name, product_id)
         return render(request, profile, lang, accept_language, accept, fmt)
 
-    @router.get("/labels/{product_id}", tags=["labels"], summary="A product's label (public)")
+    @router.get("/labels/{product_id}", tags=["labels"], summary="A product's label (public)",
+                **may("label.read"))
     async def get_label(product_id: str) -> dict[str, Any]:
         label = await get_existing(tracing.store, LABELS.name, product_id, "label", "nhãn")
         return tracing.label_issued(label).model_dump() | {"issued_at": label.data["issued_at"]}
 
     @router.get("/labels/{product_id}/qr.{kind}", tags=["labels"],
-                summary="The label's QR code as png or svg (public)")
+                summary="The label's QR code as png or svg (public)", **may("label.read"))
     async def get_artwork(product_id: str, kind: Literal["png", "svg"]) -> Response:
         label = await get_existing(tracing.store, LABELS.name, product_id, "label", "nhãn")
         content = await tracing.objects.get(label.data[f"{kind}_key"])

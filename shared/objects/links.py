@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from shared.access import PLATFORM_RULES, published
 from shared.errors import Forbidden
 from shared.objects.files import FileObjectStore
 
@@ -13,7 +14,8 @@ from shared.objects.files import FileObjectStore
 def object_links_router(store: FileObjectStore) -> APIRouter:
     router = APIRouter(tags=["files"])
 
-    @router.get("/objects/{key:path}", summary="A stored file, through a signed link")
+    @router.get("/objects/{key:path}", summary="A stored file, through a signed link",
+                openapi_extra=published("file.link", PLATFORM_RULES["file.link"]))
     async def get_object(key: str, expires: Annotated[int, Query()],
                          signature: Annotated[str, Query(max_length=128)]) -> Response:
         if not store.verify(key, expires, signature):

@@ -76,13 +76,13 @@ async def test_a_producer_cannot_touch_another_subjects_product(world: World) ->
         response = await world.client.request(
             method, world.anyone.urls["registry"] + url,
             headers=world.producer_a.headers | kwargs.pop("headers", {}), **kwargs)
-        problem(response, 403, "not-your-product")
+        problem(response, 403, "not-permitted")
     # nor register a product for it
     response = await world.client.post(
         world.anyone.urls["registry"] + "/products", headers=world.producer_a.headers,
         json={"subject_id": other["subject_id"], "name": "Lén lút", "group": "food",
               "subgroup": "tea"})
-    problem(response, 403, "not-your-product")
+    problem(response, 403, "not-permitted")
     unchanged = await world.admin.call("GET", "registry", path)
     assert (unchanged["name"], unchanged["status"], unchanged["version"]) == (
         other["name"], "draft", other["version"])
@@ -136,7 +136,7 @@ async def test_scores_above_a_parts_maximum_are_refused_and_not_stored(world: Wo
                                           "product_id": world.product_a["id"], "origin": True,
                                           "local_labour": True, "idea": True,
                                           "local_identity": True})
-    problem(foreign, 403, "not-your-commune")
+    problem(foreign, 403, "not-permitted")
     await propose(await world.anyone.sign_in("xa-tra-linh", PASSWORD), world.product_a["id"])
     old_set = await world.client.post(world.anyone.urls["rating"] + "/evaluations",
                                       headers=world.admin.headers,
@@ -179,7 +179,7 @@ async def test_scores_above_a_parts_maximum_are_refused_and_not_stored(world: Wo
         ("B", "Khả năng tiếp thị"), ("C", "Chất lượng sản phẩm")]
     others = await world.producer_a.until(  # (404 until rating has heard of the product)
         "GET", "rating", f"/products/{world.product_b['id']}/results", expect=403)
-    assert others["type"].endswith("/not-your-product")
+    assert others["type"].endswith("/not-permitted")
 
 
 async def test_missing_forged_and_wrong_role_tokens_are_refused(world: World) -> None:
@@ -203,7 +203,7 @@ async def test_missing_forged_and_wrong_role_tokens_are_refused(world: World) ->
                                          json={"type": "enterprise", "name": "Tự đăng ký",
                                                "code": "0100233488", "province": "Hà Nội",
                                                "commune": "Phường Ba Đình"})
-    problem(wrong_role, 403, "role-required")
+    problem(wrong_role, 403, "not-permitted")
     product = await world.admin.call("GET", "registry", f"/products/{world.product_a['id']}")
     assert product["name"] == world.product_a["name"] and product["version"] == 1
     wrong_password = await world.client.post(world.anyone.urls["registry"] + "/auth/token",

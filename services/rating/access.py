@@ -1,0 +1,31 @@
+"""The rating service's access table: who may see and do what with evaluations and
+certificates.
+
+Certificates and the criteria are public: anyone may check a label's claim. Score sheets
+are the council's; a product's results are also its producer's and its commune's.
+"""
+
+from __future__ import annotations
+
+from shared.access import ANYONE, Party
+
+OFFICE = frozenset({Party.OFFICE})
+STAFF = frozenset({Party.OFFICE, Party.COUNCIL})
+"""The office and the council: evaluations with every member's score sheet, summaries."""
+
+RULES: dict[str, frozenset[Party]] = {
+    "criteria.read": ANYONE,
+    "criteria.load": OFFICE,
+    "round.open": OFFICE,
+    "proposal.make": frozenset({Party.OFFICE, Party.OWN_COMMUNE}),
+    "evaluation.open": OFFICE,
+    "evaluation.read": STAFF,
+    "evaluation.score": frozenset({Party.COUNCIL}),
+    "evaluation.close": OFFICE,
+    "result.read": STAFF | {Party.OWNER, Party.OWN_COMMUNE},
+    "certificate.read": ANYONE,
+    "certificate.issue": OFFICE,
+    "certificate.expire": OFFICE,
+    "certificate.revoke": OFFICE,
+    "summary.read": STAFF,
+}

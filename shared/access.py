@@ -1,0 +1,198 @@
+"""Who may call what: each service's access table and the gate that applies it.
+
+A service declares one table (``services/<name>/access.py``): for each rule, the parties
+that may act — who the caller is to the record (role × resource × own/other). Every route
+names its rule through ``Gate.rule(...)``, which both guards the route (before its body is
+read) and publishes the rule in the OpenAPI document as ``x-access``; the authorization
+test walks every operation with every kind of caller and compares what happens with the
+same table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials
+
+from shared.auth import Caller, Role, bearer_scheme, current_caller
+from shared.errors import Forbidden
+from shared.text import locality
+
+
+class Party(StrEnum):
+    """Who a caller is to the record it asks for: the columns of an access table."""
+
+    ANYONE = "anyone"
+    """No sign-in needed (public pages, signing in itself)."""
+    LINK_HOLDER = "link_holder"
+    """Whoever holds a signed, unexpired file link: the link is the credential."""
+    SIGNED_IN = "signed_in"
+    """Any valid token (one's own account)."""
+    OFFICE = "office"
+    """The provincial OCOP office (role admin)."""
+    COUNCIL = "council"
+    """A council member (thành viên hội đồng)."""
+    OWNER = "owner"
+    """The producer of the record's subject (chủ thể)."""
+    OWN_COMMUNE = "own_commune"
+    """The commune officer (cán bộ xã) of the record's subject's commune."""
+
+
+ANYONE = frozenset({Party.ANYONE})
+PLATFORM_RULES: dict[str, frozenset[Party]] = {
+    "service.status": ANYONE,
+    "file.link": frozenset({Party.LINK_HOLDER}),
+}
+"""The rules of the routes every service has (``shared.runtime``): health and file links."""
+
+RELATIVE = frozenset({Party.OWNER, Party.OWN_COMMUNE})
+"""Parties that depend on whose the record is, not only on the caller's role."""
+
+_ROLE_PARTY = {Role.ADMIN: Party.OFFICE, Role.COUNCIL_MEMBER: Party.COUNCIL}
+_RELATIVE_ROLE = {Party.OWNER: Role.PRODUCER, Party.OWN_COMMUNE: Role.COMMUNE_OFFICER}
+
+
+class Scope(StrEnum):
+    """Where a rule finds whose the record is."""
+
+    NONE = "none"
+    """The rule does not depend on it (public, or by role only)."""
+    PATH = "path"
+    """The record named in the path: checked before the request body is read."""
+    BODY = "body"
+    """The record the body names: the role is checked at once, the relation once the body
+    is read (``Gate.check``)."""
+    LIST = "list"
+    """A list: each caller sees the records its parties allow (``Gate.visible``)."""
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    """Whose a record is: its subject (chủ thể) and the subject's locality."""
+
+    subject_id: str
+    province: str
+    commune: str
+
+    @classmethod
+    def of(cls, subject_id: str, subject: Mapping[str, Any]) -> SubjectRef:
+        """From a stored subject (its ``province`` and ``commune``)."""
+        return cls(subject_id, str(subject["province"]), str(subject["commune"]))
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What of a list a caller sees: everything, one subject's records, or one locality's."""
+
+    everything: bool = False
+    subject_id: str | None = None
+    locality: str | None = None
+
+
+def parties_of(caller: Caller | None, record: SubjectRef | None = None) -> frozenset[Party]:
+    """The parties ``caller`` holds towards ``record`` (none: towards no record in particular)."""
+    if caller is None:
+        return frozenset({Party.ANYONE})
+    held = {Party.ANYONE, Party.SIGNED_IN}
+    if caller.role in _ROLE_PARTY:
+        held.add(_ROLE_PARTY[caller.role])
+    if record is not None:
+        if caller.owns_subject(record.subject_id):
+            held.add(Party.OWNER)
+        if (caller.role is Role.COMMUNE_OFFICER
+                and caller.locality == locality(record.province, record.commune)):
+            held.add(Party.OWN_COMMUNE)
+    return frozenset(held)
+
+
+def may_hold(caller: Caller, parties: frozenset[Party]) -> bool:
+    """Whether ``caller``'s role could hold one of ``parties`` towards some record."""
+    return bool(parties_of(caller) & parties) or any(
+        _RELATIVE_ROLE[p] is caller.role for p in parties & RELATIVE)
+
+
+Locate = Callable[[Request], Awaitable[SubjectRef]]
+"""Whose the record named in a request's path is (NotFound if there is none)."""
+
+def _who(parties: frozenset[Party]) -> tuple[str, str]:
+    names = {Party.ANYONE: ("anyone", "mọi người"),
+             Party.LINK_HOLDER: ("a signed link", "đường dẫn có chữ ký"),
+             Party.SIGNED_IN: ("any signed-in user", "người đã đăng nhập"),
+             Party.OFFICE: ("the OCOP office", "cơ quan OCOP"),
+             Party.COUNCIL: ("council members", "thành viên hội đồng"),
+             Party.OWNER: ("the subject's own producer", "chính chủ thể"),
+             Party.OWN_COMMUNE: ("the officer of the subject's commune", "cán bộ xã của chủ thể")}
+    ordered = [names[p] for p in Party if p in parties]
+    return ", ".join(en for en, _ in ordered), ", ".join(vi for _, vi in ordered)
+
+
+def refusal(parties: frozenset[Party]) -> Forbidden:
+    who, who_vi = _who(parties)
+    return Forbidden(f"You may not do this; it is for: {who}.",
+                     f"Bạn không được làm việc này; việc này dành cho: {who_vi}.",
+                     code="not-permitted")
+
+
+def published(name: str, parties: frozenset[Party], scope: Scope = Scope.NONE
+              ) -> dict[str, Any]:
+    """A route's ``openapi_extra``: its rule as ``x-access`` in the OpenAPI document."""
+    return {"x-access": {"rule": name, "scope": scope.value,
+                         "parties": [p.value for p in Party if p in parties]}}
+
+
+def check(parties: frozenset[Party], caller: Caller, record: SubjectRef) -> None:
+    """Forbidden unless ``caller`` holds one of ``parties`` towards ``record``."""
+    if not parties_of(caller, record) & parties:
+        raise refusal(parties)
+
+
+class Gate:
+    """A service's access table at work: guards routes and narrows lists."""
+
+    def __init__(self, table: Mapping[str, frozenset[Party]], locate: Locate | None = None
+                 ) -> None:
+        self.table = {**PLATFORM_RULES, **table}
+        self._locate = locate
+
+    def rule(self, name: str, scope: Scope = Scope.NONE, *,
+             openapi_extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Keyword arguments for a route decorator: the guard and its ``x-access`` entry
+        (added to the route's own ``openapi_extra``, if it has one)."""
+        parties = self.table[name]
+        if parties & RELATIVE and scope is Scope.NONE:
+            raise ValueError(f"rule {name} depends on whose the record is: give its scope")
+        if scope is Scope.PATH and self._locate is None:
+            raise ValueError(f"rule {name} is checked on the path's record: give a locate")
+
+        async def guard(request: Request,
+                        credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                               Depends(bearer_scheme)]) -> None:
+            if parties & {Party.ANYONE, Party.LINK_HOLDER}:
+                return  # the route checks a link's signature itself
+            caller = await current_caller(request, credentials)
+            if parties_of(caller) & parties:
+                return
+            if not may_hold(caller, parties):
+                raise refusal(parties)
+            if scope is Scope.PATH:
+                assert self._locate is not None
+                check(parties, caller, await self._locate(request))
+
+        return {"dependencies": [Depends(guard)],
+                "openapi_extra": {**(openapi_extra or {}), **published(name, parties, scope)}}
+
+    def visible(self, name: str, caller: Caller) -> Visibility:
+        """What of a list the rule lets ``caller`` see."""
+        parties = self.table[name]
+        if parties_of(caller) & parties:
+            return Visibility(everything=True)
+        if Party.OWNER in parties and caller.role is Role.PRODUCER and caller.subject_id:
+            return Visibility(subject_id=caller.subject_id)
+        if Party.OWN_COMMUNE in parties and caller.role is Role.COMMUNE_OFFICER:
+            return Visibility(locality=caller.locality)
+        raise refusal(parties)
+

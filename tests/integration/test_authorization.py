@@ -1,0 +1,206 @@
+"""Every operation of every service, called by every kind of caller, does what the
+service's access table says — no more, no less.
+
+The tables (``services/<name>/access.py``) are the ones the routes are guarded with; each
+operation names its rule in the OpenAPI document (``x-access``), which is walked here over
+HTTP. The calls all concern one subject's records (S1, in Xã Tân Cương, Thái Nguyên);
+seven callers: anonymous, S1's producer, another subject's producer, the officer of S1's
+commune, an officer of another commune, a council member and the office. Writes are sent a
+body no operation accepts (``[]``), so a permitted caller gets past the gate (and is told
+the body is wrong) while nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from services.catalog.access import RULES as CATALOG
+from services.rating.access import RULES as RATING
+from services.registry.access import RULES as REGISTRY
+from services.traceability.access import RULES as TRACEABILITY
+from shared.access import PLATFORM_RULES, RELATIVE, Party, SubjectRef, parties_of
+from shared.auth import Caller, Role
+from shared.config import SERVICES, Settings
+from tests.integration.test_criteria_tables import table_body
+from tests.support.platform import PAPER_DOSSIER, PDF, User, office_signed_in, png_image, propose
+
+PASSWORD = "authorization-pass"
+TABLES = {"registry": REGISTRY, "rating": RATING, "traceability": TRACEABILITY,
+          "catalog": CATALOG}
+S1 = {"type": "cooperative", "name": "HTX Chè Tân Cương", "code": "0100109106",
+      "province": "Thái Nguyên", "commune": "Xã Tân Cương"}
+S2 = {"type": "household_business", "name": "Hộ Atiso Lạc Dương", "code": "LD-2024-07",
+      "province": "Lâm Đồng", "commune": "Xã Lạc Dương"}
+GTIN = "08934563138165"
+
+
+@dataclass
+class Cast:
+    """A caller as the table sees it (``caller``; None: anonymous) and its session."""
+
+    name: str
+    caller: Caller | None
+    user: User
+
+
+@dataclass
+class World:
+    office: User
+    cast: list[Cast]
+    refs: dict[str, SubjectRef]
+    """subject id → whose it is, for both subjects."""
+    path: dict[str, str]
+    """Path parameter → the S1 record it names."""
+
+
+ACCOUNTS = (  # username, role, subject (S1/S2), commune of (S1/S2)
+    ("producer-own", Role.PRODUCER, "S1", None), ("producer-other", Role.PRODUCER, "S2", None),
+    ("officer-own", Role.COMMUNE_OFFICER, None, "S1"),
+    ("officer-other", Role.COMMUNE_OFFICER, None, "S2"),
+    ("member", Role.COUNCIL_MEMBER, None, None))
+
+
+async def certified_product(office: User, member: User, producer: User, subject_id: str,
+                            days_ago: str) -> dict[str, Any]:
+    """S1's product, with a GTIN, an image and a dossier document, certified at 4★."""
+    product = await producer.call("POST", "registry", "/products", expect=201, json={
+        "subject_id": subject_id, "name": "Chè búp Tân Cương", "group": "food",
+        "subgroup": "tea", "gtin": GTIN, "registered_on": days_ago})
+    path = f"/products/{product['id']}"
+    image = await producer.call("POST", "registry", f"{path}/images", expect=201,
+                                content=png_image(), headers={"Content-Type": "image/png"})
+    document = await producer.call("POST", "registry", f"{path}/documents", expect=201,
+                                   content=PDF, params={"type": "product_story"},
+                                   headers={"Content-Type": "application/pdf"})
+    await office.call("POST", "registry", f"{path}/submission", json=PAPER_DOSSIER)
+    await propose(office, product["id"], assessed_on=days_ago)
+    evaluation = await office.until("POST", "rating", "/evaluations", expect=201, json={
+        "product_id": product["id"], "evaluation_date": days_ago})
+    await member.call("POST", "rating", f"/evaluations/{evaluation['id']}/score-sheets",
+                      expect=201, json={"part_a": 30, "part_b": 20, "part_c": 25})
+    await office.call("POST", "rating", f"/evaluations/{evaluation['id']}/closing")
+    certificate = await office.call(
+        "POST", "rating", f"/evaluations/{evaluation['id']}/recognition", expect=201,
+        json={"decision_number": "4/QĐ-UBND", "decision_date": days_ago})
+    await office.until("GET", "traceability", f"/labels/{product['id']}")
+    await office.until("GET", "catalog", f"/listings/{product['id']}")
+    return {"product_id": product["id"], "image_id": image["image_id"],
+            "document_id": document["id"], "evaluation_id": evaluation["id"],
+            "certificate_id": certificate["id"]}
+
+
+@pytest.fixture
+async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
+    settings = make_settings(rate_limit="100000/second")
+    days_ago = (date.today() - timedelta(days=30)).isoformat()
+    async with office_signed_in(settings, PASSWORD) as office:
+        subjects = {}
+        for key, body in (("S1", S1), ("S2", S2)):
+            subjects[key] = await office.call("POST", "registry", "/subjects", expect=201,
+                                              json=body | {"registered_on": days_ago})
+        cast = [Cast("anonymous", None, office.anonymous())]
+        for username, role, subject, commune in ACCOUNTS:
+            binding: dict[str, Any] = {}
+            if subject:
+                binding["subject_id"] = subjects[subject]["id"]
+            if commune:
+                binding |= {"commune": subjects[commune]["commune"],
+                            "province": subjects[commune]["province"]}
+            await office.call("POST", "registry", "/users", expect=201, json={
+                "username": username, "password": PASSWORD, "role": role.value, **binding})
+            user = await office.anonymous().sign_in(username, PASSWORD)
+            cast.append(Cast(username, Caller(username, username, role, **binding), user))
+        cast.append(Cast("office", Caller("office", "office", Role.ADMIN), office))
+        by_name = {c.name: c.user for c in cast}
+        s1 = subjects["S1"]["id"]
+        records = await certified_product(office, by_name["member"], by_name["producer-own"],
+                                          s1, days_ago)
+        await by_name["producer-other"].call("POST", "registry", "/products", expect=201, json={
+            "subject_id": subjects["S2"]["id"], "name": "Trà atiso", "group": "food",
+            "subgroup": "tea"})
+        table = await office.call("POST", "rating", "/criteria-tables", expect=201,
+                                  json=table_body())
+        refs = {s["id"]: SubjectRef(s["id"], s["province"], s["commune"])
+                for s in subjects.values()}
+        path = records | {"subject_id": s1, "table_id": table["id"], "gtin": GTIN,
+                          "year": str(date.today().year), "qualifier": "10",
+                          "value": "LOT-1", "kind": "png", "key": "x",
+                          "username": "producer-own"}
+        yield World(office, cast, refs, path)
+
+
+REQUIRED_QUERY = {"province": S1["province"], "type": "product_story",
+                  "criteria_set": "148/2023", "group": "food", "expires": "1",
+                  "signature": "0"}
+
+
+def expected_at_gate(rule: frozenset[Party], scope: str, who: Cast, record: SubjectRef
+                     ) -> bool:
+    """Whether the table lets ``who`` past an operation's gate."""
+    if who.caller is None or scope in ("none", "path"):
+        return bool(parties_of(who.caller, record if scope == "path" else None) & rule)
+    # body and list: the role is checked at the gate, the record afterwards
+    return bool(parties_of(who.caller) & rule) or any(
+        who.caller.role is {Party.OWNER: Role.PRODUCER,
+                            Party.OWN_COMMUNE: Role.COMMUNE_OFFICER}[p]
+        for p in rule & RELATIVE)
+
+
+async def test_every_operation_answers_every_caller_as_its_access_table_says(
+        world: World) -> None:
+    mismatches, cells = [], 0
+    s1_ref = world.refs[world.path["subject_id"]]
+    for service in SERVICES:
+        table = {**PLATFORM_RULES, **TABLES[service]}
+        spec = await world.office.call("GET", service, "/openapi.json")
+        for template, operations in spec["paths"].items():
+            for method, operation in operations.items():
+                access = operation.get("x-access")
+                where = f"{service} {method.upper()} {template}"
+                assert access, f"{where} names no access rule"
+                rule = table[access["rule"]]
+                assert set(access["parties"]) == {p.value for p in rule}, where
+                url = template.format(**{name: world.path[name] for name in
+                                         _path_names(template)})
+                query = {p["name"]: REQUIRED_QUERY[p["name"]]
+                         for p in operation.get("parameters", [])
+                         if p["in"] == "query" and p.get("required")}
+                for who in world.cast:
+                    cells += 1
+                    response = await who.user.client.request(
+                        method, who.user.urls[service] + url, params=query,
+                        headers=who.user.headers,
+                        **({} if method == "get" else {"json": []}))
+                    allowed = expected_at_gate(rule, access["scope"], who, s1_ref)
+                    refused = response.status_code in (401, 403)
+                    fine = (not refused and response.status_code < 500
+                            and (method != "get" or response.status_code < 400))
+                    if (allowed and not fine) or (not allowed and not refused):
+                        mismatches.append(f"{where} as {who.name}: {response.status_code} "
+                                          f"(table: {'allowed' if allowed else 'refused'})")
+                    elif allowed and access["scope"] == "list":
+                        mismatches += _list_mismatches(where, who, rule, response.json(),
+                                                       world.refs)
+    assert not mismatches, "\n".join(mismatches)
+    assert cells >= 60 * len(world.cast)
+
+
+def _path_names(template: str) -> list[str]:
+    return [part.strip("{}").split(":")[0] for part in template.replace(".", "/").split("/")
+            if part.startswith("{")]
+
+
+def _list_mismatches(where: str, who: Cast, rule: frozenset[Party], page: dict[str, Any],
+                     refs: dict[str, SubjectRef]) -> list[str]:
+    """A list shows exactly the records of the subjects the rule lets the caller see."""
+    shown = {item.get("subject_id", item["id"]) for item in page["items"]}
+    visible = {s for s, ref in refs.items() if parties_of(who.caller, ref) & rule}
+    if shown != visible:
+        return [f"{where} as {who.name}: shows subjects {sorted(shown)}, "
+                f"the table {sorted(visible)}"]
+    return []
