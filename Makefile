@@ -6,12 +6,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 LOCK_OPTIONS := --generate-hashes --universal --python-version 3.11 --no-header --quiet
 
-.PHONY: run test lint bench lock clean
+.PHONY: run test lint bench lock clean browser
 
 run: $(VENV)/.installed
 	$(BIN)/ocop run
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -36,6 +36,11 @@ $(VENV)/.installed-test: requirements-test.txt pyproject.toml
 
 # After changing the dependencies in pyproject.toml (or to take newer releases: add
 # --upgrade), write the lock files again, then run `make test` before committing them.
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
 lock:
 	$(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv pip compile pyproject.toml $(LOCK_OPTIONS) -o requirements.txt

@@ -6,7 +6,7 @@ import asyncio
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
@@ -21,6 +21,7 @@ from shared.access import Gate, Locate, Scope, SubjectRef
 from shared.auth import Caller, Role, current_caller, public_pem
 from shared.errors import BadRequest
 from shared.fields import EraDate, Name, PatchIn, Place, line, text
+from shared.images import WebWidth
 from shared.paging import Cursor, Limit, PageOut
 from shared.store import Document, DocumentStore, get_existing
 from shared.tables import XLSX, read_table
@@ -332,9 +333,14 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
         return ImageOut(image_id=url.rsplit("/", 1)[-1], url=url)
 
     @router.get("/products/{product_id}/images/{image_id}", tags=["products"],
-                summary="A product image (public)", **may("product.image"))
-    async def get_image(product_id: str, image_id: str) -> Response:
-        data, content_type = await registry.image(product_id, image_id)
+                summary="A product image at a web width, as WebP (public)",
+                response_class=Response, responses={200: {"content": {"image/webp": {}}}},
+                **may("product.image"))
+    async def get_image(product_id: str, image_id: str,
+                        w: Annotated[WebWidth, Query(description=(
+                            "Width in pixels (a smaller image is not enlarged)"))] = WebWidth.WIDE
+                        ) -> Response:
+        data, content_type = await registry.image(product_id, image_id, int(w))
         return Response(data, media_type=content_type,
                         headers={"Cache-Control": "public, max-age=86400, immutable"})
 

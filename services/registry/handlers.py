@@ -37,6 +37,7 @@ from shared.contracts.registry import (
 )
 from shared.errors import AppError, Conflict, FieldError, NotFound, Unauthorized
 from shared.ids import new_id
+from shared.images import web_renditions
 from shared.messaging import Outbox
 from shared.objects import ObjectStore
 from shared.store import (
@@ -378,26 +379,44 @@ class Registry:
 
     async def add_image(self, caller: Caller, product_id: str, content_type: str,
                         data: bytes) -> tuple[Document, str]:
+        """Keep the upload as sent, privately, and serve only its web renditions
+        (``shared.images``): decoded and drawn again, without metadata."""
         await self.product(product_id)  # before storing a file for a product that is not there
         extension = domain.check_image(content_type, data)
+        renditions = await asyncio.to_thread(web_renditions, data)
         image_id = new_id()
-        key = f"products/{product_id}/images/{image_id}.{extension}"
-        stored = await self.objects.put(key, data, content_type.split(";")[0].strip().lower())
+        folder = f"products/{product_id}/images/{image_id}"
+        original = await self.objects.put(f"{folder}/original.{extension}", data,
+                                          content_type.split(";")[0].strip().lower())
+        keys = {}
+        for width, rendition in renditions.items():
+            keys[str(width)] = f"{folder}/w{width}.webp"
+            await self.objects.put(keys[str(width)], rendition.data, rendition.content_type)
+        largest = renditions[max(renditions)]
         async with self.store.transaction() as tx:
             current = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
-            images = [*current.data["images"], {"id": image_id, "key": key,
-                                                "content_type": stored.content_type,
-                                                "size": stored.size}]
+            images = [*current.data["images"], {
+                "id": image_id, "renditions": keys, "width": largest.width,
+                "height": largest.height, "original": {
+                    "key": original.key, "content_type": original.content_type,
+                    "size": original.size}}]
             doc = await self._save_product(tx, current, current.data | {"images": images},
                                            caller, ProductUpdated)
         return doc, self.image_url(product_id, image_id)
 
-    async def image(self, product_id: str, image_id: str) -> tuple[bytes, str]:
-        product = await get_existing(self.store, PRODUCTS.name, product_id, "product", "sản phẩm")
+    async def image(self, product_id: str, image_id: str, width: int) -> tuple[bytes, str]:
+        """An image at one of the web widths. Images stored before renditions were made
+        (``key``: the upload itself) are drawn again at each request, never sent as sent."""
+        product = await self.product(product_id)
         for image in product.data["images"]:
-            if image["id"] == image_id:
-                content = await self.objects.get(image["key"])
+            if image["id"] != image_id:
+                continue
+            if "renditions" in image:
+                content = await self.objects.get(image["renditions"][str(width)])
                 return content.data, content.content_type
+            upload = await self.objects.get(image["key"])
+            rendition = (await asyncio.to_thread(web_renditions, upload.data))[width]
+            return rendition.data, rendition.content_type
         raise NotFound(f"Product {product_id} has no image {image_id}.",
                        f"Sản phẩm {product_id} không có ảnh {image_id}.")
 

@@ -15,10 +15,13 @@ from services.traceability.access import RULES
 from services.traceability.handlers import Traceability
 from services.traceability.store import LABELS, PROFILES
 from shared.access import Gate
+from shared.images import WebWidth, sized_url, srcset
 from shared.store import Document, get_existing
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters |= {"srcset": srcset, "sized": sized_url}
+templates.env.globals["phone"] = WebWidth.PHONE
 
 PAGE_TEXT = {
     "vi": {"producer": "Chủ thể sản xuất", "locality": "Địa phương", "group": "Nhóm sản phẩm",

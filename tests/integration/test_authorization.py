@@ -27,7 +27,7 @@ from shared.access import PLATFORM_RULES, RELATIVE, Party, SubjectRef, parties_o
 from shared.auth import Caller, Role
 from shared.config import SERVICES, Settings
 from tests.integration.test_criteria_tables import table_body
-from tests.support.platform import PAPER_DOSSIER, PDF, User, office_signed_in, png_image, propose
+from tests.support.platform import User, certified_product, office_signed_in
 
 PASSWORD = "authorization-pass"
 TABLES = {"registry": REGISTRY, "rating": RATING, "traceability": TRACEABILITY,
@@ -65,35 +65,6 @@ ACCOUNTS = (  # username, role, subject (S1/S2), commune of (S1/S2)
     ("member", Role.COUNCIL_MEMBER, None, None))
 
 
-async def certified_product(office: User, member: User, producer: User, subject_id: str,
-                            days_ago: str) -> dict[str, Any]:
-    """S1's product, with a GTIN, an image and a dossier document, certified at 4★."""
-    product = await producer.call("POST", "registry", "/products", expect=201, json={
-        "subject_id": subject_id, "name": "Chè búp Tân Cương", "group": "food",
-        "subgroup": "tea", "gtin": GTIN, "registered_on": days_ago})
-    path = f"/products/{product['id']}"
-    image = await producer.call("POST", "registry", f"{path}/images", expect=201,
-                                content=png_image(), headers={"Content-Type": "image/png"})
-    document = await producer.call("POST", "registry", f"{path}/documents", expect=201,
-                                   content=PDF, params={"type": "product_story"},
-                                   headers={"Content-Type": "application/pdf"})
-    await office.call("POST", "registry", f"{path}/submission", json=PAPER_DOSSIER)
-    await propose(office, product["id"], assessed_on=days_ago)
-    evaluation = await office.until("POST", "rating", "/evaluations", expect=201, json={
-        "product_id": product["id"], "evaluation_date": days_ago})
-    await member.call("POST", "rating", f"/evaluations/{evaluation['id']}/score-sheets",
-                      expect=201, json={"part_a": 30, "part_b": 20, "part_c": 25})
-    await office.call("POST", "rating", f"/evaluations/{evaluation['id']}/closing")
-    certificate = await office.call(
-        "POST", "rating", f"/evaluations/{evaluation['id']}/recognition", expect=201,
-        json={"decision_number": "4/QĐ-UBND", "decision_date": days_ago})
-    await office.until("GET", "traceability", f"/labels/{product['id']}")
-    await office.until("GET", "catalog", f"/listings/{product['id']}")
-    return {"product_id": product["id"], "image_id": image["image_id"],
-            "document_id": document["id"], "evaluation_id": evaluation["id"],
-            "certificate_id": certificate["id"]}
-
-
 @pytest.fixture
 async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
     settings = make_settings(rate_limit="100000/second")
@@ -119,7 +90,7 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
         by_name = {c.name: c.user for c in cast}
         s1 = subjects["S1"]["id"]
         records = await certified_product(office, by_name["member"], by_name["producer-own"],
-                                          s1, days_ago)
+                                          s1, days_ago, GTIN)
         await by_name["producer-other"].call("POST", "registry", "/products", expect=201, json={
             "subject_id": subjects["S2"]["id"], "name": "Trà atiso", "group": "food",
             "subgroup": "tea"})

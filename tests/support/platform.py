@@ -166,3 +166,37 @@ async def accepted_dossier(producer: User, office: User, product_id: str) -> Non
                             json={"stage": stage, "status": "proposed"})
         await office.call("POST", "registry", f"{path}/cycle",
                           json={"stage": stage, "status": "accepted"})
+
+
+async def certified_product(office: User, member: User, producer: User, subject_id: str,
+                            days_ago: str, gtin: str, image: bytes | None = None
+                            ) -> dict[str, Any]:
+    """A product of ``subject_id`` registered by ``producer`` with ``gtin``, an image (a
+    small PNG unless given) and a dossier document, certified at 4★ ``days_ago``; once its
+    label and listing exist. The ids of what was made."""
+    product = await producer.call("POST", "registry", "/products", expect=201, json={
+        "subject_id": subject_id, "name": "Chè búp Tân Cương", "group": "food",
+        "subgroup": "tea", "gtin": gtin, "registered_on": days_ago,
+        "description": "Chè búp hái tay, sao bằng chảo gang."})
+    path = f"/products/{product['id']}"
+    added = await producer.call("POST", "registry", f"{path}/images", expect=201,
+                                content=image or png_image(),
+                                headers={"Content-Type": "image/jpeg" if image else "image/png"})
+    document = await producer.call("POST", "registry", f"{path}/documents", expect=201,
+                                   content=PDF, params={"type": "product_story"},
+                                   headers={"Content-Type": "application/pdf"})
+    await office.call("POST", "registry", f"{path}/submission", json=PAPER_DOSSIER)
+    await propose(office, product["id"], assessed_on=days_ago)
+    evaluation = await office.until("POST", "rating", "/evaluations", expect=201, json={
+        "product_id": product["id"], "evaluation_date": days_ago})
+    await member.call("POST", "rating", f"/evaluations/{evaluation['id']}/score-sheets",
+                      expect=201, json={"part_a": 30, "part_b": 20, "part_c": 25})
+    await office.call("POST", "rating", f"/evaluations/{evaluation['id']}/closing")
+    certificate = await office.call(
+        "POST", "rating", f"/evaluations/{evaluation['id']}/recognition", expect=201,
+        json={"decision_number": "4/QĐ-UBND", "decision_date": days_ago})
+    await office.until("GET", "traceability", f"/labels/{product['id']}")
+    await office.until("GET", "catalog", f"/listings/{product['id']}")
+    return {"product_id": product["id"], "image_id": added["image_id"],
+            "image_url": added["url"], "document_id": document["id"],
+            "evaluation_id": evaluation["id"], "certificate_id": certificate["id"]}
