@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from services.rating import criteria, domain
@@ -23,16 +25,19 @@ from services.rating.handlers import Rating, today
 from services.rating.reports import summary_csv, summary_xlsx
 from services.rating.store import CERTIFICATES, PRODUCTS, SUBJECTS
 from services.rating.summary import Locality
+from services.rating.verification import verification_view
 from shared.access import Gate, Locate, Scope, SubjectRef
 from shared.auth import Caller, current_caller
 from shared.errors import BadRequest, FieldError
 from shared.fields import EraDate, Place, line, text
+from shared.language import pick_language
 from shared.paging import Cursor, Limit, PageOut
 from shared.store import Document, DocumentStore, get_existing
 from shared.tables import XLSX, read_table
 from shared.text import fold
 from shared.uploads import read_body
 
+templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
 Score = Annotated[float, Field(allow_inf_nan=False)]
 MAX_TABLE_FILE_BYTES = 2_000_000
 MAX_CRITERIA = 200
@@ -154,13 +159,13 @@ class CertificateOut(BaseModel):
     status: str
     """active, revoked, superseded, or expired (shown as soon as past valid_until)"""
     revocation_reason: str | None = None
+    authority: list[str] | None = Field(None, description="Who recognised it: Vietnamese, "
+                                                          "English")
 
 
 def certificate_out(doc: Document) -> CertificateOut:
-    data = dict(doc.data)
-    if data["status"] == "active" and date.fromisoformat(data["valid_until"]) < today():
-        data["status"] = "expired"
-    return CertificateOut(id=doc.id, **data)
+    return CertificateOut(id=doc.id, **doc.data | {
+        "status": domain.live_status(doc.data, today()).value})
 
 
 def evaluation_out(doc: Document, table: criteria.CriteriaTable | None,
@@ -349,6 +354,26 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                         media_type="application/pdf", headers={
                             "Content-Disposition":
                                 f'inline; filename="ocop-{certificate_id}.pdf"'})
+
+    @router.get("/verify/{certificate_id}", tags=["certificates"],
+                response_class=HTMLResponse, **may("certificate.read"),
+                summary="A certificate's public verification page, which its PDF's QR code "
+                        "opens: in force today or not")
+    async def verify(request: Request, certificate_id: str,
+                     lang: Annotated[Literal["vi", "en"] | None, Query()] = None,
+                     accept_language: Annotated[str | None, Header()] = None) -> Response:
+        standing = await certificates.standing(certificate_id)
+        language = pick_language(lang, accept_language)
+        data = standing.certificate.data
+        return templates.TemplateResponse(request, "verify.html", {
+            "lang": language, "other_lang": "en" if language == "vi" else "vi",
+            "certificate": data, "product": standing.product, "subject": standing.subject,
+            "authority": certificates.authority(data, standing.subject)[
+                0 if language == "vi" else 1],
+            "pdf_url": f"/certificates/{certificate_id}/pdf",
+            "current_url": f"/verify/{standing.current_id}" if standing.current_id else None,
+            **verification_view(data, standing.status, language)},
+            headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})
 
     @router.get("/certificates", tags=["certificates"], summary="Certificates (public)",
                 **may("certificate.read"))

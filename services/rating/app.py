@@ -37,7 +37,8 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     for subject_event in (SubjectRegistered, SubjectUpdated):
         runtime.handle(subject_event, keep_subject)
     certificates = Certificates(runtime.store, runtime.outbox, runtime.objects,
-                                worker_pool(runtime, warm_up_renderer, background=True))
+                                worker_pool(runtime, warm_up_renderer, background=True),
+                                settings.public_url)
     runtime.include(build_router(Rating(runtime.store), certificates,
                                  CriteriaTables(runtime.store)))
     # Certificates expire at the end of their last valid day; hourly, so a restart or a

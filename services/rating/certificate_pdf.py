@@ -1,26 +1,47 @@
 """The OCOP certificate (giấy chứng nhận) as a PDF: A4 landscape, Vietnamese with English
-beneath, drawn with ReportLab in a font that carries every Vietnamese letter."""
+beneath, drawn with ReportLab in a font that carries every Vietnamese letter.
+
+It names the authority that signed it and carries a QR code to its public verification
+page, which shows its state today. A certificate no longer in force is drawn stamped as
+such, so a copy downloaded today cannot pass for a valid one.
+"""
 
 from __future__ import annotations
 
 import io
 import math
 import os
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
 
 import font_source_sans_pro
+from qrcode import QRCode
+from qrcode.constants import ERROR_CORRECT_M
+from qrcode.image.pil import PilImage
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 RED, GOLD, INK = HexColor("#9b1c1c"), HexColor("#c8961e"), HexColor("#1b1b1b")
-LEVELS = {"district": ("Ủy ban nhân dân cấp huyện", "District People's Committee"),
-          "province": ("Ủy ban nhân dân cấp tỉnh", "Provincial People's Committee"),
-          "central": ("Bộ Nông nghiệp và Môi trường", "Ministry of Agriculture and Environment")}
+STAMPS = {"revoked": ("ĐÃ THU HỒI", "REVOKED"), "expired": ("HẾT HIỆU LỰC", "EXPIRED"),
+          "superseded": ("ĐÃ ĐƯỢC THAY THẾ", "SUPERSEDED")}
+"""The stamp across a certificate no longer in force, by its state."""
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """What a certificate is drawn with besides its own record."""
+
+    authority: tuple[str, str]
+    """Who signed it (Vietnamese, English)."""
+    verify_url: str
+    status: str
+    """Its state today: active, or the stamp's key."""
 
 
 @cache
@@ -53,8 +74,47 @@ def _shown(day: str) -> str:
     return date.fromisoformat(day).strftime("%d/%m/%Y")
 
 
+def _qr(pdf: Canvas, url: str, x: float, y: float, size: float, font: str) -> None:
+    code = QRCode(error_correction=ERROR_CORRECT_M, border=2, box_size=8)
+    code.add_data(url)
+    picture = io.BytesIO()
+    code.make_image(image_factory=PilImage).save(picture, format="PNG")
+    pdf.drawImage(ImageReader(picture), x, y, size, size)
+    pdf.setFont(font, 7)
+    pdf.setFillColor(INK)
+    pdf.drawCentredString(x + size / 2, y - 9, "Kiểm tra / Verify")
+
+
+def _stamp(pdf: Canvas, width: float, height: float, status: str, detail: str,
+           font: str) -> None:
+    vi, en = STAMPS[status]
+    pdf.saveState()
+    pdf.translate(width / 2, height / 2)
+    pdf.rotate(18)
+    pdf.setStrokeColor(RED)
+    pdf.setFillColor(RED)
+    pdf.setFillAlpha(0.85)
+    pdf.setLineWidth(4)
+    pdf.roundRect(-260, -62, 520, 124, 14)
+    pdf.setFont(font, 40)
+    pdf.drawCentredString(0, 14, vi)
+    pdf.setFont(font, 22)
+    pdf.drawCentredString(0, -16, en)
+    pdf.setFont(font, 12)
+    pdf.drawCentredString(0, -44, detail)
+    pdf.restoreState()
+
+
+def _stamp_detail(certificate: dict[str, Any], status: str) -> str:
+    if status == "revoked":
+        return f"Ngày / On {_shown(certificate['revoked_on'])}"
+    if status == "expired":
+        return f"Hết hạn sau / Expired after {_shown(certificate['valid_until'])}"
+    return "Xem giấy chứng nhận mới / See the newer certificate"
+
+
 def render_certificate(certificate: dict[str, Any], product: dict[str, Any],
-                       subject: dict[str, Any]) -> bytes:
+                       subject: dict[str, Any], drawing: Drawing) -> bytes:
     regular, bold = _fonts()
     out = io.BytesIO()
     width, height = landscape(A4)
@@ -71,7 +131,7 @@ def render_certificate(certificate: dict[str, Any], product: dict[str, Any],
         pdf.setFont(font, size)
         pdf.drawCentredString(width / 2, y, text)
 
-    authority_vi, authority_en = LEVELS.get(certificate["level"], (certificate["level"],) * 2)
+    authority_vi, authority_en = drawing.authority
     line(authority_vi.upper(), height - 80, 14, bold)
     line(authority_en, height - 97, 11)
     line("GIẤY CHỨNG NHẬN SẢN PHẨM OCOP", height - 145, 30, bold, RED)
@@ -91,6 +151,10 @@ def render_certificate(certificate: dict[str, Any], product: dict[str, Any],
          f"{_shown(certificate['decision_date'])}", height - 395, 12)
     line(f"Có giá trị đến / Valid until {_shown(certificate['valid_until'])}", height - 415, 12)
     line(f"Số giấy chứng nhận / Certificate no. {certificate['number']}", height - 445, 13, bold)
+    _qr(pdf, drawing.verify_url, width - 150, 52, 96, regular)
+    if drawing.status in STAMPS:
+        _stamp(pdf, width, height, drawing.status, _stamp_detail(certificate, drawing.status),
+               bold)
     pdf.showPage()
     pdf.save()
     return out.getvalue()

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from services.rating import domain
-from services.rating.certificate_pdf import render_certificate
+from services.rating.certificate_pdf import Drawing, render_certificate
 from services.rating.handlers import bad_date, council_level, now_iso, today
 from services.rating.store import (
     CERTIFICATES,
@@ -46,6 +46,17 @@ from shared.store import (
 )
 
 
+@dataclass(frozen=True)
+class Standing:
+    certificate: Document
+    product: dict[str, Any]
+    subject: dict[str, Any]
+    status: domain.CertificateStatus
+    """Its state today."""
+    current_id: str | None
+    """The product's certificate in force now, when it is another one."""
+
+
 @dataclass
 class Certificates:
     store: DocumentStore
@@ -53,6 +64,8 @@ class Certificates:
     objects: ObjectStore
     renderer: Executor
     """Where certificate PDFs are drawn (CPU-bound)."""
+    public_url: str
+    """Where this service is reached: the certificates' verification pages are under it."""
     _background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     async def recognise(self, caller: Caller, evaluation_id: str, *, decision_number: str,
@@ -114,11 +127,14 @@ class Certificates:
         product = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
         subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
                                      "subject", "chủ thể")
+        authority = domain.issuing_authority(level, decision_date, subject.data["province"],
+                                             subject.data.get("district"))
         certificate = await tx.insert(CERTIFICATES.name, new_id(), {
             "number": await self._next_number(tx, decision_date.year),
             "product_id": product_id, "subject_id": product.data["subject_id"],
             "evaluation_id": evaluation_id, "stars": stars, "score": score,
-            "level": level.value, "decision_number": decision_number,
+            "level": level.value, "authority": list(authority),
+            "decision_number": decision_number,
             "decision_date": decision_date.isoformat(), "valid_from": decision_date.isoformat(),
             "valid_until": domain.valid_until(decision_date).isoformat(),
             "status": domain.CertificateStatus.ACTIVE.value,
@@ -140,22 +156,52 @@ class Certificates:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def certificate_pdf(self, certificate_id: str) -> bytes:
-        """The certificate's PDF from the object store; drawn and stored on first need (at
-        issue, just after the decision commits, so it is usually there already)."""
-        key = f"certificates/{certificate_id}.pdf"
-        if await self.objects.stat(key) is not None:
-            return (await self.objects.get(key)).data
+    async def standing(self, certificate_id: str) -> Standing:
+        """A certificate with its product and subject, its state today and the product's
+        certificate in force now (when another one is)."""
         certificate = await get_existing(self.store, CERTIFICATES.name, certificate_id,
                                          "certificate", "giấy chứng nhận")
         product = await get_existing(self.store, PRODUCTS.name,
                                      certificate.data["product_id"], "product", "sản phẩm")
         subject = await get_existing(self.store, SUBJECTS.name,
                                      certificate.data["subject_id"], "subject", "chủ thể")
+        recognition = await self.store.get(RECOGNITIONS.name, certificate.data["product_id"])
+        current = recognition.data.get("certificate_id") if recognition else None
+        return Standing(certificate, product.data, subject.data,
+                        domain.live_status(certificate.data, today()),
+                        current if current != certificate_id else None)
+
+    def verify_url(self, certificate_id: str) -> str:
+        """The public page that shows the certificate's state today (its PDF's QR code)."""
+        return f"{self.public_url.rstrip('/')}/verify/{certificate_id}"
+
+    async def certificate_pdf(self, certificate_id: str) -> bytes:
+        """The certificate's PDF as it stands today — stamped once it is revoked, expired
+        or replaced. One drawing per state, kept in the object store; the active one is
+        drawn at issue, just after the decision commits."""
+        standing = await self.standing(certificate_id)
+        key = f"certificates/{certificate_id}/{standing.status.value}.pdf"
+        if await self.objects.stat(key) is not None:
+            return (await self.objects.get(key)).data
+        certificate = standing.certificate.data
+        drawing = Drawing(self.authority(certificate, standing.subject),
+                          self.verify_url(certificate_id), standing.status.value)
         pdf = await asyncio.get_running_loop().run_in_executor(
-            self.renderer, render_certificate, certificate.data, product.data, subject.data)
+            self.renderer, render_certificate, certificate, standing.product,
+            standing.subject, drawing)
         await self.objects.put(key, pdf, "application/pdf")
         return pdf
+
+    @staticmethod
+    def authority(certificate: dict[str, Any], subject: dict[str, Any]) -> tuple[str, str]:
+        """Who signed the certificate: named at issue (certificates issued before that was
+        kept are named from their subject now)."""
+        if "authority" in certificate:
+            vi, en = certificate["authority"]
+            return vi, en
+        return domain.issuing_authority(domain.Level(certificate["level"]),
+                                        date.fromisoformat(certificate["decision_date"]),
+                                        subject["province"], subject.get("district"))
 
     async def expire_due(self, on: date) -> int:
         """The daily sweep: every certificate in force past its last valid day expires."""

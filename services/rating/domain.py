@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from shared.errors import BadRequest, Conflict, FieldError, Forbidden
+from shared.text import fold
 
 RECOGNISED_MIN_STARS = 3
 CERTIFICATE_MONTHS = 36
@@ -86,6 +87,47 @@ class CertificateStatus(StrEnum):
     SUPERSEDED = "superseded"
     """Replaced by a renewal, upgrade or downgrade."""
     EXPIRED = "expired"
+
+
+def live_status(certificate: dict[str, object], today: date) -> CertificateStatus:
+    """A certificate's state today: an active one past its last valid day has expired,
+    even before the expiry sweep has marked it."""
+    status = CertificateStatus(str(certificate["status"]))
+    if (status is CertificateStatus.ACTIVE
+            and date.fromisoformat(str(certificate["valid_until"])) < today):
+        return CertificateStatus.EXPIRED
+    return status
+
+
+MINISTRY_MERGED_ON = date(2025, 3, 1)
+"""The Ministry of Agriculture and Rural Development and the Ministry of Natural Resources
+and Environment became the Ministry of Agriculture and Environment (Nghị định 35/2025)."""
+CENTRAL_CITIES = frozenset({"ha noi", "ho chi minh", "hai phong", "da nang", "can tho",
+                            "hue"})
+"""Provinces that are centrally-run cities (thành phố trực thuộc trung ương)."""
+_DISTRICT_KINDS = ("huyen ", "quan ", "thi xa ", "thanh pho ")
+
+
+def issuing_authority(level: Level, decision_date: date, province: str,
+                      district: str | None) -> tuple[str, str]:
+    """Who signs a certificate (Vietnamese, English): the People's Committee of the
+    province (or of the former district, before 1 July 2025), or the ministry."""
+    if level is Level.CENTRAL:
+        if decision_date < MINISTRY_MERGED_ON:
+            return ("Bộ Nông nghiệp và Phát triển nông thôn",
+                    "Ministry of Agriculture and Rural Development")
+        return "Bộ Nông nghiệp và Môi trường", "Ministry of Agriculture and Environment"
+    if level is Level.DISTRICT and district:
+        named = (district if fold(district).startswith(_DISTRICT_KINDS)
+                 else f"huyện {district}")
+        return f"Ủy ban nhân dân {named}", f"People's Committee of {named[0].upper()}{named[1:]}"
+    bare = province
+    for prefix in ("tỉnh ", "thành phố ", "tp. ", "tp "):
+        if province.lower().startswith(prefix):
+            bare = province[len(prefix):].strip()
+    kind = "thành phố" if fold(bare) in CENTRAL_CITIES else "tỉnh"
+    kind_en = "City" if kind == "thành phố" else "Province"
+    return f"Ủy ban nhân dân {kind} {bare}", f"People's Committee of {bare} {kind_en}"
 
 
 class Change(StrEnum):

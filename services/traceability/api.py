@@ -16,6 +16,7 @@ from services.traceability.handlers import Traceability
 from services.traceability.store import LABELS, PROFILES
 from shared.access import Gate
 from shared.images import WebWidth, sized_url, srcset
+from shared.language import pick_language
 from shared.store import Document, get_existing
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
 
@@ -73,7 +74,7 @@ def build_router(tracing: Traceability) -> APIRouter:
 
     def render(request: Request, profile: Document | None, lang: str | None,
                accept_language: str | None, accept: str | None, fmt: str | None) -> Response:
-        language = domain.pick_language(lang, accept_language)
+        language = pick_language(lang, accept_language)
         text = PAGE_TEXT[language]
         headers = {"Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"}
         if profile is None or "certificate" not in profile.data:  # never certified

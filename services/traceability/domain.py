@@ -46,21 +46,6 @@ def certificate_state(certificate: dict[str, Any], today: date) -> CertificateSt
     return CertificateState.ACTIVE
 
 
-LANGUAGES = ("vi", "en")
-
-
-def pick_language(lang: str | None, accept_language: str | None) -> str:
-    """``?lang=`` first, else the first of the browser's languages we have; Vietnamese by
-    default."""
-    if lang in LANGUAGES:
-        return lang
-    for item in (accept_language or "").split(","):
-        tag = item.split(";")[0].strip().lower()[:2]
-        if tag in LANGUAGES:
-            return tag
-    return "vi"
-
-
 STATE_TEXT = {
     ("vi", CertificateState.ACTIVE): "Sản phẩm OCOP {stars} sao — giấy chứng nhận còn hiệu lực "
                                      "đến {valid_until}",

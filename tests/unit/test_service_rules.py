@@ -12,6 +12,7 @@ from services.registry import domain as registry
 from services.traceability import domain as traceability
 from shared.auth import Role
 from shared.errors import BadRequest
+from shared.language import pick_language
 from shared.vocabulary import SubjectType
 
 
@@ -80,11 +81,11 @@ def test_the_scan_state_is_live() -> None:
 
 
 def test_scan_pages_are_vietnamese_unless_english_is_asked_for() -> None:
-    assert traceability.pick_language(None, None) == "vi"
-    assert traceability.pick_language(None, "en-US,en;q=0.9") == "en"
-    assert traceability.pick_language(None, "fr-FR, vi;q=0.8") == "vi"
-    assert traceability.pick_language("en", "vi") == "en"
-    assert traceability.pick_language("de", None) == "vi"
+    assert pick_language(None, None) == "vi"
+    assert pick_language(None, "en-US,en;q=0.9") == "en"
+    assert pick_language(None, "fr-FR, vi;q=0.8") == "vi"
+    assert pick_language("en", "vi") == "en"
+    assert pick_language("de", None) == "vi"
 
 
 def test_records_before_1_july_2025_keep_their_district_later_ones_have_none() -> None:
