@@ -31,6 +31,7 @@ RULES: dict[str, frozenset[Party]] = {
     "product.cycle.propose": KEEPERS,
     "product.cycle.decide": frozenset({Party.OFFICE, Party.OWN_COMMUNE}),
     "product.submit": KEEPERS,
+    "product.identity.decide": OFFICE,
     "import": OFFICE,
     "history": OFFICE,
 }

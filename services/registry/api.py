@@ -149,6 +149,15 @@ class ProductOut(BaseModel):
     registered_on: date | None
     paper_dossier: str | None = None
     """Set when the office submitted the product on a dossier held on paper."""
+    former_gtins: list[str] = []
+    """GTINs it carried before: labels printed with them still find it."""
+    pending_identity_change: dict[str, Any] | None = None
+    """A change of name, group or GTIN waiting for the office: what, by whom, when."""
+
+
+class IdentityDecisionIn(BaseModel):
+    approve: bool = Field(description="true: the change applies; false: it is dropped")
+    note: Note = ""
 
 
 class ImageOut(BaseModel):
@@ -213,6 +222,8 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
         state = registry.product_state(doc)
         return ProductOut(id=doc.id, version=doc.version,
                           paper_dossier=doc.data.get("paper_dossier"),
+                          former_gtins=doc.data.get("former_gtins", []),
+                          pending_identity_change=doc.data.get("pending_identity"),
                           **{k: v for k, v in state.items() if k != "product_id"})
 
     @router.post("/auth/token", tags=["auth"], summary="Sign in: a token for the other calls",
@@ -303,10 +314,14 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
                 summary="Products, optionally of one subject; a producer sees its own "
                         "subject's, a commune officer its commune's")
     async def list_products(caller: Annotated[Caller, Depends(current_caller)],
-                            subject_id: str | None = None, limit: Limit = 50,
-                            cursor: Cursor = None) -> PageOut[ProductOut]:
+                            subject_id: str | None = None,
+                            identity_change: Annotated[Literal["pending"] | None, Query(
+                                description="pending: only products whose change of name, "
+                                            "group or GTIN waits for the office")] = None,
+                            limit: Limit = 50, cursor: Cursor = None) -> PageOut[ProductOut]:
         page = await registry.products(visible("product.read", caller), subject_id,
-                                       limit=limit, after=cursor)
+                                       limit=limit, after=cursor,
+                                       identity_pending=identity_change == "pending")
         return PageOut(items=[product_out(d) for d in page.items], next_cursor=page.next_cursor)
 
     @router.get("/products/{product_id}", tags=["products"], summary="One product",
@@ -315,11 +330,21 @@ def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
         return product_out(await registry.product(product_id))
 
     @router.patch("/products/{product_id}", tags=["products"],
-                  summary="Change a product (admin, or the subject's producer)",
+                  summary="Change a product (admin, or the subject's producer); once "
+                          "submitted, a producer's change of name, group or GTIN waits for "
+                          "the office",
                   **may("product.change", Scope.PATH))
     async def update_product(product_id: str, body: ProductPatch,
                              caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
         return product_out(await registry.update_product(caller, product_id, _changes(body)))
+
+    @router.post("/products/{product_id}/identity-change", tags=["products"],
+                 summary="Approve or reject a submitted product's change of name, group or "
+                         "GTIN (office)", **may("product.identity.decide"))
+    async def decide_identity(product_id: str, body: IdentityDecisionIn,
+                              caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
+        return product_out(await registry.decide_identity(caller, product_id, body.approve,
+                                                          body.note))
 
     @router.post("/products/{product_id}/images", tags=["products"],
                  status_code=status.HTTP_201_CREATED,

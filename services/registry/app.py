@@ -13,6 +13,7 @@ from shared.bus import EventBus
 from shared.config import Settings
 from shared.contracts.registry import (
     AccountTokensRevoked,
+    ProductGtinRetired,
     ProductRegistered,
     ProductSubmitted,
     ProductUpdated,
@@ -34,7 +35,7 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None
     runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
                              open_writes=("/auth/token",), publishes=(
         AccountTokensRevoked, SubjectRegistered, SubjectUpdated, ProductRegistered,
-        ProductUpdated, ProductSubmitted))
+        ProductUpdated, ProductSubmitted, ProductGtinRetired))
     issuer = TokenIssuer(signing_key(settings), timedelta(minutes=settings.token_ttl_minutes))
     registry = Registry(runtime.store, runtime.outbox, runtime.objects, issuer,
                         settings.public_url)

@@ -214,6 +214,30 @@ def check_product_group(group: str, subgroup: str) -> None:
                       f"không thuộc nhóm {group}; dùng một trong {', '.join(found.subgroups)}")
 
 
+IDENTITY_FIELDS = ("name", "group", "subgroup", "gtin")
+"""What the council evaluated and the certificate names: once a product is submitted, the
+producer proposes changes to these and the office approves them."""
+
+
+def held_for_approval(status: str, caller: Caller, changes: dict[str, Any],
+                      current: dict[str, Any]) -> dict[str, Any]:
+    """The changes to a product's identity that wait for the office: those that change
+    something, on a product past its draft, asked by anyone but the office."""
+    if status == "draft" or caller.role is Role.ADMIN:
+        return {}
+    return {k: v for k, v in changes.items()
+            if k in IDENTITY_FIELDS and v != current.get(k)}
+
+
+def check_pending_identity(pending: dict[str, Any] | None) -> dict[str, Any]:
+    if not pending:
+        raise Conflict("This product has no change of name, group or GTIN waiting for a "
+                       "decision.",
+                       "Sản phẩm này không có thay đổi tên, nhóm hay GTIN nào đang chờ duyệt.",
+                       code="nothing-pending")
+    return pending
+
+
 def check_may_submit(caller: Caller, status: str, dossier: str | None,
                      paper_dossier: str | None) -> None:
     """A product goes to the council once the office has accepted its dossier (complete

@@ -27,6 +27,7 @@ from shared.access import SubjectRef, Visibility, check
 from shared.auth import Caller, IssuedToken, Role, TokenIssuer
 from shared.contracts.registry import (
     AccountTokensRevoked,
+    ProductGtinRetired,
     ProductRegistered,
     ProductState,
     ProductSubmitted,
@@ -72,6 +73,13 @@ async def record_change(tx: Transaction, entity: str, after: Document,
         "entity_key": f"{entity}:{after.id}", "entity": entity, "entity_id": after.id,
         "version": after.version, "action": action, "by": by, "at": _now(),
         "changes": domain.changed_fields(before, after.data)})
+
+
+async def _check_gtin_free(tx: Transaction, gtin: str, product_id: str) -> None:
+    """Conflict if another product holds ``gtin`` (now or formerly: its labels carry it)."""
+    claim = await tx.get(CLAIMS.name, f"gtin:{gtin}")
+    if claim is not None and claim.data["owner"] != product_id:
+        raise _gtin_taken(gtin)
 
 
 async def _claim(tx: Transaction, key: str, owner: str, taken: Conflict) -> None:
@@ -257,9 +265,12 @@ class Registry:
         return await self.store.find(SUBJECTS.name, where or None, limit=limit, after=after)
 
     async def products(self, visibility: Visibility, subject_id: str | None, *, limit: int,
-                       after: str | None) -> Page:
-        """A page of the products ``visibility`` shows, optionally of one subject."""
+                       after: str | None, identity_pending: bool = False) -> Page:
+        """A page of the products ``visibility`` shows, optionally of one subject, or only
+        those with a change of identity waiting for the office."""
         where: dict[str, Any] = {"subject_id": subject_id} if subject_id else {}
+        if identity_pending:
+            where["identity_pending"] = True
         if visibility.subject_id:
             where["subject_id"] = visibility.subject_id if subject_id in (
                 None, visibility.subject_id) else {"$in": []}
@@ -363,19 +374,62 @@ class Registry:
 
     async def update_product(self, caller: Caller, product_id: str,
                              changes: dict[str, Any]) -> Document:
+        """Change a product. Once it is submitted, a producer's change to its identity
+        (name, group, sub-group, GTIN) waits for the office (``decide_identity``); the rest
+        applies at once."""
+        if "gtin" in changes:
+            changes["gtin"] = domain.normalize_gtin(changes["gtin"]) if changes["gtin"] else None
         async with self.store.transaction() as tx:
             current = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
-            data = current.data | changes
-            domain.check_product_group(data["group"], data["subgroup"])
-            if "gtin" in changes:
-                data["gtin"] = domain.normalize_gtin(changes["gtin"]) if changes["gtin"] else None
-                if data["gtin"] != current.data["gtin"]:
-                    if data["gtin"]:
-                        await _claim(tx, f"gtin:{data['gtin']}", product_id,
-                                     _gtin_taken(data["gtin"]))
-                    if current.data["gtin"]:
-                        await tx.delete(CLAIMS.name, f"gtin:{current.data['gtin']}")
-            return await self._save_product(tx, current, data, caller, ProductUpdated)
+            held = domain.held_for_approval(current.data["status"], caller, changes,
+                                            current.data)
+            data = current.data | {k: v for k, v in changes.items() if k not in held}
+            if held:
+                proposed = data | held
+                domain.check_product_group(proposed["group"], proposed["subgroup"])
+                if held.get("gtin"):
+                    await _check_gtin_free(tx, held["gtin"], product_id)
+                data |= {"pending_identity": {"changes": held, "by": caller.user_id,
+                                              "at": _now()}, "identity_pending": True}
+            data = await self._apply_identity(tx, current, data)
+            return await self._save_product(tx, current, data, caller, ProductUpdated,
+                                            "identity-change-proposed" if held else "updated")
+
+    async def decide_identity(self, caller: Caller, product_id: str, approve: bool,
+                              note: str) -> Document:
+        """The office approves or rejects a producer's change to the product's identity."""
+        async with self.store.transaction() as tx:
+            current = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
+            pending = domain.check_pending_identity(current.data.get("pending_identity"))
+            data = {k: v for k, v in current.data.items() if k != "pending_identity"}
+            data["identity_pending"] = False
+            if approve:
+                data = await self._apply_identity(tx, current, data | pending["changes"])
+            data["last_identity_decision"] = {**pending, "approved": approve, "note": note,
+                                              "decided_by": caller.user_id, "at": _now()}
+            return await self._save_product(
+                tx, current, data, caller, ProductUpdated,
+                "identity-change-approved" if approve else "identity-change-rejected")
+
+    async def _apply_identity(self, tx: Transaction, current: Document,
+                              data: dict[str, Any]) -> dict[str, Any]:
+        """Check the group, and move the GTIN: a new one is claimed; the one it replaces
+        stays this product's for good (printed labels carry it) and is announced retired."""
+        domain.check_product_group(data["group"], data["subgroup"])
+        before, after = current.data["gtin"], data["gtin"]
+        if after == before:
+            return data
+        if after:
+            await _check_gtin_free(tx, after, current.id)
+            if await tx.get(CLAIMS.name, f"gtin:{after}") is None:
+                await _claim(tx, f"gtin:{after}", current.id, _gtin_taken(after))
+        former = [g for g in current.data.get("former_gtins", []) if g != after]
+        if before:
+            former.append(before)
+            # Its own aggregate: a GTIN is retired once (it stays this product's for good).
+            await self.outbox.emit(tx, ProductGtinRetired(product_id=current.id, gtin=before),
+                                   subject=f"gtin:{before}", sequence=1)
+        return data | {"former_gtins": former}
 
     async def add_image(self, caller: Caller, product_id: str, content_type: str,
                         data: bytes) -> tuple[Document, str]:
@@ -431,15 +485,15 @@ class Registry:
             data = current.data | {"status": "submitted", "submitted_at": _now()}
             if stages.get("dossier") != "accepted":
                 data["paper_dossier"] = paper_dossier
-            return await self._save_product(tx, current, data, caller, ProductSubmitted)
+            return await self._save_product(tx, current, data, caller, ProductSubmitted,
+                                            "submitted")
 
     async def _save_product(self, tx: Transaction, current: Document, data: dict[str, Any],
-                            caller: Caller,
-                            event: type[ProductUpdated | ProductSubmitted]) -> Document:
+                            caller: Caller, event: type[ProductUpdated | ProductSubmitted],
+                            action: str = "updated") -> Document:
         data |= {"updated_by": caller.user_id, "updated_at": _now()}
         doc = await tx.update(PRODUCTS.name, current.id, data, expected_version=current.version)
-        await record_change(tx, "product", doc, current.data, caller.user_id,
-                            "submitted" if event is ProductSubmitted else "updated")
+        await record_change(tx, "product", doc, current.data, caller.user_id, action)
         await self.outbox.emit(tx, event(**self.product_state(doc)), subject=doc.id,
                                sequence=doc.version)
         return doc

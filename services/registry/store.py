@@ -7,7 +7,8 @@ USERS = Collection("users", indexes=("role", "subject_id"))
 SUBJECTS = Collection("subjects", indexes=("code", "province", "locality"))
 """``locality``: its commune's key (``shared.text.locality``), which a commune officer's
 lists are filtered on."""
-PRODUCTS = Collection("products", indexes=("subject_id", "status", "gtin"))
+PRODUCTS = Collection("products", indexes=("subject_id", "status", "gtin", "identity_pending"))
+"""``identity_pending``: a change of name, group or GTIN waits for the office."""
 CLAIMS = Collection("claims")
 """Values that must be unique across documents ('gtin:…', 'subject-code:…'): inserting the
 claim in the same transaction makes a duplicate fail on every store adapter."""

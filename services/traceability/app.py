@@ -10,7 +10,12 @@ from services.traceability.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.config import Settings
 from shared.contracts.rating import CERTIFICATE_IN_FORCE, CertificateExpired, CertificateRevoked
-from shared.contracts.registry import ProductRegistered, ProductSubmitted, ProductUpdated
+from shared.contracts.registry import (
+    ProductGtinRetired,
+    ProductRegistered,
+    ProductSubmitted,
+    ProductUpdated,
+)
 from shared.contracts.traceability import LabelIssued
 from shared.runtime import ServiceRuntime
 from shared.workers import worker_pool
@@ -31,5 +36,6 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     runtime.handle(CertificateExpired, tracing.on_expired)
     for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
         runtime.handle(product_event, tracing.on_product_changed)
+    runtime.handle(ProductGtinRetired, tracing.on_gtin_retired)
     runtime.include(build_router(tracing))
     return runtime

@@ -11,9 +11,9 @@ from typing import Any
 
 from services.traceability import domain
 from services.traceability.labels import render_qr
-from services.traceability.store import LABELS, PROFILES
+from services.traceability.store import FORMER_GTINS, LABELS, PROFILES
 from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
-from shared.contracts.registry import ProductState
+from shared.contracts.registry import ProductGtinRetired, ProductState
 from shared.contracts.traceability import LabelIssued
 from shared.events.envelope import Envelope
 from shared.ids import new_id
@@ -110,9 +110,18 @@ class Traceability:
                            scan_url=label.data["scan_url"], png_url=f"{base}/qr.png",
                            svg_url=f"{base}/qr.svg")
 
+    async def on_gtin_retired(self, envelope: Envelope, tx: Transaction) -> None:
+        event = ProductGtinRetired.model_validate(envelope.data)
+        await tx.put(FORMER_GTINS.name, event.gtin, {"product_id": event.product_id})
+
     async def profile_by_gtin(self, gtin: str) -> Document | None:
+        """The product carrying ``gtin`` now, or the one that carried it when a label still
+        on the shelves was printed: a genuine label never goes dead."""
         page = await self.store.find(PROFILES.name, {"gtin": gtin}, limit=1)
-        return page.items[0] if page.items else None
+        if page.items:
+            return page.items[0]
+        former = await self.store.get(FORMER_GTINS.name, gtin)
+        return await self.store.get(PROFILES.name, former.data["product_id"]) if former else None
 
 
 def _product_fields(name: str, description: str, group: str, subgroup: str,

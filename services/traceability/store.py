@@ -7,4 +7,7 @@ PROFILES = Collection("profiles", indexes=("gtin",))
 LABELS = Collection("labels")
 """Per product: its QR label, the URL it encodes and where its artwork is stored."""
 
-COLLECTIONS = (PROFILES, LABELS)
+FORMER_GTINS = Collection("former_gtins")
+"""GTIN a product no longer carries → the product: labels printed with it still find it."""
+
+COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS)

@@ -76,6 +76,15 @@ class ProductSubmitted(ProductState):
 ACCOUNTS_TOPIC = "ocop.registry.accounts"
 
 
+@contract("vn.ocop.registry.product.gtin_retired.v1", topic=PRODUCTS_TOPIC)
+class ProductGtinRetired(EventContract):
+    """A product no longer carries ``gtin`` (replaced or removed), but labels printed with it
+    are still on the shelves: the GTIN stays the product's, and a scan of it still finds it."""
+
+    product_id: str
+    gtin: str
+
+
 @contract("vn.ocop.registry.account.tokens_revoked.v1", topic=ACCOUNTS_TOPIC)
 class AccountTokensRevoked(EventContract):
     """An account was disabled or changed its password: every token issued to it before
