@@ -40,6 +40,7 @@ from shared.messaging import (
 from shared.objects import ObjectStore, open_object_store
 from shared.objects.files import FileObjectStore
 from shared.objects.links import object_links_router
+from shared.openapi_problems import document_problems
 from shared.request_guard import GuardPolicy, RequestGuard
 from shared.security_headers import SecurityHeaders
 from shared.sessions import REVOCATIONS, load_revocations, revocation_handler
@@ -213,6 +214,7 @@ class ServiceRuntime:
             app.include_router(router)
         if isinstance(self.objects, FileObjectStore):
             app.include_router(object_links_router(self.objects))
+        document_problems(app)
         FastAPIInstrumentor.instrument_app(app, tracer_provider=self.tracer_provider,
                                            excluded_urls="healthz,readyz")
         app.add_middleware(RequestGuard, verifier=self.verifier, policy=GuardPolicy(

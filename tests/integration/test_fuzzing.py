@@ -1,5 +1,7 @@
 """Schemathesis fuzzes every operation of the four services' OpenAPI documents, as an
-anonymous caller, the office (admin) and a producer: no input may cause a server error.
+anonymous caller, the office (admin) and a producer: no input may cause a server error, and
+every status code and content type answered is one the document lists
+(``shared/openapi_problems.py``).
 
 Bounded (a fixed number of examples per operation) so it fits CI's time, and seeded, so a
 run is repeatable: ``OCOP_FUZZ_SEED`` picks another seed to explore further by hand.
@@ -19,6 +21,8 @@ from tests.support.platform import office_signed_in
 
 PASSWORD = "fuzzing-pass-1"
 EXAMPLES_PER_OPERATION = 25
+CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance"
+"""No 5xx, and every status and content type answered is one the document lists."""
 
 
 def schemathesis_command() -> str:
@@ -28,8 +32,8 @@ def schemathesis_command() -> str:
 
 
 async def fuzz(url: str, token: str, report: Path) -> tuple[int, str]:
-    args = [schemathesis_command(), "run", f"{url}/openapi.json",
-            "--checks", "not_a_server_error", "--phases", "examples,coverage,fuzzing",
+    args = [schemathesis_command(), "run", f"{url}/openapi.json", "--checks", CHECKS,
+            "--phases", "examples,coverage,fuzzing",
             "--max-examples", str(EXAMPLES_PER_OPERATION), "--workers", "1",
             "--suppress-health-check", "all", "--report", "junit",
             "--report-junit-path", str(report),

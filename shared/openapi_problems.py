@@ -1,0 +1,75 @@
+"""The errors each operation can answer, written into its service's OpenAPI document.
+
+Every refusal is ``application/problem+json`` (``shared.errors``); clients and generated
+SDKs read from the document which ones to expect. What an operation can answer follows from
+what it takes and who may call it (``x-access``), so it is derived here once, not written
+on every route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+
+from shared.errors import PROBLEM_JSON
+
+PROBLEM_SCHEMA = {
+    "type": "object", "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"},
+        "status": {"type": "integer"}, "detail": {"type": "string"},
+        "detail_vi": {"type": "string"}, "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}}},
+}
+REASONS = {400: "Bad request", 401: "Not signed in, or the sign-in has ended",
+           403: "Not permitted", 404: "Not found", 409: "Conflicts with the current state",
+           413: "Body too large", 415: "Unsupported body type", 422: "Invalid input",
+           429: "Too many requests"}
+WRITES = {"post", "put", "patch", "delete"}
+PUBLIC = {"anyone"}
+
+
+def _codes(method: str, operation: dict[str, Any]) -> set[int]:
+    parties = set(operation.get("x-access", {}).get("parties", []))
+    parameters = operation.get("parameters", [])
+    codes = {429}
+    if parameters or "requestBody" in operation:
+        codes |= {400, 422}
+    if any(p["in"] == "path" for p in parameters):
+        codes.add(404)
+    if not parties <= PUBLIC:
+        codes |= {401, 403} if "link_holder" not in parties else {403}
+    if method in WRITES:  # a body may name a record that is not there (404)
+        codes |= {400, 401, 404, 409, 413, 415, 422}
+    return codes
+
+
+def _problem(code: int, page: bool) -> dict[str, Any]:
+    content: dict[str, Any] = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    if page and code == 404:  # a scan page's own "not found", as a page or as JSON
+        content |= {"text/html": {"schema": {"type": "string"}},
+                    "application/json": {"schema": {"type": "object"}}}
+    return {"description": REASONS[code], "content": content}
+
+
+def document_problems(app: FastAPI) -> None:
+    """Make ``app``'s OpenAPI document list, per operation, the problems it can answer."""
+    build: Callable[[], dict[str, Any]] = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                page = "text/html" in responses.get("200", {}).get("content", {})
+                for code in sorted(_codes(method, operation)):
+                    responses[str(code)] = _problem(code, page)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
