@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from shared.clock import Clock
 from shared.config import Settings
 from shared.errors import Unauthorized
 from shared.ids import new_id
@@ -132,9 +133,10 @@ class IssuedToken:
 class TokenIssuer:
     """Registry only: signs tokens for authenticated users."""
 
-    def __init__(self, key: Ed25519PrivateKey, ttl: timedelta) -> None:
+    def __init__(self, key: Ed25519PrivateKey, ttl: timedelta, clock: Clock) -> None:
         self._key = key
         self.ttl = ttl
+        self.clock = clock
 
     @property
     def public_key(self) -> Ed25519PublicKey:
@@ -142,7 +144,7 @@ class TokenIssuer:
 
     def issue(self, caller: Caller, generation: int = 0) -> IssuedToken:
         """``generation``: the account's token generation (``shared.sessions``)."""
-        now = datetime.now(UTC)
+        now = self.clock.now()
         claims: dict[str, Any] = {
             "iss": ISSUER, "aud": AUDIENCE, "sub": caller.user_id, "jti": new_id(),
             "iat": now, "nbf": now, "exp": now + self.ttl,

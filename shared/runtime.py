@@ -79,14 +79,14 @@ class ServiceRuntime:
             data_dir=settings.data_dir)
         self.tracer_provider = make_tracer_provider(name, otlp_endpoint=settings.otlp_endpoint)
         self.tracer = self.tracer_provider.get_tracer(f"ocop.{name}")
-        self.outbox = Outbox(name)
+        self.outbox = Outbox(name, self.clock)
         self.relay = OutboxRelay(self.store, self.bus, self.outbox, self.tracer,
                                  batch_size=settings.relay_batch_size,
                                  poll_seconds=settings.relay_poll_seconds)
         self._published_topics = {c.topic for c in publishes}
         self.consumer = EventConsumer(name, self.store, {}, self.tracer,
                                       RetryPolicy(settings.retry_attempts,
-                                                  settings.retry_backoff_seconds))
+                                                  settings.retry_backoff_seconds), self.clock)
         self.verifier = TokenVerifier(verification_key(settings))
         self.handle(AccountTokensRevoked, revocation_handler(self.verifier))
         self.routers: list[APIRouter] = []

@@ -13,7 +13,7 @@ from tests.support.ports import free_port
 from tests.support.tansu import TansuBroker
 from tests.support.tcp_proxy import TcpProxy
 
-pytest_plugins = ["tests.support.s3_fixture"]
+pytest_plugins = ["tests.support.s3_fixture", "tests.support.time_travel"]
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ async def on_certificate_in_force(envelope: Envelope, tx: Transaction, *, clock:
         product = {"search_text": domain.search_text(held.data["name"], e.subject_name)}
     await _merge(tx, e.product_id, product | {
         "status": "listed", "certified_at": envelope.time.isoformat(),
-        "listed_at": clock.now().isoformat(), "stars": e.stars,
+        "listed_at": clock.stamp(), "stars": e.stars,
         "producer": {"id": e.subject_id, "name": e.subject_name, "type": e.subject_type.value},
         "province": e.province, "province_key": domain.fold(e.province), "commune": e.commune,
         "certificate": {"id": e.certificate_id, "number": e.certificate_number,

@@ -21,7 +21,7 @@ from services.rating.criteria_tables import (
     evaluation_table,
     table_out,
 )
-from services.rating.handlers import Rating, today
+from services.rating.handlers import Rating
 from services.rating.reports import summary_csv, summary_xlsx
 from services.rating.store import CERTIFICATES, PRODUCTS, SUBJECTS
 from services.rating.summary import Locality
@@ -55,7 +55,7 @@ class ProposalIn(BaseModel):
     """The commune's pre-assessment (đánh giá sơ bộ) of its own criteria."""
 
     product_id: str
-    assessed_on: EraDate = Field(default_factory=today)
+    assessed_on: EraDate | None = Field(None, description="Default: today")
     origin: bool = Field(description="Idea and raw materials of local origin")
     local_labour: bool = Field(description="Uses local labour")
     idea: bool = Field(description="A product idea worth developing")
@@ -135,7 +135,7 @@ class CriteriaTableIn(BaseModel):
 
 class RecognitionIn(BaseModel):
     decision_number: DecisionNumber = Field(examples=["1234/QĐ-UBND"])
-    decision_date: EraDate = Field(default_factory=today)
+    decision_date: EraDate | None = Field(None, description="Default: today")
     level: domain.Level | None = Field(None, description="Default: the level that recognises "
                                                          "these stars on the decision date")
 
@@ -163,9 +163,9 @@ class CertificateOut(BaseModel):
                                                           "English")
 
 
-def certificate_out(doc: Document) -> CertificateOut:
+def certificate_out(doc: Document, today: date) -> CertificateOut:
     return CertificateOut(id=doc.id, **doc.data | {
-        "status": domain.live_status(doc.data, today()).value})
+        "status": domain.live_status(doc.data, today).value})
 
 
 def evaluation_out(doc: Document, table: criteria.CriteriaTable | None,
@@ -201,6 +201,9 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                  ) -> APIRouter:
     router = APIRouter()
     may = Gate(RULES, locator(rating.store)).rule
+
+    def out(certificate: Document) -> CertificateOut:
+        return certificate_out(certificate, rating.clock.today())
 
     async def evaluation_with_table(doc: Document, sheets: list[Document] | None = None
                                     ) -> dict[str, Any]:
@@ -334,7 +337,7 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
     async def recognise(evaluation_id: str, body: RecognitionIn,
                         caller: Annotated[Caller, Depends(current_caller)]
                         ) -> CertificateOut:
-        return certificate_out(await certificates.recognise(
+        return out(await certificates.recognise(
             caller, evaluation_id, decision_number=body.decision_number,
             decision_date=body.decision_date, level=body.level))
 
@@ -342,7 +345,7 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                 summary="A certificate and its live state (public)",
                 **may("certificate.read"))
     async def get_certificate(certificate_id: str) -> CertificateOut:
-        return certificate_out(await get_existing(rating.store, CERTIFICATES.name,
+        return out(await get_existing(rating.store, CERTIFICATES.name,
                                                   certificate_id, "certificate",
                                                   "giấy chứng nhận"))
 
@@ -383,7 +386,7 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
         where = {k: v for k, v in (("product_id", product_id), ("number", number)) if v}
         page = await rating.store.find(CERTIFICATES.name, where or None, limit=limit,
                                        after=cursor)
-        return PageOut(items=[certificate_out(d) for d in page.items],
+        return PageOut(items=[out(d) for d in page.items],
                        next_cursor=page.next_cursor)
 
     @router.post("/certificates/{certificate_id}/renewal", tags=["certificates"],
@@ -392,7 +395,7 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                  **may("certificate.issue"))
     async def renew(certificate_id: str, body: RecognitionIn,
                     caller: Annotated[Caller, Depends(current_caller)]) -> CertificateOut:
-        return certificate_out(await certificates.renew(
+        return out(await certificates.renew(
             caller, certificate_id, decision_number=body.decision_number,
             decision_date=body.decision_date, level=body.level))
 
@@ -400,14 +403,14 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                  summary="Expire now every certificate past its validity (also runs hourly)",
                  **may("certificate.expire"))
     async def expire_now() -> dict[str, int]:
-        return {"expired": await certificates.expire_due(today())}
+        return {"expired": await certificates.expire_due(rating.clock.today())}
 
     @router.post("/certificates/{certificate_id}/revocation", tags=["certificates"],
                  summary="Revoke a certificate (thu hồi) with a reason (admin)",
                  **may("certificate.revoke"))
     async def revoke(certificate_id: str, body: RevocationIn,
                      caller: Annotated[Caller, Depends(current_caller)]) -> CertificateOut:
-        return certificate_out(await certificates.revoke(caller, certificate_id, body.reason))
+        return out(await certificates.revoke(caller, certificate_id, body.reason))
 
     @router.get("/summaries/{year}", tags=["summaries"],
                 summary="Annual summary of a locality (báo cáo tổng kết): JSON, CSV or XLSX",
@@ -421,7 +424,7 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                       as_of: EraDate | None = None,
                       format: Literal["json", "csv", "xlsx"] = "json") -> Response:
         report = await rating.summary(year, Locality(province, district, commune),
-                                      as_of=as_of or today(),
+                                      as_of=as_of or rating.clock.today(),
                                       expiring_within_months=expiring_within_months)
         name = f"ocop-{year}-{fold(province).replace(' ', '-')}"
         if format == "csv":

@@ -6,7 +6,7 @@ from services.rating.api import build_router
 from services.rating.certificate_pdf import warm_up_renderer
 from services.rating.certificates import Certificates
 from services.rating.criteria_tables import CriteriaTables
-from services.rating.handlers import Rating, keep_product, keep_subject, today
+from services.rating.handlers import Rating, keep_product, keep_subject
 from services.rating.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.config import Settings
@@ -38,10 +38,11 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
         runtime.handle(subject_event, keep_subject)
     certificates = Certificates(runtime.store, runtime.outbox, runtime.objects,
                                 worker_pool(runtime, warm_up_renderer, background=True),
-                                settings.public_url)
-    runtime.include(build_router(Rating(runtime.store), certificates,
-                                 CriteriaTables(runtime.store)))
+                                settings.public_url, runtime.clock)
+    runtime.include(build_router(Rating(runtime.store, runtime.clock), certificates,
+                                 CriteriaTables(runtime.store, runtime.clock)))
     # Certificates expire at the end of their last valid day; hourly, so a restart or a
     # late night never leaves an expired product listed for long.
-    runtime.every("certificate expiry", 3600, lambda: certificates.expire_due(today()))
+    runtime.every("certificate expiry", 3600,
+                  lambda: certificates.expire_due(runtime.clock.today()))
     return runtime

@@ -13,7 +13,7 @@ from typing import Any
 
 from services.rating import domain
 from services.rating.certificate_pdf import Drawing, render_certificate
-from services.rating.handlers import bad_date, council_level, now_iso, today
+from services.rating.handlers import bad_date, council_level
 from services.rating.store import (
     CERTIFICATES,
     COUNTERS,
@@ -23,6 +23,7 @@ from services.rating.store import (
     SUBJECTS,
 )
 from shared.auth import Caller
+from shared.clock import Clock
 from shared.contracts.rating import (
     CertificateDowngraded,
     CertificateExpired,
@@ -66,11 +67,14 @@ class Certificates:
     """Where certificate PDFs are drawn (CPU-bound)."""
     public_url: str
     """Where this service is reached: the certificates' verification pages are under it."""
+    clock: Clock
     _background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     async def recognise(self, caller: Caller, evaluation_id: str, *, decision_number: str,
-                        decision_date: date, level: domain.Level | None) -> Document:
-        """The recognition decision (quyết định công nhận) and its certificate."""
+                        decision_date: date | None, level: domain.Level | None) -> Document:
+        """The recognition decision (quyết định công nhận) and its certificate, decided on
+        ``decision_date`` (by default today)."""
+        decision_date = decision_date or self.clock.today()
         async with self.store.transaction() as tx:
             evaluation = await get_existing(tx, EVALUATIONS.name, evaluation_id, "evaluation",
                                             "đợt đánh giá")
@@ -87,7 +91,7 @@ class Certificates:
             result = evaluation.data["result"]
             domain.check_recognisable(result["stars"], result["score"])
             domain.check_recognising_council(result["stars"], council_level(evaluation))
-            if decision_date > today():
+            if decision_date > self.clock.today():
                 raise bad_date("decision_date", "is in the future", "ở tương lai")
             if decision_date < date.fromisoformat(evaluation.data["evaluation_date"]):
                 raise bad_date("decision_date", "is before the evaluation",
@@ -102,10 +106,11 @@ class Certificates:
             return certificate
 
     async def renew(self, caller: Caller, certificate_id: str, *, decision_number: str,
-                    decision_date: date, level: domain.Level | None) -> Document:
+                    decision_date: date | None, level: domain.Level | None) -> Document:
         """Re-recognition (công nhận lại): a new certificate at the same stars, decided
         before the old one expires; valid 36 months from the new decision."""
-        if decision_date > today():
+        decision_date = decision_date or self.clock.today()
+        if decision_date > self.clock.today():
             raise bad_date("decision_date", "is in the future", "ở tương lai")
         async with self.store.transaction() as tx:
             held = await get_existing(tx, CERTIFICATES.name, certificate_id, "certificate",
@@ -138,7 +143,7 @@ class Certificates:
             "decision_date": decision_date.isoformat(), "valid_from": decision_date.isoformat(),
             "valid_until": domain.valid_until(decision_date).isoformat(),
             "status": domain.CertificateStatus.ACTIVE.value,
-            "recognised_by": caller.user_id, "recognised_at": now_iso()})
+            "recognised_by": caller.user_id, "recognised_at": self.clock.stamp()})
         previous, sequence = await self._set_current(tx, product_id, certificate.id)
         previous_stars = None
         if previous:
@@ -168,7 +173,7 @@ class Certificates:
         recognition = await self.store.get(RECOGNITIONS.name, certificate.data["product_id"])
         current = recognition.data.get("certificate_id") if recognition else None
         return Standing(certificate, product.data, subject.data,
-                        domain.live_status(certificate.data, today()),
+                        domain.live_status(certificate.data, self.clock.today()),
                         current if current != certificate_id else None)
 
     def verify_url(self, certificate_id: str) -> str:
@@ -239,7 +244,7 @@ class Certificates:
             current = await get_existing(tx, CERTIFICATES.name, certificate_id, "certificate",
                                          "giấy chứng nhận")
             domain.check_may_revoke(current.data["status"])
-            revoked_on = today()
+            revoked_on = self.clock.today()
             doc = await tx.update(CERTIFICATES.name, certificate_id, current.data | {
                 "status": domain.CertificateStatus.REVOKED.value, "revocation_reason": reason,
                 "revoked_on": revoked_on.isoformat(), "revoked_by": caller.user_id},
@@ -257,7 +262,7 @@ class Certificates:
         """Point the product at its current certificate: the one it replaces, and the new
         version of the product's recognition, which orders the product's events."""
         held = await tx.get(RECOGNITIONS.name, product_id)
-        data = {"certificate_id": certificate_id, "changed_at": now_iso()}
+        data = {"certificate_id": certificate_id, "changed_at": self.clock.stamp()}
         if held is None:
             return None, (await tx.insert(RECOGNITIONS.name, product_id, data)).version
         doc = await tx.update(RECOGNITIONS.name, product_id, data, expected_version=held.version)

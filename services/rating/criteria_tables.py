@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from services.rating.criteria import (
@@ -19,6 +18,7 @@ from services.rating.criteria import (
 )
 from services.rating.store import CRITERIA_TABLES
 from shared.auth import Caller
+from shared.clock import Clock
 from shared.errors import BadRequest, Conflict, FieldError
 from shared.store import Document, DocumentExists, DocumentStore, Reader, find_all, get_existing
 from shared.text import fold
@@ -110,6 +110,7 @@ class CriteriaTables:
     """Loading a table adds its next version; nothing already scored changes."""
 
     store: DocumentStore
+    clock: Clock
 
     async def load(self, caller: Caller, *, criteria_set: str, group: str,
                    subgroup: str | None, criteria: Iterable[Criterion], source: str | None
@@ -128,7 +129,7 @@ class CriteriaTables:
                     "key": key, "criteria_set": criteria_set, "group": group,
                     "subgroup": subgroup, "version": version, "source": source,
                     "criteria": [c.__dict__ for c in rows], "loaded_by": caller.user_id,
-                    "loaded_at": datetime.now(UTC).isoformat()})
+                    "loaded_at": self.clock.stamp()})
             except DocumentExists:
                 raise Conflict("Another version of this table was loaded at the same moment; "
                                "check the latest version and load again if needed.",

@@ -5,7 +5,7 @@ local read model of products and subjects. Certificates are in ``certificates.py
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from services.rating import criteria, domain
@@ -23,6 +23,7 @@ from services.rating.store import (
 from services.rating.summary import Locality, annual_summary
 from shared.access import SubjectRef, check
 from shared.auth import Caller
+from shared.clock import Clock
 from shared.contracts.registry import ProductState, SubjectState
 from shared.errors import BadRequest, Conflict, FieldError, NotFound
 from shared.events.envelope import Envelope
@@ -37,15 +38,6 @@ from shared.store import (
     get_existing,
 )
 from shared.text import fold
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat()
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
-
 
 # --- read model of the registry --------------------------------------------------------
 
@@ -68,6 +60,7 @@ class Rating:
     """Rounds, proposals, evaluations and their results, and the annual summary."""
 
     store: DocumentStore
+    clock: Clock
 
     async def open_round(self, caller: Caller, *, name: str, level: domain.Level,
                          province: str, opens_on: date, closes_on: date, council: str,
@@ -81,13 +74,14 @@ class Rating:
                 "year": opens_on.year, "opens_on": opens_on.isoformat(),
                 "closes_on": closes_on.isoformat(), "council": council,
                 "members": sorted(set(members)), "opened_by": caller.user_id,
-                "opened_at": now_iso()})
+                "opened_at": self.clock.stamp()})
 
-    async def propose(self, caller: Caller, product_id: str, assessed_on: date,
+    async def propose(self, caller: Caller, product_id: str, assessed_on: date | None,
                       checks: dict[str, bool], notes: str) -> Document:
-        """The commune's pre-assessment; the product is proposed when every criterion is
-        met (Decision 1489/QĐ-TTg)."""
-        if assessed_on > today():
+        """The commune's pre-assessment (on ``assessed_on``, by default today); the product
+        is proposed when every criterion is met (Decision 1489/QĐ-TTg)."""
+        assessed_on = assessed_on or self.clock.today()
+        if assessed_on > self.clock.today():
             raise bad_date("assessed_on", "is in the future", "ở tương lai")
         shortfalls = domain.commune_shortfalls(checks)
         async with self.store.transaction() as tx:
@@ -98,13 +92,13 @@ class Rating:
             return await tx.insert(PROPOSALS.name, new_id(), {
                 "product_id": product_id, "assessed_on": assessed_on.isoformat(),
                 "checks": checks, "proposed": not shortfalls, "shortfalls": shortfalls,
-                "notes": notes, "by": caller.user_id, "at": now_iso()})
+                "notes": notes, "by": caller.user_id, "at": self.clock.stamp()})
 
     async def open_evaluation(self, caller: Caller, product_id: str,
                               evaluation_date: date | None, round_id: str | None = None,
                               criteria_set: str | None = None) -> Document:
-        on = evaluation_date or today()
-        if on > today():
+        on = evaluation_date or self.clock.today()
+        if on > self.clock.today():
             raise bad_date("evaluation_date", "is in the future", "ở tương lai")
         criteria_set_in_force = criteria.check_criteria_set(criteria_set, on)
         async with self.store.transaction() as tx:
@@ -137,7 +131,7 @@ class Rating:
                 "criteria_table": table_id(table.key, table.version) if table else None,
                 "round_id": round_id,
                 "level": level.value if level else None,
-                "opened_by": caller.user_id, "opened_at": now_iso()})
+                "opened_by": caller.user_id, "opened_at": self.clock.stamp()})
 
     async def evaluation(self, evaluation_id: str) -> tuple[Document, list[Document]]:
         doc = await get_existing(self.store, EVALUATIONS.name, evaluation_id, "evaluation",
@@ -177,7 +171,7 @@ class Rating:
                     "evaluation_id": evaluation_id, "member": caller.user_id,
                     "parts": totals, "criteria": by_criterion if table else None,
                     "total": round(sum(totals.values()), 2),
-                    "comment": comment, "submitted_at": now_iso()})
+                    "comment": comment, "submitted_at": self.clock.stamp()})
             except DocumentExists:
                 raise Conflict("You have already scored this product in this evaluation.",
                                "Bạn đã chấm điểm sản phẩm này trong đợt đánh giá này.",
@@ -212,7 +206,7 @@ class Rating:
                                                               table, by_criterion))}
             return await tx.update(EVALUATIONS.name, evaluation_id, evaluation.data | {
                 "status": "closed", "result": result, "closed_by": caller.user_id,
-                "closed_at": now_iso()}, expected_version=evaluation.version)
+                "closed_at": self.clock.stamp()}, expected_version=evaluation.version)
 
     async def summary(self, year: int, locality: Locality, *, as_of: date,
                       expiring_within_months: int) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from services.registry.api import build_router
 from services.registry.dossiers import Dossiers
 from services.registry.handlers import Registry
+from services.registry.history import History
 from services.registry.store import COLLECTIONS
 from shared.auth import TokenIssuer, signing_key
 from shared.bus import EventBus
@@ -36,9 +37,12 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None
                              open_writes=("/auth/token",), publishes=(
         AccountTokensRevoked, SubjectRegistered, SubjectUpdated, ProductRegistered,
         ProductUpdated, ProductSubmitted, ProductGtinRetired))
-    issuer = TokenIssuer(signing_key(settings), timedelta(minutes=settings.token_ttl_minutes))
+    issuer = TokenIssuer(signing_key(settings), timedelta(minutes=settings.token_ttl_minutes),
+                         runtime.clock)
+    history = History(runtime.clock)
     registry = Registry(runtime.store, runtime.outbox, runtime.objects, issuer,
-                        settings.public_url)
-    runtime.include(build_router(registry, Dossiers(runtime.store, runtime.objects)))
+                        settings.public_url, runtime.clock, history)
+    runtime.include(build_router(registry, Dossiers(runtime.store, runtime.objects,
+                                                       runtime.clock, history)))
     runtime.every("subject localities", 3600, registry.keep_localities)
     return runtime, registry

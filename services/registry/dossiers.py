@@ -4,28 +4,26 @@ of what is missing, and its path through the annual cycle with who moved it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from services.registry import domain
-from services.registry.handlers import record_change
+from services.registry.history import History
 from services.registry.store import DOSSIERS, PRODUCTS, SUBJECTS
 from shared.access import SubjectRef
 from shared.auth import Caller
+from shared.clock import Clock
 from shared.errors import NotFound
 from shared.ids import new_id
 from shared.objects import ObjectStore
 from shared.store import Document, DocumentStore, Transaction, get_existing
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
-
-
 @dataclass
 class Dossiers:
     store: DocumentStore
     objects: ObjectStore
+    clock: Clock
+    history: History
 
     async def add_document(self, caller: Caller, product_id: str, kind: domain.DocumentType,
                            content_type: str, data: bytes) -> dict[str, Any]:
@@ -35,7 +33,8 @@ class Dossiers:
         key = f"products/{product_id}/dossier/{document_id}.{extension}"
         stored = await self.objects.put(key, data, content_type.split(";")[0].strip().lower())
         entry = {"id": document_id, "type": kind.value, "key": key, "size": stored.size,
-                 "content_type": stored.content_type, "by": caller.user_id, "at": _now()}
+                 "content_type": stored.content_type, "by": caller.user_id,
+                 "at": self.clock.stamp()}
         async with self.store.transaction() as tx:
             held = await _dossier(tx, product_id)
             await self._save(tx, product_id, held, held.data | {
@@ -83,7 +82,7 @@ class Dossiers:
                                     domain.stage_statuses(held.data["cycle"]), stage, status,
                                     missing)
             step = {"stage": stage, "status": status, "note": note, "by": caller.user_id,
-                    "at": _now()}
+                    "at": self.clock.stamp()}
             await self._save(tx, product_id, held, held.data | {
                 "cycle": [*held.data["cycle"], step]}, caller, f"{stage}-{status}")
         return await self.view(product_id)
@@ -92,7 +91,7 @@ class Dossiers:
                     data: dict[str, Any], caller: Caller, action: str) -> None:
         doc = (await tx.update(DOSSIERS.name, product_id, data, expected_version=held.version)
                if held.version else await tx.insert(DOSSIERS.name, product_id, data))
-        await record_change(tx, "dossier", doc, held.data, caller.user_id, action)
+        await self.history.record(tx, "dossier", doc, held.data, caller.user_id, action)
 
 
 async def _dossier(tx: Transaction, product_id: str) -> Document:

@@ -6,18 +6,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from pwdlib import PasswordHash
 
 from services.registry import domain
 from services.registry.access import RULES
+from services.registry.history import History
 from services.registry.imports import Parsed, RowProblem
 from services.registry.store import (
     CLAIMS,
     DOSSIERS,
-    HISTORY,
     PRODUCTS,
     SIGN_IN_FAILURES,
     SUBJECTS,
@@ -25,6 +25,7 @@ from services.registry.store import (
 )
 from shared.access import SubjectRef, Visibility, check
 from shared.auth import Caller, IssuedToken, Role, TokenIssuer
+from shared.clock import Clock
 from shared.contracts.registry import (
     AccountTokensRevoked,
     ProductGtinRetired,
@@ -58,23 +59,6 @@ _passwords = PasswordHash.recommended()
 _DUMMY_HASH = _passwords.hash("not-a-real-password")
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
-
-
-async def record_change(tx: Transaction, entity: str, after: Document,
-                        before: dict[str, Any], by: str, action: str) -> None:
-    """One history entry, in the change's own transaction: no change goes unrecorded."""
-    await tx.insert(HISTORY.name, new_id(), {
-        "entity_key": f"{entity}:{after.id}", "entity": entity, "entity_id": after.id,
-        "version": after.version, "action": action, "by": by, "at": _now(),
-        "changes": domain.changed_fields(before, after.data)})
-
-
 async def _check_gtin_free(tx: Transaction, gtin: str, product_id: str) -> None:
     """Conflict if another product holds ``gtin`` (now or formerly: its labels carry it)."""
     claim = await tx.get(CLAIMS.name, f"gtin:{gtin}")
@@ -96,6 +80,8 @@ class Registry:
     objects: ObjectStore
     issuer: TokenIssuer
     public_url: str
+    clock: Clock
+    history: History
     _hashing: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(4))
 
     # --- accounts -------------------------------------------------------------------------
@@ -120,12 +106,12 @@ class Registry:
                 user = await tx.insert(USERS.name, name, {
                     "role": role.value, "subject_id": subject_id, "full_name": full_name,
                     "commune": commune, "province": province,
-                    "password_hash": password_hash, "created_at": _now()})
+                    "password_hash": password_hash, "created_at": self.clock.stamp()})
             except DocumentExists:
                 raise Conflict(f"The username '{name}' is taken.",
                                f"Tên đăng nhập '{name}' đã được dùng.",
                                code="username-taken") from None
-            await record_change(tx, "user", user, {}, created_by, "created")
+            await self.history.record(tx, "user", user, {}, created_by, "created")
             return user
 
     async def login(self, username: str, password: str, address: str) -> IssuedToken:
@@ -133,7 +119,7 @@ class Registry:
         per address and per minute (``domain.check_may_try``): guessing slows the guesser,
         it never locks the account out for its owner."""
         name = username.strip().lower()[:64]
-        now = datetime.now(UTC)
+        now = self.clock.now()
         pair_key = domain.failure_key("pair", name, address)
         address_key = domain.failure_key("address", address)
         held = {key: await self.store.get(SIGN_IN_FAILURES.name, key)
@@ -206,7 +192,7 @@ class Registry:
         if end_tokens:
             data["token_generation"] = current.data.get("token_generation", 0) + 1
         doc = await tx.update(USERS.name, current.id, data, expected_version=current.version)
-        await record_change(tx, "user", doc, current.data, by, action)
+        await self.history.record(tx, "user", doc, current.data, by, action)
         if end_tokens:
             await self.outbox.emit(tx, AccountTokensRevoked(
                 user_id=doc.id, token_generation=data["token_generation"],
@@ -224,8 +210,8 @@ class Registry:
                            district: str | None = None, registered_on: date | None = None,
                            representatives: list[dict[str, Any]] | None = None) -> Document:
         code = domain.normalize_subject_code(type, code)
-        registered_on = registered_on or _today()
-        domain.check_registered_on(registered_on, _today())
+        registered_on = registered_on or self.clock.today()
+        domain.check_registered_on(registered_on, self.clock.today())
         domain.check_district(registered_on, district)
         subject_id = new_id()
         await _claim(tx, f"subject-code:{code}", subject_id, Conflict(
@@ -236,8 +222,8 @@ class Registry:
             "commune": commune, "locality": locality(province, commune), "district": district,
             "registered_on": registered_on.isoformat(),
             "representatives": representatives or [], "created_by": caller.user_id,
-            "created_at": _now()})
-        await record_change(tx, "subject", doc, {}, caller.user_id, "created")
+            "created_at": self.clock.stamp()})
+        await self.history.record(tx, "subject", doc, {}, caller.user_id, "created")
         await self.outbox.emit(tx, SubjectRegistered(**subject_state(doc).model_dump()),
                                subject=doc.id, sequence=doc.version)
         return doc
@@ -290,7 +276,7 @@ class Registry:
             data = current.data | changes
             data["code"] = domain.normalize_subject_code(SubjectType(data["type"]), data["code"])
             registered_on = date.fromisoformat(str(data["registered_on"]))
-            domain.check_registered_on(registered_on, _today())
+            domain.check_registered_on(registered_on, self.clock.today())
             domain.check_district(registered_on, data.get("district"))
             data["registered_on"] = registered_on.isoformat()
             if data["code"] != current.data["code"]:
@@ -299,10 +285,10 @@ class Registry:
                     f"Đã có chủ thể đăng ký với mã {data['code']}.", code="subject-code-taken"))
                 await tx.delete(CLAIMS.name, f"subject-code:{current.data['code']}")
             data |= {"locality": locality(data["province"], data["commune"]),
-                     "updated_by": caller.user_id, "updated_at": _now()}
+                     "updated_by": caller.user_id, "updated_at": self.clock.stamp()}
             doc = await tx.update(SUBJECTS.name, subject_id, data,
                                   expected_version=current.version)
-            await record_change(tx, "subject", doc, current.data, caller.user_id, "updated")
+            await self.history.record(tx, "subject", doc, current.data, caller.user_id, "updated")
             await self.outbox.emit(tx, SubjectUpdated(**subject_state(doc).model_dump()),
                                    subject=doc.id, sequence=doc.version)
         return doc
@@ -323,8 +309,8 @@ class Registry:
                                  f"không có chủ thể '{subject_id}'")
         check(RULES["product.change"], caller, SubjectRef.of(subject.id, subject.data))
         domain.check_product_group(group, subgroup)
-        registered_on = registered_on or _today()
-        domain.check_registered_on(registered_on, _today())
+        registered_on = registered_on or self.clock.today()
+        domain.check_registered_on(registered_on, self.clock.today())
         gtin = domain.normalize_gtin(gtin) if gtin else None
         product_id = new_id()
         if gtin:
@@ -333,8 +319,8 @@ class Registry:
             "subject_id": subject_id, "name": name, "group": group, "subgroup": subgroup,
             "description": description or "", "gtin": gtin, "images": [], "status": "draft",
             "registered_on": registered_on.isoformat(),
-            "created_by": caller.user_id, "created_at": _now()})
-        await record_change(tx, "product", doc, {}, caller.user_id, "created")
+            "created_by": caller.user_id, "created_at": self.clock.stamp()})
+        await self.history.record(tx, "product", doc, {}, caller.user_id, "created")
         await self.outbox.emit(tx, ProductRegistered(**self.product_state(doc)),
                                subject=doc.id, sequence=doc.version)
         return doc
@@ -390,7 +376,7 @@ class Registry:
                 if held.get("gtin"):
                     await _check_gtin_free(tx, held["gtin"], product_id)
                 data |= {"pending_identity": {"changes": held, "by": caller.user_id,
-                                              "at": _now()}, "identity_pending": True}
+                                              "at": self.clock.stamp()}, "identity_pending": True}
             data = await self._apply_identity(tx, current, data)
             return await self._save_product(tx, current, data, caller, ProductUpdated,
                                             "identity-change-proposed" if held else "updated")
@@ -406,7 +392,8 @@ class Registry:
             if approve:
                 data = await self._apply_identity(tx, current, data | pending["changes"])
             data["last_identity_decision"] = {**pending, "approved": approve, "note": note,
-                                              "decided_by": caller.user_id, "at": _now()}
+                                              "decided_by": caller.user_id,
+                                              "at": self.clock.stamp()}
             return await self._save_product(
                 tx, current, data, caller, ProductUpdated,
                 "identity-change-approved" if approve else "identity-change-rejected")
@@ -482,7 +469,7 @@ class Registry:
             stages = domain.stage_statuses(dossier.data["cycle"] if dossier else [])
             domain.check_may_submit(caller, current.data["status"], stages.get("dossier"),
                                     paper_dossier)
-            data = current.data | {"status": "submitted", "submitted_at": _now()}
+            data = current.data | {"status": "submitted", "submitted_at": self.clock.stamp()}
             if stages.get("dossier") != "accepted":
                 data["paper_dossier"] = paper_dossier
             return await self._save_product(tx, current, data, caller, ProductSubmitted,
@@ -491,9 +478,9 @@ class Registry:
     async def _save_product(self, tx: Transaction, current: Document, data: dict[str, Any],
                             caller: Caller, event: type[ProductUpdated | ProductSubmitted],
                             action: str = "updated") -> Document:
-        data |= {"updated_by": caller.user_id, "updated_at": _now()}
+        data |= {"updated_by": caller.user_id, "updated_at": self.clock.stamp()}
         doc = await tx.update(PRODUCTS.name, current.id, data, expected_version=current.version)
-        await record_change(tx, "product", doc, current.data, caller.user_id, action)
+        await self.history.record(tx, "product", doc, current.data, caller.user_id, action)
         await self.outbox.emit(tx, event(**self.product_state(doc)), subject=doc.id,
                                sequence=doc.version)
         return doc

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -86,7 +86,7 @@ def build_router(tracing: Traceability) -> APIRouter:
                 request, "not_found.html", {"lang": language, "title": text["not_found"],
                                             "message": text["not_found_text"]},
                 status_code=404, headers=headers)
-        view = scan_view(profile, datetime.now(UTC).date())
+        view = scan_view(profile, tracing.clock.today())
         if _wants_json(accept, fmt):
             return JSONResponse(view, headers=headers)
         certificate = view["ocop"]["certificate"]

@@ -29,7 +29,8 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     renderer = worker_pool(runtime, render_qr, "warm-up")
     tracing = Traceability(runtime.store, runtime.outbox, runtime.objects, renderer,
                            public_url=settings.public_url,
-                           scan_base_url=settings.scan_base_url or settings.public_url)
+                           scan_base_url=settings.scan_base_url or settings.public_url,
+                           clock=runtime.clock)
     for event in CERTIFICATE_IN_FORCE:
         runtime.handle(event, tracing.on_certificate_in_force)
     runtime.handle(CertificateRevoked, tracing.on_revoked)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from services.traceability import domain
 from services.traceability.labels import render_qr
 from services.traceability.store import FORMER_GTINS, LABELS, PROFILES
+from shared.clock import Clock
 from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
 from shared.contracts.registry import ProductGtinRetired, ProductState
 from shared.contracts.traceability import LabelIssued
@@ -34,6 +34,7 @@ class Traceability:
     """Where this service answers: label artwork is downloaded from here."""
     scan_base_url: str
     """What labels encode: the scan page's public base."""
+    clock: Clock
 
     async def on_certificate_in_force(self, envelope: Envelope, tx: Transaction) -> None:
         """Certified, renewed, up- or downgraded: the scan page shows this certificate, and
@@ -98,7 +99,7 @@ class Traceability:
             self.objects.put(f"labels/{product_id}/qr.svg", artwork.svg, "image/svg+xml"))
         data: dict[str, Any] = {"scan_url": url, "png_key": png.key, "svg_key": svg.key,
                                 "label_id": held.data["label_id"] if held else new_id(),
-                                "issued_at": datetime.now(UTC).isoformat()}
+                                "issued_at": self.clock.stamp()}
         doc = (await tx.insert(LABELS.name, product_id, data) if held is None else
                await tx.update(LABELS.name, product_id, data, expected_version=held.version))
         await self.outbox.emit(tx, self.label_issued(doc), subject=product_id,

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from shared.ids import new_id
@@ -26,8 +26,9 @@ class Envelope:
     subject: str
     sequence: int
     data: dict[str, Any]
+    time: datetime
+    """When the change happened (the emitting service's clock)."""
     id: str = field(default_factory=new_id)
-    time: datetime = field(default_factory=lambda: datetime.now(UTC))
     traceparent: str | None = None
     tracestate: str | None = None
 

@@ -13,12 +13,12 @@ import enum
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
 from shared.bus import EventBus, Message
+from shared.clock import Clock
 from shared.events.codec import UndecodableMessage, decode
 from shared.events.envelope import Envelope
 from shared.messaging import deadletters, inbox
@@ -53,13 +53,14 @@ class EventConsumer:
 
     def __init__(self, service: str, store: DocumentStore,
                  handlers: Mapping[str, tuple[str, EventHandler]], tracer: trace.Tracer,
-                 retry: RetryPolicy | None = None) -> None:
+                 retry: RetryPolicy, clock: Clock) -> None:
         """``handlers``: event type -> (topic it arrives on, handler)."""
         self.group = service
         self.store = store
         self.handlers = dict(handlers)
         self.tracer = tracer
-        self.retry = retry or RetryPolicy()
+        self.retry = retry
+        self.clock = clock
 
     @property
     def topics(self) -> Sequence[str]:
@@ -75,7 +76,7 @@ class EventConsumer:
         except UndecodableMessage as exc:
             log.error("dead-lettering an undecodable message on %s: %s", message.topic, exc)
             await deadletters.record(self.store, topic=message.topic, error=exc, attempts=1,
-                                     message=message)
+                                     at=self.clock.now(), message=message)
             return
         if envelope.type in self.handlers:
             await self.process(envelope, message.topic)
@@ -86,7 +87,8 @@ class EventConsumer:
         if error is None:
             return outcome
         letter = await deadletters.record(self.store, topic=topic, error=error,
-                                          attempts=attempts, event=envelope)
+                                          attempts=attempts, at=self.clock.now(),
+                                          event=envelope)
         log.error("dead-lettered %s %s (%s) after %d attempts as %s: %s", envelope.type,
                   envelope.subject, envelope.id, attempts, letter, error)
         return Outcome.DEAD_LETTERED
@@ -108,7 +110,7 @@ class EventConsumer:
                 await tx.update(DEAD_LETTERS.name, letter_id, doc.data | {
                     "attempts": doc.data["attempts"] + attempts,
                     "error": deadletters.describe(error),
-                    "failed_at": datetime.now(UTC).isoformat()}, expected_version=doc.version)
+                    "failed_at": self.clock.now().isoformat()}, expected_version=doc.version)
         return Outcome.DEAD_LETTERED
 
     async def _apply_with_retries(self, envelope: Envelope, topic: str
@@ -126,7 +128,7 @@ class EventConsumer:
             for attempt in range(1, self.retry.attempts + 1):
                 try:
                     async with self.store.transaction() as tx:
-                        if not await inbox.accept(tx, envelope):
+                        if not await inbox.accept(tx, envelope, self.clock.now()):
                             span.set_attribute("ocop.outcome", Outcome.IGNORED.value)
                             return Outcome.IGNORED, None, attempt
                         await handler(envelope, tx)

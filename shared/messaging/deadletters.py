@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import traceback
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from shared.bus import Message
@@ -62,12 +62,13 @@ def raw_message(message: Message) -> dict[str, Any]:
 
 
 async def record(store: DocumentStore, *, topic: str, error: BaseException, attempts: int,
-                 event: Envelope | None = None, message: Message | None = None) -> str:
+                 at: datetime, event: Envelope | None = None,
+                 message: Message | None = None) -> str:
     letter_id = new_id()
     async with store.transaction() as tx:
         await tx.insert(DEAD_LETTERS.name, letter_id, {
             "type": event.type if event else "undecodable", "topic": topic,
-            "failed_at": datetime.now(UTC).isoformat(), "attempts": attempts,
+            "failed_at": at.isoformat(), "attempts": attempts,
             "error": describe(error), "event": event.to_json() if event else None,
             "raw": raw_message(message) if message and not event else None})
     return letter_id

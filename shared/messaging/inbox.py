@@ -7,7 +7,7 @@ arriving late) is acknowledged and changes nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from shared.events.envelope import Envelope
@@ -15,14 +15,14 @@ from shared.messaging.collections import INBOX
 from shared.store import Transaction
 
 
-async def accept(tx: Transaction, envelope: Envelope) -> bool:
+async def accept(tx: Transaction, envelope: Envelope, now: datetime) -> bool:
     """Record ``envelope`` as applied; False if an equal or newer one was applied already."""
     held = await tx.get(INBOX.name, envelope.aggregate_key)
     if held is not None and int(held.data["sequence"]) >= envelope.sequence:
         return False
     await tx.put(INBOX.name, envelope.aggregate_key, {
         "sequence": envelope.sequence, "event_id": envelope.id, "type": envelope.type,
-        "applied_at": datetime.now(UTC).isoformat()})
+        "applied_at": now.isoformat()})
     return True
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from shared.clock import Clock
 from shared.events.contracts import EventContract
 from shared.events.envelope import Envelope
 from shared.messaging.collections import OUTBOX
@@ -14,8 +15,9 @@ from shared.telemetry import current_trace_headers
 class Outbox:
     """``await outbox.emit(tx, ProductCertified(...), subject=product_id, sequence=version)``."""
 
-    def __init__(self, service: str) -> None:
+    def __init__(self, service: str, clock: Clock) -> None:
         self.source = f"/ocop/{service}"
+        self.clock = clock
         self.pending = asyncio.Event()
         """Set after a transaction with events commits, so the relay publishes at once."""
 
@@ -24,6 +26,7 @@ class Outbox:
         traceparent, tracestate = current_trace_headers()
         envelope = Envelope(type=payload.event_type, source=self.source, subject=subject,
                             sequence=sequence, data=payload.model_dump(mode="json"),
+                            time=self.clock.now(),
                             traceparent=traceparent, tracestate=tracestate)
         await tx.insert(OUTBOX.name, envelope.id, {"topic": payload.topic,
                                                    "event": envelope.to_json()})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ from tests.support.browser import PHONE, chromium, screenshot_path
 from tests.support.demo import wait_until
 from tests.support.platform import PAPER_DOSSIER, User, office_signed_in, propose
 
+TODAY = date(2026, 11, 20)
+"""The day this story is told from (``tests/support/time_travel.py``): certificates of 2023
+have lapsed, the 2024 one is in force, rounds follow the 2025 procedure."""
 PASSWORD = "lifecycle-pass"
 STARS = {3: (25, 15, 20), 4: (30, 20, 25), 5: (38, 24, 33)}
 

@@ -20,6 +20,7 @@ from shared.events.codec import encode
 from shared.events.envelope import Envelope
 from shared.messaging import OUTBOX, Outcome, deadletters
 from shared.runtime import ServiceRuntime
+from tests.support.clocks import SYSTEM_CLOCK
 from tests.support.demo import (
     APPLICATIONS,
     COUNTERS,
@@ -126,7 +127,8 @@ async def test_broker_outage_delays_but_loses_nothing(pair: Pair, broker_proxy: 
 def _event(subject: str, sequence: int, value: int) -> Envelope:
     return Envelope(type=CounterChanged.event_type, source="/ocop/demo_producer",
                     subject=subject, sequence=sequence,
-                    data=CounterChanged(counter_id=subject, value=value).model_dump())
+                    data=CounterChanged(counter_id=subject, value=value).model_dump(),
+                    time=SYSTEM_CLOCK.now())
 
 
 async def test_duplicates_and_reordering_change_nothing(pair: Pair) -> None:

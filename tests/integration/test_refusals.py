@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared.auth import Caller, Role, TokenIssuer
 from shared.config import Settings
+from tests.support.clocks import SYSTEM_CLOCK
 from tests.support.demo import wait_until
 from tests.support.platform import User, accepted_dossier, office_signed_in, propose
 
@@ -186,7 +187,7 @@ async def test_missing_forged_and_wrong_role_tokens_are_refused(world: World) ->
     url = world.anyone.urls["registry"] + f"/products/{world.product_a['id']}"
     missing = await world.client.patch(url, json={"name": "Không ký"})
     problem(missing, 401, "token-missing")
-    forger = TokenIssuer(Ed25519PrivateKey.generate(), timedelta(minutes=5))
+    forger = TokenIssuer(Ed25519PrivateKey.generate(), timedelta(minutes=5), SYSTEM_CLOCK)
     forged = forger.issue(Caller("office", "office", Role.ADMIN)).token
     for service, method, path in (("registry", "PATCH", f"/products/{world.product_a['id']}"),
                                   ("rating", "POST", "/evaluations"),

@@ -11,6 +11,7 @@ from services.traceability.app import build
 from shared.config import Settings
 from shared.contracts.registry import ProductRegistered
 from shared.events.envelope import Envelope
+from tests.support.clocks import SYSTEM_CLOCK
 
 
 async def test_a_profile_known_from_the_registry_but_never_certified_has_no_scan_page(
@@ -24,7 +25,8 @@ async def test_a_profile_known_from_the_registry_but_never_certified_has_no_scan
         event = ProductRegistered(product_id="p1", subject_id="s1", name="Chè", group="food",
                                   subgroup="tea", gtin="08934563138165", status="draft")
         envelope = Envelope(type=event.event_type, source="/ocop/registry", subject="p1",
-                            sequence=1, data=event.model_dump(mode="json"))
+                            sequence=1, data=event.model_dump(mode="json"),
+                            time=SYSTEM_CLOCK.now())
         handler = runtime.consumer.handlers[event.event_type][1]
         async with runtime.store.transaction() as tx:
             await handler(envelope, tx)

@@ -18,6 +18,7 @@ from shared.auth import (
 )
 from shared.config import Settings
 from shared.errors import Unauthorized
+from tests.support.clocks import SYSTEM_CLOCK, FixedClock
 
 
 def test_keys_from_env_lines_sign_and_verify(make_settings: Callable[..., Settings]) -> None:
@@ -25,7 +26,7 @@ def test_keys_from_env_lines_sign_and_verify(make_settings: Callable[..., Settin
     one_line = private.replace("\n", "\\n")  # as `ocop auth-keys` writes it for .env
     registry = make_settings(auth_private_key=one_line)
     catalog = make_settings(auth_public_key=public.replace("\n", "\\n"))
-    token = TokenIssuer(signing_key(registry), timedelta(minutes=5)).issue(
+    token = TokenIssuer(signing_key(registry), timedelta(minutes=5), SYSTEM_CLOCK).issue(
         Caller("u1", "producer-1", Role.PRODUCER, subject_id="s1")).token
     caller = TokenVerifier(verification_key(catalog)).verify(token)
     assert caller == Caller("u1", "producer-1", Role.PRODUCER, subject_id="s1")
@@ -46,13 +47,14 @@ def test_expired_forged_and_tampered_tokens_are_refused(
     key = signing_key(make_settings())
     verifier = TokenVerifier(key.public_key())
     admin = Caller("a", "office", Role.ADMIN)
-    expired = TokenIssuer(key, timedelta(seconds=-1)).issue(admin).token
+    an_hour_ago = FixedClock(SYSTEM_CLOCK.now() - timedelta(hours=1))
+    expired = TokenIssuer(key, timedelta(minutes=5), an_hour_ago).issue(admin).token
     with pytest.raises(Unauthorized) as refused:
         verifier.verify(expired)
     assert refused.value.code == "token-expired"
     forged = TokenIssuer(signing_key(make_settings(data_dir=make_settings().data_dir / "x")),
-                         timedelta(minutes=5)).issue(admin).token
-    good = TokenIssuer(key, timedelta(minutes=5)).issue(admin).token
+                         timedelta(minutes=5), SYSTEM_CLOCK).issue(admin).token
+    good = TokenIssuer(key, timedelta(minutes=5), SYSTEM_CLOCK).issue(admin).token
     head, body, signature = good.split(".")
     tampered = ".".join((head, body[:-2] + ("AA" if body[-2:] != "AA" else "BB"), signature))
     for token in (forged, tampered, "", "a.b.c"):
