@@ -19,7 +19,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
 from shared.auth import Caller, Role, bearer_scheme, current_caller
-from shared.errors import Forbidden
+from shared.refusals import Forbidden
 from shared.text import locality
 
 

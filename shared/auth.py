@@ -23,9 +23,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.clock import Clock
 from shared.config import Settings
-from shared.errors import Unauthorized
 from shared.ids import new_id
 from shared.keyfiles import read_or_create
+from shared.refusals import Unauthorized
 from shared.text import locality
 
 log = logging.getLogger(__name__)

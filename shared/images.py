@@ -15,7 +15,7 @@ from enum import IntEnum
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from shared.errors import BadRequest
+from shared.refusals import BadRequest
 
 
 class WebWidth(IntEnum):

@@ -25,7 +25,8 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from shared.auth import CALLER_STATE, TokenVerifier, caller_from_header
-from shared.errors import AppError, BodyTooLarge, problem
+from shared.errors import BodyTooLarge, problem
+from shared.refusals import AppError
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -12,8 +12,8 @@ from services.catalog.access import RULES
 from services.catalog.store import LISTINGS
 from shared.access import Gate
 from shared.clock import Clock
-from shared.errors import NotFound
 from shared.paging import Cursor, Limit, PageOut
+from shared.refusals import NotFound
 from shared.store import Document, DocumentStore
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
 
@@ -82,11 +82,6 @@ def listing_out(doc: Document) -> ListingOut:
         listed_at=d.get("listed_at"))
 
 
-def public_filter(today: str) -> dict[str, Any]:
-    """Only listed products whose certificate is still valid today."""
-    return {"status": "listed", "valid_until": {"$gte": today}}
-
-
 def build_router(store: DocumentStore, clock: Clock) -> APIRouter:
     router = APIRouter(tags=["listings"])
     may = Gate(RULES).rule
@@ -102,7 +97,7 @@ def build_router(store: DocumentStore, clock: Clock) -> APIRouter:
             province: Annotated[str | None, Query(max_length=100)] = None,
             sort: Literal["name", "-stars", "stars", "-certified"] = "name",
             limit: Limit = 20, cursor: Cursor = None) -> PageOut[ListingOut]:
-        where = public_filter(clock.today().isoformat())
+        where = domain.public_where(clock.today())
         if stars:
             where["stars"] = {"$in": stars}
         if group:
@@ -119,9 +114,8 @@ def build_router(store: DocumentStore, clock: Clock) -> APIRouter:
     @router.get("/listings/{product_id}", summary="One listed product (public)",
                 **may("listing.read"))
     async def get_listing(product_id: str) -> ListingOut:
-        today = clock.today().isoformat()
         doc = await store.get(LISTINGS.name, product_id)
-        if doc is None or doc.data.get("status") != "listed" or doc.data["valid_until"] < today:
+        if doc is None or not domain.is_public(doc.data, clock.today()):
             raise NotFound("This product is not listed as an OCOP product (it may never have "
                            "been certified, or its certificate was revoked or has expired).",
                            "Sản phẩm này không có trong danh mục OCOP (có thể chưa từng được "

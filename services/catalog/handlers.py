@@ -43,7 +43,7 @@ async def on_certificate_in_force(envelope: Envelope, tx: Transaction, *, clock:
     else:  # the registry's newer product stays; only the producer's name may be news
         product = {"search_text": domain.search_text(held.data["name"], e.subject_name)}
     await _merge(tx, e.product_id, product | {
-        "status": "listed", "certified_at": envelope.time.isoformat(),
+        "status": domain.ListingStatus.LISTED.value, "certified_at": envelope.time.isoformat(),
         "listed_at": clock.stamp(), "stars": e.stars,
         "producer": {"id": e.subject_id, "name": e.subject_name, "type": e.subject_type.value},
         "province": e.province, "province_key": domain.fold(e.province), "commune": e.commune,
@@ -61,7 +61,8 @@ async def _delist(tx: Transaction, product_id: str, certificate_id: str, reason:
     if held is None or held.data.get("certificate", {}).get("id") != certificate_id:
         return  # not the certificate this listing shows
     await tx.put(LISTINGS.name, product_id, held.data | {
-        "status": "delisted", "delisted_reason": reason, "delisted_on": on})
+        "status": domain.ListingStatus.DELISTED.value, "delisted_reason": reason,
+        "delisted_on": on})
 
 
 async def on_revoked(envelope: Envelope, tx: Transaction) -> None:

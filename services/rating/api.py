@@ -28,10 +28,10 @@ from services.rating.summary import Locality
 from services.rating.verification import verification_view
 from shared.access import Gate, Locate, Scope, SubjectRef
 from shared.auth import Caller, current_caller
-from shared.errors import BadRequest, FieldError
 from shared.fields import EraDate, Place, line, text
 from shared.language import pick_language
 from shared.paging import Cursor, Limit, PageOut
+from shared.refusals import BadRequest, FieldError
 from shared.store import Document, DocumentStore, get_existing
 from shared.tables import XLSX, read_table
 from shared.text import fold

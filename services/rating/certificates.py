@@ -33,10 +33,10 @@ from shared.contracts.rating import (
     CurrentCertificate,
     ProductCertified,
 )
-from shared.errors import Conflict
 from shared.ids import new_id
 from shared.messaging import Outbox
 from shared.objects import ObjectStore
+from shared.refusals import Conflict
 from shared.store import (
     Document,
     DocumentStore,

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from shared.errors import BadRequest, FieldError
+from shared.refusals import BadRequest, FieldError
 from shared.vocabulary import GROUPS_148_2023
 
 PARTS = ("A", "B", "C")

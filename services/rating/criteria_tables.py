@@ -19,7 +19,7 @@ from services.rating.criteria import (
 from services.rating.store import CRITERIA_TABLES
 from shared.auth import Caller
 from shared.clock import Clock
-from shared.errors import BadRequest, Conflict, FieldError
+from shared.refusals import BadRequest, Conflict, FieldError
 from shared.store import Document, DocumentExists, DocumentStore, Reader, find_all, get_existing
 from shared.text import fold
 

@@ -8,7 +8,7 @@ import calendar
 from datetime import date, timedelta
 from enum import StrEnum
 
-from shared.errors import BadRequest, Conflict, FieldError, Forbidden
+from shared.refusals import BadRequest, Conflict, FieldError, Forbidden
 from shared.text import fold
 
 RECOGNISED_MIN_STARS = 3

@@ -25,9 +25,9 @@ from shared.access import SubjectRef, check
 from shared.auth import Caller
 from shared.clock import Clock
 from shared.contracts.registry import ProductState, SubjectState
-from shared.errors import BadRequest, Conflict, FieldError, NotFound
 from shared.events.envelope import Envelope
 from shared.ids import new_id
+from shared.refusals import BadRequest, Conflict, FieldError, NotFound
 from shared.store import (
     Document,
     DocumentExists,

@@ -19,10 +19,10 @@ from services.registry.imports import MAX_ROWS, parse
 from services.registry.store import HISTORY, PRODUCTS, SUBJECTS
 from shared.access import Gate, Locate, Scope, SubjectRef
 from shared.auth import Caller, Role, current_caller, public_pem
-from shared.errors import BadRequest
 from shared.fields import EraDate, Name, PatchIn, Place, line, text
 from shared.images import WebWidth
 from shared.paging import Cursor, Limit, PageOut
+from shared.refusals import BadRequest
 from shared.store import Document, DocumentStore, get_existing
 from shared.tables import XLSX, read_table
 from shared.uploads import read_body

@@ -15,7 +15,7 @@ from stdnum.vn import mst
 from services.registry.access import RULES
 from shared.access import SubjectRef, check
 from shared.auth import Caller, Role
-from shared.errors import BadRequest, Conflict, FieldError, Forbidden, TooManyRequests
+from shared.refusals import BadRequest, Conflict, FieldError, Forbidden, TooManyRequests
 from shared.vocabulary import GROUPS_148_2023, SubjectType
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")

@@ -12,9 +12,9 @@ from services.registry.store import DOSSIERS, PRODUCTS, SUBJECTS
 from shared.access import SubjectRef
 from shared.auth import Caller
 from shared.clock import Clock
-from shared.errors import NotFound
 from shared.ids import new_id
 from shared.objects import ObjectStore
+from shared.refusals import NotFound
 from shared.store import Document, DocumentStore, Transaction, get_existing
 
 

@@ -37,11 +37,11 @@ from shared.contracts.registry import (
     SubjectState,
     SubjectUpdated,
 )
-from shared.errors import AppError, Conflict, FieldError, NotFound, Unauthorized
 from shared.ids import new_id
 from shared.images import web_renditions
 from shared.messaging import Outbox
 from shared.objects import ObjectStore
+from shared.refusals import AppError, Conflict, FieldError, NotFound, Unauthorized
 from shared.store import (
     Document,
     DocumentExists,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from shared.errors import BadRequest, FieldError
+from shared.refusals import BadRequest, FieldError
 from shared.text import fold
 from shared.vocabulary import GROUPS_148_2023, SUBJECT_TYPE_NAMES, SubjectType
 

@@ -11,6 +11,8 @@ from typing import Any
 from stdnum import ean
 from stdnum.exceptions import ValidationError as NumberInvalid
 
+from shared.validity import CertificateStatus, status_on
+
 GTIN14 = re.compile(r"^[0-9]{14}$")
 
 
@@ -31,19 +33,18 @@ def is_gtin14(value: str) -> bool:
 
 
 class CertificateState(StrEnum):
+    """What the scan page tells: certified, or no longer (and why)."""
+
     ACTIVE = "active"
     REVOKED = "revoked"
     EXPIRED = "expired"
 
 
 def certificate_state(certificate: dict[str, Any], today: date) -> CertificateState:
-    """Live: an active certificate past its last valid day is expired, sweep or no sweep."""
-    if certificate["status"] == CertificateState.REVOKED:
-        return CertificateState.REVOKED
-    if (certificate["status"] == CertificateState.EXPIRED
-            or date.fromisoformat(certificate["valid_until"]) < today):
-        return CertificateState.EXPIRED
-    return CertificateState.ACTIVE
+    """The certificate's state today (``shared.validity``). A profile holds the product's
+    latest certificate, so never a superseded one."""
+    return CertificateState(status_on(CertificateStatus(certificate["status"]),
+                                      date.fromisoformat(certificate["valid_until"]), today))
 
 
 STATE_TEXT = {

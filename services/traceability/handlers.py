@@ -21,6 +21,7 @@ from shared.messaging import Outbox
 from shared.messaging.inbox import snapshot_is_current
 from shared.objects import ObjectStore
 from shared.store import Document, DocumentStore, Transaction
+from shared.validity import CertificateStatus
 
 
 @dataclass
@@ -56,7 +57,7 @@ class Traceability:
                             "decision_date": event.decision_date.isoformat(),
                             "valid_from": event.valid_from.isoformat(),
                             "valid_until": event.valid_until.isoformat(),
-                            "status": "active"}})
+                            "status": CertificateStatus.ACTIVE.value}})
         await self._issue_label(tx, event.product_id, data["gtin"])
 
     async def on_product_changed(self, envelope: Envelope, tx: Transaction) -> None:
@@ -77,13 +78,13 @@ class Traceability:
     async def on_revoked(self, envelope: Envelope, tx: Transaction) -> None:
         event = CertificateRevoked.model_validate(envelope.data)
         await _end(tx, event.product_id, event.certificate_id, {
-            "status": "revoked", "revocation_reason": event.reason,
+            "status": CertificateStatus.REVOKED.value, "revocation_reason": event.reason,
             "revoked_on": event.revoked_on.isoformat()})
 
     async def on_expired(self, envelope: Envelope, tx: Transaction) -> None:
         event = CertificateExpired.model_validate(envelope.data)
         await _end(tx, event.product_id, event.certificate_id, {
-            "status": "expired", "expired_on": event.expired_on.isoformat()})
+            "status": CertificateStatus.EXPIRED.value, "expired_on": event.expired_on.isoformat()})
 
     async def _issue_label(self, tx: Transaction, product_id: str, gtin: str | None) -> None:
         """Render and store the label unless the product already has one for this URL

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from shared.access import PLATFORM_RULES, published
-from shared.errors import Forbidden
 from shared.objects.files import FileObjectStore
+from shared.refusals import Forbidden
 
 
 def object_links_router(store: FileObjectStore) -> APIRouter:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from shared.errors import AppError, BadRequest, NotFound
+from shared.refusals import AppError, BadRequest, NotFound
 
 
 @dataclass(frozen=True)

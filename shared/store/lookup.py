@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from shared.errors import NotFound
+from shared.refusals import NotFound
 from shared.store.port import MAX_PAGE, Document, Filter, Reader
 
 

@@ -50,7 +50,7 @@ from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
 from shared.config import redact_url
-from shared.errors import Conflict
+from shared.refusals import Conflict
 from shared.store.cursor import decode_cursor, encode_cursor
 from shared.store.port import (
     Collection,

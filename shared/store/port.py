@@ -13,7 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from shared.errors import BadRequest, Conflict
+from shared.refusals import BadRequest, Conflict
 
 Filter = Mapping[str, Any]
 """Field -> value (equality) or field -> {"$op": value} with ops: $eq $ne $gt $gte $lt $lte $in,

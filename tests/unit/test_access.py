@@ -8,7 +8,7 @@ import pytest
 from services.registry.access import RULES
 from shared.access import Gate, Party, SubjectRef, Visibility, check, parties_of
 from shared.auth import Caller, Role
-from shared.errors import Forbidden
+from shared.refusals import Forbidden
 
 TEA = SubjectRef("s1", "Thái Nguyên", "Xã Tân Cương")
 OFFICER = Caller("o", "o", Role.COMMUNE_OFFICER, commune="xã tân cương", province="THAI NGUYEN")

@@ -17,7 +17,7 @@ from shared.auth import (
     verification_key,
 )
 from shared.config import Settings
-from shared.errors import Unauthorized
+from shared.refusals import Unauthorized
 from tests.support.clocks import SYSTEM_CLOCK, FixedClock
 
 

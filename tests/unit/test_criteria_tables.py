@@ -12,7 +12,7 @@ import pytest
 from services.rating import criteria
 from services.rating.criteria import CriteriaTable, Criterion
 from services.rating.criteria_tables import criteria_from_rows, table_id
-from shared.errors import BadRequest
+from shared.refusals import BadRequest
 
 SET_148 = criteria.criteria_set_on(date(2024, 1, 1))
 SET_1048 = criteria.criteria_set_on(date(2020, 1, 1))

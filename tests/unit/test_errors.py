@@ -6,7 +6,8 @@ import httpx
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
-from shared.errors import PROBLEM_JSON, Conflict, install_error_handlers
+from shared.errors import PROBLEM_JSON, install_error_handlers
+from shared.refusals import Conflict
 
 
 class Body(BaseModel):

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from services.rating import criteria, domain
-from shared.errors import BadRequest, Conflict
+from shared.refusals import BadRequest, Conflict
 
 
 @pytest.mark.parametrize(("score", "stars"), [

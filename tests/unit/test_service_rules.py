@@ -11,8 +11,8 @@ from services.catalog.domain import fold, search_terms
 from services.registry import domain as registry
 from services.traceability import domain as traceability
 from shared.auth import Role
-from shared.errors import BadRequest
 from shared.language import pick_language
+from shared.refusals import BadRequest
 from shared.vocabulary import SubjectType
 
 
