@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from services.rating import criteria, domain
+from services.rating import store as repositories
 from services.rating.access import RULES
 from services.rating.certificates import Certificates
 from services.rating.criteria_tables import (
@@ -22,6 +23,7 @@ from services.rating.criteria_tables import (
     table_out,
 )
 from services.rating.handlers import Rating
+from services.rating.model import Certificate, Evaluation, ScoreSheet
 from services.rating.reports import summary_csv, summary_xlsx
 from services.rating.store import CERTIFICATES, PRODUCTS, SUBJECTS
 from services.rating.summary import Locality
@@ -32,7 +34,7 @@ from shared.fields import EraDate, Place, line, text
 from shared.language import pick_language
 from shared.paging import Cursor, Limit, PageOut
 from shared.refusals import BadRequest, FieldError
-from shared.store import Document, DocumentStore, get_existing
+from shared.store import DocumentStore, get_existing
 from shared.tables import XLSX, read_table
 from shared.text import fold
 from shared.uploads import read_body
@@ -163,23 +165,23 @@ class CertificateOut(BaseModel):
                                                           "English")
 
 
-def certificate_out(doc: Document, today: date) -> CertificateOut:
-    return CertificateOut(id=doc.id, **doc.data | {
-        "status": domain.live_status(doc.data, today).value})
+def certificate_out(certificate: Certificate, today: date) -> CertificateOut:
+    return CertificateOut(**repositories.certificates.dump(certificate) | {
+        "id": certificate.id, "status": certificate.state_on(today).value})
 
 
-def evaluation_out(doc: Document, table: criteria.CriteriaTable | None,
-                   sheets: list[Document] | None = None) -> dict[str, Any]:
+def evaluation_out(evaluation: Evaluation, table: criteria.CriteriaTable | None,
+                   sheets: list[ScoreSheet] | None = None) -> dict[str, Any]:
     """The evaluation with the maxima its sheets are checked against: the parts', and each
     criterion's when it is scored on a criteria table."""
-    criteria_set = criteria.find_set(doc.data["criteria_set"])
-    out = {"id": doc.id, "version": doc.version, **doc.data,
-           "maxima": {f"part_{p.lower()}": m for p, m in criteria_set.maxima.items()},
+    maxima = evaluation.criteria_set_in_use.maxima
+    out = {"id": evaluation.id, "version": evaluation.version,
+           **repositories.evaluations.dump(evaluation),
+           "maxima": {f"part_{p.lower()}": m for p, m in maxima.items()},
            "criteria": [c.__dict__ for c in table.criteria] if table else None}
     if sheets is not None:
-        out["score_sheets"] = [{"member": s.data["member"], "total": s.data["total"],
-                                "criteria": s.data.get("criteria"),
-                                **{f"part_{p.lower()}": v for p, v in s.data["parts"].items()}}
+        out["score_sheets"] = [{"member": s.member, "total": s.total, "criteria": s.criteria,
+                                **{f"part_{p.lower()}": v for p, v in s.parts.items()}}
                                for s in sheets]
     return out
 
@@ -202,12 +204,13 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
     router = APIRouter()
     may = Gate(RULES, locator(rating.store)).rule
 
-    def out(certificate: Document) -> CertificateOut:
+    def out(certificate: Certificate) -> CertificateOut:
         return certificate_out(certificate, rating.clock.today())
 
-    async def evaluation_with_table(doc: Document, sheets: list[Document] | None = None
-                                    ) -> dict[str, Any]:
-        return evaluation_out(doc, await evaluation_table(rating.store, doc), sheets)
+    async def evaluation_with_table(evaluation: Evaluation,
+                                    sheets: list[ScoreSheet] | None = None) -> dict[str, Any]:
+        return evaluation_out(evaluation, await evaluation_table(
+            rating.store, evaluation.criteria_table), sheets)
 
     @router.get("/criteria-sets", tags=["criteria"],
                 summary="The criteria sets (bộ tiêu chí) and when each came into force",
@@ -285,9 +288,9 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                       caller: Annotated[Caller, Depends(current_caller)]
                       ) -> dict[str, Any]:
         checks = body.model_dump(include=set(domain.COMMUNE_CRITERIA))
-        doc = await rating.propose(caller, body.product_id, body.assessed_on, checks,
-                                   body.notes)
-        return {"id": doc.id, **doc.data}
+        proposal = await rating.propose(caller, body.product_id, body.assessed_on, checks,
+                                        body.notes)
+        return {"id": proposal.id, **repositories.proposals.dump(proposal)}
 
     @router.post("/rounds", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
                  summary="Open an evaluation round with its council (admin)",
@@ -295,8 +298,8 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
     async def open_round(body: RoundIn,
                          caller: Annotated[Caller, Depends(current_caller)]
                          ) -> dict[str, Any]:
-        doc = await rating.open_round(caller, **body.model_dump())
-        return {"id": doc.id, **doc.data}
+        held = await rating.open_round(caller, **body.model_dump())
+        return {"id": held.id, **repositories.rounds.dump(held)}
 
     @router.get("/products/{product_id}/results", tags=["evaluations"],
                 summary="A product's results, with what fell short: for the office, the "
@@ -318,10 +321,9 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
     async def score(evaluation_id: str, body: ScoreSheetIn,
                     caller: Annotated[Caller, Depends(current_caller)]
                     ) -> dict[str, Any]:
-        doc = await rating.score(caller, evaluation_id, parts=body.parts(),
-                                 by_criterion=body.criteria, comment=body.comment)
-        return {"evaluation_id": evaluation_id, "member": caller.user_id,
-                "total": doc.data["total"]}
+        sheet = await rating.score(caller, evaluation_id, parts=body.parts(),
+                                   by_criterion=body.criteria, comment=body.comment)
+        return {"evaluation_id": evaluation_id, "member": sheet.member, "total": sheet.total}
 
     @router.post("/evaluations/{evaluation_id}/closing", tags=["evaluations"],
                  summary="Close the evaluation: average, stars, and for 1–2★ what fell short",
@@ -345,9 +347,7 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                 summary="A certificate and its live state (public)",
                 **may("certificate.read"))
     async def get_certificate(certificate_id: str) -> CertificateOut:
-        return out(await get_existing(rating.store, CERTIFICATES.name,
-                                                  certificate_id, "certificate",
-                                                  "giấy chứng nhận"))
+        return out(await repositories.certificates.get(rating.store, certificate_id))
 
     @router.get("/certificates/{certificate_id}/pdf", tags=["certificates"],
                 response_class=Response, responses={200: {"content": {"application/pdf": {}}}},
@@ -367,11 +367,11 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
                      accept_language: Annotated[str | None, Header()] = None) -> Response:
         standing = await certificates.standing(certificate_id)
         language = pick_language(lang, accept_language)
-        data = standing.certificate.data
+        data = repositories.certificates.dump(standing.certificate)
         return templates.TemplateResponse(request, "verify.html", {
             "lang": language, "other_lang": "en" if language == "vi" else "vi",
             "certificate": data, "product": standing.product, "subject": standing.subject,
-            "authority": certificates.authority(data, standing.subject)[
+            "authority": certificates.authority(standing.certificate, standing.subject)[
                 0 if language == "vi" else 1],
             "pdf_url": f"/certificates/{certificate_id}/pdf",
             "current_url": f"/verify/{standing.current_id}" if standing.current_id else None,
@@ -386,7 +386,7 @@ def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTab
         where = {k: v for k, v in (("product_id", product_id), ("number", number)) if v}
         page = await rating.store.find(CERTIFICATES.name, where or None, limit=limit,
                                        after=cursor)
-        return PageOut(items=[out(d) for d in page.items],
+        return PageOut(items=[out(repositories.certificates.load(d)) for d in page.items],
                        next_cursor=page.next_cursor)
 
     @router.post("/certificates/{certificate_id}/renewal", tags=["certificates"],

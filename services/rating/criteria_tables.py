@@ -96,9 +96,8 @@ async def table_for_product(reader: Reader, criteria_set: str, product: dict[str
     return table_for(tables, product["group"], product.get("subgroup"))
 
 
-async def evaluation_table(reader: Reader, evaluation: Document) -> CriteriaTable | None:
-    """The table an evaluation is scored on (the version it opened with), if any."""
-    ref = evaluation.data.get("criteria_table")
+async def evaluation_table(reader: Reader, ref: str | None) -> CriteriaTable | None:
+    """The table an evaluation is scored on (``ref``: the version it opened with), if any."""
     if ref is None:
         return None
     return table_of(await get_existing(reader, CRITERIA_TABLES.name, ref, "criteria table",

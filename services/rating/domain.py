@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from shared.refusals import BadRequest, Conflict, FieldError, Forbidden
 from shared.text import fold
+from shared.validity import CertificateStatus
 
 RECOGNISED_MIN_STARS = 3
 CERTIFICATE_MONTHS = 36
@@ -81,24 +82,6 @@ def valid_until(decision_date: date) -> date:
     return add_months(decision_date, CERTIFICATE_MONTHS) - timedelta(days=1)
 
 
-class CertificateStatus(StrEnum):
-    ACTIVE = "active"
-    REVOKED = "revoked"
-    SUPERSEDED = "superseded"
-    """Replaced by a renewal, upgrade or downgrade."""
-    EXPIRED = "expired"
-
-
-def live_status(certificate: dict[str, object], today: date) -> CertificateStatus:
-    """A certificate's state today: an active one past its last valid day has expired,
-    even before the expiry sweep has marked it."""
-    status = CertificateStatus(str(certificate["status"]))
-    if (status is CertificateStatus.ACTIVE
-            and date.fromisoformat(str(certificate["valid_until"])) < today):
-        return CertificateStatus.EXPIRED
-    return status
-
-
 MINISTRY_MERGED_ON = date(2025, 3, 1)
 """The Ministry of Agriculture and Rural Development and the Ministry of Natural Resources
 and Environment became the Ministry of Agriculture and Environment (Nghị định 35/2025)."""
@@ -167,10 +150,6 @@ def check_renewable(status: str, valid_from: date, valid_until: date, decision_d
                                f"{valid_until.isoformat()}",
                                f"phải từ {valid_from.isoformat()} đến "
                                f"{valid_until.isoformat()}")])
-
-
-def is_due_to_expire(status: str, valid_until: date, today: date) -> bool:
-    return status == CertificateStatus.ACTIVE and valid_until < today
 
 
 def check_may_revoke(status: str) -> None:

@@ -1,6 +1,16 @@
 """The rating service's collections and the fields each is queried on."""
 
+from services.rating.model import (
+    Certificate,
+    CertificateCounter,
+    Evaluation,
+    Proposal,
+    Recognition,
+    Round,
+    ScoreSheet,
+)
 from shared.store import Collection
+from shared.store.repository import Repository
 
 PRODUCTS = Collection("products", indexes=("subject_id", "status"))
 """Read model of the registry's products (kept from its events)."""
@@ -23,3 +33,12 @@ COUNTERS = Collection("counters")
 
 COLLECTIONS = (PRODUCTS, SUBJECTS, PROPOSALS, ROUNDS, CRITERIA_TABLES, EVALUATIONS, SCORE_SHEETS,
                RECOGNITIONS, CERTIFICATES, COUNTERS)
+
+# The aggregates of ``model.py`` over their collections.
+rounds = Repository(ROUNDS.name, Round, ("round", "đợt đánh giá"))
+proposals = Repository(PROPOSALS.name, Proposal, ("proposal", "đề xuất"))
+evaluations = Repository(EVALUATIONS.name, Evaluation, ("evaluation", "đợt đánh giá"))
+score_sheets = Repository(SCORE_SHEETS.name, ScoreSheet, ("score sheet", "phiếu chấm"))
+certificates = Repository(CERTIFICATES.name, Certificate, ("certificate", "giấy chứng nhận"))
+recognitions = Repository(RECOGNITIONS.name, Recognition, ("recognition", "công nhận"))
+counters = Repository(COUNTERS.name, CertificateCounter, ("counter", "bộ đếm"))

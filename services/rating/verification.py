@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from services.rating.domain import CertificateStatus
+from shared.validity import CertificateStatus
 
 STATE_TEXT = {
     ("vi", CertificateStatus.ACTIVE): "Còn hiệu lực đến ngày {valid_until}.",
