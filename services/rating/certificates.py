@@ -115,7 +115,7 @@ class Certificates:
             previous_stars = (await certificates.save(tx, replaced)).stars
         await self.outbox.emit(tx, certificate.in_force_event(product.data, subject.data,
                                                               previous_stars),
-                               subject=product_id, sequence=sequence)
+                               aggregate_id=product_id, sequence=sequence)
         tx.on_commit(lambda: self._soon(self.certificate_pdf(certificate.id)))
         return certificate
 
@@ -189,7 +189,7 @@ class Certificates:
                 return 0
             await certificates.save(tx, certificate)
             _, sequence = await self._set_current(tx, certificate.product_id, None)
-            await self.outbox.emit(tx, event, subject=certificate.product_id,
+            await self.outbox.emit(tx, event, aggregate_id=certificate.product_id,
                                    sequence=sequence)
             return 1
 
@@ -199,7 +199,7 @@ class Certificates:
             event = certificate.revoke(reason, self.clock.today(), caller.user_id)
             await certificates.save(tx, certificate)
             _, sequence = await self._set_current(tx, certificate.product_id, None)
-            await self.outbox.emit(tx, event, subject=certificate.product_id,
+            await self.outbox.emit(tx, event, aggregate_id=certificate.product_id,
                                    sequence=sequence)
             return certificate
 

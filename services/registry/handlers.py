@@ -196,7 +196,7 @@ class Registry:
         if end_tokens:
             await self.outbox.emit(tx, AccountTokensRevoked(
                 user_id=doc.id, token_generation=data["token_generation"],
-                disabled=bool(data.get("disabled"))), subject=doc.id, sequence=doc.version)
+                disabled=bool(data.get("disabled"))), aggregate_id=doc.id, sequence=doc.version)
         return doc
 
     # --- subjects -------------------------------------------------------------------------
@@ -225,7 +225,7 @@ class Registry:
             "created_at": self.clock.stamp()})
         await self.history.record(tx, "subject", doc, {}, caller.user_id, "created")
         await self.outbox.emit(tx, SubjectRegistered(**subject_state(doc).model_dump()),
-                               subject=doc.id, sequence=doc.version)
+                               aggregate_id=doc.id, sequence=doc.version)
         return doc
 
     async def keep_localities(self) -> int:
@@ -290,7 +290,7 @@ class Registry:
                                   expected_version=current.version)
             await self.history.record(tx, "subject", doc, current.data, caller.user_id, "updated")
             await self.outbox.emit(tx, SubjectUpdated(**subject_state(doc).model_dump()),
-                                   subject=doc.id, sequence=doc.version)
+                                   aggregate_id=doc.id, sequence=doc.version)
         return doc
 
     # --- products -------------------------------------------------------------------------
@@ -322,7 +322,7 @@ class Registry:
             "created_by": caller.user_id, "created_at": self.clock.stamp()})
         await self.history.record(tx, "product", doc, {}, caller.user_id, "created")
         await self.outbox.emit(tx, ProductRegistered(**self.product_state(doc)),
-                               subject=doc.id, sequence=doc.version)
+                               aggregate_id=doc.id, sequence=doc.version)
         return doc
 
     # --- imports --------------------------------------------------------------------------
@@ -415,7 +415,7 @@ class Registry:
             former.append(before)
             # Its own aggregate: a GTIN is retired once (it stays this product's for good).
             await self.outbox.emit(tx, ProductGtinRetired(product_id=current.id, gtin=before),
-                                   subject=f"gtin:{before}", sequence=1)
+                                   aggregate_id=f"gtin:{before}", sequence=1)
         return data | {"former_gtins": former}
 
     async def add_image(self, caller: Caller, product_id: str, content_type: str,
@@ -481,7 +481,7 @@ class Registry:
         data |= {"updated_by": caller.user_id, "updated_at": self.clock.stamp()}
         doc = await tx.update(PRODUCTS.name, current.id, data, expected_version=current.version)
         await self.history.record(tx, "product", doc, current.data, caller.user_id, action)
-        await self.outbox.emit(tx, event(**self.product_state(doc)), subject=doc.id,
+        await self.outbox.emit(tx, event(**self.product_state(doc)), aggregate_id=doc.id,
                                sequence=doc.version)
         return doc
 

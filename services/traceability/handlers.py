@@ -103,7 +103,7 @@ class Traceability:
                                 "issued_at": self.clock.stamp()}
         doc = (await tx.insert(LABELS.name, product_id, data) if held is None else
                await tx.update(LABELS.name, product_id, data, expected_version=held.version))
-        await self.outbox.emit(tx, self.label_issued(doc), subject=product_id,
+        await self.outbox.emit(tx, self.label_issued(doc), aggregate_id=product_id,
                                sequence=doc.version)
 
     def label_issued(self, label: Document) -> LabelIssued:

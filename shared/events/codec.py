@@ -25,7 +25,7 @@ class UndecodableMessage(ValueError):
 
 def encode(envelope: Envelope, topic: str) -> Message:
     event = CloudEvent(envelope.attributes(), envelope.data)
-    msg = to_binary(event, _FORMAT, key_mapper=lambda _: envelope.subject)
+    msg = to_binary(event, _FORMAT, key_mapper=lambda _: envelope.aggregate_id)
     key = msg.key.decode() if isinstance(msg.key, bytes) else str(msg.key)
     return Message(topic=topic, key=key, headers=dict(msg.headers), value=msg.value)
 
@@ -38,7 +38,7 @@ def decode(message: Message) -> Envelope:
         data = event.get_data()
         if not isinstance(data, dict):
             raise ValueError("data is not a JSON object")
-        return Envelope(type=attrs["type"], source=attrs["source"], subject=attrs["subject"],
+        return Envelope(type=attrs["type"], source=attrs["source"], aggregate_id=attrs["subject"],
                         sequence=int(attrs["sequence"]), data=data, id=attrs["id"],
                         time=attrs["time"], traceparent=attrs.get("traceparent"),
                         tracestate=attrs.get("tracestate"))

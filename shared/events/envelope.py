@@ -23,7 +23,8 @@ SPEC_VERSION = "1.0"
 class Envelope:
     type: str
     source: str
-    subject: str
+    aggregate_id: str
+    """The changed aggregate's id: CloudEvents' ``subject`` on the wire, the message key."""
     sequence: int
     data: dict[str, Any]
     time: datetime
@@ -35,7 +36,7 @@ class Envelope:
     @property
     def aggregate_key(self) -> str:
         """Identifies the aggregate across services: its source and its id."""
-        return f"{self.source}|{self.subject}"
+        return f"{self.source}|{self.aggregate_id}"
 
     def with_trace(self, traceparent: str | None, tracestate: str | None) -> Envelope:
         return replace(self, traceparent=traceparent, tracestate=tracestate)
@@ -44,7 +45,7 @@ class Envelope:
         """CloudEvents context attributes, extensions included, without data."""
         attrs: dict[str, Any] = {
             "specversion": SPEC_VERSION, "id": self.id, "source": self.source,
-            "type": self.type, "subject": self.subject, "time": self.time,
+            "type": self.type, "subject": self.aggregate_id, "time": self.time,
             "datacontenttype": "application/json", "sequence": self.sequence,
         }
         if self.traceparent:
@@ -61,7 +62,7 @@ class Envelope:
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Envelope:
-        return cls(type=raw["type"], source=raw["source"], subject=raw["subject"],
+        return cls(type=raw["type"], source=raw["source"], aggregate_id=raw["subject"],
                    sequence=int(raw["sequence"]), data=raw.get("data") or {}, id=raw["id"],
                    time=datetime.fromisoformat(raw["time"]),
                    traceparent=raw.get("traceparent"), tracestate=raw.get("tracestate"))

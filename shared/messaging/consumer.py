@@ -90,7 +90,7 @@ class EventConsumer:
                                           attempts=attempts, at=self.clock.now(),
                                           event=envelope)
         log.error("dead-lettered %s %s (%s) after %d attempts as %s: %s", envelope.type,
-                  envelope.subject, envelope.id, attempts, letter, error)
+                  envelope.aggregate_id, envelope.id, attempts, letter, error)
         return Outcome.DEAD_LETTERED
 
     async def replay(self, letter_id: str) -> Outcome:
@@ -120,7 +120,7 @@ class EventConsumer:
                       "messaging.destination.name": topic, "messaging.consumer.group.name":
                       self.group, "messaging.message.id": envelope.id,
                       "cloudevents.event_type": envelope.type,
-                      "cloudevents.event_subject": envelope.subject}
+                      "cloudevents.event_subject": envelope.aggregate_id}
         parent = context_from(envelope.traceparent, envelope.tracestate)
         with messaging_span(self.tracer, f"{envelope.type} process", SpanKind.CONSUMER, parent,
                             attributes) as span:
@@ -139,7 +139,7 @@ class EventConsumer:
                 except Exception as exc:
                     error = exc
                     log.warning("attempt %d/%d of %s on %s failed: %s", attempt,
-                                self.retry.attempts, envelope.type, envelope.subject, exc)
+                                self.retry.attempts, envelope.type, envelope.aggregate_id, exc)
                     if attempt < self.retry.attempts:
                         await asyncio.sleep(self.retry.delay(attempt))
             span.set_attribute("ocop.outcome", Outcome.DEAD_LETTERED.value)

@@ -44,7 +44,7 @@ class DeadLetter:
 
     def summary(self) -> dict[str, Any]:
         return {"id": self.id, "type": self.type, "topic": self.topic,
-                "subject": self.event.subject if self.event else None,
+                "subject": self.event.aggregate_id if self.event else None,
                 "sequence": self.event.sequence if self.event else None,
                 "failed_at": self.failed_at, "attempts": self.attempts,
                 "error": self.error.splitlines()[0] if self.error else ""}

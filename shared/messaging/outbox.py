@@ -13,7 +13,9 @@ from shared.telemetry import current_trace_headers
 
 
 class Outbox:
-    """``await outbox.emit(tx, ProductCertified(...), subject=product_id, sequence=version)``."""
+    """``await outbox.emit(tx, ProductCertified(…), aggregate_id=product_id,
+    sequence=version)``: the event of a change to the aggregate ``aggregate_id`` (its
+    CloudEvents ``subject``), which the change brought to version ``sequence``."""
 
     def __init__(self, service: str, clock: Clock) -> None:
         self.source = f"/ocop/{service}"
@@ -21,10 +23,10 @@ class Outbox:
         self.pending = asyncio.Event()
         """Set after a transaction with events commits, so the relay publishes at once."""
 
-    async def emit(self, tx: Transaction, payload: EventContract, *, subject: str,
+    async def emit(self, tx: Transaction, payload: EventContract, *, aggregate_id: str,
                    sequence: int) -> Envelope:
         traceparent, tracestate = current_trace_headers()
-        envelope = Envelope(type=payload.event_type, source=self.source, subject=subject,
+        envelope = Envelope(type=payload.event_type, source=self.source, aggregate_id=aggregate_id,
                             sequence=sequence, data=payload.model_dump(mode="json"),
                             time=self.clock.now(),
                             traceparent=traceparent, tracestate=tracestate)

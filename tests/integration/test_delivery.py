@@ -126,7 +126,7 @@ async def test_broker_outage_delays_but_loses_nothing(pair: Pair, broker_proxy: 
 
 def _event(subject: str, sequence: int, value: int) -> Envelope:
     return Envelope(type=CounterChanged.event_type, source="/ocop/demo_producer",
-                    subject=subject, sequence=sequence,
+                    aggregate_id=subject, sequence=sequence,
                     data=CounterChanged(counter_id=subject, value=value).model_dump(),
                     time=SYSTEM_CLOCK.now())
 
@@ -170,7 +170,7 @@ async def test_failing_handler_ends_in_dead_letters_without_blocking(pair: Pair)
     await wait_until(dead_lettered)
     [letter], _ = await deadletters.list_letters(pair.consumer.store)
     assert letter.type == CounterChanged.event_type
-    assert letter.event is not None and letter.event.subject == "poison"
+    assert letter.event is not None and letter.event.aggregate_id == "poison"
     assert letter.attempts == pair.consumer.settings.retry_attempts == 3
     assert "cannot project poison" in letter.error
     assert await pair.projected("poison") is None

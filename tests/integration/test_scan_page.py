@@ -24,7 +24,7 @@ async def test_a_profile_known_from_the_registry_but_never_certified_has_no_scan
     try:
         event = ProductRegistered(product_id="p1", subject_id="s1", name="Chè", group="food",
                                   subgroup="tea", gtin="08934563138165", status="draft")
-        envelope = Envelope(type=event.event_type, source="/ocop/registry", subject="p1",
+        envelope = Envelope(type=event.event_type, source="/ocop/registry", aggregate_id="p1",
                             sequence=1, data=event.model_dump(mode="json"),
                             time=SYSTEM_CLOCK.now())
         handler = runtime.consumer.handlers[event.event_type][1]

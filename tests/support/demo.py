@@ -47,7 +47,7 @@ async def change_counter(runtime: ServiceRuntime, counter_id: str, value: int) -
             doc = await tx.update(COUNTERS.name, counter_id, {"value": value},
                                   expected_version=current.version)
         await runtime.outbox.emit(tx, CounterChanged(counter_id=counter_id, value=value),
-                                  subject=counter_id, sequence=doc.version)
+                                  aggregate_id=counter_id, sequence=doc.version)
     return doc.version
 
 
@@ -76,8 +76,8 @@ class Projector:
 
     async def __call__(self, envelope: Envelope, tx: Transaction) -> None:
         self.calls += 1
-        if envelope.subject in self.failing:
-            raise RuntimeError(f"cannot project {envelope.subject} (test failure)")
+        if envelope.aggregate_id in self.failing:
+            raise RuntimeError(f"cannot project {envelope.aggregate_id} (test failure)")
         data = CounterChanged.model_validate(envelope.data)
         await tx.put(PROJECTION.name, data.counter_id,
                      {"value": data.value, "sequence": envelope.sequence})

@@ -18,7 +18,7 @@ TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 def make_envelope() -> Envelope:
     return Envelope(type="vn.ocop.rating.product.certified.v1", source="/ocop/rating",
-                    subject="p-1", sequence=12,
+                    aggregate_id="p-1", sequence=12,
                     data={"name": "Sầu riêng Khánh Sơn", "stars": 4},
                     time=datetime(2025, 7, 6, 8, 30, tzinfo=UTC), traceparent=TRACEPARENT)
 
