@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request
@@ -50,6 +50,20 @@ from shared.telemetry import make_tracer_provider
 log = logging.getLogger(__name__)
 
 CHECK_TIMEOUT_SECONDS = 3.0
+T = TypeVar("T")
+
+
+def part(kind: type[T]) -> Callable[[Request], T]:
+    """A route dependency: the service's part of type ``kind`` (``ServiceRuntime.provide``)."""
+
+    def provided(request: Request) -> T:
+        runtime: ServiceRuntime = request.app.state.runtime
+        given = runtime.parts[kind]
+        assert isinstance(given, kind)
+        return given
+
+    provided.__name__ = f"provided_{kind.__name__}"
+    return provided
 
 
 class ServiceRuntime:
@@ -90,6 +104,7 @@ class ServiceRuntime:
         self.verifier = TokenVerifier(verification_key(settings))
         self.handle(AccountTokensRevoked, revocation_handler(self.verifier))
         self.routers: list[APIRouter] = []
+        self.parts: dict[type, object] = {}
         self._closers: list[Callable[[], None]] = []
         self._jobs: list[tuple[str, float, Callable[[], Awaitable[Any]]]] = []
         self._job_tasks: list[asyncio.Task[None]] = []
@@ -103,6 +118,12 @@ class ServiceRuntime:
 
     def include(self, router: APIRouter) -> None:
         self.routers.append(router)
+
+    def provide(self, *parts: object) -> None:
+        """Hand ``parts`` (the service's command handlers) to its routes, which ask for one
+        by its type: ``Annotated[Rating, Depends(part(Rating))]``."""
+        for given in parts:
+            self.parts[type(given)] = given
 
     def every(self, name: str, seconds: float, job: Callable[[], Awaitable[Any]]) -> None:
         """Run ``job`` at start and then every ``seconds`` while the service runs; a failed

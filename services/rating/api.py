@@ -28,13 +28,14 @@ from services.rating.reports import summary_csv, summary_xlsx
 from services.rating.store import CERTIFICATES, PRODUCTS, SUBJECTS
 from services.rating.summary import Locality
 from services.rating.verification import verification_view
-from shared.access import Gate, Locate, Scope, SubjectRef
+from shared.access import Gate, Scope, SubjectRef
 from shared.auth import Caller, current_caller
 from shared.fields import EraDate, Place, line, text
 from shared.language import pick_language
 from shared.paging import Cursor, Limit, PageOut
 from shared.refusals import BadRequest, FieldError
-from shared.store import DocumentStore, get_existing
+from shared.runtime import part
+from shared.store import get_existing
 from shared.tables import XLSX, read_table
 from shared.text import fold
 from shared.uploads import read_body
@@ -186,254 +187,278 @@ def evaluation_out(evaluation: Evaluation, table: criteria.CriteriaTable | None,
     return out
 
 
-def locator(store: DocumentStore) -> Locate:
+async def locate_product(request: Request) -> SubjectRef:
     """Whose the product named in a request's path is (from the registry's events)."""
-
-    async def locate(request: Request) -> SubjectRef:
-        product = await get_existing(store, PRODUCTS.name, request.path_params["product_id"],
-                                     "product", "sản phẩm")
-        subject = await get_existing(store, SUBJECTS.name, product.data["subject_id"],
-                                     "subject", "chủ thể")
-        return SubjectRef.of(subject.id, subject.data)
-
-    return locate
+    store = part(Rating)(request).store
+    product = await get_existing(store, PRODUCTS.name, request.path_params["product_id"],
+                                 "product", "sản phẩm")
+    subject = await get_existing(store, SUBJECTS.name, product.data["subject_id"], "subject",
+                                 "chủ thể")
+    return SubjectRef.of(subject.id, subject.data)
 
 
-def build_router(rating: Rating, certificates: Certificates, tables: CriteriaTables
-                 ) -> APIRouter:
-    router = APIRouter()
-    may = Gate(RULES, locator(rating.store)).rule
+RatingPart = Annotated[Rating, Depends(part(Rating))]
+CertificatesPart = Annotated[Certificates, Depends(part(Certificates))]
+TablesPart = Annotated[CriteriaTables, Depends(part(CriteriaTables))]
+CallerOf = Annotated[Caller, Depends(current_caller)]
+router = APIRouter()
+may = Gate(RULES, locate_product).rule
 
-    def out(certificate: Certificate) -> CertificateOut:
-        return certificate_out(certificate, rating.clock.today())
 
-    async def evaluation_with_table(evaluation: Evaluation,
-                                    sheets: list[ScoreSheet] | None = None) -> dict[str, Any]:
-        return evaluation_out(evaluation, await evaluation_table(
-            rating.store, evaluation.criteria_table), sheets)
+async def evaluation_with_table(rating: Rating, evaluation: Evaluation,
+                                sheets: list[ScoreSheet] | None = None) -> dict[str, Any]:
+    return evaluation_out(evaluation, await evaluation_table(
+        rating.store, evaluation.criteria_table), sheets)
 
-    @router.get("/criteria-sets", tags=["criteria"],
-                summary="The criteria sets (bộ tiêu chí) and when each came into force",
-                **may("criteria.read"))
-    async def criteria_sets() -> list[dict[str, Any]]:
-        return [{"code": s.code, "decision": s.decision,
-                 "in_force_from": s.in_force_from.isoformat(),
-                 "maxima": {f"part_{p.lower()}": m for p, m in s.maxima.items()}}
-                for s in criteria.CRITERIA_SETS]
 
-    @router.post("/criteria-tables", tags=["criteria"], status_code=status.HTTP_201_CREATED,
-                 summary="Load the next version of a group's criteria table (admin)",
-                 **may("criteria.load"))
-    async def load_table(body: CriteriaTableIn,
-                         caller: Annotated[Caller, Depends(current_caller)]
-                         ) -> dict[str, Any]:
-        """Each part's criteria must add up to the part's maximum in the decision.
-        Evaluations opened from now on are scored criterion by criterion on this version;
-        those already open keep the version (or the part totals) they opened with."""
-        rows = [criteria.Criterion(c.code, c.part, c.name_vi, c.name_en or c.name_vi,
-                                   c.maximum) for c in body.criteria]
-        return table_out(await tables.load(caller, criteria_set=body.criteria_set,
-                                           group=body.group, subgroup=body.subgroup,
-                                           criteria=rows, source=body.source))
+@router.get("/criteria-sets", tags=["criteria"],
+            summary="The criteria sets (bộ tiêu chí) and when each came into force",
+            **may("criteria.read"))
+async def criteria_sets() -> list[dict[str, Any]]:
+    return [{"code": s.code, "decision": s.decision,
+             "in_force_from": s.in_force_from.isoformat(),
+             "maxima": {f"part_{p.lower()}": m for p, m in s.maxima.items()}}
+            for s in criteria.CRITERIA_SETS]
 
-    @router.post("/criteria-tables/file", tags=["criteria"],
-                 status_code=status.HTTP_201_CREATED,
-                 summary="Load a group's criteria table from a CSV or XLSX file (admin)",
-                 **may("criteria.load", openapi_extra={"requestBody": {"content": {
-                     "text/csv": {"schema": {"type": "string"}},
-                     XLSX: {"schema": {"type": "string", "format": "binary"}}}}}))
-    async def load_table_file(request: Request,
-                              caller: Annotated[Caller, Depends(current_caller)],
-                              criteria_set: Annotated[str, Query(examples=["148/2023"])],
-                              group: Annotated[str, Query(min_length=2, max_length=60)],
-                              subgroup: Annotated[str | None, Query(max_length=60)] = None,
-                              source: Annotated[str | None,
-                                                Query(min_length=3, max_length=300)] = None
-                              ) -> dict[str, Any]:
-        """The body is the file: one row per criterion with the columns code (Mã), part
-        (Phần: A, B or C), name (Tên tiêu chí), name_en (optional) and maximum (Điểm tối
-        đa)."""
-        data = await read_body(request, MAX_TABLE_FILE_BYTES)
-        rows = await asyncio.to_thread(read_table, data,
-                                       request.headers.get("content-type", ""),
-                                       max_rows=MAX_CRITERIA)
-        return table_out(await tables.load(caller, criteria_set=criteria_set, group=group,
-                                           subgroup=subgroup, criteria=criteria_from_rows(rows),
-                                           source=source))
 
-    @router.get("/criteria-tables", tags=["criteria"],
-                summary="The latest version of each loaded criteria table",
-                **may("criteria.read"))
-    async def current_tables(criteria_set: str | None = None) -> list[dict[str, Any]]:
-        return [table_out(d) for d in await tables.current(criteria_set)]
+@router.post("/criteria-tables", tags=["criteria"], status_code=status.HTTP_201_CREATED,
+             summary="Load the next version of a group's criteria table (admin)",
+             **may("criteria.load"))
+async def load_table(tables: TablesPart, body: CriteriaTableIn,
+                     caller: CallerOf
+                     ) -> dict[str, Any]:
+    """Each part's criteria must add up to the part's maximum in the decision.
+    Evaluations opened from now on are scored criterion by criterion on this version;
+    those already open keep the version (or the part totals) they opened with."""
+    rows = [criteria.Criterion(c.code, c.part, c.name_vi, c.name_en or c.name_vi,
+                               c.maximum) for c in body.criteria]
+    return table_out(await tables.load(caller, criteria_set=body.criteria_set,
+                                       group=body.group, subgroup=body.subgroup,
+                                       criteria=rows, source=body.source))
 
-    @router.get("/criteria-tables/{table_id}", tags=["criteria"],
-                summary="One version of a criteria table", **may("criteria.read"))
-    async def get_table(table_id: str) -> dict[str, Any]:
-        return table_out(await tables.get(table_id))
 
-    @router.post("/evaluations", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
-                 summary="Open the evaluation of a submitted product (admin)",
-                 **may("evaluation.open"))
-    async def open_evaluation(body: EvaluationIn,
-                              caller: Annotated[Caller, Depends(current_caller)]
-                              ) -> dict[str, Any]:
-        return await evaluation_with_table(await rating.open_evaluation(
-            caller, body.product_id, body.evaluation_date, body.round_id, body.criteria_set))
+@router.post("/criteria-tables/file", tags=["criteria"],
+             status_code=status.HTTP_201_CREATED,
+             summary="Load a group's criteria table from a CSV or XLSX file (admin)",
+             **may("criteria.load", openapi_extra={"requestBody": {"content": {
+                 "text/csv": {"schema": {"type": "string"}},
+                 XLSX: {"schema": {"type": "string", "format": "binary"}}}}}))
+async def load_table_file(tables: TablesPart, request: Request,
+                          caller: CallerOf,
+                          criteria_set: Annotated[str, Query(examples=["148/2023"])],
+                          group: Annotated[str, Query(min_length=2, max_length=60)],
+                          subgroup: Annotated[str | None, Query(max_length=60)] = None,
+                          source: Annotated[str | None,
+                                            Query(min_length=3, max_length=300)] = None
+                          ) -> dict[str, Any]:
+    """The body is the file: one row per criterion with the columns code (Mã), part
+    (Phần: A, B or C), name (Tên tiêu chí), name_en (optional) and maximum (Điểm tối
+    đa)."""
+    data = await read_body(request, MAX_TABLE_FILE_BYTES)
+    rows = await asyncio.to_thread(read_table, data,
+                                   request.headers.get("content-type", ""),
+                                   max_rows=MAX_CRITERIA)
+    return table_out(await tables.load(caller, criteria_set=criteria_set, group=group,
+                                       subgroup=subgroup, criteria=criteria_from_rows(rows),
+                                       source=source))
 
-    @router.post("/proposals", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
-                 summary="The commune's pre-assessment and proposal (from 6 July 2025)",
-                 **may("proposal.make", Scope.BODY))
-    async def propose(body: ProposalIn,
-                      caller: Annotated[Caller, Depends(current_caller)]
-                      ) -> dict[str, Any]:
-        checks = body.model_dump(include=set(domain.COMMUNE_CRITERIA))
-        proposal = await rating.propose(caller, body.product_id, body.assessed_on, checks,
-                                        body.notes)
-        return {"id": proposal.id, **repositories.proposals.dump(proposal)}
 
-    @router.post("/rounds", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
-                 summary="Open an evaluation round with its council (admin)",
-                 **may("round.open"))
-    async def open_round(body: RoundIn,
-                         caller: Annotated[Caller, Depends(current_caller)]
-                         ) -> dict[str, Any]:
-        held = await rating.open_round(caller, **body.model_dump())
-        return {"id": held.id, **repositories.rounds.dump(held)}
+@router.get("/criteria-tables", tags=["criteria"],
+            summary="The latest version of each loaded criteria table",
+            **may("criteria.read"))
+async def current_tables(tables: TablesPart, criteria_set: str | None = None
+                         ) -> list[dict[str, Any]]:
+    return [table_out(d) for d in await tables.current(criteria_set)]
 
-    @router.get("/products/{product_id}/results", tags=["evaluations"],
-                summary="A product's results, with what fell short: for the office, the "
-                        "council, its producer and its commune", **may("result.read",
-                                                                       Scope.PATH))
-    async def results(product_id: str) -> list[dict[str, Any]]:
-        return await rating.results(product_id)
 
-    @router.get("/evaluations/{evaluation_id}", tags=["evaluations"],
-                summary="An evaluation with its score sheets and result",
-                **may("evaluation.read"))
-    async def get_evaluation(evaluation_id: str) -> dict[str, Any]:
-        return await evaluation_with_table(*await rating.evaluation(evaluation_id))
+@router.get("/criteria-tables/{table_id}", tags=["criteria"],
+            summary="One version of a criteria table", **may("criteria.read"))
+async def get_table(tables: TablesPart, table_id: str) -> dict[str, Any]:
+    return table_out(await tables.get(table_id))
 
-    @router.post("/evaluations/{evaluation_id}/score-sheets", tags=["evaluations"],
-                 status_code=status.HTTP_201_CREATED,
-                 summary="A council member's score sheet (one per member)",
-                 **may("evaluation.score"))
-    async def score(evaluation_id: str, body: ScoreSheetIn,
-                    caller: Annotated[Caller, Depends(current_caller)]
-                    ) -> dict[str, Any]:
-        sheet = await rating.score(caller, evaluation_id, parts=body.parts(),
-                                   by_criterion=body.criteria, comment=body.comment)
-        return {"evaluation_id": evaluation_id, "member": sheet.member, "total": sheet.total}
 
-    @router.post("/evaluations/{evaluation_id}/closing", tags=["evaluations"],
-                 summary="Close the evaluation: average, stars, and for 1–2★ what fell short",
-                 **may("evaluation.close"))
-    async def close(evaluation_id: str,
-                    caller: Annotated[Caller, Depends(current_caller)]) -> dict[str, Any]:
-        return await evaluation_with_table(await rating.close(caller, evaluation_id))
+@router.post("/evaluations", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
+             summary="Open the evaluation of a submitted product (admin)",
+             **may("evaluation.open"))
+async def open_evaluation(rating: RatingPart, body: EvaluationIn,
+                          caller: CallerOf
+                          ) -> dict[str, Any]:
+    return await evaluation_with_table(rating, await rating.open_evaluation(
+        caller, body.product_id, body.evaluation_date, body.round_id, body.criteria_set))
 
-    @router.post("/evaluations/{evaluation_id}/recognition", tags=["certificates"],
-                 status_code=status.HTTP_201_CREATED,
-                 summary="Recognition decision and certificate for a ≥ 3★ result (admin)",
-                 **may("certificate.issue"))
-    async def recognise(evaluation_id: str, body: RecognitionIn,
-                        caller: Annotated[Caller, Depends(current_caller)]
-                        ) -> CertificateOut:
-        return out(await certificates.recognise(
-            caller, evaluation_id, decision_number=body.decision_number,
-            decision_date=body.decision_date, level=body.level))
 
-    @router.get("/certificates/{certificate_id}", tags=["certificates"],
-                summary="A certificate and its live state (public)",
-                **may("certificate.read"))
-    async def get_certificate(certificate_id: str) -> CertificateOut:
-        return out(await repositories.certificates.get(rating.store, certificate_id))
+@router.post("/proposals", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
+             summary="The commune's pre-assessment and proposal (from 6 July 2025)",
+             **may("proposal.make", Scope.BODY))
+async def propose(rating: RatingPart, body: ProposalIn,
+                  caller: CallerOf
+                  ) -> dict[str, Any]:
+    checks = body.model_dump(include=set(domain.COMMUNE_CRITERIA))
+    proposal = await rating.propose(caller, body.product_id, body.assessed_on, checks,
+                                    body.notes)
+    return {"id": proposal.id, **repositories.proposals.dump(proposal)}
 
-    @router.get("/certificates/{certificate_id}/pdf", tags=["certificates"],
-                response_class=Response, responses={200: {"content": {"application/pdf": {}}}},
-                summary="The certificate as a PDF (public)", **may("certificate.read"))
-    async def certificate_pdf(certificate_id: str) -> Response:
-        return Response(await certificates.certificate_pdf(certificate_id),
-                        media_type="application/pdf", headers={
-                            "Content-Disposition":
-                                f'inline; filename="ocop-{certificate_id}.pdf"'})
 
-    @router.get("/verify/{certificate_id}", tags=["certificates"],
-                response_class=HTMLResponse, **may("certificate.read"),
-                summary="A certificate's public verification page, which its PDF's QR code "
-                        "opens: in force today or not")
-    async def verify(request: Request, certificate_id: str,
-                     lang: Annotated[Literal["vi", "en"] | None, Query()] = None,
-                     accept_language: Annotated[str | None, Header()] = None) -> Response:
-        standing = await certificates.standing(certificate_id)
-        language = pick_language(lang, accept_language)
-        data = repositories.certificates.dump(standing.certificate)
-        return templates.TemplateResponse(request, "verify.html", {
-            "lang": language, "other_lang": "en" if language == "vi" else "vi",
-            "certificate": data, "product": standing.product, "subject": standing.subject,
-            "authority": certificates.authority(standing.certificate, standing.subject)[
-                0 if language == "vi" else 1],
-            "pdf_url": f"/certificates/{certificate_id}/pdf",
-            "current_url": f"/verify/{standing.current_id}" if standing.current_id else None,
-            **verification_view(data, standing.status, language)},
-            headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})
+@router.post("/rounds", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
+             summary="Open an evaluation round with its council (admin)",
+             **may("round.open"))
+async def open_round(rating: RatingPart, body: RoundIn,
+                     caller: CallerOf
+                     ) -> dict[str, Any]:
+    held = await rating.open_round(caller, **body.model_dump())
+    return {"id": held.id, **repositories.rounds.dump(held)}
 
-    @router.get("/certificates", tags=["certificates"], summary="Certificates (public)",
-                **may("certificate.read"))
-    async def list_certificates(product_id: str | None = None, number: str | None = None,
-                                limit: Limit = 50, cursor: Cursor = None
-                                ) -> PageOut[CertificateOut]:
-        where = {k: v for k, v in (("product_id", product_id), ("number", number)) if v}
-        page = await rating.store.find(CERTIFICATES.name, where or None, limit=limit,
-                                       after=cursor)
-        return PageOut(items=[out(repositories.certificates.load(d)) for d in page.items],
-                       next_cursor=page.next_cursor)
 
-    @router.post("/certificates/{certificate_id}/renewal", tags=["certificates"],
-                 status_code=status.HTTP_201_CREATED,
-                 summary="Re-recognise (công nhận lại) before expiry: a new certificate (admin)",
-                 **may("certificate.issue"))
-    async def renew(certificate_id: str, body: RecognitionIn,
-                    caller: Annotated[Caller, Depends(current_caller)]) -> CertificateOut:
-        return out(await certificates.renew(
-            caller, certificate_id, decision_number=body.decision_number,
-            decision_date=body.decision_date, level=body.level))
+@router.get("/products/{product_id}/results", tags=["evaluations"],
+            summary="A product's results, with what fell short: for the office, the "
+                    "council, its producer and its commune", **may("result.read",
+                                                                   Scope.PATH))
+async def results(rating: RatingPart, product_id: str) -> list[dict[str, Any]]:
+    return await rating.results(product_id)
 
-    @router.post("/certificates/expiry", tags=["certificates"],
-                 summary="Expire now every certificate past its validity (also runs hourly)",
-                 **may("certificate.expire"))
-    async def expire_now() -> dict[str, int]:
-        return {"expired": await certificates.expire_due(rating.clock.today())}
 
-    @router.post("/certificates/{certificate_id}/revocation", tags=["certificates"],
-                 summary="Revoke a certificate (thu hồi) with a reason (admin)",
-                 **may("certificate.revoke"))
-    async def revoke(certificate_id: str, body: RevocationIn,
-                     caller: Annotated[Caller, Depends(current_caller)]) -> CertificateOut:
-        return out(await certificates.revoke(caller, certificate_id, body.reason))
+@router.get("/evaluations/{evaluation_id}", tags=["evaluations"],
+            summary="An evaluation with its score sheets and result",
+            **may("evaluation.read"))
+async def get_evaluation(rating: RatingPart, evaluation_id: str) -> dict[str, Any]:
+    return await evaluation_with_table(rating, *await rating.evaluation(evaluation_id))
 
-    @router.get("/summaries/{year}", tags=["summaries"],
-                summary="Annual summary of a locality (báo cáo tổng kết): JSON, CSV or XLSX",
-                **may("summary.read"),
-                responses={200: {"content": {"text/csv": {}, XLSX: {}}}})
-    async def summary(year: Annotated[int, Path(ge=2018, le=2100)],
-                      province: Annotated[Place, Query()],
-                      district: Annotated[PlaceFilter | None, Query()] = None,
-                      commune: Annotated[PlaceFilter | None, Query()] = None,
-                      expiring_within_months: Annotated[int, Query(ge=0, le=36)] = 6,
-                      as_of: EraDate | None = None,
-                      format: Literal["json", "csv", "xlsx"] = "json") -> Response:
-        report = await rating.summary(year, Locality(province, district, commune),
-                                      as_of=as_of or rating.clock.today(),
-                                      expiring_within_months=expiring_within_months)
-        name = f"ocop-{year}-{fold(province).replace(' ', '-')}"
-        if format == "csv":
-            return Response(summary_csv(report), media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-        if format == "xlsx":
-            return Response(summary_xlsx(report), media_type=XLSX,
-                            headers={"Content-Disposition":
-                                     f'attachment; filename="{name}.xlsx"'})
-        return JSONResponse(report)
 
-    return router
+@router.post("/evaluations/{evaluation_id}/score-sheets", tags=["evaluations"],
+             status_code=status.HTTP_201_CREATED,
+             summary="A council member's score sheet (one per member)",
+             **may("evaluation.score"))
+async def score(rating: RatingPart, evaluation_id: str, body: ScoreSheetIn,
+                caller: CallerOf
+                ) -> dict[str, Any]:
+    sheet = await rating.score(caller, evaluation_id, parts=body.parts(),
+                               by_criterion=body.criteria, comment=body.comment)
+    return {"evaluation_id": evaluation_id, "member": sheet.member, "total": sheet.total}
+
+
+@router.post("/evaluations/{evaluation_id}/closing", tags=["evaluations"],
+             summary="Close the evaluation: average, stars, and for 1–2★ what fell short",
+             **may("evaluation.close"))
+async def close(rating: RatingPart, evaluation_id: str,
+                caller: CallerOf) -> dict[str, Any]:
+    return await evaluation_with_table(rating, await rating.close(caller, evaluation_id))
+
+
+@router.post("/evaluations/{evaluation_id}/recognition", tags=["certificates"],
+             status_code=status.HTTP_201_CREATED,
+             summary="Recognition decision and certificate for a ≥ 3★ result (admin)",
+             **may("certificate.issue"))
+async def recognise(certificates: CertificatesPart, evaluation_id: str, body: RecognitionIn,
+                    caller: CallerOf
+                    ) -> CertificateOut:
+    return certificate_out(await certificates.recognise(
+        caller, evaluation_id, decision_number=body.decision_number,
+        decision_date=body.decision_date, level=body.level), certificates.clock.today())
+
+
+@router.get("/certificates/{certificate_id}", tags=["certificates"],
+            summary="A certificate and its live state (public)",
+            **may("certificate.read"))
+async def get_certificate(certificates: CertificatesPart, certificate_id: str) -> CertificateOut:
+    return certificate_out(await repositories.certificates.get(certificates.store,
+                                                                 certificate_id),
+                           certificates.clock.today())
+
+
+@router.get("/certificates/{certificate_id}/pdf", tags=["certificates"],
+            response_class=Response, responses={200: {"content": {"application/pdf": {}}}},
+            summary="The certificate as a PDF (public)", **may("certificate.read"))
+async def certificate_pdf(certificates: CertificatesPart, certificate_id: str) -> Response:
+    return Response(await certificates.certificate_pdf(certificate_id),
+                    media_type="application/pdf", headers={
+                        "Content-Disposition":
+                            f'inline; filename="ocop-{certificate_id}.pdf"'})
+
+
+@router.get("/verify/{certificate_id}", tags=["certificates"],
+            response_class=HTMLResponse, **may("certificate.read"),
+            summary="A certificate's public verification page, which its PDF's QR code "
+                    "opens: in force today or not")
+async def verify(certificates: CertificatesPart, request: Request, certificate_id: str,
+                 lang: Annotated[Literal["vi", "en"] | None, Query()] = None,
+                 accept_language: Annotated[str | None, Header()] = None) -> Response:
+    standing = await certificates.standing(certificate_id)
+    language = pick_language(lang, accept_language)
+    data = repositories.certificates.dump(standing.certificate)
+    return templates.TemplateResponse(request, "verify.html", {
+        "lang": language, "other_lang": "en" if language == "vi" else "vi",
+        "certificate": data, "product": standing.product, "subject": standing.subject,
+        "authority": certificates.authority(standing.certificate, standing.subject)[
+            0 if language == "vi" else 1],
+        "pdf_url": f"/certificates/{certificate_id}/pdf",
+        "current_url": f"/verify/{standing.current_id}" if standing.current_id else None,
+        **verification_view(data, standing.status, language)},
+        headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})
+
+
+@router.get("/certificates", tags=["certificates"], summary="Certificates (public)",
+            **may("certificate.read"))
+async def list_certificates(certificates: CertificatesPart, product_id: str | None = None,
+                            number: str | None = None,
+                            limit: Limit = 50, cursor: Cursor = None
+                            ) -> PageOut[CertificateOut]:
+    where = {k: v for k, v in (("product_id", product_id), ("number", number)) if v}
+    page = await certificates.store.find(CERTIFICATES.name, where or None, limit=limit,
+                                         after=cursor)
+    today = certificates.clock.today()
+    return PageOut(items=[certificate_out(repositories.certificates.load(d), today)
+                          for d in page.items],
+                   next_cursor=page.next_cursor)
+
+
+@router.post("/certificates/{certificate_id}/renewal", tags=["certificates"],
+             status_code=status.HTTP_201_CREATED,
+             summary="Re-recognise (công nhận lại) before expiry: a new certificate (admin)",
+             **may("certificate.issue"))
+async def renew(certificates: CertificatesPart, certificate_id: str, body: RecognitionIn,
+                caller: CallerOf) -> CertificateOut:
+    return certificate_out(await certificates.renew(
+        caller, certificate_id, decision_number=body.decision_number,
+        decision_date=body.decision_date, level=body.level), certificates.clock.today())
+
+
+@router.post("/certificates/expiry", tags=["certificates"],
+             summary="Expire now every certificate past its validity (also runs hourly)",
+             **may("certificate.expire"))
+async def expire_now(certificates: CertificatesPart) -> dict[str, int]:
+    return {"expired": await certificates.expire_due(certificates.clock.today())}
+
+
+@router.post("/certificates/{certificate_id}/revocation", tags=["certificates"],
+             summary="Revoke a certificate (thu hồi) with a reason (admin)",
+             **may("certificate.revoke"))
+async def revoke(certificates: CertificatesPart, certificate_id: str, body: RevocationIn,
+                 caller: CallerOf) -> CertificateOut:
+    return certificate_out(await certificates.revoke(caller, certificate_id, body.reason),
+                           certificates.clock.today())
+
+
+@router.get("/summaries/{year}", tags=["summaries"],
+            summary="Annual summary of a locality (báo cáo tổng kết): JSON, CSV or XLSX",
+            **may("summary.read"),
+            responses={200: {"content": {"text/csv": {}, XLSX: {}}}})
+async def summary(rating: RatingPart, year: Annotated[int, Path(ge=2018, le=2100)],
+                  province: Annotated[Place, Query()],
+                  district: Annotated[PlaceFilter | None, Query()] = None,
+                  commune: Annotated[PlaceFilter | None, Query()] = None,
+                  expiring_within_months: Annotated[int, Query(ge=0, le=36)] = 6,
+                  as_of: EraDate | None = None,
+                  format: Literal["json", "csv", "xlsx"] = "json") -> Response:
+    report = await rating.summary(year, Locality(province, district, commune),
+                                  as_of=as_of or rating.clock.today(),
+                                  expiring_within_months=expiring_within_months)
+    name = f"ocop-{year}-{fold(province).replace(' ', '-')}"
+    if format == "csv":
+        return Response(summary_csv(report), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    if format == "xlsx":
+        return Response(summary_xlsx(report), media_type=XLSX,
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="{name}.xlsx"'})
+    return JSONResponse(report)
+

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.rating.api import build_router
+from services.rating.api import router
 from services.rating.certificate_pdf import warm_up_renderer
 from services.rating.certificates import Certificates
 from services.rating.criteria_tables import CriteriaTables
@@ -39,8 +39,9 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     certificates = Certificates(runtime.store, runtime.outbox, runtime.objects,
                                 worker_pool(runtime, warm_up_renderer, background=True),
                                 settings.public_url, runtime.clock)
-    runtime.include(build_router(Rating(runtime.store, runtime.clock), certificates,
-                                 CriteriaTables(runtime.store, runtime.clock)))
+    runtime.provide(Rating(runtime.store, runtime.clock), certificates,
+                    CriteriaTables(runtime.store, runtime.clock))
+    runtime.include(router)
     # Certificates expire at the end of their last valid day; hourly, so a restart or a
     # late night never leaves an expired product listed for long.
     runtime.every("certificate expiry", 3600,
