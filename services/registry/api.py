@@ -15,15 +15,17 @@ from services.registry.access import RULES
 from services.registry.domain import DocumentType
 from services.registry.dossiers import Dossiers
 from services.registry.handlers import Registry
+from services.registry.history import History
 from services.registry.imports import MAX_ROWS, parse
-from services.registry.store import HISTORY, PRODUCTS, SUBJECTS
-from shared.access import Gate, Locate, Scope, SubjectRef
+from services.registry.store import PRODUCTS, SUBJECTS
+from shared.access import Gate, Scope, SubjectRef
 from shared.auth import Caller, Role, current_caller, public_pem
 from shared.fields import EraDate, Name, PatchIn, Place, line, text
 from shared.images import WebWidth
 from shared.paging import Cursor, Limit, PageOut
 from shared.refusals import BadRequest
-from shared.store import Document, DocumentStore, get_existing
+from shared.runtime import part
+from shared.store import Document, get_existing
 from shared.tables import XLSX, read_table
 from shared.uploads import read_body
 from shared.vocabulary import SubjectType
@@ -198,257 +200,272 @@ class CycleMoveIn(BaseModel):
     note: Note = ""
 
 
-def locator(store: DocumentStore) -> Locate:
+async def locate_subject(request: Request) -> SubjectRef:
     """Whose the subject, or the product, named in a request's path is."""
-
-    async def locate(request: Request) -> SubjectRef:
-        subject_id = request.path_params.get("subject_id")
-        if subject_id is None:
-            product = await get_existing(store, PRODUCTS.name, request.path_params["product_id"],
-                                         "product", "sản phẩm")
-            subject_id = product.data["subject_id"]
-        subject = await get_existing(store, SUBJECTS.name, subject_id, "subject", "chủ thể")
-        return SubjectRef.of(subject.id, subject.data)
-
-    return locate
+    store = part(Registry)(request).store
+    subject_id = request.path_params.get("subject_id")
+    if subject_id is None:
+        product = await get_existing(store, PRODUCTS.name, request.path_params["product_id"],
+                                     "product", "sản phẩm")
+        subject_id = product.data["subject_id"]
+    subject = await get_existing(store, SUBJECTS.name, subject_id, "subject", "chủ thể")
+    return SubjectRef.of(subject.id, subject.data)
 
 
-def build_router(registry: Registry, dossiers: Dossiers) -> APIRouter:
-    router = APIRouter()
-    gate = Gate(RULES, locator(registry.store))
-    may, visible = gate.rule, gate.visible
+RegistryPart = Annotated[Registry, Depends(part(Registry))]
+DossiersPart = Annotated[Dossiers, Depends(part(Dossiers))]
+HistoryPart = Annotated[History, Depends(part(History))]
+CallerOf = Annotated[Caller, Depends(current_caller)]
+router = APIRouter()
+gate = Gate(RULES, locate_subject)
+may, visible = gate.rule, gate.visible
 
-    def product_out(doc: Document) -> ProductOut:
-        state = registry.product_state(doc)
-        return ProductOut(id=doc.id, version=doc.version,
-                          paper_dossier=doc.data.get("paper_dossier"),
-                          former_gtins=doc.data.get("former_gtins", []),
-                          pending_identity_change=doc.data.get("pending_identity"),
-                          **{k: v for k, v in state.items() if k != "product_id"})
 
-    @router.post("/auth/token", tags=["auth"], summary="Sign in: a token for the other calls",
-                 **may("auth.sign_in"))
-    async def sign_in(body: LoginIn, request: Request) -> TokenOut:
-        address = request.client.host if request.client else "unknown"
-        issued = await registry.login(body.username, body.password, address)
-        return TokenOut(access_token=issued.token, expires_in=issued.expires_in)
 
-    @router.get("/auth/public-key", tags=["auth"], response_class=PlainTextResponse,
-                summary="The public key (PEM) that verifies tokens: OCOP_AUTH_PUBLIC_KEY",
-                **may("auth.public_key"))
-    async def public_key() -> str:
-        return public_pem(registry.issuer.public_key)
+def product_out(registry: Registry, doc: Document) -> ProductOut:
+    state = registry.product_state(doc)
+    return ProductOut(id=doc.id, version=doc.version,
+                      paper_dossier=doc.data.get("paper_dossier"),
+                      former_gtins=doc.data.get("former_gtins", []),
+                      pending_identity_change=doc.data.get("pending_identity"),
+                      **{k: v for k, v in state.items() if k != "product_id"})
 
-    @router.get("/users/me", tags=["auth"], summary="Who the token speaks for",
-                **may("account.own"))
-    async def me(caller: Annotated[Caller, Depends(current_caller)]) -> dict[str, Any]:
-        return {"username": caller.username, "role": caller.role,
-                "subject_id": caller.subject_id}
 
-    @router.put("/users/me/password", tags=["auth"],
-                summary="Change your own password: your other sign-ins end",
-                **may("account.own"))
-    async def change_password(body: PasswordChangeIn,
-                              caller: Annotated[Caller, Depends(current_caller)]) -> TokenOut:
-        issued = await registry.change_password(caller, body.current_password,
-                                                body.new_password)
-        return TokenOut(access_token=issued.token, expires_in=issued.expires_in)
+@router.post("/auth/token", tags=["auth"], summary="Sign in: a token for the other calls",
+             **may("auth.sign_in"))
+async def sign_in(registry: RegistryPart, body: LoginIn, request: Request) -> TokenOut:
+    address = request.client.host if request.client else "unknown"
+    issued = await registry.login(body.username, body.password, address)
+    return TokenOut(access_token=issued.token, expires_in=issued.expires_in)
 
-    @router.post("/users", tags=["auth"], status_code=status.HTTP_201_CREATED,
-                 summary="Create an account (admin)", **may("account.manage"))
-    async def create_user(body: UserIn,
-                          caller: Annotated[Caller, Depends(current_caller)]) -> UserOut:
-        doc = await registry.create_user(body.username, body.password, body.role,
-                                         body.subject_id, body.full_name,
-                                         created_by=caller.user_id, commune=body.commune,
-                                         province=body.province)
-        return UserOut(username=doc.id, role=body.role, subject_id=body.subject_id,
-                       commune=body.commune, province=body.province,
-                       full_name=body.full_name)
 
-    @router.put("/users/{username}/access", tags=["auth"],
-                summary="Disable or enable an account (admin)", **may("account.manage"))
-    async def set_access(username: str, body: AccessIn,
-                         caller: Annotated[Caller, Depends(current_caller)]
-                         ) -> dict[str, Any]:
-        doc = await registry.set_disabled(caller, username, body.disabled)
-        return {"username": doc.id, "disabled": doc.data["disabled"]}
+@router.get("/auth/public-key", tags=["auth"], response_class=PlainTextResponse,
+            summary="The public key (PEM) that verifies tokens: OCOP_AUTH_PUBLIC_KEY",
+            **may("auth.public_key"))
+async def public_key(registry: RegistryPart) -> str:
+    return public_pem(registry.issuer.public_key)
 
-    @router.post("/subjects", tags=["subjects"], status_code=status.HTTP_201_CREATED,
-                 summary="Register a subject (chủ thể) (admin)", **may("subject.register"))
-    async def register_subject(body: SubjectIn,
-                               caller: Annotated[Caller, Depends(current_caller)]
-                               ) -> SubjectOut:
-        return _subject_out(await registry.register_subject(caller, **body.model_dump()))
 
-    @router.patch("/subjects/{subject_id}", tags=["subjects"], summary="Change a subject (admin)",
-                  **may("subject.change"))
-    async def update_subject(subject_id: str, body: SubjectPatch,
-                             caller: Annotated[Caller, Depends(current_caller)]
-                             ) -> SubjectOut:
-        return _subject_out(await registry.update_subject(caller, subject_id, _changes(body)))
+@router.get("/users/me", tags=["auth"], summary="Who the token speaks for",
+            **may("account.own"))
+async def me(caller: CallerOf) -> dict[str, Any]:
+    return {"username": caller.username, "role": caller.role,
+            "subject_id": caller.subject_id}
 
-    @router.get("/subjects/{subject_id}", tags=["subjects"], summary="One subject",
-                **may("subject.read", Scope.PATH))
-    async def get_subject(subject_id: str) -> SubjectOut:
-        return _subject_out(await registry.subject(subject_id))
 
-    @router.get("/subjects", tags=["subjects"], **may("subject.read", Scope.LIST),
-                summary="Subjects, optionally of one province; a producer sees its own, a "
-                        "commune officer its commune's")
-    async def list_subjects(caller: Annotated[Caller, Depends(current_caller)],
-                            limit: Limit = 50, cursor: Cursor = None,
-                            province: str | None = None) -> PageOut[SubjectOut]:
-        page = await registry.subjects(visible("subject.read", caller), province,
-                                       limit=limit, after=cursor)
-        return PageOut(items=[_subject_out(d) for d in page.items], next_cursor=page.next_cursor)
+@router.put("/users/me/password", tags=["auth"],
+            summary="Change your own password: your other sign-ins end",
+            **may("account.own"))
+async def change_password(registry: RegistryPart, body: PasswordChangeIn,
+                          caller: CallerOf) -> TokenOut:
+    issued = await registry.change_password(caller, body.current_password,
+                                            body.new_password)
+    return TokenOut(access_token=issued.token, expires_in=issued.expires_in)
 
-    @router.post("/products", tags=["products"], status_code=status.HTTP_201_CREATED,
-                 summary="Register a product (admin, or the subject's producer)",
-                 **may("product.change", Scope.BODY))
-    async def register_product(body: ProductIn,
-                               caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
-        return product_out(await registry.register_product(caller, **body.model_dump()))
 
-    @router.get("/products", tags=["products"], **may("product.read", Scope.LIST),
-                summary="Products, optionally of one subject; a producer sees its own "
-                        "subject's, a commune officer its commune's")
-    async def list_products(caller: Annotated[Caller, Depends(current_caller)],
-                            subject_id: str | None = None,
-                            identity_change: Annotated[Literal["pending"] | None, Query(
-                                description="pending: only products whose change of name, "
-                                            "group or GTIN waits for the office")] = None,
-                            limit: Limit = 50, cursor: Cursor = None) -> PageOut[ProductOut]:
-        page = await registry.products(visible("product.read", caller), subject_id,
-                                       limit=limit, after=cursor,
-                                       identity_pending=identity_change == "pending")
-        return PageOut(items=[product_out(d) for d in page.items], next_cursor=page.next_cursor)
+@router.post("/users", tags=["auth"], status_code=status.HTTP_201_CREATED,
+             summary="Create an account (admin)", **may("account.manage"))
+async def create_user(registry: RegistryPart, body: UserIn,
+                      caller: CallerOf) -> UserOut:
+    doc = await registry.create_user(body.username, body.password, body.role,
+                                     body.subject_id, body.full_name,
+                                     created_by=caller.user_id, commune=body.commune,
+                                     province=body.province)
+    return UserOut(username=doc.id, role=body.role, subject_id=body.subject_id,
+                   commune=body.commune, province=body.province,
+                   full_name=body.full_name)
 
-    @router.get("/products/{product_id}", tags=["products"], summary="One product",
-                **may("product.read", Scope.PATH))
-    async def get_product(product_id: str) -> ProductOut:
-        return product_out(await registry.product(product_id))
 
-    @router.patch("/products/{product_id}", tags=["products"],
-                  summary="Change a product (admin, or the subject's producer); once "
-                          "submitted, a producer's change of name, group or GTIN waits for "
-                          "the office",
-                  **may("product.change", Scope.PATH))
-    async def update_product(product_id: str, body: ProductPatch,
-                             caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
-        return product_out(await registry.update_product(caller, product_id, _changes(body)))
+@router.put("/users/{username}/access", tags=["auth"],
+            summary="Disable or enable an account (admin)", **may("account.manage"))
+async def set_access(registry: RegistryPart, username: str, body: AccessIn,
+                     caller: CallerOf
+                     ) -> dict[str, Any]:
+    doc = await registry.set_disabled(caller, username, body.disabled)
+    return {"username": doc.id, "disabled": doc.data["disabled"]}
 
-    @router.post("/products/{product_id}/identity-change", tags=["products"],
-                 summary="Approve or reject a submitted product's change of name, group or "
-                         "GTIN (office)", **may("product.identity.decide"))
-    async def decide_identity(product_id: str, body: IdentityDecisionIn,
-                              caller: Annotated[Caller, Depends(current_caller)]) -> ProductOut:
-        return product_out(await registry.decide_identity(caller, product_id, body.approve,
-                                                          body.note))
 
-    @router.post("/products/{product_id}/images", tags=["products"],
-                 status_code=status.HTTP_201_CREATED,
-                 summary="Add an image: the body is the JPEG, PNG or WebP file itself",
-                 **may("product.change", Scope.PATH))
-    async def add_image(product_id: str, request: Request,
-                        caller: Annotated[Caller, Depends(current_caller)]) -> ImageOut:
-        data = await read_body(request, registry.objects.max_bytes)
-        _, url = await registry.add_image(caller, product_id,
-                                          request.headers.get("content-type", ""), data)
-        return ImageOut(image_id=url.rsplit("/", 1)[-1], url=url)
+@router.post("/subjects", tags=["subjects"], status_code=status.HTTP_201_CREATED,
+             summary="Register a subject (chủ thể) (admin)", **may("subject.register"))
+async def register_subject(registry: RegistryPart, body: SubjectIn,
+                           caller: CallerOf
+                           ) -> SubjectOut:
+    return _subject_out(await registry.register_subject(caller, **body.model_dump()))
 
-    @router.get("/products/{product_id}/images/{image_id}", tags=["products"],
-                summary="A product image at a web width, as WebP (public)",
-                response_class=Response, responses={200: {"content": {"image/webp": {}}}},
-                **may("product.image"))
-    async def get_image(product_id: str, image_id: str,
-                        w: Annotated[WebWidth, Query(description=(
-                            "Width in pixels (a smaller image is not enlarged)"))] = WebWidth.WIDE
-                        ) -> Response:
-        data, content_type = await registry.image(product_id, image_id, int(w))
-        return Response(data, media_type=content_type,
-                        headers={"Cache-Control": "public, max-age=86400, immutable"})
 
-    @router.post("/products/{product_id}/documents", tags=["dossiers"],
-                 status_code=status.HTTP_201_CREATED,
-                 summary="Add a document to the dossier: the body is the PDF, JPEG or PNG",
-                 **may("product.change", Scope.PATH))
-    async def add_document(product_id: str, type: DocumentType, request: Request,
-                           caller: Annotated[Caller, Depends(current_caller)]
-                           ) -> dict[str, Any]:
-        data = await read_body(request, domain.MAX_DOCUMENT_BYTES)
-        entry = await dossiers.add_document(caller, product_id, type,
-                                            request.headers.get("content-type", ""), data)
-        return {k: v for k, v in entry.items() if k != "key"}
+@router.patch("/subjects/{subject_id}", tags=["subjects"], summary="Change a subject (admin)",
+              **may("subject.change"))
+async def update_subject(registry: RegistryPart, subject_id: str, body: SubjectPatch,
+                         caller: CallerOf
+                         ) -> SubjectOut:
+    return _subject_out(await registry.update_subject(caller, subject_id, _changes(body)))
 
-    @router.get("/products/{product_id}/documents/{document_id}", tags=["dossiers"],
-                summary="One document of the dossier", **may("product.read", Scope.PATH))
-    async def get_document(product_id: str, document_id: str) -> Response:
-        data, content_type = await dossiers.document(product_id, document_id)
-        return Response(data, media_type=content_type,
-                        headers={"Cache-Control": "private, max-age=300"})
 
-    @router.get("/products/{product_id}/dossier", tags=["dossiers"],
-                summary="The dossier: documents, what is still missing, the annual cycle",
-                **may("product.read", Scope.PATH))
-    async def dossier(product_id: str) -> dict[str, Any]:
-        return await dossiers.view(product_id)
+@router.get("/subjects/{subject_id}", tags=["subjects"], summary="One subject",
+            **may("subject.read", Scope.PATH))
+async def get_subject(registry: RegistryPart, subject_id: str) -> SubjectOut:
+    return _subject_out(await registry.subject(subject_id))
 
-    @router.post("/products/{product_id}/cycle", tags=["dossiers"],
-                 summary="Propose (producer) or accept/reject (office, commune) a stage",
-                 **may("product.cycle", Scope.PATH))
-    async def move(product_id: str, body: CycleMoveIn,
-                   caller: Annotated[Caller, Depends(current_caller)]) -> dict[str, Any]:
-        return await dossiers.move(caller, product_id, body.stage, body.status, body.note)
 
-    @router.post("/products/{product_id}/submission", tags=["products"],
-                 summary="Submit the product for evaluation (nộp đánh giá)",
-                 **may("product.submit", Scope.PATH))
-    async def submit_product(product_id: str,
-                             caller: Annotated[Caller, Depends(current_caller)],
-                             body: SubmissionIn | None = None) -> ProductOut:
-        """Once the office has accepted the product's dossier."""
-        return product_out(await registry.submit_product(
-            caller, product_id, body.paper_dossier if body else None))
+@router.get("/subjects", tags=["subjects"], **may("subject.read", Scope.LIST),
+            summary="Subjects, optionally of one province; a producer sees its own, a "
+                    "commune officer its commune's")
+async def list_subjects(registry: RegistryPart, caller: CallerOf,
+                        limit: Limit = 50, cursor: Cursor = None,
+                        province: str | None = None) -> PageOut[SubjectOut]:
+    page = await registry.subjects(visible("subject.read", caller), province,
+                                   limit=limit, after=cursor)
+    return PageOut(items=[_subject_out(d) for d in page.items], next_cursor=page.next_cursor)
 
-    @router.post("/imports/{kind}", tags=["imports"],
-                 summary="Import subjects or products from a CSV or XLSX file (admin)",
-                 **may("import", openapi_extra={"requestBody": {"content": {
-                     "text/csv": {"schema": {"type": "string"}},
-                     XLSX: {"schema": {"type": "string", "format": "binary"}}}}}))
-    async def import_file(kind: Literal["subjects", "products"], request: Request,
-                          caller: Annotated[Caller, Depends(current_caller)],
-                          partial: bool = False) -> dict[str, Any]:
-        """The body is the file itself. Headers may be Vietnamese or English (e.g. 'Tên chủ
-        thể' or 'name'); products name their subject by its tax or registration code. All
-        rows are imported or none (422 with each refused row), unless partial=true."""
-        data = await read_body(request, registry.objects.max_bytes)
-        table = await asyncio.to_thread(read_table, data,
-                                        request.headers.get("content-type", ""),
-                                        max_rows=MAX_ROWS)
-        return await registry.import_rows(caller, kind, parse(kind, table), partial=partial)
 
-    @router.get("/history", tags=["history"], **may("history"),
-                summary="Who changed what and when, newest first (admin)")
-    async def history(entity: Literal["user", "subject", "product", "dossier"] | None = None,
-                      entity_id: str | None = None, by: str | None = None,
-                      limit: Limit = 50, cursor: Cursor = None) -> PageOut[dict[str, Any]]:
-        if entity_id and not entity:
-            raise BadRequest("Name the kind of record too: entity=user, subject, product or "
-                             "dossier.",
-                             "Hãy ghi cả loại hồ sơ: entity=user, subject, product hoặc "
-                             "dossier.",
-                             code="entity-needed")
-        where: dict[str, Any] = {}
-        if entity and entity_id:
-            where["entity_key"] = f"{entity}:{entity_id}"
-        elif entity:
-            where["entity"] = entity
-        if by:
-            where["by"] = by
-        page = await registry.store.find(HISTORY.name, where or None, order_by="-at",
-                                         limit=limit, after=cursor)
-        return PageOut(items=[d.data | {"id": d.id} for d in page.items],
-                       next_cursor=page.next_cursor)
+@router.post("/products", tags=["products"], status_code=status.HTTP_201_CREATED,
+             summary="Register a product (admin, or the subject's producer)",
+             **may("product.change", Scope.BODY))
+async def register_product(registry: RegistryPart, body: ProductIn,
+                           caller: CallerOf) -> ProductOut:
+    return product_out(registry, await registry.register_product(caller, **body.model_dump()))
 
-    return router
+
+@router.get("/products", tags=["products"], **may("product.read", Scope.LIST),
+            summary="Products, optionally of one subject; a producer sees its own "
+                    "subject's, a commune officer its commune's")
+async def list_products(registry: RegistryPart, caller: CallerOf,
+                        subject_id: str | None = None,
+                        identity_change: Annotated[Literal["pending"] | None, Query(
+                            description="pending: only products whose change of name, "
+                                        "group or GTIN waits for the office")] = None,
+                        limit: Limit = 50, cursor: Cursor = None) -> PageOut[ProductOut]:
+    page = await registry.products(visible("product.read", caller), subject_id,
+                                   limit=limit, after=cursor,
+                                   identity_pending=identity_change == "pending")
+    return PageOut(items=[product_out(registry, d) for d in page.items],
+                   next_cursor=page.next_cursor)
+
+
+@router.get("/products/{product_id}", tags=["products"], summary="One product",
+            **may("product.read", Scope.PATH))
+async def get_product(registry: RegistryPart, product_id: str) -> ProductOut:
+    return product_out(registry, await registry.product(product_id))
+
+
+@router.patch("/products/{product_id}", tags=["products"],
+              summary="Change a product (admin, or the subject's producer); once "
+                      "submitted, a producer's change of name, group or GTIN waits for "
+                      "the office",
+              **may("product.change", Scope.PATH))
+async def update_product(registry: RegistryPart, product_id: str, body: ProductPatch,
+                         caller: CallerOf) -> ProductOut:
+    return product_out(registry, await registry.update_product(caller, product_id, _changes(body)))
+
+
+@router.post("/products/{product_id}/identity-change", tags=["products"],
+             summary="Approve or reject a submitted product's change of name, group or "
+                     "GTIN (office)", **may("product.identity.decide"))
+async def decide_identity(registry: RegistryPart, product_id: str, body: IdentityDecisionIn,
+                          caller: CallerOf) -> ProductOut:
+    return product_out(registry, await registry.decide_identity(caller, product_id, body.approve,
+                                                      body.note))
+
+
+@router.post("/products/{product_id}/images", tags=["products"],
+             status_code=status.HTTP_201_CREATED,
+             summary="Add an image: the body is the JPEG, PNG or WebP file itself",
+             **may("product.change", Scope.PATH))
+async def add_image(registry: RegistryPart, product_id: str, request: Request,
+                    caller: CallerOf) -> ImageOut:
+    data = await read_body(request, registry.objects.max_bytes)
+    _, url = await registry.add_image(caller, product_id,
+                                      request.headers.get("content-type", ""), data)
+    return ImageOut(image_id=url.rsplit("/", 1)[-1], url=url)
+
+
+@router.get("/products/{product_id}/images/{image_id}", tags=["products"],
+            summary="A product image at a web width, as WebP (public)",
+            response_class=Response, responses={200: {"content": {"image/webp": {}}}},
+            **may("product.image"))
+async def get_image(registry: RegistryPart, product_id: str, image_id: str,
+                    w: Annotated[WebWidth, Query(description=(
+                        "Width in pixels (a smaller image is not enlarged)"))] = WebWidth.WIDE
+                    ) -> Response:
+    data, content_type = await registry.image(product_id, image_id, int(w))
+    return Response(data, media_type=content_type,
+                    headers={"Cache-Control": "public, max-age=86400, immutable"})
+
+
+@router.post("/products/{product_id}/documents", tags=["dossiers"],
+             status_code=status.HTTP_201_CREATED,
+             summary="Add a document to the dossier: the body is the PDF, JPEG or PNG",
+             **may("product.change", Scope.PATH))
+async def add_document(dossiers: DossiersPart, product_id: str, type: DocumentType,
+                       request: Request,
+                       caller: CallerOf
+                       ) -> dict[str, Any]:
+    data = await read_body(request, domain.MAX_DOCUMENT_BYTES)
+    entry = await dossiers.add_document(caller, product_id, type,
+                                        request.headers.get("content-type", ""), data)
+    return {k: v for k, v in entry.items() if k != "key"}
+
+
+@router.get("/products/{product_id}/documents/{document_id}", tags=["dossiers"],
+            summary="One document of the dossier", **may("product.read", Scope.PATH))
+async def get_document(dossiers: DossiersPart, product_id: str, document_id: str) -> Response:
+    data, content_type = await dossiers.document(product_id, document_id)
+    return Response(data, media_type=content_type,
+                    headers={"Cache-Control": "private, max-age=300"})
+
+
+@router.get("/products/{product_id}/dossier", tags=["dossiers"],
+            summary="The dossier: documents, what is still missing, the annual cycle",
+            **may("product.read", Scope.PATH))
+async def dossier(dossiers: DossiersPart, product_id: str) -> dict[str, Any]:
+    return await dossiers.view(product_id)
+
+
+@router.post("/products/{product_id}/cycle", tags=["dossiers"],
+             summary="Propose (producer) or accept/reject (office, commune) a stage",
+             **may("product.cycle", Scope.PATH))
+async def move(dossiers: DossiersPart, product_id: str, body: CycleMoveIn,
+               caller: CallerOf) -> dict[str, Any]:
+    return await dossiers.move(caller, product_id, body.stage, body.status, body.note)
+
+
+@router.post("/products/{product_id}/submission", tags=["products"],
+             summary="Submit the product for evaluation (nộp đánh giá)",
+             **may("product.submit", Scope.PATH))
+async def submit_product(registry: RegistryPart, product_id: str,
+                         caller: CallerOf,
+                         body: SubmissionIn | None = None) -> ProductOut:
+    """Once the office has accepted the product's dossier."""
+    return product_out(registry, await registry.submit_product(
+        caller, product_id, body.paper_dossier if body else None))
+
+
+@router.post("/imports/{kind}", tags=["imports"],
+             summary="Import subjects or products from a CSV or XLSX file (admin)",
+             **may("import", openapi_extra={"requestBody": {"content": {
+                 "text/csv": {"schema": {"type": "string"}},
+                 XLSX: {"schema": {"type": "string", "format": "binary"}}}}}))
+async def import_file(registry: RegistryPart, kind: Literal["subjects", "products"],
+                      request: Request,
+                      caller: CallerOf,
+                      partial: bool = False) -> dict[str, Any]:
+    """The body is the file itself. Headers may be Vietnamese or English (e.g. 'Tên chủ
+    thể' or 'name'); products name their subject by its tax or registration code. All
+    rows are imported or none (422 with each refused row), unless partial=true."""
+    data = await read_body(request, registry.objects.max_bytes)
+    table = await asyncio.to_thread(read_table, data,
+                                    request.headers.get("content-type", ""),
+                                    max_rows=MAX_ROWS)
+    return await registry.import_rows(caller, kind, parse(kind, table), partial=partial)
+
+
+@router.get("/history", tags=["history"], **may("history"),
+            summary="Who changed what and when, newest first (admin)")
+async def history(registry: RegistryPart, history: HistoryPart,
+                  entity: Literal["user", "subject", "product", "dossier"] | None = None,
+                  entity_id: str | None = None, by: str | None = None,
+                  limit: Limit = 50, cursor: Cursor = None) -> PageOut[dict[str, Any]]:
+    page = await history.page(registry.store, entity, entity_id, by, limit=limit,
+                              after=cursor)
+    return PageOut(items=[d.data | {"id": d.id} for d in page.items],
+                   next_cursor=page.next_cursor)

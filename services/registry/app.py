@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.registry.api import build_router
+from services.registry.api import router
 from services.registry.dossiers import Dossiers
 from services.registry.handlers import Registry
 from services.registry.history import History
@@ -42,7 +42,8 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None
     history = History(runtime.clock)
     registry = Registry(runtime.store, runtime.outbox, runtime.objects, issuer,
                         settings.public_url, runtime.clock, history)
-    runtime.include(build_router(registry, Dossiers(runtime.store, runtime.objects,
-                                                       runtime.clock, history)))
+    runtime.provide(registry, Dossiers(runtime.store, runtime.objects, runtime.clock,
+                                       history), history)
+    runtime.include(router)
     runtime.every("subject localities", 3600, registry.keep_localities)
     return runtime, registry

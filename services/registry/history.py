@@ -10,7 +10,8 @@ from services.registry import domain
 from services.registry.store import HISTORY
 from shared.clock import Clock
 from shared.ids import new_id
-from shared.store import Document, Transaction
+from shared.refusals import BadRequest
+from shared.store import Document, Page, Reader, Transaction
 
 
 @dataclass(frozen=True)
@@ -25,3 +26,22 @@ class History:
             "version": after.version, "action": action, "by": by,
             "at": self.clock.stamp(),
             "changes": domain.changed_fields(before, after.data)})
+
+    async def page(self, reader: Reader, entity: str | None, entity_id: str | None,
+                   by: str | None, *, limit: int, after: str | None) -> Page:
+        """Newest first: of one record (``entity`` and ``entity_id``), one kind of record,
+        or one person's changes (``by``)."""
+        if entity_id and not entity:
+            raise BadRequest("Name the kind of record too: entity=user, subject, product or "
+                             "dossier.",
+                             "Hãy ghi cả loại hồ sơ: entity=user, subject, product hoặc "
+                             "dossier.", code="entity-needed")
+        where: dict[str, Any] = {}
+        if entity and entity_id:
+            where["entity_key"] = f"{entity}:{entity_id}"
+        elif entity:
+            where["entity"] = entity
+        if by:
+            where["by"] = by
+        return await reader.find(HISTORY.name, where or None, order_by="-at", limit=limit,
+                                 after=after)

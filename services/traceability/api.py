@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
@@ -17,6 +17,7 @@ from services.traceability.store import LABELS, PROFILES
 from shared.access import Gate
 from shared.images import WebWidth, sized_url, srcset
 from shared.language import pick_language
+from shared.runtime import part
 from shared.store import Document, get_existing
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
 
@@ -68,87 +69,97 @@ def scan_view(profile: Document, today: date) -> dict[str, Any]:
                      "message_en": domain.state_text("en", state, certificate)}}
 
 
-def build_router(tracing: Traceability) -> APIRouter:
-    router = APIRouter()
-    may = Gate(RULES).rule
+TracingPart = Annotated[Traceability, Depends(part(Traceability))]
+router = APIRouter()
+may = Gate(RULES).rule
 
-    def render(request: Request, profile: Document | None, lang: str | None,
-               accept_language: str | None, accept: str | None, fmt: str | None) -> Response:
-        language = pick_language(lang, accept_language)
-        text = PAGE_TEXT[language]
-        headers = {"Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"}
-        if profile is None or "certificate" not in profile.data:  # never certified
-            if _wants_json(accept, fmt):
-                return JSONResponse({"detail": "No OCOP product has this code.",
-                                     "detail_vi": "Không có sản phẩm OCOP nào mang mã này."},
-                                    status_code=404, headers=headers)
-            return templates.TemplateResponse(
-                request, "not_found.html", {"lang": language, "title": text["not_found"],
-                                            "message": text["not_found_text"]},
-                status_code=404, headers=headers)
-        view = scan_view(profile, tracing.clock.today())
+
+
+def render(request: Request, profile: Document | None, today: date, lang: str | None,
+           accept_language: str | None, accept: str | None, fmt: str | None) -> Response:
+    """The scan page of ``profile`` as it stands ``today``, in HTML or JSON."""
+    language = pick_language(lang, accept_language)
+    text = PAGE_TEXT[language]
+    headers = {"Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"}
+    if profile is None or "certificate" not in profile.data:  # never certified
         if _wants_json(accept, fmt):
-            return JSONResponse(view, headers=headers)
-        certificate = view["ocop"]["certificate"]
-        subject, product = view["subject"], view["product"]
-        names = group_names(product["group"], product["subgroup"])
-        subject_type = SUBJECT_TYPE_NAMES[SubjectType(subject["type"])]
-        index = 0 if language == "vi" else 1
-        return templates.TemplateResponse(request, "scan.html", {
-            "lang": language, "other_lang": "en" if language == "vi" else "vi", "t": text,
-            "product": product, "subject": subject, "certificate": certificate,
-            "state": view["ocop"]["state"], "state_text": view["ocop"][f"message_{language}"],
-            "group": names[index], "subject_type": subject_type[index],
-            "level": LEVEL_NAMES[language].get(certificate["level"], certificate["level"]),
-            "valid_from": _shown(certificate["valid_from"]),
-            "valid_until": _shown(certificate["valid_until"])}, headers=headers)
+            return JSONResponse({"detail": "No OCOP product has this code.",
+                                 "detail_vi": "Không có sản phẩm OCOP nào mang mã này."},
+                                status_code=404, headers=headers)
+        return templates.TemplateResponse(
+            request, "not_found.html", {"lang": language, "title": text["not_found"],
+                                        "message": text["not_found_text"]},
+            status_code=404, headers=headers)
+    view = scan_view(profile, today)
+    if _wants_json(accept, fmt):
+        return JSONResponse(view, headers=headers)
+    certificate = view["ocop"]["certificate"]
+    subject, product = view["subject"], view["product"]
+    names = group_names(product["group"], product["subgroup"])
+    subject_type = SUBJECT_TYPE_NAMES[SubjectType(subject["type"])]
+    index = 0 if language == "vi" else 1
+    return templates.TemplateResponse(request, "scan.html", {
+        "lang": language, "other_lang": "en" if language == "vi" else "vi", "t": text,
+        "product": product, "subject": subject, "certificate": certificate,
+        "state": view["ocop"]["state"], "state_text": view["ocop"][f"message_{language}"],
+        "group": names[index], "subject_type": subject_type[index],
+        "level": LEVEL_NAMES[language].get(certificate["level"], certificate["level"]),
+        "valid_from": _shown(certificate["valid_from"]),
+        "valid_until": _shown(certificate["valid_until"])}, headers=headers)
 
-    @router.get("/01/{gtin}", tags=["scan"], response_class=HTMLResponse,
-                summary="Scan page of a GTIN (GS1 Digital Link), HTML or JSON",
-                **may("scan.read"))
-    async def scan_gtin(request: Request, gtin: str, lang: Lang = None, fmt: Format = None,
-                        accept: Annotated[str | None, Header()] = None,
-                        accept_language: Annotated[str | None, Header()] = None) -> Response:
-        profile = await tracing.profile_by_gtin(gtin) if domain.is_gtin14(gtin) else None
-        return render(request, profile, lang, accept_language, accept, fmt)
 
-    @router.get("/01/{gtin}/{qualifier}/{value}", tags=["scan"], response_class=HTMLResponse,
-                summary="Scan page of a GTIN with a lot (10) or serial (21) qualifier",
-                **may("scan.read"))
-    async def scan_gtin_qualified(request: Request, gtin: str, qualifier: str, value: str,
-                                  lang: Lang = None, fmt: Format = None,
-                                  accept: Annotated[str | None, Header()] = None,
-                                  accept_language: Annotated[str | None, Header()] = None
-                                  ) -> Response:
-        known = qualifier in ("10", "21") and domain.is_gtin14(gtin)
-        profile = await tracing.profile_by_gtin(gtin) if known else None
-        return render(request, profile, lang, accept_language, accept, fmt)
+@router.get("/01/{gtin}", tags=["scan"], response_class=HTMLResponse,
+            summary="Scan page of a GTIN (GS1 Digital Link), HTML or JSON",
+            **may("scan.read"))
+async def scan_gtin(tracing: TracingPart, request: Request, gtin: str, lang: Lang = None,
+                    fmt: Format = None,
+                    accept: Annotated[str | None, Header()] = None,
+                    accept_language: Annotated[str | None, Header()] = None) -> Response:
+    profile = await tracing.profile_by_gtin(gtin) if domain.is_gtin14(gtin) else None
+    return render(request, profile, tracing.clock.today(), lang, accept_language, accept, fmt)
 
-    @router.get("/p/{product_id}", tags=["scan"], response_class=HTMLResponse,
-                summary="Scan page of a product without a GTIN, HTML or JSON",
-                **may("scan.read"))
-    async def scan_product(request: Request, product_id: str, lang: Lang = None,
-                           fmt: Format = None, accept: Annotated[str | None, Header()] = None,
-                           accept_language: Annotated[str | None, Header()] = None
-                           ) -> Response:
-        profile = await tracing.store.get(PROFILES.name, product_id)
-        return render(request, profile, lang, accept_language, accept, fmt)
 
-    @router.get("/labels/{product_id}", tags=["labels"], summary="A product's label (public)",
-                **may("label.read"))
-    async def get_label(product_id: str) -> dict[str, Any]:
-        label = await get_existing(tracing.store, LABELS.name, product_id, "label", "nhãn")
-        return tracing.label_issued(label).model_dump() | {"issued_at": label.data["issued_at"]}
+@router.get("/01/{gtin}/{qualifier}/{value}", tags=["scan"], response_class=HTMLResponse,
+            summary="Scan page of a GTIN with a lot (10) or serial (21) qualifier",
+            **may("scan.read"))
+async def scan_gtin_qualified(tracing: TracingPart, request: Request, gtin: str,
+                              qualifier: str, value: str,
+                              lang: Lang = None, fmt: Format = None,
+                              accept: Annotated[str | None, Header()] = None,
+                              accept_language: Annotated[str | None, Header()] = None
+                              ) -> Response:
+    known = qualifier in ("10", "21") and domain.is_gtin14(gtin)
+    profile = await tracing.profile_by_gtin(gtin) if known else None
+    return render(request, profile, tracing.clock.today(), lang, accept_language, accept, fmt)
 
-    @router.get("/labels/{product_id}/qr.{kind}", tags=["labels"],
-                summary="The label's QR code as png or svg (public)", **may("label.read"))
-    async def get_artwork(product_id: str, kind: Literal["png", "svg"]) -> Response:
-        label = await get_existing(tracing.store, LABELS.name, product_id, "label", "nhãn")
-        content = await tracing.objects.get(label.data[f"{kind}_key"])
-        return Response(content.data, media_type=content.content_type,
-                        headers={"Cache-Control": "public, max-age=300"})
 
-    return router
+@router.get("/p/{product_id}", tags=["scan"], response_class=HTMLResponse,
+            summary="Scan page of a product without a GTIN, HTML or JSON",
+            **may("scan.read"))
+async def scan_product(tracing: TracingPart, request: Request, product_id: str, lang: Lang = None,
+                       fmt: Format = None, accept: Annotated[str | None, Header()] = None,
+                       accept_language: Annotated[str | None, Header()] = None
+                       ) -> Response:
+    profile = await tracing.store.get(PROFILES.name, product_id)
+    return render(request, profile, tracing.clock.today(), lang, accept_language, accept, fmt)
+
+
+@router.get("/labels/{product_id}", tags=["labels"], summary="A product's label (public)",
+            **may("label.read"))
+async def get_label(tracing: TracingPart, product_id: str) -> dict[str, Any]:
+    label = await get_existing(tracing.store, LABELS.name, product_id, "label", "nhãn")
+    return tracing.label_issued(label).model_dump() | {"issued_at": label.data["issued_at"]}
+
+
+@router.get("/labels/{product_id}/qr.{kind}", tags=["labels"],
+            summary="The label's QR code as png or svg (public)", **may("label.read"))
+async def get_artwork(tracing: TracingPart, product_id: str, kind: Literal["png", "svg"]
+                      ) -> Response:
+    label = await get_existing(tracing.store, LABELS.name, product_id, "label", "nhãn")
+    content = await tracing.objects.get(label.data[f"{kind}_key"])
+    return Response(content.data, media_type=content.content_type,
+                    headers={"Cache-Control": "public, max-age=300"})
+
 
 
 def _shown(day: str) -> str:

@@ -3,7 +3,7 @@ wired."""
 
 from __future__ import annotations
 
-from services.traceability.api import build_router
+from services.traceability.api import router
 from services.traceability.handlers import Traceability
 from services.traceability.labels import render_qr
 from services.traceability.store import COLLECTIONS
@@ -38,5 +38,6 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
         runtime.handle(product_event, tracing.on_product_changed)
     runtime.handle(ProductGtinRetired, tracing.on_gtin_retired)
-    runtime.include(build_router(tracing))
+    runtime.provide(tracing)
+    runtime.include(router)
     return runtime
