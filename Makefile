@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-LOCK_OPTIONS := --generate-hashes --universal --python-version 3.11 --no-header --quiet
+LOCK_OPTIONS := --generate-hashes --universal --python-version 3.11 --quiet
 
 .PHONY: run test lint bench lock clean browser
 

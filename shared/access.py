@@ -20,6 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from shared.auth import Caller, Role, bearer_scheme, current_caller
 from shared.refusals import Forbidden
+from shared.store import Reader, get_existing
 from shared.text import locality
 
 
@@ -116,6 +117,24 @@ def may_hold(caller: Caller, parties: frozenset[Party]) -> bool:
 
 
 Locate = Callable[[Request], Awaitable[SubjectRef]]
+
+
+def path_owner(store_of: Callable[[Request], Reader], products: str, subjects: str) -> Locate:
+    """A ``Locate`` for a service keeping products and subjects (its own, or read models of
+    the registry's): the subject named in the path (``subject_id``), or the subject of the
+    product named there (``product_id``)."""
+
+    async def locate(request: Request) -> SubjectRef:
+        reader = store_of(request)
+        subject_id = request.path_params.get("subject_id")
+        if subject_id is None:
+            product = await get_existing(reader, products, request.path_params["product_id"],
+                                         "product", "sản phẩm")
+            subject_id = product.data["subject_id"]
+        subject = await get_existing(reader, subjects, subject_id, "subject", "chủ thể")
+        return SubjectRef.of(subject.id, subject.data)
+
+    return locate
 """Whose the record named in a request's path is (NotFound if there is none)."""
 
 def _who(parties: frozenset[Party]) -> tuple[str, str]:

@@ -226,3 +226,7 @@ async def current_caller(
     caller = caller_from_header(verifier, header)
     setattr(request.state, CALLER_STATE, caller)
     return caller
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+"""A route parameter: the signed-in caller (401 without a valid token)."""

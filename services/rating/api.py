@@ -28,14 +28,13 @@ from services.rating.reports import summary_csv, summary_xlsx
 from services.rating.store import CERTIFICATES, PRODUCTS, SUBJECTS
 from services.rating.summary import Locality
 from services.rating.verification import verification_view
-from shared.access import Gate, Scope, SubjectRef
-from shared.auth import Caller, current_caller
+from shared.access import Gate, Scope, path_owner
+from shared.auth import CurrentCaller
 from shared.fields import EraDate, Place, line, text
 from shared.language import pick_language
 from shared.paging import Cursor, Limit, PageOut
 from shared.refusals import BadRequest, FieldError
 from shared.runtime import part
-from shared.store import get_existing
 from shared.tables import XLSX, read_table
 from shared.text import fold
 from shared.uploads import read_body
@@ -187,22 +186,12 @@ def evaluation_out(evaluation: Evaluation, table: criteria.CriteriaTable | None,
     return out
 
 
-async def locate_product(request: Request) -> SubjectRef:
-    """Whose the product named in a request's path is (from the registry's events)."""
-    store = part(Rating)(request).store
-    product = await get_existing(store, PRODUCTS.name, request.path_params["product_id"],
-                                 "product", "sản phẩm")
-    subject = await get_existing(store, SUBJECTS.name, product.data["subject_id"], "subject",
-                                 "chủ thể")
-    return SubjectRef.of(subject.id, subject.data)
-
-
 RatingPart = Annotated[Rating, Depends(part(Rating))]
 CertificatesPart = Annotated[Certificates, Depends(part(Certificates))]
 TablesPart = Annotated[CriteriaTables, Depends(part(CriteriaTables))]
-CallerOf = Annotated[Caller, Depends(current_caller)]
 router = APIRouter()
-may = Gate(RULES, locate_product).rule
+may = Gate(RULES, path_owner(lambda request: part(Rating)(request).store, PRODUCTS.name,
+                                  SUBJECTS.name)).rule
 
 
 async def evaluation_with_table(rating: Rating, evaluation: Evaluation,
@@ -225,7 +214,7 @@ async def criteria_sets() -> list[dict[str, Any]]:
              summary="Load the next version of a group's criteria table (admin)",
              **may("criteria.load"))
 async def load_table(tables: TablesPart, body: CriteriaTableIn,
-                     caller: CallerOf
+                     caller: CurrentCaller
                      ) -> dict[str, Any]:
     """Each part's criteria must add up to the part's maximum in the decision.
     Evaluations opened from now on are scored criterion by criterion on this version;
@@ -244,7 +233,7 @@ async def load_table(tables: TablesPart, body: CriteriaTableIn,
                  "text/csv": {"schema": {"type": "string"}},
                  XLSX: {"schema": {"type": "string", "format": "binary"}}}}}))
 async def load_table_file(tables: TablesPart, request: Request,
-                          caller: CallerOf,
+                          caller: CurrentCaller,
                           criteria_set: Annotated[str, Query(examples=["148/2023"])],
                           group: Annotated[str, Query(min_length=2, max_length=60)],
                           subgroup: Annotated[str | None, Query(max_length=60)] = None,
@@ -281,7 +270,7 @@ async def get_table(tables: TablesPart, table_id: str) -> dict[str, Any]:
              summary="Open the evaluation of a submitted product (admin)",
              **may("evaluation.open"))
 async def open_evaluation(rating: RatingPart, body: EvaluationIn,
-                          caller: CallerOf
+                          caller: CurrentCaller
                           ) -> dict[str, Any]:
     return await evaluation_with_table(rating, await rating.open_evaluation(
         caller, body.product_id, body.evaluation_date, body.round_id, body.criteria_set))
@@ -291,7 +280,7 @@ async def open_evaluation(rating: RatingPart, body: EvaluationIn,
              summary="The commune's pre-assessment and proposal (from 6 July 2025)",
              **may("proposal.make", Scope.BODY))
 async def propose(rating: RatingPart, body: ProposalIn,
-                  caller: CallerOf
+                  caller: CurrentCaller
                   ) -> dict[str, Any]:
     checks = body.model_dump(include=set(domain.COMMUNE_CRITERIA))
     proposal = await rating.propose(caller, body.product_id, body.assessed_on, checks,
@@ -303,7 +292,7 @@ async def propose(rating: RatingPart, body: ProposalIn,
              summary="Open an evaluation round with its council (admin)",
              **may("round.open"))
 async def open_round(rating: RatingPart, body: RoundIn,
-                     caller: CallerOf
+                     caller: CurrentCaller
                      ) -> dict[str, Any]:
     held = await rating.open_round(caller, **body.model_dump())
     return {"id": held.id, **repositories.rounds.dump(held)}
@@ -329,7 +318,7 @@ async def get_evaluation(rating: RatingPart, evaluation_id: str) -> dict[str, An
              summary="A council member's score sheet (one per member)",
              **may("evaluation.score"))
 async def score(rating: RatingPart, evaluation_id: str, body: ScoreSheetIn,
-                caller: CallerOf
+                caller: CurrentCaller
                 ) -> dict[str, Any]:
     sheet = await rating.score(caller, evaluation_id, parts=body.parts(),
                                by_criterion=body.criteria, comment=body.comment)
@@ -340,7 +329,7 @@ async def score(rating: RatingPart, evaluation_id: str, body: ScoreSheetIn,
              summary="Close the evaluation: average, stars, and for 1–2★ what fell short",
              **may("evaluation.close"))
 async def close(rating: RatingPart, evaluation_id: str,
-                caller: CallerOf) -> dict[str, Any]:
+                caller: CurrentCaller) -> dict[str, Any]:
     return await evaluation_with_table(rating, await rating.close(caller, evaluation_id))
 
 
@@ -349,7 +338,7 @@ async def close(rating: RatingPart, evaluation_id: str,
              summary="Recognition decision and certificate for a ≥ 3★ result (admin)",
              **may("certificate.issue"))
 async def recognise(certificates: CertificatesPart, evaluation_id: str, body: RecognitionIn,
-                    caller: CallerOf
+                    caller: CurrentCaller
                     ) -> CertificateOut:
     return certificate_out(await certificates.recognise(
         caller, evaluation_id, decision_number=body.decision_number,
@@ -416,7 +405,7 @@ async def list_certificates(certificates: CertificatesPart, product_id: str | No
              summary="Re-recognise (công nhận lại) before expiry: a new certificate (admin)",
              **may("certificate.issue"))
 async def renew(certificates: CertificatesPart, certificate_id: str, body: RecognitionIn,
-                caller: CallerOf) -> CertificateOut:
+                caller: CurrentCaller) -> CertificateOut:
     return certificate_out(await certificates.renew(
         caller, certificate_id, decision_number=body.decision_number,
         decision_date=body.decision_date, level=body.level), certificates.clock.today())
@@ -433,7 +422,7 @@ async def expire_now(certificates: CertificatesPart) -> dict[str, int]:
              summary="Revoke a certificate (thu hồi) with a reason (admin)",
              **may("certificate.revoke"))
 async def revoke(certificates: CertificatesPart, certificate_id: str, body: RevocationIn,
-                 caller: CallerOf) -> CertificateOut:
+                 caller: CurrentCaller) -> CertificateOut:
     return certificate_out(await certificates.revoke(caller, certificate_id, body.reason),
                            certificates.clock.today())
 

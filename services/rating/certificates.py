@@ -16,7 +16,6 @@ from services.rating.certificate_pdf import Drawing, render_certificate
 from services.rating.model import Certificate, CertificateCounter, Recognition
 from services.rating.store import (
     CERTIFICATES,
-    COUNTERS,
     PRODUCTS,
     RECOGNITIONS,
     SUBJECTS,
@@ -98,7 +97,9 @@ class Certificates:
         product = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
         subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
                                      "subject", "chủ thể")
-        counter = await _counter(tx, decision_date.year)
+        counter_id = f"certificate-{decision_date.year}"
+        counter = await counters.get_or_new(tx, counter_id,
+                                            lambda: CertificateCounter(counter_id))
         certificate = await certificates.add(tx, Certificate.issue(
             new_id(), counter.next_number(decision_date.year), product_id=product_id,
             subject_id=subject.id, evaluation_id=evaluation_id, stars=stars, score=score,
@@ -106,7 +107,7 @@ class Certificates:
             authority=domain.issuing_authority(level, decision_date, subject.data["province"],
                                                subject.data.get("district")),
             by=caller.user_id, at=self.clock.stamp()))
-        await (counters.save if counter.version else counters.add)(tx, counter)
+        await counters.keep(tx, counter)
         previous_id, sequence = await self._set_current(tx, product_id, certificate.id)
         previous_stars = None
         if previous_id:
@@ -207,13 +208,9 @@ class Certificates:
                            certificate_id: str | None) -> tuple[str | None, int]:
         """Point the product at its current certificate: the one it replaces, and the new
         version of the product's recognition, which orders the product's events."""
-        held = await tx.get(RECOGNITIONS.name, product_id)
-        recognition = recognitions.load(held) if held else Recognition(product_id)
+        recognition = await recognitions.get_or_new(tx, product_id,
+                                                    lambda: Recognition(product_id))
         previous = recognition.point_at(certificate_id, self.clock.stamp())
-        await (recognitions.save if held else recognitions.add)(tx, recognition)
+        await recognitions.keep(tx, recognition)
         return previous, recognition.version
 
-
-async def _counter(tx: Transaction, year: int) -> CertificateCounter:
-    held = await tx.get(COUNTERS.name, f"certificate-{year}")
-    return counters.load(held) if held else CertificateCounter(f"certificate-{year}")

@@ -98,7 +98,7 @@ class Rating:
             product = await _known_product(tx, product_id)
             table = await table_for_product(tx, in_force.code, product.data)
             evaluation = Evaluation.open(
-                new_id(), product.data | {"product_id": product.id}, on=on,
+                new_id(), product.data, on=on,
                 today=self.clock.today(), criteria_set=in_force.code,
                 criteria_table=table_id(table.key, table.version) if table else None,
                 held_round=held_round,

@@ -18,14 +18,14 @@ from services.registry.handlers import Registry
 from services.registry.history import History
 from services.registry.imports import MAX_ROWS, parse
 from services.registry.store import PRODUCTS, SUBJECTS
-from shared.access import Gate, Scope, SubjectRef
-from shared.auth import Caller, Role, current_caller, public_pem
+from shared.access import Gate, Scope, path_owner
+from shared.auth import CurrentCaller, Role, public_pem
 from shared.fields import EraDate, Name, PatchIn, Place, line, text
 from shared.images import WebWidth
 from shared.paging import Cursor, Limit, PageOut
 from shared.refusals import BadRequest
 from shared.runtime import part
-from shared.store import Document, get_existing
+from shared.store import Document
 from shared.tables import XLSX, read_table
 from shared.uploads import read_body
 from shared.vocabulary import SubjectType
@@ -200,24 +200,12 @@ class CycleMoveIn(BaseModel):
     note: Note = ""
 
 
-async def locate_subject(request: Request) -> SubjectRef:
-    """Whose the subject, or the product, named in a request's path is."""
-    store = part(Registry)(request).store
-    subject_id = request.path_params.get("subject_id")
-    if subject_id is None:
-        product = await get_existing(store, PRODUCTS.name, request.path_params["product_id"],
-                                     "product", "sản phẩm")
-        subject_id = product.data["subject_id"]
-    subject = await get_existing(store, SUBJECTS.name, subject_id, "subject", "chủ thể")
-    return SubjectRef.of(subject.id, subject.data)
-
-
 RegistryPart = Annotated[Registry, Depends(part(Registry))]
 DossiersPart = Annotated[Dossiers, Depends(part(Dossiers))]
 HistoryPart = Annotated[History, Depends(part(History))]
-CallerOf = Annotated[Caller, Depends(current_caller)]
 router = APIRouter()
-gate = Gate(RULES, locate_subject)
+gate = Gate(RULES, path_owner(lambda request: part(Registry)(request).store, PRODUCTS.name,
+                              SUBJECTS.name))
 may, visible = gate.rule, gate.visible
 
 
@@ -248,7 +236,7 @@ async def public_key(registry: RegistryPart) -> str:
 
 @router.get("/users/me", tags=["auth"], summary="Who the token speaks for",
             **may("account.own"))
-async def me(caller: CallerOf) -> dict[str, Any]:
+async def me(caller: CurrentCaller) -> dict[str, Any]:
     return {"username": caller.username, "role": caller.role,
             "subject_id": caller.subject_id}
 
@@ -257,7 +245,7 @@ async def me(caller: CallerOf) -> dict[str, Any]:
             summary="Change your own password: your other sign-ins end",
             **may("account.own"))
 async def change_password(registry: RegistryPart, body: PasswordChangeIn,
-                          caller: CallerOf) -> TokenOut:
+                          caller: CurrentCaller) -> TokenOut:
     issued = await registry.change_password(caller, body.current_password,
                                             body.new_password)
     return TokenOut(access_token=issued.token, expires_in=issued.expires_in)
@@ -266,7 +254,7 @@ async def change_password(registry: RegistryPart, body: PasswordChangeIn,
 @router.post("/users", tags=["auth"], status_code=status.HTTP_201_CREATED,
              summary="Create an account (admin)", **may("account.manage"))
 async def create_user(registry: RegistryPart, body: UserIn,
-                      caller: CallerOf) -> UserOut:
+                      caller: CurrentCaller) -> UserOut:
     doc = await registry.create_user(body.username, body.password, body.role,
                                      body.subject_id, body.full_name,
                                      created_by=caller.user_id, commune=body.commune,
@@ -279,7 +267,7 @@ async def create_user(registry: RegistryPart, body: UserIn,
 @router.put("/users/{username}/access", tags=["auth"],
             summary="Disable or enable an account (admin)", **may("account.manage"))
 async def set_access(registry: RegistryPart, username: str, body: AccessIn,
-                     caller: CallerOf
+                     caller: CurrentCaller
                      ) -> dict[str, Any]:
     doc = await registry.set_disabled(caller, username, body.disabled)
     return {"username": doc.id, "disabled": doc.data["disabled"]}
@@ -288,7 +276,7 @@ async def set_access(registry: RegistryPart, username: str, body: AccessIn,
 @router.post("/subjects", tags=["subjects"], status_code=status.HTTP_201_CREATED,
              summary="Register a subject (chủ thể) (admin)", **may("subject.register"))
 async def register_subject(registry: RegistryPart, body: SubjectIn,
-                           caller: CallerOf
+                           caller: CurrentCaller
                            ) -> SubjectOut:
     return _subject_out(await registry.register_subject(caller, **body.model_dump()))
 
@@ -296,7 +284,7 @@ async def register_subject(registry: RegistryPart, body: SubjectIn,
 @router.patch("/subjects/{subject_id}", tags=["subjects"], summary="Change a subject (admin)",
               **may("subject.change"))
 async def update_subject(registry: RegistryPart, subject_id: str, body: SubjectPatch,
-                         caller: CallerOf
+                         caller: CurrentCaller
                          ) -> SubjectOut:
     return _subject_out(await registry.update_subject(caller, subject_id, _changes(body)))
 
@@ -310,7 +298,7 @@ async def get_subject(registry: RegistryPart, subject_id: str) -> SubjectOut:
 @router.get("/subjects", tags=["subjects"], **may("subject.read", Scope.LIST),
             summary="Subjects, optionally of one province; a producer sees its own, a "
                     "commune officer its commune's")
-async def list_subjects(registry: RegistryPart, caller: CallerOf,
+async def list_subjects(registry: RegistryPart, caller: CurrentCaller,
                         limit: Limit = 50, cursor: Cursor = None,
                         province: str | None = None) -> PageOut[SubjectOut]:
     page = await registry.subjects(visible("subject.read", caller), province,
@@ -322,14 +310,14 @@ async def list_subjects(registry: RegistryPart, caller: CallerOf,
              summary="Register a product (admin, or the subject's producer)",
              **may("product.change", Scope.BODY))
 async def register_product(registry: RegistryPart, body: ProductIn,
-                           caller: CallerOf) -> ProductOut:
+                           caller: CurrentCaller) -> ProductOut:
     return product_out(registry, await registry.register_product(caller, **body.model_dump()))
 
 
 @router.get("/products", tags=["products"], **may("product.read", Scope.LIST),
             summary="Products, optionally of one subject; a producer sees its own "
                     "subject's, a commune officer its commune's")
-async def list_products(registry: RegistryPart, caller: CallerOf,
+async def list_products(registry: RegistryPart, caller: CurrentCaller,
                         subject_id: str | None = None,
                         identity_change: Annotated[Literal["pending"] | None, Query(
                             description="pending: only products whose change of name, "
@@ -354,7 +342,7 @@ async def get_product(registry: RegistryPart, product_id: str) -> ProductOut:
                       "the office",
               **may("product.change", Scope.PATH))
 async def update_product(registry: RegistryPart, product_id: str, body: ProductPatch,
-                         caller: CallerOf) -> ProductOut:
+                         caller: CurrentCaller) -> ProductOut:
     return product_out(registry, await registry.update_product(caller, product_id, _changes(body)))
 
 
@@ -362,7 +350,7 @@ async def update_product(registry: RegistryPart, product_id: str, body: ProductP
              summary="Approve or reject a submitted product's change of name, group or "
                      "GTIN (office)", **may("product.identity.decide"))
 async def decide_identity(registry: RegistryPart, product_id: str, body: IdentityDecisionIn,
-                          caller: CallerOf) -> ProductOut:
+                          caller: CurrentCaller) -> ProductOut:
     return product_out(registry, await registry.decide_identity(caller, product_id, body.approve,
                                                       body.note))
 
@@ -372,7 +360,7 @@ async def decide_identity(registry: RegistryPart, product_id: str, body: Identit
              summary="Add an image: the body is the JPEG, PNG or WebP file itself",
              **may("product.change", Scope.PATH))
 async def add_image(registry: RegistryPart, product_id: str, request: Request,
-                    caller: CallerOf) -> ImageOut:
+                    caller: CurrentCaller) -> ImageOut:
     data = await read_body(request, registry.objects.max_bytes)
     _, url = await registry.add_image(caller, product_id,
                                       request.headers.get("content-type", ""), data)
@@ -398,7 +386,7 @@ async def get_image(registry: RegistryPart, product_id: str, image_id: str,
              **may("product.change", Scope.PATH))
 async def add_document(dossiers: DossiersPart, product_id: str, type: DocumentType,
                        request: Request,
-                       caller: CallerOf
+                       caller: CurrentCaller
                        ) -> dict[str, Any]:
     data = await read_body(request, domain.MAX_DOCUMENT_BYTES)
     entry = await dossiers.add_document(caller, product_id, type,
@@ -425,7 +413,7 @@ async def dossier(dossiers: DossiersPart, product_id: str) -> dict[str, Any]:
              summary="Propose (producer) or accept/reject (office, commune) a stage",
              **may("product.cycle", Scope.PATH))
 async def move(dossiers: DossiersPart, product_id: str, body: CycleMoveIn,
-               caller: CallerOf) -> dict[str, Any]:
+               caller: CurrentCaller) -> dict[str, Any]:
     return await dossiers.move(caller, product_id, body.stage, body.status, body.note)
 
 
@@ -433,7 +421,7 @@ async def move(dossiers: DossiersPart, product_id: str, body: CycleMoveIn,
              summary="Submit the product for evaluation (nộp đánh giá)",
              **may("product.submit", Scope.PATH))
 async def submit_product(registry: RegistryPart, product_id: str,
-                         caller: CallerOf,
+                         caller: CurrentCaller,
                          body: SubmissionIn | None = None) -> ProductOut:
     """Once the office has accepted the product's dossier."""
     return product_out(registry, await registry.submit_product(
@@ -447,7 +435,7 @@ async def submit_product(registry: RegistryPart, product_id: str,
                  XLSX: {"schema": {"type": "string", "format": "binary"}}}}}))
 async def import_file(registry: RegistryPart, kind: Literal["subjects", "products"],
                       request: Request,
-                      caller: CallerOf,
+                      caller: CurrentCaller,
                       partial: bool = False) -> dict[str, Any]:
     """The body is the file itself. Headers may be Vietnamese or English (e.g. 'Tên chủ
     thể' or 'name'); products name their subject by its tax or registration code. All

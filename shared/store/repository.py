@@ -7,6 +7,7 @@ stored document may lack fields added since (they take their defaults)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -51,6 +52,11 @@ class Repository(Generic[A]):
         return self.load(await get_existing(reader, self.collection, aggregate_id,
                                             *self.named))
 
+    async def get_or_new(self, reader: Reader, aggregate_id: str, new: Callable[[], A]) -> A:
+        """The stored aggregate, or ``new()`` (version 0) if there is none yet."""
+        doc = await reader.get(self.collection, aggregate_id)
+        return self.load(doc) if doc is not None else new()
+
     async def find(self, reader: Reader, where: Filter | None = None) -> list[A]:
         """Every match (for the handful a command weighs: a product's evaluations…)."""
         return [self.load(doc) async for doc in find_all(reader, self.collection, where)]
@@ -60,6 +66,10 @@ class Repository(Generic[A]):
         doc = await tx.insert(self.collection, aggregate.id, self.dump(aggregate))
         aggregate.version = doc.version
         return aggregate
+
+    async def keep(self, tx: Transaction, aggregate: A) -> A:
+        """``add`` a new aggregate (version 0), ``save`` a loaded one."""
+        return await (self.save if aggregate.version else self.add)(tx, aggregate)
 
     async def save(self, tx: Transaction, aggregate: A) -> A:
         """Store a changed aggregate over the version it was loaded at."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -27,6 +27,7 @@ from shared.access import PLATFORM_RULES, RELATIVE, Party, SubjectRef, parties_o
 from shared.auth import Caller, Role
 from shared.config import SERVICES, Settings
 from tests.integration.test_criteria_tables import table_body
+from tests.support.clocks import today
 from tests.support.platform import User, certified_product, office_signed_in
 
 PASSWORD = "authorization-pass"
@@ -68,7 +69,7 @@ ACCOUNTS = (  # username, role, subject (S1/S2), commune of (S1/S2)
 @pytest.fixture
 async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
     settings = make_settings(rate_limit="100000/second")
-    days_ago = (date.today() - timedelta(days=30)).isoformat()
+    days_ago = (today() - timedelta(days=30)).isoformat()
     async with office_signed_in(settings, PASSWORD) as office:
         subjects = {}
         for key, body in (("S1", S1), ("S2", S2)):
@@ -99,7 +100,7 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
         refs = {s["id"]: SubjectRef(s["id"], s["province"], s["commune"])
                 for s in subjects.values()}
         path = records | {"subject_id": s1, "table_id": table["id"], "gtin": GTIN,
-                          "year": str(date.today().year), "qualifier": "10",
+                          "year": str(today().year), "qualifier": "10",
                           "value": "LOT-1", "kind": "png", "key": "x",
                           "username": "producer-own"}
         yield World(office, cast, refs, path)

@@ -12,7 +12,7 @@ import stat
 import unicodedata
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -20,6 +20,7 @@ import pytest
 from openpyxl import load_workbook
 
 from shared.config import Settings
+from tests.support.clocks import today
 from tests.support.demo import wait_until
 from tests.support.platform import PAPER_DOSSIER, User, office_signed_in, propose
 
@@ -52,7 +53,7 @@ def problem(response: Any, status: int, code: str | None = None) -> dict[str, An
 async def market(make_settings: Callable[..., Settings]) -> AsyncIterator[Market]:
     """A subject with two products certified a month ago, at 3★ and 4★."""
     settings = make_settings()
-    days_ago = (date.today() - timedelta(days=30)).isoformat()
+    days_ago = (today() - timedelta(days=30)).isoformat()
     async with office_signed_in(settings, PASSWORD) as admin:
         await admin.call("POST", "registry", "/users", expect=201, json={
             "username": "member", "password": PASSWORD, "role": "council_member"})
@@ -168,7 +169,7 @@ async def test_text_is_normalised_and_hidden_characters_are_refused(market: Mark
 
 async def test_a_far_summary_date_is_refused(market: Market) -> None:
     response = await market.admin.client.get(
-        market.admin.urls["rating"] + f"/summaries/{date.today().year}",
+        market.admin.urls["rating"] + f"/summaries/{today().year}",
         params={"province": "Thái Nguyên", "as_of": "9999-12-31"},
         headers=market.admin.headers)
     problem(response, 422, "invalid-input")
@@ -176,7 +177,7 @@ async def test_a_far_summary_date_is_refused(market: Market) -> None:
 
 async def test_spreadsheets_the_platform_writes_hold_no_live_formula(market: Market) -> None:
     params = {"province": "Thái Nguyên", "expiring_within_months": 36}
-    year = f"/summaries/{date.today().year}"
+    year = f"/summaries/{today().year}"
     csv_text = (await market.admin.call("GET", "rating", year,
                                         params=params | {"format": "csv"})).text
     assert "'" + FORMULA.replace('"', '""') in csv_text

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,12 @@ from PIL import Image
 
 from shared.config import Settings
 from tests.support.browser import DESKTOP, PHONE, chromium, screenshot_path
-from tests.support.platform import User, certified_product, office_signed_in
+from tests.support.platform import (
+    User,
+    certified_product,
+    cooperative_with_council,
+    office_signed_in,
+)
 
 PASSWORD = "images-pass-1"
 GTIN = "08934563138165"
@@ -46,21 +50,12 @@ class Shop:
 
 @pytest.fixture
 async def shop(make_settings: Callable[..., Settings]) -> AsyncIterator[Shop]:
-    days_ago = (date.today() - timedelta(days=30)).isoformat()
     async with office_signed_in(make_settings(), PASSWORD) as office:
-        subject = await office.call("POST", "registry", "/subjects", expect=201, json={
-            "type": "cooperative", "name": "HTX Chè Tân Cương", "code": "0100109106",
-            "province": "Thái Nguyên", "commune": "Xã Tân Cương", "registered_on": days_ago})
-        for username, role in (("producer", "producer"), ("member", "council_member")):
-            await office.call("POST", "registry", "/users", expect=201, json={
-                "username": username, "password": PASSWORD, "role": role,
-                **({"subject_id": subject["id"]} if role == "producer" else {})})
-        producer = await office.anonymous().sign_in("producer", PASSWORD)
-        member = await office.anonymous().sign_in("member", PASSWORD)
+        coop = await cooperative_with_council(office, PASSWORD)
         upload = camera_photo()
-        records = await certified_product(office, member, producer, subject["id"], days_ago,
-                                          GTIN, image=upload)
-        yield Shop(office, producer, upload, records)
+        records = await certified_product(office, coop.member, coop.producer, coop.subject_id,
+                                          coop.registered_on, GTIN, image=upload)
+        yield Shop(office, coop.producer, upload, records)
 
 
 def decoded(response: Any) -> Image.Image:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +13,12 @@ from stdnum import ean
 
 from shared.config import Settings
 from tests.support.demo import wait_until
-from tests.support.platform import User, certified_product, office_signed_in
+from tests.support.platform import (
+    User,
+    certified_product,
+    cooperative_with_council,
+    office_signed_in,
+)
 
 PASSWORD = "identity-pass-1"
 OLD_GTIN = "08934563138165"
@@ -30,20 +34,11 @@ class Certified:
 
 @pytest.fixture
 async def certified(make_settings: Callable[..., Settings]) -> AsyncIterator[Certified]:
-    days_ago = (date.today() - timedelta(days=30)).isoformat()
     async with office_signed_in(make_settings(), PASSWORD) as office:
-        subject = await office.call("POST", "registry", "/subjects", expect=201, json={
-            "type": "cooperative", "name": "HTX Chè Tân Cương", "code": "0100109106",
-            "province": "Thái Nguyên", "commune": "Xã Tân Cương", "registered_on": days_ago})
-        for username, role in (("producer", "producer"), ("member", "council_member")):
-            await office.call("POST", "registry", "/users", expect=201, json={
-                "username": username, "password": PASSWORD, "role": role,
-                **({"subject_id": subject["id"]} if role == "producer" else {})})
-        producer = await office.anonymous().sign_in("producer", PASSWORD)
-        member = await office.anonymous().sign_in("member", PASSWORD)
-        records = await certified_product(office, member, producer, subject["id"], days_ago,
-                                          OLD_GTIN)
-        yield Certified(office, producer, records["product_id"])
+        coop = await cooperative_with_council(office, PASSWORD)
+        records = await certified_product(office, coop.member, coop.producer, coop.subject_id,
+                                          coop.registered_on, OLD_GTIN)
+        yield Certified(office, coop.producer, records["product_id"])
 
 
 async def scanned(user: User, gtin: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import contextlib
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -20,6 +21,7 @@ from services.embedded import ServiceServer
 from shared.bus import open_bus
 from shared.config import SERVICES, Settings
 from shared.runtime import server_config
+from tests.support.clocks import today
 from tests.support.demo import wait_until
 from tests.support.ports import free_port
 
@@ -200,3 +202,27 @@ async def certified_product(office: User, member: User, producer: User, subject_
     return {"product_id": product["id"], "image_id": added["image_id"],
             "image_url": added["url"], "document_id": document["id"],
             "evaluation_id": evaluation["id"], "certificate_id": certificate["id"]}
+
+
+@dataclass(frozen=True)
+class Cooperative:
+    """HTX Chè Tân Cương, registered a month ago, with its producer's account and a council
+    member's, both signed in."""
+
+    subject_id: str
+    producer: User
+    member: User
+    registered_on: str
+
+
+async def cooperative_with_council(office: User, password: str) -> Cooperative:
+    registered_on = (today() - timedelta(days=30)).isoformat()
+    subject = await office.call("POST", "registry", "/subjects", expect=201, json={
+        "type": "cooperative", "name": "HTX Chè Tân Cương", "code": "0100109106",
+        "province": "Thái Nguyên", "commune": "Xã Tân Cương", "registered_on": registered_on})
+    for username, role in (("producer", "producer"), ("member", "council_member")):
+        await office.call("POST", "registry", "/users", expect=201, json={
+            "username": username, "password": password, "role": role,
+            **({"subject_id": subject["id"]} if role == "producer" else {})})
+    return Cooperative(subject["id"], await office.anonymous().sign_in("producer", password),
+                       await office.anonymous().sign_in("member", password), registered_on)
