@@ -4,25 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from services.catalog import domain
 from services.catalog.access import RULES
-from services.catalog.store import LISTINGS
+from services.catalog.model import Listing
+from services.catalog.queries import Catalog
 from shared.access import Gate
-from shared.clock import Clock
 from shared.paging import Cursor, Limit, PageOut
-from shared.refusals import NotFound
-from shared.store import Document, DocumentStore
-from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
+from shared.runtime import part
+from shared.vocabulary import SUBJECT_TYPE_NAMES, group_names
 
 StarCount = Annotated[int, Field(ge=3, le=5)]
 """Listed products have 3 to 5 stars; the bound applies to each value, not to the list."""
-
-SORTS = {"name": "name_key", "-stars": "-stars", "stars": "stars",
-         "-certified": "-certified_at"}
-
 
 class Named(BaseModel):
     code: str
@@ -63,64 +57,54 @@ class ListingOut(BaseModel):
     listed_at: str | None
 
 
-def listing_out(doc: Document) -> ListingOut:
-    d = doc.data
-    group_vi, group_en = group_names(d["group"])
-    sub_vi, sub_en = group_names(d["group"], d["subgroup"])
-    type_vi, type_en = SUBJECT_TYPE_NAMES[SubjectType(d["producer"]["type"])]
+def listing_out(listing: Listing) -> ListingOut:
+    """A listing as channels read it: codes named in Vietnamese and English."""
+    assert listing.producer and listing.certificate and listing.stars  # listed, so known
+    group_vi, group_en = group_names(listing.group)
+    sub_vi, sub_en = group_names(listing.group, listing.subgroup)
+    type_vi, type_en = SUBJECT_TYPE_NAMES[listing.producer.type]
+    c = listing.certificate
     return ListingOut(
-        product_id=doc.id, name=d["name"], description=d["description"], stars=d["stars"],
-        group=Named(code=d["group"], name_vi=group_vi, name_en=group_en),
-        subgroup=Named(code=d["subgroup"], name_vi=sub_vi, name_en=sub_en),
-        producer=Producer(id=d["producer"]["id"], name=d["producer"]["name"],
-                          type=Named(code=d["producer"]["type"], name_vi=type_vi,
+        product_id=listing.id, name=listing.name, description=listing.description,
+        stars=listing.stars,
+        group=Named(code=listing.group, name_vi=group_vi, name_en=group_en),
+        subgroup=Named(code=listing.subgroup, name_vi=sub_vi, name_en=sub_en),
+        producer=Producer(id=listing.producer.id, name=listing.producer.name,
+                          type=Named(code=listing.producer.type, name_vi=type_vi,
                                      name_en=type_en)),
-        province=d["province"], commune=d["commune"], gtin=d["gtin"],
-        image_urls=d["image_urls"], certificate=Certificate(**{
-            k: v for k, v in d["certificate"].items() if k != "id"}),
-        scan_url=d.get("scan_url"), label_png_url=d.get("label_png_url"),
-        listed_at=d.get("listed_at"))
+        province=listing.province, commune=listing.commune, gtin=listing.gtin,
+        image_urls=listing.image_urls, certificate=Certificate(
+            number=c.number, level=c.level, decision_number=c.decision_number,
+            decision_date=c.decision_date.isoformat(), valid_from=c.valid_from.isoformat(),
+            valid_until=c.valid_until.isoformat()),
+        scan_url=listing.scan_url, label_png_url=listing.label_png_url,
+        listed_at=listing.listed_at)
 
 
-def build_router(store: DocumentStore, clock: Clock) -> APIRouter:
-    router = APIRouter(tags=["listings"])
-    may = Gate(RULES).rule
+router = APIRouter(tags=["listings"])
+may = Gate(RULES).rule
+CatalogPart = Annotated[Catalog, Depends(part(Catalog))]
 
-    @router.get("/listings", summary="OCOP products on sale: filter, search, page (public)",
-                **may("listing.read"))
-    async def list_listings(
-            q: Annotated[str | None, Query(max_length=200, description=(
-                "Words of the name or producer; diacritics and case are ignored"))] = None,
-            stars: Annotated[list[StarCount] | None, Query(description=(
-                "Star counts to include (repeat for several: stars=4&stars=5)"))] = None,
-            group: Annotated[str | None, Query(max_length=40)] = None,
-            province: Annotated[str | None, Query(max_length=100)] = None,
-            sort: Literal["name", "-stars", "stars", "-certified"] = "name",
-            limit: Limit = 20, cursor: Cursor = None) -> PageOut[ListingOut]:
-        where = domain.public_where(clock.today())
-        if stars:
-            where["stars"] = {"$in": stars}
-        if group:
-            where["group"] = group
-        if province:
-            where["province_key"] = domain.fold(province)
-        terms = domain.search_terms(q or "")
-        if terms:
-            where["search_text"] = {"$contains": terms}
-        page = await store.find(LISTINGS.name, where, order_by=SORTS[sort], limit=limit,
-                                after=cursor)
-        return PageOut(items=[listing_out(d) for d in page.items], next_cursor=page.next_cursor)
 
-    @router.get("/listings/{product_id}", summary="One listed product (public)",
-                **may("listing.read"))
-    async def get_listing(product_id: str) -> ListingOut:
-        doc = await store.get(LISTINGS.name, product_id)
-        if doc is None or not domain.is_public(doc.data, clock.today()):
-            raise NotFound("This product is not listed as an OCOP product (it may never have "
-                           "been certified, or its certificate was revoked or has expired).",
-                           "Sản phẩm này không có trong danh mục OCOP (có thể chưa từng được "
-                           "công nhận, hoặc giấy chứng nhận đã bị thu hồi hay hết hạn).",
-                           code="not-listed")
-        return listing_out(doc)
+@router.get("/listings", summary="OCOP products on sale: filter, search, page (public)",
+            **may("listing.read"))
+async def list_listings(
+        catalog: CatalogPart,
+        q: Annotated[str | None, Query(max_length=200, description=(
+            "Words of the name or producer; diacritics and case are ignored"))] = None,
+        stars: Annotated[list[StarCount] | None, Query(description=(
+            "Star counts to include (repeat for several: stars=4&stars=5)"))] = None,
+        group: Annotated[str | None, Query(max_length=40)] = None,
+        province: Annotated[str | None, Query(max_length=100)] = None,
+        sort: Literal["name", "-stars", "stars", "-certified"] = "name",
+        limit: Limit = 20, cursor: Cursor = None) -> PageOut[ListingOut]:
+    found, next_cursor = await catalog.search(q=q, stars=stars, group=group,
+                                              province=province, sort=sort, limit=limit,
+                                              after=cursor)
+    return PageOut(items=[listing_out(listing) for listing in found], next_cursor=next_cursor)
 
-    return router
+
+@router.get("/listings/{product_id}", summary="One listed product (public)",
+            **may("listing.read"))
+async def get_listing(product_id: str, catalog: CatalogPart) -> ListingOut:
+    return listing_out(await catalog.listing(product_id))

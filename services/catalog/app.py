@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import partial
 
 from services.catalog import handlers
-from services.catalog.api import build_router
+from services.catalog.api import router
+from services.catalog.queries import Catalog
 from services.catalog.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.config import Settings
@@ -26,5 +27,6 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     runtime.handle(LabelIssued, handlers.on_label)
     for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
         runtime.handle(product_event, handlers.on_product_changed)
-    runtime.include(build_router(runtime.store, runtime.clock))
+    runtime.provide(Catalog(runtime.store, runtime.clock))
+    runtime.include(router)
     return runtime

@@ -1,6 +1,8 @@
 """The catalog's collections and the fields each is queried on."""
 
+from services.catalog.model import Listing
 from shared.store import Collection
+from shared.store.repository import Repository
 
 LISTINGS = Collection("listings", indexes=(
     "status", "stars", "group", "province_key", "valid_until", "search_text", "name_key",
@@ -8,3 +10,5 @@ LISTINGS = Collection("listings", indexes=(
 """One per product: a read model of the rating and traceability events."""
 
 COLLECTIONS = (LISTINGS,)
+
+listings = Repository(LISTINGS.name, Listing, ("listing", "sản phẩm trong danh mục"))

@@ -52,14 +52,39 @@ def annual_summary(year: int, locality: Locality, subjects: dict[str, dict[str, 
     local = {sid: s for sid, s in subjects.items() if locality.contains(s)}
     registered = [(pid, p["subject_id"]) for pid, p in products.items()
                   if p["subject_id"] in local and _year(p.get("registered_on")) == year]
+    recognised = _recognised_in(year, local, certificates)
+    horizon = add_months(as_of, expiring_within_months)
+    return {
+        "year": year, "locality": locality.as_dict(), "as_of": as_of.isoformat(),
+        "registered": _tally(registered),
+        "recognised": {
+            **_tally(_pairs(recognised)),
+            "by_stars": {str(s): sum(1 for c in recognised if c["stars"] == s)
+                         for s in (3, 4, 5)},
+            **_breakdowns(recognised, local, products)},
+        "expiring": {
+            "within_months": expiring_within_months, "until": horizon.isoformat(),
+            "certificates": _expiring(certificates, local, products, as_of, horizon)},
+    }
 
+
+def _pairs(certs: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(c["product_id"], c["subject_id"]) for c in certs]
+
+
+def _recognised_in(year: int, local: dict[str, dict[str, Any]],
+                   certificates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each local product's latest certificate decided in ``year``."""
     latest: dict[str, dict[str, Any]] = {}
     for c in sorted(certificates, key=lambda c: (c["decision_date"], c["id"])):
         if c["subject_id"] in local and _year(c["decision_date"]) == year:
             latest[c["product_id"]] = c
-    recognised = list(latest.values())
-    pairs = [(c["product_id"], c["subject_id"]) for c in recognised]
+    return list(latest.values())
 
+
+def _breakdowns(recognised: list[dict[str, Any]], local: dict[str, dict[str, Any]],
+                products: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The recognised products by group, sub-group, subject type and commune."""
     by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_subgroup: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -72,47 +97,38 @@ def annual_summary(year: int, locality: Locality, subjects: dict[str, dict[str, 
         by_type[subject["type"]].append(c)
         by_commune[subject["commune"]].append(c)
 
-    def pairs_of(certs: list[dict[str, Any]]) -> list[tuple[str, str]]:
-        return [(c["product_id"], c["subject_id"]) for c in certs]
-
     def subject_types(certs: list[dict[str, Any]]) -> dict[str, int]:
         distinct = {c["subject_id"] for c in certs}
         return dict(sorted(Counter(local[s]["type"] for s in distinct).items()))
 
-    horizon = add_months(as_of, expiring_within_months)
+    return {
+        "by_group": [
+            {"group": g, "name_vi": group_names(g)[0], "name_en": group_names(g)[1],
+             **_tally(_pairs(certs)), "subjects_by_type": subject_types(certs)}
+            for g, certs in sorted(by_group.items())],
+        "by_subgroup": [
+            {"group": g, "subgroup": sg, "name_vi": group_names(g, sg)[0],
+             "name_en": group_names(g, sg)[1], **_tally(_pairs(certs))}
+            for (g, sg), certs in sorted(by_subgroup.items())],
+        "by_subject_type": [
+            {"type": t, "name_vi": SUBJECT_TYPE_NAMES[SubjectType(t)][0],
+             "name_en": SUBJECT_TYPE_NAMES[SubjectType(t)][1], **_tally(_pairs(certs))}
+            for t, certs in sorted(by_type.items())],
+        "by_commune": [{"commune": commune, **_tally(_pairs(certs))}
+                       for commune, certs in sorted(by_commune.items())],
+    }
+
+
+def _expiring(certificates: list[dict[str, Any]], local: dict[str, dict[str, Any]],
+              products: dict[str, dict[str, Any]], as_of: date,
+              horizon: date) -> list[dict[str, Any]]:
+    """Active local certificates whose validity ends between ``as_of`` and ``horizon``."""
     expiring = sorted(
         (c for c in certificates
          if c["subject_id"] in local and c["status"] == "active"
          and as_of <= date.fromisoformat(c["valid_until"]) <= horizon),
         key=lambda c: (c["valid_until"], c["number"]))
-
-    return {
-        "year": year, "locality": locality.as_dict(), "as_of": as_of.isoformat(),
-        "registered": _tally(registered),
-        "recognised": {
-            **_tally(pairs),
-            "by_stars": {str(s): sum(1 for c in recognised if c["stars"] == s)
-                         for s in (3, 4, 5)},
-            "by_group": [
-                {"group": g, "name_vi": group_names(g)[0], "name_en": group_names(g)[1],
-                 **_tally(pairs_of(certs)), "subjects_by_type": subject_types(certs)}
-                for g, certs in sorted(by_group.items())],
-            "by_subgroup": [
-                {"group": g, "subgroup": sg, "name_vi": group_names(g, sg)[0],
-                 "name_en": group_names(g, sg)[1], **_tally(pairs_of(certs))}
-                for (g, sg), certs in sorted(by_subgroup.items())],
-            "by_subject_type": [
-                {"type": t, "name_vi": SUBJECT_TYPE_NAMES[SubjectType(t)][0],
-                 "name_en": SUBJECT_TYPE_NAMES[SubjectType(t)][1], **_tally(pairs_of(certs))}
-                for t, certs in sorted(by_type.items())],
-            "by_commune": [{"commune": commune, **_tally(pairs_of(certs))}
-                           for commune, certs in sorted(by_commune.items())],
-        },
-        "expiring": {
-            "within_months": expiring_within_months, "until": horizon.isoformat(),
-            "certificates": [
-                {"number": c["number"], "product_id": c["product_id"],
-                 "product_name": products.get(c["product_id"], {}).get("name", ""),
-                 "subject_name": local[c["subject_id"]]["name"], "stars": c["stars"],
-                 "valid_until": c["valid_until"]} for c in expiring]},
-    }
+    return [{"number": c["number"], "product_id": c["product_id"],
+             "product_name": products.get(c["product_id"], {}).get("name", ""),
+             "subject_name": local[c["subject_id"]]["name"], "stars": c["stars"],
+             "valid_until": c["valid_until"]} for c in expiring]

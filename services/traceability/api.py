@@ -13,12 +13,12 @@ from fastapi.templating import Jinja2Templates
 from services.traceability import domain
 from services.traceability.access import RULES
 from services.traceability.handlers import Traceability
-from services.traceability.store import LABELS, PROFILES
+from services.traceability.model import TraceProfile
+from services.traceability.store import profiles
 from shared.access import Gate
 from shared.images import WebWidth, sized_url, srcset
 from shared.language import pick_language
 from shared.runtime import part
-from shared.store import Document, get_existing
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -54,16 +54,17 @@ def _wants_json(accept: str | None, fmt: str | None) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def scan_view(profile: Document, today: date) -> dict[str, Any]:
+def scan_view(profile: TraceProfile, today: date) -> dict[str, Any]:
     """What a scan shows: product, producer, locality, and the live certificate."""
-    certificate = profile.data["certificate"]
-    state = domain.certificate_state(certificate, today)
-    return {"product_id": profile.id, "gtin": profile.data["gtin"],
-            "product": profile.data["product"], "subject": profile.data["subject"],
-            "ocop": {"certified": state is domain.CertificateState.ACTIVE,
-                     "state": state.value,
-                     "stars": certificate["stars"] if state is domain.CertificateState.ACTIVE
-                     else None,
+    assert profile.certificate  # only certified products have a scan page
+    state = profile.certificate.state_on(today)
+    shown = profiles.dump(profile)
+    certificate = shown["certificate"]
+    active = state is domain.CertificateState.ACTIVE
+    return {"product_id": profile.id, "gtin": profile.gtin,
+            "product": shown["product"], "subject": shown["subject"],
+            "ocop": {"certified": active, "state": state.value,
+                     "stars": profile.certificate.stars if active else None,
                      "certificate": certificate,
                      "message_vi": domain.state_text("vi", state, certificate),
                      "message_en": domain.state_text("en", state, certificate)}}
@@ -75,13 +76,13 @@ may = Gate(RULES).rule
 
 
 
-def render(request: Request, profile: Document | None, today: date, lang: str | None,
+def render(request: Request, profile: TraceProfile | None, today: date, lang: str | None,
            accept_language: str | None, accept: str | None, fmt: str | None) -> Response:
     """The scan page of ``profile`` as it stands ``today``, in HTML or JSON."""
     language = pick_language(lang, accept_language)
     text = PAGE_TEXT[language]
     headers = {"Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"}
-    if profile is None or "certificate" not in profile.data:  # never certified
+    if profile is None or not profile.certified:
         if _wants_json(accept, fmt):
             return JSONResponse({"detail": "No OCOP product has this code.",
                                  "detail_vi": "Không có sản phẩm OCOP nào mang mã này."},
@@ -140,23 +141,23 @@ async def scan_product(tracing: TracingPart, request: Request, product_id: str, 
                        fmt: Format = None, accept: Annotated[str | None, Header()] = None,
                        accept_language: Annotated[str | None, Header()] = None
                        ) -> Response:
-    profile = await tracing.store.get(PROFILES.name, product_id)
+    profile = await tracing.profile(product_id)
     return render(request, profile, tracing.clock.today(), lang, accept_language, accept, fmt)
 
 
 @router.get("/labels/{product_id}", tags=["labels"], summary="A product's label (public)",
             **may("label.read"))
 async def get_label(tracing: TracingPart, product_id: str) -> dict[str, Any]:
-    label = await get_existing(tracing.store, LABELS.name, product_id, "label", "nhãn")
-    return tracing.label_issued(label).model_dump() | {"issued_at": label.data["issued_at"]}
+    label = await tracing.label(product_id)
+    return label.issued(tracing.public_url).model_dump() | {"issued_at": label.issued_at}
 
 
 @router.get("/labels/{product_id}/qr.{kind}", tags=["labels"],
             summary="The label's QR code as png or svg (public)", **may("label.read"))
 async def get_artwork(tracing: TracingPart, product_id: str, kind: Literal["png", "svg"]
                       ) -> Response:
-    label = await get_existing(tracing.store, LABELS.name, product_id, "label", "nhãn")
-    content = await tracing.objects.get(label.data[f"{kind}_key"])
+    label = await tracing.label(product_id)
+    content = await tracing.objects.get(label.png_key if kind == "png" else label.svg_key)
     return Response(content.data, media_type=content.content_type,
                     headers={"Cache-Control": "public, max-age=300"})
 

@@ -1,5 +1,6 @@
-"""Traceability rules: the URL a label encodes (GS1 Digital Link), the live state of a
-product's certificate, and what the scan page says. Pure functions, no I/O."""
+"""Traceability rules: the URL a label encodes (GS1 Digital Link), the states a scan can
+tell (a certificate's live state is ``model.ShownCertificate.state_on``), and what the scan
+page says. Pure functions, no I/O."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from typing import Any
 
 from stdnum import ean
 from stdnum.exceptions import ValidationError as NumberInvalid
-
-from shared.validity import CertificateStatus, status_on
 
 GTIN14 = re.compile(r"^[0-9]{14}$")
 
@@ -38,13 +37,6 @@ class CertificateState(StrEnum):
     ACTIVE = "active"
     REVOKED = "revoked"
     EXPIRED = "expired"
-
-
-def certificate_state(certificate: dict[str, Any], today: date) -> CertificateState:
-    """The certificate's state today (``shared.validity``). A profile holds the product's
-    latest certificate, so never a superseded one."""
-    return CertificateState(status_on(CertificateStatus(certificate["status"]),
-                                      date.fromisoformat(certificate["valid_until"]), today))
 
 
 STATE_TEXT = {

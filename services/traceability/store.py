@@ -1,6 +1,8 @@
 """The traceability service's collections and the fields each is queried on."""
 
+from services.traceability.model import Label, TraceProfile
 from shared.store import Collection
+from shared.store.repository import Repository
 
 PROFILES = Collection("profiles", indexes=("gtin",))
 """Trace profile per product: what the scan page shows, kept from the rating events."""
@@ -11,3 +13,6 @@ FORMER_GTINS = Collection("former_gtins")
 """GTIN a product no longer carries → the product: labels printed with it still find it."""
 
 COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS)
+
+profiles = Repository(PROFILES.name, TraceProfile, ("product", "sản phẩm"))
+labels = Repository(LABELS.name, Label, ("label", "nhãn"))

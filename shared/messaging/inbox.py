@@ -8,7 +8,6 @@ arriving late) is acknowledged and changes nothing.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from shared.events.envelope import Envelope
 from shared.messaging.collections import INBOX
@@ -26,9 +25,8 @@ async def accept(tx: Transaction, envelope: Envelope, now: datetime) -> bool:
     return True
 
 
-def snapshot_is_current(held: dict[str, Any], version: int | None,
-                        field: str = "product_version") -> bool:
+def snapshot_is_current(held_version: int | None, version: int | None) -> bool:
     """For a read model fed by two sources (e.g. a product from the registry's events and
-    from the rating events' snapshots of it): may a snapshot of ``version`` replace what
-    ``held`` shows? Unversioned snapshots (older producers) always may."""
-    return version is None or version >= (held.get(field) or 0)
+    from the rating events' snapshots of it): may a snapshot of ``version`` replace what is
+    held at ``held_version``? Unversioned snapshots (older producers) always may."""
+    return version is None or version >= (held_version or 0)

@@ -70,16 +70,6 @@ def test_labels_use_gs1_digital_link_when_the_product_has_a_gtin() -> None:
         "https://scan.ocop.vn/p/p1"
 
 
-def test_the_scan_state_is_live() -> None:
-    certificate = {"status": "active", "valid_until": "2027-03-14", "stars": 4}
-    assert traceability.certificate_state(certificate, date(2027, 3, 14)) == "active"
-    assert traceability.certificate_state(certificate, date(2027, 3, 15)) == "expired"
-    assert traceability.certificate_state(certificate | {"status": "revoked"},
-                                          date(2025, 1, 1)) == "revoked"
-    text = traceability.state_text("vi", traceability.CertificateState.EXPIRED, certificate)
-    assert text.startswith("KHÔNG còn là sản phẩm OCOP") and "14/03/2027" in text
-
-
 def test_scan_pages_are_vietnamese_unless_english_is_asked_for() -> None:
     assert pick_language(None, None) == "vi"
     assert pick_language(None, "en-US,en;q=0.9") == "en"

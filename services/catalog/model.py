@@ -1,0 +1,135 @@
+"""The catalog's aggregate: a listing (one per product), a read model kept from the
+registry's, rating's and traceability's events, which arrive in any order. Each method
+applies one event's news; which listings the public sees is ``Listing.is_public``. Pure:
+no I/O, no clock of its own (the day is an argument)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from services.catalog.domain import ListingStatus, search_text
+from shared.contracts.rating import CurrentCertificate
+from shared.contracts.registry import ProductState
+from shared.contracts.traceability import LabelIssued
+from shared.messaging.inbox import snapshot_is_current
+from shared.text import fold
+from shared.validity import in_force_on, in_force_where
+from shared.vocabulary import SubjectType
+
+
+@dataclass
+class Producer:
+    """The subject (chủ thể) that makes the product."""
+
+    id: str
+    name: str
+    type: SubjectType
+
+
+@dataclass
+class ListedCertificate:
+    """The certificate a listing shows: the product's latest in force."""
+
+    id: str
+    number: str
+    level: str
+    decision_number: str
+    decision_date: date
+    valid_from: date
+    valid_until: date
+
+
+@dataclass
+class Listing:
+    """A product in the catalog. Known before it is listed (the registry's product or its
+    label may arrive first): ``status`` is None until a certificate is in force."""
+
+    id: str
+    version: int = 0
+    status: ListingStatus | None = None
+    # The product, as the registry last told (``product_version``) or a certificate carried.
+    name: str = ""
+    name_key: str = ""
+    search_text: str = ""
+    description: str = ""
+    group: str = ""
+    subgroup: str = ""
+    gtin: str | None = None
+    image_urls: list[str] = field(default_factory=list)
+    product_version: int | None = None
+    # The certificate and its subject.
+    stars: int | None = None
+    producer: Producer | None = None
+    province: str = ""
+    province_key: str = ""
+    commune: str = ""
+    certificate: ListedCertificate | None = None
+    valid_until: date | None = None
+    """The certificate's, kept beside it so the public filter is one indexed comparison."""
+    certified_at: str | None = None
+    listed_at: str | None = None
+    delisted_reason: str | None = None
+    delisted_on: date | None = None
+    # The label (traceability).
+    scan_url: str | None = None
+    label_png_url: str | None = None
+    label_svg_url: str | None = None
+
+    def is_public(self, day: date) -> bool:
+        """Listed, and its certificate still in force on ``day`` — even before the expiry
+        event arrives (``public_where`` is the same rule as a store filter)."""
+        return (self.status is ListingStatus.LISTED and self.valid_until is not None
+                and in_force_on(self.valid_until, day))
+
+    def show_certificate(self, e: CurrentCertificate, *, certified_at: str,
+                         listed_at: str) -> None:
+        """Certified, renewed, up- or downgraded: list the product at the certificate's
+        stars, and take the product as the certificate carried it unless the registry has
+        told of a newer version (then only the producer's name may be news)."""
+        self.producer = Producer(e.subject_id, e.subject_name, e.subject_type)
+        if snapshot_is_current(self.product_version, e.product_version):
+            self._take_product(e.product_name, e.description, e.group, e.subgroup, e.gtin,
+                               e.image_urls, e.product_version)
+        else:
+            self.search_text = search_text(self.name, e.subject_name)
+        self.status, self.stars = ListingStatus.LISTED, e.stars
+        self.certified_at, self.listed_at = certified_at, listed_at
+        self.province, self.province_key, self.commune = e.province, fold(e.province), e.commune
+        self.certificate = ListedCertificate(
+            e.certificate_id, e.certificate_number, e.level, e.decision_number,
+            e.decision_date, e.valid_from, e.valid_until)
+        self.valid_until = e.valid_until
+
+    def take_product(self, e: ProductState, version: int) -> bool:
+        """The registry's own word on the product (renamed, described, illustrated, given a
+        GTIN), listed yet or not; False if it is older than what the listing shows."""
+        if not snapshot_is_current(self.product_version, version):
+            return False
+        self._take_product(e.name, e.description, e.group, e.subgroup, e.gtin, e.image_urls,
+                           version)
+        return True
+
+    def _take_product(self, name: str, description: str, group: str, subgroup: str,
+                      gtin: str | None, image_urls: list[str], version: int | None) -> None:
+        self.name, self.name_key = name, fold(name)
+        self.search_text = search_text(name, self.producer.name if self.producer else "")
+        self.description, self.group, self.subgroup = description, group, subgroup
+        self.gtin, self.image_urls, self.product_version = gtin, image_urls, version
+
+    def delist(self, certificate_id: str, reason: str, on: date) -> bool:
+        """Revoked or expired: off the catalog, if it is the certificate the listing shows
+        (False for any other: an older one, or one never shown)."""
+        if self.certificate is None or self.certificate.id != certificate_id:
+            return False
+        self.status, self.delisted_reason, self.delisted_on = ListingStatus.DELISTED, reason, on
+        return True
+
+    def attach_label(self, e: LabelIssued) -> None:
+        self.scan_url, self.label_png_url, self.label_svg_url = e.scan_url, e.png_url, e.svg_url
+
+
+def public_where(day: date) -> dict[str, Any]:
+    """``Listing.is_public`` as a store filter."""
+    return {"status": ListingStatus.LISTED.value} | in_force_where(day)
