@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import openpyxl
@@ -16,6 +17,9 @@ import openpyxl
 from shared.config import Settings
 from tests.support.platform import PAPER_DOSSIER, User, office_signed_in
 
+TODAY = date(2026, 11, 20)
+"""The day this story is told from (``tests/support/time_travel.py``): after the 2024
+review it reproduces, under today's two-level local government."""
 PASSWORD = "khanh-son-2024"
 FOUR, THREE, TWO = (30, 20, 25), (25, 15, 20), (15, 10, 15)
 

@@ -28,7 +28,7 @@ from shared.auth import Caller, Role
 from shared.config import SERVICES, Settings
 from tests.integration.test_criteria_tables import table_body
 from tests.support.clocks import today
-from tests.support.platform import User, certified_product, office_signed_in
+from tests.support.platform import User, certified_product, office_signed_in, registered
 
 PASSWORD = "authorization-pass"
 TABLES = {"registry": REGISTRY, "rating": RATING, "traceability": TRACEABILITY,
@@ -74,7 +74,7 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
         subjects = {}
         for key, body in (("S1", S1), ("S2", S2)):
             subjects[key] = await office.call("POST", "registry", "/subjects", expect=201,
-                                              json=body | {"registered_on": days_ago})
+                                              json=body | registered(days_ago, district="Đại Từ"))
         cast = [Cast("anonymous", None, office.anonymous())]
         for username, role, subject, commune in ACCOUNTS:
             binding: dict[str, Any] = {}

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from shared.config import Settings
-from tests.support.platform import PAPER_DOSSIER, User, office_signed_in, propose
+from tests.support.platform import PAPER_DOSSIER, User, office_signed_in, propose, registered
 
 PASSWORD = "criteria-pass"
 TODAY_SET = "148/2023"
@@ -55,7 +55,8 @@ async def office(make_settings: Callable[..., Settings]) -> AsyncIterator[Office
     async with office_signed_in(make_settings(), PASSWORD) as admin:
         subject = await admin.call("POST", "registry", "/subjects", expect=201, json={
             "type": "cooperative", "name": "HTX Chè Tân Cương", "code": "0100109106",
-            "province": "Thái Nguyên", "commune": "Xã Tân Cương"})
+            "province": "Thái Nguyên", "commune": "Xã Tân Cương",
+            **registered(district="Đại Từ")})
         members = []
         for name in ("member-1", "member-2"):
             await admin.call("POST", "registry", "/users", expect=201, json={

@@ -19,7 +19,13 @@ from PIL import Image
 
 from shared.config import Settings
 from tests.support.demo import wait_until
-from tests.support.platform import accepted_dossier, office_signed_in, png_image, propose
+from tests.support.platform import (
+    accepted_dossier,
+    office_signed_in,
+    png_image,
+    propose,
+    registered,
+)
 from tests.support.tansu import TansuBroker
 
 ADMIN_PASSWORD = "office-secret-1"
@@ -33,7 +39,8 @@ async def walk_the_flow(settings: Settings, *, shared_bus: bool) -> None:
         # The office registers the producer, its account and two council members.
         subject = await admin.call("POST", "registry", "/subjects", expect=201, json={
             "type": "enterprise", "name": "Công ty TNHH Nông sản Khánh Sơn",
-            "code": "0100233488", "province": "Khánh Hòa", "commune": "Xã Khánh Sơn"})
+            "code": "0100233488", "province": "Khánh Hòa", "commune": "Xã Khánh Sơn",
+            **registered(district="Khánh Sơn")})
         await admin.call("POST", "registry", "/users", expect=201, json={
             "username": "ks-producer", "password": PASSWORD, "role": "producer",
             "subject_id": subject["id"]})

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from shared.config import SERVICES, Settings
-from tests.support.platform import office_signed_in
+from tests.support.platform import office_signed_in, registered
 
 PASSWORD = "fuzzing-pass-1"
 EXAMPLES_PER_OPERATION = 25
@@ -52,7 +52,8 @@ async def test_no_operation_answers_a_server_error_to_anyone(
     async with office_signed_in(settings, PASSWORD) as admin:
         subject = await admin.call("POST", "registry", "/subjects", expect=201, json={
             "type": "cooperative", "name": "HTX Chè Tân Cương", "code": "0100109106",
-            "province": "Thái Nguyên", "commune": "Xã Tân Cương"})
+            "province": "Thái Nguyên", "commune": "Xã Tân Cương",
+            **registered(district="Đại Từ")})
         await admin.call("POST", "registry", "/users", expect=201, json={
             "username": "producer", "password": PASSWORD, "role": "producer",
             "subject_id": subject["id"]})

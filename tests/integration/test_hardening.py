@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from shared.config import Settings
 from tests.support.clocks import today
 from tests.support.demo import wait_until
-from tests.support.platform import PAPER_DOSSIER, User, office_signed_in, propose
+from tests.support.platform import PAPER_DOSSIER, User, office_signed_in, propose, registered
 
 PASSWORD = "hardening-pass"
 FORMULA = '=HYPERLINK("http://attacker.example","Bấm vào đây")'
@@ -60,7 +60,8 @@ async def market(make_settings: Callable[..., Settings]) -> AsyncIterator[Market
         member = await admin.anonymous().sign_in("member", PASSWORD)
         subject = await admin.call("POST", "registry", "/subjects", expect=201, json={
             "type": "cooperative", "name": "HTX Chè Tân Cương", "code": "0100109106",
-            "province": "Thái Nguyên", "commune": "Xã Tân Cương", "registered_on": days_ago})
+            "province": "Thái Nguyên", "commune": "Xã Tân Cương",
+            **registered(days_ago, district="Đại Từ")})
         certified = {}
         for stars, name in ((3, FORMULA), (4, "Chè búp Tân Cương")):
             product = await admin.call("POST", "registry", "/products", expect=201, json={

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator, Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,9 @@ from tests.support.platform import (
     office_signed_in,
 )
 
+TODAY = date(2026, 11, 20)
+"""The day this story is told from (``tests/support/time_travel.py``): its lists hold
+records of 2024, and rows without a date are registered under two-level government."""
 PASSWORD = "import-pass-1"
 SUBJECTS_CSV = """Loại chủ thể;Tên chủ thể;Mã số thuế;Tỉnh;Huyện;Xã;Ngày đăng ký;Người đại diện
 HTX;HTX Nông nghiệp Sơn Bình;0100109106;Khánh Hòa;Khánh Sơn;Xã Sơn Bình;15/01/2024;Bà Mấu Thị Hoa

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -16,6 +17,9 @@ from shared.config import Settings
 from tests.support.platform import add_admin
 from tests.support.tcp_proxy import TcpProxy
 
+TODAY = date(2026, 11, 20)
+"""The day these operations happen (``tests/support/time_travel.py``): the imported row has
+no date, so it is registered under two-level local government."""
 
 async def test_a_bus_outage_makes_a_service_degraded_not_unready(
         make_settings: Callable[..., Settings], broker_proxy: TcpProxy) -> None:

@@ -8,7 +8,7 @@ import contextlib
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from services import build_service
 from services.cli import app as ocop
 from services.embedded import ServiceServer
+from services.registry.domain import DISTRICTS_ABOLISHED
 from shared.bus import open_bus
 from shared.config import SERVICES, Settings
 from shared.runtime import server_config
@@ -137,6 +138,15 @@ class User:
         return response.json() if "json" in response.headers.get("content-type", "") else response
 
 
+def registered(on: date | str | None = None, *, district: str) -> dict[str, str]:
+    """A subject's ``registered_on`` (today by default) as the registry takes it: a record
+    made before 1 July 2025 names its district (huyện) too, a later one none (the suite may
+    be travelling to a day before it)."""
+    day = date.fromisoformat(on) if isinstance(on, str) else on or today()
+    return {"registered_on": day.isoformat(),
+            **({"district": district} if day < DISTRICTS_ABOLISHED else {})}
+
+
 async def propose(officer: User, product_id: str, assessed_on: str | None = None) -> None:
     """The commune's pre-assessment, every criterion met: the product is proposed."""
     body: dict[str, Any] = {"product_id": product_id, "origin": True, "local_labour": True,
@@ -219,7 +229,8 @@ async def cooperative_with_council(office: User, password: str) -> Cooperative:
     registered_on = (today() - timedelta(days=30)).isoformat()
     subject = await office.call("POST", "registry", "/subjects", expect=201, json={
         "type": "cooperative", "name": "HTX Chè Tân Cương", "code": "0100109106",
-        "province": "Thái Nguyên", "commune": "Xã Tân Cương", "registered_on": registered_on})
+        "province": "Thái Nguyên", "commune": "Xã Tân Cương",
+        **registered(registered_on, district="Thành phố Thái Nguyên")})
     for username, role in (("producer", "producer"), ("member", "council_member")):
         await office.call("POST", "registry", "/users", expect=201, json={
             "username": username, "password": password, "role": role,

@@ -10,7 +10,8 @@ its request signatures by the real clock (SigV4 refuses a request more than 15 m
 server's time: transport, not the platform's idea of today).
 A test module whose story is set on fixed dates (a product certified in 2024, upgraded under
 the 2025 procedure…) says which day it is told from with ``TODAY = date(…)``: each of its
-tests, set-up included, then runs on that day, whatever day the suite runs on.
+tests, set-up included, then runs on that day, whatever day the suite runs on; one test
+says it with ``@pytest.mark.on_day(date(…))``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     global _travel
+    config.addinivalue_line("markers", "on_day(day): run this test (set-up included) on day")
     day = config.getoption("--travel-to")
     if not day:
         return
@@ -54,7 +56,8 @@ def _real_utcnow() -> datetime:
 
 @pytest.fixture(autouse=True)
 def _on_the_modules_day(request: pytest.FixtureRequest) -> Iterator[None]:
-    day: date | None = getattr(request.module, "TODAY", None)
+    marker = request.node.get_closest_marker("on_day")
+    day: date | None = marker.args[0] if marker else getattr(request.module, "TODAY", None)
     if day is None:
         yield
         return
