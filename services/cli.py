@@ -213,19 +213,19 @@ def add_admin(username: Annotated[str, typer.Argument(help="The new admin's user
     """Create an admin account (the provincial office) directly in the registry's store:
     how the first account is made, so it may start a new data directory (it says where).
     Works while the platform runs."""
-    from services.registry.app import build_parts
+    from services.registry.app import accounts_only
     from shared.auth import Role
     from shared.errors import AppError
 
     settings = _settings(data_dir=data_dir)
-    runtime, registry = build_parts(settings)
+    store, accounts = accounts_only(settings)
 
     async def work() -> None:
-        await runtime.store.open()
+        await store.open()
         try:
-            await registry.create_user(username, password, Role.ADMIN, created_by="ocop-cli")
+            await accounts.create_user(username, password, Role.ADMIN, created_by="ocop-cli")
         finally:
-            await runtime.store.close()
+            await store.close()
 
     try:
         asyncio.run(work())

@@ -70,22 +70,24 @@ class ServiceRuntime:
     def __init__(self, name: str, settings: Settings, *, collections: Iterable[Collection],
                  publishes: Iterable[type[EventContract]] = (),
                  bus: EventBus | None = None, open_writes: Iterable[str] = (),
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, store: DocumentStore | None = None,
+                 objects: ObjectStore | None = None) -> None:
         """``bus``: pass one to share it (the embedded platform runs every service on one
         in-process bus); otherwise the runtime opens and owns its own. ``open_writes``: the
         paths (or path prefixes) written to without a token (signing in); every other write
-        needs one. ``clock``: where the service reads the date (the system's by default)."""
+        needs one. ``clock``: where the service reads the date (the system's by default).
+        ``store``, ``objects``: adapters to use instead of those the settings' URLs name (a
+        test's, or a tool's); each needs the service's collections (and the messaging ones)."""
         self.name = name
         self.open_writes = tuple(open_writes)
         self.clock: Clock = clock or SystemClock()
         self.settings = settings
-        self.store: DocumentStore = open_store(settings.store_url_for(name),
-                                               [*collections, *MESSAGING_COLLECTIONS,
-                                                REVOCATIONS],
-                                               service=name)
+        self.store: DocumentStore = store or open_store(
+            settings.store_url_for(name), [*collections, *MESSAGING_COLLECTIONS, REVOCATIONS],
+            service=name)
         self._owns_bus = bus is None
         self.bus: EventBus = bus or open_bus(settings.bus_url_resolved(), client_id=f"ocop-{name}")
-        self.objects: ObjectStore = open_object_store(
+        self.objects: ObjectStore = objects or open_object_store(
             settings.objects_url_resolved(), max_bytes=settings.objects_max_bytes,
             public_url=settings.public_url,
             signing_key=(settings.objects_signing_key.get_secret_value()

@@ -12,11 +12,13 @@ from pydantic import BaseModel, Field
 
 from services.registry import domain
 from services.registry.access import RULES
+from services.registry.accounts import Accounts
 from services.registry.domain import DocumentType
 from services.registry.dossiers import Dossiers
 from services.registry.handlers import Registry
 from services.registry.history import History
 from services.registry.imports import MAX_ROWS, parse
+from services.registry.model import Product, Subject
 from services.registry.store import PRODUCTS, SUBJECTS
 from shared.access import Gate, Scope, path_owner
 from shared.auth import CurrentCaller, Role, public_pem
@@ -25,7 +27,6 @@ from shared.images import WebWidth
 from shared.paging import Cursor, Limit, PageOut
 from shared.refusals import BadRequest
 from shared.runtime import part
-from shared.store import Document
 from shared.tables import XLSX, read_table
 from shared.uploads import read_body
 from shared.vocabulary import SubjectType
@@ -167,10 +168,12 @@ class ImageOut(BaseModel):
     url: str
 
 
-def _subject_out(doc: Document) -> SubjectOut:
-    return SubjectOut(id=doc.id, version=doc.version, **{k: doc.data.get(k) for k in (
-        "type", "name", "code", "province", "commune", "district", "registered_on")},
-        representatives=doc.data.get("representatives") or [])
+def _subject_out(subject: Subject) -> SubjectOut:
+    return SubjectOut(id=subject.id, version=subject.version, type=subject.type,
+                      name=subject.name, code=subject.code, province=subject.province,
+                      commune=subject.commune, district=subject.district,
+                      registered_on=subject.registered_on,
+                      representatives=[Person(**p) for p in subject.representatives])
 
 
 def _changes(patch: BaseModel) -> dict[str, Any]:
@@ -201,6 +204,7 @@ class CycleMoveIn(BaseModel):
 
 
 RegistryPart = Annotated[Registry, Depends(part(Registry))]
+AccountsPart = Annotated[Accounts, Depends(part(Accounts))]
 DossiersPart = Annotated[Dossiers, Depends(part(Dossiers))]
 HistoryPart = Annotated[History, Depends(part(History))]
 router = APIRouter()
@@ -210,28 +214,27 @@ may, visible = gate.rule, gate.visible
 
 
 
-def product_out(registry: Registry, doc: Document) -> ProductOut:
-    state = registry.product_state(doc)
-    return ProductOut(id=doc.id, version=doc.version,
-                      paper_dossier=doc.data.get("paper_dossier"),
-                      former_gtins=doc.data.get("former_gtins", []),
-                      pending_identity_change=doc.data.get("pending_identity"),
+def product_out(registry: Registry, product: Product) -> ProductOut:
+    state = registry.product_state(product)
+    return ProductOut(id=product.id, version=product.version,
+                      paper_dossier=product.paper_dossier, former_gtins=product.former_gtins,
+                      pending_identity_change=product.pending_identity,
                       **{k: v for k, v in state.items() if k != "product_id"})
 
 
 @router.post("/auth/token", tags=["auth"], summary="Sign in: a token for the other calls",
              **may("auth.sign_in"))
-async def sign_in(registry: RegistryPart, body: LoginIn, request: Request) -> TokenOut:
+async def sign_in(accounts: AccountsPart, body: LoginIn, request: Request) -> TokenOut:
     address = request.client.host if request.client else "unknown"
-    issued = await registry.login(body.username, body.password, address)
+    issued = await accounts.login(body.username, body.password, address)
     return TokenOut(access_token=issued.token, expires_in=issued.expires_in)
 
 
 @router.get("/auth/public-key", tags=["auth"], response_class=PlainTextResponse,
             summary="The public key (PEM) that verifies tokens: OCOP_AUTH_PUBLIC_KEY",
             **may("auth.public_key"))
-async def public_key(registry: RegistryPart) -> str:
-    return public_pem(registry.issuer.public_key)
+async def public_key(accounts: AccountsPart) -> str:
+    return public_pem(accounts.issuer.public_key)
 
 
 @router.get("/users/me", tags=["auth"], summary="Who the token speaks for",
@@ -244,33 +247,32 @@ async def me(caller: CurrentCaller) -> dict[str, Any]:
 @router.put("/users/me/password", tags=["auth"],
             summary="Change your own password: your other sign-ins end",
             **may("account.own"))
-async def change_password(registry: RegistryPart, body: PasswordChangeIn,
+async def change_password(accounts: AccountsPart, body: PasswordChangeIn,
                           caller: CurrentCaller) -> TokenOut:
-    issued = await registry.change_password(caller, body.current_password,
+    issued = await accounts.change_password(caller, body.current_password,
                                             body.new_password)
     return TokenOut(access_token=issued.token, expires_in=issued.expires_in)
 
 
 @router.post("/users", tags=["auth"], status_code=status.HTTP_201_CREATED,
              summary="Create an account (admin)", **may("account.manage"))
-async def create_user(registry: RegistryPart, body: UserIn,
+async def create_user(accounts: AccountsPart, body: UserIn,
                       caller: CurrentCaller) -> UserOut:
-    doc = await registry.create_user(body.username, body.password, body.role,
-                                     body.subject_id, body.full_name,
-                                     created_by=caller.user_id, commune=body.commune,
-                                     province=body.province)
-    return UserOut(username=doc.id, role=body.role, subject_id=body.subject_id,
-                   commune=body.commune, province=body.province,
-                   full_name=body.full_name)
+    user = await accounts.create_user(body.username, body.password, body.role,
+                                      body.subject_id, body.full_name,
+                                      created_by=caller.user_id, commune=body.commune,
+                                      province=body.province)
+    return UserOut(username=user.id, role=user.role, subject_id=user.subject_id,
+                   commune=user.commune, province=user.province, full_name=user.full_name)
 
 
 @router.put("/users/{username}/access", tags=["auth"],
             summary="Disable or enable an account (admin)", **may("account.manage"))
-async def set_access(registry: RegistryPart, username: str, body: AccessIn,
+async def set_access(accounts: AccountsPart, username: str, body: AccessIn,
                      caller: CurrentCaller
                      ) -> dict[str, Any]:
-    doc = await registry.set_disabled(caller, username, body.disabled)
-    return {"username": doc.id, "disabled": doc.data["disabled"]}
+    user = await accounts.set_disabled(caller, username, body.disabled)
+    return {"username": user.id, "disabled": user.disabled}
 
 
 @router.post("/subjects", tags=["subjects"], status_code=status.HTTP_201_CREATED,
@@ -301,9 +303,9 @@ async def get_subject(registry: RegistryPart, subject_id: str) -> SubjectOut:
 async def list_subjects(registry: RegistryPart, caller: CurrentCaller,
                         limit: Limit = 50, cursor: Cursor = None,
                         province: str | None = None) -> PageOut[SubjectOut]:
-    page = await registry.subjects(visible("subject.read", caller), province,
-                                   limit=limit, after=cursor)
-    return PageOut(items=[_subject_out(d) for d in page.items], next_cursor=page.next_cursor)
+    found, next_cursor = await registry.subjects(visible("subject.read", caller), province,
+                                                 limit=limit, after=cursor)
+    return PageOut(items=[_subject_out(s) for s in found], next_cursor=next_cursor)
 
 
 @router.post("/products", tags=["products"], status_code=status.HTTP_201_CREATED,
@@ -323,11 +325,10 @@ async def list_products(registry: RegistryPart, caller: CurrentCaller,
                             description="pending: only products whose change of name, "
                                         "group or GTIN waits for the office")] = None,
                         limit: Limit = 50, cursor: Cursor = None) -> PageOut[ProductOut]:
-    page = await registry.products(visible("product.read", caller), subject_id,
-                                   limit=limit, after=cursor,
-                                   identity_pending=identity_change == "pending")
-    return PageOut(items=[product_out(registry, d) for d in page.items],
-                   next_cursor=page.next_cursor)
+    found, next_cursor = await registry.products(
+        visible("product.read", caller), subject_id, limit=limit, after=cursor,
+        identity_pending=identity_change == "pending")
+    return PageOut(items=[product_out(registry, p) for p in found], next_cursor=next_cursor)
 
 
 @router.get("/products/{product_id}", tags=["products"], summary="One product",
@@ -362,8 +363,8 @@ async def decide_identity(registry: RegistryPart, product_id: str, body: Identit
 async def add_image(registry: RegistryPart, product_id: str, request: Request,
                     caller: CurrentCaller) -> ImageOut:
     data = await read_body(request, registry.objects.max_bytes)
-    _, url = await registry.add_image(caller, product_id,
-                                      request.headers.get("content-type", ""), data)
+    url = await registry.add_image(caller, product_id,
+                                   request.headers.get("content-type", ""), data)
     return ImageOut(image_id=url.rsplit("/", 1)[-1], url=url)
 
 

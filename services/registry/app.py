@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from services.registry.accounts import Accounts
 from services.registry.api import router
 from services.registry.dossiers import Dossiers
 from services.registry.handlers import Registry
@@ -11,6 +12,7 @@ from services.registry.history import History
 from services.registry.store import COLLECTIONS
 from shared.auth import TokenIssuer, signing_key
 from shared.bus import EventBus
+from shared.clock import Clock, SystemClock
 from shared.config import Settings
 from shared.contracts.registry import (
     AccountTokensRevoked,
@@ -21,7 +23,9 @@ from shared.contracts.registry import (
     SubjectRegistered,
     SubjectUpdated,
 )
+from shared.messaging import Outbox
 from shared.runtime import ServiceRuntime
+from shared.store import DocumentStore, open_store
 
 NAME = "registry"
 
@@ -37,13 +41,27 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None
                              open_writes=("/auth/token",), publishes=(
         AccountTokensRevoked, SubjectRegistered, SubjectUpdated, ProductRegistered,
         ProductUpdated, ProductSubmitted, ProductGtinRetired))
-    issuer = TokenIssuer(signing_key(settings), timedelta(minutes=settings.token_ttl_minutes),
-                         runtime.clock)
+    issuer = _issuer(settings, runtime.clock)
     history = History(runtime.clock)
-    registry = Registry(runtime.store, runtime.outbox, runtime.objects, issuer,
-                        settings.public_url, runtime.clock, history)
+    registry = Registry(runtime.store, runtime.outbox, runtime.objects, settings.public_url,
+                        runtime.clock, history)
     runtime.provide(registry, Dossiers(runtime.store, runtime.objects, runtime.clock,
-                                       history), history)
+                                       history), history,
+                    Accounts(runtime.store, runtime.outbox, issuer, runtime.clock, history))
     runtime.include(router)
     runtime.every("subject localities", 3600, registry.keep_localities)
     return runtime, registry
+
+
+def _issuer(settings: Settings, clock: Clock) -> TokenIssuer:
+    return TokenIssuer(signing_key(settings), timedelta(minutes=settings.token_ttl_minutes),
+                       clock)
+
+
+def accounts_only(settings: Settings) -> tuple[DocumentStore, Accounts]:
+    """The account commands over the registry's store alone — no bus, server or object
+    store: how ``ocop users add-admin`` makes the first account. Open the store first."""
+    clock = SystemClock()
+    store = open_store(settings.store_url_for(NAME), COLLECTIONS, service=NAME)
+    return store, Accounts(store, Outbox(NAME, clock), _issuer(settings, clock), clock,
+                           History(clock))

@@ -119,8 +119,8 @@ class SignInThrottled(TooManyRequests):
         self.retry_after = seconds
 
 
-def check_active(user: dict[str, Any]) -> None:
-    if user.get("disabled"):
+def check_active(disabled: bool) -> None:
+    if disabled:
         raise Forbidden("This account is disabled; ask the provincial office.",
                         "Tài khoản này đã bị khóa; hãy liên hệ cơ quan quản lý tỉnh.",
                         code="account-disabled")

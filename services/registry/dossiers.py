@@ -8,14 +8,19 @@ from typing import Any
 
 from services.registry import domain
 from services.registry.history import History
-from services.registry.store import DOSSIERS, PRODUCTS, SUBJECTS
-from shared.access import SubjectRef
+from services.registry.model import Dossier
+from services.registry.store import dossiers, products, subjects
 from shared.auth import Caller
 from shared.clock import Clock
 from shared.ids import new_id
 from shared.objects import ObjectStore
 from shared.refusals import NotFound
-from shared.store import Document, DocumentStore, Transaction, get_existing
+from shared.store import DocumentStore, Reader, Transaction
+
+
+async def _dossier(reader: Reader, product_id: str) -> Dossier:
+    """The product's dossier, or an empty one (version 0) not yet stored."""
+    return await dossiers.get_or_new(reader, product_id, lambda: Dossier(product_id))
 
 
 @dataclass
@@ -27,7 +32,7 @@ class Dossiers:
 
     async def add_document(self, caller: Caller, product_id: str, kind: domain.DocumentType,
                            content_type: str, data: bytes) -> dict[str, Any]:
-        await get_existing(self.store, PRODUCTS.name, product_id, "product", "sản phẩm")
+        await products.get(self.store, product_id)
         extension = domain.check_document(content_type, data)
         document_id = new_id()
         key = f"products/{product_id}/dossier/{document_id}.{extension}"
@@ -36,66 +41,49 @@ class Dossiers:
                  "content_type": stored.content_type, "by": caller.user_id,
                  "at": self.clock.stamp()}
         async with self.store.transaction() as tx:
-            held = await _dossier(tx, product_id)
-            await self._save(tx, product_id, held, held.data | {
-                "documents": [*held.data["documents"], entry]}, caller, "document-added")
+            dossier = await _dossier(tx, product_id)
+            before = dossiers.dump(dossier)
+            dossier.add_document(entry)
+            await self._keep(tx, dossier, before, caller, "document-added")
         return entry
 
     async def document(self, product_id: str, document_id: str) -> tuple[bytes, str]:
-        await get_existing(self.store, PRODUCTS.name, product_id, "product", "sản phẩm")
-        held = await self.store.get(DOSSIERS.name, product_id)
-        for entry in held.data["documents"] if held else []:
-            if entry["id"] == document_id:
-                content = await self.objects.get(entry["key"])
-                return content.data, content.content_type
-        raise NotFound(f"Product {product_id} has no document {document_id}.",
-                       f"Sản phẩm {product_id} không có tài liệu {document_id}.")
+        await products.get(self.store, product_id)
+        entry = (await _dossier(self.store, product_id)).document(document_id)
+        if entry is None:
+            raise NotFound(f"Product {product_id} has no document {document_id}.",
+                           f"Sản phẩm {product_id} không có tài liệu {document_id}.")
+        content = await self.objects.get(entry["key"])
+        return content.data, content.content_type
 
     async def view(self, product_id: str) -> dict[str, Any]:
         """The dossier with its checklist: what the product's group requires and lacks."""
-        product = await get_existing(self.store, PRODUCTS.name, product_id, "product",
-                                     "sản phẩm")
-        held = await self.store.get(DOSSIERS.name, product_id)
-        data = held.data if held else {"documents": [], "cycle": []}
-        missing = domain.missing_documents(product.data["group"],
-                                           {d["type"] for d in data["documents"]})
+        product = await products.get(self.store, product_id)
+        dossier = await _dossier(self.store, product_id)
+        missing = dossier.missing(product.group)
         return {
             "product_id": product_id,
             "documents": [{k: v for k, v in d.items() if k != "key"}
                           | {"name_vi": domain.DOCUMENT_NAMES[domain.DocumentType(d["type"])][0]}
-                          for d in data["documents"]],
+                          for d in dossier.documents],
             "missing": [{"type": t.value, "name_vi": domain.DOCUMENT_NAMES[t][0],
                          "name_en": domain.DOCUMENT_NAMES[t][1]} for t in missing],
-            "complete": not missing,
-            "stages": domain.stage_statuses(data["cycle"]), "cycle": data["cycle"]}
+            "complete": not missing, "stages": dossier.stages(), "cycle": dossier.cycle}
 
     async def move(self, caller: Caller, product_id: str, stage: str, status: str,
                    note: str) -> dict[str, Any]:
         async with self.store.transaction() as tx:
-            product = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
-            held = await _dossier(tx, product_id)
-            missing = domain.missing_documents(product.data["group"],
-                                               {d["type"] for d in held.data["documents"]})
-            subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
-                                         "subject", "chủ thể")
-            domain.check_cycle_move(caller, SubjectRef.of(subject.id, subject.data),
-                                    domain.stage_statuses(held.data["cycle"]), stage, status,
-                                    missing)
-            step = {"stage": stage, "status": status, "note": note, "by": caller.user_id,
-                    "at": self.clock.stamp()}
-            await self._save(tx, product_id, held, held.data | {
-                "cycle": [*held.data["cycle"], step]}, caller, f"{stage}-{status}")
+            product = await products.get(tx, product_id)
+            subject = await subjects.get(tx, product.subject_id)
+            dossier = await _dossier(tx, product_id)
+            before = dossiers.dump(dossier)
+            dossier.move(caller, subject.ref(), product.group, stage=stage, status=status,
+                         note=note, at=self.clock.stamp())
+            await self._keep(tx, dossier, before, caller, f"{stage}-{status}")
         return await self.view(product_id)
 
-    async def _save(self, tx: Transaction, product_id: str, held: Document,
-                    data: dict[str, Any], caller: Caller, action: str) -> None:
-        doc = (await tx.update(DOSSIERS.name, product_id, data, expected_version=held.version)
-               if held.version else await tx.insert(DOSSIERS.name, product_id, data))
-        await self.history.record(tx, "dossier", doc, held.data, caller.user_id, action)
-
-
-async def _dossier(tx: Transaction, product_id: str) -> Document:
-    """The product's dossier, or an empty one (version 0) not yet stored."""
-    held = await tx.get(DOSSIERS.name, product_id)
-    return held or Document(product_id, 0, {"documents": [], "cycle": []})
-
+    async def _keep(self, tx: Transaction, dossier: Dossier, before: dict[str, Any],
+                    caller: Caller, action: str) -> None:
+        await dossiers.keep(tx, dossier)
+        await self.history.record(tx, "dossier", dossier.id, dossier.version, before,
+                                  dossiers.dump(dossier), caller.user_id, action)

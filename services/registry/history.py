@@ -11,21 +11,22 @@ from services.registry.store import HISTORY
 from shared.clock import Clock
 from shared.ids import new_id
 from shared.refusals import BadRequest
-from shared.store import Document, Page, Reader, Transaction
+from shared.store import Page, Reader, Transaction
 
 
 @dataclass(frozen=True)
 class History:
     clock: Clock
 
-    async def record(self, tx: Transaction, entity: str, after: Document,
-                     before: dict[str, Any], by: str, action: str) -> None:
-        """``entity`` changed from ``before`` to ``after`` by ``by`` (``action``)."""
+    async def record(self, tx: Transaction, entity: str, entity_id: str, version: int,
+                     before: dict[str, Any], after: dict[str, Any], by: str,
+                     action: str) -> None:
+        """``entity`` ``entity_id`` changed from ``before`` to ``after`` (now at ``version``)
+        by ``by`` (``action``)."""
         await tx.insert(HISTORY.name, new_id(), {
-            "entity_key": f"{entity}:{after.id}", "entity": entity, "entity_id": after.id,
-            "version": after.version, "action": action, "by": by,
-            "at": self.clock.stamp(),
-            "changes": domain.changed_fields(before, after.data)})
+            "entity_key": f"{entity}:{entity_id}", "entity": entity, "entity_id": entity_id,
+            "version": version, "action": action, "by": by, "at": self.clock.stamp(),
+            "changes": domain.changed_fields(before, after)})
 
     async def page(self, reader: Reader, entity: str | None, entity_id: str | None,
                    by: str | None, *, limit: int, after: str | None) -> Page:

@@ -1,6 +1,8 @@
 """The registry's collections and the fields each is queried on."""
 
+from services.registry.model import Dossier, Product, Subject, User
 from shared.store import Collection
+from shared.store.repository import Repository
 
 USERS = Collection("users", indexes=("role", "subject_id"))
 """Accounts; the id is the (lower-case) username."""
@@ -24,3 +26,8 @@ SIGN_IN_FAILURES = Collection("sign_in_failures")
 the store, so every replica sees them)."""
 
 COLLECTIONS = (USERS, SUBJECTS, PRODUCTS, CLAIMS, HISTORY, DOSSIERS, SIGN_IN_FAILURES)
+
+users = Repository(USERS.name, User, ("account", "tài khoản"))
+subjects = Repository(SUBJECTS.name, Subject, ("subject", "chủ thể"))
+products = Repository(PRODUCTS.name, Product, ("product", "sản phẩm"))
+dossiers = Repository(DOSSIERS.name, Dossier, ("dossier", "hồ sơ"))

@@ -4,11 +4,7 @@ day the suite runs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
-
-import pytest
 
 from services.rating.domain import Level
 from services.rating.model import (
@@ -22,20 +18,13 @@ from services.rating.model import (
     ScoreSheet,
 )
 from shared.contracts.rating import CertificateExpired, CertificateRevoked
-from shared.refusals import AppError, BadRequest, Conflict, Forbidden
+from shared.refusals import BadRequest, Conflict, Forbidden
 from shared.validity import CertificateStatus
+from tests.support.refusals import refused
 
 AT = "2026-01-01T09:00:00+00:00"
 SUBMITTED = {"product_id": "p1", "status": "submitted"}
 ALL_MET = {"origin": True, "local_labour": True, "idea": True, "local_identity": True}
-
-
-@contextmanager
-def refused(kind: type[AppError], code: str) -> Iterator[None]:
-    """The block is refused with ``kind`` and exactly this ``code``."""
-    with pytest.raises(kind) as caught:
-        yield
-    assert caught.value.code == code
 
 
 def round_of(level: Level = Level.PROVINCE, opens_on: date = date(2026, 9, 1),

@@ -1,0 +1,139 @@
+"""Account commands: creating accounts, signing in (throttled where guesses come from, never
+by locking the account), disabling one, changing one's own password."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pwdlib import PasswordHash
+
+from services.registry import domain
+from services.registry.history import History
+from services.registry.model import User
+from services.registry.store import SIGN_IN_FAILURES, SUBJECTS, users
+from shared.auth import Caller, IssuedToken, Role, TokenIssuer
+from shared.clock import Clock
+from shared.contracts.registry import AccountTokensRevoked
+from shared.messaging import Outbox
+from shared.refusals import Conflict, Unauthorized
+from shared.store import DocumentExists, DocumentStore, Transaction
+
+_passwords = PasswordHash.recommended()
+# Verified when the username is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _passwords.hash("not-a-real-password")
+
+
+@dataclass
+class Accounts:
+    store: DocumentStore
+    outbox: Outbox
+    issuer: TokenIssuer
+    clock: Clock
+    history: History
+    _hashing: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(4))
+
+    async def _hash(self, password: str) -> str:
+        async with self._hashing:  # Argon2 is deliberately slow: off the loop, a few at once
+            return await asyncio.to_thread(_passwords.hash, password)
+
+    async def _verify(self, password: str, stored: str) -> bool:
+        async with self._hashing:
+            return await asyncio.to_thread(_passwords.verify, password, stored)
+
+    async def create_user(self, username: str, password: str, role: Role,
+                          subject_id: str | None = None, full_name: str = "", *,
+                          created_by: str, commune: str | None = None,
+                          province: str | None = None) -> User:
+        domain.check_password(password)
+        user = User.create(username, role, "", at=self.clock.stamp(), subject_id=subject_id,
+                           full_name=full_name, commune=commune, province=province)
+        user.password_hash = await self._hash(password)  # once the account is known valid
+        async with self.store.transaction() as tx:
+            if subject_id and await tx.get(SUBJECTS.name, subject_id) is None:
+                raise domain.invalid("subject_id", f"no subject '{subject_id}'",
+                                     f"không có chủ thể '{subject_id}'")
+            try:
+                await users.add(tx, user)
+            except DocumentExists:
+                raise Conflict(f"The username '{user.id}' is taken.",
+                               f"Tên đăng nhập '{user.id}' đã được dùng.",
+                               code="username-taken") from None
+            await self.history.record(tx, "user", user.id, user.version, {}, users.dump(user),
+                                      created_by, "created")
+        return user
+
+    async def login(self, username: str, password: str, address: str) -> IssuedToken:
+        """A token for the right password. Failures are counted per username and address,
+        per address and per minute (``domain.check_may_try``): guessing slows the guesser,
+        it never locks the account out for its owner."""
+        name = username.strip().lower()[:64]
+        now = self.clock.now()
+        pair_key = domain.failure_key("pair", name, address)
+        address_key = domain.failure_key("address", address)
+        held = {key: await self.store.get(SIGN_IN_FAILURES.name, key)
+                for key in (pair_key, address_key, domain.minute_key(now))}
+        minute = held[domain.minute_key(now)]
+        domain.check_may_try(
+            [d.data if d else None for d in (held[pair_key], held[address_key])], now,
+            busy_minute=bool(minute and minute.data["count"] >= domain.FAILED_SIGN_INS_PER_MINUTE),
+            address_failed=held[address_key] is not None)
+        stored = await self.store.get(users.collection, name)
+        user = users.load(stored) if stored else None
+        ok = await self._verify(password, user.password_hash if user else _DUMMY_HASH)
+        if user is None or not ok:
+            await self._count_failure(now, pair_key, address_key)
+            raise Unauthorized("Wrong username or password.",
+                               "Sai tên đăng nhập hoặc mật khẩu.", code="login-failed")
+        user.check_may_sign_in()
+        if held[pair_key] is not None:
+            async with self.store.transaction() as tx:
+                await tx.delete(SIGN_IN_FAILURES.name, pair_key)
+        return self.issuer.issue(user.caller(), user.token_generation)
+
+    async def _count_failure(self, now: datetime, pair_key: str, address_key: str) -> None:
+        frees = {pair_key: domain.FREE_FAILURES_PER_PAIR,
+                 address_key: domain.FREE_FAILURES_PER_ADDRESS,
+                 domain.minute_key(now): domain.FAILED_SIGN_INS_PER_MINUTE}
+        async with self.store.transaction() as tx:
+            for key, free in frees.items():
+                current = await tx.get(SIGN_IN_FAILURES.name, key)
+                await tx.put(SIGN_IN_FAILURES.name, key, domain.after_failed_sign_in(
+                    current.data if current else None, now, free))
+
+    async def set_disabled(self, caller: Caller, username: str, disabled: bool) -> User:
+        """Disable an account (sign-in refused, and every token it holds ends at once in
+        every service) or enable it again."""
+        async with self.store.transaction() as tx:
+            user = await users.get(tx, username.strip().lower())
+            before = users.dump(user)
+            ended = user.set_disabled(caller, disabled)
+            await self._save(tx, user, before, caller.user_id,
+                             "disabled" if disabled else "enabled", ended)
+        return user
+
+    async def change_password(self, caller: Caller, current_password: str,
+                              new_password: str) -> IssuedToken:
+        """The caller's own password: the current one is checked, every token issued
+        before ends at once (other devices sign in again); a new token is returned."""
+        domain.check_password(new_password)
+        user = await users.get(self.store, caller.user_id)
+        if not await self._verify(current_password, user.password_hash):
+            raise domain.invalid("current_password", "is not your current password",
+                                 "không đúng mật khẩu hiện tại")
+        password_hash = await self._hash(new_password)
+        async with self.store.transaction() as tx:
+            user = await users.get(tx, caller.user_id)
+            before = users.dump(user)
+            ended = user.change_password(password_hash)
+            await self._save(tx, user, before, caller.user_id, "password-changed", ended)
+        return self.issuer.issue(user.caller(), user.token_generation)
+
+    async def _save(self, tx: Transaction, user: User, before: dict[str, object], by: str,
+                    action: str, ended: AccountTokensRevoked | None) -> None:
+        await users.save(tx, user)
+        await self.history.record(tx, "user", user.id, user.version, before, users.dump(user),
+                                  by, action)
+        if ended is not None:
+            await self.outbox.emit(tx, ended, aggregate_id=user.id, sequence=user.version)

@@ -1,0 +1,275 @@
+"""The registry's aggregates: accounts, subjects (chủ thể), their products and each product's
+dossier. Each method checks its rule (named in ``domain.py``) and changes the aggregate, or
+refuses with a ``shared.refusals`` error. Pure: no I/O, no clock of its own (the day and the
+time are arguments); uniqueness across aggregates (usernames, codes, GTINs) is the store's,
+through claims the handlers insert."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from services.registry import domain
+from shared.access import SubjectRef
+from shared.auth import Caller, Role
+from shared.contracts.registry import AccountTokensRevoked, ProductState, SubjectState
+from shared.text import locality
+from shared.vocabulary import SubjectType
+
+
+@dataclass
+class User:
+    """An account (tài khoản); its id is the lower-case username."""
+
+    id: str
+    role: Role
+    password_hash: str
+    created_at: str
+    subject_id: str | None = None
+    full_name: str = ""
+    commune: str | None = None
+    province: str | None = None
+    disabled: bool = False
+    token_generation: int = 0
+    """Tokens issued at an earlier generation are no longer accepted anywhere."""
+    version: int = 0
+
+    @classmethod
+    def create(cls, username: str, role: Role, password_hash: str, *, at: str,
+               subject_id: str | None = None, full_name: str = "",
+               commune: str | None = None, province: str | None = None) -> User:
+        """A new account, bound as its role requires (``domain.check_account_binding``)."""
+        name = domain.check_username(username)
+        domain.check_account_binding(role, subject_id, commune, province)
+        return cls(name, role, password_hash, at, subject_id, full_name, commune, province)
+
+    def caller(self) -> Caller:
+        """Who a token issued to this account speaks for."""
+        return Caller(user_id=self.id, username=self.id, role=self.role,
+                      subject_id=self.subject_id, commune=self.commune,
+                      province=self.province)
+
+    def check_may_sign_in(self) -> None:
+        domain.check_active(self.disabled)
+
+    def set_disabled(self, by: Caller, disabled: bool) -> AccountTokensRevoked | None:
+        """Disabled: sign-in refused and every token it holds ends (the event says so to
+        every service); enabled again: it signs in anew."""
+        domain.check_may_set_access(by, self.id, disabled)
+        self.disabled = disabled
+        return self._end_tokens() if disabled else None
+
+    def change_password(self, password_hash: str) -> AccountTokensRevoked:
+        """A new password ends every token issued before (other devices sign in again)."""
+        self.password_hash = password_hash
+        return self._end_tokens()
+
+    def _end_tokens(self) -> AccountTokensRevoked:
+        self.token_generation += 1
+        return AccountTokensRevoked(user_id=self.id, token_generation=self.token_generation,
+                                    disabled=self.disabled)
+
+
+@dataclass
+class Subject:
+    """A producer (chủ thể): enterprise, cooperative, cooperative group or household
+    business, registered under its tax code or local registration number."""
+
+    id: str
+    type: SubjectType
+    name: str
+    code: str
+    province: str
+    commune: str
+    locality: str
+    """Its commune's key (``shared.text.locality``): a commune officer's lists filter on it."""
+    registered_on: date
+    created_by: str
+    created_at: str
+    district: str | None = None
+    """The former district (huyện), for records made before 1 July 2025."""
+    representatives: list[dict[str, Any]] = field(default_factory=list)
+    updated_by: str | None = None
+    updated_at: str | None = None
+    version: int = 0
+
+    @classmethod
+    def register(cls, subject_id: str, *, type: SubjectType, name: str, code: str,
+                 province: str, commune: str, district: str | None, registered_on: date,
+                 representatives: list[dict[str, Any]], today: date, by: str,
+                 at: str) -> Subject:
+        subject = cls(subject_id, type, name, domain.normalize_subject_code(type, code),
+                      province, commune, locality(province, commune), registered_on, by, at,
+                      district, representatives)
+        subject._check_dates(today)
+        return subject
+
+    def change(self, changes: dict[str, Any], *, today: date, by: str, at: str) -> str | None:
+        """Apply ``changes`` (field: value); the code it was registered under if the code
+        changed (its claim moves), else None."""
+        former_code = self.code
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.registered_on = date.fromisoformat(str(self.registered_on))
+        self.code = domain.normalize_subject_code(self.type, self.code)
+        self._check_dates(today)
+        self.locality = locality(self.province, self.commune)
+        self.updated_by, self.updated_at = by, at
+        return former_code if self.code != former_code else None
+
+    def _check_dates(self, today: date) -> None:
+        domain.check_registered_on(self.registered_on, today)
+        domain.check_district(self.registered_on, self.district)
+
+    def ref(self) -> SubjectRef:
+        """Whose records are this subject's (for the access rules)."""
+        return SubjectRef(self.id, self.province, self.commune)
+
+    def state(self) -> SubjectState:
+        return SubjectState(subject_id=self.id, type=self.type, name=self.name, code=self.code,
+                            province=self.province, commune=self.commune,
+                            district=self.district, registered_on=self.registered_on)
+
+
+class ProductStatus(StrEnum):
+    DRAFT = "draft"
+    """Being prepared: the producer changes it freely."""
+    SUBMITTED = "submitted"
+    """Sent to the council (nộp đánh giá): its identity changes wait for the office."""
+
+
+@dataclass
+class Product:
+    """A subject's product (sản phẩm), with its photos and, once it has one, its GTIN."""
+
+    id: str
+    subject_id: str
+    name: str
+    group: str
+    subgroup: str
+    created_by: str
+    created_at: str
+    registered_on: date | None = None
+    description: str = ""
+    gtin: str | None = None
+    images: list[dict[str, Any]] = field(default_factory=list)
+    status: ProductStatus = ProductStatus.DRAFT
+    submitted_at: str | None = None
+    paper_dossier: str | None = None
+    """Where the office holds the dossier on paper, when it submitted without one here."""
+    former_gtins: list[str] = field(default_factory=list)
+    """GTINs it carried before: labels printed with them still find it."""
+    pending_identity: dict[str, Any] | None = None
+    """A change of name, group or GTIN waiting for the office: what, by whom, when."""
+    identity_pending: bool = False
+    last_identity_decision: dict[str, Any] | None = None
+    updated_by: str | None = None
+    updated_at: str | None = None
+    version: int = 0
+
+    @classmethod
+    def register(cls, product_id: str, subject_id: str, *, name: str, group: str,
+                 subgroup: str, description: str, gtin: str | None, registered_on: date,
+                 today: date, by: str, at: str) -> Product:
+        domain.check_product_group(group, subgroup)
+        domain.check_registered_on(registered_on, today)
+        return cls(product_id, subject_id, name, group, subgroup, by, at, registered_on,
+                   description or "", domain.normalize_gtin(gtin) if gtin else None)
+
+    def change(self, by: Caller, changes: dict[str, Any], at: str) -> dict[str, Any]:
+        """Apply ``changes``, except a producer's change to a submitted product's identity
+        (``domain.IDENTITY_FIELDS``): that waits for the office and is returned."""
+        if "gtin" in changes:
+            changes["gtin"] = domain.normalize_gtin(changes["gtin"]) if changes["gtin"] else None
+        held = domain.held_for_approval(self.status, by, changes, {
+            k: getattr(self, k) for k in domain.IDENTITY_FIELDS})
+        for name, value in changes.items():
+            if name not in held:
+                setattr(self, name, value)
+        if held:
+            proposed = {"group": self.group, "subgroup": self.subgroup} | held
+            domain.check_product_group(proposed["group"], proposed["subgroup"])
+            self.pending_identity = {"changes": held, "by": by.user_id, "at": at}
+            self.identity_pending = True
+        return held
+
+    def decide_identity(self, approve: bool, note: str, by: str, at: str) -> None:
+        """The office approves (the change applies) or rejects (it is dropped) the change
+        of identity waiting."""
+        pending = domain.check_pending_identity(self.pending_identity)
+        self.pending_identity, self.identity_pending = None, False
+        if approve:
+            for name, value in pending["changes"].items():
+                setattr(self, name, value)
+        self.last_identity_decision = {**pending, "approved": approve, "note": note,
+                                       "decided_by": by, "at": at}
+
+    def settle_identity(self, gtin_before: str | None) -> str | None:
+        """After a change: check the group, and if the GTIN moved keep the one replaced
+        among the former ones for good (printed labels carry it). The GTIN retired, if any."""
+        domain.check_product_group(self.group, self.subgroup)
+        if self.gtin == gtin_before:
+            return None
+        self.former_gtins = [g for g in self.former_gtins if g != self.gtin]
+        if gtin_before:
+            self.former_gtins.append(gtin_before)
+        return gtin_before
+
+    def add_image(self, image: dict[str, Any]) -> None:
+        self.images = [*self.images, image]
+
+    def image(self, image_id: str) -> dict[str, Any] | None:
+        return next((i for i in self.images if i["id"] == image_id), None)
+
+    def submit(self, by: Caller, dossier_stage: str | None, paper_dossier: str | None,
+               at: str) -> None:
+        """To the council, once the dossier is accepted (or, by the office, held on paper:
+        ``domain.check_may_submit``)."""
+        domain.check_may_submit(by, self.status, dossier_stage, paper_dossier)
+        self.status, self.submitted_at = ProductStatus.SUBMITTED, at
+        if dossier_stage != "accepted":
+            self.paper_dossier = paper_dossier
+
+    def touched(self, by: str, at: str) -> None:
+        self.updated_by, self.updated_at = by, at
+
+    def state(self, image_urls: list[str]) -> ProductState:
+        return ProductState(
+            product_id=self.id, subject_id=self.subject_id, name=self.name, group=self.group,
+            subgroup=self.subgroup, description=self.description, gtin=self.gtin,
+            image_urls=image_urls, status=self.status.value,
+            registered_on=self.registered_on)
+
+
+@dataclass
+class Dossier:
+    """A product's dossier (hồ sơ): its documents and its path through the annual cycle
+    (idea → plan → dossier), each step with who moved it."""
+
+    id: str
+    """The product's id."""
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    cycle: list[dict[str, Any]] = field(default_factory=list)
+    version: int = 0
+
+    def add_document(self, entry: dict[str, Any]) -> None:
+        self.documents = [*self.documents, entry]
+
+    def document(self, document_id: str) -> dict[str, Any] | None:
+        return next((d for d in self.documents if d["id"] == document_id), None)
+
+    def missing(self, group: str) -> list[domain.DocumentType]:
+        """What the product's group requires and the dossier lacks (the checklist)."""
+        return domain.missing_documents(group, {d["type"] for d in self.documents})
+
+    def stages(self) -> dict[str, str]:
+        return domain.stage_statuses(self.cycle)
+
+    def move(self, by: Caller, owner: SubjectRef, group: str, *, stage: str, status: str,
+             note: str, at: str) -> None:
+        """Propose, accept or reject a stage (``domain.check_cycle_move``)."""
+        domain.check_cycle_move(by, owner, self.stages(), stage, status, self.missing(group))
+        self.cycle = [*self.cycle, {"stage": stage, "status": status, "note": note,
+                                    "by": by.user_id, "at": at}]
