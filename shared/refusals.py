@@ -40,42 +40,44 @@ class AppError(Exception):
         return self.message
 
 
-class BadRequest(AppError):
-    def __init__(self, message: str, message_vi: str, *, code: str = "bad-request",
+class Refusal(AppError):
+    """A refusal with its HTTP status (``STATUS``) and the code it carries unless it names a
+    more precise one: the kinds below differ only in these two."""
+
+    STATUS = 400
+    CODE = "error"
+
+    def __init__(self, message: str, message_vi: str, *, code: str | None = None,
                  errors: list[FieldError] | None = None) -> None:
-        super().__init__(message, message_vi, code, 400, errors or [])
+        super().__init__(message, message_vi, code or self.CODE, self.STATUS, errors or [])
 
 
-class NotFound(AppError):
-    def __init__(self, message: str, message_vi: str, *, code: str = "not-found") -> None:
-        super().__init__(message, message_vi, code, 404)
+class BadRequest(Refusal):
+    STATUS, CODE = 400, "bad-request"
 
 
-class Conflict(AppError):
-    def __init__(self, message: str, message_vi: str, *, code: str = "conflict") -> None:
-        super().__init__(message, message_vi, code, 409)
+class NotFound(Refusal):
+    STATUS, CODE = 404, "not-found"
 
 
-class Unauthorized(AppError):
-    def __init__(self, message: str, message_vi: str, *, code: str = "unauthorized") -> None:
-        super().__init__(message, message_vi, code, 401)
+class Conflict(Refusal):
+    STATUS, CODE = 409, "conflict"
 
 
-class Forbidden(AppError):
-    def __init__(self, message: str, message_vi: str, *, code: str = "forbidden") -> None:
-        super().__init__(message, message_vi, code, 403)
+class Unauthorized(Refusal):
+    STATUS, CODE = 401, "unauthorized"
 
 
-class TooManyRequests(AppError):
+class Forbidden(Refusal):
+    STATUS, CODE = 403, "forbidden"
+
+
+class TooManyRequests(Refusal):
     """``retry_after`` (seconds), when known, is sent as the Retry-After header."""
 
+    STATUS, CODE = 429, "too-many-requests"
     retry_after: int | None = None
 
-    def __init__(self, message: str, message_vi: str, *, code: str = "too-many-requests"
-                 ) -> None:
-        super().__init__(message, message_vi, code, 429)
 
-
-class ServiceUnavailable(AppError):
-    def __init__(self, message: str, message_vi: str, *, code: str = "unavailable") -> None:
-        super().__init__(message, message_vi, code, 503)
+class ServiceUnavailable(Refusal):
+    STATUS, CODE = 503, "unavailable"

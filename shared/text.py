@@ -1,8 +1,10 @@
-"""Text folding for matching Vietnamese without its diacritics."""
+"""Text folding for matching Vietnamese without its diacritics, and dates as Vietnamese
+readers write them."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from unidecode import unidecode
 
@@ -18,3 +20,11 @@ def fold(text: str) -> str:
 def locality(province: str, commune: str) -> str:
     """A commune's key, the same however its names are written: 'thai nguyen/xa tan cuong'."""
     return f"{fold(province)}/{fold(commune)}"
+
+
+def day_shown(day: str | date | None) -> str:
+    """A stored date (ISO) as people in Việt Nam write it: '2027-03-14' -> '14/03/2027';
+    nothing for none."""
+    if not day:
+        return ""
+    return (date.fromisoformat(day) if isinstance(day, str) else day).strftime("%d/%m/%Y")

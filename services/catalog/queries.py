@@ -42,8 +42,7 @@ class Catalog:
 
     async def listing(self, product_id: str) -> Listing:
         """A public listing, or NotFound that says why it may not be one."""
-        doc = await self.store.get(LISTINGS.name, product_id)
-        listing = listings.load(doc) if doc else None
+        listing = await listings.get_or_none(self.store, product_id)
         if listing is None or not listing.is_public(self.clock.today()):
             raise NotFound("This product is not listed as an OCOP product (it may never have "
                            "been certified, or its certificate was revoked or has expired).",

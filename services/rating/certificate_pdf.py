@@ -12,7 +12,6 @@ import io
 import math
 import os
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from typing import Any
 
@@ -26,6 +25,8 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from shared.text import day_shown
 
 RED, GOLD, INK = HexColor("#9b1c1c"), HexColor("#c8961e"), HexColor("#1b1b1b")
 STAMPS = {"revoked": ("ĐÃ THU HỒI", "REVOKED"), "expired": ("HẾT HIỆU LỰC", "EXPIRED"),
@@ -70,10 +71,6 @@ def _star(pdf: Canvas, cx: float, cy: float, radius: float) -> None:
     pdf.drawPath(path, stroke=0, fill=1)
 
 
-def _shown(day: str) -> str:
-    return date.fromisoformat(day).strftime("%d/%m/%Y")
-
-
 def _qr(pdf: Canvas, url: str, x: float, y: float, size: float, font: str) -> None:
     code = QRCode(error_correction=ERROR_CORRECT_M, border=2, box_size=8)
     code.add_data(url)
@@ -107,9 +104,9 @@ def _stamp(pdf: Canvas, width: float, height: float, status: str, detail: str,
 
 def _stamp_detail(certificate: dict[str, Any], status: str) -> str:
     if status == "revoked":
-        return f"Ngày / On {_shown(certificate['revoked_on'])}"
+        return f"Ngày / On {day_shown(certificate['revoked_on'])}"
     if status == "expired":
-        return f"Hết hạn sau / Expired after {_shown(certificate['valid_until'])}"
+        return f"Hết hạn sau / Expired after {day_shown(certificate['valid_until'])}"
     return "Xem giấy chứng nhận mới / See the newer certificate"
 
 
@@ -148,8 +145,9 @@ def render_certificate(certificate: dict[str, Any], product: dict[str, Any],
     line(f"Đạt hạng {stars} sao / Rated {stars} stars — {certificate['score']:g} điểm / points",
          height - 365, 14, bold)
     line(f"Quyết định số / Decision no. {certificate['decision_number']} ngày / of "
-         f"{_shown(certificate['decision_date'])}", height - 395, 12)
-    line(f"Có giá trị đến / Valid until {_shown(certificate['valid_until'])}", height - 415, 12)
+         f"{day_shown(certificate['decision_date'])}", height - 395, 12)
+    line(f"Có giá trị đến / Valid until {day_shown(certificate['valid_until'])}",
+         height - 415, 12)
     line(f"Số giấy chứng nhận / Certificate no. {certificate['number']}", height - 445, 13, bold)
     _qr(pdf, drawing.verify_url, width - 150, 52, 96, regular)
     if drawing.status in STAMPS:

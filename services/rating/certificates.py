@@ -17,7 +17,6 @@ from services.rating.model import Certificate, CertificateCounter, Recognition
 from services.rating.store import (
     CERTIFICATES,
     PRODUCTS,
-    RECOGNITIONS,
     SUBJECTS,
     certificates,
     counters,
@@ -134,8 +133,8 @@ class Certificates:
                                      "product", "sản phẩm")
         subject = await get_existing(self.store, SUBJECTS.name, certificate.subject_id,
                                      "subject", "chủ thể")
-        recognition = await self.store.get(RECOGNITIONS.name, certificate.product_id)
-        current = recognition.data.get("certificate_id") if recognition else None
+        recognition = await recognitions.get_or_none(self.store, certificate.product_id)
+        current = recognition.certificate_id if recognition else None
         return Standing(certificate, product.data, subject.data,
                         certificate.state_on(self.clock.today()),
                         current if current != certificate_id else None)

@@ -3,9 +3,9 @@ opens: what the certificate says and whether it is in force today."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
+from shared.text import day_shown
 from shared.validity import CertificateStatus
 
 STATE_TEXT = {
@@ -34,20 +34,16 @@ PAGE_TEXT = {
 }
 
 
-def shown(day: str | None) -> str:
-    return date.fromisoformat(day).strftime("%d/%m/%Y") if day else ""
-
-
 def verification_view(certificate: dict[str, Any], status: CertificateStatus,
                       language: str) -> dict[str, Any]:
     """The page's words for a certificate in ``status`` (its state today)."""
     return {
         "state": status.value,
         "state_text": STATE_TEXT[(language, status)].format(
-            valid_until=shown(certificate["valid_until"]),
-            revoked_on=shown(certificate.get("revoked_on"))),
-        "valid_from": shown(certificate["valid_from"]),
-        "valid_until": shown(certificate["valid_until"]),
-        "decision_date": shown(certificate["decision_date"]),
+            valid_until=day_shown(certificate["valid_until"]),
+            revoked_on=day_shown(certificate.get("revoked_on"))),
+        "valid_from": day_shown(certificate["valid_from"]),
+        "valid_until": day_shown(certificate["valid_until"]),
+        "decision_date": day_shown(certificate["decision_date"]),
         "t": PAGE_TEXT[language],
     }

@@ -79,8 +79,7 @@ class Accounts:
             [d.data if d else None for d in (held[pair_key], held[address_key])], now,
             busy_minute=bool(minute and minute.data["count"] >= domain.FAILED_SIGN_INS_PER_MINUTE),
             address_failed=held[address_key] is not None)
-        stored = await self.store.get(users.collection, name)
-        user = users.load(stored) if stored else None
+        user = await users.get_or_none(self.store, name)
         ok = await self._verify(password, user.password_hash if user else _DUMMY_HASH)
         if user is None or not ok:
             await self._count_failure(now, pair_key, address_key)

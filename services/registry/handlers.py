@@ -16,7 +16,7 @@ from services.registry.access import RULES
 from services.registry.history import History
 from services.registry.imports import Parsed, RowProblem
 from services.registry.model import Product, Subject
-from services.registry.store import CLAIMS, DOSSIERS, PRODUCTS, SUBJECTS, products, subjects
+from services.registry.store import CLAIMS, PRODUCTS, SUBJECTS, dossiers, products, subjects
 from shared.access import Visibility, check
 from shared.auth import Caller
 from shared.clock import Clock
@@ -38,11 +38,19 @@ from shared.text import locality
 from shared.vocabulary import SubjectType
 
 
-async def _check_gtin_free(tx: Transaction, gtin: str, product_id: str) -> None:
-    """Conflict if another product holds ``gtin`` (now or formerly: its labels carry it)."""
+async def _check_gtin_free(tx: Transaction, gtin: str, product_id: str) -> bool:
+    """Conflict if another product holds ``gtin`` (now or formerly: its labels carry it);
+    whether ``product_id`` holds it already."""
     claim = await tx.get(CLAIMS.name, f"gtin:{gtin}")
     if claim is not None and claim.data["owner"] != product_id:
         raise _gtin_taken(gtin)
+    return claim is not None
+
+
+async def _claim_gtin(tx: Transaction, gtin: str, product_id: str) -> None:
+    """``gtin`` is ``product_id``'s from now on (and for good); Conflict if another's."""
+    if not await _check_gtin_free(tx, gtin, product_id):
+        await _claim(tx, f"gtin:{gtin}", product_id, _gtin_taken(gtin))
 
 
 async def _claim(tx: Transaction, key: str, owner: str, taken: Conflict) -> None:
@@ -79,7 +87,7 @@ class Registry:
             at=self.clock.stamp())
         await _claim(tx, f"subject-code:{subject.code}", subject.id, _code_taken(subject.code))
         await subjects.add(tx, subject)
-        await self._recorded(tx, subject, {}, caller, "created")
+        await self._recorded(tx, subject, {}, caller, SubjectRegistered, "created")
         return subject
 
     async def keep_localities(self) -> int:
@@ -138,14 +146,14 @@ class Registry:
                              _code_taken(subject.code))
                 await tx.delete(CLAIMS.name, f"subject-code:{former_code}")
             await subjects.save(tx, subject)
-            await self._recorded(tx, subject, before, caller, "updated")
+            await self._recorded(tx, subject, before, caller, SubjectUpdated, "updated")
         return subject
 
     async def _recorded(self, tx: Transaction, subject: Subject, before: dict[str, Any],
-                        caller: Caller, action: str) -> None:
+                        caller: Caller, event: type[SubjectRegistered | SubjectUpdated],
+                        action: str) -> None:
         await self.history.record(tx, "subject", subject.id, subject.version, before,
                                   subjects.dump(subject), caller.user_id, action)
-        event = SubjectRegistered if action == "created" else SubjectUpdated
         await self.outbox.emit(tx, event(**subject.state().model_dump()),
                                aggregate_id=subject.id, sequence=subject.version)
 
@@ -159,18 +167,18 @@ class Registry:
                            name: str, group: str, subgroup: str, description: str = "",
                            gtin: str | None = None,
                            registered_on: date | None = None) -> Product:
-        held = await tx.get(SUBJECTS.name, subject_id)
-        if held is None:
+        subject = await subjects.get_or_none(tx, subject_id)
+        if subject is None:
             raise domain.invalid("subject_id", f"no subject '{subject_id}'",
                                  f"không có chủ thể '{subject_id}'")
-        check(RULES["product.change"], caller, subjects.load(held).ref())
+        check(RULES["product.change"], caller, subject.ref())
         today = self.clock.today()
         product = Product.register(
             new_id(), subject_id, name=name, group=group, subgroup=subgroup,
             description=description, gtin=gtin, registered_on=registered_on or today,
             today=today, by=caller.user_id, at=self.clock.stamp())
         if product.gtin:
-            await _claim(tx, f"gtin:{product.gtin}", product.id, _gtin_taken(product.gtin))
+            await _claim_gtin(tx, product.gtin, product.id)
         await products.add(tx, product)
         await self.history.record(tx, "product", product.id, product.version, {},
                                   products.dump(product), caller.user_id, "created")
@@ -246,9 +254,7 @@ class Registry:
         labels carry it) and is announced retired."""
         retired = product.settle_identity(gtin_before)
         if product.gtin and product.gtin != gtin_before:
-            await _check_gtin_free(tx, product.gtin, product.id)
-            if await tx.get(CLAIMS.name, f"gtin:{product.gtin}") is None:
-                await _claim(tx, f"gtin:{product.gtin}", product.id, _gtin_taken(product.gtin))
+            await _claim_gtin(tx, product.gtin, product.id)
         if retired:  # its own aggregate: a GTIN is retired once
             await self.outbox.emit(tx, ProductGtinRetired(product_id=product.id, gtin=retired),
                                    aggregate_id=f"gtin:{retired}", sequence=1)
@@ -298,9 +304,9 @@ class Registry:
         async with self.store.transaction() as tx:
             product = await products.get(tx, product_id)
             before = products.dump(product)
-            dossier = await tx.get(DOSSIERS.name, product_id)
-            stages = domain.stage_statuses(dossier.data["cycle"] if dossier else [])
-            product.submit(caller, stages.get("dossier"), paper_dossier, self.clock.stamp())
+            dossier = await dossiers.get_or_none(tx, product_id)
+            stage = dossier.stages().get("dossier") if dossier else None
+            product.submit(caller, stage, paper_dossier, self.clock.stamp())
             await self._save_product(tx, product, before, caller, ProductSubmitted,
                                      "submitted")
         return product

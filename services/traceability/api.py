@@ -19,6 +19,7 @@ from shared.access import Gate
 from shared.images import WebWidth, sized_url, srcset
 from shared.language import pick_language
 from shared.runtime import part
+from shared.text import day_shown
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -105,8 +106,8 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
         "state": view["ocop"]["state"], "state_text": view["ocop"][f"message_{language}"],
         "group": names[index], "subject_type": subject_type[index],
         "level": LEVEL_NAMES[language].get(certificate["level"], certificate["level"]),
-        "valid_from": _shown(certificate["valid_from"]),
-        "valid_until": _shown(certificate["valid_until"])}, headers=headers)
+        "valid_from": day_shown(certificate["valid_from"]),
+        "valid_until": day_shown(certificate["valid_until"])}, headers=headers)
 
 
 @router.get("/01/{gtin}", tags=["scan"], response_class=HTMLResponse,
@@ -161,7 +162,3 @@ async def get_artwork(tracing: TracingPart, product_id: str, kind: Literal["png"
     return Response(content.data, media_type=content.content_type,
                     headers={"Cache-Control": "public, max-age=300"})
 
-
-
-def _shown(day: str) -> str:
-    return date.fromisoformat(day).strftime("%d/%m/%Y")

@@ -5,12 +5,13 @@ page says. Pure functions, no I/O."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from stdnum import ean
 from stdnum.exceptions import ValidationError as NumberInvalid
+
+from shared.text import day_shown
 
 GTIN14 = re.compile(r"^[0-9]{14}$")
 
@@ -56,9 +57,6 @@ STATE_TEXT = {
 
 
 def state_text(lang: str, state: CertificateState, certificate: dict[str, Any]) -> str:
-    def shown(day: str | None) -> str:
-        return date.fromisoformat(day).strftime("%d/%m/%Y") if day else ""
-
     return STATE_TEXT[(lang, state)].format(
-        stars=certificate["stars"], valid_until=shown(certificate["valid_until"]),
-        revoked_on=shown(certificate.get("revoked_on")))
+        stars=certificate["stars"], valid_until=day_shown(certificate["valid_until"]),
+        revoked_on=day_shown(certificate.get("revoked_on")))

@@ -101,8 +101,7 @@ class Traceability:
         return await self.profile(former.data["product_id"]) if former else None
 
     async def profile(self, product_id: str) -> TraceProfile | None:
-        doc = await self.store.get(PROFILES.name, product_id)
-        return profiles.load(doc) if doc else None
+        return await profiles.get_or_none(self.store, product_id)
 
     async def label(self, product_id: str) -> Label:
         return await labels.get(self.store, product_id)

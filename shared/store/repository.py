@@ -52,10 +52,15 @@ class Repository(Generic[A]):
         return self.load(await get_existing(reader, self.collection, aggregate_id,
                                             *self.named))
 
+    async def get_or_none(self, reader: Reader, aggregate_id: str) -> A | None:
+        """The aggregate, or None if there is none (for a caller with its own answer)."""
+        doc = await reader.get(self.collection, aggregate_id)
+        return self.load(doc) if doc is not None else None
+
     async def get_or_new(self, reader: Reader, aggregate_id: str, new: Callable[[], A]) -> A:
         """The stored aggregate, or ``new()`` (version 0) if there is none yet."""
-        doc = await reader.get(self.collection, aggregate_id)
-        return self.load(doc) if doc is not None else new()
+        held = await self.get_or_none(reader, aggregate_id)
+        return held if held is not None else new()
 
     async def find(self, reader: Reader, where: Filter | None = None) -> list[A]:
         """Every match (for the handful a command weighs: a product's evaluations…)."""
