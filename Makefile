@@ -47,8 +47,9 @@ browser:
 
 lock:
 	$(PYTHON) -m pip install --quiet uv
-	$(PYTHON) -m uv pip compile pyproject.toml $(LOCK_OPTIONS) -o requirements.txt
 	$(PYTHON) -m uv pip compile pyproject.toml --extra test $(LOCK_OPTIONS) -o requirements-test.txt
+	@# the running platform gets the very versions the tests ran with
+	$(PYTHON) -m uv pip compile pyproject.toml -c requirements-test.txt $(LOCK_OPTIONS) -o requirements.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

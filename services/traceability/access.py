@@ -1,11 +1,21 @@
-"""The traceability service's access table: scan pages and labels are public — they are
-what a shopper's phone opens from the packaging."""
+"""The traceability service's access table: scan pages, labels, batches and their origin
+records are public — they are what a shopper's phone opens from the packaging, and what a
+sales channel shows. A batch is opened and recorded by its own producer (or the office
+acting for it)."""
 
 from __future__ import annotations
 
 from shared.access import ANYONE, Party
 
+KEEPERS = frozenset({Party.OFFICE, Party.OWNER})
+"""The subject's own producer, or the office acting for it."""
+
 RULES: dict[str, frozenset[Party]] = {
     "scan.read": ANYONE,
     "label.read": ANYONE,
+    "batch.read": ANYONE,
+    "batch.open": KEEPERS,
+    "origin.read": ANYONE,
+    "origin.record": KEEPERS,
+    "origin.capture": KEEPERS,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -12,9 +13,12 @@ from fastapi.templating import Jinja2Templates
 
 from services.traceability import domain
 from services.traceability.access import RULES
+from services.traceability.batches import Batch
 from services.traceability.handlers import Traceability
+from services.traceability.journey import JourneyStep, journey
 from services.traceability.model import TraceProfile
-from services.traceability.store import profiles
+from services.traceability.origin import Origin
+from services.traceability.store import batches, profiles
 from shared.access import Gate
 from shared.images import WebWidth, sized_url, srcset
 from shared.language import pick_language
@@ -23,7 +27,18 @@ from shared.text import day_shown
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.filters |= {"srcset": srcset, "sized": sized_url}
+UNITS = {"KGM": "kg", "LTR": "lít", "TNE": "tấn", "H87": "", "CEL": "°C", "P1": "%",
+         "GL": "g/l"}
+
+
+def _unit(text: str) -> str:
+    """UN/ECE unit codes as people write them ('26.0 CEL' -> '26.0 °C')."""
+    return " ".join(UNITS.get(word, word) for word in text.split()).strip()
+
+
+templates.env.filters |= {"srcset": srcset, "sized": sized_url, "day": day_shown,
+                          "moment": lambda when: when.strftime("%d/%m/%Y %H:%M"),
+                          "unit": _unit}
 templates.env.globals["phone"] = WebWidth.PHONE
 
 PAGE_TEXT = {
@@ -32,13 +47,33 @@ PAGE_TEXT = {
            "validity": "Hiệu lực", "reason": "Lý do", "stars": "sao", "switch": "English",
            "not_found": "Không tìm thấy sản phẩm",
            "not_found_text": "Mã này không thuộc sản phẩm OCOP nào trên hệ thống. Hãy cẩn "
-                             "thận với sản phẩm mang nhãn OCOP không rõ nguồn gốc."},
+                             "thận với sản phẩm mang nhãn OCOP không rõ nguồn gốc.",
+           "unknown_lot": "Cảnh báo: lô không có trên hệ thống",
+           "unknown_lot_text": "Sản phẩm này có trên hệ thống OCOP nhưng lô \u201c{lot}\u201d "
+                               "thì không: mã trên bao bì có thể bị làm giả. Hãy báo cho nơi "
+                               "bán hoặc cơ quan OCOP của tỉnh.",
+           "batch": "Lô", "journey": "Hành trình của lô", "produced": "Ngày sản xuất",
+           "packed": "Ngày đóng gói", "best_before": "Hạn dùng", "quantity": "Số lượng",
+           "areas": "Vùng nguyên liệu", "corrected": "đã đính chính", "lab_passed": "đạt",
+           "lab_failed": "không đạt", "report": "Phiếu kết quả", "inputs": "lô nguyên liệu",
+           "party": "Bên nhận/giao", "no_events": "Chưa có sự kiện nào được ghi.",
+           "verify": "Kiểm tra tính toàn vẹn của dữ liệu"},
     "en": {"producer": "Producer", "locality": "Locality", "group": "Product group",
            "certificate": "Certificate", "decision": "by decision", "validity": "Valid",
            "reason": "Reason", "stars": "stars", "switch": "Tiếng Việt",
            "not_found": "Product not found",
            "not_found_text": "This code belongs to no OCOP product on the platform. Be wary "
-                             "of products carrying an OCOP label of unknown origin."},
+                             "of products carrying an OCOP label of unknown origin.",
+           "unknown_lot": "Warning: batch not on the platform",
+           "unknown_lot_text": "This product is on the OCOP platform but batch \u201c{lot}\u201d "
+                               "is not: the code on the package may be forged. Tell the seller "
+                               "or the provincial OCOP office.",
+           "batch": "Batch", "journey": "The batch's journey", "produced": "Produced",
+           "packed": "Packed", "best_before": "Best before", "quantity": "Quantity",
+           "areas": "Raw-material areas", "corrected": "corrected", "lab_passed": "passed",
+           "lab_failed": "failed", "report": "Lab report", "inputs": "input batches",
+           "party": "Party", "no_events": "No event recorded yet.",
+           "verify": "Check the record's integrity"},
 }
 LEVEL_NAMES = {"vi": {"district": "cấp huyện", "province": "cấp tỉnh", "central": "Trung ương"},
                "en": {"district": "district level", "province": "provincial level",
@@ -71,29 +106,57 @@ def scan_view(profile: TraceProfile, today: date) -> dict[str, Any]:
                      "message_en": domain.state_text("en", state, certificate)}}
 
 
+STEP_NAMES = {
+    "vi": {"harvest": "Thu hoạch / sản xuất", "processing": "Chế biến",
+           "lab_test": "Kiểm nghiệm", "packing": "Đóng gói", "shipping": "Xuất hàng",
+           "receiving": "Nhận hàng", "sensor_reading": "Đo đạc bằng thiết bị"},
+    "en": {"harvest": "Harvest / production", "processing": "Processing",
+           "lab_test": "Lab test", "packing": "Packing", "shipping": "Shipping",
+           "receiving": "Receiving", "sensor_reading": "Sensor readings"}}
+READING_NAMES = {"vi": {"temperature": "Nhiệt độ", "relative_humidity": "Độ ẩm",
+                        "salinity": "Độ mặn"},
+                 "en": {"temperature": "Temperature", "relative_humidity": "Humidity",
+                        "salinity": "Salinity"}}
+
 TracingPart = Annotated[Traceability, Depends(part(Traceability))]
+OriginPart = Annotated[Origin, Depends(part(Origin))]
 router = APIRouter()
 may = Gate(RULES).rule
 
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What a scan asked for beyond the product: a lot, and the batch it found (if any)."""
+
+    lot: str | None = None
+    batch: Batch | None = None
+    steps: list[JourneyStep] = field(default_factory=list)
+
+
 def render(request: Request, profile: TraceProfile | None, today: date, lang: str | None,
-           accept_language: str | None, accept: str | None, fmt: str | None) -> Response:
-    """The scan page of ``profile`` as it stands ``today``, in HTML or JSON."""
-    language = pick_language(lang, accept_language)
+           accept: str | None, fmt: str | None, asked: Asked = Asked()) -> Response:
+    """The scan page of ``profile`` (and of the batch ``asked`` for) as it stands ``today``,
+    in HTML or JSON: Vietnamese unless ``?lang=en``, whatever the browser's language."""
+    language = pick_language(lang, None)
     text = PAGE_TEXT[language]
-    headers = {"Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"}
+    headers = {"Cache-Control": "no-cache", "Vary": "Accept"}
+    as_json = _wants_json(accept, fmt)
     if profile is None or not profile.certified:
-        if _wants_json(accept, fmt):
-            return JSONResponse({"detail": "No OCOP product has this code.",
-                                 "detail_vi": "Không có sản phẩm OCOP nào mang mã này."},
-                                status_code=404, headers=headers)
-        return templates.TemplateResponse(
-            request, "not_found.html", {"lang": language, "title": text["not_found"],
-                                        "message": text["not_found_text"]},
-            status_code=404, headers=headers)
+        return _refused(request, language, as_json, headers, text["not_found"],
+                        text["not_found_text"], "Không có sản phẩm OCOP nào mang mã này.",
+                        "No OCOP product has this code.")
+    if asked.lot is not None and asked.batch is None:
+        return _refused(request, language, as_json, headers, text["unknown_lot"],
+                        text["unknown_lot_text"].format(lot=asked.lot),
+                        PAGE_TEXT["vi"]["unknown_lot_text"].format(lot=asked.lot),
+                        PAGE_TEXT["en"]["unknown_lot_text"].format(lot=asked.lot))
     view = scan_view(profile, today)
-    if _wants_json(accept, fmt):
+    if asked.batch is not None:
+        view["batch"] = {"id": asked.batch.id, "lot": asked.batch.lot,
+                         **batches.dump(asked.batch)}
+        view["journey"] = [asdict(s) | {"when": s.when.isoformat()} for s in asked.steps]
+    if as_json:
         return JSONResponse(view, headers=headers)
     certificate = view["ocop"]["certificate"]
     subject, product = view["subject"], view["product"]
@@ -107,7 +170,21 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
         "group": names[index], "subject_type": subject_type[index],
         "level": LEVEL_NAMES[language].get(certificate["level"], certificate["level"]),
         "valid_from": day_shown(certificate["valid_from"]),
-        "valid_until": day_shown(certificate["valid_until"])}, headers=headers)
+        "valid_until": day_shown(certificate["valid_until"]),
+        "batch": asked.batch, "steps": asked.steps, "step_names": STEP_NAMES[language],
+        "reading_names": READING_NAMES[language]},
+        headers=headers)
+
+
+def _refused(request: Request, language: str, as_json: bool, headers: dict[str, str],
+             title: str, message: str, detail_vi: str, detail: str) -> Response:
+    """A warning instead of a product page (an unknown code, or an unknown lot)."""
+    if as_json:
+        return JSONResponse({"detail": detail, "detail_vi": detail_vi}, status_code=404,
+                            headers=headers)
+    return templates.TemplateResponse(request, "not_found.html",
+                                      {"lang": language, "title": title, "message": message},
+                                      status_code=404, headers=headers)
 
 
 @router.get("/01/{gtin}", tags=["scan"], response_class=HTMLResponse,
@@ -115,35 +192,55 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
             **may("scan.read"))
 async def scan_gtin(tracing: TracingPart, request: Request, gtin: str, lang: Lang = None,
                     fmt: Format = None,
-                    accept: Annotated[str | None, Header()] = None,
-                    accept_language: Annotated[str | None, Header()] = None) -> Response:
+                    accept: Annotated[str | None, Header()] = None) -> Response:
     profile = await tracing.profile_by_gtin(gtin) if domain.is_gtin14(gtin) else None
-    return render(request, profile, tracing.clock.today(), lang, accept_language, accept, fmt)
+    return render(request, profile, tracing.clock.today(), lang, accept, fmt)
 
 
-@router.get("/01/{gtin}/{qualifier}/{value}", tags=["scan"], response_class=HTMLResponse,
-            summary="Scan page of a GTIN with a lot (10) or serial (21) qualifier",
+@router.get("/01/{gtin}/{qualifiers:path}", tags=["scan"], response_class=HTMLResponse,
+            summary="Scan page of a GTIN with its lot (10/{lot}): the batch's journey",
             **may("scan.read"))
-async def scan_gtin_qualified(tracing: TracingPart, request: Request, gtin: str,
-                              qualifier: str, value: str,
-                              lang: Lang = None, fmt: Format = None,
-                              accept: Annotated[str | None, Header()] = None,
-                              accept_language: Annotated[str | None, Header()] = None
-                              ) -> Response:
-    known = qualifier in ("10", "21") and domain.is_gtin14(gtin)
-    profile = await tracing.profile_by_gtin(gtin) if known else None
-    return render(request, profile, tracing.clock.today(), lang, accept_language, accept, fmt)
+async def scan_gtin_qualified(tracing: TracingPart, origin: OriginPart, request: Request,
+                              gtin: str, qualifiers: str, lang: Lang = None, fmt: Format = None,
+                              accept: Annotated[str | None, Header()] = None) -> Response:
+    profile = await tracing.profile_by_gtin(gtin) if domain.is_gtin14(gtin) else None
+    # The raw path: a lot may hold an encoded "/", which the decoded path has lost.
+    raw = request.scope.get("raw_path", b"").decode("ascii", "replace")
+    keys = domain.qualifiers(raw.split("/", 3)[3] if raw.count("/") >= 3 else qualifiers)
+    asked = await _asked(origin, profile, keys) if keys else Asked(qualifiers)
+    return render(request, profile, tracing.clock.today(), lang, accept, fmt, asked)
 
 
 @router.get("/p/{product_id}", tags=["scan"], response_class=HTMLResponse,
             summary="Scan page of a product without a GTIN, HTML or JSON",
             **may("scan.read"))
 async def scan_product(tracing: TracingPart, request: Request, product_id: str, lang: Lang = None,
-                       fmt: Format = None, accept: Annotated[str | None, Header()] = None,
-                       accept_language: Annotated[str | None, Header()] = None
+                       fmt: Format = None, accept: Annotated[str | None, Header()] = None
                        ) -> Response:
     profile = await tracing.profile(product_id)
-    return render(request, profile, tracing.clock.today(), lang, accept_language, accept, fmt)
+    return render(request, profile, tracing.clock.today(), lang, accept, fmt)
+
+
+@router.get("/p/{product_id}/10/{lot}", tags=["scan"], response_class=HTMLResponse,
+            summary="Scan page of a batch of a product without a GTIN", **may("scan.read"))
+async def scan_product_lot(tracing: TracingPart, origin: OriginPart, request: Request,
+                           product_id: str, lot: str, lang: Lang = None, fmt: Format = None,
+                           accept: Annotated[str | None, Header()] = None) -> Response:
+    profile = await tracing.profile(product_id)
+    return render(request, profile, tracing.clock.today(), lang, accept, fmt,
+                  await _asked(origin, profile, {"10": lot}))
+
+
+async def _asked(origin: Origin, profile: TraceProfile | None, keys: dict[str, str]
+                 ) -> Asked:
+    """The batch a scan names. Serials (21) are not issued yet: a code with one, or with a
+    lot the product has no batch of, is one the platform never printed, and is warned
+    about."""
+    shown = keys.get("10") or keys.get("21") or ""
+    if profile is None or "21" in keys or "10" not in keys:
+        return Asked(shown)
+    batch = await origin.batch_by_lot(profile.id, keys["10"])
+    return Asked(shown, batch, journey(await origin.history(batch)) if batch else [])
 
 
 @router.get("/labels/{product_id}", tags=["labels"], summary="A product's label (public)",

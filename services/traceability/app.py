@@ -3,9 +3,12 @@ wired."""
 
 from __future__ import annotations
 
+from services.traceability import epcis
 from services.traceability.api import router
 from services.traceability.handlers import Traceability
 from services.traceability.labels import render_qr
+from services.traceability.origin import Origin
+from services.traceability.origin_api import router as origin_router
 from services.traceability.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.config import Settings
@@ -16,21 +19,28 @@ from shared.contracts.registry import (
     ProductSubmitted,
     ProductUpdated,
 )
-from shared.contracts.traceability import LabelIssued
+from shared.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
 from shared.runtime import ServiceRuntime
 from shared.workers import worker_pool
 
 NAME = "traceability"
 
 
+def warm_up() -> None:
+    """Load what the worker process draws labels and hashes events with."""
+    render_qr("warm-up")
+    epcis.warm_up()
+
+
 def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
-                             publishes=(LabelIssued,))
-    renderer = worker_pool(runtime, render_qr, "warm-up")
-    tracing = Traceability(runtime.store, runtime.outbox, runtime.objects, renderer,
-                           public_url=settings.public_url,
-                           scan_base_url=settings.scan_base_url or settings.public_url,
+                             publishes=(LabelIssued, BatchOpened, OriginEventRecorded))
+    worker = worker_pool(runtime, warm_up)
+    scan_base_url = settings.scan_base_url or settings.public_url
+    tracing = Traceability(runtime.store, runtime.outbox, runtime.objects, worker,
+                           public_url=settings.public_url, scan_base_url=scan_base_url,
                            clock=runtime.clock)
+    origin = Origin(runtime.store, runtime.outbox, worker, scan_base_url, runtime.clock)
     for event in CERTIFICATE_IN_FORCE:
         runtime.handle(event, tracing.on_certificate_in_force)
     runtime.handle(CertificateRevoked, tracing.on_revoked)
@@ -38,6 +48,7 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
         runtime.handle(product_event, tracing.on_product_changed)
     runtime.handle(ProductGtinRetired, tracing.on_gtin_retired)
-    runtime.provide(tracing)
+    runtime.provide(tracing, origin)
     runtime.include(router)
+    runtime.include(origin_router)
     return runtime

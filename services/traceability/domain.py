@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from typing import Any
+from urllib.parse import quote, unquote
 
 from stdnum import ean
 from stdnum.exceptions import ValidationError as NumberInvalid
@@ -14,12 +15,44 @@ from stdnum.exceptions import ValidationError as NumberInvalid
 from shared.text import day_shown
 
 GTIN14 = re.compile(r"^[0-9]{14}$")
+LOT = re.compile(r"""^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$""")
+"""GS1 AI 10 (batch/lot): 1–20 characters of GS1's encodable character set 82."""
+CANONICAL_RESOLVER = "https://id.gs1.org"
 
 
 def scan_url(base: str, product_id: str, gtin: str | None) -> str:
     """``{base}/01/{gtin14}`` (GS1 Digital Link) with a GTIN, ``{base}/p/{id}`` without."""
     root = base.rstrip("/")
     return f"{root}/01/{gtin}" if gtin else f"{root}/p/{product_id}"
+
+
+def batch_scan_url(base: str, product_id: str, gtin: str | None, lot: str) -> str:
+    """A batch's label: ``{base}/01/{gtin}/10/{lot}`` (the lot percent-encoded)."""
+    return f"{scan_url(base, product_id, gtin)}/10/{quote(lot, safe='')}"
+
+
+def batch_identifier(base: str, product_id: str, gtin: str | None, lot: str) -> str:
+    """The batch's EPC class in EPCIS events: the canonical GS1 Digital Link URI with a GTIN,
+    the platform's own batch URL without one."""
+    return batch_scan_url(CANONICAL_RESOLVER if gtin else base, product_id, gtin, lot)
+
+
+QUALIFIERS = ("10", "21")
+"""The key qualifiers of a GTIN in a Digital Link path, in their required order: lot (10),
+then serial (21)."""
+
+
+def qualifiers(raw_path: str) -> dict[str, str] | None:
+    """``10/LOT%2F1/21/X`` → ``{"10": "LOT/1", "21": "X"}``: split before decoding, so a
+    lot may hold an encoded ``/``; None unless it is qualifier/value pairs in GS1's order."""
+    segments = raw_path.strip("/").split("/")
+    if len(segments) % 2 or not segments[0]:
+        return None
+    pairs = [(segments[i], unquote(segments[i + 1])) for i in range(0, len(segments), 2)]
+    keys = [key for key, _ in pairs]
+    if any(key not in QUALIFIERS for key in keys) or keys != sorted(set(keys)):
+        return None
+    return dict(pairs)
 
 
 def is_gtin14(value: str) -> bool:

@@ -27,8 +27,8 @@ class Traceability:
     store: DocumentStore
     outbox: Outbox
     objects: ObjectStore
-    renderer: Executor
-    """Where label artwork is drawn (CPU-bound)."""
+    worker: Executor
+    """Where label artwork is drawn (CPU-bound work, off the event loop)."""
     public_url: str
     """Where this service answers: label artwork is downloaded from here."""
     scan_base_url: str
@@ -76,7 +76,7 @@ class Traceability:
         label = await labels.get_or_new(tx, profile.id, lambda: Label(profile.id))
         if label.encodes(url):
             return
-        artwork = await asyncio.get_running_loop().run_in_executor(self.renderer, render_qr, url)
+        artwork = await asyncio.get_running_loop().run_in_executor(self.worker, render_qr, url)
         # Storing twice on a retried event writes the same bytes to the same keys.
         png, svg = await asyncio.gather(
             self.objects.put(f"labels/{profile.id}/qr.png", artwork.png, "image/png"),

@@ -1,5 +1,6 @@
 """The traceability service's collections and the fields each is queried on."""
 
+from services.traceability.batches import Batch, ChainLink, OriginRecord
 from services.traceability.model import Label, TraceProfile
 from shared.store import Collection
 from shared.store.repository import Repository
@@ -12,7 +13,24 @@ LABELS = Collection("labels")
 FORMER_GTINS = Collection("former_gtins")
 """GTIN a product no longer carries → the product: labels printed with it still find it."""
 
-COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS)
+BATCHES = Collection("batches", indexes=("product_id", "subject_id"))
+"""Batches (lô) of certified products, with the head of each one's hash chain."""
+LOTS = Collection("lots")
+"""``{product_id}|{lot}`` → the batch: a lot code is unique per product."""
+RECORDS = Collection("origin_records", indexes=("event_id", "event_time", "biz_step", "place"))
+"""Every captured EPCIS event, as received (append-only)."""
+LINKS = Collection("chain_links", indexes=("batch_id", "product_id", "event_time",
+                                           "biz_step", "place"))
+"""Each record's place in each batch's chain (a transformation is in several)."""
+
+COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS, BATCHES, LOTS, RECORDS, LINKS)
 
 profiles = Repository(PROFILES.name, TraceProfile, ("product", "sản phẩm"))
 labels = Repository(LABELS.name, Label, ("label", "nhãn"))
+batches = Repository(BATCHES.name, Batch, ("batch", "lô"))
+records = Repository(RECORDS.name, OriginRecord, ("origin record", "bản ghi nguồn gốc"))
+links = Repository(LINKS.name, ChainLink, ("chain link", "mắt xích"))
+
+
+def lot_key(product_id: str, lot: str) -> str:
+    return f"{product_id}|{lot}"

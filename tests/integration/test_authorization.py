@@ -95,15 +95,30 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
         await by_name["producer-other"].call("POST", "registry", "/products", expect=201, json={
             "subject_id": subjects["S2"]["id"], "name": "Trà atiso", "group": "food",
             "subgroup": "tea"})
+        batch, harvest = await kept_batch(by_name["producer-own"], records["product_id"])
         table = await office.call("POST", "rating", "/criteria-tables", expect=201,
                                   json=table_body())
         refs = {s["id"]: SubjectRef(s["id"], s["province"], s["commune"])
                 for s in subjects.values()}
         path = records | {"subject_id": s1, "table_id": table["id"], "gtin": GTIN,
-                          "year": str(today().year), "qualifier": "10",
-                          "value": "LOT-1", "kind": "png", "key": "x",
+                          "year": str(today().year), "qualifiers": "10/LOT-1",
+                          "lot": "LOT-1", "batch_id": batch, "record_id": harvest,
+                          "kind": "png", "key": "x",
                           "username": "producer-own"}
         yield World(office, cast, refs, path)
+
+
+async def kept_batch(producer: User, product_id: str) -> tuple[str, str]:
+    """A batch LOT-1 of the certified product, with its harvest recorded: ids of both."""
+    produced_on = today() - timedelta(days=5)
+    batch = await producer.call("POST", "traceability", f"/products/{product_id}/batches",
+                                expect=201, json={"lot": "LOT-1", "quantity": 10, "unit": "KGM",
+                                                  "produced_on": produced_on.isoformat()})
+    harvest = await producer.call("POST", "traceability", f"/batches/{batch['id']}/events",
+                                  expect=201, json={
+                                      "step": "harvest", "place": {"name": "Đồi chè"},
+                                      "happened_at": f"{produced_on.isoformat()}T07:00:00+07:00"})
+    return batch["id"], harvest["id"]
 
 
 REQUIRED_QUERY = {"province": S1["province"], "type": "product_story",

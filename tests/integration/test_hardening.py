@@ -80,6 +80,7 @@ async def market(make_settings: Callable[..., Settings]) -> AsyncIterator[Market
                              expect=201, json={"decision_number": f"{stars}/QĐ-UBND",
                                                "decision_date": days_ago})
             await admin.until("GET", "catalog", f"/listings/{product['id']}")
+            await admin.until("GET", "traceability", f"/labels/{product['id']}")
             certified[stars] = product["id"]
         yield Market(settings, admin, member, subject, certified)
 
@@ -221,7 +222,7 @@ async def test_responses_carry_security_headers_and_data_files_are_private(
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     page = await anyone.client.get(
         f"{anyone.urls['traceability']}/p/{market.certified[4]}")
-    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html"), page.text
     assert "style-src 'self' 'unsafe-inline'" in page.headers["content-security-policy"]
     assert "script-src" not in page.headers["content-security-policy"]
     data_dir = market.settings.data_dir

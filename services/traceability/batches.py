@@ -1,0 +1,305 @@
+"""Batches (lô) and their origin records: the aggregates a producer keeps after
+certification. A batch is opened for a certified product; each EPCIS event about it is
+recorded once, never edited, and appended to the batch's hash chain, whose head changes with
+every record so that a rewritten history no longer matches the heads already published.
+
+Pure: no I/O, no clock (the day and the time are arguments)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from services.traceability import domain
+from services.traceability.model import TraceProfile
+from shared.contracts.traceability import BatchOpened, ChainHead
+from shared.refusals import BadRequest, Conflict, FieldError
+
+
+class Unit(StrEnum):
+    """What a batch is counted in (UN/ECE Recommendation 20 codes, as EPCIS writes them)."""
+
+    KILOGRAM = "KGM"
+    LITRE = "LTR"
+    TONNE = "TNE"
+    PIECE = "H87"
+    """Bottles, boxes, packs: counted, not weighed."""
+
+
+class AreaCertificateKind(StrEnum):
+    VIETGAP = "vietgap"
+    ORGANIC = "organic"
+    GLOBALGAP = "globalgap"
+    OTHER = "other"
+
+
+@dataclass
+class AreaCertificate:
+    """A certificate the raw-material area holds (VietGAP, organic…)."""
+
+    kind: AreaCertificateKind
+    number: str
+    issued_by: str = ""
+    valid_until: date | None = None
+
+
+@dataclass
+class RawMaterialArea:
+    """Where the batch's raw material came from (vùng nguyên liệu)."""
+
+    name: str
+    commune: str
+    province: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    hectares: float | None = None
+    certificates: list[AreaCertificate] = field(default_factory=list)
+
+
+@dataclass
+class BatchDates:
+    produced_on: date
+    """Production or harvest day (ngày sản xuất / thu hoạch)."""
+    packed_on: date | None = None
+    best_before: date | None = None
+    expires_on: date | None = None
+
+    def check(self, today: date) -> None:
+        """In the order things happen, production not in the future."""
+        errors = []
+        if self.produced_on > today:
+            errors.append(FieldError("produced_on", "is in the future",
+                                     "ngày sản xuất ở tương lai"))
+        for name, later in (("packed_on", self.packed_on), ("best_before", self.best_before),
+                            ("expires_on", self.expires_on)):
+            if later is not None and later < self.produced_on:
+                errors.append(FieldError(name, "is before the production date",
+                                         "trước ngày sản xuất"))
+        if errors:
+            raise BadRequest("The batch's dates are not in order.",
+                             "Các ngày của lô không hợp lý.", code="batch-dates", errors=errors)
+
+
+GENESIS = "ocop:batch:"
+
+
+def chain_step(previous: str, event_hash: str, digest: str) -> str:
+    """The chain's head after one more record: it covers the record's standard hash and a
+    digest of everything stored (the standard hash leaves out e.g. error declarations)."""
+    return hashlib.sha256(f"{previous}|{event_hash}|{digest}".encode()).hexdigest()
+
+
+def content_digest(event: dict[str, Any]) -> str:
+    """SHA-256 of the stored event as canonical JSON (keys sorted, no spaces)."""
+    canonical = json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass
+class ChainLink:
+    """One record's place in one batch's chain."""
+
+    id: str
+    """``{batch_id}.{sequence:08d}``: the chain's order is the ids' order."""
+    batch_id: str
+    product_id: str
+    sequence: int
+    record_id: str
+    event_hash: str
+    digest: str
+    previous: str
+    head: str
+    event_time: str
+    biz_step: str | None
+    place: str | None
+    version: int = 0
+
+    def head_event(self) -> ChainHead:
+        return ChainHead(batch_id=self.batch_id, sequence=self.sequence, head=self.head)
+
+
+@dataclass
+class Batch:
+    """A batch (lô) of a certified product, with its raw-material areas and the head of
+    its chain of origin records."""
+
+    id: str
+    product_id: str
+    subject_id: str
+    province: str
+    commune: str
+    gtin: str | None
+    lot: str
+    identifier: str
+    """EPC class URI its events name it by (``domain.batch_identifier``)."""
+    dates: BatchDates
+    quantity: float
+    unit: Unit
+    opened_at: str
+    opened_by: str
+    areas: list[RawMaterialArea] = field(default_factory=list)
+    head: str = ""
+    length: int = 0
+    version: int = 0
+
+    @classmethod
+    def open(cls, batch_id: str, profile: TraceProfile, *, lot: str, dates: BatchDates,
+             quantity: float, unit: Unit, areas: list[RawMaterialArea], today: date,
+             at: str, by: str, scan_base_url: str) -> Batch:
+        """Open a batch of ``profile``'s product: only while its certificate is in force."""
+        check_certified(profile, today)
+        if not domain.LOT.match(lot):
+            raise BadRequest("The lot code must be 1–20 characters of the GS1 character set "
+                             "(letters without accents, digits and !\"%&'()*+,-./:;<=>?_).",
+                             "Mã lô phải gồm 1–20 ký tự thuộc bộ ký tự GS1 (chữ không dấu, "
+                             "chữ số và !\"%&'()*+,-./:;<=>?_).", code="lot-invalid",
+                             errors=[FieldError("lot", "not GS1 AI 10 syntax",
+                                                "không đúng cú pháp GS1 AI 10")])
+        dates.check(today)
+        assert profile.subject
+        identifier = domain.batch_identifier(scan_base_url, profile.id, profile.gtin, lot)
+        return cls(batch_id, profile.id, profile.subject.id, profile.subject.province,
+                   profile.subject.commune, profile.gtin, lot, identifier, dates, quantity,
+                   unit, at, by, areas, head=genesis(batch_id))
+
+    def opened(self, scan_base_url: str) -> BatchOpened:
+        return BatchOpened(
+            batch_id=self.id, product_id=self.product_id, subject_id=self.subject_id,
+            gtin=self.gtin, lot=self.lot, identifier=self.identifier,
+            scan_url=domain.batch_scan_url(scan_base_url, self.product_id, self.gtin,
+                                           self.lot),
+            produced_on=self.dates.produced_on, packed_on=self.dates.packed_on,
+            best_before=self.dates.best_before, expires_on=self.dates.expires_on,
+            quantity=self.quantity, unit=self.unit.value)
+
+    def check_event_time(self, when: datetime, field_name: str) -> None:
+        """Nothing happens to a batch before it was produced (on the day as written where
+        it happened)."""
+        if when.date() < self.dates.produced_on:
+            raise BadRequest(
+                f"The event is dated before batch {self.lot} was produced "
+                f"({self.dates.produced_on.isoformat()}).",
+                f"Sự kiện có ngày trước ngày sản xuất của lô {self.lot} "
+                f"({self.dates.produced_on.isoformat()}).", code="event-before-batch",
+                errors=[FieldError(field_name, "is before the batch's production date",
+                                   "trước ngày sản xuất của lô")])
+
+    def append(self, record: OriginRecord) -> ChainLink:
+        """Add ``record`` to the chain: the new link, and the batch's head moves on."""
+        sequence, digest = self.length + 1, content_digest(record.event)
+        link = ChainLink(f"{self.id}.{sequence:08d}", self.id, self.product_id, sequence,
+                         record.id, record.hash, digest, self.head,
+                         chain_step(self.head, record.hash, digest),
+                         record.event_time, record.biz_step, record.place)
+        self.head, self.length = link.head, sequence
+        return link
+
+
+def genesis(batch_id: str) -> str:
+    """The head of a batch's chain before any record."""
+    return hashlib.sha256(f"{GENESIS}{batch_id}".encode()).hexdigest()
+
+
+def check_certified(profile: TraceProfile, today: date) -> None:
+    """Batches are opened and recorded only under a certificate in force; those of a
+    revoked or expired one stay readable."""
+    if profile.certificate is None:
+        raise Conflict("The product is not OCOP-certified: it has no batches.",
+                       "Sản phẩm chưa được công nhận OCOP nên chưa thể mở lô.",
+                       code="not-certified")
+    state = profile.certificate.state_on(today)
+    if state is not domain.CertificateState.ACTIVE:
+        raise Conflict(f"The product's certificate is {state.value}: its batches can be read, "
+                       "no longer opened or added to.",
+                       "Giấy chứng nhận của sản phẩm đã "
+                       f"{'bị thu hồi' if state is domain.CertificateState.REVOKED else 'hết hạn'}"
+                       ": các lô chỉ còn được xem, không mở thêm hay ghi thêm.",
+                       code=f"certificate-{state.value}")
+
+
+def utc_stamp(when: datetime) -> str:
+    """A time as stored for range queries: UTC, fixed width, so text order is time order."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass
+class OriginRecord:
+    """One captured EPCIS event (hồ sơ nguồn gốc), as received, never changed."""
+
+    id: str
+    event: dict[str, Any]
+    """The event as captured, its ``eventID`` filled in if the sender gave none."""
+    context: Any
+    """The JSON-LD context it was captured under (its extension fields' namespaces)."""
+    hash: str
+    event_id: str
+    event_time: str
+    biz_step: str | None
+    place: str | None
+    batch_ids: list[str]
+    product_ids: list[str]
+    recorded_at: str
+    recorded_by: str
+    corrects: str | None = None
+    """The eventID this record declares erroneous (an error declaration)."""
+    version: int = 0
+
+    @property
+    def kind(self) -> str:
+        return str(self.event["type"])
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    sequence: int
+    record_id: str
+    problem: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What recomputing a batch's chain found (``verify``)."""
+
+    batch_id: str
+    records: int
+    head: str
+    intact: bool
+    problems: list[ChainProblem]
+
+
+def verify(batch: Batch, links: list[ChainLink], records: dict[str, OriginRecord],
+           recomputed: dict[str, str]) -> ChainReport:
+    """Check ``batch``'s chain against the stored records (``recomputed``: each record's
+    standard hash computed again from its stored event) and say which record or link
+    breaks it. Each link is checked on its own, so one altered record is reported once.
+    A rewrite of a record, its link and every later link together is consistent here; it
+    is caught against the heads published in the ``OriginEventRecorded`` events."""
+    problems: list[ChainProblem] = []
+
+    def broken(link: ChainLink, what: str) -> None:
+        problems.append(ChainProblem(link.sequence, link.record_id, what))
+
+    head = genesis(batch.id)
+    for expected, link in enumerate(links, start=1):
+        record = records.get(link.record_id)
+        if link.sequence != expected:
+            broken(link, "a record is missing before this one")
+        if link.previous != head:
+            broken(link, "the chain was rewritten (the link does not follow the one before)")
+        if chain_step(link.previous, link.event_hash, link.digest) != link.head:
+            broken(link, "the link was altered")
+        head = link.head
+        if record is None:
+            broken(link, "the record is gone")
+        elif recomputed[record.id] != link.event_hash or record.hash != link.event_hash:
+            broken(link, "the event was altered (its standard hash differs)")
+        elif content_digest(record.event) != link.digest:
+            broken(link, "the stored event was altered (its content differs)")
+    if head != batch.head or len(links) != batch.length:
+        problems.append(ChainProblem(len(links), "", "the chain ends elsewhere than the "
+                                                     "batch's head"))
+    return ChainReport(batch.id, len(links), batch.head, not problems, problems)

@@ -1,0 +1,250 @@
+"""The EPCIS 2.0 JSON/JSON-LD binding as this platform speaks it: documents checked against
+the standard's JSON Schema, the identifiers an event names (which of them are batches kept
+here), the CBV 2.0 hash-based event ID, and query answers as EPCIS documents.
+
+Pure functions; ``event_hashes`` is CPU-bound (JSON-LD expansion) and runs in the service's
+worker process. No network: a document may name only the standard's context by URL (other
+prefixes inline), so hashing never fetches anything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from functools import cache
+from itertools import islice
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import jsonschema_rs
+
+from shared.refusals import BadRequest, FieldError
+
+STANDARD_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+KNOWN_CONTEXTS = frozenset({STANDARD_CONTEXT, "https://gs1.github.io/EPCIS/epcis-context.jsonld"})
+"""Context URLs the hash generator holds a copy of; any other would be fetched."""
+OCOP_PREFIX = "ocop"
+OCOP_NAMESPACE = "urn:vn:ocop:epcis:"
+"""The namespace of this platform's extension fields (place names, lab results…). Fixed,
+not derived from where the platform answers: extension fields enter the event hash by
+their expanded name."""
+SCHEMA_FILE = Path(__file__).parent / "standards" / "EPCIS-JSON-Schema.json"
+EVENT_TYPES = frozenset({"ObjectEvent", "AggregationEvent", "TransactionEvent",
+                         "TransformationEvent", "AssociationEvent"})
+MAX_ERRORS = 20
+MAX_EVENTS = 500
+"""Events one capture may hold (the ``GS1-EPCIS-Capture-Limit`` this service declares)."""
+
+
+@cache
+def _validator() -> Any:
+    return jsonschema_rs.validator_for(json.loads(SCHEMA_FILE.read_text()))
+
+
+def _path(parts: Any) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(document)"
+
+
+def check_document(document: Any) -> tuple[Any, list[dict[str, Any]]]:
+    """The context and the events of a captured EPCIS document (or of one event sent on its
+    own); BadRequest naming each field the standard's schema refuses."""
+    errors = [FieldError(_path(e.instance_path), e.message)
+              for e in islice(_validator().iter_errors(document), MAX_ERRORS)]
+    if errors:
+        raise BadRequest("The EPCIS document does not conform to the EPCIS 2.0 JSON schema.",
+                         "Tài liệu EPCIS không đúng lược đồ JSON của chuẩn EPCIS 2.0.",
+                         code="epcis-invalid", errors=errors)
+    kind = document.get("type")
+    if kind in EVENT_TYPES:
+        context, events = document["@context"], [document]
+    elif kind == "EPCISDocument":
+        context, events = document["@context"], document["epcisBody"]["eventList"]
+    else:
+        raise BadRequest("Capture takes an EPCISDocument or a single EPCIS event.",
+                         "Chỉ nhận EPCISDocument hoặc một sự kiện EPCIS.", code="epcis-invalid",
+                         errors=[FieldError("type", f"{kind!r} cannot be captured")])
+    _check_context(context)
+    if not 0 < len(events) <= MAX_EVENTS:
+        raise BadRequest(f"A capture holds 1 to {MAX_EVENTS} events; send more in several.",
+                         f"Mỗi lần gửi từ 1 đến {MAX_EVENTS} sự kiện; nhiều hơn hãy chia nhỏ.",
+                         code="epcis-capture-limit",
+                         errors=[FieldError("epcisBody.eventList", f"{len(events)} events")])
+    for i, event in enumerate(events):
+        try:
+            event_time(event)
+        except ValueError:
+            raise BadRequest("An event's time cannot be read.", "Không đọc được thời điểm "
+                             "của sự kiện.", code="epcis-invalid",
+                             errors=[FieldError(f"epcisBody.eventList[{i}].eventTime",
+                                                "not a time this service can place")]) from None
+    return context, [{k: v for k, v in e.items() if k != "@context"} for e in events]
+
+
+def _check_context(context: Any) -> None:
+    for item in context if isinstance(context, list) else [context]:
+        if isinstance(item, str) and item not in KNOWN_CONTEXTS:
+            raise BadRequest(
+                f"@context may name only the EPCIS 2.0 context by URL ({STANDARD_CONTEXT}); "
+                "define other prefixes inline.",
+                "@context chỉ được dẫn ngữ cảnh EPCIS 2.0 bằng URL; các tiền tố khác hãy "
+                "khai báo trực tiếp.", code="epcis-context",
+                errors=[FieldError("@context", f"{item} is not the EPCIS 2.0 context")])
+        if isinstance(item, dict) and any(not isinstance(v, str) for v in item.values()):
+            raise BadRequest("Inline context entries must map a prefix to a namespace IRI.",
+                             "Mục ngữ cảnh khai báo trực tiếp phải gán tiền tố cho một IRI.",
+                             code="epcis-context",
+                             errors=[FieldError("@context", "holds a non-string entry")])
+
+
+def event_hashes(context: Any, events: list[dict[str, Any]]) -> list[str]:
+    """The CBV 2.0 hash-based event ID of each event (``ni:///sha-256;…?ver=CBV2.0``),
+    computed by GS1's reference algorithm (``epcis-event-hash-generator``). An error
+    declaration does not enter the hash: a declared event keeps its ID."""
+    from epcis_event_hash_generator.hash_generator import epcis_hashes_from_events
+    from epcis_event_hash_generator.json_to_py import event_list_from_epcis_document_json
+
+    document = {"@context": context, "type": "EPCISDocument", "schemaVersion": "2.0",
+                "creationDate": "2000-01-01T00:00:00Z",
+                "epcisBody": {"eventList": json.loads(json.dumps(events))}}
+    return list(epcis_hashes_from_events(event_list_from_epcis_document_json(document)))
+
+
+def hashes_of(items: list[tuple[Any, dict[str, Any]]]) -> list[str]:
+    """The hash of each (context, event) pair."""
+    return [event_hashes(context, [event])[0] for context, event in items]
+
+
+def warm_up() -> None:
+    """Load the hash generator and its JSON-LD context in the worker process."""
+    event_hashes([STANDARD_CONTEXT], [{"type": "ObjectEvent", "action": "OBSERVE",
+                                       "eventTime": "2020-01-01T00:00:00Z",
+                                       "eventTimeZoneOffset": "+00:00", "epcList": []}])
+
+
+# --- what an event names -------------------------------------------------------------------
+
+class Role(StrEnum):
+    """How an event involves what it names: a transformation's inputs are consumed."""
+
+    INPUT = "input"
+    SUBJECT = "subject"
+
+
+@dataclass(frozen=True)
+class LotRef:
+    """A batch an identifier names: by GTIN and lot (GS1 Digital Link, LGTIN), or by this
+    platform's product id and lot (products without a GTIN)."""
+
+    lot: str
+    gtin: str | None = None
+    product_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Named:
+    field: str
+    role: Role
+    ref: LotRef
+
+
+_DIGITAL_LINK = re.compile(r"^https?://[^/]+(?:/[^?#]*)?/01/(\d{14})/10/([^/?#]+)")
+_PLATFORM_LOT = re.compile(r"^https?://[^/]+(?:/[^?#]*)?/p/([A-Za-z0-9_-]+)/10/([^/?#]+)")
+_LGTIN = re.compile(r"^urn:epc:class:lgtin:(\d+)\.(\d+)\.(.+)$")
+
+
+def lot_ref(uri: str) -> LotRef | None:
+    """The batch ``uri`` names, if it names one (a lot, with or without a serial)."""
+    if m := _DIGITAL_LINK.match(uri):
+        return LotRef(unquote(m[2]), gtin=m[1])
+    if m := _PLATFORM_LOT.match(uri):
+        return LotRef(unquote(m[2]), product_id=m[1])
+    if (m := _LGTIN.match(uri)) and len(m[1]) + len(m[2]) == 13:
+        return LotRef(unquote(m[3]), gtin=_gtin_of(m[1], m[2]))
+    return None
+
+
+def _gtin_of(company_prefix: str, item_reference: str) -> str:
+    """GTIN-14 of an EPC class: indicator digit, company prefix, item reference, check."""
+    body = item_reference[0] + company_prefix + item_reference[1:]
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return body + str((10 - total % 10) % 10)
+
+
+_LISTS = (("epcList", Role.SUBJECT), ("childEPCs", Role.SUBJECT),
+          ("inputEPCList", Role.INPUT), ("outputEPCList", Role.SUBJECT))
+_QUANTITIES = (("quantityList", Role.SUBJECT), ("childQuantityList", Role.SUBJECT),
+               ("inputQuantityList", Role.INPUT), ("outputQuantityList", Role.SUBJECT))
+
+
+def named_lots(event: dict[str, Any]) -> Iterator[Named]:
+    """Every batch ``event`` names, with the field that names it."""
+    if isinstance(parent := event.get("parentID"), str) and (ref := lot_ref(parent)):
+        yield Named("parentID", Role.SUBJECT, ref)
+    for name, role in _LISTS:
+        for i, uri in enumerate(event.get(name) or []):
+            if ref := lot_ref(uri):
+                yield Named(f"{name}[{i}]", role, ref)
+    for name, role in _QUANTITIES:
+        for i, element in enumerate(event.get(name) or []):
+            if ref := lot_ref(element.get("epcClass", "")):
+                yield Named(f"{name}[{i}].epcClass", role, ref)
+
+
+def event_time(event: dict[str, Any]) -> datetime:
+    """When it happened (the schema has checked it is an RFC 3339 time with an offset)."""
+    text = str(event["eventTime"])
+    return datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "Zz" else text)
+
+
+def place_of(event: dict[str, Any]) -> str | None:
+    """Where: the business location, else the read point."""
+    for key in ("bizLocation", "readPoint"):
+        if isinstance(event.get(key), dict) and event[key].get("id"):
+            return str(event[key]["id"])
+    return None
+
+
+def biz_step(event: dict[str, Any]) -> str | None:
+    """The business step in its bare CBV form (``shipping``), however it was written."""
+    step = event.get("bizStep")
+    if not isinstance(step, str):
+        return None
+    for prefix in ("https://ref.gs1.org/cbv/BizStep-", "urn:epcglobal:cbv:bizstep:"):
+        if step.startswith(prefix):
+            return step[len(prefix):]
+    return step
+
+
+def merged_context(contexts: list[Any]) -> list[Any]:
+    """One context for events captured under several: the standard's, then every inline
+    prefix (the first definition of a prefix wins)."""
+    inline: dict[str, str] = {OCOP_PREFIX: OCOP_NAMESPACE}
+    for context in contexts:
+        for item in context if isinstance(context, list) else [context]:
+            if isinstance(item, dict):
+                for prefix, iri in item.items():
+                    inline.setdefault(prefix, iri)
+    return [STANDARD_CONTEXT, inline]
+
+
+def query_document(events: list[dict[str, Any]], contexts: list[Any], created: datetime
+                   ) -> dict[str, Any]:
+    """An EPCIS 2.0 query answer (``EPCISQueryDocument``) holding ``events``."""
+    return {"@context": merged_context(contexts), "type": "EPCISQueryDocument",
+            "schemaVersion": "2.0", "creationDate": created.isoformat(),
+            "epcisBody": {"queryResults": {"queryName": "SimpleEventQuery",
+                                           "resultsBody": {"eventList": events}}}}
+
+
+def schema_errors(document: Any) -> list[str]:
+    """What the standard's schema finds wrong with ``document`` (for answers we give)."""
+    return [f"{_path(e.instance_path)}: {e.message}"
+            for e in _validator().iter_errors(document)]

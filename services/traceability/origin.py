@@ -1,0 +1,382 @@
+"""Traceability's commands and queries for batches and their origin records: open a batch,
+capture EPCIS events (from a document or a producer's form), correct one, verify a chain,
+query events. Each command loads the aggregates, lets them check their rules, stores what
+they return in one transaction and emits the contract events; bad input stores nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from services.traceability import epcis
+from services.traceability.batches import (
+    Batch,
+    ChainLink,
+    ChainReport,
+    OriginRecord,
+    check_certified,
+    content_digest,
+    utc_stamp,
+    verify,
+)
+from services.traceability.epcis import LotRef, Role
+from services.traceability.forms import BatchIn, CorrectionIn, OriginEventIn, epcis_event
+from services.traceability.model import TraceProfile
+from services.traceability.store import (
+    LINKS,
+    LOTS,
+    PROFILES,
+    RECORDS,
+    batches,
+    links,
+    lot_key,
+    profiles,
+    records,
+)
+from shared.auth import Caller
+from shared.auth import Role as CallerRole
+from shared.clock import Clock
+from shared.contracts.traceability import OriginEventRecorded
+from shared.ids import new_id
+from shared.messaging import Outbox
+from shared.refusals import BadRequest, Conflict, FieldError, Forbidden, NotFound
+from shared.store import DocumentStore, Filter, Page, Transaction, find_all
+
+FORM_CONTEXT = [epcis.STANDARD_CONTEXT, {epcis.OCOP_PREFIX: epcis.OCOP_NAMESPACE}]
+Naming = Callable[[str], str]
+"""How a refusal names an event's field to its sender (EPCIS path, or the form's field)."""
+
+
+def _form_field(name: str) -> str:
+    if name == "eventTime":
+        return "happened_at"
+    if name.startswith("inputQuantityList"):
+        return name.replace("inputQuantityList", "inputs").replace(".epcClass", ".batch_id")
+    return "batch"
+
+
+@dataclass
+class _Recording:
+    """One capture's transaction and the batches it has touched (saved once, at the end)."""
+
+    tx: Transaction
+    caller: Caller
+    touched: dict[str, Batch] = field(default_factory=dict)
+    products: dict[str, TraceProfile | None] = field(default_factory=dict)
+
+
+@dataclass
+class Origin:
+    store: DocumentStore
+    outbox: Outbox
+    worker: Executor
+    """Where event hashes are computed (CPU-bound JSON-LD expansion)."""
+    scan_base_url: str
+    clock: Clock
+
+    # --- batches --------------------------------------------------------------------------
+
+    async def open_batch(self, caller: Caller, product_id: str, form: BatchIn) -> Batch:
+        async with self.store.transaction() as tx:
+            profile = await profiles.get(tx, product_id)
+            batch = Batch.open(new_id(), profile, lot=form.lot, dates=form.dates(),
+                               quantity=form.quantity, unit=form.unit,
+                               areas=[a.area() for a in form.areas],
+                               today=self.clock.today(), at=self.clock.stamp(),
+                               by=caller.user_id, scan_base_url=self.scan_base_url)
+            key = lot_key(product_id, form.lot)
+            if await tx.get(LOTS.name, key) is not None:
+                raise Conflict(f"This product already has a batch with lot {form.lot}.",
+                               f"Sản phẩm đã có lô mang mã {form.lot}.", code="lot-taken",
+                               errors=[FieldError("lot", "already used for this product",
+                                                  "đã dùng cho sản phẩm này")])
+            await tx.insert(LOTS.name, key, {"batch_id": batch.id})
+            await batches.add(tx, batch)
+            await self.outbox.emit(tx, batch.opened(self.scan_base_url), aggregate_id=batch.id,
+                                   sequence=batch.version)
+        return batch
+
+    async def batch(self, batch_id: str) -> Batch:
+        return await batches.get(self.store, batch_id)
+
+    async def batches_of(self, product_id: str, limit: int, after: str | None
+                         ) -> tuple[list[Batch], str | None]:
+        page = await self.store.find(batches.collection, {"product_id": product_id},
+                                     order_by="-id", limit=limit, after=after)
+        return [batches.load(doc) for doc in page.items], page.next_cursor
+
+    async def batch_by_lot(self, product_id: str, lot: str) -> Batch | None:
+        claim = await self.store.get(LOTS.name, lot_key(product_id, lot))
+        return await batches.get_or_none(self.store, claim.data["batch_id"]) if claim else None
+
+    async def history(self, batch: Batch) -> list[OriginRecord]:
+        """The batch's records in the order they were recorded."""
+        chain = [links.load(doc) async for doc in
+                 find_all(self.store, LINKS.name, {"batch_id": batch.id})]
+        held = await self._records([link.record_id for link in chain])
+        return [held[link.record_id] for link in chain if link.record_id in held]
+
+    async def _records(self, ids: list[str]) -> dict[str, OriginRecord]:
+        found = await records.find(self.store, {"id": {"$in": ids}}) if ids else []
+        return {r.id: r for r in found}
+
+    async def verify(self, batch_id: str) -> ChainReport:
+        batch = await batches.get(self.store, batch_id)
+        chain = [links.load(doc) async for doc in
+                 find_all(self.store, LINKS.name, {"batch_id": batch_id})]
+        held = await self._records([link.record_id for link in chain])
+        recomputed = await self._hashes([(r.context, r.event) for r in held.values()])
+        return verify(batch, chain, held, dict(zip(held, recomputed, strict=True)))
+
+    # --- recording ------------------------------------------------------------------------
+
+    async def capture(self, caller: Caller, document: Any) -> list[OriginRecord]:
+        """An EPCIS document (or one event), checked against the standard's schema."""
+        context, events = epcis.check_document(document)
+        return await self._record(caller, [(context, e) for e in events],
+                                  lambda i: lambda name: f"epcisBody.eventList[{i}].{name}")
+
+    async def record(self, caller: Caller, batch_id: str, form: OriginEventIn
+                     ) -> OriginRecord:
+        """What a producer's form tells of a batch, as an EPCIS event."""
+        event = await self._form_event(batch_id, form)
+        (recorded,) = await self._record(caller, [(FORM_CONTEXT, event)],
+                                         lambda _: _form_field)
+        return recorded
+
+    async def correct(self, caller: Caller, batch_id: str, record_id: str,
+                      form: CorrectionIn) -> list[OriginRecord]:
+        """An error declaration for a recorded event (EPCIS: the event again, with
+        ``errorDeclaration``), with the corrective event if the form gives one. The wrong
+        record stays; the history shows the corrected one."""
+        original = await records.get(self.store, record_id)
+        if batch_id not in original.batch_ids or original.corrects:
+            raise NotFound(f"Batch {batch_id} has no event {record_id} to correct.",
+                           f"Lô {batch_id} không có sự kiện {record_id} để đính chính.")
+        items: list[tuple[Any, dict[str, Any]]] = []
+        declared: dict[str, Any] = {"declarationTime": self.clock.now().isoformat(),
+                                    "reason": form.reason}
+        if form.corrected is not None:
+            corrective = await self._form_event(batch_id, form.corrected)
+            if "eventID" not in corrective:
+                (corrective["eventID"],) = await self._hashes([(FORM_CONTEXT, corrective)])
+            declared["correctiveEventIDs"] = [corrective["eventID"]]
+            items.append((FORM_CONTEXT, corrective))
+        items.append((original.context, original.event | {"errorDeclaration": declared}))
+        return await self._record(caller, items, lambda _: _form_field)
+
+    async def _form_event(self, batch_id: str, form: OriginEventIn) -> dict[str, Any]:
+        batch = await batches.get(self.store, batch_id)
+        inputs = []
+        for i, given in enumerate(form.inputs):
+            found = await batches.get_or_none(self.store, given.batch_id)
+            if found is None:
+                raise BadRequest(f"No batch '{given.batch_id}'.",
+                                 f"Không có lô '{given.batch_id}'.", code="no-such-batch",
+                                 errors=[FieldError(f"inputs[{i}].batch_id", "no such batch",
+                                                    "không có lô này")])
+            inputs.append(found.identifier)
+        event = epcis_event(form, batch.identifier, batch.quantity, batch.unit, inputs)
+        epcis.check_document({"@context": FORM_CONTEXT, **event})  # what we write conforms
+        return event
+
+    async def _hashes(self, items: list[tuple[Any, dict[str, Any]]]) -> list[str]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.worker, epcis.hashes_of, items)
+
+    async def _record(self, caller: Caller, items: list[tuple[Any, dict[str, Any]]],
+                      naming: Callable[[int], Naming]) -> list[OriginRecord]:
+        hashes = await self._hashes(items)
+        out = []
+        async with self.store.transaction() as tx:
+            session = _Recording(tx, caller)
+            for i, ((context, event), event_hash) in enumerate(zip(items, hashes, strict=True)):
+                out.append(await self._one(session, context, event, event_hash, naming(i)))
+            for batch in session.touched.values():
+                await batches.save(tx, batch)
+        return out
+
+    async def _one(self, s: _Recording, context: Any, event: dict[str, Any], event_hash: str,
+                   name: Naming) -> OriginRecord:
+        event = {"eventID": event_hash} | event  # the sender's own eventID, if any, wins
+        event_id = event["eventID"]
+        declaration = event.get("errorDeclaration")
+        same_id = await records.find(s.tx, {"event_id": event_id})
+        named = await self._batches_named(s, event, name)
+        if declaration is not None:
+            for original in same_id:
+                for batch_id in original.batch_ids:
+                    named.setdefault(batch_id, (await self._touch(s, batch_id), "eventID"))
+        self._check_may_record(s.caller, named, name)
+        if again := _already(same_id, event):
+            return again  # a retry: recorded once
+        if declaration is None and same_id:
+            raise Conflict(f"Another event was recorded with eventID {event_id}.",
+                           f"Đã có sự kiện khác mang eventID {event_id}.",
+                           code="event-id-taken",
+                           errors=[FieldError(name("eventID"), "already names another event",
+                                              "đã thuộc về sự kiện khác")])
+        when = epcis.event_time(event)
+        for batch, _ in named.values():
+            check_certified(await self._profile(s, batch), self.clock.today())
+            if declaration is None:
+                batch.check_event_time(when, name("eventTime"))
+        record = OriginRecord(
+            new_id(), event, context, event_hash, event_id, utc_stamp(when),
+            epcis.biz_step(event), epcis.place_of(event), list(named),
+            sorted({b.product_id for b, _ in named.values()}), self.clock.stamp(),
+            s.caller.user_id, corrects=event_id if declaration is not None else None)
+        await records.add(s.tx, record)
+        chain = [batch.append(record) for batch, _ in named.values()]
+        for link in chain:
+            await links.add(s.tx, link)
+        await self._announce(s.tx, record, chain)
+        return record
+
+    async def _announce(self, tx: Transaction, record: OriginRecord, chain: list[ChainLink]
+                        ) -> None:
+        first = chain[0] if chain else None
+        await self.outbox.emit(tx, OriginEventRecorded(
+            record_id=record.id, event_id=record.event_id, event_hash=record.hash,
+            kind=record.kind, biz_step=record.biz_step, event_time=epcis.event_time(record.event),
+            product_ids=record.product_ids, chains=[link.head_event() for link in chain],
+            corrects=record.corrects),
+            aggregate_id=first.batch_id if first else record.id,
+            sequence=first.sequence if first else 1)
+
+    async def _batches_named(self, s: _Recording, event: dict[str, Any], name: Naming
+                             ) -> dict[str, tuple[Batch, str]]:
+        """The platform's batches ``event`` names (the batch's own first, inputs after),
+        each with the field naming it; identifiers of products not on the platform are
+        kept in the event but belong to no chain."""
+        found: dict[str, tuple[Batch, str]] = {}
+        ordered = sorted(epcis.named_lots(event), key=lambda n: n.role is Role.INPUT)
+        for named in ordered:
+            product = await self._product(s, named.ref)
+            if product is None:
+                continue
+            claim = await s.tx.get(LOTS.name, lot_key(product.id, named.ref.lot))
+            if claim is None:
+                raise BadRequest(
+                    f"Product {product.id} has no batch with lot {named.ref.lot}: open the "
+                    "batch before recording its events.",
+                    f"Sản phẩm {product.id} không có lô {named.ref.lot}: hãy mở lô trước khi "
+                    "ghi sự kiện.", code="no-such-batch",
+                    errors=[FieldError(name(named.field), "names no batch on the platform",
+                                       "không thuộc lô nào trên hệ thống")])
+            batch = await self._touch(s, claim.data["batch_id"])
+            found.setdefault(batch.id, (batch, named.field))
+        return found
+
+    async def _touch(self, s: _Recording, batch_id: str) -> Batch:
+        if batch_id not in s.touched:
+            s.touched[batch_id] = await batches.get(s.tx, batch_id)
+        return s.touched[batch_id]
+
+    async def _product(self, s: _Recording, ref: LotRef) -> TraceProfile | None:
+        """The platform's product an identifier names (by GTIN or id), if it is one."""
+        key = ref.gtin or ref.product_id or ""
+        if key not in s.products:
+            if ref.gtin:
+                page = await s.tx.find(PROFILES.name, {"gtin": ref.gtin}, limit=1)
+                s.products[key] = profiles.load(page.items[0]) if page.items else None
+            else:
+                s.products[key] = await profiles.get_or_none(s.tx, key)
+        return s.products[key]
+
+    async def _profile(self, s: _Recording, batch: Batch) -> TraceProfile:
+        """The product of a batch (it has one: batches are opened for known products)."""
+        found = await self._product(s, LotRef(batch.lot, product_id=batch.product_id))
+        assert found is not None
+        return found
+
+    @staticmethod
+    def _check_may_record(caller: Caller, named: dict[str, tuple[Batch, str]],
+                          name: Naming) -> None:
+        """A producer records events of its own batches only; the office, of any."""
+        if caller.role is CallerRole.ADMIN:
+            return
+        for batch, field_name in named.values():
+            if not caller.owns_subject(batch.subject_id):
+                raise Forbidden(
+                    f"Batch {batch.lot} belongs to another producer.",
+                    f"Lô {batch.lot} thuộc chủ thể khác.", code="not-your-batch",
+                    errors=[FieldError(name(field_name), "another producer's batch",
+                                       "lô của chủ thể khác")])
+        if not named:
+            raise BadRequest("The event names none of your batches.",
+                             "Sự kiện không nhắc tới lô nào của bạn.", code="no-batch-named",
+                             errors=[FieldError(name("epcList"), "names none of your batches",
+                                                "không có lô nào của bạn")])
+
+    # --- query ----------------------------------------------------------------------------
+
+    async def query(self, where: Filter, *, product_id: str | None, batch_id: str | None,
+                    limit: int, after: str | None) -> tuple[dict[str, Any], str | None]:
+        """Events as an EPCIS query document: those of a batch or a product (through their
+        chains), else all the platform holds."""
+        page: Page
+        if batch_id or product_id:
+            chain_where = dict(where) | ({"batch_id": batch_id} if batch_id else {}) | (
+                {"product_id": product_id} if product_id else {})
+            page = await self.store.find(LINKS.name, chain_where, limit=limit, after=after)
+            ids = list(dict.fromkeys(links.load(doc).record_id for doc in page.items))
+            held = await self._records(ids)
+            found = [held[i] for i in ids if i in held]
+        else:
+            page = await self.store.find(RECORDS.name, where, order_by="event_time",
+                                         limit=limit, after=after)
+            found = [records.load(doc) for doc in page.items]
+        document = epcis.query_document([r.event for r in found], [r.context for r in found],
+                                        self.clock.now())
+        return document, page.next_cursor
+
+
+def _already(same_id: list[OriginRecord], event: dict[str, Any]) -> OriginRecord | None:
+    """The record ``event`` repeats, if it was recorded already (a retried request): the
+    same content, or, for an error declaration, one declaring the same correction."""
+    digest = content_digest(event)
+    declared = event.get("errorDeclaration")
+    for held in same_id:
+        if content_digest(held.event) == digest:
+            return held
+        earlier = held.event.get("errorDeclaration")
+        if declared and earlier and all(earlier.get(k) == declared.get(k)
+                                        for k in ("reason", "correctiveEventIDs")):
+            return held
+    return None
+
+
+
+def event_filter(from_time: str | None, before_time: str | None, biz_step: str | None,
+                 place: str | None) -> Filter:
+    """The EPCIS query's parameters as a store filter; BadRequest naming a time that is not
+    RFC 3339."""
+    where: dict[str, Any] = {}
+    times = {}
+    for name, op, value in (("GE_eventTime", "$gte", from_time),
+                            ("LT_eventTime", "$lt", before_time)):
+        if value is None:
+            continue
+        try:
+            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            when = None
+        if when is None or when.tzinfo is None:
+            raise BadRequest(f"{name} must be a time with its offset (2026-05-01T08:00:00+07:00).",
+                             f"{name} phải là thời điểm kèm múi giờ (2026-05-01T08:00:00+07:00).",
+                             code="invalid-query",
+                             errors=[FieldError(name, "not an RFC 3339 time",
+                                                "không đúng định dạng RFC 3339")])
+        times[op] = utc_stamp(when)
+    if times:
+        where["event_time"] = times
+    if biz_step:
+        where["biz_step"] = epcis.biz_step({"bizStep": biz_step})
+    if place:
+        where["place"] = place
+    return where

@@ -1,0 +1,149 @@
+"""Batch and origin endpoints: the producer's forms (open a batch, record what happened,
+correct it), the EPCIS 2.0 capture and query interfaces, and a batch's chain check."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from services.traceability import domain
+from services.traceability.access import RULES
+from services.traceability.batches import Batch, OriginRecord
+from services.traceability.forms import BatchIn, CorrectionIn, OriginEventIn
+from services.traceability.journey import journey
+from services.traceability.origin import Origin, event_filter
+from services.traceability.store import batches, profiles
+from shared.access import Gate, Scope, SubjectRef
+from shared.auth import CurrentCaller
+from shared.paging import Cursor, Limit
+from shared.refusals import NotFound
+from shared.runtime import part, runtime_of
+
+
+class EpcisResponse(JSONResponse):
+    """An EPCIS 2.0 document in its JSON-LD binding."""
+
+    media_type = "application/ld+json"
+
+
+async def whose(request: Request) -> SubjectRef:
+    """The producer of the batch, or of the certified product, the path names."""
+    store = runtime_of(request).store
+    if "batch_id" in request.path_params:
+        batch = await batches.get(store, request.path_params["batch_id"])
+        return SubjectRef(batch.subject_id, batch.province, batch.commune)
+    profile = await profiles.get(store, request.path_params["product_id"])
+    if profile.subject is None:
+        raise NotFound("The product is not OCOP-certified: it has no batches.",
+                       "Sản phẩm chưa được công nhận OCOP nên chưa có lô.")
+    return SubjectRef(profile.subject.id, profile.subject.province, profile.subject.commune)
+
+
+OriginPart = Annotated[Origin, Depends(part(Origin))]
+router = APIRouter(tags=["batches"])
+may = Gate(RULES, whose).rule
+
+
+def batch_view(batch: Batch, scan_base_url: str) -> dict[str, Any]:
+    return {"id": batch.id, **batches.dump(batch),
+            "scan_url": domain.batch_scan_url(scan_base_url, batch.product_id, batch.gtin,
+                                              batch.lot)}
+
+
+def record_view(record: OriginRecord) -> dict[str, Any]:
+    return {"id": record.id, "event_id": record.event_id, "hash": record.hash,
+            "batch_ids": record.batch_ids, "recorded_at": record.recorded_at,
+            "corrects": record.corrects, "event": record.event}
+
+
+@router.post("/products/{product_id}/batches", status_code=status.HTTP_201_CREATED,
+             summary="Open a batch (lô) of a certified product: its producer or the office",
+             **may("batch.open", Scope.PATH))
+async def open_batch(origin: OriginPart, caller: CurrentCaller, product_id: str,
+                     body: BatchIn) -> dict[str, Any]:
+    return batch_view(await origin.open_batch(caller, product_id, body), origin.scan_base_url)
+
+
+@router.get("/products/{product_id}/batches", summary="A product's batches, newest first",
+            **may("batch.read"))
+async def product_batches(origin: OriginPart, product_id: str, limit: Limit = 50,
+                          cursor: Cursor = None) -> dict[str, Any]:
+    found, next_cursor = await origin.batches_of(product_id, limit, cursor)
+    return {"items": [batch_view(b, origin.scan_base_url) for b in found],
+            "next_cursor": next_cursor}
+
+
+@router.get("/batches/{batch_id}", summary="A batch and its journey (corrections applied)",
+            **may("batch.read"))
+async def get_batch(origin: OriginPart, batch_id: str) -> dict[str, Any]:
+    batch = await origin.batch(batch_id)
+    steps = journey(await origin.history(batch))
+    return batch_view(batch, origin.scan_base_url) | {
+        "journey": [asdict(s) | {"when": s.when.isoformat()} for s in steps]}
+
+
+@router.post("/batches/{batch_id}/events", status_code=status.HTTP_201_CREATED,
+             summary="Record what happened to a batch (form fields; stored as EPCIS 2.0)",
+             **may("origin.record", Scope.PATH))
+async def record_event(origin: OriginPart, caller: CurrentCaller, batch_id: str,
+                       body: OriginEventIn) -> dict[str, Any]:
+    return record_view(await origin.record(caller, batch_id, body))
+
+
+@router.post("/batches/{batch_id}/events/{record_id}/corrections",
+             status_code=status.HTTP_201_CREATED,
+             summary="Correct a recorded event: an EPCIS error declaration, with the "
+                     "corrective event", **may("origin.record", Scope.PATH))
+async def correct_event(origin: OriginPart, caller: CurrentCaller, batch_id: str,
+                        record_id: str, body: CorrectionIn) -> list[dict[str, Any]]:
+    return [record_view(r) for r in await origin.correct(caller, batch_id, record_id, body)]
+
+
+@router.get("/batches/{batch_id}/verify",
+            summary="Recompute the batch's hash chain: was anything altered?",
+            **may("origin.read"))
+async def verify_batch(origin: OriginPart, batch_id: str) -> dict[str, Any]:
+    return asdict(await origin.verify(batch_id))
+
+
+@router.post("/epcis/capture", status_code=status.HTTP_201_CREATED,
+             summary="EPCIS 2.0 capture: an EPCISDocument (or one event) in the JSON/JSON-LD "
+                     "binding, validated against the standard's schema",
+             **may("origin.capture", Scope.BODY))
+async def capture(origin: OriginPart, caller: CurrentCaller,
+                  document: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    recorded = await origin.capture(caller, document)
+    return {"recorded": [record_view(r) for r in recorded]}
+
+
+@router.get("/epcis/events", summary="EPCIS 2.0 events query: an EPCISQueryDocument",
+            response_class=EpcisResponse, **may("origin.read"))
+async def query_events(
+        origin: OriginPart, request: Request,
+        product: Annotated[str | None, Query(max_length=64, description="A product id")] = None,
+        batch: Annotated[str | None, Query(max_length=64, description="A batch id")] = None,
+        ge_event_time: Annotated[str | None, Query(alias="GE_eventTime",
+                                                   description="From this time (RFC 3339)")
+                                 ] = None,
+        lt_event_time: Annotated[str | None, Query(alias="LT_eventTime",
+                                                   description="Before this time (RFC 3339)")
+                                 ] = None,
+        eq_biz_step: Annotated[str | None, Query(alias="EQ_bizStep", max_length=100,
+                                                 description="A CBV business step")] = None,
+        place: Annotated[str | None, Query(max_length=500,
+                                           description="Business location or read point")
+                         ] = None,
+        per_page: Annotated[int, Query(alias="perPage", ge=1, le=500)] = 100,
+        next_page_token: Annotated[str | None, Query(alias="nextPageToken", max_length=2000)
+                                   ] = None) -> Response:
+    where = event_filter(ge_event_time, lt_event_time, eq_biz_step, place)
+    document, next_cursor = await origin.query(where, product_id=product, batch_id=batch,
+                                               limit=per_page, after=next_page_token)
+    headers = {}
+    if next_cursor:
+        url = request.url.include_query_params(nextPageToken=next_cursor)
+        headers["Link"] = f'<{url}>; rel="next"'
+    return EpcisResponse(document, headers=headers)

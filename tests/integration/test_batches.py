@@ -1,0 +1,294 @@
+"""Producers keep batch origin records: a batch of a certified product, what happened to it
+(through the producer's forms and the EPCIS 2.0 capture interface), corrections, the hash
+chain that shows tampering, the EPCIS query, and the scan page of the batch.
+
+The whole platform on its embedded defaults (real SQLite files, the embedded bus, file
+objects), really served over HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from services.traceability.epcis import schema_errors
+from services.traceability.store import COLLECTIONS, RECORDS
+from shared.config import Settings
+from shared.store.sqlite import SqliteDocumentStore
+from tests.support.browser import PHONE, chromium, screenshot_path
+from tests.support.clocks import today
+from tests.support.platform import certified_product, cooperative_with_council
+from tests.support.platform import office_signed_in as signed_in
+
+PASSWORD = "batches-pass"
+GTIN = "08934563138165"
+VIETNAM = timezone(timedelta(hours=7))
+EXAMPLES = Path(__file__).parents[1] / "fixtures" / "epcis"
+
+
+def code_of(problem: dict[str, Any]) -> str:
+    """The refusal's code: the last segment of its problem type."""
+    return str(problem["type"]).rsplit("/", 1)[-1]
+
+
+def at(day: date, hour: int) -> str:
+    return datetime.combine(day, time(hour), VIETNAM).isoformat()
+
+
+def batch_body(lot: str, produced_on: date) -> dict[str, Any]:
+    return {"lot": lot, "produced_on": produced_on.isoformat(),
+            "packed_on": (produced_on + timedelta(days=2)).isoformat(),
+            "best_before": (produced_on + timedelta(days=365)).isoformat(),
+            "quantity": 120, "unit": "KGM",
+            "areas": [{"name": "Đồi chè Khuôn Ngàn", "commune": "Xã Tân Cương",
+                       "province": "Thái Nguyên", "latitude": 21.5582, "longitude": 105.7706,
+                       "hectares": 4.5,
+                       "certificates": [{"kind": "vietgap", "number": "VietGAP-TT-18-07-19-0012",
+                                         "issued_by": "Trung tâm Chứng nhận Phù hợp"}]}]}
+
+
+def harvest(day: date, **extra: Any) -> dict[str, Any]:
+    return {"step": "harvest", "happened_at": at(day, 7), "quantity": 150, "unit": "KGM",
+            "place": {"name": "Đồi chè Khuôn Ngàn", "commune": "Xã Tân Cương",
+                      "latitude": 21.5582, "longitude": 105.7706}} | extra
+
+
+def processing_document(output: str, day: date) -> dict[str, Any]:
+    """Withering and pan-firing the fresh leaves of a supplier not on the platform (an LGTIN
+    of another company) into the batch: an EPCIS TransformationEvent."""
+    return {
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",
+                     {"ocop": "urn:vn:ocop:epcis:"}],
+        "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": at(day, 18),
+        "epcisBody": {"eventList": [{
+            "type": "TransformationEvent", "eventTime": at(day, 14),
+            "eventTimeZoneOffset": "+07:00",
+            "inputQuantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.011111.LEAF-7",
+                                   "quantity": 150, "uom": "KGM"}],
+            "outputQuantityList": [{"epcClass": output, "quantity": 120, "uom": "KGM"}],
+            "bizStep": "commissioning", "disposition": "active",
+            "readPoint": {"id": "urn:vn:ocop:place:xa-tan-cuong-xuong-sao-che"},
+            "ocop:placeName": "Xưởng sao chè HTX"}]}}
+
+
+async def test_a_producer_keeps_a_batch_and_a_shopper_reads_its_journey(
+        make_settings: Callable[..., Settings], tmp_path: Path) -> None:
+    settings = make_settings()
+    async with signed_in(settings, PASSWORD) as office:
+        coop = await cooperative_with_council(office, PASSWORD)
+        certified_on = (today() - timedelta(days=30)).isoformat()
+        records = await certified_product(office, coop.member, coop.producer, coop.subject_id,
+                                          certified_on, GTIN)
+        product_id = records["product_id"]
+        producer, anyone = coop.producer, office.anonymous()
+        produced_on = today() - timedelta(days=10)
+
+        # Opening: the producer's own certified product; a lot once per product, GS1 syntax.
+        batch = await producer.call("POST", "traceability", f"/products/{product_id}/batches",
+                                    expect=201, json=batch_body("TC-2026/01", produced_on))
+        assert batch["identifier"] == f"https://id.gs1.org/01/{GTIN}/10/TC-2026%2F01"
+        assert batch["scan_url"].endswith(f"/01/{GTIN}/10/TC-2026%2F01")
+        again = await producer.call("POST", "traceability", f"/products/{product_id}/batches",
+                                    expect=409, json=batch_body("TC-2026/01", produced_on))
+        assert again["errors"][0]["field"] == "lot" and code_of(again) == "lot-taken"
+        bad_lot = await producer.call("POST", "traceability",
+                                      f"/products/{product_id}/batches", expect=400,
+                                      json=batch_body("lô một", produced_on))
+        assert code_of(bad_lot) == "lot-invalid" and "GS1" in bad_lot["detail_vi"]
+        future = await producer.call("POST", "traceability", f"/products/{product_id}/batches",
+                                     expect=400,
+                                     json=batch_body("TC-FUTURE", today() + timedelta(days=1)))
+        assert future["errors"][0]["field"] == "produced_on"
+        await anyone.call("POST", "traceability", f"/products/{product_id}/batches",
+                          expect=401, json=batch_body("TC-ANON", produced_on))
+        listed = await anyone.call("GET", "traceability", f"/products/{product_id}/batches")
+        assert [b["lot"] for b in listed["items"]] == ["TC-2026/01"]
+        batch_path = f"/batches/{batch['id']}"
+
+        # What happened: harvest by the form, processing by EPCIS capture, a lab test with
+        # its results, packing; each stored once however often the phone retries.
+        harvested = await producer.call("POST", "traceability", f"{batch_path}/events",
+                                        expect=201, json=harvest(
+                                            produced_on, event_id="0b7d5f2e-0d6c-4a0e-9a34-"
+                                                                  "6f1f3c2b9a10"))
+        retried = await producer.call("POST", "traceability", f"{batch_path}/events",
+                                      expect=201, json=harvest(
+                                          produced_on, event_id="0b7d5f2e-0d6c-4a0e-9a34-"
+                                                                "6f1f3c2b9a10"))
+        assert retried["id"] == harvested["id"]
+        assert harvested["hash"].startswith("ni:///sha-256;")
+        captured = await producer.call("POST", "traceability", "/epcis/capture", expect=201,
+                                       json=processing_document(batch["identifier"],
+                                                                produced_on))
+        assert captured["recorded"][0]["batch_ids"] == [batch["id"]]
+        await producer.call("POST", "traceability", f"{batch_path}/events", expect=201, json={
+            "step": "lab_test", "happened_at": at(produced_on + timedelta(days=1), 9),
+            "place": {"name": "Trung tâm Kiểm nghiệm Thái Nguyên"}, "lab": "Quatest 1",
+            "passed": True, "report_url": "https://example.org/reports/TN-2026-118.pdf",
+            "results": [{"name": "Dư lượng thuốc BVTV", "value": "không phát hiện"}]})
+        await producer.call("POST", "traceability", f"{batch_path}/events", expect=201, json={
+            "step": "sensor_reading", "happened_at": at(produced_on + timedelta(days=1), 12),
+            "place": {"name": "Kho HTX"},
+            "readings": [{"kind": "temperature", "value": 24.5},
+                         {"kind": "relative_humidity", "value": 61}]})
+        packed = await producer.call("POST", "traceability", f"{batch_path}/events",
+                                     expect=201, json={
+                                         "step": "packing", "quantity": 1200, "unit": "H87",
+                                         "happened_at": at(produced_on + timedelta(days=2), 8),
+                                         "place": {"name": "Xưởng đóng gói HTX"}})
+
+        # Refused, and nothing stored: before the batch, not the EPCIS schema, a step
+        # lacking what it needs, someone else's batch.
+        early = await producer.call("POST", "traceability", f"{batch_path}/events",
+                                    expect=400,
+                                    json=harvest(produced_on - timedelta(days=1)))
+        assert code_of(early) == "event-before-batch"
+        assert early["errors"][0]["field"] == "happened_at"
+        broken = processing_document(batch["identifier"], produced_on)
+        broken["epcisBody"]["eventList"][0]["eventTime"] = "hôm qua"
+        refused = await producer.call("POST", "traceability", "/epcis/capture", expect=400,
+                                      json=broken)
+        assert code_of(refused) == "epcis-invalid"
+        assert refused["errors"][0]["field"] == "epcisBody.eventList[0].eventTime"
+        shipping = await producer.call("POST", "traceability", f"{batch_path}/events",
+                                       expect=422, json={"step": "shipping",
+                                                         "happened_at": at(produced_on, 9),
+                                                         "place": {"name": "Kho"}})
+        assert "party" in json.dumps(shipping, ensure_ascii=False)
+        assert (await anyone.call("GET", "traceability", batch_path))["length"] == 5
+
+        # A correction: the packing counted 1,200 packs, it was 1,150.
+        corrected = await producer.call(
+            "POST", "traceability", f"{batch_path}/events/{packed['id']}/corrections",
+            expect=201, json={"reason": "incorrect_data", "corrected": {
+                "step": "packing", "quantity": 1150, "unit": "H87",
+                "happened_at": at(produced_on + timedelta(days=2), 8),
+                "place": {"name": "Xưởng đóng gói HTX"}}})
+        declaration = corrected[1]["event"]["errorDeclaration"]
+        assert corrected[1]["corrects"] == packed["event_id"]
+        assert declaration["correctiveEventIDs"] == [corrected[0]["event_id"]]
+        assert corrected[1]["hash"] == packed["hash"]  # a declared event keeps its hash
+
+        shown = await anyone.call("GET", "traceability", batch_path)
+        steps = [(s["step"], s["quantity"], s["corrected"]) for s in shown["journey"]]
+        assert steps == [("harvest", "150 kg", False), ("processing", "120 kg", False),
+                         ("lab_test", "120 kg", False), ("sensor_reading", "120 kg", False),
+                         ("packing", "1150", True)]
+        assert shown["length"] == 7
+
+        # The scan page of the batch: Vietnamese whatever the browser says, the journey.
+        scan_path = f"/01/{GTIN}/10/TC-2026%2F01"
+        page = await anyone.call("GET", "traceability", scan_path,
+                                 headers={"Accept-Language": "en-US,en;q=0.9"})
+        assert page.status_code == 200 and 'lang="vi"' in page.text
+        for seen in ("Hành trình của lô", "Thu hoạch / sản xuất", "Chế biến", "Kiểm nghiệm",
+                     "Quatest 1", "đã đính chính", "VIETGAP VietGAP-TT-18-07-19-0012",
+                     "24.5 °C"):
+            assert seen in page.text, seen
+        await look_at_the_journey(office.urls["traceability"] + scan_path, tmp_path)
+        english = await anyone.call("GET", "traceability", scan_path, params={"lang": "en"})
+        assert "The batch&#39;s journey" in english.text and "Lab test" in english.text
+        as_json = await anyone.call("GET", "traceability", scan_path,
+                                    params={"format": "json"})
+        assert as_json["batch"]["lot"] == "TC-2026/01" and len(as_json["journey"]) == 5
+        unknown = await anyone.call("GET", "traceability", f"/01/{GTIN}/10/FAKE-LOT",
+                                    expect=404)
+        assert "Cảnh báo" in unknown.text and "FAKE-LOT" in unknown.text
+        serial = await anyone.call("GET", "traceability", f"/01/{GTIN}/21/XYZ",
+                                   params={"format": "json"}, expect=404)
+        assert "may be forged" in serial["detail"]
+
+        # The EPCIS query: by batch, business step, time; answers valid EPCIS documents.
+        everything = await anyone.call("GET", "traceability", "/epcis/events",
+                                       params={"batch": batch["id"]})
+        assert schema_errors(everything) == []
+        assert len(everything["epcisBody"]["queryResults"]["resultsBody"]["eventList"]) == 7
+        tests_only = await anyone.call("GET", "traceability", "/epcis/events",
+                                       params={"product": product_id,
+                                               "EQ_bizStep": "inspecting"})
+        listed_events = tests_only["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+        assert [e["ocop:lab"] for e in listed_events] == ["Quatest 1"]
+        later = await anyone.call("GET", "traceability", "/epcis/events", params={
+            "GE_eventTime": at(produced_on + timedelta(days=2), 0)})
+        later_events = later["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+        assert {e["bizStep"] for e in later_events} == {"packing"} and len(later_events) == 3
+        paged = await anyone.client.get(office.urls["traceability"] + "/epcis/events",
+                                        params={"batch": batch["id"], "perPage": 2})
+        assert 'rel="next"' in paged.headers["link"]
+        bad_time = await anyone.call("GET", "traceability", "/epcis/events", expect=400,
+                                     params={"LT_eventTime": "tomorrow"})
+        assert bad_time["errors"][0]["field"] == "LT_eventTime"
+
+        # Tamper-evident: the chain holds, until a stored record is changed behind the
+        # service's back.
+        intact = await anyone.call("GET", "traceability", f"{batch_path}/verify")
+        assert intact["intact"] is True and intact["records"] == 7
+        await alter_lab_result(settings, "Quatest 1")
+        broken_chain = await anyone.call("GET", "traceability", f"{batch_path}/verify")
+        assert broken_chain["intact"] is False
+        assert [p["sequence"] for p in broken_chain["problems"]] == [3]
+
+
+async def look_at_the_journey(url: str, tmp_path: Path) -> None:
+    """A shopper's phone opens the batch's page: five steps on a timeline, no script error,
+    the page no wider than the phone; a screenshot to look at."""
+    async with chromium() as browser:
+        page = await browser.new_page(**PHONE, locale="en-US")
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+                if r.status >= 400 else None)
+        await page.goto(url)
+        steps = page.locator("ol.journey > li")
+        assert await steps.count() == 5
+        assert await steps.nth(1).locator(".step").inner_text() == "Chế biến"
+        assert await page.locator("ol.journey .fix").inner_text() == "đã đính chính"
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["viewport"]["width"], width  # type: ignore[index]
+        await page.screenshot(path=screenshot_path(tmp_path, "batch-journey-phone"),
+                              full_page=True)
+        assert not errors, errors
+
+
+async def alter_lab_result(settings: Settings, lab: str) -> None:
+    """Edit the stored lab test directly in the traceability service's SQLite file."""
+    url = settings.store_url_for("traceability")
+    store = SqliteDocumentStore(Path(url.removeprefix("sqlite://")), COLLECTIONS)
+    await store.open()
+    try:
+        async with store.transaction() as tx:
+            page = await tx.find(RECORDS.name, {"biz_step": "inspecting"})
+            (record,) = [d for d in page.items if d.data["event"].get("ocop:lab") == lab]
+            record.data["event"]["disposition"] = "non_conformant"
+            await tx.put(RECORDS.name, record.id, record.data)
+    finally:
+        await store.close()
+
+
+async def test_the_standards_examples_are_captured_unchanged_and_queried_back(
+        make_settings: Callable[..., Settings]) -> None:
+    async with signed_in(make_settings(), PASSWORD) as office:
+        captured: set[str] = set()
+        for example in sorted(EXAMPLES.glob("*.jsonld")):
+            document = json.loads(example.read_text())
+            answer = await office.call("POST", "traceability", "/epcis/capture", expect=201,
+                                       json=document)
+            sent = document["epcisBody"]["eventList"]
+            assert [r["event_id"] for r in answer["recorded"]] == [e["eventID"] for e in sent]
+            captured |= {e["eventID"] for e in sent}
+        queried = await office.call("GET", "traceability", "/epcis/events")
+        assert schema_errors(queried) == []
+        events = queried["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+        assert len(events) == len(captured) == 5  # one event is in two of them
+        sensor = [e for e in events if e.get("bizStep") == "inspecting"]
+        assert sensor[0]["sensorElementList"][0]["sensorReport"][0]["type"] == "Temperature"
+        declared = [e for e in events if "errorDeclaration" in e]
+        assert declared[0]["errorDeclaration"]["reason"] == "incorrect_data"
+        # A producer's capture must name one of its own batches.
+        document = json.loads((EXAMPLES / "Example_9.6.1-ObjectEvent.jsonld").read_text())
+        coop = await cooperative_with_council(office, PASSWORD)
+        refused = await coop.producer.call("POST", "traceability", "/epcis/capture",
+                                           expect=400, json=document)
+        assert code_of(refused) == "no-batch-named"

@@ -1,0 +1,181 @@
+"""Batches and origin records (``services/traceability/batches.py``, ``epcis.py``,
+``forms.py``, ``journey.py``): opening rules, the hash chain and what verifying it finds,
+the identifiers an EPCIS event names, and a producer's form as an EPCIS event — without
+HTTP, a bus or a store."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from services.traceability import domain, epcis
+from services.traceability.batches import (
+    Batch,
+    BatchDates,
+    OriginRecord,
+    Unit,
+    content_digest,
+    genesis,
+    utc_stamp,
+    verify,
+)
+from services.traceability.forms import OriginEventIn, epcis_event
+from services.traceability.journey import journey
+from services.traceability.model import TraceProfile
+from shared.refusals import BadRequest, Conflict
+from tests.support.events import certified, revoked
+from tests.support.refusals import refused
+
+DAY = date(2026, 11, 2)
+VIETNAM = timezone(timedelta(hours=7))
+BASE = "https://scan.ocop.example"
+
+
+def profile() -> TraceProfile:
+    shown = TraceProfile("p1")
+    shown.show_certificate(certified())
+    return shown
+
+
+def opened(lot: str = "NM-2026-11", **dates: date) -> Batch:
+    return Batch.open("b1", profile(), lot=lot, dates=BatchDates(DAY, **dates),
+                      quantity=500, unit=Unit.LITRE, areas=[], today=DAY + timedelta(days=3),
+                      at="2026-11-05T01:00:00Z", by="u1", scan_base_url=BASE)
+
+
+def test_a_batch_is_named_by_its_gtin_and_lot_in_gs1_syntax() -> None:
+    batch = opened("NM/2026-11")
+    assert batch.identifier == "https://id.gs1.org/01/08934563138165/10/NM%2F2026-11"
+    assert batch.opened(BASE).scan_url == f"{BASE}/01/08934563138165/10/NM%2F2026-11"
+    assert epcis.lot_ref(batch.identifier) == epcis.LotRef("NM/2026-11", gtin="08934563138165")
+    for bad in ("lô-1", "A" * 21, "NM 2026", "NM#1"):
+        with refused(BadRequest, "lot-invalid"):
+            opened(bad)
+
+
+def test_batches_are_opened_only_under_a_certificate_in_force() -> None:
+    with refused(Conflict, "not-certified"):
+        Batch.open("b1", TraceProfile("p1"), lot="L1", dates=BatchDates(DAY), quantity=1,
+                   unit=Unit.KILOGRAM, areas=[], today=DAY, at="", by="", scan_base_url=BASE)
+    gone = profile()
+    gone.revoke(revoked())
+    with refused(Conflict, "certificate-revoked"):
+        Batch.open("b1", gone, lot="L1", dates=BatchDates(DAY), quantity=1,
+                   unit=Unit.KILOGRAM, areas=[], today=DAY, at="", by="", scan_base_url=BASE)
+
+
+def test_a_batchs_dates_are_in_the_order_things_happen() -> None:
+    with refused(BadRequest, "batch-dates"):
+        opened(packed_on=DAY - timedelta(days=1))
+    with refused(BadRequest, "batch-dates"):
+        BatchDates(DAY + timedelta(days=1)).check(DAY)
+    batch = opened(packed_on=DAY, best_before=DAY + timedelta(days=700))
+    with refused(BadRequest, "event-before-batch"):
+        batch.check_event_time(datetime(2026, 11, 1, 23, 0, tzinfo=VIETNAM), "eventTime")
+    batch.check_event_time(datetime(2026, 11, 2, 0, 30, tzinfo=VIETNAM), "eventTime")
+
+
+def record(record_id: str, event: dict[str, Any], hash_: str = "") -> OriginRecord:
+    when = epcis.event_time(event)
+    return OriginRecord(record_id, event, [epcis.STANDARD_CONTEXT], hash_ or f"h-{record_id}",
+                        event.get("eventID", f"h-{record_id}"), utc_stamp(when),
+                        epcis.biz_step(event), epcis.place_of(event), ["b1"], ["p1"], "", "u1")
+
+
+def event(step: str, day: int, **extra: Any) -> dict[str, Any]:
+    return {"type": "ObjectEvent", "action": "OBSERVE", "bizStep": step,
+            "eventTime": f"2026-11-{day:02d}T08:00:00+07:00", "eventTimeZoneOffset": "+07:00",
+            "readPoint": {"id": "urn:vn:ocop:place:nha-thung"}} | extra
+
+
+def test_the_chain_moves_with_every_record_and_verifying_finds_what_was_altered() -> None:
+    batch = opened()
+    held = [record("r1", event("commissioning", 3)), record("r2", event("inspecting", 4)),
+            record("r3", event("packing", 5))]
+    chain = [batch.append(r) for r in held]
+    assert [link.sequence for link in chain] == [1, 2, 3] and batch.length == 3
+    assert chain[0].previous == genesis("b1") and chain[2].head == batch.head
+    by_id = {r.id: r for r in held}
+    hashes = {r.id: r.hash for r in held}
+    assert verify(batch, chain, by_id, hashes).intact
+
+    altered = replace(held[1], event=held[1].event | {"disposition": "conformant"})
+    report = verify(batch, chain, by_id | {"r2": altered}, hashes | {"r2": "h-other"})
+    assert not report.intact
+    assert [(p.sequence, p.problem.split(" (")[0]) for p in report.problems] == [
+        (2, "the event was altered")]
+
+    quietly = verify(batch, chain, by_id | {"r2": altered}, hashes)  # same standard hash
+    assert [p.sequence for p in quietly.problems] == [2]
+
+    dropped = verify(batch, [chain[0], chain[2]], by_id, hashes)
+    assert {p.sequence for p in dropped.problems} >= {3}
+    assert content_digest({"b": 1, "a": 2}) == content_digest({"a": 2, "b": 1})
+
+
+def test_the_identifiers_an_event_names_say_which_batches_and_how() -> None:
+    named = list(epcis.named_lots({
+        "type": "TransformationEvent",
+        "inputQuantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.011111.4444"}],
+        "outputQuantityList": [{"epcClass": "https://id.gs1.org/01/08934563138165/10/B%2F1"}],
+        "inputEPCList": ["urn:epc:id:sgtin:4012345.011122.25"],
+        "outputEPCList": [f"{BASE}/p/p9/10/L7/21/0001"]}))
+    assert [(n.field, n.role.value, n.ref) for n in named] == [
+        ("outputEPCList[0]", "subject", epcis.LotRef("L7", product_id="p9")),
+        ("inputQuantityList[0].epcClass", "input", epcis.LotRef("4444", gtin="04012345111118")),
+        ("outputQuantityList[0].epcClass", "subject",
+         epcis.LotRef("B/1", gtin="08934563138165"))]
+    assert domain.is_gtin14("04012345111118")
+
+
+def test_a_digital_link_path_is_split_before_it_is_decoded() -> None:
+    assert domain.qualifiers("10/NM%2F1/21/0007") == {"10": "NM/1", "21": "0007"}
+    for malformed in ("21/0007/10/NM", "10", "10/A/10/B", "99/x", ""):
+        assert domain.qualifiers(malformed) is None
+
+
+def form(**fields: Any) -> OriginEventIn:
+    return OriginEventIn.model_validate({"happened_at": "2026-11-03T08:00:00+07:00",
+                                         "place": {"name": "Nhà thùng Phú Khương",
+                                                   "commune": "Xã Kỳ Lạc"}} | fields)
+
+
+def test_a_producers_form_becomes_a_valid_epcis_event() -> None:
+    batch = opened()
+    written = {
+        "harvest": epcis_event(form(step="harvest"), batch.identifier, 500, Unit.LITRE, []),
+        "processing": epcis_event(form(step="processing", inputs=[
+            {"batch_id": "b0", "quantity": 900, "unit": "KGM"}]), batch.identifier, 500,
+            Unit.LITRE, ["https://id.gs1.org/01/08934563138165/10/CA-1"]),
+        "sensor": epcis_event(form(step="sensor_reading", readings=[
+            {"kind": "salinity", "value": 245}]), batch.identifier, 500, Unit.LITRE, []),
+        "lab": epcis_event(form(step="lab_test", lab="Quatest 3", passed=False),
+                           batch.identifier, 500, Unit.LITRE, [])}
+    for name, written_event in written.items():
+        document = {"@context": [epcis.STANDARD_CONTEXT,
+                                 {epcis.OCOP_PREFIX: epcis.OCOP_NAMESPACE}], **written_event}
+        assert epcis.schema_errors(document) == [], name
+    assert written["processing"]["type"] == "TransformationEvent"
+    assert written["sensor"]["sensorElementList"][0]["sensorReport"][0] == {
+        "type": "MassConcentration", "value": 245.0, "uom": "GL"}
+    assert written["lab"]["disposition"] == "non_conformant"
+    place = written["harvest"]["readPoint"]["id"]
+    assert place == "urn:vn:ocop:place:xa-ky-lac-nha-thung-phu-khuong"
+    with pytest.raises(ValueError, match="processing needs inputs"):
+        form(step="processing")
+
+
+def test_the_journey_leaves_out_what_was_declared_wrong_and_marks_its_correction() -> None:
+    wrong = record("r2", event("packing", 5, eventID="urn:uuid:1", quantityList=[
+        {"epcClass": "x", "quantity": 1200}]))
+    right = record("r3", event("packing", 5, eventID="urn:uuid:2", quantityList=[
+        {"epcClass": "x", "quantity": 1150}]))
+    declaration = replace(wrong, id="r4", corrects="urn:uuid:1", event=wrong.event | {
+        "errorDeclaration": {"declarationTime": "2026-11-06T00:00:00Z",
+                             "correctiveEventIDs": ["urn:uuid:2"]}})
+    steps = journey([record("r1", event("commissioning", 3)), wrong, right, declaration])
+    assert [(s.step, s.quantity, s.corrected) for s in steps] == [
+        ("harvest", "", False), ("packing", "1150", True)]
