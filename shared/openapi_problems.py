@@ -48,9 +48,10 @@ def _codes(method: str, operation: dict[str, Any]) -> set[int]:
 
 def _problem(code: int, page: bool) -> dict[str, Any]:
     content: dict[str, Any] = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    if page and code == 404:  # a scan page's own "not found", as a page or as JSON
-        content |= {"text/html": {"schema": {"type": "string"}},
-                    "application/json": {"schema": {"type": "object"}}}
+    if page and code in (400, 404):  # a scan page's own refusals, as a page (or as JSON)
+        content |= {"text/html": {"schema": {"type": "string"}}}
+        if code == 404:
+            content |= {"application/json": {"schema": {"type": "object"}}}
     return {"description": REASONS[code], "content": content}
 
 

@@ -113,8 +113,9 @@ class Certificates:
             replaced = await certificates.get(tx, previous_id)
             replaced.supersede()
             previous_stars = (await certificates.save(tx, replaced)).stars
-        await self.outbox.emit(tx, certificate.in_force_event(product.data, subject.data,
-                                                              previous_stars),
+        await self.outbox.emit(tx, certificate.in_force_event(
+            product.data, subject.data, previous_stars,
+            self.verify_url(certificate.id)),
                                aggregate_id=product_id, sequence=sequence)
         tx.on_commit(lambda: self._soon(self.certificate_pdf(certificate.id)))
         return certificate

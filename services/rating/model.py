@@ -318,9 +318,11 @@ class Certificate:
                                   certificate_number=self.number, expired_on=on)
 
     def in_force_event(self, product: dict[str, Any], subject: dict[str, Any],
-                       previous_stars: int | None) -> CurrentCertificate:
+                       previous_stars: int | None, verification_url: str | None = None
+                       ) -> CurrentCertificate:
         """The event that puts this certificate in force, saying how it relates to the one
-        it replaces (certified, renewed, up- or downgraded)."""
+        it replaces (certified, renewed, up- or downgraded), and where anyone can check it
+        (``verification_url``: its public verification page)."""
         fields: dict[str, Any] = dict(
             product_id=self.product_id, product_name=product["name"],
             description=product["description"], group=product["group"],
@@ -331,7 +333,8 @@ class Certificate:
             stars=self.stars, certificate_id=self.id, certificate_number=self.number,
             level=self.level.value, decision_number=self.decision_number,
             decision_date=self.decision_date, valid_from=self.valid_from,
-            valid_until=self.valid_until, product_version=product.get("registry_version"))
+            valid_until=self.valid_until, product_version=product.get("registry_version"),
+            verification_url=verification_url)
         change = domain.change_of(previous_stars, self.stars)
         if change is domain.Change.UPGRADED:
             return CertificateUpgraded(**fields, previous_stars=previous_stars)

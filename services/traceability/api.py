@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from services.traceability import domain
+from services.traceability import domain, resolver
 from services.traceability.access import RULES
 from services.traceability.batches import Batch
 from services.traceability.handlers import Traceability
@@ -20,8 +22,10 @@ from services.traceability.model import TraceProfile
 from services.traceability.origin import Origin
 from services.traceability.store import batches, profiles
 from shared.access import Gate
+from shared.errors import problem
 from shared.images import WebWidth, sized_url, srcset
 from shared.language import pick_language
+from shared.refusals import FieldError
 from shared.runtime import part
 from shared.text import day_shown
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
@@ -57,7 +61,11 @@ PAGE_TEXT = {
            "areas": "Vùng nguyên liệu", "corrected": "đã đính chính", "lab_passed": "đạt",
            "lab_failed": "không đạt", "report": "Phiếu kết quả", "inputs": "lô nguyên liệu",
            "party": "Bên nhận/giao", "no_events": "Chưa có sự kiện nào được ghi.",
-           "verify": "Kiểm tra tính toàn vẹn của dữ liệu"},
+           "verify": "Kiểm tra tính toàn vẹn của dữ liệu",
+           "malformed": "Mã không hợp lệ",
+           "malformed_text": "Đây không phải mã GS1 Digital Link hợp lệ (GTIN 14 chữ số với số "
+                             "kiểm tra đúng, rồi mã lô theo cú pháp GS1). Mã in sai hoặc bị "
+                             "làm giả."},
     "en": {"producer": "Producer", "locality": "Locality", "group": "Product group",
            "certificate": "Certificate", "decision": "by decision", "validity": "Valid",
            "reason": "Reason", "stars": "stars", "switch": "Tiếng Việt",
@@ -73,7 +81,11 @@ PAGE_TEXT = {
            "areas": "Raw-material areas", "corrected": "corrected", "lab_passed": "passed",
            "lab_failed": "failed", "report": "Lab report", "inputs": "input batches",
            "party": "Party", "no_events": "No event recorded yet.",
-           "verify": "Check the record's integrity"},
+           "verify": "Check the record's integrity",
+           "malformed": "Invalid code",
+           "malformed_text": "This is not a valid GS1 Digital Link (a 14-digit GTIN with a "
+                             "correct check digit, then a lot code in GS1 syntax). The code "
+                             "was misprinted or forged."},
 }
 LEVEL_NAMES = {"vi": {"district": "cấp huyện", "province": "cấp tỉnh", "central": "Trung ương"},
                "en": {"district": "district level", "province": "provincial level",
@@ -187,28 +199,111 @@ def _refused(request: Request, language: str, as_json: bool, headers: dict[str, 
                                       status_code=404, headers=headers)
 
 
-@router.get("/01/{gtin}", tags=["scan"], response_class=HTMLResponse,
-            summary="Scan page of a GTIN (GS1 Digital Link), HTML or JSON",
-            **may("scan.read"))
-async def scan_gtin(tracing: TracingPart, request: Request, gtin: str, lang: Lang = None,
-                    fmt: Format = None,
+LinkType = Annotated[str | None, Query(
+    alias="linkType", max_length=200,
+    description="all: every link (RFC 9264 linkset); gs1:certificationInfo, "
+                "gs1:traceability: that link (a redirect); default: the scan page")]
+F = TypeVar("F", bound=Callable[..., Any])
+RESOLVED: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The scan page, its JSON, or the linkset (linkType=all)",
+          "content": {"text/html": {"schema": {"type": "string"}},
+                      "application/json": {"schema": {"type": "object"}},
+                      resolver.LINKSET_MEDIA: {"schema": {"type": "object"}}}},
+    307: {"description": "The link of the type asked for (linkType=gs1:…)"}}
+
+
+def resolves(path: str, summary: str) -> Callable[[F], F]:
+    """Register a resolver route for GET and HEAD (each its own OpenAPI operation)."""
+    def register(endpoint: F) -> F:
+        for method in ("get", "head"):
+            getattr(router, method)(
+                path, tags=["scan"], response_class=HTMLResponse, responses=RESOLVED,
+                summary=summary, operation_id=f"{endpoint.__name__}_{method}",
+                **may("scan.read"))(endpoint)
+        return endpoint
+    return register
+
+
+@resolves("/01/{gtin}", "Scan page of a GTIN (GS1 Digital Link resolver), HTML or JSON")
+async def scan_gtin(tracing: TracingPart, origin: OriginPart, request: Request, gtin: str,
+                    lang: Lang = None, fmt: Format = None, link_type: LinkType = None,
                     accept: Annotated[str | None, Header()] = None) -> Response:
-    profile = await tracing.profile_by_gtin(gtin) if domain.is_gtin14(gtin) else None
-    return render(request, profile, tracing.clock.today(), lang, accept, fmt)
+    return await resolve(tracing, origin, request, gtin, {}, Shown(lang, accept, fmt),
+                         link_type)
 
 
-@router.get("/01/{gtin}/{qualifiers:path}", tags=["scan"], response_class=HTMLResponse,
-            summary="Scan page of a GTIN with its lot (10/{lot}): the batch's journey",
-            **may("scan.read"))
+@resolves("/01/{gtin}/{qualifiers:path}",
+          "Scan page of a GTIN with its lot (10/{lot}): the batch's journey")
 async def scan_gtin_qualified(tracing: TracingPart, origin: OriginPart, request: Request,
-                              gtin: str, qualifiers: str, lang: Lang = None, fmt: Format = None,
+                              gtin: str, qualifiers: str, lang: Lang = None,
+                              fmt: Format = None, link_type: LinkType = None,
                               accept: Annotated[str | None, Header()] = None) -> Response:
-    profile = await tracing.profile_by_gtin(gtin) if domain.is_gtin14(gtin) else None
     # The raw path: a lot may hold an encoded "/", which the decoded path has lost.
     raw = request.scope.get("raw_path", b"").decode("ascii", "replace")
     keys = domain.qualifiers(raw.split("/", 3)[3] if raw.count("/") >= 3 else qualifiers)
-    asked = await _asked(origin, profile, keys) if keys else Asked(qualifiers)
-    return render(request, profile, tracing.clock.today(), lang, accept, fmt, asked)
+    return await resolve(tracing, origin, request, gtin, keys, Shown(lang, accept, fmt),
+                         link_type)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How the asker wants the answer: ``?lang=``, ``Accept``, ``?format=``."""
+
+    lang: str | None
+    accept: str | None
+    fmt: str | None
+
+
+async def resolve(tracing: Traceability, origin: Origin, request: Request, gtin: str,
+                  keys: dict[str, str] | None, shown: Shown, link_type: str | None
+                  ) -> Response:
+    """A GS1 Digital Link: a malformed one is refused (400), an unknown one warned about
+    (404); a known one answers its default link (the scan page) with every link in the
+    Link header, its linkset (``linkType=all`` or ``Accept: application/linkset+json``),
+    or a redirect to the link type asked for."""
+    if not domain.is_gtin14(gtin) or keys is None or not domain.LOT.match(
+            keys.get("10", "L")):
+        return _malformed(request, shown)
+    profile = await tracing.profile_by_gtin(gtin)
+    asked = await _asked(origin, profile, keys) if keys else Asked()
+    today = tracing.clock.today()
+    if profile is None or not profile.certified or (asked.lot and asked.batch is None):
+        return render(request, profile, today, shown.lang, shown.accept, shown.fmt, asked)
+    anchor = f"{tracing.scan_base_url.rstrip('/')}/01/{gtin}" + (
+        f"/10/{quote(asked.lot, safe='')}" if asked.lot else "")
+    assert profile.product and profile.certificate
+    links = resolver.links_of(anchor, profile.product.name,
+                              profile.certificate.verification_url,
+                              resolver.events_url(tracing.public_url, profile.id,
+                                                  asked.batch.id if asked.batch else None))
+    headers = {"Link": resolver.link_header(links, f"{anchor}?linkType=all")}
+    if link_type == "all" or resolver.LINKSET_MEDIA in (shown.accept or ""):
+        return JSONResponse(resolver.linkset(anchor, links), media_type=resolver.LINKSET_MEDIA,
+                            headers=headers | {"Vary": "Accept"})
+    if target := resolver.chosen(links, link_type):
+        return RedirectResponse(target.href, status_code=307, headers=headers)
+    response = render(request, profile, today, shown.lang, shown.accept, shown.fmt, asked)
+    response.headers.update(headers)
+    return response
+
+
+def _malformed(request: Request, shown: Shown) -> Response:
+    language = pick_language(shown.lang, None)
+    text = PAGE_TEXT[language]
+    if not _wants_json(shown.accept, shown.fmt) or "text/html" in (shown.accept or ""):
+        return templates.TemplateResponse(
+            request, "not_found.html", {"lang": language, "title": text["malformed"],
+                                        "message": text["malformed_text"]}, status_code=400)
+    return problem(400, "malformed-digital-link", PAGE_TEXT["en"]["malformed_text"],
+                   PAGE_TEXT["vi"]["malformed_text"],
+                   [FieldError("path", "not a GTIN-14 with a valid check digit, followed by "
+                                       "10/{lot} and 21/{serial} in GS1 syntax")])
+
+
+@router.get("/.well-known/gs1resolver", tags=["scan"],
+            summary="The GS1 resolver description file", **may("scan.read"))
+async def resolver_description(tracing: TracingPart) -> dict[str, Any]:
+    return resolver.description(tracing.scan_base_url)
 
 
 @router.get("/p/{product_id}", tags=["scan"], response_class=HTMLResponse,

@@ -56,6 +56,8 @@ class ShownCertificate:
     revocation_reason: str | None = None
     revoked_on: date | None = None
     expired_on: date | None = None
+    verification_url: str | None = None
+    """Its public verification page (rating's), for the resolver's certification link."""
 
     def state_on(self, day: date) -> CertificateState:
         """What the scan page tells on ``day`` (``shared.validity``: expired once past its
@@ -92,7 +94,8 @@ class TraceProfile:
                                     e.commune)
         self.certificate = ShownCertificate(
             e.certificate_id, e.certificate_number, e.stars, e.score, e.level,
-            e.decision_number, e.decision_date, e.valid_from, e.valid_until)
+            e.decision_number, e.decision_date, e.valid_from, e.valid_until,
+            verification_url=e.verification_url)
 
     def take_product(self, e: ProductState, version: int) -> bool:
         """The registry's own word on the product; False if older than what is shown."""

@@ -44,6 +44,8 @@ class CurrentCertificate(EventContract):
     product_version: int | None = None
     """The registry's version of the product this snapshot shows: a consumer that already
     holds a newer one from the registry's own events keeps it."""
+    verification_url: str | None = None
+    """The certificate's public verification page (what its PDF's QR code opens)."""
 
 
 @contract("vn.ocop.rating.product.certified.v1", topic=CERTIFICATES_TOPIC)

@@ -19,7 +19,7 @@ from shared.config import Settings
 from shared.store.sqlite import SqliteDocumentStore
 from tests.support.browser import PHONE, chromium, screenshot_path
 from tests.support.clocks import today
-from tests.support.platform import certified_product, cooperative_with_council
+from tests.support.platform import User, certified_product, cooperative_with_council
 from tests.support.platform import office_signed_in as signed_in
 
 PASSWORD = "batches-pass"
@@ -200,6 +200,8 @@ async def test_a_producer_keeps_a_batch_and_a_shopper_reads_its_journey(
                                    params={"format": "json"}, expect=404)
         assert "may be forged" in serial["detail"]
 
+        await check_the_resolver(anyone, batch, records["certificate_id"])
+
         # The EPCIS query: by batch, business step, time; answers valid EPCIS documents.
         everything = await anyone.call("GET", "traceability", "/epcis/events",
                                        params={"batch": batch["id"]})
@@ -229,6 +231,44 @@ async def test_a_producer_keeps_a_batch_and_a_shopper_reads_its_journey(
         broken_chain = await anyone.call("GET", "traceability", f"{batch_path}/verify")
         assert broken_chain["intact"] is False
         assert [p["sequence"] for p in broken_chain["problems"]] == [3]
+
+
+async def check_the_resolver(anyone: User, batch: dict[str, Any], certificate_id: str
+                             ) -> None:
+    """The scan URLs answer as a GS1 Digital Link resolver: the links of a batch as a
+    linkset, one link by its type, HEAD, the description file; malformed codes are 400."""
+    base = anyone.urls["traceability"]
+    scan_path = f"/01/{GTIN}/10/TC-2026%2F01"
+    for asked in ({"params": {"linkType": "all"}},
+                  {"headers": {"Accept": "application/linkset+json"}}):
+        answer = await anyone.client.get(base + scan_path, **asked)  # type: ignore[arg-type]
+        assert answer.status_code == 200
+        assert answer.headers["content-type"] == "application/linkset+json"
+        (entry,) = answer.json()["linkset"]
+        assert entry["anchor"] == batch["scan_url"]
+        assert entry["https://gs1.org/voc/defaultLink"] == entry["https://gs1.org/voc/pip"]
+        certificate = entry["https://gs1.org/voc/certificationInfo"][0]["href"]
+        assert certificate.endswith(f"/verify/{certificate_id}")
+        events = entry["https://gs1.org/voc/traceability"][0]
+        assert events["href"].endswith(f"/epcis/events?batch={batch['id']}")
+    redirect = await anyone.client.get(base + scan_path,
+                                       params={"linkType": "gs1:certificationInfo"})
+    assert redirect.status_code == 307 and redirect.headers["location"] == certificate
+    head = await anyone.client.head(base + scan_path)
+    assert head.status_code == 200 and head.content == b""
+    assert 'rel="linkset"' in head.headers["link"]
+    assert 'rel="https://gs1.org/voc/certificationInfo"' in head.headers["link"]
+    described = await anyone.call("GET", "traceability", "/.well-known/gs1resolver")
+    assert described["supportedPrimaryKeys"] == ["01"]
+    for malformed in ("/01/08934563138166", "/01/8934563138165", "/01/0893456313816A",
+                      f"/01/{GTIN}/99/x", f"/01/{GTIN}/21/X/10/L", f"/01/{GTIN}/10/l%C3%B4"):
+        refused = await anyone.call("GET", "traceability", malformed, expect=400,
+                                    headers={"Accept": "application/json"})
+        assert code_of(refused) == "malformed-digital-link", malformed
+    page = await anyone.call("GET", "traceability", "/01/08934563138166", expect=400)
+    assert "Mã không hợp lệ" in page.text
+    await anyone.call("GET", "traceability", "/01/00000000000000", expect=404,
+                      params={"format": "json"})
 
 
 async def look_at_the_journey(url: str, tmp_path: Path) -> None:

@@ -1,0 +1,88 @@
+"""The GS1 Digital Link resolver's side of a scan: which links an identifier has (the scan
+page, the certificate's verification page, the batch's EPCIS events), as an RFC 9264
+linkset, as a Link header, and as the resolver description file. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from services.traceability import domain
+
+GS1_VOC = "https://gs1.org/voc/"
+LINKSET_MEDIA = "application/linkset+json"
+DEFAULT_LINK = "defaultLink"
+
+
+@dataclass(frozen=True)
+class Link:
+    link_type: str
+    """GS1 link type without its namespace: pip, certificationInfo, traceability."""
+    href: str
+    title: str
+    media_type: str
+
+    @property
+    def relation(self) -> str:
+        return GS1_VOC + self.link_type
+
+
+def links_of(page_url: str, title: str, verification_url: str | None, events_url: str
+             ) -> list[Link]:
+    """The links a scanned identifier has: its page first (the default link)."""
+    found = [Link("pip", page_url, title, "text/html")]
+    if verification_url:
+        found.append(Link("certificationInfo", verification_url,
+                          "Giấy chứng nhận OCOP / OCOP certificate", "text/html"))
+    found.append(Link("traceability", events_url, "Sự kiện truy xuất EPCIS / EPCIS events",
+                      "application/ld+json"))
+    return found
+
+
+def events_url(public_url: str, product_id: str, batch_id: str | None) -> str:
+    """The EPCIS query of the batch's events, or of the product's."""
+    query = {"batch": batch_id} if batch_id else {"product": product_id}
+    return f"{public_url.rstrip('/')}/epcis/events?{urlencode(query)}"
+
+
+def chosen(links: list[Link], link_type: str | None) -> Link | None:
+    """The link ``?linkType=`` asks for (``gs1:certificationInfo`` or its full URI); None
+    for the default link, as for a type the identifier has no link of."""
+    if not link_type:
+        return None
+    bare = link_type.removeprefix("gs1:").removeprefix(GS1_VOC)
+    return next((link for link in links[1:] if link.link_type == bare), None)
+
+
+def linkset(anchor: str, links: list[Link]) -> dict[str, Any]:
+    """RFC 9264's JSON linkset, the default link also under ``gs1:defaultLink``."""
+    entry: dict[str, Any] = {"anchor": anchor}
+    for link in [Link(DEFAULT_LINK, *_fields(links[0])), *links]:
+        entry.setdefault(link.relation, []).append(
+            {"href": link.href, "title": link.title, "type": link.media_type,
+             **({"hreflang": ["vi", "en"]} if link.media_type == "text/html" else {})})
+    return {"linkset": [entry]}
+
+
+def _fields(link: Link) -> tuple[str, str, str]:
+    return link.href, link.title, link.media_type
+
+
+def link_header(links: list[Link], linkset_url: str) -> str:
+    """Every link of the answer (RFC 8288), and where its linkset is."""
+    parts = [f'<{link.href}>; rel="{link.relation}"; type="{link.media_type}"'
+             for link in links]
+    parts.append(f'<{linkset_url}>; rel="linkset"; type="{LINKSET_MEDIA}"')
+    return ", ".join(parts)
+
+
+def description(scan_base_url: str) -> dict[str, Any]:
+    """The resolver description file (``/.well-known/gs1resolver``)."""
+    return {"name": "OCOP — tra cứu nguồn gốc sản phẩm / OCOP product origin resolver",
+            "resolverRoot": scan_base_url.rstrip("/"),
+            "supportedPrimaryKeys": ["01"],
+            "supportedQualifiers": {"01": list(domain.QUALIFIERS)},
+            "linkTypeDefaultCanBeLinkset": True,
+            "supportedLinkType": [{"namespace": GS1_VOC, "prefix": "gs1:",
+                                   "profile": "https://ref.gs1.org/voc/?show=linktypes"}]}
