@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -165,9 +165,8 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
                         PAGE_TEXT["en"]["unknown_lot_text"].format(lot=asked.lot))
     view = scan_view(profile, today)
     if asked.batch is not None:
-        view["batch"] = {"id": asked.batch.id, "lot": asked.batch.lot,
-                         **batches.dump(asked.batch)}
-        view["journey"] = [asdict(s) | {"when": s.when.isoformat()} for s in asked.steps]
+        view["batch"] = {"id": asked.batch.id, **batches.dump(asked.batch)}
+        view["journey"] = [step.as_json() for step in asked.steps]
     if as_json:
         return JSONResponse(view, headers=headers)
     certificate = view["ocop"]["certificate"]

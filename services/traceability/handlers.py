@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from services.traceability import domain
 from services.traceability.labels import render_qr
 from services.traceability.model import Label, TraceProfile
-from services.traceability.store import FORMER_GTINS, PROFILES, labels, profiles
+from services.traceability.store import FORMER_GTINS, labels, profile_carrying, profiles
 from shared.clock import Clock
 from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
 from shared.contracts.registry import ProductGtinRetired, ProductState
@@ -92,13 +92,7 @@ class Traceability:
         await tx.put(FORMER_GTINS.name, event.gtin, {"product_id": event.product_id})
 
     async def profile_by_gtin(self, gtin: str) -> TraceProfile | None:
-        """The product carrying ``gtin`` now, or the one that carried it when a label still
-        on the shelves was printed: a genuine label never goes dead."""
-        page = await self.store.find(PROFILES.name, {"gtin": gtin}, limit=1)
-        if page.items:
-            return profiles.load(page.items[0])
-        former = await self.store.get(FORMER_GTINS.name, gtin)
-        return await self.profile(former.data["product_id"]) if former else None
+        return await profile_carrying(self.store, gtin)
 
     async def profile(self, product_id: str) -> TraceProfile | None:
         return await profiles.get_or_none(self.store, product_id)

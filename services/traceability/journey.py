@@ -4,7 +4,7 @@ declared wrong is left out, the one that corrects it is marked corrected. Pure."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +38,9 @@ class JourneyStep:
     """(measurement, value with unit) pairs."""
     inputs: int = 0
     note: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self) | {"when": self.when.isoformat()}
 
 
 def step_of(event: dict[str, Any]) -> str:

@@ -29,11 +29,11 @@ from services.traceability.model import TraceProfile
 from services.traceability.store import (
     LINKS,
     LOTS,
-    PROFILES,
     RECORDS,
     batches,
     links,
     lot_key,
+    profile_carrying,
     profiles,
     records,
 )
@@ -61,11 +61,13 @@ def _form_field(name: str) -> str:
 
 @dataclass
 class _Recording:
-    """One capture's transaction and the batches it has touched (saved once, at the end)."""
+    """One capture's transaction, the batches it has read, and those whose chain grew
+    (saved once, at the end)."""
 
     tx: Transaction
     caller: Caller
     touched: dict[str, Batch] = field(default_factory=dict)
+    grown: set[str] = field(default_factory=set)
     products: dict[str, TraceProfile | None] = field(default_factory=dict)
 
 
@@ -115,10 +117,14 @@ class Origin:
 
     async def history(self, batch: Batch) -> list[OriginRecord]:
         """The batch's records in the order they were recorded."""
-        chain = [links.load(doc) async for doc in
-                 find_all(self.store, LINKS.name, {"batch_id": batch.id})]
-        held = await self._records([link.record_id for link in chain])
+        chain, held = await self._chain(batch.id)
         return [held[link.record_id] for link in chain if link.record_id in held]
+
+    async def _chain(self, batch_id: str) -> tuple[list[ChainLink], dict[str, OriginRecord]]:
+        """The batch's links in order, and the records they hold."""
+        chain = [links.load(doc) async for doc in
+                 find_all(self.store, LINKS.name, {"batch_id": batch_id})]
+        return chain, await self._records([link.record_id for link in chain])
 
     async def _records(self, ids: list[str]) -> dict[str, OriginRecord]:
         found = await records.find(self.store, {"id": {"$in": ids}}) if ids else []
@@ -126,9 +132,7 @@ class Origin:
 
     async def verify(self, batch_id: str) -> ChainReport:
         batch = await batches.get(self.store, batch_id)
-        chain = [links.load(doc) async for doc in
-                 find_all(self.store, LINKS.name, {"batch_id": batch_id})]
-        held = await self._records([link.record_id for link in chain])
+        chain, held = await self._chain(batch_id)
         recomputed = await self._hashes([(r.context, r.event) for r in held.values()])
         return verify(batch, chain, held, dict(zip(held, recomputed, strict=True)))
 
@@ -196,8 +200,8 @@ class Origin:
             session = _Recording(tx, caller)
             for i, ((context, event), event_hash) in enumerate(zip(items, hashes, strict=True)):
                 out.append(await self._one(session, context, event, event_hash, naming(i)))
-            for batch in session.touched.values():
-                await batches.save(tx, batch)
+            for batch_id in session.grown:
+                await batches.save(tx, session.touched[batch_id])
         return out
 
     async def _one(self, s: _Recording, context: Any, event: dict[str, Any], event_hash: str,
@@ -232,6 +236,7 @@ class Origin:
             s.caller.user_id, corrects=event_id if declaration is not None else None)
         await records.add(s.tx, record)
         chain = [batch.append(record) for batch, _ in named.values()]
+        s.grown.update(named)
         for link in chain:
             await links.add(s.tx, link)
         await self._announce(s.tx, record, chain)
@@ -281,11 +286,8 @@ class Origin:
         """The platform's product an identifier names (by GTIN or id), if it is one."""
         key = ref.gtin or ref.product_id or ""
         if key not in s.products:
-            if ref.gtin:
-                page = await s.tx.find(PROFILES.name, {"gtin": ref.gtin}, limit=1)
-                s.products[key] = profiles.load(page.items[0]) if page.items else None
-            else:
-                s.products[key] = await profiles.get_or_none(s.tx, key)
+            s.products[key] = await (profile_carrying(s.tx, ref.gtin) if ref.gtin
+                                     else profiles.get_or_none(s.tx, key))
         return s.products[key]
 
     async def _profile(self, s: _Recording, batch: Batch) -> TraceProfile:

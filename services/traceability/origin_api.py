@@ -82,7 +82,7 @@ async def get_batch(origin: OriginPart, batch_id: str) -> dict[str, Any]:
     batch = await origin.batch(batch_id)
     steps = journey(await origin.history(batch))
     return batch_view(batch, origin.scan_base_url) | {
-        "journey": [asdict(s) | {"when": s.when.isoformat()} for s in steps]}
+        "journey": [step.as_json() for step in steps]}
 
 
 @router.post("/batches/{batch_id}/events", status_code=status.HTTP_201_CREATED,

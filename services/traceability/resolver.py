@@ -4,7 +4,7 @@ linkset, as a Link header, and as the resolver description file. Pure."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -58,15 +58,11 @@ def chosen(links: list[Link], link_type: str | None) -> Link | None:
 def linkset(anchor: str, links: list[Link]) -> dict[str, Any]:
     """RFC 9264's JSON linkset, the default link also under ``gs1:defaultLink``."""
     entry: dict[str, Any] = {"anchor": anchor}
-    for link in [Link(DEFAULT_LINK, *_fields(links[0])), *links]:
+    for link in [replace(links[0], link_type=DEFAULT_LINK), *links]:
         entry.setdefault(link.relation, []).append(
             {"href": link.href, "title": link.title, "type": link.media_type,
              **({"hreflang": ["vi", "en"]} if link.media_type == "text/html" else {})})
     return {"linkset": [entry]}
-
-
-def _fields(link: Link) -> tuple[str, str, str]:
-    return link.href, link.title, link.media_type
 
 
 def link_header(links: list[Link], linkset_url: str) -> str:

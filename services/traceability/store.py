@@ -2,7 +2,7 @@
 
 from services.traceability.batches import Batch, ChainLink, OriginRecord
 from services.traceability.model import Label, TraceProfile
-from shared.store import Collection
+from shared.store import Collection, Reader
 from shared.store.repository import Repository
 
 PROFILES = Collection("profiles", indexes=("gtin",))
@@ -34,3 +34,13 @@ links = Repository(LINKS.name, ChainLink, ("chain link", "mắt xích"))
 
 def lot_key(product_id: str, lot: str) -> str:
     return f"{product_id}|{lot}"
+
+
+async def profile_carrying(reader: Reader, gtin: str) -> TraceProfile | None:
+    """The product carrying ``gtin`` now, or the one that carried it when a label still
+    on the shelves was printed: a genuine label never goes dead."""
+    page = await reader.find(PROFILES.name, {"gtin": gtin}, limit=1)
+    if page.items:
+        return profiles.load(page.items[0])
+    former = await reader.get(FORMER_GTINS.name, gtin)
+    return await profiles.get_or_none(reader, former.data["product_id"]) if former else None
