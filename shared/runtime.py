@@ -107,7 +107,7 @@ class ServiceRuntime:
         self.handle(AccountTokensRevoked, revocation_handler(self.verifier))
         self.routers: list[APIRouter] = []
         self.parts: dict[type, object] = {}
-        self._closers: list[Callable[[], None]] = []
+        self._closers: list[Callable[[], Awaitable[None]]] = []
         self._jobs: list[tuple[str, float, Callable[[], Awaitable[Any]]]] = []
         self._job_tasks: list[asyncio.Task[None]] = []
         self._relay_task: asyncio.Task[None] | None = None
@@ -143,8 +143,9 @@ class ServiceRuntime:
                               self.name, name, seconds)
             await asyncio.sleep(seconds)
 
-    def close_on_stop(self, close: Callable[[], None]) -> None:
-        """Release a service's own resource (e.g. a worker pool) when the runtime stops."""
+    def close_on_stop(self, close: Callable[[], Awaitable[None]]) -> None:
+        """Release a service's own resource (e.g. a worker process) when the runtime stops,
+        before its ports close; the last registered is released first."""
         self._closers.append(close)
 
     @property
@@ -169,12 +170,12 @@ class ServiceRuntime:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._relay_task
             self._relay_task = None
+        for close in reversed(self._closers):
+            await close()
         if self._owns_bus:
             await self.bus.stop()
         await self.objects.close()
         await self.store.close()
-        for close in self._closers:
-            close()
         self.tracer_provider.force_flush()
 
     async def readiness(self) -> dict[str, Any]:

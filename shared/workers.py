@@ -1,15 +1,26 @@
-"""A worker process for CPU-bound rendering (QR codes, PDFs), so that drawing never stalls
-the event loop, which in the embedded platform serves all four services."""
+"""A worker process for CPU-bound work (QR codes, PDFs, event hashes), so that it never
+stalls the event loop, which in the embedded platform serves all four services."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import Any
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar
 
 from shared.runtime import ServiceRuntime
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+STOP_GRACE_SECONDS = 5.0
+"""How long the work in hand may take to finish when the service stops."""
 
 
 def _lower_priority(niceness: int) -> None:
@@ -17,14 +28,52 @@ def _lower_priority(niceness: int) -> None:
         os.nice(niceness)
 
 
-def worker_pool(runtime: ServiceRuntime, warm_up: Callable[..., Any], *args: Any,
-                background: bool = False) -> Executor:
-    """One spawned worker, started now (``warm_up(*args)``, a module-level function, loads
-    what the work needs) rather than on the first request, and shut down with the runtime.
-    One is enough: consumers apply one event at a time. A ``background`` worker runs at a
-    lower CPU priority, so work nobody waits for yields to work somebody does."""
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_lower_priority, initargs=(10 if background else 0,))
-    pool.submit(warm_up, *args)
-    runtime.close_on_stop(lambda: pool.shutdown(cancel_futures=True))
-    return pool
+class WorkerProcess:
+    """One spawned worker process, started at once (``warm_up(*args)``, a module-level
+    function, loads what the work needs) rather than on the first request. One is enough:
+    consumers apply one event at a time. A ``background`` worker runs at a lower CPU
+    priority, so work nobody waits for yields to work somebody does."""
+
+    def __init__(self, warm_up: Callable[..., Any], *args: Any, background: bool = False):
+        self._pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_lower_priority, initargs=(10 if background else 0,))
+        self._pool.submit(warm_up, *args)
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(*args)`` in the worker process (a module-level function, picklable
+        arguments)."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, work, *args)
+
+    async def close(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Cancel queued work, give the work in hand ``grace`` seconds, then end the process.
+
+        The standard library's blocking ``shutdown(wait=True)`` is never called on the event
+        loop: Python 3.11's executor can deadlock in it (fixed only in later releases), and a
+        stopping service must stop whatever its worker is doing."""
+        processes = self._processes()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        if not await asyncio.to_thread(_joined, processes, grace):
+            log.warning("worker process still busy after %.0f s; terminating it", grace)
+            for process in processes:
+                with contextlib.suppress(OSError):
+                    process.kill()
+            await asyncio.to_thread(_joined, processes, grace)
+
+    def _processes(self) -> list[BaseProcess]:
+        # Python 3.14 has ProcessPoolExecutor.kill_workers(); until then its process table.
+        return list((getattr(self._pool, "_processes", None) or {}).values())
+
+
+def _joined(processes: list[BaseProcess], timeout: float) -> bool:
+    for process in processes:
+        process.join(timeout)
+    return not any(process.is_alive() for process in processes)
+
+
+def worker_process(runtime: ServiceRuntime, warm_up: Callable[..., Any], *args: Any,
+                   background: bool = False) -> WorkerProcess:
+    """A :class:`WorkerProcess` closed when ``runtime`` stops."""
+    worker = WorkerProcess(warm_up, *args, background=background)
+    runtime.close_on_stop(worker.close)
+    return worker

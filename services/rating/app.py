@@ -23,7 +23,7 @@ from shared.contracts.registry import (
     SubjectUpdated,
 )
 from shared.runtime import ServiceRuntime
-from shared.workers import worker_pool
+from shared.workers import worker_process
 
 NAME = "rating"
 
@@ -37,8 +37,9 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     for subject_event in (SubjectRegistered, SubjectUpdated):
         runtime.handle(subject_event, keep_subject)
     certificates = Certificates(runtime.store, runtime.outbox, runtime.objects,
-                                worker_pool(runtime, warm_up_renderer, background=True),
+                                worker_process(runtime, warm_up_renderer, background=True),
                                 settings.public_url, runtime.clock)
+    runtime.close_on_stop(certificates.close)
     runtime.provide(Rating(runtime.store, runtime.clock), certificates,
                     CriteriaTables(runtime.store, runtime.clock))
     runtime.include(router)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -30,6 +29,7 @@ from shared.messaging import Outbox
 from shared.objects import ObjectStore
 from shared.store import DocumentStore, StaleVersion, Transaction, find_all, get_existing
 from shared.validity import CertificateStatus
+from shared.workers import WorkerProcess
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Certificates:
     store: DocumentStore
     outbox: Outbox
     objects: ObjectStore
-    renderer: Executor
+    renderer: WorkerProcess
     """Where certificate PDFs are drawn (CPU-bound)."""
     public_url: str
     """Where this service is reached: the certificates' verification pages are under it."""
@@ -126,6 +126,12 @@ class Certificates:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
+    async def close(self) -> None:
+        """Stop drawing: the service is stopping (a PDF not drawn is drawn on first read)."""
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+
     async def standing(self, certificate_id: str) -> Standing:
         """A certificate with its product and subject, its state today and the product's
         certificate in force now (when another one is)."""
@@ -155,9 +161,8 @@ class Certificates:
         certificate = standing.certificate
         drawing = Drawing(self.authority(certificate, standing.subject),
                           self.verify_url(certificate_id), standing.status.value)
-        pdf = await asyncio.get_running_loop().run_in_executor(
-            self.renderer, render_certificate, certificates.dump(certificate),
-            standing.product, standing.subject, drawing)
+        pdf = await self.renderer.run(render_certificate, certificates.dump(certificate),
+                                      standing.product, standing.subject, drawing)
         await self.objects.put(key, pdf, "application/pdf")
         return pdf
 

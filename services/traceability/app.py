@@ -21,7 +21,7 @@ from shared.contracts.registry import (
 )
 from shared.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
 from shared.runtime import ServiceRuntime
-from shared.workers import worker_pool
+from shared.workers import worker_process
 
 NAME = "traceability"
 
@@ -35,7 +35,7 @@ def warm_up() -> None:
 def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
                              publishes=(LabelIssued, BatchOpened, OriginEventRecorded))
-    worker = worker_pool(runtime, warm_up)
+    worker = worker_process(runtime, warm_up)
     scan_base_url = settings.scan_base_url or settings.public_url
     tracing = Traceability(runtime.store, runtime.outbox, runtime.objects, worker,
                            public_url=settings.public_url, scan_base_url=scan_base_url,

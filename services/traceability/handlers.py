@@ -5,7 +5,6 @@ aggregate (``model``), lets it apply the news, keeps it and emits what it announ
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from services.traceability import domain
@@ -20,6 +19,7 @@ from shared.ids import new_id
 from shared.messaging import Outbox
 from shared.objects import ObjectStore
 from shared.store import DocumentStore, Transaction
+from shared.workers import WorkerProcess
 
 
 @dataclass
@@ -27,7 +27,7 @@ class Traceability:
     store: DocumentStore
     outbox: Outbox
     objects: ObjectStore
-    worker: Executor
+    worker: WorkerProcess
     """Where label artwork is drawn (CPU-bound work, off the event loop)."""
     public_url: str
     """Where this service answers: label artwork is downloaded from here."""
@@ -76,7 +76,7 @@ class Traceability:
         label = await labels.get_or_new(tx, profile.id, lambda: Label(profile.id))
         if label.encodes(url):
             return
-        artwork = await asyncio.get_running_loop().run_in_executor(self.worker, render_qr, url)
+        artwork = await self.worker.run(render_qr, url)
         # Storing twice on a retried event writes the same bytes to the same keys.
         png, svg = await asyncio.gather(
             self.objects.put(f"labels/{profile.id}/qr.png", artwork.png, "image/png"),

@@ -5,9 +5,7 @@ they return in one transaction and emits the contract events; bad input stores n
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -45,6 +43,7 @@ from shared.ids import new_id
 from shared.messaging import Outbox
 from shared.refusals import BadRequest, Conflict, FieldError, Forbidden, NotFound
 from shared.store import DocumentStore, Filter, Page, Transaction, find_all
+from shared.workers import WorkerProcess
 
 FORM_CONTEXT = [epcis.STANDARD_CONTEXT, {epcis.OCOP_PREFIX: epcis.OCOP_NAMESPACE}]
 Naming = Callable[[str], str]
@@ -75,7 +74,7 @@ class _Recording:
 class Origin:
     store: DocumentStore
     outbox: Outbox
-    worker: Executor
+    worker: WorkerProcess
     """Where event hashes are computed (CPU-bound JSON-LD expansion)."""
     scan_base_url: str
     clock: Clock
@@ -189,8 +188,7 @@ class Origin:
         return event
 
     async def _hashes(self, items: list[tuple[Any, dict[str, Any]]]) -> list[str]:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.worker, epcis.hashes_of, items)
+        return await self.worker.run(epcis.hashes_of, items)
 
     async def _record(self, caller: Caller, items: list[tuple[Any, dict[str, Any]]],
                       naming: Callable[[int], Naming]) -> list[OriginRecord]:

@@ -1,0 +1,56 @@
+"""The worker process that draws labels and certificates: its work runs in another process,
+and a stopping service ends it even when the work in hand would never finish."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+
+from shared.workers import WorkerProcess
+from tests.support.demo import wait_until
+
+
+def _sleep_once_started(started: Path, seconds: float) -> float:
+    started.touch()
+    time.sleep(seconds)
+    return seconds
+
+
+async def test_a_stopping_worker_ends_work_that_would_never_finish(tmp_path: Path) -> None:
+    before = set(multiprocessing.active_children())
+    worker = WorkerProcess(time.sleep, 0)
+    assert await worker.run(pow, 2, 10) == 1024
+    mine = set(multiprocessing.active_children()) - before
+    assert len(mine) == 1
+
+    started = tmp_path / "started"
+    pending = asyncio.ensure_future(worker.run(_sleep_once_started, started, 3600))
+    await wait_until(_exists(started))
+    await worker.close(grace=0.5)
+
+    assert not any(process.is_alive() for process in mine)
+    with pytest.raises(BrokenProcessPool):
+        await pending
+    with pytest.raises(RuntimeError):  # nothing more is taken
+        await worker.run(pow, 2, 10)
+
+
+async def test_a_stopping_worker_lets_the_work_in_hand_finish(tmp_path: Path) -> None:
+    worker = WorkerProcess(time.sleep, 0)
+    started = tmp_path / "started"
+    in_hand = asyncio.ensure_future(worker.run(_sleep_once_started, started, 0.3))
+    await wait_until(_exists(started))
+    await worker.close()
+    assert await in_hand == 0.3
+
+
+def _exists(path: Path) -> Callable[[], Awaitable[bool]]:
+    async def exists() -> bool:
+        return await asyncio.to_thread(path.exists)
+    return exists
