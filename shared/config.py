@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     scan_base_url: str | None = Field(
         None, description="Base of the URLs printed in QR labels (GS1 Digital Link); the "
                           "traceability service's public URL when not set.")
+    allow_private_scan_url: bool = Field(
+        False, description="Print label sheets whose codes encode a loopback or private "
+                           "scan address: for tests and one-machine demos only (a shopper's "
+                           "phone cannot open such a code).")
     otlp_endpoint: str | None = Field(None, description="OTLP/HTTP endpoint for traces, "
                                                         "e.g. http://otel-collector:4318")
     log_level: str = "INFO"

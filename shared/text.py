@@ -4,11 +4,13 @@ readers write them."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 from unidecode import unidecode
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+"""Việt Nam's time (UTC+7 all year: no daylight saving)."""
 
 
 def fold(text: str) -> str:
@@ -28,3 +30,9 @@ def day_shown(day: str | date | None) -> str:
     if not day:
         return ""
     return (date.fromisoformat(day) if isinstance(day, str) else day).strftime("%d/%m/%Y")
+
+
+def moment_shown(stamp: str) -> str:
+    """A stored instant (ISO 8601 with its offset) as a person in Việt Nam reads it:
+    '2026-11-24T02:05:00+00:00' -> '24/11/2026 09:05'."""
+    return datetime.fromisoformat(stamp).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")

@@ -30,19 +30,30 @@ def _lower_priority(niceness: int) -> None:
 
 class WorkerProcess:
     """One spawned worker process, started at once (``warm_up(*args)``, a module-level
-    function, loads what the work needs) rather than on the first request. One is enough:
-    consumers apply one event at a time. A ``background`` worker runs at a lower CPU
-    priority, so work nobody waits for yields to work somebody does."""
+    function, loads what the work needs) rather than on the first request — or, ``lazy``,
+    for work that is rare, on the first. One is enough: consumers apply one event at a
+    time. A ``background`` worker runs at a lower CPU priority, so work nobody waits for
+    yields to work somebody does."""
 
-    def __init__(self, warm_up: Callable[..., Any], *args: Any, background: bool = False):
+    def __init__(self, warm_up: Callable[..., Any], *args: Any, background: bool = False,
+                 lazy: bool = False):
         self._pool = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"),
             initializer=_lower_priority, initargs=(10 if background else 0,))
-        self._pool.submit(warm_up, *args)
+        self._warm_up: tuple[Callable[..., Any], tuple[Any, ...]] | None = (warm_up, args)
+        if not lazy:
+            self._start()
+
+    def _start(self) -> None:
+        if self._warm_up is not None:
+            warm_up, args = self._warm_up
+            self._pool.submit(warm_up, *args)
+            self._warm_up = None
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
         """``work(*args)`` in the worker process (a module-level function, picklable
         arguments)."""
+        self._start()
         return await asyncio.get_running_loop().run_in_executor(self._pool, work, *args)
 
     async def close(self, grace: float = STOP_GRACE_SECONDS) -> None:
@@ -72,8 +83,8 @@ def _joined(processes: list[BaseProcess], timeout: float) -> bool:
 
 
 def worker_process(runtime: ServiceRuntime, warm_up: Callable[..., Any], *args: Any,
-                   background: bool = False) -> WorkerProcess:
+                   background: bool = False, lazy: bool = False) -> WorkerProcess:
     """A :class:`WorkerProcess` closed when ``runtime`` stops."""
-    worker = WorkerProcess(warm_up, *args, background=background)
+    worker = WorkerProcess(warm_up, *args, background=background, lazy=lazy)
     runtime.close_on_stop(worker.close)
     return worker

@@ -9,23 +9,18 @@ such, so a copy downloaded today cannot pass for a valid one.
 from __future__ import annotations
 
 import io
-import math
-import os
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-import font_source_sans_pro
 from qrcode import QRCode
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.image.pil import PilImage
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from shared.pdf import fonts, star
 from shared.text import day_shown
 
 RED, GOLD, INK = HexColor("#9b1c1c"), HexColor("#c8961e"), HexColor("#1b1b1b")
@@ -45,30 +40,9 @@ class Drawing:
     """Its state today: active, or the stamp's key."""
 
 
-@cache
-def _fonts() -> tuple[str, str]:
-    for name, file in (("OCOP", "SourceSansPro-Regular.ttf"),
-                       ("OCOP-Bold", "SourceSansPro-Bold.ttf")):
-        pdfmetrics.registerFont(TTFont(name, os.path.join(font_source_sans_pro.font_directory,
-                                                          file)))
-    return "OCOP", "OCOP-Bold"
-
-
 def warm_up_renderer() -> None:
     """Load ReportLab and the fonts in the worker before the first certificate."""
-    _fonts()
-
-
-def _star(pdf: Canvas, cx: float, cy: float, radius: float) -> None:
-    points = [(cx + (radius if i % 2 == 0 else radius * 0.4) * math.sin(i * math.pi / 5),
-               cy + (radius if i % 2 == 0 else radius * 0.4) * math.cos(i * math.pi / 5))
-              for i in range(10)]
-    path = pdf.beginPath()
-    path.moveTo(*points[0])
-    for point in points[1:]:
-        path.lineTo(*point)
-    path.close()
-    pdf.drawPath(path, stroke=0, fill=1)
+    fonts()
 
 
 def _qr(pdf: Canvas, url: str, x: float, y: float, size: float, font: str) -> None:
@@ -112,7 +86,7 @@ def _stamp_detail(certificate: dict[str, Any], status: str) -> str:
 
 def render_certificate(certificate: dict[str, Any], product: dict[str, Any],
                        subject: dict[str, Any], drawing: Drawing) -> bytes:
-    regular, bold = _fonts()
+    regular, bold = fonts()
     out = io.BytesIO()
     width, height = landscape(A4)
     pdf = Canvas(out, pagesize=(width, height), pageCompression=1)
@@ -141,7 +115,7 @@ def render_certificate(certificate: dict[str, Any], product: dict[str, Any],
     pdf.setFillColor(GOLD)
     stars = int(certificate["stars"])
     for i in range(stars):
-        _star(pdf, width / 2 + (i - (stars - 1) / 2) * 44, height - 325, 18)
+        star(pdf, width / 2 + (i - (stars - 1) / 2) * 44, height - 325, 18)
     line(f"Đạt hạng {stars} sao / Rated {stars} stars — {certificate['score']:g} điểm / points",
          height - 365, 14, bold)
     line(f"Quyết định số / Decision no. {certificate['decision_number']} ngày / of "

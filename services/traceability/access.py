@@ -1,7 +1,8 @@
 """The traceability service's access table: scan pages, labels, batches and their origin
 records are public — they are what a shopper's phone opens from the packaging, and what a
 sales channel shows. A batch is opened and recorded by its own producer (or the office
-acting for it)."""
+acting for it), who alone prints and downloads its label sheets: their serials are what
+tells a genuine unit from a copy."""
 
 from __future__ import annotations
 
@@ -18,4 +19,6 @@ RULES: dict[str, frozenset[Party]] = {
     "origin.read": ANYONE,
     "origin.record": KEEPERS,
     "origin.capture": KEEPERS,
+    "sheet.print": KEEPERS,
+    "sheet.read": KEEPERS,
 }

@@ -18,8 +18,10 @@ from services.traceability.access import RULES
 from services.traceability.batches import Batch
 from services.traceability.handlers import Traceability
 from services.traceability.journey import JourneyStep, journey
+from services.traceability.label_sheets import UnitCode
 from services.traceability.model import TraceProfile
 from services.traceability.origin import Origin
+from services.traceability.printing import Printing
 from services.traceability.store import batches, profiles
 from shared.access import Gate
 from shared.errors import problem
@@ -27,7 +29,7 @@ from shared.images import WebWidth, sized_url, srcset
 from shared.language import pick_language
 from shared.refusals import FieldError
 from shared.runtime import part
-from shared.text import day_shown
+from shared.text import day_shown, moment_shown
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -42,7 +44,7 @@ def _unit(text: str) -> str:
 
 templates.env.filters |= {"srcset": srcset, "sized": sized_url, "day": day_shown,
                           "moment": lambda when: when.strftime("%d/%m/%Y %H:%M"),
-                          "unit": _unit}
+                          "unit": _unit, "instant": moment_shown}
 templates.env.globals["phone"] = WebWidth.PHONE
 
 PAGE_TEXT = {
@@ -53,9 +55,17 @@ PAGE_TEXT = {
            "not_found_text": "Mã này không thuộc sản phẩm OCOP nào trên hệ thống. Hãy cẩn "
                              "thận với sản phẩm mang nhãn OCOP không rõ nguồn gốc.",
            "unknown_lot": "Cảnh báo: lô không có trên hệ thống",
-           "unknown_lot_text": "Sản phẩm này có trên hệ thống OCOP nhưng lô \u201c{lot}\u201d "
+           "unknown_lot_text": "Sản phẩm này có trên hệ thống OCOP nhưng lô \u201c{code}\u201d "
                                "thì không: mã trên bao bì có thể bị làm giả. Hãy báo cho nơi "
                                "bán hoặc cơ quan OCOP của tỉnh.",
+           "unknown_unit": "Cảnh báo: mã sản phẩm không do hệ thống cấp",
+           "unknown_unit_text": "Sản phẩm này có trên hệ thống OCOP nhưng mã \u201c{code}\u201d "
+                                "chưa từng được in cho nó: mã trên bao bì có thể bị làm giả. "
+                                "Hãy báo cho nơi bán hoặc cơ quan OCOP của tỉnh.",
+           "unit": "Mã sản phẩm", "genuine": "Mã thật, do chủ thể in cho lô này.",
+           "scans": "Lượt quét: {scans} (lần đầu {first}).",
+           "many_scans": "Mã này đã được quét nhiều lần. Nếu bạn vừa mở một sản phẩm mới mà "
+                         "mã đã được quét trước đó, mã có thể bị sao chép: hãy báo cho nơi bán.",
            "batch": "Lô", "journey": "Hành trình của lô", "produced": "Ngày sản xuất",
            "packed": "Ngày đóng gói", "best_before": "Hạn dùng", "quantity": "Số lượng",
            "areas": "Vùng nguyên liệu", "corrected": "đã đính chính", "lab_passed": "đạt",
@@ -73,9 +83,19 @@ PAGE_TEXT = {
            "not_found_text": "This code belongs to no OCOP product on the platform. Be wary "
                              "of products carrying an OCOP label of unknown origin.",
            "unknown_lot": "Warning: batch not on the platform",
-           "unknown_lot_text": "This product is on the OCOP platform but batch \u201c{lot}\u201d "
+           "unknown_lot_text": "This product is on the OCOP platform but batch \u201c{code}\u201d "
                                "is not: the code on the package may be forged. Tell the seller "
                                "or the provincial OCOP office.",
+           "unknown_unit": "Warning: code not issued by the platform",
+           "unknown_unit_text": "This product is on the OCOP platform but code \u201c{code}\u201d "
+                                "was never printed for it: the code on the package may be "
+                                "forged. Tell the seller or the provincial OCOP office.",
+           "unit": "Item code", "genuine": "Genuine code, printed by the producer for this "
+                                           "batch.",
+           "scans": "Scans: {scans} (first on {first}).",
+           "many_scans": "This code has been scanned several times. If you have just opened a "
+                         "new item and its code was scanned before, it may have been copied: "
+                         "tell the seller.",
            "batch": "Batch", "journey": "The batch's journey", "produced": "Produced",
            "packed": "Packed", "best_before": "Best before", "quantity": "Quantity",
            "areas": "Raw-material areas", "corrected": "corrected", "lab_passed": "passed",
@@ -132,6 +152,7 @@ READING_NAMES = {"vi": {"temperature": "Nhiệt độ", "relative_humidity": "Đ
 
 TracingPart = Annotated[Traceability, Depends(part(Traceability))]
 OriginPart = Annotated[Origin, Depends(part(Origin))]
+PrintingPart = Annotated[Printing, Depends(part(Printing))]
 router = APIRouter()
 may = Gate(RULES).rule
 
@@ -139,11 +160,20 @@ may = Gate(RULES).rule
 
 @dataclass(frozen=True)
 class Asked:
-    """What a scan asked for beyond the product: a lot, and the batch it found (if any)."""
+    """What a scan asked for beyond the product — a lot, a unit's serial — and what it
+    found: the batch and its journey, the unit's code with its scans."""
 
     lot: str | None = None
     batch: Batch | None = None
     steps: list[JourneyStep] = field(default_factory=list)
+    serial: str | None = None
+    unit: UnitCode | None = None
+
+    @property
+    def unknown(self) -> bool:
+        """A lot or a serial the platform never printed for this product."""
+        return ((self.lot is not None and self.batch is None)
+                or (self.serial is not None and self.unit is None))
 
 
 def render(request: Request, profile: TraceProfile | None, today: date, lang: str | None,
@@ -158,15 +188,19 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
         return _refused(request, language, as_json, headers, text["not_found"],
                         text["not_found_text"], "Không có sản phẩm OCOP nào mang mã này.",
                         "No OCOP product has this code.")
-    if asked.lot is not None and asked.batch is None:
-        return _refused(request, language, as_json, headers, text["unknown_lot"],
-                        text["unknown_lot_text"].format(lot=asked.lot),
-                        PAGE_TEXT["vi"]["unknown_lot_text"].format(lot=asked.lot),
-                        PAGE_TEXT["en"]["unknown_lot_text"].format(lot=asked.lot))
+    if asked.unknown:
+        what, code = ("unit", asked.serial) if asked.serial else ("lot", asked.lot)
+        return _refused(request, language, as_json, headers, text[f"unknown_{what}"],
+                        text[f"unknown_{what}_text"].format(code=code),
+                        PAGE_TEXT["vi"][f"unknown_{what}_text"].format(code=code),
+                        PAGE_TEXT["en"][f"unknown_{what}_text"].format(code=code))
     view = scan_view(profile, today)
     if asked.batch is not None:
         view["batch"] = {"id": asked.batch.id, **batches.dump(asked.batch)}
         view["journey"] = [step.as_json() for step in asked.steps]
+    if asked.unit is not None:
+        view["unit"] = {"serial": asked.serial, "genuine": True, "scans": asked.unit.scans,
+                        "first_scanned_at": asked.unit.first_scanned_at}
     if as_json:
         return JSONResponse(view, headers=headers)
     certificate = view["ocop"]["certificate"]
@@ -183,6 +217,7 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
         "valid_from": day_shown(certificate["valid_from"]),
         "valid_until": day_shown(certificate["valid_until"]),
         "batch": asked.batch, "steps": asked.steps, "step_names": STEP_NAMES[language],
+        "serial": asked.serial, "unit": asked.unit,
         "reading_names": READING_NAMES[language]},
         headers=headers)
 
@@ -224,23 +259,25 @@ def resolves(path: str, summary: str) -> Callable[[F], F]:
 
 
 @resolves("/01/{gtin}", "Scan page of a GTIN (GS1 Digital Link resolver), HTML or JSON")
-async def scan_gtin(tracing: TracingPart, origin: OriginPart, request: Request, gtin: str,
+async def scan_gtin(tracing: TracingPart, origin: OriginPart, printing: PrintingPart,
+                    request: Request, gtin: str,
                     lang: Lang = None, fmt: Format = None, link_type: LinkType = None,
                     accept: Annotated[str | None, Header()] = None) -> Response:
-    return await resolve(tracing, origin, request, gtin, {}, Shown(lang, accept, fmt),
+    return await resolve(tracing, origin, printing, request, gtin, {}, Shown(lang, accept, fmt),
                          link_type)
 
 
 @resolves("/01/{gtin}/{qualifiers:path}",
           "Scan page of a GTIN with its lot (10/{lot}): the batch's journey")
-async def scan_gtin_qualified(tracing: TracingPart, origin: OriginPart, request: Request,
+async def scan_gtin_qualified(tracing: TracingPart, origin: OriginPart,
+                              printing: PrintingPart, request: Request,
                               gtin: str, qualifiers: str, lang: Lang = None,
                               fmt: Format = None, link_type: LinkType = None,
                               accept: Annotated[str | None, Header()] = None) -> Response:
     # The raw path: a lot may hold an encoded "/", which the decoded path has lost.
     raw = request.scope.get("raw_path", b"").decode("ascii", "replace")
     keys = domain.qualifiers(raw.split("/", 3)[3] if raw.count("/") >= 3 else qualifiers)
-    return await resolve(tracing, origin, request, gtin, keys, Shown(lang, accept, fmt),
+    return await resolve(tracing, origin, printing, request, gtin, keys, Shown(lang, accept, fmt),
                          link_type)
 
 
@@ -253,9 +290,9 @@ class Shown:
     fmt: str | None
 
 
-async def resolve(tracing: Traceability, origin: Origin, request: Request, gtin: str,
-                  keys: dict[str, str] | None, shown: Shown, link_type: str | None
-                  ) -> Response:
+async def resolve(tracing: Traceability, origin: Origin, printing: Printing,
+                  request: Request, gtin: str, keys: dict[str, str] | None, shown: Shown,
+                  link_type: str | None) -> Response:
     """A GS1 Digital Link: a malformed one is refused (400), an unknown one warned about
     (404); a known one answers its default link (the scan page) with every link in the
     Link header, its linkset (``linkType=all`` or ``Accept: application/linkset+json``),
@@ -264,12 +301,13 @@ async def resolve(tracing: Traceability, origin: Origin, request: Request, gtin:
             keys.get("10", "L")):
         return _malformed(request, shown)
     profile = await tracing.profile_by_gtin(gtin)
-    asked = await _asked(origin, profile, keys) if keys else Asked()
+    asked = await _asked(origin, printing, request, profile, keys) if keys else Asked()
     today = tracing.clock.today()
-    if profile is None or not profile.certified or (asked.lot and asked.batch is None):
+    if profile is None or not profile.certified or asked.unknown:
         return render(request, profile, today, shown.lang, shown.accept, shown.fmt, asked)
-    anchor = f"{tracing.scan_base_url.rstrip('/')}/01/{gtin}" + (
-        f"/10/{quote(asked.lot, safe='')}" if asked.lot else "")
+    anchor = "/".join([f"{tracing.scan_base_url.rstrip('/')}/01/{gtin}",
+                       *(f"{key}/{quote(value, safe='')}" for key, value in
+                         (("10", asked.lot), ("21", asked.serial)) if value)])
     assert profile.product and profile.certificate
     links = resolver.links_of(anchor, profile.product.name,
                               profile.certificate.verification_url,
@@ -317,24 +355,47 @@ async def scan_product(tracing: TracingPart, request: Request, product_id: str, 
 
 @router.get("/p/{product_id}/10/{lot}", tags=["scan"], response_class=HTMLResponse,
             summary="Scan page of a batch of a product without a GTIN", **may("scan.read"))
-async def scan_product_lot(tracing: TracingPart, origin: OriginPart, request: Request,
+async def scan_product_lot(tracing: TracingPart, origin: OriginPart, printing: PrintingPart,
+                           request: Request,
                            product_id: str, lot: str, lang: Lang = None, fmt: Format = None,
                            accept: Annotated[str | None, Header()] = None) -> Response:
     profile = await tracing.profile(product_id)
     return render(request, profile, tracing.clock.today(), lang, accept, fmt,
-                  await _asked(origin, profile, {"10": lot}))
+                  await _asked(origin, printing, request, profile, {"10": lot}))
 
 
-async def _asked(origin: Origin, profile: TraceProfile | None, keys: dict[str, str]
-                 ) -> Asked:
-    """The batch a scan names. Serials (21) are not issued yet: a code with one, or with a
-    lot the product has no batch of, is one the platform never printed, and is warned
-    about."""
-    shown = keys.get("10") or keys.get("21") or ""
-    if profile is None or "21" in keys or "10" not in keys:
-        return Asked(shown)
-    batch = await origin.batch_by_lot(profile.id, keys["10"])
-    return Asked(shown, batch, journey(await origin.history(batch)) if batch else [])
+@router.get("/p/{product_id}/10/{lot}/21/{serial}", tags=["scan"], response_class=HTMLResponse,
+            summary="Scan page of a unit of a product without a GTIN: is its code genuine?",
+            **may("scan.read"))
+async def scan_product_unit(tracing: TracingPart, origin: OriginPart, printing: PrintingPart,
+                            request: Request, product_id: str, lot: str, serial: str,
+                            lang: Lang = None, fmt: Format = None,
+                            accept: Annotated[str | None, Header()] = None) -> Response:
+    profile = await tracing.profile(product_id)
+    return render(request, profile, tracing.clock.today(), lang, accept, fmt,
+                  await _asked(origin, printing, request, profile, {"10": lot, "21": serial}))
+
+
+async def _asked(origin: Origin, printing: Printing, request: Request,
+                 profile: TraceProfile | None, keys: dict[str, str]) -> Asked:
+    """The batch and the unit a scan names. A lot the product has no batch of, or a serial
+    never printed for it (or printed for another of its lots), is a code the platform
+    never made, and is warned about. A shopper's scan (GET) of a unit's code is counted."""
+    lot, serial = keys.get("10"), keys.get("21")
+    if profile is None:
+        return Asked(lot, serial=serial)
+    unit, batch = None, None
+    if serial is not None:
+        unit = await printing.unit(profile.id, serial)
+        batch = await origin.batch(unit.batch_id) if unit else None
+        if batch is None or lot not in (None, batch.lot):
+            return Asked(lot, serial=serial)
+        if request.method == "GET":
+            unit = await printing.scanned(profile.id, serial) or unit
+    elif lot is not None:
+        batch = await origin.batch_by_lot(profile.id, lot)
+    steps = journey(await origin.history(batch)) if batch else []
+    return Asked(batch.lot if batch else lot, batch, steps, serial, unit)
 
 
 @router.get("/labels/{product_id}", tags=["labels"], summary="A product's label (public)",

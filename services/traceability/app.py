@@ -3,12 +3,14 @@ wired."""
 
 from __future__ import annotations
 
-from services.traceability import epcis
+from services.traceability import epcis, sheet_pdf
 from services.traceability.api import router
 from services.traceability.handlers import Traceability
 from services.traceability.labels import render_qr
 from services.traceability.origin import Origin
 from services.traceability.origin_api import router as origin_router
+from services.traceability.printing import Printing
+from services.traceability.printing_api import router as printing_router
 from services.traceability.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.config import Settings
@@ -41,6 +43,15 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
                            public_url=settings.public_url, scan_base_url=scan_base_url,
                            clock=runtime.clock)
     origin = Origin(runtime.store, runtime.outbox, worker, scan_base_url, runtime.clock)
+    # Label sheets (up to 10,000 labels) in a worker of their own, at a lower priority and
+    # started on the first sheet: drawing never delays a certified product's label or a
+    # capture's hashes.
+    printing = Printing(runtime.store, runtime.objects,
+                        worker_process(runtime, sheet_pdf.warm_up, background=True,
+                                       lazy=True),
+                        scan_base_url, runtime.clock, settings.allow_private_scan_url)
+    runtime.close_on_stop(printing.close)
+    runtime.every("resume label sheets", 300, printing.resume)
     for event in CERTIFICATE_IN_FORCE:
         runtime.handle(event, tracing.on_certificate_in_force)
     runtime.handle(CertificateRevoked, tracing.on_revoked)
@@ -48,7 +59,8 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
         runtime.handle(product_event, tracing.on_product_changed)
     runtime.handle(ProductGtinRetired, tracing.on_gtin_retired)
-    runtime.provide(tracing, origin)
+    runtime.provide(tracing, origin, printing)
     runtime.include(router)
     runtime.include(origin_router)
+    runtime.include(printing_router)
     return runtime

@@ -31,6 +31,11 @@ def batch_scan_url(base: str, product_id: str, gtin: str | None, lot: str) -> st
     return f"{scan_url(base, product_id, gtin)}/10/{quote(lot, safe='')}"
 
 
+def unit_scan_url(batch_url: str, serial: str) -> str:
+    """A unit's label: its batch's URL, then ``/21/{serial}``."""
+    return f"{batch_url}/21/{quote(serial, safe='')}"
+
+
 def batch_identifier(base: str, product_id: str, gtin: str | None, lot: str) -> str:
     """The batch's EPC class in EPCIS events: the canonical GS1 Digital Link URI with a GTIN,
     the platform's own batch URL without one."""

@@ -15,7 +15,7 @@ from services.traceability.batches import Batch, OriginRecord
 from services.traceability.forms import BatchIn, CorrectionIn, OriginEventIn
 from services.traceability.journey import journey
 from services.traceability.origin import Origin, event_filter
-from services.traceability.store import batches, profiles
+from services.traceability.store import batches, profiles, sheets
 from shared.access import Gate, Scope, SubjectRef
 from shared.auth import CurrentCaller
 from shared.paging import Cursor, Limit
@@ -30,8 +30,13 @@ class EpcisResponse(JSONResponse):
 
 
 async def whose(request: Request) -> SubjectRef:
-    """The producer of the batch, or of the certified product, the path names."""
+    """The producer of the batch, the label sheet or the certified product the path
+    names."""
     store = runtime_of(request).store
+    if "sheet_id" in request.path_params:
+        sheet = await sheets.get(store, request.path_params["sheet_id"])
+        batch = await batches.get(store, sheet.batch_id)
+        return SubjectRef(batch.subject_id, batch.province, batch.commune)
     if "batch_id" in request.path_params:
         batch = await batches.get(store, request.path_params["batch_id"])
         return SubjectRef(batch.subject_id, batch.province, batch.commune)

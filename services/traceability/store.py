@@ -1,6 +1,7 @@
 """The traceability service's collections and the fields each is queried on."""
 
 from services.traceability.batches import Batch, ChainLink, OriginRecord
+from services.traceability.label_sheets import LabelSheet, UnitCode
 from services.traceability.model import Label, TraceProfile
 from shared.store import Collection, Reader
 from shared.store.repository import Repository
@@ -23,13 +24,21 @@ LINKS = Collection("chain_links", indexes=("batch_id", "product_id", "event_time
                                            "biz_step", "place"))
 """Each record's place in each batch's chain (a transformation is in several)."""
 
-COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS, BATCHES, LOTS, RECORDS, LINKS)
+SHEETS = Collection("label_sheets", indexes=("batch_id", "status"))
+"""Label sheets printed for batches: their layout, progress and PDF."""
+UNIT_CODES = Collection("unit_codes")
+"""``{product_id}/{serial}`` → the batch and sheet it was printed on, and its scans."""
+
+COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS, BATCHES, LOTS, RECORDS, LINKS, SHEETS,
+               UNIT_CODES)
 
 profiles = Repository(PROFILES.name, TraceProfile, ("product", "sản phẩm"))
 labels = Repository(LABELS.name, Label, ("label", "nhãn"))
 batches = Repository(BATCHES.name, Batch, ("batch", "lô"))
 records = Repository(RECORDS.name, OriginRecord, ("origin record", "bản ghi nguồn gốc"))
 links = Repository(LINKS.name, ChainLink, ("chain link", "mắt xích"))
+sheets = Repository(SHEETS.name, LabelSheet, ("label sheet", "tờ nhãn"))
+unit_codes = Repository(UNIT_CODES.name, UnitCode, ("unit code", "mã đơn vị"))
 
 
 def lot_key(product_id: str, lot: str) -> str:

@@ -68,7 +68,7 @@ ACCOUNTS = (  # username, role, subject (S1/S2), commune of (S1/S2)
 
 @pytest.fixture
 async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
-    settings = make_settings(rate_limit="100000/second")
+    settings = make_settings(rate_limit="100000/second", allow_private_scan_url=True)
     days_ago = (today() - timedelta(days=30)).isoformat()
     async with office_signed_in(settings, PASSWORD) as office:
         subjects = {}
@@ -96,6 +96,12 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
             "subject_id": subjects["S2"]["id"], "name": "Trà atiso", "group": "food",
             "subgroup": "tea"})
         batch, harvest = await kept_batch(by_name["producer-own"], records["product_id"])
+        sheet = await by_name["producer-own"].call(
+            "POST", "traceability", f"/batches/{batch}/label-sheets", expect=202,
+            json={"count": 1})
+        codes = await by_name["producer-own"].call(
+            "GET", "traceability", f"/label-sheets/{sheet['id']}/codes.csv")
+        serial = codes.text.splitlines()[1].split(",")[0]
         table = await office.call("POST", "rating", "/criteria-tables", expect=201,
                                   json=table_body())
         refs = {s["id"]: SubjectRef(s["id"], s["province"], s["commune"])
@@ -103,6 +109,7 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
         path = records | {"subject_id": s1, "table_id": table["id"], "gtin": GTIN,
                           "year": str(today().year), "qualifiers": "10/LOT-1",
                           "lot": "LOT-1", "batch_id": batch, "record_id": harvest,
+                          "sheet_id": sheet["id"], "serial": serial,
                           "kind": "png", "key": "x",
                           "username": "producer-own"}
         yield World(office, cast, refs, path)

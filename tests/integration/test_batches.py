@@ -106,6 +106,11 @@ async def test_a_producer_keeps_a_batch_and_a_shopper_reads_its_journey(
         listed = await anyone.call("GET", "traceability", f"/products/{product_id}/batches")
         assert [b["lot"] for b in listed["items"]] == ["TC-2026/01"]
         batch_path = f"/batches/{batch['id']}"
+        # Labels would encode this test's loopback address: no phone could open them.
+        local = await producer.call("POST", "traceability", f"{batch_path}/label-sheets",
+                                    expect=409, json={"count": 10})
+        assert code_of(local) == "scan-address-not-public"
+        assert "OCOP_SCAN_BASE_URL" in local["detail"] and "công khai" in local["detail_vi"]
 
         # What happened: harvest by the form, processing by EPCIS capture, a lab test with
         # its results, packing; each stored once however often the phone retries.

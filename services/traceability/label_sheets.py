@@ -1,0 +1,216 @@
+"""Label sheets (tờ nhãn): what a producer prints for a batch — the batch's own label, or
+one label per unit with an unguessable serial (GS1 AI 21) — laid out on A4 sheets.
+
+Pure: the layout's rules, the sheet's life (drawing → ready, or failed), serials and the
+rule that a label may only encode a public address. Drawing is ``sheet_pdf``'s; storing and
+scheduling is ``printing``'s."""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import secrets
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from shared.refusals import BadRequest, Conflict, FieldError
+
+A4_MM = (210.0, 297.0)
+MARGIN_MM = 8.0
+"""Unprinted border of the sheet: office printers cannot print to the edge."""
+GAP_MM = 2.0
+"""Space between labels, for cutting."""
+MIN_LABEL_MM = (40.0, 20.0)
+"""Smallest label that holds a QR code a phone reads (≥ 16 mm with its quiet zone) and
+five lines of text beside it."""
+MAX_UNITS = 10_000
+"""Serial labels per request: a day's packing for the largest producers."""
+
+SERIAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+"""32 symbols without look-alikes (no I, O, 0, 1): a serial read aloud or typed is right."""
+SERIAL_LENGTH = 16
+"""16 × 5 = 80 random bits: guessing a serial that exists is hopeless even among millions."""
+
+
+def new_serial() -> str:
+    """An unguessable serial number (GS1 AI 21 allows up to 20 characters)."""
+    return "".join(secrets.choice(SERIAL_ALPHABET) for _ in range(SERIAL_LENGTH))
+
+
+class SheetKind(StrEnum):
+    BATCH = "batch"
+    """Every label the batch's own code (``/10/{lot}``)."""
+    SERIAL = "serial"
+    """One label per unit, each with its own serial (``/10/{lot}/21/{serial}``)."""
+
+
+class SheetStatus(StrEnum):
+    DRAWING = "drawing"
+    READY = "ready"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """Labels of ``label_width`` × ``label_height`` mm in a grid on A4 portrait, at most
+    ``per_page`` on each page."""
+
+    label_width: float
+    label_height: float
+    per_page: int
+
+    @staticmethod
+    def capacity(label_width: float, label_height: float) -> tuple[int, int]:
+        """Columns and rows of such labels that fit on A4 inside the margins."""
+        usable_w, usable_h = (side - 2 * MARGIN_MM for side in A4_MM)
+        return (max(0, math.floor((usable_w + GAP_MM) / (label_width + GAP_MM))),
+                max(0, math.floor((usable_h + GAP_MM) / (label_height + GAP_MM))))
+
+    @classmethod
+    def chosen(cls, label_width: float, label_height: float,
+               per_page: int | None) -> SheetLayout:
+        """The producer's choice, checked: large enough to scan, small enough to fit, and
+        no more per page than fit (all that fit by default)."""
+        min_w, min_h = MIN_LABEL_MM
+        errors = []
+        if label_width < min_w:
+            errors.append(FieldError("label_width_mm", f"must be at least {min_w:g} mm",
+                                     f"phải từ {min_w:g} mm trở lên"))
+        if label_height < min_h:
+            errors.append(FieldError("label_height_mm", f"must be at least {min_h:g} mm",
+                                     f"phải từ {min_h:g} mm trở lên"))
+        columns, rows = cls.capacity(label_width, label_height)
+        if not errors and columns * rows == 0:
+            errors.append(FieldError("label_width_mm", "the label does not fit on A4",
+                                     "nhãn không vừa khổ A4"))
+        if errors:
+            raise BadRequest("The label size cannot be printed.",
+                             "Không in được nhãn cỡ này.", code="label-size", errors=errors)
+        fits = columns * rows
+        if per_page is not None and per_page > fits:
+            raise BadRequest(
+                f"At most {fits} labels of {label_width:g} × {label_height:g} mm fit on an "
+                f"A4 page ({columns} × {rows}).",
+                f"Một trang A4 chứa tối đa {fits} nhãn cỡ {label_width:g} × "
+                f"{label_height:g} mm ({columns} × {rows}).", code="labels-per-page",
+                errors=[FieldError("per_page", f"at most {fits}", f"tối đa {fits}")])
+        return cls(label_width, label_height, per_page or fits)
+
+    def slot(self, index: int) -> tuple[float, float]:
+        """Bottom-left corner (mm from the page's bottom-left) of the ``index``-th label
+        of a page, filled row by row from the top left, the grid centred on the page."""
+        columns, rows = self.capacity(self.label_width, self.label_height)
+        row, column = divmod(index, columns)
+        left = (A4_MM[0] - columns * self.label_width - (columns - 1) * GAP_MM) / 2
+        top = (A4_MM[1] + rows * self.label_height + (rows - 1) * GAP_MM) / 2
+        return (left + column * (self.label_width + GAP_MM),
+                top - (row + 1) * self.label_height - row * GAP_MM)
+
+    def pages(self, labels: int) -> int:
+        return math.ceil(labels / self.per_page)
+
+
+def check_public(scan_base_url: str, *, allow_private: bool) -> None:
+    """Labels go on packages that leave for shoppers' phones: an address only this machine
+    or this network can reach would make every printed code look fake."""
+    host = urlsplit(scan_base_url).hostname or ""
+    if allow_private or not _private(host):
+        return
+    raise Conflict(
+        f"Labels would encode {scan_base_url}, which shoppers' phones cannot reach. Set the "
+        "public scan address (OCOP_SCAN_BASE_URL) before printing.",
+        f"Nhãn sẽ mang địa chỉ {scan_base_url}, điện thoại của người mua không mở được. Hãy "
+        "đặt địa chỉ quét công khai (OCOP_SCAN_BASE_URL) trước khi in.",
+        code="scan-address-not-public")
+
+
+def _private(host: str) -> bool:
+    if host in ("", "localhost") or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." not in host  # a bare machine name resolves only inside its network
+    return not address.is_global
+
+
+@dataclass
+class LabelSheet:
+    """A print run of labels for one batch: drawn in the background, then downloaded."""
+
+    id: str
+    batch_id: str
+    product_id: str
+    kind: SheetKind
+    count: int
+    layout: SheetLayout
+    requested_at: str
+    requested_by: str
+    status: SheetStatus = SheetStatus.DRAWING
+    drawn: int = 0
+    """Labels drawn so far (the progress bar)."""
+    pdf_key: str = ""
+    finished_at: str = ""
+    failure: str = ""
+    version: int = 0
+    serials: list[str] = field(default_factory=list)
+    """The units' serials, in print order (empty for a batch sheet)."""
+
+    @classmethod
+    def request(cls, sheet_id: str, batch_id: str, product_id: str, *, kind: SheetKind,
+                count: int, layout: SheetLayout, at: str, by: str) -> LabelSheet:
+        if not 1 <= count <= MAX_UNITS:
+            raise BadRequest(f"Print between 1 and {MAX_UNITS:,} labels at a time.",
+                             f"Mỗi lần in từ 1 đến {MAX_UNITS:,} nhãn.".replace(",", "."),
+                             code="label-count", errors=[FieldError(
+                                 "count", f"between 1 and {MAX_UNITS}",
+                                 f"từ 1 đến {MAX_UNITS}")])
+        serials = [new_serial() for _ in range(count)] if kind is SheetKind.SERIAL else []
+        return cls(sheet_id, batch_id, product_id, kind, count, layout, at, by,
+                   serials=serials)
+
+    @property
+    def pdf_name(self) -> str:
+        return f"nhan-{self.kind.value}-{self.id}.pdf"
+
+    def advance(self, drawn: int) -> None:
+        self.drawn = min(self.count, drawn)
+
+    def finish(self, pdf_key: str, at: str) -> None:
+        self.status, self.drawn, self.pdf_key, self.finished_at = (SheetStatus.READY,
+                                                                   self.count, pdf_key, at)
+
+    def fail(self, reason: str, at: str) -> None:
+        self.status, self.failure, self.finished_at = SheetStatus.FAILED, reason, at
+
+    def check_ready(self) -> None:
+        if self.status is not SheetStatus.READY:
+            raise Conflict(f"The sheet is {self.status.value}, not ready to download "
+                           f"({self.drawn} of {self.count} labels drawn).",
+                           f"Tờ nhãn chưa sẵn sàng ({self.drawn}/{self.count} nhãn đã vẽ).",
+                           code="sheet-not-ready")
+
+
+@dataclass
+class UnitCode:
+    """A printed unit's serial (số sê-ri) and how often shoppers have scanned it: a copied
+    code shows up as one scanned far more often, or long after, the genuine one."""
+
+    id: str
+    """``{product_id}/{serial}``: a GS1 serial is unique per GTIN (SGTIN)."""
+    batch_id: str
+    sheet_id: str
+    scans: int = 0
+    first_scanned_at: str = ""
+    last_scanned_at: str = ""
+    version: int = 0
+
+    @staticmethod
+    def key(product_id: str, serial: str) -> str:
+        return f"{product_id}/{serial}"
+
+    def scanned(self, at: str) -> None:
+        self.scans += 1
+        self.first_scanned_at = self.first_scanned_at or at
+        self.last_scanned_at = at

@@ -1,0 +1,115 @@
+"""Label sheet endpoints: a producer prints its batch's labels (the batch's own code, or one
+serial per unit), follows the drawing's progress and downloads the PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.traceability.label_sheets import (
+    MAX_UNITS,
+    LabelSheet,
+    SheetKind,
+    SheetLayout,
+    SheetStatus,
+)
+from services.traceability.origin_api import may
+from services.traceability.printing import Printing
+from shared.access import Scope
+from shared.auth import CurrentCaller
+from shared.paging import Cursor, Limit
+from shared.runtime import part
+
+PrintingPart = Annotated[Printing, Depends(part(Printing))]
+
+
+class SheetIn(BaseModel):
+    """What the producer asks to print."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: SheetKind = Field(SheetKind.SERIAL, description=(
+        "serial: one label per unit, each with its own unguessable serial (a copied code "
+        "can be told from the genuine one); batch: every label the batch's own code"))
+    count: int = Field(ge=1, le=MAX_UNITS, description="How many labels")
+    label_width_mm: float = Field(50, ge=1, le=210, description="Label width in mm")
+    label_height_mm: float = Field(30, ge=1, le=297, description="Label height in mm")
+    per_page: int | None = Field(None, ge=1, description=(
+        "Labels per A4 page; as many as fit by default"))
+
+
+router = APIRouter(tags=["labels"])
+
+
+def sheet_view(request: Request, sheet: LabelSheet) -> dict[str, Any]:
+    layout = sheet.layout
+    view: dict[str, Any] = {
+        "id": sheet.id, "batch_id": sheet.batch_id, "product_id": sheet.product_id,
+        "kind": sheet.kind, "count": sheet.count, "status": sheet.status,
+        "progress": {"drawn": sheet.drawn, "total": sheet.count,
+                     "percent": round(100 * sheet.drawn / sheet.count)},
+        "label_width_mm": layout.label_width, "label_height_mm": layout.label_height,
+        "per_page": layout.per_page, "pages": layout.pages(sheet.count),
+        "requested_at": sheet.requested_at, "finished_at": sheet.finished_at or None,
+        "failure": sheet.failure or None}
+    if sheet.status is SheetStatus.READY:
+        view["pdf_url"] = str(request.url_for("sheet_pdf", sheet_id=sheet.id))
+    return view
+
+
+@router.post("/batches/{batch_id}/label-sheets", status_code=status.HTTP_202_ACCEPTED,
+             summary="Print labels for a batch: an A4 PDF drawn in the background (follow "
+                     "its progress at the Location given)", **may("sheet.print", Scope.PATH))
+async def print_sheet(printing: PrintingPart, caller: CurrentCaller, request: Request,
+                      response: Response, batch_id: str, body: SheetIn) -> dict[str, Any]:
+    layout = SheetLayout.chosen(body.label_width_mm, body.label_height_mm, body.per_page)
+    sheet = await printing.request(caller, batch_id, kind=body.kind, count=body.count,
+                                   layout=layout)
+    response.headers["Location"] = str(request.url_for("label_sheet", sheet_id=sheet.id))
+    return sheet_view(request, sheet)
+
+
+@router.get("/batches/{batch_id}/label-sheets", summary="A batch's label sheets, newest first",
+            **may("sheet.read", Scope.PATH))
+async def batch_sheets(printing: PrintingPart, request: Request, batch_id: str,
+                       limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    found, next_cursor = await printing.sheets_of(batch_id, limit, cursor)
+    return {"items": [sheet_view(request, s) for s in found], "next_cursor": next_cursor}
+
+
+@router.get("/label-sheets/{sheet_id}", name="label_sheet",
+            summary="A label sheet: its progress while drawing, its PDF's URL when ready",
+            **may("sheet.read", Scope.PATH))
+async def label_sheet(printing: PrintingPart, request: Request, sheet_id: str
+                      ) -> dict[str, Any]:
+    return sheet_view(request, await printing.sheet(sheet_id))
+
+
+@router.get("/label-sheets/{sheet_id}/labels.pdf", name="sheet_pdf",
+            summary="The label sheet's PDF (A4, print at 100 %)",
+            response_class=Response, responses={200: {"content": {"application/pdf": {}}}},
+            **may("sheet.read", Scope.PATH))
+async def sheet_pdf(printing: PrintingPart, sheet_id: str) -> Response:
+    sheet, pdf = await printing.pdf(sheet_id)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{sheet.pdf_name}"',
+        "Cache-Control": "private, no-store"})
+
+
+@router.get("/label-sheets/{sheet_id}/codes.csv",
+            summary="The sheet's codes as CSV (serial, url): for a producer's own label "
+                    "printer or packing line", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}}, **may("sheet.read", Scope.PATH))
+async def sheet_codes(printing: PrintingPart, sheet_id: str) -> Response:
+    sheet, codes = await printing.codes(sheet_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["serial", "url"])
+    writer.writerows([code.serial or "", code.url] for code in codes)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{sheet.pdf_name[:-4]}.csv"',
+        "Cache-Control": "private, no-store"})
