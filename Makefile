@@ -25,6 +25,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bus.py
 	$(BIN)/python bench/flow.py
+	$(BIN)/python bench/labels.py
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
