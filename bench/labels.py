@@ -23,7 +23,7 @@ from rich.table import Table
 
 from services.traceability import domain, sheet_pdf
 from services.traceability.label_sheets import SheetLayout, new_serial
-from services.traceability.printing import LABELS_PER_PART
+from services.traceability.printing import part_size
 from services.traceability.sheet_pdf import Code, LabelFace, draw_part, join_parts
 from shared.workers import WorkerProcess
 
@@ -39,7 +39,7 @@ async def main(labels: int, width: float, height: float) -> None:
                                       face.lot)
     codes = [Code(domain.unit_scan_url(batch_url, s), s)
              for s in (new_serial() for _ in range(labels))]
-    per_part = layout.per_page * max(1, LABELS_PER_PART // layout.per_page)
+    per_part = part_size(layout)
     worker = WorkerProcess(sheet_pdf.warm_up)
     await worker.run(pow, 1, 1)  # warmed up: the service's worker is, too
     parts, part_seconds = [], []

@@ -23,6 +23,7 @@ from services.rating.store import (
     recognitions,
 )
 from shared.auth import Caller
+from shared.bus.port import cancel_all
 from shared.clock import Clock
 from shared.ids import new_id
 from shared.messaging import Outbox
@@ -128,9 +129,7 @@ class Certificates:
 
     async def close(self) -> None:
         """Stop drawing: the service is stopping (a PDF not drawn is drawn on first read)."""
-        for task in self._background:
-            task.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
+        await cancel_all(list(self._background))
 
     async def standing(self, certificate_id: str) -> Standing:
         """A certificate with its product and subject, its state today and the product's

@@ -386,12 +386,10 @@ async def _asked(origin: Origin, printing: Printing, request: Request,
         return Asked(lot, serial=serial)
     unit, batch = None, None
     if serial is not None:
-        unit = await printing.unit(profile.id, serial)
-        batch = await origin.batch(unit.batch_id) if unit else None
-        if batch is None or lot not in (None, batch.lot):
+        unit = await printing.scanned(profile.id, serial, lot, count=request.method == "GET")
+        if unit is None:
             return Asked(lot, serial=serial)
-        if request.method == "GET":
-            unit = await printing.scanned(profile.id, serial) or unit
+        batch = await origin.batch(unit.batch_id)
     elif lot is not None:
         batch = await origin.batch_by_lot(profile.id, lot)
     steps = journey(await origin.history(batch)) if batch else []

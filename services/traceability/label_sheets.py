@@ -200,6 +200,8 @@ class UnitCode:
     id: str
     """``{product_id}/{serial}``: a GS1 serial is unique per GTIN (SGTIN)."""
     batch_id: str
+    lot: str
+    """Its batch's lot: a scan naming another lot is not of this code."""
     sheet_id: str
     scans: int = 0
     first_scanned_at: str = ""

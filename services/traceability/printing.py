@@ -24,6 +24,7 @@ from services.traceability.label_sheets import (
 from services.traceability.sheet_pdf import Code, LabelFace, draw_part, join_parts
 from services.traceability.store import SHEETS, batches, profiles, sheets, unit_codes
 from shared.auth import Caller
+from shared.bus.port import cancel_all
 from shared.clock import Clock
 from shared.ids import new_id
 from shared.objects import ObjectStore
@@ -34,6 +35,11 @@ log = logging.getLogger(__name__)
 
 LABELS_PER_PART = 500
 """Labels drawn per call to the worker: the progress moves in steps of about this many."""
+
+
+def part_size(layout: SheetLayout) -> int:
+    """Labels per part: whole pages, about ``LABELS_PER_PART``."""
+    return layout.per_page * max(1, LABELS_PER_PART // layout.per_page)
 
 
 @dataclass
@@ -59,7 +65,7 @@ class Printing:
             await sheets.add(tx, sheet)
             for serial in sheet.serials:
                 await unit_codes.add(tx, UnitCode(UnitCode.key(batch.product_id, serial),
-                                                  batch.id, sheet.id))
+                                                  batch.id, batch.lot, sheet.id))
         self._start(sheet.id)
         return sheet
 
@@ -77,18 +83,19 @@ class Printing:
         sheet.check_ready()
         return sheet, (await self.objects.get(sheet.pdf_key)).data
 
-    async def unit(self, product_id: str, serial: str) -> UnitCode | None:
-        return await unit_codes.get_or_none(self.store, UnitCode.key(product_id, serial))
-
-    async def scanned(self, product_id: str, serial: str) -> UnitCode | None:
-        """Count a shopper's scan of a unit's code; None if no such code was printed."""
+    async def scanned(self, product_id: str, serial: str, lot: str | None, *, count: bool
+                      ) -> UnitCode | None:
+        """The unit's code if it was printed for the product (under ``lot``, when the scan
+        names one), else None; a shopper's scan (``count``) is counted."""
         key = UnitCode.key(product_id, serial)
         for _ in range(5):  # concurrent scans of one code: the later one counts again
             try:
                 async with self.store.transaction() as tx:
                     code = await unit_codes.get_or_none(tx, key)
-                    if code is None:
+                    if code is None or lot not in (None, code.lot):
                         return None
+                    if not count:
+                        return code
                     code.scanned(self.clock.stamp())
                     return await unit_codes.save(tx, code)
             except StaleVersion:
@@ -103,9 +110,7 @@ class Printing:
             self._start(doc.id)
 
     async def close(self) -> None:
-        for task in self._drawing.values():
-            task.cancel()
-        await asyncio.gather(*self._drawing.values(), return_exceptions=True)
+        await cancel_all(list(self._drawing.values()))
 
     def _start(self, sheet_id: str) -> None:
         if sheet_id not in self._drawing:
@@ -120,7 +125,7 @@ class Printing:
         try:
             batch = await batches.get(self.store, sheet.batch_id)
             face, codes = await self._faces(sheet, batch)
-            per_part = sheet.layout.per_page * max(1, LABELS_PER_PART // sheet.layout.per_page)
+            per_part = part_size(sheet.layout)
             title = f"Nhãn OCOP {face.product_name} — lô {batch.lot}"
             parts = []
             for start in range(0, len(codes), per_part):

@@ -161,11 +161,10 @@ def _text(pdf: Canvas, face: LabelFace, code: Code, x: float, y: float, width: f
         facts.append(f"Tốt nhất trước: {day_shown(face.best_before)}")
     codes = [f"(01){face.gtin}"] if face.gtin else []
     codes += [f"(21){code.serial}"] if code.serial else []
+    # room for the mark (1.3 lines) and a name on two lines
     line = min(3.2 * mm, height / (len(facts) + len(codes) + 3.3))
     size = line / 1.18
     name = _wrapped(face.product_name, bold, size, width)
-    line = min(line, height / (len(name) + len(facts) + len(codes) + 1.3))
-    size = line / 1.18
     top = y + height
     _mark(pdf, face.stars, x, top - line * 1.1, line * 1.1, bold)
     pdf.setFillColor(INK)

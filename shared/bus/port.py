@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +52,15 @@ class EventBus(Protocol):
         ...
 
 
-async def cancel_all(tasks: list[asyncio.Task[None]]) -> None:
-    """Cancel background consumers and wait until each has stopped."""
+async def cancel_all(tasks: list[asyncio.Task[Any]]) -> None:
+    """Cancel background tasks (consumers, jobs, drawings) and wait until each has stopped;
+    one that ended in an error is logged, not raised: the service is stopping anyway."""
     for task in tasks:
         task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    for task, result in zip(tasks, await asyncio.gather(*tasks, return_exceptions=True),
+                            strict=True):
+        if isinstance(result, Exception):
+            log.error("%s ended in an error while stopping", task.get_name(), exc_info=result)
     tasks.clear()
 
 
