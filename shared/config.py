@@ -90,6 +90,11 @@ class Settings(BaseSettings):
         False, description="Print label sheets whose codes encode a loopback or private "
                            "scan address: for tests and one-machine demos only (a shopper's "
                            "phone cannot open such a code).")
+    scan_fingerprint_key: SecretStr | None = Field(
+        None, description="Salts the coarse client fingerprint kept with scan counts (a "
+                          "hash of the client's network and browser family, never the "
+                          "address itself). Made and kept in the data directory when not "
+                          "set; replicas of the traceability service need the same one.")
     otlp_endpoint: str | None = Field(None, description="OTLP/HTTP endpoint for traces, "
                                                         "e.g. http://otel-collector:4318")
     log_level: str = "INFO"

@@ -8,6 +8,7 @@ one-machine default.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,12 @@ def read_or_create(path: Path, make: Callable[[], bytes]) -> bytes:
         with os.fdopen(fd, "wb") as out:
             out.write(make())
     return path.read_bytes()
+
+
+def kept_secret(path: Path) -> bytes:
+    """A random secret (64 hex digits) kept in ``path``: made once, the same on every
+    restart and for every service sharing the data directory."""
+    return read_or_create(path, lambda: secrets.token_hex(32).encode()).strip()
 
 
 def private_dir(path: Path) -> None:

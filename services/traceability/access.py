@@ -2,7 +2,8 @@
 records are public — they are what a shopper's phone opens from the packaging, and what a
 sales channel shows. A batch is opened and recorded by its own producer (or the office
 acting for it), who alone prints and downloads its label sheets: their serials are what
-tells a genuine unit from a copy."""
+tells a genuine unit from a copy. Scan counts and counterfeit signals are the producer's
+own business and the office's, which alone sees every province's."""
 
 from __future__ import annotations
 
@@ -21,4 +22,7 @@ RULES: dict[str, frozenset[Party]] = {
     "origin.capture": KEEPERS,
     "sheet.print": KEEPERS,
     "sheet.read": KEEPERS,
+    "scans.read": KEEPERS,
+    "anomaly.read": KEEPERS,
+    "anomaly.summary": frozenset({Party.OFFICE}),
 }

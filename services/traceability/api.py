@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -15,13 +15,10 @@ from fastapi.templating import Jinja2Templates
 
 from services.traceability import domain, resolver
 from services.traceability.access import RULES
-from services.traceability.batches import Batch
 from services.traceability.handlers import Traceability
-from services.traceability.journey import JourneyStep, journey
-from services.traceability.label_sheets import UnitCode
 from services.traceability.model import TraceProfile
-from services.traceability.origin import Origin
-from services.traceability.printing import Printing
+from services.traceability.scanning import NOTHING_ASKED, Asked, Scanning
+from services.traceability.scans import Visit
 from services.traceability.store import batches, profiles
 from shared.access import Gate
 from shared.errors import problem
@@ -151,33 +148,14 @@ READING_NAMES = {"vi": {"temperature": "Nhiệt độ", "relative_humidity": "Đ
                         "salinity": "Salinity"}}
 
 TracingPart = Annotated[Traceability, Depends(part(Traceability))]
-OriginPart = Annotated[Origin, Depends(part(Origin))]
-PrintingPart = Annotated[Printing, Depends(part(Printing))]
+ScanningPart = Annotated[Scanning, Depends(part(Scanning))]
 router = APIRouter()
 may = Gate(RULES).rule
 
 
 
-@dataclass(frozen=True)
-class Asked:
-    """What a scan asked for beyond the product — a lot, a unit's serial — and what it
-    found: the batch and its journey, the unit's code with its scans."""
-
-    lot: str | None = None
-    batch: Batch | None = None
-    steps: list[JourneyStep] = field(default_factory=list)
-    serial: str | None = None
-    unit: UnitCode | None = None
-
-    @property
-    def unknown(self) -> bool:
-        """A lot or a serial the platform never printed for this product."""
-        return ((self.lot is not None and self.batch is None)
-                or (self.serial is not None and self.unit is None))
-
-
 def render(request: Request, profile: TraceProfile | None, today: date, lang: str | None,
-           accept: str | None, fmt: str | None, asked: Asked = Asked()) -> Response:
+           accept: str | None, fmt: str | None, asked: Asked = NOTHING_ASKED) -> Response:
     """The scan page of ``profile`` (and of the batch ``asked`` for) as it stands ``today``,
     in HTML or JSON: Vietnamese unless ``?lang=en``, whatever the browser's language."""
     language = pick_language(lang, None)
@@ -259,25 +237,23 @@ def resolves(path: str, summary: str) -> Callable[[F], F]:
 
 
 @resolves("/01/{gtin}", "Scan page of a GTIN (GS1 Digital Link resolver), HTML or JSON")
-async def scan_gtin(tracing: TracingPart, origin: OriginPart, printing: PrintingPart,
-                    request: Request, gtin: str,
+async def scan_gtin(tracing: TracingPart, scanning: ScanningPart, request: Request, gtin: str,
                     lang: Lang = None, fmt: Format = None, link_type: LinkType = None,
                     accept: Annotated[str | None, Header()] = None) -> Response:
-    return await resolve(tracing, origin, printing, request, gtin, {}, Shown(lang, accept, fmt),
+    return await resolve(tracing, scanning, request, gtin, {}, Shown(lang, accept, fmt),
                          link_type)
 
 
 @resolves("/01/{gtin}/{qualifiers:path}",
           "Scan page of a GTIN with its lot (10/{lot}): the batch's journey")
-async def scan_gtin_qualified(tracing: TracingPart, origin: OriginPart,
-                              printing: PrintingPart, request: Request,
-                              gtin: str, qualifiers: str, lang: Lang = None,
+async def scan_gtin_qualified(tracing: TracingPart, scanning: ScanningPart,
+                              request: Request, gtin: str, qualifiers: str, lang: Lang = None,
                               fmt: Format = None, link_type: LinkType = None,
                               accept: Annotated[str | None, Header()] = None) -> Response:
     # The raw path: a lot may hold an encoded "/", which the decoded path has lost.
     raw = request.scope.get("raw_path", b"").decode("ascii", "replace")
     keys = domain.qualifiers(raw.split("/", 3)[3] if raw.count("/") >= 3 else qualifiers)
-    return await resolve(tracing, origin, printing, request, gtin, keys, Shown(lang, accept, fmt),
+    return await resolve(tracing, scanning, request, gtin, keys, Shown(lang, accept, fmt),
                          link_type)
 
 
@@ -290,9 +266,9 @@ class Shown:
     fmt: str | None
 
 
-async def resolve(tracing: Traceability, origin: Origin, printing: Printing,
-                  request: Request, gtin: str, keys: dict[str, str] | None, shown: Shown,
-                  link_type: str | None) -> Response:
+async def resolve(tracing: Traceability, scanning: Scanning, request: Request, gtin: str,
+                  keys: dict[str, str] | None, shown: Shown, link_type: str | None
+                  ) -> Response:
     """A GS1 Digital Link: a malformed one is refused (400), an unknown one warned about
     (404); a known one answers its default link (the scan page) with every link in the
     Link header, its linkset (``linkType=all`` or ``Accept: application/linkset+json``),
@@ -301,7 +277,8 @@ async def resolve(tracing: Traceability, origin: Origin, printing: Printing,
             keys.get("10", "L")):
         return _malformed(request, shown)
     profile = await tracing.profile_by_gtin(gtin)
-    asked = await _asked(origin, printing, request, profile, keys) if keys else Asked()
+    asked = await scanning.asked(profile, keys.get("10"), keys.get("21"),
+                                 visit(scanning, request))
     today = tracing.clock.today()
     if profile is None or not profile.certified or asked.unknown:
         return render(request, profile, today, shown.lang, shown.accept, shown.fmt, asked)
@@ -346,54 +323,47 @@ async def resolver_description(tracing: TracingPart) -> dict[str, Any]:
 @router.get("/p/{product_id}", tags=["scan"], response_class=HTMLResponse,
             summary="Scan page of a product without a GTIN, HTML or JSON",
             **may("scan.read"))
-async def scan_product(tracing: TracingPart, request: Request, product_id: str, lang: Lang = None,
-                       fmt: Format = None, accept: Annotated[str | None, Header()] = None
-                       ) -> Response:
-    profile = await tracing.profile(product_id)
-    return render(request, profile, tracing.clock.today(), lang, accept, fmt)
+async def scan_product(tracing: TracingPart, scanning: ScanningPart, request: Request,
+                       product_id: str, lang: Lang = None, fmt: Format = None,
+                       accept: Annotated[str | None, Header()] = None) -> Response:
+    return await _scan_product(tracing, scanning, request, product_id, None, None,
+                               Shown(lang, accept, fmt))
 
 
 @router.get("/p/{product_id}/10/{lot}", tags=["scan"], response_class=HTMLResponse,
             summary="Scan page of a batch of a product without a GTIN", **may("scan.read"))
-async def scan_product_lot(tracing: TracingPart, origin: OriginPart, printing: PrintingPart,
-                           request: Request,
+async def scan_product_lot(tracing: TracingPart, scanning: ScanningPart, request: Request,
                            product_id: str, lot: str, lang: Lang = None, fmt: Format = None,
                            accept: Annotated[str | None, Header()] = None) -> Response:
-    profile = await tracing.profile(product_id)
-    return render(request, profile, tracing.clock.today(), lang, accept, fmt,
-                  await _asked(origin, printing, request, profile, {"10": lot}))
+    return await _scan_product(tracing, scanning, request, product_id, lot, None,
+                               Shown(lang, accept, fmt))
 
 
 @router.get("/p/{product_id}/10/{lot}/21/{serial}", tags=["scan"], response_class=HTMLResponse,
             summary="Scan page of a unit of a product without a GTIN: is its code genuine?",
             **may("scan.read"))
-async def scan_product_unit(tracing: TracingPart, origin: OriginPart, printing: PrintingPart,
-                            request: Request, product_id: str, lot: str, serial: str,
+async def scan_product_unit(tracing: TracingPart, scanning: ScanningPart, request: Request,
+                            product_id: str, lot: str, serial: str,
                             lang: Lang = None, fmt: Format = None,
                             accept: Annotated[str | None, Header()] = None) -> Response:
+    return await _scan_product(tracing, scanning, request, product_id, lot, serial,
+                               Shown(lang, accept, fmt))
+
+
+async def _scan_product(tracing: Traceability, scanning: Scanning, request: Request,
+                        product_id: str, lot: str | None, serial: str | None, shown: Shown
+                        ) -> Response:
     profile = await tracing.profile(product_id)
-    return render(request, profile, tracing.clock.today(), lang, accept, fmt,
-                  await _asked(origin, printing, request, profile, {"10": lot, "21": serial}))
+    asked = await scanning.asked(profile, lot, serial, visit(scanning, request))
+    return render(request, profile, tracing.clock.today(), shown.lang, shown.accept,
+                  shown.fmt, asked)
 
 
-async def _asked(origin: Origin, printing: Printing, request: Request,
-                 profile: TraceProfile | None, keys: dict[str, str]) -> Asked:
-    """The batch and the unit a scan names. A lot the product has no batch of, or a serial
-    never printed for it (or printed for another of its lots), is a code the platform
-    never made, and is warned about. A shopper's scan (GET) of a unit's code is counted."""
-    lot, serial = keys.get("10"), keys.get("21")
-    if profile is None:
-        return Asked(lot, serial=serial)
-    unit, batch = None, None
-    if serial is not None:
-        unit = await printing.scanned(profile.id, serial, lot, count=request.method == "GET")
-        if unit is None:
-            return Asked(lot, serial=serial)
-        batch = await origin.batch(unit.batch_id)
-    elif lot is not None:
-        batch = await origin.batch_by_lot(profile.id, lot)
-    steps = journey(await origin.history(batch)) if batch else []
-    return Asked(batch.lot if batch else lot, batch, steps, serial, unit)
+def visit(scanning: Scanning, request: Request) -> Visit:
+    """The scan as counted: a shopper's GET counts, a HEAD (a link checker) does not."""
+    return scanning.visit((request.client or ("", 0))[0],
+                          request.headers.get("user-agent", ""),
+                          counts=request.method == "GET")
 
 
 @router.get("/labels/{product_id}", tags=["labels"], summary="A product's label (public)",

@@ -11,6 +11,8 @@ from services.traceability.origin import Origin
 from services.traceability.origin_api import router as origin_router
 from services.traceability.printing import Printing
 from services.traceability.printing_api import router as printing_router
+from services.traceability.scanning import Scanning
+from services.traceability.scans_api import router as scans_router
 from services.traceability.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.config import Settings
@@ -21,11 +23,21 @@ from shared.contracts.registry import (
     ProductSubmitted,
     ProductUpdated,
 )
-from shared.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
+from shared.contracts.traceability import (
+    BatchOpened,
+    LabelIssued,
+    LabelsIssued,
+    OriginEventRecorded,
+    ScanAnomalyDetected,
+)
+from shared.keyfiles import kept_secret
 from shared.runtime import ServiceRuntime
 from shared.workers import worker_process
 
 NAME = "traceability"
+FINGERPRINT_KEY_FILE = ".scan-fingerprint-key"
+SCAN_COUNTS_WRITTEN_EVERY = 5
+"""Seconds between writes of the scans counted in memory."""
 
 
 def warm_up() -> None:
@@ -34,9 +46,17 @@ def warm_up() -> None:
     epcis.warm_up()
 
 
+def fingerprint_key(settings: Settings) -> bytes:
+    """``OCOP_SCAN_FINGERPRINT_KEY``, or the one kept in the data directory."""
+    if settings.scan_fingerprint_key is not None:
+        return settings.scan_fingerprint_key.get_secret_value().encode()
+    return kept_secret(settings.data_dir / FINGERPRINT_KEY_FILE)
+
+
 def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
-                             publishes=(LabelIssued, BatchOpened, OriginEventRecorded))
+                             publishes=(LabelIssued, BatchOpened, OriginEventRecorded,
+                                        LabelsIssued, ScanAnomalyDetected))
     worker = worker_process(runtime, warm_up)
     scan_base_url = settings.scan_base_url or settings.public_url
     tracing = Traceability(runtime.store, runtime.outbox, runtime.objects, worker,
@@ -46,11 +66,15 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     # Label sheets (up to 10,000 labels) in a worker of their own, at a lower priority and
     # started on the first sheet: drawing never delays a certified product's label or a
     # capture's hashes.
-    printing = Printing(runtime.store, runtime.objects,
+    printing = Printing(runtime.store, runtime.outbox, runtime.objects,
                         worker_process(runtime, sheet_pdf.warm_up, background=True,
                                        lazy=True),
                         scan_base_url, runtime.clock, settings.allow_private_scan_url)
     runtime.close_on_stop(printing.close)
+    scanning = Scanning(runtime.store, runtime.outbox, origin, runtime.clock,
+                        fingerprint_key(settings))
+    runtime.every("write scan counts", SCAN_COUNTS_WRITTEN_EVERY, scanning.flush)
+    runtime.close_on_stop(scanning.flush)
     runtime.every("resume label sheets", 300, printing.resume)
     for event in CERTIFICATE_IN_FORCE:
         runtime.handle(event, tracing.on_certificate_in_force)
@@ -59,8 +83,9 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
         runtime.handle(product_event, tracing.on_product_changed)
     runtime.handle(ProductGtinRetired, tracing.on_gtin_retired)
-    runtime.provide(tracing, origin, printing)
+    runtime.provide(tracing, origin, printing, scanning)
     runtime.include(router)
     runtime.include(origin_router)
     runtime.include(printing_router)
+    runtime.include(scans_router)
     return runtime

@@ -11,9 +11,11 @@ import ipaddress
 import math
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from shared.contracts.traceability import LabelsIssued
 from shared.refusals import BadRequest, Conflict, FieldError
 
 A4_MM = (210.0, 297.0)
@@ -111,6 +113,14 @@ class SheetLayout:
         return math.ceil(labels / self.per_page)
 
 
+DEVICES_PER_UNIT = 5
+"""Distinct devices (coarse fingerprints) scanning one unit's code before it is reported as
+copied: a unit is bought by one household; the seller, a relative or two may scan it too."""
+SCANS_PER_UNIT = 30
+"""Scans of one unit's code before it is reported as copied, whatever the devices (a copy
+on a shelf scanned again and again from one shop's network)."""
+
+
 def check_public(scan_base_url: str, *, allow_private: bool) -> None:
     """Labels go on packages that leave for shoppers' phones: an address only this machine
     or this network can reach would make every printed code look fake."""
@@ -177,9 +187,15 @@ class LabelSheet:
     def advance(self, drawn: int) -> None:
         self.drawn = min(self.count, drawn)
 
-    def finish(self, pdf_key: str, at: str) -> None:
+    def finish(self, pdf_key: str, at: str, *, gtin: str | None, lot: str, scan_url: str
+               ) -> LabelsIssued:
+        """Drawn and stored at ``pdf_key``: ready to download, announced to others."""
         self.status, self.drawn, self.pdf_key, self.finished_at = (SheetStatus.READY,
                                                                    self.count, pdf_key, at)
+        return LabelsIssued(sheet_id=self.id, batch_id=self.batch_id,
+                            product_id=self.product_id, gtin=gtin, lot=lot,
+                            kind=self.kind.value, count=self.count, scan_url=scan_url,
+                            issued_at=datetime.fromisoformat(at))
 
     def fail(self, reason: str, at: str) -> None:
         self.status, self.failure, self.finished_at = SheetStatus.FAILED, reason, at
@@ -195,7 +211,8 @@ class LabelSheet:
 @dataclass
 class UnitCode:
     """A printed unit's serial (số sê-ri) and how often shoppers have scanned it: a copied
-    code shows up as one scanned far more often, or long after, the genuine one."""
+    code shows up as one scanned from far more devices, or far more often, than one unit
+    can be."""
 
     id: str
     """``{product_id}/{serial}``: a GS1 serial is unique per GTIN (SGTIN)."""
@@ -206,13 +223,23 @@ class UnitCode:
     scans: int = 0
     first_scanned_at: str = ""
     last_scanned_at: str = ""
+    devices: list[str] = field(default_factory=list)
+    """Distinct coarse client fingerprints that scanned it (at most ``DEVICES_PER_UNIT``
+    kept: past that the code is reported as copied anyway)."""
+    looks_copied: bool = False
     version: int = 0
 
     @staticmethod
     def key(product_id: str, serial: str) -> str:
         return f"{product_id}/{serial}"
 
-    def scanned(self, at: str) -> None:
+    def scanned(self, at: str, device: str) -> None:
+        """Count a shopper's scan; past ``DEVICES_PER_UNIT`` devices or ``SCANS_PER_UNIT``
+        scans the code looks copied, and stays so."""
         self.scans += 1
         self.first_scanned_at = self.first_scanned_at or at
         self.last_scanned_at = at
+        if device not in self.devices and len(self.devices) < DEVICES_PER_UNIT:
+            self.devices.append(device)
+        self.looks_copied = self.looks_copied or (len(self.devices) >= DEVICES_PER_UNIT
+                                                  or self.scans >= SCANS_PER_UNIT)

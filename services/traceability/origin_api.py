@@ -49,7 +49,8 @@ async def whose(request: Request) -> SubjectRef:
 
 OriginPart = Annotated[Origin, Depends(part(Origin))]
 router = APIRouter(tags=["batches"])
-may = Gate(RULES, whose).rule
+gate = Gate(RULES, whose)
+may = gate.rule
 
 
 def batch_view(batch: Batch, scan_base_url: str) -> dict[str, Any]:

@@ -27,8 +27,9 @@ from shared.auth import Caller
 from shared.bus.port import cancel_all
 from shared.clock import Clock
 from shared.ids import new_id
+from shared.messaging import Outbox
 from shared.objects import ObjectStore
-from shared.store import DocumentStore, StaleVersion, find_all
+from shared.store import DocumentStore, find_all
 from shared.workers import WorkerProcess
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ def part_size(layout: SheetLayout) -> int:
 @dataclass
 class Printing:
     store: DocumentStore
+    outbox: Outbox
     objects: ObjectStore
     worker: WorkerProcess
     scan_base_url: str
@@ -83,25 +85,6 @@ class Printing:
         sheet.check_ready()
         return sheet, (await self.objects.get(sheet.pdf_key)).data
 
-    async def scanned(self, product_id: str, serial: str, lot: str | None, *, count: bool
-                      ) -> UnitCode | None:
-        """The unit's code if it was printed for the product (under ``lot``, when the scan
-        names one), else None; a shopper's scan (``count``) is counted."""
-        key = UnitCode.key(product_id, serial)
-        for _ in range(5):  # concurrent scans of one code: the later one counts again
-            try:
-                async with self.store.transaction() as tx:
-                    code = await unit_codes.get_or_none(tx, key)
-                    if code is None or lot not in (None, code.lot):
-                        return None
-                    if not count:
-                        return code
-                    code.scanned(self.clock.stamp())
-                    return await unit_codes.save(tx, code)
-            except StaleVersion:
-                continue
-        return await unit_codes.get_or_none(self.store, key)
-
     # --- drawing --------------------------------------------------------------------------
 
     async def resume(self) -> None:
@@ -135,7 +118,14 @@ class Printing:
             pdf = parts[0] if len(parts) == 1 else await self.worker.run(join_parts, parts)
             key = f"label-sheets/{sheet.id}.pdf"
             await self.objects.put(key, pdf, "application/pdf")
-            await self._saved(sheet, lambda s: s.finish(key, self.clock.stamp()))
+            scan_url = domain.batch_scan_url(self.scan_base_url, batch.product_id, batch.gtin,
+                                             batch.lot)
+            async with self.store.transaction() as tx:
+                issued = sheet.finish(key, self.clock.stamp(), gtin=batch.gtin, lot=batch.lot,
+                                      scan_url=scan_url)
+                sheet = await sheets.save(tx, sheet)
+                await self.outbox.emit(tx, issued, aggregate_id=sheet.id,
+                                       sequence=sheet.version)
         except asyncio.CancelledError:
             raise  # the service stops: drawn again from the start when it is back
         except Exception as exc:

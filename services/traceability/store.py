@@ -3,6 +3,7 @@
 from services.traceability.batches import Batch, ChainLink, OriginRecord
 from services.traceability.label_sheets import LabelSheet, UnitCode
 from services.traceability.model import Label, TraceProfile
+from services.traceability.scans import Anomaly, ScanDay
 from shared.store import Collection, Reader
 from shared.store.repository import Repository
 
@@ -29,8 +30,14 @@ SHEETS = Collection("label_sheets", indexes=("batch_id", "status"))
 UNIT_CODES = Collection("unit_codes")
 """``{product_id}/{serial}`` → the batch and sheet it was printed on, and its scans."""
 
+SCAN_DAYS = Collection("scan_days", indexes=("product_id", "batch_id", "day"))
+"""Scans per product, batch and day (Việt Nam time)."""
+ANOMALIES = Collection("scan_anomalies", indexes=("kind", "product_id", "subject_id",
+                                                  "province", "batch_id", "day"))
+"""Counterfeit signals: copied unit codes, codes never printed."""
+
 COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS, BATCHES, LOTS, RECORDS, LINKS, SHEETS,
-               UNIT_CODES)
+               UNIT_CODES, SCAN_DAYS, ANOMALIES)
 
 profiles = Repository(PROFILES.name, TraceProfile, ("product", "sản phẩm"))
 labels = Repository(LABELS.name, Label, ("label", "nhãn"))
@@ -39,6 +46,8 @@ records = Repository(RECORDS.name, OriginRecord, ("origin record", "bản ghi ng
 links = Repository(LINKS.name, ChainLink, ("chain link", "mắt xích"))
 sheets = Repository(SHEETS.name, LabelSheet, ("label sheet", "tờ nhãn"))
 unit_codes = Repository(UNIT_CODES.name, UnitCode, ("unit code", "mã đơn vị"))
+scan_days = Repository(SCAN_DAYS.name, ScanDay, ("scan count", "lượt quét"))
+anomalies = Repository(ANOMALIES.name, Anomaly, ("scan anomaly", "dấu hiệu bất thường"))
 
 
 def lot_key(product_id: str, lot: str) -> str:

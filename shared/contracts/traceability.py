@@ -74,3 +74,51 @@ class OriginEventRecorded(EventContract):
     the stored history detectable by anyone who kept the events."""
     corrects: str | None = None
     """The eventID this record declares erroneous (an EPCIS error declaration)."""
+
+
+@contract("vn.ocop.traceability.labels.issued.v1", topic=LABELS_TOPIC)
+class LabelsIssued(EventContract):
+    """A batch's label sheet is drawn and ready to print: how many labels of which kind.
+    The serials themselves stay with the producer (they are what tells a genuine unit from
+    a copy); every printed code resolves at ``scan_url`` (a unit's with ``/21/{serial}``)."""
+
+    sheet_id: str
+    batch_id: str
+    product_id: str
+    gtin: str | None
+    lot: str
+    kind: str
+    """serial (one unguessable serial per unit) or batch (the batch's own code)."""
+    count: int
+    scan_url: str
+    """The batch's GS1 Digital Link."""
+    issued_at: datetime
+
+
+ANOMALIES_TOPIC = "ocop.traceability.anomalies"
+
+
+@contract("vn.ocop.traceability.scan.anomaly_detected.v1", topic=ANOMALIES_TOPIC)
+class ScanAnomalyDetected(EventContract):
+    """Scans that suggest counterfeit goods (dấu hiệu hàng giả): a unit's code scanned from
+    far more devices or far more often than one unit can be (``copied_serial``), or codes
+    under a real product's GTIN that the platform never printed (``unknown_serial``,
+    ``unknown_lot``; one anomaly per product and day gathers them)."""
+
+    anomaly_id: str
+    kind: str
+    product_id: str
+    subject_id: str
+    province: str
+    commune: str
+    gtin: str | None
+    code: str
+    """The code seen: the serial or the lot."""
+    batch_id: str | None = None
+    """The batch of a copied unit's code."""
+    scans: int
+    devices: int
+    """Distinct coarse client fingerprints among those scans."""
+    day: date
+    """The day (Việt Nam time) it was detected on."""
+    detected_at: datetime

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from shared.keyfiles import read_or_create
+from shared.keyfiles import kept_secret
 from shared.objects.port import (
     InvalidObject,
     ObjectContent,
@@ -24,8 +23,7 @@ SIGNING_KEY_FILE = ".objects-signing-key"
 
 def _signing_key(data_dir: Path) -> bytes:
     """The directory store's link-signing key: made once, kept in the data dir."""
-    return read_or_create(data_dir / SIGNING_KEY_FILE,
-                          lambda: secrets.token_hex(32).encode()).strip()
+    return kept_secret(data_dir / SIGNING_KEY_FILE)
 
 
 def open_object_store(url: str, *, max_bytes: int, public_url: str, signing_key: str | None,

@@ -19,11 +19,12 @@ from shared.store.port import (
     StaleVersion,
     Transaction,
 )
+from shared.store.retry import retried
 
 __all__ = [
     "Collection", "Document", "DocumentExists", "DocumentStore", "Filter", "InvalidQuery",
     "Order", "Page", "Reader", "StaleVersion", "Transaction", "find_all", "get_existing",
-    "open_store",
+    "open_store", "retried",
 ]
 
 

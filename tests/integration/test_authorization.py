@@ -102,6 +102,8 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
         codes = await by_name["producer-own"].call(
             "GET", "traceability", f"/label-sheets/{sheet['id']}/codes.csv")
         serial = codes.text.splitlines()[1].split(",")[0]
+        await office.anonymous().call(  # a forged code: an anomaly for the list of them
+            "GET", "traceability", f"/01/{GTIN}/10/LOT-1/21/FORGED0000000000", expect=404)
         table = await office.call("POST", "rating", "/criteria-tables", expect=201,
                                   json=table_body())
         refs = {s["id"]: SubjectRef(s["id"], s["province"], s["commune"])
@@ -164,6 +166,8 @@ async def test_every_operation_answers_every_caller_as_its_access_table_says(
                 query = {p["name"]: REQUIRED_QUERY[p["name"]]
                          for p in operation.get("parameters", [])
                          if p["in"] == "query" and p.get("required")}
+                listed = (await _listed(world, service, url, query)
+                          if access["scope"] == "list" else set())
                 for who in world.cast:
                     cells += 1
                     response = await who.user.client.request(
@@ -179,7 +183,7 @@ async def test_every_operation_answers_every_caller_as_its_access_table_says(
                                           f"(table: {'allowed' if allowed else 'refused'})")
                     elif allowed and access["scope"] == "list":
                         mismatches += _list_mismatches(where, who, rule, response.json(),
-                                                       world.refs)
+                                                       world.refs, listed)
     assert not mismatches, "\n".join(mismatches)
     assert cells >= 60 * len(world.cast)
 
@@ -189,11 +193,24 @@ def _path_names(template: str) -> list[str]:
             if part.startswith("{")]
 
 
+async def _listed(world: World, service: str, url: str, query: dict[str, str]) -> set[str]:
+    """The subjects whose records a list holds (as the office, which sees them all)."""
+    page = await world.office.call("GET", service, url, params=query)
+    subjects = _subjects(page)
+    assert subjects, f"{service} {url} lists nothing: its visibility would go untested"
+    return subjects
+
+
+def _subjects(page: dict[str, Any]) -> set[str]:
+    return {item.get("subject_id", item["id"]) for item in page["items"]}
+
+
 def _list_mismatches(where: str, who: Cast, rule: frozenset[Party], page: dict[str, Any],
-                     refs: dict[str, SubjectRef]) -> list[str]:
-    """A list shows exactly the records of the subjects the rule lets the caller see."""
-    shown = {item.get("subject_id", item["id"]) for item in page["items"]}
-    visible = {s for s, ref in refs.items() if parties_of(who.caller, ref) & rule}
+                     refs: dict[str, SubjectRef], listed: set[str]) -> list[str]:
+    """A list shows exactly the records, among those it holds, of the subjects the rule
+    lets the caller see."""
+    shown = _subjects(page)
+    visible = {s for s, ref in refs.items() if parties_of(who.caller, ref) & rule} & listed
     if shown != visible:
         return [f"{where} as {who.name}: shows subjects {sorted(shown)}, "
                 f"the table {sorted(visible)}"]

@@ -1,0 +1,249 @@
+"""What a shopper's scan finds, and what is kept of it: the batch and the unit a code names
+(a unit's scan counted with its code, in one transaction), forged codes reported as
+anomalies, every scan counted per product, batch and day; and the views of those counts
+for the producer and the office."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+
+from services.traceability.batches import Batch
+from services.traceability.journey import JourneyStep, journey
+from services.traceability.label_sheets import SheetKind, UnitCode
+from services.traceability.model import TraceProfile
+from services.traceability.origin import Origin
+from services.traceability.scans import (
+    Anomaly,
+    AnomalyKind,
+    ScanDay,
+    ScanReport,
+    ScanTally,
+    Visit,
+    day_in_vietnam,
+    fingerprint,
+)
+from services.traceability.store import (
+    ANOMALIES,
+    anomalies,
+    batches,
+    scan_days,
+    sheets,
+    unit_codes,
+)
+from shared.access import Visibility
+from shared.clock import Clock
+from shared.contracts.traceability import ScanAnomalyDetected
+from shared.messaging import Outbox
+from shared.store import DocumentStore, Filter, Transaction, find_all, retried
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a scan asked for beyond the product — a lot, a unit's serial — and what it
+    found: the batch and its journey, the unit's code with its scans."""
+
+    lot: str | None = None
+    batch: Batch | None = None
+    steps: list[JourneyStep] = field(default_factory=list)
+    serial: str | None = None
+    unit: UnitCode | None = None
+
+    @property
+    def unknown(self) -> bool:
+        """A lot or a serial the platform never printed for this product."""
+        return ((self.lot is not None and self.batch is None)
+                or (self.serial is not None and self.unit is None))
+
+
+NOTHING_ASKED = Asked()
+"""A scan of the product's own code: no lot, no serial."""
+
+
+@dataclass(frozen=True)
+class AnomalyFilter:
+    kind: AnomalyKind | None = None
+    province: str | None = None
+    product_id: str | None = None
+    batch_id: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def where(self, visibility: Visibility) -> Filter:
+        where: dict[str, object] = {name: value for name, value in (
+            ("kind", self.kind.value if self.kind else None), ("province", self.province),
+            ("product_id", self.product_id), ("batch_id", self.batch_id)) if value}
+        days = {op: d.isoformat() for op, d in (("$gte", self.since), ("$lte", self.until))
+                if d}
+        if days:
+            where["day"] = days
+        if not visibility.everything:
+            where["subject_id"] = visibility.subject_id
+        return where
+
+
+@dataclass(frozen=True)
+class ProductScans:
+    product_id: str
+    report: ScanReport
+    lots: dict[str, str]
+    """Batch id → its lot, for the batches in the report."""
+
+
+@dataclass(frozen=True)
+class BatchScans:
+    batch: Batch
+    report: ScanReport
+    printed: int
+    """Units' codes printed for the batch (serial sheets)."""
+    copied: list[Anomaly]
+    """Its units' codes that look copied."""
+
+
+@dataclass
+class Scanning:
+    store: DocumentStore
+    outbox: Outbox
+    origin: Origin
+    clock: Clock
+    fingerprint_key: bytes
+    """Salts client fingerprints (``scans.fingerprint``)."""
+    tally: ScanTally = field(default_factory=ScanTally)
+
+    def today(self) -> date:
+        """Today in Việt Nam: the day scans are counted on."""
+        return day_in_vietnam(self.clock.now())
+
+    def visit(self, address: str, user_agent: str, *, counts: bool) -> Visit:
+        return Visit(self.clock.now(), fingerprint(self.fingerprint_key, address, user_agent),
+                     counts)
+
+    async def asked(self, profile: TraceProfile | None, lot: str | None, serial: str | None,
+                    visit: Visit) -> Asked:
+        """The batch and the unit a scan of ``profile``'s code names. A lot the product has
+        no batch of, or a serial never printed for it (or printed for another of its lots),
+        is a code the platform never made: warned about, and reported as an anomaly."""
+        if profile is None or not profile.certified:
+            return Asked(lot, serial=serial)
+        unit, batch = None, None
+        if serial is not None:
+            unit = await self._unit(profile, serial, lot, visit)
+            if unit is None:
+                await self._forged(AnomalyKind.UNKNOWN_SERIAL, profile, serial, lot, visit)
+                return Asked(lot, serial=serial)
+            batch = await self.origin.batch(unit.batch_id)
+        elif lot is not None:
+            batch = await self.origin.batch_by_lot(profile.id, lot)
+            if batch is None:
+                await self._forged(AnomalyKind.UNKNOWN_LOT, profile, lot, lot, visit)
+                return Asked(lot)
+        if visit.counts:
+            self.tally.count(profile.id, batch.id if batch else None, visit, unit=unit)
+        steps = journey(await self.origin.history(batch)) if batch else []
+        return Asked(batch.lot if batch else lot, batch, steps, serial, unit)
+
+    async def _unit(self, profile: TraceProfile, serial: str, lot: str | None, visit: Visit
+                    ) -> UnitCode | None:
+        """The unit's code if it was printed for the product (under ``lot``, when the scan
+        names one); a counted scan is added to it, and a code that now looks copied is
+        reported, in the same transaction."""
+        key = UnitCode.key(profile.id, serial)
+        if not visit.counts:
+            code = await unit_codes.get_or_none(self.store, key)
+            return code if code is not None and lot in (None, code.lot) else None
+
+        async def count(tx: Transaction) -> UnitCode | None:
+            code = await unit_codes.get_or_none(tx, key)
+            if code is None or lot not in (None, code.lot):
+                return None
+            code.scanned(visit.stamp, visit.device)
+            if code.looks_copied:
+                kind = AnomalyKind.COPIED_SERIAL
+                anomaly = await anomalies.get_or_new(
+                    tx, Anomaly.key(kind, profile, serial, visit.day),
+                    lambda: Anomaly.open(kind, profile, serial, visit, batch_id=code.batch_id,
+                                         lot=code.lot))
+                await self._keep(tx, anomaly, anomaly.follow(code, serial, visit))
+            return await unit_codes.save(tx, code)
+
+        return await retried(self.store, count)
+
+    async def _forged(self, kind: AnomalyKind, profile: TraceProfile, code: str,
+                      lot: str | None, visit: Visit) -> None:
+        if not visit.counts:
+            return
+
+        async def seen(tx: Transaction) -> None:
+            anomaly = await anomalies.get_or_new(
+                tx, Anomaly.key(kind, profile, code, visit.day),
+                lambda: Anomaly.open(kind, profile, code, visit, lot=lot))
+            await self._keep(tx, anomaly, anomaly.seen(code, visit))
+
+        await retried(self.store, seen)
+
+    async def _keep(self, tx: Transaction, anomaly: Anomaly,
+                    detected: ScanAnomalyDetected | None) -> None:
+        await anomalies.keep(tx, anomaly)
+        if detected is not None:
+            await self.outbox.emit(tx, detected, aggregate_id=anomaly.id,
+                                   sequence=anomaly.version)
+
+    # --- counts ---------------------------------------------------------------------------
+
+    async def flush(self) -> None:
+        """Write the scans counted in memory since the last time (a job every few seconds,
+        and at stop); counts that could not be written are kept for the next time."""
+        pending = self.tally.drain()
+        try:
+            for key, counted in list(pending.items()):
+                await retried(self.store, partial(self._add, key, counted))
+                del pending[key]
+        except Exception:
+            self.tally.restore(pending)
+            raise
+
+    @staticmethod
+    async def _add(key: tuple[str, str | None, str], counted: Counter[str],
+                   tx: Transaction) -> None:
+        product_id, batch_id, day = key
+        held = await scan_days.get_or_new(
+            tx, ScanDay.key(product_id, batch_id, day),
+            lambda: ScanDay(ScanDay.key(product_id, batch_id, day), product_id, batch_id, day))
+        held.add(counted)
+        await scan_days.keep(tx, held)
+
+    async def product_scans(self, product_id: str, since: date, until: date
+                            ) -> ProductScans:
+        """Scans of a product's codes over ``since``..``until``, per day and per batch."""
+        report = await self._report({"product_id": product_id}, since, until)
+        ids = [batch_id for batch_id in report.batches if batch_id]
+        found = await batches.find(self.store, {"id": {"$in": ids}}) if ids else []
+        return ProductScans(product_id, report, {b.id: b.lot for b in found})
+
+    async def batch_scans(self, batch_id: str, since: date, until: date) -> BatchScans:
+        """Scans of a batch's codes, its units printed and scanned, its copied codes."""
+        batch = await batches.get(self.store, batch_id)
+        report = await self._report({"batch_id": batch_id}, since, until)
+        printed = sum(sheet.count for sheet in await sheets.find(self.store,
+                                                                 {"batch_id": batch_id})
+                      if sheet.kind is SheetKind.SERIAL)
+        copied = await anomalies.find(self.store, {"batch_id": batch_id})
+        return BatchScans(batch, report, printed, copied)
+
+    async def _report(self, where: Filter, since: date, until: date) -> ScanReport:
+        await self.flush()
+        days = {"$gte": since.isoformat(), "$lte": until.isoformat()}
+        counted = await scan_days.find(self.store, {**where, "day": days})
+        return ScanReport.of(counted, since, until)
+
+    async def anomalies(self, visibility: Visibility, asked: AnomalyFilter, limit: int,
+                        after: str | None) -> tuple[list[Anomaly], str | None]:
+        page = await self.store.find(ANOMALIES.name, asked.where(visibility), order_by="-day",
+                                     limit=limit, after=after)
+        return [anomalies.load(doc) for doc in page.items], page.next_cursor
+
+    async def all_anomalies(self, asked: AnomalyFilter) -> list[Anomaly]:
+        return [anomalies.load(doc) async for doc in
+                find_all(self.store, ANOMALIES.name, asked.where(Visibility(everything=True)))]
