@@ -21,6 +21,7 @@ from services.traceability.label_sheets import (
     UnitCode,
     check_public,
 )
+from services.traceability.labels import LabelArtwork, render_qr
 from services.traceability.sheet_pdf import Code, LabelFace, draw_part, join_parts
 from services.traceability.store import SHEETS, batches, profiles, sheets, unit_codes
 from shared.auth import Caller
@@ -29,6 +30,7 @@ from shared.clock import Clock
 from shared.ids import new_id
 from shared.messaging import Outbox
 from shared.objects import ObjectStore
+from shared.refusals import NotFound
 from shared.store import DocumentStore, find_all
 from shared.workers import WorkerProcess
 
@@ -118,11 +120,9 @@ class Printing:
             pdf = parts[0] if len(parts) == 1 else await self.worker.run(join_parts, parts)
             key = f"label-sheets/{sheet.id}.pdf"
             await self.objects.put(key, pdf, "application/pdf")
-            scan_url = domain.batch_scan_url(self.scan_base_url, batch.product_id, batch.gtin,
-                                             batch.lot)
             async with self.store.transaction() as tx:
                 issued = sheet.finish(key, self.clock.stamp(), gtin=batch.gtin, lot=batch.lot,
-                                      scan_url=scan_url)
+                                      scan_url=self._batch_url(batch))
                 sheet = await sheets.save(tx, sheet)
                 await self.outbox.emit(tx, issued, aggregate_id=sheet.id,
                                        sequence=sheet.version)
@@ -133,14 +133,33 @@ class Printing:
             reason = type(exc).__name__
             await self._saved(sheet, lambda s: s.fail(reason, self.clock.stamp()))
 
+    async def artwork(self, sheet_id: str, serial: str) -> LabelArtwork:
+        """One unit's QR code, for a producer designing its own labels."""
+        sheet = await sheets.get(self.store, sheet_id)
+        if serial not in sheet.serials:
+            raise NotFound("This sheet printed no unit with that serial.",
+                           "Tờ nhãn này không có sản phẩm mang số sê-ri đó.",
+                           code="serial-not-on-sheet")
+        url = domain.unit_scan_url(self._batch_url(await batches.get(self.store,
+                                                                     sheet.batch_id)), serial)
+        return await self.worker.run(render_qr, url)
+
+    async def batch_artwork(self, batch_id: str) -> LabelArtwork:
+        """The batch's own QR code (what a batch sheet prints on every label)."""
+        return await self.worker.run(render_qr, self._batch_url(
+            await batches.get(self.store, batch_id)))
+
+    def _batch_url(self, batch: Batch) -> str:
+        return domain.batch_scan_url(self.scan_base_url, batch.product_id, batch.gtin,
+                                     batch.lot)
+
     async def codes(self, sheet_id: str) -> tuple[LabelSheet, list[Code]]:
         """The sheet's codes (for a producer's own label printer), drawn yet or not."""
         sheet = await sheets.get(self.store, sheet_id)
         return sheet, self._codes(sheet, await batches.get(self.store, sheet.batch_id))
 
     def _codes(self, sheet: LabelSheet, batch: Batch) -> list[Code]:
-        url = domain.batch_scan_url(self.scan_base_url, batch.product_id, batch.gtin,
-                                    batch.lot)
+        url = self._batch_url(batch)
         if sheet.kind is SheetKind.BATCH:
             return [Code(url)] * sheet.count
         return [Code(domain.unit_scan_url(url, s), s) for s in sheet.serials]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +17,7 @@ from services.traceability.label_sheets import (
     SheetLayout,
     SheetStatus,
 )
+from services.traceability.labels import LabelArtwork
 from services.traceability.origin_api import may
 from services.traceability.printing import Printing
 from shared.access import Scope
@@ -113,3 +114,31 @@ async def sheet_codes(printing: PrintingPart, sheet_id: str) -> Response:
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{sheet.pdf_name[:-4]}.csv"',
         "Cache-Control": "private, no-store"})
+
+
+ARTWORK_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+Artwork = Literal["png", "svg"]
+
+
+def _artwork(art: LabelArtwork, kind: Artwork, cache: str) -> Response:
+    return Response(art.png if kind == "png" else art.svg, media_type=ARTWORK_TYPES[kind],
+                    headers={"Cache-Control": cache})
+
+
+@router.get("/label-sheets/{sheet_id}/units/{serial}/qr.{kind}",
+            summary="One unit's QR code as png or svg (vector, with its quiet zone): for a "
+                    "producer's own label design", response_class=Response,
+            responses={200: {"content": {t: {} for t in ARTWORK_TYPES.values()}}},
+            **may("sheet.read", Scope.PATH))
+async def unit_qr(printing: PrintingPart, sheet_id: str, serial: str, kind: Artwork
+                  ) -> Response:
+    return _artwork(await printing.artwork(sheet_id, serial), kind, "private, no-store")
+
+
+@router.get("/batches/{batch_id}/qr.{kind}",
+            summary="The batch's own QR code as png or svg (public: it is on every package "
+                    "of the batch)", response_class=Response,
+            responses={200: {"content": {t: {} for t in ARTWORK_TYPES.values()}}},
+            **may("batch.read"))
+async def batch_qr(printing: PrintingPart, batch_id: str, kind: Artwork) -> Response:
+    return _artwork(await printing.batch_artwork(batch_id), kind, "public, max-age=300")

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pypdfium2
 import zxingcpp
+from PIL import Image
 from pypdf import PdfReader
 
 from shared.config import Settings
@@ -108,6 +109,23 @@ async def test_a_producer_prints_unit_labels_and_a_shopper_tells_a_genuine_code(
         assert "Chè búp Tân Cương" in printed and "Lô/Lot: TC-26" in printed
         assert f"(01){GTIN}" in printed and "OCOP" in printed
         assert sum(f"(21){s}" in printed for s in serials) == 24
+
+        # One unit's QR code for the producer's own label design: the vector SVG, and a PNG
+        # a phone reads back; the batch's own code is public.
+        unit_qr = f"/label-sheets/{sheet['id']}/units/{serials[0]}/qr"
+        svg = await producer.call("GET", "traceability", f"{unit_qr}.svg")
+        assert svg.headers["content-type"] == "image/svg+xml" and b"<path" in svg.content
+        png = await producer.call("GET", "traceability", f"{unit_qr}.png")
+        assert [c.text for c in zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))
+                ] == [urls[0]]
+        await anyone.call("GET", "traceability", f"{unit_qr}.png", expect=401)
+        await producer.call("GET", "traceability", f"/label-sheets/{sheet['id']}/units/"
+                                                   "AAAAAAAAAAAAAAAA/qr.svg", expect=404)
+        batch_png = await anyone.call("GET", "traceability", f"/batches/{batch['id']}/qr.png")
+        assert [c.text for c in zxingcpp.read_barcodes(Image.open(io.BytesIO(
+            batch_png.content)))] == [batch["scan_url"]]
+        batch_svg = await anyone.call("GET", "traceability", f"/batches/{batch['id']}/qr.svg")
+        assert batch_svg.headers["content-type"] == "image/svg+xml"
 
         # A shopper scans a unit: genuine, and counted (a HEAD is not a scan).
         path = urlsplit(urls[0]).path
