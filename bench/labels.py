@@ -1,19 +1,26 @@
-"""Benchmark of label sheets: how fast a sheet of N serial labels is drawn, the way the
+"""Benchmark of labels: how fast a sheet of N serial labels is drawn, the way the
 traceability service draws it (in a worker process, a part of about 500 labels at a time,
-the parts then joined), and how large the PDF is.
+the parts then joined), and how large the PDF is; then what a shopper's phone waits for
+once it has read one: the scan page of a batch with 20 origin events, its unit's page and
+the JSON, from the embedded platform (`ocop run`, in its own process) under a few
+concurrent clients.
 
-    python bench/labels.py [--labels 10000] [--width 60] [--height 30]
+    python bench/labels.py [--labels 10000] [--width 60] [--height 30] [--scans 2000]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import statistics
 import sys
 import time
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
+
+import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -21,11 +28,14 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from bench.bus import percentiles
+from bench.flow import PASSWORD, certify_one, platform, prepare
 from services.traceability import domain, sheet_pdf
 from services.traceability.label_sheets import SheetLayout, new_serial
 from services.traceability.printing import part_size
 from services.traceability.sheet_pdf import Code, LabelFace, draw_part, join_parts
 from shared.workers import WorkerProcess
+from tests.support.platform import User
 
 console = Console()
 GTIN = "08935049510000"
@@ -71,10 +81,95 @@ async def main(labels: int, width: float, height: float) -> None:
     console.print(table)
 
 
+EVENTS = 20
+CLIENTS = 8
+"""Concurrent clients: phones scanning at once (one process here makes every request)."""
+
+
+async def batch_with_events(admin: User, member: User, progress: Progress) -> dict[str, str]:
+    """A certified product with a GTIN, a batch with ``EVENTS`` origin events and one unit
+    label: the paths a shopper's phone opens."""
+    [evaluation] = await prepare(admin, member, 1, progress)
+    product_id = (await admin.call("GET", "rating", f"/evaluations/{evaluation}"))["product_id"]
+    await admin.call("PATCH", "registry", f"/products/{product_id}", json={"gtin": GTIN})
+    await certify_one(admin, admin.client, admin.urls, evaluation)
+    produced = datetime.now().astimezone() - timedelta(days=EVENTS + 1)
+    batch = await admin.call("POST", "traceability", f"/products/{product_id}/batches",
+                             expect=201, json={"lot": "NM-2026-11", "quantity": 500,
+                                               "unit": "LTR",
+                                               "produced_on": produced.date().isoformat()})
+    steps = itertools.cycle([
+        {"step": "harvest"},
+        {"step": "sensor_reading", "readings": [{"kind": "salinity", "value": 265}]},
+        {"step": "sensor_reading", "readings": [{"kind": "temperature", "value": 31.5}]},
+        {"step": "packing"}])
+    for n, step in zip(range(EVENTS), steps, strict=False):
+        await admin.call("POST", "traceability", f"/batches/{batch['id']}/events",
+                         expect=201, json=step | {
+                             "place": {"name": "Nhà thùng Cửa Bé"},
+                             "happened_at": (produced + timedelta(days=n + 1)).isoformat()})
+    sheet = await admin.call("POST", "traceability", f"/batches/{batch['id']}/label-sheets",
+                             expect=202, json={"count": 1})
+    codes = await admin.call("GET", "traceability", f"/label-sheets/{sheet['id']}/codes.csv")
+    serial = codes.text.splitlines()[1].split(",")[0]
+    page = f"/01/{GTIN}/10/NM-2026-11"
+    return {"batch page": page, "batch JSON": f"{page}?format=json",
+            "unit page": f"{page}/21/{serial}"}
+
+
+async def scan_latencies(scans: int) -> None:
+    env = {"OCOP_ALLOW_PRIVATE_SCAN_URL": "true"}
+    with Progress(console=console, transient=True) as progress:
+        async with platform("embedded", env) as urls, \
+                httpx.AsyncClient(timeout=30, limits=httpx.Limits(
+                    max_connections=CLIENTS)) as client:
+            anyone = User(urls, client)
+            admin = await anyone.sign_in("office", PASSWORD)
+            await admin.call("POST", "registry", "/users", expect=201, json={
+                "username": "member", "password": PASSWORD, "role": "council_member"})
+            member = await anyone.sign_in("member", PASSWORD)
+            paths = await batch_with_events(admin, member, progress)
+            table = Table(title=f"scan pages of a batch with {EVENTS} origin events: "
+                                f"{scans:,} requests each, {CLIENTS} concurrent (ms)")
+            for column in ("page", "requests/s", "p50", "p95", "p99", "max"):
+                table.add_column(column, justify="right")
+            for name, path in paths.items():
+                task = progress.add_task(name, total=scans)
+                samples = await _load(client, urls["traceability"] + path, scans,
+                                      lambda task=task: progress.advance(task))
+                stats, rate = percentiles(samples[0]), scans / samples[1]
+                table.add_row(name, f"{rate:,.0f}",
+                              *(f"{stats[k]:.1f}" for k in ("p50", "p95", "p99", "max")))
+    console.print(table)
+
+
+async def _load(client: httpx.AsyncClient, url: str, count: int, advance: Callable[[], None]
+                ) -> tuple[list[float], float]:
+    """``count`` GETs of ``url`` from ``CLIENTS`` concurrent clients: each one's seconds,
+    and the seconds it all took."""
+    samples: list[float] = []
+    remaining = itertools.count()
+
+    async def client_loop() -> None:
+        while next(remaining) < count:
+            began = time.perf_counter()
+            response = await client.get(url)
+            samples.append(time.perf_counter() - began)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+            advance()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client_loop() for _ in range(CLIENTS)))
+    return samples, time.perf_counter() - started
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--labels", type=int, default=10_000)
     parser.add_argument("--width", type=float, default=60)
     parser.add_argument("--height", type=float, default=30)
+    parser.add_argument("--scans", type=int, default=2_000)
     arguments = parser.parse_args()
     asyncio.run(main(arguments.labels, arguments.width, arguments.height))
+    asyncio.run(scan_latencies(arguments.scans))
