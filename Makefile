@@ -4,6 +4,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+JS     := tests/js
 LOCK_OPTIONS := --generate-hashes --universal --python-version 3.11 --quiet
 
 .PHONY: run test lint bench lock clean browser
@@ -11,7 +12,7 @@ LOCK_OPTIONS := --generate-hashes --universal --python-version 3.11 --quiet
 run: $(VENV)/.installed
 	$(BIN)/ocop run
 
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test browser $(JS)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 	@echo "The suite again, as if it were mid-2031 and then early 2024 (before two-level local"
@@ -46,6 +47,14 @@ browser:
 	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
+# GS1's digital-link.js checks the codes the platform prints, independently of our own
+# parser; installed from its lock file (tests/js/package-lock.json) with Debian's Node.
+$(JS)/node_modules/.installed: $(JS)/package-lock.json
+	@command -v npm >/dev/null || { echo "installing Debian's nodejs and npm for the GS1 Digital Link check"; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+	npm ci --prefix $(JS) --no-audit --no-fund --loglevel=error
+	touch $@
+
 lock:
 	$(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv pip compile pyproject.toml --extra test $(LOCK_OPTIONS) -o requirements-test.txt
@@ -53,4 +62,4 @@ lock:
 	$(PYTHON) -m uv pip compile pyproject.toml -c requirements-test.txt $(LOCK_OPTIONS) -o requirements.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(JS)/node_modules

@@ -8,13 +8,13 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from stdnum import ean
 from stdnum.exceptions import ValidationError as NumberInvalid
 from stdnum.vn import mst
 
 from services.registry.access import RULES
 from shared.access import SubjectRef, check
 from shared.auth import Caller, Role
+from shared.gtin import gtin14
 from shared.refusals import BadRequest, Conflict, FieldError, Forbidden, TooManyRequests
 from shared.vocabulary import GROUPS_148_2023, SubjectType
 
@@ -190,16 +190,13 @@ def normalize_subject_code(subject_type: SubjectType, code: str) -> str:
 
 def normalize_gtin(gtin: str) -> str:
     """Any GTIN-8/12/13/14 as the 14 digits GS1 Digital Link uses; check digit verified."""
-    try:
-        digits = ean.validate(gtin.strip())
-        if not digits.strip("0"):
-            raise NumberInvalid()  # all zeros passes the check digit but is no GTIN
-    except NumberInvalid:
+    digits = gtin14(gtin.strip())
+    if digits is None or not digits.strip("0"):
         raise invalid("gtin", "not a valid GTIN: use the 8, 12, 13 or 14 digits printed under "
                       "the barcode (the last one is a check digit)",
                       "GTIN không hợp lệ: nhập 8, 12, 13 hoặc 14 chữ số in dưới mã vạch (chữ "
-                      "số cuối là số kiểm tra)") from None
-    return digits.zfill(14)
+                      "số cuối là số kiểm tra)")
+    return digits
 
 
 def check_product_group(group: str, subgroup: str) -> None:

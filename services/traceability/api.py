@@ -22,6 +22,7 @@ from services.traceability.scans import Visit
 from services.traceability.store import batches, profiles
 from shared.access import Gate
 from shared.errors import problem
+from shared.gtin import gtin14
 from shared.images import WebWidth, sized_url, srcset
 from shared.language import pick_language
 from shared.refusals import FieldError
@@ -70,9 +71,9 @@ PAGE_TEXT = {
            "party": "Bên nhận/giao", "no_events": "Chưa có sự kiện nào được ghi.",
            "verify": "Kiểm tra tính toàn vẹn của dữ liệu",
            "malformed": "Mã không hợp lệ",
-           "malformed_text": "Đây không phải mã GS1 Digital Link hợp lệ (GTIN 14 chữ số với số "
-                             "kiểm tra đúng, rồi mã lô theo cú pháp GS1). Mã in sai hoặc bị "
-                             "làm giả."},
+           "malformed_text": "Đây không phải mã GS1 Digital Link hợp lệ (GTIN 8, 12, 13 hoặc 14 "
+                             "chữ số với số kiểm tra đúng, rồi mã lô theo cú pháp GS1). Mã "
+                             "in sai hoặc bị làm giả."},
     "en": {"producer": "Producer", "locality": "Locality", "group": "Product group",
            "certificate": "Certificate", "decision": "by decision", "validity": "Valid",
            "reason": "Reason", "stars": "stars", "switch": "Tiếng Việt",
@@ -100,8 +101,9 @@ PAGE_TEXT = {
            "party": "Party", "no_events": "No event recorded yet.",
            "verify": "Check the record's integrity",
            "malformed": "Invalid code",
-           "malformed_text": "This is not a valid GS1 Digital Link (a 14-digit GTIN with a "
-                             "correct check digit, then a lot code in GS1 syntax). The code "
+           "malformed_text": "This is not a valid GS1 Digital Link (a GTIN of 8, 12, 13 or 14 "
+                             "digits with a correct check digit, then a lot code in GS1 "
+                             "syntax). The code "
                              "was misprinted or forged."},
 }
 LEVEL_NAMES = {"vi": {"district": "cấp huyện", "province": "cấp tỉnh", "central": "Trung ương"},
@@ -273,9 +275,10 @@ async def resolve(tracing: Traceability, scanning: Scanning, request: Request, g
     (404); a known one answers its default link (the scan page) with every link in the
     Link header, its linkset (``linkType=all`` or ``Accept: application/linkset+json``),
     or a redirect to the link type asked for."""
-    if not domain.is_gtin14(gtin) or keys is None or not domain.LOT.match(
-            keys.get("10", "L")):
+    normalized = gtin14(gtin)
+    if normalized is None or keys is None or not domain.LOT.match(keys.get("10", "L")):
         return _malformed(request, shown)
+    gtin = normalized  # a GTIN-8, -12 or -13 stands for its 14 digits
     profile = await tracing.profile_by_gtin(gtin)
     asked = await scanning.asked(profile, keys.get("10"), keys.get("21"),
                                  visit(scanning, request))
@@ -310,7 +313,7 @@ def _malformed(request: Request, shown: Shown) -> Response:
                                         "message": text["malformed_text"]}, status_code=400)
     return problem(400, "malformed-digital-link", PAGE_TEXT["en"]["malformed_text"],
                    PAGE_TEXT["vi"]["malformed_text"],
-                   [FieldError("path", "not a GTIN-14 with a valid check digit, followed by "
+                   [FieldError("path", "not a GTIN with a valid check digit, followed by "
                                        "10/{lot} and 21/{serial} in GS1 syntax")])
 
 

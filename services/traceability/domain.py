@@ -9,12 +9,8 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import quote, unquote
 
-from stdnum import ean
-from stdnum.exceptions import ValidationError as NumberInvalid
-
 from shared.text import day_shown
 
-GTIN14 = re.compile(r"^[0-9]{14}$")
 LOT = re.compile(r"""^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$""")
 """GS1 AI 10 (batch/lot): 1–20 characters of GS1's encodable character set 82."""
 CANONICAL_RESOLVER = "https://id.gs1.org"
@@ -58,16 +54,6 @@ def qualifiers(raw_path: str) -> dict[str, str] | None:
     if any(key not in QUALIFIERS for key in keys) or keys != sorted(set(keys)):
         return None
     return dict(pairs)
-
-
-def is_gtin14(value: str) -> bool:
-    if not GTIN14.match(value):
-        return False
-    try:
-        ean.validate(value)
-    except NumberInvalid:
-        return False
-    return True
 
 
 class CertificateState(StrEnum):

@@ -11,6 +11,7 @@ from services.catalog.domain import fold, search_terms
 from services.registry import domain as registry
 from services.traceability import domain as traceability
 from shared.auth import Role
+from shared.gtin import gtin14
 from shared.language import pick_language
 from shared.refusals import BadRequest
 from shared.vocabulary import SubjectType
@@ -33,9 +34,12 @@ def test_gtins_are_checked_and_padded_to_14_digits() -> None:
     assert registry.normalize_gtin("96385074") == "00000096385074"
     with pytest.raises(BadRequest, match="check digit"):
         registry.normalize_gtin("8934563138166")
-    assert traceability.is_gtin14("08934563138165")
-    assert not traceability.is_gtin14("8934563138165")
-    assert not traceability.is_gtin14("08934563138166")
+    with pytest.raises(BadRequest):
+        registry.normalize_gtin("00000000000000")
+    assert gtin14("08934563138165") == gtin14("8934563138165") == "08934563138165"
+    for malformed in ("08934563138166", "0893456313816A", "893456313816",
+                      " 8934563138165", "089345631381650"):
+        assert gtin14(malformed) is None, malformed
 
 
 def test_accounts_are_bound_to_what_their_role_needs() -> None:
