@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pypdfium2
+import pytest
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
@@ -27,6 +28,7 @@ from tests.support.clocks import today
 from tests.support.demo import wait_until
 from tests.support.platform import User, certified_product, cooperative_with_council
 from tests.support.platform import office_signed_in as signed_in
+from tests.support.tansu import TansuBroker
 
 
 async def drawn(producer: User, sheet: dict[str, Any]) -> dict[str, Any]:
@@ -54,8 +56,23 @@ def codes_in(pdf: bytes) -> list[list[str]]:
 
 async def test_a_producer_prints_unit_labels_and_a_shopper_tells_a_genuine_code(
         make_settings: Callable[..., Settings], tmp_path: Path) -> None:
-    settings = make_settings(allow_private_scan_url=True)  # the test's scan address is local
-    async with signed_in(settings, PASSWORD) as office:
+    # the test's scan address is local
+    await print_and_scan(make_settings(allow_private_scan_url=True), tmp_path, shared_bus=True)
+
+
+@pytest.mark.s3
+async def test_labels_printed_and_scanned_distributed_on_kafka_and_s3(
+        make_settings: Callable[..., Settings], tmp_path: Path, kafka_broker: TansuBroker,
+        s3_bucket_url: str) -> None:
+    """The same, the four services each on their own Kafka client, the sheets' PDFs kept
+    in S3."""
+    settings = make_settings(allow_private_scan_url=True, objects_url=s3_bucket_url,
+                             bus_url=f"kafka://127.0.0.1:{kafka_broker.port}")
+    await print_and_scan(settings, tmp_path, shared_bus=False)
+
+
+async def print_and_scan(settings: Settings, tmp_path: Path, *, shared_bus: bool) -> None:
+    async with signed_in(settings, PASSWORD, shared_bus=shared_bus) as office:
         coop = await cooperative_with_council(office, PASSWORD)
         records = await certified_product(office, coop.member, coop.producer, coop.subject_id,
                                           (today() - timedelta(days=30)).isoformat(), GTIN)
