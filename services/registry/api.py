@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
-from services.registry import domain
 from services.registry.access import RULES
 from services.registry.accounts import Accounts
 from services.registry.domain import DocumentType
@@ -22,6 +21,7 @@ from services.registry.model import Product, Subject
 from services.registry.store import PRODUCTS, SUBJECTS
 from shared.access import Gate, Scope, path_owner
 from shared.auth import CurrentCaller, Role, public_pem
+from shared.documents import MAX_DOCUMENT_BYTES
 from shared.fields import EraDate, Name, PatchIn, Place, line, text
 from shared.images import WebWidth
 from shared.paging import Cursor, Limit, PageOut
@@ -389,7 +389,7 @@ async def add_document(dossiers: DossiersPart, product_id: str, type: DocumentTy
                        request: Request,
                        caller: CurrentCaller
                        ) -> dict[str, Any]:
-    data = await read_body(request, domain.MAX_DOCUMENT_BYTES)
+    data = await read_body(request, MAX_DOCUMENT_BYTES)
     entry = await dossiers.add_document(caller, product_id, type,
                                         request.headers.get("content-type", ""), data)
     return {k: v for k, v in entry.items() if k != "key"}

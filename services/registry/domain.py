@@ -325,28 +325,6 @@ REQUIRED_DOCUMENTS: dict[str, tuple[DocumentType, ...]] = {
     "tourism": (DocumentType.PRODUCT_STORY, DocumentType.QUALITY_STANDARD),
 }
 """Per product group: what the dossier must hold (standards held are optional)."""
-DOCUMENT_FORMATS = {"application/pdf": ("pdf", (b"%PDF-",)), **{
-    kind: (ext, IMAGE_SIGNATURES[kind]) for kind, ext in IMAGE_EXTENSIONS.items()
-    if kind != "image/webp"}}
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-
-
-def check_document(content_type: str, data: bytes) -> str:
-    """The extension of a PDF, JPEG or PNG whose bytes match its declared type and size."""
-    kind = content_type.split(";")[0].strip().lower()
-    known = DOCUMENT_FORMATS.get(kind)
-    if known is None or not data.startswith(known[1]):
-        raise BadRequest("Send the document as a PDF, JPEG or PNG file whose Content-Type "
-                         "matches it.",
-                         "Hãy gửi tài liệu dạng tệp PDF, JPEG hoặc PNG đúng với Content-Type.",
-                         code="unsupported-document")
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise BadRequest(f"A document may be at most {MAX_DOCUMENT_BYTES // 2**20} MB.",
-                         f"Mỗi tài liệu tối đa {MAX_DOCUMENT_BYTES // 2**20} MB.",
-                         code="document-too-large")
-    return known[0]
-
-
 def missing_documents(group: str, present: set[str]) -> list[DocumentType]:
     return [t for t in REQUIRED_DOCUMENTS.get(group, ()) if t.value not in present]
 

@@ -12,6 +12,7 @@ from services.registry.model import Dossier
 from services.registry.store import dossiers, products, subjects
 from shared.auth import Caller
 from shared.clock import Clock
+from shared.documents import check_document
 from shared.ids import new_id
 from shared.objects import ObjectStore
 from shared.refusals import NotFound
@@ -33,7 +34,7 @@ class Dossiers:
     async def add_document(self, caller: Caller, product_id: str, kind: domain.DocumentType,
                            content_type: str, data: bytes) -> dict[str, Any]:
         await products.get(self.store, product_id)
-        extension = domain.check_document(content_type, data)
+        extension = check_document(content_type, data)
         document_id = new_id()
         key = f"products/{product_id}/dossier/{document_id}.{extension}"
         stored = await self.objects.put(key, data, content_type.split(";")[0].strip().lower())

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from services.traceability import epcis, sheet_pdf
 from services.traceability.api import router
+from services.traceability.documents_api import router as documents_router
+from services.traceability.filing import Filing
 from services.traceability.handlers import Traceability
 from services.traceability.labels import render_qr
 from services.traceability.origin import Origin
@@ -83,9 +85,11 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
         runtime.handle(product_event, tracing.on_product_changed)
     runtime.handle(ProductGtinRetired, tracing.on_gtin_retired)
-    runtime.provide(tracing, origin, printing, scanning)
+    filing = Filing(runtime.store, runtime.objects, runtime.clock, settings.public_url)
+    runtime.provide(tracing, origin, printing, scanning, filing)
     runtime.include(router)
     runtime.include(origin_router)
     runtime.include(printing_router)
     runtime.include(scans_router)
+    runtime.include(documents_router)
     return runtime

@@ -45,6 +45,8 @@ class AreaCertificate:
     number: str
     issued_by: str = ""
     valid_until: date | None = None
+    document_url: str = ""
+    """The certificate itself (a filed document, or the certifier's page)."""
 
 
 @dataclass

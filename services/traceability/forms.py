@@ -31,9 +31,13 @@ class AreaCertificateIn(BaseModel):
     number: line(1, 100)  # type: ignore[valid-type]
     issued_by: line(1, 200) | None = None  # type: ignore[valid-type]
     valid_until: EraDate | None = None
+    document_url: HttpUrl | None = Field(None, description=(
+        "The certificate itself: the URL of a filed document "
+        "(POST /products/{id}/origin-documents), or the certifier's page"))
 
     def held(self) -> AreaCertificate:
-        return AreaCertificate(self.kind, self.number, self.issued_by or "", self.valid_until)
+        return AreaCertificate(self.kind, self.number, self.issued_by or "", self.valid_until,
+                               str(self.document_url or ""))
 
 
 class AreaIn(BaseModel):
@@ -140,7 +144,9 @@ class OriginEventIn(BaseModel):
     lab: line(1, 200) | None = Field(None, description="lab_test: the laboratory")  # type: ignore[valid-type]
     passed: bool | None = Field(None, description="lab_test: whether it met the standard")
     results: list[LabResultIn] = Field(default_factory=list, max_length=50)
-    report_url: HttpUrl | None = Field(None, description="lab_test: the lab's report")
+    report_url: HttpUrl | None = Field(None, description=(
+        "lab_test: the lab's report — the URL of a filed document "
+        "(POST /products/{id}/origin-documents), or the lab's own"))
     party: line(1, 200) | None = Field(None, description="shipping: to whom; receiving: "  # type: ignore[valid-type]
                                                          "from whom")
     readings: list[ReadingIn] = Field(default_factory=list, max_length=500)

@@ -1,6 +1,7 @@
 """The traceability service's collections and the fields each is queried on."""
 
 from services.traceability.batches import Batch, ChainLink, OriginRecord
+from services.traceability.documents import OriginDocument
 from services.traceability.label_sheets import LabelSheet, UnitCode
 from services.traceability.model import Label, TraceProfile
 from services.traceability.scans import Anomaly, ScanDay
@@ -36,8 +37,11 @@ ANOMALIES = Collection("scan_anomalies", indexes=("kind", "product_id", "subject
                                                   "province", "batch_id", "day"))
 """Counterfeit signals: copied unit codes, codes never printed."""
 
+DOCUMENTS = Collection("origin_documents", indexes=("product_id",))
+"""Lab reports and area certificates behind the records, kept in the object store."""
+
 COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS, BATCHES, LOTS, RECORDS, LINKS, SHEETS,
-               UNIT_CODES, SCAN_DAYS, ANOMALIES)
+               UNIT_CODES, SCAN_DAYS, ANOMALIES, DOCUMENTS)
 
 profiles = Repository(PROFILES.name, TraceProfile, ("product", "sản phẩm"))
 labels = Repository(LABELS.name, Label, ("label", "nhãn"))
@@ -48,6 +52,7 @@ sheets = Repository(SHEETS.name, LabelSheet, ("label sheet", "tờ nhãn"))
 unit_codes = Repository(UNIT_CODES.name, UnitCode, ("unit code", "mã đơn vị"))
 scan_days = Repository(SCAN_DAYS.name, ScanDay, ("scan count", "lượt quét"))
 anomalies = Repository(ANOMALIES.name, Anomaly, ("scan anomaly", "dấu hiệu bất thường"))
+documents = Repository(DOCUMENTS.name, OriginDocument, ("document", "tài liệu"))
 
 
 def lot_key(product_id: str, lot: str) -> str:

@@ -102,6 +102,10 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
         codes = await by_name["producer-own"].call(
             "GET", "traceability", f"/label-sheets/{sheet['id']}/codes.csv")
         serial = codes.text.splitlines()[1].split(",")[0]
+        document = await by_name["producer-own"].call(
+            "POST", "traceability", f"/products/{records['product_id']}/origin-documents",
+            expect=201, content=b"%PDF-1.7\n%%EOF\n", headers={"Content-Type": "application/pdf"},
+            params={"kind": "lab_report", "title": "Phiếu kết quả"})
         await office.anonymous().call(  # a forged code: an anomaly for the list of them
             "GET", "traceability", f"/01/{GTIN}/10/LOT-1/21/FORGED0000000000", expect=404)
         table = await office.call("POST", "rating", "/criteria-tables", expect=201,
@@ -112,6 +116,7 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
                           "year": str(today().year), "qualifiers": "10/LOT-1",
                           "lot": "LOT-1", "batch_id": batch, "record_id": harvest,
                           "sheet_id": sheet["id"], "serial": serial,
+                          "origin_document_id": document["id"],
                           "kind": "png", "key": "x",
                           "username": "producer-own"}
         yield World(office, cast, refs, path)
@@ -130,7 +135,8 @@ async def kept_batch(producer: User, product_id: str) -> tuple[str, str]:
     return batch["id"], harvest["id"]
 
 
-REQUIRED_QUERY = {"province": S1["province"], "type": "product_story",
+REQUIRED_QUERY = {"province": S1["province"], "type": "product_story", "kind": "lab_report",
+                  "title": "Phiếu kết quả",
                   "criteria_set": "148/2023", "group": "food", "expires": "1",
                   "signature": "0"}
 

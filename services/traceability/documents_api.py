@@ -1,0 +1,68 @@
+"""Document endpoints: a producer files a lab report or an area certificate (the body is
+the PDF, JPEG or PNG itself) and cites its URL in a lab-test event or an area
+certificate; anyone downloads it, as the scan page that cites it is public."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from services.traceability.documents import DocumentKind, OriginDocument
+from services.traceability.filing import Filing
+from services.traceability.origin_api import may
+from shared.access import Scope
+from shared.auth import CurrentCaller
+from shared.documents import MAX_DOCUMENT_BYTES
+from shared.fields import line
+from shared.paging import Cursor, Limit
+from shared.runtime import part
+from shared.uploads import read_body
+
+FilingPart = Annotated[Filing, Depends(part(Filing))]
+router = APIRouter(tags=["documents"])
+
+
+def document_view(filing: Filing, document: OriginDocument) -> dict[str, Any]:
+    return {"id": document.id, "url": filing.url(document), "product_id": document.product_id,
+            "kind": document.kind, "title": document.title,
+            "content_type": document.content_type, "size": document.size,
+            "sha256": document.sha256, "uploaded_at": document.uploaded_at}
+
+
+@router.post("/products/{product_id}/origin-documents", status_code=status.HTTP_201_CREATED,
+             summary="File a lab report or an area certificate of a certified product: the "
+                     "body is the PDF, JPEG or PNG (at most 10 MB); cite the URL returned",
+             **may("origin.record", Scope.PATH))
+async def file_document(filing: FilingPart, caller: CurrentCaller, request: Request,
+                        product_id: str,
+                        kind: Annotated[DocumentKind, Query(description=(
+                            "lab_report, area_certificate or other"))],
+                        title: Annotated[line(1, 200), Query(description=(  # type: ignore[valid-type]
+                            "What it is, e.g. 'Phiếu kết quả thử nghiệm số 118'"))]
+                        ) -> dict[str, Any]:
+    data = await read_body(request, MAX_DOCUMENT_BYTES)
+    document = await filing.add(caller, product_id, kind, title,
+                                request.headers.get("content-type", ""), data)
+    return document_view(filing, document)
+
+
+@router.get("/products/{product_id}/origin-documents",
+            summary="A product's filed documents, newest first (public)", **may("origin.read"))
+async def product_documents(filing: FilingPart, product_id: str, limit: Limit = 50,
+                            cursor: Cursor = None) -> dict[str, Any]:
+    found, next_cursor = await filing.of_product(product_id, limit, cursor)
+    return {"items": [document_view(filing, d) for d in found], "next_cursor": next_cursor}
+
+
+@router.get("/origin-documents/{origin_document_id}", summary="A filed document itself (public)",
+            response_class=Response,
+            responses={200: {"content": {"application/pdf": {}, "image/jpeg": {},
+                                         "image/png": {}}}}, **may("origin.read"))
+async def get_document(filing: FilingPart, origin_document_id: str) -> Response:
+    document, data = await filing.file(origin_document_id)
+    extension = document.key.rsplit(".", 1)[-1]
+    return Response(data, media_type=document.content_type, headers={
+        "Content-Disposition": f'inline; filename="{document.id}.{extension}"',
+        "Cache-Control": "public, max-age=86400, immutable",
+        "Digest": f"sha-256={document.sha256}"})

@@ -1,0 +1,35 @@
+"""Documents people upload (a dossier's papers, a lab's report, an area's VietGAP
+certificate): a PDF, JPEG or PNG whose bytes match what it claims to be."""
+
+from __future__ import annotations
+
+from shared.refusals import BadRequest
+
+DOCUMENT_FORMATS: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "application/pdf": ("pdf", (b"%PDF-",)),
+    "image/jpeg": ("jpg", (b"\xff\xd8\xff",)),
+    "image/png": ("png", (b"\x89PNG\r\n\x1a\n",)),
+}
+"""Content type → file extension and the signatures its bytes start with."""
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+def check_document(content_type: str, data: bytes) -> str:
+    """The extension of a PDF, JPEG or PNG whose bytes match its declared type and size."""
+    kind = media_type(content_type)
+    known = DOCUMENT_FORMATS.get(kind)
+    if known is None or not data.startswith(known[1]):
+        raise BadRequest("Send the document as a PDF, JPEG or PNG file whose Content-Type "
+                         "matches it.",
+                         "Hãy gửi tài liệu dạng tệp PDF, JPEG hoặc PNG đúng với Content-Type.",
+                         code="unsupported-document")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise BadRequest(f"A document may be at most {MAX_DOCUMENT_BYTES // 2**20} MB.",
+                         f"Mỗi tài liệu tối đa {MAX_DOCUMENT_BYTES // 2**20} MB.",
+                         code="document-too-large")
+    return known[0]
+
+
+def media_type(content_type: str) -> str:
+    """``application/pdf; charset=…`` → ``application/pdf``."""
+    return content_type.split(";")[0].strip().lower()
