@@ -22,7 +22,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from shared.config import Settings
-from tests.integration.test_batches import GTIN, PASSWORD, batch_body, code_of
+from tests.integration.test_batches import GTIN, PASSWORD, at, batch_body, code_of
 from tests.support.browser import PHONE, chromium, screenshot_path
 from tests.support.clocks import today
 from tests.support.demo import wait_until
@@ -81,6 +81,10 @@ async def print_and_scan(settings: Settings, tmp_path: Path, *, shared_bus: bool
                                     f"/products/{records['product_id']}/batches", expect=201,
                                     json=batch_body("TC-26", today() - timedelta(days=3)))
         sheets = f"/batches/{batch['id']}/label-sheets"
+        produced = today() - timedelta(days=3)
+        await producer.call("POST", "traceability", f"/batches/{batch['id']}/events",
+                            expect=201, json={"step": "harvest", "happened_at": at(produced, 7),
+                                              "place": {"name": "Đồi chè Khuôn Ngàn"}})
 
         # The layout is checked before anything is drawn.
         crowded = await producer.call("POST", "traceability", sheets, expect=400, json={
@@ -155,6 +159,7 @@ async def print_and_scan(settings: Settings, tmp_path: Path, *, shared_bus: bool
         without_lot = await anyone.call("GET", "traceability",
                                         f"/01/{GTIN}/21/{serials[1]}?format=json")
         assert without_lot["batch"]["lot"] == "TC-26" and without_lot["unit"]["scans"] == 1
+        assert [step["step"] for step in second["journey"]] == ["harvest"]
 
         # Codes the producer never printed: a made-up serial, a genuine one under another lot.
         for forged in (f"/01/{GTIN}/10/TC-26/21/AAAAAAAAAAAAAAAA",
