@@ -3,13 +3,14 @@ certificate): a PDF, JPEG or PNG whose bytes match what it claims to be."""
 
 from __future__ import annotations
 
+from shared.images import IMAGE_EXTENSIONS, IMAGE_SIGNATURES
 from shared.refusals import BadRequest
+from shared.uploads import media_type
 
 DOCUMENT_FORMATS: dict[str, tuple[str, tuple[bytes, ...]]] = {
     "application/pdf": ("pdf", (b"%PDF-",)),
-    "image/jpeg": ("jpg", (b"\xff\xd8\xff",)),
-    "image/png": ("png", (b"\x89PNG\r\n\x1a\n",)),
-}
+    **{kind: (IMAGE_EXTENSIONS[kind], IMAGE_SIGNATURES[kind])
+       for kind in ("image/jpeg", "image/png")}}
 """Content type → file extension and the signatures its bytes start with."""
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -28,8 +29,3 @@ def check_document(content_type: str, data: bytes) -> str:
                          f"Mỗi tài liệu tối đa {MAX_DOCUMENT_BYTES // 2**20} MB.",
                          code="document-too-large")
     return known[0]
-
-
-def media_type(content_type: str) -> str:
-    """``application/pdf; charset=…`` → ``application/pdf``."""
-    return content_type.split(";")[0].strip().lower()

@@ -30,6 +30,13 @@ WEB_WIDTHS = tuple(WebWidth)
 MAX_PIXELS = 50_000_000
 """Larger than any camera's photo; beyond it a small file may be a decompression bomb."""
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+IMAGE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/webp": (b"RIFF",),
+}
+"""Content type → the bytes such a file starts with (a WebP's RIFF is followed by WEBP)."""
+IMAGE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 WEBP_QUALITY = 80
 
 

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from shared.refusals import BadRequest
+from shared.uploads import media_type
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BLANK_ROWS_ALLOWED = 1_000
@@ -27,7 +28,7 @@ def read_table(data: bytes, content_type: str, filename: str = "", *,
                max_rows: int) -> list[list[Any]]:
     """The non-empty rows of the first sheet of an XLSX, or of a CSV (UTF-8, with or
     without BOM; ',', ';' or tab), header included; refused past ``max_rows`` data rows."""
-    kind = content_type.split(";")[0].strip().lower()
+    kind = media_type(content_type)
     is_xlsx = kind == XLSX or filename.lower().endswith(".xlsx") or data[:2] == b"PK"
     rows: list[list[Any]] = []
     blank = 0

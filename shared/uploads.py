@@ -7,6 +7,11 @@ from fastapi import Request
 from shared.objects import ObjectTooLarge
 
 
+def media_type(content_type: str) -> str:
+    """``application/pdf; charset=…`` → ``application/pdf``."""
+    return content_type.split(";")[0].strip().lower()
+
+
 async def read_body(request: Request, limit: int) -> bytes:
     """The request's body, refused as soon as it passes ``limit`` bytes."""
     declared = int(request.headers.get("content-length") or 0)

@@ -15,7 +15,9 @@ from services.registry.access import RULES
 from shared.access import SubjectRef, check
 from shared.auth import Caller, Role
 from shared.gtin import gtin14
+from shared.images import IMAGE_EXTENSIONS, IMAGE_SIGNATURES
 from shared.refusals import BadRequest, Conflict, FieldError, Forbidden, TooManyRequests
+from shared.uploads import media_type
 from shared.vocabulary import GROUPS_148_2023, SubjectType
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -259,17 +261,9 @@ def check_may_submit(caller: Caller, status: str, dossier: str | None,
         code="dossier-not-accepted")
 
 
-IMAGE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/webp": (b"RIFF",),
-}
-IMAGE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
-
-
 def check_image(content_type: str, data: bytes) -> str:
     """The file extension for an image whose bytes match its declared type."""
-    kind = content_type.split(";")[0].strip().lower()
+    kind = media_type(content_type)
     signatures = IMAGE_SIGNATURES.get(kind)
     if signatures is None:
         raise BadRequest("Send a JPEG, PNG or WebP image (Content-Type image/jpeg, image/png "

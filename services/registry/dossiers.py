@@ -17,6 +17,7 @@ from shared.ids import new_id
 from shared.objects import ObjectStore
 from shared.refusals import NotFound
 from shared.store import DocumentStore, Reader, Transaction
+from shared.uploads import media_type
 
 
 async def _dossier(reader: Reader, product_id: str) -> Dossier:
@@ -37,7 +38,7 @@ class Dossiers:
         extension = check_document(content_type, data)
         document_id = new_id()
         key = f"products/{product_id}/dossier/{document_id}.{extension}"
-        stored = await self.objects.put(key, data, content_type.split(";")[0].strip().lower())
+        stored = await self.objects.put(key, data, media_type(content_type))
         entry = {"id": document_id, "type": kind.value, "key": key, "size": stored.size,
                  "content_type": stored.content_type, "by": caller.user_id,
                  "at": self.clock.stamp()}

@@ -35,6 +35,7 @@ from shared.objects import ObjectStore
 from shared.refusals import AppError, Conflict, FieldError, NotFound
 from shared.store import DocumentExists, DocumentStore, Transaction, find_all
 from shared.text import locality
+from shared.uploads import media_type
 from shared.vocabulary import SubjectType
 
 
@@ -269,7 +270,7 @@ class Registry:
         image_id = new_id()
         folder = f"products/{product_id}/images/{image_id}"
         original = await self.objects.put(f"{folder}/original.{extension}", data,
-                                          content_type.split(";")[0].strip().lower())
+                                          media_type(content_type))
         keys = {}
         for width, rendition in renditions.items():
             keys[str(width)] = f"{folder}/w{width}.webp"

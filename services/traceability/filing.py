@@ -11,10 +11,11 @@ from services.traceability.documents import DocumentKind, OriginDocument
 from services.traceability.store import DOCUMENTS, documents, profiles
 from shared.auth import Caller
 from shared.clock import Clock
-from shared.documents import check_document, media_type
+from shared.documents import check_document
 from shared.ids import new_id
 from shared.objects import ObjectStore
 from shared.store import DocumentStore
+from shared.uploads import media_type
 
 
 @dataclass

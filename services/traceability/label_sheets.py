@@ -233,6 +233,10 @@ class UnitCode:
     def key(product_id: str, serial: str) -> str:
         return f"{product_id}/{serial}"
 
+    def under(self, lot: str | None) -> bool:
+        """Whether a scan naming ``lot`` (or none) is of this code."""
+        return lot in (None, self.lot)
+
     def scanned(self, at: str, device: str) -> None:
         """Count a shopper's scan; past ``DEVICES_PER_UNIT`` devices or ``SCANS_PER_UNIT``
         scans the code looks copied, and stays so."""

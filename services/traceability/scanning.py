@@ -152,11 +152,11 @@ class Scanning:
         key = UnitCode.key(profile.id, serial)
         if not visit.counts:
             code = await unit_codes.get_or_none(self.store, key)
-            return code if code is not None and lot in (None, code.lot) else None
+            return code if code is not None and code.under(lot) else None
 
         async def count(tx: Transaction) -> UnitCode | None:
             code = await unit_codes.get_or_none(tx, key)
-            if code is None or lot not in (None, code.lot):
+            if code is None or not code.under(lot):
                 return None
             code.scanned(visit.stamp, visit.device)
             if code.looks_copied:

@@ -115,8 +115,12 @@ class Anomaly:
     codes: list[str] = field(default_factory=list)
     scans: int = 0
     devices: list[str] = field(default_factory=list)
-    device_count: int = 0
     version: int = 0
+
+    @property
+    def device_count(self) -> int:
+        """Distinct devices among its scans (the first ``CODES_KEPT``)."""
+        return len(self.devices)
 
     @staticmethod
     def key(kind: AnomalyKind, profile: TraceProfile, code: str, day: date) -> str:
@@ -141,14 +145,13 @@ class Anomaly:
             self.codes.append(code)
         if visit.device not in self.devices and len(self.devices) < CODES_KEPT:
             self.devices.append(visit.device)
-        self.device_count = len(self.devices)
         return self.detected(code, visit) if self.version == 0 else None
 
     def follow(self, unit: UnitCode, serial: str, visit: Visit) -> ScanAnomalyDetected | None:
         """A copied unit's code scanned again: its scans and devices so far; the event when
         the anomaly is new."""
         self.codes, self.scans, self.devices = [serial], unit.scans, list(unit.devices)
-        self.device_count, self.last_seen_at = len(unit.devices), visit.stamp
+        self.last_seen_at = visit.stamp
         return self.detected(serial, visit) if self.version == 0 else None
 
     def detected(self, code: str, visit: Visit) -> ScanAnomalyDetected:
