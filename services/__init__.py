@@ -1,4 +1,5 @@
-"""The four OCOP services. Each ``<name>/app.py`` exposes ``build(settings, bus=None)``."""
+"""The four OCOP services, each ``<name>/app.py`` exposing ``build(settings, bus=None)``, and
+the web front (``web/app.py``: ``build(settings)``), the producers' workspace."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ if TYPE_CHECKING:
     from shared.config import Settings
     from shared.runtime import ServiceRuntime
 
-DEFAULT_PORTS = {"registry": 8001, "rating": 8002, "traceability": 8003, "catalog": 8004}
+DEFAULT_PORTS = {"web": 8000, "registry": 8001, "rating": 8002, "traceability": 8003,
+                 "catalog": 8004}
 
 
 def build_service(name: str, settings: Settings, *, bus: EventBus | None = None

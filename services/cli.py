@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services import DEFAULT_PORTS, build_service
-from shared.config import SERVICES, ConfigError, Settings, load_settings, redact_url
+from shared.config import FRONTS, SERVICES, ConfigError, Settings, load_settings, redact_url
 from shared.events.contracts import asyncapi_document, json_schema, registered
 from shared.messaging import Outcome, deadletters
 from shared.runtime import ServiceRuntime, server_config
@@ -83,13 +83,15 @@ def _port_free(host: str, port: int) -> bool:
 @app.command()
 def run(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
         base_port: Annotated[int, typer.Option(
-            help="Services listen on base+1 (registry) … base+4 (catalog).")] = 8000,
+            help="The producers' workspace listens on base, the services on base+1 "
+                 "(registry) … base+4 (catalog).")] = 8000,
         data_dir: DataDir = None) -> None:
-    """Start all four services in one process on the embedded defaults."""
+    """Start all four services and the producers' workspace in one process on the embedded
+    defaults."""
     from services.embedded import EmbeddedPlatform, ServiceEndpoint
 
     settings = _settings(data_dir=data_dir)
-    ports = {name: base_port + i + 1 for i, name in enumerate(SERVICES)}
+    ports = {"web": base_port} | {name: base_port + i + 1 for i, name in enumerate(SERVICES)}
     busy = [f"{p} ({n})" for n, p in ports.items() if not _port_free(host, p)]
     if busy:
         console.print(f"[red]Port(s) {', '.join(busy)} already in use. Stop what uses them or "
@@ -102,7 +104,8 @@ def run(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.
         table.add_column("URL")
         table.add_column("API docs")
         for e in endpoints:
-            table.add_row(e.name, e.url, f"{e.url}/docs")
+            table.add_row(e.name, e.url, "(the producers' workspace)" if e.name == "web"
+                          else f"{e.url}/docs")
         console.print(table)
         console.print("Press Ctrl+C to stop.")
 
@@ -114,19 +117,26 @@ def serve(service: ServiceName,
           host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
           port: Annotated[int | None, typer.Option(help="Port (default: the service's own).")]
           = None, data_dir: DataDir = None) -> None:
-    """Serve one service (the distributed deployment runs one per container)."""
-    _check_service(service)
+    """Serve one service, or the web front ('web': reaches the services at OCOP_REGISTRY_URL,
+    OCOP_RATING_URL and OCOP_TRACEABILITY_URL); the distributed deployment runs one per
+    container."""
+    if service not in FRONTS:
+        _check_service(service)
     settings = _settings(data_dir=data_dir)
-    runtime = build_service(service, settings)
-    uvicorn.Server(server_config(runtime.fastapi_app(), host=host,
-                                 port=port or DEFAULT_PORTS[service])).run()
+    if service in FRONTS:
+        from services.web.app import build as build_web
+
+        served = build_web(settings)
+    else:
+        served = build_service(service, settings).fastapi_app()
+    uvicorn.Server(server_config(served, host=host, port=port or DEFAULT_PORTS[service])).run()
 
 
 @app.command()
 def config(data_dir: DataDir = None) -> None:
     """Show the effective configuration, with secrets hidden."""
     settings = _settings(data_dir=data_dir)
-    for service in SERVICES:
+    for service in (*SERVICES, *FRONTS):
         console.print(f"{service:>13} store   {redact_url(settings.store_url_for(service))}")
     console.print(f"{'':>13} bus     {redact_url(settings.bus_url_resolved())}")
     console.print(f"{'':>13} objects {redact_url(settings.objects_url_resolved())}")

@@ -1,7 +1,8 @@
-"""The embedded platform: all four services in one process, on one in-process bus.
+"""The embedded platform: all four services and the web front in one process, on one
+in-process bus.
 
 Each service keeps its own SQLite file and its own HTTP port, exactly as it would in the
-distributed deployment; only the adapters differ.
+distributed deployment; only the adapters differ. The web front calls them over HTTP.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 import uvicorn
 
 from services import DEFAULT_PORTS, build_service
+from services.web.app import build as build_web
 from shared.bus import EventBus, open_bus
 from shared.config import SERVICES, Settings
 from shared.runtime import ServiceRuntime, server_config
@@ -51,7 +53,8 @@ class EmbeddedPlatform:
 
     @property
     def endpoints(self) -> list[ServiceEndpoint]:
-        return [ServiceEndpoint(n, f"http://{self.host}:{self.ports[n]}") for n in SERVICES]
+        return [ServiceEndpoint(n, f"http://{self.host}:{self.ports[n]}")
+                for n in ("web", *SERVICES) if n in self.ports]
 
     async def serve(self, on_ready: Callable[[list[ServiceEndpoint]], None] | None = None) -> None:
         """Run until stopped by SIGINT/SIGTERM or :meth:`stop`."""
@@ -63,6 +66,13 @@ class EmbeddedPlatform:
             config = server_config(runtime.fastapi_app(), host=self.host,
                                    port=self.ports[name], access_log=False)
             self._servers.append(ServiceServer(config))
+        if "web" in self.ports:
+            apis = {f"{name}_url": f"http://{self.host}:{self.ports[name]}"
+                    for name in ("registry", "rating", "traceability")}
+            web = build_web(service_settings(self.settings, self.host, self.ports["web"])
+                            .model_copy(update=apis))
+            self._servers.append(ServiceServer(server_config(
+                web, host=self.host, port=self.ports["web"], access_log=False)))
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):

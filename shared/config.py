@@ -15,6 +15,9 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICES = ("registry", "rating", "traceability", "catalog")
+FRONTS = ("web",)
+"""Processes that serve people's pages from the services' APIs and keep no data of their
+own beyond sign-in sessions."""
 
 STORE_SCHEMES = ("sqlite", "mongodb", "mongodb+srv")
 BUS_SCHEMES = ("local", "kafka")
@@ -95,6 +98,14 @@ class Settings(BaseSettings):
                           "hash of the client's network and browser family, never the "
                           "address itself). Made and kept in the data directory when not "
                           "set; replicas of the traceability service need the same one.")
+    registry_url: str = Field("http://127.0.0.1:8001", description=(
+        "Where the web front reaches the registry's API (its producers' own tokens)."))
+    rating_url: str = Field("http://127.0.0.1:8002",
+                            description="Where the web front reaches the rating API.")
+    traceability_url: str = Field("http://127.0.0.1:8003", description=(
+        "Where the web front reaches the traceability API."))
+    session_hours: Annotated[int, Field(ge=1, le=30 * 24)] = 8
+    """How long a web sign-in lasts (at most the token's own lifetime)."""
     otlp_endpoint: str | None = Field(None, description="OTLP/HTTP endpoint for traces, "
                                                         "e.g. http://otel-collector:4318")
     log_level: str = "INFO"

@@ -34,8 +34,12 @@ COMMON = [
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, page_policy: str = PAGE_POLICY,
+                 api_policy: str = API_POLICY) -> None:
+        """``page_policy`` for HTML, ``api_policy`` for everything else."""
         self.app = app
+        self.page_policy = page_policy.encode()
+        self.api_policy = api_policy.encode()
 
     async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]],
                        send: Callable[[Message], Awaitable[None]]) -> None:
@@ -48,10 +52,9 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", []) if k != b"server"]
                 content_type = next((v for k, v in headers if k == b"content-type"), b"")
-                policy = (DOCS_POLICY if docs else PAGE_POLICY
-                          if content_type.startswith(b"text/html") else API_POLICY)
-                message["headers"] = [*headers, *COMMON,
-                                      (b"content-security-policy", policy.encode())]
+                policy = (DOCS_POLICY.encode() if docs else self.page_policy
+                          if content_type.startswith(b"text/html") else self.api_policy)
+                message["headers"] = [*headers, *COMMON, (b"content-security-policy", policy)]
             await send(message)
 
         await self.app(scope, receive, with_headers)

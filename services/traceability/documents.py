@@ -14,6 +14,8 @@ class DocumentKind(StrEnum):
     """A laboratory's test report (phiếu kết quả thử nghiệm)."""
     AREA_CERTIFICATE = "area_certificate"
     """A raw-material area's VietGAP, organic or other certificate."""
+    PHOTO = "photo"
+    """A photograph taken where something happened to a batch (ảnh hiện trường)."""
     OTHER = "other"
 
 

@@ -31,13 +31,14 @@ def document_view(filing: Filing, document: OriginDocument) -> dict[str, Any]:
 
 
 @router.post("/products/{product_id}/origin-documents", status_code=status.HTTP_201_CREATED,
-             summary="File a lab report or an area certificate of a certified product: the "
-                     "body is the PDF, JPEG or PNG (at most 10 MB); cite the URL returned",
+             summary="File a lab report, an area certificate or a photo of a certified "
+                     "product: the body is the PDF, JPEG or PNG (at most 10 MB); cite the URL "
+                     "returned. The same file again returns the one already filed",
              **may("origin.record", Scope.PATH))
 async def file_document(filing: FilingPart, caller: CurrentCaller, request: Request,
                         product_id: str,
                         kind: Annotated[DocumentKind, Query(description=(
-                            "lab_report, area_certificate or other"))],
+                            "lab_report, area_certificate, photo or other"))],
                         title: Annotated[line(1, 200), Query(description=(  # type: ignore[valid-type]
                             "What it is, e.g. 'Phiếu kết quả thử nghiệm số 118'"))]
                         ) -> dict[str, Any]:

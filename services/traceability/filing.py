@@ -27,18 +27,25 @@ class Filing:
 
     async def add(self, caller: Caller, product_id: str, kind: DocumentKind, title: str,
                   content_type: str, data: bytes) -> OriginDocument:
-        """Keep a document of a certified product (its producer's, or the office's)."""
+        """Keep a document of a certified product (its producer's, or the office's).
+
+        The same file filed again for the same product is the one already kept: a phone
+        that resends a photo after losing the signal mid-upload files nothing twice."""
         profile = await profiles.get(self.store, product_id)
         check_certified(profile, self.clock.today())
         assert profile.subject  # certified
         extension = check_document(content_type, data)
+        digest = hashlib.sha256(data).hexdigest()
+        kept = await self.store.find(DOCUMENTS.name, {"product_id": product_id,
+                                                      "sha256": digest}, limit=1)
+        if kept.items:
+            return documents.load(kept.items[0])
         document_id = new_id()
         key = f"origin-documents/{product_id}/{document_id}.{extension}"
         stored = await self.objects.put(key, data, media_type(content_type))
         document = OriginDocument(document_id, product_id, profile.subject.id, kind, title,
-                                  key, stored.content_type, stored.size,
-                                  hashlib.sha256(data).hexdigest(), self.clock.stamp(),
-                                  caller.user_id)
+                                  key, stored.content_type, stored.size, digest,
+                                  self.clock.stamp(), caller.user_id)
         async with self.store.transaction() as tx:
             return await documents.add(tx, document)
 

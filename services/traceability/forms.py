@@ -150,6 +150,9 @@ class OriginEventIn(BaseModel):
     party: line(1, 200) | None = Field(None, description="shipping: to whom; receiving: "  # type: ignore[valid-type]
                                                          "from whom")
     readings: list[ReadingIn] = Field(default_factory=list, max_length=500)
+    photo_urls: list[HttpUrl] = Field(default_factory=list, max_length=10, description=(
+        "Photos of what happened: URLs of filed documents of kind photo "
+        "(POST /products/{id}/origin-documents)"))
 
     @model_validator(mode="after")
     def _step_needs(self) -> OriginEventIn:
@@ -191,6 +194,8 @@ def epcis_event(form: OriginEventIn, identifier: str, default_quantity: float, u
         event[f"{ns}:commune"] = form.place.commune
     if form.note:
         event[f"{ns}:note"] = form.note
+    if form.photo_urls:
+        event[f"{ns}:photos"] = [str(url) for url in form.photo_urls]
     amount = [_quantity(identifier, form.quantity or default_quantity, form.unit or unit)]
     match form.step:
         case Step.HARVEST:

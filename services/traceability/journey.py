@@ -38,6 +38,7 @@ class JourneyStep:
     """(measurement, value with unit) pairs."""
     inputs: int = 0
     note: str = ""
+    photos: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self) | {"when": self.when.isoformat()}
@@ -87,4 +88,5 @@ def _step(event: dict[str, Any], corrected: bool) -> JourneyStep:
         party=str(event.get(f"{NS}party") or ""), readings=readings,
         inputs=len(event.get("inputQuantityList") or []) + len(
             event.get("inputEPCList") or []),
-        note=str(event.get(f"{NS}note") or ""))
+        note=str(event.get(f"{NS}note") or ""),
+        photos=[str(url) for url in event.get(f"{NS}photos") or [] if isinstance(url, str)])

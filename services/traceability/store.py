@@ -37,8 +37,9 @@ ANOMALIES = Collection("scan_anomalies", indexes=("kind", "product_id", "subject
                                                   "province", "batch_id", "day"))
 """Counterfeit signals: copied unit codes, codes never printed."""
 
-DOCUMENTS = Collection("origin_documents", indexes=("product_id",))
-"""Lab reports and area certificates behind the records, kept in the object store."""
+DOCUMENTS = Collection("origin_documents", indexes=("product_id", "sha256"))
+"""Lab reports, area certificates and photos behind the records, kept in the object
+store."""
 
 COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS, BATCHES, LOTS, RECORDS, LINKS, SHEETS,
                UNIT_CODES, SCAN_DAYS, ANOMALIES, DOCUMENTS)

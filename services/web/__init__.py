@@ -1,0 +1,1 @@
+"""The producers' workspace (web front): pages for phones, served from the services' APIs."""

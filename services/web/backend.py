@@ -1,0 +1,79 @@
+"""The services' public APIs, called with the signed-in account's own token.
+
+The web front holds no rule of its own: a refusal comes back as the service wrote it
+(problem+json, in Vietnamese and English, per field) and is shown beside the field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+
+@dataclass
+class Refused(Exception):
+    """A service said no: what to show the person, and beside which fields."""
+
+    status: int
+    message: str
+    message_vi: str
+    fields: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Field path → (English, Vietnamese)."""
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> Refused:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        message = str(body.get("detail") or f"HTTP {response.status_code}")
+        fields = {str(e.get("field", "")): (str(e.get("message", "")),
+                                            str(e.get("message_vi") or e.get("message", "")))
+                  for e in body.get("errors") or [] if isinstance(e, dict)}
+        return cls(response.status_code, message, str(body.get("detail_vi") or message),
+                   fields)
+
+    def text(self, lang: str) -> str:
+        return self.message_vi if lang == "vi" else self.message
+
+    def field_text(self, lang: str) -> dict[str, str]:
+        return {name: vi if lang == "vi" else en for name, (en, vi) in self.fields.items()}
+
+
+class SignedOut(Exception):
+    """The account's token no longer opens anything (expired, password changed, disabled):
+    the person signs in again."""
+
+
+@dataclass
+class Backend:
+    client: httpx.AsyncClient
+    urls: dict[str, str]
+    """Service name → base URL."""
+
+    async def call(self, token: str | None, method: str, service: str, path: str,
+                   **kwargs: Any) -> Any:
+        """The service's JSON answer; ``Refused`` for a 4xx/5xx, ``SignedOut`` for a 401."""
+        response = await self.send(token, method, service, path, **kwargs)
+        return response.json() if response.content else None
+
+    async def send(self, token: str | None, method: str, service: str, path: str,
+                   **kwargs: Any) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", None) or {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            response = await self.client.request(method, self.urls[service] + path,
+                                                 headers=headers, **kwargs)
+        except httpx.HTTPError:
+            raise Refused(503, f"The {service} service cannot be reached; try again shortly.",
+                          "Hệ thống tạm thời không kết nối được; vui lòng thử lại sau ít "
+                          "phút.") from None
+        if response.status_code == 401 and token:
+            raise SignedOut
+        if response.status_code >= 400:
+            raise Refused.of(response)
+        return response

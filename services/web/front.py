@@ -1,0 +1,108 @@
+"""What every page of the web front shares: the session, the language, the CSRF check, the
+services' APIs and the templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from services.web.backend import Backend, Refused
+from services.web.sessions import COOKIE, LANGUAGES, Sessions, WebSession
+from services.web.words import translator
+from shared.clock import Clock
+
+HERE = Path(__file__).parent
+LANG_COOKIE = "ocop_lang"
+CSRF_HEADER = "x-csrf-token"
+WANTS_JSON = "application/json"
+
+
+class NeedsSignIn(Exception):
+    """No session (or an ended one): the person is sent to the sign-in page."""
+
+
+class StaleForm(Exception):
+    """A write whose CSRF token is missing or not the session's."""
+
+
+@dataclass
+class WebFront:
+    backend: Backend
+    sessions: Sessions
+    clock: Clock
+    templates: Jinja2Templates
+    secure_cookies: bool
+
+
+def front_of(request: Request) -> WebFront:
+    front: WebFront = request.app.state.front
+    return front
+
+
+Front = Annotated[WebFront, Depends(front_of)]
+
+
+def language(request: Request) -> str:
+    chosen = request.cookies.get(LANG_COOKIE, "vi")
+    return chosen if chosen in LANGUAGES else "vi"
+
+
+async def visitor(request: Request) -> WebSession:
+    session = await front_of(request).sessions.find(request.cookies.get(COOKIE))
+    if session is None:
+        raise NeedsSignIn
+    return session
+
+
+Visitor = Annotated[WebSession, Depends(visitor)]
+
+
+async def checked_visitor(request: Request) -> WebSession:
+    """A signed-in person's write: its form (or the offline queue's request) carries the
+    session's CSRF token."""
+    session = await visitor(request)
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        sent = str((await request.form()).get("csrf") or "")
+    if not session.accepts(sent):
+        raise StaleForm
+    return session
+
+
+Writer = Annotated[WebSession, Depends(checked_visitor)]
+
+
+def wants_json(request: Request) -> bool:
+    return WANTS_JSON in request.headers.get("accept", "")
+
+
+NOTICES = ("password_changed", "change_sent", "change_saved", "uploaded_document")
+"""What a page may announce after a form was taken (``?done=``)."""
+
+
+def render(request: Request, template: str, session: WebSession | None, status: int = 200,
+           **context: Any) -> HTMLResponse:
+    lang = language(request)
+    front = front_of(request)
+    done = request.query_params.get("done", "")
+    return front.templates.TemplateResponse(request, template, {
+        "t": translator(lang), "lang": lang, "session": session,
+        "csrf": session.csrf if session else "", "errors": {}, "form": {},
+        "notice": done if done in NOTICES else "", "path": request.url.path,
+        **context}, status_code=status,
+        headers={"Cache-Control": "private, no-cache", "Vary": "Cookie"})
+
+
+def refused_json(refusal: Refused, lang: str) -> Response:
+    return JSONResponse({"message": refusal.text(lang), "fields": refusal.field_text(lang)},
+                        status_code=refusal.status)
+
+
+def back_to(path: str) -> RedirectResponse:
+    """After a form is taken: the page to see it (303, so a reload does not send it again)."""
+    return RedirectResponse(path, status_code=303)

@@ -1,0 +1,89 @@
+"""The origin-event form a producer fills on the phone (often offline, sent later from its
+queue), and the traceability API's body it becomes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta, timezone
+from typing import Any
+
+from starlette.datastructures import FormData, UploadFile
+
+LOCAL_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+FIELDS = ("event_id", "step", "happened_at", "place", "commune", "quantity", "note", "lab",
+          "passed", "party", "input_batch", "latitude", "longitude")
+
+
+@dataclass(frozen=True)
+class Photo:
+    data: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class EventForm:
+    ZONE = timezone(timedelta(hours=7), "ICT")
+    """The phone's datetime field has no zone: the producer writes Việt Nam time."""
+
+    fields: dict[str, str]
+    photo: Photo | None
+
+    @classmethod
+    async def read(cls, form: FormData) -> EventForm:
+        fields = {name: str(form.get(name) or "").strip() for name in FIELDS}
+        upload = form.get("photo")
+        photo = None
+        if isinstance(upload, UploadFile) and upload.filename:
+            data = await upload.read()
+            if data:
+                photo = Photo(data, upload.content_type or "")
+        return cls(fields, photo)
+
+    @property
+    def photo_kind(self) -> str:
+        return "lab_report" if self.fields["step"] == "lab_test" else "photo"
+
+    def photo_title(self, lang: str) -> str:
+        if self.photo_kind == "lab_report":
+            return "Phiếu kết quả kiểm nghiệm" if lang == "vi" else "Lab report"
+        return "Ảnh hiện trường" if lang == "vi" else "Photo"
+
+    @property
+    def happened_at(self) -> str:
+        value = self.fields["happened_at"]
+        return f"{value}:00+07:00" if LOCAL_MINUTE.match(value) else value
+
+
+def _number(value: str) -> float | str | None:
+    if not value:
+        return None
+    try:
+        return float(value.replace(",", "."))
+    except ValueError:
+        return value  # the service names the field and why
+
+
+def event_body(form: EventForm, batch: dict[str, Any], photo_url: str | None
+               ) -> dict[str, Any]:
+    """What ``POST /batches/{id}/events`` takes; every check is the service's."""
+    f = form.fields
+    body: dict[str, Any] = {
+        "event_id": f["event_id"] or None, "step": f["step"],
+        "happened_at": form.happened_at, "note": f["note"],
+        "place": {"name": f["place"], "commune": f["commune"] or None,
+                  "latitude": _number(f["latitude"]), "longitude": _number(f["longitude"])},
+        "quantity": _number(f["quantity"])}
+    match f["step"]:
+        case "lab_test":
+            body |= {"lab": f["lab"] or None, "passed": f["passed"] == "on",
+                     "report_url": photo_url}
+            photo_url = None
+        case "shipping" | "receiving":
+            body["party"] = f["party"] or None
+        case "processing" if f["input_batch"]:
+            body["inputs"] = [{"batch_id": f["input_batch"],
+                               "quantity": _number(f["quantity"]) or batch["quantity"],
+                               "unit": batch["unit"]}]
+    body["photo_urls"] = [photo_url] if photo_url else []
+    return body

@@ -1,0 +1,318 @@
+"""The producer's pages. Each loads what it shows from the services' APIs with the
+producer's own token, and each form sends one call; the services keep every rule."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Annotated, Any
+from uuid import uuid4
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from services.web.backend import Refused
+from services.web.front import (
+    LANG_COOKIE,
+    Front,
+    Visitor,
+    Writer,
+    back_to,
+    language,
+    refused_json,
+    render,
+    wants_json,
+)
+from services.web.origin_form import EventForm, event_body
+from services.web.sessions import COOKIE, LANGUAGES, WebSession
+from services.web.words import translator
+from services.web.workspace import ROAD, Validity, may_use, newest, standing
+
+router = APIRouter(include_in_schema=False)
+PHOTO_LIMIT = 10 * 1024 * 1024
+
+
+# -- signing in ---------------------------------------------------------------------------
+
+@router.get("/sign-in", response_class=HTMLResponse)
+async def sign_in_page(request: Request) -> Response:
+    return render(request, "sign_in.html", None)
+
+
+@router.post("/sign-in", response_class=HTMLResponse)
+async def sign_in(request: Request, front: Front, username: Annotated[str, Form()] = "",
+                  password: Annotated[str, Form()] = "") -> Response:
+    lang = language(request)
+    address = request.client.host if request.client else ""
+    try:
+        # The registry counts failed sign-ins per client address: it is told the
+        # person's, not the web front's (it trusts the header from its proxies only).
+        issued = await front.backend.call(None, "POST", "registry", "/auth/token",
+                                          json={"username": username, "password": password},
+                                          headers={"X-Forwarded-For": address})
+        me = await front.backend.call(issued["access_token"], "GET", "registry", "/users/me")
+    except Refused as refusal:
+        return render(request, "sign_in.html", None, status=refusal.status,
+                      form={"username": username}, refusal=refusal.text(lang))
+    if not may_use(me["role"]):
+        return render(request, "sign_in.html", None, status=403, form={"username": username},
+                      refusal=translator(lang)("producers_only"))
+    key, _ = await front.sessions.open(issued["access_token"], issued["expires_in"], me, lang)
+    response = back_to("/")
+    response.set_cookie(COOKIE, key, httponly=True, secure=front.secure_cookies,
+                        samesite="lax", max_age=front.sessions.hours * 3600, path="/")
+    return response
+
+
+@router.post("/sign-out")
+async def sign_out(front: Front, session: Writer) -> Response:
+    await front.sessions.close(session)
+    response = back_to("/sign-in")
+    response.delete_cookie(COOKIE, path="/")
+    # The phone may be shared: what the pages kept for offline use goes too.
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
+
+
+@router.get("/language/{lang}")
+async def choose_language(lang: str, back: str = "/") -> Response:
+    response = back_to(back if back.startswith("/") and not back.startswith("//") else "/")
+    response.set_cookie(LANG_COOKIE, lang if lang in LANGUAGES else "vi",
+                        max_age=365 * 86400, samesite="lax", path="/")
+    return response
+
+
+@router.get("/password", response_class=HTMLResponse)
+async def password_page(request: Request, session: Visitor) -> Response:
+    return render(request, "password.html", session)
+
+
+@router.post("/password", response_class=HTMLResponse)
+async def change_password(request: Request, front: Front, session: Writer,
+                          current_password: Annotated[str, Form()] = "",
+                          new_password: Annotated[str, Form()] = "") -> Response:
+    try:
+        issued = await front.backend.call(session.token, "PUT", "registry",
+                                          "/users/me/password",
+                                          json={"current_password": current_password,
+                                                "new_password": new_password})
+    except Refused as refusal:
+        return render(request, "password.html", session, status=refusal.status,
+                      refusal=refusal.text(language(request)),
+                      errors=refusal.field_text(language(request)))
+    await front.sessions.renew_token(session, issued["access_token"])
+    return back_to("/?done=password_changed")
+
+
+# -- products -----------------------------------------------------------------------------
+
+async def _product_state(front: Any, session: WebSession, product: dict[str, Any]
+                         ) -> dict[str, Any]:
+    dossier, certificates = await asyncio.gather(
+        front.backend.call(session.token, "GET", "registry",
+                           f"/products/{product['id']}/dossier"),
+        front.backend.call(session.token, "GET", "rating", "/certificates",
+                           params={"product_id": product["id"]}))
+    certificate = newest(certificates["items"])
+    today = front.clock.today()
+    validity = (Validity(date.fromisoformat(certificate["valid_until"]), today)
+                if certificate and certificate["status"] == "active" else None)
+    return {"product": product, "dossier": dossier, "certificate": certificate,
+            "validity": validity,
+            "standing": standing(product, dossier["stages"], certificate)}
+
+
+@router.get("/", response_class=HTMLResponse)
+async def products(request: Request, front: Front, session: Visitor) -> Response:
+    found = await front.backend.call(session.token, "GET", "registry", "/products",
+                                     params={"subject_id": session.subject_id, "limit": 200})
+    states = await asyncio.gather(*(_product_state(front, session, p) for p in found["items"]))
+    return render(request, "products.html", session, states=states, road=ROAD)
+
+
+async def _product_page(request: Request, front: Any, session: WebSession, product_id: str,
+                        status: int = 200, **context: Any) -> Response:
+    product = await front.backend.call(session.token, "GET", "registry",
+                                       f"/products/{product_id}")
+    state = await _product_state(front, session, product)
+    batches: list[dict[str, Any]] = []
+    if state["validity"] is not None:
+        batches = (await front.backend.call(session.token, "GET", "traceability",
+                                            f"/products/{product_id}/batches"))["items"]
+    return render(request, "product.html", session, status=status, road=ROAD,
+                  batches=batches, **state, **context)
+
+
+@router.get("/products/{product_id}", response_class=HTMLResponse)
+async def product_page(request: Request, front: Front, session: Visitor,
+                       product_id: str) -> Response:
+    return await _product_page(request, front, session, product_id)
+
+
+@router.post("/products/{product_id}/documents", response_class=HTMLResponse)
+async def add_document(request: Request, front: Front, session: Writer, product_id: str,
+                       type: Annotated[str, Form()], file: UploadFile) -> Response:
+    data = await file.read(PHOTO_LIMIT + 1)
+    try:
+        await front.backend.call(session.token, "POST", "registry",
+                                 f"/products/{product_id}/documents", params={"type": type},
+                                 content=data,
+                                 headers={"Content-Type": file.content_type or ""})
+    except Refused as refusal:
+        if wants_json(request):
+            return refused_json(refusal, language(request))
+        return await _product_page(request, front, session, product_id,
+                                   status=refusal.status, document_refusal=(
+                                       type, refusal.text(language(request))))
+    if wants_json(request):
+        return JSONResponse({"ok": True})
+    return back_to(f"/products/{product_id}?done=uploaded_document#checklist")
+
+
+@router.post("/products/{product_id}/changes", response_class=HTMLResponse)
+async def propose_change(request: Request, front: Front, session: Writer, product_id: str,
+                         name: Annotated[str, Form()] = "",
+                         description: Annotated[str, Form()] = "") -> Response:
+    try:
+        changed = await front.backend.call(session.token, "PATCH", "registry",
+                                           f"/products/{product_id}",
+                                           json={"name": name, "description": description})
+    except Refused as refusal:
+        lang = language(request)
+        return await _product_page(request, front, session, product_id,
+                                   status=refusal.status, change_refusal=refusal.text(lang),
+                                   errors=refusal.field_text(lang),
+                                   form={"name": name, "description": description})
+    done = "change_sent" if changed.get("pending_identity_change") else "change_saved"
+    return back_to(f"/products/{product_id}?done={done}")
+
+
+# -- batches ------------------------------------------------------------------------------
+
+@router.get("/products/{product_id}/batches/new", response_class=HTMLResponse)
+async def new_batch_page(request: Request, front: Front, session: Visitor,
+                         product_id: str) -> Response:
+    product = await front.backend.call(session.token, "GET", "registry",
+                                       f"/products/{product_id}")
+    return render(request, "batch_new.html", session, product=product,
+                  form={"produced_on": front.clock.today().isoformat(), "unit": "KGM"})
+
+
+@router.post("/products/{product_id}/batches", response_class=HTMLResponse)
+async def open_batch(request: Request, front: Front, session: Writer, product_id: str,
+                     lot: Annotated[str, Form()] = "", produced_on: Annotated[str, Form()] = "",
+                     quantity: Annotated[str, Form()] = "", unit: Annotated[str, Form()] = "",
+                     area: Annotated[str, Form()] = "",
+                     commune: Annotated[str, Form()] = "") -> Response:
+    form = {"lot": lot, "produced_on": produced_on, "quantity": quantity, "unit": unit,
+            "area": area, "commune": commune}
+    body: dict[str, Any] = {"lot": lot, "produced_on": produced_on or None,
+                            "quantity": quantity or None, "unit": unit}
+    if area:
+        body["areas"] = [{"name": area, "commune": commune}]
+    try:
+        batch = await front.backend.call(session.token, "POST", "traceability",
+                                         f"/products/{product_id}/batches", json=body)
+    except Refused as refusal:
+        product = await front.backend.call(session.token, "GET", "registry",
+                                           f"/products/{product_id}")
+        lang = language(request)
+        return render(request, "batch_new.html", session, status=refusal.status,
+                      product=product, form=form, refusal=refusal.text(lang),
+                      errors=refusal.field_text(lang))
+    return back_to(f"/batches/{batch['id']}")
+
+
+async def _batch_page(request: Request, front: Any, session: WebSession, batch_id: str,
+                      status: int = 200, **context: Any) -> Response:
+    call = front.backend.call
+    batch, sheets, scans, alerts = await asyncio.gather(
+        call(session.token, "GET", "traceability", f"/batches/{batch_id}"),
+        call(session.token, "GET", "traceability", f"/batches/{batch_id}/label-sheets"),
+        call(session.token, "GET", "traceability", f"/batches/{batch_id}/scans"),
+        call(session.token, "GET", "traceability", "/anomalies",
+             params={"batch_id": batch_id}))
+    siblings = await call(session.token, "GET", "traceability",
+                          f"/products/{batch['product_id']}/batches")
+    now = front.clock.now().astimezone(EventForm.ZONE)
+    return render(request, "batch.html", session, status=status, batch=batch,
+                  sheets=sheets["items"], scans=scans, alerts=alerts["items"],
+                  inputs=[b for b in siblings["items"] if b["id"] != batch_id],
+                  event_id=str(uuid4()), now=now.strftime("%Y-%m-%dT%H:%M"), **context)
+
+
+@router.get("/batches/{batch_id}", response_class=HTMLResponse)
+async def batch_page(request: Request, front: Front, session: Visitor,
+                     batch_id: str) -> Response:
+    return await _batch_page(request, front, session, batch_id)
+
+
+@router.post("/batches/{batch_id}/events", response_class=HTMLResponse)
+async def record_event(request: Request, front: Front, session: Writer,
+                       batch_id: str) -> Response:
+    """From the phone's queue (JSON answer) or a plain form post. The event id is made on
+    the phone, so a queued event sent twice is recorded once; so is its photo (the same
+    file is the same document)."""
+    form = await EventForm.read(await request.form())
+    lang = language(request)
+    try:
+        batch = await front.backend.call(session.token, "GET", "traceability",
+                                         f"/batches/{batch_id}")
+        photo_url = None
+        if form.photo is not None:
+            filed = await front.backend.call(
+                session.token, "POST", "traceability",
+                f"/products/{batch['product_id']}/origin-documents",
+                params={"kind": form.photo_kind, "title": form.photo_title(lang)},
+                content=form.photo.data, headers={"Content-Type": form.photo.content_type})
+            photo_url = filed["url"]
+        record = await front.backend.call(session.token, "POST", "traceability",
+                                          f"/batches/{batch_id}/events",
+                                          json=event_body(form, batch, photo_url))
+    except Refused as refusal:
+        if wants_json(request):
+            return refused_json(refusal, lang)
+        return await _batch_page(request, front, session, batch_id, status=refusal.status,
+                                 refusal=refusal.text(lang), errors=refusal.field_text(lang),
+                                 form=form.fields)
+    if wants_json(request):
+        return JSONResponse({"ok": True, "record_id": record["id"]}, status_code=201)
+    return back_to(f"/batches/{batch_id}#journey")
+
+
+@router.post("/batches/{batch_id}/label-sheets", response_class=HTMLResponse)
+async def print_labels(request: Request, front: Front, session: Writer, batch_id: str,
+                       count: Annotated[str, Form()] = "",
+                       kind: Annotated[str, Form()] = "serial") -> Response:
+    try:
+        await front.backend.call(session.token, "POST", "traceability",
+                                 f"/batches/{batch_id}/label-sheets",
+                                 json={"count": count or None, "kind": kind})
+    except Refused as refusal:
+        lang = language(request)
+        return await _batch_page(request, front, session, batch_id, status=refusal.status,
+                                 sheet_refusal=refusal.text(lang),
+                                 errors=refusal.field_text(lang))
+    return back_to(f"/batches/{batch_id}#labels")
+
+
+@router.get("/label-sheets/{sheet_id}/labels.pdf")
+async def label_pdf(front: Front, session: Visitor, sheet_id: str) -> Response:
+    answer = await front.backend.send(session.token, "GET", "traceability",
+                                      f"/label-sheets/{sheet_id}/labels.pdf")
+    return Response(answer.content, media_type="application/pdf", headers={
+        "Content-Disposition": answer.headers.get("content-disposition", "attachment"),
+        "Cache-Control": "private, no-store"})
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+async def alerts(request: Request, front: Front, session: Visitor) -> Response:
+    found = await front.backend.call(session.token, "GET", "traceability", "/anomalies",
+                                     params={"limit": 100})
+    return render(request, "alerts.html", session, alerts=found["items"])
+
+
+@router.get("/offline", response_class=HTMLResponse)
+async def offline(request: Request) -> Response:
+    """What the phone shows for a page it has not kept, without signal."""
+    return render(request, "offline.html", None)

@@ -1,0 +1,41 @@
+"""The producer's workspace: where a product stands and when to renew."""
+
+from datetime import date
+
+from services.web.workspace import Standing, Validity, months_before, newest, standing
+
+DRAFT = {"status": "draft"}
+
+
+def test_a_product_stands_at_its_first_stage_not_yet_accepted() -> None:
+    assert standing(DRAFT, {}, None) is Standing.IDEA
+    assert standing(DRAFT, {"idea": "accepted", "plan": "proposed"}, None) is Standing.PLAN
+    assert standing(DRAFT, {"idea": "accepted", "plan": "accepted"}, None) is Standing.DOSSIER
+
+
+def test_submitted_is_in_evaluation_and_an_active_certificate_is_certified() -> None:
+    assert standing({"status": "submitted"}, {}, None) is Standing.EVALUATION
+    assert standing({"status": "submitted"}, {}, {"status": "active"}) is Standing.CERTIFIED
+    assert standing({"status": "submitted"}, {}, {"status": "expired"}) is Standing.EVALUATION
+
+
+def test_six_months_before_keeps_the_day_or_takes_the_months_last() -> None:
+    assert months_before(date(2027, 9, 15), 6) == date(2027, 3, 15)
+    assert months_before(date(2027, 8, 31), 6) == date(2027, 2, 28)
+    assert months_before(date(2027, 3, 1), 6) == date(2026, 9, 1)
+
+
+def test_the_renewal_reminder_opens_six_months_before_expiry() -> None:
+    until = date(2029, 8, 31)
+    assert not Validity(until, date(2029, 2, 27)).renewal_due
+    assert Validity(until, date(2029, 2, 28)).renewal_due
+    assert Validity(until, until).renewal_due
+    assert not Validity(until, date(2029, 9, 1)).renewal_due
+    assert Validity(until, date(2029, 8, 1)).days_left == 30
+
+
+def test_the_newest_decision_speaks_for_the_product() -> None:
+    older = {"valid_from": "2023-01-01", "decision_date": "2023-01-01", "id": "a"}
+    renewed = {"valid_from": "2026-01-01", "decision_date": "2025-12-20", "id": "b"}
+    assert newest([renewed, older]) == renewed
+    assert newest([]) is None
