@@ -149,6 +149,8 @@ def _install_handlers(app: FastAPI) -> None:
             return JSONResponse({"message": message, "fields": {}}, status_code=403)
         return render(request, "error.html", None, status=403, message=message)
 
+    app.add_exception_handler(Exception, _unexpected)
+
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Refused)
@@ -157,6 +159,16 @@ def _install_handlers(app: FastAPI) -> None:
                                 status_code=exc.status)
         return render(request, "error.html", None, status=exc.status,
                       message=exc.text(language(request)))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("web: unhandled error on %s %s", request.method, request.url.path)
+    message = ("Đã xảy ra lỗi phía hệ thống; chưa có gì thay đổi. Vui lòng thử lại sau."
+               if language(request) == "vi" else
+               "Something went wrong on our side; nothing was changed. Try again later.")
+    if wants_json(request):
+        return JSONResponse({"message": message, "fields": {}}, status_code=500)
+    return render(request, "error.html", None, status=500, message=message)
 
 
 def _signed_out(request: Request) -> Response:

@@ -94,7 +94,8 @@ async function showQueue() {
   }));
 }
 
-let sending = false;
+let sending = false, retry = null;
+const retrySoon = () => { if (!retry) retry = setTimeout(() => { retry = null; send(); }, 3000); };
 
 async function send() {
   if (sending || !navigator.onLine) return;
@@ -111,14 +112,15 @@ async function send() {
       try {
         answer = await fetch(item.action, {method: 'POST', body, credentials: 'same-origin',
           headers: {'Accept': 'application/json', 'X-CSRF-Token': csrf()}});
-      } catch (e) { break; }  // no signal after all: try again later
+      } catch (e) { retrySoon(); break; }  // no signal after all (or not yet): again soon
       const said = await answer.json().catch(() => ({}));
       if (answer.ok) {
-        Object.assign(item, {state: 'sent', message: '', errors: {}, photo: null});
+        Object.assign(item, {state: 'sent', message: '', errors: {}});
         recorded += 1;
       } else if (answer.status === 401 || answer.status === 403 || answer.status >= 500) {
         item.message = said.message || '';  // kept: sent again once signed in / back up
         await keep(item);
+        if (answer.status >= 500) retrySoon();
         break;
       } else {
         Object.assign(item, {state: 'refused', message: said.message || '', errors: said.fields || {}});
@@ -162,6 +164,13 @@ document.querySelectorAll('form[data-queue]').forEach(form => {
   form.addEventListener('submit', async event => {
     event.preventDefault();
     const data = new FormData(form);
+    const step = form.querySelector('[name=step]');
+    const label = `${step.options[step.selectedIndex].text} · ${String(data.get('happened_at')).replace('T', ' ')}`;
+    // The form is ready for the next event at once; this one is on its way to the queue.
+    form.reset();
+    form.querySelector('[name=event_id]').value = uuid4();
+    form.querySelector('[name=happened_at]').value = nowLocal();
+    step.dispatchEvent(new Event('change'));
     if (data.get('use_location')) {
       const at = await locate();
       if (at) { data.set('latitude', at.latitude.toFixed(6)); data.set('longitude', at.longitude.toFixed(6)); }
@@ -169,14 +178,8 @@ document.querySelectorAll('form[data-queue]').forEach(form => {
     const photo = await shrink(data.get('photo'));
     const fields = {};
     for (const [name, value] of data) if (typeof value === 'string' && name !== 'csrf') fields[name] = value;
-    const step = form.querySelector('[name=step]');
     await keep({id: fields.event_id, batch: list.dataset.batch, action: form.action, fields,
-      photo: photo && photo.size ? photo : null, state: 'waiting', created: Date.now(),
-      label: `${step.options[step.selectedIndex].text} · ${fields.happened_at.replace('T', ' ')}`});
-    form.reset();
-    form.querySelector('[name=event_id]').value = uuid4();
-    form.querySelector('[name=happened_at]').value = nowLocal();
-    stepFields(form);
+      photo: photo && photo.size ? photo : null, state: 'waiting', created: Date.now(), label});
     await showQueue();
     send();
   });

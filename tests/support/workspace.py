@@ -1,0 +1,84 @@
+"""The producers' workspace (web front) really served over HTTP beside a running platform,
+and what a browser test needs of it: a phone-sized context and the page's weight."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import random
+from collections.abc import AsyncIterator
+from typing import Any
+
+from PIL import Image
+
+from services.embedded import ServiceServer
+from services.web.app import build
+from shared.config import Settings
+from shared.runtime import server_config
+from tests.support.ports import free_port
+
+PHONE_412 = {"viewport": {"width": 412, "height": 915}, "device_scale_factor": 1,
+             "is_mobile": True, "has_touch": True, "locale": "vi-VN",
+             "timezone_id": "Asia/Ho_Chi_Minh"}
+WEAK_3G = {"offline": False, "latency": 400, "downloadThroughput": 400 * 1024 / 8,
+           "uploadThroughput": 400 * 1024 / 8}
+"""Chromium's network throttling as on a weak 3G signal: 400 ms, 400 kbit/s."""
+
+
+@contextlib.asynccontextmanager
+async def serving_workspace(settings: Settings, urls: dict[str, str]) -> AsyncIterator[str]:
+    port = free_port()
+    app = build(settings.model_copy(update={
+        "public_url": f"http://127.0.0.1:{port}", "registry_url": urls["registry"],
+        "rating_url": urls["rating"], "traceability_url": urls["traceability"]}))
+    server = ServiceServer(server_config(app, host="127.0.0.1", port=port, access_log=False))
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            assert not task.done(), f"the workspace did not start: {task.exception()!r}"
+            await asyncio.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.gather(task, return_exceptions=True)
+
+
+def camera_photo(width: int = 3000, height: int = 2000) -> bytes:
+    """A phone camera's JPEG: large, and noisy enough not to compress to nothing."""
+    rng = random.Random(7)
+    image = Image.new("RGB", (width // 20, height // 20))
+    image.putdata([(rng.randrange(256), rng.randrange(256), rng.randrange(256))
+                   for _ in range(image.width * image.height)])
+    out = io.BytesIO()
+    image.resize((width, height)).save(out, format="JPEG", quality=95)
+    return out.getvalue()
+
+
+class Weighing:
+    """Bytes that reach the page over the network (Chromium's encoded lengths)."""
+
+    def __init__(self, cdp: Any) -> None:
+        self.cdp = cdp
+        self.bytes = 0
+
+    @classmethod
+    async def on(cls, page: Any, conditions: dict[str, Any] | None = None) -> Weighing:
+        cdp = await page.context.new_cdp_session(page)
+        await cdp.send("Network.enable")
+        weighing = cls(cdp)
+        await weighing.throttle(conditions)
+        cdp.on("Network.loadingFinished", weighing._finished)
+        return weighing
+
+    def _finished(self, event: dict[str, Any]) -> None:
+        self.bytes += int(event.get("encodedDataLength", 0))
+
+    async def throttle(self, conditions: dict[str, Any] | None) -> None:
+        await self.cdp.send("Network.emulateNetworkConditions", conditions or {
+            "offline": False, "latency": 0, "downloadThroughput": -1,
+            "uploadThroughput": -1})
+
+    def reset(self) -> int:
+        seen, self.bytes = self.bytes, 0
+        return seen
