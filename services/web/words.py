@@ -130,12 +130,16 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+UNITS = {"KGM": ("kg", "kg"), "LTR": ("lít", "litres"), "TNE": ("tấn", "tonnes"),
+         "H87": ("cái", "pieces")}
+
+
 def translator(lang: str) -> Callable[..., str]:
     """``t("key", n=3)``: the word in ``lang``, with its blanks filled."""
     index = 0 if lang == "vi" else 1
 
     def t(key: str, **blanks: object) -> str:
-        word = WORDS[key][index]
+        word = (WORDS.get(key) or UNITS[key])[index]
         return word.format(**blanks) if blanks else word
 
     return t

@@ -9,10 +9,11 @@ it with the producer's own token."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,9 @@ async def test_a_producer_keeps_its_batch_on_the_phone_even_without_signal(
         product_id = made["product_id"]
         async with serving_workspace(settings, office.urls) as web, chromium() as browser:
             context = await browser.new_context(**PHONE_412)
+            # The phone's clock reads the suite's day (which may be travelled): the
+            # events it records are dated by it.
+            await context.clock.install(time=datetime.now(UTC))
             try:
                 await walk(context, web, office, coop.producer, product_id)
             finally:
@@ -202,7 +206,7 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
     await wait_until(sheet_ready, within=60, interval=0.5)
     async with page.expect_download() as downloading:
         await link.click()
-    pdf = Path(await (await downloading.value).path()).read_bytes()
+    pdf = await asyncio.to_thread(Path(await (await downloading.value).path()).read_bytes)
     assert pdf.startswith(b"%PDF-")
 
     # Shoppers scan the batch's code; a forger's serial is an alert.
