@@ -104,8 +104,8 @@ class Settings(BaseSettings):
                             description="Where the web front reaches the rating API.")
     traceability_url: str = Field("http://127.0.0.1:8003", description=(
         "Where the web front reaches the traceability API."))
-    session_hours: Annotated[int, Field(ge=1, le=30 * 24)] = 8
-    """How long a web sign-in lasts (at most the token's own lifetime)."""
+    session_hours: Annotated[int, Field(ge=1, le=30 * 24, description=(
+        "How long a sign-in to the web front lasts (at most its token's lifetime)."))] = 8
     otlp_endpoint: str | None = Field(None, description="OTLP/HTTP endpoint for traces, "
                                                         "e.g. http://otel-collector:4318")
     log_level: str = "INFO"

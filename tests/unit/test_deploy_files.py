@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from shared.config import ENV_PREFIX, SERVICES, Settings
+from shared.config import ENV_PREFIX, FRONTS, SERVICES, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWN = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
@@ -15,8 +15,9 @@ KNOWN = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
 def test_compose_runs_every_service_with_known_settings() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"kafka", "mongo", "seaweedfs", "otel-collector", "jaeger", *SERVICES} <= set(services)
-    for name in SERVICES:
+    assert {"kafka", "mongo", "seaweedfs", "otel-collector", "jaeger", *SERVICES,
+            *FRONTS} <= set(services)
+    for name in (*SERVICES, *FRONTS):
         assert services[name]["command"][:3] == ["ocop", "serve", name]
         env = services[name]["environment"]
         unknown = {k for k in env if k.startswith(ENV_PREFIX)} - KNOWN
