@@ -16,6 +16,7 @@ from services.web.front import (
     LANG_COOKIE,
     Front,
     Visitor,
+    WebFront,
     Writer,
     back_to,
     language,
@@ -106,7 +107,7 @@ async def change_password(request: Request, front: Front, session: Writer,
 
 # -- products -----------------------------------------------------------------------------
 
-async def _product_state(front: Any, session: WebSession, product: dict[str, Any]
+async def _product_state(front: WebFront, session: WebSession, product: dict[str, Any]
                          ) -> dict[str, Any]:
     dossier, certificates = await asyncio.gather(
         front.backend.call(session.token, "GET", "registry",
@@ -130,7 +131,7 @@ async def products(request: Request, front: Front, session: Visitor) -> Response
     return render(request, "products.html", session, states=states, road=ROAD)
 
 
-async def _product_page(request: Request, front: Any, session: WebSession, product_id: str,
+async def _product_page(request: Request, front: WebFront, session: WebSession, product_id: str,
                         status: int = 200, **context: Any) -> Response:
     product = await front.backend.call(session.token, "GET", "registry",
                                        f"/products/{product_id}")
@@ -223,7 +224,7 @@ async def open_batch(request: Request, front: Front, session: Writer, product_id
     return back_to(f"/batches/{batch['id']}")
 
 
-async def _batch_page(request: Request, front: Any, session: WebSession, batch_id: str,
+async def _batch_page(request: Request, front: WebFront, session: WebSession, batch_id: str,
                       status: int = 200, **context: Any) -> Response:
     call = front.backend.call
     batch, sheets, scans, alerts = await asyncio.gather(

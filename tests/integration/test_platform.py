@@ -38,7 +38,7 @@ def ocop_command() -> list[str]:
     return [sys.executable, "-m", "services.cli"]
 
 
-def test_run_starts_all_four_services_ready(tmp_path: Path) -> None:
+def test_run_starts_all_four_services_and_the_workspace_ready(tmp_path: Path) -> None:
     base = free_block()
     env = os.environ | {"OCOP_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": os.getcwd()}
     proc = subprocess.Popen([*ocop_command(), "run", "--base-port", str(base)], env=env,
@@ -63,11 +63,14 @@ def test_run_starts_all_four_services_ready(tmp_path: Path) -> None:
                 reports[name] = ready.json()
                 assert client.get(f"{url}/healthz").json() == {"status": "ok", "service": name}
                 assert client.get(f"{url}/openapi.json").status_code == 200
+            workspace = client.get(f"http://127.0.0.1:{base}/readyz").json()
+            assert workspace == {"service": "web", "ready": True, "status": "ok"}
+            assert "Sổ tay OCOP" in client.get(f"http://127.0.0.1:{base}/sign-in").text
         for name, report in reports.items():
             assert report["service"] == name and report["ready"] is True
             assert set(report["checks"]) == {"store", "bus", "objects"}
         assert sorted(p.name for p in (tmp_path / "data").glob("*.db")) == [
-            "bus.db", "catalog.db", "rating.db", "registry.db", "traceability.db"]
+            "bus.db", "catalog.db", "rating.db", "registry.db", "traceability.db", "web.db"]
     finally:
         proc.send_signal(signal.SIGINT)
         output, _ = proc.communicate(timeout=30)

@@ -51,8 +51,11 @@ async def journey_of(producer: User, batch_id: str) -> list[dict[str, Any]]:
 
 
 async def record(page: Page, step: str, place: str, *, note: str = "",
-                 extra: dict[str, str] | None = None, photo: bytes | None = None) -> None:
+                 extra: dict[str, str] | None = None, photo: bytes | None = None,
+                 located: bool = False) -> None:
     form = page.locator("form[data-queue]")
+    if located:
+        await form.get_by_label("Ghi vị trí của điện thoại").check()
     await form.locator("[name=step]").select_option(step)
     await form.locator("[name=place]").fill(place)
     await form.locator("[name=note]").fill(note)
@@ -181,9 +184,11 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
     await expect(page.get_by_role("heading", name="Mã lô CHE-2026-07")).to_be_visible()
     batch_id = page.url.rsplit("/", 1)[-1]
 
-    # The harvest, with signal and a photo.
+    # The harvest, with signal, a photo and — the producer allows it — where the phone is.
+    await context.grant_permissions(["geolocation"])
+    await context.set_geolocation({"latitude": 21.5928, "longitude": 105.7711})
     await record(page, "harvest", "Đồi chè Tân Cương", note="Hái một tôm hai lá",
-                 photo=camera_photo(1200, 900))
+                 photo=camera_photo(1200, 900), located=True)
     queue = page.locator("#queue")
     await expect(queue.locator("li[data-state=sent]")).to_have_count(1)
     await expect(page.locator("#journey")).to_contain_text("Thu hoạch")
@@ -210,6 +215,10 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
     lab = next(s for s in steps if s["step"] == "lab_test")
     assert lab["report_url"] and lab["lab"] == "Trung tâm Kỹ thuật TĐC 1"
     assert len(next(s for s in steps if s["step"] == "harvest")["photos"]) == 1
+    captured = await producer.call("GET", "traceability", "/epcis/events",
+                                   params={"batch": batch_id, "EQ_bizStep": "commissioning"})
+    events = captured["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+    assert [e["readPoint"]["id"] for e in events] == ["geo:21.592800,105.771100"]
     # A lost answer means the phone sends everything again: nothing is recorded twice.
     await page.evaluate("""async () => {
         for (const item of await queued()) { item.state = 'waiting'; await keep(item); }
