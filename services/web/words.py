@@ -27,7 +27,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "dossier": ("Hồ sơ", "Dossier"),
     "evaluation": ("Đánh giá", "Evaluation"),
     "certified": ("Chứng nhận", "Certified"),
-    "stands_at": ("Đang ở bước", "Now at"),
     "stars": ("sao", "stars"),
     "certificate": ("Giấy chứng nhận", "Certificate"),
     "valid_until": ("Hiệu lực đến", "Valid until"),
@@ -35,10 +34,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "renew_now": ("Giấy chứng nhận sẽ hết hạn ngày {day}. Hãy chuẩn bị hồ sơ đánh giá lại "
                   "ngay từ bây giờ.",
                   "The certificate expires on {day}. Prepare the renewal now."),
-    "verify_certificate": ("Xem giấy chứng nhận", "See the certificate"),
     "checklist": ("Hồ sơ cần nộp", "Dossier checklist"),
     "checklist_done": ("Đã đủ giấy tờ trong hồ sơ.", "The dossier has every document."),
-    "take_photo": ("Chụp ảnh giấy tờ", "Photograph the document"),
     "upload": ("Tải lên", "Upload"),
     "uploaded_document": ("Đã tải lên giấy tờ.", "The document is uploaded."),
     "documents_held": ("Giấy tờ đã nộp", "Documents filed"),
@@ -121,12 +118,8 @@ WORDS: dict[str, tuple[str, str]] = {
                    "this phone."),
     "form_expired": ("Biểu mẫu đã cũ. Hãy tải lại trang rồi gửi lại.",
                      "The form is out of date. Reload the page and send it again."),
-    "not_found": ("Không tìm thấy trang này.", "This page does not exist."),
-    "fix_fields": ("Hãy sửa các ô được đánh dấu.", "Please correct the marked fields."),
-    "subject": ("Chủ thể", "Producer"),
     "producers_only": ("Sổ tay này dành cho chủ thể sản xuất (tài khoản producer).",
                        "This workspace is for producers (producer accounts)."),
-    "required": ("Cần điền ô này.", "This field is required."),
 }
 
 
