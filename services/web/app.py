@@ -19,7 +19,16 @@ from fastapi.templating import Jinja2Templates
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from services.web.backend import Backend, Refused, SignedOut
-from services.web.front import HERE, NeedsSignIn, StaleForm, WebFront, language, render, wants_json
+from services.web.front import (
+    HERE,
+    NeedsSignIn,
+    StaleForm,
+    WebFront,
+    language,
+    refused_json,
+    render,
+    wants_json,
+)
 from services.web.pages import router
 from services.web.sessions import COOKIE, SESSIONS, Sessions
 from services.web.words import translator
@@ -155,8 +164,7 @@ def _install_handlers(app: FastAPI) -> None:
     async def refused(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Refused)
         if wants_json(request):
-            return JSONResponse({"message": exc.text(language(request)), "fields": {}},
-                                status_code=exc.status)
+            return refused_json(exc, language(request))
         return render(request, "error.html", None, status=exc.status,
                       message=exc.text(language(request)))
 

@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from services.web.backend import Backend, Refused
-from services.web.sessions import COOKIE, LANGUAGES, Sessions, WebSession
-from services.web.words import translator
+from services.web.sessions import COOKIE, Sessions, WebSession
+from services.web.words import LANGUAGES, translator
 from shared.clock import Clock
 
 HERE = Path(__file__).parent

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta, timezone
 from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
@@ -23,9 +22,6 @@ class Photo:
 
 @dataclass(frozen=True)
 class EventForm:
-    ZONE = timezone(timedelta(hours=7), "ICT")
-    """The phone's datetime field has no zone: the producer writes Việt Nam time."""
-
     fields: dict[str, str]
     photo: Photo | None
 
@@ -51,6 +47,7 @@ class EventForm:
 
     @property
     def happened_at(self) -> str:
+        """The phone's datetime field has no zone: the producer writes Việt Nam time."""
         value = self.fields["happened_at"]
         return f"{value}:00+07:00" if LOCAL_MINUTE.match(value) else value
 

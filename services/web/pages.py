@@ -25,9 +25,10 @@ from services.web.front import (
     wants_json,
 )
 from services.web.origin_form import EventForm, event_body
-from services.web.sessions import COOKIE, LANGUAGES, WebSession
-from services.web.words import translator
+from services.web.sessions import COOKIE, WebSession
+from services.web.words import LANGUAGES, translator
 from services.web.workspace import ROAD, Validity, may_use, newest, standing
+from shared.text import VIETNAM
 
 router = APIRouter(include_in_schema=False)
 PHOTO_LIMIT = 10 * 1024 * 1024
@@ -58,7 +59,7 @@ async def sign_in(request: Request, front: Front, username: Annotated[str, Form(
     if not may_use(me["role"]):
         return render(request, "sign_in.html", None, status=403, form={"username": username},
                       refusal=translator(lang)("producers_only"))
-    key, _ = await front.sessions.open(issued["access_token"], issued["expires_in"], me, lang)
+    key, _ = await front.sessions.open(issued["access_token"], issued["expires_in"], me)
     response = back_to("/")
     response.set_cookie(COOKIE, key, httponly=True, secure=front.secure_cookies,
                         samesite="lax", max_age=front.sessions.hours * 3600, path="/")
@@ -235,7 +236,7 @@ async def _batch_page(request: Request, front: WebFront, session: WebSession, ba
              params={"batch_id": batch_id}))
     siblings = await call(session.token, "GET", "traceability",
                           f"/products/{batch['product_id']}/batches")
-    now = front.clock.now().astimezone(EventForm.ZONE)
+    now = front.clock.now().astimezone(VIETNAM)
     return render(request, "batch.html", session, status=status, batch=batch,
                   sheets=sheets["items"], scans=scans, alerts=alerts["items"],
                   inputs=[b for b in siblings["items"] if b["id"] != batch_id],

@@ -18,7 +18,6 @@ from shared.store import Collection, DocumentStore
 
 SESSIONS = Collection("web_sessions", indexes=("expires_at",))
 COOKIE = "ocop_session"
-LANGUAGES = ("vi", "en")
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,6 @@ class WebSession:
     subject_id: str | None
     csrf: str
     expires_at: str
-    lang: str = "vi"
 
     def accepts(self, csrf: str | None) -> bool:
         return bool(csrf) and hmac.compare_digest(self.csrf, csrf or "")
@@ -49,15 +47,15 @@ class Sessions:
     clock: Clock
     hours: int
 
-    async def open(self, token: str, token_seconds: int, me: dict[str, str | None],
-                   lang: str) -> tuple[str, WebSession]:
+    async def open(self, token: str, token_seconds: int, me: dict[str, str | None]
+                   ) -> tuple[str, WebSession]:
         """A new session for a signed-in account; the cookie's key and the session. It ends
         with its token (or sooner, after ``hours``)."""
         key = secrets.token_urlsafe(32)
         lasts = min(timedelta(hours=self.hours), timedelta(seconds=token_seconds))
         session = WebSession(_digest(key), token, str(me["username"]), str(me["role"]),
                              me.get("subject_id"), secrets.token_urlsafe(24),
-                             (self.clock.now() + lasts).isoformat(), lang)
+                             (self.clock.now() + lasts).isoformat())
         await self._keep(session)
         return key, session
 
@@ -78,9 +76,6 @@ class Sessions:
         renewed = replace(session, token=token)
         await self._keep(renewed)
         return renewed
-
-    async def choose_language(self, session: WebSession, lang: str) -> None:
-        await self._keep(replace(session, lang=lang))
 
     async def close(self, session: WebSession) -> None:
         async with self.store.transaction() as tx:

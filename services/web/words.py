@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+LANGUAGES = ("vi", "en")
+"""Vietnamese first."""
+
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("Sổ tay OCOP", "OCOP workspace"),
     "app_long": ("Sổ tay OCOP của chủ thể", "The producer's OCOP workspace"),
