@@ -18,7 +18,8 @@ from rich.table import Table
 
 from services import DEFAULT_PORTS, build_service
 from shared.config import FRONTS, SERVICES, ConfigError, Settings, load_settings, redact_url
-from shared.events.contracts import asyncapi_document, json_schema, registered
+from shared.events.asyncapi import asyncapi_document
+from shared.events.contracts import json_schema, registered
 from shared.messaging import Outcome, deadletters
 from shared.runtime import ServiceRuntime, server_config
 from shared.telemetry import setup_logging

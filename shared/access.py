@@ -41,6 +41,8 @@ class Party(StrEnum):
     """The producer of the record's subject (chủ thể)."""
     OWN_COMMUNE = "own_commune"
     """The commune officer (cán bộ xã) of the record's subject's commune."""
+    CHANNEL = "channel"
+    """A registered online sales channel, calling with one of its API keys."""
 
 
 ANYONE = frozenset({Party.ANYONE})
@@ -53,7 +55,8 @@ PLATFORM_RULES: dict[str, frozenset[Party]] = {
 RELATIVE = frozenset({Party.OWNER, Party.OWN_COMMUNE})
 """Parties that depend on whose the record is, not only on the caller's role."""
 
-_ROLE_PARTY = {Role.ADMIN: Party.OFFICE, Role.COUNCIL_MEMBER: Party.COUNCIL}
+_ROLE_PARTY = {Role.ADMIN: Party.OFFICE, Role.COUNCIL_MEMBER: Party.COUNCIL,
+               Role.CHANNEL: Party.CHANNEL}
 _RELATIVE_ROLE = {Party.OWNER: Role.PRODUCER, Party.OWN_COMMUNE: Role.COMMUNE_OFFICER}
 
 
@@ -98,6 +101,8 @@ def parties_of(caller: Caller | None, record: SubjectRef | None = None) -> froze
     """The parties ``caller`` holds towards ``record`` (none: towards no record in particular)."""
     if caller is None:
         return frozenset({Party.ANYONE})
+    if caller.role is Role.CHANNEL:  # an API key, not an account: never "signed in"
+        return frozenset({Party.ANYONE, Party.CHANNEL})
     held = {Party.ANYONE, Party.SIGNED_IN}
     if caller.role in _ROLE_PARTY:
         held.add(_ROLE_PARTY[caller.role])
@@ -117,6 +122,9 @@ def may_hold(caller: Caller, parties: frozenset[Party]) -> bool:
 
 
 Locate = Callable[[Request], Awaitable[SubjectRef]]
+Identify = Callable[[Request], Awaitable[Caller | None]]
+"""Who calls with a credential other than a token (a sales channel's API key), or None
+when the request carries none; Unauthorized for a bad one."""
 
 
 def path_owner(store_of: Callable[[Request], Reader], products: str, subjects: str) -> Locate:
@@ -144,7 +152,8 @@ def _who(parties: frozenset[Party]) -> tuple[str, str]:
              Party.OFFICE: ("the OCOP office", "cơ quan OCOP"),
              Party.COUNCIL: ("council members", "thành viên hội đồng"),
              Party.OWNER: ("the subject's own producer", "chính chủ thể"),
-             Party.OWN_COMMUNE: ("the officer of the subject's commune", "cán bộ xã của chủ thể")}
+             Party.OWN_COMMUNE: ("the officer of the subject's commune", "cán bộ xã của chủ thể"),
+             Party.CHANNEL: ("a sales channel with its API key", "kênh bán hàng với khóa API")}
     ordered = [names[p] for p in Party if p in parties]
     return ", ".join(en for en, _ in ordered), ", ".join(vi for _, vi in ordered)
 
@@ -172,10 +181,11 @@ def check(parties: frozenset[Party], caller: Caller, record: SubjectRef) -> None
 class Gate:
     """A service's access table at work: guards routes and narrows lists."""
 
-    def __init__(self, table: Mapping[str, frozenset[Party]], locate: Locate | None = None
-                 ) -> None:
+    def __init__(self, table: Mapping[str, frozenset[Party]], locate: Locate | None = None,
+                 identify: Identify | None = None) -> None:
         self.table = {**PLATFORM_RULES, **table}
         self._locate = locate
+        self._identify = identify
 
     def rule(self, name: str, scope: Scope = Scope.NONE, *,
              openapi_extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -192,7 +202,9 @@ class Gate:
                                                Depends(bearer_scheme)]) -> None:
             if parties & {Party.ANYONE, Party.LINK_HOLDER}:
                 return  # the route checks a link's signature itself
-            caller = await current_caller(request, credentials)
+            caller = await self._identify(request) if self._identify else None
+            if caller is None:
+                caller = await current_caller(request, credentials)
             if parties_of(caller) & parties:
                 return
             if not may_hold(caller, parties):

@@ -39,12 +39,14 @@ PRIVATE_KEY_FILE = ".auth-signing-key.pem"
 class Role(StrEnum):
     """admin: provincial OCOP office (quản trị); commune_officer: cán bộ xã, who
     pre-assesses and proposes products; council_member: thành viên hội đồng; producer: a
-    subject's account (chủ thể), bound to one subject."""
+    subject's account (chủ thể), bound to one subject; channel: an online sales channel
+    (kênh bán hàng), which calls with an API key of the catalog, never a token."""
 
     ADMIN = "admin"
     COMMUNE_OFFICER = "commune_officer"
     COUNCIL_MEMBER = "council_member"
     PRODUCER = "producer"
+    CHANNEL = "channel"
 
 
 @dataclass(frozen=True)

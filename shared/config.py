@@ -98,6 +98,10 @@ class Settings(BaseSettings):
                           "hash of the client's network and browser family, never the "
                           "address itself). Made and kept in the data directory when not "
                           "set; replicas of the traceability service need the same one.")
+    stream_bootstrap: str | None = Field(
+        None, description="Kafka address (host:port) sales channels are given for the public "
+                          "listings stream, in the catalog's AsyncAPI document; the bus's own "
+                          "when not set and the bus is Kafka.")
     registry_url: str = Field("http://127.0.0.1:8001", description=(
         "Where the web front reaches the registry's API (its producers' own tokens)."))
     rating_url: str = Field("http://127.0.0.1:8002",

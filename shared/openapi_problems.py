@@ -41,6 +41,8 @@ def _codes(method: str, operation: dict[str, Any]) -> set[int]:
         codes.add(404)
     if not parties <= PUBLIC:
         codes |= {401, 403} if "link_holder" not in parties else {403}
+    if any(name.endswith("api_key") for need in operation.get("security", []) for name in need):
+        codes |= {401, 403}  # a key, even on a public read, is checked and may be refused
     if method in WRITES:  # a body may name a record that is not there (404)
         codes |= {400, 401, 404, 409, 413, 415, 422}
     return codes

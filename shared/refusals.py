@@ -81,3 +81,9 @@ class TooManyRequests(Refusal):
 
 class ServiceUnavailable(Refusal):
     STATUS, CODE = 503, "unavailable"
+
+
+def invalid(field: str, message: str, message_vi: str) -> BadRequest:
+    """One field refused: ``message`` says what to give instead."""
+    return BadRequest(f"{field}: {message}", f"{field}: {message_vi}", code="invalid-field",
+                      errors=[FieldError(field, message, message_vi)])

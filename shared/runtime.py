@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
@@ -71,13 +72,16 @@ class ServiceRuntime:
                  publishes: Iterable[type[EventContract]] = (),
                  bus: EventBus | None = None, open_writes: Iterable[str] = (),
                  clock: Clock | None = None, store: DocumentStore | None = None,
-                 objects: ObjectStore | None = None) -> None:
+                 objects: ObjectStore | None = None, cross_origin_reads: bool = False) -> None:
         """``bus``: pass one to share it (the embedded platform runs every service on one
         in-process bus); otherwise the runtime opens and owns its own. ``open_writes``: the
         paths (or path prefixes) written to without a token (signing in); every other write
         needs one. ``clock``: where the service reads the date (the system's by default).
         ``store``, ``objects``: adapters to use instead of those the settings' URLs name (a
-        test's, or a tool's); each needs the service's collections (and the messaging ones)."""
+        test's, or a tool's); each needs the service's collections (and the messaging ones).
+        ``cross_origin_reads``: any web page may GET from the service (a sales channel's
+        shop reading public listings in its visitors' browsers); writes stay same-origin."""
+        self.cross_origin_reads = cross_origin_reads
         self.name = name
         self.open_writes = tuple(open_writes)
         self.clock: Clock = clock or SystemClock()
@@ -244,6 +248,11 @@ class ServiceRuntime:
         app.add_middleware(RequestGuard, verifier=self.verifier, policy=GuardPolicy(
             open_writes=self.open_writes, json_limit=self.settings.json_max_bytes,
             upload_limit=self.settings.objects_max_bytes, rate_limit=self.settings.rate_limit))
+        if self.cross_origin_reads:
+            app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"],
+                               allow_headers=["X-API-Key", "If-None-Match"],
+                               expose_headers=["ETag", "Last-Modified", "Cache-Control"],
+                               max_age=86400)
         app.add_middleware(SecurityHeaders)  # outermost: refusals carry the headers too
         return app
 

@@ -25,6 +25,13 @@ SUBJECT_TYPE_NAMES: dict[SubjectType, tuple[str, str]] = {
     SubjectType.HOUSEHOLD_BUSINESS: ("Hộ kinh doanh có đăng ký", "Registered household business"),
 }
 
+RECOGNITION_LEVEL_NAMES: dict[str, tuple[str, str]] = {
+    "district": ("Cấp huyện", "District"),
+    "province": ("Cấp tỉnh", "Province"),
+    "central": ("Cấp trung ương", "Central (national)"),
+}
+"""Cấp công nhận: who recognised a certificate (rating's ``Level``), named."""
+
 
 @dataclass(frozen=True)
 class ProductGroup:

@@ -1,5 +1,7 @@
-"""The catalog's access table: listings are public — sales channels and shoppers read them
-without an account."""
+"""The catalog's access table: listings, feeds and the change log are public — shoppers and
+sales channels read them without an account (a channel's API key narrows them to what the
+office lets it carry); the office manages channels; a product's producer says where it is
+sold and may take it off the catalog."""
 
 from __future__ import annotations
 
@@ -7,4 +9,9 @@ from shared.access import ANYONE, Party
 
 RULES: dict[str, frozenset[Party]] = {
     "listing.read": ANYONE,
+    "listing.withdraw": frozenset({Party.OWNER, Party.OFFICE}),
+    "offer.write": frozenset({Party.OWNER, Party.OFFICE}),
+    "channel.manage": frozenset({Party.OFFICE}),
+    "channel.self": frozenset({Party.CHANNEL}),
+    "events.describe": ANYONE,
 }

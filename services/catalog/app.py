@@ -2,31 +2,52 @@
 
 from __future__ import annotations
 
-from functools import partial
+from urllib.parse import urlsplit
 
-from services.catalog import handlers
-from services.catalog.api import router
+from services.catalog.api import ROUTERS
+from services.catalog.api.events import StreamDocument
+from services.catalog.channel_handlers import Channels
+from services.catalog.handlers import Listings
+from services.catalog.publishing import Publisher
 from services.catalog.queries import Catalog
 from services.catalog.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.config import Settings
+from shared.contracts.catalog import LISTING_EVENTS
 from shared.contracts.rating import CERTIFICATE_IN_FORCE, CertificateExpired, CertificateRevoked
 from shared.contracts.registry import ProductRegistered, ProductSubmitted, ProductUpdated
-from shared.contracts.traceability import LabelIssued
+from shared.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
 from shared.runtime import ServiceRuntime
 
 NAME = "catalog"
 
 
+def stream_bootstrap(settings: Settings) -> str | None:
+    """The Kafka address channels are given: the setting, else the bus's if it is Kafka."""
+    if settings.stream_bootstrap:
+        return settings.stream_bootstrap
+    bus = urlsplit(settings.bus_url_resolved())
+    return bus.hostname and f"{bus.hostname}:{bus.port or 9092}" if bus.scheme == "kafka" \
+        else None
+
+
 def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
-    runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus)
+    runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
+                             publishes=LISTING_EVENTS, cross_origin_reads=True)
+    publisher = Publisher(settings.public_url)
+    keeper = Listings(runtime.store, runtime.outbox, publisher, runtime.clock)
     for event in CERTIFICATE_IN_FORCE:
-        runtime.handle(event, partial(handlers.on_certificate_in_force, clock=runtime.clock))
-    runtime.handle(CertificateRevoked, handlers.on_revoked)
-    runtime.handle(CertificateExpired, handlers.on_expired)
-    runtime.handle(LabelIssued, handlers.on_label)
+        runtime.handle(event, keeper.on_certificate_in_force)
+    runtime.handle(CertificateRevoked, keeper.on_revoked)
+    runtime.handle(CertificateExpired, keeper.on_expired)
+    runtime.handle(LabelIssued, keeper.on_label)
     for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
-        runtime.handle(product_event, handlers.on_product_changed)
-    runtime.provide(Catalog(runtime.store, runtime.clock))
-    runtime.include(router)
+        runtime.handle(product_event, keeper.on_product_changed)
+    runtime.handle(BatchOpened, keeper.on_batch_opened)
+    runtime.handle(OriginEventRecorded, keeper.on_origin_recorded)
+    runtime.provide(Catalog(runtime.store, runtime.clock), keeper, publisher,
+                    Channels(runtime.store, runtime.clock),
+                    StreamDocument.at(stream_bootstrap(settings)))
+    for router in ROUTERS:
+        runtime.include(router)
     return runtime

@@ -1,56 +1,135 @@
-"""The catalog's reactions: a product with a certificate in force is listed (at its current
-stars), a revoked or expired one delisted; a label's scan link and the registry's changes to
-the product are added whenever they arrive (before or after the certificate). Each loads the
-listing, lets it apply the news (``model.Listing``) and keeps it."""
+"""The catalog's reactions and commands on listings.
+
+Other services' events: a product with a certificate in force is listed (at its current
+stars), a revoked or expired one delisted; a label's scan link, the registry's changes to
+the product and the traceability service's batches and origin records are added whenever
+they arrive (before or after the certificate). Its producer's word: where the product is
+sold, and taking it off the catalog.
+
+Each loads the listing, lets it apply the news (``model.Listing``), keeps it, and — when a
+channel would see a difference — announces it on the listings stream and in the change log,
+in the same transaction.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from services.catalog import changes
+from services.catalog.channels import Channel
 from services.catalog.model import Listing
-from services.catalog.store import listings
+from services.catalog.publishing import Publisher
+from services.catalog.store import channels, listings
 from shared.clock import Clock
+from shared.contracts.catalog import WithdrawalReason
 from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
 from shared.contracts.registry import ProductState
-from shared.contracts.traceability import LabelIssued
+from shared.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
 from shared.events.envelope import Envelope
-from shared.store import Transaction
+from shared.messaging import Outbox
+from shared.refusals import NotFound, invalid
+from shared.store import DocumentStore, Transaction
+
+Apply = Callable[[Listing], bool | None]
+"""A change to a listing; returning False means it changed nothing (keep nothing)."""
 
 
-async def _listing(tx: Transaction, product_id: str) -> Listing:
-    return await listings.get_or_new(tx, product_id, lambda: Listing(product_id))
+def not_listed() -> NotFound:
+    return NotFound("This product is not listed as an OCOP product (it may never have been "
+                    "certified, or its certificate was revoked or has expired).",
+                    "Sản phẩm này không có trong danh mục OCOP (có thể chưa từng được công "
+                    "nhận, hoặc giấy chứng nhận đã bị thu hồi hay hết hạn).", code="not-listed")
 
 
-async def on_certificate_in_force(envelope: Envelope, tx: Transaction, *, clock: Clock
-                                  ) -> None:
-    e = CurrentCertificate.model_validate(envelope.data)
-    listing = await _listing(tx, e.product_id)
-    listing.show_certificate(e, certified_at=envelope.time.isoformat(),
-                             listed_at=clock.stamp())
-    await listings.keep(tx, listing)
+@dataclass(frozen=True)
+class Listings:
+    store: DocumentStore
+    outbox: Outbox
+    publisher: Publisher
+    clock: Clock
 
-
-async def on_revoked(envelope: Envelope, tx: Transaction) -> None:
-    e = CertificateRevoked.model_validate(envelope.data)
-    listing = await _listing(tx, e.product_id)
-    if listing.delist(e.certificate_id, "revoked", e.revoked_on):
-        await listings.save(tx, listing)
-
-
-async def on_expired(envelope: Envelope, tx: Transaction) -> None:
-    e = CertificateExpired.model_validate(envelope.data)
-    listing = await _listing(tx, e.product_id)
-    if listing.delist(e.certificate_id, "expired", e.expired_on):
-        await listings.save(tx, listing)
-
-
-async def on_product_changed(envelope: Envelope, tx: Transaction) -> None:
-    e = ProductState.model_validate(envelope.data)
-    listing = await _listing(tx, e.product_id)
-    if listing.take_product(e, envelope.sequence):
+    async def _change(self, tx: Transaction, product_id: str, apply: Apply) -> Listing:
+        listing = await listings.get_or_new(tx, product_id, lambda: Listing(product_id))
+        before = listing.face()
+        if apply(listing) is False:
+            return listing
         await listings.keep(tx, listing)
+        if (news := listing.news_since(before)) is not None:
+            event = self.publisher.event(listing, news)
+            envelope = await self.outbox.emit(
+                tx, event, aggregate_id=listing.id, sequence=listing.version,
+                dataschema=self.publisher.schema_url(event.event_type))
+            await changes.append(tx, envelope, listing)
+        return listing
+
+    # --- other services' events ----------------------------------------------------------
+
+    async def on_certificate_in_force(self, envelope: Envelope, tx: Transaction) -> None:
+        e = CurrentCertificate.model_validate(envelope.data)
+        await self._change(tx, e.product_id, lambda listing: listing.show_certificate(
+            e, certified_at=envelope.time.isoformat(), listed_at=self.clock.stamp()))
+
+    async def on_revoked(self, envelope: Envelope, tx: Transaction) -> None:
+        e = CertificateRevoked.model_validate(envelope.data)
+        await self._change(tx, e.product_id, lambda listing: listing.delist(
+            e.certificate_id, WithdrawalReason.REVOKED, e.revoked_on))
+
+    async def on_expired(self, envelope: Envelope, tx: Transaction) -> None:
+        e = CertificateExpired.model_validate(envelope.data)
+        await self._change(tx, e.product_id, lambda listing: listing.delist(
+            e.certificate_id, WithdrawalReason.EXPIRED, e.expired_on))
+
+    async def on_product_changed(self, envelope: Envelope, tx: Transaction) -> None:
+        e = ProductState.model_validate(envelope.data)
+        await self._change(tx, e.product_id,
+                           lambda listing: listing.take_product(e, envelope.sequence))
+
+    async def on_label(self, envelope: Envelope, tx: Transaction) -> None:
+        e = LabelIssued.model_validate(envelope.data)
+        await self._change(tx, e.product_id, lambda listing: listing.attach_label(e))
+
+    async def on_batch_opened(self, envelope: Envelope, tx: Transaction) -> None:
+        e = BatchOpened.model_validate(envelope.data)
+        await self._change(tx, e.product_id, lambda listing: listing.batch_opened())
+
+    async def on_origin_recorded(self, envelope: Envelope, tx: Transaction) -> None:
+        e = OriginEventRecorded.model_validate(envelope.data)
+        for product_id in e.product_ids:
+            await self._change(tx, product_id, lambda listing: listing.origin_recorded())
+
+    # --- its producer's word -------------------------------------------------------------
+
+    async def _producers_change(self, product_id: str, apply: Apply) -> Listing:
+        """(Who may is the access table's ``listing.withdraw``/``offer.write``.)"""
+        async with self.store.transaction() as tx:
+            listing = await listings.get_or_none(tx, product_id)
+            if listing is None or listing.producer is None:
+                raise not_listed()
+            return await self._change(tx, product_id, apply)
+
+    async def withdraw(self, product_id: str) -> Listing:
+        today = self.clock.today()
+        return await self._producers_change(product_id,
+                                            lambda listing: listing.withdraw(today))
+
+    async def sell_at(self, product_id: str, channel_id: str, url: str) -> Listing:
+        async with self.store.transaction() as tx:
+            channel = await channels.get(tx, channel_id)
+        check_sold_at(channel, url)
+        return await self._producers_change(product_id, lambda listing: listing.sell_at(
+            channel.id, channel.name, url))
+
+    async def stop_selling_at(self, product_id: str, channel_id: str) -> Listing:
+        return await self._producers_change(product_id,
+                                            lambda listing: listing.stop_selling_at(channel_id))
 
 
-async def on_label(envelope: Envelope, tx: Transaction) -> None:
-    e = LabelIssued.model_validate(envelope.data)
-    listing = await _listing(tx, e.product_id)
-    listing.attach_label(e)
-    await listings.keep(tx, listing)
+def check_sold_at(channel: Channel, url: str) -> None:
+    """A product's page on a channel is on the channel's own site (or a subdomain)."""
+    site = (urlsplit(channel.website).hostname or "").removeprefix("www.")
+    host = urlsplit(url).hostname or ""
+    if urlsplit(url).scheme != "https" or not (host == site or host.endswith(f".{site}")):
+        raise invalid("url", f"give the product's https page on {channel.name} ({site})",
+                      f"hãy ghi trang https của sản phẩm trên {channel.name} ({site})")

@@ -1,19 +1,24 @@
 """The catalog's aggregate: a listing (one per product), a read model kept from the
-registry's, rating's and traceability's events, which arrive in any order. Each method
-applies one event's news; which listings the public sees is ``Listing.is_public``. Pure:
-no I/O, no clock of its own (the day is an argument)."""
+registry's, rating's and traceability's events, which arrive in any order, and from its
+producer's own word (where it is sold, taking it off the catalog). Each method applies one
+piece of news; which listings the public sees is ``Listing.is_public``; what the listings
+stream announces after a change is ``Listing.news_since``. Pure: no I/O, no clock of its
+own (the day is an argument)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from services.catalog.domain import ListingStatus, search_text
+from shared.contracts.catalog import WithdrawalReason
 from shared.contracts.rating import CurrentCertificate
 from shared.contracts.registry import ProductState
 from shared.contracts.traceability import LabelIssued
 from shared.messaging.inbox import snapshot_is_current
+from shared.refusals import Conflict
 from shared.text import fold
 from shared.validity import in_force_on, in_force_where
 from shared.vocabulary import SubjectType
@@ -39,6 +44,28 @@ class ListedCertificate:
     decision_date: date
     valid_from: date
     valid_until: date
+    verification_url: str | None = None
+
+
+@dataclass
+class Offer:
+    """Where the producer sells the product: a registered channel and the product's page
+    there."""
+
+    channel_name: str
+    url: str
+
+
+class News(StrEnum):
+    """What the listings stream tells channels after a change (``Listing.news_since``)."""
+
+    PUBLISHED = "published"
+    CHANGED = "changed"
+    WITHDRAWN = "withdrawn"
+
+
+Face = dict[str, Any]
+"""What a channel sees of a listing (``Listing.face``), to tell whether a change shows."""
 
 
 @dataclass
@@ -70,8 +97,14 @@ class Listing:
     """The certificate's, kept beside it so the public filter is one indexed comparison."""
     certified_at: str | None = None
     listed_at: str | None = None
-    delisted_reason: str | None = None
+    delisted_reason: WithdrawalReason | None = None
     delisted_on: date | None = None
+    # Its producer's word.
+    offers: dict[str, Offer] = field(default_factory=dict)
+    """Channel id → where the product is sold there."""
+    # Traceability: its origin records.
+    batches: int = 0
+    has_origin_records: bool = False
     # The label (traceability).
     scan_url: str | None = None
     label_png_url: str | None = None
@@ -99,7 +132,7 @@ class Listing:
         self.province, self.province_key, self.commune = e.province, fold(e.province), e.commune
         self.certificate = ListedCertificate(
             e.certificate_id, e.certificate_number, e.level, e.decision_number,
-            e.decision_date, e.valid_from, e.valid_until)
+            e.decision_date, e.valid_from, e.valid_until, e.verification_url)
         self.valid_until = e.valid_until
 
     def take_product(self, e: ProductState, version: int) -> bool:
@@ -118,13 +151,63 @@ class Listing:
         self.description, self.group, self.subgroup = description, group, subgroup
         self.gtin, self.image_urls, self.product_version = gtin, image_urls, version
 
-    def delist(self, certificate_id: str, reason: str, on: date) -> bool:
+    def delist(self, certificate_id: str, reason: WithdrawalReason, on: date) -> bool:
         """Revoked or expired: off the catalog, if it is the certificate the listing shows
         (False for any other: an older one, or one never shown)."""
         if self.certificate is None or self.certificate.id != certificate_id:
             return False
         self.status, self.delisted_reason, self.delisted_on = ListingStatus.DELISTED, reason, on
         return True
+
+    def withdraw(self, on: date) -> None:
+        """Its producer (or the office) takes it off the catalog, e.g. no longer made; the
+        next certificate event (renewal, new rating) lists it again."""
+        if self.status is not ListingStatus.LISTED:
+            raise Conflict("This product is not on the catalog now.",
+                           "Sản phẩm này hiện không có trong danh mục.", code="not-listed")
+        self.status = ListingStatus.DELISTED
+        self.delisted_reason, self.delisted_on = WithdrawalReason.WITHDRAWN, on
+
+    def sell_at(self, channel_id: str, channel_name: str, url: str) -> None:
+        """Record (or move) where the product is sold on a channel: only while it is on
+        the catalog (a product off it may not be offered as OCOP)."""
+        if self.status is not ListingStatus.LISTED:
+            raise Conflict("This product is not on the catalog now, so it cannot be offered "
+                           "as an OCOP product.",
+                           "Sản phẩm này hiện không có trong danh mục nên không thể bán như "
+                           "sản phẩm OCOP.", code="not-listed")
+        self.offers[channel_id] = Offer(channel_name, url)
+
+    def stop_selling_at(self, channel_id: str) -> None:
+        if self.offers.pop(channel_id, None) is None:
+            raise Conflict("The product is not recorded as sold on that channel.",
+                           "Sản phẩm chưa được ghi là bán trên kênh đó.", code="no-such-offer")
+
+    def batch_opened(self) -> None:
+        self.batches += 1
+
+    def origin_recorded(self) -> None:
+        self.has_origin_records = True
+
+    def face(self) -> Face | None:
+        """What the listings stream shows of the listing: None while it is not listed."""
+        if self.status is not ListingStatus.LISTED:
+            return None
+        shown = ("name", "description", "stars", "group", "subgroup", "gtin", "image_urls",
+                 "producer", "province", "commune", "certificate", "scan_url",
+                 "label_png_url", "offers", "batches", "has_origin_records")
+        whole = asdict(self)
+        return {name: whole[name] for name in shown}
+
+    def news_since(self, before: Face | None) -> News | None:
+        """What to announce after a change, given the face before it: nothing if a channel
+        would see no difference."""
+        after = self.face()
+        if after == before:
+            return None
+        if after is None:
+            return News.WITHDRAWN
+        return News.PUBLISHED if before is None else News.CHANGED
 
     def attach_label(self, e: LabelIssued) -> None:
         self.scan_url, self.label_png_url, self.label_svg_url = e.scan_url, e.png_url, e.svg_url

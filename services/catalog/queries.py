@@ -1,20 +1,35 @@
-"""What the public asks of the catalog: listings it may see, filtered, searched, sorted."""
+"""What the public and sales channels ask of the catalog: listings they may see, filtered,
+searched, sorted; every public listing, for feeds; the change log."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from services.catalog import domain
+from services.catalog import changes, domain
+from services.catalog.channels import Scope
+from services.catalog.handlers import not_listed
 from services.catalog.model import Listing, public_where
 from services.catalog.store import LISTINGS, listings
 from shared.clock import Clock
-from shared.refusals import NotFound
+from shared.refusals import Forbidden
 from shared.store import DocumentStore
 
 SORTS = {"name": "name_key", "-stars": "-stars", "stars": "stars",
          "-certified": "-certified_at"}
 """The public's sort orders and the stored field each sorts on."""
+EVERYTHING = Scope()
+"""What the public sees: every listing."""
+
+
+def scoped_where(day_where: dict[str, Any], scope: Scope) -> dict[str, Any]:
+    where = dict(day_where)
+    if scope.provinces:
+        where["province_key"] = {"$in": scope.province_keys}
+    if scope.groups:
+        where["group"] = {"$in": scope.groups}
+    return where
 
 
 @dataclass(frozen=True)
@@ -23,30 +38,60 @@ class Catalog:
     clock: Clock
 
     async def search(self, *, q: str | None, stars: list[int] | None, group: str | None,
-                     province: str | None, sort: str, limit: int,
-                     after: str | None) -> tuple[list[Listing], str | None]:
+                     province: str | None, sort: str, limit: int, after: str | None,
+                     scope: Scope = EVERYTHING) -> tuple[list[Listing], str | None]:
         """A page of public listings matching every filter given (``q``: each word, in the
-        name or the producer's, diacritics and case aside) and the next page's cursor."""
-        where: dict[str, Any] = public_where(self.clock.today())
+        name or the producer's, diacritics and case aside) within ``scope``, and the next
+        page's cursor."""
+        where = scoped_where(public_where(self.clock.today()), scope)
         if stars:
             where["stars"] = {"$in": stars}
         if group:
-            where["group"] = group
+            where["group"] = group if not scope.groups or group in scope.groups else {
+                "$in": []}
         if province:
-            where["province_key"] = domain.fold(province)
+            key = domain.fold(province)
+            where["province_key"] = (key if not scope.provinces or key in scope.province_keys
+                                     else {"$in": []})
         if terms := domain.search_terms(q or ""):
             where["search_text"] = {"$contains": terms}
         page = await self.store.find(LISTINGS.name, where, order_by=SORTS[sort], limit=limit,
                                      after=after)
         return [listings.load(d) for d in page.items], page.next_cursor
 
-    async def listing(self, product_id: str) -> Listing:
-        """A public listing, or NotFound that says why it may not be one."""
+    async def listing(self, product_id: str, scope: Scope = EVERYTHING) -> Listing:
+        """A public listing, NotFound that says why it may not be one, or Forbidden if it
+        is outside what the channel may carry."""
         listing = await listings.get_or_none(self.store, product_id)
         if listing is None or not listing.is_public(self.clock.today()):
-            raise NotFound("This product is not listed as an OCOP product (it may never have "
-                           "been certified, or its certificate was revoked or has expired).",
-                           "Sản phẩm này không có trong danh mục OCOP (có thể chưa từng được "
-                           "công nhận, hoặc giấy chứng nhận đã bị thu hồi hay hết hạn).",
-                           code="not-listed")
+            raise not_listed()
+        if not scope.allows(listing.province_key, listing.group):
+            raise Forbidden("This listing is outside what the OCOP office lets your channel "
+                            "carry (by province or product group); ask the office to widen it.",
+                            "Sản phẩm này nằm ngoài phạm vi cơ quan OCOP cho phép kênh của bạn "
+                            "(theo tỉnh hoặc nhóm sản phẩm); hãy đề nghị cơ quan mở rộng.",
+                            code="outside-channel-scope")
         return listing
+
+    async def every_listing(self, scope: Scope = EVERYTHING) -> AsyncIterator[Listing]:
+        """Every public listing within ``scope``, by name, page by page (for feeds)."""
+        where, after = scoped_where(public_where(self.clock.today()), scope), None
+        while True:
+            page = await self.store.find(LISTINGS.name, where, order_by="name_key",
+                                         limit=1000, after=after)
+            for doc in page.items:
+                yield listings.load(doc)
+            if page.next_cursor is None:
+                return
+            after = page.next_cursor
+
+    async def changes(self, since: str | None, scope: Scope, limit: int
+                      ) -> tuple[list[changes.Change], str]:
+        """Changes after ``since`` within ``scope``, and the cursor to resume from."""
+        found, resume = await changes.since(self.store, since, scope, limit)
+        return found, changes.encode_cursor(resume)
+
+    async def last_change(self) -> tuple[int, str | None]:
+        """The latest change's number and time (feeds' ETag and Last-Modified)."""
+        doc = await self.store.get(changes.COUNTERS.name, changes.HEAD)
+        return (int(doc.data["number"]), doc.data["time"]) if doc else (0, None)

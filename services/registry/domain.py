@@ -16,7 +16,13 @@ from shared.access import SubjectRef, check
 from shared.auth import Caller, Role
 from shared.gtin import gtin14
 from shared.images import IMAGE_EXTENSIONS, IMAGE_SIGNATURES
-from shared.refusals import BadRequest, Conflict, FieldError, Forbidden, TooManyRequests
+from shared.refusals import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    TooManyRequests,
+    invalid,
+)
 from shared.uploads import media_type
 from shared.vocabulary import GROUPS_148_2023, SubjectType
 
@@ -27,11 +33,6 @@ MIN_PASSWORD_LENGTH = 10
 LOCAL_REGISTRATION = re.compile(r"^[A-Z0-9][A-Z0-9./-]{2,29}$")
 # Enterprises and cooperatives are registered under their tax code (mã số thuế).
 TAX_CODED = (SubjectType.ENTERPRISE, SubjectType.COOPERATIVE)
-
-
-def invalid(field: str, message: str, message_vi: str) -> BadRequest:
-    return BadRequest(f"{field}: {message}", f"{field}: {message_vi}", code="invalid-field",
-                      errors=[FieldError(field, message, message_vi)])
 
 
 PROGRAMME_START = date(2018, 5, 7)
@@ -154,7 +155,13 @@ def check_password(password: str) -> None:
 def check_account_binding(role: Role, subject_id: str | None,
                           commune: str | None = None, province: str | None = None) -> None:
     """A producer account belongs to exactly one subject, a commune officer to one commune
-    of a province; other roles to neither."""
+    of a province; other roles to neither. Sales channels sign in with the catalog's API
+    keys, never with an account."""
+    if role is Role.CHANNEL:
+        raise invalid("role", "a sales channel is registered in the catalog (POST /channels), "
+                              "which gives it API keys; it has no account here",
+                      "kênh bán hàng được đăng ký ở dịch vụ danh mục (POST /channels) và dùng "
+                      "khóa API, không có tài khoản ở đây")
     if role is Role.COMMUNE_OFFICER and not (commune and province):
         raise invalid("commune", "a commune officer's account names its commune and province",
                       "tài khoản cán bộ xã cần ghi xã và tỉnh")

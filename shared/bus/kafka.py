@@ -1,7 +1,8 @@
 """Kafka adapter of the event bus (aiokafka).
 
 - Topics are created on start and again whenever the broker reports them missing (a broker
-  that lost its state must not stop the platform).
+  that lost its state must not stop the platform), with their declared settings
+  (``port.compacted_topic``).
 - Publishing waits for the broker's acknowledgement (acks=all) of every message.
 - Each consumer group commits a message's offset only after its handler returned; a
   crash in between means redelivery, which the inbox absorbs.
@@ -27,6 +28,7 @@ from shared.bus.port import (
     MessageHandler,
     cancel_all,
     handle_until_done,
+    topic_config,
 )
 
 log = logging.getLogger(__name__)
@@ -94,8 +96,9 @@ class KafkaEventBus:
             missing = sorted(self._topics - set(await admin.list_topics()))
             if missing:
                 with contextlib.suppress(TopicAlreadyExistsError):
-                    await admin.create_topics([NewTopic(t, self.partitions, self.replication)
-                                               for t in missing])
+                    await admin.create_topics([
+                        NewTopic(t, self.partitions, self.replication,
+                                 topic_configs=topic_config(t)) for t in missing])
                 log.info("created topics %s", missing)
         self._topics_ready = True
 

@@ -23,6 +23,21 @@ class Message:
 
 MessageHandler = Callable[[Message], Awaitable[None]]
 
+_TOPIC_CONFIGS: dict[str, dict[str, str]] = {}
+
+
+def compacted_topic(name: str) -> str:
+    """Declare ``name`` a compacted topic (Kafka's ``cleanup.policy=compact``): the broker
+    keeps at least the last message of every key, so the topic itself is the current state
+    of what it describes and a new subscriber rebuilds that state from its beginning."""
+    _TOPIC_CONFIGS[name] = {"cleanup.policy": "compact"}
+    return name
+
+
+def topic_config(name: str) -> dict[str, str]:
+    """The broker settings a topic is created with (none: the broker's defaults)."""
+    return dict(_TOPIC_CONFIGS.get(name, {}))
+
 
 class BusUnavailable(Exception):
     """The broker cannot take messages now; the caller keeps them and tries again later."""

@@ -1,8 +1,9 @@
 """Envelope <-> bus message, in the CloudEvents Kafka protocol binding, binary mode.
 
-Attributes travel as ``ce_*`` headers and the data as the JSON value, with the aggregate id
-as the message key so that one aggregate's events stay in one partition, in order. The
-embedded bus stores the very same messages, so both buses exercise this codec.
+Attributes travel as ``ce_*`` headers (trace context also as ``traceparent``/``tracestate``)
+and the data as the JSON value, with the aggregate id as the message key so that one
+aggregate's events stay in one partition, in order. The embedded bus stores the very same
+messages, so both buses exercise this codec.
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ def encode(envelope: Envelope, topic: str) -> Message:
     event = CloudEvent(envelope.attributes(), envelope.data)
     msg = to_binary(event, _FORMAT, key_mapper=lambda _: envelope.aggregate_id)
     key = msg.key.decode() if isinstance(msg.key, bytes) else str(msg.key)
-    return Message(topic=topic, key=key, headers=dict(msg.headers), value=msg.value)
+    headers = dict(msg.headers)
+    # W3C Trace Context's own header names too, which tracing tools read without
+    # knowing CloudEvents.
+    for name, value in (("traceparent", envelope.traceparent),
+                        ("tracestate", envelope.tracestate)):
+        if value:
+            headers[name] = value.encode()
+    return Message(topic=topic, key=key, headers=headers, value=msg.value)
 
 
 def decode(message: Message) -> Envelope:
@@ -41,6 +49,7 @@ def decode(message: Message) -> Envelope:
         return Envelope(type=attrs["type"], source=attrs["source"], aggregate_id=attrs["subject"],
                         sequence=int(attrs["sequence"]), data=data, id=attrs["id"],
                         time=attrs["time"], traceparent=attrs.get("traceparent"),
-                        tracestate=attrs.get("tracestate"))
+                        tracestate=attrs.get("tracestate"),
+                        dataschema=attrs.get("dataschema"))
     except Exception as exc:  # any malformed input is the same problem to the consumer
         raise UndecodableMessage(f"not a valid CloudEvent: {exc}") from exc

@@ -60,24 +60,3 @@ def json_schema(cls: type[EventContract]) -> dict[str, Any]:
     schema["$id"] = f"https://ocop.vn/events/{cls.event_type}.json"
     schema["x-topic"] = cls.topic
     return schema
-
-
-def asyncapi_document(title: str = "OCOP platform events") -> dict[str, Any]:
-    """An AsyncAPI 3.0 document: one channel per topic, one message per event type."""
-    channels: dict[str, Any] = {}
-    messages: dict[str, Any] = {}
-    for event_type, cls in registered().items():
-        name = event_type.replace(".", "_")
-        messages[name] = {
-            "name": event_type,
-            "contentType": "application/json",
-            "headers": {"type": "object", "description": "CloudEvents binary mode: ce_id, "
-                        "ce_source, ce_type, ce_subject, ce_time, ce_sequence, ce_traceparent"},
-            "payload": json_schema(cls),
-        }
-        channel = channels.setdefault(cls.topic.replace(".", "_"), {
-            "address": cls.topic, "messages": {}})
-        channel["messages"][name] = {"$ref": f"#/components/messages/{name}"}
-    return {"asyncapi": "3.0.0", "info": {"title": title, "version": "1"},
-            "defaultContentType": "application/json", "channels": channels,
-            "components": {"messages": messages}}

@@ -6,6 +6,9 @@
   (event-carried state transfer), so skipping an older event never loses information.
 - ``traceparent``/``tracestate``: W3C trace context, so one trace runs from the HTTP
   request that caused a change to every consumer's work.
+
+``dataschema`` (CloudEvents' own optional attribute) is set on events read by outsiders:
+the URL of the published JSON Schema of their ``data``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class Envelope:
     id: str = field(default_factory=new_id)
     traceparent: str | None = None
     tracestate: str | None = None
+    dataschema: str | None = None
 
     @property
     def aggregate_key(self) -> str:
@@ -52,6 +56,8 @@ class Envelope:
             attrs["traceparent"] = self.traceparent
         if self.tracestate:
             attrs["tracestate"] = self.tracestate
+        if self.dataschema:
+            attrs["dataschema"] = self.dataschema
         return attrs
 
     def to_json(self) -> dict[str, Any]:
@@ -65,4 +71,5 @@ class Envelope:
         return cls(type=raw["type"], source=raw["source"], aggregate_id=raw["subject"],
                    sequence=int(raw["sequence"]), data=raw.get("data") or {}, id=raw["id"],
                    time=datetime.fromisoformat(raw["time"]),
-                   traceparent=raw.get("traceparent"), tracestate=raw.get("tracestate"))
+                   traceparent=raw.get("traceparent"), tracestate=raw.get("tracestate"),
+                   dataschema=raw.get("dataschema"))

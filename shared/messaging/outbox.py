@@ -24,12 +24,15 @@ class Outbox:
         """Set after a transaction with events commits, so the relay publishes at once."""
 
     async def emit(self, tx: Transaction, payload: EventContract, *, aggregate_id: str,
-                   sequence: int) -> Envelope:
+                   sequence: int, dataschema: str | None = None) -> Envelope:
+        """``dataschema``: the URL of ``payload``'s published JSON Schema, for events that
+        outsiders read."""
         traceparent, tracestate = current_trace_headers()
         envelope = Envelope(type=payload.event_type, source=self.source, aggregate_id=aggregate_id,
                             sequence=sequence, data=payload.model_dump(mode="json"),
                             time=self.clock.now(),
-                            traceparent=traceparent, tracestate=tracestate)
+                            traceparent=traceparent, tracestate=tracestate,
+                            dataschema=dataschema)
         await tx.insert(OUTBOX.name, envelope.id, {"topic": payload.topic,
                                                    "event": envelope.to_json()})
         tx.on_commit(self.pending.set)

@@ -4,8 +4,9 @@ service's access table says — no more, no less.
 The tables (``services/<name>/access.py``) are the ones the routes are guarded with; each
 operation names its rule in the OpenAPI document (``x-access``), which is walked here over
 HTTP. The calls all concern one subject's records (S1, in Xã Tân Cương, Thái Nguyên);
-seven callers: anonymous, S1's producer, another subject's producer, the officer of S1's
-commune, an officer of another commune, a council member and the office. Writes are sent a
+eight callers: anonymous, S1's producer, another subject's producer, the officer of S1's
+commune, an officer of another commune, a council member, a sales channel (its API key) and
+the office. Writes are sent a
 body no operation accepts (``[]``), so a permitted caller gets past the gate (and is told
 the body is wrong) while nothing changes.
 """
@@ -38,6 +39,8 @@ S1 = {"type": "cooperative", "name": "HTX Chè Tân Cương", "code": "010010910
 S2 = {"type": "household_business", "name": "Hộ Atiso Lạc Dương", "code": "LD-2024-07",
       "province": "Lâm Đồng", "commune": "Xã Lạc Dương"}
 GTIN = "08934563138165"
+CHANNEL = {"name": "Postmart", "website": "https://postmart.vn", "contact_name": "Bộ phận đối tác",
+           "contact_email": "doitac@postmart.vn"}
 
 
 @dataclass
@@ -110,6 +113,12 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
             "GET", "traceability", f"/01/{GTIN}/10/LOT-1/21/FORGED0000000000", expect=404)
         table = await office.call("POST", "rating", "/criteria-tables", expect=201,
                                   json=table_body())
+        channel = await office.call("POST", "catalog", "/channels", expect=201, json=CHANNEL)
+        spare = await office.call("POST", "catalog",
+                                  f"/channels/{channel['channel']['id']}/keys", expect=201)
+        cast.insert(-1, Cast("channel", Caller(channel["channel"]["id"], CHANNEL["name"],
+                                               Role.CHANNEL),
+                             office.channel(channel["api_key"])))
         refs = {s["id"]: SubjectRef(s["id"], s["province"], s["commune"])
                 for s in subjects.values()}
         path = records | {"subject_id": s1, "table_id": table["id"], "gtin": GTIN,
@@ -118,7 +127,9 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
                           "sheet_id": sheet["id"], "serial": serial,
                           "origin_document_id": document["id"],
                           "kind": "png", "key": "x",
-                          "username": "producer-own"}
+                          "username": "producer-own", "channel_id": channel["channel"]["id"],
+                          "key_id": spare["key_id"], "extension": "csv",
+                          "event_type": "vn.ocop.catalog.listing.published.v1"}
         yield World(office, cast, refs, path)
 
 

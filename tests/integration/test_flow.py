@@ -97,7 +97,8 @@ async def walk_the_flow(settings: Settings, *, shared_bus: bool) -> None:
         await wait_until(listed_with_label)
         assert listing["name"] == "Sầu riêng Khánh Sơn" and listing["stars"] == 4
         assert listing["producer"]["name"] == subject["name"]
-        assert listing["province"] == "Khánh Hòa" and listing["group"]["code"] == "food"
+        assert listing["producer"]["province"] == "Khánh Hòa"
+        assert listing["group"] == {"code": "food", "name_vi": "Thực phẩm", "name_en": "Food"}
         assert listing["certificate"]["number"] == certificate["number"]
         assert listing["certificate"]["valid_until"] == certificate["valid_until"]
         assert listing["image_urls"] == [image["url"]]

@@ -115,6 +115,12 @@ class User:
         """Someone on the same platform without a token: a consumer, a visitor."""
         return User(self.urls, self.client)
 
+    def channel(self, api_key: str) -> User:
+        """A sales channel's systems, calling with one of its API keys."""
+        user = User(self.urls, self.client)
+        user.headers = {"X-API-Key": api_key}
+        return user
+
     async def sign_in(self, username: str, password: str) -> User:
         body = await self.call("POST", "registry", "/auth/token",
                                json={"username": username, "password": password})

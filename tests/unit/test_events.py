@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.bus import Message
+from shared.events.asyncapi import asyncapi_document
 from shared.events.codec import UndecodableMessage, decode, encode
-from shared.events.contracts import EventContract, asyncapi_document, contract, json_schema
+from shared.events.contracts import EventContract, contract, json_schema
 from shared.events.envelope import Envelope
 from shared.ids import new_id
 

@@ -1,0 +1,55 @@
+"""What a channel needs to read the listings stream: its AsyncAPI document and the JSON
+Schema of each event (what ``ce_dataschema`` points at)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from services.catalog.api.deps import may
+from shared.contracts.catalog import LISTING_EVENTS, LISTINGS_TOPIC
+from shared.events.asyncapi import asyncapi_document
+from shared.events.contracts import json_schema
+from shared.refusals import NotFound
+from shared.runtime import part
+
+router = APIRouter(tags=["events"])
+SCHEMAS = {c.event_type: json_schema(c) for c in LISTING_EVENTS}
+STREAM = ("The OCOP catalog's public listings stream. Topic ocop.catalog.listings is "
+          "compacted and keyed by product id: read it from the beginning and keep the last "
+          "message of each key — ListingPublished or ListingChanged carry the whole listing, "
+          "ListingWithdrawn means the product must no longer be offered as OCOP.")
+
+
+@dataclass(frozen=True)
+class StreamDocument:
+    """The AsyncAPI document, made once with the broker address channels are given."""
+
+    document: dict[str, Any]
+
+    @classmethod
+    def at(cls, bootstrap: str | None) -> StreamDocument:
+        servers = {"kafka": {"host": bootstrap, "protocol": "kafka", "description": (
+            "Ask the OCOP office for access; read with any Kafka client.")}} if bootstrap else None
+        return cls(asyncapi_document("OCOP catalog listings", topics={LISTINGS_TOPIC},
+                                     servers=servers, description=STREAM))
+
+
+@router.get("/events/asyncapi.json", summary="AsyncAPI 3.0 document of the listings stream",
+            **may("events.describe"))
+async def asyncapi(stream: Annotated[StreamDocument, Depends(part(StreamDocument))]
+                   ) -> dict[str, Any]:
+    return stream.document
+
+
+@router.get("/events/schemas/{event_type}.json",
+            summary="The JSON Schema of one listings event's data", **may("events.describe"))
+async def event_schema(event_type: str) -> dict[str, Any]:
+    if event_type not in SCHEMAS:
+        raise NotFound(f"No published event {event_type}; the stream's are "
+                       f"{', '.join(SCHEMAS)}.",
+                       f"Không có sự kiện {event_type}; các sự kiện của luồng là "
+                       f"{', '.join(SCHEMAS)}.", code="no-such-event")
+    return SCHEMAS[event_type]
