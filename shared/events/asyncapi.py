@@ -44,10 +44,9 @@ HEADERS = {
 def _lifted(schema: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
     """``schema`` with its ``$defs`` moved to the document's component schemas (a ``$ref``
     inside an AsyncAPI document is read from the document's root)."""
-    for name, definition in schema.pop("$defs", {}).items():
-        shared[name] = definition
     text = json.dumps(schema).replace('"#/$defs/', '"#/components/schemas/')
     lifted: dict[str, Any] = json.loads(text)
+    shared.update(lifted.pop("$defs", {}))
     return lifted
 
 

@@ -23,6 +23,7 @@ from shared.config import Settings
 from tests.support.clocks import today
 from tests.support.demo import wait_until
 from tests.support.platform import PAPER_DOSSIER, User, office_signed_in, propose, registered
+from tests.support.refusals import problem
 
 PASSWORD = "hardening-pass"
 FORMULA = '=HYPERLINK("http://attacker.example","Bấm vào đây")'
@@ -37,16 +38,6 @@ class Market:
     subject: dict[str, Any]
     certified: dict[int, str]
     """stars → product id of a product certified with them (the 3★ one named FORMULA)."""
-
-
-def problem(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, (response.status_code, response.text)
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["detail"] and body["detail_vi"], body
-    if code:
-        assert body["type"].endswith("/" + code), body
-    return body  # type: ignore[no-any-return]
 
 
 @pytest.fixture

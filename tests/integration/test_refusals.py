@@ -17,6 +17,7 @@ from shared.config import Settings
 from tests.support.clocks import SYSTEM_CLOCK
 from tests.support.demo import wait_until
 from tests.support.platform import User, accepted_dossier, office_signed_in, propose, registered
+from tests.support.refusals import problem
 
 PASSWORD = "a-long-password"
 
@@ -57,13 +58,6 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
             "username": "member", "password": PASSWORD, "role": "council_member"})
         yield World(client, anyone, admin, await anyone.sign_in("producer-a", PASSWORD),
                     await anyone.sign_in("member", PASSWORD), products[0], products[1])
-
-
-def problem(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["type"].endswith("/" + code) and body["detail"] and body["detail_vi"], body
-    return body
 
 
 async def test_a_producer_cannot_touch_another_subjects_product(world: World) -> None:

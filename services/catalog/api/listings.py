@@ -104,6 +104,7 @@ async def get_listing(product_id: str, catalog: CatalogPart, publisher: Publishe
 
 
 @router.post("/listings/{product_id}/withdrawal", status_code=status.HTTP_204_NO_CONTENT,
+             response_class=Response,
              summary="Take the product off the catalog (its producer or the office)",
              **may("listing.withdraw", Scope.PATH))
 async def withdraw(product_id: str, keeper: ListingsPart) -> None:
