@@ -34,6 +34,8 @@ class Market:
     """"tea"/"wine" → its subject's producer, signed in."""
     products: dict[str, str]
     """"tea"/"wine" → the id of its certified product."""
+    certificates: dict[str, str]
+    """"tea"/"wine" → the id of its product's certificate."""
 
 async def certify(office: User, member: User, product_id: str, on: str) -> dict[str, Any]:
     """Take a registered product through dossier, evaluation (4★) and recognition."""
@@ -58,7 +60,7 @@ async def market(settings: Settings) -> AsyncIterator[Market]:
         await office.call("POST", "registry", "/users", expect=201, json={
             "username": "member", "password": PASSWORD, "role": "council_member"})
         member = await office.anonymous().sign_in("member", PASSWORD)
-        producers, products = {}, {}
+        producers, products, certificates = {}, {}, {}
         for key, (subject, district, (name, group, subgroup)) in SUBJECTS.items():
             made = await office.call("POST", "registry", "/subjects", expect=201,
                                      json=subject | registered(on, district=district))
@@ -70,9 +72,9 @@ async def market(settings: Settings) -> AsyncIterator[Market]:
                                                 json={"subject_id": made["id"], "name": name,
                                                       "group": group, "subgroup": subgroup,
                                                       "registered_on": on})
-            await certify(office, member, product["id"], on)
+            certificates[key] = (await certify(office, member, product["id"], on))["id"]
             products[key] = product["id"]
-        yield Market(settings, office, member, producers, products)
+        yield Market(settings, office, member, producers, products, certificates)
 
 async def register_channel(office: User, **changes: Any) -> tuple[dict[str, Any], User]:
     """Postmart (or it with ``changes``) registered: its record and its systems' session."""
