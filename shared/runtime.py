@@ -18,6 +18,7 @@ import uvicorn
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from shared.access import PLATFORM_RULES, published
@@ -220,7 +221,10 @@ class ServiceRuntime:
             finally:
                 await runtime.stop()
 
-        app = FastAPI(title=f"OCOP {self.name} service", version="0.1.0", lifespan=lifespan)
+        # Swagger UI served from the package, not a CDN: offices work on closed networks
+        # (no ReDoc: its standalone bundle still fetches its logo from its CDN).
+        app = FastAPIOffline(title=f"OCOP {self.name} service", version="0.1.0",
+                             lifespan=lifespan, redoc_url=None)
         app.state.runtime = self
         install_error_handlers(app)
 

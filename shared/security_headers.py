@@ -3,7 +3,8 @@
 APIs answer JSON that no browser should render, frame or sniff: their policy forbids
 everything. HTML pages (the scan page) may show images from anywhere the product's photos
 live and use their own inline styles, nothing else; no page may be framed by another site.
-The interactive API docs load Swagger UI's script and style from its CDN.
+The interactive API docs run Swagger UI's script and style, served by the service itself
+(fastapi-offline), and the small inline script that starts them.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 PAGE_POLICY = ("default-src 'none'; img-src 'self' https: http: data:; "
                "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
                "form-action 'self'")
-DOCS_POLICY = ("default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-               "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-               "img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'")
-DOCS_PATHS = ("/docs", "/redoc")
+DOCS_POLICY = ("default-src 'none'; script-src 'self' 'unsafe-inline'; "
+               "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+               "worker-src 'self' blob:; frame-ancestors 'none'")
+DOCS_PATHS = ("/docs",)
 
 COMMON = [
     (b"x-content-type-options", b"nosniff"),
