@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from services.catalog.api import ROUTERS
 from services.catalog.api.events import StreamDocument
+from services.catalog.api.feeds import FeedCache
 from services.catalog.channel_handlers import Channels
 from services.catalog.handlers import Listings
 from services.catalog.publishing import Publisher
@@ -47,7 +48,7 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     runtime.handle(OriginEventRecorded, keeper.on_origin_recorded)
     runtime.provide(Catalog(runtime.store, runtime.clock), keeper, publisher,
                     Channels(runtime.store, runtime.clock),
-                    StreamDocument.at(stream_bootstrap(settings)))
+                    StreamDocument.at(stream_bootstrap(settings)), FeedCache())
     for router in ROUTERS:
         runtime.include(router)
     return runtime

@@ -19,6 +19,7 @@ from services.catalog.channels import Channel
 from services.catalog.publishing import Publisher
 from services.catalog.queries import Catalog
 from shared.contracts.catalog import ListingState
+from shared.runtime import part
 
 router = APIRouter(tags=["feeds"])
 SPREADSHEETS = {"csv": (",", "text/csv; charset=utf-8"),
@@ -43,6 +44,25 @@ async def _version(catalog: Catalog, channel: Channel | None, kind: str
 Render = Callable[[list[ListingState]], bytes]
 
 
+class FeedCache:
+    """The last file made of each feed, by its ETag: a marketplace that fetches without
+    ``If-None-Match`` gets the same bytes without a second generation. A few feeds per
+    channel scope; the oldest goes first."""
+
+    def __init__(self, entries: int = 32) -> None:
+        self.entries = entries
+        self._files: dict[str, bytes] = {}
+
+    def get(self, etag: str) -> bytes | None:
+        return self._files.get(etag)
+
+    def keep(self, etag: str, body: bytes) -> bytes:
+        self._files[etag] = body
+        while len(self._files) > self.entries:
+            del self._files[next(iter(self._files))]
+        return body
+
+
 async def _feed(request: Request, catalog: Catalog, publisher: Publisher,
                 channel: Channel | None, kind: str, media_type: str, render: Render
                 ) -> Response:
@@ -50,9 +70,13 @@ async def _feed(request: Request, catalog: Catalog, publisher: Publisher,
     headers = cache_headers(channel, etag) | validators
     if still_fresh(request, etag):
         return Response(status_code=304, headers=headers)
-    states = [publisher.state(listing) async for listing in
-              catalog.every_listing(scope_of(channel))]
-    return Response(render(states), media_type=media_type, headers=headers)
+    cache: FeedCache = part(FeedCache)(request)
+    body = cache.get(etag)
+    if body is None:
+        states = [publisher.state(listing) async for listing in
+                  catalog.every_listing(scope_of(channel))]
+        body = cache.keep(etag, render(states))
+    return Response(body, media_type=media_type, headers=headers)
 
 
 @router.get("/feeds/google.xml", summary=(
