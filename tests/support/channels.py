@@ -1,5 +1,5 @@
 """A small market for the sales-channel tests: two subjects in two provinces, each with a
-product certified a month ago, and the office signed in."""
+product certified a month ago and listed with its label, and the office signed in."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from shared.config import Settings
 from tests.support.clocks import today
+from tests.support.demo import wait_until
 from tests.support.platform import PAPER_DOSSIER, User, office_signed_in, propose, registered
 
 PASSWORD = "channel-tests-pass"
@@ -50,7 +51,13 @@ async def certify(office: User, member: User, product_id: str, on: str) -> dict[
     certificate: dict[str, Any] = await office.call(
         "POST", "rating", f"/evaluations/{evaluation['id']}/recognition", expect=201,
         json={"decision_number": "4/QĐ-UBND", "decision_date": on})
-    await office.until("GET", "catalog", f"/listings/{product_id}")
+    anyone = office.anonymous()
+
+    async def labelled() -> bool:  # the label's link is the last news to reach the listing
+        listed = await anyone.client.get(f"{office.urls['catalog']}/listings/{product_id}")
+        return listed.status_code == 200 and listed.json()["scan_url"] is not None
+
+    await wait_until(labelled)
     return certificate
 
 @asynccontextmanager
