@@ -28,8 +28,9 @@ def stream_bootstrap(settings: Settings) -> str | None:
     if settings.stream_bootstrap:
         return settings.stream_bootstrap
     bus = urlsplit(settings.bus_url_resolved())
-    return bus.hostname and f"{bus.hostname}:{bus.port or 9092}" if bus.scheme == "kafka" \
-        else None
+    if bus.scheme != "kafka" or not bus.hostname:
+        return None
+    return f"{bus.hostname}:{bus.port or 9092}"
 
 
 def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:

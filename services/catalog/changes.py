@@ -69,15 +69,15 @@ def decode_cursor(cursor: str) -> int:
     return int(number)
 
 
-async def head(reader: Reader) -> int:
-    """The number of the latest change (0 before the first)."""
+async def latest(reader: Reader) -> tuple[int, str | None]:
+    """The number and time of the latest change (0 and None before the first)."""
     doc = await reader.get(COUNTERS.name, HEAD)
-    return int(doc.data["number"]) if doc else 0
+    return (int(doc.data["number"]), doc.data["time"]) if doc else (0, None)
 
 
 async def append(tx: Transaction, envelope: Envelope, listing: Listing) -> int:
     """Log the stream's event about ``listing``; its number."""
-    number = await head(tx) + 1
+    number = (await latest(tx))[0] + 1
     await tx.put(COUNTERS.name, HEAD, {"number": number, "time": envelope.time.isoformat()})
     await tx.insert(CHANGES.name, f"{number:0{_WIDTH}d}", {
         "event_id": envelope.id, "type": envelope.type, "product_id": listing.id,
@@ -91,8 +91,8 @@ async def since(reader: Reader, cursor: str | None, scope: Scope, limit: int
     """Up to ``limit`` changes after ``cursor`` that ``scope`` lets a channel see, and the
     number to resume from: past every change looked at, those outside the scope too."""
     after = decode_cursor(cursor) if cursor else 0
-    latest = await head(reader)  # read first: every change up to it is visible below
-    if after > latest:
+    head, _ = await latest(reader)  # read first: every change up to it is visible below
+    if after > head:
         raise BadRequest("The 'since' cursor is ahead of the catalog's latest change; use the "
                          "'next_cursor' of a previous answer.",
                          "Con trỏ 'since' vượt quá thay đổi mới nhất của danh mục; hãy dùng "
@@ -108,4 +108,4 @@ async def since(reader: Reader, cursor: str | None, scope: Scope, limit: int
                     d.data["data"]) for d in page.items]
     if len(found) == limit:
         return found, found[-1].number
-    return found, max(latest, found[-1].number if found else after)
+    return found, max(head, found[-1].number if found else after)

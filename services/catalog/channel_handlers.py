@@ -8,7 +8,7 @@ from services.catalog.channels import Channel, Scope, bad_key, parse_key
 from services.catalog.store import CHANNEL_KEYS, channels
 from shared.auth import Caller, Role
 from shared.clock import Clock
-from shared.store import DocumentStore
+from shared.store import DocumentStore, Transaction
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,7 @@ class Channels:
                                    contact_email=contact_email, scope=scope,
                                    at=self.clock.stamp())
         async with self.store.transaction() as tx:
-            key = channel.issue_key(self.clock.stamp())
-            await channels.add(tx, channel)
-            await tx.insert(CHANNEL_KEYS.name, channel.keys[-1].id, {"channel_id": channel.id})
-        return IssuedKey(channel, channel.keys[-1].id, key)
+            return await self._issue(tx, channel)
 
     async def rescope(self, channel_id: str, scope: Scope) -> Channel:
         async with self.store.transaction() as tx:
@@ -45,10 +42,13 @@ class Channels:
     async def issue_key(self, channel_id: str) -> IssuedKey:
         """Another key (rotation: issue, move the channel's systems over, revoke the old)."""
         async with self.store.transaction() as tx:
-            channel = await channels.get(tx, channel_id)
-            key = channel.issue_key(self.clock.stamp())
-            await channels.save(tx, channel)
-            await tx.insert(CHANNEL_KEYS.name, channel.keys[-1].id, {"channel_id": channel.id})
+            return await self._issue(tx, await channels.get(tx, channel_id))
+
+    async def _issue(self, tx: Transaction, channel: Channel) -> IssuedKey:
+        """A new key for ``channel``, kept with it and indexed by its id."""
+        key = channel.issue_key(self.clock.stamp())
+        await channels.keep(tx, channel)
+        await tx.insert(CHANNEL_KEYS.name, channel.keys[-1].id, {"channel_id": channel.id})
         return IssuedKey(channel, channel.keys[-1].id, key)
 
     async def revoke_key(self, channel_id: str, key_id: str) -> Channel:

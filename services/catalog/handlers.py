@@ -50,8 +50,14 @@ class Listings:
     publisher: Publisher
     clock: Clock
 
-    async def _change(self, tx: Transaction, product_id: str, apply: Apply) -> Listing:
-        listing = await listings.get_or_new(tx, product_id, lambda: Listing(product_id))
+    async def _change(self, tx: Transaction, product_id: str, apply: Apply, *,
+                      listed_before: bool = False) -> Listing:
+        """``listed_before``: the change is its producer's word, about a product the catalog
+        has listed (NotFound otherwise); events may come about a product not yet known."""
+        held = await listings.get_or_none(tx, product_id)
+        if listed_before and (held is None or held.producer is None):
+            raise not_listed()
+        listing = held or Listing(product_id)
         before = listing.face()
         if apply(listing) is False:
             return listing
@@ -104,10 +110,7 @@ class Listings:
     async def _producers_change(self, product_id: str, apply: Apply) -> Listing:
         """(Who may is the access table's ``listing.withdraw``/``offer.write``.)"""
         async with self.store.transaction() as tx:
-            listing = await listings.get_or_none(tx, product_id)
-            if listing is None or listing.producer is None:
-                raise not_listed()
-            return await self._change(tx, product_id, apply)
+            return await self._change(tx, product_id, apply, listed_before=True)
 
     async def withdraw(self, product_id: str) -> Listing:
         today = self.clock.today()
@@ -115,8 +118,7 @@ class Listings:
                                             lambda listing: listing.withdraw(today))
 
     async def sell_at(self, product_id: str, channel_id: str, url: str) -> Listing:
-        async with self.store.transaction() as tx:
-            channel = await channels.get(tx, channel_id)
+        channel = await channels.get(self.store, channel_id)
         check_sold_at(channel, url)
         return await self._producers_change(product_id, lambda listing: listing.sell_at(
             channel.id, channel.name, url))

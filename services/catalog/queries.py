@@ -93,5 +93,4 @@ class Catalog:
 
     async def last_change(self) -> tuple[int, str | None]:
         """The latest change's number and time (feeds' ETag and Last-Modified)."""
-        doc = await self.store.get(changes.COUNTERS.name, changes.HEAD)
-        return (int(doc.data["number"]), doc.data["time"]) if doc else (0, None)
+        return await changes.latest(self.store)
