@@ -102,6 +102,18 @@ class Settings(BaseSettings):
         None, description="Kafka address (host:port) sales channels are given for the public "
                           "listings stream, in the catalog's AsyncAPI document; the bus's own "
                           "when not set and the bus is Kafka.")
+    allow_private_webhook_urls: bool = Field(
+        False, description="Accept http:// and loopback or private webhook endpoints: for "
+                           "tests and one-machine demos only (otherwise a channel could make "
+                           "the catalog call the platform's own network).")
+    webhook_first_retry_seconds: Annotated[float, Field(gt=0, le=3600, description=(
+        "Wait before a failed webhook's first retry; each next wait is five times longer."
+        ))] = 5.0
+    webhook_attempts: Annotated[int, Field(ge=1, le=12, description=(
+        "Attempts per webhook delivery before it is given up and its endpoint disabled "
+        "(8 with the 5 s first wait: about 27 hours)."))] = 8
+    webhook_timeout_seconds: Annotated[float, Field(gt=0, le=60, description=(
+        "How long a webhook receiver has to answer."))] = 10.0
     registry_url: str = Field("http://127.0.0.1:8001", description=(
         "Where the web front reaches the registry's API (its producers' own tokens)."))
     rating_url: str = Field("http://127.0.0.1:8002",

@@ -113,7 +113,8 @@ class ServiceRuntime:
         self.routers: list[APIRouter] = []
         self.parts: dict[type, object] = {}
         self._closers: list[Callable[[], Awaitable[None]]] = []
-        self._jobs: list[tuple[str, float, Callable[[], Awaitable[Any]]]] = []
+        self._jobs: list[tuple[str, float, Callable[[], Awaitable[Any]],
+                               asyncio.Event | None]] = []
         self._job_tasks: list[asyncio.Task[None]] = []
         self._relay_task: asyncio.Task[None] | None = None
 
@@ -132,21 +133,28 @@ class ServiceRuntime:
         for given in parts:
             self.parts[type(given)] = given
 
-    def every(self, name: str, seconds: float, job: Callable[[], Awaitable[Any]]) -> None:
-        """Run ``job`` at start and then every ``seconds`` while the service runs; a failed
-        run is logged and the next one still happens. Jobs must be safe to run on several
-        replicas at once."""
-        self._jobs.append((name, seconds, job))
+    def every(self, name: str, seconds: float, job: Callable[[], Awaitable[Any]], *,
+              wakes: asyncio.Event | None = None) -> None:
+        """Run ``job`` at start and then every ``seconds`` while the service runs, and at
+        once whenever ``wakes`` is set; a failed run is logged and the next one still
+        happens. Jobs must be safe to run on several replicas at once."""
+        self._jobs.append((name, seconds, job, wakes))
 
-    async def _repeat(self, name: str, seconds: float, job: Callable[[], Awaitable[Any]]
-                      ) -> None:
+    async def _repeat(self, name: str, seconds: float, job: Callable[[], Awaitable[Any]],
+                      wakes: asyncio.Event | None) -> None:
         while True:
+            if wakes is not None:
+                wakes.clear()  # before the run: a wake during it means another run
             try:
                 await job()
             except Exception:
                 log.exception("%s: scheduled job %s failed; it runs again in %.0f s",
                               self.name, name, seconds)
-            await asyncio.sleep(seconds)
+            if wakes is None:
+                await asyncio.sleep(seconds)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wakes.wait(), seconds)
 
     def close_on_stop(self, close: Callable[[], Awaitable[None]]) -> None:
         """Release a service's own resource (e.g. a worker process) when the runtime stops,

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from services.catalog.api import ROUTERS
 from services.catalog.api.events import StreamDocument
 from services.catalog.api.feeds import FeedCache
 from services.catalog.channel_handlers import Channels
+from services.catalog.dispatch import Dispatcher
 from services.catalog.handlers import Listings
 from services.catalog.publishing import Publisher
 from services.catalog.queries import Catalog
 from services.catalog.store import COLLECTIONS
+from services.catalog.webhook_handlers import Webhooks
+from services.catalog.webhooks import RetrySchedule
 from shared.bus import EventBus
 from shared.config import Settings
 from shared.contracts.catalog import LISTING_EVENTS
@@ -19,8 +23,11 @@ from shared.contracts.rating import CERTIFICATE_IN_FORCE, CertificateExpired, Ce
 from shared.contracts.registry import ProductRegistered, ProductSubmitted, ProductUpdated
 from shared.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
 from shared.runtime import ServiceRuntime
+from shared.webhooks import HttpWebhookSender
 
 NAME = "catalog"
+WEBHOOK_POLL_SECONDS = 1.0
+"""Retries falling due are looked for this often; new changes wake the dispatcher at once."""
 
 
 def stream_bootstrap(settings: Settings) -> str | None:
@@ -34,10 +41,22 @@ def stream_bootstrap(settings: Settings) -> str | None:
 
 
 def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
+    # A channel's own writes (its webhooks) carry its API key, which the gate checks.
     runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
-                             publishes=LISTING_EVENTS, cross_origin_reads=True)
+                             publishes=LISTING_EVENTS, cross_origin_reads=True,
+                             open_writes=("/channel/",))
     publisher = Publisher(settings.public_url)
-    keeper = Listings(runtime.store, runtime.outbox, publisher, runtime.clock)
+    dispatcher = Dispatcher(
+        runtime.store, runtime.clock,
+        HttpWebhookSender(timeout_seconds=settings.webhook_timeout_seconds,
+                          allow_private=settings.allow_private_webhook_urls),
+        RetrySchedule(timedelta(seconds=settings.webhook_first_retry_seconds),
+                      settings.webhook_attempts), settings.webhook_timeout_seconds)
+    runtime.every("webhooks", WEBHOOK_POLL_SECONDS, dispatcher.round, wakes=dispatcher.wakes)
+    runtime.close_on_stop(dispatcher.close)
+    webhooks = Webhooks(runtime.store, runtime.clock, settings.allow_private_webhook_urls,
+                        dispatcher.wake)
+    keeper = Listings(runtime.store, runtime.outbox, publisher, runtime.clock, webhooks)
     for event in CERTIFICATE_IN_FORCE:
         runtime.handle(event, keeper.on_certificate_in_force)
     runtime.handle(CertificateRevoked, keeper.on_revoked)
@@ -48,7 +67,7 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     runtime.handle(BatchOpened, keeper.on_batch_opened)
     runtime.handle(OriginEventRecorded, keeper.on_origin_recorded)
     runtime.provide(Catalog(runtime.store, runtime.clock), keeper, publisher,
-                    Channels(runtime.store, runtime.clock),
+                    Channels(runtime.store, runtime.clock), webhooks,
                     StreamDocument.at(stream_bootstrap(settings)), FeedCache())
     for router in ROUTERS:
         runtime.include(router)

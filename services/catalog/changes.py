@@ -75,15 +75,16 @@ async def latest(reader: Reader) -> tuple[int, str | None]:
     return (int(doc.data["number"]), doc.data["time"]) if doc else (0, None)
 
 
-async def append(tx: Transaction, envelope: Envelope, listing: Listing) -> int:
-    """Log the stream's event about ``listing``; its number."""
+async def append(tx: Transaction, envelope: Envelope, listing: Listing) -> Change:
+    """Log the stream's event about ``listing``."""
     number = (await latest(tx))[0] + 1
     await tx.put(COUNTERS.name, HEAD, {"number": number, "time": envelope.time.isoformat()})
     await tx.insert(CHANGES.name, f"{number:0{_WIDTH}d}", {
         "event_id": envelope.id, "type": envelope.type, "product_id": listing.id,
         "time": envelope.time.isoformat(), "dataschema": envelope.dataschema,
         "data": envelope.data, "province_key": listing.province_key, "group": listing.group})
-    return number
+    return Change(number, envelope.id, envelope.type, listing.id, envelope.time,
+                  envelope.dataschema, envelope.data)
 
 
 async def since(reader: Reader, cursor: str | None, scope: Scope, limit: int

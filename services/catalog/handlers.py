@@ -8,7 +8,7 @@ sold, and taking it off the catalog.
 
 Each loads the listing, lets it apply the news (``model.Listing``), keeps it, and — when a
 channel would see a difference — announces it on the listings stream and in the change log,
-in the same transaction.
+in the same transaction (with a delivery for each webhook endpoint that wants it).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from services.catalog.channels import Channel
 from services.catalog.model import Listing
 from services.catalog.publishing import Publisher
 from services.catalog.store import channels, listings
+from services.catalog.webhook_handlers import Webhooks
 from shared.clock import Clock
 from shared.contracts.catalog import WithdrawalReason
 from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
@@ -49,6 +50,7 @@ class Listings:
     outbox: Outbox
     publisher: Publisher
     clock: Clock
+    webhooks: Webhooks
 
     async def _change(self, tx: Transaction, product_id: str, apply: Apply, *,
                       listed_before: bool = False) -> Listing:
@@ -67,7 +69,7 @@ class Listings:
             envelope = await self.outbox.emit(
                 tx, event, aggregate_id=listing.id, sequence=listing.version,
                 dataschema=self.publisher.schema_url(event.event_type))
-            await changes.append(tx, envelope, listing)
+            await self.webhooks.fan_out(tx, await changes.append(tx, envelope, listing), listing)
         return listing
 
     # --- other services' events ----------------------------------------------------------

@@ -3,6 +3,7 @@
 from services.catalog.changes import CHANGES, COUNTERS
 from services.catalog.channels import Channel
 from services.catalog.model import Listing
+from services.catalog.webhooks import Delivery, Endpoint
 from shared.store import Collection
 from shared.store.repository import Repository
 
@@ -13,7 +14,14 @@ LISTINGS = Collection("listings", indexes=(
 CHANNELS = Collection("channels", indexes=("name",))
 CHANNEL_KEYS = Collection("channel_keys")
 """API key id → its channel's id: how a presented key finds its channel."""
-COLLECTIONS = (LISTINGS, CHANNELS, CHANNEL_KEYS, CHANGES, COUNTERS)
+WEBHOOK_ENDPOINTS = Collection("webhook_endpoints", indexes=("channel_id", "enabled"))
+DELIVERIES = Collection("webhook_deliveries", indexes=("endpoint_id", "channel_id", "state"))
+"""One per change and endpoint; ids sort in change order."""
+COLLECTIONS = (LISTINGS, CHANNELS, CHANNEL_KEYS, CHANGES, COUNTERS, WEBHOOK_ENDPOINTS,
+               DELIVERIES)
 
 listings = Repository(LISTINGS.name, Listing, ("listing", "sản phẩm trong danh mục"))
 channels = Repository(CHANNELS.name, Channel, ("sales channel", "kênh bán hàng"))
+endpoints = Repository(WEBHOOK_ENDPOINTS.name, Endpoint,
+                       ("webhook endpoint", "địa chỉ nhận webhook"))
+deliveries = Repository(DELIVERIES.name, Delivery, ("webhook delivery", "lần gửi webhook"))

@@ -7,7 +7,6 @@ scheduling is ``printing``'s."""
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import secrets
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from shared.addresses import is_private_host
 from shared.contracts.traceability import LabelsIssued
 from shared.refusals import BadRequest, Conflict, FieldError
 
@@ -125,7 +125,7 @@ def check_public(scan_base_url: str, *, allow_private: bool) -> None:
     """Labels go on packages that leave for shoppers' phones: an address only this machine
     or this network can reach would make every printed code look fake."""
     host = urlsplit(scan_base_url).hostname or ""
-    if allow_private or not _private(host):
+    if allow_private or not is_private_host(host):
         return
     raise Conflict(
         f"Labels would encode {scan_base_url}, which shoppers' phones cannot reach. Set the "
@@ -133,16 +133,6 @@ def check_public(scan_base_url: str, *, allow_private: bool) -> None:
         f"Nhãn sẽ mang địa chỉ {scan_base_url}, điện thoại của người mua không mở được. Hãy "
         "đặt địa chỉ quét công khai (OCOP_SCAN_BASE_URL) trước khi in.",
         code="scan-address-not-public")
-
-
-def _private(host: str) -> bool:
-    if host in ("", "localhost") or host.endswith((".localhost", ".local", ".internal")):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return "." not in host  # a bare machine name resolves only inside its network
-    return not address.is_global
 
 
 @dataclass

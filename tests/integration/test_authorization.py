@@ -116,6 +116,13 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
         channel = await office.call("POST", "catalog", "/channels", expect=201, json=CHANNEL)
         spare = await office.call("POST", "catalog",
                                   f"/channels/{channel['channel']['id']}/keys", expect=201)
+        hooked = office.channel(channel["api_key"])
+        endpoint = await hooked.call("POST", "catalog", "/channel/webhooks", expect=201,
+                                     json={"url": "https://hooks.postmart.vn/ocop"})
+        await by_name["producer-own"].call(  # a change, and so a delivery to the endpoint
+            "PUT", "catalog", f"/listings/{records['product_id']}/offers/"
+            f"{channel['channel']['id']}", json={"url": "https://postmart.vn/san-pham/1"})
+        [delivery] = (await hooked.call("GET", "catalog", "/channel/deliveries"))["items"]
         cast.insert(-1, Cast("channel", Caller(channel["channel"]["id"], CHANNEL["name"],
                                                Role.CHANNEL),
                              office.channel(channel["api_key"])))
@@ -129,7 +136,9 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
                           "kind": "png", "key": "x",
                           "username": "producer-own", "channel_id": channel["channel"]["id"],
                           "key_id": spare["key_id"], "extension": "csv",
-                          "event_type": "vn.ocop.catalog.listing.published.v1"}
+                          "event_type": "vn.ocop.catalog.listing.published.v1",
+                          "endpoint_id": endpoint["endpoint"]["id"],
+                          "delivery_id": delivery["id"]}
         yield World(office, cast, refs, path)
 
 
