@@ -1,12 +1,14 @@
 """Benchmark of the headline flow: from the office's recognition request to the product
-being listed in the catalog, and to its QR label existing.
+being listed in the catalog, to its QR label existing, and to a sales channel's webhook
+receiving the news (``ListingPublished``, signed, over HTTP).
 
 The platform runs as it is deployed, in other processes: embedded (`ocop run`: one process,
 in-process bus, SQLite, a directory) and distributed (four `ocop serve` processes on a Tansu
 Kafka-protocol broker and a SeaweedFS S3 server, both started here). Products are certified
 one at a time, from this process's request; a product counts as listed (labelled) at the
-time the catalog (traceability) committed it, which the record carries. Beside them, the
-raw aiokafka round trip on the same broker in the same run.
+time the catalog (traceability) committed it, which the record carries; the webhook when
+the receiver (in this process) has its request. Beside them, the raw aiokafka round trip on
+the same broker in the same run.
 
     python bench/flow.py [--products 200] [--mode embedded|kafka|all]
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import secrets
@@ -40,6 +43,7 @@ from shared.bus import open_bus
 from shared.config import SERVICES
 from tests.support.platform import User
 from tests.support.ports import free_port
+from tests.support.receiver import Receiver, receiver
 from tests.support.seaweed import SeaweedS3
 from tests.support.tansu import TansuBroker
 
@@ -62,7 +66,8 @@ def launch(mode: str, env: dict[str, str]) -> tuple[dict[str, str], list[subproc
     # One client makes every request here: the per-address rate limit would measure itself.
     base_env = os.environ | {"PYTHONPATH": ROOT, "OCOP_LOG_LEVEL": "WARNING",
                              "OCOP_ADMIN_PASSWORD": PASSWORD,
-                             "OCOP_RATE_LIMIT": "100000/second"} | env
+                             "OCOP_RATE_LIMIT": "100000/second",
+                             "OCOP_ALLOW_PRIVATE_WEBHOOK_URLS": "true"} | env
     subprocess.run(ocop("users", "add-admin", "office"), env=base_env, check=True,
                    capture_output=True)
     if mode == "embedded":
@@ -139,8 +144,26 @@ async def prepare(admin: User, member: User, count: int, progress: Progress) -> 
     return evaluations
 
 
+async def hooked(admin: User, hook: Receiver) -> None:
+    """A sales channel whose webhook endpoint is ``hook``."""
+    issued = await admin.call("POST", "catalog", "/channels", expect=201, json={
+        "name": "Postmart", "website": "https://postmart.vn", "contact_name": "Bench",
+        "contact_email": "bench@postmart.vn"})
+    await admin.channel(issued["api_key"]).call("POST", "catalog", "/channel/webhooks",
+                                                expect=201, json={"url": hook.url})
+
+
 async def certify_one(admin: User, client: httpx.AsyncClient, urls: dict[str, str],
-                      evaluation_id: str) -> tuple[float, float]:
+                      hook: Receiver, evaluation_id: str) -> tuple[float, float, float]:
+    async def webhook(product_id: str) -> float:
+        while True:
+            for request in hook.accepted[seen_before:]:
+                body = json.loads(request.body)
+                if body["data"]["product_id"] == product_id and body["type"].endswith(
+                        "listing.published.v1"):
+                    return request.at - monotonic_start
+            await asyncio.sleep(POLL_SECONDS / 4)
+
     async def seen(url: str, stamp: str) -> float:
         while True:
             response = await client.get(url)
@@ -148,34 +171,41 @@ async def certify_one(admin: User, client: httpx.AsyncClient, urls: dict[str, st
                 return datetime.fromisoformat(response.json()[stamp]).timestamp() - started
             await asyncio.sleep(POLL_SECONDS)
 
-    started = time.time()
+    seen_before = len(hook.accepted)
+    started, monotonic_start = time.time(), time.monotonic()
     certificate = await admin.call("POST", "rating",
                                    f"/evaluations/{evaluation_id}/recognition", expect=201,
                                    json={"decision_number": "1/QĐ-UBND"})
     product_id = certificate["product_id"]
-    listed, labelled = await asyncio.gather(
+    listed, labelled, hooked_at = await asyncio.gather(
         seen(f"{urls['catalog']}/listings/{product_id}", "listed_at"),
-        seen(f"{urls['traceability']}/labels/{product_id}", "issued_at"))
-    return listed, labelled
+        seen(f"{urls['traceability']}/labels/{product_id}", "issued_at"),
+        webhook(product_id))
+    return listed, labelled, hooked_at
 
 
 async def run_mode(mode: str, env: dict[str, str], count: int,
                    progress: Progress) -> dict[str, dict[str, float]]:
-    async with platform(mode, env) as urls, httpx.AsyncClient(timeout=30) as client:
+    async with platform(mode, env) as urls, httpx.AsyncClient(timeout=30) as client, \
+            receiver() as hook:
         anyone = User(urls, client)
         admin = await anyone.sign_in("office", PASSWORD)
+        await hooked(admin, hook)
         await admin.call("POST", "registry", "/users", expect=201, json={
             "username": "member", "password": PASSWORD, "role": "council_member"})
         member = await anyone.sign_in("member", PASSWORD)
         evaluations = await prepare(admin, member, count, progress)
         task = progress.add_task(f"certifying ({mode})", total=count)
-        listed, labelled = [], []
+        listed, labelled, webhooks = [], [], []
         for evaluation_id in evaluations:
-            to_listed, to_label = await certify_one(admin, client, urls, evaluation_id)
+            to_listed, to_label, to_webhook = await certify_one(admin, client, urls, hook,
+                                                                evaluation_id)
             listed.append(to_listed)
             labelled.append(to_label)
+            webhooks.append(to_webhook)
             progress.advance(task)
-    return {"listed": percentiles(listed), "label": percentiles(labelled)}
+    return {"listed": percentiles(listed), "label": percentiles(labelled),
+            "webhook": percentiles(webhooks)}
 
 
 def report(results: dict[str, dict[str, dict[str, float]]], raw: dict[str, float] | None) -> None:
@@ -183,7 +213,8 @@ def report(results: dict[str, dict[str, dict[str, float]]], raw: dict[str, float
     for col in ("platform", "until", "n", "p50", "p95", "p99", "max"):
         table.add_column(col, justify="right")
     for mode, r in results.items():
-        for what, label in (("listed", "listed in catalog"), ("label", "label exists")):
+        for what, label in (("listed", "listed in catalog"), ("label", "label exists"),
+                            ("webhook", "channel's webhook received")):
             s = r[what]
             table.add_row(mode, label, str(int(s["n"])),
                           *(f"{s[k]:.1f}" for k in ("p50", "p95", "p99", "max")))

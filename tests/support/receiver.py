@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -21,6 +22,8 @@ class Received:
     headers: dict[str, str]
     body: bytes
     answered: Behaviour
+    at: float
+    """When it arrived (``time.monotonic``)."""
 
 
 @dataclass
@@ -49,7 +52,8 @@ class Receiver:
                 break
         behaviour = self.script.pop(0) if self.script else self.otherwise
         self.received.append(Received(
-            {k.decode(): v.decode() for k, v in scope["headers"]}, body, behaviour))
+            {k.decode(): v.decode() for k, v in scope["headers"]}, body, behaviour,
+            time.monotonic()))
         if behaviour == "hang":
             await asyncio.sleep(self.hang_seconds)
         code = 503 if behaviour == "fail" else 204
