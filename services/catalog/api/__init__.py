@@ -1,8 +1,9 @@
-"""The catalog's HTTP interface: listings and their changes, feeds, channels and their
-webhooks, and the description of the listings stream."""
+"""The catalog's HTTP interface: the public website, listings and their changes, feeds,
+channels and their webhooks, and the description of the listings stream."""
 
-from services.catalog.api import channels, events, feeds, listings, webhooks
+from services.catalog.api import channels, events, feeds, listings, site, webhooks
 
-ROUTERS = (listings.router, feeds.router, channels.router, webhooks.router, events.router)
+ROUTERS = (site.router, listings.router, feeds.router, channels.router, webhooks.router,
+           events.router)
 
 __all__ = ["ROUTERS"]

@@ -1,0 +1,104 @@
+"""The public catalog website: the home page with search and filters, and a page per product.
+
+Server-rendered HTML (Jinja2), no script: readable on any phone, by any search engine, on a
+slow connection. Vietnamese unless the visitor asks for English (``?lang=en`` or their
+browser's languages). A refusal (an unknown or withdrawn product, a stale page cursor) is
+shown as a page in the visitor's language, with its status.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from services.catalog.api.caching import cache_headers
+from services.catalog.api.deps import CatalogPart, PublisherPart, may
+from services.catalog.site import (
+    MIN_STARS,
+    PAGE_SIZE,
+    WORDS,
+    Filters,
+    group_choices,
+    name_in,
+    product_json_ld,
+)
+from shared.images import WebWidth, sized_url, srcset
+from shared.language import LANGUAGES, pick_language
+from shared.refusals import AppError
+from shared.text import day_shown
+
+router = APIRouter(tags=["website"])
+templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
+templates.env.filters |= {"srcset": srcset, "sized": sized_url, "day": day_shown,
+                          "named": name_in}
+templates.env.globals |= {"phone": WebWidth.PHONE, "wide": WebWidth.WIDE}
+
+Lang = Annotated[str | None, Query(pattern=f"^({'|'.join(LANGUAGES)})$",
+                                   description="vi (default) or en")]
+AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
+
+
+def _page(request: Request, template: str, lang: str, status: int = 200,
+          headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, {
+        "lang": lang, "t": WORDS[lang], "other_lang": "en" if lang == "vi" else "vi",
+        **context}, status_code=status, headers=headers)
+
+
+def _cached(etag: str | None = None) -> dict[str, str]:
+    """A CDN may keep a page a minute; the language it is in depends on the browser's."""
+    return cache_headers(None, etag) | {"Vary": "Accept-Language"}
+
+
+def _refused(request: Request, lang: str, refusal: AppError) -> HTMLResponse:
+    return _page(request, "missing.html", lang, refusal.status,
+                 message=refusal.message_vi if lang == "vi" else refusal.message)
+
+
+@router.get("/", response_class=HTMLResponse, summary="The catalog's home page: search and "
+            "filter OCOP products (public, HTML)", **may("listing.read"))
+async def home(request: Request, catalog: CatalogPart, publisher: PublisherPart,
+               q: Annotated[str | None, Query(max_length=200)] = None,
+               stars: Annotated[Literal["", "3", "4", "5"] | None, Query(description=(
+                   "At least this many stars (empty: any, as the form sends it)"))] = None,
+               group: Annotated[str | None, Query(max_length=40)] = None,
+               province: Annotated[str | None, Query(max_length=100)] = None,
+               after: Annotated[str | None, Query(max_length=2000, description=(
+                   "The next page's cursor, from the page before"))] = None,
+               lang: Lang = None, accept_language: AcceptLanguage = None) -> HTMLResponse:
+    lang = pick_language(lang, accept_language)
+    filters = Filters(q=q or None, min_stars=int(stars) if stars else None, group=group or None,
+                      province=province or None)
+    try:
+        found, next_cursor = await catalog.search(
+            q=filters.q, stars=filters.stars, group=filters.group, province=filters.province,
+            sort="-stars", limit=PAGE_SIZE, after=after)
+    except AppError as refusal:
+        return _refused(request, lang, refusal)
+    return _page(request, "home.html", lang, headers=_cached(),
+                 listings=[publisher.state(listing) for listing in found], filters=filters,
+                 groups=group_choices(lang), min_stars=MIN_STARS, first_page=after is None,
+                 switch_query=filters.query("en" if lang == "vi" else "vi"),
+                 next_query=filters.query(lang, after=next_cursor) if next_cursor else None)
+
+
+@router.get("/products/{product_id}", response_class=HTMLResponse,
+            summary="A product's public page: photos, stars, producer, certificate, origin "
+                    "and where to buy, with schema.org Product data (public, HTML)",
+            **may("listing.read"))
+async def product_page(product_id: str, request: Request, catalog: CatalogPart,
+                       publisher: PublisherPart, lang: Lang = None,
+                       accept_language: AcceptLanguage = None) -> Response:
+    lang = pick_language(lang, accept_language)
+    try:
+        listing = await catalog.listing(product_id)
+    except AppError as refusal:
+        return _refused(request, lang, refusal)
+    state = publisher.state(listing)
+    return _page(request, "product.html", lang,
+                 headers=_cached(f"{listing.id}-{listing.version}-{lang}"),
+                 listing=state, json_ld=product_json_ld(state))
