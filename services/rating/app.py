@@ -6,10 +6,17 @@ from services.rating.api import router
 from services.rating.certificate_pdf import warm_up_renderer
 from services.rating.certificates import Certificates
 from services.rating.criteria_tables import CriteriaTables
-from services.rating.handlers import Rating, keep_product, keep_subject
+from services.rating.handlers import (
+    Rating,
+    keep_listing,
+    keep_product,
+    keep_subject,
+    keep_withdrawal,
+)
 from services.rating.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.config import Settings
+from shared.contracts.catalog import ListingChanged, ListingPublished, ListingWithdrawn
 from shared.contracts.rating import (
     CERTIFICATE_IN_FORCE,
     CertificateExpired,
@@ -36,6 +43,9 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
         runtime.handle(product_event, keep_product)
     for subject_event in (SubjectRegistered, SubjectUpdated):
         runtime.handle(subject_event, keep_subject)
+    for listing_event in (ListingPublished, ListingChanged):
+        runtime.handle(listing_event, keep_listing)
+    runtime.handle(ListingWithdrawn, keep_withdrawal)
     certificates = Certificates(runtime.store, runtime.outbox, runtime.objects,
                                 worker_process(runtime, warm_up_renderer, background=True),
                                 settings.public_url, runtime.clock)

@@ -14,6 +14,7 @@ from services.rating.criteria_tables import evaluation_table, table_for_product,
 from services.rating.model import Evaluation, EvaluationStatus, Proposal, Round, ScoreSheet
 from services.rating.store import (
     CERTIFICATES,
+    ON_SALE,
     PRODUCTS,
     SUBJECTS,
     evaluations,
@@ -25,9 +26,11 @@ from services.rating.summary import Locality, annual_summary
 from shared.access import SubjectRef, check
 from shared.auth import Caller
 from shared.clock import Clock
+from shared.contracts.catalog import ListingState, ListingWithdrawn
 from shared.contracts.registry import ProductState, SubjectState
 from shared.events.envelope import Envelope
 from shared.ids import new_id
+from shared.messaging.inbox import snapshot_is_current
 from shared.refusals import Conflict, NotFound
 from shared.store import (
     Document,
@@ -40,12 +43,36 @@ from shared.store import (
 )
 from shared.text import fold
 
-# --- read model of the registry --------------------------------------------------------
+# --- read models of the registry and of the catalog's listings ---------------------------
 
 async def keep_product(envelope: Envelope, tx: Transaction) -> None:
     state = ProductState.model_validate(envelope.data)
     await tx.put(PRODUCTS.name, state.product_id, state.model_dump(mode="json") | {
         "registry_version": envelope.sequence})
+
+
+async def keep_listing(envelope: Envelope, tx: Transaction) -> None:
+    """Where a listed product is sold (the catalog's stream), for the summary's count of
+    products per sales channel."""
+    listing = ListingState.model_validate(envelope.data)
+    await _keep_on_sale(tx, listing.product_id, listing.producer.id, envelope.sequence, [
+        {"channel_id": o.channel_id, "channel_name": o.channel_name} for o in listing.offers])
+
+
+async def keep_withdrawal(envelope: Envelope, tx: Transaction) -> None:
+    withdrawn = ListingWithdrawn.model_validate(envelope.data)
+    held = await tx.get(ON_SALE.name, withdrawn.product_id)
+    if held is not None:
+        await _keep_on_sale(tx, withdrawn.product_id, held.data["subject_id"],
+                            envelope.sequence, [])
+
+
+async def _keep_on_sale(tx: Transaction, product_id: str, subject_id: str, version: int | None,
+                        channels: list[dict[str, str]]) -> None:
+    held = await tx.get(ON_SALE.name, product_id)
+    if held is None or snapshot_is_current(held.data["listing_version"], version):
+        await tx.put(ON_SALE.name, product_id, {"subject_id": subject_id, "channels": channels,
+                                                "listing_version": version})
 
 
 async def keep_subject(envelope: Envelope, tx: Transaction) -> None:
@@ -159,13 +186,16 @@ class Rating:
         local = [sid for sid, s in subjects.items() if locality.contains(s)]
         products: dict[str, dict[str, Any]] = {}
         certificates: list[dict[str, Any]] = []
+        on_sale: dict[str, list[dict[str, str]]] = {}
         for chunk in (local[i:i + 500] for i in range(0, len(local), 500)):
             where = {"subject_id": {"$in": chunk}}
             products |= {d.id: d.data async for d in find_all(self.store, PRODUCTS.name, where)}
             certificates += [d.data | {"id": d.id}
                              async for d in find_all(self.store, CERTIFICATES.name, where)]
-        return annual_summary(year, locality, subjects, products, certificates, as_of=as_of,
-                              expiring_within_months=expiring_within_months)
+            on_sale |= {d.id: d.data["channels"]
+                        async for d in find_all(self.store, ON_SALE.name, where)}
+        return annual_summary(year, locality, subjects, products, certificates, on_sale,
+                              as_of=as_of, expiring_within_months=expiring_within_months)
 
 
 async def _known_product(reader: Reader, product_id: str) -> Document:

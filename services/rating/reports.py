@@ -32,6 +32,8 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
               t["subjects"]) for t in r["by_subject_type"]]
     rows += [("by_commune", c["commune"], c["commune"], c["commune"], c["products"],
               c["subjects"]) for c in r["by_commune"]]
+    rows += [("on_sale", c["channel_id"], c["channel_name"], c["channel_name"], c["products"],
+              c["subjects"]) for c in summary["on_sale"]["by_channel"]]
     rows += [("expiring", c["number"], c["product_name"], c["valid_until"], 1, c["subject_name"])
              for c in summary["expiring"]["certificates"]]
     return rows
@@ -99,6 +101,10 @@ def summary_xlsx(summary: dict[str, Any]) -> bytes:
     _table(sheet, "Theo xã / by commune",
            ("Xã / commune", "Sản phẩm / products", "Chủ thể / subjects"),
            [(c["commune"], c["products"], c["subjects"]) for c in r["by_commune"]])
+    _table(sheet, "Đang bán trên kênh trực tuyến / on sale on online channels",
+           ("Kênh / channel", "Sản phẩm / products", "Chủ thể / subjects"),
+           [(c["channel_name"], c["products"], c["subjects"])
+            for c in summary["on_sale"]["by_channel"]])
     sheet.column_dimensions["A"].width = 48
     expiring = book.create_sheet("Sắp hết hạn")
     _table(expiring, f"Giấy chứng nhận hết hạn đến {summary['expiring']['until']}",

@@ -30,9 +30,12 @@ RECOGNITIONS = Collection("recognitions")
 CERTIFICATES = Collection("certificates", indexes=("product_id", "subject_id", "number",
                                                    "status", "valid_until"))
 COUNTERS = Collection("counters")
+ON_SALE = Collection("on_sale", indexes=("subject_id",))
+"""Read model of the catalog's listings stream: per listed product, the sales channels it is
+sold on (none once it is off the catalog)."""
 
 COLLECTIONS = (PRODUCTS, SUBJECTS, PROPOSALS, ROUNDS, CRITERIA_TABLES, EVALUATIONS, SCORE_SHEETS,
-               RECOGNITIONS, CERTIFICATES, COUNTERS)
+               RECOGNITIONS, CERTIFICATES, COUNTERS, ON_SALE)
 
 # The aggregates of ``model.py`` over their collections.
 rounds = Repository(ROUNDS.name, Round, ("round", "đợt đánh giá"))

@@ -45,10 +45,13 @@ def _tally(items: list[tuple[str, str]]) -> dict[str, int]:
 
 def annual_summary(year: int, locality: Locality, subjects: dict[str, dict[str, Any]],
                    products: dict[str, dict[str, Any]], certificates: list[dict[str, Any]],
-                   *, as_of: date, expiring_within_months: int) -> dict[str, Any]:
+                   on_sale: dict[str, list[dict[str, str]]], *, as_of: date,
+                   expiring_within_months: int) -> dict[str, Any]:
     """``subjects`` and ``products`` by id (the locality's, or more); ``certificates`` with
-    their ``id``. Products recognised in ``year`` are those with a recognition decision
-    dated in it, counted once at the stars of their latest decision that year."""
+    their ``id``; ``on_sale``: product id → the sales channels (``channel_id``,
+    ``channel_name``) the catalog lists it on now. Products recognised in ``year`` are those
+    with a recognition decision dated in it, counted once at the stars of their latest
+    decision that year."""
     local = {sid: s for sid, s in subjects.items() if locality.contains(s)}
     registered = [(pid, p["subject_id"]) for pid, p in products.items()
                   if p["subject_id"] in local and _year(p.get("registered_on")) == year]
@@ -65,7 +68,26 @@ def annual_summary(year: int, locality: Locality, subjects: dict[str, dict[str, 
         "expiring": {
             "within_months": expiring_within_months, "until": horizon.isoformat(),
             "certificates": _expiring(certificates, local, products, as_of, horizon)},
+        "on_sale": {"by_channel": _by_channel(on_sale, local, products)},
     }
+
+
+def _by_channel(on_sale: dict[str, list[dict[str, str]]], local: dict[str, dict[str, Any]],
+                products: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The locality's listed products on each sales channel now ("16 products on
+    Postmart"), most products first."""
+    sold: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for product_id, channels in on_sale.items():
+        subject_id = products.get(product_id, {}).get("subject_id")
+        if subject_id not in local:
+            continue
+        for channel in channels:
+            sold[channel["channel_id"]].append((product_id, subject_id))
+            names[channel["channel_id"]] = channel["channel_name"]
+    return sorted(({"channel_id": c, "channel_name": names[c], **_tally(pairs)}
+                   for c, pairs in sold.items()),
+                  key=lambda row: (-row["products"], row["channel_name"]))
 
 
 def _pairs(certs: list[dict[str, Any]]) -> list[tuple[str, str]]:

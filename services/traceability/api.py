@@ -49,6 +49,7 @@ PAGE_TEXT = {
     "vi": {"producer": "Chủ thể sản xuất", "locality": "Địa phương", "group": "Nhóm sản phẩm",
            "certificate": "Giấy chứng nhận", "decision": "theo quyết định",
            "validity": "Hiệu lực", "reason": "Lý do", "stars": "sao", "switch": "English",
+           "where_to_buy": "Nơi bán trực tuyến",
            "not_found": "Không tìm thấy sản phẩm",
            "not_found_text": "Mã này không thuộc sản phẩm OCOP nào trên hệ thống. Hãy cẩn "
                              "thận với sản phẩm mang nhãn OCOP không rõ nguồn gốc.",
@@ -78,6 +79,7 @@ PAGE_TEXT = {
     "en": {"producer": "Producer", "locality": "Locality", "group": "Product group",
            "certificate": "Certificate", "decision": "by decision", "validity": "Valid",
            "reason": "Reason", "stars": "stars", "switch": "Tiếng Việt",
+           "where_to_buy": "Where to buy online",
            "not_found": "Product not found",
            "not_found_text": "This code belongs to no OCOP product on the platform. Be wary "
                              "of products carrying an OCOP label of unknown origin.",
@@ -124,7 +126,8 @@ def _wants_json(accept: str | None, fmt: str | None) -> bool:
 
 
 def scan_view(profile: TraceProfile, today: date) -> dict[str, Any]:
-    """What a scan shows: product, producer, locality, and the live certificate."""
+    """What a scan shows: product, producer, locality, the live certificate, and where to buy
+    it online (only while it is OCOP)."""
     assert profile.certificate  # only certified products have a scan page
     state = profile.certificate.state_on(today)
     shown = profiles.dump(profile)
@@ -132,6 +135,7 @@ def scan_view(profile: TraceProfile, today: date) -> dict[str, Any]:
     active = state is domain.CertificateState.ACTIVE
     return {"product_id": profile.id, "gtin": profile.gtin,
             "product": shown["product"], "subject": shown["subject"],
+            "where_to_buy": shown["sold_at"] if active else [],
             "ocop": {"certified": active, "state": state.value,
                      "stars": profile.certificate.stars if active else None,
                      "certificate": certificate,
@@ -200,7 +204,7 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
         "valid_until": day_shown(certificate["valid_until"]),
         "batch": asked.batch, "steps": asked.steps, "step_names": STEP_NAMES[language],
         "serial": asked.serial, "unit": asked.unit,
-        "reading_names": READING_NAMES[language]},
+        "reading_names": READING_NAMES[language], "where_to_buy": view["where_to_buy"]},
         headers=headers)
 
 

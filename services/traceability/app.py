@@ -18,6 +18,7 @@ from services.traceability.scans_api import router as scans_router
 from services.traceability.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.config import Settings
+from shared.contracts.catalog import ListingChanged, ListingPublished, ListingWithdrawn
 from shared.contracts.rating import CERTIFICATE_IN_FORCE, CertificateExpired, CertificateRevoked
 from shared.contracts.registry import (
     ProductGtinRetired,
@@ -85,6 +86,9 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
         runtime.handle(product_event, tracing.on_product_changed)
     runtime.handle(ProductGtinRetired, tracing.on_gtin_retired)
+    for listing_event in (ListingPublished, ListingChanged):
+        runtime.handle(listing_event, tracing.on_listing)
+    runtime.handle(ListingWithdrawn, tracing.on_listing_withdrawn)
     filing = Filing(runtime.store, runtime.objects, runtime.clock, settings.public_url)
     runtime.provide(tracing, origin, printing, scanning, filing)
     runtime.include(router)

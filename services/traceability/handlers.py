@@ -1,6 +1,7 @@
 """Traceability's reactions: keep each product's trace profile (the registry's product, the
-live certificate) and issue its QR label once, again when its GTIN changes. Each loads the
-aggregate (``model``), lets it apply the news, keeps it and emits what it announces."""
+live certificate, where the catalog says it is sold) and issue its QR label once, again
+when its GTIN changes. Each loads the aggregate (``model``), lets it apply the news, keeps
+it and emits what it announces."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from services.traceability.labels import render_qr
 from services.traceability.model import Label, TraceProfile
 from services.traceability.store import FORMER_GTINS, labels, profile_carrying, profiles
 from shared.clock import Clock
+from shared.contracts.catalog import ListingState, ListingWithdrawn, Offer
 from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
 from shared.contracts.registry import ProductGtinRetired, ProductState
 from shared.events.envelope import Envelope
@@ -64,6 +66,21 @@ class Traceability:
         profile = await self._profile(tx, event.product_id)
         if profile.expire(event):
             await profiles.save(tx, profile)
+
+    async def on_listing(self, envelope: Envelope, tx: Transaction) -> None:
+        """The catalog's listing: the scan page shows where to buy the product."""
+        listing = ListingState.model_validate(envelope.data)
+        await self._take_listing(tx, listing.product_id, listing.offers, envelope.sequence)
+
+    async def on_listing_withdrawn(self, envelope: Envelope, tx: Transaction) -> None:
+        withdrawn = ListingWithdrawn.model_validate(envelope.data)
+        await self._take_listing(tx, withdrawn.product_id, [], envelope.sequence)
+
+    async def _take_listing(self, tx: Transaction, product_id: str, offers: list[Offer],
+                            version: int) -> None:
+        profile = await self._profile(tx, product_id)
+        if profile.take_listing(offers, version):
+            await profiles.keep(tx, profile)
 
     @staticmethod
     async def _profile(tx: Transaction, product_id: str) -> TraceProfile:

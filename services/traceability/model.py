@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from services.traceability.domain import CertificateState
+from shared.contracts.catalog import Offer
 from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
 from shared.contracts.registry import ProductState
 from shared.contracts.traceability import LabelIssued
@@ -65,6 +66,14 @@ class ShownCertificate:
         return CertificateState(status_on(self.status, self.valid_until, day))
 
 
+@dataclass(frozen=True)
+class SoldAt:
+    """An online shop selling the product, as its producer told the catalog."""
+
+    channel_name: str
+    url: str
+
+
 @dataclass
 class TraceProfile:
     """What a product's scan page shows (hồ sơ truy xuất). Known before it is certified (the
@@ -77,6 +86,9 @@ class TraceProfile:
     product: ShownProduct | None = None
     subject: ShownSubject | None = None
     certificate: ShownCertificate | None = None
+    sold_at: list[SoldAt] = field(default_factory=list)
+    """Where to buy it (the catalog's listings stream); none once it is off the catalog."""
+    listing_version: int | None = None
 
     @property
     def certified(self) -> bool:
@@ -108,6 +120,15 @@ class TraceProfile:
     def _take_product(self, product: ShownProduct, gtin: str | None,
                       version: int | None) -> None:
         self.product, self.gtin, self.product_version = product, gtin, version
+
+    def take_listing(self, offers: list[Offer], version: int) -> bool:
+        """The catalog's word on where the product is sold (empty: withdrawn); False if
+        older than what is shown."""
+        if not snapshot_is_current(self.listing_version, version):
+            return False
+        self.sold_at = [SoldAt(o.channel_name, o.url) for o in offers]
+        self.listing_version = version
+        return True
 
     def revoke(self, e: CertificateRevoked) -> bool:
         """The certificate shown was revoked; False if it is not the one shown."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -18,6 +18,8 @@ import pytest
 from services.catalog.feeds import FIELDS, GOOGLE_NS, SITEMAP_NS
 from shared.config import Settings
 from tests.support.channels import POSTMART, Market, market, register_channel
+from tests.support.clocks import today
+from tests.support.demo import wait_until
 from tests.support.refusals import problem
 
 G = f"{{{GOOGLE_NS}}}"
@@ -252,3 +254,49 @@ async def test_a_listing_is_cacheable_and_readable_from_any_web_page(shop: Marke
     writes = await office.client.options(f"{url}/withdrawal", headers={
         "Origin": "https://shop.example", "Access-Control-Request-Method": "POST"})
     assert writes.status_code == 400  # no cross-origin writes
+
+
+async def test_the_scan_page_and_the_annual_summary_say_where_products_are_sold(
+        shop: Market) -> None:
+    office, tea = shop.office, shop.products["tea"]
+    postmart, _ = await register_channel(office)
+    hue, _ = await register_channel(office, name="Sàn Huế", website="https://sanhue.vn")
+    producer = shop.producers["tea"]
+    for channel, page in ((postmart, "https://postmart.vn/che"), (hue, "https://sanhue.vn/che")):
+        listing = await producer.call("PUT", "catalog",
+                                      f"/listings/{tea}/offers/{channel['id']}",
+                                      json={"url": page})
+    scan_url = listing["scan_url"] + "?format=json"
+    anyone = office.anonymous()
+
+    async def shown() -> list[dict[str, str]]:
+        scan = await anyone.client.get(scan_url)
+        return list(scan.json()["where_to_buy"])
+
+    await wait_until(lambda: _equal(shown(), [
+        {"channel_name": "Postmart", "url": "https://postmart.vn/che"},
+        {"channel_name": "Sàn Huế", "url": "https://sanhue.vn/che"}]))
+    html = (await anyone.client.get(listing["scan_url"])).text
+    assert "Nơi bán trực tuyến" in html and "https://sanhue.vn/che" in html
+
+    summary_path = f"/summaries/{today().year}"
+    summary = await office.call("GET", "rating", summary_path,
+                                params={"province": "Thái Nguyên"})
+    assert summary["on_sale"]["by_channel"] == [
+        {"channel_id": postmart["id"], "channel_name": "Postmart", "products": 1,
+         "subjects": 1},
+        {"channel_id": hue["id"], "channel_name": "Sàn Huế", "products": 1, "subjects": 1}]
+    rows = (await office.call("GET", "rating", summary_path, params={
+        "province": "Thái Nguyên", "format": "csv"})).text.splitlines()
+    assert f"on_sale,{postmart['id']},Postmart,Postmart,1,1" in rows
+
+    # Off the catalog: no longer offered anywhere, on the scan page or in the figures.
+    await producer.call("POST", "catalog", f"/listings/{tea}/withdrawal", expect=204)
+    await wait_until(lambda: _equal(shown(), []))
+    summary = await office.call("GET", "rating", summary_path,
+                                params={"province": "Thái Nguyên"})
+    assert summary["on_sale"]["by_channel"] == []
+
+
+async def _equal(value: Awaitable[object], expected: object) -> bool:
+    return await value == expected

@@ -92,8 +92,15 @@ def test_a_product_recognised_twice_in_a_year_counts_once_at_its_latest_stars() 
     certificates = [cert("c1", "p1", "s1", 3, "2024-02-01"), cert("c2", "p1", "s1", 4,
                                                                   "2024-11-01"),
                     cert("c3", "p2", "s2", 5, "2024-03-01")]
+    postmart = {"channel_id": "pm", "channel_name": "Postmart"}
+    on_sale = {"p1": [postmart, {"channel_id": "vp", "channel_name": "Vỏ Sò"}],
+               "p2": [postmart]}  # p2 is outside the locality asked for
     summary = annual_summary(2024, Locality("khanh hoa", "KHÁNH SƠN"), subjects, products,
-                             certificates, as_of=date(2026, 12, 1), expiring_within_months=1)
+                             certificates, on_sale, as_of=date(2026, 12, 1),
+                             expiring_within_months=1)
+    assert summary["on_sale"]["by_channel"] == [
+        {"channel_id": "pm", "channel_name": "Postmart", "products": 1, "subjects": 1},
+        {"channel_id": "vp", "channel_name": "Vỏ Sò", "products": 1, "subjects": 1}]
     assert summary["registered"] == {"products": 1, "subjects": 1}
     assert summary["recognised"]["by_stars"] == {"3": 0, "4": 1, "5": 0}
     assert [c["number"] for c in summary["expiring"]["certificates"]] == ["c1", "c2"]
