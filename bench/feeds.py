@@ -14,38 +14,14 @@ import asyncio
 import statistics
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+from national import fill
 
 from services.catalog.api.feeds import FeedCache
 from services.catalog.app import build
-from services.catalog.domain import ListingStatus, search_text
-from services.catalog.model import ListedCertificate, Listing, Producer
-from services.catalog.store import listings
 from shared.config import load_settings
-from shared.text import fold
-from shared.vocabulary import SubjectType
-
-PROVINCES = ("Thái Nguyên", "Lâm Đồng", "Khánh Hòa", "Hà Tĩnh", "Quảng Ninh", "Cần Thơ")
-
-
-def listing(n: int, today: date) -> Listing:
-    province = PROVINCES[n % len(PROVINCES)]
-    name = f"Sản phẩm OCOP số {n:05d}"
-    producer = Producer(f"subject-{n % 5000}", f"HTX số {n % 5000}", SubjectType.COOPERATIVE)
-    return Listing(
-        id=f"product-{n:06d}", status=ListingStatus.LISTED, name=name, name_key=fold(name),
-        search_text=search_text(name, producer.name), description="Mô tả sản phẩm " * 8,
-        group="food", subgroup="processed_produce", gtin=None,
-        image_urls=[f"https://img.ocop.example/{n}.webp"], stars=3 + n % 3, producer=producer,
-        province=province, province_key=fold(province), commune="Xã Một",
-        certificate=ListedCertificate(f"cert-{n}", f"{n}/GCN", "province", f"{n}/QĐ-UBND",
-                                      today - timedelta(days=30), today - timedelta(days=30),
-                                      today + timedelta(days=1000)),
-        valid_until=today + timedelta(days=1000), listed_at=f"{today.isoformat()}T08:00:00+00:00",
-        scan_url=f"https://scan.ocop.example/01/{n:014d}")
 
 
 async def main() -> None:
@@ -56,13 +32,8 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as data:
         runtime = build(load_settings(data_dir=Path(data), public_url="https://catalog.example"))
         await runtime.store.open()
-        today = runtime.clock.today()
-        started = time.perf_counter()
-        for first in range(0, args.listings, 1000):
-            async with runtime.store.transaction() as tx:
-                for n in range(first, min(first + 1000, args.listings)):
-                    await listings.add(tx, listing(n, today))
-        print(f"stored {args.listings} listings in {time.perf_counter() - started:.1f} s")
+        seconds = await fill(runtime.store, args.listings, runtime.clock.today())
+        print(f"stored {args.listings} listings in {seconds:.1f} s")
         transport = httpx.ASGITransport(app=runtime.fastapi_app())
         async with httpx.AsyncClient(transport=transport, base_url="http://catalog") as client:
             for path in ("/feeds/google.xml", "/feeds/products.csv", "/sitemap.xml"):

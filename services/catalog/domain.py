@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from shared.store import TextMatch
 from shared.text import fold
 
-__all__ = ["ListingStatus", "fold", "search_terms", "search_text"]
+__all__ = ["ListingStatus", "fold", "ranked_matches", "search_terms", "search_text"]
 
 
 class ListingStatus(StrEnum):
@@ -18,8 +19,17 @@ class ListingStatus(StrEnum):
 
 
 def search_terms(query: str) -> list[str]:
-    """The folded words of a query; a listing matches when its text contains each."""
+    """The folded words of a query: a listing matches when each begins a word of its name
+    or its producer's ('sau rie' finds 'Sầu riêng Khánh Sơn')."""
     return fold(query).split()
+
+
+def ranked_matches(terms: list[str]) -> tuple[TextMatch, TextMatch]:
+    """How search results are ranked: the listings with every word in their name first,
+    then those that need the producer's name (each tier in the order the shopper chose)."""
+    words = tuple(terms)
+    return (TextMatch(words, within=("name_key",)),
+            TextMatch(words, within=("search_text",), unless_within=("name_key",)))
 
 
 def search_text(*parts: str) -> str:

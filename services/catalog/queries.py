@@ -15,6 +15,7 @@ from services.catalog.store import LISTINGS, listings
 from shared.clock import Clock
 from shared.refusals import Forbidden
 from shared.store import DocumentStore
+from shared.store.tiers import find_in_tiers
 
 SORTS = {"name": "name_key", "-stars": "-stars", "stars": "stars",
          "-certified": "-certified_at"}
@@ -40,9 +41,9 @@ class Catalog:
     async def search(self, *, q: str | None, stars: list[int] | None, group: str | None,
                      province: str | None, sort: str, limit: int, after: str | None,
                      scope: Scope = EVERYTHING) -> tuple[list[Listing], str | None]:
-        """A page of public listings matching every filter given (``q``: each word, in the
-        name or the producer's, diacritics and case aside) within ``scope``, and the next
-        page's cursor."""
+        """A page of public listings matching every filter given within ``scope``, and the
+        next page's cursor. ``q``: each word begins a word of the name or the producer's,
+        diacritics and case aside; those with every word in the name come first."""
         where = scoped_where(public_where(self.clock.today()), scope)
         if stars:
             where["stars"] = {"$in": stars}
@@ -54,9 +55,13 @@ class Catalog:
             where["province_key"] = (key if not scope.provinces or key in scope.province_keys
                                      else {"$in": []})
         if terms := domain.search_terms(q or ""):
-            where["search_text"] = {"$contains": terms}
-        page = await self.store.find(LISTINGS.name, where, order_by=SORTS[sort], limit=limit,
-                                     after=after)
+            page = await find_in_tiers(
+                self.store, LISTINGS.name,
+                [where | {"$text": match} for match in domain.ranked_matches(terms)],
+                order_by=SORTS[sort], limit=limit, after=after)
+        else:
+            page = await self.store.find(LISTINGS.name, where, order_by=SORTS[sort],
+                                         limit=limit, after=after)
         return [listings.load(d) for d in page.items], page.next_cursor
 
     async def listing(self, product_id: str, scope: Scope = EVERYTHING) -> Listing:

@@ -7,10 +7,16 @@ from services.catalog.webhooks import Delivery, Endpoint
 from shared.store import Collection
 from shared.store.repository import Repository
 
-LISTINGS = Collection("listings", indexes=(
-    "status", "stars", "group", "province_key", "valid_until", "search_text", "name_key",
-    "certified_at"))
-"""One per product: a read model of the rating and traceability events."""
+LISTINGS = Collection(
+    "listings",
+    indexes=("status", "stars", "group", "province_key", "valid_until", "name_key",
+             "certified_at"),
+    compound=tuple((by, sort) for by in ("province_key", "group")
+                   for sort in ("name_key", "stars", "certified_at")),
+    text=("name_key", "search_text"))
+"""One per product: a read model of the rating and traceability events. A province or a
+group is filtered and sorted in one index walk; the name and the name with the producer's
+are searched by words (``domain.ranked_matches``)."""
 CHANNELS = Collection("channels", indexes=("name",))
 CHANNEL_KEYS = Collection("channel_keys")
 """API key id → its channel's id: how a presented key finds its channel."""

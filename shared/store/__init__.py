@@ -17,14 +17,15 @@ from shared.store.port import (
     Page,
     Reader,
     StaleVersion,
+    TextMatch,
     Transaction,
 )
 from shared.store.retry import retried
 
 __all__ = [
     "Collection", "Document", "DocumentExists", "DocumentStore", "Filter", "InvalidQuery",
-    "Order", "Page", "Reader", "StaleVersion", "Transaction", "find_all", "get_existing",
-    "open_store", "retried",
+    "Order", "Page", "Reader", "StaleVersion", "TextMatch", "Transaction", "find_all",
+    "get_existing", "open_store", "retried",
 ]
 
 

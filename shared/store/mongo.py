@@ -23,6 +23,12 @@ Semantics follow the SQLite adapter, which is the reference:
   not here), compares numbers with text where MongoDB brackets comparisons by type, and
   MongoDB matches a scalar against the elements of an array where SQLite does not.
 
+Full-text search (``TextMatch``) matches the start of words, as one types, which MongoDB's
+own text index cannot (it matches whole stemmed words): each document of a collection with
+text fields carries, beside ``d``, ``t: {"_": [...], "<field>": [...]}``, every prefix of
+every word of its text fields (all together, and per field), in multikey indexes. A search
+is then ``$all`` of its words over one of those arrays, served by the index.
+
 Transactions are MongoDB multi-document transactions, so the server must be a replica set
 (compose runs a one-node one).
 """
@@ -60,6 +66,7 @@ from shared.store.port import (
     Order,
     Page,
     StaleVersion,
+    TextMatch,
     TransactionHooks,
     collection_spec,
     contained,
@@ -119,6 +126,38 @@ def _all_of(clauses: list[Raw]) -> Raw:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+ALL_TEXT = "_"
+"""The key of every text field's prefixes together, in a document's ``t``."""
+
+
+def text_terms(spec: Collection, data: Mapping[str, Any]) -> Raw:
+    """The word prefixes a document is found by: ``{"_": all, field: its own}``."""
+    terms: Raw = {}
+    for field in spec.text:
+        value: Any = data
+        for part in field.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        words = value.split() if isinstance(value, str) else []
+        terms[field] = sorted({word[:n] for word in words for n in range(1, len(word) + 1)})
+    terms[ALL_TEXT] = sorted({term for field_terms in terms.values() for term in field_terms})
+    return terms
+
+
+def _text_within(words: list[str], fields: tuple[str, ...]) -> Raw:
+    if len(fields) == 1 or not fields:
+        return {f"t.{fields[0] if fields else ALL_TEXT}": {"$all": words}}
+    return {"$and": [{"$or": [{f"t.{field}": word} for field in fields]} for word in words]}
+
+
+def translate_text(match: TextMatch) -> Raw:
+    """A ``TextMatch`` over the documents' word prefixes (the words are [a-z0-9]+)."""
+    words = list(match.words)
+    found = _text_within(words, match.within)
+    if not match.unless_within:
+        return found
+    return {"$and": [found, {"$nor": [_text_within(words, match.unless_within)]}]}
+
+
 def translate_filter(where: Filter | None) -> Raw:
     """A port filter as a MongoDB filter on ``d.<field>`` (``id`` is ``_id``).
 
@@ -128,6 +167,9 @@ def translate_filter(where: Filter | None) -> Raw:
     """
     clauses: list[Raw] = []
     for field, cond in (where or {}).items():
+        if field == "$text":
+            clauses.append(translate_text(cond))
+            continue
         path = _path(field)
         ops = cond if isinstance(cond, Mapping) else {"$eq": cond}
         for op, value in ops.items():
@@ -248,6 +290,11 @@ class _MongoTransaction(_MongoSession):
                 raise WriteConflict(collection, doc_id, expected) from exc
             raise
 
+    def _stored(self, collection: str, data: dict[str, Any]) -> Raw:
+        """What a write sets: the data, and the word prefixes of its text fields if any."""
+        spec = self._store.spec(collection)
+        return {"d": data, "t": text_terms(spec, data)} if spec.text else {"d": data}
+
     async def _stale(self, collection: str, doc_id: str, expected: int) -> StaleVersion:
         current = await self.get(collection, doc_id)
         return StaleVersion(collection, doc_id, expected, current.version if current else None)
@@ -258,8 +305,8 @@ class _MongoTransaction(_MongoSession):
         # whole transaction where SQLite's would not.
         try:
             result = await self._write(collection, doc_id, 0, self._coll(collection).update_one(
-                {"_id": doc_id}, {"$setOnInsert": {"v": 1, "d": data}}, upsert=True,
-                session=self._session))
+                {"_id": doc_id}, {"$setOnInsert": {"v": 1, **self._stored(collection, data)}},
+                upsert=True, session=self._session))
         except DuplicateKeyError as exc:  # two upserts racing outside a snapshot
             raise DocumentExists(collection, doc_id) from exc
         if result.upserted_id is None:
@@ -271,7 +318,8 @@ class _MongoTransaction(_MongoSession):
         result = await self._write(collection, doc_id, expected_version,
                                    self._coll(collection).update_one(
                                        {"_id": doc_id, "v": expected_version},
-                                       {"$set": {"d": data}, "$inc": {"v": 1}},
+                                       {"$set": self._stored(collection, data),
+                                        "$inc": {"v": 1}},
                                        session=self._session))
         if result.matched_count != 1:
             raise await self._stale(collection, doc_id, expected_version)
@@ -279,7 +327,8 @@ class _MongoTransaction(_MongoSession):
 
     async def put(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
         raw = await self._write(collection, doc_id, 0, self._coll(collection).find_one_and_update(
-            {"_id": doc_id}, {"$set": {"d": data}, "$inc": {"v": 1}}, projection={"v": True},
+            {"_id": doc_id}, {"$set": self._stored(collection, data), "$inc": {"v": 1}},
+            projection={"v": True},
             upsert=True, return_document=ReturnDocument.AFTER, session=self._session))
         assert raw is not None  # an upsert returning the document after it always has one
         return Document(doc_id, int(raw["v"]), data)
@@ -368,9 +417,11 @@ class MongoDocumentStore:
             for spec in self.collections.values():
                 if spec.name not in existing:
                     await self._create_collection(spec.name)
-                for field in spec.indexes:
-                    await self.db[spec.name].create_index([(_path(field), ASCENDING),
-                                                           ("_id", ASCENDING)])
+                for fields in (*((f,) for f in spec.indexes), *spec.compound):
+                    await self.db[spec.name].create_index(
+                        [*((_path(f), ASCENDING) for f in fields), ("_id", ASCENDING)])
+                for terms in (ALL_TEXT, *spec.text) if spec.text else ():
+                    await self.db[spec.name].create_index([(f"t.{terms}", ASCENDING)])
         except PyMongoError as exc:
             raise self._unavailable(exc) from None
 

@@ -18,7 +18,8 @@ from shared.refusals import BadRequest, Conflict
 Filter = Mapping[str, Any]
 """Field -> value (equality) or field -> {"$op": value} with ops: $eq $ne $gt $gte $lt $lte $in,
 and $contains: a string field containing the given text literally (a list: every text).
-Fields are declared indexes (dotted paths into the document) or "id"."""
+Fields are declared indexes (dotted paths into the document) or "id". One more key,
+``"$text"``, takes a ``TextMatch``: a search of the collection's full-text index."""
 
 OPERATORS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$contains")
 MAX_PAGE = 1000
@@ -30,9 +31,34 @@ class Collection:
 
     name: str
     indexes: tuple[str, ...] = ()
+    compound: tuple[tuple[str, ...], ...] = ()
+    """Indexes over several declared fields in order, for a filter that is matched and
+    sorted together: its equality fields first, the sort field last (each index also ends
+    with the id, the sort's tie-break)."""
+    text: tuple[str, ...] = ()
+    """Text fields searched together by words (``TextMatch``): a full-text index."""
 
     def queryable(self) -> tuple[str, ...]:
         return ("id", *self.indexes)
+
+
+WORD = re.compile(r"^[a-z0-9]+$")
+"""A word a text search takes: folded (``shared.text.fold``), so lower-case ASCII letters
+and digits, the way the text fields are stored."""
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """A full-text search: documents in which each of ``words`` begins a word of the
+    collection's text fields (``"rie"`` finds "rieng": search as one types), in any order.
+
+    ``within``: only these text fields count (every word must be in them); ``unless_within``:
+    leave out the documents that ``within=unless_within`` would find. Together they rank
+    results in tiers without scoring: every word in the name first, then the rest."""
+
+    words: tuple[str, ...]
+    within: tuple[str, ...] = ()
+    unless_within: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,6 +197,7 @@ def declare_collections(collections: Iterable[Collection]) -> dict[str, Collecti
         for field_path in spec.indexes:
             if not _PATH.match(field_path):
                 raise ValueError(f"index {field_path!r} of {spec.name} must be a dotted name")
+        _check_compound(spec)
         declared[spec.name] = spec
     return declared
 
@@ -194,6 +221,9 @@ def validate_query(spec: Collection, where: Filter | None, order: Order, limit: 
     adapter."""
     allowed = spec.queryable()
     for name, cond in (where or {}).items():
+        if name == "$text":
+            _validate_text(spec, cond)
+            continue
         if name not in allowed:
             raise InvalidQuery(
                 f"Cannot filter {spec.name} on '{name}'; filterable fields: {', '.join(allowed)}.",
@@ -224,3 +254,30 @@ def validate_query(spec: Collection, where: Filter | None, order: Order, limit: 
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidQuery(f"Page size must be between 1 and {MAX_PAGE}.",
                            f"Kích thước trang phải từ 1 đến {MAX_PAGE}.")
+
+
+def _validate_text(spec: Collection, match: Any) -> None:
+    if not spec.text:
+        raise InvalidQuery(f"{spec.name} has no full-text index to search.",
+                           f"{spec.name} không có chỉ mục văn bản để tìm kiếm.")
+    if (not isinstance(match, TextMatch) or not match.words
+            or not all(isinstance(w, str) and WORD.match(w) for w in match.words)):
+        raise InvalidQuery("A text search takes a TextMatch of folded words (a-z, 0-9).",
+                           "Tìm kiếm văn bản cần các từ đã chuẩn hoá (a-z, 0-9).")
+    for fields in (match.within, match.unless_within):
+        if unknown := [f for f in fields if f not in spec.text]:
+            raise InvalidQuery(f"{', '.join(unknown)} is not a text field of {spec.name}; "
+                               f"text fields: {', '.join(spec.text)}.",
+                               f"{', '.join(unknown)} không phải trường văn bản của "
+                               f"{spec.name}; các trường văn bản: {', '.join(spec.text)}.")
+
+
+def _check_compound(spec: Collection) -> None:
+    """A compound index is over declared fields only (they are what queries may name)."""
+    for fields in spec.compound:
+        if unknown := [f for f in fields if f not in spec.indexes]:
+            raise ValueError(f"{spec.name}: compound index fields {unknown} must be declared "
+                             "in its indexes")
+    for field_path in spec.text:
+        if not _PATH.match(field_path):
+            raise ValueError(f"text field {field_path!r} of {spec.name} must be a dotted name")

@@ -1,7 +1,10 @@
 """SQLite adapter of the document store: one file per service, JSON documents.
 
 Each collection is a table ``(id, version, data)``; each declared field gets an expression
-index on ``json_extract(data, '$.field')``. One writer connection serialises transactions
+index on ``json_extract(data, '$.field')`` (and each compound index one over its fields'
+expressions). A collection's text fields are kept by triggers in an FTS5 table beside it
+(``<name>__text``, contentless: it holds the words, not a copy of the text), so every write,
+whatever its path, keeps the index in step. One writer connection serialises transactions
 (SQLite allows one writer anyway); reads outside a transaction use a second connection,
 which WAL mode lets run beside the writer and which never sees uncommitted data.
 """
@@ -14,6 +17,7 @@ import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +33,7 @@ from shared.store.port import (
     Order,
     Page,
     StaleVersion,
+    TextMatch,
     TransactionHooks,
     collection_spec,
     contained,
@@ -37,6 +42,14 @@ from shared.store.port import (
 )
 
 _SQL_OPS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+BROAD_TEXT = 2000
+"""Matches of a text search beyond which walking the sort's index beats sorting them."""
+ANALYSIS_LIMIT = 1000
+"""Rows ANALYZE samples per index: milliseconds, however large the store."""
+ANALYZE_EVERY = 1000
+"""Transactions between two refreshes of the planner's statistics. The planner chooses
+among the expression indexes by them: without them it takes a filter on an unselective
+field (status) over the index that gives the order, and sorts the whole table."""
 
 _in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar("sqlite_tx", default=False)
 
@@ -45,15 +58,58 @@ def _expr(path: str) -> str:
     return "id" if path == "id" else f"json_extract(data, '$.{path}')"
 
 
+def _column(path: str) -> str:
+    """The FTS5 column of a text field."""
+    return path.replace(".", "_")
+
+
+def text_table(spec: Collection) -> str:
+    return f"{spec.name}__text"
+
+
+def _text_query(match: TextMatch) -> str:
+    """FTS5's query language for a ``TextMatch``: each word as a quoted prefix (the words
+    are [a-z0-9]+, so quoting is all the escaping needed)."""
+    every = "(" + " AND ".join(f'"{word}"*' for word in match.words) + ")"
+
+    def within(fields: tuple[str, ...]) -> str:
+        return "{" + " ".join(_column(f) for f in fields) + "} : " + every
+
+    query = within(match.within) if match.within else every
+    return f"{query} NOT {within(match.unless_within)}" if match.unless_within else query
+
+
 def _sql_value(value: Any) -> Any:
     # Booleans compare as 1/0 in SQLite; json_extract returns them that way too.
     return json.dumps(value) if isinstance(value, dict | list) else value
 
 
-def _where_sql(where: Filter | None) -> tuple[list[str], list[Any]]:
+@dataclass(frozen=True)
+class _Plan:
+    """What steers SQLite's choice of index for one query (the planner has ``ANALYZE``'s
+    counts per value, not STAT4's samples, so it cannot tell how selective a range or a
+    full-text match is, and guesses both to be)."""
+
+    order_field: str | None = None
+    """A page's sort field: a range on another field then never chooses the index, so the
+    page is walked in the sort's index (or a filter's equality index) and stops after its
+    rows, instead of sorting every row in the range (``valid_until >= today``: all)."""
+    broad_text: bool = False
+    """The text search matches many rows: probe it while walking the sort's index instead of
+    reading and sorting every match."""
+
+
+def _where_sql(spec: Collection, where: Filter | None, plan: _Plan = _Plan()
+               ) -> tuple[list[str], list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     for path, cond in (where or {}).items():
+        if path == "$text":
+            table = text_table(spec)
+            rowid = "+rowid" if plan.broad_text else "rowid"  # "+": not a lookup by rowid
+            clauses.append(f'{rowid} IN (SELECT rowid FROM "{table}" WHERE "{table}" MATCH ?)')
+            params.append(_text_query(cond))
+            continue
         expr = _expr(path)
         ops = cond if isinstance(cond, Mapping) else {"$eq": cond}
         for op, value in ops.items():
@@ -81,24 +137,33 @@ def _where_sql(where: Filter | None) -> tuple[list[str], list[Any]]:
                 clauses.append(f"({' OR '.join(parts)})" if parts else "0")
             else:
                 # Like MongoDB, a range never matches a missing or null field.
-                clauses.append(f"({expr} IS NOT NULL AND {expr} {_SQL_OPS[op]} ?)")
+                steered = (f"+{expr}" if plan.order_field not in (None, "id", path)
+                           else expr)
+                clauses.append(f"({steered} IS NOT NULL AND {steered} {_SQL_OPS[op]} ?)")
                 params.append(_sql_value(value))
     return clauses, params
 
 
-def _after_sql(order: Order, after: str) -> tuple[str, list[Any]]:
-    """Rows strictly after the cursor in (field, id) order; NULLs sort first ascending."""
+def _after_sql(order: Order, after: str | None) -> list[tuple[str | None, list[Any]]]:
+    """Rows strictly after the cursor in (field, id) order, NULLs first ascending, as the
+    stretches that follow it in order: ties after the cursor's id, then the values beyond,
+    then (descending) the NULLs. Each is one seek in the (field, id) index, where a single
+    predicate with OR would make SQLite walk the index from its start (deep pages cost as
+    much as every page before them)."""
+    if after is None:
+        return [(None, [])]
     value, last_id = decode_cursor(after)
     expr = _expr(order.field)
     if order.field == "id":
-        return ("id > ?" if order.direction == "asc" else "id < ?"), [last_id]
+        return [("id > ?" if order.direction == "asc" else "id < ?", [last_id])]
     if order.direction == "asc":
         if value is None:
-            return f"({expr} IS NOT NULL OR ({expr} IS NULL AND id > ?))", [last_id]
-        return f"({expr} > ? OR ({expr} = ? AND id > ?))", [value, value, last_id]
+            return [(f"{expr} IS NULL AND id > ?", [last_id]), (f"{expr} IS NOT NULL", [])]
+        return [(f"{expr} = ? AND id > ?", [value, last_id]), (f"{expr} > ?", [value])]
     if value is None:
-        return f"({expr} IS NULL AND id < ?)", [last_id]
-    return f"({expr} < ? OR {expr} IS NULL OR ({expr} = ? AND id < ?))", [value, value, last_id]
+        return [(f"{expr} IS NULL AND id < ?", [last_id])]
+    return [(f"{expr} = ? AND id < ?", [value, last_id]), (f"{expr} < ?", [value]),
+            (f"{expr} IS NULL", [])]
 
 
 def _row_doc(row: sqlite3.Row | tuple[Any, ...]) -> Document:
@@ -125,26 +190,39 @@ class _SqliteSession:
         spec = self._store.spec(collection)
         order = Order.parse(order_by)
         validate_query(spec, where, order, limit)
-        clauses, params = _where_sql(where)
-        if after:
-            clause, more = _after_sql(order, after)
-            clauses.append(clause)
-            params.extend(more)
+        text = (where or {}).get("$text")
+        plan = _Plan(order.field, text is not None and await self._matches_many(spec, text))
+        clauses, params = _where_sql(spec, where, plan)
         direction = "ASC" if order.direction == "asc" else "DESC"
         sort = "id" if order.field == "id" else f"{_expr(order.field)} {direction}, id"
-        sql = (f'SELECT id, version, data FROM "{spec.name}"'
-               + (f" WHERE {' AND '.join(clauses)}" if clauses else "")
-               + f" ORDER BY {sort} {direction} LIMIT ?")
-        async with self._db.execute(sql, (*params, limit + 1)) as cur:
-            rows = await cur.fetchall()
+        rows: list[Any] = []
+        for stretch, more in _after_sql(order, after):
+            where_sql = " AND ".join([*clauses, *([stretch] if stretch else [])])
+            sql = (f'SELECT id, version, data FROM "{spec.name}"'
+                   + (f" WHERE {where_sql}" if where_sql else "")
+                   + f" ORDER BY {sort} {direction} LIMIT ?")
+            async with self._db.execute(sql, (*params, *more, limit + 1 - len(rows))) as cur:
+                rows.extend(await cur.fetchall())
+            if len(rows) > limit:
+                break
         docs = [_row_doc(r) for r in rows[:limit]]
         more_pages = len(rows) > limit
         return Page(docs, encode_cursor(docs[-1], order.field) if more_pages else None)
 
+    async def _matches_many(self, spec: Collection, match: TextMatch) -> bool:
+        """Whether a text search finds more rows than a page is worth reading and sorting
+        (counted by the full-text index alone, up to ``BROAD_TEXT``)."""
+        table = text_table(spec)
+        async with self._db.execute(
+                f'SELECT count(*) FROM (SELECT rowid FROM "{table}" WHERE "{table}" MATCH ? '
+                "LIMIT ?)", (_text_query(match), BROAD_TEXT)) as cur:
+            row = await cur.fetchone()
+        return bool(row and row[0] >= BROAD_TEXT)
+
     async def count(self, collection: str, where: Filter | None = None) -> int:
         spec = self._store.spec(collection)
         validate_query(spec, where, Order(), 1)
-        clauses, params = _where_sql(where)
+        clauses, params = _where_sql(spec, where)
         sql = f'SELECT COUNT(*) FROM "{spec.name}"' + (
             f" WHERE {' AND '.join(clauses)}" if clauses else "")
         async with self._db.execute(sql, params) as cur:
@@ -214,6 +292,7 @@ class SqliteDocumentStore:
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._commits = 0
 
     def spec(self, collection: str) -> Collection:
         return collection_spec(self.collections, collection)
@@ -232,13 +311,62 @@ class SqliteDocumentStore:
             await self._writer.execute(
                 f'CREATE TABLE IF NOT EXISTS "{spec.name}" (id TEXT PRIMARY KEY, '
                 "version INTEGER NOT NULL, data TEXT NOT NULL)")
-            for field in spec.indexes:
-                index = f"ix_{spec.name}_{field.replace('.', '_')}"
+            for fields in (*((f,) for f in spec.indexes), *spec.compound):
+                index = "_".join(("ix", spec.name, *(f.replace(".", "_") for f in fields)))
+                columns = ", ".join(_expr(f) for f in fields)
                 await self._writer.execute(
-                    f'CREATE INDEX IF NOT EXISTS "{index}" ON "{spec.name}" ({_expr(field)}, id)')
+                    f'CREATE INDEX IF NOT EXISTS "{index}" ON "{spec.name}" ({columns}, id)')
+            if spec.text:
+                await self._keep_text_index(spec)
+        await self._writer.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+        await self._writer.execute("ANALYZE")
         self._reader = await aiosqlite.connect(self.path, isolation_level=None)
         await self._reader.execute("PRAGMA busy_timeout=10000")
         await self._reader.execute("PRAGMA query_only=ON")
+
+    async def _keep_text_index(self, spec: Collection) -> None:
+        """The collection's FTS5 table and the triggers that keep it: made (and filled from
+        the rows already there) when missing or when the text fields changed. It names rows
+        by the table's rowid, which stays a row's own (the store never runs VACUUM, which may
+        renumber rows: after one, drop the ``__text`` table and the next open rebuilds it)."""
+        assert self._writer is not None
+        table, columns = text_table(spec), [_column(f) for f in spec.text]
+        create = (f'CREATE VIRTUAL TABLE "{table}" USING fts5({", ".join(columns)}, '
+                  "content='', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')")
+        async with self._writer.execute("SELECT sql FROM sqlite_master WHERE name = ?",
+                                        (table,)) as cur:
+            found = await cur.fetchone()
+        if found is not None and found[0] == create:
+            return
+        values = {side: ", ".join(f"json_extract({side}.data, '$.{f}')" for f in spec.text)
+                  for side in ("new", "old")}
+        listed = ", ".join(columns)
+        insert = f'INSERT INTO "{table}" (rowid, {listed}) VALUES (new.rowid, {values["new"]});'
+        # A contentless table forgets a row by being told the words it indexed.
+        forget = (f'INSERT INTO "{table}" ("{table}", rowid, {listed}) '
+                  f'VALUES (\'delete\', old.rowid, {values["old"]});')
+        await self._writer.execute("BEGIN IMMEDIATE")
+        try:
+            for trigger in ("insert", "update", "delete"):
+                await self._writer.execute(f'DROP TRIGGER IF EXISTS "{table}_{trigger}"')
+            await self._writer.execute(f'DROP TABLE IF EXISTS "{table}"')
+            await self._writer.execute(create)
+            await self._writer.execute(
+                f'CREATE TRIGGER "{table}_insert" AFTER INSERT ON "{spec.name}" '
+                f"BEGIN {insert} END")
+            await self._writer.execute(
+                f'CREATE TRIGGER "{table}_update" AFTER UPDATE OF data ON "{spec.name}" '
+                f"BEGIN {forget} {insert} END")
+            await self._writer.execute(
+                f'CREATE TRIGGER "{table}_delete" AFTER DELETE ON "{spec.name}" '
+                f"BEGIN {forget} END")
+            fields = ", ".join(f"json_extract(data, '$.{f}')" for f in spec.text)
+            await self._writer.execute(f'INSERT INTO "{table}" (rowid, {listed}) '
+                                       f'SELECT rowid, {fields} FROM "{spec.name}"')
+        except BaseException:
+            await self._writer.execute("ROLLBACK")
+            raise
+        await self._writer.execute("COMMIT")
 
     async def close(self) -> None:
         for conn in (self._reader, self._writer):
@@ -286,6 +414,9 @@ class SqliteDocumentStore:
                     await self._writer.execute("ROLLBACK")
                     raise
                 await self._writer.execute("COMMIT")
+                self._commits += 1
+                if self._commits % ANALYZE_EVERY == 0:
+                    await self._writer.execute("ANALYZE")
             tx.hooks.fire()
         finally:
             _in_transaction.reset(token)

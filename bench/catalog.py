@@ -1,0 +1,129 @@
+"""How fast the public catalog answers at national scale: N listings (100,000 by default)
+stored in an embedded catalog as its event handlers keep them, then every kind of public
+query asked over HTTP (in-process ASGI: the service's work, not the network's), each kind
+with varied words, provinces and pages; prints p50/p95/max per kind.
+
+    python bench/catalog.py [--listings 100000] [--rounds 40] [--data-dir DIR]
+
+With --data-dir the filled store is kept there and reused by the next run of the same
+size (filling a million listings takes minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+from national import PLACES, PROVINCES, fill
+
+from services.catalog.app import build
+from services.catalog.store import LISTINGS
+from shared.config import load_settings
+
+WORDS = ("mat ong", "sầu riêng", "nuoc mam", "chè", "ca phe", "mien dong", "gao thom",
+         "non la", "thổ cẩm", "ruou")
+"""Search words a shopper types (with or without diacritics)."""
+PHRASES = tuple(f"{kind} {place}" for kind, place in
+                zip(("mat ong", "sau rieng", "nuoc mam", "che bup", "ca phe"), PLACES,
+                    strict=False))
+
+
+def kinds(rounds: int, deep: list[str]) -> dict[str, list[dict[str, object]]]:
+    """Each query kind, ``rounds`` times, with its parameters varied."""
+    def cycle(values: tuple[object, ...] | list[str]) -> Iterator[object]:
+        for n in range(rounds):
+            yield values[n % len(values)]
+    provinces = PROVINCES[::3]
+    return {
+        "first page": [{} for _ in range(rounds)],
+        "deep page (cursor)": [{"cursor": c} for c in cycle(deep)],
+        "search one word": [{"q": w.split()[0] if " " not in w else w} for w in cycle(WORDS)],
+        "search two words + place": [{"q": p} for p in cycle(PHRASES)],
+        "search, rare producer": [{"q": f"htx {n * 997}"} for n in range(rounds)],
+        "search prefix (typing)": [{"q": w[:-2]} for w in cycle(("sau rieng", "mat ong",
+                                                               "nuoc mam", "tra hoa"))],
+        "search + stars=5": [{"q": w, "stars": 5} for w in cycle(WORDS)],
+        "search + sort=-stars": [{"q": w, "sort": "-stars"} for w in cycle(WORDS)],
+        "sort=-stars": [{"sort": "-stars"} for _ in range(rounds)],
+        "sort=stars": [{"sort": "stars"} for _ in range(rounds)],
+        "sort=-certified": [{"sort": "-certified"} for _ in range(rounds)],
+        "stars=5": [{"stars": 5} for _ in range(rounds)],
+        "group": [{"group": g} for g in cycle(("handicrafts", "herbal", "food", "tourism"))],
+        "province": [{"province": p} for p in cycle(provinces)],
+        "province + group + stars": [{"province": p, "group": "food", "stars": 4}
+                                     for p in cycle(provinces)],
+        "province, sort=-stars": [{"province": p, "sort": "-stars"} for p in cycle(provinces)],
+    }
+
+
+@contextmanager
+def data_dir(kept: str | None) -> Iterator[Path]:
+    if kept:
+        Path(kept).mkdir(parents=True, exist_ok=True)
+        yield Path(kept)
+        return
+    with tempfile.TemporaryDirectory() as made:
+        yield Path(made)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--listings", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--data-dir", default=None)
+    args = parser.parse_args()
+    with data_dir(args.data_dir) as data:
+        runtime = build(load_settings(data_dir=data, public_url="https://catalog.example"))
+        began = time.perf_counter()
+        await runtime.store.open()
+        print(f"store opened in {time.perf_counter() - began:.1f} s")
+        held = await runtime.store.count(LISTINGS.name)
+        if held not in (0, args.listings):
+            raise SystemExit(f"{data} holds {held} listings, not {args.listings}: "
+                             "name another --data-dir")
+        if held == 0:
+            print(f"storing {args.listings:,} listings…", flush=True)
+            seconds = await fill(runtime.store, args.listings, runtime.clock.today())
+            print(f"stored {args.listings:,} listings in {seconds:.0f} s")
+        deep = []
+        for start in (args.listings // 4, args.listings // 2, args.listings * 3 // 4):
+            page, after = None, None
+            for _ in range(max(1, start // 1000)):
+                page = await runtime.store.find(LISTINGS.name, {"status": "listed"},
+                                                order_by="name_key", limit=1000, after=after)
+                after = page.next_cursor
+            if after:
+                deep.append(after)
+        transport = httpx.ASGITransport(app=runtime.fastapi_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://catalog") as client:
+            await client.get("/listings")  # warm: templates, first connection
+            print(f"\n{args.listings:,} listings, {args.rounds} requests per kind "
+                  "(ms; 'found' = items on the page)")
+            print(f"{'query':28} {'p50':>7} {'p95':>7} {'max':>7}  found")
+            for kind, queries in kinds(args.rounds, deep).items():
+                seconds, found = [], 0
+                for params in queries:
+                    began = time.perf_counter()
+                    response = await client.get(f"/listings?{urlencode(params)}")
+                    seconds.append((time.perf_counter() - began) * 1000)
+                    if response.status_code != 200:
+                        raise SystemExit(f"{kind} {params}: {response.status_code} "
+                                         f"{response.text[:300]}")
+                    found += len(response.json()["items"])
+                seconds.sort()
+                p95 = seconds[max(0, round(len(seconds) * 0.95) - 1)]
+                print(f"{kind:28} {statistics.median(seconds):7.1f} {p95:7.1f} "
+                      f"{seconds[-1]:7.1f}  {found / len(queries):.0f}")
+        await runtime.store.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
