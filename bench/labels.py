@@ -29,7 +29,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from bench.bus import percentiles
-from bench.flow import PASSWORD, certify_one, platform, prepare
+from bench.flow import PASSWORD, platform, prepare
 from services.traceability import domain, sheet_pdf
 from services.traceability.label_sheets import SheetLayout, new_serial
 from services.traceability.printing import part_size
@@ -92,7 +92,9 @@ async def batch_with_events(admin: User, member: User, progress: Progress) -> di
     [evaluation] = await prepare(admin, member, 1, progress)
     product_id = (await admin.call("GET", "rating", f"/evaluations/{evaluation}"))["product_id"]
     await admin.call("PATCH", "registry", f"/products/{product_id}", json={"gtin": GTIN})
-    await certify_one(admin, admin.client, admin.urls, evaluation)
+    await admin.call("POST", "rating", f"/evaluations/{evaluation}/recognition", expect=201,
+                     json={"decision_number": "1/QĐ-UBND"})
+    await admin.until("GET", "traceability", f"/labels/{product_id}")
     produced = datetime.now().astimezone() - timedelta(days=EVENTS + 1)
     batch = await admin.call("POST", "traceability", f"/products/{product_id}/batches",
                              expect=201, json={"lot": "NM-2026-11", "quantity": 500,
