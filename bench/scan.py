@@ -15,11 +15,9 @@ import argparse
 import asyncio
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
@@ -32,7 +30,7 @@ from rich.table import Table
 
 from bench.flow import PASSWORD, platform, prepare
 from tests.support.platform import User
-from tests.support.ports import free_port
+from tests.support.ports import free_port, wait_for_port
 
 console = Console()
 GTIN = "08935049510000"
@@ -98,16 +96,6 @@ async def certified_with_batch(admin: User, member: User, progress: Progress) ->
                                "happened_at": f"{issued}T0{n}:00:00+07:00"} | extra)
 
 
-def wait_for(port: int, within: float = 30) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing answers on port {port}")
-
-
 async def main(seconds: int, connections: int, threads: int) -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -135,7 +123,8 @@ async def main(seconds: int, connections: int, threads: int) -> None:
                 [sys.executable, __file__, "--bare", str(port), str(sizes["scan page (HTML)"])],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                wait_for(port)
+                if not wait_for_port("127.0.0.1", port, 30):
+                    raise RuntimeError("the bare endpoint did not start")
                 targets = {"bare endpoint": (f"http://127.0.0.1:{port}/", {})} | pages
                 results = {}
                 task = progress.add_task("wrk", total=len(targets))
