@@ -24,6 +24,7 @@ from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from shared.bus.port import (
     BusUnavailable,
+    GapHandler,
     Message,
     MessageHandler,
     cancel_all,
@@ -166,6 +167,69 @@ class KafkaEventBus:
                     await consumer.stop()
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, RECONNECT_MAX_SECONDS)
+
+    async def watch(self, topics: Sequence[str], handler: MessageHandler,
+                    gap: GapHandler) -> None:
+        self._topics.update(topics)
+        listening = asyncio.Event()
+        self._tasks.append(asyncio.create_task(
+            self._watch(list(topics), handler, gap, listening), name="kafka:watch"))
+        # Messages published once this returns are heard (the broker may be down: then the
+        # first connection's gap stands for them).
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(listening.wait(), 10)
+
+    async def _watch(self, topics: list[str], handler: MessageHandler, gap: GapHandler,
+                     listening: asyncio.Event) -> None:
+        backoff = 0.2
+        while True:
+            # No group: this process reads every partition itself, from the end.
+            consumer = AIOKafkaConsumer(
+                bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False,
+                client_id=f"{self.client_id}-watch", request_timeout_ms=10000,
+                metadata_max_age_ms=5000, fetch_max_wait_ms=self.fetch_max_wait_ms)
+            try:
+                await self.ensure_topics()
+                await consumer.start()
+                partitions = [TopicPartition(topic, p) for topic in topics
+                              for p in sorted(await self._partitions(consumer, topic))]
+                consumer.assign(partitions)
+                await consumer.seek_to_end(*partitions)
+                for partition in partitions:  # where "now" is, before saying so
+                    await consumer.position(partition)
+                backoff = 0.2
+                await gap()
+                listening.set()
+                while True:
+                    record = await consumer.getone()
+                    try:
+                        await handler(Message(
+                            record.topic, (record.key or b"").decode(),
+                            {k: bytes(v) for k, v in record.headers}, record.value or b"",
+                            record.partition, record.offset))
+                    except Exception:
+                        log.exception("watcher of %s failed on %s@%s; skipped", record.topic,
+                                      record.partition, record.offset)
+            except asyncio.CancelledError:
+                raise
+            except (KafkaError, OSError, BusUnavailable) as exc:
+                log.warning("watcher of %s lost the broker (%s); reconnecting in %.1fs",
+                            ",".join(topics), exc, backoff)
+                self._topics_ready = False
+            finally:
+                with contextlib.suppress(Exception):
+                    await consumer.stop()
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, RECONNECT_MAX_SECONDS)
+
+    async def _partitions(self, consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+        for _ in range(50):
+            found = consumer.partitions_for_topic(topic)
+            if found:
+                return set(found)
+            await consumer.topics()  # refreshes the metadata
+            await asyncio.sleep(0.1)
+        raise BusUnavailable(f"topic {topic} has no partitions on {self.bootstrap}")
 
     async def _drain(self, consumer: AIOKafkaConsumer, handler: MessageHandler) -> None:
         while True:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -17,12 +18,15 @@ import aiosqlite
 
 from shared.bus.port import (
     BusUnavailable,
+    GapHandler,
     Message,
     MessageHandler,
     cancel_all,
     handle_until_done,
 )
 from shared.keyfiles import private_file
+
+log = logging.getLogger(__name__)
 
 REDELIVERY_PAUSE_SECONDS = 1.0
 _BATCH = 200
@@ -96,6 +100,33 @@ class LocalEventBus:
         for topic in topics:
             self._tasks.append(asyncio.create_task(self._consume(group, topic, handler),
                                                    name=f"local-bus:{group}:{topic}"))
+
+    async def watch(self, topics: Sequence[str], handler: MessageHandler,
+                    gap: GapHandler) -> None:
+        for topic in topics:
+            async with self._conn().execute(
+                    "SELECT coalesce(max(position), 0) FROM messages WHERE topic = ?",
+                    (topic,)) as cur:
+                row = await cur.fetchone()
+            self._tasks.append(asyncio.create_task(
+                self._watch(topic, int(row[0]) if row else 0, handler),
+                name=f"local-bus:watch:{topic}"))
+        await gap()  # in-process: no gap after this
+
+    async def _watch(self, topic: str, position: int, handler: MessageHandler) -> None:
+        while True:
+            async with self._appended:
+                rows = await self._fetch(topic, position)
+                if not rows:
+                    await self._appended.wait()
+                    continue
+            for pos, key, headers, value in rows:
+                decoded = {k: v.encode() for k, v in json.loads(headers).items()}
+                position = pos
+                try:
+                    await handler(Message(topic, key, decoded, bytes(value), 0, pos))
+                except Exception:
+                    log.exception("watcher of %s failed on message %s; skipped", topic, pos)
 
     async def _position(self, group: str, topic: str) -> int:
         async with self._conn().execute(

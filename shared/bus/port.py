@@ -22,6 +22,7 @@ class Message:
 
 
 MessageHandler = Callable[[Message], Awaitable[None]]
+GapHandler = Callable[[], Awaitable[None]]
 
 _TOPIC_CONFIGS: dict[str, dict[str, str]] = {}
 
@@ -64,6 +65,15 @@ class EventBus(Protocol):
         """Consume ``topics`` as consumer group ``group`` in the background. Each message's
         offset is committed only after ``handler`` returned for it; a handler that raises
         stops nothing but that message's commit, so it is delivered again."""
+        ...
+
+    async def watch(self, topics: Sequence[str], handler: MessageHandler,
+                    gap: GapHandler) -> None:
+        """Hear, in the background, every message published on ``topics`` from now on, in
+        this process alone (each replica hears each message: no group, nothing committed;
+        a handler's failure is logged and the message skipped). ``gap`` is awaited once
+        listening has begun and after any gap in it (a reconnect), when messages may have
+        been missed: for signals such as 'drop your cached pages'."""
         ...
 
 
