@@ -89,8 +89,9 @@ async def certified_with_batch(admin: User, member: User, progress: Progress) ->
                               expect=201, json={"lot": LOT, "quantity": 500, "unit": "LTR",
                                                 "produced_on": issued})
     for n in range(EVENTS):
-        step = ("harvest", "processing", "lab_test", "packing")[n % 4]
-        extra = {"lab": "Quatest 3", "passed": True} if step == "lab_test" else {}
+        step = ("harvest", "lab_test", "packing", "shipping")[n % 4]
+        extra = {"lab_test": {"lab": "Quatest 3", "passed": True},
+                 "shipping": {"party": "Postmart"}}.get(step, {})
         await admin.call("POST", "traceability", f"/batches/{batch['id']}/events", expect=201,
                          json={"step": step, "place": {"name": "Nhà thùng Cửa Bé"},
                                "happened_at": f"{issued}T0{n}:00:00+07:00"} | extra)

@@ -17,6 +17,7 @@ from services.traceability import domain, resolver
 from services.traceability.access import RULES
 from services.traceability.handlers import Traceability
 from services.traceability.model import TraceProfile
+from services.traceability.scan_pages import ScanPages
 from services.traceability.scanning import NOTHING_ASKED, Asked, Scanning
 from services.traceability.scans import Visit
 from services.traceability.store import batches, profiles
@@ -40,6 +41,7 @@ def _unit(text: str) -> str:
     return " ".join(UNITS.get(word, word) for word in text.split()).strip()
 
 
+templates.env.auto_reload = False  # templates ship with the code: no stat() per page
 templates.env.filters |= {"srcset": srcset, "sized": sized_url, "day": day_shown,
                           "moment": lambda when: when.strftime("%d/%m/%Y %H:%M"),
                           "unit": _unit, "instant": moment_shown}
@@ -157,6 +159,7 @@ READING_NAMES = {"vi": {"temperature": "Nhiệt độ", "relative_humidity": "Đ
 
 TracingPart = Annotated[Traceability, Depends(part(Traceability))]
 ScanningPart = Annotated[Scanning, Depends(part(Scanning))]
+PagesPart = Annotated[ScanPages, Depends(part(ScanPages))]
 router = APIRouter()
 may = Gate(RULES).rule
 
@@ -245,24 +248,25 @@ def resolves(path: str, summary: str) -> Callable[[F], F]:
 
 
 @resolves("/01/{gtin}", "Scan page of a GTIN (GS1 Digital Link resolver), HTML or JSON")
-async def scan_gtin(tracing: TracingPart, scanning: ScanningPart, request: Request, gtin: str,
-                    lang: Lang = None, fmt: Format = None, link_type: LinkType = None,
+async def scan_gtin(tracing: TracingPart, scanning: ScanningPart, pages: PagesPart,
+                    request: Request, gtin: str, lang: Lang = None, fmt: Format = None,
+                    link_type: LinkType = None,
                     accept: Annotated[str | None, Header()] = None) -> Response:
-    return await resolve(tracing, scanning, request, gtin, {}, Shown(lang, accept, fmt),
-                         link_type)
+    return await resolve(tracing, scanning, pages, request, gtin, {},
+                         Shown(lang, accept, fmt), link_type)
 
 
 @resolves("/01/{gtin}/{qualifiers:path}",
           "Scan page of a GTIN with its lot (10/{lot}): the batch's journey")
-async def scan_gtin_qualified(tracing: TracingPart, scanning: ScanningPart,
+async def scan_gtin_qualified(tracing: TracingPart, scanning: ScanningPart, pages: PagesPart,
                               request: Request, gtin: str, qualifiers: str, lang: Lang = None,
                               fmt: Format = None, link_type: LinkType = None,
                               accept: Annotated[str | None, Header()] = None) -> Response:
     # The raw path: a lot may hold an encoded "/", which the decoded path has lost.
     raw = request.scope.get("raw_path", b"").decode("ascii", "replace")
     keys = domain.qualifiers(raw.split("/", 3)[3] if raw.count("/") >= 3 else qualifiers)
-    return await resolve(tracing, scanning, request, gtin, keys, Shown(lang, accept, fmt),
-                         link_type)
+    return await resolve(tracing, scanning, pages, request, gtin, keys,
+                         Shown(lang, accept, fmt), link_type)
 
 
 @dataclass(frozen=True)
@@ -274,9 +278,9 @@ class Shown:
     fmt: str | None
 
 
-async def resolve(tracing: Traceability, scanning: Scanning, request: Request, gtin: str,
-                  keys: dict[str, str] | None, shown: Shown, link_type: str | None
-                  ) -> Response:
+async def resolve(tracing: Traceability, scanning: Scanning, pages: ScanPages,
+                  request: Request, gtin: str, keys: dict[str, str] | None, shown: Shown,
+                  link_type: str | None) -> Response:
     """A GS1 Digital Link: a malformed one is refused (400), an unknown one warned about
     (404); a known one answers its default link (the scan page) with every link in the
     Link header, its linkset (``linkType=all`` or ``Accept: application/linkset+json``),
@@ -285,6 +289,7 @@ async def resolve(tracing: Traceability, scanning: Scanning, request: Request, g
     if normalized is None or keys is None or not domain.LOT.match(keys.get("10", "L")):
         return _malformed(request, shown)
     gtin = normalized  # a GTIN-8, -12 or -13 stands for its 14 digits
+    generation = pages.generation
     profile = await tracing.profile_by_gtin(gtin)
     asked = await scanning.asked(profile, keys.get("10"), keys.get("21"),
                                  visit(scanning, request))
@@ -307,7 +312,7 @@ async def resolve(tracing: Traceability, scanning: Scanning, request: Request, g
         return RedirectResponse(target.href, status_code=307, headers=headers)
     response = render(request, profile, today, shown.lang, shown.accept, shown.fmt, asked)
     response.headers.update(headers)
-    return response
+    return pages.keep(request, response, generation, profile.id, asked)
 
 
 def _malformed(request: Request, shown: Shown) -> Response:
@@ -332,40 +337,45 @@ async def resolver_description(tracing: TracingPart) -> dict[str, Any]:
 @router.get("/p/{product_id}", tags=["scan"], response_class=HTMLResponse,
             summary="Scan page of a product without a GTIN, HTML or JSON",
             **may("scan.read"))
-async def scan_product(tracing: TracingPart, scanning: ScanningPart, request: Request,
+async def scan_product(tracing: TracingPart, scanning: ScanningPart, pages: PagesPart,
+                       request: Request,
                        product_id: str, lang: Lang = None, fmt: Format = None,
                        accept: Annotated[str | None, Header()] = None) -> Response:
-    return await _scan_product(tracing, scanning, request, product_id, None, None,
+    return await _scan_product(tracing, scanning, pages, request, product_id, None, None,
                                Shown(lang, accept, fmt))
 
 
 @router.get("/p/{product_id}/10/{lot}", tags=["scan"], response_class=HTMLResponse,
             summary="Scan page of a batch of a product without a GTIN", **may("scan.read"))
-async def scan_product_lot(tracing: TracingPart, scanning: ScanningPart, request: Request,
+async def scan_product_lot(tracing: TracingPart, scanning: ScanningPart, pages: PagesPart,
+                           request: Request,
                            product_id: str, lot: str, lang: Lang = None, fmt: Format = None,
                            accept: Annotated[str | None, Header()] = None) -> Response:
-    return await _scan_product(tracing, scanning, request, product_id, lot, None,
+    return await _scan_product(tracing, scanning, pages, request, product_id, lot, None,
                                Shown(lang, accept, fmt))
 
 
 @router.get("/p/{product_id}/10/{lot}/21/{serial}", tags=["scan"], response_class=HTMLResponse,
             summary="Scan page of a unit of a product without a GTIN: is its code genuine?",
             **may("scan.read"))
-async def scan_product_unit(tracing: TracingPart, scanning: ScanningPart, request: Request,
+async def scan_product_unit(tracing: TracingPart, scanning: ScanningPart, pages: PagesPart,
+                            request: Request,
                             product_id: str, lot: str, serial: str,
                             lang: Lang = None, fmt: Format = None,
                             accept: Annotated[str | None, Header()] = None) -> Response:
-    return await _scan_product(tracing, scanning, request, product_id, lot, serial,
+    return await _scan_product(tracing, scanning, pages, request, product_id, lot, serial,
                                Shown(lang, accept, fmt))
 
 
-async def _scan_product(tracing: Traceability, scanning: Scanning, request: Request,
-                        product_id: str, lot: str | None, serial: str | None, shown: Shown
-                        ) -> Response:
+async def _scan_product(tracing: Traceability, scanning: Scanning, pages: ScanPages,
+                        request: Request, product_id: str, lot: str | None,
+                        serial: str | None, shown: Shown) -> Response:
+    generation = pages.generation
     profile = await tracing.profile(product_id)
     asked = await scanning.asked(profile, lot, serial, visit(scanning, request))
-    return render(request, profile, tracing.clock.today(), shown.lang, shown.accept,
-                  shown.fmt, asked)
+    return pages.keep(request, render(request, profile, tracing.clock.today(), shown.lang,
+                                      shown.accept, shown.fmt, asked),
+                      generation, product_id, asked)
 
 
 def visit(scanning: Scanning, request: Request) -> Visit:

@@ -13,6 +13,7 @@ from services.traceability.origin import Origin
 from services.traceability.origin_api import router as origin_router
 from services.traceability.printing import Printing
 from services.traceability.printing_api import router as printing_router
+from services.traceability.scan_pages import ScanPages, ScanPagesFront
 from services.traceability.scanning import Scanning
 from services.traceability.scans_api import router as scans_router
 from services.traceability.store import COLLECTIONS
@@ -41,6 +42,8 @@ NAME = "traceability"
 FINGERPRINT_KEY_FILE = ".scan-fingerprint-key"
 SCAN_COUNTS_WRITTEN_EVERY = 5
 """Seconds between writes of the scans counted in memory."""
+SCAN_PAGES_CHANGED = "traceability.scan-pages-changed"
+"""The replicas' signal: drop the scan pages kept in memory."""
 
 
 def warm_up() -> None:
@@ -62,10 +65,16 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
                                         LabelsIssued, ScanAnomalyDetected))
     worker = worker_process(runtime, warm_up)
     scan_base_url = settings.scan_base_url or settings.public_url
+    pages = ScanPages(runtime.clock)
+    pages.on_change = runtime.signal(SCAN_PAGES_CHANGED, pages.forget).raise_
     tracing = Traceability(runtime.store, runtime.outbox, runtime.objects, worker,
                            public_url=settings.public_url, scan_base_url=scan_base_url,
-                           clock=runtime.clock)
-    origin = Origin(runtime.store, runtime.outbox, worker, scan_base_url, runtime.clock)
+                           clock=runtime.clock, shown_changed=pages.changed)
+    origin = Origin(runtime.store, runtime.outbox, worker, scan_base_url, runtime.clock,
+                    pages.changed)
+    scanning = Scanning(runtime.store, runtime.outbox, origin, runtime.clock,
+                        fingerprint_key(settings))
+    runtime.front(ScanPagesFront, pages=pages, scanning=scanning)
     # Label sheets (up to 10,000 labels) in a worker of their own, at a lower priority and
     # started on the first sheet: drawing never delays a certified product's label or a
     # capture's hashes.
@@ -74,8 +83,6 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
                                        lazy=True),
                         scan_base_url, runtime.clock, settings.allow_private_scan_url)
     runtime.close_on_stop(printing.close)
-    scanning = Scanning(runtime.store, runtime.outbox, origin, runtime.clock,
-                        fingerprint_key(settings))
     runtime.every("write scan counts", SCAN_COUNTS_WRITTEN_EVERY, scanning.flush)
     runtime.close_on_stop(scanning.flush)
     runtime.every("resume label sheets", 300, printing.resume)
@@ -90,7 +97,7 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
         runtime.handle(listing_event, tracing.on_listing)
     runtime.handle(ListingWithdrawn, tracing.on_listing_withdrawn)
     filing = Filing(runtime.store, runtime.objects, runtime.clock, settings.public_url)
-    runtime.provide(tracing, origin, printing, scanning, filing)
+    runtime.provide(tracing, origin, printing, scanning, pages, filing)
     runtime.include(router)
     runtime.include(origin_router)
     runtime.include(printing_router)

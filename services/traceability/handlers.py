@@ -6,6 +6,7 @@ it and emits what it announces."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.traceability import domain
@@ -36,6 +37,8 @@ class Traceability:
     scan_base_url: str
     """What labels encode: the scan page's public base."""
     clock: Clock
+    shown_changed: Callable[[], None]
+    """Called once a change to what a scan shows has committed (``ScanPages.changed``)."""
 
     async def on_certificate_in_force(self, envelope: Envelope, tx: Transaction) -> None:
         event = CurrentCertificate.model_validate(envelope.data)
@@ -82,8 +85,8 @@ class Traceability:
         if profile.take_listing(offers, version):
             await profiles.keep(tx, profile)
 
-    @staticmethod
-    async def _profile(tx: Transaction, product_id: str) -> TraceProfile:
+    async def _profile(self, tx: Transaction, product_id: str) -> TraceProfile:
+        tx.on_commit(self.shown_changed)
         return await profiles.get_or_new(tx, product_id, lambda: TraceProfile(product_id))
 
     async def _issue_label(self, tx: Transaction, profile: TraceProfile) -> None:
@@ -106,6 +109,7 @@ class Traceability:
 
     async def on_gtin_retired(self, envelope: Envelope, tx: Transaction) -> None:
         event = ProductGtinRetired.model_validate(envelope.data)
+        tx.on_commit(self.shown_changed)
         await tx.put(FORMER_GTINS.name, event.gtin, {"product_id": event.product_id})
 
     async def profile_by_gtin(self, gtin: str) -> TraceProfile | None:

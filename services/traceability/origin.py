@@ -78,6 +78,8 @@ class Origin:
     """Where event hashes are computed (CPU-bound JSON-LD expansion)."""
     scan_base_url: str
     clock: Clock
+    shown_changed: Callable[[], None]
+    """Called once a change to what a scan shows has committed (``ScanPages.changed``)."""
 
     # --- batches --------------------------------------------------------------------------
 
@@ -195,6 +197,7 @@ class Origin:
         hashes = await self._hashes(items)
         out = []
         async with self.store.transaction() as tx:
+            tx.on_commit(self.shown_changed)
             session = _Recording(tx, caller)
             for i, ((context, event), event_hash) in enumerate(zip(items, hashes, strict=True)):
                 out.append(await self._one(session, context, event, event_hash, naming(i)))

@@ -120,6 +120,10 @@ class Scanning:
         return Visit(self.clock.now(), fingerprint(self.fingerprint_key, address, user_agent),
                      counts)
 
+    def counted(self, product_id: str, batch_id: str | None) -> None:
+        """A scan of a product's or a batch's page sent from memory (``scan_pages``)."""
+        self.tally.count(product_id, batch_id, Visit(self.clock.now(), "", counts=True))
+
     async def asked(self, profile: TraceProfile | None, lot: str | None, serial: str | None,
                     visit: Visit) -> Asked:
         """The batch and the unit a scan of ``profile``'s code names. A lot the product has

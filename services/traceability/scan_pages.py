@@ -1,0 +1,156 @@
+"""The scan page's answers kept in memory, ready to send: a QR campaign asks for the same few
+pages thousands of times a second, and each was the same bytes until something it shows
+changed.
+
+- An answer is kept once the route has rendered it (the product's page and its batches'
+  pages, in each language and format); a unit's page (its own scan count), a warning about
+  an unknown code, a linkset and a redirect are never kept.
+- Every commit that changes what a scan shows — a certificate in force, revoked or expired,
+  the registry's product, the catalog's offers, a batch's records — drops every kept answer
+  once it has committed (``changed``), and tells the service's other replicas over the bus
+  (``shared.messaging.signals``): a revocation shows on the next scan, whichever replica
+  answers it. Answers are also kept for one day of Việt Nam's calendar only (a certificate's
+  state depends on the day).
+- A kept answer is sent by ``ScanPagesFront``, an ASGI layer in front of the routes (behind
+  the rate limit and the security headers, before telemetry): it still counts the scan, and
+  answers ``If-None-Match`` with 304. Its ETag lets browsers and proxies revalidate instead
+  of downloading the page again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from fastapi import Request, Response
+
+from services.traceability.scanning import Asked, Scanning
+from services.traceability.scans import day_in_vietnam
+from shared.clock import Clock
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+MAX_KEPT = 50_000
+"""Answers kept at most (a few KiB each); past it all are dropped and kept afresh, so that
+made-up query strings cannot fill the memory."""
+KEPT_QUERIES = frozenset({"lang", "format"})
+"""The only parameters a kept answer may be asked with (the others change what is sent)."""
+SCAN_PATHS = ("/01/", "/p/")
+
+
+@dataclass(frozen=True)
+class Kept:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: bytes
+    product_id: str
+    batch_id: str | None
+    day: date
+
+
+def answer_kind(accept: str) -> str:
+    """What an ``Accept`` header makes of the same URL: the linkset, JSON or the page."""
+    if "application/linkset+json" in accept:
+        return "linkset"
+    return "json" if "application/json" in accept and "text/html" not in accept else "html"
+
+
+class ScanPages:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._kept: dict[tuple[str, str, str], Kept] = {}
+        self._generation = 0
+        self.on_change: Callable[[], None] = lambda: None
+        """Called after every local change: the replicas' signal is raised here."""
+
+    def changed(self) -> None:
+        """What a scan shows changed (called once the change has committed)."""
+        self.forget()
+        self.on_change()
+
+    def forget(self) -> None:
+        """Drop every kept answer (another replica's change, or a gap in hearing of them)."""
+        self._generation += 1
+        self._kept.clear()
+
+    @property
+    def generation(self) -> int:
+        """Read before rendering: an answer rendered across a change is not kept."""
+        return self._generation
+
+    def keep(self, request: Request, response: Response, generation: int, product_id: str,
+             asked: Asked) -> Response:
+        """Keep the rendered page of a product or a batch for the next scans of the same URL
+        (unless a change came meanwhile; never a unit's page, nor a warning); give it its
+        ETag, and answer 304 to a browser that has it."""
+        etag = b'"' + hashlib.blake2b(response.body, digest_size=12).hexdigest().encode() + b'"'
+        response.headers["etag"] = etag.decode()
+        if (request.method == "GET" and response.status_code == 200 and asked.serial is None
+                and generation == self._generation
+                and {name for name, _ in request.query_params.multi_items()} <= KEPT_QUERIES):
+            if len(self._kept) >= MAX_KEPT:
+                self._kept.clear()
+            key = (*_address(request.scope), answer_kind(request.headers.get("accept", "")))
+            self._kept[key] = Kept(response.status_code, list(response.raw_headers),
+                                   bytes(response.body), etag, product_id,
+                                   asked.batch.id if asked.batch else None,
+                                   day_in_vietnam(self.clock.now()))
+        if request.headers.get("if-none-match", "").encode() == etag:
+            return Response(status_code=304, headers={
+                "etag": etag.decode(), "cache-control": response.headers["cache-control"],
+                "vary": response.headers.get("vary", "Accept")})
+        return response
+
+    def kept(self, scope: Scope, accept: str) -> Kept | None:
+        found = self._kept.get((*_address(scope), answer_kind(accept)))
+        if found is None or found.day != day_in_vietnam(self.clock.now()):
+            return None
+        return found
+
+
+def _address(scope: Scope) -> tuple[str, str]:
+    """The path as sent (a lot may hold an encoded "/") and the query string."""
+    raw_path = scope.get("raw_path") or scope["path"].encode()
+    return raw_path.decode("latin-1"), scope.get("query_string", b"").decode("latin-1")
+
+
+class ScanPagesFront:
+    """Sends kept scan pages without going through routing, validation and telemetry."""
+
+    def __init__(self, app: ASGIApp, *, pages: ScanPages, scanning: Scanning) -> None:
+        self.app = app
+        self.pages = pages
+        self.scanning = scanning
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] != "http" or scope["method"] != "GET"
+                or not scope["path"].startswith(SCAN_PATHS)):
+            await self.app(scope, receive, send)
+            return
+        accept, if_none_match = b"", b""
+        for name, value in scope["headers"]:
+            if name == b"accept":
+                accept = value
+            elif name == b"if-none-match":
+                if_none_match = value
+        kept = self.pages.kept(scope, accept.decode("latin-1"))
+        if kept is None:
+            await self.app(scope, receive, send)
+            return
+        self.scanning.counted(kept.product_id, kept.batch_id)
+        if if_none_match == kept.etag:
+            await send({"type": "http.response.start", "status": 304, "headers": [
+                (k, v) for k, v in kept.headers if k in (b"etag", b"cache-control", b"vary")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": kept.status,
+                    "headers": kept.headers})
+        await send({"type": "http.response.body", "body": kept.body})
