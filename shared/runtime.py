@@ -143,7 +143,7 @@ class ServiceRuntime:
         signal = Signal(topic, heard)
         self.signals.append(signal)
         self._published_topics.add(topic)
-        self.every(f"send signal {topic}", 60, lambda: signal.send(self.bus),
+        self.every(f"send signal {topic}", 5, lambda: signal.send(self.bus),
                    wakes=signal.wakes)
         return signal
 

@@ -9,8 +9,8 @@ changed.
   the registry's product, the catalog's offers, a batch's records — drops every kept answer
   once it has committed (``changed``), and tells the service's other replicas over the bus
   (``shared.messaging.signals``): a revocation shows on the next scan, whichever replica
-  answers it. Answers are also kept for one day of Việt Nam's calendar only (a certificate's
-  state depends on the day).
+  answers it. Answers are also kept for the day they were rendered on only (the clock's
+  day, on which a certificate's validity is judged).
 - A kept answer is sent by ``ScanPagesFront``, an ASGI layer in front of the routes (behind
   the rate limit and the security headers, before telemetry): it still counts the scan, and
   answers ``If-None-Match`` with 304. Its ETag lets browsers and proxies revalidate instead
@@ -28,7 +28,6 @@ from typing import Any
 from fastapi import Request, Response
 
 from services.traceability.scanning import Asked, Scanning
-from services.traceability.scans import day_in_vietnam
 from shared.clock import Clock
 
 Scope = MutableMapping[str, Any]
@@ -102,7 +101,7 @@ class ScanPages:
             self._kept[key] = Kept(response.status_code, list(response.raw_headers),
                                    bytes(response.body), etag, product_id,
                                    asked.batch.id if asked.batch else None,
-                                   day_in_vietnam(self.clock.now()))
+                                   self.clock.today())
         if request.headers.get("if-none-match", "").encode() == etag:
             return Response(status_code=304, headers={
                 "etag": etag.decode(), "cache-control": response.headers["cache-control"],
@@ -111,7 +110,7 @@ class ScanPages:
 
     def kept(self, scope: Scope, accept: str) -> Kept | None:
         found = self._kept.get((*_address(scope), answer_kind(accept)))
-        if found is None or found.day != day_in_vietnam(self.clock.now()):
+        if found is None or found.day != self.clock.today():
             return None
         return found
 
