@@ -23,6 +23,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from shared.bus.port import (
+    BATCH_MAX,
+    BatchHandler,
     BusUnavailable,
     GapHandler,
     Message,
@@ -137,12 +139,12 @@ class KafkaEventBus:
             raise BusUnavailable(f"publishing to {self.bootstrap} failed: {exc}") from exc
 
     async def subscribe(self, group: str, topics: Sequence[str],
-                        handler: MessageHandler) -> None:
+                        handler: BatchHandler) -> None:
         self._topics.update(topics)
         self._tasks.append(asyncio.create_task(self._consume(group, list(topics), handler),
                                                name=f"kafka:{group}"))
 
-    async def _consume(self, group: str, topics: list[str], handler: MessageHandler) -> None:
+    async def _consume(self, group: str, topics: list[str], handler: BatchHandler) -> None:
         backoff = 0.2
         while True:
             consumer = AIOKafkaConsumer(
@@ -231,15 +233,14 @@ class KafkaEventBus:
             await asyncio.sleep(0.1)
         raise BusUnavailable(f"topic {topic} has no partitions on {self.bootstrap}")
 
-    async def _drain(self, consumer: AIOKafkaConsumer, handler: MessageHandler) -> None:
+    async def _drain(self, consumer: AIOKafkaConsumer, handler: BatchHandler) -> None:
         while True:
-            # One record at a time: getone() hands over a record as soon as it is fetched;
-            # a getmany() after it made aiokafka 0.14 wait out a whole fetch (measured).
-            record = await consumer.getone()
-            await handle_until_done(handler, Message(
-                record.topic, (record.key or b"").decode(),
-                {k: bytes(v) for k, v in record.headers}, record.value or b"",
-                record.partition, record.offset))
-            # The handler's effect is stored: only now may the group move on.
-            await consumer.commit({TopicPartition(record.topic, record.partition):
-                                   record.offset + 1})
+            # What has been fetched, at once; with nothing there, waits for the next fetch.
+            fetched = await consumer.getmany(timeout_ms=1000, max_records=BATCH_MAX)
+            for partition, records in fetched.items():
+                await handle_until_done(handler, [Message(
+                    record.topic, (record.key or b"").decode(),
+                    {k: bytes(v) for k, v in record.headers}, record.value or b"",
+                    record.partition, record.offset) for record in records])
+                # The handler's effect is stored: only now may the group move on.
+                await consumer.commit({partition: records[-1].offset + 1})

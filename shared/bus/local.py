@@ -17,6 +17,8 @@ from pathlib import Path
 import aiosqlite
 
 from shared.bus.port import (
+    BATCH_MAX,
+    BatchHandler,
     BusUnavailable,
     GapHandler,
     Message,
@@ -29,7 +31,6 @@ from shared.keyfiles import private_file
 log = logging.getLogger(__name__)
 
 REDELIVERY_PAUSE_SECONDS = 1.0
-_BATCH = 200
 
 
 class LocalEventBus:
@@ -95,7 +96,7 @@ class LocalEventBus:
             self._appended.notify_all()
 
     async def subscribe(self, group: str, topics: Sequence[str],
-                        handler: MessageHandler) -> None:
+                        handler: BatchHandler) -> None:
         self._conn()
         for topic in topics:
             self._tasks.append(asyncio.create_task(self._consume(group, topic, handler),
@@ -141,7 +142,7 @@ class LocalEventBus:
                 "ON CONFLICT (grp, topic) DO UPDATE SET position = excluded.position",
                 (group, topic, position))
 
-    async def _consume(self, group: str, topic: str, handler: MessageHandler) -> None:
+    async def _consume(self, group: str, topic: str, handler: BatchHandler) -> None:
         position = await self._position(group, topic)
         while True:
             async with self._appended:
@@ -149,16 +150,15 @@ class LocalEventBus:
                 if not rows:
                     await self._appended.wait()
                     continue
-            for pos, key, headers, value in rows:
-                decoded = {k: v.encode() for k, v in json.loads(headers).items()}
-                message = Message(topic, key, decoded, bytes(value), 0, pos)
-                await handle_until_done(handler, message, pause_seconds=REDELIVERY_PAUSE_SECONDS)
-                position = pos
-                await self._commit(group, topic, position)
+            batch = [Message(topic, key, {k: v.encode() for k, v in json.loads(headers).items()},
+                             bytes(value), 0, pos) for pos, key, headers, value in rows]
+            await handle_until_done(handler, batch, pause_seconds=REDELIVERY_PAUSE_SECONDS)
+            position = batch[-1].offset
+            await self._commit(group, topic, position)
 
     async def _fetch(self, topic: str, after: int) -> list[tuple[int, str, str, bytes]]:
         async with self._conn().execute(
                 "SELECT position, key, headers, value FROM messages"
                 " WHERE topic = ? AND position > ? ORDER BY position LIMIT ?",
-                (topic, after, _BATCH)) as cur:
+                (topic, after, BATCH_MAX)) as cur:
             return [tuple(r) for r in await cur.fetchall()]  # type: ignore[misc]

@@ -22,7 +22,11 @@ class Message:
 
 
 MessageHandler = Callable[[Message], Awaitable[None]]
+BatchHandler = Callable[[Sequence[Message]], Awaitable[None]]
 GapHandler = Callable[[], Awaitable[None]]
+
+BATCH_MAX = 500
+"""Messages handed to a consumer group's handler at most at once (``EventBus.subscribe``)."""
 
 _TOPIC_CONFIGS: dict[str, dict[str, str]] = {}
 
@@ -61,10 +65,11 @@ class EventBus(Protocol):
         ...
 
     async def subscribe(self, group: str, topics: Sequence[str],
-                        handler: MessageHandler) -> None:
-        """Consume ``topics`` as consumer group ``group`` in the background. Each message's
-        offset is committed only after ``handler`` returned for it; a handler that raises
-        stops nothing but that message's commit, so it is delivered again."""
+                        handler: BatchHandler) -> None:
+        """Consume ``topics`` as consumer group ``group`` in the background, in batches:
+        each call of ``handler`` gets the messages of one partition that are already there
+        (at least one, at most ``BATCH_MAX``), in order. Their offsets are committed only
+        after ``handler`` returned; a handler that raises is given the same batch again."""
         ...
 
     async def watch(self, topics: Sequence[str], handler: MessageHandler,
@@ -89,20 +94,20 @@ async def cancel_all(tasks: list[asyncio.Task[Any]]) -> None:
     tasks.clear()
 
 
-async def handle_until_done(handler: MessageHandler, message: Message, *,
+async def handle_until_done(handler: BatchHandler, batch: Sequence[Message], *,
                             pause_seconds: float = 1.0) -> None:
     """At-least-once delivery: call ``handler`` until it returns, pausing after a failure.
 
     The consumer runner already turns failures into retries and dead letters, so this loop
-    only spins on failures of the store itself (which must not lose the message)."""
+    only spins on failures of the store itself (which must not lose the messages)."""
     while True:
         try:
-            await handler(message)
+            await handler(batch)
             return
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception(
-                "handler failed on %s[%s]@%s; delivering again", message.topic,
-                message.partition, message.offset)
+                "handler failed on %s[%s]@%s..%s; delivering again", batch[0].topic,
+                batch[0].partition, batch[0].offset, batch[-1].offset)
             await asyncio.sleep(pause_seconds)

@@ -4,6 +4,11 @@ For each event type a service handles there is one handler ``(envelope, tx)``; i
 its effects into ``tx``, the same transaction that records the event in the inbox, so an
 effect is stored exactly once whatever the bus delivers. Only after that transaction
 commits does the bus commit the message's offset.
+
+The bus hands over what one partition has ready (a burst: an import, a sheet of labels);
+its events are applied in order in as few transactions as ``TOGETHER_SECONDS`` of work
+allow, one commit each. If one of them fails, that transaction's events are applied again
+each on its own, with retries and dead letters, so a bad event never holds back others.
 """
 
 from __future__ import annotations
@@ -11,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from opentelemetry import trace
@@ -29,6 +36,9 @@ from shared.telemetry import context_from, messaging_span
 log = logging.getLogger(__name__)
 
 EventHandler = Callable[[Envelope, Transaction], Awaitable[None]]
+TOGETHER_SECONDS = 0.05
+"""Work after which a batch's transaction commits and the rest goes on in another: bounds
+how long a burst holds the store's write lock, and how late its first effects show."""
 
 
 class Outcome(enum.Enum):
@@ -68,18 +78,70 @@ class EventConsumer:
 
     async def start(self, bus: EventBus) -> None:
         if self.handlers:
-            await bus.subscribe(self.group, self.topics, self.on_message)
+            await bus.subscribe(self.group, self.topics, self.on_messages)
 
-    async def on_message(self, message: Message) -> None:
+    async def on_messages(self, batch: Sequence[Message]) -> None:
+        ready: list[tuple[Envelope, str]] = []
+        for message in batch:
+            try:
+                envelope = decode(message)
+            except UndecodableMessage as exc:
+                log.error("dead-lettering an undecodable message on %s: %s", message.topic,
+                          exc)
+                await deadletters.record(self.store, topic=message.topic, error=exc,
+                                         attempts=1, at=self.clock.now(), message=message)
+                continue
+            if envelope.type in self.handlers:
+                ready.append((envelope, message.topic))
+        while ready:
+            applied, failed = await self._apply_together(ready)
+            if failed:  # rolled back: those events again, each on its own, with retries
+                for envelope, topic in ready[:applied]:
+                    await self.process(envelope, topic)
+            del ready[:applied]
+
+    async def _apply_together(self, ready: Sequence[tuple[Envelope, str]]
+                              ) -> tuple[int, bool]:
+        """Apply the first events of ``ready`` in one transaction, for up to
+        ``TOGETHER_SECONDS``: how many it took, and whether it failed (the one that failed
+        being the last of them)."""
+        started, count = time.monotonic(), 0
         try:
-            envelope = decode(message)
-        except UndecodableMessage as exc:
-            log.error("dead-lettering an undecodable message on %s: %s", message.topic, exc)
-            await deadletters.record(self.store, topic=message.topic, error=exc, attempts=1,
-                                     at=self.clock.now(), message=message)
-            return
-        if envelope.type in self.handlers:
-            await self.process(envelope, message.topic)
+            async with self.store.transaction() as tx:
+                for envelope, topic in ready:
+                    count += 1
+                    with self._span(envelope, topic) as span:
+                        await self._apply(envelope, tx, span)
+                    if time.monotonic() - started > TOGETHER_SECONDS:
+                        break
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if count > 1:
+                log.info("%d events applied together failed (%s); each is applied again on "
+                         "its own", count, exc)
+            return max(count, 1), True
+        return count, False
+
+    async def _apply(self, envelope: Envelope, tx: Transaction, span: trace.Span) -> Outcome:
+        if not await inbox.accept(tx, envelope, self.clock.now()):
+            span.set_attribute("ocop.outcome", Outcome.IGNORED.value)
+            return Outcome.IGNORED
+        await self.handlers[envelope.type][1](envelope, tx)
+        span.set_attribute("ocop.outcome", Outcome.APPLIED.value)
+        return Outcome.APPLIED
+
+    @contextmanager
+    def _span(self, envelope: Envelope, topic: str) -> Iterator[trace.Span]:
+        attributes = {"messaging.system": "kafka", "messaging.operation.type": "process",
+                      "messaging.destination.name": topic, "messaging.consumer.group.name":
+                      self.group, "messaging.message.id": envelope.id,
+                      "cloudevents.event_type": envelope.type,
+                      "cloudevents.event_subject": envelope.aggregate_id}
+        parent = context_from(envelope.traceparent, envelope.tracestate)
+        with messaging_span(self.tracer, f"{envelope.type} process", SpanKind.CONSUMER, parent,
+                            attributes) as span:
+            yield span
 
     async def process(self, envelope: Envelope, topic: str) -> Outcome:
         """Apply with retries; after the last failed attempt, store a dead letter."""
@@ -115,25 +177,13 @@ class EventConsumer:
 
     async def _apply_with_retries(self, envelope: Envelope, topic: str
                                   ) -> tuple[Outcome, BaseException | None, int]:
-        _, handler = self.handlers[envelope.type]
-        attributes = {"messaging.system": "kafka", "messaging.operation.type": "process",
-                      "messaging.destination.name": topic, "messaging.consumer.group.name":
-                      self.group, "messaging.message.id": envelope.id,
-                      "cloudevents.event_type": envelope.type,
-                      "cloudevents.event_subject": envelope.aggregate_id}
-        parent = context_from(envelope.traceparent, envelope.tracestate)
-        with messaging_span(self.tracer, f"{envelope.type} process", SpanKind.CONSUMER, parent,
-                            attributes) as span:
+        with self._span(envelope, topic) as span:
             error: BaseException | None = None
             for attempt in range(1, self.retry.attempts + 1):
                 try:
                     async with self.store.transaction() as tx:
-                        if not await inbox.accept(tx, envelope, self.clock.now()):
-                            span.set_attribute("ocop.outcome", Outcome.IGNORED.value)
-                            return Outcome.IGNORED, None, attempt
-                        await handler(envelope, tx)
-                    span.set_attribute("ocop.outcome", Outcome.APPLIED.value)
-                    return Outcome.APPLIED, None, attempt
+                        outcome = await self._apply(envelope, tx, span)
+                    return outcome, None, attempt
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:

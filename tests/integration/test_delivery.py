@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -20,6 +20,7 @@ from shared.events.codec import encode
 from shared.events.envelope import Envelope
 from shared.messaging import OUTBOX, Outcome, deadletters
 from shared.runtime import ServiceRuntime
+from shared.store import Transaction
 from tests.support.clocks import SYSTEM_CLOCK
 from tests.support.demo import (
     APPLICATIONS,
@@ -201,3 +202,46 @@ async def test_undecodable_message_is_dead_lettered(pair: Pair) -> None:
     letters, _ = await deadletters.list_letters(pair.consumer.store)
     assert [(x.type, x.event) for x in letters] == [("undecodable", None)]
     assert letters[0].raw is not None and letters[0].raw["key"] == "junk"
+
+
+@dataclass
+class TransactionsSeen(Projector):
+    transactions: list[Transaction] = field(default_factory=list)
+    """Each transaction a call was given (kept alive: their ids stay distinct)."""
+
+    async def __call__(self, envelope: Envelope, tx: Transaction) -> None:
+        self.transactions.append(tx)
+        await super().__call__(envelope, tx)
+
+
+async def test_a_burst_is_applied_together_and_a_bad_event_in_it_holds_back_nothing(
+        bus_url: str, make_settings: Callable[..., Settings]) -> None:
+    """A backlog waiting when the consumer starts comes in batches (one transaction for
+    many events): a failing event in the middle is dead-lettered alone, every other event
+    is applied exactly once, and each counter ends at its newest value."""
+    settings = make_settings(bus_url=bus_url)
+    bus = open_bus(bus_url)
+    await bus.start([TOPIC])
+    backlog = [encode(_event(f"c{i % 10}", i // 10 + 1, i), TOPIC) for i in range(200)]
+    await bus.publish([*backlog[:100], encode(_event("poison", 1, -1), TOPIC), *backlog[100:]])
+    projector = TransactionsSeen(failing={"poison"})
+    consumer = build_consumer(settings, projector, bus)
+    await consumer.start()
+    try:
+        async def all_handled() -> bool:
+            letters, _ = await deadletters.list_letters(consumer.store)
+            return bool(letters) and all([(await consumer.store.get(
+                PROJECTION.name, f"c{c}")) is not None and (await consumer.store.get(
+                    PROJECTION.name, f"c{c}")).data["sequence"] == 20 for c in range(10)])
+
+        await wait_until(all_handled)
+        counts = [doc.data["count"] for doc in
+                  (await consumer.store.find(APPLICATIONS.name, limit=1000)).items]
+        assert len(counts) == 200 and set(counts) == {1}
+        letters, _ = await deadletters.list_letters(consumer.store)
+        assert [letter.event.aggregate_id for letter in letters if letter.event] == ["poison"]
+        # Together: far fewer transactions than events.
+        assert len({id(tx) for tx in projector.transactions}) < 50
+    finally:
+        await consumer.stop()
+        await bus.stop()

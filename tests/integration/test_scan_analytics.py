@@ -9,7 +9,7 @@ from the platform's own bus."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -44,9 +44,10 @@ async def published(settings: Settings, topics: list[str]) -> list[tuple[str, di
     group (it starts from the first message)."""
     heard: list[tuple[str, dict[str, Any]]] = []
 
-    async def hear(message: Message) -> None:
-        envelope = decode(message)
-        heard.append((envelope.type, envelope.data))
+    async def hear(batch: Sequence[Message]) -> None:
+        for message in batch:
+            envelope = decode(message)
+            heard.append((envelope.type, envelope.data))
 
     listener = open_bus(settings.bus_url_resolved(), client_id="ocop-test-listener")
     await listener.start(topics)
