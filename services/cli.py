@@ -117,10 +117,14 @@ def run(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.
 def serve(service: ServiceName,
           host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
           port: Annotated[int | None, typer.Option(help="Port (default: the service's own).")]
-          = None, data_dir: DataDir = None) -> None:
+          = None, data_dir: DataDir = None,
+          reuse_port: Annotated[bool, typer.Option(help=(
+              "Share the port with other processes serving the same service on this "
+              "machine (SO_REUSEPORT: the kernel spreads the connections among them)."))]
+          = False) -> None:
     """Serve one service, or the web front ('web': reaches the services at OCOP_REGISTRY_URL,
     OCOP_RATING_URL and OCOP_TRACEABILITY_URL); the distributed deployment runs one per
-    container."""
+    container, and replicas of a service join its consumer group."""
     if service not in FRONTS:
         _check_service(service)
     settings = _settings(data_dir=data_dir)
@@ -130,7 +134,21 @@ def serve(service: ServiceName,
         served = build_web(settings)
     else:
         served = build_service(service, settings).fastapi_app()
-    uvicorn.Server(server_config(served, host=host, port=port or DEFAULT_PORTS[service])).run()
+    port = port or DEFAULT_PORTS[service]
+    server = uvicorn.Server(server_config(served, host=host, port=port))
+    server.run(sockets=[shared_socket(host, port)] if reuse_port else None)
+
+
+def shared_socket(host: str, port: int) -> socket.socket:
+    """A listening address several processes can bind at once."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP named: asyncio turns Nagle off (TCP_NODELAY) only on sockets that say so;
+    # with it on, a response's body waited ~40 ms for the ACK of its headers.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
 
 
 @app.command()

@@ -99,3 +99,36 @@ def test_bad_configuration_stops_the_start_naming_the_variable(tmp_path: Path) -
                             capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert result.returncode == 2
     assert "OCOP_BUS_URL" in result.stdout and "kafka://" in result.stdout
+
+
+def test_replicas_on_one_machine_share_a_port_with_reuse_port(tmp_path: Path) -> None:
+    """Two processes of the catalog on one port (``--reuse-port``): both start and stay up,
+    and the connections reach both of them (each counts its own requests' budget: a
+    process's rate limit is its own, so a client's budget doubles when it reaches two)."""
+    port = free_block()
+    env = os.environ | {"OCOP_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": os.getcwd(),
+                        "OCOP_RATE_LIMIT": "5/minute"}
+    command = [*ocop_command(), "serve", "catalog", "--port", str(port), "--reuse-port"]
+    procs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, cwd=tmp_path)
+             for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 60
+        answered = 0
+        with httpx.Client(timeout=5) as client:
+            while answered < 10:  # each process lets 5 through: 10 need both
+                assert all(p.poll() is None for p in procs), [
+                    p.stdout.read() for p in procs if p.poll() is not None and p.stdout]
+                assert time.monotonic() < deadline, f"{answered} answered; not both serve"
+                try:
+                    status = client.get(f"http://127.0.0.1:{port}/healthz",
+                                        headers={"Connection": "close"}).status_code
+                except httpx.TransportError:
+                    time.sleep(0.2)
+                    continue
+                answered += status == 200
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGINT)
+        for proc in procs:
+            proc.communicate(timeout=30)
