@@ -36,9 +36,10 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-MAX_KEPT = 50_000
-"""Answers kept at most (a few KiB each); past it all are dropped and kept afresh, so that
-made-up query strings cannot fill the memory."""
+MAX_KEPT_BYTES = 64 << 20
+"""Memory the kept answers may take (a few KiB each: the whole national catalog's product
+pages in two languages fit); past it all are dropped and kept afresh, so that made-up
+query strings cannot fill the memory."""
 KEPT_QUERIES = frozenset({"lang", "format"})
 """The only parameters a kept answer may be asked with (the others change what is sent)."""
 SCAN_PATHS = ("/01/", "/p/")
@@ -66,6 +67,7 @@ class ScanPages:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._kept: dict[tuple[str, str, str], Kept] = {}
+        self._bytes = 0
         self._generation = 0
         self.on_change: Callable[[], None] = lambda: None
         """Called after every local change: the replicas' signal is raised here."""
@@ -79,6 +81,7 @@ class ScanPages:
         """Drop every kept answer (another replica's change, or a gap in hearing of them)."""
         self._generation += 1
         self._kept.clear()
+        self._bytes = 0
 
     @property
     def generation(self) -> int:
@@ -95,8 +98,10 @@ class ScanPages:
         if (request.method == "GET" and response.status_code == 200 and asked.serial is None
                 and generation == self._generation
                 and {name for name, _ in request.query_params.multi_items()} <= KEPT_QUERIES):
-            if len(self._kept) >= MAX_KEPT:
+            if self._bytes + len(response.body) > MAX_KEPT_BYTES:
                 self._kept.clear()
+                self._bytes = 0
+            self._bytes += len(response.body)
             key = (*_address(request.scope), answer_kind(request.headers.get("accept", "")))
             self._kept[key] = Kept(response.status_code, list(response.raw_headers),
                                    bytes(response.body), etag, product_id,
