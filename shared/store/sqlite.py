@@ -172,7 +172,9 @@ def _row_doc(row: sqlite3.Row | tuple[Any, ...]) -> Document:
 
 
 class _SqliteSession:
-    """Reads (and, inside a transaction, writes) on one connection."""
+    """Reads (and, inside a transaction, writes) on one connection. Each statement is one
+    trip to the connection's thread (``execute_fetchall``): a cursor's execute, fetch and
+    close were three, and a consumer's event makes a handful of statements."""
 
     def __init__(self, store: SqliteDocumentStore, db: aiosqlite.Connection) -> None:
         self._store = store
@@ -180,10 +182,9 @@ class _SqliteSession:
 
     async def get(self, collection: str, doc_id: str) -> Document | None:
         table = self._store.table(collection)
-        async with self._db.execute(f'SELECT id, version, data FROM "{table}" WHERE id = ?',
-                                    (doc_id,)) as cur:
-            row = await cur.fetchone()
-        return _row_doc(row) if row else None
+        rows = await self._db.execute_fetchall(
+            f'SELECT id, version, data FROM "{table}" WHERE id = ?', (doc_id,))
+        return next((_row_doc(row) for row in rows), None)
 
     async def find(self, collection: str, where: Filter | None = None, *,
                    order_by: str | Order | None = None, limit: int = 50,
@@ -202,8 +203,8 @@ class _SqliteSession:
             sql = (f'SELECT id, version, data FROM "{spec.name}"'
                    + (f" WHERE {where_sql}" if where_sql else "")
                    + f" ORDER BY {sort} {direction} LIMIT ?")
-            async with self._db.execute(sql, (*params, *more, limit + 1 - len(rows))) as cur:
-                rows.extend(await cur.fetchall())
+            rows.extend(await self._db.execute_fetchall(
+                sql, (*params, *more, limit + 1 - len(rows))))
             if len(rows) > limit:
                 break
         docs = [_row_doc(r) for r in rows[:limit]]
@@ -214,11 +215,10 @@ class _SqliteSession:
         """Whether a text search finds more rows than a page is worth reading and sorting
         (counted by the full-text index alone, up to ``BROAD_TEXT``)."""
         table = text_table(spec)
-        async with self._db.execute(
-                f'SELECT count(*) FROM (SELECT rowid FROM "{table}" WHERE "{table}" MATCH ? '
-                "LIMIT ?)", (_text_query(match), BROAD_TEXT)) as cur:
-            row = await cur.fetchone()
-        return bool(row and row[0] >= BROAD_TEXT)
+        [(found,)] = await self._db.execute_fetchall(
+            f'SELECT count(*) FROM (SELECT rowid FROM "{table}" WHERE "{table}" MATCH ? '
+            "LIMIT ?)", (_text_query(match), BROAD_TEXT))
+        return bool(found >= BROAD_TEXT)
 
     async def count(self, collection: str, where: Filter | None = None) -> int:
         spec = self._store.spec(collection)
@@ -226,9 +226,8 @@ class _SqliteSession:
         clauses, params = _where_sql(spec, where)
         sql = f'SELECT COUNT(*) FROM "{spec.name}"' + (
             f" WHERE {' AND '.join(clauses)}" if clauses else "")
-        async with self._db.execute(sql, params) as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        [(found,)] = await self._db.execute_fetchall(sql, params)
+        return int(found)
 
 
 class _SqliteTransaction(_SqliteSession):
@@ -259,12 +258,11 @@ class _SqliteTransaction(_SqliteSession):
 
     async def put(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
         table = self._store.table(collection)
-        async with self._db.execute(
+        [(version,)] = await self._db.execute_fetchall(
             f'INSERT INTO "{table}" (id, version, data) VALUES (?, 1, ?) '
             "ON CONFLICT(id) DO UPDATE SET version = version + 1, data = excluded.data "
-            "RETURNING version", (doc_id, json.dumps(data, ensure_ascii=False))) as cur:
-            row = await cur.fetchone()
-        return Document(doc_id, int(row[0]) if row else 1, data)
+            "RETURNING version", (doc_id, json.dumps(data, ensure_ascii=False)))
+        return Document(doc_id, int(version), data)
 
     async def delete(self, collection: str, doc_id: str, *,
                      expected_version: int | None = None) -> bool:
