@@ -4,8 +4,9 @@
   that lost its state must not stop the platform), with their declared settings
   (``port.compacted_topic``).
 - Publishing waits for the broker's acknowledgement (acks=all) of every message.
-- Each consumer group commits a message's offset only after its handler returned; a
-  crash in between means redelivery, which the inbox absorbs.
+- Each consumer group gets what a partition has fetched as one batch and commits its offsets
+  only after the handler returned; a crash in between means redelivery, which the inbox
+  absorbs. ``watch`` reads every partition from the end without a group (signals).
 - A broker outage never fails a caller's state change: publish raises BusUnavailable and
   the outbox relay tries again; consumers reconnect in their own loop.
 """
