@@ -7,8 +7,9 @@ commits does the bus commit the message's offset.
 
 The bus hands over what one partition has ready (a burst: an import, a sheet of labels);
 its events are applied in order in as few transactions as ``TOGETHER_SECONDS`` of work
-allow, one commit each. If one of them fails, that transaction's events are applied again
-each on its own, with retries and dead letters, so a bad event never holds back others.
+allow, one commit each. If one of them fails, the transaction is rolled back, the events
+before it are applied together again and the failing one on its own, with retries and at
+last a dead letter, so a bad event never holds back the others.
 """
 
 from __future__ import annotations
@@ -93,35 +94,46 @@ class EventConsumer:
                 continue
             if envelope.type in self.handlers:
                 ready.append((envelope, message.topic))
+        limit = len(ready)
         while ready:
-            applied, failed = await self._apply_together(ready)
-            if failed:  # rolled back: those events again, each on its own, with retries
+            applied, failed = await self._apply_together(ready[:limit])
+            limit = len(ready)
+            if failed is None:
+                del ready[:applied]
+            elif failed > 0:  # rolled back: those before it together, then it first
+                limit = failed
+            elif failed == 0:  # on its own, with retries and, at last, a dead letter
+                await self.process(*ready[0])
+                del ready[:1]
+            else:  # the commit failed, for one of them or for none: each on its own
                 for envelope, topic in ready[:applied]:
                     await self.process(envelope, topic)
-            del ready[:applied]
+                del ready[:applied]
 
     async def _apply_together(self, ready: Sequence[tuple[Envelope, str]]
-                              ) -> tuple[int, bool]:
+                              ) -> tuple[int, int | None]:
         """Apply the first events of ``ready`` in one transaction, for up to
-        ``TOGETHER_SECONDS``: how many it took, and whether it failed (the one that failed
-        being the last of them)."""
-        started, count = time.monotonic(), 0
+        ``TOGETHER_SECONDS``: how many it took, and, if it was rolled back, the index of
+        the event that failed (-1: the commit failed)."""
+        started, count, handling = time.monotonic(), 0, False
         try:
             async with self.store.transaction() as tx:
                 for envelope, topic in ready:
-                    count += 1
+                    handling = True
                     with self._span(envelope, topic) as span:
                         await self._apply(envelope, tx, span)
+                    handling = False
+                    count += 1
                     if time.monotonic() - started > TOGETHER_SECONDS:
                         break
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            if count > 1:
-                log.info("%d events applied together failed (%s); each is applied again on "
-                         "its own", count, exc)
-            return max(count, 1), True
-        return count, False
+            if len(ready) > 1:
+                log.info("%d events applied together were rolled back (%s); the one that "
+                         "failed is applied on its own", count + handling, exc)
+            return count + handling, count if handling else -1
+        return count, None
 
     async def _apply(self, envelope: Envelope, tx: Transaction, span: trace.Span) -> Outcome:
         if not await inbox.accept(tx, envelope, self.clock.now()):
