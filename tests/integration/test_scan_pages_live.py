@@ -7,9 +7,10 @@ ETag (304), and a unit's page (its own scan count) is never kept."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import httpx
+import time_machine
 
 from services.traceability.app import build
 from services.traceability.scan_pages import ScanPages
@@ -36,12 +37,12 @@ def envelope(event: EventContract, sequence: int) -> Envelope:
                     time=SYSTEM_CLOCK.now())
 
 
-def certified_today() -> ProductCertified:
-    """Certified a month ago for 36 months, whatever the day the suite runs."""
+def certified_today(until: date | None = None) -> ProductCertified:
+    """Certified a month ago, for 36 months (or ``until``), whatever the day the suite runs."""
     today = SYSTEM_CLOCK.today()
     since = date(today.year - 1 if today.month == 1 else today.year,
                  12 if today.month == 1 else today.month - 1, 1)
-    until = date(since.year + 3, since.month, 1)
+    until = until or date(since.year + 3, since.month, 1)
     return ProductCertified(**certified(valid_until=until).model_dump()
                             | {"valid_from": since, "decision_date": since})
 
@@ -121,5 +122,30 @@ async def test_a_kept_page_is_counted_revalidated_and_a_units_page_is_never_kept
         await scanning.flush()
         counted = await runtime.store.find("scan_days", {"product_id": "p1"})
         assert sum(day.data["scans"] for day in counted.items) == 4  # 304 included
+    finally:
+        await runtime.stop()
+
+
+async def test_a_kept_page_says_expired_the_day_after_the_last_valid_day(
+        make_settings: Callable[..., Settings]) -> None:
+    """No event comes when a certificate runs out at midnight (the expiry sweep is hourly):
+    a page kept on its last valid day is not sent the next day."""
+    today = SYSTEM_CLOCK.today()
+    runtime = build(make_settings())
+    app = runtime.fastapi_app()
+    await runtime.start()
+    try:
+        handler = runtime.consumer.handlers[ProductCertified.event_type][1]
+        async with runtime.store.transaction() as tx:
+            await handler(envelope(certified_today(until=today), 1), tx)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://scan") as client:
+            last_day = await client.get(PAGE)
+            assert "★★★★☆" in last_day.text and kept(runtime)
+            with time_machine.travel(datetime.combine(today + timedelta(days=1), time(1),
+                                                      tzinfo=UTC)):
+                next_day = await client.get(PAGE)
+        assert "KHÔNG còn là sản phẩm OCOP" in next_day.text
+        assert "★★★★☆" not in next_day.text
     finally:
         await runtime.stop()
