@@ -61,6 +61,7 @@ class KafkaEventBus:
         self._producer: AIOKafkaProducer | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._connect_lock = asyncio.Lock()
+        self._topics_lock = asyncio.Lock()
 
     async def start(self, topics: Iterable[str]) -> None:
         self._topics.update(topics)
@@ -94,17 +95,21 @@ class KafkaEventBus:
             await admin.list_topics()
 
     async def ensure_topics(self) -> None:
-        if self._topics_ready or not self._topics:
-            return
-        async with self._admin(5000, "cannot create topics on") as admin:
-            missing = sorted(self._topics - set(await admin.list_topics()))
-            if missing:
-                with contextlib.suppress(TopicAlreadyExistsError):
-                    await admin.create_topics([
-                        NewTopic(t, self.partitions, self.replication,
-                                 topic_configs=topic_config(t)) for t in missing])
-                log.info("created topics %s", missing)
-        self._topics_ready = True
+        # One at a time: a group's consumer and a watcher start together, and two creations
+        # of the same topics from one client raced (a compacted topic was once found
+        # without its cleanup.policy).
+        async with self._topics_lock:
+            if self._topics_ready or not self._topics:
+                return
+            async with self._admin(5000, "cannot create topics on") as admin:
+                missing = sorted(self._topics - set(await admin.list_topics()))
+                if missing:
+                    with contextlib.suppress(TopicAlreadyExistsError):
+                        await admin.create_topics([
+                            NewTopic(t, self.partitions, self.replication,
+                                     topic_configs=topic_config(t)) for t in missing])
+                    log.info("created topics %s", missing)
+            self._topics_ready = True
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         async with self._connect_lock:
