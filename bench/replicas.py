@@ -30,9 +30,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from bench.flow import PASSWORD, ROOT, ocop, platform
+from bench.flow import ROOT, ocop, platform
 from bench.scan import GTIN, certified_with_batch, wrk
-from tests.support.platform import User
 from tests.support.ports import free_port, wait_for_port
 from tests.support.tansu import TansuBroker
 
@@ -75,12 +74,7 @@ async def main(counts: list[int], seconds: int, connections: int, threads: int) 
         with Progress(console=console, transient=True) as progress:
             async with platform("kafka", env) as urls, \
                     httpx.AsyncClient(timeout=30) as client:
-                anyone = User(urls, client)
-                admin = await anyone.sign_in("office", PASSWORD)
-                await admin.call("POST", "registry", "/users", expect=201, json={
-                    "username": "member", "password": PASSWORD, "role": "council_member"})
-                member = await anyone.sign_in("member", PASSWORD)
-                await certified_with_batch(admin, member, progress)
+                await certified_with_batch(urls, client, progress)
                 port = free_port()
                 scan_url = f"http://127.0.0.1:{port}/01/{GTIN}"
                 served = os.environ | {"PYTHONPATH": ROOT, "OCOP_LOG_LEVEL": "WARNING",

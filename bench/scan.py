@@ -76,8 +76,15 @@ def wrk(url: str, seconds: int, connections: int, threads: int,
             "errors": float(errors.group(1)) if errors else 0.0}
 
 
-async def certified_with_batch(admin: User, member: User, progress: Progress) -> None:
-    """A certified product carrying ``GTIN`` and a batch ``LOT`` with ``EVENTS`` events."""
+async def certified_with_batch(urls: dict[str, str], client: httpx.AsyncClient,
+                               progress: Progress) -> None:
+    """The office and a council member sign in; a certified product carrying ``GTIN`` and
+    a batch ``LOT`` with ``EVENTS`` events."""
+    anyone = User(urls, client)
+    admin = await anyone.sign_in("office", PASSWORD)
+    await admin.call("POST", "registry", "/users", expect=201, json={
+        "username": "member", "password": PASSWORD, "role": "council_member"})
+    member = await anyone.sign_in("member", PASSWORD)
     [evaluation] = await prepare(admin, member, 1, progress)
     product_id = (await admin.call("GET", "rating", f"/evaluations/{evaluation}"))["product_id"]
     await admin.call("PATCH", "registry", f"/products/{product_id}", json={"gtin": GTIN})
@@ -104,12 +111,7 @@ async def main(seconds: int, connections: int, threads: int) -> None:
            "OCOP_ALLOW_PRIVATE_SCAN_URL": "true"}
     with Progress(console=console, transient=True) as progress:
         async with platform("embedded", env) as urls, httpx.AsyncClient(timeout=30) as client:
-            anyone = User(urls, client)
-            admin = await anyone.sign_in("office", PASSWORD)
-            await admin.call("POST", "registry", "/users", expect=201, json={
-                "username": "member", "password": PASSWORD, "role": "council_member"})
-            member = await anyone.sign_in("member", PASSWORD)
-            await certified_with_batch(admin, member, progress)
+            await certified_with_batch(urls, client, progress)
             scan = urls["traceability"]
             pages = {"scan page (HTML)": (f"{scan}/01/{GTIN}", {}),
                      "scan page (JSON)": (f"{scan}/01/{GTIN}", {"Accept": "application/json"}),

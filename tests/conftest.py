@@ -49,3 +49,13 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
         return load_settings(**(base | overrides))
 
     return make
+
+
+@pytest.fixture(params=["local", "kafka"])
+def bus_url(request: pytest.FixtureRequest, make_settings: Callable[..., Settings]) -> str:
+    """Each bus in turn: the embedded one, and a Kafka-protocol broker of the test's own.
+    (test_delivery.py has its own, which can also put the broker behind a proxy.)"""
+    if request.param == "local":
+        return make_settings().bus_url_resolved()
+    broker: TansuBroker = request.getfixturevalue("kafka_broker")
+    return broker.url

@@ -16,10 +16,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from urllib.parse import parse_qs, urlsplit
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
@@ -151,24 +151,30 @@ class KafkaEventBus:
                                                name=f"kafka:{group}"))
 
     async def _consume(self, group: str, topics: list[str], handler: BatchHandler) -> None:
+        await self._reconnecting(f"consumer {group}", lambda: AIOKafkaConsumer(
+            *topics, bootstrap_servers=self.bootstrap, group_id=group,
+            client_id=f"{self.client_id}-{group}", enable_auto_commit=False,
+            auto_offset_reset="earliest", request_timeout_ms=10000,
+            session_timeout_ms=10000, heartbeat_interval_ms=1000, metadata_max_age_ms=5000,
+            fetch_max_wait_ms=self.fetch_max_wait_ms), lambda c: self._drain(c, handler))
+
+    async def _reconnecting(self, name: str, connect: Callable[[], AIOKafkaConsumer],
+                            session: Callable[[AIOKafkaConsumer], Awaitable[None]]) -> None:
+        """Run ``session`` on a started consumer; when the broker is lost, connect again
+        (backing off up to ``RECONNECT_MAX_SECONDS``)."""
         backoff = 0.2
         while True:
-            consumer = AIOKafkaConsumer(
-                *topics, bootstrap_servers=self.bootstrap, group_id=group,
-                client_id=f"{self.client_id}-{group}", enable_auto_commit=False,
-                auto_offset_reset="earliest", request_timeout_ms=10000,
-                session_timeout_ms=10000, heartbeat_interval_ms=1000, metadata_max_age_ms=5000,
-                fetch_max_wait_ms=self.fetch_max_wait_ms)
+            consumer = connect()
             try:
                 await self.ensure_topics()
                 await consumer.start()
                 backoff = 0.2
-                await self._drain(consumer, handler)
+                await session(consumer)
             except asyncio.CancelledError:
                 raise
             except (KafkaError, OSError, BusUnavailable) as exc:
-                log.warning("consumer %s lost the broker (%s); reconnecting in %.1fs",
-                            group, exc, backoff)
+                log.warning("%s lost the broker (%s); reconnecting in %.1fs", name, exc,
+                            backoff)
                 self._topics_ready = False
             finally:
                 with contextlib.suppress(Exception):
@@ -180,55 +186,37 @@ class KafkaEventBus:
                     gap: GapHandler) -> None:
         self._topics.update(topics)
         listening = asyncio.Event()
-        self._tasks.append(asyncio.create_task(
-            self._watch(list(topics), handler, gap, listening), name="kafka:watch"))
+        # No group: this process reads every partition itself, from the end.
+        self._tasks.append(asyncio.create_task(self._reconnecting(
+            f"watcher of {','.join(topics)}", lambda: AIOKafkaConsumer(
+                bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False,
+                client_id=f"{self.client_id}-watch", request_timeout_ms=10000,
+                metadata_max_age_ms=5000, fetch_max_wait_ms=self.fetch_max_wait_ms),
+            lambda c: self._hear(c, list(topics), handler, gap, listening)),
+            name="kafka:watch"))
         # Messages published once this returns are heard (the broker may be down: then the
         # first connection's gap stands for them).
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(listening.wait(), 10)
 
-    async def _watch(self, topics: list[str], handler: MessageHandler, gap: GapHandler,
-                     listening: asyncio.Event) -> None:
-        backoff = 0.2
+    async def _hear(self, consumer: AIOKafkaConsumer, topics: list[str],
+                    handler: MessageHandler, gap: GapHandler, listening: asyncio.Event
+                    ) -> None:
+        partitions = [TopicPartition(topic, p) for topic in topics
+                      for p in sorted(await self._partitions(consumer, topic))]
+        consumer.assign(partitions)
+        await consumer.seek_to_end(*partitions)
+        for partition in partitions:  # where "now" is, before saying so
+            await consumer.position(partition)
+        await gap()
+        listening.set()
         while True:
-            # No group: this process reads every partition itself, from the end.
-            consumer = AIOKafkaConsumer(
-                bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False,
-                client_id=f"{self.client_id}-watch", request_timeout_ms=10000,
-                metadata_max_age_ms=5000, fetch_max_wait_ms=self.fetch_max_wait_ms)
+            record = await consumer.getone()
             try:
-                await self.ensure_topics()
-                await consumer.start()
-                partitions = [TopicPartition(topic, p) for topic in topics
-                              for p in sorted(await self._partitions(consumer, topic))]
-                consumer.assign(partitions)
-                await consumer.seek_to_end(*partitions)
-                for partition in partitions:  # where "now" is, before saying so
-                    await consumer.position(partition)
-                backoff = 0.2
-                await gap()
-                listening.set()
-                while True:
-                    record = await consumer.getone()
-                    try:
-                        await handler(Message(
-                            record.topic, (record.key or b"").decode(),
-                            {k: bytes(v) for k, v in record.headers}, record.value or b"",
-                            record.partition, record.offset))
-                    except Exception:
-                        log.exception("watcher of %s failed on %s@%s; skipped", record.topic,
-                                      record.partition, record.offset)
-            except asyncio.CancelledError:
-                raise
-            except (KafkaError, OSError, BusUnavailable) as exc:
-                log.warning("watcher of %s lost the broker (%s); reconnecting in %.1fs",
-                            ",".join(topics), exc, backoff)
-                self._topics_ready = False
-            finally:
-                with contextlib.suppress(Exception):
-                    await consumer.stop()
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, RECONNECT_MAX_SECONDS)
+                await handler(_message(record))
+            except Exception:
+                log.exception("watcher of %s failed on %s@%s; skipped", record.topic,
+                              record.partition, record.offset)
 
     async def _partitions(self, consumer: AIOKafkaConsumer, topic: str) -> set[int]:
         for _ in range(50):
@@ -244,9 +232,12 @@ class KafkaEventBus:
             # What has been fetched, at once; with nothing there, waits for the next fetch.
             fetched = await consumer.getmany(timeout_ms=1000, max_records=BATCH_MAX)
             for partition, records in fetched.items():
-                await handle_until_done(handler, [Message(
-                    record.topic, (record.key or b"").decode(),
-                    {k: bytes(v) for k, v in record.headers}, record.value or b"",
-                    record.partition, record.offset) for record in records])
+                await handle_until_done(handler, [_message(record) for record in records])
                 # The handler's effect is stored: only now may the group move on.
                 await consumer.commit({partition: records[-1].offset + 1})
+
+
+def _message(record: ConsumerRecord) -> Message:
+    return Message(record.topic, (record.key or b"").decode(),
+                   {k: bytes(v) for k, v in record.headers}, record.value or b"",
+                   record.partition, record.offset)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
 
 import aiosqlite
@@ -115,19 +115,13 @@ class LocalEventBus:
         await gap()  # in-process: no gap after this
 
     async def _watch(self, topic: str, position: int, handler: MessageHandler) -> None:
-        while True:
-            async with self._appended:
-                rows = await self._fetch(topic, position)
-                if not rows:
-                    await self._appended.wait()
-                    continue
-            for pos, key, headers, value in rows:
-                decoded = {k: v.encode() for k, v in json.loads(headers).items()}
-                position = pos
+        async for batch in self._batches(topic, position):
+            for message in batch:
                 try:
-                    await handler(Message(topic, key, decoded, bytes(value), 0, pos))
+                    await handler(message)
                 except Exception:
-                    log.exception("watcher of %s failed on message %s; skipped", topic, pos)
+                    log.exception("watcher of %s failed on message %s; skipped", topic,
+                                  message.offset)
 
     async def _position(self, group: str, topic: str) -> int:
         async with self._conn().execute(
@@ -143,18 +137,21 @@ class LocalEventBus:
                 (group, topic, position))
 
     async def _consume(self, group: str, topic: str, handler: BatchHandler) -> None:
-        position = await self._position(group, topic)
+        async for batch in self._batches(topic, await self._position(group, topic)):
+            await handle_until_done(handler, batch, pause_seconds=REDELIVERY_PAUSE_SECONDS)
+            await self._commit(group, topic, batch[-1].offset)
+
+    async def _batches(self, topic: str, after: int) -> AsyncIterator[list[Message]]:
+        """The messages appended after position ``after``, as they come, in batches."""
         while True:
             async with self._appended:
-                rows = await self._fetch(topic, position)
+                rows = await self._fetch(topic, after)
                 if not rows:
                     await self._appended.wait()
                     continue
-            batch = [Message(topic, key, {k: v.encode() for k, v in json.loads(headers).items()},
-                             bytes(value), 0, pos) for pos, key, headers, value in rows]
-            await handle_until_done(handler, batch, pause_seconds=REDELIVERY_PAUSE_SECONDS)
-            position = batch[-1].offset
-            await self._commit(group, topic, position)
+            yield [Message(topic, key, {k: v.encode() for k, v in json.loads(headers).items()},
+                           bytes(value), 0, pos) for pos, key, headers, value in rows]
+            after = rows[-1][0]
 
     async def _fetch(self, topic: str, after: int) -> list[tuple[int, str, str, bytes]]:
         async with self._conn().execute(

@@ -4,25 +4,11 @@ and hears a gap when it begins."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
-
 from shared.bus import open_bus
 from shared.bus.port import Message
-from shared.config import Settings
 from tests.support.demo import wait_until
-from tests.support.tansu import TansuBroker
 
 TOPIC = "test.signals"
-
-
-@pytest.fixture(params=["local", "kafka"])
-def bus_url(request: pytest.FixtureRequest, make_settings: Callable[..., Settings]) -> str:
-    if request.param == "local":
-        return make_settings().bus_url_resolved()
-    broker: TansuBroker = request.getfixturevalue("kafka_broker")
-    return broker.url
 
 
 async def test_every_watcher_hears_what_is_published_while_it_listens(bus_url: str) -> None:

@@ -6,7 +6,8 @@ ETag (304), and a unit's page (its own scan count) is never kept."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
 
 import httpx
@@ -92,38 +93,46 @@ async def test_a_revocation_shows_on_the_next_scan_of_every_replica(
         await rating.stop()
 
 
-async def test_a_kept_page_is_counted_revalidated_and_a_units_page_is_never_kept(
-        make_settings: Callable[..., Settings]) -> None:
-    runtime = build(make_settings())
+@asynccontextmanager
+async def certified_on_its_own(settings: Settings, certified_event: ProductCertified
+                               ) -> AsyncIterator[tuple[ServiceRuntime, httpx.AsyncClient]]:
+    """Traceability alone (in-process HTTP) holding one certified product."""
+    runtime = build(settings)
     app = runtime.fastapi_app()
     await runtime.start()
     try:
         handler = runtime.consumer.handlers[ProductCertified.event_type][1]
         async with runtime.store.transaction() as tx:
-            await handler(envelope(certified_today(), 1), tx)
+            await handler(envelope(certified_event, 1), tx)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                      base_url="http://scan") as client:
-            first = await client.get(PAGE, headers={"Accept": "text/html"})
-            assert first.status_code == 200 and kept(runtime)
-            again = await client.get(PAGE, headers={"Accept": "text/html"})
-            assert again.content == first.content
-            assert again.headers["etag"] == first.headers["etag"]
-            assert again.headers["content-security-policy"].startswith("default-src 'none'")
-            fresh = await client.get(PAGE, headers={"If-None-Match": first.headers["etag"],
-                                                    "Accept": "text/html"})
-            assert fresh.status_code == 304 and fresh.content == b""
-            as_json = await client.get(PAGE, params={"format": "json"})
-            assert as_json.json()["ocop"]["stars"] == 4  # a kept page per format
-            unit = await client.get(f"{PAGE}/10/L1/21/S1")
-            assert unit.status_code == 404  # never printed: a warning, never kept
-            assert not kept(runtime, f"{PAGE}/10/L1/21/S1")
+            yield runtime, client
+    finally:
+        await runtime.stop()
+
+
+async def test_a_kept_page_is_counted_revalidated_and_a_units_page_is_never_kept(
+        make_settings: Callable[..., Settings]) -> None:
+    async with certified_on_its_own(make_settings(), certified_today()) as (runtime, client):
+        first = await client.get(PAGE, headers={"Accept": "text/html"})
+        assert first.status_code == 200 and kept(runtime)
+        again = await client.get(PAGE, headers={"Accept": "text/html"})
+        assert again.content == first.content
+        assert again.headers["etag"] == first.headers["etag"]
+        assert again.headers["content-security-policy"].startswith("default-src 'none'")
+        fresh = await client.get(PAGE, headers={"If-None-Match": first.headers["etag"],
+                                                "Accept": "text/html"})
+        assert fresh.status_code == 304 and fresh.content == b""
+        as_json = await client.get(PAGE, params={"format": "json"})
+        assert as_json.json()["ocop"]["stars"] == 4  # a kept page per format
+        unit = await client.get(f"{PAGE}/10/L1/21/S1")
+        assert unit.status_code == 404  # never printed: a warning, never kept
+        assert not kept(runtime, f"{PAGE}/10/L1/21/S1")
         scanning = runtime.parts[Scanning]
         assert isinstance(scanning, Scanning)
         await scanning.flush()
         counted = await runtime.store.find("scan_days", {"product_id": "p1"})
         assert sum(day.data["scans"] for day in counted.items) == 4  # 304 included
-    finally:
-        await runtime.stop()
 
 
 async def test_a_kept_page_says_expired_the_day_after_the_last_valid_day(
@@ -131,21 +140,12 @@ async def test_a_kept_page_says_expired_the_day_after_the_last_valid_day(
     """No event comes when a certificate runs out at midnight (the expiry sweep is hourly):
     a page kept on its last valid day is not sent the next day."""
     today = SYSTEM_CLOCK.today()
-    runtime = build(make_settings())
-    app = runtime.fastapi_app()
-    await runtime.start()
-    try:
-        handler = runtime.consumer.handlers[ProductCertified.event_type][1]
-        async with runtime.store.transaction() as tx:
-            await handler(envelope(certified_today(until=today), 1), tx)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                     base_url="http://scan") as client:
-            last_day = await client.get(PAGE)
-            assert "★★★★☆" in last_day.text and kept(runtime)
-            with time_machine.travel(datetime.combine(today + timedelta(days=1), time(1),
-                                                      tzinfo=UTC)):
-                next_day = await client.get(PAGE)
-        assert "KHÔNG còn là sản phẩm OCOP" in next_day.text
-        assert "★★★★☆" not in next_day.text
-    finally:
-        await runtime.stop()
+    async with certified_on_its_own(make_settings(), certified_today(until=today)) as (
+            runtime, client):
+        last_day = await client.get(PAGE)
+        assert "★★★★☆" in last_day.text and kept(runtime)
+        with time_machine.travel(datetime.combine(today + timedelta(days=1), time(1),
+                                                  tzinfo=UTC)):
+            next_day = await client.get(PAGE)
+    assert "KHÔNG còn là sản phẩm OCOP" in next_day.text
+    assert "★★★★☆" not in next_day.text

@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable
 
 import httpx
-import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
@@ -17,18 +16,9 @@ from shared.bus import open_bus
 from shared.config import Settings
 from shared.telemetry import LOG_FORMAT, TraceIdFilter, add_test_exporter, make_tracer_provider
 from tests.support.demo import PROJECTION, Projector, build_consumer, build_producer, wait_until
-from tests.support.tansu import TansuBroker
 
 EXPORTER = InMemorySpanExporter()
 add_test_exporter(EXPORTER)
-
-
-@pytest.fixture(params=["local", "kafka"])
-def bus_url(request: pytest.FixtureRequest, make_settings: Callable[..., Settings]) -> str:
-    if request.param == "local":
-        return make_settings().bus_url_resolved()
-    broker: TansuBroker = request.getfixturevalue("kafka_broker")
-    return broker.url
 
 
 async def test_one_trace_from_http_request_to_consumer(bus_url: str,
