@@ -28,6 +28,10 @@ def _lower_priority(niceness: int) -> None:
         os.nice(niceness)
 
 
+KILLED_WITHIN_SECONDS = 5.0
+"""How long a killed worker process is waited for."""
+
+
 class WorkerProcess:
     """One spawned worker process, started at once (``warm_up(*args)``, a module-level
     function, loads what the work needs) rather than on the first request — or, ``lazy``,
@@ -69,7 +73,9 @@ class WorkerProcess:
             for process in processes:
                 with contextlib.suppress(OSError):
                     process.kill()
-            await asyncio.to_thread(_joined, processes, grace)
+            # SIGKILL cannot be ignored, but a loaded machine may take more than the grace
+            # to reap the process (seen under CI with a 0.5 s grace).
+            await asyncio.to_thread(_joined, processes, max(grace, KILLED_WITHIN_SECONDS))
 
     def _processes(self) -> list[BaseProcess]:
         # Python 3.14 has ProcessPoolExecutor.kill_workers(); until then its process table.
