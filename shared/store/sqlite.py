@@ -12,12 +12,14 @@ which WAL mode lets run beside the writer and which never sees uncommitted data.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +52,8 @@ default at tens of thousands of documents, and every write then reads pages back
 40,000-listing fill took 60 s with it, 23 s with this)."""
 MMAP_BYTES = 8 << 30
 """Pages beyond the cache are read through memory mapping, not a read() each: past a few
-hundred thousand documents the page cache misses and each miss was a system call."""
+hundred thousand documents the page cache misses and each miss was a system call. (A build
+caps it at its SQLITE_MAX_MMAP_SIZE: Debian's is 2 GiB.)"""
 
 _in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar("sqlite_tx", default=False)
 
@@ -411,14 +414,42 @@ class SqliteDocumentStore:
         token = _in_transaction.set(True)
         try:
             async with self._lock:
-                await self._writer.execute("BEGIN IMMEDIATE")
                 tx = _SqliteTransaction(self, self._writer)
                 try:
+                    # Inside the try: a caller cancelled while BEGIN is on its way leaves the
+                    # statement to run on the connection's thread all the same, and only the
+                    # ROLLBACK queued behind it ends what it opens (once, left open, it made
+                    # the next transaction's BEGIN fail).
+                    await self._writer.execute("BEGIN IMMEDIATE")
                     yield tx
                 except BaseException:
-                    await self._writer.execute("ROLLBACK")
+                    await self._roll_back()
                     raise
-                await self._writer.execute("COMMIT")
+                await self._commit(tx.hooks)
             tx.hooks.fire()
         finally:
             _in_transaction.reset(token)
+
+    async def _roll_back(self) -> None:
+        assert self._writer is not None
+        with contextlib.suppress(sqlite3.OperationalError):  # BEGIN failed: nothing to end
+            await self._writer.execute("ROLLBACK")
+
+    async def _commit(self, hooks: TransactionHooks) -> None:
+        """COMMIT, which runs to its end on the connection's thread even when the caller is
+        cancelled meanwhile: the transaction's hooks then fire once it has committed."""
+        assert self._writer is not None
+        committing = asyncio.ensure_future(self._writer.execute("COMMIT"))
+        try:
+            await asyncio.shield(committing)
+        except asyncio.CancelledError:
+            committing.add_done_callback(partial(_fire_if_committed, hooks))
+            raise
+        except BaseException:
+            await self._roll_back()
+            raise
+
+
+def _fire_if_committed(hooks: TransactionHooks, committing: asyncio.Future[Any]) -> None:
+    if not committing.cancelled() and committing.exception() is None:
+        hooks.fire()

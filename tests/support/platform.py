@@ -24,7 +24,7 @@ from shared.config import SERVICES, Settings
 from shared.runtime import server_config
 from tests.support.clocks import today
 from tests.support.demo import wait_until
-from tests.support.ports import free_port
+from tests.support.ports import bound_socket, port_of
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,8 @@ class Platform:
 async def running_platform(settings: Settings, *, shared_bus: bool) -> AsyncIterator[Platform]:
     """``shared_bus``: one bus for all four, as ``ocop run`` does; otherwise each service
     opens its own, as in the distributed deployment."""
-    ports = {name: free_port() for name in SERVICES}
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    sockets = {name: bound_socket() for name in SERVICES}
+    urls = {name: f"http://127.0.0.1:{port_of(sock)}" for name, sock in sockets.items()}
     bus = open_bus(settings.bus_url_resolved(), client_id="ocop-test") if shared_bus else None
     if bus is not None:
         await bus.start([])
@@ -47,8 +47,10 @@ async def running_platform(settings: Settings, *, shared_bus: bool) -> AsyncIter
         runtime = build_service(name, settings.model_copy(update={
             "public_url": urls[name], "scan_base_url": urls["traceability"]}), bus=bus)
         servers.append(ServiceServer(server_config(
-            runtime.fastapi_app(), host="127.0.0.1", port=ports[name], access_log=False)))
-    tasks = [asyncio.create_task(s.serve()) for s in servers]
+            runtime.fastapi_app(), host="127.0.0.1", port=port_of(sockets[name]),
+            access_log=False)))
+    tasks = [asyncio.create_task(s.serve(sockets=[sockets[name]]))
+             for name, s in zip(SERVICES, servers, strict=True)]
     try:
         deadline = asyncio.get_running_loop().time() + 60
         while not all(s.started for s in servers):
@@ -62,6 +64,8 @@ async def running_platform(settings: Settings, *, shared_bus: bool) -> AsyncIter
         for server in servers:
             server.should_exit = True
         await asyncio.gather(*tasks, return_exceptions=True)
+        for sock in sockets.values():
+            sock.close()
         if bus is not None:
             await bus.stop()
 

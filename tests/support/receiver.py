@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from services.embedded import ServiceServer
 from shared.runtime import server_config
-from tests.support.ports import free_port
+from tests.support.ports import bound_socket, port_of
 
 Behaviour = Literal["ok", "fail", "hang"]
 
@@ -65,11 +65,11 @@ class Receiver:
 
 @contextlib.asynccontextmanager
 async def receiver(*, hang_seconds: float = 2.0) -> AsyncIterator[Receiver]:
-    port = free_port()
-    made = Receiver(f"http://127.0.0.1:{port}/ocop-hooks", hang_seconds)
-    server = ServiceServer(server_config(made, host="127.0.0.1", port=port,  # type: ignore[arg-type]
-                                         access_log=False))
-    task = asyncio.create_task(server.serve())
+    sock = bound_socket()
+    made = Receiver(f"http://127.0.0.1:{port_of(sock)}/ocop-hooks", hang_seconds)
+    server = ServiceServer(server_config(made, host="127.0.0.1",  # type: ignore[arg-type]
+                                         port=port_of(sock), access_log=False))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:
             assert not task.done(), f"the receiver did not start: {task.exception()!r}"

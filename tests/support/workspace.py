@@ -16,7 +16,7 @@ from services.embedded import ServiceServer
 from services.web.app import build
 from shared.config import Settings
 from shared.runtime import server_config
-from tests.support.ports import free_port
+from tests.support.ports import bound_socket, port_of
 
 PHONE_412 = {"viewport": {"width": 412, "height": 915}, "device_scale_factor": 1,
              "is_mobile": True, "has_touch": True, "locale": "vi-VN",
@@ -28,12 +28,13 @@ WEAK_3G = {"offline": False, "latency": 400, "downloadThroughput": 400 * 1024 / 
 
 @contextlib.asynccontextmanager
 async def serving_workspace(settings: Settings, urls: dict[str, str]) -> AsyncIterator[str]:
-    port = free_port()
+    sock = bound_socket()
+    port = port_of(sock)
     app = build(settings.model_copy(update={
         "public_url": f"http://127.0.0.1:{port}", "registry_url": urls["registry"],
         "rating_url": urls["rating"], "traceability_url": urls["traceability"]}))
     server = ServiceServer(server_config(app, host="127.0.0.1", port=port, access_log=False))
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:
             assert not task.done(), f"the workspace did not start: {task.exception()!r}"
