@@ -29,8 +29,9 @@ from shared.bus import EventBus, Message
 from shared.clock import Clock
 from shared.events.codec import UndecodableMessage, decode
 from shared.events.envelope import Envelope
-from shared.messaging import deadletters, inbox
+from shared.messaging import deadletters
 from shared.messaging.collections import DEAD_LETTERS
+from shared.messaging.inbox import Inbox
 from shared.store import DocumentStore, Transaction
 from shared.telemetry import context_from, messaging_span
 
@@ -118,14 +119,16 @@ class EventConsumer:
         started, count, handling = time.monotonic(), 0, False
         try:
             async with self.store.transaction() as tx:
+                applied = await Inbox.read(tx, (envelope for envelope, _ in ready))
                 for envelope, topic in ready:
                     handling = True
                     with self._span(envelope, topic) as span:
-                        await self._apply(envelope, tx, span)
+                        await self._apply(envelope, tx, applied, span)
                     handling = False
                     count += 1
                     if time.monotonic() - started > TOGETHER_SECONDS:
                         break
+                await applied.write(tx)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -135,8 +138,9 @@ class EventConsumer:
             return count + handling, count if handling else -1
         return count, None
 
-    async def _apply(self, envelope: Envelope, tx: Transaction, span: trace.Span) -> Outcome:
-        if not await inbox.accept(tx, envelope, self.clock.now()):
+    async def _apply(self, envelope: Envelope, tx: Transaction, applied: Inbox,
+                     span: trace.Span) -> Outcome:
+        if not applied.accept(envelope, self.clock.now()):
             span.set_attribute("ocop.outcome", Outcome.IGNORED.value)
             return Outcome.IGNORED
         await self.handlers[envelope.type][1](envelope, tx)
@@ -194,7 +198,9 @@ class EventConsumer:
             for attempt in range(1, self.retry.attempts + 1):
                 try:
                     async with self.store.transaction() as tx:
-                        outcome = await self._apply(envelope, tx, span)
+                        applied = await Inbox.read(tx, [envelope])
+                        outcome = await self._apply(envelope, tx, applied, span)
+                        await applied.write(tx)
                     return outcome, None, attempt
                 except asyncio.CancelledError:
                     raise

@@ -7,22 +7,49 @@ arriving late) is acknowledged and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from shared.events.envelope import Envelope
 from shared.messaging.collections import INBOX
 from shared.store import Transaction
 
 
-async def accept(tx: Transaction, envelope: Envelope, now: datetime) -> bool:
-    """Record ``envelope`` as applied; False if an equal or newer one was applied already."""
-    held = await tx.get(INBOX.name, envelope.aggregate_key)
-    if held is not None and int(held.data["sequence"]) >= envelope.sequence:
-        return False
-    await tx.put(INBOX.name, envelope.aggregate_key, {
-        "sequence": envelope.sequence, "event_id": envelope.id, "type": envelope.type,
-        "applied_at": now.isoformat()})
-    return True
+class Inbox:
+    """The inbox as one transaction sees it: the entries of its events' aggregates read in
+    one query, and those it accepts written in one statement before it commits (a burst's
+    transaction applies hundreds of events, and a read and a write each were two of the
+    handful of trips to the store an event cost)."""
+
+    def __init__(self, held: dict[str, int]) -> None:
+        self._held = held
+        self._accepted: dict[str, dict[str, Any]] = {}
+
+    @classmethod
+    async def read(cls, tx: Transaction, envelopes: Iterable[Envelope]) -> Inbox:
+        """The entries of ``envelopes``' aggregates (at most ``MAX_PAGE`` of them)."""
+        keys = sorted({envelope.aggregate_key for envelope in envelopes})
+        page = await tx.find(INBOX.name, {"id": {"$in": keys}}, limit=max(len(keys), 1))
+        return cls({doc.id: int(doc.data["sequence"]) for doc in page.items})
+
+    def accept(self, envelope: Envelope, now: datetime) -> bool:
+        """Note ``envelope`` as applied; False if an equal or newer one was applied already.
+        ``envelope``'s aggregate must be among those read."""
+        held = self._held.get(envelope.aggregate_key)
+        if held is not None and held >= envelope.sequence:
+            return False
+        self._held[envelope.aggregate_key] = envelope.sequence
+        self._accepted[envelope.aggregate_key] = {
+            "sequence": envelope.sequence, "event_id": envelope.id, "type": envelope.type,
+            "applied_at": now.isoformat()}
+        return True
+
+    async def write(self, tx: Transaction) -> None:
+        """Store what was accepted, in ``tx``: before it commits."""
+        if self._accepted:
+            await tx.put_many(INBOX.name, self._accepted)
+            self._accepted = {}
 
 
 def snapshot_is_current(held_version: int | None, version: int | None) -> bool:

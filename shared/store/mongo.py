@@ -42,7 +42,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -332,6 +332,13 @@ class _MongoTransaction(_MongoSession):
             upsert=True, return_document=ReturnDocument.AFTER, session=self._session))
         assert raw is not None  # an upsert returning the document after it always has one
         return Document(doc_id, int(raw["v"]), data)
+
+    async def put_many(self, collection: str, docs: Mapping[str, dict[str, Any]]) -> None:
+        if docs:
+            await self._write(collection, next(iter(docs)), 0, self._coll(collection).bulk_write(
+                [UpdateOne({"_id": doc_id}, {"$set": self._stored(collection, data),
+                                             "$inc": {"v": 1}}, upsert=True)
+                 for doc_id, data in docs.items()], ordered=False, session=self._session))
 
     async def delete(self, collection: str, doc_id: str, *,
                      expected_version: int | None = None) -> bool:

@@ -143,6 +143,10 @@ class Transaction(Reader, Protocol):
         """Create or replace regardless of version (read models kept in order by the inbox)."""
         ...
 
+    async def put_many(self, collection: str, docs: Mapping[str, dict[str, Any]]) -> None:
+        """``put`` of each ``id: data`` in one statement (the inbox entries of a batch)."""
+        ...
+
     async def delete(self, collection: str, doc_id: str, *,
                      expected_version: int | None = None) -> bool:
         """True if a document was deleted; StaleVersion if ``expected_version`` is stale."""

@@ -260,12 +260,19 @@ class _SqliteTransaction(_SqliteSession):
         return Document(doc_id, expected_version + 1, data)
 
     async def put(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
-        table = self._store.table(collection)
         [(version,)] = await self._db.execute_fetchall(
-            f'INSERT INTO "{table}" (id, version, data) VALUES (?, 1, ?) '
-            "ON CONFLICT(id) DO UPDATE SET version = version + 1, data = excluded.data "
-            "RETURNING version", (doc_id, json.dumps(data, ensure_ascii=False)))
+            self._upsert(collection) + " RETURNING version",
+            (doc_id, json.dumps(data, ensure_ascii=False)))
         return Document(doc_id, int(version), data)
+
+    async def put_many(self, collection: str, docs: Mapping[str, dict[str, Any]]) -> None:
+        await self._db.executemany(self._upsert(collection), [
+            (doc_id, json.dumps(data, ensure_ascii=False)) for doc_id, data in docs.items()])
+
+    def _upsert(self, collection: str) -> str:
+        return (f'INSERT INTO "{self._store.table(collection)}" (id, version, data) '
+                "VALUES (?, 1, ?) "
+                "ON CONFLICT(id) DO UPDATE SET version = version + 1, data = excluded.data")
 
     async def delete(self, collection: str, doc_id: str, *,
                      expected_version: int | None = None) -> bool:

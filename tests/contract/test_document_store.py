@@ -136,6 +136,24 @@ async def test_put_creates_then_replaces_without_version_check(store: DocumentSt
     assert got is not None and got.data == {"v": 2}
 
 
+async def test_put_many_creates_and_replaces_in_one_call(store: DocumentStore) -> None:
+    async with store.transaction() as tx:
+        await tx.insert("notes", "old", {"v": 0})
+    async with store.transaction() as tx:
+        await tx.put_many("notes", {"old": {"v": 1}, "new": {"v": "một"}})
+        await tx.put_many("notes", {})
+    old, new = await store.get("notes", "old"), await store.get("notes", "new")
+    assert old is not None and (old.version, old.data) == (2, {"v": 1})
+    assert new is not None and (new.version, new.data) == (1, {"v": "một"})
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as tx:
+            await tx.put_many("notes", {"old": {"v": 2}, "gone": {}})
+            raise RuntimeError("rolled back")
+    kept = await store.get("notes", "old")
+    assert kept is not None and kept.data == {"v": 1}
+    assert await store.get("notes", "gone") is None
+
+
 async def test_delete_with_and_without_version(store: DocumentStore) -> None:
     async with store.transaction() as tx:
         await tx.insert("notes", "a", {})
