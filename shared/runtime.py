@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any, TypeVar
 
 import uvicorn
@@ -199,19 +200,25 @@ class ServiceRuntime:
         log.info("%s started", self.name)
 
     async def stop(self) -> None:
-        await cancel_all(self._job_tasks)
-        if self._relay_task is not None:
-            self._relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._relay_task
-            self._relay_task = None
-        for close in reversed(self._closers):
-            await close()
-        if self._owns_bus:
-            await self.bus.stop()
-        await self.objects.close()
-        await self.store.close()
+        """Jobs and relay first, then what was opened, in reverse: every step is taken even
+        when one before it fails (a store left open keeps its thread, and so the process,
+        alive), and the first failure is raised once all are done."""
+        relay = [self._relay_task] if self._relay_task is not None else []
+        self._relay_task = None
+        steps: list[Callable[[], Awaitable[None]]] = [
+            partial(cancel_all, [*self._job_tasks, *relay]), *reversed(self._closers),
+            *([self.bus.stop] if self._owns_bus else []), self.objects.close, self.store.close]
+        self._job_tasks = []
+        failure: Exception | None = None
+        for step in steps:
+            try:
+                await step()
+            except Exception as exc:
+                log.exception("%s: a step of stopping failed; the others go on", self.name)
+                failure = failure or exc
         self.tracer_provider.force_flush()
+        if failure is not None:
+            raise failure
 
     async def readiness(self) -> dict[str, Any]:
         """The state of each port, checked concurrently and each within a time limit.
