@@ -38,6 +38,9 @@ from shared.bus.port import (
 log = logging.getLogger(__name__)
 
 RECONNECT_MAX_SECONDS = 5.0
+CLOSE_SECONDS = 10.0
+"""How long a consumer is given to close: a stopping service must not wait on a broker
+that no longer answers."""
 
 
 class KafkaEventBus:
@@ -178,7 +181,7 @@ class KafkaEventBus:
                 self._topics_ready = False
             finally:
                 with contextlib.suppress(Exception):
-                    await consumer.stop()
+                    await asyncio.wait_for(consumer.stop(), CLOSE_SECONDS)
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, RECONNECT_MAX_SECONDS)
 
