@@ -22,6 +22,7 @@ from shared.events.asyncapi import asyncapi_document
 from shared.events.contracts import json_schema, registered
 from shared.messaging import Outcome, deadletters
 from shared.runtime import ServiceRuntime, server_config
+from shared.sockets import tcp_socket
 from shared.telemetry import setup_logging
 
 T = TypeVar("T")
@@ -136,19 +137,7 @@ def serve(service: ServiceName,
         served = build_service(service, settings).fastapi_app()
     port = port or DEFAULT_PORTS[service]
     server = uvicorn.Server(server_config(served, host=host, port=port))
-    server.run(sockets=[shared_socket(host, port)] if reuse_port else None)
-
-
-def shared_socket(host: str, port: int) -> socket.socket:
-    """A listening address several processes can bind at once."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP named: asyncio turns Nagle off (TCP_NODELAY) only on sockets that say so;
-    # with it on, a response's body waited ~40 ms for the ACK of its headers.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
-    return sock
+    server.run(sockets=[tcp_socket(host, port, reuse_port=True)] if reuse_port else None)
 
 
 @app.command()

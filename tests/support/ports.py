@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 
+from shared.sockets import tcp_socket
+
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A port free now, for a server in another process; between this call and that server's
@@ -17,10 +19,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 def bound_socket(host: str = "127.0.0.1") -> socket.socket:
     """A socket bound to a port of its own, for ``uvicorn.Server.serve(sockets=[...])``:
     no other socket can take the port before the server listens on it."""
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, 0))
-    return sock
+    return tcp_socket(host)
 
 
 def port_of(sock: socket.socket) -> int:
