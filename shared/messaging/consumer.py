@@ -115,7 +115,8 @@ class EventConsumer:
                               ) -> tuple[int, int | None]:
         """Apply the first events of ``ready`` in one transaction, for up to
         ``TOGETHER_SECONDS``: how many it took, and, if it was rolled back, the index of
-        the event that failed (-1: the commit failed)."""
+        the event that failed (-1: the commit failed). A failure before the first event
+        is raised."""
         started, count, handling = time.monotonic(), 0, False
         try:
             async with self.store.transaction() as tx:
@@ -132,6 +133,10 @@ class EventConsumer:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
+            if count == 0 and not handling:
+                # Before any event: the store itself failed (or is closed). Nothing was
+                # applied; the bus delivers the batch again after a pause.
+                raise
             if len(ready) > 1:
                 log.info("%d events applied together were rolled back (%s); the one that "
                          "failed is applied on its own", count + handling, exc)

@@ -7,8 +7,15 @@ from collections.abc import Callable
 
 import pytest
 
+from shared.bus import open_bus
 from shared.config import Settings
-from tests.support.demo import build_producer
+from tests.support.demo import (
+    Projector,
+    build_consumer,
+    build_producer,
+    change_counter,
+    wait_until,
+)
 
 
 async def test_a_failing_step_of_stopping_does_not_keep_the_others_from_running(
@@ -30,3 +37,29 @@ async def test_a_failing_step_of_stopping_does_not_keep_the_others_from_running(
     assert released == ["worker"]
     with pytest.raises(RuntimeError, match="not open"):
         await runtime.store.get("counters", "any")
+
+
+async def test_a_stopped_consumer_on_a_shared_bus_leaves_its_events_for_later(
+        make_settings: Callable[..., Settings], caplog: pytest.LogCaptureFixture) -> None:
+    """The bus outlives a service stopped on it (``ocop run``'s shared bus, a test's): the
+    batch it still delivers meets a closed store, is delivered again after a pause, and is
+    neither applied nor lost (it once spun the event loop, never yielding)."""
+    settings = make_settings()
+    bus = open_bus(settings.bus_url_resolved())
+    await bus.start([])
+    projector = Projector()
+    producer, consumer = build_producer(settings, bus), build_consumer(settings, projector, bus)
+    await producer.start()
+    await consumer.start()
+    await consumer.stop()
+    try:
+        await change_counter(producer, "after-stop", 1)
+
+        async def delivered_again() -> bool:
+            return sum("delivering again" in r.getMessage() for r in caplog.records) >= 2
+
+        await wait_until(delivered_again, within=15)
+        assert projector.calls == 0
+    finally:
+        await producer.stop()
+        await bus.stop()
