@@ -7,22 +7,33 @@ one-machine default.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 
 def read_or_create(path: Path, make: Callable[[], bytes]) -> bytes:
-    """The file's content; made with ``make()`` (mode 0600) if the file does not exist."""
+    """The file's content; made with ``make()`` (mode 0600) if the file does not exist.
+
+    Several processes may start at once on one data directory (replicas on one port): the
+    content is written to a private temporary file first and then linked into place, which
+    fails if another process got there first. A reader never sees a file half written.
+    """
     if not path.exists():
         private_dir(path.parent)
+        fd, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first; use theirs
-            return path.read_bytes()
-        with os.fdopen(fd, "wb") as out:
-            out.write(make())
+            with os.fdopen(fd, "wb") as out:
+                out.write(make())
+                out.flush()
+                os.fsync(out.fileno())
+            with contextlib.suppress(FileExistsError):  # another process's file stands
+                os.link(draft, path)
+        finally:
+            os.unlink(draft)
     return path.read_bytes()
 
 
