@@ -16,7 +16,7 @@ import contextlib
 import contextvars
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -35,17 +35,22 @@ from shared.store.port import (
     Order,
     Page,
     StaleVersion,
-    TextMatch,
     TransactionHooks,
     collection_spec,
     contained,
     declare_collections,
     validate_query,
 )
+from shared.store.sqlite_text import (
+    field_column,
+    fields_table,
+    keep_search_tables,
+    text_query,
+    text_table,
+    walks_sort_index,
+)
 
 _SQL_OPS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
-BROAD_TEXT = 2000
-"""Matches of a text search beyond which walking the sort's index beats sorting them."""
 CACHE_KIB = 65536
 """Page cache per connection: a collection with a dozen indexes outgrows SQLite's 2 MiB
 default at tens of thousands of documents, and every write then reads pages back (a
@@ -62,27 +67,6 @@ def _expr(path: str) -> str:
     return "id" if path == "id" else f"json_extract(data, '$.{path}')"
 
 
-def _column(path: str) -> str:
-    """The FTS5 column of a text field."""
-    return path.replace(".", "_")
-
-
-def text_table(spec: Collection) -> str:
-    return f"{spec.name}__text"
-
-
-def _text_query(match: TextMatch) -> str:
-    """FTS5's query language for a ``TextMatch``: each word as a quoted prefix (the words
-    are [a-z0-9]+, so quoting is all the escaping needed)."""
-    every = "(" + " AND ".join(f'"{word}"*' for word in match.words) + ")"
-
-    def within(fields: tuple[str, ...]) -> str:
-        return "{" + " ".join(_column(f) for f in fields) + "} : " + every
-
-    query = within(match.within) if match.within else every
-    return f"{query} NOT {within(match.unless_within)}" if match.unless_within else query
-
-
 def _sql_value(value: Any) -> Any:
     # Booleans compare as 1/0 in SQLite; json_extract returns them that way too.
     return json.dumps(value) if isinstance(value, dict | list) else value
@@ -90,17 +74,18 @@ def _sql_value(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class _Plan:
-    """What steers SQLite's choice of index for one query (the planner has ``ANALYZE``'s
-    counts per value, not STAT4's samples, so it cannot tell how selective a range or a
-    full-text match is, and guesses both to be)."""
+    """How one query reads: where each field is, and what steers SQLite's choice of index
+    (the planner has ``ANALYZE``'s counts per value, not STAT4's samples, so it cannot tell
+    how selective a range or a full-text match is, and guesses both to be)."""
 
     order_field: str | None = None
     """A page's sort field: a range on another field then never chooses the index, so the
     page is walked in the sort's index (or a filter's equality index) and stops after its
     rows, instead of sorting every row in the range (``valid_until >= today``: all)."""
-    broad_text: bool = False
-    """The text search matches many rows: probe it while walking the sort's index instead of
-    reading and sorting every match."""
+    walk_text: bool = False
+    """Probe the text search while walking the sort's index (``walks_sort_index``)."""
+    expr: Callable[[str], str] = _expr
+    """Where a field is read: the document's JSON, or the fields table's column."""
 
 
 def _where_sql(spec: Collection, where: Filter | None, plan: _Plan = _Plan()
@@ -110,11 +95,11 @@ def _where_sql(spec: Collection, where: Filter | None, plan: _Plan = _Plan()
     for path, cond in (where or {}).items():
         if path == "$text":
             table = text_table(spec)
-            rowid = "+rowid" if plan.broad_text else "rowid"  # "+": not a lookup by rowid
+            rowid = "+rowid" if plan.walk_text else "rowid"  # "+": not a lookup by rowid
             clauses.append(f'{rowid} IN (SELECT rowid FROM "{table}" WHERE "{table}" MATCH ?)')
-            params.append(_text_query(cond))
+            params.append(text_query(cond))
             continue
-        expr = _expr(path)
+        expr = plan.expr(path)
         ops = cond if isinstance(cond, Mapping) else {"$eq": cond}
         for op, value in ops.items():
             if op == "$eq":
@@ -148,7 +133,8 @@ def _where_sql(spec: Collection, where: Filter | None, plan: _Plan = _Plan()
     return clauses, params
 
 
-def _after_sql(order: Order, after: str | None) -> list[tuple[str | None, list[Any]]]:
+def _after_sql(order: Order, after: str | None, expr: Callable[[str], str] = _expr
+               ) -> list[tuple[str | None, list[Any]]]:
     """Rows strictly after the cursor in (field, id) order, NULLs first ascending, as the
     stretches that follow it in order: ties after the cursor's id, then the values beyond,
     then (descending) the NULLs. Each is one seek in the (field, id) index, where a single
@@ -157,17 +143,17 @@ def _after_sql(order: Order, after: str | None) -> list[tuple[str | None, list[A
     if after is None:
         return [(None, [])]
     value, last_id = decode_cursor(after)
-    expr = _expr(order.field)
+    field = expr(order.field)
     if order.field == "id":
         return [("id > ?" if order.direction == "asc" else "id < ?", [last_id])]
     if order.direction == "asc":
         if value is None:
-            return [(f"{expr} IS NULL AND id > ?", [last_id]), (f"{expr} IS NOT NULL", [])]
-        return [(f"{expr} = ? AND id > ?", [value, last_id]), (f"{expr} > ?", [value])]
+            return [(f"{field} IS NULL AND id > ?", [last_id]), (f"{field} IS NOT NULL", [])]
+        return [(f"{field} = ? AND id > ?", [value, last_id]), (f"{field} > ?", [value])]
     if value is None:
-        return [(f"{expr} IS NULL AND id < ?", [last_id])]
-    return [(f"{expr} = ? AND id < ?", [value, last_id]), (f"{expr} < ?", [value]),
-            (f"{expr} IS NULL", [])]
+        return [(f"{field} IS NULL AND id < ?", [last_id])]
+    return [(f"{field} = ? AND id < ?", [value, last_id]), (f"{field} < ?", [value]),
+            (f"{field} IS NULL", [])]
 
 
 def _row_doc(row: sqlite3.Row | tuple[Any, ...]) -> Document:
@@ -196,16 +182,39 @@ class _SqliteSession:
         order = Order.parse(order_by)
         validate_query(spec, where, order, limit)
         text = (where or {}).get("$text")
-        plan = _Plan(order.field, text is not None and await self._matches_many(spec, text))
+        if text is None:
+            return await self._page(spec, where, order, limit, after, _Plan(order.field))
+        if await walks_sort_index(self._db, spec, text, order):
+            return await self._page(spec, where, order, limit, after,
+                                    _Plan(order.field, walk_text=True))
+        if any(isinstance(cond, Mapping) and "$contains" in cond
+               for cond in (where or {}).values()):
+            # Whether a field holds text is the JSON's to say: read from the documents.
+            return await self._page(spec, where, order, limit, after, _Plan(order.field))
+        return await self._page(spec, where, order, limit, after,
+                                _Plan(order.field, expr=field_column), among_matches=True)
+
+    async def _page(self, spec: Collection, where: Filter | None, order: Order, limit: int,
+                    after: str | None, plan: _Plan, among_matches: bool = False) -> Page:
+        """One page, read from the collection's table; ``among_matches``: a text search's
+        matches filtered and sorted in the fields table, then the page's documents read."""
         clauses, params = _where_sql(spec, where, plan)
         direction = "ASC" if order.direction == "asc" else "DESC"
-        sort = "id" if order.field == "id" else f"{_expr(order.field)} {direction}, id"
+        sort = ("id" if order.field == "id" else
+                f"{plan.expr(order.field)} {direction}, id") + f" {direction}"
         rows: list[Any] = []
-        for stretch, more in _after_sql(order, after):
+        for stretch, more in _after_sql(order, after, plan.expr):
             where_sql = " AND ".join([*clauses, *([stretch] if stretch else [])])
-            sql = (f'SELECT id, version, data FROM "{spec.name}"'
-                   + (f" WHERE {where_sql}" if where_sql else "")
-                   + f" ORDER BY {sort} {direction} LIMIT ?")
+            where_sql = f" WHERE {where_sql}" if where_sql else ""
+            if among_matches:
+                sql = (f'SELECT d.id, d.version, d.data FROM (SELECT doc_row, '
+                       f'{plan.expr(order.field)} AS sort, id FROM "{fields_table(spec)}"'
+                       f'{where_sql} ORDER BY {sort} LIMIT ?) AS m '
+                       f'JOIN "{spec.name}" AS d ON d.rowid = m.doc_row '
+                       f"ORDER BY m.sort {direction}, m.id {direction}")
+            else:
+                sql = (f'SELECT id, version, data FROM "{spec.name}"{where_sql} '
+                       f"ORDER BY {sort} LIMIT ?")
             rows.extend(await self._db.execute_fetchall(
                 sql, (*params, *more, limit + 1 - len(rows))))
             if len(rows) > limit:
@@ -213,15 +222,6 @@ class _SqliteSession:
         docs = [_row_doc(r) for r in rows[:limit]]
         more_pages = len(rows) > limit
         return Page(docs, encode_cursor(docs[-1], order.field) if more_pages else None)
-
-    async def _matches_many(self, spec: Collection, match: TextMatch) -> bool:
-        """Whether a text search finds more rows than a page is worth reading and sorting
-        (counted by the full-text index alone, up to ``BROAD_TEXT``)."""
-        table = text_table(spec)
-        [(found,)] = await self._db.execute_fetchall(
-            f'SELECT count(*) FROM (SELECT rowid FROM "{table}" WHERE "{table}" MATCH ? '
-            "LIMIT ?)", (_text_query(match), BROAD_TEXT))
-        return bool(found >= BROAD_TEXT)
 
     async def count(self, collection: str, where: Filter | None = None) -> int:
         spec = self._store.spec(collection)
@@ -326,7 +326,7 @@ class SqliteDocumentStore:
                 await self._writer.execute(
                     f'CREATE INDEX IF NOT EXISTS "{index}" ON "{spec.name}" ({columns}, id)')
             if spec.text:
-                await self._keep_text_index(spec)
+                await keep_search_tables(self._writer, spec)
         # The planner chooses among the expression indexes by ANALYZE's counts: without
         # them it takes a filter on an unselective field (status) over the index that gives
         # the order and sorts the whole table. Exact counts (a sampled ANALYZE caps the rows
@@ -338,50 +338,6 @@ class SqliteDocumentStore:
         await self._reader.execute("PRAGMA query_only=ON")
         await self._reader.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         await self._reader.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
-
-    async def _keep_text_index(self, spec: Collection) -> None:
-        """The collection's FTS5 table and the triggers that keep it: made (and filled from
-        the rows already there) when missing or when the text fields changed. It names rows
-        by the table's rowid, which stays a row's own (the store never runs VACUUM, which may
-        renumber rows: after one, drop the ``__text`` table and the next open rebuilds it)."""
-        assert self._writer is not None
-        table, columns = text_table(spec), [_column(f) for f in spec.text]
-        create = (f'CREATE VIRTUAL TABLE "{table}" USING fts5({", ".join(columns)}, '
-                  "content='', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')")
-        async with self._writer.execute("SELECT sql FROM sqlite_master WHERE name = ?",
-                                        (table,)) as cur:
-            found = await cur.fetchone()
-        if found is not None and found[0] == create:
-            return
-        values = {side: ", ".join(f"json_extract({side}.data, '$.{f}')" for f in spec.text)
-                  for side in ("new", "old")}
-        listed = ", ".join(columns)
-        insert = f'INSERT INTO "{table}" (rowid, {listed}) VALUES (new.rowid, {values["new"]});'
-        # A contentless table forgets a row by being told the words it indexed.
-        forget = (f'INSERT INTO "{table}" ("{table}", rowid, {listed}) '
-                  f'VALUES (\'delete\', old.rowid, {values["old"]});')
-        await self._writer.execute("BEGIN IMMEDIATE")
-        try:
-            for trigger in ("insert", "update", "delete"):
-                await self._writer.execute(f'DROP TRIGGER IF EXISTS "{table}_{trigger}"')
-            await self._writer.execute(f'DROP TABLE IF EXISTS "{table}"')
-            await self._writer.execute(create)
-            await self._writer.execute(
-                f'CREATE TRIGGER "{table}_insert" AFTER INSERT ON "{spec.name}" '
-                f"BEGIN {insert} END")
-            await self._writer.execute(
-                f'CREATE TRIGGER "{table}_update" AFTER UPDATE OF data ON "{spec.name}" '
-                f"BEGIN {forget} {insert} END")
-            await self._writer.execute(
-                f'CREATE TRIGGER "{table}_delete" AFTER DELETE ON "{spec.name}" '
-                f"BEGIN {forget} END")
-            fields = ", ".join(f"json_extract(data, '$.{f}')" for f in spec.text)
-            await self._writer.execute(f'INSERT INTO "{table}" (rowid, {listed}) '
-                                       f'SELECT rowid, {fields} FROM "{spec.name}"')
-        except BaseException:
-            await self._writer.execute("ROLLBACK")
-            raise
-        await self._writer.execute("COMMIT")
 
     async def close(self) -> None:
         for conn in (self._reader, self._writer):

@@ -13,8 +13,7 @@ from typing import Any
 import mongomock
 import pytest
 
-from shared.store import Collection, DocumentStore, InvalidQuery, TextMatch, open_store
-from shared.store import sqlite as sqlite_adapter
+from shared.store import Collection, DocumentStore, InvalidQuery, TextMatch, open_store, sqlite_text
 from shared.store.mongo import text_terms, translate_filter
 from shared.store.tiers import find_in_tiers
 
@@ -82,12 +81,18 @@ async def test_the_index_follows_every_write(store: DocumentStore) -> None:
     async with store.transaction() as tx:
         doc = await tx.get("products", "d")
         assert doc is not None
-        await tx.update("products", "d", doc.data | {"name_key": "nuoc mam sau rieng"},
+        await tx.update("products", "d", doc.data | {"name_key": "nuoc mam sau rieng",
+                                                     "stars": 5},
                         expected_version=doc.version)
         await tx.put("products", "e", {"name_key": "tra hoa vang", "stars": 3})
         await tx.put("products", "g", {"name_key": "sau rieng ri6 loai 1", "stars": 5})
         await tx.delete("products", "a")
     assert await search(store, "sau", "rieng") == ["b", "c", "d", "g"]
+    sau_rieng = {"$text": TextMatch(("sau", "rieng"))}  # sorted by the fields it keeps too
+    assert ids(await store.find("products", sau_rieng, order_by="-stars")) == ["g", "d", "c",
+                                                                              "b"]
+    assert ids(await store.find("products", sau_rieng, order_by="name_key")) == ["b", "d", "c",
+                                                                                "g"]
     assert await search(store, "nuoc") == ["d"]
     assert await search(store, "phu") == []  # the old words are forgotten
     assert await search(store, "banh") == []
@@ -109,17 +114,36 @@ async def test_a_search_sorts_filters_and_pages_like_any_query(store: DocumentSt
     assert await store.count("products", {"$text": TextMatch(("htx",))}) == 3
 
 
-async def test_many_matches_walk_the_sort_index_and_find_the_same(
+async def test_every_way_of_answering_a_search_finds_the_same(
         store: DocumentStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past BROAD_TEXT matches the adapter probes the search while walking the sort's index
-    instead of sorting the matches: the answers must not change."""
-    asked = [(match, order) for match in SEARCHES for order in ("name_key", "-stars", "id")]
-    narrow = [ids(await store.find("products", {"$text": m}, order_by=o, limit=100))
-              for m, o in asked]
-    monkeypatch.setattr(sqlite_adapter, "BROAD_TEXT", 1)
-    broad = [ids(await store.find("products", {"$text": m}, order_by=o, limit=100))
+    """A few matches are filtered and sorted in the fields table; many are probed while
+    walking the sort's index (past BROAD_TEXT, or 1/DENSE_SHARE of the rows when the sort
+    is on a text field); with ``$contains`` the documents themselves are read. The answers
+    must not depend on the way."""
+    asked = [(match, order) for match in SEARCHES
+             for order in ("name_key", "-name_key", "-stars", "stars", "id")]
+    among = [ids(await store.find("products", {"$text": m}, order_by=o, limit=100))
              for m, o in asked]
-    assert broad == narrow and any(narrow)
+    paged = []
+    for m, o in asked:
+        found, cursor = [], None
+        while True:
+            page = await store.find("products", {"$text": m}, order_by=o, limit=1,
+                                    after=cursor)
+            found += ids(page)
+            if (cursor := page.next_cursor) is None:
+                break
+        paged.append(found)
+    contains = [ids(await store.find("products", {"$text": m, "name_key": {"$contains": "a"}},
+                                     order_by=o, limit=100)) for m, o in asked]
+    monkeypatch.setattr(sqlite_text, "BROAD_TEXT", 1)
+    monkeypatch.setattr(sqlite_text, "DENSE_SHARE", 10**9)
+    walked = [ids(await store.find("products", {"$text": m}, order_by=o, limit=100))
+              for m, o in asked]
+    assert walked == among == paged and any(among)
+    assert contains == [[i for i in found if "a" in (DOCS[i]["name_key"] or "")]
+                        for found in among]
+    assert among[asked.index((TextMatch(("htx",)), "-stars"))] == ["f", "a", "b"]
 
 
 async def test_pages_over_tiers_visit_each_match_once_tier_after_tier(
@@ -172,6 +196,14 @@ async def test_text_fields_added_later_index_the_rows_already_there(tmp_path: Pa
     await after.open()  # opened again: kept, not indexed twice
     assert await after.count("plain", {"$text": TextMatch(("ong",))}) == 1
     await after.close()
+    sortable = Collection("plain", indexes=("stars", "name_key"), text=("name_key",))
+    again = open_store(f"sqlite://{tmp_path}/grow.db", [sortable], service="test")
+    await again.open()  # a field declared later: the fields kept for searches are made anew
+    async with again.transaction() as tx:
+        await tx.insert("plain", "y", {"name_key": "mat ong rung", "stars": 5})
+    assert ids(await again.find("plain", {"$text": TextMatch(("mat",))},
+                                order_by="-name_key")) == ["y", "x"]
+    await again.close()
 
 
 @pytest.fixture
