@@ -28,10 +28,9 @@ class Inbox:
 
     @classmethod
     async def read(cls, tx: Transaction, envelopes: Iterable[Envelope]) -> Inbox:
-        """The entries of ``envelopes``' aggregates (at most ``MAX_PAGE`` of them)."""
-        keys = sorted({envelope.aggregate_key for envelope in envelopes})
-        page = await tx.find(INBOX.name, {"id": {"$in": keys}}, limit=max(len(keys), 1))
-        return cls({doc.id: int(doc.data["sequence"]) for doc in page.items})
+        """The entries of ``envelopes``' aggregates."""
+        found = await tx.get_many(INBOX.name, (envelope.aggregate_key for envelope in envelopes))
+        return cls({key: int(doc.data["sequence"]) for key, doc in found.items()})
 
     def accept(self, envelope: Envelope, now: datetime) -> bool:
         """Note ``envelope`` as applied; False if an equal or newer one was applied already.

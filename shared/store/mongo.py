@@ -255,6 +255,11 @@ class _MongoSession:
         raw = await self._coll(collection).find_one({"_id": doc_id}, session=self._session)
         return _doc(raw) if raw else None
 
+    async def get_many(self, collection: str, doc_ids: Iterable[str]) -> dict[str, Document]:
+        cursor = self._coll(collection).find({"_id": {"$in": list(dict.fromkeys(doc_ids))}},
+                                             session=self._session)
+        return {doc.id: doc for doc in map(_doc, await cursor.to_list(None))}
+
     async def find(self, collection: str, where: Filter | None = None, *,
                    order_by: str | Order | None = None, limit: int = 50,
                    after: str | None = None) -> Page:
@@ -457,6 +462,9 @@ class MongoDocumentStore:
 
     async def get(self, collection: str, doc_id: str) -> Document | None:
         return await _MongoSession(self, None).get(collection, doc_id)
+
+    async def get_many(self, collection: str, doc_ids: Iterable[str]) -> dict[str, Document]:
+        return await _MongoSession(self, None).get_many(collection, doc_ids)
 
     async def find(self, collection: str, where: Filter | None = None, *,
                    order_by: str | Order | None = None, limit: int = 50,

@@ -117,6 +117,10 @@ class InvalidQuery(BadRequest):
 class Reader(Protocol):
     async def get(self, collection: str, doc_id: str) -> Document | None: ...
 
+    async def get_many(self, collection: str, doc_ids: Iterable[str]) -> dict[str, Document]:
+        """The documents of ``doc_ids`` that exist, by id, in one query."""
+        ...
+
     async def find(self, collection: str, where: Filter | None = None, *,
                    order_by: str | Order | None = None, limit: int = 50,
                    after: str | None = None) -> Page:

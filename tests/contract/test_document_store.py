@@ -154,6 +154,19 @@ async def test_put_many_creates_and_replaces_in_one_call(store: DocumentStore) -
     assert await store.get("notes", "gone") is None
 
 
+async def test_put_many_of_many_documents_and_get_many(store: DocumentStore) -> None:
+    """Past a few documents, a batch is written the way a large one is (SQLite: on the
+    connection's thread); many ids are read back in one call, unknown ones left out."""
+    many = {f"m{i:04d}": {"v": i} for i in range(1200)}
+    async with store.transaction() as tx:
+        await tx.put_many("notes", many)
+        inside = await tx.get_many("notes", ["m0001", "m1199", "nope", "m0001"])
+        assert {k: d.data for k, d in inside.items()} == {"m0001": {"v": 1}, "m1199": {"v": 1199}}
+    found = await store.get_many("notes", [*many, "nope"])
+    assert sorted(found) == sorted(many) and found["m0500"].data == {"v": 500}
+    assert await store.get_many("notes", []) == {}
+
+
 async def test_delete_with_and_without_version(store: DocumentStore) -> None:
     async with store.transaction() as tx:
         await tx.insert("notes", "a", {})
