@@ -31,6 +31,8 @@ from shared.keyfiles import private_file
 log = logging.getLogger(__name__)
 
 REDELIVERY_PAUSE_SECONDS = 1.0
+PUBLISH_MAX = 1000
+"""Messages appended by one statement (4 parameters each, well within SQLite's 32,766)."""
 
 
 class LocalEventBus:
@@ -39,8 +41,8 @@ class LocalEventBus:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db: aiosqlite.Connection | None = None
-        self._lock = asyncio.Lock()
-        self._appended = asyncio.Condition()
+        self._listeners: dict[str, set[asyncio.Event]] = {}
+        """Per topic, an event for each reader of it, set when messages are appended."""
         self._tasks: list[asyncio.Task[None]] = []
         self._topics: set[str] = set()
 
@@ -81,19 +83,21 @@ class LocalEventBus:
         unknown = {m.topic for m in messages} - self._topics
         if unknown:
             raise BusUnavailable(f"unknown topics {sorted(unknown)}; declare them at start")
-        async with self._lock:
-            await db.execute("BEGIN IMMEDIATE")
-            try:
-                await db.executemany(
-                    "INSERT INTO messages (topic, key, headers, value) VALUES (?, ?, ?, ?)",
-                    [(m.topic, m.key, json.dumps({k: v.decode() for k, v in m.headers.items()}),
-                      m.value) for m in messages])
-            except BaseException:
-                await db.execute("ROLLBACK")
-                raise
-            await db.execute("COMMIT")
-        async with self._appended:
-            self._appended.notify_all()
+        # One statement per PUBLISH_MAX messages (a relay's batch is fewer: one), so one trip
+        # to the connection's thread and a transaction of its own, all appended or none.
+        # Should a later statement fail, the earlier messages are published again with the
+        # rest: consumers' inboxes absorb the repeats.
+        for start in range(0, len(messages), PUBLISH_MAX):
+            part = messages[start:start + PUBLISH_MAX]
+            await db.execute(
+                "INSERT INTO messages (topic, key, headers, value) VALUES "
+                + ", ".join(["(?, ?, ?, ?)"] * len(part)),
+                [value for m in part for value in (
+                    m.topic, m.key, json.dumps({k: v.decode() for k, v in m.headers.items()}),
+                    m.value)])
+        for topic in {m.topic for m in messages}:
+            for appended in self._listeners.get(topic, ()):
+                appended.set()
 
     async def subscribe(self, group: str, topics: Sequence[str],
                         handler: BatchHandler) -> None:
@@ -130,11 +134,10 @@ class LocalEventBus:
         return int(row[0]) if row else 0
 
     async def _commit(self, group: str, topic: str, position: int) -> None:
-        async with self._lock:
-            await self._conn().execute(
-                "INSERT INTO offsets (grp, topic, position) VALUES (?, ?, ?) "
-                "ON CONFLICT (grp, topic) DO UPDATE SET position = excluded.position",
-                (group, topic, position))
+        await self._conn().execute(
+            "INSERT INTO offsets (grp, topic, position) VALUES (?, ?, ?) "
+            "ON CONFLICT (grp, topic) DO UPDATE SET position = excluded.position",
+            (group, topic, position))
 
     async def _consume(self, group: str, topic: str, handler: BatchHandler) -> None:
         async for batch in self._batches(topic, await self._position(group, topic)):
@@ -142,20 +145,28 @@ class LocalEventBus:
             await self._commit(group, topic, batch[-1].offset)
 
     async def _batches(self, topic: str, after: int) -> AsyncIterator[list[Message]]:
-        """The messages appended after position ``after``, as they come, in batches."""
-        while True:
-            async with self._appended:
+        """The messages appended after position ``after``, as they come, in batches. Only
+        a publication on ``topic`` wakes this reader (each has its own event, cleared
+        before it reads: a publication after that is seen by the read or wakes the wait)."""
+        appended = asyncio.Event()
+        self._listeners.setdefault(topic, set()).add(appended)
+        try:
+            while True:
+                appended.clear()
                 rows = await self._fetch(topic, after)
                 if not rows:
-                    await self._appended.wait()
+                    await appended.wait()
                     continue
-            yield [Message(topic, key, {k: v.encode() for k, v in json.loads(headers).items()},
-                           bytes(value), 0, pos) for pos, key, headers, value in rows]
-            after = rows[-1][0]
+                yield [Message(topic, key, {k: v.encode()
+                                            for k, v in json.loads(headers).items()},
+                               bytes(value), 0, pos) for pos, key, headers, value in rows]
+                after = rows[-1][0]
+        finally:
+            self._listeners[topic].discard(appended)
 
     async def _fetch(self, topic: str, after: int) -> list[tuple[int, str, str, bytes]]:
-        async with self._conn().execute(
-                "SELECT position, key, headers, value FROM messages"
-                " WHERE topic = ? AND position > ? ORDER BY position LIMIT ?",
-                (topic, after, BATCH_MAX)) as cur:
-            return [tuple(r) for r in await cur.fetchall()]  # type: ignore[misc]
+        rows = await self._conn().execute_fetchall(
+            "SELECT position, key, headers, value FROM messages"
+            " WHERE topic = ? AND position > ? ORDER BY position LIMIT ?",
+            (topic, after, BATCH_MAX))
+        return [tuple(r) for r in rows]  # type: ignore[misc]
