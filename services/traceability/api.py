@@ -396,8 +396,7 @@ async def get_label(tracing: TracingPart, product_id: str) -> dict[str, Any]:
             summary="The label's QR code as png or svg (public)", **may("label.read"))
 async def get_artwork(tracing: TracingPart, product_id: str, kind: Literal["png", "svg"]
                       ) -> Response:
-    label = await tracing.label(product_id)
-    content = await tracing.objects.get(label.png_key if kind == "png" else label.svg_key)
+    content = await tracing.artwork(product_id, kind)
     return Response(content.data, media_type=content.content_type,
                     headers={"Cache-Control": "public, max-age=300"})
 

@@ -6,6 +6,7 @@ it and emits what it announces."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from shared.contracts.registry import ProductGtinRetired, ProductState
 from shared.events.envelope import Envelope
 from shared.ids import new_id
 from shared.messaging import Outbox
-from shared.objects import ObjectStore
+from shared.objects import ObjectContent, ObjectNotFound, ObjectStore
 from shared.store import DocumentStore, Transaction
 from shared.workers import WorkerProcess
 
@@ -90,19 +91,13 @@ class Traceability:
         return await profiles.get_or_new(tx, product_id, lambda: TraceProfile(product_id))
 
     async def _issue_label(self, tx: Transaction, profile: TraceProfile) -> None:
-        """Draw and store the label unless the product already has one for this URL
-        (a GTIN added later changes the URL, and so the label)."""
+        """Issue the label unless the product already has one for this URL (a GTIN added
+        later changes the URL, and so the label)."""
         url = domain.scan_url(self.scan_base_url, profile.id, profile.gtin)
         label = await labels.get_or_new(tx, profile.id, lambda: Label(profile.id))
         if label.encodes(url):
             return
-        artwork = await self.worker.run(render_qr, url)
-        # Storing twice on a retried event writes the same bytes to the same keys.
-        png, svg = await asyncio.gather(
-            self.objects.put(f"labels/{profile.id}/qr.png", artwork.png, "image/png"),
-            self.objects.put(f"labels/{profile.id}/qr.svg", artwork.svg, "image/svg+xml"))
-        label.issue(url, png_key=png.key, svg_key=svg.key, at=self.clock.stamp(),
-                    new_label_id=new_id())
+        label.issue(url, at=self.clock.stamp(), new_label_id=new_id())
         await labels.keep(tx, label)
         await self.outbox.emit(tx, label.issued(self.public_url), aggregate_id=profile.id,
                                sequence=label.version)
@@ -120,3 +115,15 @@ class Traceability:
 
     async def label(self, product_id: str) -> Label:
         return await labels.get(self.store, product_id)
+
+    async def artwork(self, product_id: str, kind: str) -> ObjectContent:
+        """The label's QR code as ``png`` or ``svg``: kept, or drawn now and kept (two first
+        requests at once both draw it, and store the same bytes)."""
+        label = await self.label(product_id)
+        with contextlib.suppress(ObjectNotFound):
+            return await self.objects.get(label.artwork_key(kind))
+        artwork = await self.worker.run(render_qr, label.scan_url)
+        content = {"png": (artwork.png, "image/png"), "svg": (artwork.svg, "image/svg+xml")}
+        await asyncio.gather(*(self.objects.put(label.artwork_key(drawn), data, content_type)
+                               for drawn, (data, content_type) in content.items()))
+        return ObjectContent(label.artwork_key(kind), *content[kind])

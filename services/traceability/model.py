@@ -5,6 +5,7 @@ Pure: no I/O, no clock of its own (the day and the time are arguments)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -154,26 +155,30 @@ class TraceProfile:
 
 @dataclass
 class Label:
-    """A product's QR label (nhãn): the URL it encodes and where its artwork is stored. One
-    per product; drawn again when the URL changes (a GTIN given or changed)."""
+    """A product's QR label (nhãn): the URL it encodes. One per product; issued again when
+    the URL changes (a GTIN given or changed). Its artwork is drawn from the URL when first
+    asked for and kept (``artwork_key``), as a batch's and a unit's codes are drawn when
+    asked: certification waits for no drawing."""
 
     id: str
     """The product's id."""
     version: int = 0
     label_id: str = ""
     scan_url: str = ""
-    png_key: str = ""
-    svg_key: str = ""
     issued_at: str = ""
 
     def encodes(self, url: str) -> bool:
         return bool(self.label_id) and self.scan_url == url
 
-    def issue(self, url: str, *, png_key: str, svg_key: str, at: str,
-              new_label_id: str) -> None:
-        """Record artwork drawn for ``url``; the label keeps its id once it has one."""
+    def issue(self, url: str, *, at: str, new_label_id: str) -> None:
+        """Issue the label for ``url``; it keeps its id once it has one."""
         self.label_id = self.label_id or new_label_id
-        self.scan_url, self.png_key, self.svg_key, self.issued_at = url, png_key, svg_key, at
+        self.scan_url, self.issued_at = url, at
+
+    def artwork_key(self, kind: str) -> str:
+        """Where its artwork (``png`` or ``svg``) is kept once drawn: named by the URL it
+        encodes, so a label issued for a new URL is never shown with the old code."""
+        return f"labels/{self.id}/{hashlib.sha256(self.scan_url.encode()).hexdigest()[:20]}.{kind}"
 
     def issued(self, public_url: str) -> LabelIssued:
         """The event announcing it, with artwork URLs under the service's ``public_url``."""

@@ -314,7 +314,16 @@ async def test_registry_changes_after_certification_reach_the_listing_and_the_la
     async def labelled_by_id() -> bool:
         return (await label_url() or "").endswith(f"/p/{product}")
 
+    async def printed() -> list[str]:
+        """What a phone reads off the label's artwork (drawn when first asked for)."""
+        png = await office.admin.client.get(f"{tracing}/labels/{product}/qr.png")
+        svg = await office.admin.client.get(f"{tracing}/labels/{product}/qr.svg")
+        assert png.status_code == svg.status_code == 200
+        assert svg.headers["content-type"] == "image/svg+xml" and b"<path" in svg.content
+        return [c.text for c in zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))]
+
     await wait_until(labelled_by_id)
+    assert await printed() == [await label_url()]
     await office.admin.call("PATCH", "registry", f"/products/{product}", json={
         "name": "Chè búp Tân Cương Thái Nguyên", "gtin": "8934563138165"})
 
@@ -331,6 +340,7 @@ async def test_registry_changes_after_certification_reach_the_listing_and_the_la
                 and scanned.get("product", {}).get("name") == "Chè búp Tân Cương Thái Nguyên")
 
     await wait_until(everywhere)
+    assert await printed() == [f"{tracing}/01/08934563138165"]  # the old code is not kept
     gs1 = await office.admin.client.get(f"{tracing}/01/08934563138165",
                                         params={"format": "json"})
     assert gs1.json()["ocop"]["certificate"]["number"] == certificate["number"]

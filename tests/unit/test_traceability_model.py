@@ -73,11 +73,12 @@ def test_a_renewal_shows_the_new_certificate_active() -> None:
 def test_a_label_keeps_its_id_when_drawn_again_for_a_new_url() -> None:
     label = Label("p1")
     assert not label.encodes("https://scan/p/p1")
-    label.issue("https://scan/p/p1", png_key="a.png", svg_key="a.svg", at="t1",
-                new_label_id="l1")
+    label.issue("https://scan/p/p1", at="t1", new_label_id="l1")
     assert label.encodes("https://scan/p/p1") and not label.encodes("https://scan/01/1")
-    label.issue("https://scan/01/1", png_key="b.png", svg_key="b.svg", at="t2",
-                new_label_id="l2")
+    first_art = label.artwork_key("png")
+    label.issue("https://scan/01/1", at="t2", new_label_id="l2")
+    assert label.artwork_key("png") != first_art  # the old code is never shown again
+    assert label.artwork_key("svg").startswith("labels/p1/")
     assert label.label_id == "l1" and label.scan_url == "https://scan/01/1"
     event = label.issued("https://trace.example/")
     assert event.png_url == "https://trace.example/labels/p1/qr.png"
