@@ -26,7 +26,7 @@ from typing import Any
 import aiosqlite
 
 from shared.keyfiles import private_file
-from shared.store.cursor import decode_cursor, encode_cursor
+from shared.store.cursor import decode_cursor, encode_cursor, field_value
 from shared.store.port import (
     Collection,
     Document,
@@ -35,6 +35,7 @@ from shared.store.port import (
     Order,
     Page,
     StaleVersion,
+    TextMatch,
     TransactionHooks,
     collection_spec,
     contained,
@@ -42,12 +43,16 @@ from shared.store.port import (
     validate_query,
 )
 from shared.store.sqlite_text import (
+    NotStarting,
+    SearchPlan,
     field_column,
     fields_table,
+    first_word_stretches,
     keep_search_tables,
+    plan_search,
+    starting_words,
     text_query,
     text_table,
-    walks_sort_index,
 )
 
 _SQL_OPS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
@@ -86,7 +91,10 @@ class _Plan:
     page is walked in the sort's index (or a filter's equality index) and stops after its
     rows, instead of sorting every row in the range (``valid_until >= today``: all)."""
     walk_text: bool = False
-    """Probe the text search while walking the sort's index (``walks_sort_index``)."""
+    """Probe the text search while walking the sort's index (``SearchPlan.WALK``)."""
+    matches: str | None = None
+    """A text search's matches already gathered in this common table (``WITH``) of the
+    statement: probed there, not searched again."""
     expr: Callable[[str], str] = _expr
     """Where a field is read: the document's JSON, or the fields table's column."""
 
@@ -99,8 +107,12 @@ def _where_sql(spec: Collection, where: Filter | None, plan: _Plan = _Plan()
         if path == "$text":
             table = text_table(spec)
             rowid = "+rowid" if plan.walk_text else "rowid"  # "+": not a lookup by rowid
-            clauses.append(f'{rowid} IN (SELECT rowid FROM "{table}" WHERE "{table}" MATCH ?)')
-            params.append(text_query(cond))
+            if plan.matches:
+                clauses.append(f"{rowid} IN {plan.matches}")
+            else:
+                clauses.append(
+                    f'{rowid} IN (SELECT rowid FROM "{table}" WHERE "{table}" MATCH ?)')
+                params.append(text_query(cond))
             continue
         expr = plan.expr(path)
         ops = cond if isinstance(cond, Mapping) else {"$eq": cond}
@@ -168,6 +180,13 @@ def _by_ids(table: str, doc_ids: Iterable[str]) -> Iterator[tuple[str, list[str]
                f"({', '.join('?' * len(part))})", part)
 
 
+def _sort_key(field: str, doc: Document) -> tuple[bool, str, str]:
+    """A document's place in a text field's order as SQLite sorts it: NULLs first, then
+    the text by its bytes (UTF-8 keeps the order of code points), ties by id."""
+    value = field_value(doc, field)
+    return value is not None, value or "", doc.id
+
+
 def _row_doc(row: sqlite3.Row | tuple[Any, ...]) -> Document:
     return Document(row[0], row[1], json.loads(row[2]))
 
@@ -203,15 +222,52 @@ class _SqliteSession:
         text = (where or {}).get("$text")
         if text is None:
             return await self._page(spec, where, order, limit, after, _Plan(order.field))
-        if await walks_sort_index(self._db, spec, text, order):
+        plan = await plan_search(self._db, spec, text, order)
+        if plan is SearchPlan.NOTHING:
+            return Page([])
+        if plan is SearchPlan.WALK:
             return await self._page(spec, where, order, limit, after,
                                     _Plan(order.field, walk_text=True))
+        if plan is SearchPlan.BY_FIRST_WORDS and where and order.field not in where:
+            return await self._by_first_words(spec, where, text, order, limit, after)
         if any(isinstance(cond, Mapping) and "$contains" in cond
                for cond in (where or {}).values()):
             # Whether a field holds text is the JSON's to say: read from the documents.
             return await self._page(spec, where, order, limit, after, _Plan(order.field))
         return await self._page(spec, where, order, limit, after,
                                 _Plan(order.field, expr=field_column), among_matches=True)
+
+    async def _by_first_words(self, spec: Collection, where: Filter, match: TextMatch,
+                              order: Order, limit: int, after: str | None) -> Page:
+        """``SearchPlan.BY_FIRST_WORDS``: the stretches walked in one statement that searches
+        once, the rest planned as a search of its own; the pages merged."""
+        plan = _Plan(order.field, walk_text=True, matches="matched")
+        direction = "ASC" if order.direction == "asc" else "DESC"
+        sort = f"{_expr(order.field)} {direction}, id {direction}"
+        text = text_table(spec)
+        selects: list[str] = []
+        params: list[Any] = [text_query(match)]
+        starting = await starting_words(self._db, spec, match, order.field)
+        for stretch in first_word_stretches(starting):
+            clauses, stretch_params = _where_sql(spec, where | {order.field: stretch}, plan)
+            for after_clause, more in _after_sql(order, after):
+                where_sql = " AND ".join([*clauses, *([after_clause] if after_clause else [])])
+                selects.append(f'SELECT * FROM (SELECT id, version, data FROM "{spec.name}" '
+                               f"WHERE {where_sql} ORDER BY {sort} LIMIT ?)")
+                params += [*stretch_params, *more, limit + 1]
+        rows = await self._db.execute_fetchall(
+            f'WITH matched AS MATERIALIZED (SELECT rowid FROM "{text}" WHERE "{text}" MATCH ?) '
+            + " UNION ALL ".join(selects), params) if selects else []
+        rest = NotStarting(match.words, match.within, match.unless_within, field=order.field,
+                           starting=starting)
+        others = await self.find(spec.name, where | {"$text": rest}, order_by=order,
+                                 limit=limit, after=after)
+        merged = sorted({doc.id: doc for doc in [*map(_row_doc, rows), *others.items]}.values(),
+                        key=partial(_sort_key, order.field),
+                        reverse=order.direction == "desc")
+        docs = merged[:limit]
+        more_pages = len(merged) > limit or others.next_cursor is not None
+        return Page(docs, encode_cursor(docs[-1], order.field) if more_pages and docs else None)
 
     async def _page(self, spec: Collection, where: Filter | None, order: Order, limit: int,
                     after: str | None, plan: _Plan, among_matches: bool = False) -> Page:

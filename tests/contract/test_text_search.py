@@ -37,6 +37,7 @@ SEARCHES = [
     TextMatch(("rieng",), within=("maker_key", "name_key")),
     TextMatch(("khanh", "rieng"), within=("name_key", "maker_key"),
               unless_within=("name_key",)),
+    TextMatch(("s", "sau")), TextMatch(("rieng", "sau"), within=("name_key",)),
 ]
 
 
@@ -116,34 +117,44 @@ async def test_a_search_sorts_filters_and_pages_like_any_query(store: DocumentSt
 
 async def test_every_way_of_answering_a_search_finds_the_same(
         store: DocumentStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A few matches are filtered and sorted in the fields table; many are probed while
-    walking the sort's index (past BROAD_TEXT, or 1/DENSE_SHARE of the rows when the sort
-    is on a text field); with ``$contains`` the documents themselves are read. The answers
-    must not depend on the way."""
+    """A few matches are filtered and sorted in the fields table; many (BROAD_TEXT) are
+    probed while walking the sort's index; sorted on a text field, many (SPLIT_FROM) are
+    split by their first words, unless dense (1/DENSE_SHARE of the rows: walked); with
+    ``$contains`` the documents themselves are read. The answers, and the pages, must not
+    depend on the way."""
     asked = [(match, order) for match in SEARCHES
              for order in ("name_key", "-name_key", "-stars", "stars", "id")]
-    among = [ids(await store.find("products", {"$text": m}, order_by=o, limit=100))
-             for m, o in asked]
-    paged = []
-    for m, o in asked:
-        found, cursor = [], None
-        while True:
-            page = await store.find("products", {"$text": m}, order_by=o, limit=1,
-                                    after=cursor)
-            found += ids(page)
-            if (cursor := page.next_cursor) is None:
-                break
-        paged.append(found)
+
+    async def answers() -> tuple[list[list[str]], list[list[str]]]:
+        whole = [ids(await store.find("products", {"$text": m}, order_by=o, limit=100))
+                 for m, o in asked]
+        paged = []
+        for m, o in asked:
+            found, cursor = [], None
+            while True:
+                page = await store.find("products", {"$text": m}, order_by=o, limit=1,
+                                        after=cursor)
+                found += ids(page)
+                if (cursor := page.next_cursor) is None:
+                    break
+            paged.append(found)
+        return whole, paged
+
+    among, among_paged = await answers()
     contains = [ids(await store.find("products", {"$text": m, "name_key": {"$contains": "a"}},
                                      order_by=o, limit=100)) for m, o in asked]
     monkeypatch.setattr(sqlite_text, "BROAD_TEXT", 1)
+    monkeypatch.setattr(sqlite_text, "SPLIT_FROM", 1)
+    monkeypatch.setattr(sqlite_text, "DENSE_SHARE", 0)  # no row sampled: never dense
+    by_first_words, by_first_words_paged = await answers()
     monkeypatch.setattr(sqlite_text, "DENSE_SHARE", 10**9)
-    walked = [ids(await store.find("products", {"$text": m}, order_by=o, limit=100))
-              for m, o in asked]
-    assert walked == among == paged and any(among)
+    walked, walked_paged = await answers()
+    assert among == among_paged == by_first_words == by_first_words_paged == walked
+    assert walked == walked_paged and any(among)
     assert contains == [[i for i in found if "a" in (DOCS[i]["name_key"] or "")]
                         for found in among]
     assert among[asked.index((TextMatch(("htx",)), "-stars"))] == ["f", "a", "b"]
+    assert among[asked.index((TextMatch(("s", "sau")), "name_key"))] == ["b", "a", "c"]
 
 
 async def test_pages_over_tiers_visit_each_match_once_tier_after_tier(
