@@ -200,13 +200,14 @@ class ServiceRuntime:
         log.info("%s started", self.name)
 
     async def stop(self) -> None:
-        """Jobs and relay first, then what was opened, in reverse: every step is taken even
-        when one before it fails (a store left open keeps its thread, and so the process,
-        alive), and the first failure is raised once all are done."""
+        """Jobs, relay and consumer first, then what was opened, in reverse: every step is
+        taken even when one before it fails (a store left open keeps its thread, and so the
+        process, alive), and the first failure is raised once all are done."""
         relay = [self._relay_task] if self._relay_task is not None else []
         self._relay_task = None
         steps: list[Callable[[], Awaitable[None]]] = [
-            partial(cancel_all, [*self._job_tasks, *relay]), *reversed(self._closers),
+            partial(cancel_all, [*self._job_tasks, *relay]), self.consumer.stop,
+            *reversed(self._closers),
             *([self.bus.stop] if self._owns_bus else []), self.objects.close, self.store.close]
         self._job_tasks = []
         failure: Exception | None = None

@@ -30,6 +30,7 @@ from shared.bus.port import (
     GapHandler,
     Message,
     MessageHandler,
+    Subscription,
     cancel_all,
     handle_until_done,
     topic_config,
@@ -148,10 +149,12 @@ class KafkaEventBus:
             raise BusUnavailable(f"publishing to {self.bootstrap} failed: {exc}") from exc
 
     async def subscribe(self, group: str, topics: Sequence[str],
-                        handler: BatchHandler) -> None:
+                        handler: BatchHandler) -> Subscription:
         self._topics.update(topics)
-        self._tasks.append(asyncio.create_task(self._consume(group, list(topics), handler),
-                                               name=f"kafka:{group}"))
+        task = asyncio.create_task(self._consume(group, list(topics), handler),
+                                   name=f"kafka:{group}")
+        self._tasks.append(task)
+        return Subscription([task])
 
     async def _consume(self, group: str, topics: list[str], handler: BatchHandler) -> None:
         await self._reconnecting(f"consumer {group}", lambda: AIOKafkaConsumer(

@@ -23,6 +23,7 @@ from shared.bus.port import (
     GapHandler,
     Message,
     MessageHandler,
+    Subscription,
     cancel_all,
     handle_until_done,
 )
@@ -100,11 +101,12 @@ class LocalEventBus:
                 appended.set()
 
     async def subscribe(self, group: str, topics: Sequence[str],
-                        handler: BatchHandler) -> None:
+                        handler: BatchHandler) -> Subscription:
         self._conn()
-        for topic in topics:
-            self._tasks.append(asyncio.create_task(self._consume(group, topic, handler),
-                                                   name=f"local-bus:{group}:{topic}"))
+        tasks = [asyncio.create_task(self._consume(group, topic, handler),
+                                     name=f"local-bus:{group}:{topic}") for topic in topics]
+        self._tasks.extend(tasks)
+        return Subscription(tasks)
 
     async def watch(self, topics: Sequence[str], handler: MessageHandler,
                     gap: GapHandler) -> None:

@@ -44,6 +44,18 @@ def topic_config(name: str) -> dict[str, str]:
     return dict(_TOPIC_CONFIGS.get(name, {}))
 
 
+@dataclass
+class Subscription:
+    """A consumer group's consumption in this process: a service that stops on a bus that
+    others go on using cancels it before closing its store (a batch cut short is not
+    committed, and is delivered again)."""
+
+    tasks: list[asyncio.Task[None]]
+
+    async def cancel(self) -> None:
+        await cancel_all(self.tasks)
+
+
 class BusUnavailable(Exception):
     """The broker cannot take messages now; the caller keeps them and tries again later."""
 
@@ -65,11 +77,12 @@ class EventBus(Protocol):
         ...
 
     async def subscribe(self, group: str, topics: Sequence[str],
-                        handler: BatchHandler) -> None:
+                        handler: BatchHandler) -> Subscription:
         """Consume ``topics`` as consumer group ``group`` in the background, in batches:
         each call of ``handler`` gets the messages of one partition that are already there
         (at least one, at most ``BATCH_MAX``), in order. Their offsets are committed only
-        after ``handler`` returned; a handler that raises is given the same batch again."""
+        after ``handler`` returned; a handler that raises is given the same batch again.
+        Consuming goes on until the subscription is cancelled or the bus stops."""
         ...
 
     async def watch(self, topics: Sequence[str], handler: MessageHandler,

@@ -26,6 +26,7 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
 from shared.bus import EventBus, Message
+from shared.bus.port import Subscription
 from shared.clock import Clock
 from shared.events.codec import UndecodableMessage, decode
 from shared.events.envelope import Envelope
@@ -73,6 +74,7 @@ class EventConsumer:
         self.tracer = tracer
         self.retry = retry
         self.clock = clock
+        self._subscription: Subscription | None = None
 
     @property
     def topics(self) -> Sequence[str]:
@@ -80,7 +82,13 @@ class EventConsumer:
 
     async def start(self, bus: EventBus) -> None:
         if self.handlers:
-            await bus.subscribe(self.group, self.topics, self.on_messages)
+            self._subscription = await bus.subscribe(self.group, self.topics, self.on_messages)
+
+    async def stop(self) -> None:
+        """Stop consuming (before the store closes: the bus may go on for others)."""
+        if self._subscription is not None:
+            await self._subscription.cancel()
+            self._subscription = None
 
     async def on_messages(self, batch: Sequence[Message]) -> None:
         ready: list[tuple[Envelope, str]] = []
