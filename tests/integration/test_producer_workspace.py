@@ -230,7 +230,10 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
 
     # A label sheet, drawn and downloaded.
     await page.get_by_label("Số tem").fill("12")
-    await page.get_by_role("button", name="Tạo bản in").click()
+    # The form's answer is a redirect to the batch's page: reloading before it has arrived
+    # raced the navigation ("not attached to an active page", once under CI).
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Tạo bản in").click()
     link = page.get_by_role("link", name="Tải tệp PDF để in")
 
     async def sheet_ready() -> bool:
