@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from shared.bus.port import BusUnavailable, EventBus, Message, MessageHandler
+from shared.bus.port import BusUnavailable, EventBus, Message, MessageHandler, Subscription
 
-__all__ = ["BusUnavailable", "EventBus", "Message", "MessageHandler", "open_bus"]
+__all__ = ["BusUnavailable", "EventBus", "Message", "MessageHandler", "Subscription",
+           "open_bus"]
 
 
 def open_bus(url: str, *, client_id: str = "ocop") -> EventBus:

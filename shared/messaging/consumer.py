@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
-from shared.bus import EventBus, Message
-from shared.bus.port import Subscription
+from shared.bus import EventBus, Message, Subscription
 from shared.clock import Clock
 from shared.events.codec import UndecodableMessage, decode
 from shared.events.envelope import Envelope

@@ -48,6 +48,7 @@ from shared.store.sqlite_text import (
     field_column,
     fields_table,
     first_word_stretches,
+    json_field,
     keep_search_tables,
     plan_search,
     starting_words,
@@ -72,7 +73,7 @@ _in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar("sqlite_t
 
 
 def _expr(path: str) -> str:
-    return "id" if path == "id" else f"json_extract(data, '$.{path}')"
+    return "id" if path == "id" else json_field(path)
 
 
 def _sql_value(value: Any) -> Any:

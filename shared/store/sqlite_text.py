@@ -156,7 +156,8 @@ def _of(row: str, column: str) -> str:
     return f"{row}.{column}" if row else column
 
 
-def _expr(path: str, row: str = "") -> str:
+def json_field(path: str, row: str = "") -> str:
+    """A declared field of a document, as the collection's expression indexes read it."""
     return f"json_extract({_of(row, 'data')}, '$.{path}')"
 
 
@@ -164,7 +165,7 @@ async def keep_search_tables(db: aiosqlite.Connection, spec: Collection) -> None
     """Both tables and their triggers, made and filled where missing or outdated."""
     table, columns = text_table(spec), [text_column(f) for f in spec.text]
     listed = ", ".join(columns)
-    words = {row: ", ".join(_expr(f, row) for f in spec.text) for row in ("new", "old")}
+    words = {row: ", ".join(json_field(f, row) for f in spec.text) for row in ("new", "old")}
     insert = f'INSERT INTO "{table}" (rowid, {listed}) VALUES (new.rowid, {words["new"]});'
     # A contentless table forgets a row by being told the words it indexed.
     forget = (f'INSERT INTO "{table}" ("{table}", rowid, {listed}) '
@@ -175,14 +176,14 @@ async def keep_search_tables(db: aiosqlite.Connection, spec: Collection) -> None
                 "tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')"),
         on_insert=insert, on_update=forget + " " + insert, on_delete=forget,
         fill=(f'INSERT INTO "{table}" (rowid, {listed}) SELECT rowid, '
-              f'{", ".join(_expr(f) for f in spec.text)} FROM "{spec.name}"'))
+              f'{", ".join(json_field(f) for f in spec.text)} FROM "{spec.name}"'))
 
     table, fields = fields_table(spec), spec.indexes
     listed = ", ".join(["doc_row", "id", *(field_column(f) for f in fields)])
     values = {row: ", ".join([_of(row, "rowid"), _of(row, "id"),
-                              *(_expr(f, row) for f in fields)]) for row in ("new", "")}
+                              *(json_field(f, row) for f in fields)]) for row in ("new", "")}
     changed = ", ".join(["id = new.id",
-                         *(f"{field_column(f)} = {_expr(f, 'new')}" for f in fields)])
+                         *(f"{field_column(f)} = {json_field(f, 'new')}" for f in fields)])
     # Columns without a type keep json_extract's values as they are: they compare and sort
     # exactly as the expression indexes of the collection do.
     await _keep_beside(
