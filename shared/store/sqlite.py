@@ -26,7 +26,7 @@ from typing import Any
 import aiosqlite
 
 from shared.keyfiles import private_file
-from shared.store.cursor import decode_cursor, encode_cursor, field_value
+from shared.store.cursor import decode_cursor, encode_cursor
 from shared.store.port import (
     Collection,
     Document,
@@ -43,17 +43,19 @@ from shared.store.port import (
     validate_query,
 )
 from shared.store.sqlite_text import (
-    NotStarting,
     SearchPlan,
+    Walks,
+    choose_walks,
     field_column,
     fields_table,
-    first_word_stretches,
     json_field,
     keep_search_tables,
+    order_column,
     plan_search,
-    starting_words,
+    text_probe,
     text_query,
     text_table,
+    words_table,
 )
 
 _SQL_OPS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
@@ -159,16 +161,17 @@ def _after_sql(order: Order, after: str | None, expr: Callable[[str], str] = _ex
     if after is None:
         return [(None, [])]
     value, last_id = decode_cursor(after)
-    field = expr(order.field)
+    field, doc_id = expr(order.field), expr("id")
     if order.field == "id":
-        return [("id > ?" if order.direction == "asc" else "id < ?", [last_id])]
+        return [(f"{doc_id} > ?" if order.direction == "asc" else f"{doc_id} < ?", [last_id])]
     if order.direction == "asc":
         if value is None:
-            return [(f"{field} IS NULL AND id > ?", [last_id]), (f"{field} IS NOT NULL", [])]
-        return [(f"{field} = ? AND id > ?", [value, last_id]), (f"{field} > ?", [value])]
+            return [(f"{field} IS NULL AND {doc_id} > ?", [last_id]),
+                    (f"{field} IS NOT NULL", [])]
+        return [(f"{field} = ? AND {doc_id} > ?", [value, last_id]), (f"{field} > ?", [value])]
     if value is None:
-        return [(f"{field} IS NULL AND id < ?", [last_id])]
-    return [(f"{field} = ? AND id < ?", [value, last_id]), (f"{field} < ?", [value]),
+        return [(f"{field} IS NULL AND {doc_id} < ?", [last_id])]
+    return [(f"{field} = ? AND {doc_id} < ?", [value, last_id]), (f"{field} < ?", [value]),
             (f"{field} IS NULL", [])]
 
 
@@ -179,13 +182,6 @@ def _by_ids(table: str, doc_ids: Iterable[str]) -> Iterator[tuple[str, list[str]
         part = ids[start:start + 500]
         yield (f'SELECT id, version, data FROM "{table}" WHERE id IN '
                f"({', '.join('?' * len(part))})", part)
-
-
-def _sort_key(field: str, doc: Document) -> tuple[bool, str, str]:
-    """A document's place in a text field's order as SQLite sorts it: NULLs first, then
-    the text by its bytes (UTF-8 keeps the order of code points), ties by id."""
-    value = field_value(doc, field)
-    return value is not None, value or "", doc.id
 
 
 def _row_doc(row: sqlite3.Row | tuple[Any, ...]) -> Document:
@@ -226,49 +222,61 @@ class _SqliteSession:
         plan = await plan_search(self._db, spec, text, order)
         if plan is SearchPlan.NOTHING:
             return Page([])
+        # Whether a field holds text is the JSON's to say: read from the documents.
+        contains = any(isinstance(cond, Mapping) and "$contains" in cond
+                       for cond in (where or {}).values())
+        if plan is SearchPlan.BY_WORDS and not contains:
+            walks = await choose_walks(self._db, spec, text)
+            if walks is not None:
+                return await self._by_words(spec, where or {}, text, order, limit, after,
+                                            walks)
+            plan = SearchPlan.WALK
         if plan is SearchPlan.WALK:
             return await self._page(spec, where, order, limit, after,
                                     _Plan(order.field, walk_text=True))
-        if plan is SearchPlan.BY_FIRST_WORDS and where and order.field not in where:
-            return await self._by_first_words(spec, where, text, order, limit, after)
-        if any(isinstance(cond, Mapping) and "$contains" in cond
-               for cond in (where or {}).values()):
-            # Whether a field holds text is the JSON's to say: read from the documents.
+        if contains:
             return await self._page(spec, where, order, limit, after, _Plan(order.field))
         return await self._page(spec, where, order, limit, after,
                                 _Plan(order.field, expr=field_column), among_matches=True)
 
-    async def _by_first_words(self, spec: Collection, where: Filter, match: TextMatch,
-                              order: Order, limit: int, after: str | None) -> Page:
-        """``SearchPlan.BY_FIRST_WORDS``: the stretches walked in one statement that searches
-        once, the rest planned as a search of its own; the pages merged."""
-        plan = _Plan(order.field, walk_text=True, matches="matched")
+    async def _by_words(self, spec: Collection, where: Filter, match: TextMatch,
+                        order: Order, limit: int, after: str | None, walks: Walks) -> Page:
+        """``SearchPlan.BY_WORDS``: for each posting list walked, its first rows after the
+        cursor in the order whose document passes the probe and the filters (one seek and
+        a few rows each: the index gives the order), merged and cut to the page in one
+        statement; then only the page's documents are read. A page's first ``limit + 1``
+        matches are among each walk's first ``limit + 1``."""
+        sort = f"p.{order_column(order.field)}"
+        plan = _Plan(order.field, expr=lambda path: f"f.{field_column(path)}")
+        filters, filter_params = _where_sql(
+            spec, {k: v for k, v in where.items() if k != "$text"}, plan)
+        # The order's own field is probed in the posting, before its document's fields are
+        # looked up: a walk passes over rows that lack another word at that cost alone.
+        probe, probe_params = text_probe(
+            spec, match, lambda field: sort if field == order.field else f"f.{field_column(field)}")
         direction = "ASC" if order.direction == "asc" else "DESC"
-        sort = f"{_expr(order.field)} {direction}, id {direction}"
-        text = text_table(spec)
-        selects: list[str] = []
-        params: list[Any] = [text_query(match)]
-        starting = await starting_words(self._db, spec, match, order.field)
-        for stretch in first_word_stretches(starting):
-            clauses, stretch_params = _where_sql(spec, where | {order.field: stretch}, plan)
-            for after_clause, more in _after_sql(order, after):
-                where_sql = " AND ".join([*clauses, *([after_clause] if after_clause else [])])
-                selects.append(f'SELECT * FROM (SELECT id, version, data FROM "{spec.name}" '
-                               f"WHERE {where_sql} ORDER BY {sort} LIMIT ?)")
-                params += [*stretch_params, *more, limit + 1]
+        arms: list[str] = []
+        params: list[Any] = []
+        for field in walks.fields:
+            for word in walks.words:
+                for stretch, more in _after_sql(order, after,
+                                                lambda path: "p.id" if path == "id" else sort):
+                    where_sql = " AND ".join(["p.field = ?", "p.word = ?",
+                                              *([stretch] if stretch else []), *filters, probe])
+                    arms.append(
+                        f"SELECT * FROM (SELECT DISTINCT p.doc_row, {sort} AS sort, p.id "
+                        f'FROM "{words_table(spec)}" AS p '
+                        f'JOIN "{fields_table(spec)}" AS f ON f.doc_row = p.doc_row '
+                        f"WHERE {where_sql} ORDER BY {sort} {direction}, p.id {direction} "
+                        "LIMIT ?)")
+                    params += [field, word, *more, *filter_params, *probe_params, limit + 1]
         rows = await self._db.execute_fetchall(
-            f'WITH matched AS MATERIALIZED (SELECT rowid FROM "{text}" WHERE "{text}" MATCH ?) '
-            + " UNION ALL ".join(selects), params) if selects else []
-        rest = NotStarting(match.words, match.within, match.unless_within, field=order.field,
-                           starting=starting)
-        others = await self.find(spec.name, where | {"$text": rest}, order_by=order,
-                                 limit=limit, after=after)
-        merged = sorted({doc.id: doc for doc in [*map(_row_doc, rows), *others.items]}.values(),
-                        key=partial(_sort_key, order.field),
-                        reverse=order.direction == "desc")
-        docs = merged[:limit]
-        more_pages = len(merged) > limit or others.next_cursor is not None
-        return Page(docs, encode_cursor(docs[-1], order.field) if more_pages and docs else None)
+            "SELECT d.id, d.version, d.data FROM (SELECT doc_row, sort, id FROM ("
+            + " UNION ".join(arms) + f") ORDER BY sort {direction}, id {direction} LIMIT ?) "
+            f'AS m JOIN "{spec.name}" AS d ON d.rowid = m.doc_row '
+            f"ORDER BY m.sort {direction}, m.id {direction}", [*params, limit + 1])
+        docs = [_row_doc(r) for r in rows[:limit]]
+        return Page(docs, encode_cursor(docs[-1], order.field) if len(rows) > limit else None)
 
     async def _page(self, spec: Collection, where: Filter | None, order: Order, limit: int,
                     after: str | None, plan: _Plan, among_matches: bool = False) -> Page:
@@ -440,7 +448,8 @@ class SqliteDocumentStore:
         # the order and sorts the whole table. Exact counts (a sampled ANALYZE caps the rows
         # per value at its sample and makes 'status' look selective); seconds on a store of
         # a million documents, once per start.
-        await self._writer.execute("ANALYZE")
+        for spec in self.collections.values():
+            await self._writer.execute(f'ANALYZE "{spec.name}"')
         self._reader = await aiosqlite.connect(self.path, isolation_level=None)
         await self._reader.execute("PRAGMA busy_timeout=10000")
         await self._reader.execute("PRAGMA query_only=ON")

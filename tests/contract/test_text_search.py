@@ -78,7 +78,8 @@ async def test_within_and_unless_within_make_exclusive_tiers(store: DocumentStor
     assert await search(store, "rieng", within=("maker_key",)) == ["b", "f"]
 
 
-async def test_the_index_follows_every_write(store: DocumentStore) -> None:
+async def test_the_index_follows_every_write(store: DocumentStore,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     async with store.transaction() as tx:
         doc = await tx.get("products", "d")
         assert doc is not None
@@ -103,6 +104,13 @@ async def test_the_index_follows_every_write(store: DocumentStore) -> None:
             await tx.put("products", "h", {"name_key": "sau rieng tam", "stars": 3})
             raise RuntimeError("rolled back")
     assert await search(store, "tam") == []
+    # The postings, read for a search in a text order, followed the same writes.
+    monkeypatch.setattr(sqlite_text, "BY_WORDS_FROM", 1)
+    by_name = [(("sau", "rieng"), ["b", "d", "c", "g"]), (("phu",), []), (("banh",), []),
+               (("tra", "vang"), ["e"]), (("nuoc",), ["d"]), (("r",), ["f", "b", "d", "c", "g"])]
+    for words, found in by_name:
+        assert ids(await store.find("products", {"$text": TextMatch(words)},
+                                    order_by="name_key")) == found, words
 
 
 async def test_a_search_sorts_filters_and_pages_like_any_query(store: DocumentStore) -> None:
@@ -118,10 +126,10 @@ async def test_a_search_sorts_filters_and_pages_like_any_query(store: DocumentSt
 async def test_every_way_of_answering_a_search_finds_the_same(
         store: DocumentStore, monkeypatch: pytest.MonkeyPatch) -> None:
     """A few matches are filtered and sorted in the fields table; many (BROAD_TEXT) are
-    probed while walking the sort's index; sorted on a text field, many (SPLIT_FROM) are
-    split by their first words, unless dense (1/DENSE_SHARE of the rows: walked); with
-    ``$contains`` the documents themselves are read. The answers, and the pages, must not
-    depend on the way."""
+    probed while walking the sort's index; in a text order, many (BY_WORDS_FROM) are read
+    from the postings of one searched word, unless it begins too many words (MOST_WORDS:
+    walked); with ``$contains`` the documents themselves are read. The answers, and the
+    pages, must not depend on the way."""
     asked = [(match, order) for match in SEARCHES
              for order in ("name_key", "-name_key", "-stars", "stars", "id")]
 
@@ -144,13 +152,12 @@ async def test_every_way_of_answering_a_search_finds_the_same(
     contains = [ids(await store.find("products", {"$text": m, "name_key": {"$contains": "a"}},
                                      order_by=o, limit=100)) for m, o in asked]
     monkeypatch.setattr(sqlite_text, "BROAD_TEXT", 1)
-    monkeypatch.setattr(sqlite_text, "SPLIT_FROM", 1)
-    monkeypatch.setattr(sqlite_text, "DENSE_SHARE", 0)  # no row sampled: never dense
-    by_first_words, by_first_words_paged = await answers()
-    monkeypatch.setattr(sqlite_text, "DENSE_SHARE", 10**9)
+    monkeypatch.setattr(sqlite_text, "BY_WORDS_FROM", 1)
+    by_words, by_words_paged = await answers()
+    monkeypatch.setattr(sqlite_text, "MOST_WORDS", 0)
     walked, walked_paged = await answers()
-    assert among == among_paged == by_first_words == by_first_words_paged == walked
-    assert walked == walked_paged and any(among)
+    assert among == among_paged == by_words == by_words_paged == walked == walked_paged
+    assert any(among)
     assert contains == [[i for i in found if "a" in (DOCS[i]["name_key"] or "")]
                         for found in among]
     assert among[asked.index((TextMatch(("htx",)), "-stars"))] == ["f", "a", "b"]
