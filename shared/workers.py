@@ -8,8 +8,10 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
@@ -68,24 +70,34 @@ class WorkerProcess:
         stopping service must stop whatever its worker is doing."""
         processes = self._processes()
         self._pool.shutdown(wait=False, cancel_futures=True)
-        if not await asyncio.to_thread(_joined, processes, grace):
+        if not await asyncio.to_thread(ended, processes, grace):
             log.warning("worker process still busy after %.0f s; terminating it", grace)
             for process in processes:
                 with contextlib.suppress(OSError):
                     process.kill()
             # SIGKILL cannot be ignored, but a loaded machine may take more than the grace
             # to reap the process (seen under CI with a 0.5 s grace).
-            await asyncio.to_thread(_joined, processes, max(grace, KILLED_WITHIN_SECONDS))
+            await asyncio.to_thread(ended, processes, max(grace, KILLED_WITHIN_SECONDS))
 
     def _processes(self) -> list[BaseProcess]:
         # Python 3.14 has ProcessPoolExecutor.kill_workers(); until then its process table.
         return list((getattr(self._pool, "_processes", None) or {}).values())
 
 
-def _joined(processes: list[BaseProcess], timeout: float) -> bool:
-    for process in processes:
-        process.join(timeout)
-    return not any(process.is_alive() for process in processes)
+def ended(processes: list[BaseProcess], timeout: float) -> bool:
+    """Whether every process has ended within ``timeout`` seconds.
+
+    Told by each process's sentinel, not ``is_alive()``: the executor's own thread reaps
+    its processes too, and a process it has reaped reads as alive (its exit code unset)
+    until that thread next runs, which on a loaded machine can take a second."""
+    waiting = [process.sentinel for process in processes]
+    deadline = time.monotonic() + timeout
+    while waiting:
+        ready = wait(waiting, max(0.0, deadline - time.monotonic()))
+        if not ready:
+            return False
+        waiting = [sentinel for sentinel in waiting if sentinel not in ready]
+    return True
 
 
 def worker_process(runtime: ServiceRuntime, warm_up: Callable[..., Any], *args: Any,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.workers import WorkerProcess
+from shared.workers import WorkerProcess, ended
 from tests.support.demo import wait_until
 
 
@@ -34,7 +34,7 @@ async def test_a_stopping_worker_ends_work_that_would_never_finish(tmp_path: Pat
     await wait_until(_exists(started))
     await worker.close(grace=0.5)
 
-    assert not any(process.is_alive() for process in mine)
+    assert ended(list(mine), timeout=0)
     with pytest.raises(BrokenProcessPool):
         await pending
     with pytest.raises(RuntimeError):  # nothing more is taken
