@@ -42,7 +42,7 @@ from bench.bus import percentiles, raw_round_trip
 from shared.bus import open_bus
 from shared.config import SERVICES
 from tests.support.platform import User
-from tests.support.ports import free_port
+from tests.support.ports import free_port, free_port_block
 from tests.support.receiver import Receiver, receiver
 from tests.support.seaweed import SeaweedS3
 from tests.support.tansu import TansuBroker
@@ -62,7 +62,8 @@ ROOT = str(Path(__file__).resolve().parents[1])
 
 
 def launch(mode: str, env: dict[str, str]) -> tuple[dict[str, str], list[subprocess.Popen]]:
-    """The first admin, then the platform's processes; returns each service's URL."""
+    """The first admin, then the platform's processes; returns each service's URL. What
+    the processes print goes to ``platform.log`` in the data directory."""
     # One client makes every request here: the per-address rate limit would measure itself.
     base_env = os.environ | {"PYTHONPATH": ROOT, "OCOP_LOG_LEVEL": "WARNING",
                              "OCOP_ADMIN_PASSWORD": PASSWORD,
@@ -70,18 +71,17 @@ def launch(mode: str, env: dict[str, str]) -> tuple[dict[str, str], list[subproc
                              "OCOP_ALLOW_PRIVATE_WEBHOOK_URLS": "true"} | env
     subprocess.run(ocop("users", "add-admin", "office"), env=base_env, check=True,
                    capture_output=True)
+    log = (Path(env["OCOP_DATA_DIR"]) / "platform.log").open("ab")
     if mode == "embedded":
-        base = free_port()
-        while not all(_free(base + i) for i in range(1, 5)):
-            base = free_port()
+        base = free_port_block(1 + len(SERVICES))
         urls = {name: f"http://127.0.0.1:{base + i + 1}" for i, name in enumerate(SERVICES)}
         return urls, [subprocess.Popen(ocop("run", "--base-port", str(base)), env=base_env,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+                                       stdout=log, stderr=log)]
     urls = {name: f"http://127.0.0.1:{free_port()}" for name in SERVICES}
     return urls, [subprocess.Popen(
         ocop("serve", name, "--port", url.rsplit(":", 1)[1]),
         env=base_env | {"OCOP_PUBLIC_URL": url, "OCOP_SCAN_BASE_URL": urls["traceability"]},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for name, url in urls.items()]
+        stdout=log, stderr=log) for name, url in urls.items()]
 
 
 def stop(procs: list[subprocess.Popen]) -> None:
@@ -104,18 +104,14 @@ async def platform(mode: str, env: dict[str, str]) -> AsyncIterator[dict[str, st
                         if (await client.get(f"{url}/readyz")).status_code == 200:
                             break
                     if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
-                        raise RuntimeError(f"the platform did not start ({mode})")
+                        log = Path(env["OCOP_DATA_DIR"]) / "platform.log"
+                        tail = log.read_text(errors="replace").splitlines()[-30:]
+                        raise RuntimeError(f"the platform did not start ({mode}); the end of "
+                                           f"{log}:\n" + "\n".join(tail))
                     await asyncio.sleep(0.1)
         yield urls
     finally:
         await asyncio.to_thread(stop, procs)
-
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) != 0
 
 
 async def prepare(admin: User, member: User, count: int, progress: Progress) -> list[str]:

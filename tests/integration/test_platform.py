@@ -14,24 +14,7 @@ from pathlib import Path
 import httpx
 
 from shared.config import SERVICES
-
-
-def free_block(size: int = 5) -> int:
-    """A base port whose next ``size - 1`` ports are free too."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = int(s.getsockname()[1])
-        if base + size >= 65535:
-            continue
-        try:
-            for port in range(base + 1, base + size):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-    raise RuntimeError("no block of free ports")
+from tests.support.ports import free_port, free_port_block
 
 
 def ocop_command() -> list[str]:
@@ -39,7 +22,7 @@ def ocop_command() -> list[str]:
 
 
 def test_run_starts_all_four_services_and_the_workspace_ready(tmp_path: Path) -> None:
-    base = free_block()
+    base = free_port_block(5)
     env = os.environ | {"OCOP_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": os.getcwd()}
     proc = subprocess.Popen([*ocop_command(), "run", "--base-port", str(base)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -80,7 +63,7 @@ def test_run_starts_all_four_services_and_the_workspace_ready(tmp_path: Path) ->
 
 
 def test_run_refuses_busy_ports_with_a_clear_message(tmp_path: Path) -> None:
-    base = free_block()
+    base = free_port_block(5)
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", base + 2))
         blocker.listen()
@@ -105,7 +88,7 @@ def test_replicas_on_one_machine_share_a_port_with_reuse_port(tmp_path: Path) ->
     """Two processes of the catalog on one port (``--reuse-port``): both start and stay up,
     and the connections reach both of them (each counts its own requests' budget: a
     process's rate limit is its own, so a client's budget doubles when it reaches two)."""
-    port = free_block()
+    port = free_port()
     env = os.environ | {"OCOP_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": os.getcwd(),
                         "OCOP_RATE_LIMIT": "5/minute"}
     command = [*ocop_command(), "serve", "catalog", "--port", str(port), "--reuse-port"]

@@ -2,18 +2,49 @@
 
 from __future__ import annotations
 
+import random
 import socket
+from pathlib import Path
 
 from shared.sockets import tcp_socket
 
+EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+_handed_out: set[int] = set()
+"""Ports this process has handed out: never handed out twice, even before a server binds."""
+
 
 def free_port(host: str = "127.0.0.1") -> int:
-    """A port free now, for a server in another process; between this call and that server's
-    bind, any outbound connection may be given it. A server in this process takes a
-    ``bound_socket`` instead."""
+    """A port free now, for a server in another process (see :func:`free_port_block`). A
+    server in this process takes a ``bound_socket`` instead."""
+    return free_port_block(1, host)
+
+
+def free_port_block(size: int, host: str = "127.0.0.1") -> int:
+    """A base port whose ``size`` ports (base … base + size - 1) are all free now, for a
+    server in another process that binds them (``ocop run --base-port``). Taken below the
+    kernel's range for outbound connections: a port the kernel picks (bind to port 0) is
+    one it may give the next client socket before that server binds it, as seen when
+    `ocop run` refused a port found free a moment before."""
+    lowest_ephemeral = int(EPHEMERAL_RANGE.read_text().split()[0]) \
+        if EPHEMERAL_RANGE.exists() else 32768
+    for _ in range(200):
+        base = random.randrange(10_000, lowest_ephemeral - size)
+        ports = range(base, base + size)
+        if _handed_out.isdisjoint(ports) and all(_bindable(host, port) for port in ports):
+            _handed_out.update(ports)
+            return base
+    raise RuntimeError(f"no block of {size} free ports below {lowest_ephemeral}")
+
+
+def _bindable(host: str, port: int) -> bool:
     with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def bound_socket(host: str = "127.0.0.1") -> socket.socket:
