@@ -67,9 +67,18 @@ class KafkaEventBus:
         self._connect_lock = asyncio.Lock()
         self._topics_lock = asyncio.Lock()
 
+    def _declare(self, topics: Iterable[str]) -> None:
+        """Topics this client uses: the next connection creates those the broker lacks,
+        with their configuration, before any client asks for them (a broker asked about a
+        topic it lacks creates it itself, with its defaults: a compacted topic would not
+        be)."""
+        new = set(topics) - self._topics
+        if new:
+            self._topics |= new
+            self._topics_ready = False
+
     async def start(self, topics: Iterable[str]) -> None:
-        self._topics.update(topics)
-        self._topics_ready = False
+        self._declare(topics)
         with contextlib.suppress(BusUnavailable):
             await self._ensure_producer()
 
@@ -99,9 +108,8 @@ class KafkaEventBus:
             await admin.list_topics()
 
     async def ensure_topics(self) -> None:
-        # One at a time: a group's consumer and a watcher start together, and two creations
-        # of the same topics from one client raced (a compacted topic was once found
-        # without its cleanup.policy).
+        # One at a time: a group's consumer and a watcher start together, and each would
+        # list and create the same topics.
         async with self._topics_lock:
             if self._topics_ready or not self._topics:
                 return
@@ -133,6 +141,7 @@ class KafkaEventBus:
             return self._producer
 
     async def publish(self, messages: Sequence[Message]) -> None:
+        self._declare(m.topic for m in messages)
         producer = await self._ensure_producer()
         try:
             futures = [await producer.send(m.topic, m.value, key=m.key.encode(),
@@ -150,7 +159,7 @@ class KafkaEventBus:
 
     async def subscribe(self, group: str, topics: Sequence[str],
                         handler: BatchHandler) -> Subscription:
-        self._topics.update(topics)
+        self._declare(topics)
         task = asyncio.create_task(self._consume(group, list(topics), handler),
                                    name=f"kafka:{group}")
         self._tasks.append(task)
@@ -190,7 +199,7 @@ class KafkaEventBus:
 
     async def watch(self, topics: Sequence[str], handler: MessageHandler,
                     gap: GapHandler) -> None:
-        self._topics.update(topics)
+        self._declare(topics)
         listening = asyncio.Event()
         # No group: this process reads every partition itself, from the end.
         self._tasks.append(asyncio.create_task(self._reconnecting(
