@@ -61,9 +61,13 @@ def ocop(*args: str) -> list[str]:
 ROOT = str(Path(__file__).resolve().parents[1])
 
 
+def platform_log(env: dict[str, str]) -> Path:
+    """Where the platform's processes print: ``platform.log`` in its data directory."""
+    return Path(env["OCOP_DATA_DIR"]) / "platform.log"
+
+
 def launch(mode: str, env: dict[str, str]) -> tuple[dict[str, str], list[subprocess.Popen]]:
-    """The first admin, then the platform's processes; returns each service's URL. What
-    the processes print goes to ``platform.log`` in the data directory."""
+    """The first admin, then the platform's processes; returns each service's URL."""
     # One client makes every request here: the per-address rate limit would measure itself.
     base_env = os.environ | {"PYTHONPATH": ROOT, "OCOP_LOG_LEVEL": "WARNING",
                              "OCOP_ADMIN_PASSWORD": PASSWORD,
@@ -71,17 +75,19 @@ def launch(mode: str, env: dict[str, str]) -> tuple[dict[str, str], list[subproc
                              "OCOP_ALLOW_PRIVATE_WEBHOOK_URLS": "true"} | env
     subprocess.run(ocop("users", "add-admin", "office"), env=base_env, check=True,
                    capture_output=True)
-    log = (Path(env["OCOP_DATA_DIR"]) / "platform.log").open("ab")
-    if mode == "embedded":
-        base = free_port_block(1 + len(SERVICES))
-        urls = {name: f"http://127.0.0.1:{base + i + 1}" for i, name in enumerate(SERVICES)}
-        return urls, [subprocess.Popen(ocop("run", "--base-port", str(base)), env=base_env,
-                                       stdout=log, stderr=log)]
-    urls = {name: f"http://127.0.0.1:{free_port()}" for name in SERVICES}
-    return urls, [subprocess.Popen(
-        ocop("serve", name, "--port", url.rsplit(":", 1)[1]),
-        env=base_env | {"OCOP_PUBLIC_URL": url, "OCOP_SCAN_BASE_URL": urls["traceability"]},
-        stdout=log, stderr=log) for name, url in urls.items()]
+    with platform_log(env).open("ab") as log:  # each process keeps its own copy open
+        if mode == "embedded":
+            base = free_port_block(1 + len(SERVICES))
+            urls = {name: f"http://127.0.0.1:{base + i + 1}"
+                    for i, name in enumerate(SERVICES)}
+            return urls, [subprocess.Popen(ocop("run", "--base-port", str(base)),
+                                           env=base_env, stdout=log, stderr=log)]
+        urls = {name: f"http://127.0.0.1:{free_port()}" for name in SERVICES}
+        return urls, [subprocess.Popen(
+            ocop("serve", name, "--port", url.rsplit(":", 1)[1]),
+            env=base_env | {"OCOP_PUBLIC_URL": url,
+                            "OCOP_SCAN_BASE_URL": urls["traceability"]},
+            stdout=log, stderr=log) for name, url in urls.items()]
 
 
 def stop(procs: list[subprocess.Popen]) -> None:
@@ -104,7 +110,7 @@ async def platform(mode: str, env: dict[str, str]) -> AsyncIterator[dict[str, st
                         if (await client.get(f"{url}/readyz")).status_code == 200:
                             break
                     if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
-                        log = Path(env["OCOP_DATA_DIR"]) / "platform.log"
+                        log = platform_log(env)
                         tail = log.read_text(errors="replace").splitlines()[-30:]
                         raise RuntimeError(f"the platform did not start ({mode}); the end of "
                                            f"{log}:\n" + "\n".join(tail))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -22,7 +21,7 @@ from shared.events.asyncapi import asyncapi_document
 from shared.events.contracts import json_schema, registered
 from shared.messaging import Outcome, deadletters
 from shared.runtime import ServiceRuntime, server_config
-from shared.sockets import tcp_socket
+from shared.sockets import port_free, tcp_socket
 from shared.telemetry import setup_logging
 
 T = TypeVar("T")
@@ -72,16 +71,6 @@ def _check_service(name: str) -> None:
         raise typer.Exit(2)
 
 
-def _port_free(host: str, port: int) -> bool:
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
 @app.command()
 def run(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
         base_port: Annotated[int, typer.Option(
@@ -94,7 +83,7 @@ def run(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.
 
     settings = _settings(data_dir=data_dir)
     ports = {"web": base_port} | {name: base_port + i + 1 for i, name in enumerate(SERVICES)}
-    busy = [f"{p} ({n})" for n, p in ports.items() if not _port_free(host, p)]
+    busy = [f"{p} ({n})" for n, p in ports.items() if not port_free(host, p)]
     if busy:
         console.print(f"[red]Port(s) {', '.join(busy)} already in use. Stop what uses them or "
                       f"choose other ports with --base-port.[/red]")

@@ -18,3 +18,12 @@ def tcp_socket(host: str, port: int = 0, *, reuse_port: bool = False) -> socket.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     return sock
+
+
+def port_free(host: str, port: int) -> bool:
+    """Whether a server could bind ``host:port`` now, as :func:`tcp_socket` binds."""
+    try:
+        tcp_socket(host, port).close()
+    except OSError:
+        return False
+    return True

@@ -6,6 +6,7 @@ would lose its compaction (CI once found the listings topic so)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 import pytest
 from confluent_kafka.admin import AdminClient, ConfigResource
@@ -35,8 +36,8 @@ async def test_topics_first_used_after_the_start_keep_their_configuration(
     await bus.start([PUBLISHED])  # the bus is connected, its first topics created
     heard: list[bytes] = []
 
-    async def handle(messages: object) -> None:
-        heard.extend(m.value for m in messages)  # type: ignore[attr-defined]
+    async def handle(messages: Sequence[Message]) -> None:
+        heard.extend(m.value for m in messages)
 
     async def hear(message: Message) -> None:
         heard.append(message.value)

@@ -6,9 +6,12 @@ import random
 import socket
 from pathlib import Path
 
-from shared.sockets import tcp_socket
+from shared.sockets import port_free, tcp_socket
 
 EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+LOWEST_EPHEMERAL = int(EPHEMERAL_RANGE.read_text().split()[0]) \
+    if EPHEMERAL_RANGE.exists() else 32768
+"""The lowest port the kernel gives outbound connections (Linux's default when unknown)."""
 
 _handed_out: set[int] = set()
 """Ports this process has handed out: never handed out twice, even before a server binds."""
@@ -26,25 +29,13 @@ def free_port_block(size: int, host: str = "127.0.0.1") -> int:
     kernel's range for outbound connections: a port the kernel picks (bind to port 0) is
     one it may give the next client socket before that server binds it, as seen when
     `ocop run` refused a port found free a moment before."""
-    lowest_ephemeral = int(EPHEMERAL_RANGE.read_text().split()[0]) \
-        if EPHEMERAL_RANGE.exists() else 32768
     for _ in range(200):
-        base = random.randrange(10_000, lowest_ephemeral - size)
+        base = random.randrange(10_000, LOWEST_EPHEMERAL - size)
         ports = range(base, base + size)
-        if _handed_out.isdisjoint(ports) and all(_bindable(host, port) for port in ports):
+        if _handed_out.isdisjoint(ports) and all(port_free(host, port) for port in ports):
             _handed_out.update(ports)
             return base
-    raise RuntimeError(f"no block of {size} free ports below {lowest_ephemeral}")
-
-
-def _bindable(host: str, port: int) -> bool:
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind
-        try:
-            s.bind((host, port))
-        except OSError:
-            return False
-    return True
+    raise RuntimeError(f"no block of {size} free ports below {LOWEST_EPHEMERAL}")
 
 
 def bound_socket(host: str = "127.0.0.1") -> socket.socket:
