@@ -3,8 +3,9 @@ the standard's JSON Schema, the identifiers an event names (which of them are ba
 here), the CBV 2.0 hash-based event ID, and query answers as EPCIS documents.
 
 Pure functions; ``event_hashes`` is CPU-bound (JSON-LD expansion) and runs in the service's
-worker process. No network: a document may name only the standard's context by URL (other
-prefixes inline), so hashing never fetches anything.
+worker process. No network, ever: a document may name only the standard's context by URL,
+wherever a JSON-LD context may stand (other prefixes inline), and the JSON-LD processor is
+given only the local copies of the contexts it knows: a URL a caller names is never fetched.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from shared.refusals import BadRequest, FieldError
 
 STANDARD_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 KNOWN_CONTEXTS = frozenset({STANDARD_CONTEXT, "https://gs1.github.io/EPCIS/epcis-context.jsonld"})
-"""Context URLs the hash generator holds a copy of; any other would be fetched."""
+"""Context URLs the hash generator holds a copy of: the only ones a document may name."""
 OCOP_PREFIX = "ocop"
 OCOP_NAMESPACE = "urn:vn:ocop:epcis:"
 """The namespace of this platform's extension fields (place names, lab results…). Fixed,
@@ -71,7 +72,8 @@ def check_document(document: Any) -> tuple[Any, list[dict[str, Any]]]:
         raise BadRequest("Capture takes an EPCISDocument or a single EPCIS event.",
                          "Chỉ nhận EPCISDocument hoặc một sự kiện EPCIS.", code="epcis-invalid",
                          errors=[FieldError("type", f"{kind!r} cannot be captured")])
-    _check_context(context)
+    for where, found in _contexts(document):
+        _check_context(found, where)
     if not 0 < len(events) <= MAX_EVENTS:
         raise BadRequest(f"A capture holds 1 to {MAX_EVENTS} events; send more in several.",
                          f"Mỗi lần gửi từ 1 đến {MAX_EVENTS} sự kiện; nhiều hơn hãy chia nhỏ.",
@@ -88,20 +90,79 @@ def check_document(document: Any) -> tuple[Any, list[dict[str, Any]]]:
     return context, [{k: v for k, v in e.items() if k != "@context"} for e in events]
 
 
-def _check_context(context: Any) -> None:
+def _contexts(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every ``@context`` in ``value``, with where it stands: JSON-LD lets one stand in any
+    object (an event, its ``readPoint``…), and each would be loaded."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            if key == "@context":
+                yield here, item
+            else:
+                yield from _contexts(item, here)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _contexts(item, f"{path}[{i}]")
+
+
+def _context_refused(where: str, what: str, message: str, message_vi: str) -> BadRequest:
+    return BadRequest(f"{message} This platform never fetches a context: name only the EPCIS "
+                      f"2.0 context by URL ({STANDARD_CONTEXT}) and define other prefixes "
+                      "inline, as prefix → namespace IRI.",
+                      f"{message_vi} Hệ thống không bao giờ tải ngữ cảnh từ nơi khác: chỉ dẫn "
+                      "ngữ cảnh EPCIS 2.0 bằng URL, các tiền tố khác khai báo trực tiếp "
+                      "(tiền tố → IRI không gian tên).", code="epcis-context",
+                      errors=[FieldError(where, what)])
+
+
+def _check_context(context: Any, where: str) -> None:
+    """A context this platform can read offline: the standard's by URL, and inline
+    prefix → namespace IRI entries. Nothing that loads another document (a URL, an
+    ``@import``), nor a term that renames a keyword (``"ctx": "@context"`` would make
+    ``ctx`` load one too)."""
     for item in context if isinstance(context, list) else [context]:
-        if isinstance(item, str) and item not in KNOWN_CONTEXTS:
-            raise BadRequest(
-                f"@context may name only the EPCIS 2.0 context by URL ({STANDARD_CONTEXT}); "
-                "define other prefixes inline.",
-                "@context chỉ được dẫn ngữ cảnh EPCIS 2.0 bằng URL; các tiền tố khác hãy "
-                "khai báo trực tiếp.", code="epcis-context",
-                errors=[FieldError("@context", f"{item} is not the EPCIS 2.0 context")])
-        if isinstance(item, dict) and any(not isinstance(v, str) for v in item.values()):
-            raise BadRequest("Inline context entries must map a prefix to a namespace IRI.",
-                             "Mục ngữ cảnh khai báo trực tiếp phải gán tiền tố cho một IRI.",
-                             code="epcis-context",
-                             errors=[FieldError("@context", "holds a non-string entry")])
+        if isinstance(item, str):
+            if item not in KNOWN_CONTEXTS:
+                raise _context_refused(
+                    where, f"{item[:200]} is not the EPCIS 2.0 context",
+                    f"The context {item[:200]!r} is not one this platform holds.",
+                    f"Ngữ cảnh {item[:200]!r} không phải ngữ cảnh hệ thống có sẵn.")
+        elif isinstance(item, dict):
+            for prefix, iri in item.items():
+                if str(prefix).startswith("@") or not isinstance(iri, str) or \
+                        iri.startswith("@"):
+                    raise _context_refused(
+                        where, f"{str(prefix)[:100]}: {str(iri)[:200]} is not a prefix "
+                        "mapped to a namespace IRI",
+                        f"The inline context entry {str(prefix)[:100]!r} is not a prefix "
+                        "mapped to a namespace IRI.",
+                        f"Mục ngữ cảnh {str(prefix)[:100]!r} không phải một tiền tố gán cho "
+                        "IRI không gian tên.")
+        else:
+            raise _context_refused(where, "neither a URL nor an object of prefixes",
+                                   "A context must be a URL or an object of prefixes.",
+                                   "Ngữ cảnh phải là URL hoặc một đối tượng các tiền tố.")
+
+
+@cache
+def _offline_json_ld() -> None:
+    """Give the JSON-LD processor only the local copies of the contexts it knows.
+
+    The hash generator installs, process-wide, a loader that fetches any other context from
+    the network; documents are checked before they get here (``_check_context``), and this
+    is the second lock: should one slip through, loading it fails, nothing is fetched."""
+    from epcis_event_hash_generator.file_document_loader import file_document_loader
+    from pyld import jsonld
+
+    bundled = file_document_loader()
+
+    def load(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+        if url not in KNOWN_CONTEXTS:
+            raise ValueError(f"the context {url[:200]} is not held locally; nothing is fetched")
+        loaded: dict[str, Any] = bundled(url, options or {})
+        return loaded
+
+    jsonld.set_document_loader(load)
 
 
 def event_hashes(context: Any, events: list[dict[str, Any]]) -> list[str]:
@@ -110,6 +171,8 @@ def event_hashes(context: Any, events: list[dict[str, Any]]) -> list[str]:
     declaration does not enter the hash: a declared event keeps its ID."""
     from epcis_event_hash_generator.hash_generator import epcis_hashes_from_events
     from epcis_event_hash_generator.json_to_py import event_list_from_epcis_document_json
+
+    _offline_json_ld()
 
     document = {"@context": context, "type": "EPCISDocument", "schemaVersion": "2.0",
                 "creationDate": "2000-01-01T00:00:00Z",
