@@ -39,6 +39,18 @@ class AppError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt field by field: a worker process raises refusals too, and the default
+        # (the class called with ``args``) does not fit these constructors.
+        return _rebuilt, (type(self), dict(vars(self)))
+
+
+def _rebuilt(kind: type[AppError], state: dict[str, object]) -> AppError:
+    error = kind.__new__(kind)
+    vars(error).update(state)
+    Exception.__init__(error, state["message"])
+    return error
+
 
 class Refusal(AppError):
     """A refusal with its HTTP status (``STATUS``) and the code it carries unless it names a

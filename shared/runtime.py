@@ -120,6 +120,7 @@ class ServiceRuntime:
         self._closers: list[Callable[[], Awaitable[None]]] = []
         self._jobs: list[tuple[str, float, Callable[[], Awaitable[Any]],
                                asyncio.Event | None]] = []
+        self._readiness_checks: dict[str, Callable[[], Awaitable[None]]] = {}
         self._job_tasks: list[asyncio.Task[None]] = []
         self._relay_task: asyncio.Task[None] | None = None
 
@@ -177,6 +178,11 @@ class ServiceRuntime:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wakes.wait(), seconds)
 
+    def check_ready(self, name: str, check: Callable[[], Awaitable[None]]) -> None:
+        """Make ``check`` part of readiness: the service is unready while it raises (a
+        worker process it cannot replace, say)."""
+        self._readiness_checks[name] = check
+
     def close_on_stop(self, close: Callable[[], Awaitable[None]]) -> None:
         """Release a service's own resource (e.g. a worker process) when the runtime stops,
         before its ports close; the last registered is released first."""
@@ -225,7 +231,8 @@ class ServiceRuntime:
         """The state of each port, checked concurrently and each within a time limit.
 
         Ready means the service can answer its requests: its store and object store are
-        reachable. A bus that is down only delays events (the outbox keeps them), so it
+        reachable, and whatever it checks besides (``check_ready``: its worker processes)
+        holds. A bus that is down only delays events (the outbox keeps them), so it
         makes the service ``degraded``, with the backlog waiting to be published, never
         unready: that would take read-only pages such as the scan page out of service."""
         async def probe(check: Any) -> dict[str, Any]:
@@ -235,14 +242,15 @@ class ServiceRuntime:
             except Exception as exc:
                 return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
 
-        names = ("store", "bus", "objects")
+        own = self._readiness_checks
+        names = ("store", "bus", "objects", *own)
         results = await asyncio.gather(probe(self.store.check), probe(self.bus.check),
-                                       probe(self.objects.check))
+                                       probe(self.objects.check), *map(probe, own.values()))
         checks = dict(zip(names, results, strict=True))
         checks["bus"]["outbox_relay"] = "waiting for the bus" if self.relay.bus_down else "ok"
         if checks["store"]["ok"]:
             checks["bus"]["outbox_backlog"] = await self.store.count(OUTBOX.name)
-        ready = checks["store"]["ok"] and checks["objects"]["ok"]
+        ready = all(checks[name]["ok"] for name in ("store", "objects", *own))
         degraded = not checks["bus"]["ok"] or self.relay.bus_down
         return {"service": self.name, "ready": ready,
                 "status": "unready" if not ready else "degraded" if degraded else "ok",

@@ -47,7 +47,8 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
         runtime.handle(listing_event, keep_listing)
     runtime.handle(ListingWithdrawn, keep_withdrawal)
     certificates = Certificates(runtime.store, runtime.outbox, runtime.objects,
-                                worker_process(runtime, warm_up_renderer, background=True),
+                                worker_process(runtime, "certificates", warm_up_renderer,
+                                               background=True),
                                 settings.public_url, runtime.clock)
     runtime.close_on_stop(certificates.close)
     runtime.provide(Rating(runtime.store, runtime.clock), certificates,

@@ -63,7 +63,7 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
                              publishes=(LabelIssued, BatchOpened, OriginEventRecorded,
                                         LabelsIssued, ScanAnomalyDetected))
-    worker = worker_process(runtime, warm_up)
+    worker = worker_process(runtime, "labels and hashes", warm_up)
     scan_base_url = settings.scan_base_url or settings.public_url
     pages = ScanPages(runtime.clock)
     pages.on_change = runtime.signal(SCAN_PAGES_CHANGED, pages.forget).raise_
@@ -79,8 +79,8 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     # started on the first sheet: drawing never delays a certified product's label or a
     # capture's hashes.
     printing = Printing(runtime.store, runtime.outbox, runtime.objects,
-                        worker_process(runtime, sheet_pdf.warm_up, background=True,
-                                       lazy=True),
+                        worker_process(runtime, "label sheets", sheet_pdf.warm_up,
+                                       background=True, lazy=True),
                         scan_base_url, runtime.clock, settings.allow_private_scan_url)
     runtime.close_on_stop(printing.close)
     runtime.every("write scan counts", SCAN_COUNTS_WRITTEN_EVERY, scanning.flush)

@@ -23,7 +23,7 @@ from shared.ids import new_id
 from shared.messaging import Outbox
 from shared.objects import ObjectContent, ObjectNotFound, ObjectStore
 from shared.store import DocumentStore, Transaction
-from shared.workers import WorkerProcess
+from shared.workers import PUBLIC_SHARE, WorkerProcess
 
 
 @dataclass
@@ -122,7 +122,7 @@ class Traceability:
         label = await self.label(product_id)
         with contextlib.suppress(ObjectNotFound):
             return await self.objects.get(label.artwork_key(kind))
-        artwork = await self.worker.run(render_qr, label.scan_url)
+        artwork = await self.worker.run(render_qr, label.scan_url, share=PUBLIC_SHARE)
         content = {"png": (artwork.png, "image/png"), "svg": (artwork.svg, "image/svg+xml")}
         await asyncio.gather(*(self.objects.put(label.artwork_key(drawn), data, content_type)
                                for drawn, (data, content_type) in content.items()))

@@ -5,6 +5,7 @@ they return in one transaction and emits the contract events; bad input stores n
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,9 +44,12 @@ from shared.ids import new_id
 from shared.messaging import Outbox
 from shared.refusals import BadRequest, Conflict, FieldError, Forbidden, NotFound
 from shared.store import DocumentStore, Filter, Page, Transaction, find_all
-from shared.workers import WorkerProcess
+from shared.workers import PUBLIC_SHARE, WorkerProcess, WorkFailed, share_of
 
 FORM_CONTEXT = [epcis.STANDARD_CONTEXT, {epcis.OCOP_PREFIX: epcis.OCOP_NAMESPACE}]
+HASHES_PER_TURN = 20
+"""Events hashed per piece of work handed to the worker process: one share's turn."""
+
 Naming = Callable[[str], str]
 """How a refusal names an event's field to its sender (EPCIS path, or the form's field)."""
 
@@ -134,7 +138,8 @@ class Origin:
     async def verify(self, batch_id: str) -> ChainReport:
         batch = await batches.get(self.store, batch_id)
         chain, held = await self._chain(batch_id)
-        recomputed = await self._hashes([(r.context, r.event) for r in held.values()])
+        recomputed = await self._hashes([(r.context, r.event) for r in held.values()],
+                                        share=PUBLIC_SHARE)
         return verify(batch, chain, held, dict(zip(held, recomputed, strict=True)))
 
     # --- recording ------------------------------------------------------------------------
@@ -168,7 +173,8 @@ class Origin:
         if form.corrected is not None:
             corrective = await self._form_event(batch_id, form.corrected)
             if "eventID" not in corrective:
-                (corrective["eventID"],) = await self._hashes([(FORM_CONTEXT, corrective)])
+                (corrective["eventID"],) = await self._hashes([(FORM_CONTEXT, corrective)],
+                                                              share_of(caller))
             declared["correctiveEventIDs"] = [corrective["eventID"]]
             items.append((FORM_CONTEXT, corrective))
         items.append((original.context, original.event | {"errorDeclaration": declared}))
@@ -189,12 +195,25 @@ class Origin:
         epcis.check_document({"@context": FORM_CONTEXT, **event})  # what we write conforms
         return event
 
-    async def _hashes(self, items: list[tuple[Any, dict[str, Any]]]) -> list[str]:
-        return await self.worker.run(epcis.hashes_of, items)
+    async def _hashes(self, items: list[tuple[Any, dict[str, Any]]], share: str
+                      ) -> list[str]:
+        """Each event's hash, computed ``HASHES_PER_TURN`` at a time in ``share``'s turns
+        (a producer's 500-event capture does not hold up another producer's one event). An
+        event the JSON-LD processor cannot read is refused, and fails only this request."""
+        parts = [items[i:i + HASHES_PER_TURN] for i in range(0, len(items), HASHES_PER_TURN)]
+        try:
+            hashed = await asyncio.gather(*(self.worker.run(epcis.hashes_of, part, share=share)
+                                            for part in parts))
+        except WorkFailed as failure:
+            raise BadRequest("An event cannot be read as JSON-LD, so its hash cannot be "
+                             f"computed: {failure}",
+                             "Không đọc được sự kiện theo JSON-LD nên không tính được mã "
+                             f"băm: {failure}", code="epcis-jsonld") from None
+        return [event_hash for part in hashed for event_hash in part]
 
     async def _record(self, caller: Caller, items: list[tuple[Any, dict[str, Any]]],
                       naming: Callable[[int], Naming]) -> list[OriginRecord]:
-        hashes = await self._hashes(items)
+        hashes = await self._hashes(items, share_of(caller))
         out = []
         async with self.store.transaction() as tx:
             tx.on_commit(self.shown_changed)
