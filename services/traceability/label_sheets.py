@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from shared.addresses import is_private_host
 from shared.contracts.traceability import LabelsIssued
-from shared.refusals import BadRequest, Conflict, FieldError
+from shared.refusals import BadRequest, Conflict, FieldError, TooManyRequests
 
 A4_MM = (210.0, 297.0)
 MARGIN_MM = 8.0
@@ -28,6 +28,10 @@ MIN_LABEL_MM = (40.0, 20.0)
 five lines of text beside it."""
 MAX_UNITS = 10_000
 """Serial labels per request: a day's packing for the largest producers."""
+LABELS_DRAWING_PER_PRODUCER = 2 * MAX_UNITS
+"""Labels one producer may have waiting to be drawn at once: more is refused until some are
+drawn, so that one producer cannot keep the printing worker busy for hours."""
+RETRY_DRAWING_SECONDS = 60
 
 SERIAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """32 symbols without look-alikes (no I, O, 0, 1): a serial read aloud or typed is right."""
@@ -156,19 +160,29 @@ class LabelSheet:
     version: int = 0
     serials: list[str] = field(default_factory=list)
     """The units' serials, in print order (empty for a batch sheet)."""
+    subject_id: str = ""
+    """The producer whose batch it is (sheets requested before it was kept have none)."""
 
     @classmethod
-    def request(cls, sheet_id: str, batch_id: str, product_id: str, *, kind: SheetKind,
-                count: int, layout: SheetLayout, at: str, by: str) -> LabelSheet:
+    def request(cls, sheet_id: str, batch_id: str, product_id: str, subject_id: str, *,
+                kind: SheetKind, count: int, layout: SheetLayout, at: str, by: str,
+                drawing: int) -> LabelSheet:
+        """``drawing``: the labels of the producer's sheets not yet drawn."""
         if not 1 <= count <= MAX_UNITS:
             raise BadRequest(f"Print between 1 and {MAX_UNITS:,} labels at a time.",
                              f"Mỗi lần in từ 1 đến {MAX_UNITS:,} nhãn.".replace(",", "."),
                              code="label-count", errors=[FieldError(
                                  "count", f"between 1 and {MAX_UNITS}",
                                  f"từ 1 đến {MAX_UNITS}")])
+        if drawing + count > LABELS_DRAWING_PER_PRODUCER:
+            raise _too_many_drawing(drawing)
         serials = [new_serial() for _ in range(count)] if kind is SheetKind.SERIAL else []
         return cls(sheet_id, batch_id, product_id, kind, count, layout, at, by,
-                   serials=serials)
+                   serials=serials, subject_id=subject_id)
+
+    @property
+    def left_to_draw(self) -> int:
+        return self.count - self.drawn if self.status is SheetStatus.DRAWING else 0
 
     @property
     def pdf_name(self) -> str:
@@ -196,6 +210,18 @@ class LabelSheet:
                            f"({self.drawn} of {self.count} labels drawn).",
                            f"Tờ nhãn chưa sẵn sàng ({self.drawn}/{self.count} nhãn đã vẽ).",
                            code="sheet-not-ready")
+
+
+def _too_many_drawing(drawing: int) -> TooManyRequests:
+    refusal = TooManyRequests(
+        f"Your label sheets still being drawn hold {drawing:,} labels; at most "
+        f"{LABELS_DRAWING_PER_PRODUCER:,} wait at once. Ask for more once they are ready "
+        "(their progress shows on each sheet).",
+        f"Các tờ nhãn đang vẽ của bạn còn {drawing:,} nhãn; tối đa "
+        f"{LABELS_DRAWING_PER_PRODUCER:,} nhãn chờ cùng lúc. Hãy yêu cầu thêm khi chúng đã "
+        "xong (tiến độ hiện trên từng tờ).".replace(",", "."), code="labels-drawing")
+    refusal.retry_after = RETRY_DRAWING_SECONDS
+    return refusal
 
 
 @dataclass

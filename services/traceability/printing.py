@@ -63,9 +63,13 @@ class Printing:
         async with self.store.transaction() as tx:
             batch = await batches.get(tx, batch_id)
             check_certified(await profiles.get(tx, batch.product_id), self.clock.today())
-            sheet = LabelSheet.request(new_id(), batch.id, batch.product_id, kind=kind,
-                                       count=count, layout=layout, at=self.clock.stamp(),
-                                       by=caller.user_id)
+            drawing = sum([sheets.load(doc).left_to_draw async for doc in find_all(
+                tx, SHEETS.name, {"subject_id": batch.subject_id,
+                                  "status": SheetStatus.DRAWING})])
+            sheet = LabelSheet.request(new_id(), batch.id, batch.product_id, batch.subject_id,
+                                       kind=kind, count=count, layout=layout,
+                                       at=self.clock.stamp(), by=caller.user_id,
+                                       drawing=drawing)
             await sheets.add(tx, sheet)
             for serial in sheet.serials:
                 await unit_codes.add(tx, UnitCode(UnitCode.key(batch.product_id, serial),
@@ -115,9 +119,11 @@ class Printing:
             parts = []
             for start in range(0, len(codes), per_part):
                 parts.append(await self.worker.run(draw_part, face, sheet.layout,
-                                                   codes[start:start + per_part], title))
+                                                   codes[start:start + per_part], title,
+                                                   share=f"subject:{batch.subject_id}"))
                 sheet = await self._saved(sheet, lambda s, n=start + per_part: s.advance(n))
-            pdf = parts[0] if len(parts) == 1 else await self.worker.run(join_parts, parts)
+            pdf = parts[0] if len(parts) == 1 else await self.worker.run(
+                join_parts, parts, share=f"subject:{batch.subject_id}")
             key = f"label-sheets/{sheet.id}.pdf"
             await self.objects.put(key, pdf, "application/pdf")
             async with self.store.transaction() as tx:

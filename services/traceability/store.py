@@ -26,7 +26,7 @@ LINKS = Collection("chain_links", indexes=("batch_id", "product_id", "event_time
                                            "biz_step", "place"))
 """Each record's place in each batch's chain (a transformation is in several)."""
 
-SHEETS = Collection("label_sheets", indexes=("batch_id", "status"))
+SHEETS = Collection("label_sheets", indexes=("batch_id", "status", "subject_id"))
 """Label sheets printed for batches: their layout, progress and PDF."""
 UNIT_CODES = Collection("unit_codes")
 """``{product_id}/{serial}`` → the batch and sheet it was printed on, and its scans."""

@@ -16,7 +16,7 @@ from services.traceability.label_sheets import (
     check_public,
     new_serial,
 )
-from shared.refusals import BadRequest, Conflict
+from shared.refusals import BadRequest, Conflict, TooManyRequests
 from shared.text import moment_shown
 
 
@@ -66,18 +66,29 @@ def test_serials_are_long_random_and_unambiguous() -> None:
 
 def test_a_sheet_holds_one_serial_per_unit_and_at_most_ten_thousand() -> None:
     layout = SheetLayout.chosen(50, 30, None)
-    units = LabelSheet.request("s", "b", "p", kind=SheetKind.SERIAL, count=3, layout=layout,
-                               at="t", by="u")
+    units = LabelSheet.request("s", "b", "p", "subj", kind=SheetKind.SERIAL, count=3,
+                               layout=layout, at="t", by="u", drawing=0)
     assert len(set(units.serials)) == 3
-    batch = LabelSheet.request("s", "b", "p", kind=SheetKind.BATCH, count=3, layout=layout,
-                               at="t", by="u")
+    batch = LabelSheet.request("s", "b", "p", "subj", kind=SheetKind.BATCH, count=3,
+                               layout=layout, at="t", by="u", drawing=0)
     assert batch.serials == []
     for count in (0, 10_001):
         with pytest.raises(BadRequest):
-            LabelSheet.request("s", "b", "p", kind=SheetKind.SERIAL, count=count,
-                               layout=layout, at="t", by="u")
+            LabelSheet.request("s", "b", "p", "subj", kind=SheetKind.SERIAL, count=count,
+                               layout=layout, at="t", by="u", drawing=0)
     with pytest.raises(Conflict):
         units.check_ready()
+    assert units.left_to_draw == 3
+
+
+def test_a_producer_has_at_most_twenty_thousand_labels_waiting_to_be_drawn() -> None:
+    layout = SheetLayout.chosen(50, 30, None)
+    LabelSheet.request("s", "b", "p", "subj", kind=SheetKind.BATCH, count=10_000,
+                       layout=layout, at="t", by="u", drawing=10_000)
+    with pytest.raises(TooManyRequests) as refused:
+        LabelSheet.request("s", "b", "p", "subj", kind=SheetKind.BATCH, count=1,
+                           layout=layout, at="t", by="u", drawing=20_000)
+    assert refused.value.retry_after and refused.value.code == "labels-drawing"
 
 
 def test_a_units_scans_are_counted_from_the_first() -> None:

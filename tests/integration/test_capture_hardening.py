@@ -1,0 +1,200 @@
+"""What a caller sends to EPCIS capture never reaches inside, nor stalls the others: no
+context is ever fetched (a listener on loopback hears nothing), a document the JSON-LD
+processor cannot read fails only its own request, a worker process that dies is replaced,
+and one producer's label sheets cannot fill the printing worker.
+
+The whole platform on its embedded defaults, really served over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+from services.traceability.epcis import STANDARD_CONTEXT
+from shared.config import Settings
+from tests.support.clocks import today
+from tests.support.demo import wait_until
+from tests.support.platform import User, certified_product, cooperative_with_council
+from tests.support.platform import office_signed_in as signed_in
+
+PASSWORD = "capture-hardening-pass"
+GTIN = "08934563138165"
+
+
+def code_of(problem: dict[str, Any]) -> str:
+    return str(problem["type"]).rsplit("/", 1)[-1]
+
+
+class Listener:
+    """A TCP server on loopback that only counts who connects to it."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.url = ""
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        writer.close()
+
+
+@asynccontextmanager
+async def listening() -> AsyncIterator[Listener]:
+    listener = Listener()
+    server = await asyncio.start_server(listener._accept, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    listener.url = f"http://127.0.0.1:{port}/context.jsonld"
+    async with server:
+        yield listener
+
+
+def observed(batch_identifier: str, **extra: Any) -> dict[str, Any]:
+    day = today() - timedelta(days=1)
+    return {"type": "ObjectEvent", "action": "OBSERVE",
+            "eventTime": f"{day.isoformat()}T09:00:00+07:00", "eventTimeZoneOffset": "+07:00",
+            "quantityList": [{"epcClass": batch_identifier, "quantity": 5, "uom": "KGM"}],
+            "bizStep": "inspecting", "readPoint": {"id": "urn:vn:ocop:place:kho"}} | extra
+
+
+def document(events: list[dict[str, Any]], context: Any = None) -> dict[str, Any]:
+    return {"@context": context or [STANDARD_CONTEXT, {"ocop": "urn:vn:ocop:epcis:"}],
+            "type": "EPCISDocument", "schemaVersion": "2.0",
+            "creationDate": f"{today().isoformat()}T10:00:00+07:00",
+            "epcisBody": {"eventList": events}}
+
+
+@asynccontextmanager
+async def producer_with_batch(settings: Settings) -> AsyncIterator[tuple[User, User, dict[str, Any],
+                                                                       str]]:
+    """The office, a producer, its certified product's batch, and the product's id."""
+    async with signed_in(settings, PASSWORD) as office:
+        coop = await cooperative_with_council(office, PASSWORD)
+        records = await certified_product(office, coop.member, coop.producer, coop.subject_id,
+                                          (today() - timedelta(days=30)).isoformat(), GTIN)
+        product_id = records["product_id"]
+        batch = await coop.producer.call(
+            "POST", "traceability", f"/products/{product_id}/batches", expect=201,
+            json={"lot": "HARD-1", "produced_on": (today() - timedelta(days=5)).isoformat(),
+                  "quantity": 100, "unit": "KGM"})
+        yield office, coop.producer, batch, product_id
+
+
+async def everything_answers(producer: User, anyone: User, batch: dict[str, Any],
+                             product_id: str) -> None:
+    """Each thing the traceability worker process does still works."""
+    await producer.call("POST", "traceability", f"/batches/{batch['id']}/events", expect=201,
+                        json={"step": "packing", "place": {"name": "Xưởng"},
+                              "happened_at": f"{(today() - timedelta(days=1)).isoformat()}"
+                                             "T08:00:00+07:00"})
+    await producer.call("POST", "traceability", "/epcis/capture", expect=201,
+                        json=document([observed(batch["identifier"])]))
+    verified = await anyone.call("GET", "traceability", f"/batches/{batch['id']}/verify")
+    assert verified["intact"] is True
+    label = await anyone.call("GET", "traceability", f"/labels/{product_id}/qr.png")
+    assert label.content.startswith(b"\x89PNG")
+    ready = await anyone.call("GET", "traceability", "/readyz")
+    assert ready["status"] == "ok", ready
+
+
+async def test_capture_never_fetches_a_context_a_caller_names(
+        make_settings: Callable[..., Settings]) -> None:
+    async with producer_with_batch(make_settings()) as (_, producer, batch, _product), \
+            listening() as listener:
+        lot = batch["identifier"]
+        url = listener.url
+        attempts = {
+            "an event's own context": document([observed(lot, **{"@context": url})]),
+            "a context in readPoint": document([observed(
+                lot, readPoint={"id": "urn:vn:ocop:place:kho", "@context": url})]),
+            "a context in an extension's list": document([observed(lot, **{
+                "ocop:results": [{"@context": [url], "ocop:name": "pH"}]})]),
+            "an @import": document([observed(lot)], [STANDARD_CONTEXT, {"@import": url}]),
+            "a term renaming @context": document(
+                [observed(lot)], [STANDARD_CONTEXT, {"ctx": "@context"}]),
+            "a URN context, nested": document([observed(
+                lot, readPoint={"id": "urn:vn:ocop:place:kho", "@context": "urn:x"})]),
+            "a scoped context": document([observed(lot)], [STANDARD_CONTEXT, {
+                "ex": {"@id": "urn:ex:", "@context": url}}]),
+        }
+        for name, sent in attempts.items():
+            refused = await producer.call("POST", "traceability", "/epcis/capture",
+                                          expect=400, json=sent)
+            assert code_of(refused) == "epcis-context", name
+            assert "never fetches" in refused["detail"], name
+            assert "không bao giờ tải" in refused["detail_vi"], name
+            assert refused["errors"][0]["field"].endswith("@context"), (name, refused)
+        named = await producer.call("POST", "traceability", "/epcis/capture", expect=400,
+                                    json=attempts["a context in readPoint"])
+        assert named["errors"][0]["field"] == "epcisBody.eventList[0].readPoint.@context"
+        assert "urn:x" in (await producer.call(
+            "POST", "traceability", "/epcis/capture", expect=400,
+            json=attempts["a URN context, nested"]))["errors"][0]["message"]
+        await asyncio.sleep(0.5)  # a fetch on its way would have connected by now
+        assert listener.connections == 0
+
+
+async def test_a_document_the_json_ld_processor_refuses_fails_only_its_own_request(
+        make_settings: Callable[..., Settings]) -> None:
+    async with producer_with_batch(make_settings()) as (office, producer, batch, product_id):
+        anyone = office.anonymous()
+        # Conforms to the EPCIS schema, but redefines a term the standard's context protects:
+        # JSON-LD expansion fails with an error that cannot cross between processes as it is.
+        protected = document([observed(batch["identifier"])],
+                             [STANDARD_CONTEXT, {"type": "urn:x"}])
+        for _ in range(2):
+            refused = await producer.call("POST", "traceability", "/epcis/capture",
+                                          expect=400, json=protected)
+            assert code_of(refused) == "epcis-jsonld"
+            assert "protected term" in refused["detail"]
+            assert "JSON-LD" in refused["detail_vi"]
+        await everything_answers(producer, anyone, batch, product_id)
+
+
+async def test_a_worker_process_that_dies_is_replaced(
+        make_settings: Callable[..., Settings]) -> None:
+    async with producer_with_batch(make_settings()) as (office, producer, batch, product_id):
+        anyone = office.anonymous()
+        await everything_answers(producer, anyone, batch, product_id)
+        workers = multiprocessing.active_children()
+        assert workers  # the worker processes of traceability and rating
+        for process in workers:
+            assert process.pid is not None
+            os.kill(process.pid, signal.SIGKILL)
+        for process in workers:
+            process.join(10)
+        await everything_answers(producer, anyone, batch, product_id)
+        ready = await anyone.call("GET", "traceability", "/readyz")
+        assert ready["checks"]["worker:labels and hashes"]["ok"] is True
+
+
+async def test_one_producer_cannot_fill_the_printing_worker(
+        make_settings: Callable[..., Settings]) -> None:
+    # Labels may encode this test's loopback address only when allowed.
+    settings = make_settings(allow_private_scan_url=True)
+    async with producer_with_batch(settings) as (_, producer, batch, _product):
+        path = f"/batches/{batch['id']}/label-sheets"
+        first = await producer.call("POST", "traceability", path, expect=202,
+                                    json={"count": 10_000, "kind": "batch"})
+        await producer.call("POST", "traceability", path, expect=202,
+                            json={"count": 10_000, "kind": "batch"})
+        response = await producer.client.post(producer.urls["traceability"] + path,
+                                              headers=producer.headers,
+                                              json={"count": 1, "kind": "batch"})
+        assert response.status_code == 429, response.text
+        assert int(response.headers["retry-after"]) > 0
+        problem = response.json()
+        assert code_of(problem) == "labels-drawing"
+        assert "20,000" in problem["detail"] and "20.000" in problem["detail_vi"]
+        # Once the first sheet is drawn, there is room again.
+        async def drawn() -> bool:
+            sheet = await producer.call("GET", "traceability", f"/label-sheets/{first['id']}")
+            return bool(sheet["status"] == "ready")
+
+        await wait_until(drawn, within=600, interval=0.5)
+        await producer.call("POST", "traceability", path, expect=202,
+                            json={"count": 1, "kind": "batch"})
