@@ -27,8 +27,11 @@ class WebWidth(IntEnum):
 
 
 WEB_WIDTHS = tuple(WebWidth)
-MAX_PIXELS = 50_000_000
-"""Larger than any camera's photo; beyond it a small file may be a decompression bomb."""
+MAX_PIXELS = 25_000_000
+"""Pixels decoded at most (100 MB in RGBA): a phone's photo is 12 million. A JPEG is
+decoded at the smallest of 1/2, 1/4, 1/8 of its size that still fills the widest
+rendition, so a 50 or 200-megapixel camera's photo is read in a few million; a PNG or WebP
+is decoded whole, and beyond this a small file may be a decompression bomb."""
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 IMAGE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "image/jpeg": (b"\xff\xd8\xff",),
@@ -61,6 +64,8 @@ def _decoded(data: bytes) -> Image.Image:
             image = Image.open(io.BytesIO(data))
             if image.format not in ACCEPTED_FORMATS:
                 raise _unreadable()
+            if image.format == "JPEG":
+                image.draft("RGB", (WebWidth.WIDE, WebWidth.WIDE))
             if image.width * image.height > MAX_PIXELS:
                 raise BadRequest(
                     f"The image is {image.width}×{image.height} pixels; at most "
@@ -78,8 +83,9 @@ def _decoded(data: bytes) -> Image.Image:
 
 def web_renditions(data: bytes) -> dict[int, WebImage]:
     """The image at each of ``WEB_WIDTHS`` (never enlarged), as WebP without metadata;
-    BadRequest if it is not a readable JPEG, PNG or WebP image. CPU-bound: run it off the
-    event loop."""
+    BadRequest if it is not a readable JPEG, PNG or WebP image. CPU-bound and up to a few
+    hundred MB for a moment: run it in a worker process (``warm_up`` loads what it needs),
+    which decodes one at a time and hands the memory back after each."""
     image = _decoded(data)
     renditions = {}
     for width in WEB_WIDTHS:
@@ -99,3 +105,14 @@ def sized_url(url: str, width: int) -> str:
 def srcset(url: str) -> str:
     """The ``srcset`` of an image served at every web width."""
     return ", ".join(f"{sized_url(url, w)} {int(w)}w" for w in WEB_WIDTHS)
+
+
+def warm_up() -> None:
+    """Load the decoders and the WebP encoder in the worker process."""
+    web_renditions(_sample_png())
+
+
+def _sample_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, format="PNG")
+    return out.getvalue()

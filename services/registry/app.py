@@ -10,6 +10,7 @@ from services.registry.dossiers import Dossiers
 from services.registry.handlers import Registry
 from services.registry.history import History
 from services.registry.store import COLLECTIONS
+from shared import images
 from shared.auth import TokenIssuer, signing_key
 from shared.bus import EventBus
 from shared.clock import Clock, SystemClock
@@ -26,6 +27,7 @@ from shared.contracts.registry import (
 from shared.messaging import Outbox
 from shared.runtime import ServiceRuntime
 from shared.store import DocumentStore, open_store
+from shared.workers import worker_process
 
 NAME = "registry"
 
@@ -44,7 +46,8 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None
     issuer = _issuer(settings, runtime.clock)
     history = History(runtime.clock)
     registry = Registry(runtime.store, runtime.outbox, runtime.objects, settings.public_url,
-                        runtime.clock, history)
+                        runtime.clock, history,
+                        worker_process(runtime, "photos", images.warm_up, lazy=True))
     runtime.provide(registry, Dossiers(runtime.store, runtime.objects, runtime.clock,
                                        history), history,
                     Accounts(runtime.store, runtime.outbox, issuer, runtime.clock, history))

@@ -5,7 +5,6 @@ the event that announces it, in one transaction. Accounts: ``accounts.py``; doss
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -37,6 +36,7 @@ from shared.store import DocumentExists, DocumentStore, Transaction, find_all
 from shared.text import locality
 from shared.uploads import media_type
 from shared.vocabulary import SubjectType
+from shared.workers import PUBLIC_SHARE, WorkerProcess, share_of
 
 
 async def _check_gtin_free(tx: Transaction, gtin: str, product_id: str) -> bool:
@@ -69,6 +69,8 @@ class Registry:
     public_url: str
     clock: Clock
     history: History
+    photos: WorkerProcess
+    """Where uploaded photos are decoded and drawn again, one at a time."""
 
     # --- subjects -------------------------------------------------------------------------
 
@@ -266,7 +268,7 @@ class Registry:
         (``shared.images``): decoded and drawn again, without metadata. Its URL."""
         await self.product(product_id)  # before storing a file for a product that is not there
         extension = domain.check_image(content_type, data)
-        renditions = await asyncio.to_thread(web_renditions, data)
+        renditions = await self.photos.run(web_renditions, data, share=share_of(caller))
         image_id = new_id()
         folder = f"products/{product_id}/images/{image_id}"
         original = await self.objects.put(f"{folder}/original.{extension}", data,
@@ -297,7 +299,8 @@ class Registry:
             content = await self.objects.get(image["renditions"][str(width)])
             return content.data, content.content_type
         upload = await self.objects.get(image["key"])
-        rendition = (await asyncio.to_thread(web_renditions, upload.data))[width]
+        rendition = (await self.photos.run(web_renditions, upload.data,
+                                           share=PUBLIC_SHARE))[width]
         return rendition.data, rendition.content_type
 
     async def submit_product(self, caller: Caller, product_id: str,

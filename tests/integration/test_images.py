@@ -3,6 +3,7 @@ a phone take the small one. Over HTTP on the embedded platform; the page in Chro
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -103,6 +104,36 @@ async def test_what_only_looks_like_an_image_is_refused_and_nothing_is_kept(shop
         assert body["type"].endswith("/unreadable-image") and body["detail_vi"], body
     after = await shop.producer.call("GET", "registry", product_path)
     assert (after["version"], after["image_urls"]) == (before["version"], before["image_urls"])
+
+
+def flat_png(width: int, height: int) -> bytes:
+    """A picture of one colour: a few kB that decode to width × height pixels."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 160, 40)).save(out, format="PNG")
+    return out.getvalue()
+
+
+async def test_pictures_too_large_to_decode_are_refused_and_cameras_photos_taken(
+        shop: Shop) -> None:
+    path = f"/products/{shop.records['product_id']}/images"
+    bomb = flat_png(7000, 7000)  # 49 million pixels in 160 kB
+
+    async def upload(content: bytes, kind: str) -> Any:
+        return await shop.producer.client.post(
+            shop.producer.urls["registry"] + path, content=content,
+            headers=shop.producer.headers | {"Content-Type": kind})
+
+    refused = await asyncio.gather(*(upload(bomb, "image/png") for _ in range(4)))
+    for response in refused:
+        assert response.status_code == 400, response.text
+        body = response.json()
+        assert body["type"].endswith("/image-too-large")
+        assert "7000×7000" in body["detail"] and "25 triệu" in body["detail_vi"]
+    # A 50-megapixel camera's JPEG is read at a quarter of its size, never whole.
+    taken = await upload(camera_photo(8160, 6120), "image/jpeg")
+    assert taken.status_code == 201, taken.text
+    response = await shop.producer.client.get(taken.json()["url"] + "?w=1200")
+    assert decoded(response).size == (1200, 900)
 
 
 async def test_the_scan_page_lets_a_phone_take_the_small_photo(shop: Shop, tmp_path: Path
