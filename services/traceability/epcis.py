@@ -47,7 +47,7 @@ def _validator() -> Any:
     return jsonschema_rs.validator_for(json.loads(SCHEMA_FILE.read_text()))
 
 
-def _path(parts: Any) -> str:
+def field_path(parts: Any) -> str:
     text = ""
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -57,7 +57,7 @@ def _path(parts: Any) -> str:
 def check_document(document: Any) -> tuple[Any, list[dict[str, Any]]]:
     """The context and the events of a captured EPCIS document (or of one event sent on its
     own); BadRequest naming each field the standard's schema refuses."""
-    errors = [FieldError(_path(e.instance_path), e.message)
+    errors = [FieldError(field_path(e.instance_path), e.message)
               for e in islice(_validator().iter_errors(document), MAX_ERRORS)]
     if errors:
         raise BadRequest("The EPCIS document does not conform to the EPCIS 2.0 JSON schema.",
@@ -309,5 +309,5 @@ def query_document(events: list[dict[str, Any]], contexts: list[Any], created: d
 
 def schema_errors(document: Any) -> list[str]:
     """What the standard's schema finds wrong with ``document`` (for answers we give)."""
-    return [f"{_path(e.instance_path)}: {e.message}"
+    return [f"{field_path(e.instance_path)}: {e.message}"
             for e in _validator().iter_errors(document)]

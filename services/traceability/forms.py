@@ -20,10 +20,9 @@ from services.traceability.batches import (
     Unit,
 )
 from services.traceability.epcis import OCOP_PREFIX
-from shared.fields import EraDate, Place, line, text
+from services.traceability.shown import MAX_PHOTOS, MAX_READINGS, MAX_RESULTS, Note, Short
+from shared.fields import EraDate, Place, line
 from shared.text import fold
-
-Short = line(1, 200)
 
 
 class AreaCertificateIn(BaseModel):
@@ -138,19 +137,19 @@ class OriginEventIn(BaseModel):
                                                     "twice")
     quantity: float | None = Field(None, gt=0, le=1e9)
     unit: Unit | None = None
-    note: text(1000) = ""  # type: ignore[valid-type]
+    note: Note = ""  # type: ignore[valid-type]
     inputs: list[InputIn] = Field(default_factory=list, max_length=50,
                                   description="processing: the batches it was made from")
     lab: line(1, 200) | None = Field(None, description="lab_test: the laboratory")  # type: ignore[valid-type]
     passed: bool | None = Field(None, description="lab_test: whether it met the standard")
-    results: list[LabResultIn] = Field(default_factory=list, max_length=50)
+    results: list[LabResultIn] = Field(default_factory=list, max_length=MAX_RESULTS)
     report_url: HttpUrl | None = Field(None, description=(
         "lab_test: the lab's report — the URL of a filed document "
         "(POST /products/{id}/origin-documents), or the lab's own"))
     party: line(1, 200) | None = Field(None, description="shipping: to whom; receiving: "  # type: ignore[valid-type]
                                                          "from whom")
-    readings: list[ReadingIn] = Field(default_factory=list, max_length=500)
-    photo_urls: list[HttpUrl] = Field(default_factory=list, max_length=10, description=(
+    readings: list[ReadingIn] = Field(default_factory=list, max_length=MAX_READINGS)
+    photo_urls: list[HttpUrl] = Field(default_factory=list, max_length=MAX_PHOTOS, description=(
         "Photos of what happened: URLs of filed documents of kind photo "
         "(POST /products/{id}/origin-documents)"))
 

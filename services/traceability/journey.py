@@ -11,6 +11,7 @@ from typing import Any
 from services.traceability import epcis
 from services.traceability.batches import OriginRecord
 from services.traceability.forms import SENSOR_TYPES, Step
+from services.traceability.shown import web_link
 
 NS = f"{epcis.OCOP_PREFIX}:"
 _BY_BIZ_STEP = {"commissioning": Step.HARVEST, "inspecting": Step.LAB_TEST,
@@ -84,9 +85,9 @@ def _step(event: dict[str, Any], corrected: bool) -> JourneyStep:
         passed={"conformant": True, "non_conformant": False}.get(str(disposition)),
         results=[(str(r.get(f"{NS}name", "")), str(r.get(f"{NS}value", "")))
                  for r in event.get(f"{NS}results") or [] if isinstance(r, dict)],
-        report_url=info if isinstance(info, str) else "",
+        report_url=web_link(info),
         party=str(event.get(f"{NS}party") or ""), readings=readings,
         inputs=len(event.get("inputQuantityList") or []) + len(
             event.get("inputEPCList") or []),
         note=str(event.get(f"{NS}note") or ""),
-        photos=[str(url) for url in event.get(f"{NS}photos") or [] if isinstance(url, str)])
+        photos=[url for url in map(web_link, event.get(f"{NS}photos") or []) if url])

@@ -25,6 +25,7 @@ from services.traceability.batches import (
 from services.traceability.epcis import LotRef, Role
 from services.traceability.forms import BatchIn, CorrectionIn, OriginEventIn, epcis_event
 from services.traceability.model import TraceProfile
+from services.traceability.shown import check_shown
 from services.traceability.store import (
     LINKS,
     LOTS,
@@ -147,6 +148,8 @@ class Origin:
     async def capture(self, caller: Caller, document: Any) -> list[OriginRecord]:
         """An EPCIS document (or one event), checked against the standard's schema."""
         context, events = epcis.check_document(document)
+        for i, event in enumerate(events):
+            check_shown(event, lambda name, i=i: f"epcisBody.eventList[{i}].{name}")
         return await self._record(caller, [(context, e) for e in events],
                                   lambda i: lambda name: f"epcisBody.eventList[{i}].{name}")
 

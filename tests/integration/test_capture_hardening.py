@@ -198,3 +198,33 @@ async def test_one_producer_cannot_fill_the_printing_worker(
         await wait_until(drawn, within=600, interval=0.5)
         await producer.call("POST", "traceability", path, expect=202,
                             json={"count": 1, "kind": "batch"})
+
+
+async def test_capture_takes_only_web_links_and_the_forms_limits(
+        make_settings: Callable[..., Settings]) -> None:
+    async with producer_with_batch(make_settings()) as (office, producer, batch, _product):
+        lot = batch["identifier"]
+        attempts = {
+            "certificationInfo": observed(lot, certificationInfo="javascript:alert(1)"),
+            "ocop:photos[0]": observed(lot, **{"ocop:photos": [
+                "data:text/html,<script>alert(1)</script>"]}),
+            "ocop:note": observed(lot, **{"ocop:note": "x" * 1001}),
+            "ocop:results": observed(lot, **{"ocop:results": [
+                {"ocop:name": "pH", "ocop:value": "7"}] * 51}),
+            "readPoint.id": observed(lot, readPoint={"id": "urn:x:" + "y" * 2000}),
+        }
+        for field, event in attempts.items():
+            refused = await producer.call("POST", "traceability", "/epcis/capture",
+                                          expect=400, json=document([event]))
+            assert code_of(refused) == "event-too-large-or-unsafe", field
+            fields = [error["field"] for error in refused["errors"]]
+            assert f"epcisBody.eventList[0].{field}" in fields, (field, fields)
+            assert "http(s)" in refused["detail_vi"]
+        history = await office.anonymous().call("GET", "traceability",
+                                                f"/batches/{batch['id']}/verify")
+        assert history["records"] == 0  # nothing of it was kept
+        kept = await producer.call("POST", "traceability", "/epcis/capture", expect=201,
+                                   json=document([observed(lot, certificationInfo=(
+                                       "https://example.org/reports/1.pdf"),
+                                       **{"ocop:note": "x" * 1000})]))
+        assert kept["recorded"][0]["event"]["certificationInfo"].startswith("https://")
