@@ -19,9 +19,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
 from shared.auth import Caller, Role, bearer_scheme, current_caller
+from shared.localities import known
 from shared.refusals import Forbidden
 from shared.store import Reader, get_existing
-from shared.text import locality
 
 
 class Party(StrEnum):
@@ -40,12 +40,15 @@ class Party(StrEnum):
     OWNER = "owner"
     """The producer of the record's subject (chủ thể)."""
     OWN_COMMUNE = "own_commune"
-    """The commune officer (cán bộ xã) of the record's subject's commune."""
+    """The commune officer (cán bộ xã) of the record's subject's commune: the same official
+    commune code (``shared.localities``), never a name."""
     CHANNEL = "channel"
     """A registered online sales channel, calling with one of its API keys."""
 
 
 ANYONE = frozenset({Party.ANYONE})
+PUBLIC = frozenset({Party.ANYONE, Party.LINK_HOLDER})
+"""Parties the gate asks nothing of (a signed link is checked by its route)."""
 PLATFORM_RULES: dict[str, frozenset[Party]] = {
     "service.status": ANYONE,
     "file.link": frozenset({Party.LINK_HOLDER}),
@@ -76,25 +79,38 @@ class Scope(StrEnum):
 
 @dataclass(frozen=True)
 class SubjectRef:
-    """Whose a record is: its subject (chủ thể) and the subject's locality."""
+    """Whose a record is: its subject (chủ thể) and the subject's locality, by its official
+    commune code when the record keeps it, else by the names it keeps."""
 
     subject_id: str
     province: str
     commune: str
+    commune_code: str | None = None
 
     @classmethod
     def of(cls, subject_id: str, subject: Mapping[str, Any]) -> SubjectRef:
-        """From a stored subject (its ``province`` and ``commune``)."""
-        return cls(subject_id, str(subject["province"]), str(subject["commune"]))
+        """From a stored subject (its ``province``, ``commune`` and ``commune_code``)."""
+        return cls(subject_id, str(subject["province"]), str(subject["commune"]),
+                   subject.get("commune_code"))
+
+    @property
+    def commune_known(self) -> str | None:
+        """Its commune's code: the one kept, or the one its names name without doubt
+        (records and events from before codes were kept); None if they name none."""
+        if self.commune_code:
+            return self.commune_code
+        found = known(self.province, self.commune)
+        return found.commune_code if found else None
 
 
 @dataclass(frozen=True)
 class Visibility:
-    """What of a list a caller sees: everything, one subject's records, or one locality's."""
+    """What of a list a caller sees: everything, one subject's records, or one commune's
+    (by its official code)."""
 
     everything: bool = False
     subject_id: str | None = None
-    locality: str | None = None
+    commune_code: str | None = None
 
 
 def parties_of(caller: Caller | None, record: SubjectRef | None = None) -> frozenset[Party]:
@@ -109,8 +125,8 @@ def parties_of(caller: Caller | None, record: SubjectRef | None = None) -> froze
     if record is not None:
         if caller.owns_subject(record.subject_id):
             held.add(Party.OWNER)
-        if (caller.role is Role.COMMUNE_OFFICER
-                and caller.locality == locality(record.province, record.commune)):
+        if (caller.role is Role.COMMUNE_OFFICER and caller.commune
+                and caller.commune == record.commune_known):
             held.add(Party.OWN_COMMUNE)
     return frozenset(held)
 
@@ -197,11 +213,13 @@ class Gate:
         if scope is Scope.PATH and self._locate is None:
             raise ValueError(f"rule {name} is checked on the path's record: give a locate")
 
+        extra = {**(openapi_extra or {}), **published(name, parties, scope)}
+        if parties & PUBLIC:  # no guard, so no token read (nor in the OpenAPI document)
+            return {"openapi_extra": extra}
+
         async def guard(request: Request,
                         credentials: Annotated[HTTPAuthorizationCredentials | None,
                                                Depends(bearer_scheme)]) -> None:
-            if parties & {Party.ANYONE, Party.LINK_HOLDER}:
-                return  # the route checks a link's signature itself
             caller = await self._identify(request) if self._identify else None
             if caller is None:
                 caller = await current_caller(request, credentials)
@@ -213,8 +231,7 @@ class Gate:
                 assert self._locate is not None
                 check(parties, caller, await self._locate(request))
 
-        return {"dependencies": [Depends(guard)],
-                "openapi_extra": {**(openapi_extra or {}), **published(name, parties, scope)}}
+        return {"dependencies": [Depends(guard)], "openapi_extra": extra}
 
     def visible(self, name: str, caller: Caller) -> Visibility:
         """What of a list the rule lets ``caller`` see."""
@@ -223,7 +240,7 @@ class Gate:
             return Visibility(everything=True)
         if Party.OWNER in parties and caller.role is Role.PRODUCER and caller.subject_id:
             return Visibility(subject_id=caller.subject_id)
-        if Party.OWN_COMMUNE in parties and caller.role is Role.COMMUNE_OFFICER:
-            return Visibility(locality=caller.locality)
+        if Party.OWN_COMMUNE in parties and caller.role is Role.COMMUNE_OFFICER and caller.commune:
+            return Visibility(commune_code=caller.commune)
         raise refusal(parties)
 

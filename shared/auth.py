@@ -9,7 +9,6 @@ FastAPI dependency; what each caller may do is each service's access table
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -26,7 +25,6 @@ from shared.config import Settings
 from shared.ids import new_id
 from shared.keyfiles import read_or_create
 from shared.refusals import Unauthorized
-from shared.text import locality
 
 log = logging.getLogger(__name__)
 
@@ -56,22 +54,12 @@ class Caller:
     role: Role
     subject_id: str | None = None
     commune: str | None = None
-    """A commune officer's commune and province (the locality it speaks for)."""
+    """A commune officer's commune and province, by their official codes
+    (``shared.localities``): the locality it speaks for (``shared.access``)."""
     province: str | None = None
 
     def owns_subject(self, subject_id: str) -> bool:
         return self.role is Role.PRODUCER and self.subject_id == subject_id
-
-    @property
-    def locality(self) -> str:
-        """A commune officer's locality key (``shared.text.locality``)."""
-        return locality(self.province or "", self.commune or "")
-
-    def speaks_for(self, subject: Mapping[str, Any]) -> bool:
-        """A commune officer speaks for the subjects of its own commune and province
-        (compared without case or diacritics)."""
-        return self.role is Role.COMMUNE_OFFICER and self.locality == locality(
-            str(subject.get("province") or ""), str(subject.get("commune") or ""))
 
 
 # --- keys -------------------------------------------------------------------------------

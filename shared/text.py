@@ -19,11 +19,6 @@ def fold(text: str) -> str:
     return _NOT_WORD.sub(" ", unidecode(text).lower()).strip()
 
 
-def locality(province: str, commune: str) -> str:
-    """A commune's key, the same however its names are written: 'thai nguyen/xa tan cuong'."""
-    return f"{fold(province)}/{fold(commune)}"
-
-
 def day_shown(day: str | date | None) -> str:
     """A stored date (ISO) as people in Việt Nam write it: '2027-03-14' -> '14/03/2027';
     nothing for none."""

@@ -45,10 +45,12 @@ class Accounts:
     async def create_user(self, username: str, password: str, role: Role,
                           subject_id: str | None = None, full_name: str = "", *,
                           created_by: str, commune: str | None = None,
-                          province: str | None = None) -> User:
+                          province: str | None = None, commune_code: str | None = None,
+                          province_code: str | None = None) -> User:
         domain.check_password(password)
         user = User.create(username, role, "", at=self.clock.stamp(), subject_id=subject_id,
-                           full_name=full_name, commune=commune, province=province)
+                           full_name=full_name, commune=commune, province=province,
+                           commune_code=commune_code, province_code=province_code)
         user.password_hash = await self._hash(password)  # once the account is known valid
         async with self.store.transaction() as tx:
             if subject_id and await tx.get(SUBJECTS.name, subject_id) is None:

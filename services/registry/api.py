@@ -33,6 +33,12 @@ from shared.vocabulary import SubjectType
 
 Title = text(100)
 Description = text(5000)
+ProvinceCode = Annotated[str, Field(pattern=r"^[0-9]{1,2}$", examples=["56"],
+                                    description="Official code of the province or city "
+                                                "(from 1 July 2025)")]
+CommuneCode = Annotated[str, Field(pattern=r"^[0-9]{1,5}$", examples=["22714"],
+                                   description="Official code of the commune, ward or "
+                                               "special zone (from 1 July 2025)")]
 FullName = text(200)
 Note = text(2000)
 
@@ -53,8 +59,12 @@ class UserIn(BaseModel):
     password: str = Field(max_length=200)
     role: Role
     subject_id: str | None = Field(None, description="Required for producers: their subject")
-    commune: Place | None = Field(None, description="Required for commune officers")
-    province: Place | None = Field(None, description="Required for commune officers")
+    commune: Place | None = Field(None, description="For commune officers: the commune, or "
+                                                    "commune_code")
+    province: Place | None = Field(None, description="For commune officers: the province, "
+                                                      "or province_code")
+    commune_code: CommuneCode | None = None
+    province_code: ProvinceCode | None = None
     full_name: FullName = ""
 
 
@@ -74,6 +84,8 @@ class UserOut(BaseModel):
     subject_id: str | None
     commune: str | None = None
     province: str | None = None
+    commune_code: str | None = None
+    province_code: str | None = None
     full_name: str
 
 
@@ -91,8 +103,14 @@ class SubjectIn(BaseModel):
     name: Name
     code: str = Field(max_length=40, description="Tax code (enterprise, cooperative) or "
                                                  "registration number")
-    province: Place
-    commune: Place
+    province: Place | None = Field(None, description="As it is named since 1 July 2025 "
+                                                     "(or give province_code)")
+    commune: Place | None = Field(None, description="The commune or ward as it is since 1 "
+                                                    "July 2025 (or give commune_code); with "
+                                                    "or without diacritics when that names "
+                                                    "one commune of the province")
+    province_code: ProvinceCode | None = None
+    commune_code: CommuneCode | None = None
     district: Place | None = Field(None, description="Former district (huyện): required for "
                                                      "records made before 1 July 2025, "
                                                      "refused after")
@@ -107,6 +125,8 @@ class SubjectPatch(PatchIn):
     code: str | None = Field(None, max_length=40)
     province: Place | None = None
     commune: Place | None = None
+    province_code: ProvinceCode | None = None
+    commune_code: CommuneCode | None = None
     district: Place | None = Field(None, description="null removes it")
     registered_on: EraDate | None = None
     representatives: list[Person] | None = Field(None, max_length=20)
@@ -115,6 +135,14 @@ class SubjectPatch(PatchIn):
 class SubjectOut(SubjectIn):
     id: str
     version: int
+    province: str
+    commune: str
+    """Official names (``shared.localities``)."""
+    province_code: str | None
+    commune_code: str | None
+    """None only on a subject kept from before codes whose names name no single commune:
+    ``locality_problem`` says why, and no commune officer sees it until corrected."""
+    locality_problem: str | None = None
 
 
 class ProductIn(BaseModel):
@@ -171,7 +199,9 @@ class ImageOut(BaseModel):
 def _subject_out(subject: Subject) -> SubjectOut:
     return SubjectOut(id=subject.id, version=subject.version, type=subject.type,
                       name=subject.name, code=subject.code, province=subject.province,
-                      commune=subject.commune, district=subject.district,
+                      commune=subject.commune, province_code=subject.province_code,
+                      commune_code=subject.commune_code,
+                      locality_problem=subject.locality_problem, district=subject.district,
                       registered_on=subject.registered_on,
                       representatives=[Person(**p) for p in subject.representatives])
 
@@ -261,9 +291,12 @@ async def create_user(accounts: AccountsPart, body: UserIn,
     user = await accounts.create_user(body.username, body.password, body.role,
                                       body.subject_id, body.full_name,
                                       created_by=caller.user_id, commune=body.commune,
-                                      province=body.province)
+                                      province=body.province, commune_code=body.commune_code,
+                                      province_code=body.province_code)
     return UserOut(username=user.id, role=user.role, subject_id=user.subject_id,
-                   commune=user.commune, province=user.province, full_name=user.full_name)
+                   commune=user.commune, province=user.province,
+                   commune_code=user.commune_code, province_code=user.province_code,
+                   full_name=user.full_name)
 
 
 @router.put("/users/{username}/access", tags=["auth"],

@@ -52,7 +52,7 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None
                                        history), history,
                     Accounts(runtime.store, runtime.outbox, issuer, runtime.clock, history))
     runtime.include(router)
-    runtime.every("subject localities", 3600, registry.keep_localities)
+    runtime.every("locality codes", 3600, registry.keep_locality_codes)
     return runtime, registry
 
 

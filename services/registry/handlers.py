@@ -5,6 +5,7 @@ the event that announces it, in one transaction. Accounts: ``accounts.py``; doss
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -14,10 +15,18 @@ from services.registry import domain
 from services.registry.access import RULES
 from services.registry.history import History
 from services.registry.imports import Parsed, RowProblem
-from services.registry.model import Product, Subject
-from services.registry.store import CLAIMS, PRODUCTS, SUBJECTS, dossiers, products, subjects
+from services.registry.model import Located, Product, Subject
+from services.registry.store import (
+    CLAIMS,
+    PRODUCTS,
+    SUBJECTS,
+    dossiers,
+    products,
+    subjects,
+    users,
+)
 from shared.access import Visibility, check
-from shared.auth import Caller
+from shared.auth import Caller, Role
 from shared.clock import Clock
 from shared.contracts.registry import (
     ProductGtinRetired,
@@ -32,11 +41,13 @@ from shared.images import web_renditions
 from shared.messaging import Outbox
 from shared.objects import ObjectStore
 from shared.refusals import AppError, Conflict, FieldError, NotFound
-from shared.store import DocumentExists, DocumentStore, Transaction, find_all
-from shared.text import locality
+from shared.store import Document, DocumentExists, DocumentStore, Transaction, find_all
+from shared.store.repository import Repository
 from shared.uploads import media_type
 from shared.vocabulary import SubjectType
 from shared.workers import PUBLIC_SHARE, WorkerProcess, share_of
+
+log = logging.getLogger(__name__)
 
 
 async def _check_gtin_free(tx: Transaction, gtin: str, product_id: str) -> bool:
@@ -79,31 +90,55 @@ class Registry:
             return await self._add_subject(tx, caller, **fields)
 
     async def _add_subject(self, tx: Transaction, caller: Caller, *, type: SubjectType,
-                           name: str, code: str, province: str, commune: str,
-                           district: str | None = None, registered_on: date | None = None,
+                           name: str, code: str, province: str | None = None,
+                           commune: str | None = None, province_code: str | None = None,
+                           commune_code: str | None = None, district: str | None = None,
+                           registered_on: date | None = None,
                            representatives: list[dict[str, Any]] | None = None) -> Subject:
         today = self.clock.today()
         subject = Subject.register(
             new_id(), type=type, name=name, code=code, province=province, commune=commune,
-            district=district, registered_on=registered_on or today,
-            representatives=representatives or [], today=today, by=caller.user_id,
-            at=self.clock.stamp())
+            province_code=province_code, commune_code=commune_code, district=district,
+            registered_on=registered_on or today, representatives=representatives or [],
+            today=today, by=caller.user_id, at=self.clock.stamp())
         await _claim(tx, f"subject-code:{subject.code}", subject.id, _code_taken(subject.code))
         await subjects.add(tx, subject)
-        await self._recorded(tx, subject, {}, caller, SubjectRegistered, "created")
+        await self._recorded(tx, subject, {}, caller.user_id, SubjectRegistered, "created")
         return subject
 
-    async def keep_localities(self) -> int:
-        """Give subjects stored before localities were kept theirs; how many were given."""
+    async def keep_locality_codes(self) -> int:
+        """Give subjects and commune officers stored with names only (before localities were
+        kept by code) their official codes and names. One whose names name no single commune
+        is reported (logged, its ``locality_problem`` shown) and matches no one until the
+        office corrects it. How many were given codes."""
         given = 0
-        while (page := await self.store.find(SUBJECTS.name, {"locality": None}, limit=100)
-               ).items:
-            async with self.store.transaction() as tx:
-                for doc in page.items:
-                    await tx.update(SUBJECTS.name, doc.id, doc.data | {"locality": locality(
-                        doc.data["province"], doc.data["commune"])}, expected_version=doc.version)
-            given += len(page.items)
+        for repository, where in ((subjects, {}),
+                                  (users, {"role": Role.COMMUNE_OFFICER.value})):
+            pending = where | {"commune_code": None, "locality_problem": None}
+            while (page := await self.store.find(repository.collection, pending,
+                                                 limit=100)).items:
+                async with self.store.transaction() as tx:
+                    for doc in page.items:
+                        given += await self._keep_codes(tx, repository, doc)
         return given
+
+    async def _keep_codes(self, tx: Transaction, repository: Repository[Any],
+                          doc: Document) -> bool:
+        record: Located = repository.load(doc)
+        before = repository.dump(record)
+        problem = record.keep_codes()
+        await repository.save(tx, record)
+        action = "locality-resolved" if problem is None else "locality-unresolved"
+        if isinstance(record, Subject):  # its readers get its official names
+            await self._recorded(tx, record, before, "registry", SubjectUpdated, action)
+        else:
+            await self.history.record(tx, "user", doc.id, record.version, before,
+                                      repository.dump(record), "registry", action)
+        if problem is not None:
+            log.warning("%s %s keeps the names it was stored with and matches no commune "
+                        "officer until they are corrected: %s", repository.collection,
+                        doc.id, problem)
+        return problem is None
 
     async def subjects(self, visibility: Visibility, province: str | None, *, limit: int,
                        after: str | None) -> tuple[list[Subject], str | None]:
@@ -111,8 +146,8 @@ class Registry:
         where: dict[str, Any] = {"province": province} if province else {}
         if visibility.subject_id:
             where["id"] = visibility.subject_id
-        elif visibility.locality:
-            where["locality"] = visibility.locality
+        elif not visibility.everything:
+            where["commune_code"] = visibility.commune_code
         page = await self.store.find(SUBJECTS.name, where or None, limit=limit, after=after)
         return [subjects.load(d) for d in page.items], page.next_cursor
 
@@ -127,9 +162,9 @@ class Registry:
         if visibility.subject_id:
             where["subject_id"] = visibility.subject_id if subject_id in (
                 None, visibility.subject_id) else {"$in": []}
-        elif visibility.locality:
+        elif not visibility.everything:
             local = [d.id async for d in find_all(self.store, SUBJECTS.name,
-                                                  {"locality": visibility.locality})]
+                                                  {"commune_code": visibility.commune_code})]
             where["subject_id"] = {"$in": [s for s in local if subject_id in (None, s)]}
         page = await self.store.find(PRODUCTS.name, where or None, limit=limit, after=after)
         return [products.load(d) for d in page.items], page.next_cursor
@@ -149,14 +184,15 @@ class Registry:
                              _code_taken(subject.code))
                 await tx.delete(CLAIMS.name, f"subject-code:{former_code}")
             await subjects.save(tx, subject)
-            await self._recorded(tx, subject, before, caller, SubjectUpdated, "updated")
+            await self._recorded(tx, subject, before, caller.user_id, SubjectUpdated,
+                                 "updated")
         return subject
 
     async def _recorded(self, tx: Transaction, subject: Subject, before: dict[str, Any],
-                        caller: Caller, event: type[SubjectRegistered | SubjectUpdated],
+                        by: str, event: type[SubjectRegistered | SubjectUpdated],
                         action: str) -> None:
         await self.history.record(tx, "subject", subject.id, subject.version, before,
-                                  subjects.dump(subject), caller.user_id, action)
+                                  subjects.dump(subject), by, action)
         await self.outbox.emit(tx, event(**subject.state().model_dump()),
                                aggregate_id=subject.id, sequence=subject.version)
 

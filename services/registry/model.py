@@ -15,12 +15,44 @@ from services.registry import domain
 from shared.access import SubjectRef
 from shared.auth import Caller, Role
 from shared.contracts.registry import AccountTokensRevoked, ProductState, SubjectState
-from shared.text import locality
+from shared.localities import Locality, known, resolve
+from shared.refusals import BadRequest
 from shared.vocabulary import SubjectType
+
+LOCALITY_FIELDS = ("province", "commune", "province_code", "commune_code")
+"""What names a subject's or an officer's locality: official names or codes."""
+
+
+class Located:
+    """A record whose locality is kept by its official codes, with the official names for
+    display: a subject, a commune officer's account."""
+
+    province: str | None
+    commune: str | None
+    province_code: str | None
+    commune_code: str | None
+    locality_problem: str | None
+
+    def keep_codes(self) -> str | None:
+        """Give a record stored with names only its official codes and names; why not, if
+        its names name no single commune (it then matches no one, rather than the wrong
+        one)."""
+        try:
+            place = resolve(province=self.province or "", commune=self.commune or "")
+        except BadRequest as refused:
+            self.locality_problem = refused.message
+            return refused.message
+        self._place(place)
+        return None
+
+    def _place(self, place: Locality) -> None:
+        self.province, self.commune = place.province, place.commune
+        self.province_code, self.commune_code = place.province_code, place.commune_code
+        self.locality_problem = None
 
 
 @dataclass
-class User:
+class User(Located):
     """An account (tài khoản); its id is the lower-case username."""
 
     id: str
@@ -30,26 +62,50 @@ class User:
     subject_id: str | None = None
     full_name: str = ""
     commune: str | None = None
+    """A commune officer's commune and province: their official names, for display."""
     province: str | None = None
     disabled: bool = False
     token_generation: int = 0
     """Tokens issued at an earlier generation are no longer accepted anywhere."""
+    commune_code: str | None = None
+    """A commune officer's commune and province by their official codes (what its tokens
+    carry and access compares); none on an officer stored before codes were kept until
+    ``keep_codes`` gives them."""
+    province_code: str | None = None
+    locality_problem: str | None = None
+    """Why an officer stored with names only has no codes: its names name no single commune."""
     version: int = 0
 
     @classmethod
     def create(cls, username: str, role: Role, password_hash: str, *, at: str,
                subject_id: str | None = None, full_name: str = "",
-               commune: str | None = None, province: str | None = None) -> User:
-        """A new account, bound as its role requires (``domain.check_account_binding``)."""
+               commune: str | None = None, province: str | None = None,
+               commune_code: str | None = None, province_code: str | None = None) -> User:
+        """A new account, bound as its role requires (``domain.check_account_binding``); a
+        commune officer's commune resolved to its official codes (``shared.localities``)."""
         name = domain.check_username(username)
-        domain.check_account_binding(role, subject_id, commune, province)
-        return cls(name, role, password_hash, at, subject_id, full_name, commune, province)
+        place = (resolve(province=province, commune=commune, province_code=province_code,
+                         commune_code=commune_code)
+                 if role is Role.COMMUNE_OFFICER and (commune or commune_code) else None)
+        domain.check_account_binding(role, subject_id, place.commune if place else
+                                     commune or commune_code, place.province if place else
+                                     province or province_code)
+        user = cls(name, role, password_hash, at, subject_id, full_name)
+        if place is not None:
+            user._place(place)
+        return user
 
     def caller(self) -> Caller:
-        """Who a token issued to this account speaks for."""
+        """Who a token issued to this account speaks for: a commune officer's commune and
+        province by their codes (an officer stored with names only: the codes its names name
+        without doubt, else none, and it speaks for no commune)."""
+        commune, province = self.commune_code, self.province_code
+        if commune is None and self.commune and self.province:
+            place = known(self.province, self.commune)
+            commune, province = (place.commune_code, place.province_code) if place else (None,
+                                                                                          None)
         return Caller(user_id=self.id, username=self.id, role=self.role,
-                      subject_id=self.subject_id, commune=self.commune,
-                      province=self.province)
+                      subject_id=self.subject_id, commune=commune, province=province)
 
     def check_may_sign_in(self) -> None:
         domain.check_active(self.disabled)
@@ -73,7 +129,7 @@ class User:
 
 
 @dataclass
-class Subject:
+class Subject(Located):
     """A producer (chủ thể): enterprise, cooperative, cooperative group or household
     business, registered under its tax code or local registration number."""
 
@@ -83,8 +139,7 @@ class Subject:
     code: str
     province: str
     commune: str
-    locality: str
-    """Its commune's key (``shared.text.locality``): a commune officer's lists filter on it."""
+    """Its commune's and province's official names (``shared.localities``), for display."""
     registered_on: date
     created_by: str
     created_at: str
@@ -94,15 +149,29 @@ class Subject:
     updated_by: str | None = None
     updated_at: str | None = None
     version: int = 0
+    commune_code: str | None = None
+    """Its commune's and province's official codes: what a commune officer's access and
+    lists compare. None only on a subject stored before codes were kept, until
+    ``keep_codes`` gives them."""
+    province_code: str | None = None
+    locality_problem: str | None = None
+    """Why a subject stored with names only has no codes: its names name no single commune
+    (it then matches no commune officer until the office corrects them)."""
 
     @classmethod
     def register(cls, subject_id: str, *, type: SubjectType, name: str, code: str,
-                 province: str, commune: str, district: str | None, registered_on: date,
-                 representatives: list[dict[str, Any]], today: date, by: str,
-                 at: str) -> Subject:
+                 district: str | None, registered_on: date,
+                 representatives: list[dict[str, Any]], today: date, by: str, at: str,
+                 province: str | None = None, commune: str | None = None,
+                 province_code: str | None = None, commune_code: str | None = None
+                 ) -> Subject:
+        """Its province and commune by names or codes, resolved to the official list."""
+        located = resolve(province=province, commune=commune, province_code=province_code,
+                          commune_code=commune_code)
         subject = cls(subject_id, type, name, domain.normalize_subject_code(type, code),
-                      province, commune, locality(province, commune), registered_on, by, at,
-                      district, representatives)
+                      located.province, located.commune, registered_on, by, at, district,
+                      representatives)
+        subject._place(located)
         subject._check_dates(today)
         return subject
 
@@ -111,21 +180,35 @@ class Subject:
         changed (its claim moves), else None."""
         former_code = self.code
         for name, value in changes.items():
+        place = {key: changes.pop(key) for key in LOCALITY_FIELDS if key in changes}
             setattr(self, name, value)
         self.registered_on = date.fromisoformat(str(self.registered_on))
+        if place:
+            self._place(self._moved(place))
         self.code = domain.normalize_subject_code(self.type, self.code)
         self._check_dates(today)
-        self.locality = locality(self.province, self.commune)
         self.updated_by, self.updated_at = by, at
         return former_code if self.code != former_code else None
 
     def _check_dates(self, today: date) -> None:
+    def _moved(self, given: dict[str, str | None]) -> Locality:
+        """The locality a change names: what it gives, the rest as it is (a commune named
+        alone is looked for in the subject's province; a province alone keeps the commune's
+        name)."""
+        place = dict(given)
+        if not {"province", "province_code", "commune_code"} & place.keys():
+            place |= ({"province_code": self.province_code} if self.province_code
+                      else {"province": self.province})
+        if not {"commune", "commune_code"} & place.keys():
+            place["commune"] = self.commune
+        return resolve(**place)
+
         domain.check_registered_on(self.registered_on, today)
         domain.check_district(self.registered_on, self.district)
 
     def ref(self) -> SubjectRef:
         """Whose records are this subject's (for the access rules)."""
-        return SubjectRef(self.id, self.province, self.commune)
+        return SubjectRef(self.id, self.province, self.commune, self.commune_code)
 
     def state(self) -> SubjectState:
         return SubjectState(subject_id=self.id, type=self.type, name=self.name, code=self.code,

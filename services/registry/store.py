@@ -4,11 +4,13 @@ from services.registry.model import Dossier, Product, Subject, User
 from shared.store import Collection
 from shared.store.repository import Repository
 
-USERS = Collection("users", indexes=("role", "subject_id"))
+USERS = Collection("users", indexes=("role", "subject_id", "commune_code", "locality_problem"))
 """Accounts; the id is the (lower-case) username."""
-SUBJECTS = Collection("subjects", indexes=("code", "province", "locality"))
-"""``locality``: its commune's key (``shared.text.locality``), which a commune officer's
-lists are filtered on."""
+SUBJECTS = Collection("subjects", indexes=("code", "province", "commune_code",
+                                           "locality_problem"))
+"""``commune_code``: its commune's official code (``shared.localities``), which a commune
+officer's lists are filtered on; with ``locality_problem``, what finds the records stored
+before codes were kept (``Registry.keep_locality_codes``)."""
 PRODUCTS = Collection("products", indexes=("subject_id", "status", "gtin", "identity_pending"))
 """``identity_pending``: a change of name, group or GTIN waits for the office."""
 CLAIMS = Collection("claims")

@@ -23,18 +23,21 @@ review it reproduces, under today's two-level local government."""
 PASSWORD = "khanh-son-2024"
 FOUR, THREE, TWO = (30, 20, 25), (25, 15, 20), (15, 10, 15)
 
-# subject -> type, commune, tax or registration code
+# subject -> type, commune, tax or registration code. A subject names the commune it is in
+# now: Khánh Sơn district's eight communes became three on 1 July 2025 (Tô Hạp, Sơn Hiệp and
+# Sơn Bình: Xã Khánh Sơn; Thành Sơn and Sơn Lâm: Xã Tây Khánh Sơn; Sơn Trung and Ba Cụm Bắc
+# and Nam: Xã Đông Khánh Sơn), and the former district stays on its 2024 records.
 SUBJECTS = {
-    "THT Cà phê Sơn Bình": ("cooperative_group", "Xã Sơn Bình", "THT-SB-01"),
-    "Công ty Nông sản Khánh Sơn": ("enterprise", "Thị trấn Tô Hạp", "0100233488"),
-    "Công ty Du lịch Tô Hạp": ("enterprise", "Thị trấn Tô Hạp", "0100109106"),
-    "Hộ Mây tre Ba Cụm": ("household_business", "Xã Ba Cụm Bắc", "37A8001234"),
-    "Hộ Homestay Sơn Lâm": ("household_business", "Xã Sơn Lâm", "37A8005678"),
+    "THT Cà phê Sơn Bình": ("cooperative_group", "Xã Khánh Sơn", "THT-SB-01"),
+    "Công ty Nông sản Khánh Sơn": ("enterprise", "Xã Khánh Sơn", "0100233488"),
+    "Công ty Du lịch Tô Hạp": ("enterprise", "Xã Khánh Sơn", "0100109106"),
+    "Hộ Mây tre Ba Cụm": ("household_business", "Xã Đông Khánh Sơn", "37A8001234"),
+    "Hộ Homestay Sơn Lâm": ("household_business", "Xã Tây Khánh Sơn", "37A8005678"),
     # subjects whose products were registered but not recognised in 2024
-    "HTX Sầu riêng Sơn Hiệp": ("cooperative", "Xã Sơn Hiệp", "0401234566"),
-    "Hộ Mật ong Thành Sơn": ("household_business", "Xã Thành Sơn", "37A8009999"),
-    "Hộ Chuối Sơn Trung": ("household_business", "Xã Sơn Trung", "37A8007777"),
-    "Công ty Trà Ba Cụm": ("enterprise", "Xã Ba Cụm Nam", "0100233512"),
+    "HTX Sầu riêng Sơn Hiệp": ("cooperative", "Xã Khánh Sơn", "0401234566"),
+    "Hộ Mật ong Thành Sơn": ("household_business", "Xã Tây Khánh Sơn", "37A8009999"),
+    "Hộ Chuối Sơn Trung": ("household_business", "Xã Đông Khánh Sơn", "37A8007777"),
+    "Công ty Trà Ba Cụm": ("enterprise", "Xã Đông Khánh Sơn", "0100233512"),
 }
 # product: subject, group, subgroup, scores (None: registered, never evaluated), decided on
 RECOGNISED = [
@@ -105,7 +108,7 @@ async def test_the_khanh_son_2024_summary(make_settings: Callable[..., Settings]
         # Outside the summary: another district's product, and a Khánh Sơn product of 2023.
         elsewhere = await admin.call("POST", "registry", "/subjects", expect=201, json={
             "type": "enterprise", "name": "Công ty Xoài Cam Lâm", "code": "0100233505",
-            "province": "Khánh Hòa", "district": "Cam Lâm", "commune": "Xã Cam Hải Tây",
+            "province": "Khánh Hòa", "district": "Cam Lâm", "commune": "Xã Cam Lâm",
             "registered_on": "2023-05-01"})
 
         async def product(name: str, subject_id: str, group: str, subgroup: str,
@@ -160,7 +163,7 @@ async def test_the_khanh_son_2024_summary(make_settings: Callable[..., Settings]
             for t in recognised["by_subject_type"]} == {
         "cooperative_group": (3, 1), "enterprise": (8, 2), "household_business": (5, 2)}
     assert {c["commune"]: c["products"] for c in recognised["by_commune"]} == {
-        "Thị trấn Tô Hạp": 8, "Xã Ba Cụm Bắc": 4, "Xã Sơn Bình": 3, "Xã Sơn Lâm": 1}
+        "Xã Khánh Sơn": 11, "Xã Đông Khánh Sơn": 4, "Xã Tây Khánh Sơn": 1}
     # decided 15 Oct 2024, valid until 14 Oct 2027: within six months of 1 June 2027
     expiring = summary["expiring"]["certificates"]
     assert len(expiring) == 7 and {c["valid_until"] for c in expiring} == {"2027-10-14"}
@@ -176,7 +179,7 @@ async def test_the_summary_as_csv_and_xlsx(make_settings: Callable[..., Settings
         member = await admin.anonymous().sign_in("council", PASSWORD)
         subject = await admin.call("POST", "registry", "/subjects", expect=201, json={
             "type": "enterprise", "name": "Công ty Nông sản Khánh Sơn", "code": "0100233488",
-            "province": "Khánh Hòa", "district": "Khánh Sơn", "commune": "Thị trấn Tô Hạp",
+            "province": "Khánh Hòa", "district": "Khánh Sơn", "commune": "Xã Khánh Sơn",
             "registered_on": "2024-01-15"})
         created = await admin.call("POST", "registry", "/products", expect=201, json={
             "subject_id": subject["id"], "name": "Sầu riêng sấy", "group": "food",

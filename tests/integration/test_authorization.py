@@ -83,13 +83,16 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
             binding: dict[str, Any] = {}
             if subject:
                 binding["subject_id"] = subjects[subject]["id"]
-            if commune:
-                binding |= {"commune": subjects[commune]["commune"],
-                            "province": subjects[commune]["province"]}
+            if commune:  # by their official codes, as the officer's token carries them
+                binding |= {"commune_code": subjects[commune]["commune_code"],
+                            "province_code": subjects[commune]["province_code"]}
             await office.call("POST", "registry", "/users", expect=201, json={
                 "username": username, "password": PASSWORD, "role": role.value, **binding})
             user = await office.anonymous().sign_in(username, PASSWORD)
-            cast.append(Cast(username, Caller(username, username, role, **binding), user))
+            cast.append(Cast(username, Caller(username, username, role,
+                                              binding.get("subject_id"),
+                                              binding.get("commune_code"),
+                                              binding.get("province_code")), user))
         cast.append(Cast("office", Caller("office", "office", Role.ADMIN), office))
         by_name = {c.name: c.user for c in cast}
         s1 = subjects["S1"]["id"]
@@ -126,7 +129,7 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
         cast.insert(-1, Cast("channel", Caller(channel["channel"]["id"], CHANNEL["name"],
                                                Role.CHANNEL),
                              office.channel(channel["api_key"])))
-        refs = {s["id"]: SubjectRef(s["id"], s["province"], s["commune"])
+        refs = {s["id"]: SubjectRef(s["id"], s["province"], s["commune"], s["commune_code"])
                 for s in subjects.values()}
         path = records | {"subject_id": s1, "table_id": table["id"], "gtin": GTIN,
                           "year": str(today().year), "qualifiers": "10/LOT-1",

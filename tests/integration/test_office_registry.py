@@ -31,13 +31,14 @@ TODAY = date(2026, 11, 20)
 records of 2024, and rows without a date are registered under two-level government."""
 PASSWORD = "import-pass-1"
 SUBJECTS_CSV = """Loại chủ thể;Tên chủ thể;Mã số thuế;Tỉnh;Huyện;Xã;Ngày đăng ký;Người đại diện
-HTX;HTX Nông nghiệp Sơn Bình;0100109106;Khánh Hòa;Khánh Sơn;Xã Sơn Bình;15/01/2024;Bà Mấu Thị Hoa
-Doanh nghiệp;Công ty Nông sản Khánh Sơn;0100233488;Khánh Hòa;Khánh Sơn;Thị trấn Tô Hạp;2024-02-01;
-THT;Tổ hợp tác Cà phê;THT-SB-01;Khánh Hòa;Khánh Sơn;Xã Sơn Bình;01/03/2024;
+HTX;HTX Nông nghiệp Sơn Bình;0100109106;Khánh Hòa;Khánh Sơn;Xã Khánh Sơn;15/01/2024;Bà Mấu Thị Hoa
+Doanh nghiệp;Công ty Nông sản Khánh Sơn;0100233488;Khánh Hòa;Khánh Sơn;xa khanh son;2024-02-01;
+THT;Tổ hợp tác Cà phê;THT-SB-01;Khánh Hòa;Khánh Sơn;Xã Khánh Sơn;01/03/2024;
 """
-BROKEN_ROWS = """Hộ kinh doanh;Hộ Mây tre;37A8001234;Khánh Hòa;;Xã Ba Cụm Bắc;01/03/2024;
-Doanh nghiệp;Công ty Sai Mã;0100233489;Khánh Hòa;Khánh Sơn;Xã Sơn Lâm;01/03/2024;
-Tàu vũ trụ;Không rõ loại;12345;Khánh Hòa;Khánh Sơn;Xã Sơn Lâm;31/02/2024;
+"""Records of 2024: their former district, and the commune they are in now."""
+BROKEN_ROWS = """Hộ kinh doanh;Hộ Mây tre;37A8001234;Khánh Hòa;;Xã Đông Khánh Sơn;01/03/2024;
+Doanh nghiệp;Công ty Sai Mã;0100233489;Khánh Hòa;Khánh Sơn;Xã Tây Khánh Sơn;01/03/2024;
+Tàu vũ trụ;Không rõ loại;12345;Khánh Hòa;Khánh Sơn;Xã Tây Khánh Sơn;31/02/2024;
 """
 
 
@@ -239,7 +240,7 @@ async def test_the_office_submits_a_product_whose_dossier_it_holds_on_paper(
         office: User) -> None:
     subject = await office.call("POST", "registry", "/subjects", expect=201, json={
         "type": "household_business", "name": "Hộ Mật ong Thành Sơn", "code": "37A8001234",
-        "province": "Khánh Hòa", "district": "Khánh Sơn", "commune": "Xã Thành Sơn",
+        "province": "Khánh Hòa", "district": "Khánh Sơn", "commune": "Xã Tây Khánh Sơn",
         "registered_on": "2024-01-15"})
     product = await office.call("POST", "registry", "/products", expect=201, json={
         "subject_id": subject["id"], "name": "Mật ong Thành Sơn", "group": "food",

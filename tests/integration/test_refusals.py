@@ -44,7 +44,7 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
         for name, code in (("HTX Sâm Ngọc Linh", "0401234566"), ("HTX Chè Tân Cương",
                                                                  "0100109106")):
             subject = await admin.call("POST", "registry", "/subjects", expect=201, json={
-                "type": "cooperative", "name": name, "code": code, "province": "Quảng Nam",
+                "type": "cooperative", "name": name, "code": code, "province": "Đà Nẵng",
                 "commune": "Xã Trà Linh", **registered(district="Nam Trà My")})
             products.append(await admin.call("POST", "registry", "/products", expect=201,
                                              json={"subject_id": subject["id"],
@@ -122,10 +122,10 @@ async def test_scores_above_a_parts_maximum_are_refused_and_not_stored(world: Wo
     assert not_all_met["proposed"] is False and not_all_met["shortfalls"] == ["local_labour"]
     await world.admin.call("POST", "rating", "/evaluations", expect=409,
                            json={"product_id": world.product_a["id"]})
-    for officer, commune in (("xa-khac", "Xã Trà Mai"), ("xa-tra-linh", "Xã Trà Linh")):
+    for officer, commune in (("xa-khac", "Xã Trà Tập"), ("xa-tra-linh", "Xã Trà Linh")):
         await world.admin.call("POST", "registry", "/users", expect=201, json={
             "username": officer, "password": PASSWORD, "role": "commune_officer",
-            "commune": commune, "province": "Quảng Nam"})
+            "commune": commune, "province": "Đà Nẵng"})
     other_commune = await world.anyone.sign_in("xa-khac", PASSWORD)
     foreign = await world.client.post(world.anyone.urls["rating"] + "/proposals",
                                       headers=other_commune.headers, json={
@@ -210,9 +210,9 @@ async def test_missing_forged_and_wrong_role_tokens_are_refused(world: World) ->
 async def test_bad_identifiers_name_the_field(world: World) -> None:
     for body, field in (
             ({"type": "enterprise", "name": "Công ty A", "code": "0100233489",
-              "province": "Hà Nội", "commune": "Xã A"}, "code"),
+              "province": "Hà Nội", "commune": "Phường Ba Đình"}, "code"),
             ({"type": "household_business", "name": "Hộ B", "code": "!",
-              "province": "Hà Nội", "commune": "Xã B"}, "code")):
+              "province": "Hà Nội", "commune": "Phường Hoàn Kiếm"}, "code")):
         response = await world.client.post(world.anyone.urls["registry"] + "/subjects",
                                            headers=world.admin.headers, json=body)
         assert problem(response, 400, "invalid-field")["errors"][0]["field"] == field

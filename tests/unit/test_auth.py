@@ -63,11 +63,3 @@ def test_expired_forged_and_tampered_tokens_are_refused(
         assert refused.value.code == "token-invalid"
 
 
-def test_a_commune_officer_speaks_for_its_own_communes_subjects_only() -> None:
-    officer = Caller("u1", "xa-ky-khang", Role.COMMUNE_OFFICER, commune="xa ky khang",
-                     province="Hà Tĩnh")
-    assert officer.speaks_for({"commune": "Xã Kỳ Khang", "province": "Hà Tĩnh"})
-    assert not officer.speaks_for({"commune": "Xã Kỳ Khang", "province": "Quảng Bình"})
-    assert not officer.speaks_for({"commune": "Xã Kỳ Hoa", "province": "Hà Tĩnh"})
-    admin = Caller("u2", "office", Role.ADMIN, commune="Xã Kỳ Khang", province="Hà Tĩnh")
-    assert not admin.speaks_for({"commune": "Xã Kỳ Khang", "province": "Hà Tĩnh"})
