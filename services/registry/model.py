@@ -148,7 +148,6 @@ class Subject(Located):
     representatives: list[dict[str, Any]] = field(default_factory=list)
     updated_by: str | None = None
     updated_at: str | None = None
-    version: int = 0
     commune_code: str | None = None
     """Its commune's and province's official codes: what a commune officer's access and
     lists compare. None only on a subject stored before codes were kept, until
@@ -157,6 +156,7 @@ class Subject(Located):
     locality_problem: str | None = None
     """Why a subject stored with names only has no codes: its names name no single commune
     (it then matches no commune officer until the office corrects them)."""
+    version: int = 0
 
     @classmethod
     def register(cls, subject_id: str, *, type: SubjectType, name: str, code: str,
@@ -179,18 +179,17 @@ class Subject(Located):
         """Apply ``changes`` (field: value); the code it was registered under if the code
         changed (its claim moves), else None."""
         former_code = self.code
-        for name, value in changes.items():
         place = {key: changes.pop(key) for key in LOCALITY_FIELDS if key in changes}
+        for name, value in changes.items():
             setattr(self, name, value)
-        self.registered_on = date.fromisoformat(str(self.registered_on))
         if place:
             self._place(self._moved(place))
+        self.registered_on = date.fromisoformat(str(self.registered_on))
         self.code = domain.normalize_subject_code(self.type, self.code)
         self._check_dates(today)
         self.updated_by, self.updated_at = by, at
         return former_code if self.code != former_code else None
 
-    def _check_dates(self, today: date) -> None:
     def _moved(self, given: dict[str, str | None]) -> Locality:
         """The locality a change names: what it gives, the rest as it is (a commune named
         alone is looked for in the subject's province; a province alone keeps the commune's
@@ -203,6 +202,7 @@ class Subject(Located):
             place["commune"] = self.commune
         return resolve(**place)
 
+    def _check_dates(self, today: date) -> None:
         domain.check_registered_on(self.registered_on, today)
         domain.check_district(self.registered_on, self.district)
 
