@@ -17,7 +17,7 @@ from shared.auth import Caller, IssuedToken, Role, TokenIssuer
 from shared.clock import Clock
 from shared.contracts.registry import AccountTokensRevoked
 from shared.messaging import Outbox
-from shared.refusals import Conflict, Unauthorized
+from shared.refusals import Conflict
 from shared.store import DocumentExists, DocumentStore, Transaction
 
 _passwords = PasswordHash.recommended()
@@ -67,9 +67,12 @@ class Accounts:
         return user
 
     async def login(self, username: str, password: str, address: str) -> IssuedToken:
-        """A token for the right password. Failures are counted per username and address,
-        per address and per minute (``domain.check_may_try``): guessing slows the guesser,
-        it never locks the account out for its owner."""
+        """A token for the right password of an account that is not disabled. Failures are
+        counted per username and address, per address and per minute
+        (``domain.check_may_try``): guessing slows the guesser, it never locks the account
+        out for its owner. An unknown username, a wrong password and a disabled account
+        take the same time (a password is verified in each) and get the same answer, so a
+        guesser cannot tell a disabled account's right password."""
         name = username.strip().lower()[:64]
         now = self.clock.now()
         pair_key = domain.failure_key("pair", name, address)
@@ -83,11 +86,9 @@ class Accounts:
             address_failed=held[address_key] is not None)
         user = await users.get_or_none(self.store, name)
         ok = await self._verify(password, user.password_hash if user else _DUMMY_HASH)
-        if user is None or not ok:
+        if user is None or not ok or not user.may_sign_in:
             await self._count_failure(now, pair_key, address_key)
-            raise Unauthorized("Wrong username or password.",
-                               "Sai tên đăng nhập hoặc mật khẩu.", code="login-failed")
-        user.check_may_sign_in()
+            raise domain.SignInRefused()
         if held[pair_key] is not None:
             async with self.store.transaction() as tx:
                 await tx.delete(SIGN_IN_FAILURES.name, pair_key)

@@ -19,8 +19,8 @@ from shared.images import IMAGE_EXTENSIONS, IMAGE_SIGNATURES
 from shared.refusals import (
     BadRequest,
     Conflict,
-    Forbidden,
     TooManyRequests,
+    Unauthorized,
     invalid,
 )
 from shared.uploads import media_type
@@ -122,11 +122,16 @@ class SignInThrottled(TooManyRequests):
         self.retry_after = seconds
 
 
-def check_active(disabled: bool) -> None:
-    if disabled:
-        raise Forbidden("This account is disabled; ask the provincial office.",
-                        "Tài khoản này đã bị khóa; hãy liên hệ cơ quan quản lý tỉnh.",
-                        code="account-disabled")
+class SignInRefused(Unauthorized):
+    """One answer for an unknown username, a wrong password and a disabled account: a
+    guesser who tried a disabled account's right password must not learn that it was."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Wrong username or password, or the account is disabled (ask the provincial "
+            "office).",
+            "Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đã bị khóa (hãy liên hệ cơ quan "
+            "quản lý tỉnh).", code="login-failed")
 
 
 def check_may_set_access(caller: Caller, username: str, disabled: bool) -> None:

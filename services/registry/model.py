@@ -107,8 +107,9 @@ class User(Located):
         return Caller(user_id=self.id, username=self.id, role=self.role,
                       subject_id=self.subject_id, commune=commune, province=province)
 
-    def check_may_sign_in(self) -> None:
-        domain.check_active(self.disabled)
+    @property
+    def may_sign_in(self) -> bool:
+        return not self.disabled
 
     def set_disabled(self, by: Caller, disabled: bool) -> AccountTokensRevoked | None:
         """Disabled: sign-in refused and every token it holds ends (the event says so to
