@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.clock import Clock
 from shared.config import Settings
@@ -147,6 +148,22 @@ class TokenIssuer:
                            int(self.ttl.total_seconds()))
 
 
+class Claims(BaseModel):
+    """What a token says of its caller, each claim of the type the registry signs: any
+    other (a list for ``gen``, a number for ``sub``, an unknown role) makes the token
+    invalid, never an error further on."""
+
+    model_config = ConfigDict(strict=True)
+
+    sub: str = Field(min_length=1)
+    name: str = ""
+    role: Role = Field(strict=False)  # its value, as the JSON carries it
+    gen: int = Field(0, ge=0)
+    subject_id: str | None = None
+    commune: str | None = None
+    province: str | None = None
+
+
 class TokenVerifier:
     def __init__(self, key: Ed25519PublicKey) -> None:
         self._key = key
@@ -163,14 +180,17 @@ class TokenVerifier:
         try:
             claims = jwt.decode(token, self._key, algorithms=[ALGORITHM], audience=AUDIENCE,
                                 issuer=ISSUER, options={"require": ["exp", "sub", "role"]})
-            if int(claims.get("gen", 0)) < self._oldest_generation.get(str(claims["sub"]), 0):
+            said = Claims.model_validate(claims)  # a ValidationError is a ValueError
+            if said.role is Role.CHANNEL:
+                raise ValueError("a channel calls with an API key, never a token")
+            if said.gen < self._oldest_generation.get(said.sub, 0):
                 raise Unauthorized("This sign-in has ended (the account was disabled or its "
                                    "password changed); sign in again.",
                                    "Phiên đăng nhập đã kết thúc (tài khoản bị khóa hoặc đã đổi "
                                    "mật khẩu); hãy đăng nhập lại.", code="token-revoked")
-            return Caller(user_id=str(claims["sub"]), username=str(claims.get("name", "")),
-                          role=Role(claims["role"]), subject_id=claims.get("subject_id"),
-                          commune=claims.get("commune"), province=claims.get("province"))
+            return Caller(user_id=said.sub, username=said.name, role=said.role,
+                          subject_id=said.subject_id, commune=said.commune,
+                          province=said.province)
         except jwt.ExpiredSignatureError:
             raise Unauthorized("Your sign-in has expired; sign in again.",
                                "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",

@@ -7,12 +7,39 @@ sign-in form carries a CSRF token. Over HTTP, on the services' real apps."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
+import httpx
+import jwt
+
+from shared.auth import ALGORITHM, AUDIENCE, ISSUER, signing_key
 from shared.config import Settings
+from tests.support.clocks import SYSTEM_CLOCK
 from tests.support.platform import office_signed_in
 from tests.support.refusals import problem
 
 PASSWORD = "mua-xoai-ben-song-cau"
+
+PROBES = {"registry": "/users/me", "rating": "/evaluations/none",
+          "traceability": "/anomalies/provinces", "catalog": "/channels"}
+"""A read on each service that needs an admin's token (a valid one gets 200, or 404 for the
+evaluation that does not exist)."""
+
+
+async def refusals(client: httpx.AsyncClient, replicas: dict[str, list[str]], token: str
+                   ) -> dict[str, str]:
+    """Each replica's answer to the token: the refusal's code, or 'accepted'."""
+    answers = {}
+    for service, urls in replicas.items():
+        for i, url in enumerate(urls):
+            response = await client.get(url + PROBES[service],
+                                        headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code != 500, response.text
+            answers[f"{service}[{i}]"] = (
+                response.json()["type"].rsplit("/", 1)[-1] if response.status_code == 401
+                else "accepted")
+    return answers
 
 
 async def test_a_disabled_account_signs_in_as_a_wrong_password_does(
@@ -30,5 +57,33 @@ async def test_a_disabled_account_signs_in_as_a_wrong_password_does(
         bodies = [problem(answer, 401, "login-failed") for answer in answers]
         assert bodies[0] == bodies[1] == bodies[2]
         assert "disabled" in bodies[0]["detail"] and "bị khóa" in bodies[0]["detail_vi"]
+
+
+def signed(settings: Settings, **claims: Any) -> str:
+    """A token signed with the platform's own key, saying what ``claims`` say."""
+    now = SYSTEM_CLOCK.now()
+    return jwt.encode({"iss": ISSUER, "aud": AUDIENCE, "sub": "office", "name": "office",
+                       "role": "admin", "gen": 0, "iat": now, "nbf": now,
+                       "exp": now + timedelta(minutes=5)} | claims,
+                      signing_key(settings), algorithm=ALGORITHM)
+
+
+async def test_a_signed_token_with_odd_claims_is_invalid_on_every_service(
+        make_settings: Callable[..., Settings]) -> None:
+    settings = make_settings()
+    async with office_signed_in(settings, PASSWORD) as office:
+        replicas = {service: [url] for service, url in office.urls.items()}
+        assert set((await refusals(office.client, replicas, signed(settings))).values()) == {
+            "accepted"}
+        for odd in ({"gen": [1]}, {"gen": "1"}, {"gen": True}, {"gen": -1}, {"gen": 1.5},
+                    {"role": "king"}, {"role": ["admin"]}, {"role": "channel"},
+                    {"sub": 7}, {"sub": ""}, {"name": {"a": 1}}, {"subject_id": ["s1"]},
+                    {"commune": 3}, {"province": {"x": "y"}}):
+            token = signed(settings, **odd)
+            answers = await refusals(office.client, replicas, token)
+            assert set(answers.values()) == {"token-invalid"}, (odd, answers)
+            write = await office.client.post(office.urls["rating"] + "/evaluations", json={},
+                                             headers={"Authorization": f"Bearer {token}"})
+            problem(write, 401, "token-invalid")
 
 
