@@ -47,10 +47,10 @@ class Accounts:
                           created_by: str, commune: str | None = None,
                           province: str | None = None, commune_code: str | None = None,
                           province_code: str | None = None) -> User:
-        domain.check_password(password)
         user = User.create(username, role, "", at=self.clock.stamp(), subject_id=subject_id,
                            full_name=full_name, commune=commune, province=province,
                            commune_code=commune_code, province_code=province_code)
+        domain.check_password(password, user.id)
         user.password_hash = await self._hash(password)  # once the account is known valid
         async with self.store.transaction() as tx:
             if subject_id and await tx.get(SUBJECTS.name, subject_id) is None:
@@ -119,7 +119,7 @@ class Accounts:
                               new_password: str) -> IssuedToken:
         """The caller's own password: the current one is checked, every token issued
         before ends at once (other devices sign in again); a new token is returned."""
-        domain.check_password(new_password)
+        domain.check_password(new_password, caller.username, "new_password")
         user = await users.get(self.store, caller.user_id)
         if not await self._verify(current_password, user.password_hash):
             raise domain.invalid("current_password", "is not your current password",

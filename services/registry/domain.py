@@ -12,6 +12,7 @@ from stdnum.exceptions import ValidationError as NumberInvalid
 from stdnum.vn import mst
 
 from services.registry.access import RULES
+from services.registry.passwords import Weakness, weakness
 from shared.access import SubjectRef, check
 from shared.auth import Caller, Role
 from shared.gtin import gtin14
@@ -151,10 +152,33 @@ def check_username(username: str) -> str:
     return name
 
 
-def check_password(password: str) -> None:
+CHOOSE_INSTEAD = ("choose instead three or four words that go together for you alone (a "
+                  "place, a dish, a person you remember), with spaces or dashes between them",
+                  "hãy chọn ba, bốn từ mà chỉ bạn biết vì sao đi cùng nhau (một nơi chốn, một "
+                  "món ăn, một người bạn nhớ), cách nhau bằng dấu cách hoặc gạch ngang")
+"""No example to copy: an example printed here would soon be a common password."""
+WEAKNESSES = {
+    Weakness.COMMON: ("is one of the passwords people choose most often, which guessers try "
+                      "first", "là một trong những mật khẩu hay được dùng nhất, bị dò thử "
+                      "đầu tiên"),
+    Weakness.TRIVIAL: ("is one character or group repeated, or a run of letters, digits or "
+                       "keys (such as 'aaaa', 'abcabc', '1234', 'qwerty')",
+                       "chỉ là một ký tự hay một nhóm ký tự lặp lại, hoặc một dãy chữ, số hay "
+                       "phím liền nhau (như 'aaaa', 'abcabc', '1234', 'qwerty')"),
+    Weakness.USERNAME: ("is the username, or built on it", "là tên đăng nhập, hoặc dựa trên "
+                        "tên đăng nhập"),
+}
+
+
+def check_password(password: str, username: str, field: str = "password") -> None:
+    """Long enough, and not easy to guess (``passwords.weakness``) for ``username``."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise invalid("password", f"use at least {MIN_PASSWORD_LENGTH} characters",
+        raise invalid(field, f"use at least {MIN_PASSWORD_LENGTH} characters",
                       f"cần ít nhất {MIN_PASSWORD_LENGTH} ký tự")
+    found = weakness(password, username)
+    if found is not None:
+        said, said_vi = WEAKNESSES[found]
+        raise invalid(field, f"{said}; {CHOOSE_INSTEAD[0]}", f"{said_vi}; {CHOOSE_INSTEAD[1]}")
 
 
 def check_account_binding(role: Role, subject_id: str | None,

@@ -6,13 +6,16 @@ sign-in form carries a CSRF token. Over HTTP, on the services' real apps."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import jwt
+from typer.testing import CliRunner
 
+from services.cli import app as ocop
 from shared.auth import ALGORITHM, AUDIENCE, ISSUER, signing_key
 from shared.config import Settings
 from tests.support.clocks import SYSTEM_CLOCK
@@ -85,5 +88,51 @@ async def test_a_signed_token_with_odd_claims_is_invalid_on_every_service(
             write = await office.client.post(office.urls["rating"] + "/evaluations", json={},
                                              headers={"Authorization": f"Bearer {token}"})
             problem(write, 401, "token-invalid")
+
+
+EASY = ("aaaaaaaaaa", "1234567890", "qwertyuiop", "abcabcabcabc", "Password2024!",
+        "iloveyou123", "anhyeuem123", "0987654321")
+
+
+async def test_easy_passwords_are_refused_wherever_a_password_is_set(
+        make_settings: Callable[..., Settings]) -> None:
+    settings = make_settings()
+    async with office_signed_in(settings, PASSWORD) as office:
+        for password in (*EASY, "nguyenvanan1990", "nguyen.van.an"):
+            refused = await office.client.post(
+                office.urls["registry"] + "/users", headers=office.headers, json={
+                    "username": "nguyen.van.an", "password": password,
+                    "role": "council_member"})
+            body = problem(refused, 400, "invalid-field")
+            assert body["errors"][0]["field"] == "password", (password, body)
+            assert "choose instead" in body["detail"] and "hãy chọn" in body["detail_vi"]
+        created = await office.client.post(
+            office.urls["registry"] + "/users", headers=office.headers, json={
+                "username": "nguyen.van.an", "password": "cau-rong-bach-dang-3",
+                "role": "council_member"})
+        assert created.status_code == 201, created.text
+
+        for password in EASY:
+            refused = await office.client.put(
+                office.urls["registry"] + "/users/me/password", headers=office.headers,
+                json={"current_password": PASSWORD, "new_password": password})
+            body = problem(refused, 400, "invalid-field")
+            assert body["errors"][0]["field"] == "new_password", body
+        refused = await office.client.put(
+            office.urls["registry"] + "/users/me/password", headers=office.headers,
+            json={"current_password": PASSWORD, "new_password": "office-2024!!"})
+        problem(refused, 400, "invalid-field")
+
+        for password in ("aaaaaaaaaa", "admin-2024"):
+            result = await asyncio.to_thread(
+                CliRunner().invoke, ocop, ["users", "add-admin", "admin",
+                                           "--data-dir", str(settings.data_dir)],
+                env={"OCOP_ADMIN_PASSWORD": password,
+                     "OCOP_STORE_URL": settings.store_url.get_secret_value()})
+            assert result.exit_code == 1, result.output
+            assert "choose instead" in result.output, result.output
+        nobody = await office.client.post(office.urls["registry"] + "/auth/token",
+                                          json={"username": "admin", "password": "admin-2024"})
+        problem(nobody, 401, "login-failed")
 
 

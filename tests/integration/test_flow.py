@@ -28,8 +28,8 @@ from tests.support.platform import (
 )
 from tests.support.tansu import TansuBroker
 
-ADMIN_PASSWORD = "office-secret-1"
-PASSWORD = "member-secret-1"
+ADMIN_PASSWORD = "tinh-uy-khanh-hoa-1"
+PASSWORD = "hoi-dong-danh-gia-1"
 
 
 async def walk_the_flow(settings: Settings, *, shared_bus: bool) -> None:

@@ -133,7 +133,7 @@ async def test_the_ocop_command_imports_with_a_progress_bar(
     file = tmp_path / "chu-the.csv"
     file.write_text(SUBJECTS_CSV + BROKEN_ROWS, encoding="utf-8")
     env = {"OCOP_STORE_URL": settings.store_url.get_secret_value()}
-    await add_admin(settings, "office", "office-password")  # the platform's data exists
+    await add_admin(settings, "office", "provincial-office-pass")  # the platform's data exists
     args = ["import", "subjects", str(file), "--data-dir", str(settings.data_dir)]
     refused = await asyncio.to_thread(CliRunner().invoke, ocop, args, env=env)
     assert refused.exit_code == 1

@@ -62,7 +62,7 @@ async def test_commands_refuse_a_folder_without_the_platforms_data(
         code, output = await asyncio.to_thread(run, *args, "--data-dir", str(elsewhere))
         assert code == 2 and "No platform data in" in output, output
         assert not elsewhere.exists()
-    await add_admin(settings, "office", "office-password")
+    await add_admin(settings, "office", "provincial-office-pass")
     code, output = await asyncio.to_thread(run, "import", "subjects", str(file), "--data-dir",
                                            str(settings.data_dir))
     assert code == 0 and "Imported 1 subjects" in output, output
