@@ -48,13 +48,16 @@ from shared.objects.links import object_links_router
 from shared.openapi_problems import document_problems
 from shared.request_guard import GuardPolicy, RequestGuard
 from shared.security_headers import SecurityHeaders
-from shared.sessions import REVOCATIONS, load_revocations, revocation_handler
+from shared.sessions import REVOCATIONS, Revocations
 from shared.store import Collection, DocumentStore, open_store
 from shared.telemetry import make_tracer_provider
 
 log = logging.getLogger(__name__)
 
 CHECK_TIMEOUT_SECONDS = 3.0
+REVOCATIONS_RELOAD_SECONDS = 3600
+"""Token revocations are heard at once (``shared.sessions``); reloading them from the
+store hourly as well bounds what a replica failing twice over could leave unheard."""
 T = TypeVar("T")
 
 
@@ -112,7 +115,8 @@ class ServiceRuntime:
                                       RetryPolicy(settings.retry_attempts,
                                                   settings.retry_backoff_seconds), self.clock)
         self.verifier = TokenVerifier(verification_key(settings))
-        self.handle(AccountTokensRevoked, revocation_handler(self.verifier))
+        self.revocations = Revocations(self.store, self.verifier)
+        self.handle(AccountTokensRevoked, self.revocations.handler)
         self.routers: list[APIRouter] = []
         self.fronts: list[tuple[type, dict[str, Any]]] = []
         self.signals: list[Signal] = []
@@ -123,6 +127,10 @@ class ServiceRuntime:
         self._readiness_checks: dict[str, Callable[[], Awaitable[None]]] = {}
         self._job_tasks: list[asyncio.Task[None]] = []
         self._relay_task: asyncio.Task[None] | None = None
+        self.revocations.stored = self.signal(
+            f"{name}.token-revocations", self.revocations.stored_elsewhere.set).raise_
+        self.every("reload token revocations", REVOCATIONS_RELOAD_SECONDS,
+                   self.revocations.load, wakes=self.revocations.stored_elsewhere)
 
     def handle(self, contract: type[EventContract], handler: EventHandler) -> None:
         """React to ``contract``'s events with ``handler(envelope, tx)``."""
@@ -194,12 +202,14 @@ class ServiceRuntime:
 
     async def start(self) -> None:
         await self.store.open()
-        await load_revocations(self.store, self.verifier)
+        await self.revocations.load()  # before the first request
         await self.objects.start()
         await self.bus.start(self.topics)
         await self.consumer.start(self.bus)
         for signal in self.signals:
             await self.bus.watch([signal.topic], signal.on_message, signal.on_gap)
+        await self.bus.watch([AccountTokensRevoked.topic], self.revocations.heard,
+                             self.revocations.load)
         self._relay_task = asyncio.create_task(self.relay.run(), name=f"relay:{self.name}")
         self._job_tasks = [asyncio.create_task(self._repeat(*job), name=f"job:{job[0]}")
                            for job in self._jobs]

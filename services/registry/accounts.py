@@ -18,6 +18,7 @@ from shared.clock import Clock
 from shared.contracts.registry import AccountTokensRevoked
 from shared.messaging import Outbox
 from shared.refusals import Conflict
+from shared.sessions import Revocations
 from shared.store import DocumentExists, DocumentStore, Transaction
 
 _passwords = PasswordHash.recommended()
@@ -32,6 +33,7 @@ class Accounts:
     issuer: TokenIssuer
     clock: Clock
     history: History
+    revocations: Revocations
     _hashing: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(4))
 
     async def _hash(self, password: str) -> str:
@@ -139,3 +141,5 @@ class Accounts:
                                   by, action)
         if ended is not None:
             await self.outbox.emit(tx, ended, aggregate_id=user.id, sequence=user.version)
+            # Refused here from this commit on, not once the event comes back over the bus.
+            await self.revocations.record(tx, user.id, ended.token_generation)

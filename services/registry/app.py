@@ -11,7 +11,7 @@ from services.registry.handlers import Registry
 from services.registry.history import History
 from services.registry.store import COLLECTIONS
 from shared import images
-from shared.auth import TokenIssuer, signing_key
+from shared.auth import TokenIssuer, TokenVerifier, signing_key
 from shared.bus import EventBus
 from shared.clock import Clock, SystemClock
 from shared.config import Settings
@@ -26,6 +26,7 @@ from shared.contracts.registry import (
 )
 from shared.messaging import Outbox
 from shared.runtime import ServiceRuntime
+from shared.sessions import Revocations
 from shared.store import DocumentStore, open_store
 from shared.workers import worker_process
 
@@ -50,7 +51,8 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None
                         worker_process(runtime, "photos", images.warm_up, lazy=True))
     runtime.provide(registry, Dossiers(runtime.store, runtime.objects, runtime.clock,
                                        history), history,
-                    Accounts(runtime.store, runtime.outbox, issuer, runtime.clock, history))
+                    Accounts(runtime.store, runtime.outbox, issuer, runtime.clock, history,
+                             runtime.revocations))
     runtime.include(router)
     runtime.every("locality codes", 3600, registry.keep_locality_codes)
     return runtime, registry
@@ -66,5 +68,6 @@ def accounts_only(settings: Settings) -> tuple[DocumentStore, Accounts]:
     store: how ``ocop users add-admin`` makes the first account. Open the store first."""
     clock = SystemClock()
     store = open_store(settings.store_url_for(NAME), COLLECTIONS, service=NAME)
-    return store, Accounts(store, Outbox(NAME, clock), _issuer(settings, clock), clock,
-                           History(clock))
+    issuer = _issuer(settings, clock)
+    return store, Accounts(store, Outbox(NAME, clock), issuer, clock, History(clock),
+                           Revocations(store, TokenVerifier(issuer.public_key)))

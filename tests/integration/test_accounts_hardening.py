@@ -19,8 +19,15 @@ from services.cli import app as ocop
 from shared.auth import ALGORITHM, AUDIENCE, ISSUER, signing_key
 from shared.config import Settings
 from tests.support.clocks import SYSTEM_CLOCK
-from tests.support.platform import office_signed_in
+from tests.support.demo import wait_until
+from tests.support.platform import (
+    User,
+    add_admin,
+    office_signed_in,
+    running_platform,
+)
 from tests.support.refusals import problem
+from tests.support.tansu import TansuBroker
 
 PASSWORD = "mua-xoai-ben-song-cau"
 
@@ -43,6 +50,59 @@ async def refusals(client: httpx.AsyncClient, replicas: dict[str, list[str]], to
                 response.json()["type"].rsplit("/", 1)[-1] if response.status_code == 401
                 else "accepted")
     return answers
+
+
+async def test_a_revocation_reaches_both_replicas_of_every_service_and_the_registry_at_once(
+        kafka_broker: TansuBroker, make_settings: Callable[..., Settings]) -> None:
+    """Two replicas of each service on a Kafka-protocol broker, each pair one consumer group
+    sharing the service's store: the group hands each AccountTokensRevoked to one of them,
+    yet the other refuses the token too; the registry replica that disabled the account or
+    changed the password refuses the old token as soon as it answered."""
+    settings = make_settings(bus_url=kafka_broker.url)
+    await add_admin(settings, "office", PASSWORD)
+    async with running_platform(settings, shared_bus=False, replicas=2) as platform, \
+            httpx.AsyncClient(timeout=30) as client:
+        office = await User(platform.urls, client).sign_in("office", PASSWORD)
+        for username in ("deputy", "clerk"):
+            await office.call("POST", "registry", "/users", expect=201, json={
+                "username": username, "password": PASSWORD, "role": "admin"})
+        deputy = await office.anonymous().sign_in("deputy", PASSWORD)
+        clerk = await office.anonymous().sign_in("clerk", PASSWORD)
+        registry = platform.replicas["registry"]
+        for user in (deputy, clerk):
+            token = user.headers["Authorization"].removeprefix("Bearer ")
+            assert set((await refusals(client, platform.replicas, token)).values()) == {
+                "accepted"}
+
+        # The office disables the deputy through the first registry replica.
+        disabled = await client.put(f"{registry[0]}/users/deputy/access", headers=office.headers,
+                                    json={"disabled": True})
+        assert disabled.status_code == 200, disabled.text
+        problem(await client.get(f"{registry[0]}/users/me", headers=deputy.headers), 401,
+                "token-revoked")
+        deputy_token = deputy.headers["Authorization"].removeprefix("Bearer ")
+
+        async def everywhere_refused(token: str) -> bool:
+            answers = await refusals(client, platform.replicas, token)
+            return set(answers.values()) == {"token-revoked"}
+
+        await wait_until(lambda: everywhere_refused(deputy_token), within=20)
+        for url in registry:  # the disabled admin makes no account through either replica
+            refused = await client.post(f"{url}/users", headers=deputy.headers, json={
+                "username": "sleeper", "password": PASSWORD, "role": "admin"})
+            problem(refused, 401, "token-revoked")
+
+        # The clerk changes its password through the second registry replica.
+        changed = await client.put(f"{registry[1]}/users/me/password", headers=clerk.headers,
+                                   json={"current_password": PASSWORD,
+                                         "new_password": "song-cau-mua-xoai-ben"})
+        assert changed.status_code == 200, changed.text
+        problem(await client.get(f"{registry[1]}/users/me", headers=clerk.headers), 401,
+                "token-revoked")
+        old = clerk.headers["Authorization"].removeprefix("Bearer ")
+        await wait_until(lambda: everywhere_refused(old), within=20)
+        new = changed.json()["access_token"]
+        assert set((await refusals(client, platform.replicas, new)).values()) == {"accepted"}
 
 
 async def test_a_disabled_account_signs_in_as_a_wrong_password_does(

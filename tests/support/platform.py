@@ -31,26 +31,33 @@ from tests.support.ports import bound_socket, port_of
 class Platform:
     settings: Settings
     urls: dict[str, str]
+    replicas: dict[str, list[str]]
+    """Each service's replicas' URLs (the first is ``urls[service]``)."""
 
 
 @contextlib.asynccontextmanager
-async def running_platform(settings: Settings, *, shared_bus: bool) -> AsyncIterator[Platform]:
+async def running_platform(settings: Settings, *, shared_bus: bool,
+                           replicas: int = 1) -> AsyncIterator[Platform]:
     """``shared_bus``: one bus for all four, as ``ocop run`` does; otherwise each service
-    opens its own, as in the distributed deployment."""
-    sockets = {name: bound_socket() for name in SERVICES}
-    urls = {name: f"http://127.0.0.1:{port_of(sock)}" for name, sock in sockets.items()}
+    opens its own, as in the distributed deployment. ``replicas``: servers of each service,
+    each on its own port with its own bus (so, on Kafka, one consumer group of several
+    members) and sharing the service's store, as processes of ``ocop serve --reuse-port``
+    do."""
+    assert replicas == 1 or not shared_bus, "replicas each open their own bus"
+    sockets = {(name, i): bound_socket() for name in SERVICES for i in range(replicas)}
+    urls = {key: f"http://127.0.0.1:{port_of(sock)}" for key, sock in sockets.items()}
     bus = open_bus(settings.bus_url_resolved(), client_id="ocop-test") if shared_bus else None
     if bus is not None:
         await bus.start([])
     servers = []
-    for name in SERVICES:
+    for name, i in sockets:
         runtime = build_service(name, settings.model_copy(update={
-            "public_url": urls[name], "scan_base_url": urls["traceability"]}), bus=bus)
+            "public_url": urls[name, 0], "scan_base_url": urls["traceability", 0]}), bus=bus)
         servers.append(ServiceServer(server_config(
-            runtime.fastapi_app(), host="127.0.0.1", port=port_of(sockets[name]),
+            runtime.fastapi_app(), host="127.0.0.1", port=port_of(sockets[name, i]),
             access_log=False)))
-    tasks = [asyncio.create_task(s.serve(sockets=[sockets[name]]))
-             for name, s in zip(SERVICES, servers, strict=True)]
+    tasks = [asyncio.create_task(s.serve(sockets=[sock]))
+             for sock, s in zip(sockets.values(), servers, strict=True)]
     try:
         deadline = asyncio.get_running_loop().time() + 60
         while not all(s.started for s in servers):
@@ -59,7 +66,9 @@ async def running_platform(settings: Settings, *, shared_bus: bool) -> AsyncIter
                 raise RuntimeError(f"a service did not start: {failed[0].exception()!r}")
             assert asyncio.get_running_loop().time() < deadline, "services did not start"
             await asyncio.sleep(0.05)
-        yield Platform(settings, urls)
+        yield Platform(settings, {name: urls[name, 0] for name in SERVICES},
+                       {name: [urls[name, i] for i in range(replicas)]
+                        for name in SERVICES})
     finally:
         for server in servers:
             server.should_exit = True
