@@ -29,8 +29,8 @@ from services.web.front import (
     render,
     wants_json,
 )
-from services.web.pages import router
-from services.web.sessions import COOKIE, SESSIONS, Sessions
+from services.web.pages import router, sign_in_form
+from services.web.sessions import COOKIE, SESSIONS, Sessions, TokenBox
 from services.web.words import translator
 from shared.clock import Clock, SystemClock
 from shared.config import Settings
@@ -55,7 +55,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
           store: DocumentStore | None = None) -> FastAPI:
     clock = clock or SystemClock()
     store = store or open_store(settings.store_url_for(NAME), [SESSIONS], service=NAME)
-    sessions = Sessions(store, clock, settings.session_hours)
+    sessions = Sessions(store, clock, settings.session_hours,
+                        TokenBox.kept_in(settings.data_dir))
     urls = {"registry": settings.registry_url, "rating": settings.rating_url,
             "traceability": settings.traceability_url}
     client = httpx.AsyncClient(timeout=30)
@@ -185,6 +186,6 @@ def _signed_out(request: Request) -> Response:
         response: Response = JSONResponse({"message": message, "fields": {}, "sign_in": True},
                                           status_code=401)
     else:
-        response = render(request, "sign_in.html", None, status=401, refusal=message)
+        response = sign_in_form(request, status=401, refusal=message)
     response.delete_cookie(COOKIE, path="/")
     return response

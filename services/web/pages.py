@@ -19,13 +19,20 @@ from services.web.front import (
     WebFront,
     Writer,
     back_to,
+    front_of,
     language,
     refused_json,
     render,
     wants_json,
 )
 from services.web.origin_form import EventForm, event_body
-from services.web.sessions import COOKIE, WebSession
+from services.web.sessions import (
+    COOKIE,
+    SIGN_IN_COOKIE,
+    WebSession,
+    sign_in_accepts,
+    sign_in_token,
+)
 from services.web.words import LANGUAGES, translator
 from services.web.workspace import ROAD, Validity, may_use, newest, standing
 from shared.text import VIETNAM
@@ -36,15 +43,30 @@ PHOTO_LIMIT = 10 * 1024 * 1024
 
 # -- signing in ---------------------------------------------------------------------------
 
+def sign_in_form(request: Request, status: int = 200, **context: Any) -> Response:
+    """The sign-in page, its form carrying a CSRF token that the browser holds in a cookie
+    too: a sign-in posted from another site (login CSRF) has not got it."""
+    token = sign_in_token(request.cookies.get(SIGN_IN_COOKIE))
+    response = render(request, "sign_in.html", None, status=status, csrf=token, **context)
+    response.set_cookie(SIGN_IN_COOKIE, token, httponly=True,
+                        secure=front_of(request).secure_cookies, samesite="strict",
+                        path="/sign-in")
+    return response
+
+
 @router.get("/sign-in", response_class=HTMLResponse)
 async def sign_in_page(request: Request) -> Response:
-    return render(request, "sign_in.html", None)
+    return sign_in_form(request)
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
 async def sign_in(request: Request, front: Front, username: Annotated[str, Form()] = "",
-                  password: Annotated[str, Form()] = "") -> Response:
+                  password: Annotated[str, Form()] = "",
+                  csrf: Annotated[str, Form()] = "") -> Response:
     lang = language(request)
+    if not sign_in_accepts(request.cookies.get(SIGN_IN_COOKIE), csrf):
+        return sign_in_form(request, status=403, form={"username": username},
+                            refusal=translator(lang)("sign_in_form_expired"))
     address = request.client.host if request.client else ""
     try:
         # The registry counts failed sign-ins per client address: it is told the
@@ -54,11 +76,11 @@ async def sign_in(request: Request, front: Front, username: Annotated[str, Form(
                                           headers={"X-Forwarded-For": address})
         me = await front.backend.call(issued["access_token"], "GET", "registry", "/users/me")
     except Refused as refusal:
-        return render(request, "sign_in.html", None, status=refusal.status,
-                      form={"username": username}, refusal=refusal.text(lang))
+        return sign_in_form(request, status=refusal.status, form={"username": username},
+                            refusal=refusal.text(lang))
     if not may_use(me["role"]):
-        return render(request, "sign_in.html", None, status=403, form={"username": username},
-                      refusal=translator(lang)("producers_only"))
+        return sign_in_form(request, status=403, form={"username": username},
+                            refusal=translator(lang)("producers_only"))
     key, _ = await front.sessions.open(issued["access_token"], issued["expires_in"], me)
     response = back_to("/")
     response.set_cookie(COOKIE, key, httponly=True, secure=front.secure_cookies,

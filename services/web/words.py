@@ -121,6 +121,10 @@ WORDS: dict[str, tuple[str, str]] = {
                    "this phone."),
     "form_expired": ("Biểu mẫu đã cũ. Hãy tải lại trang rồi gửi lại.",
                      "The form is out of date. Reload the page and send it again."),
+    "sign_in_form_expired": ("Biểu mẫu đăng nhập đã cũ, hoặc được gửi từ một trang khác. Hãy "
+                             "đăng nhập lại tại đây.",
+                             "The sign-in form is out of date, or was sent from another site. "
+                             "Sign in again here."),
     "producers_only": ("Sổ tay này dành cho chủ thể sản xuất (tài khoản producer).",
                        "This workspace is for producers (producer accounts)."),
 }

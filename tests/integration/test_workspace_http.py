@@ -15,15 +15,16 @@ from tests.integration.test_batches import GTIN, PASSWORD
 from tests.support.clocks import today
 from tests.support.platform import certified_product, cooperative_with_council
 from tests.support.platform import office_signed_in as signed_in
-from tests.support.workspace import serving_workspace
+from tests.support.workspace import serving_workspace, sign_in_form
 
 CSRF = re.compile(r'<meta name="csrf" content="([^"]+)">')
 
 
 async def sign_in(client: httpx.AsyncClient, web: str, username: str, password: str
                   ) -> httpx.Response:
-    return await client.post(f"{web}/sign-in", data={"username": username,
-                                                     "password": password})
+    csrf, cookie = await sign_in_form(client, web)
+    return await client.post(f"{web}/sign-in", headers=cookie, data={
+        "username": username, "password": password, "csrf": csrf})
 
 
 def session_of(response: httpx.Response) -> dict[str, str]:

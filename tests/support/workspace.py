@@ -7,9 +7,11 @@ import asyncio
 import contextlib
 import io
 import random
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 from PIL import Image
 
 from services.embedded import ServiceServer
@@ -43,6 +45,18 @@ async def serving_workspace(settings: Settings, urls: dict[str, str]) -> AsyncIt
     finally:
         server.should_exit = True
         await asyncio.gather(task, return_exceptions=True)
+
+
+SIGN_IN_CSRF = re.compile(r'<input type="hidden" name="csrf" value="([^"]+)">')
+
+
+async def sign_in_form(client: httpx.AsyncClient, web: str) -> tuple[str, dict[str, str]]:
+    """The sign-in page's CSRF field and its cookie, to send back by hand: the cookie is
+    Secure, and a client that honours that (httpx) sends it over HTTPS only."""
+    page = await client.get(f"{web}/sign-in")
+    found = SIGN_IN_CSRF.search(page.text)
+    assert page.status_code == 200 and found, page.text
+    return found.group(1), {"Cookie": "; ".join(f"{k}={v}" for k, v in page.cookies.items())}
 
 
 def camera_photo(width: int = 3000, height: int = 2000) -> bytes:
