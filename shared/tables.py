@@ -1,5 +1,6 @@
 """Reading the tables offices keep in spreadsheets: the first sheet of an Excel workbook
 or a CSV file, as rows of cells. Registry imports and rating's criteria tables use it.
+Writing them too: every CSV and XLSX cell the platform writes is made inert (``inert``).
 
 Rows are read one at a time and reading stops as soon as the table is longer than the
 caller allows, so a small file that unpacks into a million rows costs no more than the
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from openpyxl import load_workbook
@@ -89,19 +90,27 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def inert(value: Any) -> Any:
-    """A CSV cell that a spreadsheet opens as text: a name such as ``=HYPERLINK(…)`` typed
-    by a producer is prefixed with ``'`` instead of becoming a live formula."""
+    """A cell a spreadsheet opens as text, whatever a person typed into it: text starting
+    like a formula (a product named ``=HYPERLINK(…)``) is prefixed with ``'``, as OWASP
+    advises. Every CSV and XLSX cell the platform writes goes through here. Numbers are
+    left as they are: a count of -5 written as a number is data, never a formula, while
+    the text "-5" (a name someone typed) is escaped like any other."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
+def csv_text(rows: Iterable[Iterable[Any]], *, delimiter: str = ",") -> str:
+    """``rows`` as CSV (or TSV, with ``delimiter="\\t"``), each cell made ``inert``."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerows([inert(cell) for cell in row] for row in rows)
+    return out.getvalue()
+
+
 def write_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
-    """Put ``value`` in an XLSX cell as data: text is stored as a string even where it
-    looks like a formula (openpyxl would otherwise write ``=…`` as one)."""
+    """Put ``value`` in an XLSX cell as data, made ``inert``: the ``'`` stays in the text,
+    so the cell stays text when someone edits it or saves the sheet as CSV."""
     if isinstance(value, str):  # control characters have no place in XLSX's XML
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = sheet.cell(row, column, value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-    return cell
+    return sheet.cell(row, column, inert(value))

@@ -4,17 +4,18 @@ The RSS feed follows Google Merchant Center's product data specification (RSS 2.
 ``g:`` namespace); the CSV and TSV feeds carry the same fields under the same names, which
 is what Merchant Center and most marketplaces accept as a spreadsheet. There is no price:
 OCOP certifies products, not prices; a channel adds its own. Rendered with the standard
-library's XML and CSV writers (escaping done by them, not by hand).
+library's XML and CSV writers (escaping done by them, not by hand; formulas made inert by
+``shared.tables``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
+from itertools import chain
 from xml.etree import ElementTree as ET
 
 from shared.contracts.catalog import ListingState
+from shared.tables import csv_text
 
 GOOGLE_NS = "http://base.google.com/ns/1.0"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -69,13 +70,10 @@ def google_rss(listings: Iterable[ListingState], *, title: str, link: str) -> by
 
 def spreadsheet(listings: Iterable[ListingState], *, delimiter: str) -> bytes:
     """CSV (``,``) or TSV (``\\t``) with a header row of the same attribute names; UTF-8
-    with a byte-order mark so spreadsheet programs read Vietnamese correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(FIELDS)
-    for state in listings:
-        writer.writerow(value_of(state) for value_of in FIELDS.values())
-    return ("\ufeff" + out.getvalue()).encode()
+    with a byte-order mark so spreadsheet programs read Vietnamese correctly. A cell that
+    would open as a formula (a product named ``=HYPERLINK(…)``) is written as text."""
+    rows = ([value_of(state) for value_of in FIELDS.values()] for state in listings)
+    return ("\ufeff" + csv_text(chain([list(FIELDS)], rows), delimiter=delimiter)).encode()
 
 
 def sitemap(pages: Iterable[tuple[str, str | None]]) -> bytes:

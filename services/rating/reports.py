@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -10,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
-from shared.tables import inert, write_cell
+from shared.tables import csv_text, write_cell
 
 HEADER = ("section", "code", "name_vi", "name_en", "products", "subjects")
 
@@ -40,11 +39,7 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def summary_csv(summary: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    writer.writerows([inert(cell) for cell in row] for row in summary_rows(summary))
-    return out.getvalue()
+    return csv_text([HEADER, *summary_rows(summary)])
 
 
 def _table(sheet: Any, title: str, header: tuple[str, ...], rows: list[tuple[Any, ...]]

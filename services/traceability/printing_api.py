@@ -3,8 +3,6 @@ serial per unit), follows the drawing's progress and downloads the PDF."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
@@ -24,6 +22,7 @@ from shared.access import Scope
 from shared.auth import CurrentCaller
 from shared.paging import Cursor, Limit
 from shared.runtime import part
+from shared.tables import csv_text
 
 PrintingPart = Annotated[Printing, Depends(part(Printing))]
 
@@ -107,11 +106,8 @@ async def sheet_pdf(printing: PrintingPart, sheet_id: str) -> Response:
             responses={200: {"content": {"text/csv": {}}}}, **may("sheet.read", Scope.PATH))
 async def sheet_codes(printing: PrintingPart, sheet_id: str) -> Response:
     sheet, codes = await printing.codes(sheet_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["serial", "url"])
-    writer.writerows([code.serial or "", code.url] for code in codes)
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+    rows = [["serial", "url"], *([code.serial or "", code.url] for code in codes)]
+    return Response(csv_text(rows), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{sheet.pdf_name[:-4]}.csv"',
         "Cache-Control": "private, no-store"})
 

@@ -1,0 +1,130 @@
+"""What the platform writes out is safe to open: spreadsheets hold what people typed as text,
+never as a formula; uploaded documents are files to save, sandboxed, never pages of the
+platform; public batch views name no account; webhooks cannot be pointed at the platform's
+own machine however its address is spelt; HTTPS answers carry HSTS; and each service's
+OpenAPI document asks for credentials exactly where its routes check them.
+
+The whole platform really served over HTTP (embedded defaults; S3 on SeaweedFS where said).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from shared.config import Settings
+from shared.tables import FORMULA_STARTS
+from tests.support.clocks import today
+from tests.support.demo import wait_until
+from tests.support.platform import (
+    User,
+    certified_product,
+    office_signed_in,
+    registered,
+)
+
+PASSWORD = "outputs-pass"
+GTIN = "08934563138165"
+PRODUCT = '=HYPERLINK("http://attacker.example","Bấm vào đây")'
+SUBJECT = "+cmd|' /C calc'!A0 HTX"
+PRODUCER = "nsx-tan-cuong-07"
+"""The producer's username: no public answer may carry it."""
+SCRIPTED_PDF = (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /OpenAction << /S /JavaScript "
+                b"/JS (app.alert(document.domain)) >> >>\nendobj\n%%EOF\n")
+"""A PDF that runs script when a viewer opens it (its OpenAction)."""
+
+
+@dataclass
+class Shop:
+    settings: Settings
+    office: User
+    producer: User
+    product_id: str
+    dossier_document_id: str
+
+
+@asynccontextmanager
+async def opened_shop(settings: Settings) -> AsyncIterator[Shop]:
+    """A subject named like a formula, its producer ``PRODUCER``, and its product certified
+    a month ago, then renamed by the office to a formula (``PRODUCT``)."""
+    days_ago = (today() - timedelta(days=30)).isoformat()
+    async with office_signed_in(settings, PASSWORD) as office:
+        subject = await office.call("POST", "registry", "/subjects", expect=201, json={
+            "type": "cooperative", "name": SUBJECT, "code": "0100109106",
+            "province": "Thái Nguyên", "commune": "Xã Tân Cương",
+            **registered(days_ago, district="Đại Từ")})
+        for username, role in ((PRODUCER, "producer"), ("member", "council_member")):
+            await office.call("POST", "registry", "/users", expect=201, json={
+                "username": username, "password": PASSWORD, "role": role,
+                **({"subject_id": subject["id"]} if role == "producer" else {})})
+        producer = await office.anonymous().sign_in(PRODUCER, PASSWORD)
+        member = await office.anonymous().sign_in("member", PASSWORD)
+        records = await certified_product(office, member, producer, subject["id"], days_ago,
+                                          GTIN)
+        product_id = records["product_id"]
+        await office.call("PATCH", "registry", f"/products/{product_id}",
+                          json={"name": PRODUCT})
+
+        for service, path in (("catalog", f"/listings/{product_id}"),
+                              ("rating", f"/summaries/{today().year}?province=Thái+Nguyên"
+                                         "&expiring_within_months=36")):
+            await wait_until(partial(_shows, office, service, path, PRODUCT), interval=0.05)
+        yield Shop(settings, office, producer, product_id, records["document_id"])
+
+
+async def _shows(user: User, service: str, path: str, value: str) -> bool:
+    """Whether the JSON at ``path`` holds the string ``value``."""
+    response = await user.client.get(user.urls[service] + path, headers=user.headers)
+    return json.dumps(value, ensure_ascii=False) in response.text
+
+
+@pytest.fixture
+async def shop(make_settings: Callable[..., Settings]) -> AsyncIterator[Shop]:
+    async with opened_shop(make_settings()) as opened:
+        yield opened
+
+
+# --- 1. spreadsheets -------------------------------------------------------------------
+
+def _no_live_formula(rows: list[list[Any]], where: str) -> set[str]:
+    """The text cells of ``rows``, after checking none would open as a formula."""
+    texts = {cell for row in rows for cell in row if isinstance(cell, str)}
+    live = [cell for cell in texts if cell.startswith(FORMULA_STARTS)]
+    assert not live, (where, live)
+    return texts
+
+
+async def test_every_spreadsheet_holds_typed_formulas_as_text(shop: Shop) -> None:
+    office, anyone = shop.office, shop.office.anonymous()
+    year = f"/summaries/{today().year}"
+    params = {"province": "Thái Nguyên", "expiring_within_months": 36}
+    tables = {
+        "feed csv": (await anyone.call("GET", "catalog", "/feeds/products.csv")).text,
+        "feed tsv": (await anyone.call("GET", "catalog", "/feeds/products.tsv")).text,
+        "summary csv": (await office.call("GET", "rating", year,
+                                          params=params | {"format": "csv"})).text}
+    for where, text in tables.items():
+        rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")),
+                               delimiter="\t" if "tsv" in where else ","))
+        cells = _no_live_formula(rows, where)
+        assert {"'" + PRODUCT, "'" + SUBJECT} <= cells, (where, text)
+    xlsx = await office.call("GET", "rating", year, params=params | {"format": "xlsx"})
+    book = load_workbook(io.BytesIO(xlsx.content))
+    for sheet in book.worksheets:
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        cells = _no_live_formula(rows, f"xlsx {sheet.title}")
+        if sheet.title == "Sắp hết hạn":
+            assert {"'" + PRODUCT, "'" + SUBJECT} <= cells, rows
+    numbers = [c for s in book.worksheets for row in s.iter_rows() for c in row
+               if isinstance(c.value, int)]
+    assert numbers and all(c.data_type == "n" for c in numbers)  # counts stay numbers
