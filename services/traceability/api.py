@@ -16,11 +16,12 @@ from fastapi.templating import Jinja2Templates
 from services.traceability import domain, resolver
 from services.traceability.access import RULES
 from services.traceability.handlers import Traceability
+from services.traceability.journey import public_batch
 from services.traceability.model import TraceProfile
 from services.traceability.scan_pages import ScanPages
 from services.traceability.scanning import NOTHING_ASKED, Asked, Scanning
 from services.traceability.scans import Visit
-from services.traceability.store import batches, profiles
+from services.traceability.store import profiles
 from shared.access import Gate
 from shared.errors import problem
 from shared.gtin import gtin14
@@ -185,7 +186,7 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
                         PAGE_TEXT["en"][f"unknown_{what}_text"].format(code=code))
     view = scan_view(profile, today)
     if asked.batch is not None:
-        view["batch"] = {"id": asked.batch.id, **batches.dump(asked.batch)}
+        view["batch"] = public_batch(asked.batch)
         view["journey"] = [step.as_json() for step in asked.steps]
     if asked.unit is not None:
         view["unit"] = {"serial": asked.serial, "genuine": True, "scans": asked.unit.scans,

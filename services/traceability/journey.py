@@ -1,6 +1,7 @@
 """A batch's journey as a shopper reads it: its origin records in order, each told as a step
 (harvest → processing → lab test → packing → shipping), with corrections applied — a record
-declared wrong is left out, the one that corrects it is marked corrected. Pure."""
+declared wrong is left out, the one that corrects it is marked corrected; and the batch
+itself as anyone may read it (``public_batch``). Pure."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from services.traceability import epcis
-from services.traceability.batches import OriginRecord
+from services.traceability.batches import Batch, OriginRecord
 from services.traceability.forms import SENSOR_TYPES, Step
 from services.traceability.shown import web_link
+from services.traceability.store import batches
 
 NS = f"{epcis.OCOP_PREFIX}:"
 _BY_BIZ_STEP = {"commissioning": Step.HARVEST, "inspecting": Step.LAB_TEST,
@@ -43,6 +45,13 @@ class JourneyStep:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self) | {"when": self.when.isoformat()}
+
+
+def public_batch(batch: Batch) -> dict[str, Any]:
+    """A batch as anyone may read it (its scan page, the public batch views): without who
+    opened it, a producer's username, which is theirs and the office's to know."""
+    return {"id": batch.id} | {name: value for name, value in batches.dump(batch).items()
+                               if name != "opened_by"}
 
 
 def step_of(event: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ from services.traceability import domain
 from services.traceability.access import RULES
 from services.traceability.batches import Batch, OriginRecord
 from services.traceability.forms import BatchIn, CorrectionIn, OriginEventIn
-from services.traceability.journey import journey
+from services.traceability.journey import journey, public_batch
 from services.traceability.origin import Origin, event_filter
 from services.traceability.store import batches, profiles, sheets
 from shared.access import Gate, Scope, SubjectRef
@@ -54,9 +54,9 @@ may = gate.rule
 
 
 def batch_view(batch: Batch, scan_base_url: str) -> dict[str, Any]:
-    return {"id": batch.id, **batches.dump(batch),
-            "scan_url": domain.batch_scan_url(scan_base_url, batch.product_id, batch.gtin,
-                                              batch.lot)}
+    return public_batch(batch) | {
+        "scan_url": domain.batch_scan_url(scan_base_url, batch.product_id, batch.gtin,
+                                          batch.lot)}
 
 
 def record_view(record: OriginRecord) -> dict[str, Any]:
@@ -70,7 +70,8 @@ def record_view(record: OriginRecord) -> dict[str, Any]:
              **may("batch.open", Scope.PATH))
 async def open_batch(origin: OriginPart, caller: CurrentCaller, product_id: str,
                      body: BatchIn) -> dict[str, Any]:
-    return batch_view(await origin.open_batch(caller, product_id, body), origin.scan_base_url)
+    batch = await origin.open_batch(caller, product_id, body)
+    return batch_view(batch, origin.scan_base_url) | {"opened_by": batch.opened_by}
 
 
 @router.get("/products/{product_id}/batches", summary="A product's batches, newest first",

@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 
 from shared.config import Settings
 from shared.tables import FORMULA_STARTS
+from tests.integration.test_batches import batch_body, harvest
 from tests.support.clocks import today
 from tests.support.demo import wait_until
 from tests.support.platform import (
@@ -128,3 +129,31 @@ async def test_every_spreadsheet_holds_typed_formulas_as_text(shop: Shop) -> Non
     numbers = [c for s in book.worksheets for row in s.iter_rows() for c in row
                if isinstance(c.value, int)]
     assert numbers and all(c.data_type == "n" for c in numbers)  # counts stay numbers
+
+
+# --- 3. public batch views -------------------------------------------------------------
+
+async def test_public_batch_views_do_not_name_who_opened_the_batch(shop: Shop) -> None:
+    produced = today() - timedelta(days=3)
+    batch = await shop.producer.call("POST", "traceability",
+                                     f"/products/{shop.product_id}/batches", expect=201,
+                                     json=batch_body("TC-7", produced))
+    assert batch["opened_by"] == PRODUCER  # the producer's own answer may say so
+    await shop.producer.call("POST", "traceability", f"/batches/{batch['id']}/events",
+                             expect=201, json=harvest(produced))
+    anyone = shop.office.anonymous()
+    seen = {}
+    for path, params, accept in (
+            (f"/batches/{batch['id']}", {}, "application/json"),
+            (f"/products/{shop.product_id}/batches", {}, "application/json"),
+            (f"/batches/{batch['id']}/verify", {}, "application/json"),
+            ("/epcis/events", {"batch": batch["id"]}, "application/json"),
+            (f"/products/{shop.product_id}/origin-documents", {}, "application/json"),
+            (f"/01/{GTIN}/10/TC-7", {}, "application/json"),
+            (f"/01/{GTIN}/10/TC-7", {"format": "json"}, "*/*"),
+            (f"/01/{GTIN}/10/TC-7", {}, "text/html")):
+        response = await anyone.client.get(anyone.urls["traceability"] + path, params=params,
+                                           headers={"Accept": accept})
+        assert response.status_code == 200, (path, response.text)
+        seen[(path, accept)] = PRODUCER in response.text
+    assert not any(seen.values()), seen
