@@ -33,6 +33,7 @@ from tests.support.platform import (
     office_signed_in,
     registered,
 )
+from tests.support.refusals import problem
 
 PASSWORD = "outputs-pass"
 GTIN = "08934563138165"
@@ -157,3 +158,34 @@ async def test_public_batch_views_do_not_name_who_opened_the_batch(shop: Shop) -
         assert response.status_code == 200, (path, response.text)
         seen[(path, accept)] = PRODUCER in response.text
     assert not any(seen.values()), seen
+
+
+# --- 4. webhook addresses --------------------------------------------------------------
+
+SPELLINGS_OF_THIS_MACHINE = (
+    "https://localhost.:8443/hook", "https://LOCALHOST/hook", "https://127.1/hook",
+    "https://0x7f.1/hook", "https://[::ffff:127.0.0.1]/hook", "https://0.0.0.0/hook",
+    "https://2130706433/hook", "https://0177.0.0.1/hook", "https://[64:ff9b::7f00:1]/hook",
+    "https://[2002:7f00:1::]/hook", "https://ｌｏｃａｌｈｏｓｔ/hook")
+
+
+async def test_a_webhook_to_this_machine_is_refused_however_its_address_is_spelt(
+        shop: Shop) -> None:
+    channel = await shop.office.call("POST", "catalog", "/channels", expect=201, json={
+        "name": "Postmart", "website": "https://postmart.vn",
+        "contact_name": "Bộ phận đối tác", "contact_email": "doitac@postmart.vn"})
+    hooked = shop.office.channel(channel["api_key"])
+    accepted = []
+    for url in SPELLINGS_OF_THIS_MACHINE:
+        response = await hooked.client.post(
+            hooked.urls["catalog"] + "/channel/webhooks", headers=hooked.headers,
+            json={"url": url, "event_types": ["vn.ocop.catalog.listing.published.v1"]})
+        if response.status_code != 400:
+            accepted.append((url, response.status_code))
+            continue
+        body = problem(response, 400, "invalid-field")
+        assert "public internet address" in body["detail"] and body["detail_vi"], body
+        assert body["errors"][0]["field"] == "url"
+    assert not accepted, accepted
+    listed = await hooked.call("GET", "catalog", "/channel/webhooks")
+    assert listed == []
