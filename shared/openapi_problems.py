@@ -1,9 +1,11 @@
-"""The errors each operation can answer, written into its service's OpenAPI document.
+"""The errors each operation can answer, and the credentials it needs, written into its
+service's OpenAPI document.
 
 Every refusal is ``application/problem+json`` (``shared.errors``); clients and generated
 SDKs read from the document which ones to expect. What an operation can answer follows from
 what it takes and who may call it (``x-access``), so it is derived here once, not written
-on every route.
+on every route; so is its ``security``, which FastAPI would otherwise take from the
+dependencies alone (every gated route reads a token, a public one included).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from shared.access import PUBLIC as PUBLIC_PARTIES
+from shared.access import Party
 from shared.errors import PROBLEM_JSON
 
 PROBLEM_SCHEMA = {
@@ -57,17 +61,49 @@ def _problem(code: int, page: bool) -> dict[str, Any]:
     return {"description": REASONS[code], "content": content}
 
 
+def _proves(scheme: dict[str, Any]) -> frozenset[Party]:
+    """The parties a credential of ``scheme`` can show a caller to be: a channel's API key,
+    or an account's token (any of the others)."""
+    if scheme.get("type") == "apiKey":
+        return frozenset({Party.CHANNEL})
+    if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+        return frozenset(Party) - PUBLIC_PARTIES - {Party.CHANNEL}
+    return frozenset()
+
+
+def _security(parties: frozenset[Party], declared: list[dict[str, list[str]]],
+             schemes: dict[str, Any]) -> list[dict[str, list[str]]]:
+    """An operation's ``security`` as its rule has it (empty: none). ``declared``: the
+    credentials its route reads (FastAPI's requirements); ``schemes``: the document's. A
+    public operation requires nothing, and what it reads is optional (``{}`` first,
+    OpenAPI's "or nothing": a channel's key narrowing a public list); any other requires a
+    credential that shows one of its parties."""
+    if parties & PUBLIC_PARTIES:
+        return [{}, *declared] if declared else []
+    return [{name: []} for name, scheme in schemes.items() if _proves(scheme) & parties]
+
+
+def _secure(operation: dict[str, Any], schemes: dict[str, Any]) -> None:
+    parties = frozenset(Party(p) for p in operation.get("x-access", {}).get("parties", []))
+    needed = _security(parties, operation.pop("security", []), schemes)
+    if needed:
+        operation["security"] = needed
+
+
 def document_problems(app: FastAPI) -> None:
-    """Make ``app``'s OpenAPI document list, per operation, the problems it can answer."""
+    """Make ``app``'s OpenAPI document list, per operation, the problems it can answer and
+    the credentials it needs."""
     build: Callable[[], dict[str, Any]] = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = build()
-        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
         for operations in schema["paths"].values():
             for method, operation in operations.items():
+                _secure(operation, components.get("securitySchemes", {}))
                 responses = operation.setdefault("responses", {})
                 page = "text/html" in responses.get("200", {}).get("content", {})
                 for code in sorted(_codes(method, operation)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,10 +20,16 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+import httpx
 import pytest
 from openpyxl import load_workbook
 
-from shared.config import Settings
+from services.catalog.access import RULES as CATALOG
+from services.rating.access import RULES as RATING
+from services.registry.access import RULES as REGISTRY
+from services.traceability.access import RULES as TRACEABILITY
+from shared.access import PLATFORM_RULES, Party
+from shared.config import SERVICES, Settings
 from shared.tables import FORMULA_STARTS
 from tests.integration.test_batches import batch_body, harvest
 from tests.support.clocks import today
@@ -32,6 +39,7 @@ from tests.support.platform import (
     certified_product,
     office_signed_in,
     registered,
+    running_platform,
 )
 from tests.support.refusals import problem
 
@@ -189,3 +197,53 @@ async def test_a_webhook_to_this_machine_is_refused_however_its_address_is_spelt
     assert not accepted, accepted
     listed = await hooked.call("GET", "catalog", "/channel/webhooks")
     assert listed == []
+
+
+# --- 6. OpenAPI security ---------------------------------------------------------------
+
+TABLES = {"registry": REGISTRY, "rating": RATING, "traceability": TRACEABILITY,
+          "catalog": CATALOG}
+PATH_VALUES = {"year": "2025", "kind": "png", "extension": "csv", "gtin": GTIN}
+"""Path parameters that must have a certain form; any other is given "x"."""
+
+
+def _expected_schemes(parties: frozenset[Party]) -> set[str]:
+    """The security schemes that can show a caller to be one of ``parties``."""
+    if parties & {Party.ANYONE, Party.LINK_HOLDER}:
+        return set()
+    return ({"channel_api_key"} if Party.CHANNEL in parties else set()) | (
+        {"HTTPBearer"} if parties - {Party.CHANNEL} else set())
+
+
+async def test_openapi_asks_for_credentials_exactly_where_routes_check_them(
+        make_settings: Callable[..., Settings]) -> None:
+    mismatches, operations = [], 0
+    async with running_platform(make_settings(), shared_bus=True) as platform, \
+            httpx.AsyncClient() as client:
+        for service in SERVICES:
+            table = {**PLATFORM_RULES, **TABLES[service]}
+            spec = (await client.get(platform.urls[service] + "/openapi.json")).json()
+            for template, methods in spec["paths"].items():
+                for method, operation in methods.items():
+                    operations += 1
+                    where = f"{service} {method.upper()} {template}"
+                    parties = table[operation["x-access"]["rule"]]
+                    security = operation.get("security", [])
+                    required = bool(security) and {} not in security
+                    expected = _expected_schemes(parties)
+                    if required != bool(expected) or (
+                            required and {n for need in security for n in need} != expected):
+                        mismatches.append(f"{where}: security {security}, rule "
+                                          f"{sorted(parties)}")
+                    url = platform.urls[service] + template.format(**{
+                        name: PATH_VALUES.get(name, "x")
+                        for name in re.findall(r"{(\w+)", template)})
+                    answer = await client.request(method, url,
+                                                  **({} if method == "get" else {"json": []}))
+                    if required and answer.status_code != 401:
+                        mismatches.append(f"{where}: needs a credential, yet answers "
+                                          f"{answer.status_code} without one")
+                    if not required and answer.status_code == 401:
+                        mismatches.append(f"{where}: asks no credential, yet answers 401")
+    assert not mismatches, "\n".join(mismatches)
+    assert operations > 100
