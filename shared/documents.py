@@ -1,7 +1,10 @@
 """Documents people upload (a dossier's papers, a lab's report, an area's VietGAP
-certificate): a PDF, JPEG or PNG whose bytes match what it claims to be."""
+certificate): a PDF, JPEG or PNG whose bytes match what it claims to be, served to be
+saved, not opened in the browser (``attachment``)."""
 
 from __future__ import annotations
+
+import re
 
 from shared.images import IMAGE_EXTENSIONS, IMAGE_SIGNATURES
 from shared.refusals import BadRequest
@@ -29,3 +32,15 @@ def check_document(content_type: str, data: bytes) -> str:
                          f"Mỗi tài liệu tối đa {MAX_DOCUMENT_BYTES // 2**20} MB.",
                          code="document-too-large")
     return known[0]
+
+
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def attachment(filename: str) -> str:
+    """The ``Content-Disposition`` of an uploaded document: saved under ``filename`` (its
+    unsafe characters replaced), never shown inline. A PDF can carry script (an
+    OpenAction), which a browser's PDF viewer runs in the platform's origin when the file
+    opens inline; ``shared.security_headers`` sandboxes every attachment as well."""
+    safe = _UNSAFE_IN_NAME.sub("_", filename).strip("._") or "document"
+    return f'attachment; filename="{safe}"'

@@ -4,7 +4,9 @@ APIs answer JSON that no browser should render, frame or sniff: their policy for
 everything. HTML pages (the scan page) may show images from anywhere the product's photos
 live and use their own inline styles, nothing else; no page may be framed by another site.
 The interactive API docs run Swagger UI's script and style, served by the service itself
-(fastapi-offline), and the small inline script that starts them.
+(fastapi-offline), and the small inline script that starts them. A file to be saved, not
+shown (``Content-Disposition: attachment``: a producer's uploaded PDF), is sandboxed too,
+should a browser render it anyway.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ DOCS_POLICY = ("default-src 'none'; script-src 'self' 'unsafe-inline'; "
                "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
                "worker-src 'self' blob:; frame-ancestors 'none'")
 DOCS_PATHS = ("/docs",)
+SANDBOX = b"; sandbox"
+"""Added to the policy of an attachment: no script, no form, no same-origin access."""
 
 COMMON = [
     (b"x-content-type-options", b"nosniff"),
@@ -55,6 +59,9 @@ class SecurityHeaders:
                 content_type = next((v for k, v in headers if k == b"content-type"), b"")
                 policy = (DOCS_POLICY.encode() if docs else self.page_policy
                           if content_type.startswith(b"text/html") else self.api_policy)
+                disposition = next((v for k, v in headers if k == b"content-disposition"), b"")
+                if disposition.lower().startswith(b"attachment"):
+                    policy += SANDBOX
                 message["headers"] = [*headers, *COMMON, (b"content-security-policy", policy)]
             await send(message)
 

@@ -21,7 +21,7 @@ from services.registry.model import Product, Subject
 from services.registry.store import PRODUCTS, SUBJECTS
 from shared.access import Gate, Scope, path_owner
 from shared.auth import CurrentCaller, Role, public_pem
-from shared.documents import MAX_DOCUMENT_BYTES
+from shared.documents import MAX_DOCUMENT_BYTES, attachment
 from shared.fields import EraDate, Name, PatchIn, Place, line, text
 from shared.images import WebWidth
 from shared.paging import Cursor, Limit, PageOut
@@ -431,9 +431,10 @@ async def add_document(dossiers: DossiersPart, product_id: str, type: DocumentTy
 @router.get("/products/{product_id}/documents/{document_id}", tags=["dossiers"],
             summary="One document of the dossier", **may("product.read", Scope.PATH))
 async def get_document(dossiers: DossiersPart, product_id: str, document_id: str) -> Response:
-    data, content_type = await dossiers.document(product_id, document_id)
+    data, content_type, name = await dossiers.document(product_id, document_id)
     return Response(data, media_type=content_type,
-                    headers={"Cache-Control": "private, max-age=300"})
+                    headers={"Cache-Control": "private, max-age=300",
+                             "Content-Disposition": attachment(name)})
 
 
 @router.get("/products/{product_id}/dossier", tags=["dossiers"],

@@ -12,7 +12,7 @@ from services.registry.model import Dossier
 from services.registry.store import dossiers, products, subjects
 from shared.auth import Caller
 from shared.clock import Clock
-from shared.documents import check_document
+from shared.documents import attachment, check_document
 from shared.ids import new_id
 from shared.objects import ObjectStore
 from shared.refusals import NotFound
@@ -38,7 +38,8 @@ class Dossiers:
         extension = check_document(content_type, data)
         document_id = new_id()
         key = f"products/{product_id}/dossier/{document_id}.{extension}"
-        stored = await self.objects.put(key, data, media_type(content_type))
+        stored = await self.objects.put(key, data, media_type(content_type),
+                                        disposition=attachment(f"{document_id}.{extension}"))
         entry = {"id": document_id, "type": kind.value, "key": key, "size": stored.size,
                  "content_type": stored.content_type, "by": caller.user_id,
                  "at": self.clock.stamp()}
@@ -49,14 +50,15 @@ class Dossiers:
             await self._keep(tx, dossier, before, caller, "document-added")
         return entry
 
-    async def document(self, product_id: str, document_id: str) -> tuple[bytes, str]:
+    async def document(self, product_id: str, document_id: str) -> tuple[bytes, str, str]:
+        """The document's bytes, content type and file name."""
         await products.get(self.store, product_id)
         entry = (await _dossier(self.store, product_id)).document(document_id)
         if entry is None:
             raise NotFound(f"Product {product_id} has no document {document_id}.",
                            f"Sản phẩm {product_id} không có tài liệu {document_id}.")
         content = await self.objects.get(entry["key"])
-        return content.data, content.content_type
+        return content.data, content.content_type, entry["key"].rsplit("/", 1)[-1]
 
     async def view(self, product_id: str) -> dict[str, Any]:
         """The dossier with its checklist: what the product's group requires and lacks."""

@@ -1,6 +1,7 @@
 """Document endpoints: a producer files a lab report or an area certificate (the body is
 the PDF, JPEG or PNG itself) and cites its URL in a lab-test event or an area
-certificate; anyone downloads it, as the scan page that cites it is public."""
+certificate; anyone downloads it, as the scan page that cites it is public — as a file
+to save, never opened in the platform's own pages (``shared.documents.attachment``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from services.traceability.filing import Filing
 from services.traceability.origin_api import may
 from shared.access import Scope
 from shared.auth import CurrentCaller
-from shared.documents import MAX_DOCUMENT_BYTES
+from shared.documents import MAX_DOCUMENT_BYTES, attachment
 from shared.fields import line
 from shared.paging import Cursor, Limit
 from shared.runtime import part
@@ -64,6 +65,6 @@ async def get_document(filing: FilingPart, origin_document_id: str) -> Response:
     document, data = await filing.file(origin_document_id)
     extension = document.key.rsplit(".", 1)[-1]
     return Response(data, media_type=document.content_type, headers={
-        "Content-Disposition": f'inline; filename="{document.id}.{extension}"',
+        "Content-Disposition": attachment(f"{document.id}.{extension}"),
         "Cache-Control": "public, max-age=86400, immutable",
         "Digest": f"sha-256={document.sha256}"})

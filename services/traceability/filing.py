@@ -11,7 +11,7 @@ from services.traceability.documents import DocumentKind, OriginDocument
 from services.traceability.store import DOCUMENTS, documents, profiles
 from shared.auth import Caller
 from shared.clock import Clock
-from shared.documents import check_document
+from shared.documents import attachment, check_document
 from shared.ids import new_id
 from shared.objects import ObjectStore
 from shared.store import DocumentStore
@@ -42,7 +42,8 @@ class Filing:
             return documents.load(kept.items[0])
         document_id = new_id()
         key = f"origin-documents/{product_id}/{document_id}.{extension}"
-        stored = await self.objects.put(key, data, media_type(content_type))
+        stored = await self.objects.put(key, data, media_type(content_type),
+                                        disposition=attachment(f"{document_id}.{extension}"))
         document = OriginDocument(document_id, product_id, profile.subject.id, kind, title,
                                   key, stored.content_type, stored.size, digest,
                                   self.clock.stamp(), caller.user_id)

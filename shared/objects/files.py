@@ -58,7 +58,8 @@ class FileObjectStore:
 
         await asyncio.to_thread(probe)
 
-    async def put(self, key: str, data: bytes, content_type: str) -> StoredObject:
+    async def put(self, key: str, data: bytes, content_type: str, *,
+                  disposition: str | None = None) -> StoredObject:
         path, meta = self._paths(key)
         check_content_type(content_type)
         if len(data) > self.max_bytes:
@@ -66,8 +67,9 @@ class FileObjectStore:
 
         def write() -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            for target, body in ((meta, json.dumps({"content_type": content_type}).encode()),
-                                 (path, data)):
+            about = {"content_type": content_type} | (
+                {"disposition": disposition} if disposition else {})
+            for target, body in ((meta, json.dumps(about).encode()), (path, data)):
                 fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
                 try:
                     with os.fdopen(fd, "wb") as out:
@@ -80,11 +82,13 @@ class FileObjectStore:
         await asyncio.to_thread(write)
         return StoredObject(key, len(data), content_type)
 
-    def _read_meta(self, meta: Path) -> str:
+    def _read_meta(self, meta: Path) -> tuple[str, str | None]:
+        """The content type and the disposition the file was stored with."""
         try:
-            return str(json.loads(meta.read_text())["content_type"])
+            about = json.loads(meta.read_text())
+            return str(about["content_type"]), about.get("disposition")
         except (OSError, ValueError, KeyError):
-            return "application/octet-stream"
+            return "application/octet-stream", None
 
     async def get(self, key: str) -> ObjectContent:
         path, meta = self._paths(key)
@@ -94,7 +98,7 @@ class FileObjectStore:
                 data = path.read_bytes()
             except (FileNotFoundError, IsADirectoryError):
                 raise ObjectNotFound(key) from None
-            return ObjectContent(key, data, self._read_meta(meta))
+            return ObjectContent(key, data, *self._read_meta(meta))
 
         return await asyncio.to_thread(read)
 
@@ -104,7 +108,7 @@ class FileObjectStore:
         def info() -> StoredObject | None:
             if not path.is_file():
                 return None
-            return StoredObject(key, path.stat().st_size, self._read_meta(meta))
+            return StoredObject(key, path.stat().st_size, self._read_meta(meta)[0])
 
         return await asyncio.to_thread(info)
 

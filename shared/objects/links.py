@@ -23,7 +23,8 @@ def object_links_router(store: FileObjectStore) -> APIRouter:
                             "Liên kết tệp không hợp lệ hoặc đã hết hạn; hãy lấy liên kết mới.",
                             code="link-invalid")
         content = await store.get(key)
+        disposition = {"Content-Disposition": content.disposition} if content.disposition else {}
         return Response(content.data, media_type=content.content_type,
-                        headers={"Cache-Control": "private, max-age=300"})
+                        headers={"Cache-Control": "private, max-age=300", **disposition})
 
     return router

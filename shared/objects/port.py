@@ -21,6 +21,8 @@ class ObjectContent:
     key: str
     data: bytes
     content_type: str
+    disposition: str | None = None
+    """The ``Content-Disposition`` it was stored with (``put``), if any."""
 
 
 class ObjectTooLarge(AppError):
@@ -55,9 +57,12 @@ class ObjectStore(Protocol):
     async def check(self) -> None:
         """Raise if the store cannot be reached (used by /readyz)."""
 
-    async def put(self, key: str, data: bytes, content_type: str) -> StoredObject:
+    async def put(self, key: str, data: bytes, content_type: str, *,
+                  disposition: str | None = None) -> StoredObject:
         """Store ``data``; raises ObjectTooLarge over ``max_bytes``, InvalidObject on a bad
-        key or content type. Overwrites an existing object with the same key."""
+        key or content type. Overwrites an existing object with the same key.
+        ``disposition``: the ``Content-Disposition`` its links are served with (an uploaded
+        document is an attachment: ``shared.documents.attachment``)."""
 
     async def get(self, key: str) -> ObjectContent:
         """Raises ObjectNotFound."""

@@ -63,13 +63,16 @@ class S3ObjectStore:
         if not await asyncio.to_thread(self._client.bucket_exists, self.bucket):
             raise OSError(f"bucket '{self.bucket}' does not exist at {self.where}")
 
-    async def put(self, key: str, data: bytes, content_type: str) -> StoredObject:
+    async def put(self, key: str, data: bytes, content_type: str, *,
+                  disposition: str | None = None) -> StoredObject:
         check_key(key)
         check_content_type(content_type)
         if len(data) > self.max_bytes:
             raise ObjectTooLarge(len(data), self.max_bytes)
+        # Kept as the object's own header, so presigned and public links serve it too.
+        headers = {"Content-Disposition": disposition} if disposition else None
         await asyncio.to_thread(self._client.put_object, self.bucket, key, io.BytesIO(data),
-                                len(data), content_type=content_type)
+                                len(data), content_type=content_type, metadata=headers)
         return StoredObject(key, len(data), content_type)
 
     async def get(self, key: str) -> ObjectContent:
@@ -85,7 +88,8 @@ class S3ObjectStore:
             try:
                 return ObjectContent(key, response.read(),
                                      response.headers.get("Content-Type",
-                                                          "application/octet-stream"))
+                                                          "application/octet-stream"),
+                                     response.headers.get("Content-Disposition"))
             finally:
                 response.close()
                 response.release_conn()

@@ -30,6 +30,7 @@ from services.registry.access import RULES as REGISTRY
 from services.traceability.access import RULES as TRACEABILITY
 from shared.access import PLATFORM_RULES, Party
 from shared.config import SERVICES, Settings
+from shared.objects import open_object_store
 from shared.tables import FORMULA_STARTS
 from tests.integration.test_batches import batch_body, harvest
 from tests.support.clocks import today
@@ -138,6 +139,49 @@ async def test_every_spreadsheet_holds_typed_formulas_as_text(shop: Shop) -> Non
     numbers = [c for s in book.worksheets for row in s.iter_rows() for c in row
                if isinstance(c.value, int)]
     assert numbers and all(c.data_type == "n" for c in numbers)  # counts stay numbers
+
+
+# --- 2. uploaded documents -------------------------------------------------------------
+
+def _sandboxed_attachment(response: httpx.Response, name: str) -> None:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
+    assert response.headers["x-content-type-options"] == "nosniff"
+    policy = [p.strip() for p in response.headers["content-security-policy"].split(";")]
+    assert "sandbox" in policy, policy
+
+
+@pytest.mark.parametrize("objects", ["file", "s3"])
+async def test_uploaded_documents_are_sandboxed_attachments_however_served(
+        objects: str, make_settings: Callable[..., Settings],
+        request: pytest.FixtureRequest) -> None:
+    settings = make_settings(**({"objects_url": request.getfixturevalue("s3_bucket_url")}
+                                if objects == "s3" else {}))
+    async with opened_shop(settings) as shop:
+        filed = await shop.producer.call(
+            "POST", "traceability", f"/products/{shop.product_id}/origin-documents",
+            expect=201, content=SCRIPTED_PDF, params={"kind": "lab_report", "title": "Phiếu"},
+            headers={"Content-Type": "application/pdf"})
+        name = f"{filed['id']}.pdf"
+        # Through the service: the public URL a lab-test event cites, and the dossier's.
+        _sandboxed_attachment(await shop.office.anonymous().client.get(filed["url"]), name)
+        dossier = await shop.producer.call(
+            "GET", "registry",
+            f"/products/{shop.product_id}/documents/{shop.dossier_document_id}")
+        _sandboxed_attachment(dossier, f"{shop.dossier_document_id}.pdf")
+        # The object store's own link: a signed one served by the service (file://), or
+        # S3's presigned URL, which serves the object's stored Content-Disposition.
+        store = open_object_store(settings.objects_url_resolved(), max_bytes=1 << 20,
+                                  public_url=shop.office.urls["traceability"],
+                                  signing_key=None, data_dir=settings.data_dir)
+        await store.start()
+        key = f"origin-documents/{shop.product_id}/{name}"  # where filing keeps it
+        direct = await shop.office.client.get(await store.url(key))
+        assert direct.content == SCRIPTED_PDF
+        assert direct.headers["content-disposition"] == f'attachment; filename="{name}"'
+        if objects == "file":
+            _sandboxed_attachment(direct, name)
+        await store.close()
 
 
 # --- 3. public batch views -------------------------------------------------------------
