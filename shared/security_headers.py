@@ -6,7 +6,7 @@ live and use their own inline styles, nothing else; no page may be framed by ano
 The interactive API docs run Swagger UI's script and style, served by the service itself
 (fastapi-offline), and the small inline script that starts them. A file to be saved, not
 shown (``Content-Disposition: attachment``: a producer's uploaded PDF), is sandboxed too,
-should a browser render it anyway.
+should a browser render it anyway. Over HTTPS, browsers are told to use nothing else (HSTS).
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ DOCS_POLICY = ("default-src 'none'; script-src 'self' 'unsafe-inline'; "
 DOCS_PATHS = ("/docs",)
 SANDBOX = b"; sandbox"
 """Added to the policy of an attachment: no script, no form, no same-origin access."""
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+"""A year, without includeSubDomains: the platform is often served under a province's
+domain whose other hosts it does not answer for."""
 
 COMMON = [
     (b"x-content-type-options", b"nosniff"),
@@ -52,6 +55,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         docs = str(scope.get("path", "")).startswith(DOCS_PATHS)
+        https = [HSTS] if scope.get("scheme") == "https" else []
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -62,7 +66,8 @@ class SecurityHeaders:
                 disposition = next((v for k, v in headers if k == b"content-disposition"), b"")
                 if disposition.lower().startswith(b"attachment"):
                     policy += SANDBOX
-                message["headers"] = [*headers, *COMMON, (b"content-security-policy", policy)]
+                message["headers"] = [*headers, *COMMON, (b"content-security-policy", policy),
+                                      *https]
             await send(message)
 
         await self.app(scope, receive, with_headers)

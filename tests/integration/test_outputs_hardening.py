@@ -43,6 +43,7 @@ from tests.support.platform import (
     running_platform,
 )
 from tests.support.refusals import problem
+from tests.support.workspace import serving_workspace
 
 PASSWORD = "outputs-pass"
 GTIN = "08934563138165"
@@ -241,6 +242,22 @@ async def test_a_webhook_to_this_machine_is_refused_however_its_address_is_spelt
     assert not accepted, accepted
     listed = await hooked.call("GET", "catalog", "/channel/webhooks")
     assert listed == []
+
+
+# --- 5. HSTS ---------------------------------------------------------------------------
+
+async def test_hsts_is_sent_over_https_only(make_settings: Callable[..., Settings]) -> None:
+    """Behind a TLS proxy (loopback, which uvicorn trusts with its default
+    ``--proxy-headers``), ``X-Forwarded-Proto: https`` makes the request HTTPS."""
+    settings = make_settings()
+    async with running_platform(settings, shared_bus=True) as platform, \
+            serving_workspace(settings, platform.urls) as web, \
+            httpx.AsyncClient() as client:
+        for url in [*platform.urls.values(), web]:
+            secure = await client.get(url + "/healthz", headers={"X-Forwarded-Proto": "https"})
+            assert secure.headers["strict-transport-security"] == "max-age=31536000", url
+            plain = await client.get(url + "/healthz")
+            assert "strict-transport-security" not in plain.headers, url
 
 
 # --- 6. OpenAPI security ---------------------------------------------------------------
