@@ -12,9 +12,10 @@ changed.
   answers it. Answers are also kept for the day they were rendered on only (the clock's
   day, on which a certificate's validity is judged).
 - A kept answer is sent by ``ScanPagesFront``, an ASGI layer in front of the routes (behind
-  the rate limit and the security headers, before telemetry): it still counts the scan, and
-  answers ``If-None-Match`` with 304. Its ETag lets browsers and proxies revalidate instead
-  of downloading the page again.
+  the rate limit and the security headers, before telemetry): it still counts the scan.
+  Its ETag lets browsers and proxies revalidate instead of downloading the page again: the
+  security headers' layer answers their ``If-None-Match`` with a 304 carrying the page's
+  own headers (``shared.security_headers``).
 """
 
 from __future__ import annotations
@@ -50,7 +51,6 @@ class Kept:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
-    etag: bytes
     product_id: str
     batch_id: str | None
     day: date
@@ -92,9 +92,9 @@ class ScanPages:
              asked: Asked) -> Response:
         """Keep the rendered page of a product or a batch for the next scans of the same URL
         (unless a change came meanwhile; never a unit's page, nor a warning); give it its
-        ETag, and answer 304 to a browser that has it."""
-        etag = b'"' + hashlib.blake2b(response.body, digest_size=12).hexdigest().encode() + b'"'
-        response.headers["etag"] = etag.decode()
+        ETag (a browser that has it gets a 304 from ``shared.security_headers``)."""
+        digest = hashlib.blake2b(response.body, digest_size=12).hexdigest()
+        response.headers["etag"] = f'"{digest}"'
         if (request.method == "GET" and response.status_code == 200 and asked.serial is None
                 and generation == self._generation
                 and {name for name, _ in request.query_params.multi_items()} <= KEPT_QUERIES):
@@ -104,13 +104,9 @@ class ScanPages:
             self._bytes += len(response.body)
             key = (*_address(request.scope), answer_kind(request.headers.get("accept", "")))
             self._kept[key] = Kept(response.status_code, list(response.raw_headers),
-                                   bytes(response.body), etag, product_id,
+                                   bytes(response.body), product_id,
                                    asked.batch.id if asked.batch else None,
                                    self.clock.today())
-        if request.headers.get("if-none-match", "").encode() == etag:
-            return Response(status_code=304, headers={
-                "etag": etag.decode(), "cache-control": response.headers["cache-control"],
-                "vary": response.headers.get("vary", "Accept")})
         return response
 
     def kept(self, scope: Scope, accept: str) -> Kept | None:
@@ -139,22 +135,12 @@ class ScanPagesFront:
                 or not scope["path"].startswith(SCAN_PATHS)):
             await self.app(scope, receive, send)
             return
-        accept, if_none_match = b"", b""
-        for name, value in scope["headers"]:
-            if name == b"accept":
-                accept = value
-            elif name == b"if-none-match":
-                if_none_match = value
+        accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
         kept = self.pages.kept(scope, accept.decode("latin-1"))
         if kept is None:
             await self.app(scope, receive, send)
             return
         self.scanning.counted(kept.product_id, kept.batch_id)
-        if if_none_match == kept.etag:
-            await send({"type": "http.response.start", "status": 304, "headers": [
-                (k, v) for k, v in kept.headers if k in (b"etag", b"cache-control", b"vary")]})
-            await send({"type": "http.response.body", "body": b""})
-            return
         await send({"type": "http.response.start", "status": kept.status,
                     "headers": kept.headers})
         await send({"type": "http.response.body", "body": kept.body})
