@@ -49,9 +49,13 @@ def test_run_starts_all_four_services_and_the_workspace_ready(tmp_path: Path) ->
             workspace = client.get(f"http://127.0.0.1:{base}/readyz").json()
             assert workspace == {"service": "web", "ready": True, "status": "ok"}
             assert "Sổ tay OCOP" in client.get(f"http://127.0.0.1:{base}/sign-in").text
+        workers = {"registry": {"worker:photos"}, "rating": {"worker:certificates"},
+                   "traceability": {"worker:labels and hashes", "worker:label sheets"},
+                   "catalog": set()}
         for name, report in reports.items():
             assert report["service"] == name and report["ready"] is True
-            assert set(report["checks"]) == {"store", "bus", "objects"}
+            assert set(report["checks"]) == {"store", "bus", "objects"} | workers[name]
+            assert all(report["checks"][worker]["ok"] for worker in workers[name])
         assert sorted(p.name for p in (tmp_path / "data").glob("*.db")) == [
             "bus.db", "catalog.db", "rating.db", "registry.db", "traceability.db", "web.db"]
     finally:
