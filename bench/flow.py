@@ -72,6 +72,7 @@ def launch(mode: str, env: dict[str, str]) -> tuple[dict[str, str], list[subproc
     base_env = os.environ | {"PYTHONPATH": ROOT, "OCOP_LOG_LEVEL": "WARNING",
                              "OCOP_ADMIN_PASSWORD": PASSWORD,
                              "OCOP_RATE_LIMIT": "100000/second",
+                             "OCOP_SCAN_RATE_LIMIT": "100000/second",
                              "OCOP_ALLOW_PRIVATE_WEBHOOK_URLS": "true"} | env
     subprocess.run(ocop("users", "add-admin", "office"), env=base_env, check=True,
                    capture_output=True)

@@ -79,6 +79,7 @@ async def main(counts: list[int], seconds: int, connections: int, threads: int) 
                 scan_url = f"http://127.0.0.1:{port}/01/{GTIN}"
                 served = os.environ | {"PYTHONPATH": ROOT, "OCOP_LOG_LEVEL": "WARNING",
                                        "OCOP_RATE_LIMIT": "100000/second",
+                                       "OCOP_SCAN_RATE_LIMIT": "100000/second",
                                        "OCOP_PUBLIC_URL": f"http://127.0.0.1:{port}",
                                        "OCOP_SCAN_BASE_URL": urls["traceability"]} | env
                 task = progress.add_task("wrk", total=len(counts))

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     json_max_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
     rate_limit: str = Field("100/second", description="Requests per client address, e.g. "
                                                       "'100/second' or '5000/minute'")
+    scan_rate_limit: str = Field("300/minute", description=(
+        "Scan pages per client address (the traceability service): a shopper opens a few a "
+        "minute, a shop's or a mobile network's shared address a few hundred."))
     scan_base_url: str | None = Field(
         None, description="Base of the URLs printed in QR labels (GS1 Digital Link); the "
                           "traceability service's public URL when not set.")
@@ -137,7 +140,7 @@ class Settings(BaseSettings):
         _check_scheme(v.get_secret_value(), schemes, example)
         return v
 
-    @field_validator("rate_limit")
+    @field_validator("rate_limit", "scan_rate_limit")
     @classmethod
     def _rate(cls, v: str) -> str:
         try:

@@ -7,7 +7,11 @@
   its own, smaller one). A declared length over the cap is refused before reading; an
   undeclared (chunked) body is counted as it arrives and refused once it passes the cap.
 - Each client address has a request budget (``limits`` moving window): a campaign of real
-  scans, spread over many phones, never meets it; one client flooding does.
+  scans, spread over many phones, never meets it; one client flooding does. Public pages
+  one client has no reason to ask for often (the scan pages) have a tighter budget of their
+  own (``PathBudget``). Budgets are kept per process: n replicas let n times as much
+  through. The address is the connection's, or the one a trusted proxy names
+  (``OCOP_TRUSTED_PROXIES``, applied by the server before any middleware).
 
 Refusals are problem+json in English and Vietnamese, like every other error.
 """
@@ -39,6 +43,15 @@ JSON_TYPES = ("application/json", "application/problem+json", "")
 
 
 @dataclass(frozen=True)
+class PathBudget:
+    """Requests per client address to the paths under ``prefixes``, on top of the
+    service's own budget."""
+
+    prefixes: tuple[str, ...]
+    rate: str
+
+
+@dataclass(frozen=True)
 class GuardPolicy:
     open_writes: tuple[str, ...]
     """Paths (or path prefixes) written to without a token: signing in."""
@@ -46,6 +59,7 @@ class GuardPolicy:
     upload_limit: int
     rate_limit: str
     """Requests per client address, in ``limits`` notation ("100/second")."""
+    budgets: tuple[PathBudget, ...] = ()
 
 
 class RequestGuard:
@@ -59,6 +73,8 @@ class RequestGuard:
         self.verifier = verifier
         self.policy = policy
         self.rate: RateLimitItem = parse(policy.rate_limit)
+        self.budgets = [(b.prefixes, parse(b.rate), "paths:" + ",".join(b.prefixes) + "|")
+                        for b in policy.budgets]
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -66,13 +82,18 @@ class RequestGuard:
             await self.app(scope, receive, send)
             return
         address = (scope.get("client") or ("unknown", 0))[0]
-        if not self.limiter.hit(self.rate, address):
-            await self._refuse(scope, send, 429, "rate-limited",
-                               "Too many requests from your address; slow down and try again "
-                               "in a moment.",
-                               "Quá nhiều yêu cầu từ địa chỉ của bạn; hãy chậm lại và thử lại "
-                               "sau giây lát.", {"retry-after": str(self._retry_after(address))})
-            return
+        spent = [(self.rate, address), *((rate, namespace + address)
+                                         for prefixes, rate, namespace in self.budgets
+                                         if scope["path"].startswith(prefixes))]
+        for rate, key in spent:
+            if not self.limiter.hit(rate, key):
+                await self._refuse(scope, send, 429, "rate-limited",
+                                   "Too many requests from your address; slow down and try "
+                                   "again in a moment.",
+                                   "Quá nhiều yêu cầu từ địa chỉ của bạn; hãy chậm lại và thử "
+                                   "lại sau giây lát.",
+                                   {"retry-after": str(self._retry_after(rate, key))})
+                return
         if scope["method"] not in WRITES:
             await self.app(scope, receive, send)
             return
@@ -94,8 +115,8 @@ class RequestGuard:
             return
         await self.app(scope, _counted(receive, limit), send)
 
-    def _retry_after(self, address: str) -> int:
-        reset, _ = self.limiter.get_window_stats(self.rate, address)
+    def _retry_after(self, rate: RateLimitItem, key: str) -> int:
+        reset, _ = self.limiter.get_window_stats(rate, key)
         # The limiter's windows are on the wall clock (``time.time``): compare on the same.
         return max(1, math.ceil(reset - time.time()))
 

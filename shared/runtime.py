@@ -46,7 +46,7 @@ from shared.objects import ObjectStore, open_object_store
 from shared.objects.files import FileObjectStore
 from shared.objects.links import object_links_router
 from shared.openapi_problems import document_problems
-from shared.request_guard import GuardPolicy, RequestGuard
+from shared.request_guard import GuardPolicy, PathBudget, RequestGuard
 from shared.security_headers import SecurityHeaders
 from shared.sessions import REVOCATIONS, Revocations
 from shared.store import Collection, DocumentStore, open_store
@@ -119,6 +119,7 @@ class ServiceRuntime:
         self.handle(AccountTokensRevoked, self.revocations.handler)
         self.routers: list[APIRouter] = []
         self.fronts: list[tuple[type, dict[str, Any]]] = []
+        self.budgets: list[PathBudget] = []
         self.signals: list[Signal] = []
         self.parts: dict[type, object] = {}
         self._closers: list[Callable[[], Awaitable[None]]] = []
@@ -146,6 +147,12 @@ class ServiceRuntime:
         the rate limit and the security headers, before telemetry and routing (a page
         answered from memory there costs neither)."""
         self.fronts.append((layer, options))
+
+    def limit(self, prefixes: tuple[str, ...], rate: str) -> None:
+        """A budget of ``rate`` requests per client address to the paths under
+        ``prefixes``, on top of the service's ``rate_limit``: public pages one client has no
+        reason to ask for often."""
+        self.budgets.append(PathBudget(prefixes, rate))
 
     def signal(self, topic: str, heard: Callable[[], None]) -> Signal:
         """A signal the service's replicas send one another (``shared.messaging.signals``):
@@ -313,7 +320,8 @@ class ServiceRuntime:
             app.add_middleware(layer, **options)
         app.add_middleware(RequestGuard, verifier=self.verifier, policy=GuardPolicy(
             open_writes=self.open_writes, json_limit=self.settings.json_max_bytes,
-            upload_limit=self.settings.objects_max_bytes, rate_limit=self.settings.rate_limit))
+            upload_limit=self.settings.objects_max_bytes, rate_limit=self.settings.rate_limit,
+            budgets=tuple(self.budgets)))
         if self.cross_origin_reads:
             app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"],
                                allow_headers=["X-API-Key", "If-None-Match"],

@@ -66,8 +66,9 @@ PAGE_TEXT = {
                                 "Hãy báo cho nơi bán hoặc cơ quan OCOP của tỉnh.",
            "unit": "Mã sản phẩm", "genuine": "Mã thật, do chủ thể in cho lô này.",
            "scans": "Lượt quét: {scans} (lần đầu {first}).",
-           "many_scans": "Mã này đã được quét nhiều lần. Nếu bạn vừa mở một sản phẩm mới mà "
-                         "mã đã được quét trước đó, mã có thể bị sao chép: hãy báo cho nơi bán.",
+           "may_be_copied": "Mã này đã được quét từ nhiều thiết bị ở nhiều nơi khác nhau, mã "
+                            "có thể bị sao chép. Nếu bạn vừa mở một sản phẩm mới, hãy báo "
+                            "cho nơi bán hoặc cơ quan OCOP của tỉnh.",
            "batch": "Lô", "journey": "Hành trình của lô", "produced": "Ngày sản xuất",
            "packed": "Ngày đóng gói", "best_before": "Hạn dùng", "quantity": "Số lượng",
            "areas": "Vùng nguyên liệu", "corrected": "đã đính chính", "lab_passed": "đạt",
@@ -97,9 +98,10 @@ PAGE_TEXT = {
            "unit": "Item code", "genuine": "Genuine code, printed by the producer for this "
                                            "batch.",
            "scans": "Scans: {scans} (first on {first}).",
-           "many_scans": "This code has been scanned several times. If you have just opened a "
-                         "new item and its code was scanned before, it may have been copied: "
-                         "tell the seller.",
+           "may_be_copied": "This code has been scanned from many devices in many "
+                            "different places: it may have been copied. If you have just "
+                            "opened a new item, tell the seller or the provincial OCOP "
+                            "office.",
            "batch": "Batch", "journey": "The batch's journey", "produced": "Produced",
            "packed": "Packed", "best_before": "Best before", "quantity": "Quantity",
            "areas": "Raw-material areas", "corrected": "corrected", "lab_passed": "passed",
@@ -190,7 +192,8 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
         view["journey"] = [step.as_json() for step in asked.steps]
     if asked.unit is not None:
         view["unit"] = {"serial": asked.serial, "genuine": True, "scans": asked.unit.scans,
-                        "first_scanned_at": asked.unit.first_scanned_at}
+                        "first_scanned_at": asked.unit.first_scanned_at,
+                        "may_be_copied": asked.may_be_copied}
     if as_json:
         return JSONResponse(view, headers=headers)
     certificate = view["ocop"]["certificate"]
@@ -207,7 +210,7 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
         "valid_from": day_shown(certificate["valid_from"]),
         "valid_until": day_shown(certificate["valid_until"]),
         "batch": asked.batch, "steps": asked.steps, "step_names": STEP_NAMES[language],
-        "serial": asked.serial, "unit": asked.unit,
+        "serial": asked.serial, "unit": asked.unit, "may_be_copied": asked.may_be_copied,
         "reading_names": READING_NAMES[language], "where_to_buy": view["where_to_buy"]},
         headers=headers)
 

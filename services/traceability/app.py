@@ -13,7 +13,7 @@ from services.traceability.origin import Origin
 from services.traceability.origin_api import router as origin_router
 from services.traceability.printing import Printing
 from services.traceability.printing_api import router as printing_router
-from services.traceability.scan_pages import ScanPages, ScanPagesFront
+from services.traceability.scan_pages import SCAN_PATHS, ScanPages, ScanPagesFront
 from services.traceability.scanning import Scanning
 from services.traceability.scans_api import router as scans_router
 from services.traceability.store import COLLECTIONS
@@ -75,6 +75,7 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     scanning = Scanning(runtime.store, runtime.outbox, origin, runtime.clock,
                         fingerprint_key(settings))
     runtime.front(ScanPagesFront, pages=pages, scanning=scanning)
+    runtime.limit(SCAN_PATHS, settings.scan_rate_limit)
     # Label sheets (up to 10,000 labels) in a worker of their own, at a lower priority and
     # started on the first sheet: drawing never delays a certified product's label or a
     # capture's hashes.

@@ -119,10 +119,8 @@ class SheetLayout:
 
 DEVICES_PER_UNIT = 5
 """Distinct devices (coarse fingerprints) scanning one unit's code before it is reported as
-copied: a unit is bought by one household; the seller, a relative or two may scan it too."""
-SCANS_PER_UNIT = 30
-"""Scans of one unit's code before it is reported as copied, whatever the devices (a copy
-on a shelf scanned again and again from one shop's network)."""
+copied: a unit is bought by one household; the seller, a relative or two may scan it too.
+One device scanning again and again never makes it copied, however often."""
 
 
 def check_public(scan_base_url: str, *, allow_private: bool) -> None:
@@ -227,8 +225,8 @@ def _too_many_drawing(drawing: int) -> TooManyRequests:
 @dataclass
 class UnitCode:
     """A printed unit's serial (số sê-ri) and how often shoppers have scanned it: a copied
-    code shows up as one scanned from far more devices, or far more often, than one unit
-    can be."""
+    code shows up as one scanned from far more devices, and networks, than one unit can
+    be."""
 
     id: str
     """``{product_id}/{serial}``: a GS1 serial is unique per GTIN (SGTIN)."""
@@ -242,6 +240,9 @@ class UnitCode:
     devices: list[str] = field(default_factory=list)
     """Distinct coarse client fingerprints that scanned it (at most ``DEVICES_PER_UNIT``
     kept: past that the code is reported as copied anyway)."""
+    networks: list[str] = field(default_factory=list)
+    """Distinct networks (salted, ``scans.salted_network``) its scans came from, at most
+    ``DEVICES_PER_UNIT``: how far apart its devices are, and so how sure a copy is."""
     looks_copied: bool = False
     version: int = 0
 
@@ -253,13 +254,14 @@ class UnitCode:
         """Whether a scan naming ``lot`` (or none) is of this code."""
         return lot in (None, self.lot)
 
-    def scanned(self, at: str, device: str) -> None:
-        """Count a shopper's scan; past ``DEVICES_PER_UNIT`` devices or ``SCANS_PER_UNIT``
-        scans the code looks copied, and stays so."""
+    def scanned(self, at: str, device: str, network: str) -> None:
+        """Count a shopper's scan (``network``: its device's, salted); from
+        ``DEVICES_PER_UNIT`` devices the code looks copied, and stays so."""
         self.scans += 1
         self.first_scanned_at = self.first_scanned_at or at
         self.last_scanned_at = at
         if device not in self.devices and len(self.devices) < DEVICES_PER_UNIT:
             self.devices.append(device)
-        self.looks_copied = self.looks_copied or (len(self.devices) >= DEVICES_PER_UNIT
-                                                  or self.scans >= SCANS_PER_UNIT)
+        if network not in self.networks and len(self.networks) < DEVICES_PER_UNIT:
+            self.networks.append(network)
+        self.looks_copied = self.looks_copied or len(self.devices) >= DEVICES_PER_UNIT

@@ -140,7 +140,15 @@ class ScanPagesFront:
         if kept is None:
             await self.app(scope, receive, send)
             return
-        self.scanning.counted(kept.product_id, kept.batch_id)
+        self.scanning.counted(kept.product_id, kept.batch_id, self.scanning.visit(
+            *_client(scope), counts=True))
         await send({"type": "http.response.start", "status": kept.status,
                     "headers": kept.headers})
         await send({"type": "http.response.body", "body": kept.body})
+
+
+def _client(scope: Scope) -> tuple[str, str]:
+    """The client's address (its proxy's word for it only if trusted: ``server_config``)
+    and its browser's name, as the scan routes read them."""
+    agent = next((value for name, value in scope["headers"] if name == b"user-agent"), b"")
+    return (scope.get("client") or ("", 0))[0], agent.decode("latin-1")

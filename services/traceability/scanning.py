@@ -1,12 +1,13 @@
 """What a shopper's scan finds, and what is kept of it: the batch and the unit a code names
 (a unit's scan counted with its code, in one transaction), forged codes reported as
-anomalies, every scan counted per product, batch and day; and the views of those counts
-for the producer and the office."""
+anomalies, every scan counted per product, batch and day — each device's scans of a code
+once per window (``scans.RecentScans``); and the views of those counts for the producer
+and the office."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 
@@ -18,12 +19,16 @@ from services.traceability.origin import Origin
 from services.traceability.scans import (
     Anomaly,
     AnomalyKind,
+    Confidence,
+    RecentScans,
     ScanDay,
     ScanReport,
     ScanTally,
     Visit,
+    copy_confidence,
     day_in_vietnam,
     fingerprint,
+    salted_network,
 )
 from services.traceability.store import (
     ANOMALIES,
@@ -56,6 +61,13 @@ class Asked:
         """A lot or a serial the platform never printed for this product."""
         return ((self.lot is not None and self.batch is None)
                 or (self.serial is not None and self.unit is None))
+
+    @property
+    def may_be_copied(self) -> bool:
+        """Whether the shopper is warned that the unit's code may have been copied: only
+        on strong evidence (devices in many places), never because its own buyer, or one
+        client, scanned it again."""
+        return self.unit is not None and copy_confidence(self.unit) is Confidence.HIGH
 
 
 NOTHING_ASKED = Asked()
@@ -111,6 +123,7 @@ class Scanning:
     fingerprint_key: bytes
     """Salts client fingerprints (``scans.fingerprint``)."""
     tally: ScanTally = field(default_factory=ScanTally)
+    recent: RecentScans = field(default_factory=RecentScans)
 
     def today(self) -> date:
         """Today in Việt Nam: the day scans are counted on."""
@@ -118,11 +131,19 @@ class Scanning:
 
     def visit(self, address: str, user_agent: str, *, counts: bool) -> Visit:
         return Visit(self.clock.now(), fingerprint(self.fingerprint_key, address, user_agent),
-                     counts)
+                     salted_network(self.fingerprint_key, address), counts)
 
-    def counted(self, product_id: str, batch_id: str | None) -> None:
+    def counted(self, product_id: str, batch_id: str | None, visit: Visit) -> None:
         """A scan of a product's or a batch's page sent from memory (``scan_pages``)."""
-        self.tally.count(product_id, batch_id, Visit(self.clock.now(), "", counts=True))
+        if self._once(visit, _page(product_id, batch_id)).counts:
+            self.tally.count(product_id, batch_id, visit)
+
+    def _once(self, visit: Visit, code: str) -> Visit:
+        """``visit`` as a scan of ``code``: it counts unless its device scanned the code
+        lately (or enough today)."""
+        if visit.counts and not self.recent.counts(visit, code):
+            return replace(visit, counts=False)
+        return visit
 
     async def asked(self, profile: TraceProfile | None, lot: str | None, serial: str | None,
                     visit: Visit) -> Asked:
@@ -133,7 +154,7 @@ class Scanning:
             return Asked(lot, serial=serial)
         unit, batch = None, None
         if serial is not None:
-            unit = await self._unit(profile, serial, lot, visit)
+            unit, visit = await self._unit(profile, serial, lot, visit)
             if unit is None:
                 await self._forged(AnomalyKind.UNKNOWN_SERIAL, profile, serial, lot, visit)
                 return Asked(lot, serial=serial)
@@ -143,26 +164,32 @@ class Scanning:
             if batch is None:
                 await self._forged(AnomalyKind.UNKNOWN_LOT, profile, lot, lot, visit)
                 return Asked(lot)
+            visit = self._once(visit, _page(profile.id, batch.id))
+        else:
+            visit = self._once(visit, _page(profile.id, None))
         if visit.counts:
             self.tally.count(profile.id, batch.id if batch else None, visit, unit=unit)
         steps = journey(await self.origin.history(batch)) if batch else []
         return Asked(batch.lot if batch else lot, batch, steps, serial, unit)
 
     async def _unit(self, profile: TraceProfile, serial: str, lot: str | None, visit: Visit
-                    ) -> UnitCode | None:
+                    ) -> tuple[UnitCode | None, Visit]:
         """The unit's code if it was printed for the product (under ``lot``, when the scan
-        names one); a counted scan is added to it, and a code that now looks copied is
-        reported, in the same transaction."""
+        names one), and the visit as a scan of it; a counted scan is added to it, and a code
+        that now looks copied is reported, in the same transaction."""
         key = UnitCode.key(profile.id, serial)
+        found = await unit_codes.get_or_none(self.store, key)
+        if found is None or not found.under(lot):
+            return None, visit
+        visit = self._once(visit, key)
         if not visit.counts:
-            code = await unit_codes.get_or_none(self.store, key)
-            return code if code is not None and code.under(lot) else None
+            return found, visit
 
         async def count(tx: Transaction) -> UnitCode | None:
             code = await unit_codes.get_or_none(tx, key)
             if code is None or not code.under(lot):
                 return None
-            code.scanned(visit.stamp, visit.device)
+            code.scanned(visit.stamp, visit.device, visit.network)
             if code.looks_copied:
                 kind = AnomalyKind.COPIED_SERIAL
                 anomaly = await anomalies.get_or_new(
@@ -172,11 +199,13 @@ class Scanning:
                 await self._keep(tx, anomaly, anomaly.follow(code, serial, visit))
             return await unit_codes.save(tx, code)
 
-        return await retried(self.store, count)
+        return await retried(self.store, count), visit
 
     async def _forged(self, kind: AnomalyKind, profile: TraceProfile, code: str,
                       lot: str | None, visit: Visit) -> None:
-        if not visit.counts:
+        # One client's made-up codes of a product count once per window, whichever they
+        # are: a thousand invented serials are one scan of evidence, and one write.
+        if not self._once(visit, f"{profile.id}|?").counts:
             return
 
         async def seen(tx: Transaction) -> None:
@@ -251,3 +280,8 @@ class Scanning:
     async def all_anomalies(self, asked: AnomalyFilter) -> list[Anomaly]:
         return [anomalies.load(doc) async for doc in
                 find_all(self.store, ANOMALIES.name, asked.where(Visibility(everything=True)))]
+
+
+def _page(product_id: str, batch_id: str | None) -> str:
+    """What a scan of a product's or a batch's page is a scan of (``RecentScans``)."""
+    return f"{product_id}|{batch_id or '-'}"

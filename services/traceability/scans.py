@@ -4,7 +4,12 @@ shopper's scan, and when scans point at forged codes. Pure: no I/O, no clock of 
 No personal data is kept: a scan is counted per product, batch and day, and a unit's code
 keeps the coarse fingerprints of the devices that scanned it — a salted hash of the
 client's network (/24, /48 for IPv6) and browser family, which tells "many different
-phones" from "one phone scanning again" without naming anyone."""
+phones" from "one phone scanning again" without naming anyone — and the salted networks
+they were on.
+
+One client cannot pass for many: its scans of a code count once per ``SCAN_WINDOW`` and at
+most ``SCANS_PER_DEVICE_A_DAY`` times a day (``RecentScans``), a copy is told by distinct
+devices, and how sure it is (``Confidence``) by the distinct networks they came from."""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from services.traceability.label_sheets import UnitCode
+from services.traceability.label_sheets import DEVICES_PER_UNIT, UnitCode
 from services.traceability.model import TraceProfile
 from shared.contracts.traceability import ScanAnomalyDetected
 from shared.refusals import BadRequest, FieldError
@@ -26,7 +31,17 @@ from shared.text import VIETNAM
 DEFAULT_SPAN_DAYS = 30
 MAX_SPAN_DAYS = 366
 CODES_KEPT = 20
-"""Distinct forged codes (and devices) an anomaly keeps as evidence; past that it counts."""
+"""Distinct forged codes (and devices, networks) an anomaly keeps as evidence; past that
+it counts."""
+SCAN_WINDOW = timedelta(minutes=30)
+"""Scans of one code from one device within this count once: a page reloaded, opened again
+to show someone, in another language."""
+SCANS_PER_DEVICE_A_DAY = 3
+"""Scans of one code a device counts for in a day, however many it makes: the evidence one
+client gives is capped."""
+RECENT_KEPT = 100_000
+"""(device, code) pairs ``RecentScans`` remembers; past that the longest unseen is
+forgotten (its next scan counts again)."""
 
 _PLATFORMS = (("Android", "android"), ("iPhone", "ios"), ("iPad", "ios"),
               ("Windows", "windows"), ("Mac OS X", "mac"), ("CrOS", "chromeos"),
@@ -46,17 +61,28 @@ def coarse_agent(user_agent: str) -> str:
     return f"{_first(_PLATFORMS, user_agent)}/{_first(_BROWSERS, user_agent)}"
 
 
+def _network(address: str) -> str:
+    """The client's /24 (/48 for IPv6): a household's, a shop's, a mobile cell's."""
+    try:
+        ip = ipaddress.ip_address(address)
+        return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 48}",
+                                        strict=False))
+    except ValueError:
+        return re.sub(r"[^\w.:-]", "", address)[:64]
+
+
 def fingerprint(key: bytes, address: str, user_agent: str) -> str:
     """A coarse, salted client fingerprint: 12 hex digits of an HMAC of the client's network
     and browser family. Without the key it cannot be linked back to an address."""
-    try:
-        ip = ipaddress.ip_address(address)
-        network = str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 48}",
-                                           strict=False))
-    except ValueError:
-        network = re.sub(r"[^\w.:-]", "", address)[:64]
-    message = f"{network}|{coarse_agent(user_agent)}".encode()
+    message = f"{_network(address)}|{coarse_agent(user_agent)}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:12]
+
+
+def salted_network(key: bytes, address: str) -> str:
+    """The client's network alone, salted as ``fingerprint`` is: scans from one household
+    or one client share it, whatever browsers they name."""
+    return hmac.new(key, f"network|{_network(address)}".encode(),
+                    hashlib.sha256).hexdigest()[:12]
 
 
 def day_in_vietnam(at: datetime) -> date:
@@ -67,11 +93,13 @@ def day_in_vietnam(at: datetime) -> date:
 
 @dataclass(frozen=True)
 class Visit:
-    """A scan as the analytics see it: when, from which coarse device, and whether it
-    counts (a shopper's GET; a HEAD or a monitor's probe does not)."""
+    """A scan as the analytics see it: when, from which coarse device on which network,
+    and whether it counts (a shopper's GET; a HEAD or a monitor's probe does not, nor a
+    device's scan of a code it scanned lately)."""
 
     at: datetime
     device: str
+    network: str = ""
     counts: bool = True
 
     @property
@@ -83,9 +111,63 @@ class Visit:
         return self.at.isoformat()
 
 
+class RecentScans:
+    """Which device scanned which code lately, so that a device's scans of a code count
+    once per ``SCAN_WINDOW`` and at most ``SCANS_PER_DEVICE_A_DAY`` a day. In memory, per
+    process (each replica counts its own), at most ``RECENT_KEPT`` pairs."""
+
+    def __init__(self, kept: int = RECENT_KEPT) -> None:
+        self.kept = kept
+        self._seen: dict[tuple[str, str], tuple[datetime, date, int]] = {}
+        """(device, code) → its last counted scan, that scan's day, scans counted that day;
+        in order of last use."""
+
+    def counts(self, visit: Visit, code: str) -> bool:
+        """Whether ``visit`` of ``code`` counts; remembered if it does."""
+        key = (visit.device, code)
+        last = self._seen.pop(key, None)
+        today = last is not None and last[1] == visit.day
+        if last is not None and (visit.at - last[0] < SCAN_WINDOW
+                                 or (today and last[2] >= SCANS_PER_DEVICE_A_DAY)):
+            self._seen[key] = last
+            return False
+        self._seen[key] = (visit.at, visit.day, last[2] + 1 if last and today else 1)
+        if len(self._seen) > self.kept:
+            del self._seen[next(iter(self._seen))]
+        return True
+
+
+class Confidence(StrEnum):
+    """How sure a counterfeit signal is, told by the distinct networks its scans came from:
+    one client, or one household or shop, is one network however many browsers it names."""
+
+    LOW = "low"
+    """One network."""
+    MEDIUM = "medium"
+    """A few networks."""
+    HIGH = "high"
+    """As many networks as a copy needs devices (``DEVICES_PER_UNIT``): goods in several
+    places. Only then is a shopper warned."""
+
+    @classmethod
+    def of(cls, networks: int) -> Confidence:
+        if networks >= DEVICES_PER_UNIT:
+            return cls.HIGH
+        return cls.MEDIUM if networks >= 2 else cls.LOW
+
+    @property
+    def rank(self) -> int:
+        return list(Confidence).index(self)
+
+
+def copy_confidence(unit: UnitCode) -> Confidence | None:
+    """How sure it is that a unit's code was copied; None while it does not look so."""
+    return Confidence.of(len(unit.networks)) if unit.looks_copied else None
+
+
 class AnomalyKind(StrEnum):
     COPIED_SERIAL = "copied_serial"
-    """A unit's code scanned from far more devices, or far more often, than one unit is."""
+    """A unit's code scanned from far more devices than one unit is."""
     UNKNOWN_SERIAL = "unknown_serial"
     """A serial never printed for the product (or printed under another of its lots)."""
     UNKNOWN_LOT = "unknown_lot"
@@ -95,9 +177,10 @@ class AnomalyKind(StrEnum):
 @dataclass
 class Anomaly:
     """A counterfeit signal the producer and the office see (and others hear of on
-    ``ocop.traceability.anomalies``). A copied serial is one anomaly per code; unknown codes
-    are gathered per product, kind and day, keeping the first codes seen as evidence — a
-    forger inventing serials makes one anomaly a day, not thousands."""
+    ``ocop.traceability.anomalies``, when it is detected and each time its confidence
+    rises). A copied serial is one anomaly per code; unknown codes are gathered per product,
+    kind and day, keeping the first codes seen as evidence — a forger inventing serials
+    makes one anomaly a day, not thousands."""
 
     id: str
     kind: AnomalyKind
@@ -115,12 +198,18 @@ class Anomaly:
     codes: list[str] = field(default_factory=list)
     scans: int = 0
     devices: list[str] = field(default_factory=list)
+    networks: list[str] = field(default_factory=list)
+    """Distinct networks (salted) among its scans (the first ``CODES_KEPT``)."""
     version: int = 0
 
     @property
     def device_count(self) -> int:
         """Distinct devices among its scans (the first ``CODES_KEPT``)."""
         return len(self.devices)
+
+    @property
+    def confidence(self) -> Confidence:
+        return Confidence.of(len(self.networks))
 
     @staticmethod
     def key(kind: AnomalyKind, profile: TraceProfile, code: str, day: date) -> str:
@@ -138,28 +227,39 @@ class Anomaly:
                    visit.stamp, batch_id=batch_id, lot=lot)
 
     def seen(self, code: str, visit: Visit) -> ScanAnomalyDetected | None:
-        """One more scan of a forged ``code``; the event when the anomaly is new."""
+        """One more counted scan of a forged ``code``; the event when the anomaly is new or
+        its confidence rose."""
+        was = self.confidence
         self.scans += 1
         self.last_seen_at = visit.stamp
-        if code not in self.codes and len(self.codes) < CODES_KEPT:
-            self.codes.append(code)
-        if visit.device not in self.devices and len(self.devices) < CODES_KEPT:
-            self.devices.append(visit.device)
-        return self.detected(code, visit) if self.version == 0 else None
+        for kept, seen in ((self.codes, code), (self.devices, visit.device),
+                           (self.networks, visit.network)):
+            if seen not in kept and len(kept) < CODES_KEPT:
+                kept.append(seen)
+        return self._announced(code, visit, was)
 
     def follow(self, unit: UnitCode, serial: str, visit: Visit) -> ScanAnomalyDetected | None:
-        """A copied unit's code scanned again: its scans and devices so far; the event when
-        the anomaly is new."""
-        self.codes, self.scans, self.devices = [serial], unit.scans, list(unit.devices)
+        """A copied unit's code scanned again: its scans, devices and networks so far; the
+        event when the anomaly is new or its confidence rose."""
+        was = self.confidence
+        self.codes, self.scans = [serial], unit.scans
+        self.devices, self.networks = list(unit.devices), list(unit.networks)
         self.last_seen_at = visit.stamp
-        return self.detected(serial, visit) if self.version == 0 else None
+        return self._announced(serial, visit, was)
+
+    def _announced(self, code: str, visit: Visit, was: Confidence
+                   ) -> ScanAnomalyDetected | None:
+        if self.version == 0 or self.confidence.rank > was.rank:
+            return self.detected(code, visit)
+        return None
 
     def detected(self, code: str, visit: Visit) -> ScanAnomalyDetected:
         return ScanAnomalyDetected(
             anomaly_id=self.id, kind=self.kind.value, product_id=self.product_id,
             subject_id=self.subject_id, province=self.province, commune=self.commune,
             gtin=self.gtin, code=code, batch_id=self.batch_id, scans=self.scans,
-            devices=self.device_count, day=date.fromisoformat(self.day),
+            devices=self.device_count, networks=len(self.networks),
+            confidence=self.confidence.value, day=date.fromisoformat(self.day),
             detected_at=visit.at)
 
 

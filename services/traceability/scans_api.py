@@ -11,7 +11,14 @@ from pydantic import BaseModel
 
 from services.traceability.origin_api import gate, may
 from services.traceability.scanning import AnomalyFilter, Scanning
-from services.traceability.scans import Anomaly, AnomalyKind, ScanCounts, ScanReport, span
+from services.traceability.scans import (
+    Anomaly,
+    AnomalyKind,
+    Confidence,
+    ScanCounts,
+    ScanReport,
+    span,
+)
 from services.traceability.scans import by_province as count_by_province
 from shared.access import Scope
 from shared.auth import CurrentCaller
@@ -65,7 +72,16 @@ class AnomalyOut(BaseModel):
     codes: list[str]
     """The codes seen (the first 20): the copied serial, or the forged serials or lots."""
     scans: int
+    """Counted scans: each device's scans of a code count once per half hour, at most three
+    a day."""
     devices: int
+    """Distinct devices (coarse fingerprints) among them."""
+    networks: int
+    """Distinct networks among them: one client, household or shop is one, whatever
+    browsers it names."""
+    confidence: Confidence
+    """low: one network; medium: a few; high: as many as a copy needs devices (five). A
+    shopper scanning a copied code is warned only at high."""
 
     @classmethod
     def of(cls, anomaly: Anomaly) -> AnomalyOut:
@@ -74,7 +90,8 @@ class AnomalyOut(BaseModel):
                    commune=anomaly.commune, gtin=anomaly.gtin, batch_id=anomaly.batch_id,
                    lot=anomaly.lot, day=date.fromisoformat(anomaly.day),
                    first_seen_at=anomaly.first_seen_at, last_seen_at=anomaly.last_seen_at,
-                   codes=anomaly.codes, scans=anomaly.scans, devices=anomaly.device_count)
+                   codes=anomaly.codes, scans=anomaly.scans, devices=anomaly.device_count,
+                   networks=len(anomaly.networks), confidence=anomaly.confidence)
 
 
 class ReportOut(BaseModel):
@@ -102,7 +119,8 @@ class BatchScansOut(ReportOut):
     units_printed: int
     """Units' codes printed for the batch (serial label sheets)."""
     copied: list[AnomalyOut]
-    """Its units' codes that look copied (scanned from too many devices, or too often)."""
+    """Its units' codes that look copied (scanned from too many devices), each with how
+    sure that is."""
 
 
 class ProvinceOut(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from shared.events.contracts import EventContract, contract
 
@@ -101,9 +102,10 @@ ANOMALIES_TOPIC = "ocop.traceability.anomalies"
 @contract("vn.ocop.traceability.scan.anomaly_detected.v1", topic=ANOMALIES_TOPIC)
 class ScanAnomalyDetected(EventContract):
     """Scans that suggest counterfeit goods (dấu hiệu hàng giả): a unit's code scanned from
-    far more devices or far more often than one unit can be (``copied_serial``), or codes
-    under a real product's GTIN that the platform never printed (``unknown_serial``,
-    ``unknown_lot``; one anomaly per product and day gathers them)."""
+    far more devices than one unit can be (``copied_serial``), or codes under a real
+    product's GTIN that the platform never printed (``unknown_serial``, ``unknown_lot``;
+    one anomaly per product and day gathers them). Published when detected, and again, with
+    the same ``anomaly_id``, each time its ``confidence`` rises."""
 
     anomaly_id: str
     kind: str
@@ -119,6 +121,13 @@ class ScanAnomalyDetected(EventContract):
     scans: int
     devices: int
     """Distinct coarse client fingerprints among those scans."""
+    networks: int | None = None
+    """Distinct client networks among those scans (None: published before they were
+    counted)."""
+    confidence: Literal["low", "medium", "high"] | None = None
+    """How sure the signal is, by its distinct networks: one (``low``: one client, household
+    or shop), a few (``medium``), as many as a copy needs devices (``high``). None:
+    published before it was weighed."""
     day: date
     """The day (Việt Nam time) it was detected on."""
     detected_at: datetime

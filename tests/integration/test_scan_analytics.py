@@ -24,7 +24,7 @@ from tests.support.demo import wait_until
 from tests.support.platform import User, certified_product, cooperative_with_council
 from tests.support.platform import office_signed_in as signed_in
 
-PHONES = (  # five households' phones: five coarse fingerprints from one address
+PHONES = (  # five phones' browsers: five coarse fingerprints from one address
     "Mozilla/5.0 (Linux; Android 13) Chrome/119.0 Mobile Safari/537.36 Zalo android/12100",
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Version/17.1 Mobile Safari/604.1",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/119.0 Safari/537.36",
@@ -95,10 +95,11 @@ async def scans_and_anomalies(office: User) -> str:
     csv = await producer.call("GET", "traceability", f"/label-sheets/{sheet['id']}/codes.csv")
     copied, bought, _ = [line.split(",")[0] for line in csv.text.splitlines()[1:]]
 
-    # Shoppers: the product's own code twice, the batch's code once, one unit's code once
-    # (and a link checker's HEAD, not counted), another unit's code from five phones.
-    for _ in range(2):
-        await scan(shopper, f"/01/{GTIN}")
+    # Shoppers: the product's own code from two phones, the batch's code once, one unit's
+    # code once (and a link checker's HEAD, not counted), another unit's code from five
+    # phones. (A phone scanning a code again soon counts once: test_scan_counting.py.)
+    for phone in PHONES[:2]:
+        await scan(shopper, f"/01/{GTIN}", phone=phone)
     await scan(shopper, f"/01/{GTIN}/10/TC-31")
     await scan(shopper, f"/01/{GTIN}/10/TC-31/21/{bought}")
     head = await shopper.client.head(f"{shopper.urls['traceability']}/01/{GTIN}/10/TC-31/21/"
@@ -106,10 +107,11 @@ async def scans_and_anomalies(office: User) -> str:
     assert head.status_code == 200
     for phone in PHONES:
         await scan(shopper, f"/01/{GTIN}/10/TC-31/21/{copied}", phone=phone)
-    # Forgers: two serials never printed, a lot that does not exist.
-    for forged in ("FAKE000000000001", "FAKE000000000002"):
-        await scan(shopper, f"/01/{GTIN}/10/TC-31/21/{forged}", expect=404)
-    await scan(shopper, f"/01/{GTIN}/10/NOPE-9", expect=404)
+    # Forgers' labels, each scanned by another phone: two serials never printed, a lot
+    # that does not exist.
+    for forged, phone in (("FAKE000000000001", PHONES[0]), ("FAKE000000000002", PHONES[1])):
+        await scan(shopper, f"/01/{GTIN}/10/TC-31/21/{forged}", phone=phone, expect=404)
+    await scan(shopper, f"/01/{GTIN}/10/NOPE-9", phone=PHONES[2], expect=404)
 
     # The producer's view of the batch: per day, units printed and scanned, copied codes.
     report = await producer.call("GET", "traceability", f"/batches/{batch['id']}/scans")
@@ -123,6 +125,9 @@ async def scans_and_anomalies(office: User) -> str:
     [flagged] = report["copied"]
     assert (flagged["kind"], flagged["codes"], flagged["scans"], flagged["devices"]) == (
         "copied_serial", [copied], 5, 5)
+    # Five phones, one network (this test's address): a household, a shop, or one client
+    # naming five browsers; the producer sees it, sure of it only from more networks.
+    assert (flagged["networks"], flagged["confidence"]) == (1, "low")
     assert flagged["batch_id"] == batch["id"] and flagged["lot"] == "TC-31"
     a_week = await producer.call("GET", "traceability", f"/batches/{batch['id']}/scans",
                                  params={"since": (until - timedelta(days=6)).isoformat(),

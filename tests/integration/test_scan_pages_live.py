@@ -23,6 +23,7 @@ from shared.events.codec import encode
 from shared.events.contracts import EventContract
 from shared.events.envelope import Envelope
 from shared.runtime import ServiceRuntime
+from tests.integration.test_scan_analytics import PHONES
 from tests.support.clocks import SYSTEM_CLOCK
 from tests.support.demo import wait_until
 from tests.support.events import certified, revoked
@@ -114,16 +115,21 @@ async def certified_on_its_own(settings: Settings, certified_event: ProductCerti
 async def test_a_kept_page_is_counted_revalidated_and_a_units_page_is_never_kept(
         make_settings: Callable[..., Settings]) -> None:
     async with certified_on_its_own(make_settings(), certified_today()) as (runtime, client):
-        first = await client.get(PAGE, headers={"Accept": "text/html"})
+        # Four phones (a phone's scans of a page count once a while: test_scan_counting.py).
+        first = await client.get(PAGE, headers={"Accept": "text/html",
+                                                "User-Agent": PHONES[0]})
         assert first.status_code == 200 and kept(runtime)
-        again = await client.get(PAGE, headers={"Accept": "text/html"})
+        again = await client.get(PAGE, headers={"Accept": "text/html",
+                                                "User-Agent": PHONES[1]})
         assert again.content == first.content
         assert again.headers["etag"] == first.headers["etag"]
         assert again.headers["content-security-policy"].startswith("default-src 'none'")
         fresh = await client.get(PAGE, headers={"If-None-Match": first.headers["etag"],
-                                                "Accept": "text/html"})
+                                                "Accept": "text/html",
+                                                "User-Agent": PHONES[2]})
         assert fresh.status_code == 304 and fresh.content == b""
-        as_json = await client.get(PAGE, params={"format": "json"})
+        as_json = await client.get(PAGE, params={"format": "json"},
+                                   headers={"User-Agent": PHONES[3]})
         assert as_json.json()["ocop"]["stars"] == 4  # a kept page per format
         unit = await client.get(f"{PAGE}/10/L1/21/S1")
         assert unit.status_code == 404  # never printed: a warning, never kept

@@ -93,8 +93,8 @@ def test_a_producer_has_at_most_twenty_thousand_labels_waiting_to_be_drawn() -> 
 
 def test_a_units_scans_are_counted_from_the_first() -> None:
     code = UnitCode(UnitCode.key("p", "S"), "b", "L", "s")
-    code.scanned("2026-11-24T02:05:00+00:00", "phone-a")
-    code.scanned("2026-11-25T10:00:00+00:00", "phone-a")
+    code.scanned("2026-11-24T02:05:00+00:00", "phone-a", "home")
+    code.scanned("2026-11-25T10:00:00+00:00", "phone-a", "home")
     assert (code.scans, code.first_scanned_at) == (2, "2026-11-24T02:05:00+00:00")
     assert code.devices == ["phone-a"] and not code.looks_copied
     assert moment_shown(code.first_scanned_at) == "24/11/2026 09:05"

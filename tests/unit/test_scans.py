@@ -1,26 +1,33 @@
-"""Scan analytics rules: the coarse fingerprint, the day a scan counts on, when a unit's
-code looks copied, how forged codes are gathered, and the reports' sums."""
+"""Scan analytics rules: the coarse fingerprint, the day a scan counts on, which scans of a
+device count, when a unit's code looks copied and how sure that is, how forged codes are
+gathered, and the reports' sums."""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.traceability.label_sheets import DEVICES_PER_UNIT, SCANS_PER_UNIT, UnitCode
+from services.traceability.label_sheets import DEVICES_PER_UNIT, UnitCode
 from services.traceability.model import ShownSubject, TraceProfile
 from services.traceability.scans import (
     CODES_KEPT,
+    SCAN_WINDOW,
+    SCANS_PER_DEVICE_A_DAY,
     Anomaly,
     AnomalyKind,
+    Confidence,
+    RecentScans,
     ScanDay,
     ScanReport,
     ScanTally,
     Visit,
     by_province,
     coarse_agent,
+    copy_confidence,
     fingerprint,
+    salted_network,
     span,
 )
 from shared.refusals import BadRequest
@@ -46,6 +53,9 @@ def test_a_fingerprint_keeps_only_the_network_and_the_browser_family() -> None:
     v6 = fingerprint(KEY, "2001:ee0:4f00:1::5", IPHONE)
     assert fingerprint(KEY, "2001:ee0:4f00:ffff::9", IPHONE) == v6
     assert fingerprint(KEY, "testclient", IPHONE)  # not an address: still a fingerprint
+    network = salted_network(KEY, "113.161.4.7")
+    assert salted_network(KEY, "113.161.4.250") == network != same
+    assert salted_network(KEY, "113.161.5.7") != network
 
 
 def test_a_scan_counts_on_its_day_in_viet_nam() -> None:
@@ -54,22 +64,40 @@ def test_a_scan_counts_on_its_day_in_viet_nam() -> None:
     assert Visit(datetime(2026, 11, 24, 17, 0, tzinfo=UTC), "d").day == date(2026, 11, 25)
 
 
-def test_a_units_code_looks_copied_from_many_devices_or_too_many_scans() -> None:
+def test_a_device_scanning_a_code_again_counts_once_a_window_and_a_few_times_a_day() -> None:
+    recent = RecentScans()
+    start = datetime(2026, 11, 24, 1, tzinfo=UTC)  # 08:00 in Việt Nam
+    assert recent.counts(Visit(start, "phone"), "p/S")
+    assert not recent.counts(Visit(start + SCAN_WINDOW / 2, "phone"), "p/S")
+    assert recent.counts(Visit(start, "other-phone"), "p/S")
+    assert recent.counts(Visit(start, "phone"), "p/T")
+    later = [start + SCAN_WINDOW * n for n in range(1, 2 * SCANS_PER_DEVICE_A_DAY)]
+    assert sum(recent.counts(Visit(at, "phone"), "p/S") for at in later
+               ) == SCANS_PER_DEVICE_A_DAY - 1
+    assert recent.counts(Visit(start + timedelta(days=1), "phone"), "p/S")  # the next day
+    small = RecentScans(kept=2)
+    for code in ("a", "b", "c"):
+        small.counts(Visit(start, "phone"), code)
+    assert small.counts(Visit(start, "phone"), "a")  # forgotten: the longest unseen
+
+
+def test_a_units_code_looks_copied_from_many_devices_never_from_one_scanning_again() -> None:
     code = UnitCode(UnitCode.key("p", "S"), "b", "L", "s")
-    for n in range(DEVICES_PER_UNIT - 1):
-        code.scanned(f"2026-11-24T0{n}:00:00+00:00", f"phone-{n}")
-        code.scanned(f"2026-11-24T0{n}:30:00+00:00", f"phone-{n}")
+    for _ in range(100):
+        code.scanned("2026-11-24T09:00:00+00:00", "shop", "shop-wifi")
+    assert not code.looks_copied and copy_confidence(code) is None
+    for n in range(DEVICES_PER_UNIT - 2):
+        code.scanned(f"2026-11-24T0{n}:00:00+00:00", f"phone-{n}", "shop-wifi")
     assert not code.looks_copied
-    code.scanned("2026-11-24T09:00:00+00:00", "one-more-phone")
+    code.scanned("2026-11-24T09:00:00+00:00", "one-more-phone", "shop-wifi")
     assert code.looks_copied and len(code.devices) == DEVICES_PER_UNIT
-    code.scanned("2026-11-24T10:00:00+00:00", "yet-another")
+    assert copy_confidence(code) is Confidence.LOW  # one shop, or one client's browsers
+    code.scanned("2026-11-24T10:00:00+00:00", "yet-another", "a-home")
     assert len(code.devices) == DEVICES_PER_UNIT  # no more kept
-    shelf = UnitCode(UnitCode.key("p", "T"), "b", "L", "s")
-    for _ in range(SCANS_PER_UNIT - 1):
-        shelf.scanned("2026-11-24T09:00:00+00:00", "shop")
-    assert not shelf.looks_copied
-    shelf.scanned("2026-11-24T09:00:00+00:00", "shop")
-    assert shelf.looks_copied
+    assert copy_confidence(code) is Confidence.MEDIUM
+    for n in range(DEVICES_PER_UNIT):
+        code.scanned("2026-11-24T11:00:00+00:00", f"far-{n}", f"town-{n}")
+    assert len(code.networks) == DEVICES_PER_UNIT and copy_confidence(code) is Confidence.HIGH
 
 
 def _profile() -> TraceProfile:
@@ -77,32 +105,42 @@ def _profile() -> TraceProfile:
         "s1", "HTX Nước mắm", SubjectType.COOPERATIVE, "Khánh Hòa", "Khánh Sơn"))
 
 
-def test_forged_codes_are_gathered_per_product_kind_and_day_and_announced_once() -> None:
-    visit = Visit(datetime(2026, 11, 24, 3, tzinfo=UTC), "phone")
+def test_forged_codes_are_gathered_per_product_kind_and_day_and_announced_as_surer() -> None:
+    visit = Visit(datetime(2026, 11, 24, 3, tzinfo=UTC), "phone", "home")
     anomaly = Anomaly.open(AnomalyKind.UNKNOWN_SERIAL, _profile(), "FAKE0", visit)
     assert anomaly.id == "unknown_serial|p1|2026-11-24"
     assert Anomaly.key(AnomalyKind.UNKNOWN_SERIAL, _profile(), "FAKE9", visit.day) == anomaly.id
     event = anomaly.seen("FAKE0", visit)
     assert event is not None and (event.kind, event.province, event.code) == (
         "unknown_serial", "Khánh Hòa", "FAKE0")
+    assert (event.confidence, event.networks) == ("low", 1)
     anomaly.version = 1  # stored
     for n in range(1, CODES_KEPT + 5):
-        assert anomaly.seen(f"FAKE{n}", Visit(visit.at, f"phone{n}")) is None
+        assert anomaly.seen(f"FAKE{n}", Visit(visit.at, f"phone{n}", "home")) is None
     assert anomaly.scans == CODES_KEPT + 5
     assert len(anomaly.codes) == CODES_KEPT and anomaly.device_count == CODES_KEPT
+    # Seen on other networks: announced again as its confidence rises, once per step.
+    rose = [anomaly.seen("FAKE0", Visit(visit.at, f"far{n}", f"town{n}"))
+            for n in range(DEVICES_PER_UNIT)]
+    assert [e.confidence for e in rose if e is not None] == ["medium", "high"]
+    assert anomaly.confidence is Confidence.HIGH
 
 
 def test_a_copied_code_is_one_anomaly_following_its_units_scans() -> None:
     visit = Visit(datetime(2026, 11, 24, 3, tzinfo=UTC), "phone")
     code = UnitCode(UnitCode.key("p1", "S"), "b1", "L1", "s", scans=7,
-                    devices=["a", "b", "c", "d", "e"])
+                    devices=["a", "b", "c", "d", "e"], networks=["n1"])
     anomaly = Anomaly.open(AnomalyKind.COPIED_SERIAL, _profile(), "S", visit, batch_id="b1",
                            lot="L1")
     assert anomaly.id == "copied_serial|p1/S"
     event = anomaly.follow(code, "S", visit)
-    assert event is not None and (event.scans, event.devices, event.batch_id) == (7, 5, "b1")
+    assert event is not None and (event.scans, event.devices, event.networks,
+                                  event.confidence, event.batch_id) == (7, 5, 1, "low", "b1")
     anomaly.version, code.scans = 1, 8
     assert anomaly.follow(code, "S", visit) is None and anomaly.scans == 8
+    code.networks.append("n2")
+    rose = anomaly.follow(code, "S", visit)
+    assert rose is not None and rose.confidence == "medium" and rose.anomaly_id == anomaly.id
 
 
 def test_a_report_covers_every_day_of_its_span_and_sums_per_batch() -> None:
