@@ -125,7 +125,8 @@ def serve(service: ServiceName,
     else:
         served = build_service(service, settings).fastapi_app()
     port = port or DEFAULT_PORTS[service]
-    server = uvicorn.Server(server_config(served, host=host, port=port))
+    server = uvicorn.Server(server_config(served, host=host, port=port,
+                                          trusted_proxies=settings.trusted_proxies))
     server.run(sockets=[tcp_socket(host, port, reuse_port=True)] if reuse_port else None)
 
 

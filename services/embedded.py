@@ -64,7 +64,8 @@ class EmbeddedPlatform:
                                                            self.ports[name]), bus=self.bus)
             self.runtimes[name] = runtime
             config = server_config(runtime.fastapi_app(), host=self.host,
-                                   port=self.ports[name], access_log=False)
+                                   port=self.ports[name], access_log=False,
+                                   trusted_proxies=self.settings.trusted_proxies)
             self._servers.append(ServiceServer(config))
         if "web" in self.ports:
             apis = {f"{name}_url": f"http://{self.host}:{self.ports[name]}"
@@ -72,7 +73,8 @@ class EmbeddedPlatform:
             web = build_web(service_settings(self.settings, self.host, self.ports["web"])
                             .model_copy(update=apis))
             self._servers.append(ServiceServer(server_config(
-                web, host=self.host, port=self.ports["web"], access_log=False)))
+                web, host=self.host, port=self.ports["web"], access_log=False,
+                trusted_proxies=self.settings.trusted_proxies)))
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):

@@ -6,13 +6,14 @@ never has to read a traceback to find the typo.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from limits import parse
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SERVICES = ("registry", "rating", "traceability", "catalog")
 FRONTS = ("web",)
@@ -89,6 +90,11 @@ class Settings(BaseSettings):
     scan_rate_limit: str = Field("300/minute", description=(
         "Scan pages per client address (the traceability service): a shopper opens a few a "
         "minute, a shop's or a mobile network's shared address a few hundred."))
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field((), description=(
+        "Addresses or networks (CIDR) of the proxies in front of this process, comma "
+        "separated: only a request from one of them may name its client in X-Forwarded-For "
+        "(the web front, for the registry's sign-in throttle; an ingress). Empty: none may, "
+        "and every client is its connection's address."))
     scan_base_url: str | None = Field(
         None, description="Base of the URLs printed in QR labels (GS1 Digital Link); the "
                           "traceability service's public URL when not set.")
@@ -149,6 +155,22 @@ class Settings(BaseSettings):
             raise ValueError("write it as a count per period, e.g. 100/second or 5000/minute"
                              ) from None
         return v
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, v: Any) -> tuple[str, ...]:
+        given = v.split(",") if isinstance(v, str) else v
+        proxies = []
+        for entry in (str(e).strip() for e in given):
+            if not entry:
+                continue
+            try:
+                proxies.append(str(ipaddress.ip_network(entry, strict=False)))
+            except ValueError:
+                # '*' too: trusting anyone is what this setting exists to prevent.
+                raise ValueError(f"'{entry}' is not an address or a network; name the "
+                                 "proxies, e.g. 10.0.0.5,10.1.0.0/16") from None
+        return tuple(proxies)
 
     @field_validator("log_level")
     @classmethod

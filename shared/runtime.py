@@ -331,13 +331,20 @@ class ServiceRuntime:
         return app
 
 
-def server_config(app: FastAPI, *, host: str, port: int, access_log: bool = True
-                  ) -> uvicorn.Config:
+def server_config(app: FastAPI, *, host: str, port: int, access_log: bool = True,
+                  trusted_proxies: Sequence[str] = ()) -> uvicorn.Config:
     """How every service is served: logging is the service's own, no 'server' header tells
     a scanner which software answers, and stopping waits at most 15 s for requests still
-    in flight (a stuck one must not keep a process from stopping; orchestrators give 30)."""
+    in flight (a stuck one must not keep a process from stopping; orchestrators give 30).
+
+    ``X-Forwarded-For`` (and ``-Proto``) are believed only from ``trusted_proxies``
+    (``OCOP_TRUSTED_PROXIES``): uvicorn's default believes them from loopback, so any
+    process on the machine could pose as any address to the rate limits, the sign-in
+    throttle and the scan counts."""
     return uvicorn.Config(app, host=host, port=port, log_config=None, access_log=access_log,
-                          server_header=False, timeout_graceful_shutdown=15)
+                          server_header=False, timeout_graceful_shutdown=15,
+                          proxy_headers=bool(trusted_proxies),
+                          forwarded_allow_ips=list(trusted_proxies))
 
 
 def runtime_of(request: Request) -> ServiceRuntime:

@@ -70,7 +70,9 @@ async def sign_in(request: Request, front: Front, username: Annotated[str, Form(
     address = request.client.host if request.client else ""
     try:
         # The registry counts failed sign-ins per client address: it is told the
-        # person's, not the web front's (it trusts the header from its proxies only).
+        # person's, not the web front's. It believes the header only from the addresses
+        # in its OCOP_TRUSTED_PROXIES, which name the web front's; this address is the
+        # person's as the web front's own server found it (from its trusted proxies).
         issued = await front.backend.call(None, "POST", "registry", "/auth/token",
                                           json={"username": username, "password": password},
                                           headers={"X-Forwarded-For": address})

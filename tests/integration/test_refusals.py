@@ -36,8 +36,9 @@ class World:
 @pytest.fixture
 async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
     """Two subjects, each with a product; producer A is signed in, as are the office and
-    a council member."""
-    settings = make_settings()
+    a council member. The test's own address is a proxy: a request may name the client it
+    stands for (a guesser's)."""
+    settings = make_settings(trusted_proxies=["127.0.0.1"])
     async with office_signed_in(settings, PASSWORD) as admin:
         anyone, client = admin.anonymous(), admin.client
         products = []

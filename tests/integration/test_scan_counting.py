@@ -1,5 +1,8 @@
-"""What one client can make of the scan counts.
+"""Who a client is, and what one client can make of the scan counts.
 
+- A client's address is its connection's: ``X-Forwarded-For`` is believed only from the
+  proxies ``OCOP_TRUSTED_PROXIES`` names, so a forged header neither escapes the sign-in
+  throttle nor poses as another device.
 - One client scanning again and again is one shopper: its scans of a code count once per
   window, it never makes a genuine code "copied", and its made-up codes raise one
   low-confidence anomaly; a code copied onto goods sold in several places is still told,
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
+import pytest
 
 from shared.config import Settings
 from tests.integration.test_batches import GTIN, PASSWORD, batch_body, code_of
@@ -82,6 +86,41 @@ async def scan(shopper: User, path: str, *, phone: str = PHONES[0],
 
 async def anomalies(world: Printed) -> list[dict[str, object]]:
     return list((await world.producer.call("GET", "traceability", "/anomalies"))["items"])
+
+
+@pytest.mark.parametrize("trusted", [False, True], ids=["no-proxy", "behind-proxy"])
+async def test_a_forwarded_address_is_believed_only_from_a_configured_proxy(
+        make_settings: Callable[..., Settings], trusted: bool) -> None:
+    """The test's own address as the proxy: five scans naming five networks are five
+    phones only behind it (a copied code, with high confidence: the shopper is warned), and
+    so are six failed sign-ins naming six addresses."""
+    settings = make_settings(allow_private_scan_url=True,
+                             trusted_proxies=["127.0.0.1"] if trusted else [])
+    async with printed(settings) as world:
+        shopper = world.office.anonymous()
+        for n in range(5):
+            await scan(shopper, world.unit(0), forwarded_for=f"203.0.{113 + n}.7")
+        page = await scan(shopper, world.unit(0), forwarded_for="198.51.100.9")
+        found = await anomalies(world)
+        if trusted:
+            [copied] = found
+            assert (copied["kind"], copied["devices"], copied["networks"], copied["scans"],
+                    copied["confidence"]) == ("copied_serial", 5, 5, 6, "high")
+            assert COPY_WARNING in page
+        else:
+            assert found == [], found
+            assert COPY_WARNING not in page and "Lượt quét: 1 " in page
+
+        token_url = shopper.urls["registry"] + "/auth/token"
+        for n in range(6):
+            wrong = await shopper.client.post(token_url, headers={
+                "X-Forwarded-For": f"192.0.2.{n + 1}"}, json={"username": "member",
+                                                             "password": "guess-guess"})
+            assert wrong.status_code == 401, wrong.text
+        right = await shopper.client.post(token_url, headers={
+            "X-Forwarded-For": "192.0.2.200"}, json={"username": "member",
+                                                    "password": PASSWORD})
+        assert right.status_code == (200 if trusted else 429), right.text
 
 
 async def test_an_honest_buyer_scanning_twice_is_not_warned(

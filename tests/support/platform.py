@@ -55,7 +55,7 @@ async def running_platform(settings: Settings, *, shared_bus: bool,
             "public_url": urls[name, 0], "scan_base_url": urls["traceability", 0]}), bus=bus)
         servers.append(ServiceServer(server_config(
             runtime.fastapi_app(), host="127.0.0.1", port=port_of(sockets[name, i]),
-            access_log=False)))
+            access_log=False, trusted_proxies=settings.trusted_proxies)))
     tasks = [asyncio.create_task(s.serve(sockets=[sock]))
              for sock, s in zip(sockets.values(), servers, strict=True)]
     try:

@@ -35,7 +35,8 @@ async def serving_workspace(settings: Settings, urls: dict[str, str]) -> AsyncIt
     app = build(settings.model_copy(update={
         "public_url": f"http://127.0.0.1:{port}", "registry_url": urls["registry"],
         "rating_url": urls["rating"], "traceability_url": urls["traceability"]}))
-    server = ServiceServer(server_config(app, host="127.0.0.1", port=port, access_log=False))
+    server = ServiceServer(server_config(app, host="127.0.0.1", port=port, access_log=False,
+                                         trusted_proxies=settings.trusted_proxies))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:

@@ -30,6 +30,7 @@ def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None
     ("OCOP_OBJECTS_URL", "ftp://x", "s3://"),
     ("OCOP_RETRY_ATTEMPTS", "0", "greater than or equal to 1"),
     ("OCOP_LOG_LEVEL", "LOUD", "INFO"),
+    ("OCOP_TRUSTED_PROXIES", "10.0.0.5,*", "name the proxies"),
 ])
 def test_bad_configuration_fails_naming_the_variable(monkeypatch: pytest.MonkeyPatch,
                                                      variable: str, value: str,
@@ -38,6 +39,13 @@ def test_bad_configuration_fails_naming_the_variable(monkeypatch: pytest.MonkeyP
     with pytest.raises(ConfigError) as err:
         load_settings()
     assert variable in str(err.value) and hint in str(err.value)
+
+
+def test_trusted_proxies_are_addresses_and_networks_none_by_default(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().trusted_proxies == ()
+    monkeypatch.setenv("OCOP_TRUSTED_PROXIES", "172.30.42.10, 10.1.0.0/16,")
+    assert load_settings().trusted_proxies == ("172.30.42.10/32", "10.1.0.0/16")
 
 
 def test_secrets_are_hidden_from_repr_and_redacted_urls(monkeypatch: pytest.MonkeyPatch) -> None:
