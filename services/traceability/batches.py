@@ -159,8 +159,10 @@ class Batch:
                              "(letters without accents, digits and !\"%&'()*+,-./:;<=>?_).",
                              "Mã lô phải gồm 1–20 ký tự thuộc bộ ký tự GS1 (chữ không dấu, "
                              "chữ số và !\"%&'()*+,-./:;<=>?_).", code="lot-invalid",
-                             errors=[FieldError("lot", "not GS1 AI 10 syntax",
-                                                "không đúng cú pháp GS1 AI 10")])
+                             errors=[FieldError("lot", "letters without accents, digits "
+                                                "and signs such as - . / only; no spaces",
+                                                "chỉ gồm chữ không dấu, chữ số và các dấu "
+                                                "như - . /, không có dấu cách")])
         dates.check(today)
         assert profile.subject
         identifier = domain.batch_identifier(scan_base_url, profile.id, profile.gtin, lot)
@@ -184,9 +186,9 @@ class Batch:
         if when.date() < self.dates.produced_on:
             raise BadRequest(
                 f"The event is dated before batch {self.lot} was produced "
-                f"({self.dates.produced_on.isoformat()}).",
+                f"({self.dates.produced_on:%d/%m/%Y}).",
                 f"Sự kiện có ngày trước ngày sản xuất của lô {self.lot} "
-                f"({self.dates.produced_on.isoformat()}).", code="event-before-batch",
+                f"({self.dates.produced_on:%d/%m/%Y}).", code="event-before-batch",
                 errors=[FieldError(field_name, "is before the batch's production date",
                                    "trước ngày sản xuất của lô")])
 

@@ -6,6 +6,7 @@ records, hash them the same way and answer the same queries."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 from uuid import UUID
@@ -22,6 +23,7 @@ from services.traceability.batches import (
 from services.traceability.epcis import OCOP_PREFIX
 from services.traceability.shown import MAX_PHOTOS, MAX_READINGS, MAX_RESULTS, Note, Short
 from shared.fields import EraDate, Place, line
+from shared.refusals import BadRequest, FieldError
 from shared.text import fold
 
 
@@ -121,9 +123,20 @@ SENSOR_TYPES = {"temperature": ("Temperature", "CEL"),
                 "salinity": ("MassConcentration", "GL")}
 """Reading → CBV measurement type and UN/ECE unit (°C, %, g/l: fish-sauce salinity)."""
 
-STEP_FIELDS: dict[Step, tuple[str, ...]] = {
-    Step.PROCESSING: ("inputs",), Step.LAB_TEST: ("lab", "passed"),
-    Step.SHIPPING: ("party",), Step.RECEIVING: ("party",), Step.SENSOR_READING: ("readings",)}
+STEP_FIELDS: dict[Step, dict[str, tuple[str, str]]] = {
+    Step.PROCESSING: {"inputs": ("choose the batches it was made from",
+                                 "chọn các lô nguyên liệu đã dùng để chế biến")},
+    Step.LAB_TEST: {"lab": ("give the laboratory that tested it",
+                            "ghi tên phòng kiểm nghiệm"),
+                    "passed": ("say whether it passed", "cho biết kết quả có đạt không")},
+    Step.SHIPPING: {"party": ("give to whom it was sent", "ghi tên người nhận hàng")},
+    Step.RECEIVING: {"party": ("give from whom it came", "ghi tên người giao hàng")},
+    Step.SENSOR_READING: {"readings": ("give at least one reading",
+                                       "ghi ít nhất một số đo")}}
+"""What each step must tell besides when and where, and how a producer is asked for it."""
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of the platform's clock a phone's clock may run: an event "now" from such a
+phone is not in the future."""
 
 
 class OriginEventIn(BaseModel):
@@ -155,12 +168,25 @@ class OriginEventIn(BaseModel):
 
     @model_validator(mode="after")
     def _step_needs(self) -> OriginEventIn:
-        missing = [name for name in STEP_FIELDS.get(self.step, ())
+        # A refusal rather than a ValueError: it names each missing field, in both
+        # languages, where the form shows it (a ValueError here names only the body).
+        missing = [FieldError(name, *asked) for name, asked in
+                   STEP_FIELDS.get(self.step, {}).items()
                    if getattr(self, name) in (None, [], "")]
         if missing:
-            raise ValueError(f"{self.step.value} needs {', '.join(missing)} / bước "
-                             f"{self.step.value} cần {', '.join(missing)}")
+            raise BadRequest("Some details of this step are missing.",
+                             "Còn thiếu thông tin của bước này.", code="step-details",
+                             errors=missing)
         return self
+
+    def check_happened(self, now: datetime) -> None:
+        """What a producer records has happened already (``now``: the platform's clock)."""
+        if self.happened_at > now + CLOCK_SKEW:
+            raise BadRequest("The event is dated later than now.",
+                             "Thời gian của sự kiện ở tương lai.", code="event-in-future",
+                             errors=[FieldError("happened_at",
+                                                "give the day and time it happened",
+                                                "hãy ghi ngày giờ việc đã diễn ra")])
 
 
 def _quantity(identifier: str, quantity: float, unit: Unit) -> dict[str, Any]:

@@ -184,6 +184,7 @@ class Origin:
         return await self._record(caller, items, lambda _: _form_field)
 
     async def _form_event(self, batch_id: str, form: OriginEventIn) -> dict[str, Any]:
+        form.check_happened(self.clock.now())
         batch = await batches.get(self.store, batch_id)
         inputs = []
         for i, given in enumerate(form.inputs):

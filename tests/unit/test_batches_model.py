@@ -9,8 +9,6 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-import pytest
-
 from services.traceability import domain, epcis
 from services.traceability.batches import (
     Batch,
@@ -165,7 +163,7 @@ def test_a_producers_form_becomes_a_valid_epcis_event() -> None:
     assert written["lab"]["disposition"] == "non_conformant"
     place = written["harvest"]["readPoint"]["id"]
     assert place == "urn:vn:ocop:place:xa-ky-lac-nha-thung-phu-khuong"
-    with pytest.raises(ValueError, match="processing needs inputs"):
+    with refused(BadRequest, "step-details"):
         form(step="processing")
 
 
