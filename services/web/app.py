@@ -30,6 +30,7 @@ from services.web.front import (
     wants_json,
 )
 from services.web.pages import router, sign_in_form
+from services.web.plain import plain
 from services.web.sessions import COOKIE, SESSIONS, Sessions, TokenBox
 from services.web.words import translator
 from shared.clock import Clock, SystemClock
@@ -167,7 +168,7 @@ def _install_handlers(app: FastAPI) -> None:
         if wants_json(request):
             return refused_json(exc, language(request))
         return render(request, "error.html", None, status=exc.status,
-                      message=exc.text(language(request)))
+                      message=plain(exc, language(request)).message)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -1,7 +1,8 @@
 """The services' public APIs, called with the signed-in account's own token.
 
 The web front holds no rule of its own: a refusal comes back as the service wrote it
-(problem+json, in Vietnamese and English, per field) and is shown beside the field."""
+(problem+json, in Vietnamese and English, per field) and is shown beside the field, in
+words a producer can act on (``services.web.plain``)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,24 @@ from typing import Any
 
 import httpx
 
+UNANSWERED = ("The platform could not answer just now; try again in a few minutes.",
+              "Hệ thống tạm thời chưa trả lời được; vui lòng thử lại sau ít phút.")
+"""What a person reads for an error answer that is no service's refusal."""
+
 
 @dataclass
 class Refused(Exception):
-    """A service said no: what to show the person, and beside which fields."""
+    """A service said no (or the web front did, before asking one): its words, and beside
+    which fields. ``services.web.plain`` turns them into what the page shows."""
 
     status: int
     message: str
     message_vi: str
-    fields: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Field path → (English, Vietnamese)."""
+    fields: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    """Field path → (English, Vietnamese); no Vietnamese where the service wrote none for
+    people (a validation library's own words)."""
+    code: str = ""
+    """The problem's code (the last part of its ``type``)."""
 
     @classmethod
     def of(cls, response: httpx.Response) -> Refused:
@@ -29,18 +38,15 @@ class Refused(Exception):
             body = {}
         if not isinstance(body, dict):
             body = {}
-        message = str(body.get("detail") or f"HTTP {response.status_code}")
+        if not body.get("detail"):  # not a service's refusal (a proxy's page, say)
+            return cls(response.status_code, *UNANSWERED)
+        message = str(body["detail"])
         fields = {str(e.get("field", "")): (str(e.get("message", "")),
-                                            str(e.get("message_vi") or e.get("message", "")))
+                                            str(e["message_vi"]) if e.get("message_vi")
+                                            else None)
                   for e in body.get("errors") or [] if isinstance(e, dict)}
         return cls(response.status_code, message, str(body.get("detail_vi") or message),
-                   fields)
-
-    def text(self, lang: str) -> str:
-        return self.message_vi if lang == "vi" else self.message
-
-    def field_text(self, lang: str) -> dict[str, str]:
-        return {name: vi if lang == "vi" else en for name, (en, vi) in self.fields.items()}
+                   fields, str(body.get("type") or "").rsplit("/", 1)[-1])
 
 
 class SignedOut(Exception):

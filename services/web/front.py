@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from services.web.backend import Backend, Refused
+from services.web.plain import plain
 from services.web.sessions import COOKIE, Sessions, WebSession
 from services.web.words import LANGUAGES, translator
 from shared.clock import Clock
@@ -98,8 +99,11 @@ def render(request: Request, template: str, session: WebSession | None, status: 
         headers={"Cache-Control": "private, no-cache", "Vary": "Cookie"})
 
 
-def refused_json(refusal: Refused, lang: str) -> Response:
-    return JSONResponse({"message": refusal.text(lang), "fields": refusal.field_text(lang)},
+def refused_json(refusal: Refused, lang: str, form: tuple[str, ...] = ()) -> Response:
+    """A refusal for the page's script (the phone's queue, an upload): notes by form
+    field."""
+    said = plain(refusal, lang, form)
+    return JSONResponse({"message": said.message, "fields": said.fields},
                         status_code=refusal.status)
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
 
+from services.web.numbers import typed_number
+
 LOCAL_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 FIELDS = ("event_id", "step", "happened_at", "place", "commune", "quantity", "note", "lab",
           "passed", "party", "input_batch", "latitude", "longitude")
@@ -52,35 +54,40 @@ class EventForm:
         return f"{value}:00+07:00" if LOCAL_MINUTE.match(value) else value
 
 
-def _number(value: str) -> float | str | None:
-    if not value:
-        return None
+def _coordinate(value: str) -> float | None:
+    """The phone's own position, written by the page's script (a point, six decimals)."""
     try:
-        return float(value.replace(",", "."))
+        return float(value) if value else None
     except ValueError:
-        return value  # the service names the field and why
+        return None  # not the script's: no position rather than a refusal
 
 
-def event_body(form: EventForm, batch: dict[str, Any], photo_url: str | None
-               ) -> dict[str, Any]:
-    """What ``POST /batches/{id}/events`` takes; every check is the service's."""
+def event_body(form: EventForm, batch: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What ``POST /batches/{id}/events`` takes (its photo added by ``photographed``); every
+    check but the reading of the numbers typed (in ``lang``'s way) is the service's."""
     f = form.fields
+    quantity = typed_number(f["quantity"], lang, "quantity")
     body: dict[str, Any] = {
         "event_id": f["event_id"] or None, "step": f["step"],
         "happened_at": form.happened_at, "note": f["note"],
         "place": {"name": f["place"], "commune": f["commune"] or None,
-                  "latitude": _number(f["latitude"]), "longitude": _number(f["longitude"])},
-        "quantity": _number(f["quantity"])}
+                  "latitude": _coordinate(f["latitude"]),
+                  "longitude": _coordinate(f["longitude"])},
+        "quantity": quantity}
     match f["step"]:
         case "lab_test":
-            body |= {"lab": f["lab"] or None, "passed": f["passed"] == "on",
-                     "report_url": photo_url}
-            photo_url = None
+            body |= {"lab": f["lab"] or None, "passed": f["passed"] == "on"}
         case "shipping" | "receiving":
             body["party"] = f["party"] or None
         case "processing" if f["input_batch"]:
             body["inputs"] = [{"batch_id": f["input_batch"],
-                               "quantity": _number(f["quantity"]) or batch["quantity"],
+                               "quantity": quantity or batch["quantity"],
                                "unit": batch["unit"]}]
-    body["photo_urls"] = [photo_url] if photo_url else []
     return body
+
+
+def photographed(body: dict[str, Any], form: EventForm, photo_url: str) -> dict[str, Any]:
+    """The event with its filed photo: a lab test's is its report."""
+    if form.photo_kind == "lab_report":
+        return body | {"report_url": photo_url}
+    return body | {"photo_urls": [photo_url]}

@@ -25,7 +25,10 @@ from services.web.front import (
     render,
     wants_json,
 )
-from services.web.origin_form import EventForm, event_body
+from services.web.numbers import typed_number
+from services.web.origin_form import FIELDS as EVENT_FIELDS
+from services.web.origin_form import EventForm, event_body, photographed
+from services.web.plain import plain
 from services.web.sessions import (
     COOKIE,
     SIGN_IN_COOKIE,
@@ -39,6 +42,13 @@ from shared.text import VIETNAM
 
 router = APIRouter(include_in_schema=False)
 PHOTO_LIMIT = 10 * 1024 * 1024
+PASSWORD_FORM = ("current_password", "new_password")
+DOCUMENT_FORM = ("file",)
+CHANGE_FORM = ("name", "description")
+BATCH_FORM = ("lot", "produced_on", "quantity", "unit", "area", "commune")
+LABEL_FORM = ("count", "kind")
+EVENT_FORM = (*EVENT_FIELDS, "photo")
+"""Each form's fields: a refusal's note stands beside the one it is about."""
 
 
 # -- signing in ---------------------------------------------------------------------------
@@ -79,7 +89,7 @@ async def sign_in(request: Request, front: Front, username: Annotated[str, Form(
         me = await front.backend.call(issued["access_token"], "GET", "registry", "/users/me")
     except Refused as refusal:
         return sign_in_form(request, status=refusal.status, form={"username": username},
-                            refusal=refusal.text(lang))
+                            refusal=plain(refusal, lang).message)
     if not may_use(me["role"]):
         return sign_in_form(request, status=403, form={"username": username},
                             refusal=translator(lang)("producers_only"))
@@ -123,9 +133,9 @@ async def change_password(request: Request, front: Front, session: Writer,
                                           json={"current_password": current_password,
                                                 "new_password": new_password})
     except Refused as refusal:
+        said = plain(refusal, language(request), PASSWORD_FORM)
         return render(request, "password.html", session, status=refusal.status,
-                      refusal=refusal.text(language(request)),
-                      errors=refusal.field_text(language(request)))
+                      refusal=said.message, errors=said.fields)
     await front.sessions.renew_token(session, issued["access_token"])
     return back_to("/?done=password_changed")
 
@@ -186,10 +196,11 @@ async def add_document(request: Request, front: Front, session: Writer, product_
                                  headers={"Content-Type": file.content_type or ""})
     except Refused as refusal:
         if wants_json(request):
-            return refused_json(refusal, language(request))
+            return refused_json(refusal, language(request), DOCUMENT_FORM)
+        said = plain(refusal, language(request), DOCUMENT_FORM)
         return await _product_page(request, front, session, product_id,
                                    status=refusal.status, document_refusal=(
-                                       type, refusal.text(language(request))))
+                                       type, said.fields.get("file", said.message)))
     if wants_json(request):
         return JSONResponse({"ok": True})
     return back_to(f"/products/{product_id}?done=uploaded_document#checklist")
@@ -204,10 +215,10 @@ async def propose_change(request: Request, front: Front, session: Writer, produc
                                            f"/products/{product_id}",
                                            json={"name": name, "description": description})
     except Refused as refusal:
-        lang = language(request)
+        said = plain(refusal, language(request), CHANGE_FORM)
         return await _product_page(request, front, session, product_id,
-                                   status=refusal.status, change_refusal=refusal.text(lang),
-                                   errors=refusal.field_text(lang),
+                                   status=refusal.status, change_refusal=said.message,
+                                   errors=said.fields,
                                    form={"name": name, "description": description})
     done = "change_sent" if changed.get("pending_identity_change") else "change_saved"
     return back_to(f"/products/{product_id}?done={done}")
@@ -232,20 +243,21 @@ async def open_batch(request: Request, front: Front, session: Writer, product_id
                      commune: Annotated[str, Form()] = "") -> Response:
     form = {"lot": lot, "produced_on": produced_on, "quantity": quantity, "unit": unit,
             "area": area, "commune": commune}
-    body: dict[str, Any] = {"lot": lot, "produced_on": produced_on or None,
-                            "quantity": quantity or None, "unit": unit}
-    if area:
-        body["areas"] = [{"name": area, "commune": commune}]
+    lang = language(request)
     try:
+        body: dict[str, Any] = {"lot": lot, "produced_on": produced_on or None,
+                                "quantity": typed_number(quantity, lang, "quantity"),
+                                "unit": unit}
+        if area or commune:  # either alone is refused by name, not dropped
+            body["areas"] = [{"name": area, "commune": commune}]
         batch = await front.backend.call(session.token, "POST", "traceability",
                                          f"/products/{product_id}/batches", json=body)
     except Refused as refusal:
         product = await front.backend.call(session.token, "GET", "registry",
                                            f"/products/{product_id}")
-        lang = language(request)
+        said = plain(refusal, lang, BATCH_FORM)
         return render(request, "batch_new.html", session, status=refusal.status,
-                      product=product, form=form, refusal=refusal.text(lang),
-                      errors=refusal.field_text(lang))
+                      product=product, form=form, refusal=said.message, errors=said.fields)
     return back_to(f"/batches/{batch['id']}")
 
 
@@ -284,23 +296,22 @@ async def record_event(request: Request, front: Front, session: Writer,
     try:
         batch = await front.backend.call(session.token, "GET", "traceability",
                                          f"/batches/{batch_id}")
-        photo_url = None
+        body = event_body(form, batch, lang)
         if form.photo is not None:
             filed = await front.backend.call(
                 session.token, "POST", "traceability",
                 f"/products/{batch['product_id']}/origin-documents",
                 params={"kind": form.photo_kind, "title": form.photo_title(lang)},
                 content=form.photo.data, headers={"Content-Type": form.photo.content_type})
-            photo_url = filed["url"]
+            body = photographed(body, form, filed["url"])
         record = await front.backend.call(session.token, "POST", "traceability",
-                                          f"/batches/{batch_id}/events",
-                                          json=event_body(form, batch, photo_url))
+                                          f"/batches/{batch_id}/events", json=body)
     except Refused as refusal:
         if wants_json(request):
-            return refused_json(refusal, lang)
+            return refused_json(refusal, lang, EVENT_FORM)
+        said = plain(refusal, lang, EVENT_FORM)
         return await _batch_page(request, front, session, batch_id, status=refusal.status,
-                                 refusal=refusal.text(lang), errors=refusal.field_text(lang),
-                                 form=form.fields)
+                                 refusal=said.message, errors=said.fields, form=form.fields)
     if wants_json(request):
         return JSONResponse({"ok": True, "record_id": record["id"]}, status_code=201)
     return back_to(f"/batches/{batch_id}#journey")
@@ -310,15 +321,17 @@ async def record_event(request: Request, front: Front, session: Writer,
 async def print_labels(request: Request, front: Front, session: Writer, batch_id: str,
                        count: Annotated[str, Form()] = "",
                        kind: Annotated[str, Form()] = "serial") -> Response:
+    lang = language(request)
     try:
         await front.backend.call(session.token, "POST", "traceability",
                                  f"/batches/{batch_id}/label-sheets",
-                                 json={"count": count or None, "kind": kind})
+                                 json={"count": typed_number(count, lang, "count"),
+                                       "kind": kind})
     except Refused as refusal:
-        lang = language(request)
+        said = plain(refusal, lang, LABEL_FORM)
         return await _batch_page(request, front, session, batch_id, status=refusal.status,
-                                 sheet_refusal=refusal.text(lang),
-                                 errors=refusal.field_text(lang))
+                                 sheet_refusal=said.message, errors=said.fields,
+                                 form={"count": count})
     return back_to(f"/batches/{batch_id}#labels")
 
 

@@ -129,13 +129,52 @@ WORDS: dict[str, tuple[str, str]] = {
                              "đăng nhập lại tại đây.",
                              "The sign-in form is out of date, or was sent from another site. "
                              "Sign in again here."),
-    "producers_only": ("Sổ tay này dành cho chủ thể sản xuất (tài khoản producer).",
-                       "This workspace is for producers (producer accounts)."),
+    "producers_only": ("Sổ tay này dành cho chủ thể sản xuất OCOP. Cán bộ cơ quan quản lý, "
+                       "xã và hội đồng dùng công cụ riêng.",
+                       "This workspace is for OCOP producers. Office, commune and council "
+                       "staff have their own tools."),
+    # -- refusals, where a service's own words are not for people (see plain.py) ----------
+    "fix_fields": ("Một số ô nhập không hợp lệ; hãy sửa theo ghi chú rồi gửi lại.",
+                   "Some entries are invalid; correct them as noted and send again."),
+    "document_kind": ("Hãy chụp ảnh giấy tờ, hoặc chọn ảnh JPEG, PNG hay tệp PDF.",
+                      "Take a photo of the document, or choose a JPEG or PNG photo or a PDF "
+                      "file."),
+    "ask": ("Ô này chưa đúng; hãy xem lại.", "This entry is not right; check it again."),
+    "ask_lot": ("Nhập mã lô: tối đa 20 ký tự, chữ không dấu, chữ số và các dấu như - . /",
+                "Enter the lot code: up to 20 characters, letters without accents, digits "
+                "and signs such as - . /"),
+    "ask_produced_on": ("Chọn ngày sản xuất.", "Choose the production date."),
+    "ask_quantity": ("Nhập số lượng lớn hơn 0, ví dụ 12 hoặc 1,5.",
+                     "Enter an amount above 0, e.g. 12 or 1.5."),
+    "ask_unit": ("Chọn đơn vị.", "Choose the unit."),
+    "ask_area": ("Nhập tên vùng nguyên liệu (tên vườn, ao, trại…).",
+                 "Enter the raw-material area (orchard, pond, farm…)."),
+    "ask_commune": ("Nhập xã/phường của vùng nguyên liệu.",
+                    "Enter the commune of the raw-material area."),
+    "ask_happened_at": ("Chọn ngày và giờ việc đã diễn ra.",
+                        "Choose the day and time it happened."),
+    "ask_place": ("Nhập tên địa điểm.", "Enter the place."),
+    "ask_lab": ("Nhập tên phòng kiểm nghiệm.", "Enter the laboratory."),
+    "ask_party": ("Nhập tên người giao hoặc nhận hàng.", "Enter who sent or received it."),
+    "ask_input_batch": ("Chọn lô nguyên liệu đã dùng.", "Choose the batch it was made from."),
+    "ask_note": ("Ghi chú quá dài; hãy viết ngắn lại.", "The note is too long; shorten it."),
+    "ask_count": ("Nhập số tem: một số nguyên từ 1 đến 10.000.",
+                  "Enter how many labels: a whole number from 1 to 10,000."),
+    "ask_name": ("Nhập tên sản phẩm, từ 2 đến 200 ký tự.",
+                 "Enter the product's name, 2 to 200 characters."),
+    "ask_description": ("Mô tả quá dài; hãy viết ngắn lại.",
+                        "The description is too long; shorten it."),
 }
 
 
 UNITS = {"KGM": ("kg", "kg"), "LTR": ("lít", "litres"), "TNE": ("tấn", "tonnes"),
          "H87": ("cái", "pieces")}
+
+
+def both(key: str) -> tuple[str, str]:
+    """The word in English and in Vietnamese, as a refusal carries them."""
+    vi, en = WORDS[key]
+    return en, vi
 
 
 def translator(lang: str) -> Callable[..., str]:

@@ -8,15 +8,124 @@ The platform on its embedded defaults, and the workspace, really served over HTT
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import httpx
 
 from shared.config import Settings
+from shared.text import VIETNAM
 from tests.integration.test_batches import GTIN, PASSWORD
 from tests.support.clocks import SYSTEM_CLOCK, today
 from tests.support.platform import User, certified_product, cooperative_with_council
 from tests.support.platform import office_signed_in as signed_in
+from tests.support.workspace import Said, serving_workspace, sign_in_form
+
+FORBIDDEN = ("Input should", "valid number", "needs", "errors", "Content-Type", "producer)",
+             "field", "JSON", "null", "None", "String should", "Value error", "GS1 AI",
+             "HTTP", "should")
+"""Library text, field ids and technical words: a producer can act on none of them."""
+FIELD_ID = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z]{3,}(?:\.\w+)+\b")
+"""new_password, place.name, areas.0.commune…"""
+ENGLISH = re.compile(r"\b(the|is|are|must|not|of|and|or|this|please|input|value|number|"
+                     r"invalid|enter|choose|before|after)\b", re.IGNORECASE)
+VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]",
+                        re.IGNORECASE)
+CSRF = re.compile(r'<meta name="csrf" content="([^"]+)">')
+
+
+def not_plain(words: str, lang: str) -> list[str]:
+    """What in ``words`` a person reading the workspace in ``lang`` cannot act on."""
+    wrong = [fragment for fragment in FORBIDDEN if fragment in words]
+    wrong += FIELD_ID.findall(words)
+    other = ENGLISH if lang == "vi" else VIETNAMESE
+    return wrong + [f"«{found}»" for found in other.findall(words)]
+
+
+@dataclass
+class Person:
+    """A producer signed in to the workspace in one language; every refusal they met."""
+
+    client: httpx.AsyncClient
+    web: str
+    session: str
+    csrf: str
+    lang: str
+    met: list[tuple[str, str]] = field(default_factory=list)
+    """(what they did, the words they read)."""
+
+    @property
+    def cookie(self) -> dict[str, str]:
+        return {"Cookie": f"ocop_session={self.session}; ocop_lang={self.lang}"}
+
+    async def page(self, path: str) -> Said:
+        response = await self.client.get(self.web + path, headers=self.cookie)
+        assert response.status_code == 200, (path, response.status_code)
+        return Said(response.text)
+
+    async def refused(self, what: str, path: str, data: dict[str, str], *, status: int,
+                      beside: str | None, files: dict[str, Any] | None = None) -> Said:
+        """A form sent as the page sends it, refused: the refusal is kept, and the words
+        for ``beside`` stand next to that field."""
+        response = await self.client.post(self.web + path, data=data | {"csrf": self.csrf},
+                                          files=files, headers=self.cookie)
+        assert response.status_code == status, (self.lang, what, response.status_code,
+                                                response.text[-3000:])
+        said = Said(response.text)
+        assert said.refusals, (self.lang, what)
+        self.met += [(f"{what} [{name or 'page'}]", words) for name, words in said.refusals]
+        if beside is not None:
+            assert said.beside(beside), (self.lang, what, beside, said.refusals)
+        return said
+
+    async def queued(self, what: str, path: str, data: dict[str, str], *, status: int,
+                     beside: str | None) -> dict[str, Any]:
+        """What the phone's queue sends (the event it kept offline), and the JSON answer."""
+        response = await self.client.post(
+            self.web + path, data=data,
+            headers=self.cookie | {"Accept": "application/json", "X-CSRF-Token": self.csrf})
+        assert response.status_code == status, (self.lang, what, response.status_code,
+                                                response.text)
+        said: dict[str, Any] = response.json()
+        if status < 400:
+            return said
+        self.met.append((f"{what} (queue)", said["message"]))
+        self.met += [(f"{what} (queue) [{name}]", words)
+                     for name, words in said["fields"].items()]
+        if beside is not None:
+            assert beside in said["fields"], (self.lang, what, beside, said)
+        return said
+
+    async def taken(self, path: str, data: dict[str, str]) -> str:
+        """A form the workspace took: where it sends the person next."""
+        response = await self.client.post(self.web + path, data=data | {"csrf": self.csrf},
+                                          headers=self.cookie)
+        assert response.status_code == 303, (self.lang, path, data, response.text[-3000:])
+        return response.headers["location"]
+
+    def unplain(self) -> list[tuple[str, str, list[str]]]:
+        return [(what, words, wrong) for what, words in self.met
+                if (wrong := not_plain(words, self.lang))]
+
+
+async def signed_in_person(client: httpx.AsyncClient, web: str, lang: str) -> Person:
+    csrf, cookie = await sign_in_form(client, web)
+    signed = await client.post(f"{web}/sign-in", headers=cookie, data={
+        "username": "producer", "password": PASSWORD, "csrf": csrf})
+    assert signed.status_code == 303, signed.text
+    session = signed.cookies["ocop_session"]
+    home = await client.get(f"{web}/", headers={"Cookie": f"ocop_session={session}"})
+    found = CSRF.search(home.text)
+    assert found is not None
+    return Person(client, web, session, found.group(1), lang)
+
+
+def local_minute(moment: datetime) -> str:
+    """A time as the phone's datetime field writes it (Việt Nam time, to the minute)."""
+    return moment.astimezone(VIETNAM).strftime("%Y-%m-%dT%H:%M")
 
 
 @dataclass
@@ -40,6 +149,137 @@ async def with_a_batch(office: User) -> Tea:
         json={"lot": "CHE-01", "produced_on": produced_on.isoformat(), "quantity": 50,
               "unit": "KGM"})
     return Tea(coop.producer, office, made["product_id"], batch["id"], produced_on)
+
+
+async def test_every_refusal_reads_as_plain_words_beside_its_field(
+        make_settings: Callable[..., Settings]) -> None:
+    # Every page a refusal shows calls several services from one address, at once.
+    settings = make_settings(rate_limit="100000/second")
+    async with signed_in(settings, PASSWORD) as office:
+        tea = await with_a_batch(office)
+        dossier = await tea.producer.call("GET", "registry",
+                                          f"/products/{tea.product_id}/dossier")
+        missing = dossier["missing"][0]["type"]
+        async with serving_workspace(settings, office.urls) as web, \
+                httpx.AsyncClient(timeout=30) as client:
+            unplain = []
+            for lang in ("vi", "en"):
+                person = await signed_in_person(client, web, lang)
+                await refuse_everything(person, tea, missing)
+                unplain += person.unplain()
+            assert not unplain, "\n".join(f"{what}: {words!r} → {wrong}"
+                                          for what, words, wrong in unplain)
+
+
+async def refuse_everything(person: Person, tea: Tea, missing_document: str) -> None:
+    """Every form of the workspace, sent with what a person may wrongly type in it."""
+    product, batch = f"/products/{tea.product_id}", f"/batches/{tea.batch_id}"
+    # Signing in as someone the workspace is not for.
+    csrf, cookie = await sign_in_form(person.client, person.web)
+    office = await person.client.post(
+        f"{person.web}/sign-in", data={"username": "office", "password": PASSWORD,
+                                       "csrf": csrf},
+        headers={"Cookie": f"{cookie['Cookie']}; ocop_lang={person.lang}"})
+    assert office.status_code == 403
+    person.met += [("office signs in", words) for _, words in Said(office.text).refusals]
+
+    await person.refused("a short new password", "/password", {
+        "current_password": PASSWORD, "new_password": "short"},
+        status=400, beside="new_password")
+
+    await person.refused("a blank product name", f"{product}/changes", {
+        "name": "", "description": ""}, status=422, beside="name")
+    await person.refused("a product name too long", f"{product}/changes", {
+        "name": "Chè " * 80, "description": ""}, status=422, beside="name")
+    await person.refused("a text file as a document", f"{product}/documents",
+                         {"type": missing_document}, status=400, beside="file",
+                         files={"file": ("ghi-chu.txt", b"not a scan", "text/plain")})
+
+    opened = {"lot": "", "produced_on": today().isoformat(), "quantity": "12", "unit": "KGM",
+              "area": "", "commune": ""}
+    future = (today() + timedelta(days=3)).isoformat()
+    for what, change, beside, status in (
+            ("no lot code", {"lot": ""}, "lot", 422),
+            ("a lot code with spaces", {"lot": "CHE 2026/07"}, "lot", 400),
+            ("the lot of another batch", {"lot": "CHE-01"}, "lot", 409),
+            ("no production date", {"lot": "L-2", "produced_on": ""}, "produced_on", 422),
+            ("a production date to come", {"lot": "L-2", "produced_on": future},
+             "produced_on", 400),
+            ("no quantity", {"lot": "L-2", "quantity": ""}, "quantity", 422),
+            ("a word for the quantity", {"lot": "L-2", "quantity": "mười"}, "quantity", 400),
+            ("two commas in the quantity", {"lot": "L-2", "quantity": "1,5,2"}, "quantity",
+             400),
+            ("a negative quantity", {"lot": "L-2", "quantity": "-2"}, "quantity", 422),
+            ("an area without its commune", {"lot": "L-2", "area": "Đồi chè"}, "commune",
+             422),
+            ("a commune without its area", {"lot": "L-2", "commune": "Xã Tân Cương"}, "area",
+             422)):
+        await person.refused(what, f"{product}/batches", opened | change, status=status,
+                             beside=beside)
+
+    now = SYSTEM_CLOCK.now()
+    event = {"event_id": "", "step": "harvest", "happened_at": local_minute(now),
+             "place": "Đồi chè", "quantity": "", "lab": "", "party": "", "input_batch": ""}
+    for what, change, beside, status in (
+            ("no place", {"place": ""}, "place", 422),
+            ("no time", {"happened_at": ""}, "happened_at", 422),
+            ("a harvest tomorrow", {"happened_at": local_minute(now + timedelta(days=1))},
+             "happened_at", 400),
+            ("an event before the batch",
+             {"happened_at": f"{tea.produced_on - timedelta(days=5)}T08:00"},
+             "happened_at", 400),
+            ("a lab test without its lab", {"step": "lab_test"}, "lab", 400),
+            ("a shipment without its receiver", {"step": "shipping"}, "party", 400),
+            ("processing without its batches", {"step": "processing"}, "input_batch", 400),
+            ("a word for the quantity", {"quantity": "nhiều"}, "quantity", 400)):
+        await person.refused(what, f"{batch}/events", event | change, status=status,
+                             beside=beside)
+        await person.queued(what, f"{batch}/events", event | change, status=status,
+                            beside=beside)
+
+    for what, count, status in (("no number of labels", "", 422),
+                                ("a word for the number of labels", "trăm", 400),
+                                ("no labels", "0", 422),
+                                ("half a label", "1,5", 422),
+                                ("too many labels", "99999999", 422)):
+        await person.refused(what, f"{batch}/label-sheets", {"count": count,
+                                                             "kind": "serial"},
+                             status=status, beside="count")
+
+
+async def test_numbers_are_taken_as_a_vietnamese_writes_them(
+        make_settings: Callable[..., Settings]) -> None:
+    """1,5 is one and a half on a Vietnamese page and 1.500 is fifteen hundred; on an
+    English page 1,500 is fifteen hundred and 1.5 one and a half."""
+    settings = make_settings()
+    async with signed_in(settings, PASSWORD) as office:
+        tea = await with_a_batch(office)
+        async with serving_workspace(settings, office.urls) as web, \
+                httpx.AsyncClient(timeout=30) as client:
+            opened = {"produced_on": today().isoformat(), "unit": "KGM", "area": "",
+                      "commune": ""}
+            for lang, typed, meant in (("vi", "1,5", 1.5), ("vi", "1.500", 1500),
+                                       ("vi", "1.234,5", 1234.5), ("vi", "2.5", 2.5),
+                                       ("en", "1,500", 1500), ("en", "1.5", 1.5),
+                                       ("en", "2,5", 2.5)):
+                person = await signed_in_person(client, web, lang)
+                lot = f"Q-{lang}-{len(typed)}-{typed.replace(',', 'c').replace('.', 'p')}"
+                went = await person.taken(f"/products/{tea.product_id}/batches",
+                                          opened | {"lot": lot, "quantity": typed})
+                batch = await tea.producer.call("GET", "traceability", went)
+                assert batch["quantity"] == meant, (lang, typed, batch["quantity"])
+
+            person = await signed_in_person(client, web, "vi")
+            event = {"step": "packing", "happened_at": local_minute(SYSTEM_CLOCK.now()),
+                     "place": "Xưởng chè", "quantity": "2,5"}
+            await person.taken(f"/batches/{tea.batch_id}/events", event)
+            recorded = await person.queued("a queued event", f"/batches/{tea.batch_id}/events",
+                                           event | {"quantity": "3,25"}, status=201,
+                                           beside=None)
+            assert recorded["ok"]
+            journey = (await tea.producer.call("GET", "traceability",
+                                               f"/batches/{tea.batch_id}"))["journey"]
+            assert sorted(s["quantity"] for s in journey) == ["2.5 kg", "3.25 kg"]
 
 
 async def test_a_harvest_is_not_recorded_in_the_future(

@@ -9,6 +9,7 @@ import io
 import random
 import re
 from collections.abc import AsyncIterator
+from html.parser import HTMLParser
 from typing import Any
 
 import httpx
@@ -98,3 +99,60 @@ class Weighing:
     def reset(self) -> int:
         seen, self.bytes = self.bytes, 0
         return seen
+
+
+class Said(HTMLParser):
+    """What a workspace page says to the person: its refusals (``role=alert``, or a
+    ``refusal``), each with the form control it stands beside (the last one before it; None
+    for the page's own), its notices (``role=status``) and all of its visible text."""
+
+    CONTROLS = ("input", "select", "textarea")
+    VOID = ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+            "source", "track", "wbr")
+    UNSEEN = ("script", "style", "template", "title")
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.refusals: list[tuple[str | None, str]] = []
+        self.notices: list[str] = []
+        self.text = ""
+        self._control: str | None = None
+        self._open: list[tuple[str, bool, str, str | None, list[str]]] = []
+        """Open elements: tag, unseen, what it says (refusal, notice or ""), the control
+        it stands beside, its words."""
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in self.CONTROLS and found.get("type") not in ("hidden", "checkbox", "radio"):
+            self._control = found.get("name")
+        if tag in self.VOID:
+            return
+        unseen = (tag in self.UNSEEN or "hidden" in found
+                  or bool(self._open and self._open[-1][1]))
+        classes = (found.get("class") or "").split()
+        kind = ("refusal" if found.get("role") == "alert" or "refusal" in classes
+                else "notice" if found.get("role") == "status" else "")
+        beside = self._control if "field-error" in classes else None
+        self._open.append((tag, unseen, kind, beside, []))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._open:
+            name, unseen, kind, beside, words = self._open.pop()
+            said = " ".join("".join(words).split())
+            if said and not unseen and kind == "refusal":
+                self.refusals.append((beside, said))
+            elif said and not unseen and kind == "notice":
+                self.notices.append(said)
+            if name == tag:
+                return
+
+    def handle_data(self, data: str) -> None:
+        if self._open and self._open[-1][1]:
+            return
+        self.text += data
+        for element in self._open:
+            element[4].append(data)
+
+    def beside(self, control: str) -> list[str]:
+        return [words for name, words in self.refusals if name == control]

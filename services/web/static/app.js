@@ -80,7 +80,12 @@ async function showQueue() {
       const why = document.createElement('span');
       why.className = 'field-error';
       why.setAttribute('role', 'alert');
-      why.textContent = [item.message, ...Object.values(item.errors || {})].join(' ');
+      // Each note named by its field's label, as the form shows it.
+      const notes = Object.entries(item.errors || {}).map(([name, note]) => {
+        const label = document.querySelector(`label[for="${name}"]`);
+        return label ? `${label.textContent.trim()}: ${note}` : note;
+      });
+      why.textContent = [item.message, ...notes].join(' ');
       li.append(why);
     }
     if (item.state === 'refused') {
