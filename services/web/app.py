@@ -146,12 +146,13 @@ def _install_app_shell(app: FastAPI) -> None:
 
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(NeedsSignIn)
-    async def needs_sign_in(request: Request, _: Exception) -> Response:
-        return _signed_out(request)
+    async def needs_sign_in(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, NeedsSignIn)
+        return _signed_out(request, ended=exc.ended)
 
     @app.exception_handler(SignedOut)
     async def signed_out(request: Request, _: Exception) -> Response:
-        return _signed_out(request)
+        return _signed_out(request, ended=True)
 
     @app.exception_handler(StaleForm)
     async def stale_form(request: Request, _: Exception) -> Response:
@@ -181,12 +182,16 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", None, status=500, message=message)
 
 
-def _signed_out(request: Request) -> Response:
-    message = translator(language(request))("signed_out")
+def _signed_out(request: Request, *, ended: bool) -> Response:
+    """The sign-in page; a session that has ended is told so, a first visit only asked to
+    sign in."""
+    message = translator(language(request))("signed_out" if ended else "sign_in_first")
     if wants_json(request):
         response: Response = JSONResponse({"message": message, "fields": {}, "sign_in": True},
                                           status_code=401)
-    else:
+    elif ended:
         response = sign_in_form(request, status=401, refusal=message)
+    else:
+        response = sign_in_form(request, status=401, notice="sign_in_first")
     response.delete_cookie(COOKIE, path="/")
     return response

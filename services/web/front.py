@@ -26,6 +26,11 @@ WANTS_JSON = "application/json"
 class NeedsSignIn(Exception):
     """No session (or an ended one): the person is sent to the sign-in page."""
 
+    def __init__(self, *, ended: bool) -> None:
+        super().__init__()
+        self.ended = ended
+        """The browser held a session that has ended (not a first visit)."""
+
 
 class StaleForm(Exception):
     """A write whose CSRF token is missing or not the session's."""
@@ -54,9 +59,10 @@ def language(request: Request) -> str:
 
 
 async def visitor(request: Request) -> WebSession:
-    session = await front_of(request).sessions.find(request.cookies.get(COOKIE))
+    key = request.cookies.get(COOKIE)
+    session = await front_of(request).sessions.find(key)
     if session is None:
-        raise NeedsSignIn
+        raise NeedsSignIn(ended=bool(key))
     return session
 
 

@@ -119,6 +119,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "offline_title": ("Không có kết nối", "No connection"),
     "offline_page": ("Trang này chưa được lưu trên điện thoại. Khi có sóng, hãy mở lại.",
                      "This page is not saved on the phone yet. Open it again with signal."),
+    "sign_in_first": ("Hãy đăng nhập để mở sổ tay.", "Sign in to open your workspace."),
     "signed_out": ("Phiên đăng nhập đã hết. Hãy đăng nhập lại; các sự kiện chờ gửi vẫn được "
                    "giữ trên điện thoại.",
                    "Your sign-in has ended. Sign in again; events waiting to send stay on "

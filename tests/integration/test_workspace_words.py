@@ -300,3 +300,24 @@ async def test_a_harvest_is_not_recorded_in_the_future(
         await tea.producer.call("POST", "traceability", path, expect=201,
                                 json=harvest | {"happened_at": (
                                     now + timedelta(minutes=2)).isoformat()})
+
+
+async def test_a_first_visit_is_asked_to_sign_in_and_an_ended_session_is_told_so(
+        make_settings: Callable[..., Settings]) -> None:
+    settings = make_settings()
+    async with signed_in(settings, PASSWORD) as office, \
+            serving_workspace(settings, office.urls) as web, \
+            httpx.AsyncClient(timeout=30) as client:
+        first = await client.get(f"{web}/")
+        assert first.status_code == 401
+        said = Said(first.text)
+        assert said.refusals == [] and "Hãy đăng nhập" in " ".join(said.notices), said.notices
+        assert "Phiên đăng nhập đã hết" not in first.text
+        queued = await client.post(f"{web}/batches/b1/events", data={},
+                                   headers={"Accept": "application/json"})
+        assert queued.status_code == 401 and queued.json()["sign_in"] is True
+        assert "Hãy đăng nhập" in queued.json()["message"]
+
+        ended = await client.get(f"{web}/", headers={"Cookie": "ocop_session=ended-long-ago"})
+        assert ended.status_code == 401
+        assert "Phiên đăng nhập đã hết" in " ".join(w for _, w in Said(ended.text).refusals)
