@@ -15,7 +15,6 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from services.web.backend import Backend, Refused, SignedOut
@@ -27,6 +26,7 @@ from services.web.front import (
     language,
     refused_json,
     render,
+    templates,
     wants_json,
 )
 from services.web.pages import router, sign_in_form
@@ -62,7 +62,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
             "traceability": settings.traceability_url}
     client = httpx.AsyncClient(timeout=30)
     front = WebFront(Backend(client, {k: v.rstrip("/") for k, v in urls.items()}), sessions,
-                     clock, Jinja2Templates(HERE / "templates"),
+                     clock, templates(),
                      secure_cookies=secure_cookies(settings.public_url))
 
     async def sweep() -> None:

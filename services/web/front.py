@@ -16,6 +16,7 @@ from services.web.plain import plain
 from services.web.sessions import COOKIE, Sessions, WebSession
 from services.web.words import LANGUAGES, translator
 from shared.clock import Clock
+from shared.text import day_shown, moment_shown
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "ocop_lang"
@@ -111,6 +112,14 @@ def refused_json(refusal: Refused, lang: str, form: tuple[str, ...] = ()) -> Res
     said = plain(refusal, lang, form)
     return JSONResponse({"message": said.message, "fields": said.fields},
                         status_code=refusal.status)
+
+
+def templates() -> Jinja2Templates:
+    """The pages, with every date written as people in Việt Nam write it (``day``: a
+    date, dd/mm/yyyy; ``moment``: an instant, dd/mm/yyyy hh:mm in Việt Nam)."""
+    made = Jinja2Templates(HERE / "templates")
+    made.env.filters |= {"day": day_shown, "moment": moment_shown}
+    return made
 
 
 def back_to(path: str) -> RedirectResponse:

@@ -20,6 +20,7 @@ from shared.config import Settings
 from shared.text import VIETNAM
 from tests.integration.test_batches import GTIN, PASSWORD
 from tests.support.clocks import SYSTEM_CLOCK, today
+from tests.support.demo import wait_until
 from tests.support.platform import User, certified_product, cooperative_with_council
 from tests.support.platform import office_signed_in as signed_in
 from tests.support.workspace import Said, serving_workspace, sign_in_form
@@ -34,6 +35,7 @@ ENGLISH = re.compile(r"\b(the|is|are|must|not|of|and|or|this|please|input|value|
                      r"invalid|enter|choose|before|after)\b", re.IGNORECASE)
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]",
                         re.IGNORECASE)
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 CSRF = re.compile(r'<meta name="csrf" content="([^"]+)">')
 
 
@@ -300,6 +302,39 @@ async def test_a_harvest_is_not_recorded_in_the_future(
         await tea.producer.call("POST", "traceability", path, expect=201,
                                 json=harvest | {"happened_at": (
                                     now + timedelta(minutes=2)).isoformat()})
+
+
+async def test_dates_read_day_month_year_and_the_batch_shows_its_production_day(
+        make_settings: Callable[..., Settings]) -> None:
+    settings = make_settings(allow_private_scan_url=True)  # its labels name 127.0.0.1
+    async with signed_in(settings, PASSWORD) as office:
+        tea = await with_a_batch(office)
+        batch = f"/batches/{tea.batch_id}"
+        await tea.producer.call("POST", "traceability", f"{batch}/events", expect=201, json={
+            "step": "harvest", "place": {"name": "Đồi chè"},
+            "happened_at": f"{tea.produced_on.isoformat()}T07:30:00+07:00"})
+        await tea.producer.call("POST", "traceability", f"{batch}/label-sheets", expect=202,
+                                json={"count": 2, "kind": "serial"})
+        scan = (await tea.producer.call("GET", "traceability", batch))["scan_url"]
+        forged = "/" + scan.split("/", 3)[3] + "/21/FORGED123"
+        await office.client.get(office.urls["traceability"] + forged)
+
+        async def alerted() -> bool:
+            found = await tea.producer.call("GET", "traceability", "/anomalies")
+            return bool(found["items"])
+
+        await wait_until(alerted)
+        async with serving_workspace(settings, office.urls) as web, \
+                httpx.AsyncClient(timeout=30) as client:
+            person = await signed_in_person(client, web, "vi")
+            day = tea.produced_on.strftime("%d/%m/%Y")
+            shown = {path: (await person.page(path)).text for path in (
+                "/", f"/products/{tea.product_id}", batch, "/alerts")}
+            for path, text in shown.items():
+                assert not ISO_DAY.findall(text), (path, ISO_DAY.findall(text))
+            assert f"Ngày sản xuất {day}" in " ".join(shown[batch].split())
+            assert f"CHE-01 · {day}" in " ".join(shown[f"/products/{tea.product_id}"].split())
+            assert f"{day} 07:30" in shown[batch]
 
 
 async def test_a_first_visit_is_asked_to_sign_in_and_an_ended_session_is_told_so(

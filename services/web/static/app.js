@@ -158,6 +158,13 @@ function stepFields(form) {
   show();
 }
 
+function shownTime(local) {
+  // The form's 2026-05-01T07:30 as people in Việt Nam write it: 01/05/2026 07:30.
+  const [day, time] = String(local).split('T');
+  const [year, month, date] = day.split('-');
+  return date ? `${date}/${month}/${year} ${time || ''}`.trim() : String(local);
+}
+
 function nowLocal() {
   const d = new Date();
   d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
@@ -170,7 +177,7 @@ document.querySelectorAll('form[data-queue]').forEach(form => {
     event.preventDefault();
     const data = new FormData(form);
     const step = form.querySelector('[name=step]');
-    const label = `${step.options[step.selectedIndex].text} · ${String(data.get('happened_at')).replace('T', ' ')}`;
+    const label = `${step.options[step.selectedIndex].text} · ${shownTime(data.get('happened_at'))}`;
     // The form is ready for the next event at once; this one is on its way to the queue.
     form.reset();
     form.querySelector('[name=event_id]').value = uuid4();
