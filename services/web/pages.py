@@ -335,6 +335,17 @@ async def print_labels(request: Request, front: Front, session: Writer, batch_id
     return back_to(f"/batches/{batch_id}#labels")
 
 
+@router.get("/batches/{batch_id}/label-sheets", response_class=HTMLResponse)
+async def label_sheets(request: Request, front: Front, session: Visitor,
+                       batch_id: str) -> Response:
+    """The batch's sheets alone: what the page's script fetches again while one is being
+    drawn, so the list moves to "ready" by itself."""
+    sheets = await front.backend.call(session.token, "GET", "traceability",
+                                      f"/batches/{batch_id}/label-sheets")
+    return render(request, "sheets.html", session, sheets=sheets["items"],
+                  batch={"id": batch_id})
+
+
 @router.get("/label-sheets/{sheet_id}/labels.pdf")
 async def label_pdf(front: Front, session: Visitor, sheet_id: str) -> Response:
     answer = await front.backend.send(session.token, "GET", "traceability",

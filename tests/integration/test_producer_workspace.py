@@ -180,9 +180,13 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
     await expect(page.locator(".field-error").first).to_be_visible()
     await looked_at(page, "04-mo-lo", audits)
     await page.get_by_label("Mã lô").fill("CHE-2026-07")
+    await page.get_by_label("Số lượng").fill("120,5")  # the Vietnamese decimal comma
     await page.get_by_role("button", name="Mở lô mới").click()
     await expect(page.get_by_role("heading", name="Mã lô CHE-2026-07")).to_be_visible()
+    await expect(page.locator("main")).to_contain_text(f"Ngày sản xuất {today():%d/%m/%Y}")
     batch_id = page.url.rsplit("/", 1)[-1]
+    assert (await producer.call("GET", "traceability", f"/batches/{batch_id}"))[
+        "quantity"] == 120.5
 
     # The harvest, with signal, a photo and — the producer allows it — where the phone is.
     await context.grant_permissions(["geolocation"])
@@ -228,19 +232,18 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
     await expect(page.locator("#journey li")).to_have_count(4)
     await looked_at(page, "06-lo", audits)
 
-    # A label sheet, drawn and downloaded.
+    # A label sheet, drawn and downloaded: the list follows the drawing by itself, with
+    # no reload.
     await page.get_by_label("Số tem").fill("12")
-    # The form's answer is a redirect to the batch's page: reloading before it has arrived
-    # raced the navigation ("not attached to an active page", once under CI).
     async with page.expect_navigation():
         await page.get_by_role("button", name="Tạo bản in").click()
+    sheet = page.locator("[data-sheets] li")
+    await expect(sheet).to_have_count(1)
     link = page.get_by_role("link", name="Tải tệp PDF để in")
-
-    async def sheet_ready() -> bool:
-        await page.reload()
-        return await link.count() == 1
-
-    await wait_until(sheet_ready, within=60, interval=0.5)
+    await expect(link).to_have_count(1, timeout=60000)
+    await expect(sheet).to_have_attribute("data-state", "ready")
+    await page.locator("#labels").scroll_into_view_if_needed()
+    await looked_at(page, "06b-tem-da-in", audits)
     async with page.expect_download() as downloading:
         await link.click()
     pdf = await asyncio.to_thread(Path(await (await downloading.value).path()).read_bytes)

@@ -219,6 +219,23 @@ document.querySelectorAll('form[data-upload]').forEach(form => {
   });
 });
 
+// -- label sheets: the list follows each sheet's drawing until its PDF is ready ----------
+
+async function followSheets() {
+  const sheets = document.querySelector('[data-sheets][data-follow]');
+  if (!sheets) return;  // none is being drawn
+  try {
+    const answer = await fetch(sheets.dataset.follow, {credentials: 'same-origin'});
+    if (answer.status === 401) return;  // signed out: the next page says so
+    if (answer.ok) {
+      const page = new DOMParser().parseFromString(await answer.text(), 'text/html');
+      const fresh = page.querySelector('[data-sheets]');
+      if (fresh) sheets.replaceWith(fresh);
+    }
+  } catch (e) { /* no signal: asked again in a moment */ }
+  setTimeout(followSheets, 1500);
+}
+
 // -- the signal, the service worker, pages kept for offline --------------------------------
 
 const banner = document.getElementById('net');
@@ -227,6 +244,7 @@ addEventListener('online', signal);
 addEventListener('offline', signal);
 signal();
 showQueue();
+followSheets();
 setInterval(send, 30000);
 
 document.querySelectorAll('form[data-sign-out]').forEach(form => form.addEventListener('submit', () => {
