@@ -16,7 +16,15 @@ from rich.console import Console
 from rich.table import Table
 
 from services import DEFAULT_PORTS, build_service
-from shared.config import FRONTS, SERVICES, ConfigError, Settings, load_settings, redact_url
+from shared.config import (
+    FRONTS,
+    SERVICES,
+    ConfigError,
+    Settings,
+    load_settings,
+    one_machine_demo,
+    redact_url,
+)
 from shared.events.asyncapi import asyncapi_document
 from shared.events.contracts import json_schema, registered
 from shared.messaging import Outcome, deadletters
@@ -82,6 +90,13 @@ def run(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.
     from services.embedded import EmbeddedPlatform, ServiceEndpoint
 
     settings = _settings(data_dir=data_dir)
+    if one_machine_demo(settings, host):
+        settings = settings.model_copy(update={"allow_private_scan_url": True})
+        console.print(
+            f"[yellow]A one-machine demo: listening on {host} only, so label sheets may "
+            "encode this computer's own scan address, which no shopper's phone can open. "
+            "For labels people scan, serve the public address and set OCOP_SCAN_BASE_URL "
+            "to it (OCOP_ALLOW_PRIVATE_SCAN_URL=false refuses such labels here too).[/yellow]")
     ports = {"web": base_port} | {name: base_port + i + 1 for i, name in enumerate(SERVICES)}
     busy = [f"{p} ({n})" for n, p in ports.items() if not port_free(host, p)]
     if busy:

@@ -101,7 +101,8 @@ class Settings(BaseSettings):
     allow_private_scan_url: bool = Field(
         False, description="Print label sheets whose codes encode a loopback or private "
                            "scan address: for tests and one-machine demos only (a shopper's "
-                           "phone cannot open such a code).")
+                           "phone cannot open such a code). Unset, `ocop run` on a loopback "
+                           "address prints them (one_machine_demo) and says so.")
     scan_fingerprint_key: SecretStr | None = Field(
         None, description="Salts the coarse client fingerprint kept with scan counts (a "
                           "hash of the client's network and browser family, never the "
@@ -193,6 +194,26 @@ class Settings(BaseSettings):
 
     def objects_url_resolved(self) -> str:
         return self._fill(self.objects_url)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a server listening on ``host`` is reachable from this machine only."""
+    name = host.strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def one_machine_demo(settings: Settings, host: str) -> bool:
+    """Whether ``ocop run`` on ``host`` may print labels encoding its own loopback scan
+    address without being told to: listening on loopback it serves this machine alone, so
+    no shopper could scan anything it prints anyway; it is a demo. Not when
+    OCOP_ALLOW_PRIVATE_SCAN_URL is set either way, nor on any other address: the
+    deployment others reach (and ``ocop serve``) refuses such labels unless told."""
+    return "allow_private_scan_url" not in settings.model_fields_set and is_loopback(host)
 
 
 def load_settings(**overrides: object) -> Settings:

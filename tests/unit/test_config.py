@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.config import ConfigError, load_settings, redact_url
+from shared.config import ConfigError, load_settings, one_machine_demo, redact_url
 
 
 def test_defaults_put_every_file_under_the_absolute_data_dir(tmp_path: Path) -> None:
@@ -54,3 +54,19 @@ def test_secrets_are_hidden_from_repr_and_redacted_urls(monkeypatch: pytest.Monk
     assert "topsecret" not in repr(settings)
     assert redact_url(settings.objects_url_resolved()) == "s3://AKIA:***@s3:8333/ocop"
     assert redact_url("kafka://kafka:9092") == "kafka://kafka:9092"
+
+
+@pytest.mark.parametrize(("host", "told", "demo"), [
+    ("127.0.0.1", None, True), ("localhost", None, True), ("::1", None, True),
+    ("127.0.0.1", "false", False),  # told to refuse: it refuses, even on one machine
+    ("127.0.0.1", "true", False),   # told to allow: nothing to decide
+    ("0.0.0.0", None, False), ("192.168.1.20", None, False), ("ocop.example", None, False),
+])
+def test_only_a_platform_on_loopback_left_untold_is_a_one_machine_demo(
+        monkeypatch: pytest.MonkeyPatch, host: str, told: str | None, demo: bool) -> None:
+    """`ocop run` on 127.0.0.1 prints labels for its own scan address (said so at start);
+    the deployment others reach keeps refusing them unless OCOP_ALLOW_PRIVATE_SCAN_URL."""
+    monkeypatch.delenv("OCOP_ALLOW_PRIVATE_SCAN_URL", raising=False)
+    if told is not None:
+        monkeypatch.setenv("OCOP_ALLOW_PRIVATE_SCAN_URL", told)
+    assert one_machine_demo(load_settings(), host) is demo
