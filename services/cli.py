@@ -324,6 +324,17 @@ def _print_refused(problems: list[dict[str, Any]]) -> None:
     console.print(table)
 
 
+@app.command()
+def templates(out: Annotated[Path, typer.Option(help="Target directory.")]
+              = Path("docs/templates")) -> None:
+    """Write the spreadsheet templates offices fill in for the imports: subjects.xlsx,
+    products.xlsx and criteria-table.xlsx, each with its guide and lists."""
+    from services.sheet_templates import write_templates
+
+    for path in write_templates(out):
+        console.print(f"Wrote {path}")
+
+
 @app.command("auth-keys")
 def auth_keys() -> None:
     """Print a new token signing key pair as .env lines: OCOP_AUTH_PRIVATE_KEY for the

@@ -137,6 +137,13 @@ def resolve(*, province: str | None = None, commune: str | None = None,
                    "(commune_code)", code="unknown-locality")
 
 
+def provinces() -> list[tuple[str, str]]:
+    """(code, official name) of the 34 provinces and cities, in the order people look one
+    up in a list: by name, "Thành phố" aside, diacritics aside."""
+    units = _the_list().provinces.values()
+    return [(u.code, u.name) for u in sorted(units, key=lambda u: min(u.folded, key=len))]
+
+
 def known(province: str, commune: str) -> Locality | None:
     """The locality of names stored before codes were kept, or None when they do not name
     exactly one (a record that matches no one, rather than the wrong one)."""
