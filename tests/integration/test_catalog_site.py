@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw
 from playwright.async_api import Page
 
 from shared.config import Settings
+from shared.localities import provinces
 from tests.support.browser import DESKTOP, PHONE, chromium
 from tests.support.channels import Market, market, register_channel
 from tests.support.clocks import today
@@ -77,7 +78,11 @@ class Scraped(HTMLParser):
         self.products: list[str] = []
         self.json_ld: list[dict[str, Any]] = []
         self.h1 = ""
+        self.provinces: list[str] = []
+        """The values of the province filter's options."""
+        self.picked_province: str | None = None
         self._in: str | None = None
+        self._select: str | None = None
         self.feed(html)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -88,9 +93,17 @@ class Scraped(HTMLParser):
             self._in = "ld"
         if tag == "h1":
             self._in = "h1"
+        if tag == "select":
+            self._select = found.get("name")
+        if tag == "option" and self._select == "province":
+            self.provinces.append(found.get("value") or "")
+            if "selected" in found:
+                self.picked_province = found.get("value")
 
     def handle_endtag(self, tag: str) -> None:
         self._in = None
+        if tag == "select":
+            self._select = None
 
     def handle_data(self, data: str) -> None:
         if self._in == "ld":
@@ -121,6 +134,11 @@ async def test_the_home_page_searches_and_filters_and_a_product_page_says_it_all
     assert (await page_of(client, home, province="lam dong")).products == [wine]
     assert (await page_of(client, home, province="Thái Nguyên", group="food")).products == [
         tea]
+    # The province is picked from the 34 provinces and cities (since 1 July 2025), by the
+    # official name the listings carry; the one searched for stays picked.
+    picked = Scraped((await client.get(home, params={"province": "Thái Nguyên"})).text)
+    assert picked.provinces == [""] + [name for _, name in provinces()]
+    assert len(picked.provinces) == 35 and picked.picked_province == "Thái Nguyên"
     # The next page starts after the cursor the listings API gives for the same order.
     first = await shop.office.call("GET", "catalog", "/listings",
                                    params={"sort": "-stars", "limit": 1})
@@ -191,10 +209,12 @@ async def test_the_pages_in_a_real_browser_at_phone_and_desktop_size(shop: Marke
             # A shopper types without accents and narrows to food.
             await page.get_by_label("Tìm sản phẩm hoặc chủ thể").fill("che tan cuong")
             await page.get_by_label("Nhóm sản phẩm").select_option("food")
+            await page.get_by_label("Tỉnh/thành").select_option(label="Thái Nguyên")
             await page.get_by_role("button", name="Tìm").click()
             await page.wait_for_url(re.compile(r"q=che\+tan\+cuong"))
             cards = page.locator("ul.cards > li")
             assert await cards.count() == 1
+            await looked_at(page, f"home-{size}-filtered", problems)
             await cards.first.get_by_role("link").click()
             await page.wait_for_url(re.compile(r"/products/"))
             assert await page.locator("h1").inner_text() == "Chè búp Tân Cương"

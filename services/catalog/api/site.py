@@ -28,6 +28,7 @@ from services.catalog.site import (
 )
 from shared.images import WebWidth, sized_url, srcset
 from shared.language import LANGUAGES, pick_language
+from shared.localities import provinces
 from shared.refusals import AppError
 from shared.text import day_shown
 
@@ -66,7 +67,9 @@ async def home(request: Request, catalog: CatalogPart, publisher: PublisherPart,
                stars: Annotated[Literal["", "3", "4", "5"] | None, Query(description=(
                    "At least this many stars (empty: any, as the form sends it)"))] = None,
                group: Annotated[str | None, Query(max_length=40)] = None,
-               province: Annotated[str | None, Query(max_length=100)] = None,
+               province: Annotated[str | None, Query(max_length=100, description=(
+                   "A province's or city's official name, as the form's list of the 34 "
+                   "offers it (diacritics and case aside)"))] = None,
                after: Annotated[str | None, Query(max_length=2000, description=(
                    "The next page's cursor, from the page before"))] = None,
                lang: Lang = None, accept_language: AcceptLanguage = None) -> HTMLResponse:
@@ -81,7 +84,8 @@ async def home(request: Request, catalog: CatalogPart, publisher: PublisherPart,
         return _refused(request, lang, refusal)
     return _page(request, "home.html", lang, headers=_cached(),
                  listings=[publisher.state(listing) for listing in found], filters=filters,
-                 groups=group_choices(lang), min_stars=MIN_STARS, first_page=after is None,
+                 groups=group_choices(lang), provinces=[name for _, name in provinces()],
+                 min_stars=MIN_STARS, first_page=after is None,
                  switch_query=filters.query("en" if lang == "vi" else "vi"),
                  next_query=filters.query(lang, after=next_cursor) if next_cursor else None)
 
