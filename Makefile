@@ -7,12 +7,12 @@ BIN    := $(VENV)/bin
 JS     := tests/js
 LOCK_OPTIONS := --generate-hashes --universal --python-version 3.11 --quiet
 
-.PHONY: run test lint bench lock clean browser
+.PHONY: run test lint bench lock clean browser walkthrough-tools
 
 run: $(VENV)/.installed
 	$(BIN)/ocop run
 
-test: $(VENV)/.installed-test browser $(JS)/node_modules/.installed
+test: $(VENV)/.installed-test browser walkthrough-tools $(JS)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 	@echo "The suite again, as if it were mid-2031 and then early 2024 (before two-level local"
@@ -46,6 +46,12 @@ $(VENV)/.installed-test: requirements-test.txt pyproject.toml
 browser:
 	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+# A test pastes the README's walk-through into bash (tests/integration/test_readme_walkthrough.py):
+# it needs curl and jq, as a reader does.
+walkthrough-tools:
+	@command -v jq >/dev/null && command -v curl >/dev/null || { echo "installing Debian's jq and curl for the README walk-through test"; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends jq curl >/dev/null; }
 
 # GS1's digital-link.js checks the codes the platform prints, independently of our own
 # parser; installed from its lock file (tests/js/package-lock.json) with Debian's Node.
