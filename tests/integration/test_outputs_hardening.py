@@ -247,9 +247,9 @@ async def test_a_webhook_to_this_machine_is_refused_however_its_address_is_spelt
 # --- 5. HSTS ---------------------------------------------------------------------------
 
 async def test_hsts_is_sent_over_https_only(make_settings: Callable[..., Settings]) -> None:
-    """Behind a TLS proxy (loopback, which uvicorn trusts with its default
-    ``--proxy-headers``), ``X-Forwarded-Proto: https`` makes the request HTTPS."""
-    settings = make_settings()
+    """Behind a TLS proxy (this test's own loopback address, configured as a trusted
+    proxy), ``X-Forwarded-Proto: https`` makes the request HTTPS."""
+    settings = make_settings(trusted_proxies=["127.0.0.1"])
     async with running_platform(settings, shared_bus=True) as platform, \
             serving_workspace(settings, platform.urls) as web, \
             httpx.AsyncClient() as client:
