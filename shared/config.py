@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     scan_rate_limit: str = Field("300/minute", description=(
         "Scan pages per client address (the traceability service): a shopper opens a few a "
         "minute, a shop's or a mobile network's shared address a few hundred."))
+    office_contact: str = Field("", max_length=300, description=(
+        "How shoppers reach the OCOP office (a phone number, an e-mail, an address), told on "
+        "the scan page under every counterfeit warning, after the office of the product's "
+        "province. Unset: the page names that office only."))
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field((), description=(
         "Addresses or networks (CIDR) of the proxies in front of this process, comma "
         "separated: only a request from one of them may name its client in X-Forwarded-For "

@@ -1,5 +1,5 @@
-"""Text folding for matching Vietnamese without its diacritics, and dates as Vietnamese
-readers write them."""
+"""Text folding for matching Vietnamese without its diacritics, and dates and numbers as
+Vietnamese readers write them."""
 
 from __future__ import annotations
 
@@ -31,3 +31,16 @@ def moment_shown(stamp: str) -> str:
     """A stored instant (ISO 8601 with its offset) as a person in Việt Nam reads it:
     '2026-11-24T02:05:00+00:00' -> '24/11/2026 09:05'."""
     return datetime.fromisoformat(stamp).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
+NUMBER_MARKS = {"vi": (",", "."), "en": (".", ",")}
+"""A page's language → its decimal mark and its thousands mark."""
+
+
+def number_shown(value: float, lang: str, digits: int = 2) -> str:
+    """A quantity as the page's readers write it: 1200 -> '1.200' and 3.2 -> '3,2' in
+    Vietnamese, '1,200' and '3.2' in English; at most ``digits`` decimals, none trailing."""
+    decimal, thousands = NUMBER_MARKS.get(lang, NUMBER_MARKS["vi"])
+    whole, _, fraction = f"{value:,.{digits}f}".partition(".")
+    fraction = fraction.rstrip("0")
+    return whole.replace(",", thousands) + (decimal + fraction if fraction else "")

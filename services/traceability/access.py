@@ -14,6 +14,7 @@ KEEPERS = frozenset({Party.OFFICE, Party.OWNER})
 
 RULES: dict[str, frozenset[Party]] = {
     "scan.read": ANYONE,
+    "scan.report": ANYONE,
     "label.read": ANYONE,
     "batch.read": ANYONE,
     "batch.open": KEEPERS,

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Form, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from services.traceability import domain, resolver
 from services.traceability.access import RULES
+from services.traceability.batches import ChainReport
 from services.traceability.handlers import Traceability
 from services.traceability.journey import public_batch
 from services.traceability.model import TraceProfile
@@ -27,43 +28,67 @@ from shared.errors import problem
 from shared.gtin import gtin14
 from shared.images import WebWidth, sized_url, srcset
 from shared.language import pick_language
-from shared.refusals import FieldError
+from shared.refusals import BadRequest, FieldError
 from shared.runtime import part
-from shared.text import day_shown, moment_shown
+from shared.text import day_shown, moment_shown, number_shown
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 UNITS = {"KGM": "kg", "LTR": "lít", "TNE": "tấn", "H87": "", "CEL": "°C", "P1": "%",
          "GL": "g/l"}
+UNITS_EN = UNITS | {"LTR": "L", "TNE": "t"}
+AREA_CERTIFICATE_NAMES = {"vietgap": "VietGAP", "globalgap": "GlobalG.A.P.",
+                          "organic": "Hữu cơ", "other": ""}
+AREA_CERTIFICATE_NAMES_EN = AREA_CERTIFICATE_NAMES | {"organic": "Organic"}
 
 
-def _unit(text: str) -> str:
-    """UN/ECE unit codes as people write them ('26.0 CEL' -> '26.0 °C')."""
-    return " ".join(UNITS.get(word, word) for word in text.split()).strip()
+def _unit(text: str, lang: str) -> str:
+    """Quantities and UN/ECE unit codes as the page's readers write them ('1200 KGM' ->
+    '1.200 kg', '26.5 CEL' -> '26,5 °C' in Vietnamese)."""
+    names = UNITS if lang == "vi" else UNITS_EN
+    return " ".join(_number(word, lang) or names.get(word, word) for word in text.split()
+                    ).strip()
+
+
+def _number(word: str, lang: str) -> str:
+    """``word`` written as a number of the page's language, or nothing if it is not one."""
+    try:
+        return number_shown(float(word), lang)
+    except ValueError:
+        return ""
+
+
+def _certificate_kind(kind: str, lang: str) -> str:
+    """An area certificate's kind as its holders spell it (VietGAP, not VIETGAP)."""
+    return (AREA_CERTIFICATE_NAMES if lang == "vi" else AREA_CERTIFICATE_NAMES_EN).get(kind,
+                                                                                        kind)
 
 
 templates.env.auto_reload = False  # templates ship with the code: no stat() per page
 templates.env.filters |= {"srcset": srcset, "sized": sized_url, "day": day_shown,
                           "moment": lambda when: when.strftime("%d/%m/%Y %H:%M"),
-                          "unit": _unit, "instant": moment_shown}
-templates.env.globals["phone"] = WebWidth.PHONE
+                          "unit": _unit, "instant": moment_shown, "number": number_shown,
+                          "certificate_kind": _certificate_kind}
+templates.env.globals |= {"phone": WebWidth.PHONE,
+                          "language_names": {"vi": "Tiếng Việt", "en": "English"}}
 
 PAGE_TEXT = {
     "vi": {"producer": "Chủ thể sản xuất", "locality": "Địa phương", "group": "Nhóm sản phẩm",
            "certificate": "Giấy chứng nhận", "decision": "theo quyết định",
-           "validity": "Hiệu lực", "reason": "Lý do", "stars": "sao", "switch": "English",
+           "validity": "Hiệu lực", "reason": "Lý do", "stars": "sao",
+           "language": "Ngôn ngữ",
            "where_to_buy": "Nơi bán trực tuyến",
            "not_found": "Không tìm thấy sản phẩm",
            "not_found_text": "Mã này không thuộc sản phẩm OCOP nào trên hệ thống. Hãy cẩn "
                              "thận với sản phẩm mang nhãn OCOP không rõ nguồn gốc.",
            "unknown_lot": "Cảnh báo: lô không có trên hệ thống",
-           "unknown_lot_text": "Sản phẩm này có trên hệ thống OCOP nhưng lô \u201c{code}\u201d "
-                               "thì không: mã trên bao bì có thể bị làm giả. Hãy báo cho nơi "
-                               "bán hoặc cơ quan OCOP của tỉnh.",
+           "unknown_lot_text": "Sản phẩm \u201c{product}\u201d có trên hệ thống OCOP nhưng lô "
+                               "\u201c{code}\u201d thì không: mã trên bao bì có thể bị làm "
+                               "giả.",
            "unknown_unit": "Cảnh báo: mã sản phẩm không do hệ thống cấp",
-           "unknown_unit_text": "Sản phẩm này có trên hệ thống OCOP nhưng mã \u201c{code}\u201d "
-                                "chưa từng được in cho nó: mã trên bao bì có thể bị làm giả. "
-                                "Hãy báo cho nơi bán hoặc cơ quan OCOP của tỉnh.",
+           "unknown_unit_text": "Sản phẩm \u201c{product}\u201d có trên hệ thống OCOP nhưng mã "
+                                "\u201c{code}\u201d chưa từng được in cho nó: mã trên bao bì "
+                                "có thể bị làm giả.",
            "unit": "Mã sản phẩm", "genuine": "Mã thật, do chủ thể in cho lô này.",
            "scans": "Lượt quét: {scans} (lần đầu {first}).",
            "may_be_copied": "Mã này đã được quét từ nhiều thiết bị ở nhiều nơi khác nhau, mã "
@@ -76,25 +101,52 @@ PAGE_TEXT = {
            "inputs": "lô nguyên liệu",
            "party": "Bên nhận/giao", "no_events": "Chưa có sự kiện nào được ghi.",
            "verify": "Kiểm tra tính toàn vẹn của dữ liệu",
+           "certificate_page": "Xem giấy chứng nhận OCOP trên trang xác minh",
+           "catalog_page": "Xem sản phẩm trên danh mục sản phẩm OCOP",
+           "what_to_do": "Bạn nên làm gì",
+           "keep_package": "Giữ lại bao bì và hóa đơn; đừng dùng sản phẩm khi còn nghi ngờ.",
+           "tell_seller": "Báo cho nơi bán.",
+           "tell_office": "Báo cho Văn phòng Điều phối OCOP — {province}.",
+           "report_code": "Báo mã này là đáng ngờ",
+           "report_note": "Chủ thể sản xuất và cơ quan OCOP sẽ thấy báo cáo của bạn. Không "
+                          "cần để lại thông tin cá nhân.",
+           "thanks": "Cảm ơn bạn đã báo",
+           "thanks_text": "Báo cáo của bạn về mã \u201c{code}\u201d của sản phẩm "
+                          "\u201c{product}\u201d đã được ghi nhận; chủ thể sản xuất và cơ quan "
+                          "OCOP sẽ thấy nó.",
+           "already": "Hôm nay báo cáo của bạn về mã \u201c{code}\u201d của sản phẩm "
+                      "\u201c{product}\u201d đã được ghi nhận rồi: mỗi mã được tính một lần "
+                      "mỗi ngày.",
+           "intact": "Dữ liệu nguyên vẹn",
+           "intact_text": "Đã kiểm tra lại {records} bản ghi của lô {lot}: không bản ghi nào bị "
+                          "sửa, xóa hay chèn thêm sau khi được ghi.",
+           "no_records": "Lô {lot} chưa có bản ghi nào để kiểm tra.",
+           "altered": "Dữ liệu đã bị thay đổi",
+           "altered_text": "Đã kiểm tra lại {records} bản ghi của lô {lot}: {problems} chỗ "
+                           "không còn khớp với lúc được ghi. Đừng tin vào hành trình của lô "
+                           "này; hãy báo cho cơ quan OCOP của tỉnh.",
+           "record_no": "Bản ghi số {sequence}",
+           "chain_how": "Mỗi bản ghi được nối với bản ghi trước nó bằng mã băm (chuỗi băm): "
+                        "sửa, xóa hay chèn một bản ghi đều làm đứt chuỗi.",
            "malformed": "Mã không hợp lệ",
            "malformed_text": "Đây không phải mã GS1 Digital Link hợp lệ (GTIN 8, 12, 13 hoặc 14 "
                              "chữ số với số kiểm tra đúng, rồi mã lô theo cú pháp GS1). Mã "
                              "in sai hoặc bị làm giả."},
     "en": {"producer": "Producer", "locality": "Locality", "group": "Product group",
            "certificate": "Certificate", "decision": "by decision", "validity": "Valid",
-           "reason": "Reason", "stars": "stars", "switch": "Tiếng Việt",
+           "reason": "Reason", "stars": "stars", "language": "Language",
            "where_to_buy": "Where to buy online",
            "not_found": "Product not found",
            "not_found_text": "This code belongs to no OCOP product on the platform. Be wary "
                              "of products carrying an OCOP label of unknown origin.",
            "unknown_lot": "Warning: batch not on the platform",
-           "unknown_lot_text": "This product is on the OCOP platform but batch \u201c{code}\u201d "
-                               "is not: the code on the package may be forged. Tell the seller "
-                               "or the provincial OCOP office.",
+           "unknown_lot_text": "The product \u201c{product}\u201d is on the OCOP platform but "
+                               "batch \u201c{code}\u201d is not: the code on the package may "
+                               "be forged.",
            "unknown_unit": "Warning: code not issued by the platform",
-           "unknown_unit_text": "This product is on the OCOP platform but code \u201c{code}\u201d "
-                                "was never printed for it: the code on the package may be "
-                                "forged. Tell the seller or the provincial OCOP office.",
+           "unknown_unit_text": "The product \u201c{product}\u201d is on the OCOP platform but "
+                                "code \u201c{code}\u201d was never printed for it: the code on "
+                                "the package may be forged.",
            "unit": "Item code", "genuine": "Genuine code, printed by the producer for this "
                                            "batch.",
            "scans": "Scans: {scans} (first on {first}).",
@@ -109,6 +161,34 @@ PAGE_TEXT = {
            "inputs": "input batches",
            "party": "Party", "no_events": "No event recorded yet.",
            "verify": "Check the record's integrity",
+           "certificate_page": "See the OCOP certificate on its verification page",
+           "catalog_page": "See the product in the OCOP catalog",
+           "what_to_do": "What to do",
+           "keep_package": "Keep the package and the receipt; do not use the product while "
+                           "in doubt.",
+           "tell_seller": "Tell the seller.",
+           "tell_office": "Tell the OCOP coordination office — {province}.",
+           "report_code": "Report this code as suspicious",
+           "report_note": "The producer and the OCOP office will see your report. No "
+                          "personal details needed.",
+           "thanks": "Thank you for reporting",
+           "thanks_text": "Your report of code \u201c{code}\u201d of the product "
+                          "\u201c{product}\u201d was recorded; the producer and the OCOP "
+                          "office will see it.",
+           "already": "Your report of code \u201c{code}\u201d of the product "
+                      "\u201c{product}\u201d was already recorded today: each code counts "
+                      "once a day.",
+           "intact": "The records are intact",
+           "intact_text": "Records of batch {lot} checked again: {records}. None was "
+                          "altered, removed or slipped in after it was written.",
+           "no_records": "Batch {lot} has no record to check yet.",
+           "altered": "The records were altered",
+           "altered_text": "Records of batch {lot} checked again: {records}. Places that "
+                           "no longer match what was written: {problems}. Do not trust this "
+                           "batch's journey; tell the provincial OCOP office.",
+           "record_no": "Record {sequence}",
+           "chain_how": "Each record is chained to the one before it by a hash: altering, "
+                        "removing or slipping in a record breaks the chain.",
            "malformed": "Invalid code",
            "malformed_text": "This is not a valid GS1 Digital Link (a GTIN of 8, 12, 13 or 14 "
                              "digits with a correct check digit, then a lot code in GS1 "
@@ -168,24 +248,37 @@ may = Gate(RULES).rule
 
 
 
+def page_language(request: Request, lang: str | None) -> str:
+    """The language of a page a shopper reads: ``?lang=``, else their phone's, as the
+    catalog's pages (``shared.language``)."""
+    return pick_language(lang, request.headers.get("accept-language"))
+
+
 def render(request: Request, profile: TraceProfile | None, today: date, lang: str | None,
-           accept: str | None, fmt: str | None, asked: Asked = NOTHING_ASKED) -> Response:
+           accept: str | None, fmt: str | None, asked: Asked = NOTHING_ASKED,
+           office_contact: str = "") -> Response:
     """The scan page of ``profile`` (and of the batch ``asked`` for) as it stands ``today``,
-    in HTML or JSON: Vietnamese unless ``?lang=en``, whatever the browser's language."""
-    language = pick_language(lang, None)
+    in HTML or JSON: in the phone's language (Vietnamese by default), or ``?lang=``'s. A
+    warning tells the shopper whom to tell (``office_contact``) and lets them report the
+    code."""
+    language = page_language(request, lang)
     text = PAGE_TEXT[language]
-    headers = {"Cache-Control": "no-cache", "Vary": "Accept"}
+    headers = {"Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"}
     as_json = _wants_json(accept, fmt)
     if profile is None or not profile.certified:
         return _refused(request, language, as_json, headers, text["not_found"],
                         text["not_found_text"], "Không có sản phẩm OCOP nào mang mã này.",
                         "No OCOP product has this code.")
     if asked.unknown:
+        assert profile.product and profile.subject
         what, code = ("unit", asked.serial) if asked.serial else ("lot", asked.lot)
+        named = {"code": code, "product": profile.product.name}
         return _refused(request, language, as_json, headers, text[f"unknown_{what}"],
-                        text[f"unknown_{what}_text"].format(code=code),
-                        PAGE_TEXT["vi"][f"unknown_{what}_text"].format(code=code),
-                        PAGE_TEXT["en"][f"unknown_{what}_text"].format(code=code))
+                        text[f"unknown_{what}_text"].format(**named),
+                        PAGE_TEXT["vi"][f"unknown_{what}_text"].format(**named),
+                        PAGE_TEXT["en"][f"unknown_{what}_text"].format(**named),
+                        warned=Warned(profile.id, profile.subject.province, office_contact,
+                                      asked.lot, asked.serial))
     view = scan_view(profile, today)
     if asked.batch is not None:
         view["batch"] = public_batch(asked.batch)
@@ -202,7 +295,7 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
     subject_type = SUBJECT_TYPE_NAMES[SubjectType(subject["type"])]
     index = 0 if language == "vi" else 1
     return templates.TemplateResponse(request, "scan.html", {
-        "lang": language, "other_lang": "en" if language == "vi" else "vi", "t": text,
+        "lang": language, "t": text,
         "product": product, "subject": subject, "certificate": certificate,
         "state": view["ocop"]["state"], "state_text": view["ocop"][f"message_{language}"],
         "group": names[index], "subject_type": subject_type[index],
@@ -211,18 +304,43 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
         "valid_until": day_shown(certificate["valid_until"]),
         "batch": asked.batch, "steps": asked.steps, "step_names": STEP_NAMES[language],
         "serial": asked.serial, "unit": asked.unit, "may_be_copied": asked.may_be_copied,
-        "reading_names": READING_NAMES[language], "where_to_buy": view["where_to_buy"]},
+        "reading_names": READING_NAMES[language], "where_to_buy": view["where_to_buy"],
+        "certificate_page": _in_language(certificate["verification_url"], language),
+        "catalog_page": _in_language(profile.catalog_url, language),
+        "warned": Warned(profile.id, subject["province"], office_contact, asked.lot,
+                         asked.serial) if asked.may_be_copied else None},
         headers=headers)
 
 
+def _in_language(url: str | None, language: str) -> str | None:
+    """Another service's public page in the scan page's language (both take ``?lang=``)."""
+    if not url or language == "vi":
+        return url
+    return f"{url}{'&' if '?' in url else '?'}lang={language}"
+
+
+@dataclass(frozen=True)
+class Warned:
+    """What a counterfeit warning offers: whom to tell, and the form reporting the code."""
+
+    product_id: str
+    province: str
+    office_contact: str
+    lot: str | None
+    serial: str | None
+
+
 def _refused(request: Request, language: str, as_json: bool, headers: dict[str, str],
-             title: str, message: str, detail_vi: str, detail: str) -> Response:
+             title: str, message: str, detail_vi: str, detail: str,
+             warned: Warned | None = None) -> Response:
     """A warning instead of a product page (an unknown code, or an unknown lot)."""
     if as_json:
         return JSONResponse({"detail": detail, "detail_vi": detail_vi}, status_code=404,
                             headers=headers)
     return templates.TemplateResponse(request, "not_found.html",
-                                      {"lang": language, "title": title, "message": message},
+                                      {"lang": language, "title": title, "message": message,
+                                       "t": PAGE_TEXT[language],
+                                       "warned": warned},
                                       status_code=404, headers=headers)
 
 
@@ -299,7 +417,8 @@ async def resolve(tracing: Traceability, scanning: Scanning, pages: ScanPages,
                                  visit(scanning, request))
     today = tracing.clock.today()
     if profile is None or not profile.certified or asked.unknown:
-        return render(request, profile, today, shown.lang, shown.accept, shown.fmt, asked)
+        return render(request, profile, today, shown.lang, shown.accept, shown.fmt, asked,
+                      scanning.office_contact)
     anchor = "/".join([f"{tracing.scan_base_url.rstrip('/')}/01/{gtin}",
                        *(f"{key}/{quote(value, safe='')}" for key, value in
                          (("10", asked.lot), ("21", asked.serial)) if value)])
@@ -314,18 +433,20 @@ async def resolve(tracing: Traceability, scanning: Scanning, pages: ScanPages,
                             headers=headers | {"Vary": "Accept"})
     if target := resolver.chosen(links, link_type):
         return RedirectResponse(target.href, status_code=307, headers=headers)
-    response = render(request, profile, today, shown.lang, shown.accept, shown.fmt, asked)
+    response = render(request, profile, today, shown.lang, shown.accept, shown.fmt, asked,
+                      scanning.office_contact)
     response.headers.update(headers)
     return pages.keep(request, response, generation, profile.id, asked)
 
 
 def _malformed(request: Request, shown: Shown) -> Response:
-    language = pick_language(shown.lang, None)
+    language = page_language(request, shown.lang)
     text = PAGE_TEXT[language]
     if not _wants_json(shown.accept, shown.fmt) or "text/html" in (shown.accept or ""):
         return templates.TemplateResponse(
             request, "not_found.html", {"lang": language, "title": text["malformed"],
-                                        "message": text["malformed_text"]}, status_code=400)
+                                        "message": text["malformed_text"], "t": text},
+            status_code=400, headers={"Vary": "Accept, Accept-Language"})
     return problem(400, "malformed-digital-link", PAGE_TEXT["en"]["malformed_text"],
                    PAGE_TEXT["vi"]["malformed_text"],
                    [FieldError("path", "not a GTIN with a valid check digit, followed by "
@@ -378,8 +499,61 @@ async def _scan_product(tracing: Traceability, scanning: Scanning, pages: ScanPa
     profile = await tracing.profile(product_id)
     asked = await scanning.asked(profile, lot, serial, visit(scanning, request))
     return pages.keep(request, render(request, profile, tracing.clock.today(), shown.lang,
-                                      shown.accept, shown.fmt, asked),
+                                      shown.accept, shown.fmt, asked, scanning.office_contact),
                       generation, product_id, asked)
+
+
+REPORTS_PATH = "/reports"
+
+
+@router.post(REPORTS_PATH, tags=["scan"], response_class=HTMLResponse,
+             summary="A shopper reports a code its scan page warned about (the warning's "
+                     "form: no sign-in; one report per client, code and day)",
+             **may("scan.report"))
+async def report_code(tracing: TracingPart, scanning: ScanningPart, request: Request,
+                      product_id: Annotated[str, Form(max_length=100)],
+                      lot: Annotated[str | None, Form(max_length=80)] = None,
+                      serial: Annotated[str | None, Form(max_length=80)] = None,
+                      lang: Annotated[str | None, Form(max_length=5)] = None) -> Response:
+    # A public write without a CSRF token: what it can do is bounded instead — the scan
+    # pages' rate limit per address, and one report per client, code and day (scanning).
+    code = serial or lot
+    if not code:
+        raise BadRequest("Name the code you report: its lot or its serial.",
+                         "Hãy ghi mã bạn báo: mã lô hoặc mã sản phẩm.", code="no-code-reported",
+                         errors=[FieldError("serial", "a lot or a serial is needed",
+                                            "cần mã lô hoặc mã sản phẩm")])
+    language = page_language(request, lang)
+    text = PAGE_TEXT[language]
+    profile = await tracing.profile(product_id)
+    if profile is None or not profile.certified:
+        return _refused(request, language, False, {}, text["not_found"],
+                        text["not_found_text"], "", "")
+    assert profile.product and profile.subject
+    counted = await scanning.report(profile, code, visit(scanning, request))
+    named = {"code": code, "product": profile.product.name}
+    return templates.TemplateResponse(request, "reported.html", {
+        "lang": language, "t": text, "title": text["thanks"],
+        "message": text["thanks_text" if counted else "already"].format(**named),
+        "warned": Warned(profile.id, profile.subject.province, scanning.office_contact,
+                         lot, serial)}, headers={"Cache-Control": "no-store"})
+
+
+def chain_page(request: Request, report: ChainReport, lot: str, lang: str | None
+               ) -> Response:
+    """A batch's chain check as a person reads it: intact or not, over how many records."""
+    language = page_language(request, lang)
+    text = PAGE_TEXT[language]
+    named = {"records": report.records, "lot": lot, "problems": len(report.problems)}
+    if not report.intact:
+        title, message = text["altered"], text["altered_text"].format(**named)
+    else:
+        title = text["intact"]
+        message = text["intact_text" if report.records else "no_records"].format(**named)
+    return templates.TemplateResponse(request, "chain.html", {
+        "lang": language, "t": text, "title": title,
+        "message": message, "intact": report.intact, "problems": report.problems},
+        headers={"Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"})
 
 
 def visit(scanning: Scanning, request: Request) -> Visit:

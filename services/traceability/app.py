@@ -4,7 +4,7 @@ wired."""
 from __future__ import annotations
 
 from services.traceability import epcis, sheet_pdf
-from services.traceability.api import router
+from services.traceability.api import REPORTS_PATH, router
 from services.traceability.documents_api import router as documents_router
 from services.traceability.filing import Filing
 from services.traceability.handlers import Traceability
@@ -60,7 +60,9 @@ def fingerprint_key(settings: Settings) -> bytes:
 
 
 def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
+    # A shopper's report is the one write without a sign-in (bounded in ``report_code``).
     runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
+                             open_writes=(REPORTS_PATH,),
                              publishes=(LabelIssued, BatchOpened, OriginEventRecorded,
                                         LabelsIssued, ScanAnomalyDetected))
     worker = worker_process(runtime, "labels and hashes", warm_up)
@@ -73,9 +75,9 @@ def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
     origin = Origin(runtime.store, runtime.outbox, worker, scan_base_url, runtime.clock,
                     pages.changed)
     scanning = Scanning(runtime.store, runtime.outbox, origin, runtime.clock,
-                        fingerprint_key(settings))
+                        fingerprint_key(settings), office_contact=settings.office_contact)
     runtime.front(ScanPagesFront, pages=pages, scanning=scanning)
-    runtime.limit(SCAN_PATHS, settings.scan_rate_limit)
+    runtime.limit((*SCAN_PATHS, REPORTS_PATH), settings.scan_rate_limit)
     # Label sheets (up to 10,000 labels) in a worker of their own, at a lower priority and
     # started on the first sheet: drawing never delays a certified product's label or a
     # capture's hashes.

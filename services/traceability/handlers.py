@@ -72,18 +72,20 @@ class Traceability:
             await profiles.save(tx, profile)
 
     async def on_listing(self, envelope: Envelope, tx: Transaction) -> None:
-        """The catalog's listing: the scan page shows where to buy the product."""
+        """The catalog's listing: the scan page shows where to buy the product, and links its
+        page on the catalog."""
         listing = ListingState.model_validate(envelope.data)
-        await self._take_listing(tx, listing.product_id, listing.offers, envelope.sequence)
+        await self._take_listing(tx, listing.product_id, listing.offers, envelope.sequence,
+                                 listing.page_url)
 
     async def on_listing_withdrawn(self, envelope: Envelope, tx: Transaction) -> None:
         withdrawn = ListingWithdrawn.model_validate(envelope.data)
-        await self._take_listing(tx, withdrawn.product_id, [], envelope.sequence)
+        await self._take_listing(tx, withdrawn.product_id, [], envelope.sequence, None)
 
     async def _take_listing(self, tx: Transaction, product_id: str, offers: list[Offer],
-                            version: int) -> None:
+                            version: int, page_url: str | None) -> None:
         profile = await self._profile(tx, product_id)
-        if profile.take_listing(offers, version):
+        if profile.take_listing(offers, version, page_url):
             await profiles.keep(tx, profile)
 
     async def _profile(self, tx: Transaction, product_id: str) -> TraceProfile:

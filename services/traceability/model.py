@@ -89,6 +89,8 @@ class TraceProfile:
     certificate: ShownCertificate | None = None
     sold_at: list[SoldAt] = field(default_factory=list)
     """Where to buy it (the catalog's listings stream); none once it is off the catalog."""
+    catalog_url: str | None = None
+    """Its page on the public catalog website, while it is listed there."""
     listing_version: int | None = None
 
     @property
@@ -122,12 +124,13 @@ class TraceProfile:
                       version: int | None) -> None:
         self.product, self.gtin, self.product_version = product, gtin, version
 
-    def take_listing(self, offers: list[Offer], version: int) -> bool:
-        """The catalog's word on where the product is sold (empty: withdrawn); False if
-        older than what is shown."""
+    def take_listing(self, offers: list[Offer], version: int, page_url: str | None) -> bool:
+        """The catalog's word on where the product is sold and its page there (no offers, no
+        page: withdrawn); False if older than what is shown."""
         if not snapshot_is_current(self.listing_version, version):
             return False
         self.sold_at = [SoldAt(o.channel_name, o.url) for o in offers]
+        self.catalog_url = page_url
         self.listing_version = version
         return True
 

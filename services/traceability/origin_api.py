@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from services.traceability import domain
 from services.traceability.access import RULES
+from services.traceability.api import chain_page
 from services.traceability.batches import Batch, OriginRecord
 from services.traceability.forms import BatchIn, CorrectionIn, OriginEventIn
 from services.traceability.journey import journey, public_batch
@@ -110,10 +111,20 @@ async def correct_event(origin: OriginPart, caller: CurrentCaller, batch_id: str
 
 
 @router.get("/batches/{batch_id}/verify",
-            summary="Recompute the batch's hash chain: was anything altered?",
+            summary="Recompute the batch's hash chain: was anything altered? (JSON; a page "
+                    "in plain words for a browser)",
+            responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
             **may("origin.read"))
-async def verify_batch(origin: OriginPart, batch_id: str) -> dict[str, Any]:
-    return asdict(await origin.verify(batch_id))
+async def verify_batch(origin: OriginPart, request: Request, batch_id: str,
+                       accept: Annotated[str | None, Header()] = None,
+                       lang: Annotated[str | None, Query(description="vi or en (a page)")] = None
+                       ) -> Response:
+    report = await origin.verify(batch_id)
+    # The scan page links here: a shopper's browser gets a page, a program the JSON.
+    if "text/html" in (accept or ""):
+        batch = await origin.batch(batch_id)
+        return chain_page(request, report, batch.lot, lang)
+    return JSONResponse(asdict(report), headers={"Vary": "Accept"})
 
 
 @router.post("/epcis/capture", status_code=status.HTTP_201_CREATED,

@@ -3,8 +3,10 @@ pages thousands of times a second, and each was the same bytes until something i
 changed.
 
 - An answer is kept once the route has rendered it (the product's page and its batches'
-  pages, in each language and format); a unit's page (its own scan count), a warning about
-  an unknown code, a linkset and a redirect are never kept.
+  pages, in each language and format: the language the route picks from ``?lang=`` or the
+  phone's ``Accept-Language`` is part of what an answer is kept under); a unit's page (its
+  own scan count), a warning about an unknown code, a linkset and a redirect are never
+  kept.
 - Every commit that changes what a scan shows — a certificate in force, revoked or expired,
   the registry's product, the catalog's offers, a batch's records — drops every kept answer
   once it has committed (``changed``), and tells the service's other replicas over the bus
@@ -25,11 +27,13 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import parse_qs
 
 from fastapi import Request, Response
 
 from services.traceability.scanning import Asked, Scanning
 from shared.clock import Clock
+from shared.language import pick_language
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -66,7 +70,7 @@ def answer_kind(accept: str) -> str:
 class ScanPages:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self._kept: dict[tuple[str, str, str], Kept] = {}
+        self._kept: dict[tuple[str, str, str, str], Kept] = {}
         self._bytes = 0
         self._generation = 0
         self.on_change: Callable[[], None] = lambda: None
@@ -102,24 +106,34 @@ class ScanPages:
                 self._kept.clear()
                 self._bytes = 0
             self._bytes += len(response.body)
-            key = (*_address(request.scope), answer_kind(request.headers.get("accept", "")))
+            key = _key(request.scope)
             self._kept[key] = Kept(response.status_code, list(response.raw_headers),
                                    bytes(response.body), product_id,
                                    asked.batch.id if asked.batch else None,
                                    self.clock.today())
         return response
 
-    def kept(self, scope: Scope, accept: str) -> Kept | None:
-        found = self._kept.get((*_address(scope), answer_kind(accept)))
+    def kept(self, scope: Scope) -> Kept | None:
+        found = self._kept.get(_key(scope))
         if found is None or found.day != self.clock.today():
             return None
         return found
 
 
-def _address(scope: Scope) -> tuple[str, str]:
-    """The path as sent (a lot may hold an encoded "/") and the query string."""
+def _key(scope: Scope) -> tuple[str, str, str, str]:
+    """What an answer is kept under: the path as sent (a lot may hold an encoded "/"), the
+    query string, the kind of answer ``Accept`` asks for, and the language the page is in
+    (``?lang=``, else the phone's ``Accept-Language``, as the route picks it)."""
     raw_path = scope.get("raw_path") or scope["path"].encode()
-    return raw_path.decode("latin-1"), scope.get("query_string", b"").decode("latin-1")
+    query = scope.get("query_string", b"").decode("latin-1")
+    asked = parse_qs(query).get("lang", [None])[-1]
+    return (raw_path.decode("latin-1"), query, answer_kind(_header(scope, b"accept")),
+            pick_language(asked, _header(scope, b"accept-language")))
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    return next((value for key, value in scope["headers"] if key == name), b"").decode(
+        "latin-1")
 
 
 class ScanPagesFront:
@@ -135,8 +149,7 @@ class ScanPagesFront:
                 or not scope["path"].startswith(SCAN_PATHS)):
             await self.app(scope, receive, send)
             return
-        accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
-        kept = self.pages.kept(scope, accept.decode("latin-1"))
+        kept = self.pages.kept(scope)
         if kept is None:
             await self.app(scope, receive, send)
             return
@@ -150,5 +163,4 @@ class ScanPagesFront:
 def _client(scope: Scope) -> tuple[str, str]:
     """The client's address (its proxy's word for it only if trusted: ``server_config``)
     and its browser's name, as the scan routes read them."""
-    agent = next((value for name, value in scope["headers"] if name == b"user-agent"), b"")
-    return (scope.get("client") or ("", 0))[0], agent.decode("latin-1")
+    return (scope.get("client") or ("", 0))[0], _header(scope, b"user-agent")

@@ -19,6 +19,7 @@ from services.traceability.origin import Origin
 from services.traceability.scans import (
     Anomaly,
     AnomalyKind,
+    ClientReports,
     Confidence,
     RecentScans,
     ScanDay,
@@ -34,6 +35,7 @@ from services.traceability.store import (
     ANOMALIES,
     anomalies,
     batches,
+    client_reports,
     scan_days,
     sheets,
     unit_codes,
@@ -122,6 +124,9 @@ class Scanning:
     clock: Clock
     fingerprint_key: bytes
     """Salts client fingerprints (``scans.fingerprint``)."""
+    office_contact: str = ""
+    """How shoppers reach the provincial OCOP office (``OCOP_OFFICE_CONTACT``), told
+    under every counterfeit warning."""
     tally: ScanTally = field(default_factory=ScanTally)
     recent: RecentScans = field(default_factory=RecentScans)
 
@@ -215,6 +220,26 @@ class Scanning:
             await self._keep(tx, anomaly, anomaly.seen(code, visit))
 
         await retried(self.store, seen)
+
+    async def report(self, profile: TraceProfile, code: str, visit: Visit) -> bool:
+        """A shopper reports ``code`` of ``profile`` from its scan page's warning: a
+        ``consumer_report`` anomaly its producer and the office see. False when the client
+        already reported it today (or enough of the product's codes): nothing is recorded."""
+
+        async def record(tx: Transaction) -> bool:
+            key = ClientReports.key(visit, profile.id)
+            reports = await client_reports.get_or_new(tx, key, lambda: ClientReports(key))
+            if not reports.take(code):
+                return False
+            await client_reports.keep(tx, reports)
+            kind = AnomalyKind.CONSUMER_REPORT
+            anomaly = await anomalies.get_or_new(
+                tx, Anomaly.key(kind, profile, code, visit.day),
+                lambda: Anomaly.open(kind, profile, code, visit))
+            await self._keep(tx, anomaly, anomaly.seen(code, visit))
+            return True
+
+        return await retried(self.store, record)
 
     async def _keep(self, tx: Transaction, anomaly: Anomaly,
                     detected: ScanAnomalyDetected | None) -> None:

@@ -172,6 +172,8 @@ class AnomalyKind(StrEnum):
     """A serial never printed for the product (or printed under another of its lots)."""
     UNKNOWN_LOT = "unknown_lot"
     """A lot the product has no batch of."""
+    CONSUMER_REPORT = "consumer_report"
+    """A shopper reported a code its scan page warned about (``ClientReports``)."""
 
 
 @dataclass
@@ -261,6 +263,32 @@ class Anomaly:
             devices=self.device_count, networks=len(self.networks),
             confidence=self.confidence.value, day=date.fromisoformat(self.day),
             detected_at=visit.at)
+
+
+REPORTS_PER_CLIENT_A_DAY = 5
+"""Codes of one product one client may report in a day: a shopper has a package or two in
+hand, a flood of made-up codes is one client's word a few times, not thousands."""
+
+
+@dataclass
+class ClientReports:
+    """The codes of a product that one client (its salted network, as ``Visit``) reported
+    on one day: each counts once, and only the first ``REPORTS_PER_CLIENT_A_DAY``."""
+
+    id: str
+    codes: list[str] = field(default_factory=list)
+    version: int = 0
+
+    @staticmethod
+    def key(visit: Visit, product_id: str) -> str:
+        return f"{visit.network}|{product_id}|{visit.day.isoformat()}"
+
+    def take(self, code: str) -> bool:
+        """Whether the report of ``code`` counts (not already made, nor one too many)."""
+        if code in self.codes or len(self.codes) >= REPORTS_PER_CLIENT_A_DAY:
+            return False
+        self.codes.append(code)
+        return True
 
 
 @dataclass

@@ -129,6 +129,7 @@ class ProvinceOut(BaseModel):
     copied_serial: int
     unknown_serial: int
     unknown_lot: int
+    consumer_report: int
 
 
 @router.get("/products/{product_id}/scans", summary=(

@@ -4,7 +4,7 @@ from services.traceability.batches import Batch, ChainLink, OriginRecord
 from services.traceability.documents import OriginDocument
 from services.traceability.label_sheets import LabelSheet, UnitCode
 from services.traceability.model import Label, TraceProfile
-from services.traceability.scans import Anomaly, ScanDay
+from services.traceability.scans import Anomaly, ClientReports, ScanDay
 from shared.store import Collection, Reader
 from shared.store.repository import Repository
 
@@ -35,14 +35,16 @@ SCAN_DAYS = Collection("scan_days", indexes=("product_id", "batch_id", "day"))
 """Scans per product, batch and day (Việt Nam time)."""
 ANOMALIES = Collection("scan_anomalies", indexes=("kind", "product_id", "subject_id",
                                                   "province", "batch_id", "day"))
-"""Counterfeit signals: copied unit codes, codes never printed."""
+"""Counterfeit signals: copied unit codes, codes never printed, shoppers' reports."""
+REPORTS = Collection("client_reports")
+"""``{network}|{product_id}|{day}`` → the codes that client reported that day (each once)."""
 
 DOCUMENTS = Collection("origin_documents", indexes=("product_id", "sha256"))
 """Lab reports, area certificates and photos behind the records, kept in the object
 store."""
 
 COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS, BATCHES, LOTS, RECORDS, LINKS, SHEETS,
-               UNIT_CODES, SCAN_DAYS, ANOMALIES, DOCUMENTS)
+               UNIT_CODES, SCAN_DAYS, ANOMALIES, REPORTS, DOCUMENTS)
 
 profiles = Repository(PROFILES.name, TraceProfile, ("product", "sản phẩm"))
 labels = Repository(LABELS.name, Label, ("label", "nhãn"))
@@ -53,6 +55,7 @@ sheets = Repository(SHEETS.name, LabelSheet, ("label sheet", "tờ nhãn"))
 unit_codes = Repository(UNIT_CODES.name, UnitCode, ("unit code", "mã đơn vị"))
 scan_days = Repository(SCAN_DAYS.name, ScanDay, ("scan count", "lượt quét"))
 anomalies = Repository(ANOMALIES.name, Anomaly, ("scan anomaly", "dấu hiệu bất thường"))
+client_reports = Repository(REPORTS.name, ClientReports, ("report", "báo cáo"))
 documents = Repository(DOCUMENTS.name, OriginDocument, ("document", "tài liệu"))
 
 

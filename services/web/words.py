@@ -112,6 +112,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "copied_serial": ("Mã có thể bị sao chép", "A code that looks copied"),
     "unknown_serial": ("Mã chưa từng được in", "A code never printed"),
     "unknown_lot": ("Mã lô không có thật", "A lot that does not exist"),
+    "consumer_report": ("Người mua báo mã đáng ngờ", "A shopper reported a code"),
     "devices": ("thiết bị", "devices"),
     "networks": ("mạng", "networks"),
     "confidence_low": ("độ tin cậy thấp", "low confidence"),

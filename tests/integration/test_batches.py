@@ -183,14 +183,15 @@ async def test_a_producer_keeps_a_batch_and_a_shopper_reads_its_journey(
                          ("packing", "1150", True)]
         assert shown["length"] == 7
 
-        # The scan page of the batch: Vietnamese whatever the browser says, the journey.
+        # The scan page of the batch on a Vietnamese phone: the journey, its numbers
+        # written the Vietnamese way.
         scan_path = f"/01/{GTIN}/10/TC-2026%2F01"
         page = await anyone.call("GET", "traceability", scan_path,
-                                 headers={"Accept-Language": "en-US,en;q=0.9"})
+                                 headers={"Accept-Language": "vi-VN,vi;q=0.9,en;q=0.8"})
         assert page.status_code == 200 and 'lang="vi"' in page.text
         for seen in ("Hành trình của lô", "Thu hoạch / sản xuất", "Chế biến", "Kiểm nghiệm",
-                     "Quatest 1", "đã đính chính", "VIETGAP VietGAP-TT-18-07-19-0012",
-                     "24.5 °C"):
+                     "Quatest 1", "đã đính chính", "VietGAP VietGAP-TT-18-07-19-0012",
+                     "24,5 °C"):
             assert seen in page.text, seen
         await look_at_the_journey(office.urls["traceability"] + scan_path, tmp_path)
         english = await anyone.call("GET", "traceability", scan_path, params={"lang": "en"})
@@ -283,10 +284,10 @@ async def check_the_resolver(anyone: User, batch: dict[str, Any], certificate_id
 
 
 async def look_at_the_journey(url: str, tmp_path: Path) -> None:
-    """A shopper's phone opens the batch's page: five steps on a timeline, no script error,
-    the page no wider than the phone; a screenshot to look at."""
+    """A Vietnamese shopper's phone opens the batch's page: five steps on a timeline, no
+    script error, the page no wider than the phone; a screenshot to look at."""
     async with chromium() as browser:
-        page = await browser.new_page(**PHONE, locale="en-US")
+        page = await browser.new_page(**PHONE, locale="vi-VN")
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("response", lambda r: errors.append(f"{r.status} {r.url}")

@@ -166,7 +166,7 @@ async def scans_and_anomalies(office: User) -> str:
     assert elsewhere["items"] == []
     provinces = await office.call("GET", "traceability", "/anomalies/provinces")
     assert provinces == [{"province": "Thái Nguyên", "total": 3, "copied_serial": 1,
-                          "unknown_serial": 1, "unknown_lot": 1}]
+                          "unknown_serial": 1, "unknown_lot": 1, "consumer_report": 0}]
     await producer.call("GET", "traceability", "/anomalies/provinces", expect=403)
     await shopper.call("GET", "traceability", f"/batches/{batch['id']}/scans", expect=401)
 

@@ -52,8 +52,8 @@ def certified_today(until: date | None = None) -> ProductCertified:
 def kept(runtime: ServiceRuntime, path: str = PAGE) -> bool:
     pages = runtime.parts[ScanPages]
     assert isinstance(pages, ScanPages)
-    return pages.kept({"path": path, "raw_path": path.encode(), "query_string": b""},
-                      "text/html") is not None
+    return pages.kept({"path": path, "raw_path": path.encode(), "query_string": b"",
+                       "headers": [(b"accept", b"text/html")]}) is not None
 
 
 async def test_a_revocation_shows_on_the_next_scan_of_every_replica(
