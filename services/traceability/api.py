@@ -120,6 +120,7 @@ PAGE_TEXT = {
            "intact": "Dữ liệu nguyên vẹn",
            "intact_text": "Đã kiểm tra lại {records} bản ghi của lô {lot}: không bản ghi nào bị "
                           "sửa, xóa hay chèn thêm sau khi được ghi.",
+           "nothing_yet": "Chưa có dữ liệu",
            "no_records": "Lô {lot} chưa có bản ghi nào để kiểm tra.",
            "altered": "Dữ liệu đã bị thay đổi",
            "altered_text": "Đã kiểm tra lại {records} bản ghi của lô {lot}: {problems} chỗ "
@@ -181,6 +182,7 @@ PAGE_TEXT = {
            "intact": "The records are intact",
            "intact_text": "Records of batch {lot} checked again: {records}. None was "
                           "altered, removed or slipped in after it was written.",
+           "nothing_yet": "No record yet",
            "no_records": "Batch {lot} has no record to check yet.",
            "altered": "The records were altered",
            "altered_text": "Records of batch {lot} checked again: {records}. Places that "
@@ -545,14 +547,13 @@ def chain_page(request: Request, report: ChainReport, lot: str, lang: str | None
     language = page_language(request, lang)
     text = PAGE_TEXT[language]
     named = {"records": report.records, "lot": lot, "problems": len(report.problems)}
-    if not report.intact:
-        title, message = text["altered"], text["altered_text"].format(**named)
-    else:
-        title = text["intact"]
-        message = text["intact_text" if report.records else "no_records"].format(**named)
+    # Nothing recorded is nothing to vouch for: said plainly, not shown as "intact".
+    state = "altered" if not report.intact else "intact" if report.records else "nothing_yet"
+    message = text[{"altered": "altered_text", "intact": "intact_text",
+                    "nothing_yet": "no_records"}[state]].format(**named)
     return templates.TemplateResponse(request, "chain.html", {
-        "lang": language, "t": text, "title": title,
-        "message": message, "intact": report.intact, "problems": report.problems},
+        "lang": language, "t": text, "title": text[state], "message": message,
+        "state": state, "problems": report.problems},
         headers={"Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"})
 
 

@@ -138,6 +138,8 @@ async def test_reports_have_the_scan_pages_budget_per_client(
 async def test_the_integrity_check_reads_as_a_page_in_a_browser(
         make_settings: Callable[..., Settings]) -> None:
     async with printed(trusting(make_settings)) as world:
+        empty = await page(world, f"/batches/{world.batch_id}/verify", VIETNAMESE)
+        assert "chưa có bản ghi nào" in empty.text and "nguyên vẹn" not in empty.text
         await world.producer.call("POST", "traceability", f"/batches/{world.batch_id}/events",
                                   expect=201, json=harvest(today() - timedelta(days=2)))
         scan = await page(world, f"/01/{GTIN}/10/TC-31", VIETNAMESE)
@@ -195,6 +197,8 @@ async def test_numbers_and_units_are_written_the_vietnamese_way(
 async def test_a_phone_reads_the_scan_page_in_its_language_and_reports_a_forged_code(
         make_settings: Callable[..., Settings], tmp_path: Path) -> None:
     async with printed(trusting(make_settings)) as world, chromium() as browser:
+        await world.producer.call("POST", "traceability", f"/batches/{world.batch_id}/events",
+                                  expect=201, json=harvest(today() - timedelta(days=2)))
         base = world.office.urls["traceability"]
         english_phone = await browser.new_context(**PHONE, locale="en-US")
         shown = await english_phone.new_page()
