@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import yaml
@@ -33,3 +35,21 @@ def test_other_deploy_yaml_parses() -> None:
         assert docs, f"{path} is empty"
     collector = yaml.safe_load((ROOT / "deploy/otel-collector.yaml").read_text())
     assert collector["service"]["pipelines"]["traces"]["receivers"] == ["otlp"]
+
+
+def test_every_file_the_services_read_is_installed_with_them() -> None:
+    """The image installs the package (``pip install .``), not the checkout: a template, a
+    static file or a data file missing from ``package-data`` is missing in production."""
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]
+    missing = []
+    for path in sorted([*(ROOT / "services").rglob("*"), *(ROOT / "shared").rglob("*")]):
+        if not path.is_file() or path.suffix in (".py", ".pyc", ".md") \
+                or "__pycache__" in path.parts:  # code, or notes for developers
+            continue
+        relative = path.relative_to(ROOT)
+        packages = [".".join(relative.parts[:i]) for i in range(len(relative.parts) - 1, 0, -1)]
+        if not any(fnmatch(str(path.relative_to(ROOT / package.replace(".", "/"))), pattern)
+                   for package in packages for pattern in declared.get(package, [])):
+            missing.append(str(relative))
+    assert not missing, f"not in [tool.setuptools.package-data]: {missing}"
