@@ -183,7 +183,7 @@ async def print_and_scan(settings: Settings, tmp_path: Path, *, shared_bus: bool
         # On another phone: the genuine code's page, scanned before; no warning that it may
         # be copied (two phones, one network: test_scan_counting.py).
         async with chromium() as browser:
-            page = await browser.new_page(**PHONE)
+            page = await browser.new_page(**PHONE, locale="vi-VN")  # the page follows it
             errors: list[str] = []
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             await page.goto(urls[0])
