@@ -7,6 +7,7 @@ A link shown to a shopper is an http(s) URL and nothing else (no ``javascript:``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
@@ -52,7 +53,7 @@ class ShownEvent(BaseModel):
     report: HttpUrl | None = Field(None, alias="certificationInfo")
 
 
-def check_shown(event: dict[str, Any], name: Any) -> None:
+def check_shown(event: dict[str, Any], name: Callable[[str], str]) -> None:
     """BadRequest naming each field of ``event`` a page could not show as it is (``name``
     turns a field of the event into what its sender calls it)."""
     errors = [FieldError(name(where), f"longer than {MAX_STRING} characters",

@@ -20,7 +20,7 @@ from services.traceability.epcis import STANDARD_CONTEXT
 from shared.config import Settings
 from tests.support.clocks import today
 from tests.support.demo import wait_until
-from tests.support.platform import User, certified_product, cooperative_with_council
+from tests.support.platform import User, certified_batch
 from tests.support.platform import office_signed_in as signed_in
 
 PASSWORD = "capture-hardening-pass"
@@ -73,15 +73,10 @@ async def producer_with_batch(settings: Settings) -> AsyncIterator[tuple[User, U
                                                                        str]]:
     """The office, a producer, its certified product's batch, and the product's id."""
     async with signed_in(settings, PASSWORD) as office:
-        coop = await cooperative_with_council(office, PASSWORD)
-        records = await certified_product(office, coop.member, coop.producer, coop.subject_id,
-                                          (today() - timedelta(days=30)).isoformat(), GTIN)
-        product_id = records["product_id"]
-        batch = await coop.producer.call(
-            "POST", "traceability", f"/products/{product_id}/batches", expect=201,
-            json={"lot": "HARD-1", "produced_on": (today() - timedelta(days=5)).isoformat(),
-                  "quantity": 100, "unit": "KGM"})
-        yield office, coop.producer, batch, product_id
+        made = await certified_batch(office, PASSWORD, GTIN, {
+            "lot": "HARD-1", "produced_on": (today() - timedelta(days=5)).isoformat(),
+            "quantity": 100, "unit": "KGM"})
+        yield office, made.coop.producer, made.batch, made.product_id
 
 
 async def everything_answers(producer: User, anyone: User, batch: dict[str, Any],

@@ -27,12 +27,7 @@ from shared.config import Settings
 from tests.integration.test_batches import GTIN, PASSWORD, batch_body, code_of
 from tests.integration.test_scan_analytics import PHONES
 from tests.support.clocks import today
-from tests.support.platform import (
-    User,
-    certified_product,
-    cooperative_with_council,
-    running_platform,
-)
+from tests.support.platform import User, certified_batch, running_platform
 from tests.support.platform import office_signed_in as signed_in
 
 COPY_WARNING = "có thể bị sao chép"
@@ -58,13 +53,9 @@ class Printed:
 async def printed(settings: Settings) -> AsyncIterator[Printed]:
     """The platform with a certified product whose batch TC-31 has four serial labels."""
     async with signed_in(settings, PASSWORD) as office:
-        coop = await cooperative_with_council(office, PASSWORD)
-        records = await certified_product(office, coop.member, coop.producer, coop.subject_id,
-                                          (today() - timedelta(days=30)).isoformat(), GTIN)
-        product_id = records["product_id"]
-        batch = await coop.producer.call(
-            "POST", "traceability", f"/products/{product_id}/batches", expect=201,
-            json=batch_body("TC-31", today() - timedelta(days=3)))
+        made = await certified_batch(office, PASSWORD, GTIN,
+                                     batch_body("TC-31", today() - timedelta(days=3)))
+        coop, product_id, batch = made.coop, made.product_id, made.batch
         sheet = await coop.producer.call(
             "POST", "traceability", f"/batches/{batch['id']}/label-sheets", expect=202,
             json={"count": 4})

@@ -22,7 +22,7 @@ from shared.config import Settings
 from tests.integration.test_batches import batch_body, harvest
 from tests.support.browser import PHONE, chromium, screenshot_path
 from tests.support.clocks import today
-from tests.support.platform import certified_product, cooperative_with_council
+from tests.support.platform import certified_batch
 from tests.support.platform import office_signed_in as signed_in
 from tests.support.workspace import serving_workspace
 
@@ -48,13 +48,9 @@ async def site(make_settings: Callable[..., Settings]) -> AsyncIterator[Site]:
     """A certified product with its photo and a batch with its harvest recorded."""
     settings = make_settings()
     async with signed_in(settings, PASSWORD) as office:
-        coop = await cooperative_with_council(office, PASSWORD)
-        records = await certified_product(office, coop.member, coop.producer, coop.subject_id,
-                                          (today() - timedelta(days=30)).isoformat(), GTIN)
         produced = today() - timedelta(days=3)
-        batch = await coop.producer.call(
-            "POST", "traceability", f"/products/{records['product_id']}/batches", expect=201,
-            json=batch_body(LOT, produced))
+        made = await certified_batch(office, PASSWORD, GTIN, batch_body(LOT, produced))
+        coop, records, batch = made.coop, made.records, made.batch
         await coop.producer.call("POST", "traceability", f"/batches/{batch['id']}/events",
                                  expect=201, json=harvest(produced))
         async with serving_workspace(settings, office.urls) as web:

@@ -21,7 +21,7 @@ from shared.text import VIETNAM
 from tests.integration.test_batches import GTIN, PASSWORD
 from tests.support.clocks import SYSTEM_CLOCK, today
 from tests.support.demo import wait_until
-from tests.support.platform import User, certified_product, cooperative_with_council
+from tests.support.platform import User, certified_batch
 from tests.support.platform import office_signed_in as signed_in
 from tests.support.workspace import Said, serving_workspace, sign_in_form
 
@@ -142,15 +142,11 @@ class Tea:
 
 
 async def with_a_batch(office: User) -> Tea:
-    coop = await cooperative_with_council(office, PASSWORD)
-    made = await certified_product(office, coop.member, coop.producer, coop.subject_id,
-                                   (today() - timedelta(days=30)).isoformat(), GTIN)
     produced_on = today() - timedelta(days=2)
-    batch = await coop.producer.call(
-        "POST", "traceability", f"/products/{made['product_id']}/batches", expect=201,
-        json={"lot": "CHE-01", "produced_on": produced_on.isoformat(), "quantity": 50,
-              "unit": "KGM"})
-    return Tea(coop.producer, office, made["product_id"], batch["id"], produced_on)
+    made = await certified_batch(office, PASSWORD, GTIN, {
+        "lot": "CHE-01", "produced_on": produced_on.isoformat(), "quantity": 50,
+        "unit": "KGM"})
+    return Tea(made.coop.producer, office, made.product_id, made.batch["id"], produced_on)
 
 
 async def test_every_refusal_reads_as_plain_words_beside_its_field(

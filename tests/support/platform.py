@@ -256,3 +256,30 @@ async def cooperative_with_council(office: User, password: str) -> Cooperative:
             **({"subject_id": subject["id"]} if role == "producer" else {})})
     return Cooperative(subject["id"], await office.anonymous().sign_in("producer", password),
                        await office.anonymous().sign_in("member", password), registered_on)
+
+
+@dataclass(frozen=True)
+class CertifiedBatch:
+    """The cooperative's product, certified a month ago, and one batch of it."""
+
+    coop: Cooperative
+    records: dict[str, Any]
+    """What ``certified_product`` answered (product, image, certificate ids…)."""
+    batch: dict[str, Any]
+
+    @property
+    def product_id(self) -> str:
+        return str(self.records["product_id"])
+
+
+async def certified_batch(office: User, password: str, gtin: str, batch: dict[str, Any]
+                          ) -> CertifiedBatch:
+    """``cooperative_with_council``'s product certified with ``gtin``, and a batch opened by
+    its producer from ``batch`` (the body of ``POST /products/{id}/batches``)."""
+    coop = await cooperative_with_council(office, password)
+    records = await certified_product(office, coop.member, coop.producer, coop.subject_id,
+                                      (today() - timedelta(days=30)).isoformat(), gtin)
+    opened = await coop.producer.call(
+        "POST", "traceability", f"/products/{records['product_id']}/batches", expect=201,
+        json=batch)
+    return CertifiedBatch(coop, records, opened)
