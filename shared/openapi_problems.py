@@ -32,6 +32,15 @@ REASONS = {400: "Bad request", 401: "Not signed in, or the sign-in has ended",
            413: "Body too large", 415: "Unsupported body type", 422: "Invalid input",
            429: "Too many requests"}
 WRITES = {"post", "put", "patch", "delete"}
+_TEXT = ("text/", "application/xml", "application/rss+xml")
+
+
+def files(*media_types: str, description: str = "The file") -> dict[int | str, dict[str, Any]]:
+    """A route's ``responses=`` for an answer that is a file, not JSON: each media type with
+    its schema (text, or bytes), so generated clients know to read a file."""
+    return {200: {"description": description, "content": {
+        media: {"schema": {"type": "string"} if media.startswith(_TEXT)
+                else {"type": "string", "format": "binary"}} for media in media_types}}}
 PUBLIC = {"anyone"}
 
 
