@@ -4,13 +4,13 @@ Vietnamese readers write them."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from unidecode import unidecode
 
+from shared.clock import VIETNAM
+
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
-VIETNAM = timezone(timedelta(hours=7), "ICT")
-"""Việt Nam's time (UTC+7 all year: no daylight saving)."""
 
 
 def fold(text: str) -> str:

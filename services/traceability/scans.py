@@ -24,9 +24,9 @@ from enum import StrEnum
 
 from services.traceability.label_sheets import DEVICES_PER_UNIT, UnitCode
 from services.traceability.model import TraceProfile
+from shared.clock import VIETNAM
 from shared.contracts.traceability import ScanAnomalyDetected
 from shared.refusals import BadRequest, FieldError
-from shared.text import VIETNAM
 
 DEFAULT_SPAN_DAYS = 30
 MAX_SPAN_DAYS = 366

@@ -38,7 +38,7 @@ from services.web.sessions import (
 )
 from services.web.words import LANGUAGES, translator
 from services.web.workspace import ROAD, Validity, may_use, newest, standing
-from shared.text import VIETNAM
+from shared.clock import VIETNAM
 
 router = APIRouter(include_in_schema=False)
 PHOTO_LIMIT = 10 * 1024 * 1024

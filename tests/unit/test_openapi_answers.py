@@ -16,7 +16,8 @@ _NO_BODY = {"204", "205", "304"}
 
 
 def _openapi(service: str, data_dir: Path) -> dict[str, Any]:
-    built = importlib.import_module(f"services.{service}.app").build(load_settings(data_dir=data_dir))
+    wiring = importlib.import_module(f"services.{service}.app")
+    built = wiring.build(load_settings(data_dir=data_dir))
     app = built if hasattr(built, "openapi") else built.fastapi_app()
     return app.openapi()
 
