@@ -9,9 +9,12 @@ typed as precomposed characters.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, ClassVar
 
+from annotated_types import GroupedMetadata, Len, MaxLen
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
 ERA_START = date(2018, 1, 1)
@@ -50,22 +53,46 @@ def _free_text(value: str) -> str:
     return _refuse_hidden(value, multiline=True)
 
 
-def line(min_length: int, max_length: int) -> Any:
+@dataclass(frozen=True)
+class Line(GroupedMetadata):
     """One line of text (a name, a place): NFC, no control or bidi characters, trimmed,
-    not blank, ``min_length``–``max_length`` characters."""
-    return Annotated[str, BeforeValidator(_nfc), AfterValidator(_one_line),
-                     Field(min_length=min_length, max_length=max_length)]
+    not blank, ``min_length``–``max_length`` characters. Metadata, not a function returning
+    a type, so a type checker reads ``Annotated[str, Line(2, 200)]`` as ``str``."""
+
+    min_length: int
+    max_length: int
+
+    def __iter__(self) -> Iterator[object]:
+        yield BeforeValidator(_nfc)
+        yield AfterValidator(_one_line)
+        yield Len(self.min_length, self.max_length)
+
+
+@dataclass(frozen=True)
+class FreeText(GroupedMetadata):
+    """Free text (a description, a note): NFC, line breaks allowed, no other control or
+    bidi characters, at most ``max_length`` characters; may be empty."""
+
+    max_length: int
+
+    def __iter__(self) -> Iterator[object]:
+        yield BeforeValidator(_nfc)
+        yield AfterValidator(_free_text)
+        yield MaxLen(self.max_length)
+
+
+def line(min_length: int, max_length: int) -> Any:
+    """``Annotated[str, Line(min_length, max_length)]``, for a field's type made at run time."""
+    return Annotated[str, Line(min_length, max_length)]
 
 
 def text(max_length: int) -> Any:
-    """Free text (a description, a note): NFC, line breaks allowed, no other control or
-    bidi characters, at most ``max_length`` characters; may be empty."""
-    return Annotated[str, BeforeValidator(_nfc), AfterValidator(_free_text),
-                     Field(max_length=max_length)]
+    """``Annotated[str, FreeText(max_length)]``, for a field's type made at run time."""
+    return Annotated[str, FreeText(max_length)]
 
 
-Name = line(2, 200)
-Place = line(2, 100)
+Name = Annotated[str, Line(2, 200)]
+Place = Annotated[str, Line(2, 100)]
 EraDate = Annotated[date, Field(ge=ERA_START, le=ERA_END,
                                 description=f"A date from {ERA_START} to {ERA_END}")]
 

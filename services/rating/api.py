@@ -30,7 +30,7 @@ from services.rating.summary import Locality
 from services.rating.verification import verification_view
 from shared.access import Gate, Scope, path_owner
 from shared.auth import CurrentCaller
-from shared.fields import EraDate, Place, line, text
+from shared.fields import EraDate, FreeText, Line, Place
 from shared.language import pick_language
 from shared.paging import Cursor, Limit, PageOut
 from shared.refusals import BadRequest, FieldError
@@ -43,14 +43,14 @@ templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
 Score = Annotated[float, Field(allow_inf_nan=False)]
 MAX_TABLE_FILE_BYTES = 2_000_000
 MAX_CRITERIA = 200
-Note = text(2000)
-RoundName = line(3, 200)
-Username = line(3, 64)
-CriterionName = line(2, 500)
-CriterionNameEn = text(500)
-DecisionNumber = line(3, 60)
-Reason = line(5, 2000)
-PlaceFilter = text(100)
+Note = Annotated[str, FreeText(2000)]
+RoundName = Annotated[str, Line(3, 200)]
+Username = Annotated[str, Line(3, 64)]
+CriterionName = Annotated[str, Line(2, 500)]
+CriterionNameEn = Annotated[str, FreeText(500)]
+DecisionNumber = Annotated[str, Line(3, 60)]
+Reason = Annotated[str, Line(5, 2000)]
+PlaceFilter = Annotated[str, FreeText(100)]
 
 
 class ProposalIn(BaseModel):

@@ -22,7 +22,7 @@ from services.registry.store import PRODUCTS, SUBJECTS
 from shared.access import Gate, Scope, path_owner
 from shared.auth import CurrentCaller, Role, public_pem
 from shared.documents import MAX_DOCUMENT_BYTES, attachment
-from shared.fields import EraDate, Name, PatchIn, Place, line, text
+from shared.fields import EraDate, FreeText, Line, Name, PatchIn, Place
 from shared.images import WebWidth
 from shared.paging import Cursor, Limit, PageOut
 from shared.refusals import BadRequest
@@ -31,16 +31,16 @@ from shared.tables import XLSX, read_table
 from shared.uploads import read_body
 from shared.vocabulary import SubjectType
 
-Title = text(100)
-Description = text(5000)
+Title = Annotated[str, FreeText(100)]
+Description = Annotated[str, FreeText(5000)]
 ProvinceCode = Annotated[str, Field(pattern=r"^[0-9]{1,2}$", examples=["56"],
                                     description="Official code of the province or city "
                                                 "(from 1 July 2025)")]
 CommuneCode = Annotated[str, Field(pattern=r"^[0-9]{1,5}$", examples=["22714"],
                                    description="Official code of the commune, ward or "
                                                "special zone (from 1 July 2025)")]
-FullName = text(200)
-Note = text(2000)
+FullName = Annotated[str, FreeText(200)]
+Note = Annotated[str, FreeText(2000)]
 
 
 class LoginIn(BaseModel):
@@ -215,7 +215,7 @@ def _changes(patch: BaseModel) -> dict[str, Any]:
     return changes
 
 
-PaperDossier = line(5, 500)
+PaperDossier = Annotated[str, Line(5, 500)]
 
 
 class SubmissionIn(BaseModel):
