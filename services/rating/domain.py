@@ -116,15 +116,12 @@ def issuing_authority(level: Level, decision_date: date, province: str,
 class Change(StrEnum):
     """How a new certificate relates to the product's previous one in force."""
 
-    CERTIFIED = "certified"
     RENEWED = "renewed"
     UPGRADED = "upgraded"
     DOWNGRADED = "downgraded"
 
 
-def change_of(previous_stars: int | None, stars: int) -> Change:
-    if previous_stars is None:
-        return Change.CERTIFIED
+def change_of(previous_stars: int, stars: int) -> Change:
     if stars > previous_stars:
         return Change.UPGRADED
     if stars < previous_stars:

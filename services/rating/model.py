@@ -335,14 +335,14 @@ class Certificate:
             decision_date=self.decision_date, valid_from=self.valid_from,
             valid_until=self.valid_until, product_version=product.get("registry_version"),
             verification_url=verification_url)
+        if previous_stars is None:  # none in force before it
+            return ProductCertified(**fields)
         change = domain.change_of(previous_stars, self.stars)
         if change is domain.Change.UPGRADED:
             return CertificateUpgraded(**fields, previous_stars=previous_stars)
         if change is domain.Change.DOWNGRADED:
             return CertificateDowngraded(**fields, previous_stars=previous_stars)
-        if change is domain.Change.RENEWED:
-            return CertificateRenewed(**fields)
-        return ProductCertified(**fields)
+        return CertificateRenewed(**fields)
 
 
 @dataclass

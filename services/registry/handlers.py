@@ -238,11 +238,12 @@ class Registry:
             for row_number, row in parsed.rows:
                 try:
                     if kind == "subjects":
-                        doc = await self._add_subject(tx, caller, **row)
+                        added: Subject | Product = await self._add_subject(tx, caller, **row)
                     else:
                         subject_id = await _subject_by_code(tx, row.pop("subject_code"))
-                        doc = await self._add_product(tx, caller, subject_id=subject_id, **row)
-                    created.append(doc.id)
+                        added = await self._add_product(tx, caller, subject_id=subject_id,
+                                                        **row)
+                    created.append(added.id)
                 except AppError as exc:
                     problems.append(RowProblem(row_number, exc.errors or [
                         FieldError("row", exc.message, exc.message_vi)]))

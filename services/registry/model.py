@@ -27,6 +27,8 @@ class Located:
     """A record whose locality is kept by its official codes, with the official names for
     display: a subject, a commune officer's account."""
 
+    id: str
+    version: int
     province: str | None
     commune: str | None
     province_code: str | None
