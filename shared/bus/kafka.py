@@ -133,8 +133,7 @@ class KafkaEventBus:
                 try:
                     await producer.start()
                 except (KafkaError, OSError) as exc:
-                    with contextlib.suppress(Exception):
-                        await producer.stop()
+                    await _stop_quietly(producer)
                     raise BusUnavailable(
                         f"Kafka at {self.bootstrap} is unreachable: {exc}") from exc
                 self._producer = producer
@@ -153,8 +152,7 @@ class KafkaEventBus:
             async with self._connect_lock:
                 if self._producer is producer:
                     self._producer = None
-                    with contextlib.suppress(Exception):
-                        await producer.stop()
+                    await _stop_quietly(producer)
             raise BusUnavailable(f"publishing to {self.bootstrap} failed: {exc}") from exc
 
     async def subscribe(self, group: str, topics: Sequence[str],
@@ -250,6 +248,12 @@ class KafkaEventBus:
                 await handle_until_done(handler, [_message(record) for record in records])
                 # The handler's effect is stored: only now may the group move on.
                 await consumer.commit({partition: records[-1].offset + 1})
+
+
+async def _stop_quietly(producer: AIOKafkaProducer) -> None:
+    """Stop a producer being given up on: whatever it fails with, a new one takes over."""
+    with contextlib.suppress(Exception):
+        await producer.stop()
 
 
 def _message(record: ConsumerRecord) -> Message:

@@ -171,4 +171,4 @@ class LocalEventBus:
             "SELECT position, key, headers, value FROM messages"
             " WHERE topic = ? AND position > ? ORDER BY position LIMIT ?",
             (topic, after, BATCH_MAX))
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [tuple(r) for r in rows]

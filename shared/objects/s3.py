@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import urllib3
 from minio import Minio
 from minio.error import S3Error
+from minio.helpers import DictType
 
 from shared.config import redact_url
 from shared.objects.keys import check_content_type, check_key
@@ -70,7 +71,8 @@ class S3ObjectStore:
         if len(data) > self.max_bytes:
             raise ObjectTooLarge(len(data), self.max_bytes)
         # Kept as the object's own header, so presigned and public links serve it too.
-        headers = {"Content-Disposition": disposition} if disposition else None
+        headers: DictType | None = ({"Content-Disposition": disposition} if disposition
+                                    else None)
         await asyncio.to_thread(self._client.put_object, self.bucket, key, io.BytesIO(data),
                                 len(data), content_type=content_type, metadata=headers)
         return StoredObject(key, len(data), content_type)

@@ -383,10 +383,11 @@ class MongoDocumentStore:
 
     def _new_client(self) -> AsyncMongoClient[Raw]:
         options = {k.lower() for k, _ in parse_qsl(urlsplit(self._url).query)}
-        timeout = ({} if "serverselectiontimeoutms" in options
-                   else {"serverSelectionTimeoutMS": SERVER_SELECTION_TIMEOUT_MS})
         try:
-            return AsyncMongoClient(self._url, **timeout)
+            if "serverselectiontimeoutms" in options:
+                return AsyncMongoClient(self._url)
+            return AsyncMongoClient(self._url,
+                                    serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS)
         except PyMongoError as exc:
             raise ValueError(f"invalid MongoDB URL {self.where}: {self._secret_free(exc)}"
                              ) from None

@@ -176,7 +176,10 @@ class TransactionHooks:
 
 
 class DocumentStore(Reader, Protocol):
-    collections: Mapping[str, Collection]
+    @property
+    def collections(self) -> Mapping[str, Collection]:
+        """The declared collections, by name (read only: declared when the store is made)."""
+        ...
 
     async def open(self) -> None:
         """Connect and create the declared collections and indexes (idempotent)."""

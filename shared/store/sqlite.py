@@ -270,11 +270,11 @@ class _SqliteSession:
                         f"WHERE {where_sql} ORDER BY {sort} {direction}, p.id {direction} "
                         "LIMIT ?)")
                     params += [field, word, *more, *filter_params, *probe_params, limit + 1]
-        rows = await self._db.execute_fetchall(
+        rows = list(await self._db.execute_fetchall(
             "SELECT d.id, d.version, d.data FROM (SELECT doc_row, sort, id FROM ("
             + " UNION ".join(arms) + f") ORDER BY sort {direction}, id {direction} LIMIT ?) "
             f'AS m JOIN "{spec.name}" AS d ON d.rowid = m.doc_row '
-            f"ORDER BY m.sort {direction}, m.id {direction}", [*params, limit + 1])
+            f"ORDER BY m.sort {direction}, m.id {direction}", [*params, limit + 1]))
         docs = [_row_doc(r) for r in rows[:limit]]
         return Page(docs, encode_cursor(docs[-1], order.field) if len(rows) > limit else None)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shared.store.port import Filter, InvalidQuery, Order, Page, Reader
+from shared.store.port import Document, Filter, InvalidQuery, Order, Page, Reader
 
 
 def _tier_cursor(tier: int, inner: str | None) -> str:
@@ -31,7 +31,7 @@ async def find_in_tiers(reader: Reader, collection: str, tiers: Sequence[Filter]
     """One page of ``tiers``' matches, tier after tier (a document should match one tier
     only: make the filters exclusive); ``next_cursor`` names the tier it resumes in."""
     tier, inner = _read_cursor(after, len(tiers))
-    found = []
+    found: list[Document] = []
     for number in range(tier, len(tiers)):
         page = await reader.find(collection, tiers[number], order_by=order_by,
                                  limit=limit - len(found), after=inner)
