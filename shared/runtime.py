@@ -13,15 +13,16 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import uvicorn
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.instrumentation.fastapi import _get_default_span_details
+from pydantic import BaseModel
+from starlette.types import ASGIApp
 
 from shared.access import PLATFORM_RULES, published
 from shared.auth import TokenVerifier, verification_key
@@ -74,6 +75,26 @@ def part(kind: type[T]) -> Callable[[Request], T]:
     return provided
 
 
+class PortCheck(BaseModel):
+    """One port's probe: reachable, or why not; the bus's also tells of the outbox."""
+
+    ok: bool
+    error: str | None = None
+    outbox_relay: str | None = None
+    outbox_backlog: int | None = None
+    """Events waiting to be published (when the store could be asked)."""
+
+
+class Readiness(BaseModel):
+    """What ``/readyz`` answers (``ServiceRuntime.readiness``)."""
+
+    service: str
+    ready: bool
+    status: Literal["ok", "degraded", "unready"]
+    checks: dict[str, PortCheck]
+    """Each port's probe, by name: store, bus, objects and the service's own."""
+
+
 class ServiceRuntime:
     def __init__(self, name: str, settings: Settings, *, collections: Iterable[Collection],
                  publishes: Iterable[type[EventContract]] = (),
@@ -118,7 +139,7 @@ class ServiceRuntime:
         self.revocations = Revocations(self.store, self.verifier)
         self.handle(AccountTokensRevoked, self.revocations.handler)
         self.routers: list[APIRouter] = []
-        self.fronts: list[tuple[type, dict[str, Any]]] = []
+        self.fronts: list[tuple[Callable[..., ASGIApp], dict[str, Any]]] = []
         self.budgets: list[PathBudget] = []
         self.signals: list[Signal] = []
         self.parts: dict[type, object] = {}
@@ -142,7 +163,7 @@ class ServiceRuntime:
     def include(self, router: APIRouter) -> None:
         self.routers.append(router)
 
-    def front(self, layer: type, **options: Any) -> None:
+    def front(self, layer: Callable[..., ASGIApp], **options: Any) -> None:
         """Put the ASGI middleware ``layer(app, **options)`` in front of the routes: behind
         the rate limit and the security headers, before telemetry and routing (a page
         answered from memory there costs neither)."""
@@ -244,7 +265,7 @@ class ServiceRuntime:
         if failure is not None:
             raise failure
 
-    async def readiness(self) -> dict[str, Any]:
+    async def readiness(self) -> Readiness:
         """The state of each port, checked concurrently and each within a time limit.
 
         Ready means the service can answer its requests: its store and object store are
@@ -252,26 +273,26 @@ class ServiceRuntime:
         holds. A bus that is down only delays events (the outbox keeps them), so it
         makes the service ``degraded``, with the backlog waiting to be published, never
         unready: that would take read-only pages such as the scan page out of service."""
-        async def probe(check: Any) -> dict[str, Any]:
+        async def probe(check: Callable[[], Awaitable[None]]) -> PortCheck:
             try:
                 await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
-                return {"ok": True}
+                return PortCheck(ok=True)
             except Exception as exc:
-                return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+                return PortCheck(ok=False, error=f"{type(exc).__name__}: {exc}"[:300])
 
         own = self._readiness_checks
         names = ("store", "bus", "objects", *own)
         results = await asyncio.gather(probe(self.store.check), probe(self.bus.check),
                                        probe(self.objects.check), *map(probe, own.values()))
         checks = dict(zip(names, results, strict=True))
-        checks["bus"]["outbox_relay"] = "waiting for the bus" if self.relay.bus_down else "ok"
-        if checks["store"]["ok"]:
-            checks["bus"]["outbox_backlog"] = await self.store.count(OUTBOX.name)
-        ready = all(checks[name]["ok"] for name in ("store", "objects", *own))
-        degraded = not checks["bus"]["ok"] or self.relay.bus_down
-        return {"service": self.name, "ready": ready,
-                "status": "unready" if not ready else "degraded" if degraded else "ok",
-                "checks": checks}
+        checks["bus"].outbox_relay = "waiting for the bus" if self.relay.bus_down else "ok"
+        if checks["store"].ok:
+            checks["bus"].outbox_backlog = await self.store.count(OUTBOX.name)
+        ready = all(checks[name].ok for name in ("store", "objects", *own))
+        degraded = not checks["bus"].ok or self.relay.bus_down
+        return Readiness(service=self.name, ready=ready,
+                         status="unready" if not ready else "degraded" if degraded else "ok",
+                         checks=checks)
 
     def fastapi_app(self) -> FastAPI:
         runtime = self
@@ -300,10 +321,14 @@ class ServiceRuntime:
 
         @app.get("/readyz", tags=["operations"],
                  summary="Whether the service can serve: store and object store reachable; "
-                         "a bus outage only makes it degraded", openapi_extra=status_rule)
-        async def readyz() -> JSONResponse:
+                         "a bus outage only makes it degraded", openapi_extra=status_rule,
+                 response_model_exclude_none=True,
+                 responses={503: {"model": Readiness, "description": "Not ready"}})
+        async def readyz(response: Response) -> Readiness:
             report = await runtime.readiness()
-            return JSONResponse(report, status_code=200 if report["ready"] else 503)
+            if not report.ready:
+                response.status_code = 503
+            return report
 
         for router in self.routers:
             app.include_router(router)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from shared.access import PLATFORM_RULES, published
 from shared.objects.files import FileObjectStore
+from shared.openapi_problems import files
 from shared.refusals import Forbidden
 
 
@@ -15,6 +16,8 @@ def object_links_router(store: FileObjectStore) -> APIRouter:
     router = APIRouter(tags=["files"])
 
     @router.get("/objects/{key:path}", summary="A stored file, through a signed link",
+                response_class=Response,
+                responses=files("*/*", description="The file, in the type it was stored as"),
                 openapi_extra=published("file.link", PLATFORM_RULES["file.link"]))
     async def get_object(key: str, expires: Annotated[int, Query()],
                          signature: Annotated[str, Query(max_length=128)]) -> Response:

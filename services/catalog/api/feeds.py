@@ -19,14 +19,12 @@ from services.catalog.channels import Channel
 from services.catalog.publishing import Publisher
 from services.catalog.queries import Catalog
 from shared.contracts.catalog import ListingState
+from shared.openapi_problems import files
 from shared.runtime import part
 
 router = APIRouter(tags=["feeds"])
 SPREADSHEETS = {"csv": (",", "text/csv; charset=utf-8"),
                 "tsv": ("\t", "text/tab-separated-values; charset=utf-8")}
-FORMAT_DESCRIPTION = {"description": "The file", "content": {
-    "application/rss+xml": {}, "text/csv": {}, "text/tab-separated-values": {},
-    "application/xml": {}}}
 
 
 async def _version(catalog: Catalog, channel: Channel | None, kind: str
@@ -81,7 +79,7 @@ async def _feed(request: Request, catalog: Catalog, publisher: Publisher,
 
 @router.get("/feeds/google.xml", summary=(
     "Google Merchant Center product feed, RSS 2.0 (public; a channel's key narrows it)"),
-            response_class=Response, responses={200: FORMAT_DESCRIPTION},
+            response_class=Response, responses=files("application/rss+xml"),
             **may("listing.read"))
 async def google_feed(request: Request, catalog: CatalogPart, publisher: PublisherPart,
                       channel: OptionalChannel) -> Response:
@@ -93,8 +91,8 @@ async def google_feed(request: Request, catalog: CatalogPart, publisher: Publish
 
 @router.get("/feeds/products.{extension}", summary=(
     "The same feed as a spreadsheet: CSV or TSV, Merchant Center's column names (public)"),
-            response_class=Response, responses={200: FORMAT_DESCRIPTION},
-            **may("listing.read"))
+            response_class=Response,
+            responses=files("text/csv", "text/tab-separated-values"), **may("listing.read"))
 async def spreadsheet_feed(extension: Literal["csv", "tsv"], request: Request,
                            catalog: CatalogPart, publisher: PublisherPart,
                            channel: OptionalChannel) -> Response:
@@ -104,7 +102,7 @@ async def spreadsheet_feed(extension: Literal["csv", "tsv"], request: Request,
 
 
 @router.get("/sitemap.xml", summary="The public catalog pages, for search engines",
-            response_class=Response, responses={200: FORMAT_DESCRIPTION},
+            response_class=Response, responses=files("application/xml"),
             **may("listing.read"))
 async def sitemap(request: Request, catalog: CatalogPart, publisher: PublisherPart
                   ) -> Response:
