@@ -5,9 +5,10 @@ to save, never opened in the platform's own pages (``shared.documents.attachment
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
+from pydantic import BaseModel
 
 from services.traceability.documents import DocumentKind, OriginDocument
 from services.traceability.filing import Filing
@@ -15,8 +16,9 @@ from services.traceability.origin_api import may
 from shared.access import Scope
 from shared.auth import CurrentCaller
 from shared.documents import MAX_DOCUMENT_BYTES, attachment
-from shared.fields import line
-from shared.paging import Cursor, Limit
+from shared.fields import Line
+from shared.openapi_problems import files
+from shared.paging import Cursor, Limit, PageOut
 from shared.runtime import part
 from shared.uploads import read_body
 
@@ -24,11 +26,26 @@ FilingPart = Annotated[Filing, Depends(part(Filing))]
 router = APIRouter(tags=["documents"])
 
 
-def document_view(filing: Filing, document: OriginDocument) -> dict[str, Any]:
-    return {"id": document.id, "url": filing.url(document), "product_id": document.product_id,
-            "kind": document.kind, "title": document.title,
-            "content_type": document.content_type, "size": document.size,
-            "sha256": document.sha256, "uploaded_at": document.uploaded_at}
+class DocumentOut(BaseModel):
+    """A filed document as anyone may read of it (not who uploaded it)."""
+
+    id: str
+    url: str
+    """Where it is downloaded: the URL an event or an area certificate cites."""
+    product_id: str
+    kind: DocumentKind
+    title: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: str
+
+    @classmethod
+    def of(cls, filing: Filing, document: OriginDocument) -> DocumentOut:
+        return cls(id=document.id, url=filing.url(document), product_id=document.product_id,
+                   kind=document.kind, title=document.title,
+                   content_type=document.content_type, size=document.size,
+                   sha256=document.sha256, uploaded_at=document.uploaded_at)
 
 
 @router.post("/products/{product_id}/origin-documents", status_code=status.HTTP_201_CREATED,
@@ -40,27 +57,26 @@ async def file_document(filing: FilingPart, caller: CurrentCaller, request: Requ
                         product_id: str,
                         kind: Annotated[DocumentKind, Query(description=(
                             "lab_report, area_certificate, photo or other"))],
-                        title: Annotated[line(1, 200), Query(description=(  # type: ignore[valid-type]
+                        title: Annotated[str, Line(1, 200), Query(description=(
                             "What it is, e.g. 'Phiếu kết quả thử nghiệm số 118'"))]
-                        ) -> dict[str, Any]:
+                        ) -> DocumentOut:
     data = await read_body(request, MAX_DOCUMENT_BYTES)
     document = await filing.add(caller, product_id, kind, title,
                                 request.headers.get("content-type", ""), data)
-    return document_view(filing, document)
+    return DocumentOut.of(filing, document)
 
 
 @router.get("/products/{product_id}/origin-documents",
             summary="A product's filed documents, newest first (public)", **may("origin.read"))
 async def product_documents(filing: FilingPart, product_id: str, limit: Limit = 50,
-                            cursor: Cursor = None) -> dict[str, Any]:
+                            cursor: Cursor = None) -> PageOut[DocumentOut]:
     found, next_cursor = await filing.of_product(product_id, limit, cursor)
-    return {"items": [document_view(filing, d) for d in found], "next_cursor": next_cursor}
+    return PageOut(items=[DocumentOut.of(filing, d) for d in found], next_cursor=next_cursor)
 
 
 @router.get("/origin-documents/{origin_document_id}", summary="A filed document itself (public)",
             response_class=Response,
-            responses={200: {"content": {"application/pdf": {}, "image/jpeg": {},
-                                         "image/png": {}}}}, **may("origin.read"))
+            responses=files("application/pdf", "image/jpeg", "image/png"), **may("origin.read"))
 async def get_document(filing: FilingPart, origin_document_id: str) -> Response:
     document, data = await filing.file(origin_document_id)
     extension = document.key.rsplit(".", 1)[-1]
