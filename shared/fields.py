@@ -81,16 +81,6 @@ class FreeText(GroupedMetadata):
         yield MaxLen(self.max_length)
 
 
-def line(min_length: int, max_length: int) -> Any:
-    """``Annotated[str, Line(min_length, max_length)]``, for a field's type made at run time."""
-    return Annotated[str, Line(min_length, max_length)]
-
-
-def text(max_length: int) -> Any:
-    """``Annotated[str, FreeText(max_length)]``, for a field's type made at run time."""
-    return Annotated[str, FreeText(max_length)]
-
-
 Name = Annotated[str, Line(2, 200)]
 Place = Annotated[str, Line(2, 100)]
 EraDate = Annotated[date, Field(ge=ERA_START, le=ERA_END,

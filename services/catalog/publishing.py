@@ -4,6 +4,7 @@ codes named in Vietnamese and English, links absolute (``shared.contracts.catalo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from services.catalog.model import Listing, News
 from shared.contracts.catalog import (
@@ -65,7 +66,7 @@ class Publisher:
                     for channel_id, o in sorted(listing.offers.items())],
             origin=OriginSummary(batches=listing.batches,
                                  has_origin_records=listing.has_origin_records),
-            listed_at=listing.listed_at)
+            listed_at=datetime.fromisoformat(listing.listed_at) if listing.listed_at else None)
 
     def event(self, listing: Listing, news: News) -> EventContract:
         """The stream's message for ``news`` about ``listing``."""

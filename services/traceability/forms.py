@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, Field, HttpUrl, model_validator
@@ -22,15 +22,15 @@ from services.traceability.batches import (
 )
 from services.traceability.epcis import OCOP_PREFIX
 from services.traceability.shown import MAX_PHOTOS, MAX_READINGS, MAX_RESULTS, Note, Short
-from shared.fields import EraDate, Place, line
+from shared.fields import EraDate, Line, Place
 from shared.refusals import BadRequest, FieldError
 from shared.text import fold
 
 
 class AreaCertificateIn(BaseModel):
     kind: AreaCertificateKind = Field(description="vietgap, organic, globalgap or other")
-    number: line(1, 100)  # type: ignore[valid-type]
-    issued_by: line(1, 200) | None = None  # type: ignore[valid-type]
+    number: Annotated[str, Line(1, 100)]
+    issued_by: Short | None = None
     valid_until: EraDate | None = None
     document_url: HttpUrl | None = Field(None, description=(
         "The certificate itself: the URL of a filed document "
@@ -44,9 +44,9 @@ class AreaCertificateIn(BaseModel):
 class AreaIn(BaseModel):
     """A raw-material area (vùng nguyên liệu)."""
 
-    name: Short  # type: ignore[valid-type]
-    commune: Place  # type: ignore[valid-type]
-    province: Place | None = None  # type: ignore[valid-type]
+    name: Short
+    commune: Place
+    province: Place | None = None
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     hectares: float | None = Field(None, gt=0, le=1_000_000)
@@ -88,8 +88,8 @@ class Step(StrEnum):
 
 
 class PlaceIn(BaseModel):
-    name: Short  # type: ignore[valid-type]
-    commune: Place | None = None  # type: ignore[valid-type]
+    name: Short
+    commune: Place | None = None
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
 
@@ -108,8 +108,8 @@ class InputIn(BaseModel):
 
 
 class LabResultIn(BaseModel):
-    name: Short  # type: ignore[valid-type]
-    value: Short  # type: ignore[valid-type]
+    name: Short
+    value: Short
 
 
 class ReadingIn(BaseModel):
@@ -150,17 +150,17 @@ class OriginEventIn(BaseModel):
                                                     "twice")
     quantity: float | None = Field(None, gt=0, le=1e9)
     unit: Unit | None = None
-    note: Note = ""  # type: ignore[valid-type]
+    note: Note = ""
     inputs: list[InputIn] = Field(default_factory=list, max_length=50,
                                   description="processing: the batches it was made from")
-    lab: line(1, 200) | None = Field(None, description="lab_test: the laboratory")  # type: ignore[valid-type]
+    lab: Short | None = Field(None, description="lab_test: the laboratory")
     passed: bool | None = Field(None, description="lab_test: whether it met the standard")
     results: list[LabResultIn] = Field(default_factory=list, max_length=MAX_RESULTS)
     report_url: HttpUrl | None = Field(None, description=(
         "lab_test: the lab's report — the URL of a filed document "
         "(POST /products/{id}/origin-documents), or the lab's own"))
-    party: line(1, 200) | None = Field(None, description="shipping: to whom; receiving: "  # type: ignore[valid-type]
-                                                         "from whom")
+    party: Short | None = Field(None, description="shipping: to whom; receiving: "
+                                                  "from whom")
     readings: list[ReadingIn] = Field(default_factory=list, max_length=MAX_READINGS)
     photo_urls: list[HttpUrl] = Field(default_factory=list, max_length=MAX_PHOTOS, description=(
         "Photos of what happened: URLs of filed documents of kind photo "

@@ -55,6 +55,11 @@ Naming = Callable[[str], str]
 """How a refusal names an event's field to its sender (EPCIS path, or the form's field)."""
 
 
+def _listed(i: int) -> Naming:
+    """How a captured document's ``i``-th event names its fields."""
+    return lambda name: f"epcisBody.eventList[{i}].{name}"
+
+
 def _form_field(name: str) -> str:
     if name == "eventTime":
         return "happened_at"
@@ -149,9 +154,8 @@ class Origin:
         """An EPCIS document (or one event), checked against the standard's schema."""
         context, events = epcis.check_document(document)
         for i, event in enumerate(events):
-            check_shown(event, lambda name, i=i: f"epcisBody.eventList[{i}].{name}")
-        return await self._record(caller, [(context, e) for e in events],
-                                  lambda i: lambda name: f"epcisBody.eventList[{i}].{name}")
+            check_shown(event, _listed(i))
+        return await self._record(caller, [(context, e) for e in events], _listed)
 
     async def record(self, caller: Caller, batch_id: str, form: OriginEventIn
                      ) -> OriginRecord:

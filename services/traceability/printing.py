@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from services.traceability import domain
 from services.traceability.batches import Batch, check_certified
@@ -121,7 +122,8 @@ class Printing:
                 parts.append(await self.worker.run(draw_part, face, sheet.layout,
                                                    codes[start:start + per_part], title,
                                                    share=f"subject:{batch.subject_id}"))
-                sheet = await self._saved(sheet, lambda s, n=start + per_part: s.advance(n))
+                sheet = await self._saved(sheet, partial(LabelSheet.advance,
+                                                         drawn=start + per_part))
             pdf = parts[0] if len(parts) == 1 else await self.worker.run(
                 join_parts, parts, share=f"subject:{batch.subject_id}")
             key = f"label-sheets/{sheet.id}.pdf"

@@ -4,7 +4,7 @@ counterfeit signals (anomalies) its codes raised; the office sees every province
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypedDict
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
@@ -102,7 +102,16 @@ class ReportOut(BaseModel):
     """Every day of the span, zeros included."""
 
 
-def _report(report: ScanReport) -> dict[str, object]:
+class _ReportFields(TypedDict):
+    """``ReportOut``'s fields, for the answers that extend it."""
+
+    since: date
+    until: date
+    total: CountsOut
+    days: list[DayOut]
+
+
+def _report(report: ScanReport) -> _ReportFields:
     return {"since": report.since, "until": report.until, "total": CountsOut.of(report.total),
             "days": [DayOut(day=day, **CountsOut.of(counts).model_dump())
                      for day, counts in report.days]}

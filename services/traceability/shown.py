@@ -8,16 +8,16 @@ A link shown to a shopper is an http(s) URL and nothing else (no ``javascript:``
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from services.traceability.epcis import field_path
-from shared.fields import Place, line, text
+from shared.fields import FreeText, Line, Place
 from shared.refusals import BadRequest, FieldError
 
-Short = line(1, 200)
-Note = text(1000)
+Short = Annotated[str, Line(1, 200)]
+Note = Annotated[str, FreeText(1000)]
 MAX_RESULTS = 50
 """A lab test's results."""
 MAX_READINGS = 500
@@ -26,14 +26,15 @@ MAX_PHOTOS = 10
 MAX_STRING = 2000
 """Any text anywhere in a captured event (an identifier, a place's URI, a field of another
 standard's extension): no page needs more."""
-NS = "ocop:"
 
 
+# Aliases: the extension fields' names (prefix ``epcis.OCOP_PREFIX``) written out, as a
+# type checker reads only literal ones.
 class ShownResult(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    name: Short = Field(alias=f"{NS}name")  # type: ignore[valid-type]
-    value: Short = Field(alias=f"{NS}value")  # type: ignore[valid-type]
+    name: Short = Field(alias="ocop:name")
+    value: Short = Field(alias="ocop:value")
 
 
 class ShownEvent(BaseModel):
@@ -41,14 +42,14 @@ class ShownEvent(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    place_name: Short | None = Field(None, alias=f"{NS}placeName")  # type: ignore[valid-type]
-    commune: Place | None = Field(None, alias=f"{NS}commune")  # type: ignore[valid-type]
-    note: Note | None = Field(None, alias=f"{NS}note")  # type: ignore[valid-type]
-    lab: Short | None = Field(None, alias=f"{NS}lab")  # type: ignore[valid-type]
-    party: Short | None = Field(None, alias=f"{NS}party")  # type: ignore[valid-type]
-    results: list[ShownResult] = Field(default_factory=list, alias=f"{NS}results",
+    place_name: Short | None = Field(None, alias="ocop:placeName")
+    commune: Place | None = Field(None, alias="ocop:commune")
+    note: Note | None = Field(None, alias="ocop:note")
+    lab: Short | None = Field(None, alias="ocop:lab")
+    party: Short | None = Field(None, alias="ocop:party")
+    results: list[ShownResult] = Field(default_factory=list, alias="ocop:results",
                                        max_length=MAX_RESULTS)
-    photos: list[HttpUrl] = Field(default_factory=list, alias=f"{NS}photos",
+    photos: list[HttpUrl] = Field(default_factory=list, alias="ocop:photos",
                                   max_length=MAX_PHOTOS)
     report: HttpUrl | None = Field(None, alias="certificationInfo")
 
