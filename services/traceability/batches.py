@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
 
 from services.traceability import domain
+from services.traceability.epcis import EpcisEvent, JsonLdContext
 from services.traceability.model import TraceProfile
 from shared.contracts.traceability import BatchOpened, ChainHead
 from shared.refusals import BadRequest, Conflict, FieldError
@@ -95,7 +95,7 @@ def chain_step(previous: str, event_hash: str, digest: str) -> str:
     return hashlib.sha256(f"{previous}|{event_hash}|{digest}".encode()).hexdigest()
 
 
-def content_digest(event: dict[str, Any]) -> str:
+def content_digest(event: EpcisEvent) -> str:
     """SHA-256 of the stored event as canonical JSON (keys sorted, no spaces)."""
     canonical = json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -235,9 +235,9 @@ class OriginRecord:
     """One captured EPCIS event (hồ sơ nguồn gốc), as received, never changed."""
 
     id: str
-    event: dict[str, Any]
+    event: EpcisEvent
     """The event as captured, its ``eventID`` filled in if the sender gave none."""
-    context: Any
+    context: JsonLdContext
     """The JSON-LD context it was captured under (its extension fields' namespaces)."""
     hash: str
     event_id: str
