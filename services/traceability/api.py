@@ -12,22 +12,30 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
 
 from services.traceability import domain, resolver
 from services.traceability.access import RULES
+from services.traceability.answers import PublicBatchOut, StepOut
 from services.traceability.batches import ChainReport
 from services.traceability.handlers import Traceability
-from services.traceability.journey import public_batch
-from services.traceability.model import TraceProfile
+from services.traceability.model import (
+    Label,
+    ShownCertificate,
+    ShownProduct,
+    ShownSubject,
+    SoldAt,
+    TraceProfile,
+)
 from services.traceability.scan_pages import ScanPages
 from services.traceability.scanning import NOTHING_ASKED, Asked, Scanning
 from services.traceability.scans import Visit
-from services.traceability.store import profiles
 from shared.access import Gate
 from shared.errors import problem
 from shared.gtin import gtin14
 from shared.images import WebWidth, sized_url, srcset
 from shared.language import pick_language
+from shared.openapi_problems import files
 from shared.refusals import BadRequest, FieldError
 from shared.runtime import part
 from shared.text import day_shown, moment_shown, number_shown
@@ -212,22 +220,60 @@ def _wants_json(accept: str | None, fmt: str | None) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def scan_view(profile: TraceProfile, today: date) -> dict[str, Any]:
+class OcopOut(BaseModel):
+    """Whether the product is OCOP on the day of the scan, and why not."""
+
+    certified: bool
+    state: domain.CertificateState
+    stars: int | None
+    """While certified only."""
+    certificate: ShownCertificate
+    message_vi: str
+    message_en: str
+
+
+class UnitOut(BaseModel):
+    """A unit's own code, printed by the platform: how often it was scanned."""
+
+    serial: str | None
+    genuine: bool
+    scans: int
+    first_scanned_at: str
+    may_be_copied: bool
+
+
+class ScanOut(BaseModel):
+    """A scan page as JSON. ``batch`` and ``journey`` are there for a lot's code, ``unit``
+    for a unit's; absent otherwise."""
+
+    product_id: str
+    gtin: str | None
+    product: ShownProduct
+    subject: ShownSubject
+    where_to_buy: list[SoldAt]
+    """Where to buy it online: only while it is OCOP."""
+    ocop: OcopOut
+    batch: PublicBatchOut | None = None
+    journey: list[StepOut] | None = None
+    unit: UnitOut | None = None
+
+
+def scan_view(profile: TraceProfile, today: date) -> ScanOut:
     """What a scan shows: product, producer, locality, the live certificate, and where to buy
     it online (only while it is OCOP)."""
-    assert profile.certificate  # only certified products have a scan page
-    state = profile.certificate.state_on(today)
-    shown = profiles.dump(profile)
-    certificate = shown["certificate"]
+    # only certified products have a scan page, and the registry's product comes first
+    assert profile.certificate and profile.product and profile.subject
+    certificate = profile.certificate
+    state = certificate.state_on(today)
     active = state is domain.CertificateState.ACTIVE
-    return {"product_id": profile.id, "gtin": profile.gtin,
-            "product": shown["product"], "subject": shown["subject"],
-            "where_to_buy": shown["sold_at"] if active else [],
-            "ocop": {"certified": active, "state": state.value,
-                     "stars": profile.certificate.stars if active else None,
-                     "certificate": certificate,
-                     "message_vi": domain.state_text("vi", state, certificate),
-                     "message_en": domain.state_text("en", state, certificate)}}
+    said = {lang: domain.state_text(lang, state, certificate.stars, certificate.valid_until,
+                                    certificate.revoked_on) for lang in ("vi", "en")}
+    return ScanOut(product_id=profile.id, gtin=profile.gtin, product=profile.product,
+                   subject=profile.subject, where_to_buy=profile.sold_at if active else [],
+                   ocop=OcopOut(certified=active, state=state,
+                                stars=certificate.stars if active else None,
+                                certificate=certificate, message_vi=said["vi"],
+                                message_en=said["en"]))
 
 
 STEP_NAMES = {
@@ -281,14 +327,15 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
                         PAGE_TEXT["en"][f"unknown_{what}_text"].format(**named),
                         warned=Warned(profile.id, profile.subject.province, office_contact,
                                       asked.lot, asked.serial))
-    view = scan_view(profile, today)
+    answer = scan_view(profile, today)
     if asked.batch is not None:
-        view["batch"] = public_batch(asked.batch)
-        view["journey"] = [step.as_json() for step in asked.steps]
+        answer.batch = PublicBatchOut.of(asked.batch)
+        answer.journey = [StepOut.of(step) for step in asked.steps]
     if asked.unit is not None:
-        view["unit"] = {"serial": asked.serial, "genuine": True, "scans": asked.unit.scans,
-                        "first_scanned_at": asked.unit.first_scanned_at,
-                        "may_be_copied": asked.may_be_copied}
+        answer.unit = UnitOut(serial=asked.serial, genuine=True, scans=asked.unit.scans,
+                              first_scanned_at=asked.unit.first_scanned_at,
+                              may_be_copied=asked.may_be_copied)
+    view = answer.model_dump(mode="json", exclude_unset=True)
     if as_json:
         return JSONResponse(view, headers=headers)
     certificate = view["ocop"]["certificate"]
@@ -351,11 +398,15 @@ LinkType = Annotated[str | None, Query(
     description="all: every link (RFC 9264 linkset); gs1:certificationInfo, "
                 "gs1:traceability: that link (a redirect); default: the scan page")]
 F = TypeVar("F", bound=Callable[..., Any])
+# A scan page's answer is a page or, asked for, its JSON (ScanOut): the routes declare the
+# JSON as their model and the page beside it (so the model's schema is the JSON's).
+PAGE = {"text/html": {"schema": {"type": "string"}}}
+SCANNED: dict[int | str, dict[str, Any]] = {
+    200: {"model": ScanOut, "description": "The scan page, or its JSON", "content": PAGE}}
 RESOLVED: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The scan page, its JSON, or the linkset (linkType=all)",
-          "content": {"text/html": {"schema": {"type": "string"}},
-                      "application/json": {"schema": {"type": "object"}},
-                      resolver.LINKSET_MEDIA: {"schema": {"type": "object"}}}},
+    200: {"model": ScanOut, "description": "The scan page, its JSON, or the linkset "
+                                           "(linkType=all)",
+          "content": PAGE | {resolver.LINKSET_MEDIA: {"schema": {"type": "object"}}}},
     307: {"description": "The link of the type asked for (linkType=gs1:…)"}}
 
 
@@ -364,7 +415,7 @@ def resolves(path: str, summary: str) -> Callable[[F], F]:
     def register(endpoint: F) -> F:
         for method in ("get", "head"):
             getattr(router, method)(
-                path, tags=["scan"], response_class=HTMLResponse, responses=RESOLVED,
+                path, tags=["scan"], response_model=None, responses=RESOLVED,
                 summary=summary, operation_id=f"{endpoint.__name__}_{method}",
                 **may("scan.read"))(endpoint)
         return endpoint
@@ -457,11 +508,11 @@ def _malformed(request: Request, shown: Shown) -> Response:
 
 @router.get("/.well-known/gs1resolver", tags=["scan"],
             summary="The GS1 resolver description file", **may("scan.read"))
-async def resolver_description(tracing: TracingPart) -> dict[str, Any]:
+async def resolver_description(tracing: TracingPart) -> resolver.ResolverDescription:
     return resolver.description(tracing.scan_base_url)
 
 
-@router.get("/p/{product_id}", tags=["scan"], response_class=HTMLResponse,
+@router.get("/p/{product_id}", tags=["scan"], response_model=None, responses=SCANNED,
             summary="Scan page of a product without a GTIN, HTML or JSON",
             **may("scan.read"))
 async def scan_product(tracing: TracingPart, scanning: ScanningPart, pages: PagesPart,
@@ -472,8 +523,9 @@ async def scan_product(tracing: TracingPart, scanning: ScanningPart, pages: Page
                                Shown(lang, accept, fmt))
 
 
-@router.get("/p/{product_id}/10/{lot}", tags=["scan"], response_class=HTMLResponse,
-            summary="Scan page of a batch of a product without a GTIN", **may("scan.read"))
+@router.get("/p/{product_id}/10/{lot}", tags=["scan"], response_model=None,
+            responses=SCANNED, summary="Scan page of a batch of a product without a GTIN",
+            **may("scan.read"))
 async def scan_product_lot(tracing: TracingPart, scanning: ScanningPart, pages: PagesPart,
                            request: Request,
                            product_id: str, lot: str, lang: Lang = None, fmt: Format = None,
@@ -482,7 +534,8 @@ async def scan_product_lot(tracing: TracingPart, scanning: ScanningPart, pages: 
                                Shown(lang, accept, fmt))
 
 
-@router.get("/p/{product_id}/10/{lot}/21/{serial}", tags=["scan"], response_class=HTMLResponse,
+@router.get("/p/{product_id}/10/{lot}/21/{serial}", tags=["scan"], response_model=None,
+            responses=SCANNED,
             summary="Scan page of a unit of a product without a GTIN: is its code genuine?",
             **may("scan.read"))
 async def scan_product_unit(tracing: TracingPart, scanning: ScanningPart, pages: PagesPart,
@@ -564,15 +617,33 @@ def visit(scanning: Scanning, request: Request) -> Visit:
                           counts=request.method == "GET")
 
 
+class LabelOut(BaseModel):
+    """A product's QR label: the URL it encodes, and where to download its artwork."""
+
+    product_id: str
+    label_id: str
+    scan_url: str
+    png_url: str
+    svg_url: str
+    issued_at: str
+
+    @classmethod
+    def of(cls, label: Label, public_url: str) -> LabelOut:
+        issued = label.issued(public_url)
+        return cls(product_id=issued.product_id, label_id=issued.label_id,
+                   scan_url=issued.scan_url, png_url=issued.png_url, svg_url=issued.svg_url,
+                   issued_at=label.issued_at)
+
+
 @router.get("/labels/{product_id}", tags=["labels"], summary="A product's label (public)",
             **may("label.read"))
-async def get_label(tracing: TracingPart, product_id: str) -> dict[str, Any]:
-    label = await tracing.label(product_id)
-    return label.issued(tracing.public_url).model_dump() | {"issued_at": label.issued_at}
+async def get_label(tracing: TracingPart, product_id: str) -> LabelOut:
+    return LabelOut.of(await tracing.label(product_id), tracing.public_url)
 
 
 @router.get("/labels/{product_id}/qr.{kind}", tags=["labels"],
-            summary="The label's QR code as png or svg (public)", **may("label.read"))
+            summary="The label's QR code as png or svg (public)", response_class=Response,
+            responses=files("image/png", "image/svg+xml"), **may("label.read"))
 async def get_artwork(tracing: TracingPart, product_id: str, kind: Literal["png", "svg"]
                       ) -> Response:
     content = await tracing.artwork(product_id, kind)

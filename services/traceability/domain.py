@@ -5,8 +5,8 @@ page says. Pure functions, no I/O."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
-from typing import Any
 from urllib.parse import quote, unquote
 
 from shared.text import day_shown
@@ -80,7 +80,7 @@ STATE_TEXT = {
 }
 
 
-def state_text(lang: str, state: CertificateState, certificate: dict[str, Any]) -> str:
-    return STATE_TEXT[(lang, state)].format(
-        stars=certificate["stars"], valid_until=day_shown(certificate["valid_until"]),
-        revoked_on=day_shown(certificate.get("revoked_on")))
+def state_text(lang: str, state: CertificateState, stars: int, valid_until: date,
+               revoked_on: date | None = None) -> str:
+    return STATE_TEXT[(lang, state)].format(stars=stars, valid_until=day_shown(valid_until),
+                                            revoked_on=day_shown(revoked_on))

@@ -1,19 +1,17 @@
 """A batch's journey as a shopper reads it: its origin records in order, each told as a step
 (harvest → processing → lab test → packing → shipping), with corrections applied — a record
-declared wrong is left out, the one that corrects it is marked corrected; and the batch
-itself as anyone may read it (``public_batch``). Pure."""
+declared wrong is left out, the one that corrects it is marked corrected. Pure."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from services.traceability import epcis
-from services.traceability.batches import Batch, OriginRecord
+from services.traceability.batches import OriginRecord
+from services.traceability.epcis import EpcisEvent
 from services.traceability.forms import SENSOR_TYPES, Step
 from services.traceability.shown import web_link
-from services.traceability.store import batches
 
 NS = f"{epcis.OCOP_PREFIX}:"
 _BY_BIZ_STEP = {"commissioning": Step.HARVEST, "inspecting": Step.LAB_TEST,
@@ -43,18 +41,8 @@ class JourneyStep:
     note: str = ""
     photos: list[str] = field(default_factory=list)
 
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self) | {"when": self.when.isoformat()}
 
-
-def public_batch(batch: Batch) -> dict[str, Any]:
-    """A batch as anyone may read it (its scan page, the public batch views): without who
-    opened it, a producer's username, which is theirs and the office's to know."""
-    return {"id": batch.id} | {name: value for name, value in batches.dump(batch).items()
-                               if name != "opened_by"}
-
-
-def step_of(event: dict[str, Any]) -> str:
+def step_of(event: EpcisEvent) -> str:
     if event.get("type") == "TransformationEvent":
         return Step.PROCESSING.value
     bare = epcis.biz_step(event) or "other"
@@ -71,7 +59,7 @@ def journey(records: list[OriginRecord]) -> list[JourneyStep]:
     return sorted(steps, key=lambda s: s.when)
 
 
-def _amount(event: dict[str, Any]) -> str:
+def _amount(event: EpcisEvent) -> str:
     for key in ("outputQuantityList", "quantityList"):
         for element in event.get(key) or []:
             uom = {"KGM": "kg", "LTR": "l", "TNE": "t"}.get(element.get("uom", ""), "")
@@ -79,7 +67,7 @@ def _amount(event: dict[str, Any]) -> str:
     return ""
 
 
-def _step(event: dict[str, Any], corrected: bool) -> JourneyStep:
+def _step(event: EpcisEvent, corrected: bool) -> JourneyStep:
     readings = [(_SENSOR_NAMES.get(report["type"], report["type"]),
                  f"{report.get('value', '')} {report.get('uom', '')}".strip())
                 for element in event.get("sensorElementList") or []

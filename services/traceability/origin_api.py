@@ -3,23 +3,26 @@ correct it), the EPCIS 2.0 capture and query interfaces, and a batch's chain che
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, Self
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from services.traceability import domain
 from services.traceability.access import RULES
+from services.traceability.answers import PublicBatchOut, StepOut
 from services.traceability.api import chain_page
-from services.traceability.batches import Batch, OriginRecord
+from services.traceability.batches import Batch, ChainProblem, ChainReport, OriginRecord
+from services.traceability.epcis import EpcisEvent, JsonLdContext
 from services.traceability.forms import BatchIn, CorrectionIn, OriginEventIn
-from services.traceability.journey import journey, public_batch
+from services.traceability.journey import journey
 from services.traceability.origin import Origin, event_filter
 from services.traceability.store import batches, profiles, sheets
 from shared.access import Gate, Scope, SubjectRef
 from shared.auth import CurrentCaller
-from shared.paging import Cursor, Limit
+from shared.paging import Cursor, Limit, PageOut
 from shared.refusals import NotFound
 from shared.runtime import part, runtime_of
 
@@ -28,6 +31,35 @@ class EpcisResponse(JSONResponse):
     """An EPCIS 2.0 document in its JSON-LD binding."""
 
     media_type = "application/ld+json"
+
+
+class _EpcisNames(BaseModel):
+    """The standard's camelCase names on the wire."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class ResultsBody(_EpcisNames):
+    event_list: list[EpcisEvent]
+
+
+class QueryResults(_EpcisNames):
+    query_name: str
+    results_body: ResultsBody
+
+
+class QueryBody(_EpcisNames):
+    query_results: QueryResults
+
+
+class EpcisQueryDocument(_EpcisNames):
+    """An EPCIS 2.0 query answer (EPCISQueryDocument), as the standard's schema defines it."""
+
+    context: JsonLdContext = Field(alias="@context")
+    type: Literal["EPCISQueryDocument"]
+    schema_version: str
+    creation_date: str
+    epcis_body: QueryBody
 
 
 async def whose(request: Request) -> SubjectRef:
@@ -54,51 +86,99 @@ gate = Gate(RULES, whose)
 may = gate.rule
 
 
-def batch_view(batch: Batch, scan_base_url: str) -> dict[str, Any]:
-    return public_batch(batch) | {
-        "scan_url": domain.batch_scan_url(scan_base_url, batch.product_id, batch.gtin,
-                                          batch.lot)}
+class BatchOut(PublicBatchOut):
+    scan_url: str
+    """The batch's own scan page (the code on every package of it)."""
+
+    @classmethod
+    def at(cls, batch: Batch, scan_base_url: str, **more: Any) -> Self:
+        return cls.of(batch, scan_url=domain.batch_scan_url(scan_base_url, batch.product_id,
+                                                            batch.gtin, batch.lot), **more)
 
 
-def record_view(record: OriginRecord) -> dict[str, Any]:
-    return {"id": record.id, "event_id": record.event_id, "hash": record.hash,
-            "batch_ids": record.batch_ids, "recorded_at": record.recorded_at,
-            "corrects": record.corrects, "event": record.event}
+class OpenedBatchOut(BatchOut):
+    """The batch just opened, told to whoever opened it."""
+
+    opened_by: str
+
+
+class BatchJourneyOut(BatchOut):
+    journey: list[StepOut]
+    """Its records as steps, corrections applied, in the order they happened."""
+
+
+class RecordOut(BaseModel):
+    """An origin record: the EPCIS event as stored, its hash and the batches it joined."""
+
+    id: str
+    event_id: str
+    hash: str
+    batch_ids: list[str]
+    recorded_at: str
+    corrects: str | None
+    """The eventID this record declares erroneous (an error declaration)."""
+    event: EpcisEvent
+
+    @classmethod
+    def of(cls, record: OriginRecord) -> RecordOut:
+        return cls(id=record.id, event_id=record.event_id, hash=record.hash,
+                   batch_ids=record.batch_ids, recorded_at=record.recorded_at,
+                   corrects=record.corrects, event=record.event)
+
+
+class CapturedOut(BaseModel):
+    recorded: list[RecordOut]
+    """One record per captured event, in the document's order."""
+
+
+class ChainReportOut(BaseModel):
+    """What recomputing a batch's hash chain found."""
+
+    batch_id: str
+    records: int
+    head: str
+    intact: bool
+    problems: list[ChainProblem]
+
+    @classmethod
+    def of(cls, report: ChainReport) -> ChainReportOut:
+        return cls(batch_id=report.batch_id, records=report.records, head=report.head,
+                   intact=report.intact, problems=report.problems)
 
 
 @router.post("/products/{product_id}/batches", status_code=status.HTTP_201_CREATED,
              summary="Open a batch (lô) of a certified product: its producer or the office",
              **may("batch.open", Scope.PATH))
 async def open_batch(origin: OriginPart, caller: CurrentCaller, product_id: str,
-                     body: BatchIn) -> dict[str, Any]:
+                     body: BatchIn) -> OpenedBatchOut:
     batch = await origin.open_batch(caller, product_id, body)
-    return batch_view(batch, origin.scan_base_url) | {"opened_by": batch.opened_by}
+    return OpenedBatchOut.at(batch, origin.scan_base_url, opened_by=batch.opened_by)
 
 
 @router.get("/products/{product_id}/batches", summary="A product's batches, newest first",
             **may("batch.read"))
 async def product_batches(origin: OriginPart, product_id: str, limit: Limit = 50,
-                          cursor: Cursor = None) -> dict[str, Any]:
+                          cursor: Cursor = None) -> PageOut[BatchOut]:
     found, next_cursor = await origin.batches_of(product_id, limit, cursor)
-    return {"items": [batch_view(b, origin.scan_base_url) for b in found],
-            "next_cursor": next_cursor}
+    return PageOut(items=[BatchOut.at(b, origin.scan_base_url) for b in found],
+                   next_cursor=next_cursor)
 
 
 @router.get("/batches/{batch_id}", summary="A batch and its journey (corrections applied)",
             **may("batch.read"))
-async def get_batch(origin: OriginPart, batch_id: str) -> dict[str, Any]:
+async def get_batch(origin: OriginPart, batch_id: str) -> BatchJourneyOut:
     batch = await origin.batch(batch_id)
     steps = journey(await origin.history(batch))
-    return batch_view(batch, origin.scan_base_url) | {
-        "journey": [step.as_json() for step in steps]}
+    return BatchJourneyOut.at(batch, origin.scan_base_url,
+                              journey=[StepOut.of(step) for step in steps])
 
 
 @router.post("/batches/{batch_id}/events", status_code=status.HTTP_201_CREATED,
              summary="Record what happened to a batch (form fields; stored as EPCIS 2.0)",
              **may("origin.record", Scope.PATH))
 async def record_event(origin: OriginPart, caller: CurrentCaller, batch_id: str,
-                       body: OriginEventIn) -> dict[str, Any]:
-    return record_view(await origin.record(caller, batch_id, body))
+                       body: OriginEventIn) -> RecordOut:
+    return RecordOut.of(await origin.record(caller, batch_id, body))
 
 
 @router.post("/batches/{batch_id}/events/{record_id}/corrections",
@@ -106,13 +186,14 @@ async def record_event(origin: OriginPart, caller: CurrentCaller, batch_id: str,
              summary="Correct a recorded event: an EPCIS error declaration, with the "
                      "corrective event", **may("origin.record", Scope.PATH))
 async def correct_event(origin: OriginPart, caller: CurrentCaller, batch_id: str,
-                        record_id: str, body: CorrectionIn) -> list[dict[str, Any]]:
-    return [record_view(r) for r in await origin.correct(caller, batch_id, record_id, body)]
+                        record_id: str, body: CorrectionIn) -> list[RecordOut]:
+    return [RecordOut.of(r) for r in await origin.correct(caller, batch_id, record_id, body)]
 
 
 @router.get("/batches/{batch_id}/verify",
             summary="Recompute the batch's hash chain: was anything altered? (JSON; a page "
                     "in plain words for a browser)",
+            response_model=ChainReportOut,
             responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
             **may("origin.read"))
 async def verify_batch(origin: OriginPart, request: Request, batch_id: str,
@@ -124,7 +205,8 @@ async def verify_batch(origin: OriginPart, request: Request, batch_id: str,
     if "text/html" in (accept or ""):
         batch = await origin.batch(batch_id)
         return chain_page(request, report, batch.lot, lang)
-    return JSONResponse(asdict(report), headers={"Vary": "Accept"})
+    return JSONResponse(ChainReportOut.of(report).model_dump(mode="json"),
+                        headers={"Vary": "Accept"})
 
 
 @router.post("/epcis/capture", status_code=status.HTTP_201_CREATED,
@@ -132,15 +214,15 @@ async def verify_batch(origin: OriginPart, request: Request, batch_id: str,
                      "binding, validated against the standard's schema",
              **may("origin.capture", Scope.BODY))
 async def capture(origin: OriginPart, caller: CurrentCaller,
-                  document: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+                  document: Annotated[dict[str, Any], Body()]) -> CapturedOut:
     recorded = await origin.capture(caller, document)
-    return {"recorded": [record_view(r) for r in recorded]}
+    return CapturedOut(recorded=[RecordOut.of(r) for r in recorded])
 
 
 @router.get("/epcis/events", summary="EPCIS 2.0 events query: an EPCISQueryDocument",
             response_class=EpcisResponse, **may("origin.read"))
 async def query_events(
-        origin: OriginPart, request: Request,
+        origin: OriginPart, request: Request, response: Response,
         product: Annotated[str | None, Query(max_length=64, description="A product id")] = None,
         batch: Annotated[str | None, Query(max_length=64, description="A batch id")] = None,
         ge_event_time: Annotated[str | None, Query(alias="GE_eventTime",
@@ -156,12 +238,11 @@ async def query_events(
                          ] = None,
         per_page: Annotated[int, Query(alias="perPage", ge=1, le=500)] = 100,
         next_page_token: Annotated[str | None, Query(alias="nextPageToken", max_length=2000)
-                                   ] = None) -> Response:
+                                   ] = None) -> EpcisQueryDocument:
     where = event_filter(ge_event_time, lt_event_time, eq_biz_step, place)
     document, next_cursor = await origin.query(where, product_id=product, batch_id=batch,
                                                limit=per_page, after=next_page_token)
-    headers = {}
     if next_cursor:
         url = request.url.include_query_params(nextPageToken=next_cursor)
-        headers["Link"] = f'<{url}>; rel="next"'
-    return EpcisResponse(document, headers=headers)
+        response.headers["Link"] = f'<{url}>; rel="next"'
+    return EpcisQueryDocument.model_validate(document)

@@ -3,7 +3,7 @@ serial per unit), follows the drawing's progress and downloads the PDF."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,7 +20,8 @@ from services.traceability.origin_api import may
 from services.traceability.printing import Printing
 from shared.access import Scope
 from shared.auth import CurrentCaller
-from shared.paging import Cursor, Limit
+from shared.openapi_problems import files
+from shared.paging import Cursor, Limit, PageOut
 from shared.runtime import part
 from shared.tables import csv_text
 
@@ -45,53 +46,80 @@ class SheetIn(BaseModel):
 router = APIRouter(tags=["labels"])
 
 
-def sheet_view(request: Request, sheet: LabelSheet) -> dict[str, Any]:
-    layout = sheet.layout
-    view: dict[str, Any] = {
-        "id": sheet.id, "batch_id": sheet.batch_id, "product_id": sheet.product_id,
-        "kind": sheet.kind, "count": sheet.count, "status": sheet.status,
-        "progress": {"drawn": sheet.drawn, "total": sheet.count,
-                     "percent": round(100 * sheet.drawn / sheet.count)},
-        "label_width_mm": layout.label_width, "label_height_mm": layout.label_height,
-        "per_page": layout.per_page, "pages": layout.pages(sheet.count),
-        "requested_at": sheet.requested_at, "finished_at": sheet.finished_at or None,
-        "failure": sheet.failure or None}
-    if sheet.status is SheetStatus.READY:
-        view["pdf_url"] = str(request.url_for("sheet_pdf", sheet_id=sheet.id))
-    return view
+class ProgressOut(BaseModel):
+    drawn: int
+    total: int
+    percent: int
+
+
+class SheetOut(BaseModel):
+    """A label sheet: its progress while drawing; ``pdf_url`` once it is ready (absent, not
+    null, before: its routes leave out the fields never set)."""
+
+    id: str
+    batch_id: str
+    product_id: str
+    kind: SheetKind
+    count: int
+    status: SheetStatus
+    progress: ProgressOut
+    label_width_mm: float
+    label_height_mm: float
+    per_page: int
+    pages: int
+    requested_at: str
+    finished_at: str | None
+    failure: str | None
+    pdf_url: str | None = None
+
+    @classmethod
+    def of(cls, request: Request, sheet: LabelSheet) -> SheetOut:
+        layout = sheet.layout
+        out = cls(id=sheet.id, batch_id=sheet.batch_id, product_id=sheet.product_id,
+                  kind=sheet.kind, count=sheet.count, status=sheet.status,
+                  progress=ProgressOut(drawn=sheet.drawn, total=sheet.count,
+                                       percent=round(100 * sheet.drawn / sheet.count)),
+                  label_width_mm=layout.label_width, label_height_mm=layout.label_height,
+                  per_page=layout.per_page, pages=layout.pages(sheet.count),
+                  requested_at=sheet.requested_at, finished_at=sheet.finished_at or None,
+                  failure=sheet.failure or None)
+        if sheet.status is SheetStatus.READY:
+            out.pdf_url = str(request.url_for("sheet_pdf", sheet_id=sheet.id))
+        return out
+
 
 
 @router.post("/batches/{batch_id}/label-sheets", status_code=status.HTTP_202_ACCEPTED,
              summary="Print labels for a batch: an A4 PDF drawn in the background (follow "
-                     "its progress at the Location given)", **may("sheet.print", Scope.PATH))
+                     "its progress at the Location given)", response_model_exclude_unset=True,
+             **may("sheet.print", Scope.PATH))
 async def print_sheet(printing: PrintingPart, caller: CurrentCaller, request: Request,
-                      response: Response, batch_id: str, body: SheetIn) -> dict[str, Any]:
+                      response: Response, batch_id: str, body: SheetIn) -> SheetOut:
     layout = SheetLayout.chosen(body.label_width_mm, body.label_height_mm, body.per_page)
     sheet = await printing.request(caller, batch_id, kind=body.kind, count=body.count,
                                    layout=layout)
     response.headers["Location"] = str(request.url_for("label_sheet", sheet_id=sheet.id))
-    return sheet_view(request, sheet)
+    return SheetOut.of(request, sheet)
 
 
 @router.get("/batches/{batch_id}/label-sheets", summary="A batch's label sheets, newest first",
-            **may("sheet.read", Scope.PATH))
+            response_model_exclude_unset=True, **may("sheet.read", Scope.PATH))
 async def batch_sheets(printing: PrintingPart, request: Request, batch_id: str,
-                       limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+                       limit: Limit = 50, cursor: Cursor = None) -> PageOut[SheetOut]:
     found, next_cursor = await printing.sheets_of(batch_id, limit, cursor)
-    return {"items": [sheet_view(request, s) for s in found], "next_cursor": next_cursor}
+    return PageOut(items=[SheetOut.of(request, s) for s in found], next_cursor=next_cursor)
 
 
 @router.get("/label-sheets/{sheet_id}", name="label_sheet",
             summary="A label sheet: its progress while drawing, its PDF's URL when ready",
-            **may("sheet.read", Scope.PATH))
-async def label_sheet(printing: PrintingPart, request: Request, sheet_id: str
-                      ) -> dict[str, Any]:
-    return sheet_view(request, await printing.sheet(sheet_id))
+            response_model_exclude_unset=True, **may("sheet.read", Scope.PATH))
+async def label_sheet(printing: PrintingPart, request: Request, sheet_id: str) -> SheetOut:
+    return SheetOut.of(request, await printing.sheet(sheet_id))
 
 
 @router.get("/label-sheets/{sheet_id}/labels.pdf", name="sheet_pdf",
             summary="The label sheet's PDF (A4, print at 100 %)",
-            response_class=Response, responses={200: {"content": {"application/pdf": {}}}},
+            response_class=Response, responses=files("application/pdf"),
             **may("sheet.read", Scope.PATH))
 async def sheet_pdf(printing: PrintingPart, sheet_id: str) -> Response:
     sheet, pdf = await printing.pdf(sheet_id)
@@ -103,7 +131,7 @@ async def sheet_pdf(printing: PrintingPart, sheet_id: str) -> Response:
 @router.get("/label-sheets/{sheet_id}/codes.csv",
             summary="The sheet's codes as CSV (serial, url): for a producer's own label "
                     "printer or packing line", response_class=Response,
-            responses={200: {"content": {"text/csv": {}}}}, **may("sheet.read", Scope.PATH))
+            responses=files("text/csv"), **may("sheet.read", Scope.PATH))
 async def sheet_codes(printing: PrintingPart, sheet_id: str) -> Response:
     sheet, codes = await printing.codes(sheet_id)
     rows = [["serial", "url"], *([code.serial or "", code.url] for code in codes)]
@@ -124,8 +152,7 @@ def _artwork(art: LabelArtwork, kind: Artwork, cache: str) -> Response:
 @router.get("/label-sheets/{sheet_id}/units/{serial}/qr.{kind}",
             summary="One unit's QR code as png or svg (vector, with its quiet zone): for a "
                     "producer's own label design", response_class=Response,
-            responses={200: {"content": {t: {} for t in ARTWORK_TYPES.values()}}},
-            **may("sheet.read", Scope.PATH))
+            responses=files(*ARTWORK_TYPES.values()), **may("sheet.read", Scope.PATH))
 async def unit_qr(printing: PrintingPart, sheet_id: str, serial: str, kind: Artwork
                   ) -> Response:
     return _artwork(await printing.artwork(sheet_id, serial), kind, "private, no-store")
@@ -134,7 +161,6 @@ async def unit_qr(printing: PrintingPart, sheet_id: str, serial: str, kind: Artw
 @router.get("/batches/{batch_id}/qr.{kind}",
             summary="The batch's own QR code as png or svg (public: it is on every package "
                     "of the batch)", response_class=Response,
-            responses={200: {"content": {t: {} for t in ARTWORK_TYPES.values()}}},
-            **may("batch.read"))
+            responses=files(*ARTWORK_TYPES.values()), **may("batch.read"))
 async def batch_qr(printing: PrintingPart, batch_id: str, kind: Artwork) -> Response:
     return _artwork(await printing.batch_artwork(batch_id), kind, "public, max-age=300")

@@ -8,6 +8,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
 from services.traceability import domain
 
 GS1_VOC = "https://gs1.org/voc/"
@@ -73,12 +76,36 @@ def link_header(links: list[Link], linkset_url: str) -> str:
     return ", ".join(parts)
 
 
-def description(scan_base_url: str) -> dict[str, Any]:
+class _GS1Names(BaseModel):
+    """GS1's camelCase names on the wire."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class LinkTypeVocabulary(_GS1Names):
+    namespace: str
+    prefix: str
+    profile: str
+
+
+class ResolverDescription(_GS1Names):
+    """The resolver description file (GS1-Conformant Resolver Standard)."""
+
+    name: str
+    resolver_root: str
+    supported_primary_keys: list[str]
+    supported_qualifiers: dict[str, list[str]]
+    link_type_default_can_be_linkset: bool
+    supported_link_type: list[LinkTypeVocabulary]
+
+
+def description(scan_base_url: str) -> ResolverDescription:
     """The resolver description file (``/.well-known/gs1resolver``)."""
-    return {"name": "OCOP — tra cứu nguồn gốc sản phẩm / OCOP product origin resolver",
-            "resolverRoot": scan_base_url.rstrip("/"),
-            "supportedPrimaryKeys": ["01"],
-            "supportedQualifiers": {"01": list(domain.QUALIFIERS)},
-            "linkTypeDefaultCanBeLinkset": True,
-            "supportedLinkType": [{"namespace": GS1_VOC, "prefix": "gs1:",
-                                   "profile": "https://ref.gs1.org/voc/?show=linktypes"}]}
+    return ResolverDescription(
+        name="OCOP — tra cứu nguồn gốc sản phẩm / OCOP product origin resolver",
+        resolver_root=scan_base_url.rstrip("/"), supported_primary_keys=["01"],
+        supported_qualifiers={"01": list(domain.QUALIFIERS)},
+        link_type_default_can_be_linkset=True,
+        supported_link_type=[LinkTypeVocabulary(
+            namespace=GS1_VOC, prefix="gs1:",
+            profile="https://ref.gs1.org/voc/?show=linktypes")])

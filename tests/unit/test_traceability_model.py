@@ -31,7 +31,7 @@ def test_the_scan_state_is_live() -> None:
     assert profile.certificate
     assert profile.certificate.state_on(date(2027, 3, 14)) is CertificateState.ACTIVE
     assert profile.certificate.state_on(date(2027, 3, 15)) is CertificateState.EXPIRED
-    text = state_text("vi", CertificateState.EXPIRED, {"stars": 4, "valid_until": "2027-03-14"})
+    text = state_text("vi", CertificateState.EXPIRED, 4, date(2027, 3, 14))
     assert text.startswith("KHÔNG còn là sản phẩm OCOP") and "14/03/2027" in text
 
 
