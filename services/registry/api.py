@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from services.registry.access import RULES
 from services.registry.accounts import Accounts
-from services.registry.domain import DocumentType
+from services.registry.domain import DocumentType, PendingIdentity
 from services.registry.dossiers import Dossiers
 from services.registry.handlers import Registry
 from services.registry.history import History
@@ -182,7 +182,7 @@ class ProductOut(BaseModel):
     """Set when the office submitted the product on a dossier held on paper."""
     former_gtins: list[str] = []
     """GTINs it carried before: labels printed with them still find it."""
-    pending_identity_change: dict[str, Any] | None = None
+    pending_identity_change: PendingIdentity | None = None
     """A change of name, group or GTIN waiting for the office: what, by whom, when."""
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from stdnum.exceptions import ValidationError as NumberInvalid
 from stdnum.vn import mst
+from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
 from services.registry.access import RULES
 from services.registry.passwords import Weakness, weakness
@@ -249,22 +250,44 @@ def check_product_group(group: str, subgroup: str) -> None:
                       f"không thuộc nhóm {group}; dùng một trong {', '.join(found.subgroups)}")
 
 
-IDENTITY_FIELDS = ("name", "group", "subgroup", "gtin")
+IdentityField = Literal["name", "group", "subgroup", "gtin"]
+IDENTITY_FIELDS: tuple[IdentityField, ...] = ("name", "group", "subgroup", "gtin")
 """What the council evaluated and the certificate names: once a product is submitted, the
 producer proposes changes to these and the office approves them."""
 
 
+class IdentityChange(TypedDict, total=False):
+    """A product's name, group, sub-group or GTIN as a change gives them (only those it
+    changes)."""
+
+    name: str
+    group: str
+    subgroup: str
+    gtin: str | None
+
+
+class PendingIdentity(TypedDict):
+    """A change of identity waiting for the office: what, by whom, when."""
+
+    changes: IdentityChange
+    by: str
+    at: str
+
+
 def held_for_approval(status: str, caller: Caller, changes: dict[str, Any],
-                      current: dict[str, Any]) -> dict[str, Any]:
+                      current: dict[str, Any]) -> IdentityChange:
     """The changes to a product's identity that wait for the office: those that change
     something, on a product past its draft, asked by anyone but the office."""
+    held: IdentityChange = {}
     if status == "draft" or caller.role is Role.ADMIN:
-        return {}
-    return {k: v for k, v in changes.items()
-            if k in IDENTITY_FIELDS and v != current.get(k)}
+        return held
+    for name in IDENTITY_FIELDS:
+        if name in changes and changes[name] != current.get(name):
+            held[name] = changes[name]
+    return held
 
 
-def check_pending_identity(pending: dict[str, Any] | None) -> dict[str, Any]:
+def check_pending_identity(pending: PendingIdentity | None) -> PendingIdentity:
     if not pending:
         raise Conflict("This product has no change of name, group or GTIN waiting for a "
                        "decision.",
@@ -355,15 +378,26 @@ REQUIRED_DOCUMENTS: dict[str, tuple[DocumentType, ...]] = {
     "tourism": (DocumentType.PRODUCT_STORY, DocumentType.QUALITY_STANDARD),
 }
 """Per product group: what the dossier must hold (standards held are optional)."""
-def missing_documents(group: str, present: set[str]) -> list[DocumentType]:
-    return [t for t in REQUIRED_DOCUMENTS.get(group, ()) if t.value not in present]
+def missing_documents(group: str, present: set[DocumentType]) -> list[DocumentType]:
+    return [t for t in REQUIRED_DOCUMENTS.get(group, ()) if t not in present]
 
 
 STAGES = ("idea", "plan", "dossier")
 """The producer's path: product idea (ý tưởng) → business plan (phương án) → dossier."""
 
 
-def stage_statuses(cycle: list[dict[str, Any]]) -> dict[str, str]:
+class CycleStep(TypedDict):
+    """One step of the annual cycle: a stage (idea, plan, dossier) proposed, accepted or
+    rejected, by whom, when."""
+
+    stage: str
+    status: str
+    note: str
+    by: str
+    at: str
+
+
+def stage_statuses(cycle: list[CycleStep]) -> dict[str, str]:
     """Each stage's latest status in a product's cycle."""
     return {step["stage"]: step["status"] for step in cycle}
 

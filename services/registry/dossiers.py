@@ -8,7 +8,7 @@ from typing import Any
 
 from services.registry import domain
 from services.registry.history import History
-from services.registry.model import Dossier
+from services.registry.model import Dossier, DossierDocument
 from services.registry.store import dossiers, products, subjects
 from shared.auth import Caller
 from shared.clock import Clock
@@ -33,16 +33,16 @@ class Dossiers:
     history: History
 
     async def add_document(self, caller: Caller, product_id: str, kind: domain.DocumentType,
-                           content_type: str, data: bytes) -> dict[str, Any]:
+                           content_type: str, data: bytes) -> DossierDocument:
         await products.get(self.store, product_id)
         extension = check_document(content_type, data)
         document_id = new_id()
         key = f"products/{product_id}/dossier/{document_id}.{extension}"
         stored = await self.objects.put(key, data, media_type(content_type),
                                         disposition=attachment(f"{document_id}.{extension}"))
-        entry = {"id": document_id, "type": kind.value, "key": key, "size": stored.size,
-                 "content_type": stored.content_type, "by": caller.user_id,
-                 "at": self.clock.stamp()}
+        entry: DossierDocument = {
+            "id": document_id, "type": kind, "key": key, "size": stored.size,
+            "content_type": stored.content_type, "by": caller.user_id, "at": self.clock.stamp()}
         async with self.store.transaction() as tx:
             dossier = await _dossier(tx, product_id)
             before = dossiers.dump(dossier)

@@ -15,7 +15,7 @@ from services.registry import domain
 from services.registry.access import RULES
 from services.registry.history import History
 from services.registry.imports import Parsed, RowProblem
-from services.registry.model import Located, Product, Subject
+from services.registry.model import Located, Product, Representative, Subject
 from services.registry.store import (
     CLAIMS,
     PRODUCTS,
@@ -94,7 +94,7 @@ class Registry:
                            commune: str | None = None, province_code: str | None = None,
                            commune_code: str | None = None, district: str | None = None,
                            registered_on: date | None = None,
-                           representatives: list[dict[str, Any]] | None = None) -> Subject:
+                           representatives: list[Representative] | None = None) -> Subject:
         today = self.clock.today()
         subject = Subject.register(
             new_id(), type=type, name=name, code=code, province=province, commune=commune,
@@ -268,8 +268,8 @@ class Registry:
             product = await products.get(tx, product_id)
             before = products.dump(product)
             held = product.change(caller, changes, self.clock.stamp())
-            if held.get("gtin"):
-                await _check_gtin_free(tx, held["gtin"], product_id)
+            if gtin := held.get("gtin"):
+                await _check_gtin_free(tx, gtin, product_id)
             await self._settle_identity(tx, product, before["gtin"])
             await self._save_product(tx, product, before, caller, ProductUpdated,
                                      "identity-change-proposed" if held else "updated")

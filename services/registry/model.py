@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, NotRequired, final
+
+from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
 from services.registry import domain
+from services.registry.domain import CycleStep, DocumentType, PendingIdentity
 from shared.access import SubjectRef
 from shared.auth import Caller, Role
 from shared.contracts.registry import AccountTokensRevoked, ProductState, SubjectState
@@ -21,6 +24,68 @@ from shared.vocabulary import SubjectType
 
 LOCALITY_FIELDS = ("province", "commune", "province_code", "commune_code")
 """What names a subject's or an officer's locality: official names or codes."""
+
+
+class Representative(TypedDict):
+    """A subject's representative or contact (người đại diện, người liên hệ); one stored
+    before the registry gave every field may have only some besides the name."""
+
+    name: str
+    title: NotRequired[str]
+    phone: NotRequired[str | None]
+    email: NotRequired[str | None]
+
+
+class StoredFile(TypedDict):
+    """An upload as the object store keeps it."""
+
+    key: str
+    content_type: str
+    size: int
+
+
+@final  # so that a check for a key tells the kinds of image apart
+class ProductImage(TypedDict):
+    """A product photo: its web renditions (width → object key), served, and the upload as
+    sent (``original``), kept privately."""
+
+    id: str
+    renditions: dict[str, str]
+    width: int
+    height: int
+    original: StoredFile
+
+
+@final
+class UploadedImage(TypedDict):
+    """A photo stored before renditions were made: the upload alone (``key``), drawn again
+    at each request."""
+
+    id: str
+    key: str
+    content_type: str
+    size: int
+
+
+class IdentityDecision(PendingIdentity):
+    """The office's decision on a change of identity; ``at``: when it decided."""
+
+    approved: bool
+    note: str
+    decided_by: str
+
+
+class DossierDocument(TypedDict):
+    """A document of a product's dossier: the file (``key`` in the object store), what it
+    is, who added it and when."""
+
+    id: str
+    type: DocumentType
+    key: str
+    size: int
+    content_type: str
+    by: str
+    at: str
 
 
 class Located:
@@ -148,7 +213,7 @@ class Subject(Located):
     created_at: str
     district: str | None = None
     """The former district (huyện), for records made before 1 July 2025."""
-    representatives: list[dict[str, Any]] = field(default_factory=list)
+    representatives: list[Representative] = field(default_factory=list)
     updated_by: str | None = None
     updated_at: str | None = None
     commune_code: str | None = None
@@ -164,7 +229,7 @@ class Subject(Located):
     @classmethod
     def register(cls, subject_id: str, *, type: SubjectType, name: str, code: str,
                  district: str | None, registered_on: date,
-                 representatives: list[dict[str, Any]], today: date, by: str, at: str,
+                 representatives: list[Representative], today: date, by: str, at: str,
                  province: str | None = None, commune: str | None = None,
                  province_code: str | None = None, commune_code: str | None = None
                  ) -> Subject:
@@ -240,17 +305,17 @@ class Product:
     registered_on: date | None = None
     description: str = ""
     gtin: str | None = None
-    images: list[dict[str, Any]] = field(default_factory=list)
+    images: list[ProductImage | UploadedImage] = field(default_factory=list)
     status: ProductStatus = ProductStatus.DRAFT
     submitted_at: str | None = None
     paper_dossier: str | None = None
     """Where the office holds the dossier on paper, when it submitted without one here."""
     former_gtins: list[str] = field(default_factory=list)
     """GTINs it carried before: labels printed with them still find it."""
-    pending_identity: dict[str, Any] | None = None
-    """A change of name, group or GTIN waiting for the office: what, by whom, when."""
+    pending_identity: PendingIdentity | None = None
+    """A change of name, group or GTIN waiting for the office."""
     identity_pending: bool = False
-    last_identity_decision: dict[str, Any] | None = None
+    last_identity_decision: IdentityDecision | None = None
     updated_by: str | None = None
     updated_at: str | None = None
     version: int = 0
@@ -264,7 +329,7 @@ class Product:
         return cls(product_id, subject_id, name, group, subgroup, by, at, registered_on,
                    description or "", domain.normalize_gtin(gtin) if gtin else None)
 
-    def change(self, by: Caller, changes: dict[str, Any], at: str) -> dict[str, Any]:
+    def change(self, by: Caller, changes: dict[str, Any], at: str) -> domain.IdentityChange:
         """Apply ``changes``, except a producer's change to a submitted product's identity
         (``domain.IDENTITY_FIELDS``): that waits for the office and is returned."""
         if "gtin" in changes:
@@ -275,8 +340,8 @@ class Product:
             if name not in held:
                 setattr(self, name, value)
         if held:
-            proposed = {"group": self.group, "subgroup": self.subgroup} | held
-            domain.check_product_group(proposed["group"], proposed["subgroup"])
+            domain.check_product_group(held.get("group", self.group),
+                                       held.get("subgroup", self.subgroup))
             self.pending_identity = {"changes": held, "by": by.user_id, "at": at}
             self.identity_pending = True
         return held
@@ -303,10 +368,10 @@ class Product:
             self.former_gtins.append(gtin_before)
         return gtin_before
 
-    def add_image(self, image: dict[str, Any]) -> None:
+    def add_image(self, image: ProductImage) -> None:
         self.images = [*self.images, image]
 
-    def image(self, image_id: str) -> dict[str, Any] | None:
+    def image(self, image_id: str) -> ProductImage | UploadedImage | None:
         return next((i for i in self.images if i["id"] == image_id), None)
 
     def submit(self, by: Caller, dossier_stage: str | None, paper_dossier: str | None,
@@ -336,17 +401,17 @@ class Dossier:
 
     id: str
     """The product's id."""
-    documents: list[dict[str, Any]] = field(default_factory=list)
-    cycle: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[DossierDocument] = field(default_factory=list)
+    cycle: list[CycleStep] = field(default_factory=list)
     version: int = 0
 
-    def add_document(self, entry: dict[str, Any]) -> None:
+    def add_document(self, entry: DossierDocument) -> None:
         self.documents = [*self.documents, entry]
 
-    def document(self, document_id: str) -> dict[str, Any] | None:
+    def document(self, document_id: str) -> DossierDocument | None:
         return next((d for d in self.documents if d["id"] == document_id), None)
 
-    def missing(self, group: str) -> list[domain.DocumentType]:
+    def missing(self, group: str) -> list[DocumentType]:
         """What the product's group requires and the dossier lacks (the checklist)."""
         return domain.missing_documents(group, {d["type"] for d in self.documents})
 
