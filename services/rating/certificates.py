@@ -65,7 +65,7 @@ class Certificates:
         async with self.store.transaction() as tx:
             evaluation = await evaluations.get(tx, evaluation_id)
             level = evaluation.recognise(decision_date, self.clock.today(), level)
-            result = evaluation.result or {}
+            result = evaluation.closed_result()
             certificate = await self._issue(
                 tx, caller, product_id=evaluation.product_id, evaluation_id=evaluation_id,
                 stars=result["stars"], score=result["score"], level=level,

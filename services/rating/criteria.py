@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import NotRequired
+
+from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
 from shared.refusals import BadRequest, FieldError
 from shared.vocabulary import GROUPS_148_2023
@@ -241,21 +244,43 @@ def sheet_parts(criteria_set: CriteriaSet, table: CriteriaTable | None,
     return dict(parts)
 
 
+class CriterionShortfall(TypedDict):
+    """A criterion whose average is below what a 3★ product has there."""
+
+    code: str
+    name_vi: str
+    name_en: str
+    average: float
+    maximum: float
+
+
+class Shortfall(TypedDict):
+    """A part whose average is below what a 3★ product has there; ``criteria``, when the
+    evaluation was scored criterion by criterion: the part's criteria below that line."""
+
+    part: str
+    name_vi: str
+    name_en: str
+    average: float
+    maximum: int
+    needed_for_3_stars: float
+    criteria: NotRequired[list[CriterionShortfall]]
+
+
 def shortfalls(criteria_set: CriteriaSet, parts: Mapping[str, float],
                table: CriteriaTable | None = None,
-               criteria: Mapping[str, float] | None = None) -> list[dict[str, object]]:
+               criteria: Mapping[str, float] | None = None) -> list[Shortfall]:
     """For 1–2★ results: each part whose average is below what a 3★ product has there,
     with — when scored criterion by criterion — the criteria of that part below that line."""
-    out: list[dict[str, object]] = []
+    out: list[Shortfall] = []
     for part in PARTS:
         needed = criteria_set.maxima[part] * THREE_STAR_SHARE
         if parts[part] >= needed:
             continue
         vi, en = PART_NAMES[part]
-        entry: dict[str, object] = {"part": part, "name_vi": vi, "name_en": en,
-                                    "average": parts[part],
-                                    "maximum": criteria_set.maxima[part],
-                                    "needed_for_3_stars": needed}
+        entry: Shortfall = {"part": part, "name_vi": vi, "name_en": en,
+                            "average": parts[part], "maximum": criteria_set.maxima[part],
+                            "needed_for_3_stars": needed}
         if table is not None and criteria is not None:
             entry["criteria"] = [
                 {"code": c.code, "name_vi": c.name_vi, "name_en": c.name_en,

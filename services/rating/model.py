@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, NotRequired
+
+from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
 from services.rating import criteria, domain
 from services.rating.domain import Level
@@ -94,6 +96,22 @@ class Proposal:
                    notes, by, at)
 
 
+class EvaluationResult(TypedDict):
+    """A council's result: the members' average (``score``) and the stars it gives, each
+    part's average and, scored criterion by criterion, each criterion's; below 3★, what
+    fell short. (Results closed before criteria tables, and before the central proposal,
+    lack ``criteria`` and ``proposed_to_central``.)"""
+
+    score: float
+    stars: int
+    parts: dict[str, float]
+    criteria: NotRequired[dict[str, float] | None]
+    members: int
+    recognisable: bool
+    proposed_to_central: NotRequired[bool]
+    shortfalls: list[criteria.Shortfall]
+
+
 class EvaluationStatus(StrEnum):
     OPEN = "open"
     """Council members are scoring."""
@@ -132,7 +150,7 @@ class Evaluation:
     opened_by: str
     opened_at: str
     status: EvaluationStatus = EvaluationStatus.OPEN
-    result: dict[str, Any] | None = None
+    result: EvaluationResult | None = None
     closed_by: str | None = None
     closed_at: str | None = None
     certificate_id: str | None = None
@@ -212,21 +230,26 @@ class Evaluation:
                 self.criteria_set_in_use, parts, table, by_criterion)}
         self.status, self.closed_by, self.closed_at = EvaluationStatus.CLOSED, by, at
 
-    def recognise(self, decision_date: date, today: date, level: Level | None) -> Level:
-        """Check that this result may be recognised on ``decision_date``; the level that
-        recognises it (``level``, if given, must be that one)."""
+    def closed_result(self) -> EvaluationResult:
+        """The council's result; refused while the evaluation is open."""
         if self.status is not EvaluationStatus.CLOSED or self.result is None:
             raise Conflict("Close the evaluation first: the council's result decides the "
                            "stars (POST /evaluations/{id}/closing).",
                            "Hãy kết thúc đợt đánh giá trước: kết quả của hội đồng quyết "
                            "định số sao (POST /evaluations/{id}/closing).",
                            code="evaluation-not-closed")
+        return self.result
+
+    def recognise(self, decision_date: date, today: date, level: Level | None) -> Level:
+        """Check that this result may be recognised on ``decision_date``; the level that
+        recognises it (``level``, if given, must be that one)."""
+        result = self.closed_result()
         if self.certificate_id:
             raise Conflict("This evaluation has already led to a certificate.",
                            "Đợt đánh giá này đã được cấp giấy chứng nhận.",
                            code="already-recognised")
-        stars = self.result["stars"]
-        domain.check_recognisable(stars, self.result["score"])
+        stars = result["stars"]
+        domain.check_recognisable(stars, result["score"])
         domain.check_recognising_council(stars, self.level)
         check_not_future("decision_date", decision_date, today)
         if decision_date < self.evaluation_date:
