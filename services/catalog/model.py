@@ -7,7 +7,8 @@ own (the day is an argument)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from copy import deepcopy
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -64,8 +65,26 @@ class News(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-Face = dict[str, Any]
-"""What a channel sees of a listing (``Listing.face``), to tell whether a change shows."""
+@dataclass(frozen=True)
+class Face:
+    """What a channel sees of a listing (``Listing.face``), to tell whether a change shows."""
+
+    name: str
+    description: str
+    stars: int | None
+    group: str
+    subgroup: str
+    gtin: str | None
+    image_urls: list[str]
+    producer: Producer | None
+    province: str
+    commune: str
+    certificate: ListedCertificate | None
+    scan_url: str | None
+    label_png_url: str | None
+    offers: dict[str, Offer]
+    batches: int
+    has_origin_records: bool
 
 
 @dataclass
@@ -193,11 +212,14 @@ class Listing:
         """What the listings stream shows of the listing: None while it is not listed."""
         if self.status is not ListingStatus.LISTED:
             return None
-        shown = ("name", "description", "stars", "group", "subgroup", "gtin", "image_urls",
-                 "producer", "province", "commune", "certificate", "scan_url",
-                 "label_png_url", "offers", "batches", "has_origin_records")
-        whole = asdict(self)
-        return {name: whole[name] for name in shown}
+        # a copy: the listing goes on changing (its offers in place), the face taken stays
+        return deepcopy(Face(
+            name=self.name, description=self.description, stars=self.stars, group=self.group,
+            subgroup=self.subgroup, gtin=self.gtin, image_urls=self.image_urls,
+            producer=self.producer, province=self.province, commune=self.commune,
+            certificate=self.certificate, scan_url=self.scan_url,
+            label_png_url=self.label_png_url, offers=self.offers, batches=self.batches,
+            has_origin_records=self.has_origin_records))
 
     def news_since(self, before: Face | None) -> News | None:
         """What to announce after a change, given the face before it: nothing if a channel
