@@ -7,7 +7,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 from urllib.parse import urlsplit
 
 import typer
@@ -31,6 +31,9 @@ from shared.messaging import Outcome, deadletters
 from shared.runtime import ServiceRuntime, server_config
 from shared.sockets import port_free, tcp_socket
 from shared.telemetry import setup_logging
+
+if TYPE_CHECKING:  # the commands import the services they run, when they run
+    from services.registry.imports import RowProblem
 
 T = TypeVar("T")
 
@@ -273,7 +276,7 @@ def import_file(kind: Annotated[str, typer.Argument(help="subjects or products")
     from rich.progress import Progress
 
     from services.registry.app import build_parts
-    from services.registry.handlers import ImportRejected
+    from services.registry.handlers import ImportRejected, ImportReport
     from services.registry.imports import MAX_ROWS, parse
     from shared.auth import Caller, Role
     from shared.errors import AppError
@@ -285,7 +288,7 @@ def import_file(kind: Annotated[str, typer.Argument(help="subjects or products")
     runtime, registry = build_parts(_existing_data(_settings(data_dir=data_dir), "registry"))
     operator = Caller("ocop-cli", "ocop-cli", Role.ADMIN)
 
-    async def work() -> dict[str, Any]:
+    async def work() -> ImportReport:
         parsed = parse(kind, read_table(file.read_bytes(), "", file.name, max_rows=MAX_ROWS))
         await runtime.store.open()
         try:
@@ -300,27 +303,27 @@ def import_file(kind: Annotated[str, typer.Argument(help="subjects or products")
     try:
         report = asyncio.run(work())
     except ImportRejected as exc:
-        _print_refused([p.as_dict() for p in exc.problems])
+        _print_refused(exc.problems)
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(1) from None
     except AppError as exc:
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(1) from None
-    refused: list[dict[str, Any]] = report["rejected"]
-    console.print(f"Imported {report['created']} {kind}; {len(refused)} row(s) refused.")
-    if refused:
-        _print_refused(refused)
+    console.print(f"Imported {len(report.ids)} {kind}; {len(report.rejected)} row(s) "
+                  "refused.")
+    if report.rejected:
+        _print_refused(report.rejected)
         raise typer.Exit(1)
 
 
-def _print_refused(problems: list[dict[str, Any]]) -> None:
+def _print_refused(problems: list[RowProblem]) -> None:
     table = Table(title="Refused rows / Dòng bị từ chối")
     for column in ("row", "field", "reason", "lý do"):
         table.add_column(column)
     for problem in problems:
-        for error in problem["errors"]:
-            table.add_row(str(problem["row"]), error["field"], error["message"],
-                          error.get("message_vi", ""))
+        for error in problem.errors:
+            table.add_row(str(problem.row), error.field, error.message,
+                          error.message_vi or "")
     console.print(table)
 
 

@@ -8,22 +8,28 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, JsonValue
 
 from services.registry.access import RULES
 from services.registry.accounts import Accounts
-from services.registry.domain import DocumentType, PendingIdentity
-from services.registry.dossiers import Dossiers
-from services.registry.handlers import Registry
+from services.registry.domain import (
+    DOCUMENT_NAMES,
+    CycleStep,
+    DocumentType,
+    PendingIdentity,
+)
+from services.registry.dossiers import Dossiers, DossierView
+from services.registry.handlers import ImportReport, Registry
 from services.registry.history import History
 from services.registry.imports import MAX_ROWS, parse
 from services.registry.model import Product, Subject
 from services.registry.store import PRODUCTS, SUBJECTS
 from shared.access import Gate, Scope, path_owner
 from shared.auth import CurrentCaller, Role, public_pem
-from shared.documents import MAX_DOCUMENT_BYTES, attachment
+from shared.documents import DOCUMENT_FORMATS, MAX_DOCUMENT_BYTES, attachment
 from shared.fields import EraDate, FreeText, Line, Name, PatchIn, Place
 from shared.images import WebWidth
+from shared.openapi_problems import files
 from shared.paging import Cursor, Limit, PageOut
 from shared.refusals import BadRequest
 from shared.runtime import part
@@ -68,9 +74,20 @@ class UserIn(BaseModel):
     full_name: FullName = ""
 
 
+class MeOut(BaseModel):
+    username: str
+    role: Role
+    subject_id: str | None
+
+
 class AccessIn(BaseModel):
     disabled: bool = Field(description="true: sign-in refused, and the account's tokens end "
                                        "at once in every service")
+
+
+class AccessOut(BaseModel):
+    username: str
+    disabled: bool
 
 
 class PasswordChangeIn(BaseModel):
@@ -196,6 +213,70 @@ class ImageOut(BaseModel):
     url: str
 
 
+class DocumentOut(BaseModel):
+    """A document of the dossier (the file itself: GET …/documents/{document_id})."""
+
+    id: str
+    type: DocumentType
+    size: int
+    content_type: str
+    by: str
+    at: str
+
+
+class ListedDocumentOut(DocumentOut):
+    name_vi: str
+
+
+class MissingDocumentOut(BaseModel):
+    type: DocumentType
+    name_vi: str
+    name_en: str
+
+
+class DossierOut(BaseModel):
+    product_id: str
+    documents: list[ListedDocumentOut]
+    missing: list[MissingDocumentOut]
+    """What the product's group requires and the dossier lacks."""
+    complete: bool
+    stages: dict[str, str]
+    """Each stage's latest status."""
+    cycle: list[CycleStep]
+
+
+class RowProblemOut(BaseModel):
+    row: int
+    errors: list[dict[str, str]]
+    """Each refused field: field, message and message_vi."""
+
+
+class ImportOut(BaseModel):
+    kind: Literal["subjects", "products"]
+    created: int
+    ids: list[str]
+    rejected: list[RowProblemOut]
+    mode: Literal["partial", "all-or-nothing"]
+
+
+class FieldChangeOut(BaseModel):
+    before: JsonValue = Field(alias="from")
+    after: JsonValue = Field(alias="to")
+
+
+class HistoryEntryOut(BaseModel):
+    entity_key: str
+    entity: Literal["user", "subject", "product", "dossier"]
+    entity_id: str
+    version: int
+    action: str
+    by: str
+    at: str
+    changes: dict[str, FieldChangeOut]
+    """Field by field; a stored value is any JSON (``null`` when absent)."""
+    id: str
+
+
 def _subject_out(subject: Subject) -> SubjectOut:
     return SubjectOut(id=subject.id, version=subject.version, type=subject.type,
                       name=subject.name, code=subject.code, province=subject.province,
@@ -204,6 +285,24 @@ def _subject_out(subject: Subject) -> SubjectOut:
                       locality_problem=subject.locality_problem, district=subject.district,
                       registered_on=subject.registered_on,
                       representatives=[Person(**p) for p in subject.representatives])
+
+
+def _dossier_out(view: DossierView) -> DossierOut:
+    dossier = view.dossier
+    return DossierOut(
+        product_id=dossier.id,
+        documents=[ListedDocumentOut.model_validate(
+            {**d, "name_vi": DOCUMENT_NAMES[d["type"]][0]}) for d in dossier.documents],
+        missing=[MissingDocumentOut(type=t, name_vi=DOCUMENT_NAMES[t][0],
+                                    name_en=DOCUMENT_NAMES[t][1]) for t in view.missing],
+        complete=not view.missing, stages=dossier.stages(), cycle=dossier.cycle)
+
+
+def _import_out(report: ImportReport) -> ImportOut:
+    return ImportOut.model_validate({
+        "kind": report.kind, "created": len(report.ids), "ids": report.ids,
+        "rejected": [p.as_dict() for p in report.rejected],
+        "mode": "partial" if report.partial else "all-or-nothing"})
 
 
 def _changes(patch: BaseModel) -> dict[str, Any]:
@@ -269,9 +368,8 @@ async def public_key(accounts: AccountsPart) -> str:
 
 @router.get("/users/me", tags=["auth"], summary="Who the token speaks for",
             **may("account.own"))
-async def me(caller: CurrentCaller) -> dict[str, Any]:
-    return {"username": caller.username, "role": caller.role,
-            "subject_id": caller.subject_id}
+async def me(caller: CurrentCaller) -> MeOut:
+    return MeOut(username=caller.username, role=caller.role, subject_id=caller.subject_id)
 
 
 @router.put("/users/me/password", tags=["auth"],
@@ -303,9 +401,9 @@ async def create_user(accounts: AccountsPart, body: UserIn,
             summary="Disable or enable an account (admin)", **may("account.manage"))
 async def set_access(accounts: AccountsPart, username: str, body: AccessIn,
                      caller: CurrentCaller
-                     ) -> dict[str, Any]:
+                     ) -> AccessOut:
     user = await accounts.set_disabled(caller, username, body.disabled)
-    return {"username": user.id, "disabled": user.disabled}
+    return AccessOut(username=user.id, disabled=user.disabled)
 
 
 @router.post("/subjects", tags=["subjects"], status_code=status.HTTP_201_CREATED,
@@ -403,7 +501,7 @@ async def add_image(registry: RegistryPart, product_id: str, request: Request,
 
 @router.get("/products/{product_id}/images/{image_id}", tags=["products"],
             summary="A product image at a web width, as WebP (public)",
-            response_class=Response, responses={200: {"content": {"image/webp": {}}}},
+            response_class=Response, responses=files("image/webp", description="The image"),
             **may("product.image"))
 async def get_image(registry: RegistryPart, product_id: str, image_id: str,
                     w: Annotated[WebWidth, Query(description=(
@@ -421,15 +519,16 @@ async def get_image(registry: RegistryPart, product_id: str, image_id: str,
 async def add_document(dossiers: DossiersPart, product_id: str, type: DocumentType,
                        request: Request,
                        caller: CurrentCaller
-                       ) -> dict[str, Any]:
+                       ) -> DocumentOut:
     data = await read_body(request, MAX_DOCUMENT_BYTES)
-    entry = await dossiers.add_document(caller, product_id, type,
-                                        request.headers.get("content-type", ""), data)
-    return {k: v for k, v in entry.items() if k != "key"}
+    return DocumentOut.model_validate(await dossiers.add_document(
+        caller, product_id, type, request.headers.get("content-type", ""), data))
 
 
 @router.get("/products/{product_id}/documents/{document_id}", tags=["dossiers"],
-            summary="One document of the dossier", **may("product.read", Scope.PATH))
+            summary="One document of the dossier", response_class=Response,
+            responses=files(*DOCUMENT_FORMATS, description="The document as it was added"),
+            **may("product.read", Scope.PATH))
 async def get_document(dossiers: DossiersPart, product_id: str, document_id: str) -> Response:
     data, content_type, name = await dossiers.document(product_id, document_id)
     return Response(data, media_type=content_type,
@@ -440,16 +539,17 @@ async def get_document(dossiers: DossiersPart, product_id: str, document_id: str
 @router.get("/products/{product_id}/dossier", tags=["dossiers"],
             summary="The dossier: documents, what is still missing, the annual cycle",
             **may("product.read", Scope.PATH))
-async def dossier(dossiers: DossiersPart, product_id: str) -> dict[str, Any]:
-    return await dossiers.view(product_id)
+async def dossier(dossiers: DossiersPart, product_id: str) -> DossierOut:
+    return _dossier_out(await dossiers.view(product_id))
 
 
 @router.post("/products/{product_id}/cycle", tags=["dossiers"],
              summary="Propose (producer) or accept/reject (office, commune) a stage",
              **may("product.cycle", Scope.PATH))
 async def move(dossiers: DossiersPart, product_id: str, body: CycleMoveIn,
-               caller: CurrentCaller) -> dict[str, Any]:
-    return await dossiers.move(caller, product_id, body.stage, body.status, body.note)
+               caller: CurrentCaller) -> DossierOut:
+    return _dossier_out(await dossiers.move(caller, product_id, body.stage, body.status,
+                                            body.note))
 
 
 @router.post("/products/{product_id}/submission", tags=["products"],
@@ -471,7 +571,7 @@ async def submit_product(registry: RegistryPart, product_id: str,
 async def import_file(registry: RegistryPart, kind: Literal["subjects", "products"],
                       request: Request,
                       caller: CurrentCaller,
-                      partial: bool = False) -> dict[str, Any]:
+                      partial: bool = False) -> ImportOut:
     """The body is the file itself. Headers may be Vietnamese or English (e.g. 'Tên chủ
     thể' or 'name'); products name their subject by its tax or registration code. All
     rows are imported or none (422 with each refused row), unless partial=true."""
@@ -479,7 +579,8 @@ async def import_file(registry: RegistryPart, kind: Literal["subjects", "product
     table = await asyncio.to_thread(read_table, data,
                                     request.headers.get("content-type", ""),
                                     max_rows=MAX_ROWS)
-    return await registry.import_rows(caller, kind, parse(kind, table), partial=partial)
+    return _import_out(await registry.import_rows(caller, kind, parse(kind, table),
+                                                  partial=partial))
 
 
 @router.get("/history", tags=["history"], **may("history"),
@@ -487,8 +588,8 @@ async def import_file(registry: RegistryPart, kind: Literal["subjects", "product
 async def history(registry: RegistryPart, history: HistoryPart,
                   entity: Literal["user", "subject", "product", "dossier"] | None = None,
                   entity_id: str | None = None, by: str | None = None,
-                  limit: Limit = 50, cursor: Cursor = None) -> PageOut[dict[str, Any]]:
+                  limit: Limit = 50, cursor: Cursor = None) -> PageOut[HistoryEntryOut]:
     page = await history.page(registry.store, entity, entity_id, by, limit=limit,
                               after=cursor)
-    return PageOut(items=[d.data | {"id": d.id} for d in page.items],
-                   next_cursor=page.next_cursor)
+    return PageOut(items=[HistoryEntryOut.model_validate(d.data | {"id": d.id})
+                          for d in page.items], next_cursor=page.next_cursor)

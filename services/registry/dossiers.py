@@ -25,6 +25,15 @@ async def _dossier(reader: Reader, product_id: str) -> Dossier:
     return await dossiers.get_or_new(reader, product_id, lambda: Dossier(product_id))
 
 
+@dataclass(frozen=True)
+class DossierView:
+    """A product's dossier with its checklist: what the product's group requires and the
+    dossier lacks."""
+
+    dossier: Dossier
+    missing: list[domain.DocumentType]
+
+
 @dataclass
 class Dossiers:
     store: DocumentStore
@@ -60,22 +69,14 @@ class Dossiers:
         content = await self.objects.get(entry["key"])
         return content.data, content.content_type, entry["key"].rsplit("/", 1)[-1]
 
-    async def view(self, product_id: str) -> dict[str, Any]:
-        """The dossier with its checklist: what the product's group requires and lacks."""
+    async def view(self, product_id: str) -> DossierView:
+        """The dossier with its checklist."""
         product = await products.get(self.store, product_id)
         dossier = await _dossier(self.store, product_id)
-        missing = dossier.missing(product.group)
-        return {
-            "product_id": product_id,
-            "documents": [{k: v for k, v in d.items() if k != "key"}
-                          | {"name_vi": domain.DOCUMENT_NAMES[domain.DocumentType(d["type"])][0]}
-                          for d in dossier.documents],
-            "missing": [{"type": t.value, "name_vi": domain.DOCUMENT_NAMES[t][0],
-                         "name_en": domain.DOCUMENT_NAMES[t][1]} for t in missing],
-            "complete": not missing, "stages": dossier.stages(), "cycle": dossier.cycle}
+        return DossierView(dossier, dossier.missing(product.group))
 
     async def move(self, caller: Caller, product_id: str, stage: str, status: str,
-                   note: str) -> dict[str, Any]:
+                   note: str) -> DossierView:
         async with self.store.transaction() as tx:
             product = await products.get(tx, product_id)
             subject = await subjects.get(tx, product.subject_id)

@@ -228,7 +228,7 @@ class Registry:
     # --- imports --------------------------------------------------------------------------
 
     async def import_rows(self, caller: Caller, kind: str, parsed: Parsed, *, partial: bool,
-                          progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+                          progress: Callable[[int], None] | None = None) -> ImportReport:
         """Register every parsed row in one transaction. All or nothing unless ``partial``:
         one refused row (unreadable, invalid, duplicate, unknown subject) and nothing is
         written, and the report names each refused row, field and reason."""
@@ -252,9 +252,7 @@ class Registry:
             if problems and not partial:
                 raise ImportRejected(problems)  # leaving the transaction rolls it all back
         problems.sort(key=lambda p: p.row)
-        return {"kind": kind, "created": len(created), "ids": created,
-                "rejected": [p.as_dict() for p in problems],
-                "mode": "partial" if partial else "all-or-nothing"}
+        return ImportReport(kind, created, problems, partial)
 
     async def product(self, product_id: str) -> Product:
         return await products.get(self.store, product_id)
@@ -368,6 +366,17 @@ class Registry:
     def product_state(self, product: Product) -> dict[str, Any]:
         return product.state([self.image_url(product.id, i["id"]) for i in product.images]
                              ).model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: the ids of the records it created and the rows it refused
+    (``partial``: the valid rows were kept)."""
+
+    kind: str
+    ids: list[str]
+    rejected: list[RowProblem]
+    partial: bool
 
 
 class ImportRejected(AppError):
