@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
@@ -16,14 +17,20 @@ from services.rating import criteria, domain
 from services.rating import store as repositories
 from services.rating.access import RULES
 from services.rating.certificates import Certificates
+from services.rating.criteria import Shortfall
 from services.rating.criteria_tables import (
     CriteriaTables,
     criteria_from_rows,
     evaluation_table,
-    table_out,
 )
 from services.rating.handlers import Rating
-from services.rating.model import Certificate, Evaluation, ScoreSheet
+from services.rating.model import (
+    Certificate,
+    Evaluation,
+    EvaluationResult,
+    EvaluationStatus,
+    ScoreSheet,
+)
 from services.rating.reports import summary_csv, summary_xlsx
 from services.rating.store import CERTIFICATES, PRODUCTS, SUBJECTS
 from services.rating.summary import Locality
@@ -32,9 +39,11 @@ from shared.access import Gate, Scope, path_owner
 from shared.auth import CurrentCaller
 from shared.fields import EraDate, FreeText, Line, Place
 from shared.language import pick_language
+from shared.openapi_problems import files
 from shared.paging import Cursor, Limit, PageOut
 from shared.refusals import BadRequest, FieldError
 from shared.runtime import part
+from shared.store import Document
 from shared.tables import XLSX, read_table
 from shared.text import fold
 from shared.uploads import read_body
@@ -165,25 +174,270 @@ class CertificateOut(BaseModel):
                                                           "English")
 
 
+class PartMaximaOut(BaseModel):
+    """Each part's maximum points under a criteria set."""
+
+    part_a: int
+    part_b: int
+    part_c: int
+
+
+def _per_part(values: Mapping[str, float]) -> dict[str, float]:
+    return {f"part_{p.lower()}": v for p, v in values.items()}
+
+
+class CriteriaSetOut(BaseModel):
+    code: str
+    decision: str
+    in_force_from: date
+    maxima: PartMaximaOut
+
+
+class CriterionOut(BaseModel):
+    code: str
+    part: str
+    name_vi: str
+    name_en: str
+    maximum: float
+
+
+class CriteriaTableOut(BaseModel):
+    id: str
+    criteria_set: str
+    group: str
+    subgroup: str | None
+    version: int
+    source: str
+    criteria: list[CriterionOut]
+    loaded_by: str
+    loaded_at: str
+
+
+class EvaluationOut(BaseModel):
+    """An evaluation with the maxima its sheets are checked against: the parts', and each
+    criterion's (``criteria``) when it is scored on a criteria table."""
+
+    id: str
+    version: int
+    product_id: str
+    evaluation_date: date
+    criteria_set: str
+    criteria_table: str | None
+    round_id: str | None
+    level: domain.Level | None
+    opened_by: str
+    opened_at: str
+    status: EvaluationStatus
+    result: EvaluationResult | None
+    closed_by: str | None
+    closed_at: str | None
+    certificate_id: str | None
+    maxima: PartMaximaOut
+    criteria: list[CriterionOut] | None
+
+
+class ScoreSheetOut(BaseModel):
+    """A member's sheet: the criteria's scores when it is scored on a criteria table, and
+    the part totals."""
+
+    member: str
+    total: float
+    criteria: dict[str, float] | None
+    part_a: float
+    part_b: float
+    part_c: float
+
+
+class EvaluationWithSheetsOut(EvaluationOut):
+    score_sheets: list[ScoreSheetOut]
+
+
+class ScoredOut(BaseModel):
+    evaluation_id: str
+    member: str
+    total: float
+
+
+class ResultOut(BaseModel):
+    """A closed evaluation's result: score, stars, parts and, below 3★, what fell short
+    (``criteria`` and ``proposed_to_central`` are absent from results closed before
+    either existed)."""
+
+    evaluation_id: str
+    evaluation_date: date
+    criteria_set: str
+    level: domain.Level | None
+    certificate_id: str | None
+    score: float
+    stars: int
+    parts: dict[str, float]
+    criteria: dict[str, float] | None = None
+    members: int
+    recognisable: bool
+    proposed_to_central: bool | None = None
+    shortfalls: list[Shortfall]
+
+
+class ProposalOut(BaseModel):
+    id: str
+    product_id: str
+    assessed_on: date
+    checks: dict[str, bool]
+    proposed: bool
+    shortfalls: list[str]
+    """The criteria the commune found unmet."""
+    notes: str
+    by: str
+    at: str
+
+
+class RoundOut(BaseModel):
+    id: str
+    name: str
+    level: domain.Level
+    province: str
+    opens_on: date
+    closes_on: date
+    council: str
+    members: list[str]
+    opened_by: str
+    opened_at: str
+    year: int
+
+
+class ExpiryOut(BaseModel):
+    expired: int
+    """How many certificates expired now."""
+
+
+class TallyOut(BaseModel):
+    """Distinct products and the subjects (chủ thể) that make them."""
+
+    products: int
+    subjects: int
+
+
+class LocalityOut(BaseModel):
+    province: str
+    district: str | None
+    commune: str | None
+
+
+class GroupTallyOut(BaseModel):
+    group: str
+    name_vi: str
+    name_en: str
+    products: int
+    subjects: int
+    subjects_by_type: dict[str, int]
+
+
+class SubgroupTallyOut(BaseModel):
+    group: str
+    subgroup: str
+    name_vi: str
+    name_en: str
+    products: int
+    subjects: int
+
+
+class SubjectTypeTallyOut(BaseModel):
+    type: str
+    name_vi: str
+    name_en: str
+    products: int
+    subjects: int
+
+
+class CommuneTallyOut(BaseModel):
+    commune: str
+    products: int
+    subjects: int
+
+
+class RecognisedOut(TallyOut):
+    """Products recognised in the year, each once at the stars of its latest decision."""
+
+    by_stars: dict[str, int]
+    by_group: list[GroupTallyOut]
+    by_subgroup: list[SubgroupTallyOut]
+    by_subject_type: list[SubjectTypeTallyOut]
+    by_commune: list[CommuneTallyOut]
+
+
+class ExpiringCertificateOut(BaseModel):
+    number: str
+    product_id: str
+    product_name: str
+    subject_name: str
+    stars: int
+    valid_until: date
+
+
+class ExpiringOut(BaseModel):
+    within_months: int
+    until: date
+    certificates: list[ExpiringCertificateOut]
+
+
+class ChannelTallyOut(BaseModel):
+    channel_id: str
+    channel_name: str
+    products: int
+    subjects: int
+
+
+class OnSaleOut(BaseModel):
+    by_channel: list[ChannelTallyOut]
+    """The locality's listed products on each sales channel now, most products first."""
+
+
+class SummaryOut(BaseModel):
+    """The annual summary of a locality (báo cáo tổng kết)."""
+
+    year: int
+    locality: LocalityOut
+    as_of: date
+    registered: TallyOut
+    recognised: RecognisedOut
+    expiring: ExpiringOut
+    on_sale: OnSaleOut
+
+
 def certificate_out(certificate: Certificate, today: date) -> CertificateOut:
     return CertificateOut(**repositories.certificates.dump(certificate) | {
         "id": certificate.id, "status": certificate.state_on(today).value})
 
 
-def evaluation_out(evaluation: Evaluation, table: criteria.CriteriaTable | None,
-                   sheets: list[ScoreSheet] | None = None) -> dict[str, Any]:
-    """The evaluation with the maxima its sheets are checked against: the parts', and each
-    criterion's when it is scored on a criteria table."""
-    maxima = evaluation.criteria_set_in_use.maxima
-    out = {"id": evaluation.id, "version": evaluation.version,
-           **repositories.evaluations.dump(evaluation),
-           "maxima": {f"part_{p.lower()}": m for p, m in maxima.items()},
-           "criteria": [c.__dict__ for c in table.criteria] if table else None}
-    if sheets is not None:
-        out["score_sheets"] = [{"member": s.member, "total": s.total, "criteria": s.criteria,
-                                **{f"part_{p.lower()}": v for p, v in s.parts.items()}}
-                               for s in sheets]
-    return out
+def _evaluation_fields(evaluation: Evaluation, table: criteria.CriteriaTable | None
+                       ) -> dict[str, Any]:
+    return {"id": evaluation.id, "version": evaluation.version,
+            **repositories.evaluations.dump(evaluation),
+            "maxima": _per_part(evaluation.criteria_set_in_use.maxima),
+            "criteria": [c.__dict__ for c in table.criteria] if table else None}
+
+
+def evaluation_out(evaluation: Evaluation, table: criteria.CriteriaTable | None
+                   ) -> EvaluationOut:
+    return EvaluationOut.model_validate(_evaluation_fields(evaluation, table))
+
+
+def evaluation_with_sheets_out(evaluation: Evaluation, table: criteria.CriteriaTable | None,
+                               sheets: list[ScoreSheet]) -> EvaluationWithSheetsOut:
+    return EvaluationWithSheetsOut.model_validate(_evaluation_fields(evaluation, table) | {
+        "score_sheets": [{"member": s.member, "total": s.total, "criteria": s.criteria,
+                          **_per_part(s.parts)} for s in sheets]})
+
+
+def result_out(evaluation: Evaluation) -> ResultOut:
+    return ResultOut.model_validate({
+        "evaluation_id": evaluation.id, "evaluation_date": evaluation.evaluation_date,
+        "criteria_set": evaluation.criteria_set, "level": evaluation.level,
+        "certificate_id": evaluation.certificate_id, **evaluation.closed_result()})
+
+
+def table_out(doc: Document) -> CriteriaTableOut:
+    return CriteriaTableOut.model_validate(doc.data | {"id": doc.id})
 
 
 RatingPart = Annotated[Rating, Depends(part(Rating))]
@@ -194,20 +448,18 @@ may = Gate(RULES, path_owner(lambda request: part(Rating)(request).store, PRODUC
                                   SUBJECTS.name)).rule
 
 
-async def evaluation_with_table(rating: Rating, evaluation: Evaluation,
-                                sheets: list[ScoreSheet] | None = None) -> dict[str, Any]:
-    return evaluation_out(evaluation, await evaluation_table(
-        rating.store, evaluation.criteria_table), sheets)
+async def evaluation_with_table(rating: Rating, evaluation: Evaluation) -> EvaluationOut:
+    return evaluation_out(evaluation, await evaluation_table(rating.store,
+                                                             evaluation.criteria_table))
 
 
 @router.get("/criteria-sets", tags=["criteria"],
             summary="The criteria sets (bộ tiêu chí) and when each came into force",
             **may("criteria.read"))
-async def criteria_sets() -> list[dict[str, Any]]:
-    return [{"code": s.code, "decision": s.decision,
-             "in_force_from": s.in_force_from.isoformat(),
-             "maxima": {f"part_{p.lower()}": m for p, m in s.maxima.items()}}
-            for s in criteria.CRITERIA_SETS]
+async def criteria_sets() -> list[CriteriaSetOut]:
+    return [CriteriaSetOut.model_validate({
+        "code": s.code, "decision": s.decision, "in_force_from": s.in_force_from,
+        "maxima": _per_part(s.maxima)}) for s in criteria.CRITERIA_SETS]
 
 
 @router.post("/criteria-tables", tags=["criteria"], status_code=status.HTTP_201_CREATED,
@@ -215,7 +467,7 @@ async def criteria_sets() -> list[dict[str, Any]]:
              **may("criteria.load"))
 async def load_table(tables: TablesPart, body: CriteriaTableIn,
                      caller: CurrentCaller
-                     ) -> dict[str, Any]:
+                     ) -> CriteriaTableOut:
     """Each part's criteria must add up to the part's maximum in the decision.
     Evaluations opened from now on are scored criterion by criterion on this version;
     those already open keep the version (or the part totals) they opened with."""
@@ -239,7 +491,7 @@ async def load_table_file(tables: TablesPart, request: Request,
                           subgroup: Annotated[str | None, Query(max_length=60)] = None,
                           source: Annotated[str | None,
                                             Query(min_length=3, max_length=300)] = None
-                          ) -> dict[str, Any]:
+                          ) -> CriteriaTableOut:
     """The body is the file: one row per criterion with the columns code (Mã), part
     (Phần: A, B or C), name (Tên tiêu chí), name_en (optional) and maximum (Điểm tối
     đa)."""
@@ -256,13 +508,13 @@ async def load_table_file(tables: TablesPart, request: Request,
             summary="The latest version of each loaded criteria table",
             **may("criteria.read"))
 async def current_tables(tables: TablesPart, criteria_set: str | None = None
-                         ) -> list[dict[str, Any]]:
+                         ) -> list[CriteriaTableOut]:
     return [table_out(d) for d in await tables.current(criteria_set)]
 
 
 @router.get("/criteria-tables/{table_id}", tags=["criteria"],
             summary="One version of a criteria table", **may("criteria.read"))
-async def get_table(tables: TablesPart, table_id: str) -> dict[str, Any]:
+async def get_table(tables: TablesPart, table_id: str) -> CriteriaTableOut:
     return table_out(await tables.get(table_id))
 
 
@@ -271,7 +523,7 @@ async def get_table(tables: TablesPart, table_id: str) -> dict[str, Any]:
              **may("evaluation.open"))
 async def open_evaluation(rating: RatingPart, body: EvaluationIn,
                           caller: CurrentCaller
-                          ) -> dict[str, Any]:
+                          ) -> EvaluationOut:
     return await evaluation_with_table(rating, await rating.open_evaluation(
         caller, body.product_id, body.evaluation_date, body.round_id, body.criteria_set))
 
@@ -281,11 +533,12 @@ async def open_evaluation(rating: RatingPart, body: EvaluationIn,
              **may("proposal.make", Scope.BODY))
 async def propose(rating: RatingPart, body: ProposalIn,
                   caller: CurrentCaller
-                  ) -> dict[str, Any]:
+                  ) -> ProposalOut:
     checks = body.model_dump(include=set(domain.COMMUNE_CRITERIA))
     proposal = await rating.propose(caller, body.product_id, body.assessed_on, checks,
                                     body.notes)
-    return {"id": proposal.id, **repositories.proposals.dump(proposal)}
+    return ProposalOut.model_validate({"id": proposal.id,
+                                       **repositories.proposals.dump(proposal)})
 
 
 @router.post("/rounds", tags=["evaluations"], status_code=status.HTTP_201_CREATED,
@@ -293,24 +546,28 @@ async def propose(rating: RatingPart, body: ProposalIn,
              **may("round.open"))
 async def open_round(rating: RatingPart, body: RoundIn,
                      caller: CurrentCaller
-                     ) -> dict[str, Any]:
+                     ) -> RoundOut:
     held = await rating.open_round(caller, **body.model_dump())
-    return {"id": held.id, **repositories.rounds.dump(held)}
+    return RoundOut.model_validate({"id": held.id, **repositories.rounds.dump(held)})
 
 
 @router.get("/products/{product_id}/results", tags=["evaluations"],
             summary="A product's results, with what fell short: for the office, the "
                     "council, its producer and its commune", **may("result.read",
-                                                                   Scope.PATH))
-async def results(rating: RatingPart, product_id: str) -> list[dict[str, Any]]:
-    return await rating.results(product_id)
+                                                                   Scope.PATH),
+            response_model_exclude_unset=True)
+async def results(rating: RatingPart, product_id: str) -> list[ResultOut]:
+    return [result_out(e) for e in await rating.results(product_id)]
 
 
 @router.get("/evaluations/{evaluation_id}", tags=["evaluations"],
             summary="An evaluation with its score sheets and result",
             **may("evaluation.read"))
-async def get_evaluation(rating: RatingPart, evaluation_id: str) -> dict[str, Any]:
-    return await evaluation_with_table(rating, *await rating.evaluation(evaluation_id))
+async def get_evaluation(rating: RatingPart, evaluation_id: str
+                         ) -> EvaluationWithSheetsOut:
+    evaluation, sheets = await rating.evaluation(evaluation_id)
+    return evaluation_with_sheets_out(evaluation, await evaluation_table(
+        rating.store, evaluation.criteria_table), sheets)
 
 
 @router.post("/evaluations/{evaluation_id}/score-sheets", tags=["evaluations"],
@@ -319,17 +576,17 @@ async def get_evaluation(rating: RatingPart, evaluation_id: str) -> dict[str, An
              **may("evaluation.score"))
 async def score(rating: RatingPart, evaluation_id: str, body: ScoreSheetIn,
                 caller: CurrentCaller
-                ) -> dict[str, Any]:
+                ) -> ScoredOut:
     sheet = await rating.score(caller, evaluation_id, parts=body.parts(),
                                by_criterion=body.criteria, comment=body.comment)
-    return {"evaluation_id": evaluation_id, "member": sheet.member, "total": sheet.total}
+    return ScoredOut(evaluation_id=evaluation_id, member=sheet.member, total=sheet.total)
 
 
 @router.post("/evaluations/{evaluation_id}/closing", tags=["evaluations"],
              summary="Close the evaluation: average, stars, and for 1–2★ what fell short",
              **may("evaluation.close"))
 async def close(rating: RatingPart, evaluation_id: str,
-                caller: CurrentCaller) -> dict[str, Any]:
+                caller: CurrentCaller) -> EvaluationOut:
     return await evaluation_with_table(rating, await rating.close(caller, evaluation_id))
 
 
@@ -355,7 +612,8 @@ async def get_certificate(certificates: CertificatesPart, certificate_id: str) -
 
 
 @router.get("/certificates/{certificate_id}/pdf", tags=["certificates"],
-            response_class=Response, responses={200: {"content": {"application/pdf": {}}}},
+            response_class=Response, responses=files("application/pdf",
+                                                     description="The certificate"),
             summary="The certificate as a PDF (public)", **may("certificate.read"))
 async def certificate_pdf(certificates: CertificatesPart, certificate_id: str) -> Response:
     return Response(await certificates.certificate_pdf(certificate_id),
@@ -414,8 +672,8 @@ async def renew(certificates: CertificatesPart, certificate_id: str, body: Recog
 @router.post("/certificates/expiry", tags=["certificates"],
              summary="Expire now every certificate past its validity (also runs hourly)",
              **may("certificate.expire"))
-async def expire_now(certificates: CertificatesPart) -> dict[str, int]:
-    return {"expired": await certificates.expire_due(certificates.clock.today())}
+async def expire_now(certificates: CertificatesPart) -> ExpiryOut:
+    return ExpiryOut(expired=await certificates.expire_due(certificates.clock.today()))
 
 
 @router.post("/certificates/{certificate_id}/revocation", tags=["certificates"],
@@ -429,15 +687,16 @@ async def revoke(certificates: CertificatesPart, certificate_id: str, body: Revo
 
 @router.get("/summaries/{year}", tags=["summaries"],
             summary="Annual summary of a locality (báo cáo tổng kết): JSON, CSV or XLSX",
-            **may("summary.read"),
-            responses={200: {"content": {"text/csv": {}, XLSX: {}}}})
+            **may("summary.read"), response_model=SummaryOut,
+            responses=files("text/csv", XLSX, description="The summary: JSON, or the file "
+                                                          "format=csv or xlsx asks for"))
 async def summary(rating: RatingPart, year: Annotated[int, Path(ge=2018, le=2100)],
                   province: Annotated[Place, Query()],
                   district: Annotated[PlaceFilter | None, Query()] = None,
                   commune: Annotated[PlaceFilter | None, Query()] = None,
                   expiring_within_months: Annotated[int, Query(ge=0, le=36)] = 6,
                   as_of: EraDate | None = None,
-                  format: Literal["json", "csv", "xlsx"] = "json") -> Response:
+                  format: Literal["json", "csv", "xlsx"] = "json") -> Response | SummaryOut:
     report = await rating.summary(year, Locality(province, district, commune),
                                   as_of=as_of or rating.clock.today(),
                                   expiring_within_months=expiring_within_months)
@@ -449,5 +708,5 @@ async def summary(rating: RatingPart, year: Annotated[int, Path(ge=2018, le=2100
         return Response(summary_xlsx(report), media_type=XLSX,
                         headers={"Content-Disposition":
                                  f'attachment; filename="{name}.xlsx"'})
-    return JSONResponse(report)
+    return SummaryOut.model_validate(report)
 

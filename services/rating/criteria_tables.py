@@ -77,10 +77,6 @@ def table_of(doc: Document) -> CriteriaTable:
                          data["version"], tuple(Criterion(**c) for c in data["criteria"]))
 
 
-def table_out(doc: Document) -> dict[str, Any]:
-    return {"id": doc.id, **{k: v for k, v in doc.data.items() if k != "key"}}
-
-
 def table_id(key: str, version: int) -> str:
     """Readable and unique per version, e.g. ``148-2023.food.all.v2``."""
     criteria_set, group, subgroup = key.split("|")

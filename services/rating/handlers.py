@@ -138,16 +138,12 @@ class Rating:
         return (await evaluations.get(self.store, evaluation_id),
                 await score_sheets.find(self.store, {"evaluation_id": evaluation_id}))
 
-    async def results(self, product_id: str) -> list[dict[str, Any]]:
-        """A product's closed evaluations: score, stars, parts and, below 3★, what fell
-        short."""
+    async def results(self, product_id: str) -> list[Evaluation]:
+        """A product's closed evaluations, oldest first."""
         await _known_product(self.store, product_id)
         closed = await evaluations.find(self.store, {"product_id": product_id,
                                                      "status": EvaluationStatus.CLOSED.value})
-        return [{"evaluation_id": e.id, "evaluation_date": e.evaluation_date.isoformat(),
-                 "criteria_set": e.criteria_set, "level": e.level,
-                 "certificate_id": e.certificate_id, **(e.result or {})}
-                for e in sorted(closed, key=lambda e: e.evaluation_date)]
+        return sorted(closed, key=lambda e: e.evaluation_date)
 
     async def score(self, caller: Caller, evaluation_id: str, *,
                     parts: dict[str, float] | None, by_criterion: dict[str, float] | None,
