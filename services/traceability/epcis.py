@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import jsonschema_rs
+from typing_extensions import TypeAliasType
 
 from shared.refusals import BadRequest, FieldError
 
@@ -37,13 +38,15 @@ their expanded name."""
 SCHEMA_FILE = Path(__file__).parent / "standards" / "EPCIS-JSON-Schema.json"
 EVENT_TYPES = frozenset({"ObjectEvent", "AggregationEvent", "TransactionEvent",
                          "TransformationEvent", "AssociationEvent"})
-EpcisEvent = dict[str, Any]
+EpcisEvent = TypeAliasType("EpcisEvent", dict[str, Any])
 """An EPCIS 2.0 event in the JSON-LD binding, kept as captured: free-form on purpose, since
 the standard's extension fields (any namespace a sender declares) are part of the event and
 of its hash. Its shape is checked against GS1's schema where it comes in
-(``check_document``), and read with the functions below."""
-JsonLdContext = str | dict[str, Any] | list[str | dict[str, Any]]
-"""A JSON-LD ``@context``: a context's URL, inline prefix definitions, or a list of them."""
+(``check_document``), and read with the functions below. A named alias, so that a record
+holding one says so (``tests/unit/test_typed_aggregates.py``)."""
+JsonLdContext = TypeAliasType("JsonLdContext", str | dict[str, Any] | list[str | dict[str, Any]])
+"""A JSON-LD ``@context``: a context's URL, inline prefix definitions (free-form, as JSON-LD
+allows), or a list of them."""
 MAX_ERRORS = 20
 MAX_EVENTS = 500
 """Events one capture may hold (the ``GS1-EPCIS-Capture-Limit`` this service declares)."""
