@@ -86,7 +86,8 @@ class PortCheck(BaseModel):
 
 
 class Readiness(BaseModel):
-    """What ``/readyz`` answers (``ServiceRuntime.readiness``)."""
+    """Whether the service can serve: unready while its store, object store or own
+    workers cannot be reached; degraded (still ready) while the bus is down."""
 
     service: str
     ready: bool

@@ -42,7 +42,7 @@ class PublicBatchOut(BaseModel):
 
 
 class StepOut(BaseModel):
-    """A step of a batch's journey (``journey.JourneyStep``)."""
+    """A step of a batch's journey, as a shopper reads it (corrections applied)."""
 
     step: str
     when: str
