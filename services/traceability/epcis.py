@@ -277,6 +277,14 @@ def event_time(event: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "Zz" else text)
 
 
+def local_time(event: dict[str, Any]) -> datetime:
+    """When it happened on the clock where it happened (``eventTimeZoneOffset``, which the
+    schema requires): ``eventTime`` is often written in UTC, whose day is not always the
+    day there."""
+    return event_time(event).astimezone(
+        datetime.strptime(str(event["eventTimeZoneOffset"]), "%z").tzinfo)
+
+
 def place_of(event: dict[str, Any]) -> str | None:
     """Where: the business location, else the read point."""
     for key in ("bizLocation", "readPoint"):

@@ -256,7 +256,7 @@ class Origin:
         for batch, _ in named.values():
             check_certified(await self._profile(s, batch), self.clock.today())
             if declaration is None:
-                batch.check_event_time(when, name("eventTime"))
+                batch.check_event_time(epcis.local_time(event), name("eventTime"))
         record = OriginRecord(
             new_id(), event, context, event_hash, event_id, utc_stamp(when),
             epcis.biz_step(event), epcis.place_of(event), list(named),
