@@ -7,21 +7,42 @@ BIN    := $(VENV)/bin
 JS     := tests/js
 LOCK_OPTIONS := --generate-hashes --universal --python-version 3.11 --quiet
 
-.PHONY: run test lint bench lock clean browser walkthrough-tools
+# The tests come in tiers, fastest first (tests/README.md says what belongs where); each
+# tier is its own run, so its time shows. The tiers that wait on servers run in parallel
+# worker processes (they spend their time waiting, not computing). The last two runs check
+# the calendar: the tests that read the date from the machine (each tier notes them in
+# .date-readers) run again as if it were mid-2031 and then early 2024, before two-level
+# local government; no test may depend on the day it runs.
+PYTEST  := $(BIN)/python -m pytest
+WORKERS ?= 4
+READERS := .date-readers
+NOTE    := --record-date-readers $(READERS)
+
+.PHONY: run test fast lint types bench lock clean browser walkthrough-tools
 
 run: $(VENV)/.installed
 	$(BIN)/ocop run
 
 test: $(VENV)/.installed-test browser walkthrough-tools $(JS)/node_modules/.installed
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
-	@echo "The suite again, as if it were mid-2031 and then early 2024 (before two-level local"
-	@echo "government): no test may depend on the day it runs."
-	$(BIN)/python -m pytest -q -p no:cacheprovider --travel-to 2031-06-15
-	$(BIN)/python -m pytest -q -p no:cacheprovider --travel-to 2024-02-10
+	$(BIN)/mypy
+	rm -f $(READERS)
+	$(PYTEST) tests/unit tests/service $(NOTE)
+	$(PYTEST) -n $(WORKERS) tests/contract $(NOTE)
+	$(PYTEST) -n $(WORKERS) tests/platform $(NOTE)
+	$(PYTEST) -n $(WORKERS) tests/browser $(NOTE)
+	$(PYTEST) -q -p no:cacheprovider -n $(WORKERS) --only-date-readers $(READERS) --travel-to 2031-06-15
+	$(PYTEST) -q -p no:cacheprovider -n $(WORKERS) --only-date-readers $(READERS) --travel-to 2024-02-10
+
+# The inner loop: the rules and the handlers, no servers (well under a minute).
+fast: $(VENV)/.installed-test
+	$(PYTEST) -q tests/unit tests/service
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+
+types: $(VENV)/.installed-test
+	$(BIN)/mypy
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bus.py
@@ -47,7 +68,7 @@ browser:
 	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
-# A test pastes the README's walk-through into bash (tests/integration/test_readme_walkthrough.py):
+# A test pastes the README's walk-through into bash (tests/platform/test_readme_walkthrough.py):
 # it needs curl and jq, as a reader does.
 walkthrough-tools:
 	@command -v jq >/dev/null && command -v curl >/dev/null || { echo "installing Debian's jq and curl for the README walk-through test"; \
@@ -68,4 +89,4 @@ lock:
 	$(PYTHON) -m uv pip compile pyproject.toml -c requirements-test.txt $(LOCK_OPTIONS) -o requirements.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache $(JS)/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache $(READERS) $(JS)/node_modules

@@ -283,3 +283,15 @@ async def certified_batch(office: User, password: str, gtin: str, batch: dict[st
         "POST", "traceability", f"/products/{records['product_id']}/batches", expect=201,
         json=batch)
     return CertifiedBatch(coop, records, opened)
+
+
+async def drawn(producer: User, sheet: dict[str, Any]) -> dict[str, Any]:
+    """The sheet once drawn, following its progress as a producer's page would."""
+    seen: list[dict[str, Any]] = []
+
+    async def ready() -> bool:
+        seen.append(await producer.call("GET", "traceability", f"/label-sheets/{sheet['id']}"))
+        return seen[-1]["status"] != "drawing"
+
+    await wait_until(ready, within=120, interval=0.1)
+    return seen[-1]

@@ -12,31 +12,47 @@ A test module whose story is set on fixed dates (a product certified in 2024, up
 the 2025 procedure…) says which day it is told from with ``TODAY = date(…)``: each of its
 tests, set-up included, then runs on that day, whatever day the suite runs on; one test
 says it with ``@pytest.mark.on_day(date(…))``.
+
+Travelling needs only the tests that read the date: ``--record-date-readers FILE`` notes
+every test during which the machine's clock was asked for a day (``SystemClock.today``, by
+the test or by a service it runs) and which is not set on a day of its own; a later run with
+``--only-date-readers FILE --travel-to …`` runs just those (``make test`` does both). The
+record is appended to, so each tier's run adds its own: remove the file to start anew.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import minio.time
 import pytest
 import time_machine
 from time_machine import escape_hatch
 
+from shared.clock import SystemClock
+
 _travel: time_machine.travel | None = None
 _minio_utcnow = minio.time.utcnow
+_system_today = SystemClock.today
+_read_the_date = False
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--travel-to", metavar="YYYY-MM-DD", default=os.environ.get("OCOP_TEST_DATE"),
                      help="run the suite as if today were this date (time-machine)")
+    parser.addoption("--record-date-readers", metavar="FILE", type=Path,
+                     help="write the ids of the tests that read the date to FILE")
+    parser.addoption("--only-date-readers", metavar="FILE", type=Path,
+                     help="run only the tests FILE names (see --record-date-readers)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     global _travel
     config.addinivalue_line("markers", "on_day(day): run this test (set-up included) on day")
+    _start_recording(config)
     day = config.getoption("--travel-to")
     if not day:
         return
@@ -50,14 +66,57 @@ def pytest_configure(config: pytest.Config) -> None:
     minio.time.utcnow = _real_utcnow
 
 
+def _start_recording(config: pytest.Config) -> None:
+    record: Path | None = config.getoption("--record-date-readers")
+    if record is None:
+        return
+    SystemClock.today = _noted_today  # type: ignore[method-assign]
+
+
+def _noted_today(clock: SystemClock) -> date:
+    global _read_the_date
+    _read_the_date = True
+    return _system_today(clock)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    global _read_the_date
+    _read_the_date = False
+    outcome = yield
+    record: Path | None = item.config.getoption("--record-date-readers")
+    if record is not None and _read_the_date and _own_day(item) is None:
+        with record.open("a") as readers:  # one short append per test: workers share it
+            readers.write(item.nodeid + "\n")
+    return outcome
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    only: Path | None = config.getoption("--only-date-readers")
+    if only is None:
+        return
+    if not only.exists():
+        raise pytest.UsageError(f"{only} does not exist: run the suite with "
+                                f"--record-date-readers {only} first")
+    readers = set(only.read_text().splitlines())
+    config.hook.pytest_deselected(items=[i for i in items if i.nodeid not in readers])
+    items[:] = [i for i in items if i.nodeid in readers]
+
+
+def _own_day(item: pytest.Item) -> date | None:
+    """The day a test is set on (its ``on_day`` marker, or its module's ``TODAY``)."""
+    marker = item.get_closest_marker("on_day")
+    module = getattr(item, "module", None)
+    return marker.args[0] if marker else getattr(module, "TODAY", None)
+
+
 def _real_utcnow() -> datetime:
     return escape_hatch.datetime.datetime.now(UTC)
 
 
 @pytest.fixture(autouse=True)
 def _on_the_modules_day(request: pytest.FixtureRequest) -> Iterator[None]:
-    marker = request.node.get_closest_marker("on_day")
-    day: date | None = marker.args[0] if marker else getattr(request.module, "TODAY", None)
+    day = _own_day(request.node)
     if day is None:
         yield
         return

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from shared.config import Settings
-from tests.integration.test_batches import GTIN, PASSWORD, at, batch_body, code_of
+from tests.support.batches import GTIN, PASSWORD, at, batch_body, code_of
 from tests.support.clocks import today
 from tests.support.platform import certified_product, cooperative_with_council, png_image
 from tests.support.platform import office_signed_in as signed_in

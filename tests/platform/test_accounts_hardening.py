@@ -29,7 +29,7 @@ from tests.support.platform import (
 )
 from tests.support.refusals import problem
 from tests.support.tansu import TansuBroker
-from tests.support.workspace import SIGN_IN_CSRF, serving_workspace, sign_in_form
+from tests.support.workspace import serving_workspace, sign_in_form
 
 PASSWORD = "mua-xoai-ben-song-cau"
 
@@ -196,35 +196,6 @@ async def test_easy_passwords_are_refused_wherever_a_password_is_set(
         nobody = await office.client.post(office.urls["registry"] + "/auth/token",
                                           json={"username": "admin", "password": "admin-2024"})
         problem(nobody, 401, "login-failed")
-
-
-async def test_the_workspace_sign_in_needs_its_own_form(
-        make_settings: Callable[..., Settings]) -> None:
-    """Login CSRF: another site's form posted from the person's browser (no token, a token
-    of its own, or without the cookie the form came with) signs no one in, or the person
-    would work in the attacker's account."""
-    settings = make_settings()
-    async with office_signed_in(settings, PASSWORD) as office:
-        await cooperative_with_council(office, PASSWORD)
-        async with serving_workspace(settings, office.urls) as web, \
-                httpx.AsyncClient(timeout=30) as client:
-            credentials = {"username": "producer", "password": PASSWORD}
-            csrf, cookie = await sign_in_form(client, web)
-            for data, headers in ((credentials, cookie),
-                                  (credentials | {"csrf": "forged"}, cookie),
-                                  (credentials | {"csrf": csrf}, {})):
-                forged = await client.post(f"{web}/sign-in", data=data, headers=headers)
-                assert forged.status_code == 403, forged.text
-                assert "ocop_session" not in forged.cookies
-                assert "Biểu mẫu đăng nhập đã cũ" in forged.text
-                again = SIGN_IN_CSRF.search(forged.text)  # a fresh form, to sign in at once
-                assert again and forged.cookies
-            english = await client.post(f"{web}/sign-in", data=credentials, headers={
-                "Cookie": f"{cookie['Cookie']}; ocop_lang=en"})
-            assert english.status_code == 403 and "sign-in form is out of date" in english.text
-            signed_in = await client.post(f"{web}/sign-in", data=credentials | {"csrf": csrf},
-                                          headers=cookie)
-            assert signed_in.status_code == 303, signed_in.text
 
 
 async def test_the_workspace_keeps_no_token_in_plain_text(

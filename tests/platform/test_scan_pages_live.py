@@ -23,7 +23,7 @@ from shared.events.codec import encode
 from shared.events.contracts import EventContract
 from shared.events.envelope import Envelope
 from shared.runtime import ServiceRuntime
-from tests.integration.test_scan_analytics import PHONES
+from tests.platform.test_scan_analytics import PHONES
 from tests.support.clocks import SYSTEM_CLOCK
 from tests.support.demo import wait_until
 from tests.support.events import certified, revoked

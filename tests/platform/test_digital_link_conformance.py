@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from shared.config import Settings
-from tests.integration.test_batches import GTIN, PASSWORD, batch_body
+from tests.support.batches import GTIN, PASSWORD, batch_body
 from tests.support.clocks import today
 from tests.support.platform import certified_product, cooperative_with_council
 from tests.support.platform import office_signed_in as signed_in

@@ -1,15 +1,11 @@
-"""Producers keep batch origin records: a batch of a certified product, what happened to it
-(through the producer's forms and the EPCIS 2.0 capture interface), corrections, the hash
-chain that shows tampering, the EPCIS query, and the scan page of the batch.
-
-The whole platform on its embedded defaults (real SQLite files, the embedded bus, file
-objects), really served over HTTP."""
+"""A producer keeps a batch through its forms and the EPCIS capture interface, and a shopper
+reads its journey on the scan page in Debian's Chromium: the whole platform on its embedded
+defaults, really served over HTTP."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,60 +13,19 @@ from services.traceability.epcis import schema_errors
 from services.traceability.store import COLLECTIONS, RECORDS
 from shared.config import Settings
 from shared.store.sqlite import SqliteDocumentStore
+from tests.support.batches import (
+    GTIN,
+    PASSWORD,
+    at,
+    batch_body,
+    code_of,
+    harvest,
+    processing_document,
+)
 from tests.support.browser import PHONE, chromium, screenshot_path
 from tests.support.clocks import today
 from tests.support.platform import User, certified_product, cooperative_with_council
 from tests.support.platform import office_signed_in as signed_in
-
-PASSWORD = "batches-pass"
-GTIN = "08934563138165"
-VIETNAM = timezone(timedelta(hours=7))
-EXAMPLES = Path(__file__).parents[1] / "fixtures" / "epcis"
-
-
-def code_of(problem: dict[str, Any]) -> str:
-    """The refusal's code: the last segment of its problem type."""
-    return str(problem["type"]).rsplit("/", 1)[-1]
-
-
-def at(day: date, hour: int) -> str:
-    return datetime.combine(day, time(hour), VIETNAM).isoformat()
-
-
-def batch_body(lot: str, produced_on: date) -> dict[str, Any]:
-    return {"lot": lot, "produced_on": produced_on.isoformat(),
-            "packed_on": (produced_on + timedelta(days=2)).isoformat(),
-            "best_before": (produced_on + timedelta(days=365)).isoformat(),
-            "quantity": 120, "unit": "KGM",
-            "areas": [{"name": "Đồi chè Khuôn Ngàn", "commune": "Xã Tân Cương",
-                       "province": "Thái Nguyên", "latitude": 21.5582, "longitude": 105.7706,
-                       "hectares": 4.5,
-                       "certificates": [{"kind": "vietgap", "number": "VietGAP-TT-18-07-19-0012",
-                                         "issued_by": "Trung tâm Chứng nhận Phù hợp"}]}]}
-
-
-def harvest(day: date, **extra: Any) -> dict[str, Any]:
-    return {"step": "harvest", "happened_at": at(day, 7), "quantity": 150, "unit": "KGM",
-            "place": {"name": "Đồi chè Khuôn Ngàn", "commune": "Xã Tân Cương",
-                      "latitude": 21.5582, "longitude": 105.7706}} | extra
-
-
-def processing_document(output: str, day: date) -> dict[str, Any]:
-    """Withering and pan-firing the fresh leaves of a supplier not on the platform (an LGTIN
-    of another company) into the batch: an EPCIS TransformationEvent."""
-    return {
-        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",
-                     {"ocop": "urn:vn:ocop:epcis:"}],
-        "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": at(day, 18),
-        "epcisBody": {"eventList": [{
-            "type": "TransformationEvent", "eventTime": at(day, 14),
-            "eventTimeZoneOffset": "+07:00",
-            "inputQuantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.011111.LEAF-7",
-                                   "quantity": 150, "uom": "KGM"}],
-            "outputQuantityList": [{"epcClass": output, "quantity": 120, "uom": "KGM"}],
-            "bizStep": "commissioning", "disposition": "active",
-            "readPoint": {"id": "urn:vn:ocop:place:xa-tan-cuong-xuong-sao-che"},
-            "ocop:placeName": "Xưởng sao chè HTX"}]}}
 
 
 async def test_a_producer_keeps_a_batch_and_a_shopper_reads_its_journey(
@@ -317,30 +272,3 @@ async def alter_lab_result(settings: Settings, lab: str) -> None:
             await tx.put(RECORDS.name, record.id, record.data)
     finally:
         await store.close()
-
-
-async def test_the_standards_examples_are_captured_unchanged_and_queried_back(
-        make_settings: Callable[..., Settings]) -> None:
-    async with signed_in(make_settings(), PASSWORD) as office:
-        captured: set[str] = set()
-        for example in sorted(EXAMPLES.glob("*.jsonld")):
-            document = json.loads(example.read_text())
-            answer = await office.call("POST", "traceability", "/epcis/capture", expect=201,
-                                       json=document)
-            sent = document["epcisBody"]["eventList"]
-            assert [r["event_id"] for r in answer["recorded"]] == [e["eventID"] for e in sent]
-            captured |= {e["eventID"] for e in sent}
-        queried = await office.call("GET", "traceability", "/epcis/events")
-        assert schema_errors(queried) == []
-        events = queried["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
-        assert len(events) == len(captured) == 5  # one event is in two of them
-        sensor = [e for e in events if e.get("bizStep") == "inspecting"]
-        assert sensor[0]["sensorElementList"][0]["sensorReport"][0]["type"] == "Temperature"
-        declared = [e for e in events if "errorDeclaration" in e]
-        assert declared[0]["errorDeclaration"]["reason"] == "incorrect_data"
-        # A producer's capture must name one of its own batches.
-        document = json.loads((EXAMPLES / "Example_9.6.1-ObjectEvent.jsonld").read_text())
-        coop = await cooperative_with_council(office, PASSWORD)
-        refused = await coop.producer.call("POST", "traceability", "/epcis/capture",
-                                           expect=400, json=document)
-        assert code_of(refused) == "no-batch-named"

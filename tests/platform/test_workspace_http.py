@@ -11,7 +11,7 @@ from datetime import timedelta
 import httpx
 
 from shared.config import Settings
-from tests.integration.test_batches import GTIN, PASSWORD
+from tests.support.batches import GTIN, PASSWORD
 from tests.support.clocks import today
 from tests.support.platform import certified_product, cooperative_with_council
 from tests.support.platform import office_signed_in as signed_in

@@ -27,7 +27,7 @@ from services.traceability.access import RULES as TRACEABILITY
 from shared.access import PLATFORM_RULES, RELATIVE, Party, SubjectRef, parties_of
 from shared.auth import Caller, Role
 from shared.config import SERVICES, Settings
-from tests.integration.test_criteria_tables import table_body
+from tests.platform.test_criteria_tables import table_body
 from tests.support.clocks import today
 from tests.support.platform import User, certified_product, office_signed_in, registered
 

@@ -24,8 +24,8 @@ import httpx
 import pytest
 
 from shared.config import Settings
-from tests.integration.test_batches import GTIN, PASSWORD, batch_body, code_of
-from tests.integration.test_scan_analytics import PHONES
+from tests.platform.test_scan_analytics import PHONES
+from tests.support.batches import GTIN, PASSWORD, batch_body, code_of
 from tests.support.clocks import today
 from tests.support.platform import User, certified_batch, running_platform
 from tests.support.platform import office_signed_in as signed_in

@@ -32,7 +32,7 @@ from shared.access import PLATFORM_RULES, Party
 from shared.config import SERVICES, Settings
 from shared.objects import open_object_store
 from shared.tables import FORMULA_STARTS
-from tests.integration.test_batches import batch_body, harvest
+from tests.support.batches import batch_body, harvest
 from tests.support.clocks import today
 from tests.support.demo import wait_until
 from tests.support.platform import (

@@ -21,7 +21,7 @@ from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from shared.config import Settings
-from tests.integration.test_batches import GTIN, PASSWORD
+from tests.support.batches import GTIN, PASSWORD
 from tests.support.browser import chromium
 from tests.support.clocks import today
 from tests.support.demo import wait_until

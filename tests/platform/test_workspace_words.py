@@ -18,7 +18,7 @@ import httpx
 
 from shared.clock import VIETNAM
 from shared.config import Settings
-from tests.integration.test_batches import GTIN, PASSWORD
+from tests.support.batches import GTIN, PASSWORD
 from tests.support.clocks import SYSTEM_CLOCK, today
 from tests.support.demo import wait_until
 from tests.support.platform import User, certified_batch

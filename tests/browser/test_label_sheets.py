@@ -12,7 +12,6 @@ import io
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pypdfium2
@@ -22,25 +21,12 @@ from PIL import Image
 from pypdf import PdfReader
 
 from shared.config import Settings
-from tests.integration.test_batches import GTIN, PASSWORD, at, batch_body, code_of
+from tests.support.batches import GTIN, PASSWORD, at, batch_body, code_of
 from tests.support.browser import PHONE, chromium, screenshot_path
 from tests.support.clocks import today
-from tests.support.demo import wait_until
-from tests.support.platform import User, certified_product, cooperative_with_council
+from tests.support.platform import certified_product, cooperative_with_council, drawn
 from tests.support.platform import office_signed_in as signed_in
 from tests.support.tansu import TansuBroker
-
-
-async def drawn(producer: User, sheet: dict[str, Any]) -> dict[str, Any]:
-    """The sheet once drawn, following its progress as a producer's page would."""
-    seen: list[dict[str, Any]] = []
-
-    async def ready() -> bool:
-        seen.append(await producer.call("GET", "traceability", f"/label-sheets/{sheet['id']}"))
-        return seen[-1]["status"] != "drawing"
-
-    await wait_until(ready, within=120, interval=0.1)
-    return seen[-1]
 
 
 def codes_in(pdf: bytes) -> list[list[str]]:

@@ -7,7 +7,6 @@ import io
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +15,6 @@ from PIL import Image
 from pypdf import PdfReader
 
 from shared.config import Settings
-from tests.support.browser import PHONE, chromium, screenshot_path
 from tests.support.demo import wait_until
 from tests.support.platform import PAPER_DOSSIER, User, office_signed_in, propose
 
@@ -157,38 +155,6 @@ def pdf_text_and_qr(pdf: bytes) -> tuple[str, str]:
              for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(image.data)))]
     assert len(codes) == 1, codes
     return page.extract_text(), codes[0]
-
-
-async def test_a_certificates_qr_opens_its_state_today_and_a_revoked_one_is_stamped(
-        office: Office, tmp_path: Path) -> None:
-    rating, anyone = office.admin.urls["rating"], office.admin.anonymous()
-    certificate = await office.certify(await office.product("Chè Tân Cương"), 4,
-                                       "2026-01-10", "2026-02-01")
-    pdf_url = f"{rating}/certificates/{certificate['id']}/pdf"
-    active = (await anyone.client.get(pdf_url)).content
-    text, link = pdf_text_and_qr(active)
-    assert link == f"{rating}/verify/{certificate['id']}"
-    assert "THU HỒI" not in text and "REVOKED" not in text
-    page = await anyone.client.get(link, headers={"Accept-Language": "vi"})
-    assert page.status_code == 200 and "Còn hiệu lực đến ngày 31/01/2029" in page.text
-
-    await office.admin.call("POST", "rating", f"/certificates/{certificate['id']}/revocation",
-                            json={"reason": "Sử dụng nhãn OCOP sai quy định"})
-    revoked = (await anyone.client.get(pdf_url)).content
-    assert revoked != active
-    text, again = pdf_text_and_qr(revoked)
-    assert again == link and "ĐÃ THU HỒI" in text and "REVOKED" in text
-    async with chromium() as browser:
-        for language in ("vi", "en"):
-            tab = await browser.new_page(**PHONE, locale=language)
-            await tab.goto(link)
-            state = await tab.get_by_role("status").inner_text()
-            await tab.screenshot(path=screenshot_path(tmp_path, f"verify-revoked-{language}"),
-                                 full_page=True)
-            await tab.close()
-            assert ("ĐÃ BỊ THU HỒI" if language == "vi" else "REVOKED") in state, state
-    english = await anyone.client.get(link, params={"lang": "en"})
-    assert "Sử dụng nhãn OCOP sai quy định" in english.text
 
 
 async def test_an_expired_certificate_is_stamped_expired(office: Office) -> None:

@@ -17,11 +17,10 @@ from shared.bus import Message, open_bus
 from shared.config import Settings
 from shared.contracts.traceability import ANOMALIES_TOPIC, LABELS_TOPIC
 from shared.events.codec import decode
-from tests.integration.test_batches import GTIN, PASSWORD, batch_body, code_of
-from tests.integration.test_label_sheets import drawn
+from tests.support.batches import GTIN, PASSWORD, batch_body, code_of
 from tests.support.clocks import today
 from tests.support.demo import wait_until
-from tests.support.platform import User, certified_product, cooperative_with_council
+from tests.support.platform import User, certified_product, cooperative_with_council, drawn
 from tests.support.platform import office_signed_in as signed_in
 
 PHONES = (  # five phones' browsers: five coarse fingerprints from one address
