@@ -29,27 +29,34 @@ def named(value: object) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-@pytest.mark.parametrize(("stars", "registered_on", "evaluated_on", "decided_on", "level",
-                          "signed_by"), [
-    (3, BEFORE_THE_REFORM, date(2025, 7, 4), date(2025, 7, 5), Level.DISTRICT,
-     "Ủy ban nhân dân huyện Đại Từ"),
-    (3, BEFORE_THE_REFORM, date(2025, 7, 4), date(2025, 7, 6), Level.PROVINCE,
-     "Ủy ban nhân dân tỉnh Thái Nguyên"),
-    (4, BEFORE_THE_REFORM, date(2025, 7, 4), date(2025, 7, 5), Level.PROVINCE,
-     "Ủy ban nhân dân tỉnh Thái Nguyên"),
-    (3, date(2025, 7, 1), date(2025, 7, 6), date(2025, 7, 6), Level.PROVINCE,
-     "Ủy ban nhân dân tỉnh Thái Nguyên"),
+@pytest.mark.parametrize(("stars", "registered_on", "evaluated_on", "decided_on", "level"), [
+    (3, BEFORE_THE_REFORM, date(2025, 7, 4), date(2025, 7, 5), Level.DISTRICT),
+    (3, BEFORE_THE_REFORM, date(2025, 7, 4), date(2025, 7, 6), Level.PROVINCE),
+    (4, BEFORE_THE_REFORM, date(2025, 7, 4), date(2025, 7, 5), Level.PROVINCE),
+    (3, date(2025, 7, 1), date(2025, 7, 6), date(2025, 7, 6), Level.PROVINCE),
 ], ids=named)
-async def test_the_decision_date_decides_who_recognises_3_and_4_stars(
+async def test_the_decision_date_decides_the_level_that_recognises_3_and_4_stars(
         office: Office, stars: int, registered_on: date, evaluated_on: date, decided_on: date,
-        level: Level, signed_by: str) -> None:
+        level: Level) -> None:
     certificate = await office.certified(decided_on, stars=stars, evaluated_on=evaluated_on,
                                          registered_on=registered_on)
     stored = await certificates.get(office.rating.store, certificate.id)
     assert stored.level is level
-    assert stored.authority is not None and stored.authority[0] == signed_by
     (certified,) = await office.rating.outbox()
     assert certified.data["level"] == level.value
+
+
+@pytest.mark.parametrize(("stars", "decided_on", "signed_by"), [
+    (3, date(2025, 6, 30), "Ủy ban nhân dân huyện Đại Từ"),
+    (3, date(2025, 7, 6), "Ủy ban nhân dân tỉnh Thái Nguyên"),
+    (4, date(2025, 6, 30), "Ủy ban nhân dân tỉnh Thái Nguyên"),
+], ids=named)
+async def test_a_certificate_names_the_committee_that_signs_on_its_decision_date(
+        office: Office, stars: int, decided_on: date, signed_by: str) -> None:
+    certificate = await office.certified(decided_on, stars=stars,
+                                         registered_on=BEFORE_THE_REFORM)
+    stored = await certificates.get(office.rating.store, certificate.id)
+    assert stored.authority is not None and stored.authority[0] == signed_by
 
 
 async def test_a_district_level_asked_for_after_5_july_2025_is_refused(office: Office) -> None:
