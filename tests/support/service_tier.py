@@ -1,6 +1,7 @@
 """The service tier's harness: each service composed by its own ``app.build``, run without
-HTTP and without starting its background jobs, on a temporary SQLite store, with a
-``FixedClock`` for its clock and the test's hand for its bus.
+HTTP and without starting its background jobs, on a temporary SQLite store (the settings'
+``sqlite://{data_dir}/{service}.db`` under the test's ``tmp_path``), with a ``FixedClock``
+for its clock and the test's hand for its bus.
 
 ``build`` is given ``clock=`` (and nothing else) through the ``ServiceRuntime`` its module
 calls, so the commands, the consumers' handlers and the outbox are wired exactly as in
@@ -56,8 +57,8 @@ class InProcessWorker:
 
 @dataclass
 class HandBus:
-    """The bus as the service tier needs it: a log per topic that the relay appends to,
-    read by each consumer group from where it stopped, when the test hands it over."""
+    """The bus as the service tier needs it: one log the relay appends to, read by each
+    consumer group from where it stopped, when the test hands it over."""
 
     log: list[Message] = field(default_factory=list)
     read: dict[str, int] = field(default_factory=dict)
