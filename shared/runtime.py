@@ -199,6 +199,13 @@ class ServiceRuntime:
         happens. Jobs must be safe to run on several replicas at once."""
         self._jobs.append((name, seconds, job, wakes))
 
+    def job(self, name: str) -> Callable[[], Awaitable[Any]]:
+        """The job scheduled as ``name`` (``every``), to run once off its schedule."""
+        for named, _, job, _ in self._jobs:
+            if named == name:
+                return job
+        raise KeyError(f"{self.name} schedules no job named {name!r}")
+
     async def _repeat(self, name: str, seconds: float, job: Callable[[], Awaitable[Any]],
                       wakes: asyncio.Event | None) -> None:
         while True:
