@@ -1,5 +1,6 @@
-"""The four OCOP services, each ``<name>/app.py`` exposing ``build(settings, bus=None)``, and
-the web front (``web/app.py``: ``build(settings)``), the producers' workspace."""
+"""The four OCOP services, each ``<name>/app.py`` exposing ``build(settings, *, bus=None,
+clock=None, workers=None)``, and the web front (``web/app.py``: ``build(settings)``), the
+producers' workspace."""
 
 from __future__ import annotations
 

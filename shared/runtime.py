@@ -52,6 +52,7 @@ from shared.security_headers import SecurityHeaders
 from shared.sessions import REVOCATIONS, Revocations
 from shared.store import Collection, DocumentStore, open_store
 from shared.telemetry import make_tracer_provider
+from shared.workers import WorkerFactory, WorkerProcess
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,8 @@ class ServiceRuntime:
                  publishes: Iterable[type[EventContract]] = (),
                  bus: EventBus | None = None, open_writes: Iterable[str] = (),
                  clock: Clock | None = None, store: DocumentStore | None = None,
-                 objects: ObjectStore | None = None, cross_origin_reads: bool = False) -> None:
+                 objects: ObjectStore | None = None, cross_origin_reads: bool = False,
+                 workers: WorkerFactory | None = None) -> None:
         """``bus``: pass one to share it (the embedded platform runs every service on one
         in-process bus); otherwise the runtime opens and owns its own. ``open_writes``: the
         paths (or path prefixes) written to without a token (signing in); every other write
@@ -109,11 +111,14 @@ class ServiceRuntime:
         ``store``, ``objects``: adapters to use instead of those the settings' URLs name (a
         test's, or a tool's); each needs the service's collections (and the messaging ones).
         ``cross_origin_reads``: any web page may GET from the service (a sales channel's
-        shop reading public listings in its visitors' browsers); writes stay same-origin."""
+        shop reading public listings in its visitors' browsers); writes stay same-origin.
+        ``workers``: what makes its workers for CPU-bound work (``shared.workers.worker_process``;
+        a ``WorkerProcess`` each by default)."""
         self.cross_origin_reads = cross_origin_reads
         self.name = name
         self.open_writes = tuple(open_writes)
         self.clock: Clock = clock or SystemClock()
+        self.workers: WorkerFactory = workers or WorkerProcess
         self.settings = settings
         self.store: DocumentStore = store or open_store(
             settings.store_url_for(name), [*collections, *MESSAGING_COLLECTIONS, REVOCATIONS],

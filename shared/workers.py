@@ -25,11 +25,13 @@ from dataclasses import dataclass
 from functools import cache, partial
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from shared.auth import Caller
 from shared.refusals import ServiceUnavailable
-from shared.runtime import ServiceRuntime
+
+if TYPE_CHECKING:  # only a type here: the runtime imports this module for WorkerProcess
+    from shared.runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,25 @@ PUBLIC_SHARE = "public"
 def share_of(caller: Caller) -> str:
     """The share ``caller``'s work waits in: its producer's (chủ thể), else its own."""
     return f"subject:{caller.subject_id}" if caller.subject_id else f"user:{caller.user_id}"
+
+
+class Worker(Protocol):
+    """Where a service's CPU-bound work runs: a :class:`WorkerProcess`, or a stand-in that
+    runs it in the service's own process (the service tests')."""
+
+    async def run(self, work: Callable[..., T], *args: Any, share: str = "") -> T: ...
+
+    async def check(self) -> None: ...
+
+    async def close(self, grace: float = STOP_GRACE_SECONDS) -> None: ...
+
+
+class WorkerFactory(Protocol):
+    """How a runtime makes its workers (``ServiceRuntime(workers=...)``): the
+    :class:`WorkerProcess` class, or a stand-in's."""
+
+    def __call__(self, warm_up: Callable[..., Any], *args: Any, background: bool = False,
+                 lazy: bool = False) -> Worker: ...
 
 
 class WorkFailed(Exception):
@@ -247,11 +268,10 @@ def ended(processes: list[BaseProcess], timeout: float) -> bool:
 
 
 def worker_process(runtime: ServiceRuntime, name: str, warm_up: Callable[..., Any],
-                   *args: Any, background: bool = False, lazy: bool = False
-                   ) -> WorkerProcess:
-    """A :class:`WorkerProcess` closed when ``runtime`` stops, and checked by its readiness
-    as ``worker:<name>``."""
-    worker = WorkerProcess(warm_up, *args, background=background, lazy=lazy)
+                   *args: Any, background: bool = False, lazy: bool = False) -> Worker:
+    """A worker made as ``runtime`` makes them (a :class:`WorkerProcess` unless told
+    otherwise), closed when it stops, and checked by its readiness as ``worker:<name>``."""
+    worker = runtime.workers(warm_up, *args, background=background, lazy=lazy)
     runtime.close_on_stop(worker.close)
     runtime.check_ready(f"worker:{name}", worker.check)
     return worker

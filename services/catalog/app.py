@@ -17,6 +17,7 @@ from services.catalog.store import COLLECTIONS
 from services.catalog.webhook_handlers import Webhooks
 from services.catalog.webhooks import RetrySchedule
 from shared.bus import EventBus
+from shared.clock import Clock
 from shared.config import Settings
 from shared.contracts.catalog import LISTING_EVENTS
 from shared.contracts.rating import CERTIFICATE_IN_FORCE, CertificateExpired, CertificateRevoked
@@ -24,6 +25,7 @@ from shared.contracts.registry import ProductRegistered, ProductSubmitted, Produ
 from shared.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
 from shared.runtime import ServiceRuntime
 from shared.webhooks import HttpWebhookSender
+from shared.workers import WorkerFactory
 
 NAME = "catalog"
 WEBHOOK_POLL_SECONDS = 1.0
@@ -40,10 +42,11 @@ def stream_bootstrap(settings: Settings) -> str | None:
     return f"{bus.hostname}:{bus.port or 9092}"
 
 
-def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
+def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | None = None,
+          workers: WorkerFactory | None = None) -> ServiceRuntime:
     # A channel's own writes (its webhooks) carry its API key, which the gate checks.
-    runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
-                             publishes=LISTING_EVENTS, cross_origin_reads=True,
+    runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus, clock=clock,
+                             workers=workers, publishes=LISTING_EVENTS, cross_origin_reads=True,
                              open_writes=("/channel/",))
     publisher = Publisher(settings.public_url)
     dispatcher = Dispatcher(

@@ -15,6 +15,7 @@ from services.rating.handlers import (
 )
 from services.rating.store import COLLECTIONS
 from shared.bus import EventBus
+from shared.clock import Clock
 from shared.config import Settings
 from shared.contracts.catalog import ListingChanged, ListingPublished, ListingWithdrawn
 from shared.contracts.rating import (
@@ -30,13 +31,15 @@ from shared.contracts.registry import (
     SubjectUpdated,
 )
 from shared.runtime import ServiceRuntime
-from shared.workers import worker_process
+from shared.workers import WorkerFactory, worker_process
 
 NAME = "rating"
 
 
-def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
-    runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
+def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | None = None,
+          workers: WorkerFactory | None = None) -> ServiceRuntime:
+    runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus, clock=clock,
+                             workers=workers,
                              publishes=(*CERTIFICATE_IN_FORCE, CertificateRevoked,
                                         CertificateExpired))
     for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):

@@ -30,7 +30,7 @@ from shared.messaging import Outbox
 from shared.objects import ObjectStore
 from shared.store import DocumentStore, StaleVersion, Transaction, find_all, get_existing
 from shared.validity import CertificateStatus
-from shared.workers import WorkerProcess
+from shared.workers import Worker
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Certificates:
     store: DocumentStore
     outbox: Outbox
     objects: ObjectStore
-    renderer: WorkerProcess
+    renderer: Worker
     """Where certificate PDFs are drawn (CPU-bound)."""
     public_url: str
     """Where this service is reached: the certificates' verification pages are under it."""

@@ -28,20 +28,21 @@ from shared.messaging import Outbox
 from shared.runtime import ServiceRuntime
 from shared.sessions import Revocations
 from shared.store import DocumentStore, open_store
-from shared.workers import worker_process
+from shared.workers import WorkerFactory, worker_process
 
 NAME = "registry"
 
 
-def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
-    return build_parts(settings, bus=bus)[0]
+def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | None = None,
+          workers: WorkerFactory | None = None) -> ServiceRuntime:
+    return build_parts(settings, bus=bus, clock=clock, workers=workers)[0]
 
 
-def build_parts(settings: Settings, *, bus: EventBus | None = None
-                ) -> tuple[ServiceRuntime, Registry]:
+def build_parts(settings: Settings, *, bus: EventBus | None = None, clock: Clock | None = None,
+                workers: WorkerFactory | None = None) -> tuple[ServiceRuntime, Registry]:
     """The runtime and its command handler (which operator commands use directly)."""
-    runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
-                             open_writes=("/auth/token",), publishes=(
+    runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus, clock=clock,
+                             workers=workers, open_writes=("/auth/token",), publishes=(
         AccountTokensRevoked, SubjectRegistered, SubjectUpdated, ProductRegistered,
         ProductUpdated, ProductSubmitted, ProductGtinRetired))
     issuer = _issuer(settings, runtime.clock)

@@ -45,7 +45,7 @@ from shared.store import Document, DocumentExists, DocumentStore, Transaction, f
 from shared.store.repository import Repository
 from shared.uploads import media_type
 from shared.vocabulary import SubjectType
-from shared.workers import PUBLIC_SHARE, WorkerProcess, share_of
+from shared.workers import PUBLIC_SHARE, Worker, share_of
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class Registry:
     public_url: str
     clock: Clock
     history: History
-    photos: WorkerProcess
+    photos: Worker
     """Where uploaded photos are decoded and drawn again, one at a time."""
 
     # --- subjects -------------------------------------------------------------------------

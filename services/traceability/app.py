@@ -18,6 +18,7 @@ from services.traceability.scanning import Scanning
 from services.traceability.scans_api import router as scans_router
 from services.traceability.store import COLLECTIONS
 from shared.bus import EventBus
+from shared.clock import Clock
 from shared.config import Settings
 from shared.contracts.catalog import ListingChanged, ListingPublished, ListingWithdrawn
 from shared.contracts.rating import CERTIFICATE_IN_FORCE, CertificateExpired, CertificateRevoked
@@ -36,7 +37,7 @@ from shared.contracts.traceability import (
 )
 from shared.keyfiles import kept_secret
 from shared.runtime import ServiceRuntime
-from shared.workers import worker_process
+from shared.workers import WorkerFactory, worker_process
 
 NAME = "traceability"
 FINGERPRINT_KEY_FILE = ".scan-fingerprint-key"
@@ -59,10 +60,11 @@ def fingerprint_key(settings: Settings) -> bytes:
     return kept_secret(settings.data_dir / FINGERPRINT_KEY_FILE)
 
 
-def build(settings: Settings, *, bus: EventBus | None = None) -> ServiceRuntime:
+def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | None = None,
+          workers: WorkerFactory | None = None) -> ServiceRuntime:
     # A shopper's report is the one write without a sign-in (bounded in ``report_code``).
-    runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus,
-                             open_writes=(REPORTS_PATH,),
+    runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus, clock=clock,
+                             workers=workers, open_writes=(REPORTS_PATH,),
                              publishes=(LabelIssued, BatchOpened, OriginEventRecorded,
                                         LabelsIssued, ScanAnomalyDetected))
     worker = worker_process(runtime, "labels and hashes", warm_up)

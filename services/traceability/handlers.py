@@ -23,7 +23,7 @@ from shared.ids import new_id
 from shared.messaging import Outbox
 from shared.objects import ObjectContent, ObjectNotFound, ObjectStore
 from shared.store import DocumentStore, Transaction
-from shared.workers import PUBLIC_SHARE, WorkerProcess
+from shared.workers import PUBLIC_SHARE, Worker
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Traceability:
     store: DocumentStore
     outbox: Outbox
     objects: ObjectStore
-    worker: WorkerProcess
+    worker: Worker
     """Where label artwork is drawn (CPU-bound work, off the event loop)."""
     public_url: str
     """Where this service answers: label artwork is downloaded from here."""

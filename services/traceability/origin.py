@@ -45,7 +45,7 @@ from shared.ids import new_id
 from shared.messaging import Outbox
 from shared.refusals import BadRequest, Conflict, FieldError, Forbidden, NotFound
 from shared.store import DocumentStore, Filter, Page, Transaction, find_all
-from shared.workers import PUBLIC_SHARE, WorkerProcess, WorkFailed, share_of
+from shared.workers import PUBLIC_SHARE, Worker, WorkFailed, share_of
 
 FORM_CONTEXT = [epcis.STANDARD_CONTEXT, {epcis.OCOP_PREFIX: epcis.OCOP_NAMESPACE}]
 HASHES_PER_TURN = 20
@@ -84,7 +84,7 @@ class _Recording:
 class Origin:
     store: DocumentStore
     outbox: Outbox
-    worker: WorkerProcess
+    worker: Worker
     """Where event hashes are computed (CPU-bound JSON-LD expansion)."""
     scan_base_url: str
     clock: Clock

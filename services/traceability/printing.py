@@ -33,7 +33,7 @@ from shared.messaging import Outbox
 from shared.objects import ObjectStore
 from shared.refusals import NotFound
 from shared.store import DocumentStore, find_all
-from shared.workers import WorkerProcess
+from shared.workers import Worker
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class Printing:
     store: DocumentStore
     outbox: Outbox
     objects: ObjectStore
-    worker: WorkerProcess
+    worker: Worker
     scan_base_url: str
     clock: Clock
     allow_private_scan_url: bool
