@@ -3,12 +3,13 @@ HTTP and without starting its background jobs, on a temporary SQLite store (the 
 ``sqlite://{data_dir}/{service}.db`` under the test's ``tmp_path``), with a ``FixedClock``
 for its clock and the test's hand for its bus.
 
-``build`` is given ``clock=`` (and nothing else) through the ``ServiceRuntime`` its module
-calls, so the commands, the consumers' handlers and the outbox are wired exactly as in
-production. What is not run here, and why:
+``build`` is given the test's ``clock=`` and ``workers=`` (and its bus), so the commands, the
+consumers' handlers and the outbox are wired exactly as in production. What is not run
+here, and why:
 
-- the worker processes: the work runs in the test's process (``InProcessWorker``); a
-  spawned process per service would cost seconds, and the workers have their own tests;
+- the worker processes: the work runs in the test's process (``InProcessWorker``, made by
+  the runtime in their place); a spawned process per service would cost seconds, and the
+  workers have their own tests;
 - the bus's transport: the outbox relay publishes onto a ``HandBus``, and a service takes
   what was published when the test says so (``ServiceTier.settle``), through the consumer
   the bus would call; Kafka and the embedded bus are the contract and platform tiers'.
@@ -21,9 +22,7 @@ import contextlib
 import importlib
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, TypeVar
-from unittest import mock
 
 from shared.bus import Message
 from shared.bus.port import BatchHandler, GapHandler, MessageHandler, Subscription
@@ -38,8 +37,8 @@ T = TypeVar("T")
 
 
 class InProcessWorker:
-    """A worker process's stand-in (``shared.workers.WorkerProcess``): each piece of work
-    runs at once, in this process, off the event loop."""
+    """A worker process's stand-in (``shared.workers.WorkerProcess``, as the runtime's
+    ``workers``): each piece of work runs at once, in this process, off the event loop."""
 
     def __init__(self, warm_up: Callable[..., Any], *args: Any, background: bool = False,
                  lazy: bool = False) -> None:
@@ -116,9 +115,7 @@ class Running:
     async def run_job(self, name: str) -> Any:
         """Run once what the service schedules as ``name`` (``runtime.every``), as its
         timer would: the job itself, so the test sees which day it passes on."""
-        # The runtime keeps its jobs to itself until it starts them.
-        (job,) = [job for named, _, job, _ in self.runtime._jobs if named == name]
-        return await job()
+        return await self.runtime.job(name)()
 
     async def relay(self) -> int:
         """Publish the outbox, as the relay does (the rows go once published)."""
@@ -150,9 +147,8 @@ class ServiceTier:
     async def running(self, name: str) -> AsyncIterator[Running]:
         """``name`` built by ``services/<name>/app.py``, its store open until the end."""
         app = importlib.import_module(f"services.{name}.app")
-        with mock.patch.object(app, "ServiceRuntime", partial(ServiceRuntime, clock=self.clock)), \
-                mock.patch("shared.workers.WorkerProcess", InProcessWorker):
-            runtime: ServiceRuntime = app.build(self.settings, bus=self.bus)
+        runtime: ServiceRuntime = app.build(self.settings, bus=self.bus, clock=self.clock,
+                                            workers=InProcessWorker)
         service = Running(runtime, self.bus)
         await runtime.store.open()
         await runtime.objects.start()
