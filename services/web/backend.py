@@ -60,14 +60,10 @@ class Backend:
     urls: dict[str, str]
     """Service name → base URL."""
 
-    async def call(self, token: str | None, method: str, service: str, path: str,
-                   **kwargs: Any) -> Any:
-        """The service's JSON answer; ``Refused`` for a 4xx/5xx, ``SignedOut`` for a 401."""
-        response = await self.send(token, method, service, path, **kwargs)
-        return response.json() if response.content else None
-
     async def send(self, token: str | None, method: str, service: str, path: str,
                    **kwargs: Any) -> httpx.Response:
+        """The service's answer (read by ``services.web.clients``); ``Refused`` for a
+        4xx/5xx, ``SignedOut`` for a 401."""
         headers = dict(kwargs.pop("headers", None) or {})
         if token:
             headers["Authorization"] = f"Bearer {token}"

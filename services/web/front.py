@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from services.web.backend import Backend, Refused
+from services.web.clients import Rating, Registry, Traceability
 from services.web.plain import plain
 from services.web.sessions import COOKIE, Sessions, WebSession
 from services.web.words import LANGUAGES, translator
@@ -44,6 +45,16 @@ class WebFront:
     clock: Clock
     templates: Jinja2Templates
     secure_cookies: bool
+
+    def registry(self, token: str | None) -> Registry:
+        """The registry's API with an account's token (none to sign in)."""
+        return Registry(self.backend, token)
+
+    def rating(self, token: str) -> Rating:
+        return Rating(self.backend, token)
+
+    def traceability(self, token: str) -> Traceability:
+        return Traceability(self.backend, token)
 
 
 def front_of(request: Request) -> WebFront:

@@ -9,6 +9,7 @@ from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
 
+from services.web.clients import Batch
 from services.web.numbers import typed_number
 
 LOCAL_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
@@ -62,7 +63,7 @@ def _coordinate(value: str) -> float | None:
         return None  # not the script's: no position rather than a refusal
 
 
-def event_body(form: EventForm, batch: dict[str, Any], lang: str) -> dict[str, Any]:
+def event_body(form: EventForm, batch: Batch, lang: str) -> dict[str, Any]:
     """What ``POST /batches/{id}/events`` takes (its photo added by ``photographed``); every
     check but the reading of the numbers typed (in ``lang``'s way) is the service's."""
     f = form.fields
@@ -81,8 +82,8 @@ def event_body(form: EventForm, batch: dict[str, Any], lang: str) -> dict[str, A
             body["party"] = f["party"] or None
         case "processing" if f["input_batch"]:
             body["inputs"] = [{"batch_id": f["input_batch"],
-                               "quantity": quantity or batch["quantity"],
-                               "unit": batch["unit"]}]
+                               "quantity": quantity or batch.quantity,
+                               "unit": batch.unit}]
     return body
 
 

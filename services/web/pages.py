@@ -4,7 +4,7 @@ producer's own token, and each form sends one call; the services keep every rule
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import uuid4
 
@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from services.web.backend import Refused
+from services.web.clients import Certificate, Dossier, ListedBatch, Product
 from services.web.front import (
     LANG_COOKIE,
     Front,
@@ -37,7 +38,7 @@ from services.web.sessions import (
     sign_in_token,
 )
 from services.web.words import LANGUAGES, translator
-from services.web.workspace import ROAD, Validity, may_use, newest, standing
+from services.web.workspace import ROAD, Standing, Validity, may_use, newest, standing
 from shared.clock import VIETNAM
 
 router = APIRouter(include_in_schema=False)
@@ -83,17 +84,15 @@ async def sign_in(request: Request, front: Front, username: Annotated[str, Form(
         # person's, not the web front's. It believes the header only from the addresses
         # in its OCOP_TRUSTED_PROXIES, which name the web front's; this address is the
         # person's as the web front's own server found it (from its trusted proxies).
-        issued = await front.backend.call(None, "POST", "registry", "/auth/token",
-                                          json={"username": username, "password": password},
-                                          headers={"X-Forwarded-For": address})
-        me = await front.backend.call(issued["access_token"], "GET", "registry", "/users/me")
+        issued = await front.registry(None).sign_in(username, password, address)
+        me = await front.registry(issued.access_token).me()
     except Refused as refusal:
         return sign_in_form(request, status=refusal.status, form={"username": username},
                             refusal=plain(refusal, lang).message)
-    if not may_use(me["role"]):
+    if not may_use(me.role):
         return sign_in_form(request, status=403, form={"username": username},
                             refusal=translator(lang)("producers_only"))
-    key, _ = await front.sessions.open(issued["access_token"], issued["expires_in"], me)
+    key, _ = await front.sessions.open(issued.access_token, issued.expires_in, me)
     response = back_to("/")
     response.set_cookie(COOKIE, key, httponly=True, secure=front.secure_cookies,
                         samesite="lax", max_age=front.sessions.hours * 3600, path="/")
@@ -128,55 +127,60 @@ async def change_password(request: Request, front: Front, session: Writer,
                           current_password: Annotated[str, Form()] = "",
                           new_password: Annotated[str, Form()] = "") -> Response:
     try:
-        issued = await front.backend.call(session.token, "PUT", "registry",
-                                          "/users/me/password",
-                                          json={"current_password": current_password,
-                                                "new_password": new_password})
+        issued = await front.registry(session.token).change_password(current_password,
+                                                                      new_password)
     except Refused as refusal:
         said = plain(refusal, language(request), PASSWORD_FORM)
         return render(request, "password.html", session, status=refusal.status,
                       refusal=said.message, errors=said.fields)
-    await front.sessions.renew_token(session, issued["access_token"])
+    await front.sessions.renew_token(session, issued.access_token)
     return back_to("/?done=password_changed")
 
 
 # -- products -----------------------------------------------------------------------------
 
-async def _product_state(front: WebFront, session: WebSession, product: dict[str, Any]
-                         ) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ProductState:
+    """A product as its pages show it: its dossier, the certificate that speaks for it,
+    how long that holds and where the product stands."""
+
+    product: Product
+    dossier: Dossier
+    certificate: Certificate | None
+    validity: Validity | None
+    standing: Standing
+
+
+async def _product_state(front: WebFront, session: WebSession, product: Product
+                         ) -> ProductState:
     dossier, certificates = await asyncio.gather(
-        front.backend.call(session.token, "GET", "registry",
-                           f"/products/{product['id']}/dossier"),
-        front.backend.call(session.token, "GET", "rating", "/certificates",
-                           params={"product_id": product["id"]}))
-    certificate = newest(certificates["items"])
+        front.registry(session.token).dossier(product.id),
+        front.rating(session.token).certificates(product.id))
+    certificate = newest(certificates.items)
     today = front.clock.today()
-    validity = (Validity(date.fromisoformat(certificate["valid_until"]), today)
-                if certificate and certificate["status"] == "active" else None)
-    return {"product": product, "dossier": dossier, "certificate": certificate,
-            "validity": validity,
-            "standing": standing(product, dossier["stages"], certificate)}
+    validity = (Validity(certificate.valid_until, today)
+                if certificate and certificate.status == "active" else None)
+    return ProductState(product, dossier, certificate, validity,
+                        standing(product, dossier.stages, certificate))
 
 
 @router.get("/", response_class=HTMLResponse)
 async def products(request: Request, front: Front, session: Visitor) -> Response:
-    found = await front.backend.call(session.token, "GET", "registry", "/products",
-                                     params={"subject_id": session.subject_id, "limit": 200})
-    states = await asyncio.gather(*(_product_state(front, session, p) for p in found["items"]))
+    found = await front.registry(session.token).products(session.subject_id)
+    states = await asyncio.gather(*(_product_state(front, session, p) for p in found.items))
     return render(request, "products.html", session, states=states, road=ROAD)
 
 
 async def _product_page(request: Request, front: WebFront, session: WebSession, product_id: str,
                         status: int = 200, **context: Any) -> Response:
-    product = await front.backend.call(session.token, "GET", "registry",
-                                       f"/products/{product_id}")
+    product = await front.registry(session.token).product(product_id)
     state = await _product_state(front, session, product)
-    batches: list[dict[str, Any]] = []
-    if state["validity"] is not None:
-        batches = (await front.backend.call(session.token, "GET", "traceability",
-                                            f"/products/{product_id}/batches"))["items"]
+    batches: list[ListedBatch] = []
+    if state.validity is not None:
+        batches = (await front.traceability(session.token).batches(product_id)).items
+    # product.html reads each part of the state by its name
     return render(request, "product.html", session, status=status, road=ROAD,
-                  batches=batches, **state, **context)
+                  batches=batches, **vars(state), **context)
 
 
 @router.get("/products/{product_id}", response_class=HTMLResponse)
@@ -190,10 +194,8 @@ async def add_document(request: Request, front: Front, session: Writer, product_
                        type: Annotated[str, Form()], file: UploadFile) -> Response:
     data = await file.read(PHOTO_LIMIT + 1)
     try:
-        await front.backend.call(session.token, "POST", "registry",
-                                 f"/products/{product_id}/documents", params={"type": type},
-                                 content=data,
-                                 headers={"Content-Type": file.content_type or ""})
+        await front.registry(session.token).add_document(product_id, type, data,
+                                                         file.content_type or "")
     except Refused as refusal:
         if wants_json(request):
             return refused_json(refusal, language(request), DOCUMENT_FORM)
@@ -211,16 +213,15 @@ async def propose_change(request: Request, front: Front, session: Writer, produc
                          name: Annotated[str, Form()] = "",
                          description: Annotated[str, Form()] = "") -> Response:
     try:
-        changed = await front.backend.call(session.token, "PATCH", "registry",
-                                           f"/products/{product_id}",
-                                           json={"name": name, "description": description})
+        changed = await front.registry(session.token).propose_change(product_id, name,
+                                                                     description)
     except Refused as refusal:
         said = plain(refusal, language(request), CHANGE_FORM)
         return await _product_page(request, front, session, product_id,
                                    status=refusal.status, change_refusal=said.message,
                                    errors=said.fields,
                                    form={"name": name, "description": description})
-    done = "change_sent" if changed.get("pending_identity_change") else "change_saved"
+    done = "change_sent" if changed.pending_identity_change else "change_saved"
     return back_to(f"/products/{product_id}?done={done}")
 
 
@@ -229,8 +230,7 @@ async def propose_change(request: Request, front: Front, session: Writer, produc
 @router.get("/products/{product_id}/batches/new", response_class=HTMLResponse)
 async def new_batch_page(request: Request, front: Front, session: Visitor,
                          product_id: str) -> Response:
-    product = await front.backend.call(session.token, "GET", "registry",
-                                       f"/products/{product_id}")
+    product = await front.registry(session.token).product(product_id)
     return render(request, "batch_new.html", session, product=product,
                   form={"produced_on": front.clock.today().isoformat(), "unit": "KGM"})
 
@@ -250,32 +250,26 @@ async def open_batch(request: Request, front: Front, session: Writer, product_id
                                 "unit": unit}
         if area or commune:  # either alone is refused by name, not dropped
             body["areas"] = [{"name": area, "commune": commune}]
-        batch = await front.backend.call(session.token, "POST", "traceability",
-                                         f"/products/{product_id}/batches", json=body)
+        batch = await front.traceability(session.token).open_batch(product_id, body)
     except Refused as refusal:
-        product = await front.backend.call(session.token, "GET", "registry",
-                                           f"/products/{product_id}")
+        product = await front.registry(session.token).product(product_id)
         said = plain(refusal, lang, BATCH_FORM)
         return render(request, "batch_new.html", session, status=refusal.status,
                       product=product, form=form, refusal=said.message, errors=said.fields)
-    return back_to(f"/batches/{batch['id']}")
+    return back_to(f"/batches/{batch.id}")
 
 
 async def _batch_page(request: Request, front: WebFront, session: WebSession, batch_id: str,
                       status: int = 200, **context: Any) -> Response:
-    call = front.backend.call
+    traceability = front.traceability(session.token)
     batch, sheets, scans, alerts = await asyncio.gather(
-        call(session.token, "GET", "traceability", f"/batches/{batch_id}"),
-        call(session.token, "GET", "traceability", f"/batches/{batch_id}/label-sheets"),
-        call(session.token, "GET", "traceability", f"/batches/{batch_id}/scans"),
-        call(session.token, "GET", "traceability", "/anomalies",
-             params={"batch_id": batch_id}))
-    siblings = await call(session.token, "GET", "traceability",
-                          f"/products/{batch['product_id']}/batches")
+        traceability.batch(batch_id), traceability.label_sheets(batch_id),
+        traceability.scans(batch_id), traceability.anomalies(batch_id=batch_id))
+    siblings = await traceability.batches(batch.product_id)
     now = front.clock.now().astimezone(VIETNAM)
     return render(request, "batch.html", session, status=status, batch=batch,
-                  sheets=sheets["items"], scans=scans, alerts=alerts["items"],
-                  inputs=[b for b in siblings["items"] if b["id"] != batch_id],
+                  sheets=sheets.items, scans=scans, alerts=alerts.items,
+                  inputs=[b for b in siblings.items if b.id != batch_id],
                   event_id=str(uuid4()), now=now.strftime("%Y-%m-%dT%H:%M"), **context)
 
 
@@ -293,19 +287,16 @@ async def record_event(request: Request, front: Front, session: Writer,
     file is the same document)."""
     form = await EventForm.read(await request.form())
     lang = language(request)
+    traceability = front.traceability(session.token)
     try:
-        batch = await front.backend.call(session.token, "GET", "traceability",
-                                         f"/batches/{batch_id}")
+        batch = await traceability.batch(batch_id)
         body = event_body(form, batch, lang)
         if form.photo is not None:
-            filed = await front.backend.call(
-                session.token, "POST", "traceability",
-                f"/products/{batch['product_id']}/origin-documents",
-                params={"kind": form.photo_kind, "title": form.photo_title(lang)},
-                content=form.photo.data, headers={"Content-Type": form.photo.content_type})
-            body = photographed(body, form, filed["url"])
-        record = await front.backend.call(session.token, "POST", "traceability",
-                                          f"/batches/{batch_id}/events", json=body)
+            filed = await traceability.file_origin_document(
+                batch.product_id, form.photo_kind, form.photo_title(lang), form.photo.data,
+                form.photo.content_type)
+            body = photographed(body, form, filed.url)
+        record = await traceability.record_event(batch_id, body)
     except Refused as refusal:
         if wants_json(request):
             return refused_json(refusal, lang, EVENT_FORM)
@@ -313,7 +304,7 @@ async def record_event(request: Request, front: Front, session: Writer,
         return await _batch_page(request, front, session, batch_id, status=refusal.status,
                                  refusal=said.message, errors=said.fields, form=form.fields)
     if wants_json(request):
-        return JSONResponse({"ok": True, "record_id": record["id"]}, status_code=201)
+        return JSONResponse({"ok": True, "record_id": record.id}, status_code=201)
     return back_to(f"/batches/{batch_id}#journey")
 
 
@@ -323,10 +314,8 @@ async def print_labels(request: Request, front: Front, session: Writer, batch_id
                        kind: Annotated[str, Form()] = "serial") -> Response:
     lang = language(request)
     try:
-        await front.backend.call(session.token, "POST", "traceability",
-                                 f"/batches/{batch_id}/label-sheets",
-                                 json={"count": typed_number(count, lang, "count"),
-                                       "kind": kind})
+        await front.traceability(session.token).print_labels(
+            batch_id, typed_number(count, lang, "count"), kind)
     except Refused as refusal:
         said = plain(refusal, lang, LABEL_FORM)
         return await _batch_page(request, front, session, batch_id, status=refusal.status,
@@ -340,16 +329,14 @@ async def label_sheets(request: Request, front: Front, session: Visitor,
                        batch_id: str) -> Response:
     """The batch's sheets alone: what the page's script fetches again while one is being
     drawn, so the list moves to "ready" by itself."""
-    sheets = await front.backend.call(session.token, "GET", "traceability",
-                                      f"/batches/{batch_id}/label-sheets")
-    return render(request, "sheets.html", session, sheets=sheets["items"],
+    sheets = await front.traceability(session.token).label_sheets(batch_id)
+    return render(request, "sheets.html", session, sheets=sheets.items,
                   batch={"id": batch_id})
 
 
 @router.get("/label-sheets/{sheet_id}/labels.pdf")
 async def label_pdf(front: Front, session: Visitor, sheet_id: str) -> Response:
-    answer = await front.backend.send(session.token, "GET", "traceability",
-                                      f"/label-sheets/{sheet_id}/labels.pdf")
+    answer = await front.traceability(session.token).labels_pdf(sheet_id)
     return Response(answer.content, media_type="application/pdf", headers={
         "Content-Disposition": answer.headers.get("content-disposition", "attachment"),
         "Cache-Control": "private, no-store"})
@@ -357,9 +344,8 @@ async def label_pdf(front: Front, session: Visitor, sheet_id: str) -> Response:
 
 @router.get("/alerts", response_class=HTMLResponse)
 async def alerts(request: Request, front: Front, session: Visitor) -> Response:
-    found = await front.backend.call(session.token, "GET", "traceability", "/anomalies",
-                                     params={"limit": 100})
-    return render(request, "alerts.html", session, alerts=found["items"])
+    found = await front.traceability(session.token).anomalies(limit=100)
+    return render(request, "alerts.html", session, alerts=found.items)
 
 
 @router.get("/offline", response_class=HTMLResponse)

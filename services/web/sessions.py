@@ -19,6 +19,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from services.web.clients import Me
 from shared.clock import Clock
 from shared.keyfiles import kept_secret
 from shared.store import Collection, DocumentStore
@@ -99,14 +100,13 @@ class Sessions:
     hours: int
     box: TokenBox
 
-    async def open(self, token: str, token_seconds: int, me: dict[str, str | None]
-                   ) -> tuple[str, WebSession]:
+    async def open(self, token: str, token_seconds: int, me: Me) -> tuple[str, WebSession]:
         """A new session for a signed-in account; the cookie's key and the session. It ends
         with its token (or sooner, after ``hours``)."""
         key = secrets.token_urlsafe(32)
         lasts = min(timedelta(hours=self.hours), timedelta(seconds=token_seconds))
-        session = WebSession(_digest(key), token, str(me["username"]), str(me["role"]),
-                             me.get("subject_id"), secrets.token_urlsafe(24),
+        session = WebSession(_digest(key), token, me.username, me.role, me.subject_id,
+                             secrets.token_urlsafe(24),
                              (self.clock.now() + lasts).isoformat())
         await self._keep(session)
         return key, session

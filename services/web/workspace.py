@@ -7,7 +7,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+
+from services.web.clients import Certificate, Product
 
 RENEWAL_NOTICE_MONTHS = 6
 """The producer is reminded to renew this long before its certificate expires."""
@@ -30,12 +31,12 @@ class Standing(StrEnum):
 ROAD = tuple(Standing)
 
 
-def standing(product: dict[str, Any], stages: dict[str, str],
-             certificate: dict[str, Any] | None) -> Standing:
+def standing(product: Product, stages: dict[str, str],
+             certificate: Certificate | None) -> Standing:
     """``stages``: the dossier's stage → status; ``certificate``: its newest, if any."""
-    if certificate is not None and certificate["status"] == "active":
+    if certificate is not None and certificate.status == "active":
         return Standing.CERTIFIED
-    if product["status"] == "submitted":
+    if product.status == "submitted":
         return Standing.EVALUATION
     for stage in DOSSIER_STAGES:
         if stages.get(stage) != "accepted":
@@ -76,7 +77,6 @@ class Validity:
         return self.renew_from <= self.today <= self.valid_until
 
 
-def newest(certificates: list[dict[str, Any]]) -> dict[str, Any] | None:
+def newest(certificates: list[Certificate]) -> Certificate | None:
     """The certificate that speaks for the product: the newest decision."""
-    return max(certificates, key=lambda c: (c["valid_from"], c["decision_date"]),
-               default=None)
+    return max(certificates, key=lambda c: (c.valid_from, c.decision_date), default=None)

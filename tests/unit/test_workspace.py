@@ -2,9 +2,23 @@
 
 from datetime import date
 
+from services.web.clients import Certificate, Product
 from services.web.workspace import Standing, Validity, months_before, newest, standing
 
-DRAFT = {"status": "draft"}
+
+def _product(status: str) -> Product:
+    return Product(id="p1", name="Mật ong", description="", status=status)
+
+
+def _certificate(status: str = "active", valid_from: str = "2026-01-01",
+                 decision_date: str = "2025-12-20") -> Certificate:
+    return Certificate.model_validate({
+        "number": "1/QĐ", "stars": 4, "status": status, "decision_date": decision_date,
+        "valid_from": valid_from, "valid_until": "2029-01-01"})
+
+
+DRAFT = _product("draft")
+SUBMITTED = _product("submitted")
 
 
 def test_a_product_stands_at_its_first_stage_not_yet_accepted() -> None:
@@ -14,9 +28,9 @@ def test_a_product_stands_at_its_first_stage_not_yet_accepted() -> None:
 
 
 def test_submitted_is_in_evaluation_and_an_active_certificate_is_certified() -> None:
-    assert standing({"status": "submitted"}, {}, None) is Standing.EVALUATION
-    assert standing({"status": "submitted"}, {}, {"status": "active"}) is Standing.CERTIFIED
-    assert standing({"status": "submitted"}, {}, {"status": "expired"}) is Standing.EVALUATION
+    assert standing(SUBMITTED, {}, None) is Standing.EVALUATION
+    assert standing(SUBMITTED, {}, _certificate("active")) is Standing.CERTIFIED
+    assert standing(SUBMITTED, {}, _certificate("expired")) is Standing.EVALUATION
 
 
 def test_six_months_before_keeps_the_day_or_takes_the_months_last() -> None:
@@ -35,7 +49,7 @@ def test_the_renewal_reminder_opens_six_months_before_expiry() -> None:
 
 
 def test_the_newest_decision_speaks_for_the_product() -> None:
-    older = {"valid_from": "2023-01-01", "decision_date": "2023-01-01", "id": "a"}
-    renewed = {"valid_from": "2026-01-01", "decision_date": "2025-12-20", "id": "b"}
+    older = _certificate(valid_from="2023-01-01", decision_date="2023-01-01")
+    renewed = _certificate(valid_from="2026-01-01", decision_date="2025-12-20")
     assert newest([renewed, older]) == renewed
     assert newest([]) is None
