@@ -87,7 +87,9 @@ def words(lang: str) -> Words:
 
 
 def in_every_language(message: str, /, **params: object) -> dict[str, str]:
-    """``message`` in each language, for what says both (a JSON answer, the certificate)."""
+    """``message`` in each language, for what says both (a JSON answer, the certificate).
+    The message is marked where it is written (``N_``): extraction knows gettext's names
+    only."""
     return {lang: words(lang).gettext(message, **params) for lang in LANGUAGES}
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 LANGUAGES = ("vi", "en")
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+"""Each language in its own words, whatever the page's: how a page offers it."""
 
 
 def pick_language(lang: str | None, accept_language: str | None) -> str:

@@ -33,8 +33,9 @@ from services.traceability.scans import Visit
 from shared.access import Gate
 from shared.errors import problem
 from shared.gtin import gtin14
+from shared.i18n import N_, Words, in_every_language, install, words
 from shared.images import WebWidth, sized_url, srcset
-from shared.language import pick_language
+from shared.language import LANGUAGE_NAMES, LANGUAGES, pick_language
 from shared.openapi_problems import files
 from shared.refusals import BadRequest, FieldError
 from shared.runtime import part
@@ -42,18 +43,19 @@ from shared.text import day_shown, moment_shown, number_shown
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-UNITS = {"KGM": "kg", "LTR": "lít", "TNE": "tấn", "H87": "", "CEL": "°C", "P1": "%",
-         "GL": "g/l"}
-UNITS_EN = UNITS | {"LTR": "L", "TNE": "t"}
-AREA_CERTIFICATE_NAMES = {"vietgap": "VietGAP", "globalgap": "GlobalG.A.P.",
-                          "organic": "Hữu cơ", "other": ""}
-AREA_CERTIFICATE_NAMES_EN = AREA_CERTIFICATE_NAMES | {"organic": "Organic"}
+UNITS = {"KGM": "kg", "H87": "", "CEL": "°C", "P1": "%", "GL": "g/l"}
+"""UN/ECE unit codes as their symbols; litres and tonnes each language writes its own way."""
+UNITS_IN = {lang: UNITS | {"LTR": words(lang).pgettext("unit symbol", "L"),
+                           "TNE": words(lang).pgettext("unit symbol", "t")}
+            for lang in LANGUAGES}
+AREA_CERTIFICATE_NAMES = {"vietgap": "VietGAP", "globalgap": "GlobalG.A.P.", "other": ""}
+"""The schemes by their own names; organic farming is said in the page's language."""
 
 
 def _unit(text: str, lang: str) -> str:
     """Quantities and UN/ECE unit codes as the page's readers write them ('1200 KGM' ->
     '1.200 kg', '26.5 CEL' -> '26,5 °C' in Vietnamese)."""
-    names = UNITS if lang == "vi" else UNITS_EN
+    names = UNITS_IN[lang]
     return " ".join(_number(word, lang) or names.get(word, word) for word in text.split()
                     ).strip()
 
@@ -68,146 +70,46 @@ def _number(word: str, lang: str) -> str:
 
 def _certificate_kind(kind: str, lang: str) -> str:
     """An area certificate's kind as its holders spell it (VietGAP, not VIETGAP)."""
-    return (AREA_CERTIFICATE_NAMES if lang == "vi" else AREA_CERTIFICATE_NAMES_EN).get(kind,
-                                                                                        kind)
+    if kind == "organic":
+        return words(lang).gettext("Organic")
+    return AREA_CERTIFICATE_NAMES.get(kind, kind)
 
 
+install(templates.env)
 templates.env.auto_reload = False  # templates ship with the code: no stat() per page
 templates.env.filters |= {"srcset": srcset, "sized": sized_url, "day": day_shown,
                           "moment": lambda when: when.strftime("%d/%m/%Y %H:%M"),
                           "unit": _unit, "instant": moment_shown, "number": number_shown,
                           "certificate_kind": _certificate_kind}
-templates.env.globals |= {"phone": WebWidth.PHONE,
-                          "language_names": {"vi": "Tiếng Việt", "en": "English"}}
+templates.env.globals |= {"phone": WebWidth.PHONE, "language_names": LANGUAGE_NAMES}
 
-PAGE_TEXT = {
-    "vi": {"producer": "Chủ thể sản xuất", "locality": "Địa phương", "group": "Nhóm sản phẩm",
-           "certificate": "Giấy chứng nhận", "decision": "theo quyết định",
-           "validity": "Hiệu lực", "reason": "Lý do", "stars": "sao",
-           "language": "Ngôn ngữ",
-           "where_to_buy": "Nơi bán trực tuyến",
-           "not_found": "Không tìm thấy sản phẩm",
-           "not_found_text": "Mã này không thuộc sản phẩm OCOP nào trên hệ thống. Hãy cẩn "
-                             "thận với sản phẩm mang nhãn OCOP không rõ nguồn gốc.",
-           "unknown_lot": "Cảnh báo: lô không có trên hệ thống",
-           "unknown_lot_text": "Sản phẩm \u201c{product}\u201d có trên hệ thống OCOP nhưng lô "
-                               "\u201c{code}\u201d thì không: mã trên bao bì có thể bị làm "
-                               "giả.",
-           "unknown_unit": "Cảnh báo: mã sản phẩm không do hệ thống cấp",
-           "unknown_unit_text": "Sản phẩm \u201c{product}\u201d có trên hệ thống OCOP nhưng mã "
-                                "\u201c{code}\u201d chưa từng được in cho nó: mã trên bao bì "
-                                "có thể bị làm giả.",
-           "unit": "Mã sản phẩm", "genuine": "Mã thật, do chủ thể in cho lô này.",
-           "scans": "Lượt quét: {scans} (lần đầu {first}).",
-           "may_be_copied": "Mã này đã được quét từ nhiều thiết bị ở nhiều nơi khác nhau, mã "
-                            "có thể bị sao chép. Nếu bạn vừa mở một sản phẩm mới, hãy báo "
-                            "cho nơi bán hoặc cơ quan OCOP của tỉnh.",
-           "batch": "Lô", "journey": "Hành trình của lô", "produced": "Ngày sản xuất",
-           "packed": "Ngày đóng gói", "best_before": "Hạn dùng", "quantity": "Số lượng",
-           "areas": "Vùng nguyên liệu", "corrected": "đã đính chính", "lab_passed": "đạt",
-           "lab_failed": "không đạt", "report": "Phiếu kết quả", "photo": "Ảnh",
-           "inputs": "lô nguyên liệu",
-           "party": "Bên nhận/giao", "no_events": "Chưa có sự kiện nào được ghi.",
-           "verify": "Kiểm tra tính toàn vẹn của dữ liệu",
-           "certificate_page": "Xem giấy chứng nhận OCOP trên trang xác minh",
-           "catalog_page": "Xem sản phẩm trên danh mục sản phẩm OCOP",
-           "what_to_do": "Bạn nên làm gì",
-           "keep_package": "Giữ lại bao bì và hóa đơn; đừng dùng sản phẩm khi còn nghi ngờ.",
-           "tell_seller": "Báo cho nơi bán.",
-           "tell_office": "Báo cho Văn phòng Điều phối OCOP — {province}.",
-           "report_code": "Báo mã này là đáng ngờ",
-           "report_note": "Chủ thể sản xuất và cơ quan OCOP sẽ thấy báo cáo của bạn. Không "
-                          "cần để lại thông tin cá nhân.",
-           "thanks": "Cảm ơn bạn đã báo",
-           "thanks_text": "Báo cáo của bạn về mã \u201c{code}\u201d của sản phẩm "
-                          "\u201c{product}\u201d đã được ghi nhận; chủ thể sản xuất và cơ quan "
-                          "OCOP sẽ thấy nó.",
-           "already": "Hôm nay báo cáo của bạn về mã \u201c{code}\u201d của sản phẩm "
-                      "\u201c{product}\u201d đã được ghi nhận rồi: mỗi mã được tính một lần "
-                      "mỗi ngày.",
-           "intact": "Dữ liệu nguyên vẹn",
-           "intact_text": "Đã kiểm tra lại {records} bản ghi của lô {lot}: không bản ghi nào bị "
-                          "sửa, xóa hay chèn thêm sau khi được ghi.",
-           "nothing_yet": "Chưa có dữ liệu",
-           "no_records": "Lô {lot} chưa có bản ghi nào để kiểm tra.",
-           "altered": "Dữ liệu đã bị thay đổi",
-           "altered_text": "Đã kiểm tra lại {records} bản ghi của lô {lot}: {problems} chỗ "
-                           "không còn khớp với lúc được ghi. Đừng tin vào hành trình của lô "
-                           "này; hãy báo cho cơ quan OCOP của tỉnh.",
-           "record_no": "Bản ghi số {sequence}",
-           "chain_how": "Mỗi bản ghi được nối với bản ghi trước nó bằng mã băm (chuỗi băm): "
-                        "sửa, xóa hay chèn một bản ghi đều làm đứt chuỗi.",
-           "malformed": "Mã không hợp lệ",
-           "malformed_text": "Đây không phải mã GS1 Digital Link hợp lệ (GTIN 8, 12, 13 hoặc 14 "
-                             "chữ số với số kiểm tra đúng, rồi mã lô theo cú pháp GS1). Mã "
-                             "in sai hoặc bị làm giả."},
-    "en": {"producer": "Producer", "locality": "Locality", "group": "Product group",
-           "certificate": "Certificate", "decision": "by decision", "validity": "Valid",
-           "reason": "Reason", "stars": "stars", "language": "Language",
-           "where_to_buy": "Where to buy online",
-           "not_found": "Product not found",
-           "not_found_text": "This code belongs to no OCOP product on the platform. Be wary "
-                             "of products carrying an OCOP label of unknown origin.",
-           "unknown_lot": "Warning: batch not on the platform",
-           "unknown_lot_text": "The product \u201c{product}\u201d is on the OCOP platform but "
-                               "batch \u201c{code}\u201d is not: the code on the package may "
-                               "be forged.",
-           "unknown_unit": "Warning: code not issued by the platform",
-           "unknown_unit_text": "The product \u201c{product}\u201d is on the OCOP platform but "
-                                "code \u201c{code}\u201d was never printed for it: the code on "
-                                "the package may be forged.",
-           "unit": "Item code", "genuine": "Genuine code, printed by the producer for this "
-                                           "batch.",
-           "scans": "Scans: {scans} (first on {first}).",
-           "may_be_copied": "This code has been scanned from many devices in many "
-                            "different places: it may have been copied. If you have just "
-                            "opened a new item, tell the seller or the provincial OCOP "
-                            "office.",
-           "batch": "Batch", "journey": "The batch's journey", "produced": "Produced",
-           "packed": "Packed", "best_before": "Best before", "quantity": "Quantity",
-           "areas": "Raw-material areas", "corrected": "corrected", "lab_passed": "passed",
-           "lab_failed": "failed", "report": "Lab report", "photo": "Photo",
-           "inputs": "input batches",
-           "party": "Party", "no_events": "No event recorded yet.",
-           "verify": "Check the record's integrity",
-           "certificate_page": "See the OCOP certificate on its verification page",
-           "catalog_page": "See the product in the OCOP catalog",
-           "what_to_do": "What to do",
-           "keep_package": "Keep the package and the receipt; do not use the product while "
-                           "in doubt.",
-           "tell_seller": "Tell the seller.",
-           "tell_office": "Tell the OCOP coordination office — {province}.",
-           "report_code": "Report this code as suspicious",
-           "report_note": "The producer and the OCOP office will see your report. No "
-                          "personal details needed.",
-           "thanks": "Thank you for reporting",
-           "thanks_text": "Your report of code \u201c{code}\u201d of the product "
-                          "\u201c{product}\u201d was recorded; the producer and the OCOP "
-                          "office will see it.",
-           "already": "Your report of code \u201c{code}\u201d of the product "
-                      "\u201c{product}\u201d was already recorded today: each code counts "
-                      "once a day.",
-           "intact": "The records are intact",
-           "intact_text": "Records of batch {lot} checked again: {records}. None was "
-                          "altered, removed or slipped in after it was written.",
-           "nothing_yet": "No record yet",
-           "no_records": "Batch {lot} has no record to check yet.",
-           "altered": "The records were altered",
-           "altered_text": "Records of batch {lot} checked again: {records}. Places that "
-                           "no longer match what was written: {problems}. Do not trust this "
-                           "batch's journey; tell the provincial OCOP office.",
-           "record_no": "Record {sequence}",
-           "chain_how": "Each record is chained to the one before it by a hash: altering, "
-                        "removing or slipping in a record breaks the chain.",
-           "malformed": "Invalid code",
-           "malformed_text": "This is not a valid GS1 Digital Link (a GTIN of 8, 12, 13 or 14 "
-                             "digits with a correct check digit, then a lot code in GS1 "
-                             "syntax). The code "
-                             "was misprinted or forged."},
-}
-LEVEL_NAMES = {"vi": {"district": "cấp huyện", "province": "cấp tỉnh", "central": "Trung ương"},
-               "en": {"district": "district level", "province": "provincial level",
-                      "central": "central level"}}
+LEVEL_NAMES = {"district": N_("district level"), "province": N_("provincial level"),
+               "central": N_("central level")}
+NOT_FOUND = N_("Product not found")
+NO_SUCH_CODE = N_("No OCOP product has this code.")
+NOT_FOUND_TEXT = N_("This code belongs to no OCOP product on the platform. Be wary of "
+                    "products carrying an OCOP label of unknown origin.")
+UNKNOWN = {
+    "lot": (N_("Warning: batch not on the platform"),
+            N_("The product “%(product)s” is on the OCOP platform but batch “%(code)s” is "
+               "not: the code on the package may be forged.")),
+    "unit": (N_("Warning: code not issued by the platform"),
+             N_("The product “%(product)s” is on the OCOP platform but code “%(code)s” was "
+                "never printed for it: the code on the package may be forged."))}
+"""A code of a known product that the platform never gave out: a warning and what it says."""
+MALFORMED_TEXT = N_("This is not a valid GS1 Digital Link (a GTIN of 8, 12, 13 or 14 digits "
+                    "with a correct check digit, then a lot code in GS1 syntax). The code was "
+                    "misprinted or forged.")
+CHAIN_STATES = {
+    "intact": (N_("The records are intact"),
+               N_("Records of batch %(lot)s checked again: %(records)s. None was altered, "
+                  "removed or slipped in after it was written.")),
+    "nothing_yet": (N_("No record yet"), N_("Batch %(lot)s has no record to check yet.")),
+    "altered": (N_("The records were altered"),
+                N_("Records of batch %(lot)s checked again: %(records)s. Places that no "
+                   "longer match what was written: %(problems)s. Do not trust this batch's "
+                   "journey; tell the provincial OCOP office."))}
+"""A batch's chain check as a page says it: its title and text."""
 
 Lang = Annotated[str | None, Query(description="vi (default) or en")]
 Format = Annotated[str | None, Query(alias="format", description="json for machine reading")]
@@ -276,17 +178,17 @@ def scan_view(profile: TraceProfile, today: date) -> ScanOut:
                                 message_en=said["en"]))
 
 
-STEP_NAMES = {
-    "vi": {"harvest": "Thu hoạch / sản xuất", "processing": "Chế biến",
-           "lab_test": "Kiểm nghiệm", "packing": "Đóng gói", "shipping": "Xuất hàng",
-           "receiving": "Nhận hàng", "sensor_reading": "Đo đạc bằng thiết bị"},
-    "en": {"harvest": "Harvest / production", "processing": "Processing",
-           "lab_test": "Lab test", "packing": "Packing", "shipping": "Shipping",
-           "receiving": "Receiving", "sensor_reading": "Sensor readings"}}
-READING_NAMES = {"vi": {"temperature": "Nhiệt độ", "relative_humidity": "Độ ẩm",
-                        "salinity": "Độ mặn"},
-                 "en": {"temperature": "Temperature", "relative_humidity": "Humidity",
-                        "salinity": "Salinity"}}
+STEP_NAMES = {"harvest": N_("Harvest"), "processing": N_("Processing"),
+              "lab_test": N_("Lab test"), "packing": N_("Packing"),
+              "shipping": N_("Shipping"), "receiving": N_("Receiving"),
+              "sensor_reading": N_("Measurement")}
+"""A batch's steps, named as the producers' workspace names them."""
+READING_NAMES = {"temperature": N_("Temperature"), "relative_humidity": N_("Humidity"),
+                 "salinity": N_("Salinity")}
+
+
+def _named(names: dict[str, str], said: Words) -> dict[str, str]:
+    return {code: said.gettext(name) for code, name in names.items()}
 
 TracingPart = Annotated[Traceability, Depends(part(Traceability))]
 ScanningPart = Annotated[Scanning, Depends(part(Scanning))]
@@ -310,21 +212,20 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
     warning tells the shopper whom to tell (``office_contact``) and lets them report the
     code."""
     language = page_language(request, lang)
-    text = PAGE_TEXT[language]
+    said = words(language)
     headers = {"Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"}
     as_json = _wants_json(accept, fmt)
     if profile is None or not profile.certified:
-        return _refused(request, language, as_json, headers, text["not_found"],
-                        text["not_found_text"], "Không có sản phẩm OCOP nào mang mã này.",
-                        "No OCOP product has this code.")
+        return _refused(request, language, as_json, headers, said.gettext(NOT_FOUND),
+                        said.gettext(NOT_FOUND_TEXT),
+                        in_every_language(NO_SUCH_CODE))
     if asked.unknown:
         assert profile.product and profile.subject
         what, code = ("unit", asked.serial) if asked.serial else ("lot", asked.lot)
-        named = {"code": code, "product": profile.product.name}
-        return _refused(request, language, as_json, headers, text[f"unknown_{what}"],
-                        text[f"unknown_{what}_text"].format(**named),
-                        PAGE_TEXT["vi"][f"unknown_{what}_text"].format(**named),
-                        PAGE_TEXT["en"][f"unknown_{what}_text"].format(**named),
+        title, told = UNKNOWN[what]
+        told_everywhere = in_every_language(told, code=code, product=profile.product.name)
+        return _refused(request, language, as_json, headers, said.gettext(title),
+                        told_everywhere[language], told_everywhere,
                         warned=Warned(profile.id, profile.subject.province, office_contact,
                                       asked.lot, asked.serial))
     answer = scan_view(profile, today)
@@ -343,17 +244,18 @@ def render(request: Request, profile: TraceProfile | None, today: date, lang: st
     names = group_names(product["group"], product["subgroup"])
     subject_type = SUBJECT_TYPE_NAMES[SubjectType(subject["type"])]
     index = 0 if language == "vi" else 1
+    level = certificate["level"]
     return templates.TemplateResponse(request, "scan.html", {
-        "lang": language, "t": text,
-        "product": product, "subject": subject, "certificate": certificate,
+        "lang": language, "product": product, "subject": subject, "certificate": certificate,
         "state": view["ocop"]["state"], "state_text": view["ocop"][f"message_{language}"],
         "group": names[index], "subject_type": subject_type[index],
-        "level": LEVEL_NAMES[language].get(certificate["level"], certificate["level"]),
+        "level": said.gettext(LEVEL_NAMES[level]) if level in LEVEL_NAMES else level,
         "valid_from": day_shown(certificate["valid_from"]),
         "valid_until": day_shown(certificate["valid_until"]),
-        "batch": asked.batch, "steps": asked.steps, "step_names": STEP_NAMES[language],
+        "batch": asked.batch, "steps": asked.steps,
+        "step_names": _named(STEP_NAMES, said),
         "serial": asked.serial, "unit": asked.unit, "may_be_copied": asked.may_be_copied,
-        "reading_names": READING_NAMES[language], "where_to_buy": view["where_to_buy"],
+        "reading_names": _named(READING_NAMES, said), "where_to_buy": view["where_to_buy"],
         "certificate_page": _in_language(certificate["verification_url"], language),
         "catalog_page": _in_language(profile.catalog_url, language),
         "warned": Warned(profile.id, subject["province"], office_contact, asked.lot,
@@ -380,15 +282,15 @@ class Warned:
 
 
 def _refused(request: Request, language: str, as_json: bool, headers: dict[str, str],
-             title: str, message: str, detail_vi: str, detail: str,
+             title: str, message: str, detail: dict[str, str] | None = None,
              warned: Warned | None = None) -> Response:
-    """A warning instead of a product page (an unknown code, or an unknown lot)."""
-    if as_json:
-        return JSONResponse({"detail": detail, "detail_vi": detail_vi}, status_code=404,
-                            headers=headers)
+    """A warning instead of a product page (an unknown code, or an unknown lot); as JSON,
+    ``detail`` in each language."""
+    if as_json and detail:
+        return JSONResponse({"detail": detail["en"], "detail_vi": detail["vi"]},
+                            status_code=404, headers=headers)
     return templates.TemplateResponse(request, "not_found.html",
                                       {"lang": language, "title": title, "message": message,
-                                       "t": PAGE_TEXT[language],
                                        "warned": warned},
                                       status_code=404, headers=headers)
 
@@ -494,14 +396,14 @@ async def resolve(tracing: Traceability, scanning: Scanning, pages: ScanPages,
 
 def _malformed(request: Request, shown: Shown) -> Response:
     language = page_language(request, shown.lang)
-    text = PAGE_TEXT[language]
+    told = in_every_language(MALFORMED_TEXT)
     if not _wants_json(shown.accept, shown.fmt) or "text/html" in (shown.accept or ""):
         return templates.TemplateResponse(
-            request, "not_found.html", {"lang": language, "title": text["malformed"],
-                                        "message": text["malformed_text"], "t": text},
+            request, "not_found.html", {"lang": language,
+                                        "title": words(language).gettext("Invalid code"),
+                                        "message": told[language]},
             status_code=400, headers={"Vary": "Accept, Accept-Language"})
-    return problem(400, "malformed-digital-link", PAGE_TEXT["en"]["malformed_text"],
-                   PAGE_TEXT["vi"]["malformed_text"],
+    return problem(400, "malformed-digital-link", told["en"], told["vi"],
                    [FieldError("path", "not a GTIN with a valid check digit, followed by "
                                        "10/{lot} and 21/{serial} in GS1 syntax")])
 
@@ -579,17 +481,21 @@ async def report_code(tracing: TracingPart, scanning: ScanningPart, request: Req
                          errors=[FieldError("serial", "a lot or a serial is needed",
                                             "cần mã lô hoặc mã sản phẩm")])
     language = page_language(request, lang)
-    text = PAGE_TEXT[language]
+    said = words(language)
     profile = await tracing.profile(product_id)
     if profile is None or not profile.certified:
-        return _refused(request, language, False, {}, text["not_found"],
-                        text["not_found_text"], "", "")
+        return _refused(request, language, False, {}, said.gettext(NOT_FOUND),
+                        said.gettext(NOT_FOUND_TEXT))
     assert profile.product and profile.subject
     counted = await scanning.report(profile, code, visit(scanning, request))
     named = {"code": code, "product": profile.product.name}
     return templates.TemplateResponse(request, "reported.html", {
-        "lang": language, "t": text, "title": text["thanks"],
-        "message": text["thanks_text" if counted else "already"].format(**named),
+        "lang": language, "title": said.gettext("Thank you for reporting"),
+        "message": said.gettext(
+            "Your report of code “%(code)s” of the product “%(product)s” was recorded; "
+            "the producer and the OCOP office will see it.", **named) if counted else
+        said.gettext("Your report of code “%(code)s” of the product “%(product)s” was "
+                     "already recorded today: each code counts once a day.", **named),
         "warned": Warned(profile.id, profile.subject.province, scanning.office_contact,
                          lot, serial)}, headers={"Cache-Control": "no-store"})
 
@@ -598,14 +504,14 @@ def chain_page(request: Request, report: ChainReport, lot: str, lang: str | None
                ) -> Response:
     """A batch's chain check as a person reads it: intact or not, over how many records."""
     language = page_language(request, lang)
-    text = PAGE_TEXT[language]
+    said = words(language)
     named = {"records": report.records, "lot": lot, "problems": len(report.problems)}
     # Nothing recorded is nothing to vouch for: said plainly, not shown as "intact".
     state = "altered" if not report.intact else "intact" if report.records else "nothing_yet"
-    message = text[{"altered": "altered_text", "intact": "intact_text",
-                    "nothing_yet": "no_records"}[state]].format(**named)
+    title, told = CHAIN_STATES[state]
     return templates.TemplateResponse(request, "chain.html", {
-        "lang": language, "t": text, "title": text[state], "message": message,
+        "lang": language, "title": said.gettext(title),
+        "message": said.gettext(told, **named),
         "state": state, "problems": report.problems},
         headers={"Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"})
 

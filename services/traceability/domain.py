@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 from urllib.parse import quote, unquote
 
+from shared.i18n import N_, words
 from shared.text import day_shown
 
 LOT = re.compile(r"""^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$""")
@@ -65,22 +66,17 @@ class CertificateState(StrEnum):
 
 
 STATE_TEXT = {
-    ("vi", CertificateState.ACTIVE): "Sản phẩm OCOP {stars} sao — giấy chứng nhận còn hiệu lực "
-                                     "đến {valid_until}",
-    ("en", CertificateState.ACTIVE): "{stars}-star OCOP product — certificate valid until "
-                                     "{valid_until}",
-    ("vi", CertificateState.REVOKED): "KHÔNG còn là sản phẩm OCOP: giấy chứng nhận đã bị thu "
-                                      "hồi ngày {revoked_on}",
-    ("en", CertificateState.REVOKED): "NO LONGER an OCOP product: its certificate was revoked "
-                                      "on {revoked_on}",
-    ("vi", CertificateState.EXPIRED): "KHÔNG còn là sản phẩm OCOP: giấy chứng nhận đã hết hạn "
-                                      "ngày {valid_until}",
-    ("en", CertificateState.EXPIRED): "NO LONGER an OCOP product: its certificate expired on "
-                                      "{valid_until}",
+    CertificateState.ACTIVE: N_("%(stars)s-star OCOP product — certificate valid until "
+                                "%(valid_until)s"),
+    CertificateState.REVOKED: N_("NO LONGER an OCOP product: its certificate was revoked on "
+                                 "%(revoked_on)s"),
+    CertificateState.EXPIRED: N_("NO LONGER an OCOP product: its certificate expired on "
+                                 "%(valid_until)s"),
 }
 
 
 def state_text(lang: str, state: CertificateState, stars: int, valid_until: date,
                revoked_on: date | None = None) -> str:
-    return STATE_TEXT[(lang, state)].format(stars=stars, valid_until=day_shown(valid_until),
-                                            revoked_on=day_shown(revoked_on))
+    return words(lang).gettext(STATE_TEXT[state], stars=stars,
+                               valid_until=day_shown(valid_until),
+                               revoked_on=day_shown(revoked_on))

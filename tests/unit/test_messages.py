@@ -14,6 +14,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 from jinja2 import DictLoader, Environment, select_autoescape
 
+from services.traceability.api import STEP_NAMES
+from services.web.words import WORDS as WORKSPACE_WORDS
 from shared import i18n
 from shared.language import LANGUAGES
 
@@ -54,6 +56,21 @@ def test_the_catalogs_hold_what_the_code_says_and_nothing_else(lang: str) -> Non
     code, catalogued = said_by_the_code(), held(lang)
     assert not code - catalogued, f"run make messages: {lang} lacks {code - catalogued}"
     assert not catalogued - code, f"run make messages: {lang} keeps {catalogued - code}"
+
+
+def test_the_extraction_reads_the_code() -> None:
+    """Else the test above would prove nothing: a template's message, a marked one, one with
+    a context."""
+    assert {(None, "The batch's journey"), (None, "Measurement"),
+            ("unit symbol", "t")} <= said_by_the_code()
+
+
+def test_the_scan_page_names_a_batchs_steps_as_the_producers_workspace_does() -> None:
+    """One term per concept: the step a producer records as "Vận chuyển" is not "Xuất hàng"
+    to the shopper who scans the batch."""
+    for step, message in STEP_NAMES.items():
+        assert (i18n.words("vi").gettext(message), i18n.words("en").gettext(message)) == \
+            WORKSPACE_WORDS[step], step
 
 
 def words(lang: str) -> i18n.Words:
