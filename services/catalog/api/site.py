@@ -20,14 +20,14 @@ from services.catalog.api.deps import CatalogPart, PublisherPart, may
 from services.catalog.site import (
     MIN_STARS,
     PAGE_SIZE,
-    WORDS,
     Filters,
     group_choices,
     name_in,
     product_json_ld,
 )
+from shared.i18n import install
 from shared.images import WebWidth, sized_url, srcset
-from shared.language import LANGUAGES, pick_language
+from shared.language import LANGUAGE_NAMES, LANGUAGES, pick_language
 from shared.localities import provinces
 from shared.refusals import AppError
 from shared.text import day_shown
@@ -36,7 +36,9 @@ router = APIRouter(tags=["website"])
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 templates.env.filters |= {"srcset": srcset, "sized": sized_url, "day": day_shown,
                           "named": name_in}
-templates.env.globals |= {"phone": WebWidth.PHONE, "wide": WebWidth.WIDE}
+install(templates.env)
+templates.env.globals |= {"phone": WebWidth.PHONE, "wide": WebWidth.WIDE,
+                          "language_names": LANGUAGE_NAMES}
 
 Lang = Annotated[str | None, Query(pattern=f"^({'|'.join(LANGUAGES)})$",
                                    description="vi (default) or en")]
@@ -46,7 +48,7 @@ AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
 def _page(request: Request, template: str, lang: str, status: int = 200,
           headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, template, {
-        "lang": lang, "t": WORDS[lang], "other_lang": "en" if lang == "vi" else "vi",
+        "lang": lang, "other_lang": "en" if lang == "vi" else "vi",
         **context}, status_code=status, headers=headers)
 
 
