@@ -38,7 +38,8 @@ from services.rating.verification import verification_view
 from shared.access import Gate, Scope, path_owner
 from shared.auth import CurrentCaller
 from shared.fields import EraDate, FreeText, Line, Place
-from shared.language import pick_language
+from shared.i18n import install
+from shared.language import LANGUAGE_NAMES, pick_language
 from shared.openapi_problems import files
 from shared.paging import Cursor, Limit, PageOut
 from shared.refusals import BadRequest, FieldError
@@ -49,6 +50,8 @@ from shared.text import fold
 from shared.uploads import read_body
 
 templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
+install(templates.env)
+templates.env.globals |= {"language_names": LANGUAGE_NAMES}
 Score = Annotated[float, Field(allow_inf_nan=False)]
 MAX_TABLE_FILE_BYTES = 2_000_000
 MAX_CRITERIA = 200

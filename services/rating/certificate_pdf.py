@@ -1,5 +1,6 @@
 """The OCOP certificate (giấy chứng nhận) as a PDF: A4 landscape, Vietnamese with English
-beneath, drawn with ReportLab in a font that carries every Vietnamese letter.
+beneath or beside it (both from the catalog, ``shared.i18n``), drawn with ReportLab in a
+font that carries every Vietnamese letter.
 
 It names the authority that signed it and carries a QR code to its public verification
 page, which shows its state today. A certificate no longer in force is drawn stamped as
@@ -20,12 +21,13 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from shared.i18n import N_, in_every_language, words
+from shared.language import LANGUAGES
 from shared.pdf import fonts, star
 from shared.text import day_shown
 
 RED, GOLD, INK = HexColor("#9b1c1c"), HexColor("#c8961e"), HexColor("#1b1b1b")
-STAMPS = {"revoked": ("ĐÃ THU HỒI", "REVOKED"), "expired": ("HẾT HIỆU LỰC", "EXPIRED"),
-          "superseded": ("ĐÃ ĐƯỢC THAY THẾ", "SUPERSEDED")}
+STAMPS = {"revoked": N_("Revoked"), "expired": N_("Expired"), "superseded": N_("Superseded")}
 """The stamp across a certificate no longer in force, by its state."""
 
 
@@ -53,12 +55,12 @@ def _qr(pdf: Canvas, url: str, x: float, y: float, size: float, font: str) -> No
     pdf.drawImage(ImageReader(picture), x, y, size, size)
     pdf.setFont(font, 7)
     pdf.setFillColor(INK)
-    pdf.drawCentredString(x + size / 2, y - 9, "Kiểm tra / Verify")
+    pdf.drawCentredString(x + size / 2, y - 9, _both(N_("Verify")))
 
 
 def _stamp(pdf: Canvas, width: float, height: float, status: str, detail: str,
            font: str) -> None:
-    vi, en = STAMPS[status]
+    said = in_every_language(STAMPS[status])
     pdf.saveState()
     pdf.translate(width / 2, height / 2)
     pdf.rotate(18)
@@ -68,20 +70,31 @@ def _stamp(pdf: Canvas, width: float, height: float, status: str, detail: str,
     pdf.setLineWidth(4)
     pdf.roundRect(-260, -62, 520, 124, 14)
     pdf.setFont(font, 40)
-    pdf.drawCentredString(0, 14, vi)
+    pdf.drawCentredString(0, 14, said["vi"].upper())
     pdf.setFont(font, 22)
-    pdf.drawCentredString(0, -16, en)
+    pdf.drawCentredString(0, -16, said["en"].upper())
     pdf.setFont(font, 12)
     pdf.drawCentredString(0, -44, detail)
     pdf.restoreState()
 
 
+def _pair(said: dict[str, str]) -> str:
+    """Said on the certificate: Vietnamese, then English."""
+    return f"{said['vi']} / {said['en']}"
+
+
+def _both(message: str, **params: object) -> str:
+    return _pair(in_every_language(message, **params))
+
+
 def _stamp_detail(certificate: dict[str, Any], status: str) -> str:
     if status == "revoked":
-        return f"Ngày / On {day_shown(certificate['revoked_on'])}"
+        on = {lang: words(lang).pgettext("the day of a revocation", "On") for lang in LANGUAGES}
+        return f"{_pair(on)} {day_shown(certificate['revoked_on'])}"
     if status == "expired":
-        return f"Hết hạn sau / Expired after {day_shown(certificate['valid_until'])}"
-    return "Xem giấy chứng nhận mới / See the newer certificate"
+        expired = _both(N_("Expired after"))
+        return f"{expired} {day_shown(certificate['valid_until'])}"
+    return _both(N_("See the newer certificate"))
 
 
 def render_certificate(certificate: dict[str, Any], product: dict[str, Any],
@@ -90,7 +103,8 @@ def render_certificate(certificate: dict[str, Any], product: dict[str, Any],
     out = io.BytesIO()
     width, height = landscape(A4)
     pdf = Canvas(out, pagesize=(width, height), pageCompression=1)
-    pdf.setTitle(f"Giấy chứng nhận OCOP {certificate['number']}")
+    named = words("vi").gettext("OCOP certificate")  # the file's title: Vietnamese
+    pdf.setTitle(f"{named} {certificate['number']}")
     pdf.setStrokeColor(GOLD)
     pdf.setLineWidth(6)
     pdf.rect(24, 24, width - 48, height - 48)
@@ -105,24 +119,31 @@ def render_certificate(certificate: dict[str, Any], product: dict[str, Any],
     authority_vi, authority_en = drawing.authority
     line(authority_vi.upper(), height - 80, 14, bold)
     line(authority_en, height - 97, 11)
-    line("GIẤY CHỨNG NHẬN SẢN PHẨM OCOP", height - 145, 30, bold, RED)
-    line("OCOP PRODUCT CERTIFICATE", height - 170, 14, regular, RED)
+    title = in_every_language(N_("OCOP product certificate"))
+    line(title["vi"].upper(), height - 145, 30, bold, RED)
+    line(title["en"].upper(), height - 170, 14, regular, RED)
     line(product["name"], height - 225, 26, bold)
-    line(f"Chủ thể / Producer: {subject['name']}", height - 258, 14)
+    producer = _both(N_("Producer"))
+    line(f"{producer}: {subject['name']}", height - 258, 14)
     place = ", ".join(p for p in (subject.get("commune"), subject.get("district"),
                                   subject.get("province")) if p)
-    line(f"Địa chỉ / Address: {place}", height - 278, 12)
+    address = _both(N_("Address"))
+    line(f"{address}: {place}", height - 278, 12)
     pdf.setFillColor(GOLD)
     stars = int(certificate["stars"])
     for i in range(stars):
         star(pdf, width / 2 + (i - (stars - 1) / 2) * 44, height - 325, 18)
-    line(f"Đạt hạng {stars} sao / Rated {stars} stars — {certificate['score']:g} điểm / points",
-         height - 365, 14, bold)
-    line(f"Quyết định số / Decision no. {certificate['decision_number']} ngày / of "
+    rated, points = _both(N_("Rated %(stars)s stars"), stars=stars), _both(N_("points"))
+    line(f"{rated} — {certificate['score']:g} {points}", height - 365, 14, bold)
+    decision = _both(N_("Decision no."))
+    # the decision's date is said between its number and the day ("ngày" / "of")
+    dated = {lang: words(lang).pgettext("a decision's date", "of") for lang in LANGUAGES}
+    line(f"{decision} {certificate['decision_number']} {_pair(dated)} "
          f"{day_shown(certificate['decision_date'])}", height - 395, 12)
-    line(f"Có giá trị đến / Valid until {day_shown(certificate['valid_until'])}",
-         height - 415, 12)
-    line(f"Số giấy chứng nhận / Certificate no. {certificate['number']}", height - 445, 13, bold)
+    valid_until = _both(N_("Valid until"))
+    line(f"{valid_until} {day_shown(certificate['valid_until'])}", height - 415, 12)
+    number = _both(N_("Certificate no."))
+    line(f"{number} {certificate['number']}", height - 445, 13, bold)
     _qr(pdf, drawing.verify_url, width - 150, 52, 96, regular)
     if drawing.status in STAMPS:
         _stamp(pdf, width, height, drawing.status, _stamp_detail(certificate, drawing.status),
