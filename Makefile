@@ -16,7 +16,7 @@ LOCK_OPTIONS := --generate-hashes --universal --python-version 3.11 --quiet
 PYTEST  := $(BIN)/python -m pytest
 WORKERS ?= 4
 READERS := .date-readers
-NOTE    := --record-date-readers $(READERS)
+NOTE    := --record-date-readers=$(READERS)
 
 .PHONY: run test fast lint types bench lock messages clean browser walkthrough-tools
 
@@ -31,8 +31,8 @@ test: $(VENV)/.installed-test browser walkthrough-tools $(JS)/node_modules/.inst
 	$(PYTEST) -n $(WORKERS) tests/contract $(NOTE)
 	$(PYTEST) -n $(WORKERS) tests/platform $(NOTE)
 	$(PYTEST) -n $(WORKERS) tests/browser $(NOTE)
-	$(PYTEST) -q -p no:cacheprovider -n $(WORKERS) --only-date-readers $(READERS) --travel-to 2031-06-15
-	$(PYTEST) -q -p no:cacheprovider -n $(WORKERS) --only-date-readers $(READERS) --travel-to 2024-02-10
+	$(PYTEST) -q -p no:cacheprovider -n $(WORKERS) --only-date-readers=$(READERS) --travel-to=2031-06-15 tests
+	$(PYTEST) -q -p no:cacheprovider -n $(WORKERS) --only-date-readers=$(READERS) --travel-to=2024-02-10 tests
 
 # The inner loop: the rules and the handlers, no servers (well under a minute).
 fast: $(VENV)/.installed-test

@@ -50,7 +50,7 @@ async def fetch(store: ObjectStore, url: str) -> httpx.Response:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                      base_url=PUBLIC_URL) as client:
             return await client.get(url)
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=30) as client:
         return await client.get(url)
 
 

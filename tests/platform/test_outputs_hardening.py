@@ -252,7 +252,7 @@ async def test_hsts_is_sent_over_https_only(make_settings: Callable[..., Setting
     settings = make_settings(trusted_proxies=["127.0.0.1"])
     async with running_platform(settings, shared_bus=True) as platform, \
             serving_workspace(settings, platform.urls) as web, \
-            httpx.AsyncClient() as client:
+            httpx.AsyncClient(timeout=30) as client:
         for url in [*platform.urls.values(), web]:
             secure = await client.get(url + "/healthz", headers={"X-Forwarded-Proto": "https"})
             assert secure.headers["strict-transport-security"] == "max-age=31536000", url
@@ -280,7 +280,7 @@ async def test_openapi_asks_for_credentials_exactly_where_routes_check_them(
         make_settings: Callable[..., Settings]) -> None:
     mismatches, operations = [], 0
     async with running_platform(make_settings(), shared_bus=True) as platform, \
-            httpx.AsyncClient() as client:
+            httpx.AsyncClient(timeout=30) as client:
         for service in SERVICES:
             table = {**PLATFORM_RULES, **TABLES[service]}
             spec = (await client.get(platform.urls[service] + "/openapi.json")).json()

@@ -78,7 +78,7 @@ def cached_resources(site: Site) -> list[tuple[str, str, str]]:
 async def test_a_revalidation_carries_the_security_headers_of_the_resources_200(
         site: Site) -> None:
     mismatches, revalidated = [], []
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=30) as client:
         resources = cached_resources(site)
         docs = await client.get(site.urls["catalog"] + "/docs")
         resources += [("catalog", path, "*/*")  # Swagger UI's own files
