@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from shared.refusals import BadRequest
+from shared.refusals import BadRequest, FieldError
+from shared.text import fold
 from shared.uploads import media_type
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,6 +51,30 @@ def read_table(data: bytes, content_type: str, filename: str = "", *,
     except csv.Error as exc:
         raise _unreadable(f"CSV ({exc})") from None
     return rows
+
+
+def records(rows: Sequence[Sequence[Any]], columns: Mapping[str, str],
+            required: Iterable[str]) -> list[tuple[int, dict[str, Any]]]:
+    """The rows under a table's header (its first non-empty row) as records: each non-empty
+    row with its number as the office sees it (the header is row 1) and its cells keyed by
+    field. Offices write headings many ways, so ``columns`` maps each heading, folded, to its
+    field; a column it does not name is passed over. Refused when the table is empty or a
+    ``required`` field has no column."""
+    filled = [(number, row) for number, row in enumerate(rows, start=1)
+              if any(cell not in (None, "") for cell in row)]
+    if not filled:
+        raise BadRequest("The file is empty.", "Tệp không có dữ liệu.", code="empty-file")
+    header_at, headings = filled[0]
+    header = [columns.get(fold(str(heading or ""))) for heading in headings]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise BadRequest(f"Missing columns: {', '.join(missing)}.",
+                         f"Thiếu cột: {', '.join(missing)}.", code="missing-columns",
+                         errors=[FieldError(name, "column missing", "thiếu cột")
+                                 for name in missing])
+    return [(number - header_at + 1,
+             {name: cell for name, cell in zip(header, row, strict=False) if name})
+            for number, row in filled[1:]]
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:

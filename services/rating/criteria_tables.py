@@ -21,7 +21,7 @@ from shared.auth import Caller
 from shared.clock import Clock
 from shared.refusals import BadRequest, Conflict, FieldError
 from shared.store import Document, DocumentExists, DocumentStore, Reader, find_all, get_existing
-from shared.text import fold
+from shared.tables import records
 
 # Folded spreadsheet header -> field; Vietnamese or English, as offices write them.
 COLUMNS = {
@@ -38,19 +38,9 @@ REQUIRED = ("code", "part", "name_vi", "maximum")
 def criteria_from_rows(rows: list[list[Any]]) -> list[Criterion]:
     """A spreadsheet's rows (header first) as criteria; a cell that cannot be read is an
     error naming its row and column."""
-    filled = [r for r in rows if any(c not in (None, "") for c in r)]
-    if not filled:
-        raise BadRequest("The file is empty.", "Tệp không có dữ liệu.", code="empty-file")
-    header = [COLUMNS.get(fold(str(h or "")).replace("_", " ")) for h in filled[0]]
-    missing = [f for f in REQUIRED if f not in header]
-    if missing:
-        raise BadRequest(f"Missing columns: {', '.join(missing)}.",
-                         f"Thiếu cột: {', '.join(missing)}.", code="missing-columns",
-                         errors=[FieldError(f, "column missing", "thiếu cột") for f in missing])
     criteria, errors = [], []
-    for number, raw in enumerate(filled[1:], start=2):
-        cells = {f: str(v).strip() if v is not None else "" for f, v in zip(header, raw,
-                                                                             strict=False) if f}
+    for number, raw in records(rows, COLUMNS, REQUIRED):
+        cells = {f: str(v).strip() if v is not None else "" for f, v in raw.items()}
         try:
             maximum = float(cells["maximum"].replace(",", "."))
         except ValueError:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from shared.refusals import BadRequest, FieldError
+from shared.refusals import FieldError
+from shared.tables import records
 from shared.text import fold
 from shared.vocabulary import GROUPS_148_2023, SUBJECT_TYPE_NAMES, SubjectType
 
@@ -72,20 +73,9 @@ class Parsed:
 def parse(kind: str, table: list[list[Any]]) -> Parsed:
     """Rows keyed by field, with the values shaped (types, groups and dates understood);
     a row whose cells cannot be understood is a problem naming its fields."""
-    rows = [r for r in table if any(c not in (None, "") for c in r)]
-    if not rows:
-        raise BadRequest("The file is empty.", "Tệp không có dữ liệu.", code="empty-file")
-    header = [COLUMNS[kind].get(fold(str(h or ""))) for h in rows[0]]
-    missing = [f for f in REQUIRED[kind] if f not in header]
-    if missing:
-        raise BadRequest(f"Missing columns: {', '.join(missing)}.",
-                         f"Thiếu cột: {', '.join(missing)}.", code="missing-columns",
-                         errors=[FieldError(f, "column missing", "thiếu cột") for f in missing])
     parsed = Parsed()
-    for number, raw in enumerate(table[1:], start=2):
-        if not any(c not in (None, "") for c in raw):
-            continue
-        values = {f: _cell(v) for f, v in zip(header, raw, strict=False) if f}
+    for number, raw in records(table, COLUMNS[kind], REQUIRED[kind]):
+        values = {f: _cell(v) for f, v in raw.items()}
         errors: list[FieldError] = []
         row = _shape(kind, values, errors)
         if errors:
