@@ -21,7 +21,7 @@ from shared.clock import Clock
 from shared.config import Settings
 from shared.contracts.catalog import LISTING_EVENTS
 from shared.contracts.rating import CERTIFICATE_IN_FORCE, CertificateExpired, CertificateRevoked
-from shared.contracts.registry import ProductRegistered, ProductSubmitted, ProductUpdated
+from shared.contracts.registry import PRODUCT_STATES
 from shared.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
 from shared.runtime import ServiceRuntime
 from shared.webhooks import HttpWebhookSender
@@ -65,7 +65,7 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     runtime.handle(CertificateRevoked, keeper.on_revoked)
     runtime.handle(CertificateExpired, keeper.on_expired)
     runtime.handle(LabelIssued, keeper.on_label)
-    for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
+    for product_event in PRODUCT_STATES:
         runtime.handle(product_event, keeper.on_product_changed)
     runtime.handle(BatchOpened, keeper.on_batch_opened)
     runtime.handle(OriginEventRecorded, keeper.on_origin_recorded)

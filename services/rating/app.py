@@ -17,19 +17,13 @@ from services.rating.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.clock import Clock
 from shared.config import Settings
-from shared.contracts.catalog import ListingChanged, ListingPublished, ListingWithdrawn
+from shared.contracts.catalog import LISTING_STATES, ListingWithdrawn
 from shared.contracts.rating import (
     CERTIFICATE_IN_FORCE,
     CertificateExpired,
     CertificateRevoked,
 )
-from shared.contracts.registry import (
-    ProductRegistered,
-    ProductSubmitted,
-    ProductUpdated,
-    SubjectRegistered,
-    SubjectUpdated,
-)
+from shared.contracts.registry import PRODUCT_STATES, SubjectRegistered, SubjectUpdated
 from shared.runtime import ServiceRuntime
 from shared.workers import WorkerFactory, worker_process
 
@@ -42,11 +36,11 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
                              workers=workers,
                              publishes=(*CERTIFICATE_IN_FORCE, CertificateRevoked,
                                         CertificateExpired))
-    for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
+    for product_event in PRODUCT_STATES:
         runtime.handle(product_event, keep_product)
     for subject_event in (SubjectRegistered, SubjectUpdated):
         runtime.handle(subject_event, keep_subject)
-    for listing_event in (ListingPublished, ListingChanged):
+    for listing_event in LISTING_STATES:
         runtime.handle(listing_event, keep_listing)
     runtime.handle(ListingWithdrawn, keep_withdrawal)
     certificates = Certificates(runtime.store, runtime.outbox, runtime.objects,

@@ -20,14 +20,9 @@ from services.traceability.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.clock import Clock
 from shared.config import Settings
-from shared.contracts.catalog import ListingChanged, ListingPublished, ListingWithdrawn
+from shared.contracts.catalog import LISTING_STATES, ListingWithdrawn
 from shared.contracts.rating import CERTIFICATE_IN_FORCE, CertificateExpired, CertificateRevoked
-from shared.contracts.registry import (
-    ProductGtinRetired,
-    ProductRegistered,
-    ProductSubmitted,
-    ProductUpdated,
-)
+from shared.contracts.registry import PRODUCT_STATES, ProductGtinRetired
 from shared.contracts.traceability import (
     BatchOpened,
     LabelIssued,
@@ -95,10 +90,10 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
         runtime.handle(event, tracing.on_certificate_in_force)
     runtime.handle(CertificateRevoked, tracing.on_revoked)
     runtime.handle(CertificateExpired, tracing.on_expired)
-    for product_event in (ProductRegistered, ProductUpdated, ProductSubmitted):
+    for product_event in PRODUCT_STATES:
         runtime.handle(product_event, tracing.on_product_changed)
     runtime.handle(ProductGtinRetired, tracing.on_gtin_retired)
-    for listing_event in (ListingPublished, ListingChanged):
+    for listing_event in LISTING_STATES:
         runtime.handle(listing_event, tracing.on_listing)
     runtime.handle(ListingWithdrawn, tracing.on_listing_withdrawn)
     filing = Filing(runtime.store, runtime.objects, runtime.clock, settings.public_url)

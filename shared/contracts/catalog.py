@@ -144,4 +144,6 @@ class ListingWithdrawn(EventContract):
     certificate_number: str | None
 
 
-LISTING_EVENTS = (ListingPublished, ListingChanged, ListingWithdrawn)
+LISTING_STATES = (ListingPublished, ListingChanged)
+"""Events after which the product is on the catalog as they carry it (``ListingState``)."""
+LISTING_EVENTS = (*LISTING_STATES, ListingWithdrawn)

@@ -73,6 +73,11 @@ class ProductSubmitted(ProductState):
     """Submitted for evaluation (nộp hồ sơ đánh giá)."""
 
 
+PRODUCT_STATES = (ProductRegistered, ProductUpdated, ProductSubmitted)
+"""Events that carry the product's whole current state (``ProductState``): a read model of
+products keeps it from each of them."""
+
+
 ACCOUNTS_TOPIC = "ocop.registry.accounts"
 
 
