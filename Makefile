@@ -31,6 +31,7 @@ test: $(VENV)/.installed-test browser walkthrough-tools $(JS)/node_modules/.inst
 	$(PYTEST) -n $(WORKERS) tests/contract $(NOTE)
 	$(PYTEST) -n $(WORKERS) tests/platform $(NOTE)
 	$(PYTEST) -n $(WORKERS) tests/browser $(NOTE)
+	@echo "$$(sort -u $(READERS) | wc -l) tests read the date: they run again in mid-2031 and in early 2024"
 	$(PYTEST) -q -p no:cacheprovider -n $(WORKERS) --only-date-readers=$(READERS) --travel-to=2031-06-15 tests
 	$(PYTEST) -q -p no:cacheprovider -n $(WORKERS) --only-date-readers=$(READERS) --travel-to=2024-02-10 tests
 
