@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared.i18n import N_
+
 
 class SubjectType(StrEnum):
     """Loại chủ thể OCOP."""
@@ -31,6 +33,13 @@ RECOGNITION_LEVEL_NAMES: dict[str, tuple[str, str]] = {
     "central": ("Cấp trung ương", "Central (national)"),
 }
 """Cấp công nhận: who recognised a certificate (rating's ``Level``), named."""
+
+STEP_NAMES = {"harvest": N_("Harvest"), "processing": N_("Processing"),
+              "lab_test": N_("Lab test"), "packing": N_("Packing"),
+              "shipping": N_("Shipping"), "receiving": N_("Receiving"),
+              "sensor_reading": N_("Measurement")}
+"""A batch's steps (traceability's ``Step``), one name each on every page: the step a
+producer records is the step a shopper reads when scanning the batch."""
 
 
 @dataclass(frozen=True)

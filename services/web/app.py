@@ -32,9 +32,9 @@ from services.web.front import (
 from services.web.pages import router, sign_in_form
 from services.web.plain import plain
 from services.web.sessions import COOKIE, SESSIONS, Sessions, TokenBox
-from services.web.words import translator
 from shared.clock import Clock, SystemClock
 from shared.config import Settings
+from shared.i18n import words
 from shared.request_guard import GuardPolicy, RequestGuard
 from shared.security_headers import SecurityHeaders
 from shared.store import DocumentStore, open_store
@@ -156,7 +156,8 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StaleForm)
     async def stale_form(request: Request, _: Exception) -> Response:
-        message = translator(language(request))("form_expired")
+        message = words(language(request)).gettext(
+            "The form is out of date. Reload the page and send it again.")
         if wants_json(request):
             return JSONResponse({"message": message, "fields": {}}, status_code=403)
         return render(request, "error.html", None, status=403, message=message)
@@ -174,9 +175,8 @@ def _install_handlers(app: FastAPI) -> None:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("web: unhandled error on %s %s", request.method, request.url.path)
-    message = ("Đã xảy ra lỗi phía hệ thống; chưa có gì thay đổi. Vui lòng thử lại sau."
-               if language(request) == "vi" else
-               "Something went wrong on our side; nothing was changed. Try again later.")
+    message = words(language(request)).gettext(
+        "Something went wrong on our side; nothing was changed. Try again later.")
     if wants_json(request):
         return JSONResponse({"message": message, "fields": {}}, status_code=500)
     return render(request, "error.html", None, status=500, message=message)
@@ -185,13 +185,16 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 def _signed_out(request: Request, *, ended: bool) -> Response:
     """The sign-in page; a session that has ended is told so, a first visit only asked to
     sign in."""
-    message = translator(language(request))("signed_out" if ended else "sign_in_first")
+    said = words(language(request))
+    message = said.gettext(
+        "Your sign-in has ended. Sign in again; events waiting to send stay on this phone."
+    ) if ended else said.gettext("Sign in to open your workspace.")
     if wants_json(request):
         response: Response = JSONResponse({"message": message, "fields": {}, "sign_in": True},
                                           status_code=401)
     elif ended:
         response = sign_in_form(request, status=401, refusal=message)
     else:
-        response = sign_in_form(request, status=401, notice="sign_in_first")
+        response = sign_in_form(request, status=401, notice=message)
     response.delete_cookie(COOKIE, path="/")
     return response

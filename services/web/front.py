@@ -1,5 +1,5 @@
 """What every page of the web front shares: the session, the language, the CSRF check, the
-services' APIs and the templates."""
+services' APIs and the templates, which say the catalog's words (``shared.i18n``)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ from services.web.backend import Backend, Refused
 from services.web.clients import Rating, Registry, Traceability
 from services.web.plain import plain
 from services.web.sessions import COOKIE, Sessions, WebSession
-from services.web.words import LANGUAGES, translator
+from services.web.workspace import STANDING_NAMES
 from shared.clock import Clock
+from shared.i18n import N_, install, words
+from shared.language import LANGUAGE_NAMES, LANGUAGES
 from shared.text import day_shown, moment_shown
+from shared.vocabulary import STEP_NAMES
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "ocop_lang"
@@ -100,8 +103,18 @@ def wants_json(request: Request) -> bool:
     return WANTS_JSON in request.headers.get("accept", "")
 
 
-NOTICES = ("password_changed", "change_sent", "change_saved", "uploaded_document")
+NOTICES = {"password_changed": N_("Password changed. Your other devices were signed out."),
+           "change_sent": N_("Sent. The office reviews it before it applies."),
+           "change_saved": N_("Change saved."),
+           "uploaded_document": N_("The document is uploaded.")}
 """What a page may announce after a form was taken (``?done=``)."""
+ALERT_NAMES = {"copied_serial": N_("A code that looks copied"),
+               "unknown_serial": N_("A code never printed"),
+               "unknown_lot": N_("A lot that does not exist"),
+               "consumer_report": N_("A shopper reported a code")}
+"""A counterfeit alert's kind (traceability's anomalies)."""
+CONFIDENCE_NAMES = {"low": N_("low confidence"), "medium": N_("medium confidence"),
+                    "high": N_("high confidence")}
 
 
 def render(request: Request, template: str, session: WebSession | None, status: int = 200,
@@ -110,10 +123,10 @@ def render(request: Request, template: str, session: WebSession | None, status: 
     front = front_of(request)
     done = request.query_params.get("done", "")
     return front.templates.TemplateResponse(request, template, {
-        "t": translator(lang), "lang": lang, "session": session,
+        "lang": lang, "session": session,
         "csrf": session.csrf if session else "", "errors": {}, "form": {},
-        "notice": done if done in NOTICES else "", "path": request.url.path,
-        **context}, status_code=status,
+        "notice": words(lang).gettext(NOTICES[done]) if done in NOTICES else "",
+        "path": request.url.path, **context}, status_code=status,
         headers={"Cache-Control": "private, no-cache", "Vary": "Cookie"})
 
 
@@ -125,11 +138,33 @@ def refused_json(refusal: Refused, lang: str, form: tuple[str, ...] = ()) -> Res
                         status_code=refusal.status)
 
 
+def unit_name(code: str, lang: str) -> str:
+    """A batch's UN/ECE unit as the page's reader writes it: litres and tonnes by the
+    symbols the scan page writes them with."""
+    said = words(lang)
+    match code:
+        case "KGM":
+            return "kg"
+        case "LTR":
+            return said.pgettext("unit symbol", "L")
+        case "TNE":
+            return said.pgettext("unit symbol", "t")
+        case "H87":
+            return said.gettext("pieces")
+    return code
+
+
 def templates() -> Jinja2Templates:
-    """The pages, with every date written as people in Việt Nam write it (``day``: a
-    date, dd/mm/yyyy; ``moment``: an instant, dd/mm/yyyy hh:mm in Việt Nam)."""
+    """The pages, in the catalog's words (``_()`` in the page's ``lang``), with every date
+    written as people in Việt Nam write it (``day``: a date, dd/mm/yyyy; ``moment``: an
+    instant, dd/mm/yyyy hh:mm in Việt Nam). The tables of names hold message ids, each
+    said in the page's language where it is shown."""
     made = Jinja2Templates(HERE / "templates")
-    made.env.filters |= {"day": day_shown, "moment": moment_shown}
+    install(made.env)
+    made.env.filters |= {"day": day_shown, "moment": moment_shown, "unit": unit_name}
+    made.env.globals |= {"language_names": LANGUAGE_NAMES, "step_names": STEP_NAMES,
+                         "standing_names": STANDING_NAMES, "alert_names": ALERT_NAMES,
+                         "confidence_names": CONFIDENCE_NAMES}
     return made
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from services.web.backend import Refused
-from services.web.words import both
+from services.web.plain import FIX_FIELDS
+from shared.i18n import in_every_language
 
 MARKS = {"vi": (",", "."), "en": (".", ",")}
 """The page's language → its decimal mark and its thousands mark."""
@@ -30,5 +31,6 @@ def typed_number(typed: str, lang: str, field: str) -> float | None:
     if _PLAIN.fullmatch(text):
         return float(text.replace(",", "."))
     # No words of its own for the field: the page says what that field asks for.
-    raise Refused(400, *both("fix_fields"), fields={field: ("not a number", None)},
+    told = in_every_language(FIX_FIELDS)
+    raise Refused(400, told["en"], told["vi"], fields={field: ("not a number", None)},
                   code="not-a-number")

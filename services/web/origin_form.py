@@ -11,6 +11,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from services.web.clients import Batch
 from services.web.numbers import typed_number
+from shared.i18n import words
 
 LOCAL_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 FIELDS = ("event_id", "step", "happened_at", "place", "commune", "quantity", "note", "lab",
@@ -44,9 +45,12 @@ class EventForm:
         return "lab_report" if self.fields["step"] == "lab_test" else "photo"
 
     def photo_title(self, lang: str) -> str:
+        """The filed document's title, in the producer's language."""
+        said = words(lang)
         if self.photo_kind == "lab_report":
-            return "Phiếu kết quả kiểm nghiệm" if lang == "vi" else "Lab report"
-        return "Ảnh hiện trường" if lang == "vi" else "Photo"
+            return said.gettext("Lab report")
+        # As a document's title, a photo of the place ("Ảnh hiện trường"), not a link's "Ảnh".
+        return said.pgettext("document title", "Photo")
 
     @property
     def happened_at(self) -> str:

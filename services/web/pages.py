@@ -37,9 +37,10 @@ from services.web.sessions import (
     sign_in_accepts,
     sign_in_token,
 )
-from services.web.words import LANGUAGES, translator
 from services.web.workspace import ROAD, Standing, Validity, may_use, newest, standing
 from shared.clock import VIETNAM
+from shared.i18n import words
+from shared.language import LANGUAGES
 
 router = APIRouter(include_in_schema=False)
 PHOTO_LIMIT = 10 * 1024 * 1024
@@ -77,7 +78,9 @@ async def sign_in(request: Request, front: Front, username: Annotated[str, Form(
     lang = language(request)
     if not sign_in_accepts(request.cookies.get(SIGN_IN_COOKIE), csrf):
         return sign_in_form(request, status=403, form={"username": username},
-                            refusal=translator(lang)("sign_in_form_expired"))
+                            refusal=words(lang).gettext(
+                                "The sign-in form is out of date, or was sent from another "
+                                "site. Sign in again here."))
     address = request.client.host if request.client else ""
     try:
         # The registry counts failed sign-ins per client address: it is told the
@@ -91,7 +94,9 @@ async def sign_in(request: Request, front: Front, username: Annotated[str, Form(
                             refusal=plain(refusal, lang).message)
     if not may_use(me.role):
         return sign_in_form(request, status=403, form={"username": username},
-                            refusal=translator(lang)("producers_only"))
+                            refusal=words(lang).gettext(
+                                "This workspace is for OCOP producers. Office, commune and "
+                                "council staff have their own tools."))
     key, _ = await front.sessions.open(issued.access_token, issued.expires_in, me)
     response = back_to("/")
     response.set_cookie(COOKIE, key, httponly=True, secure=front.secure_cookies,

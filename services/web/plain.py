@@ -12,16 +12,38 @@ import re
 from dataclasses import dataclass
 
 from services.web.backend import Refused
-from services.web.words import WORDS, translator
+from shared.i18n import N_, words
 
 FORM_FIELDS = {"place.name": "place", "place.commune": "place", "place": "place",
                "areas.0.name": "area", "areas.0.commune": "commune", "areas": "area",
                "inputs": "input_batch", "photo_urls": "photo", "report_url": "photo"}
 """A service's field → the workspace's form field that fills it, where they differ."""
-FOR_PROGRAMS = {"invalid-input": "fix_fields", "invalid-field": "fix_fields",
-                "unsupported-document": "document_kind"}
+FIX_FIELDS = N_("Some entries are invalid; correct them as noted and send again.")
+FOR_PROGRAMS = {"invalid-input": FIX_FIELDS, "invalid-field": FIX_FIELDS,
+                "unsupported-document": N_("Take a photo of the document, or choose a JPEG or "
+                                           "PNG photo or a PDF file.")}
 """Problem codes whose message speaks to a program or only points at the fields' notes →
 what the page says instead."""
+ASKS = {
+    "lot": N_("Enter the lot code: up to 20 characters, letters without accents, digits and "
+              "signs such as - . /"),
+    "produced_on": N_("Choose the production date."),
+    "quantity": N_("Enter an amount above 0, e.g. 12 or 1.5."),
+    "unit": N_("Choose the unit."),
+    "area": N_("Enter the raw-material area (orchard, pond, farm…)."),
+    "commune": N_("Enter the commune of the raw-material area."),
+    "happened_at": N_("Choose the day and time it happened."),
+    "place": N_("Enter the place."),
+    "lab": N_("Enter the laboratory."),
+    "party": N_("Enter who sent or received it."),
+    "input_batch": N_("Choose the batch it was made from."),
+    "note": N_("The note is too long; shorten it."),
+    "count": N_("Enter how many labels: a whole number from 1 to 10,000."),
+    "name": N_("Enter the product's name, 2 to 200 characters."),
+    "description": N_("The description is too long; shorten it.")}
+"""A form field → what the page says it asks for, where the service's own words are not
+for people."""
+ASK = N_("This entry is not right; check it again.")
 _INDEX = re.compile(r"\[(\d+)\]")
 
 
@@ -44,19 +66,18 @@ def form_field(path: str) -> str:
 def plain(refusal: Refused, lang: str, form: tuple[str, ...] = ()) -> Plain:
     """``refusal`` as the page in ``lang`` shows it: notes beside the fields of ``form``,
     the rest in its message."""
-    t = translator(lang)
+    said = words(lang)
     notes: dict[str, str] = {}
     elsewhere: list[str] = []
     for path, (en, vi) in refusal.fields.items():
         name = form_field(path)
         people = (vi if lang == "vi" else en) if vi else None
         if name in form:
-            asked = f"ask_{name}" if f"ask_{name}" in WORDS else "ask"
-            notes.setdefault(name, people or t(asked))
+            notes.setdefault(name, people or said.gettext(ASKS.get(name, ASK)))
         elif people:
             elsewhere.append(people)
     if refusal.code in FOR_PROGRAMS:
-        message = " ".join([t(FOR_PROGRAMS[refusal.code]), *elsewhere])
+        message = " ".join([said.gettext(FOR_PROGRAMS[refusal.code]), *elsewhere])
     else:
         message = refusal.message_vi if lang == "vi" else refusal.message
     return Plain(message, notes)

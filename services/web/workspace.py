@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from services.web.clients import Certificate, Product
+from shared.i18n import N_
 
 RENEWAL_NOTICE_MONTHS = 6
 """The producer is reminded to renew this long before its certificate expires."""
@@ -29,6 +30,9 @@ class Standing(StrEnum):
 
 
 ROAD = tuple(Standing)
+STANDING_NAMES = {Standing.IDEA: N_("Idea"), Standing.PLAN: N_("Plan"),
+                  Standing.DOSSIER: N_("Dossier"), Standing.EVALUATION: N_("Evaluation"),
+                  Standing.CERTIFIED: N_("Certified")}
 
 
 def standing(product: Product, stages: dict[str, str],

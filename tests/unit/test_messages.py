@@ -14,9 +14,9 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 from jinja2 import DictLoader, Environment, select_autoescape
 
-from services.traceability.api import STEP_NAMES
-from services.web.words import WORDS as WORKSPACE_WORDS
-from shared import i18n
+from services.traceability.api import STEP_NAMES, UNITS_IN
+from services.web.front import unit_name
+from shared import i18n, vocabulary
 from shared.language import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,9 +68,19 @@ def test_the_extraction_reads_the_code() -> None:
 def test_the_scan_page_names_a_batchs_steps_as_the_producers_workspace_does() -> None:
     """One term per concept: the step a producer records as "Vận chuyển" is not "Xuất hàng"
     to the shopper who scans the batch."""
-    for step, message in STEP_NAMES.items():
-        assert (i18n.words("vi").gettext(message), i18n.words("en").gettext(message)) == \
-            WORKSPACE_WORDS[step], step
+    def said(names: dict[str, str]) -> dict[str, list[str]]:
+        return {step: [i18n.words(lang).gettext(name) for lang in LANGUAGES]
+                for step, name in names.items()}
+
+    assert said(STEP_NAMES) == said(vocabulary.STEP_NAMES)
+    assert said(STEP_NAMES)["shipping"] == ["Vận chuyển", "Shipping"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_workspace_writes_a_batchs_units_as_the_scan_page_does(lang: str) -> None:
+    """Litres and tonnes are "L" and "t" in English on both, not "litres" in one."""
+    for code in ("KGM", "LTR", "TNE"):
+        assert unit_name(code, lang) == UNITS_IN[lang][code], code
 
 
 def words(lang: str) -> i18n.Words:
