@@ -6,7 +6,6 @@ naming the client method and the field, before a page breaks."""
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ import pytest
 
 from services.web import clients
 from services.web.clients import Operation, Rating, Registry, Traceability
-from shared.config import load_settings
+from tests.support.openapi import openapi_documents
 
 CLIENTS = (Registry, Rating, Traceability)
 METHODS = {f"{client.__name__}.{name}": method for client in CLIENTS
@@ -35,16 +34,11 @@ def _operations(method: Any) -> list[Operation[Any]]:
 @pytest.fixture(scope="module")
 async def documents(tmp_path_factory: pytest.TempPathFactory
                     ) -> AsyncIterator[dict[str, dict[str, Any]]]:
-    """Each called service's OpenAPI document, its service built as test_openapi_answers
-    builds it, and stopped afterwards (its worker processes end)."""
-    settings = load_settings(data_dir=tmp_path_factory.mktemp("web-clients"))
+    """Each called service's OpenAPI document."""
     called = sorted({operation.service for method in METHODS.values()
                      for operation in _operations(method)})
-    built = {name: importlib.import_module(f"services.{name}.app").build(settings)
-             for name in called}
-    yield {name: runtime.fastapi_app().openapi() for name, runtime in built.items()}
-    for runtime in built.values():
-        await runtime.stop()
+    async with openapi_documents(tmp_path_factory.mktemp("web-clients"), called) as documents:
+        yield documents
 
 
 @dataclass(frozen=True)

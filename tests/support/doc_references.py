@@ -68,9 +68,9 @@ class Repository:
     settings: frozenset[str]
 
 
-def read_repository(root: Path, cli: Any, apps: Iterable[Any], setting_fields: Iterable[str],
-                    prefix: str) -> Repository:
-    """``apps``: the services' FastAPI apps, whose OpenAPI documents hold the endpoints;
+def read_repository(root: Path, cli: Any, documents: Iterable[dict[str, Any]],
+                    setting_fields: Iterable[str], prefix: str) -> Repository:
+    """``documents``: the services' OpenAPI documents, which hold the endpoints;
     ``setting_fields``: the settings' fields, each read from ``prefix`` + its name."""
     ignored = tuple(line.strip().strip("/") for line in
                     (root / ".gitignore").read_text().splitlines()
@@ -82,7 +82,8 @@ def read_repository(root: Path, cli: Any, apps: Iterable[Any], setting_fields: I
                                    (root / "Makefile").read_text(), re.M))
     endpoints = tuple(Endpoint(frozenset(method.upper() for method in operations),
                                _path_pattern(path))
-                      for app in apps for path, operations in app.openapi()["paths"].items())
+                      for document in documents
+                      for path, operations in document["paths"].items())
     read_elsewhere = {name for entry in entries if entry.endswith(".py")
                       for name in _ENV_READ.findall((root / entry).read_text())}
     settings = frozenset({prefix + field.upper() for field in setting_fields} | read_elsewhere)

@@ -5,7 +5,6 @@ platform reads. A doc that names something moved, renamed or gone fails here, at
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,8 +12,9 @@ import pytest
 import typer
 
 from services.cli import app as ocop
-from shared.config import ENV_PREFIX, SERVICES, Settings, load_settings
+from shared.config import ENV_PREFIX, Settings
 from tests.support.doc_references import Repository, read_repository, wrong_references
+from tests.support.openapi import openapi_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
@@ -22,17 +22,10 @@ DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 @pytest.fixture(scope="session")
 async def repository(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Repository]:
-    """The repository as the docs may name it; each service built once, as
-    test_openapi_answers builds them, and stopped (its worker processes end)."""
-    settings = load_settings(data_dir=tmp_path_factory.mktemp("docs"))
-    built = [importlib.import_module(f"services.{name}.app").build(settings)
-             for name in [*SERVICES, "web"]]
-    apps = [each if hasattr(each, "openapi") else each.fastapi_app() for each in built]
-    yield read_repository(ROOT, typer.main.get_command(ocop), apps, Settings.model_fields,
-                          ENV_PREFIX)
-    for runtime in built:
-        if hasattr(runtime, "stop"):
-            await runtime.stop()
+    """The repository as the docs may name it (each service's document read once)."""
+    async with openapi_documents(tmp_path_factory.mktemp("docs")) as documents:
+        yield read_repository(ROOT, typer.main.get_command(ocop), documents.values(),
+                              Settings.model_fields, ENV_PREFIX)
 
 
 def test_the_readme_and_docs_name_only_what_exists(repository: Repository) -> None:
