@@ -31,9 +31,9 @@ from services.rating.model import (
     EvaluationStatus,
     ScoreSheet,
 )
-from services.rating.reports import summary_csv, summary_xlsx
 from services.rating.store import CERTIFICATES, PRODUCTS, SUBJECTS
-from services.rating.summary import Locality
+from services.rating.summaries.queries import Locality, Summaries
+from services.rating.summaries.reports import summary_csv, summary_xlsx
 from services.rating.verification import verification_view
 from shared.access import Gate, Scope, path_owner
 from shared.auth import CurrentCaller
@@ -446,6 +446,7 @@ def table_out(doc: Document) -> CriteriaTableOut:
 RatingPart = Annotated[Rating, Depends(part(Rating))]
 CertificatesPart = Annotated[Certificates, Depends(part(Certificates))]
 TablesPart = Annotated[CriteriaTables, Depends(part(CriteriaTables))]
+SummariesPart = Annotated[Summaries, Depends(part(Summaries))]
 router = APIRouter()
 may = Gate(RULES, path_owner(lambda request: part(Rating)(request).store, PRODUCTS.name,
                                   SUBJECTS.name)).rule
@@ -693,16 +694,16 @@ async def revoke(certificates: CertificatesPart, certificate_id: str, body: Revo
             **may("summary.read"), response_model=SummaryOut,
             responses=files("text/csv", XLSX, description="The summary: JSON, or the file "
                                                           "format=csv or xlsx asks for"))
-async def summary(rating: RatingPart, year: Annotated[int, Path(ge=2018, le=2100)],
+async def summary(summaries: SummariesPart, year: Annotated[int, Path(ge=2018, le=2100)],
                   province: Annotated[Place, Query()],
                   district: Annotated[PlaceFilter | None, Query()] = None,
                   commune: Annotated[PlaceFilter | None, Query()] = None,
                   expiring_within_months: Annotated[int, Query(ge=0, le=36)] = 6,
                   as_of: EraDate | None = None,
                   format: Literal["json", "csv", "xlsx"] = "json") -> Response | SummaryOut:
-    report = await rating.summary(year, Locality(province, district, commune),
-                                  as_of=as_of or rating.clock.today(),
-                                  expiring_within_months=expiring_within_months)
+    report = await summaries.summary(year, Locality(province, district, commune),
+                                     as_of=as_of or summaries.clock.today(),
+                                     expiring_within_months=expiring_within_months)
     name = f"ocop-{year}-{fold(province).replace(' ', '-')}"
     if format == "csv":
         return Response(summary_csv(report), media_type="text/csv; charset=utf-8",

@@ -14,6 +14,7 @@ from services.rating.handlers import (
     keep_withdrawal,
 )
 from services.rating.store import COLLECTIONS
+from services.rating.summaries.queries import Summaries
 from shared.bus import EventBus
 from shared.clock import Clock
 from shared.config import Settings
@@ -49,7 +50,8 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
                                 settings.public_url, runtime.clock)
     runtime.close_on_stop(certificates.close)
     runtime.provide(Rating(runtime.store, runtime.clock), certificates,
-                    CriteriaTables(runtime.store, runtime.clock))
+                    CriteriaTables(runtime.store, runtime.clock),
+                    Summaries(runtime.store, runtime.clock))
     runtime.include(router)
     # Certificates expire at the end of their last valid day; hourly, so a restart or a
     # late night never leaves an expired product listed for long.

@@ -1,19 +1,17 @@
 """Rating commands before a decision (rounds, commune proposals, evaluations, score sheets,
-results, the annual summary) and the reactions to the registry's events that keep the
-local read model of products and subjects. Certificates are in ``certificates.py``."""
+results) and the reactions to the registry's events that keep the local read model of
+products and subjects. Certificates are in ``certificates.py``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from services.rating import criteria, domain
 from services.rating.access import RULES
 from services.rating.criteria_tables import evaluation_table, table_for_product, table_id
 from services.rating.model import Evaluation, EvaluationStatus, Proposal, Round, ScoreSheet
 from services.rating.store import (
-    CERTIFICATES,
     ON_SALE,
     PRODUCTS,
     SUBJECTS,
@@ -22,7 +20,6 @@ from services.rating.store import (
     rounds,
     score_sheets,
 )
-from services.rating.summary import Locality, annual_summary
 from shared.access import SubjectRef, check
 from shared.auth import Caller
 from shared.clock import Clock
@@ -38,7 +35,6 @@ from shared.store import (
     DocumentStore,
     Reader,
     Transaction,
-    find_all,
     get_existing,
 )
 from shared.text import fold
@@ -85,8 +81,8 @@ async def keep_subject(envelope: Envelope, tx: Transaction) -> None:
 
 @dataclass
 class Rating:
-    """Rounds, proposals, evaluations and their results, and the annual summary: each
-    command loads its aggregates, lets them decide (``model.py``) and saves them."""
+    """Rounds, proposals, evaluations and their results: each command loads its
+    aggregates, lets them decide (``model.py``) and saves them."""
 
     store: DocumentStore
     clock: Clock
@@ -173,25 +169,6 @@ class Rating:
                              await evaluation_table(tx, evaluation.criteria_table),
                              by=caller.user_id, at=self.clock.stamp())
             return await evaluations.save(tx, evaluation)
-
-    async def summary(self, year: int, locality: Locality, *, as_of: date,
-                      expiring_within_months: int) -> dict[str, Any]:
-        """The annual summary of a locality, from this service's own records."""
-        subjects = {d.id: d.data async for d in find_all(
-            self.store, SUBJECTS.name, {"province_key": fold(locality.province)})}
-        local = [sid for sid, s in subjects.items() if locality.contains(s)]
-        products: dict[str, dict[str, Any]] = {}
-        certificates: list[dict[str, Any]] = []
-        on_sale: dict[str, list[dict[str, str]]] = {}
-        for chunk in (local[i:i + 500] for i in range(0, len(local), 500)):
-            where = {"subject_id": {"$in": chunk}}
-            products |= {d.id: d.data async for d in find_all(self.store, PRODUCTS.name, where)}
-            certificates += [d.data | {"id": d.id}
-                             async for d in find_all(self.store, CERTIFICATES.name, where)]
-            on_sale |= {d.id: d.data["channels"]
-                        async for d in find_all(self.store, ON_SALE.name, where)}
-        return annual_summary(year, locality, subjects, products, certificates, on_sale,
-                              as_of=as_of, expiring_within_months=expiring_within_months)
 
 
 async def _known_product(reader: Reader, product_id: str) -> Document:

@@ -9,15 +9,14 @@ from typing import Any
 
 import pytest
 
-from services.rating.handlers import Rating
-from services.rating.summary import Locality
+from services.rating.summaries.queries import Locality, Summaries
 from tests.support.clocks import FixedClock
 from tests.support.service_stories import OFFICE, PROVINCE, Office
 
 
 async def summary(office: Office, year: int) -> dict[str, Any]:
     """The province's summary of ``year`` as the office asks for it today."""
-    return await office.rating.part(Rating).summary(
+    return await office.rating.part(Summaries).summary(
         year, Locality(PROVINCE), as_of=office.tier.clock.today(), expiring_within_months=6)
 
 

@@ -73,7 +73,7 @@ def test_shortfalls_name_the_parts_below_the_three_star_line() -> None:
 
 
 def test_a_product_recognised_twice_in_a_year_counts_once_at_its_latest_stars() -> None:
-    from services.rating.summary import Locality, annual_summary
+    from services.rating.summaries.queries import Locality, annual_summary
 
     subjects = {"s1": {"type": "enterprise", "name": "A", "province": "Khánh Hòa",
                        "district": "Khánh Sơn", "commune": "Xã Sơn Bình"},

@@ -1,5 +1,6 @@
 """The annual summary (báo cáo tổng kết) of a locality: the figures an OCOP review meeting
-reports. A pure function of the records; reading them and rendering files happen elsewhere.
+reports. ``annual_summary`` is a pure function of the records; ``Summaries`` reads them from
+this service's own read models (rendering files is ``reports.py``'s).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from datetime import date
 from typing import Any
 
 from services.rating.domain import add_months
+from services.rating.store import CERTIFICATES, ON_SALE, PRODUCTS, SUBJECTS
+from shared.clock import Clock
+from shared.store import DocumentStore, find_all
 from shared.text import fold
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
 
@@ -154,3 +158,29 @@ def _expiring(certificates: list[dict[str, Any]], local: dict[str, dict[str, Any
              "product_name": products.get(c["product_id"], {}).get("name", ""),
              "subject_name": local[c["subject_id"]]["name"], "stars": c["stars"],
              "valid_until": c["valid_until"]} for c in expiring]
+
+
+@dataclass
+class Summaries:
+    """The annual summary of a locality, from this service's own records."""
+
+    store: DocumentStore
+    clock: Clock
+
+    async def summary(self, year: int, locality: Locality, *, as_of: date,
+                      expiring_within_months: int) -> dict[str, Any]:
+        subjects = {d.id: d.data async for d in find_all(
+            self.store, SUBJECTS.name, {"province_key": fold(locality.province)})}
+        local = [sid for sid, s in subjects.items() if locality.contains(s)]
+        products: dict[str, dict[str, Any]] = {}
+        certificates: list[dict[str, Any]] = []
+        on_sale: dict[str, list[dict[str, str]]] = {}
+        for chunk in (local[i:i + 500] for i in range(0, len(local), 500)):
+            where = {"subject_id": {"$in": chunk}}
+            products |= {d.id: d.data async for d in find_all(self.store, PRODUCTS.name, where)}
+            certificates += [d.data | {"id": d.id}
+                             async for d in find_all(self.store, CERTIFICATES.name, where)]
+            on_sale |= {d.id: d.data["channels"]
+                        async for d in find_all(self.store, ON_SALE.name, where)}
+        return annual_summary(year, locality, subjects, products, certificates, on_sale,
+                              as_of=as_of, expiring_within_months=expiring_within_months)
