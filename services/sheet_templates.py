@@ -22,8 +22,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from services.rating import criteria_tables
-from services.rating.criteria import find_set
+from services.rating.criteria import commands as criteria_tables
+from services.rating.criteria.rules import find_set
 from services.registry import imports
 from shared.localities import provinces
 from shared.tables import write_cell

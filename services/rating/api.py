@@ -13,16 +13,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
-from services.rating import criteria, domain
+from services.rating import domain
 from services.rating import store as repositories
 from services.rating.access import RULES
 from services.rating.certificates import Certificates
-from services.rating.criteria import Shortfall
-from services.rating.criteria_tables import (
-    CriteriaTables,
-    criteria_from_rows,
-    evaluation_table,
-)
+from services.rating.criteria import rules as criteria
+from services.rating.criteria.commands import CriteriaTables, criteria_from_rows
+from services.rating.criteria.queries import evaluation_table
+from services.rating.criteria.rules import Shortfall
 from services.rating.handlers import Rating
 from services.rating.model import (
     Certificate,

@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from services.rating import criteria, domain
+from services.rating import domain
 from services.rating.access import RULES
-from services.rating.criteria_tables import evaluation_table, table_for_product, table_id
+from services.rating.criteria import rules as criteria
+from services.rating.criteria.queries import evaluation_table, table_for_product
+from services.rating.criteria.rules import table_id
 from services.rating.model import Evaluation, EvaluationStatus, Proposal, Round, ScoreSheet
 from services.rating.store import (
     ON_SALE,

@@ -1,5 +1,5 @@
 """Rating's aggregates: rounds, the commune's proposals, evaluations with their score sheets,
-and certificates. Each method checks its rule (named in ``domain.py`` and ``criteria.py``)
+and certificates. Each method checks its rule (named in ``domain.py`` and ``criteria/rules.py``)
 and changes the aggregate, or refuses with a ``shared.refusals`` error; a certificate's
 changes return the contract event that announces them. Pure: no I/O, no clock of its own
 (the day is an argument)."""
@@ -13,7 +13,8 @@ from typing import Any, NotRequired
 
 from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
-from services.rating import criteria, domain
+from services.rating import domain
+from services.rating.criteria import rules as criteria
 from services.rating.domain import Level
 from shared.contracts.rating import (
     CertificateDowngraded,

@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 
-from services.rating import criteria
-from services.rating.criteria import CriteriaTable, Criterion
-from services.rating.criteria_tables import criteria_from_rows, table_id
+from services.rating.criteria import rules as criteria
+from services.rating.criteria.commands import criteria_from_rows
+from services.rating.criteria.rules import CriteriaTable, Criterion, table_id
 from shared.refusals import BadRequest
 
 SET_148 = criteria.criteria_set_on(date(2024, 1, 1))

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from services.rating import criteria, domain
+from services.rating import domain
+from services.rating.criteria import rules as criteria
 from shared.refusals import BadRequest, Conflict
 
 

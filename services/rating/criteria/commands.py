@@ -1,6 +1,6 @@
-"""Loading and reading criteria tables (bảng tiêu chí) — the appendix of each criteria
-decision, per product group — as versioned documents, and reading them from the
-spreadsheets offices type them into."""
+"""Loading criteria tables (bảng tiêu chí) — the appendix of each criteria decision, per
+product group — as versioned documents, and reading them from the spreadsheets offices
+type them into. Reading them back is ``queries.py``'s."""
 
 from __future__ import annotations
 
@@ -8,19 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from services.rating.criteria import (
-    CriteriaTable,
-    Criterion,
-    check_table,
-    find_set,
-    table_for,
-    table_key,
-)
+from services.rating.criteria.rules import Criterion, check_table, find_set, table_id, table_key
 from services.rating.store import CRITERIA_TABLES
 from shared.auth import Caller
 from shared.clock import Clock
 from shared.refusals import BadRequest, Conflict, FieldError
-from shared.store import Document, DocumentExists, DocumentStore, Reader, find_all, get_existing
+from shared.store import Document, DocumentExists, DocumentStore, find_all, get_existing
 from shared.tables import records
 
 # Folded spreadsheet header -> field; Vietnamese or English, as offices write them.
@@ -59,35 +52,6 @@ def criteria_from_rows(rows: list[list[Any]]) -> list[Criterion]:
                          "Một số dòng không đọc được; xem 'errors'.", code="unreadable-rows",
                          errors=errors)
     return criteria
-
-
-def table_of(doc: Document) -> CriteriaTable:
-    data = doc.data
-    return CriteriaTable(data["criteria_set"], data["group"], data["subgroup"],
-                         data["version"], tuple(Criterion(**c) for c in data["criteria"]))
-
-
-def table_id(key: str, version: int) -> str:
-    """Readable and unique per version, e.g. ``148-2023.food.all.v2``."""
-    criteria_set, group, subgroup = key.split("|")
-    return (f"{criteria_set.replace('/', '-')}.{group}."
-            f"{'all' if subgroup == '*' else subgroup}.v{version}")
-
-
-async def table_for_product(reader: Reader, criteria_set: str, product: dict[str, Any]
-                            ) -> CriteriaTable | None:
-    """The table an evaluation of ``product`` opened now is scored on, if one is loaded."""
-    tables = [table_of(d) async for d in find_all(reader, CRITERIA_TABLES.name,
-                                                  {"criteria_set": criteria_set})]
-    return table_for(tables, product["group"], product.get("subgroup"))
-
-
-async def evaluation_table(reader: Reader, ref: str | None) -> CriteriaTable | None:
-    """The table an evaluation is scored on (``ref``: the version it opened with), if any."""
-    if ref is None:
-        return None
-    return table_of(await get_existing(reader, CRITERIA_TABLES.name, ref, "criteria table",
-                                       "bảng tiêu chí"))
 
 
 @dataclass

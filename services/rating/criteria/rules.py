@@ -76,6 +76,13 @@ def table_key(criteria_set: str, group: str, subgroup: str | None) -> str:
     return f"{criteria_set}|{group}|{subgroup or '*'}"
 
 
+def table_id(key: str, version: int) -> str:
+    """Readable and unique per version, e.g. ``148-2023.food.all.v2``."""
+    criteria_set, group, subgroup = key.split("|")
+    return (f"{criteria_set.replace('/', '-')}.{group}."
+            f"{'all' if subgroup == '*' else subgroup}.v{version}")
+
+
 def find_set(code: str) -> CriteriaSet:
     found = next((s for s in CRITERIA_SETS if s.code == code), None)
     if found is None:
