@@ -10,7 +10,7 @@ from datetime import datetime
 from pwdlib import PasswordHash
 
 from services.registry import domain
-from services.registry.history import History
+from services.registry.history.commands import History
 from services.registry.model import User
 from services.registry.store import SIGN_IN_FAILURES, SUBJECTS, users
 from shared.auth import Caller, IssuedToken, Role, TokenIssuer

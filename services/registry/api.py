@@ -20,7 +20,7 @@ from services.registry.domain import (
 )
 from services.registry.dossiers import Dossiers, DossierView
 from services.registry.handlers import ImportReport, Registry
-from services.registry.history import History
+from services.registry.history.queries import page as history_page
 from services.registry.imports import MAX_ROWS, parse
 from services.registry.model import Product, Subject
 from services.registry.store import PRODUCTS, SUBJECTS
@@ -335,7 +335,6 @@ class CycleMoveIn(BaseModel):
 RegistryPart = Annotated[Registry, Depends(part(Registry))]
 AccountsPart = Annotated[Accounts, Depends(part(Accounts))]
 DossiersPart = Annotated[Dossiers, Depends(part(Dossiers))]
-HistoryPart = Annotated[History, Depends(part(History))]
 router = APIRouter()
 gate = Gate(RULES, path_owner(lambda request: part(Registry)(request).store, PRODUCTS.name,
                               SUBJECTS.name))
@@ -585,11 +584,11 @@ async def import_file(registry: RegistryPart, kind: Literal["subjects", "product
 
 @router.get("/history", tags=["history"], **may("history"),
             summary="Who changed what and when, newest first (admin)")
-async def history(registry: RegistryPart, history: HistoryPart,
+async def history(registry: RegistryPart,
                   entity: Literal["user", "subject", "product", "dossier"] | None = None,
                   entity_id: str | None = None, by: str | None = None,
                   limit: Limit = 50, cursor: Cursor = None) -> PageOut[HistoryEntryOut]:
-    page = await history.page(registry.store, entity, entity_id, by, limit=limit,
+    page = await history_page(registry.store, entity, entity_id, by, limit=limit,
                               after=cursor)
     return PageOut(items=[HistoryEntryOut.model_validate(d.data | {"id": d.id})
                           for d in page.items], next_cursor=page.next_cursor)

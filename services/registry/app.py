@@ -8,7 +8,7 @@ from services.registry.accounts import Accounts
 from services.registry.api import router
 from services.registry.dossiers import Dossiers
 from services.registry.handlers import Registry
-from services.registry.history import History
+from services.registry.history.commands import History
 from services.registry.store import COLLECTIONS
 from shared import images
 from shared.auth import TokenIssuer, TokenVerifier, signing_key

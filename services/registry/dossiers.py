@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.registry import domain
-from services.registry.history import History
+from services.registry.history.commands import History
 from services.registry.model import Dossier, DossierDocument
 from services.registry.store import dossiers, products, subjects
 from shared.auth import Caller

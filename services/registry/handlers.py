@@ -13,7 +13,7 @@ from typing import Any
 
 from services.registry import domain
 from services.registry.access import RULES
-from services.registry.history import History
+from services.registry.history.commands import History
 from services.registry.imports import Parsed, RowProblem
 from services.registry.model import Located, Product, Representative, Subject
 from services.registry.store import (

@@ -1,0 +1,29 @@
+"""Reading the change history back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.registry.store import HISTORY
+from shared.refusals import BadRequest
+from shared.store import Page, Reader
+
+
+async def page(reader: Reader, entity: str | None, entity_id: str | None, by: str | None, *,
+               limit: int, after: str | None) -> Page:
+    """Newest first: of one record (``entity`` and ``entity_id``), one kind of record, or one
+    person's changes (``by``)."""
+    if entity_id and not entity:
+        raise BadRequest("Name the kind of record too: entity=user, subject, product or "
+                         "dossier.",
+                         "Hãy ghi cả loại hồ sơ: entity=user, subject, product hoặc "
+                         "dossier.", code="entity-needed")
+    where: dict[str, Any] = {}
+    if entity and entity_id:
+        where["entity_key"] = f"{entity}:{entity_id}"
+    elif entity:
+        where["entity"] = entity
+    if by:
+        where["by"] = by
+    return await reader.find(HISTORY.name, where or None, order_by="-at", limit=limit,
+                             after=after)
