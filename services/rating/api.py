@@ -16,7 +16,8 @@ from pydantic import BaseModel, Field
 from services.rating import domain
 from services.rating import store as repositories
 from services.rating.access import RULES
-from services.rating.certificates import Certificates
+from services.rating.certificates.commands import Certificates
+from services.rating.certificates.verification import verification_view
 from services.rating.criteria import rules as criteria
 from services.rating.criteria.commands import CriteriaTables, criteria_from_rows
 from services.rating.criteria.queries import evaluation_table
@@ -32,7 +33,6 @@ from services.rating.model import (
 from services.rating.store import CERTIFICATES, PRODUCTS, SUBJECTS
 from services.rating.summaries.queries import Locality, Summaries
 from services.rating.summaries.reports import summary_csv, summary_xlsx
-from services.rating.verification import verification_view
 from shared.access import Gate, Scope, path_owner
 from shared.auth import CurrentCaller
 from shared.fields import EraDate, FreeText, Line, Place

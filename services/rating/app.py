@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from services.rating.api import router
-from services.rating.certificate_pdf import warm_up_renderer
-from services.rating.certificates import Certificates
+from services.rating.certificates.commands import Certificates
+from services.rating.certificates.pdf import warm_up_renderer
 from services.rating.criteria.commands import CriteriaTables
 from services.rating.handlers import (
     Rating,

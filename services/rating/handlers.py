@@ -1,6 +1,6 @@
 """Rating commands before a decision (rounds, commune proposals, evaluations, score sheets,
 results) and the reactions to the registry's events that keep the local read model of
-products and subjects. Certificates are in ``certificates.py``."""
+products and subjects. Certificates are in ``certificates/``."""
 
 from __future__ import annotations
 

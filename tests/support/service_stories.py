@@ -9,7 +9,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from services.rating.certificates import Certificates
+from services.rating.certificates.commands import Certificates
 from services.rating.domain import PROCEDURE_1489_FROM, Level
 from services.rating.handlers import Rating
 from services.rating.model import Certificate, Evaluation

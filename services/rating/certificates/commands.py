@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from services.rating import domain, model
-from services.rating.certificate_pdf import Drawing, render_certificate
+from services.rating.certificates.pdf import Drawing, render_certificate
 from services.rating.model import Certificate, CertificateCounter, Recognition
 from services.rating.store import (
     CERTIFICATES,
