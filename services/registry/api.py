@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field, JsonValue
 
 from services.registry.access import RULES
-from services.registry.accounts import Accounts
+from services.registry.accounts.commands import Accounts
 from services.registry.domain import (
     DOCUMENT_NAMES,
     CycleStep,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.registry.accounts import Accounts
+from services.registry.accounts.commands import Accounts
 from services.registry.api import router
 from services.registry.dossiers import Dossiers
 from services.registry.handlers import Registry

@@ -1,6 +1,7 @@
 """The registry's collections and the fields each is queried on."""
 
-from services.registry.model import Dossier, Product, Subject, User
+from services.registry.accounts.model import User
+from services.registry.model import Dossier, Product, Subject
 from shared.store import Collection
 from shared.store.repository import Repository
 

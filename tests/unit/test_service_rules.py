@@ -9,6 +9,7 @@ import pytest
 
 from services.catalog.domain import fold, search_terms
 from services.registry import domain as registry
+from services.registry.accounts import rules as accounts
 from services.traceability import domain as traceability
 from shared.auth import Role
 from shared.gtin import gtin14
@@ -44,9 +45,9 @@ def test_gtins_are_checked_and_padded_to_14_digits() -> None:
 
 def test_accounts_are_bound_to_what_their_role_needs() -> None:
     with pytest.raises(BadRequest):
-        registry.check_account_binding(Role.PRODUCER, None)
+        accounts.check_account_binding(Role.PRODUCER, None)
     with pytest.raises(BadRequest):
-        registry.check_account_binding(Role.ADMIN, "s1")
+        accounts.check_account_binding(Role.ADMIN, "s1")
 
 
 def test_images_must_be_what_they_claim() -> None:
@@ -100,11 +101,11 @@ def test_registration_dates_lie_within_the_programme() -> None:
 
 
 def test_commune_officers_are_bound_to_their_commune() -> None:
-    registry.check_account_binding(Role.COMMUNE_OFFICER, None, "Xã Sơn Bình", "Khánh Hòa")
+    accounts.check_account_binding(Role.COMMUNE_OFFICER, None, "Xã Sơn Bình", "Khánh Hòa")
     with pytest.raises(BadRequest, match="commune and province"):
-        registry.check_account_binding(Role.COMMUNE_OFFICER, None, "Xã Sơn Bình", None)
+        accounts.check_account_binding(Role.COMMUNE_OFFICER, None, "Xã Sơn Bình", None)
     with pytest.raises(BadRequest, match="only commune officers"):
-        registry.check_account_binding(Role.ADMIN, None, "Xã Sơn Bình", "Khánh Hòa")
+        accounts.check_account_binding(Role.ADMIN, None, "Xã Sơn Bình", "Khánh Hòa")
 
 
 def test_failed_sign_ins_past_the_free_ones_double_the_wait_never_lock() -> None:
@@ -113,28 +114,28 @@ def test_failed_sign_ins_past_the_free_ones_double_the_wait_never_lock() -> None
     start = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
     held = None
     for second in range(5):
-        registry.check_may_try([held], start + timedelta(seconds=second), False, False)
-        held = registry.after_failed_sign_in(held, start + timedelta(seconds=second), 5)
+        accounts.check_may_try([held], start + timedelta(seconds=second), False, False)
+        held = accounts.after_failed_sign_in(held, start + timedelta(seconds=second), 5)
     assert held["count"] == 5 and held["retry_at"] is None
     waits = []
     at = start + timedelta(seconds=5)
     for _ in range(12):
-        held = registry.after_failed_sign_in(held, at, 5)
+        held = accounts.after_failed_sign_in(held, at, 5)
         retry_at = datetime.fromisoformat(held["retry_at"])
         waits.append(int((retry_at - at).total_seconds()))
-        with pytest.raises(registry.SignInThrottled):
-            registry.check_may_try([held], retry_at - timedelta(milliseconds=1), False, False)
-        registry.check_may_try([held], retry_at, False, False)
+        with pytest.raises(accounts.SignInThrottled):
+            accounts.check_may_try([held], retry_at - timedelta(milliseconds=1), False, False)
+        accounts.check_may_try([held], retry_at, False, False)
         at = retry_at
     assert waits[:6] == [1, 2, 4, 8, 16, 32]
     assert waits[-2:] == [15 * 60, 15 * 60]  # a persistent guesser stays at the longest wait
     # failures spread beyond the window start counting again
-    fresh = registry.after_failed_sign_in({"count": 40, "last_at": start.isoformat(),
+    fresh = accounts.after_failed_sign_in({"count": 40, "last_at": start.isoformat(),
                                            "retry_at": None}, start + timedelta(minutes=61), 5)
     assert fresh["count"] == 1 and fresh["retry_at"] is None
     # a minute of too many failures holds back only addresses that failed recently
-    with pytest.raises(registry.SignInThrottled) as throttled:
-        registry.check_may_try([None], start + timedelta(seconds=20), True, True)
+    with pytest.raises(accounts.SignInThrottled) as throttled:
+        accounts.check_may_try([None], start + timedelta(seconds=20), True, True)
     assert throttled.value.retry_after == 40
-    registry.check_may_try([None], start + timedelta(seconds=20), True, False)
+    accounts.check_may_try([None], start + timedelta(seconds=20), True, False)
 

@@ -16,9 +16,11 @@ from typing_extensions import TypeAliasType, get_type_hints, is_typeddict
 
 from services.catalog import channels, webhooks
 from services.catalog import model as catalog_model
-from services.rating import model as rating_model
+from services.rating.certificates import model as certificates_model
+from services.rating.evaluations import model as evaluations_model
 from services.rating.store import evaluations
 from services.registry import model as registry_model
+from services.registry.accounts import model as accounts_model
 from services.registry.model import Product, Subject
 from services.registry.store import products, subjects
 from services.traceability import batches, documents, label_sheets, scans
@@ -40,8 +42,9 @@ def _holds_any(hint: object) -> bool:
 
 
 @pytest.mark.parametrize("module", [
-    registry_model, rating_model, traceability_model, batches, label_sheets, documents, scans,
-    catalog_model, channels, webhooks], ids=lambda m: m.__name__)
+    registry_model, accounts_model, evaluations_model, certificates_model, traceability_model,
+    batches, label_sheets, documents, scans, catalog_model, channels, webhooks],
+    ids=lambda m: m.__name__)
 def test_no_aggregate_field_is_an_untyped_dict(module: ModuleType) -> None:
     aggregates = [kind for kind in vars(module).values()
                   if dataclasses.is_dataclass(kind) and isinstance(kind, type)

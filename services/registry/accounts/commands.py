@@ -9,15 +9,15 @@ from datetime import datetime
 
 from pwdlib import PasswordHash
 
-from services.registry import domain
+from services.registry.accounts import rules
+from services.registry.accounts.model import User
 from services.registry.history.commands import History
-from services.registry.model import User
 from services.registry.store import SIGN_IN_FAILURES, SUBJECTS, users
 from shared.auth import Caller, IssuedToken, Role, TokenIssuer
 from shared.clock import Clock
 from shared.contracts.registry import AccountTokensRevoked
 from shared.messaging import Outbox
-from shared.refusals import Conflict
+from shared.refusals import Conflict, invalid
 from shared.sessions import Revocations
 from shared.store import DocumentExists, DocumentStore, Transaction
 
@@ -52,11 +52,11 @@ class Accounts:
         user = User.create(username, role, "", at=self.clock.stamp(), subject_id=subject_id,
                            full_name=full_name, commune=commune, province=province,
                            commune_code=commune_code, province_code=province_code)
-        domain.check_password(password, user.id)
+        rules.check_password(password, user.id)
         user.password_hash = await self._hash(password)  # once the account is known valid
         async with self.store.transaction() as tx:
             if subject_id and await tx.get(SUBJECTS.name, subject_id) is None:
-                raise domain.invalid("subject_id", f"no subject '{subject_id}'",
+                raise invalid("subject_id", f"no subject '{subject_id}'",
                                      f"không có chủ thể '{subject_id}'")
             try:
                 await users.add(tx, user)
@@ -71,39 +71,39 @@ class Accounts:
     async def login(self, username: str, password: str, address: str) -> IssuedToken:
         """A token for the right password of an account that is not disabled. Failures are
         counted per username and address, per address and per minute
-        (``domain.check_may_try``): guessing slows the guesser, it never locks the account
+        (``rules.check_may_try``): guessing slows the guesser, it never locks the account
         out for its owner. An unknown username, a wrong password and a disabled account
         take the same time (a password is verified in each) and get the same answer, so a
         guesser cannot tell a disabled account's right password."""
         name = username.strip().lower()[:64]
         now = self.clock.now()
-        pair_key = domain.failure_key("pair", name, address)
-        address_key = domain.failure_key("address", address)
+        pair_key = rules.failure_key("pair", name, address)
+        address_key = rules.failure_key("address", address)
         held = {key: await self.store.get(SIGN_IN_FAILURES.name, key)
-                for key in (pair_key, address_key, domain.minute_key(now))}
-        minute = held[domain.minute_key(now)]
-        domain.check_may_try(
+                for key in (pair_key, address_key, rules.minute_key(now))}
+        minute = held[rules.minute_key(now)]
+        rules.check_may_try(
             [d.data if d else None for d in (held[pair_key], held[address_key])], now,
-            busy_minute=bool(minute and minute.data["count"] >= domain.FAILED_SIGN_INS_PER_MINUTE),
+            busy_minute=bool(minute and minute.data["count"] >= rules.FAILED_SIGN_INS_PER_MINUTE),
             address_failed=held[address_key] is not None)
         user = await users.get_or_none(self.store, name)
         ok = await self._verify(password, user.password_hash if user else _DUMMY_HASH)
         if user is None or not ok or not user.may_sign_in:
             await self._count_failure(now, pair_key, address_key)
-            raise domain.SignInRefused()
+            raise rules.SignInRefused()
         if held[pair_key] is not None:
             async with self.store.transaction() as tx:
                 await tx.delete(SIGN_IN_FAILURES.name, pair_key)
         return self.issuer.issue(user.caller(), user.token_generation)
 
     async def _count_failure(self, now: datetime, pair_key: str, address_key: str) -> None:
-        frees = {pair_key: domain.FREE_FAILURES_PER_PAIR,
-                 address_key: domain.FREE_FAILURES_PER_ADDRESS,
-                 domain.minute_key(now): domain.FAILED_SIGN_INS_PER_MINUTE}
+        frees = {pair_key: rules.FREE_FAILURES_PER_PAIR,
+                 address_key: rules.FREE_FAILURES_PER_ADDRESS,
+                 rules.minute_key(now): rules.FAILED_SIGN_INS_PER_MINUTE}
         async with self.store.transaction() as tx:
             for key, free in frees.items():
                 current = await tx.get(SIGN_IN_FAILURES.name, key)
-                await tx.put(SIGN_IN_FAILURES.name, key, domain.after_failed_sign_in(
+                await tx.put(SIGN_IN_FAILURES.name, key, rules.after_failed_sign_in(
                     current.data if current else None, now, free))
 
     async def set_disabled(self, caller: Caller, username: str, disabled: bool) -> User:
@@ -121,10 +121,10 @@ class Accounts:
                               new_password: str) -> IssuedToken:
         """The caller's own password: the current one is checked, every token issued
         before ends at once (other devices sign in again); a new token is returned."""
-        domain.check_password(new_password, caller.username, "new_password")
+        rules.check_password(new_password, caller.username, "new_password")
         user = await users.get(self.store, caller.user_id)
         if not await self._verify(current_password, user.password_hash):
-            raise domain.invalid("current_password", "is not your current password",
+            raise invalid("current_password", "is not your current password",
                                  "không đúng mật khẩu hiện tại")
         password_hash = await self._hash(new_password)
         async with self.store.transaction() as tx:

@@ -1,0 +1,1 @@
+"""Accounts (tài khoản): users and their roles, signing in and its throttling, passwords."""
