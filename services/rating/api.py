@@ -13,23 +13,23 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
-from services.rating import domain
 from services.rating import store as repositories
 from services.rating.access import RULES
 from services.rating.certificates.commands import Certificates
+from services.rating.certificates.model import Certificate
 from services.rating.certificates.verification import verification_view
 from services.rating.criteria import rules as criteria
 from services.rating.criteria.commands import CriteriaTables, criteria_from_rows
 from services.rating.criteria.queries import evaluation_table
 from services.rating.criteria.rules import Shortfall
-from services.rating.handlers import Rating
-from services.rating.model import (
-    Certificate,
+from services.rating.evaluations.commands import Rating
+from services.rating.evaluations.model import (
     Evaluation,
     EvaluationResult,
     EvaluationStatus,
     ScoreSheet,
 )
+from services.rating.evaluations.rules import COMMUNE_CRITERIA, Level
 from services.rating.store import CERTIFICATES, PRODUCTS, SUBJECTS
 from services.rating.summaries.queries import Locality, Summaries
 from services.rating.summaries.reports import summary_csv, summary_xlsx
@@ -77,7 +77,7 @@ class ProposalIn(BaseModel):
 
 class RoundIn(BaseModel):
     name: RoundName = Field(examples=["Đợt 1 năm 2026"])
-    level: domain.Level
+    level: Level
     province: Place
     opens_on: EraDate
     closes_on: EraDate
@@ -148,7 +148,7 @@ class CriteriaTableIn(BaseModel):
 class RecognitionIn(BaseModel):
     decision_number: DecisionNumber = Field(examples=["1234/QĐ-UBND"])
     decision_date: EraDate | None = Field(None, description="Default: today")
-    level: domain.Level | None = Field(None, description="Default: the level that recognises "
+    level: Level | None = Field(None, description="Default: the level that recognises "
                                                          "these stars on the decision date")
 
 
@@ -225,7 +225,7 @@ class EvaluationOut(BaseModel):
     criteria_set: str
     criteria_table: str | None
     round_id: str | None
-    level: domain.Level | None
+    level: Level | None
     opened_by: str
     opened_at: str
     status: EvaluationStatus
@@ -267,7 +267,7 @@ class ResultOut(BaseModel):
     evaluation_id: str
     evaluation_date: date
     criteria_set: str
-    level: domain.Level | None
+    level: Level | None
     certificate_id: str | None
     score: float
     stars: int
@@ -295,7 +295,7 @@ class ProposalOut(BaseModel):
 class RoundOut(BaseModel):
     id: str
     name: str
-    level: domain.Level
+    level: Level
     province: str
     opens_on: date
     closes_on: date
@@ -536,7 +536,7 @@ async def open_evaluation(rating: RatingPart, body: EvaluationIn,
 async def propose(rating: RatingPart, body: ProposalIn,
                   caller: CurrentCaller
                   ) -> ProposalOut:
-    checks = body.model_dump(include=set(domain.COMMUNE_CRITERIA))
+    checks = body.model_dump(include=set(COMMUNE_CRITERIA))
     proposal = await rating.propose(caller, body.product_id, body.assessed_on, checks,
                                     body.notes)
     return ProposalOut.model_validate({"id": proposal.id,

@@ -6,13 +6,8 @@ from services.rating.api import router
 from services.rating.certificates.commands import Certificates
 from services.rating.certificates.pdf import warm_up_renderer
 from services.rating.criteria.commands import CriteriaTables
-from services.rating.handlers import (
-    Rating,
-    keep_listing,
-    keep_product,
-    keep_subject,
-    keep_withdrawal,
-)
+from services.rating.evaluations.commands import Rating
+from services.rating.reactions import keep_listing, keep_product, keep_subject, keep_withdrawal
 from services.rating.store import COLLECTIONS
 from services.rating.summaries.queries import Summaries
 from shared.bus import EventBus

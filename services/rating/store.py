@@ -1,14 +1,7 @@
 """The rating service's collections and the fields each is queried on."""
 
-from services.rating.model import (
-    Certificate,
-    CertificateCounter,
-    Evaluation,
-    Proposal,
-    Recognition,
-    Round,
-    ScoreSheet,
-)
+from services.rating.certificates.model import Certificate, CertificateCounter, Recognition
+from services.rating.evaluations.model import Evaluation, Proposal, Round, ScoreSheet
 from shared.store import Collection
 from shared.store.repository import Repository
 
@@ -37,7 +30,8 @@ sold on (none once it is off the catalog)."""
 COLLECTIONS = (PRODUCTS, SUBJECTS, PROPOSALS, ROUNDS, CRITERIA_TABLES, EVALUATIONS, SCORE_SHEETS,
                RECOGNITIONS, CERTIFICATES, COUNTERS, ON_SALE)
 
-# The aggregates of ``model.py`` over their collections.
+# The aggregates of ``evaluations/model.py`` and ``certificates/model.py`` over their
+# collections.
 rounds = Repository(ROUNDS.name, Round, ("round", "đợt đánh giá"))
 proposals = Repository(PROPOSALS.name, Proposal, ("proposal", "đề xuất"))
 evaluations = Repository(EVALUATIONS.name, Evaluation, ("evaluation", "đợt đánh giá"))

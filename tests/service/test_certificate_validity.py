@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from services.catalog.queries import Catalog
-from services.rating.model import Certificate
+from services.rating.certificates.model import Certificate
 from services.rating.store import certificates, recognitions
 from services.traceability.forms import BatchIn
 from services.traceability.origin import Origin

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.rating.domain import Level
-from services.rating.handlers import Rating
-from services.rating.model import Evaluation
+from services.rating.evaluations.commands import Rating
+from services.rating.evaluations.model import Evaluation
+from services.rating.evaluations.rules import Level
 from services.rating.store import certificates, evaluations
 from shared.contracts.rating import ProductCertified
 from shared.refusals import BadRequest, Conflict

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.rating.domain import Level
-from services.rating.model import Certificate
+from services.rating.certificates.model import Certificate
+from services.rating.evaluations.rules import Level
 from services.rating.store import certificates, recognitions
 from shared.contracts.rating import CertificateRenewed
 from shared.refusals import BadRequest, Conflict

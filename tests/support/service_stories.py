@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from services.rating.certificates.commands import Certificates
-from services.rating.domain import PROCEDURE_1489_FROM, Level
-from services.rating.handlers import Rating
-from services.rating.model import Certificate, Evaluation
+from services.rating.certificates.model import Certificate
+from services.rating.evaluations.commands import Rating
+from services.rating.evaluations.model import Evaluation
+from services.rating.evaluations.rules import PROCEDURE_1489_FROM, Level
 from services.registry.domain import DISTRICTS_ABOLISHED
 from services.registry.handlers import Registry
 from services.registry.model import Subject

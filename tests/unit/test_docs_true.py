@@ -37,8 +37,9 @@ def test_the_readme_and_docs_name_only_what_exists(repository: Repository) -> No
 NAMED_WRONG = {
     "see `services/traceability/scan.py`": "3: no file or folder `services/traceability/scan.py`",
     "rules in `rating/modle.Evaluation`": "3: no file or folder `rating/modle.Evaluation`",
-    "`rating/model.Evaluation.clos`":
-        "3: `rating/model.Evaluation.clos`: services/rating/model.py defines no `Evaluation.clos`",
+    "`rating/evaluations/model.Evaluation.clos`":
+        "3: `rating/evaluations/model.Evaluation.clos`: services/rating/evaluations/model.py "
+        "defines no `Evaluation.clos`",
     "`shared.bus.porter.compacted_topic`":
         "3: `shared.bus.porter.compacted_topic`: shared/bus/__init__.py defines no `porter.",
     "the [templates](templates/nothing.xlsx)": "3: a link to `templates/nothing.xlsx`",
@@ -70,7 +71,7 @@ Make sure the `application/problem+json` answer, `host:port` and `vn.ocop.<servi
 reach [the GS1 resolver](https://ref.gs1.org/standards/resolver/) at
 `https://scan.ocop.example/01/…`, kept in `data/web.db` and `./data`, photographed into
 `screenshots/workspace/`, as `tests/unit/test_*_model.py`, `services/<name>/access.py`,
-`rating/model.Certificate.state_on`, `static/app.js`, `docs/templates/…`, `config.py` and
+`rating/certificates/model.Certificate.state_on`, `static/app.js`, `docs/templates/…`, `config.py` and
 `shared.bus.port.compacted_topic` say; `GET /batches/123/verify`, `GET $T/01/08934563138165`
 and `POST $C/channels/<id>/keys` answer; OCOP_DATA_DIR and `OCOP_TEST_DATE` are read.
 ```bash

@@ -1,4 +1,5 @@
-"""Rating's aggregates (``services/rating/model.py``): every transition they allow and every
+"""Rating's aggregates (``services/rating/evaluations/model.py`` and
+``services/rating/certificates/model.py``): every transition they allow and every
 one they refuse, without HTTP or a store. Days are arguments, so nothing here depends on the
 day the suite runs."""
 
@@ -6,17 +7,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.rating.domain import Level
-from services.rating.model import (
-    Certificate,
-    CertificateCounter,
+from services.rating.certificates.model import Certificate, CertificateCounter, Recognition
+from services.rating.evaluations.model import (
     Evaluation,
     EvaluationStatus,
     Proposal,
-    Recognition,
     Round,
     ScoreSheet,
 )
+from services.rating.evaluations.rules import Level
 from shared.contracts.rating import CertificateExpired, CertificateRevoked
 from shared.refusals import BadRequest, Conflict, Forbidden
 from shared.validity import CertificateStatus

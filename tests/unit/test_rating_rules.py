@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 
-from services.rating import domain
+from services.rating.certificates import rules as certificate_rules
 from services.rating.criteria import rules as criteria
+from services.rating.evaluations import rules as evaluation_rules
+from services.rating.evaluations.rules import Level
 from shared.refusals import BadRequest, Conflict
 
 
@@ -15,7 +17,7 @@ from shared.refusals import BadRequest, Conflict
     (0, 1), (29.99, 1), (30, 2), (49.99, 2), (50, 3), (69.99, 3), (70, 4), (89.99, 4),
     (90, 5), (100, 5)])
 def test_stars_follow_the_official_bands(score: float, stars: int) -> None:
-    assert domain.stars_for(score) == stars
+    assert evaluation_rules.stars_for(score) == stars
 
 
 def test_the_criteria_set_is_the_one_in_force_on_the_evaluation_date() -> None:
@@ -42,29 +44,30 @@ def test_scores_are_checked_against_their_sets_maxima() -> None:
 
 def test_who_recognises_what_changes_on_6_july_2025() -> None:
     before, after = date(2025, 7, 5), date(2025, 7, 6)
-    assert domain.recognising_level(3, before) is domain.Level.DISTRICT
-    assert domain.recognising_level(4, before) is domain.Level.PROVINCE
-    assert domain.recognising_level(3, after) is domain.Level.PROVINCE
-    assert domain.recognising_level(4, after) is domain.Level.PROVINCE
-    assert domain.recognising_level(5, before) is domain.recognising_level(5, after) \
-        is domain.Level.CENTRAL
+    assert certificate_rules.recognising_level(3, before) is Level.DISTRICT
+    assert certificate_rules.recognising_level(4, before) is Level.PROVINCE
+    assert certificate_rules.recognising_level(3, after) is Level.PROVINCE
+    assert certificate_rules.recognising_level(4, after) is Level.PROVINCE
+    assert certificate_rules.recognising_level(5, before) \
+        is certificate_rules.recognising_level(5, after) is Level.CENTRAL
     with pytest.raises(BadRequest, match="province level, not district"):
-        domain.check_level(3, after, domain.Level.DISTRICT)
+        certificate_rules.check_level(3, after, Level.DISTRICT)
     with pytest.raises(BadRequest, match="central level, not province"):
-        domain.check_level(5, after, domain.Level.PROVINCE)
-    assert domain.check_level(3, before, None) is domain.Level.DISTRICT
+        certificate_rules.check_level(5, after, Level.PROVINCE)
+    assert certificate_rules.check_level(3, before, None) is Level.DISTRICT
 
 
 def test_only_three_stars_and_above_are_recognised() -> None:
-    domain.check_recognisable(3, 50)
+    certificate_rules.check_recognisable(3, 50)
     with pytest.raises(Conflict, match="only 3★ and above"):
-        domain.check_recognisable(2, 49.5)
+        certificate_rules.check_recognisable(2, 49.5)
 
 
 def test_certificates_are_valid_36_months_from_the_decision() -> None:
-    assert domain.valid_until(date(2024, 3, 15)) == date(2027, 3, 14)
-    assert domain.valid_until(date(2024, 2, 29)) == date(2027, 2, 27)  # no 29 Feb in 2027
-    assert domain.valid_until(date(2023, 12, 1)) == date(2026, 11, 30)
+    assert certificate_rules.valid_until(date(2024, 3, 15)) == date(2027, 3, 14)
+    # no 29 February in 2027
+    assert certificate_rules.valid_until(date(2024, 2, 29)) == date(2027, 2, 27)
+    assert certificate_rules.valid_until(date(2023, 12, 1)) == date(2026, 11, 30)
 
 
 def test_shortfalls_name_the_parts_below_the_three_star_line() -> None:
@@ -108,26 +111,26 @@ def test_a_product_recognised_twice_in_a_year_counts_once_at_its_latest_stars() 
 
 
 def test_from_6_july_2025_the_commune_proposes_and_90_points_go_to_the_centre() -> None:
-    province, central = domain.Level.PROVINCE, domain.Level.CENTRAL
-    assert not domain.needs_commune_proposal(date(2025, 7, 5), None)
-    assert domain.needs_commune_proposal(date(2025, 7, 6), None)
-    assert domain.needs_commune_proposal(date(2025, 7, 6), province)
-    assert not domain.needs_commune_proposal(date(2025, 7, 6), central)
-    assert domain.commune_shortfalls({"origin": True, "local_labour": True, "idea": True,
+    province, central = Level.PROVINCE, Level.CENTRAL
+    assert not evaluation_rules.needs_commune_proposal(date(2025, 7, 5), None)
+    assert evaluation_rules.needs_commune_proposal(date(2025, 7, 6), None)
+    assert evaluation_rules.needs_commune_proposal(date(2025, 7, 6), province)
+    assert not evaluation_rules.needs_commune_proposal(date(2025, 7, 6), central)
+    assert evaluation_rules.commune_shortfalls({"origin": True, "local_labour": True, "idea": True,
                                       "local_identity": True}) == []
-    assert domain.commune_shortfalls({"origin": True}) == ["local_labour", "idea",
+    assert evaluation_rules.commune_shortfalls({"origin": True}) == ["local_labour", "idea",
                                                            "local_identity"]
-    assert domain.proposed_to_central(90, province)
-    assert not domain.proposed_to_central(89.99, province)
-    assert not domain.proposed_to_central(95, central)
-    domain.check_recognising_council(5, central)
-    domain.check_recognising_council(4, province)
+    assert evaluation_rules.proposed_to_central(90, province)
+    assert not evaluation_rules.proposed_to_central(89.99, province)
+    assert not evaluation_rules.proposed_to_central(95, central)
+    certificate_rules.check_recognising_council(5, central)
+    certificate_rules.check_recognising_council(4, province)
     with pytest.raises(Conflict, match="proposed to the central level"):
-        domain.check_recognising_council(5, province)
+        certificate_rules.check_recognising_council(5, province)
     with pytest.raises(Conflict):
-        domain.check_recognising_council(5, None)
-    assert domain.round_levels(date(2025, 7, 5)) == (domain.Level.DISTRICT, province, central)
-    assert domain.round_levels(date(2025, 7, 6)) == (province, central)
+        certificate_rules.check_recognising_council(5, None)
+    assert evaluation_rules.round_levels(date(2025, 7, 5)) == (Level.DISTRICT, province, central)
+    assert evaluation_rules.round_levels(date(2025, 7, 6)) == (province, central)
 
 
 def test_an_evaluation_cannot_use_a_criteria_set_not_in_force_on_its_date() -> None:

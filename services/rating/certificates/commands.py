@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from services.rating import domain, model
+from services.rating.certificates import rules
+from services.rating.certificates.model import Certificate, CertificateCounter, Recognition
 from services.rating.certificates.pdf import Drawing, render_certificate
-from services.rating.model import Certificate, CertificateCounter, Recognition
+from services.rating.evaluations.model import check_not_future
+from services.rating.evaluations.rules import Level
 from services.rating.store import (
     CERTIFICATES,
     PRODUCTS,
@@ -57,7 +59,7 @@ class Certificates:
     _background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     async def recognise(self, caller: Caller, evaluation_id: str, *, decision_number: str,
-                        decision_date: date | None, level: domain.Level | None
+                        decision_date: date | None, level: Level | None
                         ) -> Certificate:
         """The recognition decision (quyết định công nhận) and its certificate, decided on
         ``decision_date`` (by default today)."""
@@ -75,22 +77,22 @@ class Certificates:
             return certificate
 
     async def renew(self, caller: Caller, certificate_id: str, *, decision_number: str,
-                    decision_date: date | None, level: domain.Level | None) -> Certificate:
+                    decision_date: date | None, level: Level | None) -> Certificate:
         """Re-recognition (công nhận lại): a new certificate at the same stars, decided
         before the old one expires; valid 36 months from the new decision."""
         decision_date = decision_date or self.clock.today()
-        model.check_not_future("decision_date", decision_date, self.clock.today())
+        check_not_future("decision_date", decision_date, self.clock.today())
         async with self.store.transaction() as tx:
             held = await certificates.get(tx, certificate_id)
             held.check_renewable(decision_date)
             return await self._issue(
                 tx, caller, product_id=held.product_id, evaluation_id=held.evaluation_id,
                 stars=held.stars, score=held.score,
-                level=domain.check_level(held.stars, decision_date, level),
+                level=rules.check_level(held.stars, decision_date, level),
                 decision_number=decision_number, decision_date=decision_date)
 
     async def _issue(self, tx: Transaction, caller: Caller, *, product_id: str,
-                     evaluation_id: str, stars: int, score: float, level: domain.Level,
+                     evaluation_id: str, stars: int, score: float, level: Level,
                      decision_number: str, decision_date: date) -> Certificate:
         """A new certificate in force for the product; the one it replaces is superseded,
         and the event says how the two relate (certified, renewed, up- or downgraded)."""
@@ -104,7 +106,7 @@ class Certificates:
             new_id(), counter.next_number(decision_date.year), product_id=product_id,
             subject_id=subject.id, evaluation_id=evaluation_id, stars=stars, score=score,
             level=level, decision_number=decision_number, decision_date=decision_date,
-            authority=domain.issuing_authority(level, decision_date, subject.data["province"],
+            authority=rules.issuing_authority(level, decision_date, subject.data["province"],
                                                subject.data.get("district")),
             by=caller.user_id, at=self.clock.stamp()))
         await counters.keep(tx, counter)
@@ -169,7 +171,7 @@ class Certificates:
     def authority(certificate: Certificate, subject: dict[str, Any]) -> tuple[str, str]:
         """Who signed the certificate: named at issue (certificates issued before that was
         kept are named from their subject now)."""
-        return certificate.authority or domain.issuing_authority(
+        return certificate.authority or rules.issuing_authority(
             certificate.level, certificate.decision_date, subject["province"],
             subject.get("district"))
 

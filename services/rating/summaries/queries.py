@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from services.rating.domain import add_months
+from services.rating.certificates.rules import add_months
 from services.rating.store import CERTIFICATES, ON_SALE, PRODUCTS, SUBJECTS
 from shared.clock import Clock
 from shared.store import DocumentStore, find_all

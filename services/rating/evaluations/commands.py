@@ -1,20 +1,25 @@
-"""Rating commands before a decision (rounds, commune proposals, evaluations, score sheets,
-results) and the reactions to the registry's events that keep the local read model of
-products and subjects. Certificates are in ``certificates/``."""
+"""Evaluation commands before a decision: rounds, commune proposals, evaluations, score
+sheets and results. Certificates are in ``certificates/``; what the service does on other
+services' events is ``reactions.py``'s."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from services.rating import domain
 from services.rating.access import RULES
 from services.rating.criteria import rules as criteria
 from services.rating.criteria.queries import evaluation_table, table_for_product
 from services.rating.criteria.rules import table_id
-from services.rating.model import Evaluation, EvaluationStatus, Proposal, Round, ScoreSheet
+from services.rating.evaluations.model import (
+    Evaluation,
+    EvaluationStatus,
+    Proposal,
+    Round,
+    ScoreSheet,
+)
+from services.rating.evaluations.rules import Level
 from services.rating.store import (
-    ON_SALE,
     PRODUCTS,
     SUBJECTS,
     evaluations,
@@ -25,61 +30,16 @@ from services.rating.store import (
 from shared.access import SubjectRef, check
 from shared.auth import Caller
 from shared.clock import Clock
-from shared.contracts.catalog import ListingState, ListingWithdrawn
-from shared.contracts.registry import ProductState, SubjectState
-from shared.events.envelope import Envelope
 from shared.ids import new_id
-from shared.messaging.inbox import snapshot_is_current
 from shared.refusals import Conflict, NotFound
 from shared.store import (
     Document,
     DocumentExists,
     DocumentStore,
     Reader,
-    Transaction,
     get_existing,
 )
-from shared.text import fold
 
-# --- read models of the registry and of the catalog's listings ---------------------------
-
-async def keep_product(envelope: Envelope, tx: Transaction) -> None:
-    state = ProductState.model_validate(envelope.data)
-    await tx.put(PRODUCTS.name, state.product_id, state.model_dump(mode="json") | {
-        "registry_version": envelope.sequence})
-
-
-async def keep_listing(envelope: Envelope, tx: Transaction) -> None:
-    """Where a listed product is sold (the catalog's stream), for the summary's count of
-    products per sales channel."""
-    listing = ListingState.model_validate(envelope.data)
-    await _keep_on_sale(tx, listing.product_id, listing.producer.id, envelope.sequence, [
-        {"channel_id": o.channel_id, "channel_name": o.channel_name} for o in listing.offers])
-
-
-async def keep_withdrawal(envelope: Envelope, tx: Transaction) -> None:
-    withdrawn = ListingWithdrawn.model_validate(envelope.data)
-    held = await tx.get(ON_SALE.name, withdrawn.product_id)
-    if held is not None:
-        await _keep_on_sale(tx, withdrawn.product_id, held.data["subject_id"],
-                            envelope.sequence, [])
-
-
-async def _keep_on_sale(tx: Transaction, product_id: str, subject_id: str, version: int | None,
-                        channels: list[dict[str, str]]) -> None:
-    held = await tx.get(ON_SALE.name, product_id)
-    if held is None or snapshot_is_current(held.data["listing_version"], version):
-        await tx.put(ON_SALE.name, product_id, {"subject_id": subject_id, "channels": channels,
-                                                "listing_version": version})
-
-
-async def keep_subject(envelope: Envelope, tx: Transaction) -> None:
-    state = SubjectState.model_validate(envelope.data)
-    await tx.put(SUBJECTS.name, state.subject_id, state.model_dump(mode="json") | {
-        "province_key": fold(state.province)})
-
-
-# --- commands ----------------------------------------------------------------------------
 
 @dataclass
 class Rating:
@@ -89,7 +49,7 @@ class Rating:
     store: DocumentStore
     clock: Clock
 
-    async def open_round(self, caller: Caller, *, name: str, level: domain.Level,
+    async def open_round(self, caller: Caller, *, name: str, level: Level,
                          province: str, opens_on: date, closes_on: date, council: str,
                          members: list[str]) -> Round:
         held = Round.open(new_id(), name=name, level=level, province=province,

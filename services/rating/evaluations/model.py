@@ -1,7 +1,7 @@
-"""Rating's aggregates: rounds, the commune's proposals, evaluations with their score sheets,
-and certificates. Each method checks its rule (named in ``domain.py`` and ``criteria/rules.py``)
-and changes the aggregate, or refuses with a ``shared.refusals`` error; a certificate's
-changes return the contract event that announces them. Pure: no I/O, no clock of its own
+"""Evaluation aggregates: rounds, the commune's proposals, evaluations with their score
+sheets and results. Each method checks its rule (named in ``rules.py``,
+``criteria/rules.py`` and, for recognition, ``certificates/rules.py``) and changes the
+aggregate, or refuses with a ``shared.refusals`` error. Pure: no I/O, no clock of its own
 (the day is an argument)."""
 
 from __future__ import annotations
@@ -13,20 +13,11 @@ from typing import Any, NotRequired
 
 from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
-from services.rating import domain
+from services.rating.certificates import rules as recognition
 from services.rating.criteria import rules as criteria
-from services.rating.domain import Level
-from shared.contracts.rating import (
-    CertificateDowngraded,
-    CertificateExpired,
-    CertificateRenewed,
-    CertificateRevoked,
-    CertificateUpgraded,
-    CurrentCertificate,
-    ProductCertified,
-)
+from services.rating.evaluations import rules
+from services.rating.evaluations.rules import Level
 from shared.refusals import BadRequest, Conflict, FieldError
-from shared.validity import CertificateStatus, status_on
 
 
 def bad_date(field_name: str, reason: str, reason_vi: str) -> BadRequest:
@@ -61,15 +52,15 @@ class Round:
              closes_on: date, council: str, members: list[str], by: str, at: str) -> Round:
         if closes_on < opens_on:
             raise bad_date("closes_on", "is before opens_on", "trước opens_on")
-        domain.check_round(level, opens_on)
+        rules.check_round(level, opens_on)
         return cls(round_id, name, level, province, opens_on, closes_on, council,
                    sorted(set(members)), by, at, year=opens_on.year)
 
     def check_holds(self, evaluation_date: date) -> None:
-        domain.check_in_round(evaluation_date, self.opens_on, self.closes_on)
+        rules.check_in_round(evaluation_date, self.opens_on, self.closes_on)
 
     def check_member(self, user_id: str) -> None:
-        domain.check_member(user_id, self.members)
+        rules.check_member(user_id, self.members)
 
 
 @dataclass
@@ -92,7 +83,7 @@ class Proposal:
                checks: dict[str, bool], notes: str, by: str, at: str) -> Proposal:
         """Proposed when every criterion the commune assesses is met."""
         check_not_future("assessed_on", assessed_on, today)
-        shortfalls = domain.commune_shortfalls(checks)
+        shortfalls = rules.commune_shortfalls(checks)
         return cls(proposal_id, product_id, assessed_on, checks, not shortfalls, shortfalls,
                    notes, by, at)
 
@@ -179,7 +170,7 @@ class Evaluation:
             raise Conflict("This product already has an open evaluation.",
                            "Sản phẩm này đang có một đợt đánh giá chưa kết thúc.",
                            code="evaluation-open")
-        if domain.needs_commune_proposal(on, level):
+        if rules.needs_commune_proposal(on, level):
             check_proposed_by_commune(proposals, on)
         if level is Level.CENTRAL:
             check_proposed_to_central(others)
@@ -217,16 +208,16 @@ class Evaluation:
             raise Conflict("No council member has scored this product yet.",
                            "Chưa có thành viên hội đồng nào chấm điểm sản phẩm này.",
                            code="no-score-sheets")
-        parts = {p: domain.average([s.parts[p] for s in sheets]) for p in criteria.PARTS}
-        by_criterion = ({c.code: domain.average([(s.criteria or {})[c.code] for s in sheets])
+        parts = {p: rules.average([s.parts[p] for s in sheets]) for p in criteria.PARTS}
+        by_criterion = ({c.code: rules.average([(s.criteria or {})[c.code] for s in sheets])
                          for c in table.criteria} if table else None)
-        score = domain.average([s.total for s in sheets])
-        stars = domain.stars_for(score)
-        recognisable = stars >= domain.RECOGNISED_MIN_STARS
+        score = rules.average([s.total for s in sheets])
+        stars = rules.stars_for(score)
+        recognisable = stars >= rules.RECOGNISED_MIN_STARS
         self.result = {
             "score": score, "stars": stars, "parts": parts, "criteria": by_criterion,
             "members": len(sheets), "recognisable": recognisable,
-            "proposed_to_central": domain.proposed_to_central(score, self.level),
+            "proposed_to_central": rules.proposed_to_central(score, self.level),
             "shortfalls": [] if recognisable else criteria.shortfalls(
                 self.criteria_set_in_use, parts, table, by_criterion)}
         self.status, self.closed_by, self.closed_at = EvaluationStatus.CLOSED, by, at
@@ -250,12 +241,12 @@ class Evaluation:
                            "Đợt đánh giá này đã được cấp giấy chứng nhận.",
                            code="already-recognised")
         stars = result["stars"]
-        domain.check_recognisable(stars, result["score"])
-        domain.check_recognising_council(stars, self.level)
+        recognition.check_recognisable(stars, result["score"])
+        recognition.check_recognising_council(stars, self.level)
         check_not_future("decision_date", decision_date, today)
         if decision_date < self.evaluation_date:
             raise bad_date("decision_date", "is before the evaluation", "trước ngày đánh giá")
-        return domain.check_level(stars, decision_date, level)
+        return recognition.check_level(stars, decision_date, level)
 
 
 def check_proposed_by_commune(proposals: list[Proposal], on: date) -> None:
@@ -270,130 +261,7 @@ def check_proposed_to_central(earlier: list[Evaluation]) -> None:
     if not any(e.result and e.result.get("proposed_to_central") for e in earlier
                if e.status is EvaluationStatus.CLOSED):
         raise Conflict(f"The central level evaluates products proposed with "
-                       f"{domain.CENTRAL_PROPOSAL_SCORE} points or more; this one was not.",
+                       f"{rules.CENTRAL_PROPOSAL_SCORE} points or more; this one was not.",
                        f"Cấp Trung ương đánh giá sản phẩm được đề xuất với từ "
-                       f"{domain.CENTRAL_PROPOSAL_SCORE} điểm trở lên; sản phẩm này chưa được "
+                       f"{rules.CENTRAL_PROPOSAL_SCORE} điểm trở lên; sản phẩm này chưa được "
                        "đề xuất.", code="not-proposed-to-central")
-
-
-@dataclass
-class Certificate:
-    """A recognition decision's certificate (giấy chứng nhận), valid 36 months."""
-
-    id: str
-    number: str
-    product_id: str
-    subject_id: str
-    evaluation_id: str
-    stars: int
-    score: float
-    level: Level
-    decision_number: str
-    decision_date: date
-    valid_from: date
-    valid_until: date
-    recognised_by: str
-    recognised_at: str
-    authority: tuple[str, str] | None = None
-    """Who signed it (Vietnamese, English); kept from issue on."""
-    status: CertificateStatus = CertificateStatus.ACTIVE
-    revocation_reason: str | None = None
-    revoked_on: date | None = None
-    revoked_by: str | None = None
-    expired_on: date | None = None
-    version: int = 0
-
-    @classmethod
-    def issue(cls, certificate_id: str, number: str, *, product_id: str, subject_id: str,
-              evaluation_id: str, stars: int, score: float, level: Level,
-              decision_number: str, decision_date: date, authority: tuple[str, str],
-              by: str, at: str) -> Certificate:
-        return cls(certificate_id, number, product_id, subject_id, evaluation_id, stars,
-                   score, level, decision_number, decision_date, decision_date,
-                   domain.valid_until(decision_date), by, at, authority)
-
-    def state_on(self, day: date) -> CertificateStatus:
-        """Its state on ``day``: expired once past its last valid day, sweep or no sweep."""
-        return status_on(self.status, self.valid_until, day)
-
-    def check_renewable(self, decision_date: date) -> None:
-        domain.check_renewable(self.status, self.valid_from, self.valid_until, decision_date)
-
-    def supersede(self) -> None:
-        """A renewal, upgrade or downgrade replaced it."""
-        self.status = CertificateStatus.SUPERSEDED
-
-    def revoke(self, reason: str, on: date, by: str) -> CertificateRevoked:
-        domain.check_may_revoke(self.status)
-        self.status, self.revocation_reason = CertificateStatus.REVOKED, reason
-        self.revoked_on, self.revoked_by = on, by
-        return CertificateRevoked(product_id=self.product_id, certificate_id=self.id,
-                                  certificate_number=self.number, reason=reason,
-                                  revoked_on=on)
-
-    def expire(self, on: date) -> CertificateExpired | None:
-        """The sweep on ``on``: an active certificate past its last valid day expires
-        (None: it is not due, or no longer active)."""
-        if self.state_on(on) is not CertificateStatus.EXPIRED \
-                or self.status is not CertificateStatus.ACTIVE:
-            return None
-        self.status, self.expired_on = CertificateStatus.EXPIRED, on
-        return CertificateExpired(product_id=self.product_id, certificate_id=self.id,
-                                  certificate_number=self.number, expired_on=on)
-
-    def in_force_event(self, product: dict[str, Any], subject: dict[str, Any],
-                       previous_stars: int | None, verification_url: str | None = None
-                       ) -> CurrentCertificate:
-        """The event that puts this certificate in force, saying how it relates to the one
-        it replaces (certified, renewed, up- or downgraded), and where anyone can check it
-        (``verification_url``: its public verification page)."""
-        fields: dict[str, Any] = dict(
-            product_id=self.product_id, product_name=product["name"],
-            description=product["description"], group=product["group"],
-            subgroup=product["subgroup"], gtin=product["gtin"],
-            image_urls=product["image_urls"], subject_id=self.subject_id,
-            subject_name=subject["name"], subject_type=subject["type"],
-            province=subject["province"], commune=subject["commune"], score=self.score,
-            stars=self.stars, certificate_id=self.id, certificate_number=self.number,
-            level=self.level.value, decision_number=self.decision_number,
-            decision_date=self.decision_date, valid_from=self.valid_from,
-            valid_until=self.valid_until, product_version=product.get("registry_version"),
-            verification_url=verification_url)
-        if previous_stars is None:  # none in force before it
-            return ProductCertified(**fields)
-        change = domain.change_of(previous_stars, self.stars)
-        if change is domain.Change.UPGRADED:
-            return CertificateUpgraded(**fields, previous_stars=previous_stars)
-        if change is domain.Change.DOWNGRADED:
-            return CertificateDowngraded(**fields, previous_stars=previous_stars)
-        return CertificateRenewed(**fields)
-
-
-@dataclass
-class Recognition:
-    """Which certificate a product holds in force now. Its version orders the product's
-    certificate events (their ``sequence``), so consumers apply them in order."""
-
-    id: str
-    """The product's id."""
-    certificate_id: str | None = None
-    changed_at: str | None = None
-    version: int = 0
-
-    def point_at(self, certificate_id: str | None, at: str) -> str | None:
-        """Hold ``certificate_id`` (None: none in force); the one it held before."""
-        previous, self.certificate_id, self.changed_at = self.certificate_id, certificate_id, at
-        return previous
-
-
-@dataclass
-class CertificateCounter:
-    """Numbers the year's certificates: OCOP-2026-00001, …"""
-
-    id: str
-    value: int = 0
-    version: int = 0
-
-    def next_number(self, year: int) -> str:
-        self.value += 1
-        return f"OCOP-{year}-{self.value:05d}"

@@ -1,6 +1,6 @@
-"""Rating rules: stars, rounds and councils, commune proposals, who recognises what, and
-certificate validity (criteria sets and tables are in ``criteria.py``). Pure functions and
-data, no I/O."""
+"""Recognition and certificate rules: who recognises what on a date, who signs the
+certificate, how long it is valid, how it relates to the one it replaces, and when it may be
+renewed or revoked. Pure functions and data, no I/O."""
 
 from __future__ import annotations
 
@@ -8,37 +8,12 @@ import calendar
 from datetime import date, timedelta
 from enum import StrEnum
 
-from shared.refusals import BadRequest, Conflict, FieldError, Forbidden
+from services.rating.evaluations.rules import PROCEDURE_1489_FROM, RECOGNISED_MIN_STARS, Level
+from shared.refusals import BadRequest, Conflict, FieldError
 from shared.text import fold
 from shared.validity import CertificateStatus
 
-RECOGNISED_MIN_STARS = 3
 CERTIFICATE_MONTHS = 36
-
-
-def stars_for(score: float) -> int:
-    """1★ < 30; 2★ 30–49; 3★ 50–69; 4★ 70–89; 5★ ≥ 90 (on the members' average)."""
-    for stars, floor in ((5, 90), (4, 70), (3, 50), (2, 30)):
-        if score >= floor:
-            return stars
-    return 1
-
-
-def average(totals: list[float]) -> float:
-    return round(sum(totals) / len(totals), 2)
-
-
-class Level(StrEnum):
-    """Cấp công nhận."""
-
-    DISTRICT = "district"
-    PROVINCE = "province"
-    CENTRAL = "central"
-
-
-PROCEDURE_1489_FROM = date(2025, 7, 6)
-"""Decision 1489/QĐ-TTg: from this day the commune proposes, the province recognises 3★
-and 4★ and proposes 5★ to the centre (districts no longer rate)."""
 
 
 def recognising_level(stars: int, on: date) -> Level:
@@ -154,68 +129,6 @@ def check_may_revoke(status: str) -> None:
         raise Conflict(f"This certificate is {status}; only an active one can be revoked.",
                        f"Giấy chứng nhận này đang ở trạng thái {status}; chỉ giấy còn hiệu lực "
                        "mới thu hồi được.", code="not-active")
-
-
-def round_levels(on: date) -> tuple[Level, ...]:
-    """Which levels hold rating rounds on ``on``: districts until 5 July 2025; after that
-    the commune only pre-assesses and proposes, so rounds are provincial or central."""
-    if on >= PROCEDURE_1489_FROM:
-        return (Level.PROVINCE, Level.CENTRAL)
-    return (Level.DISTRICT, Level.PROVINCE, Level.CENTRAL)
-
-
-def check_round(level: Level, opens_on: date) -> None:
-    allowed = round_levels(opens_on)
-    if level not in allowed:
-        names = ", ".join(allowed)
-        raise BadRequest(
-            f"On {opens_on.isoformat()} rating rounds are held at {names} level, not {level}.",
-            f"Vào {opens_on.isoformat()}, đợt đánh giá do cấp {names} tổ chức, không phải cấp "
-            f"{level}.", code="wrong-level",
-            errors=[FieldError("level", f"use one of {names}", f"dùng một trong {names}")])
-
-
-def check_in_round(evaluation_date: date, opens_on: date, closes_on: date) -> None:
-    if not opens_on <= evaluation_date <= closes_on:
-        raise BadRequest(
-            f"The evaluation date lies outside the round ({opens_on.isoformat()} – "
-            f"{closes_on.isoformat()}).",
-            f"Ngày đánh giá nằm ngoài đợt đánh giá ({opens_on.isoformat()} – "
-            f"{closes_on.isoformat()}).", code="outside-round",
-            errors=[FieldError("evaluation_date", "outside the round", "ngoài đợt đánh giá")])
-
-
-def check_member(member: str, members: list[str]) -> None:
-    """Only the round's council scores its products (thành viên hội đồng)."""
-    if member not in members:
-        raise Forbidden("You are not a member of this round's council.",
-                        "Bạn không phải thành viên hội đồng của đợt đánh giá này.",
-                        code="not-a-member")
-
-
-COMMUNE_CRITERIA = {
-    "origin": ("Nguồn gốc ý tưởng, nguyên liệu tại địa phương", "Local origin of idea and "
-                                                               "raw materials"),
-    "local_labour": ("Sử dụng lao động địa phương", "Local labour"),
-    "idea": ("Ý tưởng sản phẩm", "Product idea"),
-    "local_identity": ("Bản sắc, đặc trưng địa phương", "Local identity"),
-}
-"""What the commune pre-assesses from 6 July 2025 (Decision 1489/QĐ-TTg)."""
-CENTRAL_PROPOSAL_SCORE = 90
-
-
-def commune_shortfalls(checks: dict[str, bool]) -> list[str]:
-    """The pre-assessed criteria a product does not meet; none: the commune proposes it."""
-    return [name for name in COMMUNE_CRITERIA if not checks.get(name)]
-
-
-def needs_commune_proposal(evaluation_date: date, level: Level | None) -> bool:
-    return evaluation_date >= PROCEDURE_1489_FROM and level is not Level.CENTRAL
-
-
-def proposed_to_central(score: float, level: Level | None) -> bool:
-    """A result of 90 points or more below the central level goes up for 5★."""
-    return score >= CENTRAL_PROPOSAL_SCORE and level is not Level.CENTRAL
 
 
 def check_recognising_council(stars: int, level: Level | None) -> None:
