@@ -173,7 +173,7 @@ class WorkerProcess:
                 self._waiting[share] = queue
             if job.done.done():  # its caller has given up
                 continue
-            if getattr(self._pool, "_broken", False):  # its process died while idle
+            if self._died():  # its process died while idle
                 self._replace(self._pool)
             pool = self._pool
             try:
@@ -216,10 +216,20 @@ class WorkerProcess:
         self._start()
         broken.shutdown(wait=False, cancel_futures=True)
 
+    def _died(self) -> bool:
+        """Whether the pool's process has died. Told by its sentinel as well: the executor
+        marks itself broken only once its own thread has noticed, which on a busy machine
+        can be after the next work is handed to it. That work then failed, or, when the two
+        met inside ``submit``, Python 3.11's executor lost it and its caller waited forever."""
+        if getattr(self._pool, "_broken", False):
+            return True
+        sentinels = [process.sentinel for process in self._processes()]
+        return bool(sentinels and wait(sentinels, 0))
+
     async def check(self) -> None:
         """For readiness: a pool found broken (its process killed between two pieces of
         work) is replaced, and the new process must answer."""
-        if getattr(self._pool, "_broken", False) and not self._closed:
+        if self._died() and not self._closed:
             self._replace(self._pool)
             await asyncio.wrap_future(self._pool.submit(int))
 
