@@ -12,13 +12,9 @@ from pydantic import BaseModel, Field, JsonValue
 
 from services.registry.access import RULES
 from services.registry.accounts.commands import Accounts
-from services.registry.domain import (
-    DOCUMENT_NAMES,
-    CycleStep,
-    DocumentType,
-    PendingIdentity,
-)
-from services.registry.dossiers import Dossiers, DossierView
+from services.registry.domain import PendingIdentity
+from services.registry.dossiers.commands import Dossiers, DossierView
+from services.registry.dossiers.rules import DOCUMENT_NAMES, CycleStep, DocumentType
 from services.registry.handlers import ImportReport, Registry
 from services.registry.history.queries import page as history_page
 from services.registry.imports import MAX_ROWS, parse

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from services.registry.accounts.commands import Accounts
 from services.registry.api import router
-from services.registry.dossiers import Dossiers
+from services.registry.dossiers.commands import Dossiers
 from services.registry.handlers import Registry
 from services.registry.history.commands import History
 from services.registry.store import COLLECTIONS

@@ -14,7 +14,7 @@ from typing import Any, NotRequired, final
 from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
 from services.registry import domain
-from services.registry.domain import CycleStep, DocumentType, PendingIdentity
+from services.registry.domain import PendingIdentity
 from shared.access import SubjectRef
 from shared.auth import Caller
 from shared.contracts.registry import ProductState, SubjectState
@@ -73,19 +73,6 @@ class IdentityDecision(PendingIdentity):
     approved: bool
     note: str
     decided_by: str
-
-
-class DossierDocument(TypedDict):
-    """A document of a product's dossier: the file (``key`` in the object store), what it
-    is, who added it and when."""
-
-    id: str
-    type: DocumentType
-    key: str
-    size: int
-    content_type: str
-    by: str
-    at: str
 
 
 class Located:
@@ -314,35 +301,3 @@ class Product:
             subgroup=self.subgroup, description=self.description, gtin=self.gtin,
             image_urls=image_urls, status=self.status.value,
             registered_on=self.registered_on)
-
-
-@dataclass
-class Dossier:
-    """A product's dossier (hồ sơ): its documents and its path through the annual cycle
-    (idea → plan → dossier), each step with who moved it."""
-
-    id: str
-    """The product's id."""
-    documents: list[DossierDocument] = field(default_factory=list)
-    cycle: list[CycleStep] = field(default_factory=list)
-    version: int = 0
-
-    def add_document(self, entry: DossierDocument) -> None:
-        self.documents = [*self.documents, entry]
-
-    def document(self, document_id: str) -> DossierDocument | None:
-        return next((d for d in self.documents if d["id"] == document_id), None)
-
-    def missing(self, group: str) -> list[DocumentType]:
-        """What the product's group requires and the dossier lacks (the checklist)."""
-        return domain.missing_documents(group, {d["type"] for d in self.documents})
-
-    def stages(self) -> dict[str, str]:
-        return domain.stage_statuses(self.cycle)
-
-    def move(self, by: Caller, owner: SubjectRef, group: str, *, stage: str, status: str,
-             note: str, at: str) -> None:
-        """Propose, accept or reject a stage (``domain.check_cycle_move``)."""
-        domain.check_cycle_move(by, owner, self.stages(), stage, status, self.missing(group))
-        self.cycle = [*self.cycle, {"stage": stage, "status": status, "note": note,
-                                    "by": by.user_id, "at": at}]

@@ -1,7 +1,8 @@
 """The registry's collections and the fields each is queried on."""
 
 from services.registry.accounts.model import User
-from services.registry.model import Dossier, Product, Subject
+from services.registry.dossiers.model import Dossier
+from services.registry.model import Product, Subject
 from shared.store import Collection
 from shared.store.repository import Repository
 

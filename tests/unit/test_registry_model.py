@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from services.registry.accounts.model import User
-from services.registry.model import Dossier, Product, ProductStatus, Subject
+from services.registry.dossiers.model import Dossier
+from services.registry.model import Product, ProductStatus, Subject
 from shared.auth import Caller, Role
 from shared.refusals import BadRequest, Conflict, Forbidden
 from shared.vocabulary import SubjectType

@@ -21,6 +21,7 @@ from services.rating.evaluations import model as evaluations_model
 from services.rating.store import evaluations
 from services.registry import model as registry_model
 from services.registry.accounts import model as accounts_model
+from services.registry.dossiers import model as dossiers_model
 from services.registry.model import Product, Subject
 from services.registry.store import products, subjects
 from services.traceability import batches, documents, label_sheets, scans
@@ -42,9 +43,9 @@ def _holds_any(hint: object) -> bool:
 
 
 @pytest.mark.parametrize("module", [
-    registry_model, accounts_model, evaluations_model, certificates_model, traceability_model,
-    batches, label_sheets, documents, scans, catalog_model, channels, webhooks],
-    ids=lambda m: m.__name__)
+    registry_model, accounts_model, dossiers_model, evaluations_model, certificates_model,
+    traceability_model, batches, label_sheets, documents, scans, catalog_model, channels,
+    webhooks], ids=lambda m: m.__name__)
 def test_no_aggregate_field_is_an_untyped_dict(module: ModuleType) -> None:
     aggregates = [kind for kind in vars(module).values()
                   if dataclasses.is_dataclass(kind) and isinstance(kind, type)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from services.registry import domain
+from services.registry.dossiers.model import Dossier, DossierDocument
+from services.registry.dossiers.rules import DocumentType
 from services.registry.history.commands import History
-from services.registry.model import Dossier, DossierDocument
 from services.registry.store import dossiers, products, subjects
 from shared.auth import Caller
 from shared.clock import Clock
@@ -31,7 +31,7 @@ class DossierView:
     dossier lacks."""
 
     dossier: Dossier
-    missing: list[domain.DocumentType]
+    missing: list[DocumentType]
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Dossiers:
     clock: Clock
     history: History
 
-    async def add_document(self, caller: Caller, product_id: str, kind: domain.DocumentType,
+    async def add_document(self, caller: Caller, product_id: str, kind: DocumentType,
                            content_type: str, data: bytes) -> DossierDocument:
         await products.get(self.store, product_id)
         extension = check_document(content_type, data)

@@ -1,0 +1,58 @@
+"""A product's dossier (hồ sơ): its documents and its path through the annual cycle. Pure: no
+I/O, the time is an argument."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
+
+from services.registry.dossiers import rules
+from services.registry.dossiers.rules import CycleStep, DocumentType
+from shared.access import SubjectRef
+from shared.auth import Caller
+
+
+class DossierDocument(TypedDict):
+    """A document of a product's dossier: the file (``key`` in the object store), what it
+    is, who added it and when."""
+
+    id: str
+    type: DocumentType
+    key: str
+    size: int
+    content_type: str
+    by: str
+    at: str
+
+
+@dataclass
+class Dossier:
+    """A product's dossier (hồ sơ): its documents and its path through the annual cycle
+    (idea → plan → dossier), each step with who moved it."""
+
+    id: str
+    """The product's id."""
+    documents: list[DossierDocument] = field(default_factory=list)
+    cycle: list[CycleStep] = field(default_factory=list)
+    version: int = 0
+
+    def add_document(self, entry: DossierDocument) -> None:
+        self.documents = [*self.documents, entry]
+
+    def document(self, document_id: str) -> DossierDocument | None:
+        return next((d for d in self.documents if d["id"] == document_id), None)
+
+    def missing(self, group: str) -> list[DocumentType]:
+        """What the product's group requires and the dossier lacks (the checklist)."""
+        return rules.missing_documents(group, {d["type"] for d in self.documents})
+
+    def stages(self) -> dict[str, str]:
+        return rules.stage_statuses(self.cycle)
+
+    def move(self, by: Caller, owner: SubjectRef, group: str, *, stage: str, status: str,
+             note: str, at: str) -> None:
+        """Propose, accept or reject a stage (``rules.check_cycle_move``)."""
+        rules.check_cycle_move(by, owner, self.stages(), stage, status, self.missing(group))
+        self.cycle = [*self.cycle, {"stage": stage, "status": status, "note": note,
+                                    "by": by.user_id, "at": at}]
