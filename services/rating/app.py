@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.rating.api import router
+from services.rating.api import ROUTERS
 from services.rating.certificates.commands import Certificates
 from services.rating.certificates.pdf import warm_up_renderer
 from services.rating.criteria.commands import CriteriaTables
@@ -47,7 +47,8 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     runtime.provide(Rating(runtime.store, runtime.clock), certificates,
                     CriteriaTables(runtime.store, runtime.clock),
                     Summaries(runtime.store, runtime.clock))
-    runtime.include(router)
+    for router in ROUTERS:
+        runtime.include(router)
     # Certificates expire at the end of their last valid day; hourly, so a restart or a
     # late night never leaves an expired product listed for long.
     runtime.every("certificate expiry", 3600,

@@ -1,0 +1,170 @@
+"""Certificates: recognition decisions, renewal, revocation and expiry, each certificate
+and its PDF, and the public verification page its QR code opens."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path as FilePath
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+
+from services.rating import store as repositories
+from services.rating.api.deps import CertificatesPart, may
+from services.rating.certificates.model import Certificate
+from services.rating.certificates.verification import verification_view
+from services.rating.evaluations.rules import Level
+from services.rating.store import CERTIFICATES
+from shared.auth import CurrentCaller
+from shared.fields import EraDate, Line
+from shared.i18n import install
+from shared.language import LANGUAGE_NAMES, pick_language
+from shared.openapi_problems import files
+from shared.paging import Cursor, Limit, PageOut
+
+templates = Jinja2Templates(directory=FilePath(__file__).parent.parent / "templates")
+install(templates.env)
+templates.env.globals |= {"language_names": LANGUAGE_NAMES}
+DecisionNumber = Annotated[str, Line(3, 60)]
+Reason = Annotated[str, Line(5, 2000)]
+
+
+class RecognitionIn(BaseModel):
+    decision_number: DecisionNumber = Field(examples=["1234/QĐ-UBND"])
+    decision_date: EraDate | None = Field(None, description="Default: today")
+    level: Level | None = Field(None, description="Default: the level that recognises "
+                                                         "these stars on the decision date")
+
+
+class RevocationIn(BaseModel):
+    reason: Reason
+
+
+class CertificateOut(BaseModel):
+    id: str
+    number: str
+    product_id: str
+    subject_id: str
+    stars: int
+    score: float
+    level: str
+    decision_number: str
+    decision_date: date
+    valid_from: date
+    valid_until: date
+    status: str
+    """active, revoked, superseded, or expired (shown as soon as past valid_until)"""
+    revocation_reason: str | None = None
+    authority: list[str] | None = Field(None, description="Who recognised it: Vietnamese, "
+                                                          "English")
+
+
+class ExpiryOut(BaseModel):
+    expired: int
+    """How many certificates expired now."""
+
+
+def certificate_out(certificate: Certificate, today: date) -> CertificateOut:
+    return CertificateOut(**repositories.certificates.dump(certificate) | {
+        "id": certificate.id, "status": certificate.state_on(today).value})
+
+
+router = APIRouter(tags=["certificates"])
+
+
+@router.post("/evaluations/{evaluation_id}/recognition",
+             status_code=status.HTTP_201_CREATED,
+             summary="Recognition decision and certificate for a ≥ 3★ result (admin)",
+             **may("certificate.issue"))
+async def recognise(certificates: CertificatesPart, evaluation_id: str, body: RecognitionIn,
+                    caller: CurrentCaller
+                    ) -> CertificateOut:
+    return certificate_out(await certificates.recognise(
+        caller, evaluation_id, decision_number=body.decision_number,
+        decision_date=body.decision_date, level=body.level), certificates.clock.today())
+
+
+@router.get("/certificates/{certificate_id}",
+            summary="A certificate and its live state (public)",
+            **may("certificate.read"))
+async def get_certificate(certificates: CertificatesPart, certificate_id: str) -> CertificateOut:
+    return certificate_out(await repositories.certificates.get(certificates.store,
+                                                                 certificate_id),
+                           certificates.clock.today())
+
+
+@router.get("/certificates/{certificate_id}/pdf",
+            response_class=Response, responses=files("application/pdf",
+                                                     description="The certificate"),
+            summary="The certificate as a PDF (public)", **may("certificate.read"))
+async def certificate_pdf(certificates: CertificatesPart, certificate_id: str) -> Response:
+    return Response(await certificates.certificate_pdf(certificate_id),
+                    media_type="application/pdf", headers={
+                        "Content-Disposition":
+                            f'inline; filename="ocop-{certificate_id}.pdf"'})
+
+
+@router.get("/verify/{certificate_id}",
+            response_class=HTMLResponse, **may("certificate.read"),
+            summary="A certificate's public verification page, which its PDF's QR code "
+                    "opens: in force today or not")
+async def verify(certificates: CertificatesPart, request: Request, certificate_id: str,
+                 lang: Annotated[Literal["vi", "en"] | None, Query()] = None,
+                 accept_language: Annotated[str | None, Header()] = None) -> Response:
+    standing = await certificates.standing(certificate_id)
+    language = pick_language(lang, accept_language)
+    data = repositories.certificates.dump(standing.certificate)
+    return templates.TemplateResponse(request, "verify.html", {
+        "lang": language, "other_lang": "en" if language == "vi" else "vi",
+        "certificate": data, "product": standing.product, "subject": standing.subject,
+        "authority": certificates.authority(standing.certificate, standing.subject)[
+            0 if language == "vi" else 1],
+        "pdf_url": f"/certificates/{certificate_id}/pdf",
+        "current_url": f"/verify/{standing.current_id}" if standing.current_id else None,
+        **verification_view(data, standing.status, language)},
+        headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})
+
+
+@router.get("/certificates", summary="Certificates (public)",
+            **may("certificate.read"))
+async def list_certificates(certificates: CertificatesPart, product_id: str | None = None,
+                            number: str | None = None,
+                            limit: Limit = 50, cursor: Cursor = None
+                            ) -> PageOut[CertificateOut]:
+    where = {k: v for k, v in (("product_id", product_id), ("number", number)) if v}
+    page = await certificates.store.find(CERTIFICATES.name, where or None, limit=limit,
+                                         after=cursor)
+    today = certificates.clock.today()
+    return PageOut(items=[certificate_out(repositories.certificates.load(d), today)
+                          for d in page.items],
+                   next_cursor=page.next_cursor)
+
+
+@router.post("/certificates/{certificate_id}/renewal",
+             status_code=status.HTTP_201_CREATED,
+             summary="Re-recognise (công nhận lại) before expiry: a new certificate (admin)",
+             **may("certificate.issue"))
+async def renew(certificates: CertificatesPart, certificate_id: str, body: RecognitionIn,
+                caller: CurrentCaller) -> CertificateOut:
+    return certificate_out(await certificates.renew(
+        caller, certificate_id, decision_number=body.decision_number,
+        decision_date=body.decision_date, level=body.level), certificates.clock.today())
+
+
+@router.post("/certificates/expiry",
+             summary="Expire now every certificate past its validity (also runs hourly)",
+             **may("certificate.expire"))
+async def expire_now(certificates: CertificatesPart) -> ExpiryOut:
+    return ExpiryOut(expired=await certificates.expire_due(certificates.clock.today()))
+
+
+@router.post("/certificates/{certificate_id}/revocation",
+             summary="Revoke a certificate (thu hồi) with a reason (admin)",
+             **may("certificate.revoke"))
+async def revoke(certificates: CertificatesPart, certificate_id: str, body: RevocationIn,
+                 caller: CurrentCaller) -> CertificateOut:
+    return certificate_out(await certificates.revoke(caller, certificate_id, body.reason),
+                           certificates.clock.today())

@@ -1,0 +1,23 @@
+"""What the rating service's routes share: its parts and its gate."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from services.rating.access import RULES
+from services.rating.certificates.commands import Certificates
+from services.rating.criteria.commands import CriteriaTables
+from services.rating.evaluations.commands import Rating
+from services.rating.store import PRODUCTS, SUBJECTS
+from services.rating.summaries.queries import Summaries
+from shared.access import Gate, path_owner
+from shared.runtime import part
+
+RatingPart = Annotated[Rating, Depends(part(Rating))]
+CertificatesPart = Annotated[Certificates, Depends(part(Certificates))]
+TablesPart = Annotated[CriteriaTables, Depends(part(CriteriaTables))]
+SummariesPart = Annotated[Summaries, Depends(part(Summaries))]
+may = Gate(RULES, path_owner(lambda request: part(Rating)(request).store, PRODUCTS.name,
+                             SUBJECTS.name)).rule
