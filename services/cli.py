@@ -33,7 +33,7 @@ from shared.sockets import port_free, tcp_socket
 from shared.telemetry import setup_logging
 
 if TYPE_CHECKING:  # the commands import the services they run, when they run
-    from services.registry.imports import RowProblem
+    from services.registry.imports.rules import RowProblem
 
 T = TypeVar("T")
 
@@ -276,8 +276,8 @@ def import_file(kind: Annotated[str, typer.Argument(help="subjects or products")
     from rich.progress import Progress
 
     from services.registry.app import build_parts
-    from services.registry.handlers import ImportRejected, ImportReport
-    from services.registry.imports import MAX_ROWS, parse
+    from services.registry.imports.commands import ImportRejected, ImportReport, Imports
+    from services.registry.imports.rules import MAX_ROWS, parse
     from shared.auth import Caller, Role
     from shared.errors import AppError
     from shared.tables import read_table
@@ -294,7 +294,7 @@ def import_file(kind: Annotated[str, typer.Argument(help="subjects or products")
         try:
             with Progress(console=console) as progress:
                 task = progress.add_task(f"importing {file.name}", total=len(parsed.rows))
-                return await registry.import_rows(
+                return await Imports(registry).import_rows(
                     operator, kind, parsed, partial=partial,
                     progress=lambda n: progress.advance(task, n))
         finally:

@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from services.rating.criteria import commands as criteria_tables
 from services.rating.criteria.rules import find_set
-from services.registry import imports
+from services.registry.imports import rules as imports
 from shared.localities import provinces
 from shared.tables import write_cell
 from shared.text import fold

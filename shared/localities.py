@@ -8,7 +8,7 @@ and within one province two communes may differ only in their diacritics ("Xã S
 "Xã"/"Phường" prefix) is taken only when it names one unit of the province; otherwise it
 is refused with the candidates, so the caller writes the name exactly or gives the code.
 Records made before 1 July 2025 name the commune as it is now, and keep their former
-district as written (``services.registry.domain.check_district``).
+district as written (``services.registry.subjects.rules.check_district``).
 """
 
 from __future__ import annotations

@@ -12,14 +12,15 @@ from pydantic import BaseModel, Field, JsonValue
 
 from services.registry.access import RULES
 from services.registry.accounts.commands import Accounts
-from services.registry.domain import PendingIdentity
 from services.registry.dossiers.commands import Dossiers, DossierView
 from services.registry.dossiers.rules import DOCUMENT_NAMES, CycleStep, DocumentType
-from services.registry.handlers import ImportReport, Registry
 from services.registry.history.queries import page as history_page
-from services.registry.imports import MAX_ROWS, parse
-from services.registry.model import Product, Subject
+from services.registry.imports.commands import ImportReport, Imports
+from services.registry.imports.rules import MAX_ROWS, parse
 from services.registry.store import PRODUCTS, SUBJECTS
+from services.registry.subjects.commands import Registry
+from services.registry.subjects.model import Product, Subject
+from services.registry.subjects.rules import PendingIdentity
 from shared.access import Gate, Scope, path_owner
 from shared.auth import CurrentCaller, Role, public_pem
 from shared.documents import DOCUMENT_FORMATS, MAX_DOCUMENT_BYTES, attachment
@@ -331,6 +332,7 @@ class CycleMoveIn(BaseModel):
 RegistryPart = Annotated[Registry, Depends(part(Registry))]
 AccountsPart = Annotated[Accounts, Depends(part(Accounts))]
 DossiersPart = Annotated[Dossiers, Depends(part(Dossiers))]
+ImportsPart = Annotated[Imports, Depends(part(Imports))]
 router = APIRouter()
 gate = Gate(RULES, path_owner(lambda request: part(Registry)(request).store, PRODUCTS.name,
                               SUBJECTS.name))
@@ -563,19 +565,19 @@ async def submit_product(registry: RegistryPart, product_id: str,
              **may("import", openapi_extra={"requestBody": {"content": {
                  "text/csv": {"schema": {"type": "string"}},
                  XLSX: {"schema": {"type": "string", "format": "binary"}}}}}))
-async def import_file(registry: RegistryPart, kind: Literal["subjects", "products"],
+async def import_file(imports: ImportsPart, kind: Literal["subjects", "products"],
                       request: Request,
                       caller: CurrentCaller,
                       partial: bool = False) -> ImportOut:
     """The body is the file itself. Headers may be Vietnamese or English (e.g. 'Tên chủ
     thể' or 'name'); products name their subject by its tax or registration code. All
     rows are imported or none (422 with each refused row), unless partial=true."""
-    data = await read_body(request, registry.objects.max_bytes)
+    data = await read_body(request, imports.registry.objects.max_bytes)
     table = await asyncio.to_thread(read_table, data,
                                     request.headers.get("content-type", ""),
                                     max_rows=MAX_ROWS)
-    return _import_out(await registry.import_rows(caller, kind, parse(kind, table),
-                                                  partial=partial))
+    return _import_out(await imports.import_rows(caller, kind, parse(kind, table),
+                                                 partial=partial))
 
 
 @router.get("/history", tags=["history"], **may("history"),

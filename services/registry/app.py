@@ -7,9 +7,10 @@ from datetime import timedelta
 from services.registry.accounts.commands import Accounts
 from services.registry.api import router
 from services.registry.dossiers.commands import Dossiers
-from services.registry.handlers import Registry
 from services.registry.history.commands import History
+from services.registry.imports.commands import Imports
 from services.registry.store import COLLECTIONS
+from services.registry.subjects.commands import Registry
 from shared import images
 from shared.auth import TokenIssuer, TokenVerifier, signing_key
 from shared.bus import EventBus
@@ -50,8 +51,8 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None, clock: Clock
     registry = Registry(runtime.store, runtime.outbox, runtime.objects, settings.public_url,
                         runtime.clock, history,
                         worker_process(runtime, "photos", images.warm_up, lazy=True))
-    runtime.provide(registry, Dossiers(runtime.store, runtime.objects, runtime.clock,
-                                       history), history,
+    runtime.provide(registry, Imports(registry),
+                    Dossiers(runtime.store, runtime.objects, runtime.clock, history),
                     Accounts(runtime.store, runtime.outbox, issuer, runtime.clock, history,
                              runtime.revocations))
     runtime.include(router)

@@ -2,7 +2,7 @@
 
 from services.registry.accounts.model import User
 from services.registry.dossiers.model import Dossier
-from services.registry.model import Product, Subject
+from services.registry.subjects.model import Product, Subject
 from shared.store import Collection
 from shared.store.repository import Repository
 

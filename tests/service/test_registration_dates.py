@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.registry.handlers import Registry
-from services.registry.model import Subject
+from services.registry.subjects.commands import Registry
+from services.registry.subjects.model import Subject
 from shared.contracts.registry import ProductRegistered, SubjectRegistered
 from shared.refusals import BadRequest
 from shared.vocabulary import SubjectType

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from services import build_service
 from services.cli import app as ocop
 from services.embedded import ServiceServer
-from services.registry.domain import DISTRICTS_ABOLISHED
+from services.registry.subjects.rules import DISTRICTS_ABOLISHED
 from shared.bus import open_bus
 from shared.config import SERVICES, Settings
 from shared.runtime import server_config

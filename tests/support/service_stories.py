@@ -14,9 +14,9 @@ from services.rating.certificates.model import Certificate
 from services.rating.evaluations.commands import Rating
 from services.rating.evaluations.model import Evaluation
 from services.rating.evaluations.rules import PROCEDURE_1489_FROM, Level
-from services.registry.domain import DISTRICTS_ABOLISHED
-from services.registry.handlers import Registry
-from services.registry.model import Subject
+from services.registry.subjects.commands import Registry
+from services.registry.subjects.model import Subject
+from services.registry.subjects.rules import DISTRICTS_ABOLISHED
 from shared.auth import Caller, Role
 from shared.vocabulary import SubjectType
 from tests.support.clocks import FixedClock

@@ -1,4 +1,4 @@
-"""The registry's aggregates (``services/registry/model.py``): every transition they allow and
+"""The registry's aggregates (``services/registry/*/model.py``): every transition they allow and
 every one they refuse, without HTTP or a store. Days and times are arguments, so nothing here
 depends on the day the suite runs."""
 
@@ -8,7 +8,7 @@ from datetime import date
 
 from services.registry.accounts.model import User
 from services.registry.dossiers.model import Dossier
-from services.registry.model import Product, ProductStatus, Subject
+from services.registry.subjects.model import Product, ProductStatus, Subject
 from shared.auth import Caller, Role
 from shared.refusals import BadRequest, Conflict, Forbidden
 from shared.vocabulary import SubjectType

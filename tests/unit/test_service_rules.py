@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from services.catalog.domain import fold, search_terms
-from services.registry import domain as registry
 from services.registry.accounts import rules as accounts
+from services.registry.subjects import rules as registry
 from services.traceability import domain as traceability
 from shared.auth import Role
 from shared.gtin import gtin14

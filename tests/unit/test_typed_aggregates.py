@@ -19,11 +19,11 @@ from services.catalog import model as catalog_model
 from services.rating.certificates import model as certificates_model
 from services.rating.evaluations import model as evaluations_model
 from services.rating.store import evaluations
-from services.registry import model as registry_model
 from services.registry.accounts import model as accounts_model
 from services.registry.dossiers import model as dossiers_model
-from services.registry.model import Product, Subject
 from services.registry.store import products, subjects
+from services.registry.subjects import model as subjects_model
+from services.registry.subjects.model import Product, Subject
 from services.traceability import batches, documents, label_sheets, scans
 from services.traceability import model as traceability_model
 from shared.store import Document
@@ -43,7 +43,7 @@ def _holds_any(hint: object) -> bool:
 
 
 @pytest.mark.parametrize("module", [
-    registry_model, accounts_model, dossiers_model, evaluations_model, certificates_model,
+    subjects_model, accounts_model, dossiers_model, evaluations_model, certificates_model,
     traceability_model, batches, label_sheets, documents, scans, catalog_model, channels,
     webhooks], ids=lambda m: m.__name__)
 def test_no_aggregate_field_is_an_untyped_dict(module: ModuleType) -> None:

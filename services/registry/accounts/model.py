@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.registry.accounts import rules
-from services.registry.model import Located
+from services.registry.subjects.model import Located
 from shared.auth import Caller, Role
 from shared.contracts.registry import AccountTokensRevoked
 from shared.localities import known, resolve

@@ -1,21 +1,17 @@
 """Registry commands on subjects (chủ thể) and products: each loads the aggregate
 (``model``), lets it check its rules and change, and keeps it with its history entry and
-the event that announces it, in one transaction. Accounts: ``accounts.py``; dossiers:
-``dossiers.py``."""
+the event that announces it, in one transaction. Accounts: ``accounts/``; dossiers:
+``dossiers/``; imports: ``imports/``."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from services.registry import domain
 from services.registry.access import RULES
 from services.registry.history.commands import History
-from services.registry.imports import Parsed, RowProblem
-from services.registry.model import Located, Product, Representative, Subject
 from services.registry.store import (
     CLAIMS,
     PRODUCTS,
@@ -25,6 +21,8 @@ from services.registry.store import (
     subjects,
     users,
 )
+from services.registry.subjects import rules
+from services.registry.subjects.model import Located, Product, Representative, Subject
 from shared.access import Visibility, check
 from shared.auth import Caller, Role
 from shared.clock import Clock
@@ -40,7 +38,7 @@ from shared.ids import new_id
 from shared.images import web_renditions
 from shared.messaging import Outbox
 from shared.objects import ObjectStore
-from shared.refusals import AppError, Conflict, FieldError, NotFound
+from shared.refusals import Conflict, NotFound, invalid
 from shared.store import Document, DocumentExists, DocumentStore, Transaction, find_all
 from shared.store.repository import Repository
 from shared.uploads import media_type
@@ -87,9 +85,9 @@ class Registry:
 
     async def register_subject(self, caller: Caller, **fields: Any) -> Subject:
         async with self.store.transaction() as tx:
-            return await self._add_subject(tx, caller, **fields)
+            return await self.add_subject(tx, caller, **fields)
 
-    async def _add_subject(self, tx: Transaction, caller: Caller, *, type: SubjectType,
+    async def add_subject(self, tx: Transaction, caller: Caller, *, type: SubjectType,
                            name: str, code: str, province: str | None = None,
                            commune: str | None = None, province_code: str | None = None,
                            commune_code: str | None = None, district: str | None = None,
@@ -200,15 +198,15 @@ class Registry:
 
     async def register_product(self, caller: Caller, **fields: Any) -> Product:
         async with self.store.transaction() as tx:
-            return await self._add_product(tx, caller, **fields)
+            return await self.add_product(tx, caller, **fields)
 
-    async def _add_product(self, tx: Transaction, caller: Caller, *, subject_id: str,
+    async def add_product(self, tx: Transaction, caller: Caller, *, subject_id: str,
                            name: str, group: str, subgroup: str, description: str = "",
                            gtin: str | None = None,
                            registered_on: date | None = None) -> Product:
         subject = await subjects.get_or_none(tx, subject_id)
         if subject is None:
-            raise domain.invalid("subject_id", f"no subject '{subject_id}'",
+            raise invalid("subject_id", f"no subject '{subject_id}'",
                                  f"không có chủ thể '{subject_id}'")
         check(RULES["product.change"], caller, subject.ref())
         today = self.clock.today()
@@ -224,35 +222,6 @@ class Registry:
         await self.outbox.emit(tx, ProductRegistered(**self.product_state(product)),
                                aggregate_id=product.id, sequence=product.version)
         return product
-
-    # --- imports --------------------------------------------------------------------------
-
-    async def import_rows(self, caller: Caller, kind: str, parsed: Parsed, *, partial: bool,
-                          progress: Callable[[int], None] | None = None) -> ImportReport:
-        """Register every parsed row in one transaction. All or nothing unless ``partial``:
-        one refused row (unreadable, invalid, duplicate, unknown subject) and nothing is
-        written, and the report names each refused row, field and reason."""
-        problems = list(parsed.problems)
-        created: list[str] = []
-        async with self.store.transaction() as tx:
-            for row_number, row in parsed.rows:
-                try:
-                    if kind == "subjects":
-                        added: Subject | Product = await self._add_subject(tx, caller, **row)
-                    else:
-                        subject_id = await _subject_by_code(tx, row.pop("subject_code"))
-                        added = await self._add_product(tx, caller, subject_id=subject_id,
-                                                        **row)
-                    created.append(added.id)
-                except AppError as exc:
-                    problems.append(RowProblem(row_number, exc.errors or [
-                        FieldError("row", exc.message, exc.message_vi)]))
-                if progress is not None:
-                    progress(1)
-            if problems and not partial:
-                raise ImportRejected(problems)  # leaving the transaction rolls it all back
-        problems.sort(key=lambda p: p.row)
-        return ImportReport(kind, created, problems, partial)
 
     async def product(self, product_id: str) -> Product:
         return await products.get(self.store, product_id)
@@ -302,7 +271,7 @@ class Registry:
         """Keep the upload as sent, privately, and serve only its web renditions
         (``shared.images``): decoded and drawn again, without metadata. Its URL."""
         await self.product(product_id)  # before storing a file for a product that is not there
-        extension = domain.check_image(content_type, data)
+        extension = rules.check_image(content_type, data)
         renditions = await self.photos.run(web_renditions, data, share=share_of(caller))
         image_id = new_id()
         folder = f"products/{product_id}/images/{image_id}"
@@ -366,49 +335,6 @@ class Registry:
     def product_state(self, product: Product) -> dict[str, Any]:
         return product.state([self.image_url(product.id, i["id"]) for i in product.images]
                              ).model_dump(mode="json")
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did: the ids of the records it created and the rows it refused
-    (``partial``: the valid rows were kept)."""
-
-    kind: str
-    ids: list[str]
-    rejected: list[RowProblem]
-    partial: bool
-
-
-class ImportRejected(AppError):
-    """All-or-nothing import with refused rows: nothing was written."""
-
-    def __init__(self, problems: list[RowProblem]) -> None:
-        problems = sorted(problems, key=lambda p: p.row)
-        rows = ", ".join(str(p.row) for p in problems[:20])
-        super().__init__(
-            f"Nothing was imported: {len(problems)} row(s) were refused ({rows}). Fix them, "
-            "or import with partial=true to keep the valid rows.",
-            f"Chưa nhập dòng nào: {len(problems)} dòng bị từ chối ({rows}). Hãy sửa các dòng "
-            "này, hoặc nhập với partial=true để giữ các dòng hợp lệ.", "import-rejected", 422,
-            [FieldError(f"row {p.row}: {e.field}", e.message, e.message_vi)
-             for p in problems for e in p.errors])
-        self.problems = problems
-
-
-async def _subject_by_code(tx: Transaction, code: str) -> str:
-    """The subject registered under ``code``, however the office wrote it."""
-    candidates = {code.strip().upper()}
-    for kind in SubjectType:
-        try:
-            candidates.add(domain.normalize_subject_code(kind, code))
-        except AppError:
-            continue
-    for candidate in candidates:
-        page = await tx.find(SUBJECTS.name, {"code": candidate}, limit=1)
-        if page.items:
-            return page.items[0].id
-    raise domain.invalid("subject_code", f"no subject is registered with code {code}",
-                         f"không có chủ thể nào đăng ký với mã {code}")
 
 
 def _code_taken(code: str) -> Conflict:

@@ -1,5 +1,6 @@
-"""The registry's aggregates: accounts, subjects (chủ thể), their products and each product's
-dossier. Each method checks its rule (named in ``domain.py``) and changes the aggregate, or
+"""Subjects (chủ thể) and their products, the registry's aggregates beside accounts
+(``accounts/model.py``) and dossiers (``dossiers/model.py``). Each method checks its rule
+(named in ``rules.py``) and changes the aggregate, or
 refuses with a ``shared.refusals`` error. Pure: no I/O, no clock of its own (the day and the
 time are arguments); uniqueness across aggregates (usernames, codes, GTINs) is the store's,
 through claims the handlers insert."""
@@ -13,8 +14,8 @@ from typing import Any, NotRequired, final
 
 from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
-from services.registry import domain
-from services.registry.domain import PendingIdentity
+from services.registry.subjects import rules
+from services.registry.subjects.rules import IdentityChange, PendingIdentity
 from shared.access import SubjectRef
 from shared.auth import Caller
 from shared.contracts.registry import ProductState, SubjectState
@@ -145,7 +146,7 @@ class Subject(Located):
         """Its province and commune by names or codes, resolved to the official list."""
         located = resolve(province=province, commune=commune, province_code=province_code,
                           commune_code=commune_code)
-        subject = cls(subject_id, type, name, domain.normalize_subject_code(type, code),
+        subject = cls(subject_id, type, name, rules.normalize_subject_code(type, code),
                       located.province, located.commune, registered_on, by, at, district,
                       representatives)
         subject._place(located)
@@ -162,7 +163,7 @@ class Subject(Located):
         if place:
             self._place(self._moved(place))
         self.registered_on = date.fromisoformat(str(self.registered_on))
-        self.code = domain.normalize_subject_code(self.type, self.code)
+        self.code = rules.normalize_subject_code(self.type, self.code)
         self._check_dates(today)
         self.updated_by, self.updated_at = by, at
         return former_code if self.code != former_code else None
@@ -180,8 +181,8 @@ class Subject(Located):
         return resolve(**place)
 
     def _check_dates(self, today: date) -> None:
-        domain.check_registered_on(self.registered_on, today)
-        domain.check_district(self.registered_on, self.district)
+        rules.check_registered_on(self.registered_on, today)
+        rules.check_district(self.registered_on, self.district)
 
     def ref(self) -> SubjectRef:
         """Whose records are this subject's (for the access rules)."""
@@ -233,23 +234,23 @@ class Product:
     def register(cls, product_id: str, subject_id: str, *, name: str, group: str,
                  subgroup: str, description: str, gtin: str | None, registered_on: date,
                  today: date, by: str, at: str) -> Product:
-        domain.check_product_group(group, subgroup)
-        domain.check_registered_on(registered_on, today)
+        rules.check_product_group(group, subgroup)
+        rules.check_registered_on(registered_on, today)
         return cls(product_id, subject_id, name, group, subgroup, by, at, registered_on,
-                   description or "", domain.normalize_gtin(gtin) if gtin else None)
+                   description or "", rules.normalize_gtin(gtin) if gtin else None)
 
-    def change(self, by: Caller, changes: dict[str, Any], at: str) -> domain.IdentityChange:
+    def change(self, by: Caller, changes: dict[str, Any], at: str) -> IdentityChange:
         """Apply ``changes``, except a producer's change to a submitted product's identity
-        (``domain.IDENTITY_FIELDS``): that waits for the office and is returned."""
+        (``rules.IDENTITY_FIELDS``): that waits for the office and is returned."""
         if "gtin" in changes:
-            changes["gtin"] = domain.normalize_gtin(changes["gtin"]) if changes["gtin"] else None
-        held = domain.held_for_approval(self.status, by, changes, {
-            k: getattr(self, k) for k in domain.IDENTITY_FIELDS})
+            changes["gtin"] = rules.normalize_gtin(changes["gtin"]) if changes["gtin"] else None
+        held = rules.held_for_approval(self.status, by, changes, {
+            k: getattr(self, k) for k in rules.IDENTITY_FIELDS})
         for name, value in changes.items():
             if name not in held:
                 setattr(self, name, value)
         if held:
-            domain.check_product_group(held.get("group", self.group),
+            rules.check_product_group(held.get("group", self.group),
                                        held.get("subgroup", self.subgroup))
             self.pending_identity = {"changes": held, "by": by.user_id, "at": at}
             self.identity_pending = True
@@ -258,7 +259,7 @@ class Product:
     def decide_identity(self, approve: bool, note: str, by: str, at: str) -> None:
         """The office approves (the change applies) or rejects (it is dropped) the change
         of identity waiting."""
-        pending = domain.check_pending_identity(self.pending_identity)
+        pending = rules.check_pending_identity(self.pending_identity)
         self.pending_identity, self.identity_pending = None, False
         if approve:
             for name, value in pending["changes"].items():
@@ -269,7 +270,7 @@ class Product:
     def settle_identity(self, gtin_before: str | None) -> str | None:
         """After a change: check the group, and if the GTIN moved keep the one replaced
         among the former ones for good (printed labels carry it). The GTIN retired, if any."""
-        domain.check_product_group(self.group, self.subgroup)
+        rules.check_product_group(self.group, self.subgroup)
         if self.gtin == gtin_before:
             return None
         self.former_gtins = [g for g in self.former_gtins if g != self.gtin]
@@ -286,8 +287,8 @@ class Product:
     def submit(self, by: Caller, dossier_stage: str | None, paper_dossier: str | None,
                at: str) -> None:
         """To the council, once the dossier is accepted (or, by the office, held on paper:
-        ``domain.check_may_submit``)."""
-        domain.check_may_submit(by, self.status, dossier_stage, paper_dossier)
+        ``rules.check_may_submit``)."""
+        rules.check_may_submit(by, self.status, dossier_stage, paper_dossier)
         self.status, self.submitted_at = ProductStatus.SUBMITTED, at
         if dossier_stage != "accepted":
             self.paper_dossier = paper_dossier

@@ -1,0 +1,94 @@
+"""Import commands: the rows read from an office's list registered as subjects or products,
+all or nothing unless the office keeps the valid rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from services.registry.imports.rules import Parsed, RowProblem
+from services.registry.store import SUBJECTS
+from services.registry.subjects.commands import Registry
+from services.registry.subjects.model import Product, Subject
+from services.registry.subjects.rules import normalize_subject_code
+from shared.auth import Caller
+from shared.refusals import AppError, FieldError, invalid
+from shared.store import Transaction
+from shared.vocabulary import SubjectType
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: the ids of the records it created and the rows it refused
+    (``partial``: the valid rows were kept)."""
+
+    kind: str
+    ids: list[str]
+    rejected: list[RowProblem]
+    partial: bool
+
+
+class ImportRejected(AppError):
+    """All-or-nothing import with refused rows: nothing was written."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        problems = sorted(problems, key=lambda p: p.row)
+        rows = ", ".join(str(p.row) for p in problems[:20])
+        super().__init__(
+            f"Nothing was imported: {len(problems)} row(s) were refused ({rows}). Fix them, "
+            "or import with partial=true to keep the valid rows.",
+            f"Chưa nhập dòng nào: {len(problems)} dòng bị từ chối ({rows}). Hãy sửa các dòng "
+            "này, hoặc nhập với partial=true để giữ các dòng hợp lệ.", "import-rejected", 422,
+            [FieldError(f"row {p.row}: {e.field}", e.message, e.message_vi)
+             for p in problems for e in p.errors])
+        self.problems = problems
+
+
+@dataclass
+class Imports:
+    registry: Registry
+    """What registers each row, in the import's one transaction."""
+
+    async def import_rows(self, caller: Caller, kind: str, parsed: Parsed, *, partial: bool,
+                          progress: Callable[[int], None] | None = None) -> ImportReport:
+        """Register every parsed row in one transaction. All or nothing unless ``partial``:
+        one refused row (unreadable, invalid, duplicate, unknown subject) and nothing is
+        written, and the report names each refused row, field and reason."""
+        problems = list(parsed.problems)
+        created: list[str] = []
+        async with self.registry.store.transaction() as tx:
+            for row_number, row in parsed.rows:
+                try:
+                    if kind == "subjects":
+                        added: Subject | Product = await self.registry.add_subject(
+                            tx, caller, **row)
+                    else:
+                        subject_id = await _subject_by_code(tx, row.pop("subject_code"))
+                        added = await self.registry.add_product(
+                            tx, caller, subject_id=subject_id, **row)
+                    created.append(added.id)
+                except AppError as exc:
+                    problems.append(RowProblem(row_number, exc.errors or [
+                        FieldError("row", exc.message, exc.message_vi)]))
+                if progress is not None:
+                    progress(1)
+            if problems and not partial:
+                raise ImportRejected(problems)  # leaving the transaction rolls it all back
+        problems.sort(key=lambda p: p.row)
+        return ImportReport(kind, created, problems, partial)
+
+
+async def _subject_by_code(tx: Transaction, code: str) -> str:
+    """The subject registered under ``code``, however the office wrote it."""
+    candidates = {code.strip().upper()}
+    for kind in SubjectType:
+        try:
+            candidates.add(normalize_subject_code(kind, code))
+        except AppError:
+            continue
+    for candidate in candidates:
+        page = await tx.find(SUBJECTS.name, {"code": candidate}, limit=1)
+        if page.items:
+            return page.items[0].id
+    raise invalid("subject_code", f"no subject is registered with code {code}",
+                  f"không có chủ thể nào đăng ký với mã {code}")
