@@ -6,7 +6,9 @@ from services.rating.api import ROUTERS
 from services.rating.certificates.commands import Certificates
 from services.rating.certificates.pdf import warm_up_renderer
 from services.rating.criteria.commands import CriteriaTables
+from services.rating.criteria.queries import LoadedTables
 from services.rating.evaluations.commands import Rating
+from services.rating.evaluations.queries import Evaluations
 from services.rating.reactions import keep_listing, keep_product, keep_subject, keep_withdrawal
 from services.rating.store import COLLECTIONS
 from services.rating.summaries.queries import Summaries
@@ -44,9 +46,9 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
                                                background=True),
                                 settings.public_url, runtime.clock)
     runtime.close_on_stop(certificates.close)
-    runtime.provide(Rating(runtime.store, runtime.clock), certificates,
-                    CriteriaTables(runtime.store, runtime.clock),
-                    Summaries(runtime.store, runtime.clock))
+    runtime.provide(Rating(runtime.store, runtime.clock), Evaluations(runtime.store),
+                    certificates, CriteriaTables(runtime.store, runtime.clock),
+                    LoadedTables(runtime.store), Summaries(runtime.store, runtime.clock))
     for router in ROUTERS:
         runtime.include(router)
     # Certificates expire at the end of their last valid day; hourly, so a restart or a

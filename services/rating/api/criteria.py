@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, Field
 
-from services.rating.api.deps import TablesPart, may
+from services.rating.api.deps import LoadedTablesPart, TablesPart, may
 from services.rating.api.models import CriterionOut, PartMaximaOut, per_part
 from services.rating.criteria import rules as criteria
 from services.rating.criteria.commands import criteria_from_rows
@@ -129,12 +129,12 @@ async def load_table_file(tables: TablesPart, request: Request,
 @router.get("/criteria-tables",
             summary="The latest version of each loaded criteria table",
             **may("criteria.read"))
-async def current_tables(tables: TablesPart, criteria_set: str | None = None
+async def current_tables(tables: LoadedTablesPart, criteria_set: str | None = None
                          ) -> list[CriteriaTableOut]:
     return [table_out(d) for d in await tables.current(criteria_set)]
 
 
 @router.get("/criteria-tables/{table_id}",
             summary="One version of a criteria table", **may("criteria.read"))
-async def get_table(tables: TablesPart, table_id: str) -> CriteriaTableOut:
+async def get_table(tables: LoadedTablesPart, table_id: str) -> CriteriaTableOut:
     return table_out(await tables.get(table_id))

@@ -10,7 +10,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from services.rating import store as repositories
-from services.rating.api.deps import RatingPart, may
+from services.rating.api.deps import EvaluationsPart, RatingPart, may
 from services.rating.api.models import CriterionOut, PartMaximaOut, per_part
 from services.rating.criteria import rules as criteria
 from services.rating.criteria.queries import evaluation_table
@@ -258,18 +258,18 @@ async def open_round(rating: RatingPart, body: RoundIn,
                     "council, its producer and its commune", **may("result.read",
                                                                    Scope.PATH),
             response_model_exclude_unset=True)
-async def results(rating: RatingPart, product_id: str) -> list[ResultOut]:
-    return [result_out(e) for e in await rating.results(product_id)]
+async def results(evaluations: EvaluationsPart, product_id: str) -> list[ResultOut]:
+    return [result_out(e) for e in await evaluations.results(product_id)]
 
 
 @router.get("/evaluations/{evaluation_id}",
             summary="An evaluation with its score sheets and result",
             **may("evaluation.read"))
-async def get_evaluation(rating: RatingPart, evaluation_id: str
+async def get_evaluation(evaluations: EvaluationsPart, evaluation_id: str
                          ) -> EvaluationWithSheetsOut:
-    evaluation, sheets = await rating.evaluation(evaluation_id)
+    evaluation, sheets = await evaluations.evaluation(evaluation_id)
     return evaluation_with_sheets_out(evaluation, await evaluation_table(
-        rating.store, evaluation.criteria_table), sheets)
+        evaluations.store, evaluation.criteria_table), sheets)
 
 
 @router.post("/evaluations/{evaluation_id}/score-sheets",

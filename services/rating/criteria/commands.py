@@ -13,7 +13,7 @@ from services.rating.store import CRITERIA_TABLES
 from shared.auth import Caller
 from shared.clock import Clock
 from shared.refusals import BadRequest, Conflict, FieldError
-from shared.store import Document, DocumentExists, DocumentStore, find_all, get_existing
+from shared.store import Document, DocumentExists, DocumentStore
 from shared.tables import records
 
 # Folded spreadsheet header -> field; Vietnamese or English, as offices write them.
@@ -85,17 +85,3 @@ class CriteriaTables:
                                "Một phiên bản khác của bảng này vừa được nạp cùng lúc; hãy xem "
                                "phiên bản mới nhất và nạp lại nếu cần.",
                                code="criteria-table-raced") from None
-
-    async def current(self, criteria_set: str | None) -> list[Document]:
-        """The latest version of each loaded table (of one set, or of all)."""
-        where = {"criteria_set": criteria_set} if criteria_set else None
-        latest: dict[str, Document] = {}
-        async for doc in find_all(self.store, CRITERIA_TABLES.name, where):
-            held = latest.get(doc.data["key"])
-            if held is None or held.data["version"] < doc.data["version"]:
-                latest[doc.data["key"]] = doc
-        return sorted(latest.values(), key=lambda d: d.id)
-
-    async def get(self, table_id: str) -> Document:
-        return await get_existing(self.store, CRITERIA_TABLES.name, table_id,
-                                  "criteria table", "bảng tiêu chí")

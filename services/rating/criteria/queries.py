@@ -1,13 +1,14 @@
-"""Reading criteria tables back: the one an evaluation opened now is scored on, and the
-version an open evaluation keeps."""
+"""Reading criteria tables back: the tables as loaded, the one an evaluation opened now is
+scored on, and the version an open evaluation keeps."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from services.rating.criteria.rules import CriteriaTable, Criterion, table_for
 from services.rating.store import CRITERIA_TABLES
-from shared.store import Document, Reader, find_all, get_existing
+from shared.store import Document, DocumentStore, Reader, find_all, get_existing
 
 
 def table_of(doc: Document) -> CriteriaTable:
@@ -30,3 +31,24 @@ async def evaluation_table(reader: Reader, ref: str | None) -> CriteriaTable | N
         return None
     return table_of(await get_existing(reader, CRITERIA_TABLES.name, ref, "criteria table",
                                        "bảng tiêu chí"))
+
+
+@dataclass
+class LoadedTables:
+    """The criteria tables as loaded: the latest version of each, or any one version."""
+
+    store: DocumentStore
+
+    async def current(self, criteria_set: str | None) -> list[Document]:
+        """The latest version of each loaded table (of one set, or of all)."""
+        where = {"criteria_set": criteria_set} if criteria_set else None
+        latest: dict[str, Document] = {}
+        async for doc in find_all(self.store, CRITERIA_TABLES.name, where):
+            held = latest.get(doc.data["key"])
+            if held is None or held.data["version"] < doc.data["version"]:
+                latest[doc.data["key"]] = doc
+        return sorted(latest.values(), key=lambda d: d.id)
+
+    async def get(self, table_id: str) -> Document:
+        return await get_existing(self.store, CRITERIA_TABLES.name, table_id,
+                                  "criteria table", "bảng tiêu chí")

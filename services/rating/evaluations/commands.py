@@ -13,14 +13,13 @@ from services.rating.criteria.queries import evaluation_table, table_for_product
 from services.rating.criteria.rules import table_id
 from services.rating.evaluations.model import (
     Evaluation,
-    EvaluationStatus,
     Proposal,
     Round,
     ScoreSheet,
 )
+from services.rating.evaluations.queries import known_product
 from services.rating.evaluations.rules import Level
 from services.rating.store import (
-    PRODUCTS,
     SUBJECTS,
     evaluations,
     proposals,
@@ -31,12 +30,10 @@ from shared.access import SubjectRef, check
 from shared.auth import Caller
 from shared.clock import Clock
 from shared.ids import new_id
-from shared.refusals import Conflict, NotFound
+from shared.refusals import Conflict
 from shared.store import (
-    Document,
     DocumentExists,
     DocumentStore,
-    Reader,
     get_existing,
 )
 
@@ -44,7 +41,8 @@ from shared.store import (
 @dataclass
 class Rating:
     """Rounds, proposals, evaluations and their results: each command loads its
-    aggregates, lets them decide (``model.py``) and saves them."""
+    aggregates, lets them decide (``model.py``) and saves them (reading them back is
+    ``queries.py``'s)."""
 
     store: DocumentStore
     clock: Clock
@@ -62,7 +60,7 @@ class Rating:
                       checks: dict[str, bool], notes: str) -> Proposal:
         """The commune's pre-assessment (on ``assessed_on``, by default today)."""
         async with self.store.transaction() as tx:
-            product = await _known_product(tx, product_id)
+            product = await known_product(tx, product_id)
             subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
                                          "subject", "chủ thể")
             check(RULES["proposal.make"], caller, SubjectRef.of(subject.id, subject.data))
@@ -80,7 +78,7 @@ class Rating:
             held_round = await rounds.get(tx, round_id) if round_id else None
             if held_round is not None:  # a date outside the round is refused first
                 held_round.check_holds(on)
-            product = await _known_product(tx, product_id)
+            product = await known_product(tx, product_id)
             table = await table_for_product(tx, in_force.code, product.data)
             evaluation = Evaluation.open(
                 new_id(), product.data, on=on,
@@ -91,17 +89,6 @@ class Rating:
                 proposals=await proposals.find(tx, {"product_id": product_id}),
                 by=caller.user_id, at=self.clock.stamp())
             return await evaluations.add(tx, evaluation)
-
-    async def evaluation(self, evaluation_id: str) -> tuple[Evaluation, list[ScoreSheet]]:
-        return (await evaluations.get(self.store, evaluation_id),
-                await score_sheets.find(self.store, {"evaluation_id": evaluation_id}))
-
-    async def results(self, product_id: str) -> list[Evaluation]:
-        """A product's closed evaluations, oldest first."""
-        await _known_product(self.store, product_id)
-        closed = await evaluations.find(self.store, {"product_id": product_id,
-                                                     "status": EvaluationStatus.CLOSED.value})
-        return sorted(closed, key=lambda e: e.evaluation_date)
 
     async def score(self, caller: Caller, evaluation_id: str, *,
                     parts: dict[str, float] | None, by_criterion: dict[str, float] | None,
@@ -131,14 +118,3 @@ class Rating:
                              await evaluation_table(tx, evaluation.criteria_table),
                              by=caller.user_id, at=self.clock.stamp())
             return await evaluations.save(tx, evaluation)
-
-
-async def _known_product(reader: Reader, product_id: str) -> Document:
-    product = await reader.get(PRODUCTS.name, product_id)
-    if product is None:
-        raise NotFound(
-            f"The rating service knows no product '{product_id}'. If it was just "
-            "registered, try again in a moment.",
-            f"Dịch vụ đánh giá chưa có sản phẩm '{product_id}'. Nếu sản phẩm vừa được "
-            "đăng ký, hãy thử lại sau giây lát.", code="product-unknown")
-    return product
