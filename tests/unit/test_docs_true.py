@@ -71,9 +71,10 @@ Make sure the `application/problem+json` answer, `host:port` and `vn.ocop.<servi
 reach [the GS1 resolver](https://ref.gs1.org/standards/resolver/) at
 `https://scan.ocop.example/01/…`, kept in `data/web.db` and `./data`, photographed into
 `screenshots/workspace/`, as `tests/unit/test_*_model.py`, `services/<name>/access.py`,
-`rating/certificates/model.Certificate.state_on`, `static/app.js`, `docs/templates/…`, `config.py` and
-`shared.bus.port.compacted_topic` say; `GET /batches/123/verify`, `GET $T/01/08934563138165`
-and `POST $C/channels/<id>/keys` answer; OCOP_DATA_DIR and `OCOP_TEST_DATE` are read.
+`rating/certificates/model.Certificate.state_on`, `static/app.js`, `docs/templates/…`,
+`config.py` and `shared.bus.port.compacted_topic` say; `GET /batches/123/verify`,
+`GET $T/01/08934563138165` and `POST $C/channels/<id>/keys` answer; OCOP_DATA_DIR and
+`OCOP_TEST_DATE` are read.
 ```bash
 make run     # make sure
 ocop contracts export --out docs/events
