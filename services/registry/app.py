@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from services.registry.accounts.commands import Accounts
-from services.registry.api import router
+from services.registry.api import ROUTERS
 from services.registry.dossiers.commands import Dossiers
 from services.registry.history.commands import History
 from services.registry.imports.commands import Imports
@@ -55,7 +55,8 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None, clock: Clock
                     Dossiers(runtime.store, runtime.objects, runtime.clock, history),
                     Accounts(runtime.store, runtime.outbox, issuer, runtime.clock, history,
                              runtime.revocations))
-    runtime.include(router)
+    for router in ROUTERS:
+        runtime.include(router)
     runtime.every("locality codes", 3600, registry.keep_locality_codes)
     return runtime, registry
 

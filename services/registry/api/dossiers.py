@@ -1,0 +1,110 @@
+"""A product's dossier (hồ sơ): its documents with the checklist, and the annual cycle."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import BaseModel, Field
+
+from services.registry.api.deps import DossiersPart, may
+from services.registry.api.models import Note
+from services.registry.dossiers.commands import DossierView
+from services.registry.dossiers.rules import DOCUMENT_NAMES, CycleStep, DocumentType
+from shared.access import Scope
+from shared.auth import CurrentCaller
+from shared.documents import DOCUMENT_FORMATS, MAX_DOCUMENT_BYTES, attachment
+from shared.openapi_problems import files
+from shared.uploads import read_body
+
+router = APIRouter()
+
+
+class DocumentOut(BaseModel):
+    """A document of the dossier (the file itself: GET …/documents/{document_id})."""
+
+    id: str
+    type: DocumentType
+    size: int
+    content_type: str
+    by: str
+    at: str
+
+
+class ListedDocumentOut(DocumentOut):
+    name_vi: str
+
+
+class MissingDocumentOut(BaseModel):
+    type: DocumentType
+    name_vi: str
+    name_en: str
+
+
+class DossierOut(BaseModel):
+    product_id: str
+    documents: list[ListedDocumentOut]
+    missing: list[MissingDocumentOut]
+    """What the product's group requires and the dossier lacks."""
+    complete: bool
+    stages: dict[str, str]
+    """Each stage's latest status."""
+    cycle: list[CycleStep]
+
+
+class CycleMoveIn(BaseModel):
+    stage: Literal["idea", "plan", "dossier"] = Field(
+        description="idea (ý tưởng sản phẩm), plan (phương án kinh doanh), dossier (hồ sơ)")
+    status: Literal["proposed", "accepted", "rejected"]
+    note: Note = ""
+
+
+def _dossier_out(view: DossierView) -> DossierOut:
+    dossier = view.dossier
+    return DossierOut(
+        product_id=dossier.id,
+        documents=[ListedDocumentOut.model_validate(
+            {**d, "name_vi": DOCUMENT_NAMES[d["type"]][0]}) for d in dossier.documents],
+        missing=[MissingDocumentOut(type=t, name_vi=DOCUMENT_NAMES[t][0],
+                                    name_en=DOCUMENT_NAMES[t][1]) for t in view.missing],
+        complete=not view.missing, stages=dossier.stages(), cycle=dossier.cycle)
+
+
+@router.post("/products/{product_id}/documents", tags=["dossiers"],
+             status_code=status.HTTP_201_CREATED,
+             summary="Add a document to the dossier: the body is the PDF, JPEG or PNG",
+             **may("product.change", Scope.PATH))
+async def add_document(dossiers: DossiersPart, product_id: str, type: DocumentType,
+                       request: Request,
+                       caller: CurrentCaller
+                       ) -> DocumentOut:
+    data = await read_body(request, MAX_DOCUMENT_BYTES)
+    return DocumentOut.model_validate(await dossiers.add_document(
+        caller, product_id, type, request.headers.get("content-type", ""), data))
+
+
+@router.get("/products/{product_id}/documents/{document_id}", tags=["dossiers"],
+            summary="One document of the dossier", response_class=Response,
+            responses=files(*DOCUMENT_FORMATS, description="The document as it was added"),
+            **may("product.read", Scope.PATH))
+async def get_document(dossiers: DossiersPart, product_id: str, document_id: str) -> Response:
+    data, content_type, name = await dossiers.document(product_id, document_id)
+    return Response(data, media_type=content_type,
+                    headers={"Cache-Control": "private, max-age=300",
+                             "Content-Disposition": attachment(name)})
+
+
+@router.get("/products/{product_id}/dossier", tags=["dossiers"],
+            summary="The dossier: documents, what is still missing, the annual cycle",
+            **may("product.read", Scope.PATH))
+async def dossier(dossiers: DossiersPart, product_id: str) -> DossierOut:
+    return _dossier_out(await dossiers.view(product_id))
+
+
+@router.post("/products/{product_id}/cycle", tags=["dossiers"],
+             summary="Propose (producer) or accept/reject (office, commune) a stage",
+             **may("product.cycle", Scope.PATH))
+async def move(dossiers: DossiersPart, product_id: str, body: CycleMoveIn,
+               caller: CurrentCaller) -> DossierOut:
+    return _dossier_out(await dossiers.move(caller, product_id, body.stage, body.status,
+                                            body.note))

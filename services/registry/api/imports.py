@@ -1,0 +1,59 @@
+"""Imports of the lists offices keep (CSV or XLSX) into subjects and products."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from services.registry.api.deps import ImportsPart, may
+from services.registry.imports.commands import ImportReport
+from services.registry.imports.rules import MAX_ROWS, parse
+from shared.auth import CurrentCaller
+from shared.tables import XLSX, read_table
+from shared.uploads import read_body
+
+router = APIRouter()
+
+
+class RowProblemOut(BaseModel):
+    row: int
+    errors: list[dict[str, str]]
+    """Each refused field: field, message and message_vi."""
+
+
+class ImportOut(BaseModel):
+    kind: Literal["subjects", "products"]
+    created: int
+    ids: list[str]
+    rejected: list[RowProblemOut]
+    mode: Literal["partial", "all-or-nothing"]
+
+
+def _import_out(report: ImportReport) -> ImportOut:
+    return ImportOut.model_validate({
+        "kind": report.kind, "created": len(report.ids), "ids": report.ids,
+        "rejected": [p.as_dict() for p in report.rejected],
+        "mode": "partial" if report.partial else "all-or-nothing"})
+
+
+@router.post("/imports/{kind}", tags=["imports"],
+             summary="Import subjects or products from a CSV or XLSX file (admin)",
+             **may("import", openapi_extra={"requestBody": {"content": {
+                 "text/csv": {"schema": {"type": "string"}},
+                 XLSX: {"schema": {"type": "string", "format": "binary"}}}}}))
+async def import_file(imports: ImportsPart, kind: Literal["subjects", "products"],
+                      request: Request,
+                      caller: CurrentCaller,
+                      partial: bool = False) -> ImportOut:
+    """The body is the file itself. Headers may be Vietnamese or English (e.g. 'Tên chủ
+    thể' or 'name'); products name their subject by its tax or registration code. All
+    rows are imported or none (422 with each refused row), unless partial=true."""
+    data = await read_body(request, imports.registry.objects.max_bytes)
+    table = await asyncio.to_thread(read_table, data,
+                                    request.headers.get("content-type", ""),
+                                    max_rows=MAX_ROWS)
+    return _import_out(await imports.import_rows(caller, kind, parse(kind, table),
+                                                 partial=partial))
