@@ -3,7 +3,7 @@
 (named in ``rules.py``) and changes the aggregate, or
 refuses with a ``shared.refusals`` error. Pure: no I/O, no clock of its own (the day and the
 time are arguments); uniqueness across aggregates (usernames, codes, GTINs) is the store's,
-through claims the handlers insert."""
+through claims the commands insert."""
 
 from __future__ import annotations
 
