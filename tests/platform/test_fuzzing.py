@@ -21,6 +21,8 @@ from tests.support.platform import office_signed_in, registered
 
 PASSWORD = "fuzzing-pass-1"
 EXAMPLES_PER_OPERATION = 25
+FUZZ_WITHIN_SECONDS = 900
+"""How long one schemathesis run may take: far above one run on a loaded machine."""
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance"
 """No 5xx, and every status and content type answered is one the document lists."""
 
@@ -42,7 +44,14 @@ async def fuzz(url: str, token: str, report: Path) -> tuple[int, str]:
     args += ["-H", f"Authorization: Bearer {token}"]
     process = await asyncio.create_subprocess_exec(
         *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    output, _ = await process.communicate()
+    try:
+        # Only so a run that hangs ends the test (faulthandler would only print stacks).
+        output, _ = await asyncio.wait_for(process.communicate(), FUZZ_WITHIN_SECONDS)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise AssertionError(f"schemathesis still running after {FUZZ_WITHIN_SECONDS} s: "
+                             f"{' '.join(args[:3])}") from None
     return process.returncode or 0, output.decode(errors="replace")
 
 
