@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from services.catalog.api import ROUTERS
 from services.catalog.api.events import StreamDocument
 from services.catalog.api.feeds import FeedCache
-from services.catalog.channel_handlers import Channels
+from services.catalog.channels.commands import Channels
 from services.catalog.dispatch import Dispatcher
 from services.catalog.handlers import Listings
 from services.catalog.publishing import Publisher

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from services.catalog.channels import Scope
+from services.catalog.channels.model import Scope
 from services.catalog.model import Listing
 from shared.events.envelope import Envelope
 from shared.refusals import BadRequest

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from services.catalog import changes
-from services.catalog.channels import Channel
+from services.catalog.channels.model import Channel
 from services.catalog.model import Listing
 from services.catalog.publishing import Publisher
 from services.catalog.store import channels, listings

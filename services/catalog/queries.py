@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.catalog import changes, domain
-from services.catalog.channels import Scope
+from services.catalog.channels.model import Scope
 from services.catalog.handlers import not_listed
 from services.catalog.model import Listing, public_where
 from services.catalog.store import LISTINGS, listings

@@ -1,7 +1,7 @@
 """The catalog's collections and the fields each is queried on."""
 
 from services.catalog.changes import CHANGES, COUNTERS
-from services.catalog.channels import Channel
+from services.catalog.channels.model import Channel
 from services.catalog.model import Listing
 from services.catalog.webhooks import Delivery, Endpoint
 from shared.store import Collection

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from services.catalog.changes import Change
-from services.catalog.channels import Channel
+from services.catalog.channels.model import Channel
 from services.catalog.model import Listing
 from services.catalog.store import DELIVERIES, channels, deliveries, endpoints
 from services.catalog.webhooks import (

@@ -24,8 +24,9 @@ from services.registry.dossiers import model as dossiers_model
 from services.registry.store import products, subjects
 from services.registry.subjects import model as subjects_model
 from services.registry.subjects.model import Product, Subject
-from services.traceability import batches, documents, label_sheets, scans
+from services.traceability import batches, label_sheets, scans
 from services.traceability import model as traceability_model
+from services.traceability.documents import model as documents
 from shared.store import Document
 from shared.vocabulary import SubjectType
 

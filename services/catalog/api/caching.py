@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import Request, Response
 
-from services.catalog.channels import Channel
+from services.catalog.channels.model import Channel
 
 MAX_AGE_SECONDS = 60
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field, HttpUrl, field_validator
 
 from services.catalog.api.deps import ChannelsPart, CurrentChannel, may
-from services.catalog.channel_handlers import IssuedKey
-from services.catalog.channels import Channel, Scope
+from services.catalog.channels.commands import IssuedKey
+from services.catalog.channels.model import Channel, Scope
 from services.catalog.store import channels
 from shared.vocabulary import GROUPS_148_2023
 

@@ -8,8 +8,8 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
 
 from services.catalog.access import RULES
-from services.catalog.channel_handlers import Channels
-from services.catalog.channels import Channel, Scope
+from services.catalog.channels.commands import Channels
+from services.catalog.channels.model import Channel, Scope
 from services.catalog.handlers import Listings, not_listed
 from services.catalog.publishing import Publisher
 from services.catalog.queries import EVERYTHING, Catalog

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 from services.catalog import feeds
 from services.catalog.api.caching import cache_headers, still_fresh
 from services.catalog.api.deps import CatalogPart, OptionalChannel, PublisherPart, may, scope_of
-from services.catalog.channels import Channel
+from services.catalog.channels.model import Channel
 from services.catalog.publishing import Publisher
 from services.catalog.queries import Catalog
 from shared.contracts.catalog import ListingState

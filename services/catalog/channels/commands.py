@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.catalog.channels import Channel, Scope, bad_key, parse_key
+from services.catalog.channels.model import Channel, Scope, bad_key, parse_key
 from services.catalog.store import CHANNEL_KEYS, channels
 from shared.auth import Caller, Role
 from shared.clock import Clock
