@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from services.traceability import epcis, sheet_pdf
 from services.traceability.api import REPORTS_PATH, router
+from services.traceability.documents.commands import Filing
 from services.traceability.documents_api import router as documents_router
-from services.traceability.filing import Filing
 from services.traceability.handlers import Traceability
 from services.traceability.labels import render_qr
 from services.traceability.origin import Origin

@@ -10,8 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel
 
-from services.traceability.documents import DocumentKind, OriginDocument
-from services.traceability.filing import Filing
+from services.traceability.documents.commands import Filing
+from services.traceability.documents.model import DocumentKind, OriginDocument
 from services.traceability.origin_api import may
 from shared.access import Scope
 from shared.auth import CurrentCaller

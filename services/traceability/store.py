@@ -1,7 +1,7 @@
 """The traceability service's collections and the fields each is queried on."""
 
 from services.traceability.batches import Batch, ChainLink, OriginRecord
-from services.traceability.documents import OriginDocument
+from services.traceability.documents.model import OriginDocument
 from services.traceability.label_sheets import LabelSheet, UnitCode
 from services.traceability.model import Label, TraceProfile
 from services.traceability.scans import Anomaly, ClientReports, ScanDay
