@@ -9,13 +9,13 @@ from services.catalog.api import ROUTERS
 from services.catalog.api.events import StreamDocument
 from services.catalog.api.feeds import FeedCache
 from services.catalog.channels.commands import Channels
-from services.catalog.dispatch import Dispatcher
 from services.catalog.handlers import Listings
 from services.catalog.publishing import Publisher
 from services.catalog.queries import Catalog
 from services.catalog.store import COLLECTIONS
-from services.catalog.webhook_handlers import Webhooks
-from services.catalog.webhooks import RetrySchedule
+from services.catalog.webhooks.commands import Webhooks
+from services.catalog.webhooks.dispatch import Dispatcher
+from services.catalog.webhooks.model import RetrySchedule
 from shared.bus import EventBus
 from shared.clock import Clock
 from shared.config import Settings

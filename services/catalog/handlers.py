@@ -22,7 +22,7 @@ from services.catalog.channels.model import Channel
 from services.catalog.model import Listing
 from services.catalog.publishing import Publisher
 from services.catalog.store import channels, listings
-from services.catalog.webhook_handlers import Webhooks
+from services.catalog.webhooks.commands import Webhooks
 from shared.clock import Clock
 from shared.contracts.catalog import WithdrawalReason
 from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate

@@ -3,7 +3,7 @@
 from services.catalog.changes import CHANGES, COUNTERS
 from services.catalog.channels.model import Channel
 from services.catalog.model import Listing
-from services.catalog.webhooks import Delivery, Endpoint
+from services.catalog.webhooks.model import Delivery, Endpoint
 from shared.store import Collection
 from shared.store.repository import Repository
 

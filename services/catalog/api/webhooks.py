@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel, Field
 
 from services.catalog.api.deps import CurrentChannel, may
-from services.catalog.webhook_handlers import Webhooks
-from services.catalog.webhooks import EVENT_TYPES, Delivery, DeliveryState, Endpoint
+from services.catalog.webhooks.commands import Webhooks
+from services.catalog.webhooks.model import EVENT_TYPES, Delivery, DeliveryState, Endpoint
 from shared.paging import Cursor, Limit, PageOut
 from shared.runtime import part
 

@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from services.catalog.changes import CHANGES, encode_cursor
 from services.catalog.store import DELIVERIES, deliveries, endpoints
-from services.catalog.webhooks import (
+from services.catalog.webhooks.model import (
     Attempt,
     Delivery,
     DeliveryState,

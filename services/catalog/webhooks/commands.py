@@ -12,7 +12,7 @@ from services.catalog.changes import Change
 from services.catalog.channels.model import Channel
 from services.catalog.model import Listing
 from services.catalog.store import DELIVERIES, channels, deliveries, endpoints
-from services.catalog.webhooks import (
+from services.catalog.webhooks.model import (
     MAX_ENDPOINTS,
     Delivery,
     DeliveryState,
