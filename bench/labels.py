@@ -30,9 +30,10 @@ from rich.table import Table
 
 from bench.bus import percentiles
 from bench.flow import PASSWORD, platform, prepare
-from services.traceability import domain, sheet_pdf
+from services.traceability import sheet_pdf
 from services.traceability.label_sheets import SheetLayout, new_serial
 from services.traceability.printing import part_size
+from services.traceability.profiles import rules
 from services.traceability.sheet_pdf import Code, LabelFace, draw_part, join_parts
 from shared.workers import WorkerProcess
 from tests.support.platform import User
@@ -45,9 +46,9 @@ async def main(labels: int, width: float, height: float) -> None:
     layout = SheetLayout.chosen(width, height, None)
     face = LabelFace("Nước mắm Khánh Hòa cá cơm 40 độ đạm", 4, "NM-2026-11",
                      date(2026, 11, 2), None, date(2028, 11, 1), GTIN)
-    batch_url = domain.batch_scan_url("https://truyxuat.ocop.khanhhoa.gov.vn", "p", GTIN,
+    batch_url = rules.batch_scan_url("https://truyxuat.ocop.khanhhoa.gov.vn", "p", GTIN,
                                       face.lot)
-    codes = [Code(domain.unit_scan_url(batch_url, s), s)
+    codes = [Code(rules.unit_scan_url(batch_url, s), s)
              for s in (new_serial() for _ in range(labels))]
     per_part = part_size(layout)
     worker = WorkerProcess(sheet_pdf.warm_up)

@@ -14,12 +14,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
-from services.traceability import domain, resolver
+from services.traceability import resolver
 from services.traceability.access import RULES
 from services.traceability.answers import PublicBatchOut, StepOut
 from services.traceability.batches import ChainReport
-from services.traceability.handlers import Traceability
-from services.traceability.model import (
+from services.traceability.profiles import rules
+from services.traceability.profiles.model import (
     Label,
     ShownCertificate,
     ShownProduct,
@@ -27,6 +27,7 @@ from services.traceability.model import (
     SoldAt,
     TraceProfile,
 )
+from services.traceability.reactions import Traceability
 from services.traceability.scan_pages import ScanPages
 from services.traceability.scanning import NOTHING_ASKED, Asked, Scanning
 from services.traceability.scans import Visit
@@ -126,7 +127,7 @@ class OcopOut(BaseModel):
     """Whether the product is OCOP on the day of the scan, and why not."""
 
     certified: bool
-    state: domain.CertificateState
+    state: rules.CertificateState
     stars: int | None
     """While certified only."""
     certificate: ShownCertificate
@@ -167,8 +168,8 @@ def scan_view(profile: TraceProfile, today: date) -> ScanOut:
     assert profile.certificate and profile.product and profile.subject
     certificate = profile.certificate
     state = certificate.state_on(today)
-    active = state is domain.CertificateState.ACTIVE
-    said = {lang: domain.state_text(lang, state, certificate.stars, certificate.valid_until,
+    active = state is rules.CertificateState.ACTIVE
+    said = {lang: rules.state_text(lang, state, certificate.stars, certificate.valid_until,
                                     certificate.revoked_on) for lang in ("vi", "en")}
     return ScanOut(product_id=profile.id, gtin=profile.gtin, product=profile.product,
                    subject=profile.subject, where_to_buy=profile.sold_at if active else [],
@@ -341,7 +342,7 @@ async def scan_gtin_qualified(tracing: TracingPart, scanning: ScanningPart, page
                               accept: Annotated[str | None, Header()] = None) -> Response:
     # The raw path: a lot may hold an encoded "/", which the decoded path has lost.
     raw = request.scope.get("raw_path", b"").decode("ascii", "replace")
-    keys = domain.qualifiers(raw.split("/", 3)[3] if raw.count("/") >= 3 else qualifiers)
+    keys = rules.qualifiers(raw.split("/", 3)[3] if raw.count("/") >= 3 else qualifiers)
     return await resolve(tracing, scanning, pages, request, gtin, keys,
                          Shown(lang, accept, fmt), link_type)
 
@@ -363,7 +364,7 @@ async def resolve(tracing: Traceability, scanning: Scanning, pages: ScanPages,
     Link header, its linkset (``linkType=all`` or ``Accept: application/linkset+json``),
     or a redirect to the link type asked for."""
     normalized = gtin14(gtin)
-    if normalized is None or keys is None or not domain.LOT.match(keys.get("10", "L")):
+    if normalized is None or keys is None or not rules.LOT.match(keys.get("10", "L")):
         return _malformed(request, shown)
     gtin = normalized  # a GTIN-8, -12 or -13 stands for its 14 digits
     generation = pages.generation

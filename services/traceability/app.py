@@ -7,12 +7,12 @@ from services.traceability import epcis, sheet_pdf
 from services.traceability.api import REPORTS_PATH, router
 from services.traceability.documents.commands import Filing
 from services.traceability.documents_api import router as documents_router
-from services.traceability.handlers import Traceability
 from services.traceability.labels import render_qr
 from services.traceability.origin import Origin
 from services.traceability.origin_api import router as origin_router
 from services.traceability.printing import Printing
 from services.traceability.printing_api import router as printing_router
+from services.traceability.reactions import Traceability
 from services.traceability.scan_pages import SCAN_PATHS, ScanPages, ScanPagesFront
 from services.traceability.scanning import Scanning
 from services.traceability.scans_api import router as scans_router

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from services.traceability import domain
 from services.traceability.epcis import EpcisEvent, JsonLdContext
-from services.traceability.model import TraceProfile
+from services.traceability.profiles import rules
+from services.traceability.profiles.model import TraceProfile
 from shared.contracts.traceability import BatchOpened, ChainHead
 from shared.refusals import BadRequest, Conflict, FieldError
 
@@ -137,7 +137,7 @@ class Batch:
     gtin: str | None
     lot: str
     identifier: str
-    """EPC class URI its events name it by (``domain.batch_identifier``)."""
+    """EPC class URI its events name it by (``rules.batch_identifier``)."""
     dates: BatchDates
     quantity: float
     unit: Unit
@@ -154,7 +154,7 @@ class Batch:
              at: str, by: str, scan_base_url: str) -> Batch:
         """Open a batch of ``profile``'s product: only while its certificate is in force."""
         check_certified(profile, today)
-        if not domain.LOT.match(lot):
+        if not rules.LOT.match(lot):
             raise BadRequest("The lot code must be 1–20 characters of the GS1 character set "
                              "(letters without accents, digits and !\"%&'()*+,-./:;<=>?_).",
                              "Mã lô phải gồm 1–20 ký tự thuộc bộ ký tự GS1 (chữ không dấu, "
@@ -165,7 +165,7 @@ class Batch:
                                                 "như - . /, không có dấu cách")])
         dates.check(today)
         assert profile.subject
-        identifier = domain.batch_identifier(scan_base_url, profile.id, profile.gtin, lot)
+        identifier = rules.batch_identifier(scan_base_url, profile.id, profile.gtin, lot)
         return cls(batch_id, profile.id, profile.subject.id, profile.subject.province,
                    profile.subject.commune, profile.gtin, lot, identifier, dates, quantity,
                    unit, at, by, areas, head=genesis(batch_id))
@@ -174,7 +174,7 @@ class Batch:
         return BatchOpened(
             batch_id=self.id, product_id=self.product_id, subject_id=self.subject_id,
             gtin=self.gtin, lot=self.lot, identifier=self.identifier,
-            scan_url=domain.batch_scan_url(scan_base_url, self.product_id, self.gtin,
+            scan_url=rules.batch_scan_url(scan_base_url, self.product_id, self.gtin,
                                            self.lot),
             produced_on=self.dates.produced_on, packed_on=self.dates.packed_on,
             best_before=self.dates.best_before, expires_on=self.dates.expires_on,
@@ -216,11 +216,11 @@ def check_certified(profile: TraceProfile, today: date) -> None:
                        "Sản phẩm chưa được công nhận OCOP nên chưa thể mở lô.",
                        code="not-certified")
     state = profile.certificate.state_on(today)
-    if state is not domain.CertificateState.ACTIVE:
+    if state is not rules.CertificateState.ACTIVE:
         raise Conflict(f"The product's certificate is {state.value}: its batches can be read, "
                        "no longer opened or added to.",
                        "Giấy chứng nhận của sản phẩm đã "
-                       f"{'bị thu hồi' if state is domain.CertificateState.REVOKED else 'hết hạn'}"
+                       f"{'bị thu hồi' if state is rules.CertificateState.REVOKED else 'hết hạn'}"
                        ": các lô chỉ còn được xem, không mở thêm hay ghi thêm.",
                        code=f"certificate-{state.value}")
 

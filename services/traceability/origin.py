@@ -24,7 +24,7 @@ from services.traceability.batches import (
 )
 from services.traceability.epcis import LotRef, Role
 from services.traceability.forms import BatchIn, CorrectionIn, OriginEventIn, epcis_event
-from services.traceability.model import TraceProfile
+from services.traceability.profiles.model import TraceProfile
 from services.traceability.shown import check_shown
 from services.traceability.store import (
     LINKS,

@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from services.traceability import domain
 from services.traceability.access import RULES
 from services.traceability.answers import PublicBatchOut, StepOut
 from services.traceability.api import chain_page
@@ -19,6 +18,7 @@ from services.traceability.epcis import EpcisEvent, JsonLdContext
 from services.traceability.forms import BatchIn, CorrectionIn, OriginEventIn
 from services.traceability.journey import journey
 from services.traceability.origin import Origin, event_filter
+from services.traceability.profiles import rules
 from services.traceability.store import batches, profiles, sheets
 from shared.access import Gate, Scope, SubjectRef
 from shared.auth import CurrentCaller
@@ -92,7 +92,7 @@ class BatchOut(PublicBatchOut):
 
     @classmethod
     def at(cls, batch: Batch, scan_base_url: str, **more: Any) -> Self:
-        return cls.of(batch, scan_url=domain.batch_scan_url(scan_base_url, batch.product_id,
+        return cls.of(batch, scan_url=rules.batch_scan_url(scan_base_url, batch.product_id,
                                                             batch.gtin, batch.lot), **more)
 
 

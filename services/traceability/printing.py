@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from services.traceability import domain
 from services.traceability.batches import Batch, check_certified
 from services.traceability.label_sheets import (
     LabelSheet,
@@ -23,6 +22,7 @@ from services.traceability.label_sheets import (
     check_public,
 )
 from services.traceability.labels import LabelArtwork, render_qr
+from services.traceability.profiles import rules
 from services.traceability.sheet_pdf import Code, LabelFace, draw_part, join_parts
 from services.traceability.store import SHEETS, batches, profiles, sheets, unit_codes
 from shared.auth import Caller
@@ -148,7 +148,7 @@ class Printing:
             raise NotFound("This sheet printed no unit with that serial.",
                            "Tờ nhãn này không có sản phẩm mang số sê-ri đó.",
                            code="serial-not-on-sheet")
-        url = domain.unit_scan_url(self._batch_url(await batches.get(self.store,
+        url = rules.unit_scan_url(self._batch_url(await batches.get(self.store,
                                                                      sheet.batch_id)), serial)
         return await self.worker.run(render_qr, url)
 
@@ -158,7 +158,7 @@ class Printing:
             await batches.get(self.store, batch_id)))
 
     def _batch_url(self, batch: Batch) -> str:
-        return domain.batch_scan_url(self.scan_base_url, batch.product_id, batch.gtin,
+        return rules.batch_scan_url(self.scan_base_url, batch.product_id, batch.gtin,
                                      batch.lot)
 
     async def codes(self, sheet_id: str) -> tuple[LabelSheet, list[Code]]:
@@ -170,7 +170,7 @@ class Printing:
         url = self._batch_url(batch)
         if sheet.kind is SheetKind.BATCH:
             return [Code(url)] * sheet.count
-        return [Code(domain.unit_scan_url(url, s), s) for s in sheet.serials]
+        return [Code(rules.unit_scan_url(url, s), s) for s in sheet.serials]
 
     async def _faces(self, sheet: LabelSheet, batch: Batch) -> tuple[LabelFace, list[Code]]:
         profile = await profiles.get(self.store, batch.product_id)

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from services.traceability import domain
+from services.traceability.profiles import rules
 
 GS1_VOC = "https://gs1.org/voc/"
 LINKSET_MEDIA = "application/linkset+json"
@@ -104,7 +104,7 @@ def description(scan_base_url: str) -> ResolverDescription:
     return ResolverDescription(
         name="OCOP — tra cứu nguồn gốc sản phẩm / OCOP product origin resolver",
         resolver_root=scan_base_url.rstrip("/"), supported_primary_keys=["01"],
-        supported_qualifiers={"01": list(domain.QUALIFIERS)},
+        supported_qualifiers={"01": list(rules.QUALIFIERS)},
         link_type_default_can_be_linkset=True,
         supported_link_type=[LinkTypeVocabulary(
             namespace=GS1_VOC, prefix="gs1:",

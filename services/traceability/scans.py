@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from services.traceability.label_sheets import DEVICES_PER_UNIT, UnitCode
-from services.traceability.model import TraceProfile
+from services.traceability.profiles.model import TraceProfile
 from shared.clock import VIETNAM
 from shared.contracts.traceability import ScanAnomalyDetected
 from shared.refusals import BadRequest, FieldError

@@ -3,7 +3,7 @@
 from services.traceability.batches import Batch, ChainLink, OriginRecord
 from services.traceability.documents.model import OriginDocument
 from services.traceability.label_sheets import LabelSheet, UnitCode
-from services.traceability.model import Label, TraceProfile
+from services.traceability.profiles.model import Label, TraceProfile
 from services.traceability.scans import Anomaly, ClientReports, ScanDay
 from shared.store import Collection, Reader
 from shared.store.repository import Repository

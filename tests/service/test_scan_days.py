@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.traceability.handlers import Traceability
-from services.traceability.model import TraceProfile
+from services.traceability.profiles.model import TraceProfile
+from services.traceability.reactions import Traceability
 from services.traceability.scanning import Scanning
 from services.traceability.scans import ScanDay
 from services.traceability.store import anomalies, scan_days

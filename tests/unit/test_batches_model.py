@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from services.traceability import domain, epcis
+from services.traceability import epcis
 from services.traceability.batches import (
     Batch,
     BatchDates,
@@ -22,7 +22,8 @@ from services.traceability.batches import (
 )
 from services.traceability.forms import OriginEventIn, epcis_event
 from services.traceability.journey import journey
-from services.traceability.model import TraceProfile
+from services.traceability.profiles import rules
+from services.traceability.profiles.model import TraceProfile
 from shared.gtin import gtin14
 from shared.refusals import BadRequest, Conflict
 from tests.support.events import certified, revoked
@@ -131,9 +132,9 @@ def test_the_identifiers_an_event_names_say_which_batches_and_how() -> None:
 
 
 def test_a_digital_link_path_is_split_before_it_is_decoded() -> None:
-    assert domain.qualifiers("10/NM%2F1/21/0007") == {"10": "NM/1", "21": "0007"}
+    assert rules.qualifiers("10/NM%2F1/21/0007") == {"10": "NM/1", "21": "0007"}
     for malformed in ("21/0007/10/NM", "10", "10/A/10/B", "99/x", ""):
-        assert domain.qualifiers(malformed) is None
+        assert rules.qualifiers(malformed) is None
 
 
 def form(**fields: Any) -> OriginEventIn:

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from services.traceability.label_sheets import DEVICES_PER_UNIT, UnitCode
-from services.traceability.model import ShownSubject, TraceProfile
+from services.traceability.profiles.model import ShownSubject, TraceProfile
 from services.traceability.scans import (
     CODES_KEPT,
     SCAN_WINDOW,

@@ -10,7 +10,7 @@ import pytest
 from services.catalog.domain import fold, search_terms
 from services.registry.accounts import rules as accounts
 from services.registry.subjects import rules as registry
-from services.traceability import domain as traceability
+from services.traceability.profiles import rules as traceability
 from shared.auth import Role
 from shared.gtin import gtin14
 from shared.language import pick_language

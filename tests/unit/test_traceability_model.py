@@ -1,4 +1,4 @@
-"""Traceability's aggregates (``services/traceability/model.py``): the trace profile a scan
+"""Traceability's aggregates (``services/traceability/profiles/model.py``): the trace profile a scan
 page shows and the QR label — every change they accept and every one they ignore, without
 HTTP, a bus or a store."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.traceability.domain import CertificateState, state_text
-from services.traceability.model import Label, TraceProfile
+from services.traceability.profiles.model import Label, TraceProfile
+from services.traceability.profiles.rules import CertificateState, state_text
 from shared.validity import CertificateStatus
 from tests.support.events import certified, expired, product_state, revoked
 

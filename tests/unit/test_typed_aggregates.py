@@ -26,8 +26,8 @@ from services.registry.store import products, subjects
 from services.registry.subjects import model as subjects_model
 from services.registry.subjects.model import Product, Subject
 from services.traceability import batches, label_sheets, scans
-from services.traceability import model as traceability_model
 from services.traceability.documents import model as documents
+from services.traceability.profiles import model as traceability_model
 from shared.store import Document
 from shared.vocabulary import SubjectType
 

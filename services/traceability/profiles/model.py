@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from services.traceability.domain import CertificateState
+from services.traceability.profiles.rules import CertificateState
 from shared.contracts.catalog import Offer
 from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
 from shared.contracts.registry import ProductState

@@ -10,9 +10,9 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from services.traceability import domain
 from services.traceability.labels import render_qr
-from services.traceability.model import Label, TraceProfile
+from services.traceability.profiles import rules
+from services.traceability.profiles.model import Label, TraceProfile
 from services.traceability.store import FORMER_GTINS, labels, profile_carrying, profiles
 from shared.clock import Clock
 from shared.contracts.catalog import ListingState, ListingWithdrawn, Offer
@@ -95,7 +95,7 @@ class Traceability:
     async def _issue_label(self, tx: Transaction, profile: TraceProfile) -> None:
         """Issue the label unless the product already has one for this URL (a GTIN added
         later changes the URL, and so the label)."""
-        url = domain.scan_url(self.scan_base_url, profile.id, profile.gtin)
+        url = rules.scan_url(self.scan_base_url, profile.id, profile.gtin)
         label = await labels.get_or_new(tx, profile.id, lambda: Label(profile.id))
         if label.encodes(url):
             return
