@@ -9,8 +9,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from services.catalog.domain import ListingStatus, search_text
-from services.catalog.model import ListedCertificate, Listing, Producer
+from services.catalog.listings.model import ListedCertificate, Listing, Producer
+from services.catalog.listings.rules import ListingStatus, search_text
 from services.catalog.store import LISTINGS, listings
 from shared.store import Collection, DocumentStore
 from shared.store.sqlite import SqliteDocumentStore

@@ -9,9 +9,10 @@ from services.catalog.api import ROUTERS
 from services.catalog.api.events import StreamDocument
 from services.catalog.api.feeds import FeedCache
 from services.catalog.channels.commands import Channels
-from services.catalog.handlers import Listings
-from services.catalog.publishing import Publisher
-from services.catalog.queries import Catalog
+from services.catalog.listings.commands import Listings
+from services.catalog.listings.publishing import Publisher
+from services.catalog.listings.queries import Catalog
+from services.catalog.reactions import Reactions
 from services.catalog.store import COLLECTIONS
 from services.catalog.webhooks.commands import Webhooks
 from services.catalog.webhooks.dispatch import Dispatcher
@@ -60,15 +61,16 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     webhooks = Webhooks(runtime.store, runtime.clock, settings.allow_private_webhook_urls,
                         dispatcher.wake)
     keeper = Listings(runtime.store, runtime.outbox, publisher, runtime.clock, webhooks)
+    reactions = Reactions(keeper, runtime.clock)
     for event in CERTIFICATE_IN_FORCE:
-        runtime.handle(event, keeper.on_certificate_in_force)
-    runtime.handle(CertificateRevoked, keeper.on_revoked)
-    runtime.handle(CertificateExpired, keeper.on_expired)
-    runtime.handle(LabelIssued, keeper.on_label)
+        runtime.handle(event, reactions.on_certificate_in_force)
+    runtime.handle(CertificateRevoked, reactions.on_revoked)
+    runtime.handle(CertificateExpired, reactions.on_expired)
+    runtime.handle(LabelIssued, reactions.on_label)
     for product_event in PRODUCT_STATES:
-        runtime.handle(product_event, keeper.on_product_changed)
-    runtime.handle(BatchOpened, keeper.on_batch_opened)
-    runtime.handle(OriginEventRecorded, keeper.on_origin_recorded)
+        runtime.handle(product_event, reactions.on_product_changed)
+    runtime.handle(BatchOpened, reactions.on_batch_opened)
+    runtime.handle(OriginEventRecorded, reactions.on_origin_recorded)
     runtime.provide(Catalog(runtime.store, runtime.clock), keeper, publisher,
                     Channels(runtime.store, runtime.clock), webhooks,
                     StreamDocument.at(stream_bootstrap(settings)), FeedCache())

@@ -1,8 +1,8 @@
 """The catalog's collections and the fields each is queried on."""
 
-from services.catalog.changes import CHANGES, COUNTERS
 from services.catalog.channels.model import Channel
-from services.catalog.model import Listing
+from services.catalog.listings.changes import CHANGES, COUNTERS
+from services.catalog.listings.model import Listing
 from services.catalog.webhooks.model import Delivery, Endpoint
 from shared.store import Collection
 from shared.store.repository import Repository
@@ -16,7 +16,7 @@ LISTINGS = Collection(
     text=("name_key", "search_text"))
 """One per product: a read model of the rating and traceability events. A province or a
 group is filtered and sorted in one index walk; the name and the name with the producer's
-are searched by words (``domain.ranked_matches``)."""
+are searched by words (``listings/rules.ranked_matches``)."""
 CHANNELS = Collection("channels", indexes=("name",))
 CHANNEL_KEYS = Collection("channel_keys")
 """API key id → its channel's id: how a presented key finds its channel."""

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.catalog.queries import Catalog
+from services.catalog.listings.queries import Catalog
 from services.rating.certificates.model import Certificate
 from services.rating.store import certificates, recognitions
 from services.traceability.forms import BatchIn

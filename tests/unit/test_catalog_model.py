@@ -1,12 +1,12 @@
-"""The catalog's listing (``services/catalog/model.py``): how each event's news changes it,
+"""The catalog's listing (``services/catalog/listings/model.py``): how each event's news changes it,
 in any order, and when the public sees it — without HTTP, a bus or a store."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from services.catalog.domain import ListingStatus
-from services.catalog.model import Listing, public_where
+from services.catalog.listings.model import Listing, public_where
+from services.catalog.listings.rules import ListingStatus
 from shared.contracts.traceability import LabelIssued
 from tests.support.events import certified, expired, product_state, revoked
 

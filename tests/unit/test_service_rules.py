@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from services.catalog.domain import fold, search_terms
+from services.catalog.listings.rules import fold, search_terms
 from services.registry.accounts import rules as accounts
 from services.registry.subjects import rules as registry
 from services.traceability.profiles import rules as traceability

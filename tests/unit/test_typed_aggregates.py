@@ -14,8 +14,8 @@ from typing import Any, get_args
 import pytest
 from typing_extensions import TypeAliasType, get_type_hints, is_typeddict
 
-from services.catalog import model as catalog_model
 from services.catalog.channels import model as channels
+from services.catalog.listings import model as catalog_model
 from services.catalog.webhooks import model as webhooks
 from services.rating.certificates import model as certificates_model
 from services.rating.evaluations import model as evaluations_model

@@ -10,9 +10,9 @@ from fastapi.security import APIKeyHeader
 from services.catalog.access import RULES
 from services.catalog.channels.commands import Channels
 from services.catalog.channels.model import Channel, Scope
-from services.catalog.handlers import Listings, not_listed
-from services.catalog.publishing import Publisher
-from services.catalog.queries import EVERYTHING, Catalog
+from services.catalog.listings.commands import Listings, not_listed
+from services.catalog.listings.publishing import Publisher
+from services.catalog.listings.queries import EVERYTHING, Catalog
 from services.catalog.store import listings
 from shared.access import Gate, SubjectRef
 from shared.auth import Caller

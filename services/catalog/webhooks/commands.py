@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from services.catalog.changes import Change
 from services.catalog.channels.model import Channel
-from services.catalog.model import Listing
+from services.catalog.listings.changes import Change
+from services.catalog.listings.model import Listing
 from services.catalog.store import DELIVERIES, channels, deliveries, endpoints
 from services.catalog.webhooks.model import (
     MAX_ENDPOINTS,

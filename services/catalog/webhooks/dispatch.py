@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from services.catalog.changes import CHANGES, encode_cursor
+from services.catalog.listings.changes import CHANGES, encode_cursor
 from services.catalog.store import DELIVERIES, deliveries, endpoints
 from services.catalog.webhooks.model import (
     Attempt,

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from services.catalog.channels.model import Scope
-from services.catalog.model import Listing
+from services.catalog.listings.model import Listing
 from shared.events.envelope import Envelope
 from shared.refusals import BadRequest
 from shared.store import Collection, Reader, Transaction

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.catalog.model import Listing, News
+from services.catalog.listings.model import Listing, News
 from shared.contracts.catalog import (
     WITHDRAWAL_NAMES,
     ListedCertificate,

@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from services.catalog.domain import ListingStatus, search_text
+from services.catalog.listings.rules import ListingStatus, search_text
 from shared.contracts.catalog import WithdrawalReason
 from shared.contracts.rating import CurrentCertificate
 from shared.contracts.registry import ProductState

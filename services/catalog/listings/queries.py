@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from services.catalog import changes, domain
 from services.catalog.channels.model import Scope
-from services.catalog.handlers import not_listed
-from services.catalog.model import Listing, public_where
+from services.catalog.listings import changes, rules
+from services.catalog.listings.commands import not_listed
+from services.catalog.listings.model import Listing, public_where
 from services.catalog.store import LISTINGS, listings
 from shared.clock import Clock
 from shared.refusals import Forbidden
@@ -51,13 +51,13 @@ class Catalog:
             where["group"] = group if not scope.groups or group in scope.groups else {
                 "$in": []}
         if province:
-            key = domain.fold(province)
+            key = rules.fold(province)
             where["province_key"] = (key if not scope.provinces or key in scope.province_keys
                                      else {"$in": []})
-        if terms := domain.search_terms(q or ""):
+        if terms := rules.search_terms(q or ""):
             page = await find_in_tiers(
                 self.store, LISTINGS.name,
-                [where | {"$text": match} for match in domain.ranked_matches(terms)],
+                [where | {"$text": match} for match in rules.ranked_matches(terms)],
                 order_by=SORTS[sort], limit=limit, after=after)
         else:
             page = await self.store.find(LISTINGS.name, where, order_by=SORTS[sort],

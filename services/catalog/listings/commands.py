@@ -1,10 +1,6 @@
-"""The catalog's reactions and commands on listings.
-
-Other services' events: a product with a certificate in force is listed (at its current
-stars), a revoked or expired one delisted; a label's scan link, the registry's changes to
-the product and the traceability service's batches and origin records are added whenever
-they arrive (before or after the certificate). Its producer's word: where the product is
-sold, and taking it off the catalog.
+"""The commands on listings: its producer's word (where the product is sold, and taking it
+off the catalog), and the one way any change is made (``Listings.change``, which the
+reactions to other services' events, ``services/catalog/reactions.py``, use too).
 
 Each loads the listing, lets it apply the news (``model.Listing``), keeps it, and — when a
 channel would see a difference — announces it on the listings stream and in the change log,
@@ -17,18 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from services.catalog import changes
 from services.catalog.channels.model import Channel
-from services.catalog.model import Listing
-from services.catalog.publishing import Publisher
+from services.catalog.listings import changes
+from services.catalog.listings.model import Listing
+from services.catalog.listings.publishing import Publisher
 from services.catalog.store import channels, listings
 from services.catalog.webhooks.commands import Webhooks
 from shared.clock import Clock
-from shared.contracts.catalog import WithdrawalReason
-from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
-from shared.contracts.registry import ProductState
-from shared.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
-from shared.events.envelope import Envelope
 from shared.messaging import Outbox
 from shared.refusals import NotFound, invalid
 from shared.store import DocumentStore, Transaction
@@ -52,8 +43,8 @@ class Listings:
     clock: Clock
     webhooks: Webhooks
 
-    async def _change(self, tx: Transaction, product_id: str, apply: Apply, *,
-                      listed_before: bool = False) -> Listing:
+    async def change(self, tx: Transaction, product_id: str, apply: Apply, *,
+                     listed_before: bool = False) -> Listing:
         """``listed_before``: the change is its producer's word, about a product the catalog
         has listed (NotFound otherwise); events may come about a product not yet known."""
         held = await listings.get_or_none(tx, product_id)
@@ -72,47 +63,10 @@ class Listings:
             await self.webhooks.fan_out(tx, await changes.append(tx, envelope, listing), listing)
         return listing
 
-    # --- other services' events ----------------------------------------------------------
-
-    async def on_certificate_in_force(self, envelope: Envelope, tx: Transaction) -> None:
-        e = CurrentCertificate.model_validate(envelope.data)
-        await self._change(tx, e.product_id, lambda listing: listing.show_certificate(
-            e, certified_at=envelope.time.isoformat(), listed_at=self.clock.stamp()))
-
-    async def on_revoked(self, envelope: Envelope, tx: Transaction) -> None:
-        e = CertificateRevoked.model_validate(envelope.data)
-        await self._change(tx, e.product_id, lambda listing: listing.delist(
-            e.certificate_id, WithdrawalReason.REVOKED, e.revoked_on))
-
-    async def on_expired(self, envelope: Envelope, tx: Transaction) -> None:
-        e = CertificateExpired.model_validate(envelope.data)
-        await self._change(tx, e.product_id, lambda listing: listing.delist(
-            e.certificate_id, WithdrawalReason.EXPIRED, e.expired_on))
-
-    async def on_product_changed(self, envelope: Envelope, tx: Transaction) -> None:
-        e = ProductState.model_validate(envelope.data)
-        await self._change(tx, e.product_id,
-                           lambda listing: listing.take_product(e, envelope.sequence))
-
-    async def on_label(self, envelope: Envelope, tx: Transaction) -> None:
-        e = LabelIssued.model_validate(envelope.data)
-        await self._change(tx, e.product_id, lambda listing: listing.attach_label(e))
-
-    async def on_batch_opened(self, envelope: Envelope, tx: Transaction) -> None:
-        e = BatchOpened.model_validate(envelope.data)
-        await self._change(tx, e.product_id, lambda listing: listing.batch_opened())
-
-    async def on_origin_recorded(self, envelope: Envelope, tx: Transaction) -> None:
-        e = OriginEventRecorded.model_validate(envelope.data)
-        for product_id in e.product_ids:
-            await self._change(tx, product_id, lambda listing: listing.origin_recorded())
-
-    # --- its producer's word -------------------------------------------------------------
-
     async def _producers_change(self, product_id: str, apply: Apply) -> Listing:
         """(Who may is the access table's ``listing.withdraw``/``offer.write``.)"""
         async with self.store.transaction() as tx:
-            return await self._change(tx, product_id, apply, listed_before=True)
+            return await self.change(tx, product_id, apply, listed_before=True)
 
     async def withdraw(self, product_id: str) -> Listing:
         today = self.clock.today()

@@ -1,0 +1,58 @@
+"""What the catalog does when it hears another service's event: a product with a
+certificate in force is listed (at its current stars), a revoked or expired one delisted; a
+label's scan link, the registry's changes to the product and the traceability service's
+batches and origin records are added whenever they arrive (before or after the
+certificate). Each is one change to the listing (``listings.commands.Listings.change``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.catalog.listings.commands import Listings
+from shared.clock import Clock
+from shared.contracts.catalog import WithdrawalReason
+from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
+from shared.contracts.registry import ProductState
+from shared.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
+from shared.events.envelope import Envelope
+from shared.store import Transaction
+
+
+@dataclass(frozen=True)
+class Reactions:
+    listings: Listings
+    clock: Clock
+
+    async def on_certificate_in_force(self, envelope: Envelope, tx: Transaction) -> None:
+        e = CurrentCertificate.model_validate(envelope.data)
+        await self.listings.change(tx, e.product_id, lambda listing: listing.show_certificate(
+            e, certified_at=envelope.time.isoformat(), listed_at=self.clock.stamp()))
+
+    async def on_revoked(self, envelope: Envelope, tx: Transaction) -> None:
+        e = CertificateRevoked.model_validate(envelope.data)
+        await self.listings.change(tx, e.product_id, lambda listing: listing.delist(
+            e.certificate_id, WithdrawalReason.REVOKED, e.revoked_on))
+
+    async def on_expired(self, envelope: Envelope, tx: Transaction) -> None:
+        e = CertificateExpired.model_validate(envelope.data)
+        await self.listings.change(tx, e.product_id, lambda listing: listing.delist(
+            e.certificate_id, WithdrawalReason.EXPIRED, e.expired_on))
+
+    async def on_product_changed(self, envelope: Envelope, tx: Transaction) -> None:
+        e = ProductState.model_validate(envelope.data)
+        await self.listings.change(tx, e.product_id,
+                                   lambda listing: listing.take_product(e, envelope.sequence))
+
+    async def on_label(self, envelope: Envelope, tx: Transaction) -> None:
+        e = LabelIssued.model_validate(envelope.data)
+        await self.listings.change(tx, e.product_id, lambda listing: listing.attach_label(e))
+
+    async def on_batch_opened(self, envelope: Envelope, tx: Transaction) -> None:
+        e = BatchOpened.model_validate(envelope.data)
+        await self.listings.change(tx, e.product_id, lambda listing: listing.batch_opened())
+
+    async def on_origin_recorded(self, envelope: Envelope, tx: Transaction) -> None:
+        e = OriginEventRecorded.model_validate(envelope.data)
+        for product_id in e.product_ids:
+            await self.listings.change(tx, product_id,
+                                       lambda listing: listing.origin_recorded())
