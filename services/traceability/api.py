@@ -14,7 +14,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
-from services.traceability import resolver
 from services.traceability.access import RULES
 from services.traceability.answers import PublicBatchOut, StepOut
 from services.traceability.batches import ChainReport
@@ -28,9 +27,10 @@ from services.traceability.profiles.model import (
     TraceProfile,
 )
 from services.traceability.reactions import Traceability
-from services.traceability.scan_pages import ScanPages
-from services.traceability.scanning import NOTHING_ASKED, Asked, Scanning
-from services.traceability.scans import Visit
+from services.traceability.scans import resolver
+from services.traceability.scans.commands import NOTHING_ASKED, Asked, Scanning
+from services.traceability.scans.model import Visit
+from services.traceability.scans.pages import ScanPages
 from shared.access import Gate
 from shared.errors import problem
 from shared.gtin import gtin14

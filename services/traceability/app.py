@@ -13,8 +13,8 @@ from services.traceability.origin_api import router as origin_router
 from services.traceability.printing import Printing
 from services.traceability.printing_api import router as printing_router
 from services.traceability.reactions import Traceability
-from services.traceability.scan_pages import SCAN_PATHS, ScanPages, ScanPagesFront
-from services.traceability.scanning import Scanning
+from services.traceability.scans.commands import Scanning
+from services.traceability.scans.pages import SCAN_PATHS, ScanPages, ScanPagesFront
 from services.traceability.scans_api import router as scans_router
 from services.traceability.store import COLLECTIONS
 from shared.bus import EventBus

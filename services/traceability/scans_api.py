@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from services.traceability.origin_api import gate, may
-from services.traceability.scanning import AnomalyFilter, Scanning
-from services.traceability.scans import (
+from services.traceability.scans.commands import AnomalyFilter, Scanning
+from services.traceability.scans.model import (
     Anomaly,
     AnomalyKind,
     Confidence,
@@ -19,7 +19,7 @@ from services.traceability.scans import (
     ScanReport,
     span,
 )
-from services.traceability.scans import by_province as count_by_province
+from services.traceability.scans.model import by_province as count_by_province
 from shared.access import Scope
 from shared.auth import CurrentCaller
 from shared.paging import Cursor, Limit, PageOut

@@ -14,8 +14,8 @@ import httpx
 import time_machine
 
 from services.traceability.app import build
-from services.traceability.scan_pages import ScanPages
-from services.traceability.scanning import Scanning
+from services.traceability.scans.commands import Scanning
+from services.traceability.scans.pages import ScanPages
 from shared.bus import open_bus
 from shared.config import Settings
 from shared.contracts.rating import CertificateRevoked, ProductCertified

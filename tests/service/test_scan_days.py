@@ -10,8 +10,8 @@ import pytest
 
 from services.traceability.profiles.model import TraceProfile
 from services.traceability.reactions import Traceability
-from services.traceability.scanning import Scanning
-from services.traceability.scans import ScanDay
+from services.traceability.scans.commands import Scanning
+from services.traceability.scans.model import ScanDay
 from services.traceability.store import anomalies, scan_days
 from shared.contracts.traceability import ScanAnomalyDetected
 from tests.support.clocks import FixedClock

@@ -11,7 +11,7 @@ import pytest
 
 from services.traceability.label_sheets import DEVICES_PER_UNIT, UnitCode
 from services.traceability.profiles.model import ShownSubject, TraceProfile
-from services.traceability.scans import (
+from services.traceability.scans.model import (
     CODES_KEPT,
     SCAN_WINDOW,
     SCANS_PER_DEVICE_A_DAY,

@@ -31,7 +31,7 @@ from urllib.parse import parse_qs
 
 from fastapi import Request, Response
 
-from services.traceability.scanning import Asked, Scanning
+from services.traceability.scans.commands import Asked, Scanning
 from shared.clock import Clock
 from shared.language import pick_language
 

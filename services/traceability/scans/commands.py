@@ -16,7 +16,7 @@ from services.traceability.journey import JourneyStep, journey
 from services.traceability.label_sheets import SheetKind, UnitCode
 from services.traceability.origin import Origin
 from services.traceability.profiles.model import TraceProfile
-from services.traceability.scans import (
+from services.traceability.scans.model import (
     Anomaly,
     AnomalyKind,
     ClientReports,
