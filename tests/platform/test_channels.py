@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 import jsonschema_rs
 import pytest
 
-from services.catalog.feeds import FIELDS, GOOGLE_NS, SITEMAP_NS
+from services.catalog.site.feeds import FIELDS, GOOGLE_NS, SITEMAP_NS
 from shared.config import Settings
 from tests.support.channels import POSTMART, Market, market, register_channel
 from tests.support.clocks import today

@@ -12,12 +12,12 @@ from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 
-from services.catalog import feeds
 from services.catalog.api.caching import cache_headers, still_fresh
 from services.catalog.api.deps import CatalogPart, OptionalChannel, PublisherPart, may, scope_of
 from services.catalog.channels.model import Channel
 from services.catalog.listings.publishing import Publisher
 from services.catalog.listings.queries import Catalog
+from services.catalog.site import feeds
 from shared.contracts.catalog import ListingState
 from shared.openapi_problems import files
 from shared.runtime import part

@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from services.catalog.api.caching import cache_headers
 from services.catalog.api.deps import CatalogPart, PublisherPart, may
-from services.catalog.site import (
+from services.catalog.site.pages import (
     MIN_STARS,
     PAGE_SIZE,
     Filters,
