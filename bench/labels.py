@@ -30,11 +30,11 @@ from rich.table import Table
 
 from bench.bus import percentiles
 from bench.flow import PASSWORD, platform, prepare
-from services.traceability import sheet_pdf
-from services.traceability.label_sheets import SheetLayout, new_serial
-from services.traceability.printing import part_size
+from services.traceability.labels import pdf as sheet_pdf
+from services.traceability.labels.commands import part_size
+from services.traceability.labels.model import SheetLayout, new_serial
+from services.traceability.labels.pdf import Code, LabelFace, draw_part, join_parts
 from services.traceability.profiles import rules
-from services.traceability.sheet_pdf import Code, LabelFace, draw_part, join_parts
 from shared.workers import WorkerProcess
 from tests.support.platform import User
 

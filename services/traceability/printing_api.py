@@ -8,16 +8,16 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.traceability.label_sheets import (
+from services.traceability.labels.artwork import LabelArtwork
+from services.traceability.labels.commands import Printing
+from services.traceability.labels.model import (
     MAX_UNITS,
     LabelSheet,
     SheetKind,
     SheetLayout,
     SheetStatus,
 )
-from services.traceability.labels import LabelArtwork
 from services.traceability.origin_api import may
-from services.traceability.printing import Printing
 from shared.access import Scope
 from shared.auth import CurrentCaller
 from shared.openapi_problems import files

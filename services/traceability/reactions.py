@@ -10,7 +10,7 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from services.traceability.labels import render_qr
+from services.traceability.labels.artwork import render_qr
 from services.traceability.profiles import rules
 from services.traceability.profiles.model import Label, TraceProfile
 from services.traceability.store import FORMER_GTINS, labels, profile_carrying, profiles

@@ -2,7 +2,7 @@
 
 from services.traceability.batches import Batch, ChainLink, OriginRecord
 from services.traceability.documents.model import OriginDocument
-from services.traceability.label_sheets import LabelSheet, UnitCode
+from services.traceability.labels.model import LabelSheet, UnitCode
 from services.traceability.profiles.model import Label, TraceProfile
 from services.traceability.scans.model import Anomaly, ClientReports, ScanDay
 from shared.store import Collection, Reader

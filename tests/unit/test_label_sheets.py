@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.traceability.label_sheets import (
+from services.traceability.labels.model import (
     A4_MM,
     MARGIN_MM,
     SERIAL_ALPHABET,

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.traceability.label_sheets import DEVICES_PER_UNIT, UnitCode
+from services.traceability.labels.model import DEVICES_PER_UNIT, UnitCode
 from services.traceability.profiles.model import ShownSubject, TraceProfile
 from services.traceability.scans.model import (
     CODES_KEPT,

@@ -13,7 +13,7 @@ from functools import partial
 
 from services.traceability.batches import Batch
 from services.traceability.journey import JourneyStep, journey
-from services.traceability.label_sheets import SheetKind, UnitCode
+from services.traceability.labels.model import SheetKind, UnitCode
 from services.traceability.origin import Origin
 from services.traceability.profiles.model import TraceProfile
 from services.traceability.scans.model import (

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from services.traceability.label_sheets import DEVICES_PER_UNIT, UnitCode
+from services.traceability.labels.model import DEVICES_PER_UNIT, UnitCode
 from services.traceability.profiles.model import TraceProfile
 from shared.clock import VIETNAM
 from shared.contracts.traceability import ScanAnomalyDetected

@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from services.traceability.label_sheets import SheetLayout
+from services.traceability.labels.model import SheetLayout
 from shared.pdf import fonts, star
 from shared.text import day_shown
 

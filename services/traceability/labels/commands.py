@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from services.traceability.batches import Batch, check_certified
-from services.traceability.label_sheets import (
+from services.traceability.labels.artwork import LabelArtwork, render_qr
+from services.traceability.labels.model import (
     LabelSheet,
     SheetKind,
     SheetLayout,
@@ -21,9 +22,8 @@ from services.traceability.label_sheets import (
     UnitCode,
     check_public,
 )
-from services.traceability.labels import LabelArtwork, render_qr
+from services.traceability.labels.pdf import Code, LabelFace, draw_part, join_parts
 from services.traceability.profiles import rules
-from services.traceability.sheet_pdf import Code, LabelFace, draw_part, join_parts
 from services.traceability.store import SHEETS, batches, profiles, sheets, unit_codes
 from shared.auth import Caller
 from shared.bus.port import cancel_all
