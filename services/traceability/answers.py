@@ -7,8 +7,8 @@ from typing import Any, Self
 
 from pydantic import BaseModel
 
-from services.traceability.batches import Batch, BatchDates, RawMaterialArea, Unit
-from services.traceability.journey import JourneyStep
+from services.traceability.origin.journey import JourneyStep
+from services.traceability.origin.model import Batch, BatchDates, RawMaterialArea, Unit
 
 
 class PublicBatchOut(BaseModel):

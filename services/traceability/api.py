@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from services.traceability.access import RULES
 from services.traceability.answers import PublicBatchOut, StepOut
-from services.traceability.batches import ChainReport
+from services.traceability.origin.model import ChainReport
 from services.traceability.profiles import rules
 from services.traceability.profiles.model import (
     Label,

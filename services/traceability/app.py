@@ -3,14 +3,14 @@ wired."""
 
 from __future__ import annotations
 
-from services.traceability import epcis
 from services.traceability.api import REPORTS_PATH, router
 from services.traceability.documents.commands import Filing
 from services.traceability.documents_api import router as documents_router
 from services.traceability.labels import pdf as sheet_pdf
 from services.traceability.labels.artwork import render_qr
 from services.traceability.labels.commands import Printing
-from services.traceability.origin import Origin
+from services.traceability.origin import epcis
+from services.traceability.origin.commands import Origin
 from services.traceability.origin_api import router as origin_router
 from services.traceability.printing_api import router as printing_router
 from services.traceability.reactions import Traceability

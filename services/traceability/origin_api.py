@@ -13,11 +13,11 @@ from pydantic.alias_generators import to_camel
 from services.traceability.access import RULES
 from services.traceability.answers import PublicBatchOut, StepOut
 from services.traceability.api import chain_page
-from services.traceability.batches import Batch, ChainProblem, ChainReport, OriginRecord
-from services.traceability.epcis import EpcisEvent, JsonLdContext
-from services.traceability.forms import BatchIn, CorrectionIn, OriginEventIn
-from services.traceability.journey import journey
-from services.traceability.origin import Origin, event_filter
+from services.traceability.origin.commands import Origin, event_filter
+from services.traceability.origin.epcis import EpcisEvent, JsonLdContext
+from services.traceability.origin.forms import BatchIn, CorrectionIn, OriginEventIn
+from services.traceability.origin.journey import journey
+from services.traceability.origin.model import Batch, ChainProblem, ChainReport, OriginRecord
 from services.traceability.profiles import rules
 from services.traceability.store import batches, profiles, sheets
 from shared.access import Gate, Scope, SubjectRef

@@ -1,8 +1,8 @@
 """The traceability service's collections and the fields each is queried on."""
 
-from services.traceability.batches import Batch, ChainLink, OriginRecord
 from services.traceability.documents.model import OriginDocument
 from services.traceability.labels.model import LabelSheet, UnitCode
+from services.traceability.origin.model import Batch, ChainLink, OriginRecord
 from services.traceability.profiles.model import Label, TraceProfile
 from services.traceability.scans.model import Anomaly, ClientReports, ScanDay
 from shared.store import Collection, Reader

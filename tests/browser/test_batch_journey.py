@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from services.traceability.epcis import schema_errors
+from services.traceability.origin.epcis import schema_errors
 from services.traceability.store import COLLECTIONS, RECORDS
 from shared.config import Settings
 from shared.store.sqlite import SqliteDocumentStore

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from services.traceability.epcis import schema_errors
+from services.traceability.origin.epcis import schema_errors
 from shared.config import Settings
 from tests.support.batches import (
     PASSWORD,

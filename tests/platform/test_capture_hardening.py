@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from services.traceability.epcis import STANDARD_CONTEXT
+from services.traceability.origin.epcis import STANDARD_CONTEXT
 from shared.config import Settings
 from shared.workers import ended
 from tests.support.clocks import today

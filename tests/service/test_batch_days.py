@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from services.traceability.batches import Batch
-from services.traceability.forms import BatchIn
-from services.traceability.origin import Origin
+from services.traceability.origin.commands import Origin
+from services.traceability.origin.forms import BatchIn
+from services.traceability.origin.model import Batch
 from services.traceability.store import batches
 from shared.contracts.traceability import BatchOpened, OriginEventRecorded
 from shared.refusals import BadRequest

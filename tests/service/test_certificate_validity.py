@@ -12,8 +12,8 @@ import pytest
 from services.catalog.listings.queries import Catalog
 from services.rating.certificates.model import Certificate
 from services.rating.store import certificates, recognitions
-from services.traceability.forms import BatchIn
-from services.traceability.origin import Origin
+from services.traceability.origin.commands import Origin
+from services.traceability.origin.forms import BatchIn
 from shared.contracts.rating import CertificateExpired, ProductCertified
 from shared.refusals import Conflict, NotFound
 from shared.validity import CertificateStatus

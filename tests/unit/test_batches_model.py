@@ -1,4 +1,4 @@
-"""Batches and origin records (``services/traceability/batches.py``, ``epcis.py``,
+"""Batches and origin records (``services/traceability/origin/model.py``, ``epcis.py``,
 ``forms.py``, ``journey.py``): opening rules, the hash chain and what verifying it finds,
 the identifiers an EPCIS event names, and a producer's form as an EPCIS event — without
 HTTP, a bus or a store."""
@@ -9,8 +9,10 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from services.traceability import epcis
-from services.traceability.batches import (
+from services.traceability.origin import epcis
+from services.traceability.origin.forms import OriginEventIn, epcis_event
+from services.traceability.origin.journey import journey
+from services.traceability.origin.model import (
     Batch,
     BatchDates,
     OriginRecord,
@@ -20,8 +22,6 @@ from services.traceability.batches import (
     utc_stamp,
     verify,
 )
-from services.traceability.forms import OriginEventIn, epcis_event
-from services.traceability.journey import journey
 from services.traceability.profiles import rules
 from services.traceability.profiles.model import TraceProfile
 from shared.gtin import gtin14

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from services.traceability.epcis import STANDARD_CONTEXT, event_hashes
+from services.traceability.origin.epcis import STANDARD_CONTEXT, event_hashes
 
 
 def test_the_json_ld_processor_loads_no_context_it_does_not_hold() -> None:

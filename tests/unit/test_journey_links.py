@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.traceability.batches import OriginRecord
-from services.traceability.journey import journey
+from services.traceability.origin.journey import journey
+from services.traceability.origin.model import OriginRecord
 
 
 def test_a_kept_record_links_only_to_web_addresses() -> None:

@@ -25,9 +25,9 @@ from services.registry.dossiers import model as dossiers_model
 from services.registry.store import products, subjects
 from services.registry.subjects import model as subjects_model
 from services.registry.subjects.model import Product, Subject
-from services.traceability import batches
 from services.traceability.documents import model as documents
 from services.traceability.labels import model as label_sheets
+from services.traceability.origin import model as batches
 from services.traceability.profiles import model as traceability_model
 from services.traceability.scans import model as scans
 from shared.store import Document

@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from services.traceability.batches import check_certified
 from services.traceability.documents.model import DocumentKind, OriginDocument
+from services.traceability.origin.model import check_certified
 from services.traceability.store import DOCUMENTS, documents, profiles
 from shared.auth import Caller
 from shared.clock import Clock

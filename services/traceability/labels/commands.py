@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from services.traceability.batches import Batch, check_certified
 from services.traceability.labels.artwork import LabelArtwork, render_qr
 from services.traceability.labels.model import (
     LabelSheet,
@@ -23,6 +22,7 @@ from services.traceability.labels.model import (
     check_public,
 )
 from services.traceability.labels.pdf import Code, LabelFace, draw_part, join_parts
+from services.traceability.origin.model import Batch, check_certified
 from services.traceability.profiles import rules
 from services.traceability.store import SHEETS, batches, profiles, sheets, unit_codes
 from shared.auth import Caller

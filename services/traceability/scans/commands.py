@@ -11,10 +11,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 
-from services.traceability.batches import Batch
-from services.traceability.journey import JourneyStep, journey
 from services.traceability.labels.model import SheetKind, UnitCode
-from services.traceability.origin import Origin
+from services.traceability.origin.commands import Origin
+from services.traceability.origin.journey import JourneyStep, journey
+from services.traceability.origin.model import Batch
 from services.traceability.profiles.model import TraceProfile
 from services.traceability.scans.model import (
     Anomaly,

@@ -35,7 +35,8 @@ OCOP_NAMESPACE = "urn:vn:ocop:epcis:"
 """The namespace of this platform's extension fields (place names, lab results…). Fixed,
 not derived from where the platform answers: extension fields enter the event hash by
 their expanded name."""
-SCHEMA_FILE = Path(__file__).parent / "standards" / "EPCIS-JSON-Schema.json"
+SCHEMA_FILE = Path(__file__).parents[1] / "standards" / "EPCIS-JSON-Schema.json"
+"""Beside the templates, at the service's root: the data it ships, not this module's."""
 EVENT_TYPES = frozenset({"ObjectEvent", "AggregationEvent", "TransactionEvent",
                          "TransformationEvent", "AssociationEvent"})
 EpcisEvent = TypeAliasType("EpcisEvent", dict[str, Any])

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from services.traceability.epcis import EpcisEvent, JsonLdContext
+from services.traceability.origin.epcis import EpcisEvent, JsonLdContext
 from services.traceability.profiles import rules
 from services.traceability.profiles.model import TraceProfile
 from shared.contracts.traceability import BatchOpened, ChainHead

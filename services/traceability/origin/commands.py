@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from services.traceability import epcis
-from services.traceability.batches import (
+from services.traceability.origin import epcis
+from services.traceability.origin.epcis import LotRef, Role
+from services.traceability.origin.forms import BatchIn, CorrectionIn, OriginEventIn, epcis_event
+from services.traceability.origin.model import (
     Batch,
     ChainLink,
     ChainReport,
@@ -22,10 +24,8 @@ from services.traceability.batches import (
     utc_stamp,
     verify,
 )
-from services.traceability.epcis import LotRef, Role
-from services.traceability.forms import BatchIn, CorrectionIn, OriginEventIn, epcis_event
+from services.traceability.origin.shown import check_shown
 from services.traceability.profiles.model import TraceProfile
-from services.traceability.shown import check_shown
 from services.traceability.store import (
     LINKS,
     LOTS,

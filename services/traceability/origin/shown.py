@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
-from services.traceability.epcis import field_path
+from services.traceability.origin.epcis import field_path
 from shared.fields import FreeText, Line, Place
 from shared.refusals import BadRequest, FieldError
 

@@ -13,15 +13,15 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, Field, HttpUrl, model_validator
 
-from services.traceability.batches import (
+from services.traceability.origin.epcis import OCOP_PREFIX
+from services.traceability.origin.model import (
     AreaCertificate,
     AreaCertificateKind,
     BatchDates,
     RawMaterialArea,
     Unit,
 )
-from services.traceability.epcis import OCOP_PREFIX
-from services.traceability.shown import MAX_PHOTOS, MAX_READINGS, MAX_RESULTS, Note, Short
+from services.traceability.origin.shown import MAX_PHOTOS, MAX_READINGS, MAX_RESULTS, Note, Short
 from shared.fields import EraDate, Line, Place
 from shared.refusals import BadRequest, FieldError
 from shared.text import fold

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from services.traceability import epcis
-from services.traceability.batches import OriginRecord
-from services.traceability.epcis import EpcisEvent
-from services.traceability.forms import SENSOR_TYPES, Step
-from services.traceability.shown import web_link
+from services.traceability.origin import epcis
+from services.traceability.origin.epcis import EpcisEvent
+from services.traceability.origin.forms import SENSOR_TYPES, Step
+from services.traceability.origin.model import OriginRecord
+from services.traceability.origin.shown import web_link
 
 NS = f"{epcis.OCOP_PREFIX}:"
 _BY_BIZ_STEP = {"commissioning": Step.HARVEST, "inspecting": Step.LAB_TEST,
