@@ -3,20 +3,17 @@ wired."""
 
 from __future__ import annotations
 
-from services.traceability.api import REPORTS_PATH, router
+from services.traceability.api import ROUTERS
+from services.traceability.api.scan import REPORTS_PATH
 from services.traceability.documents.commands import Filing
-from services.traceability.documents_api import router as documents_router
 from services.traceability.labels import pdf as sheet_pdf
 from services.traceability.labels.artwork import render_qr
 from services.traceability.labels.commands import Printing
 from services.traceability.origin import epcis
 from services.traceability.origin.commands import Origin
-from services.traceability.origin_api import router as origin_router
-from services.traceability.printing_api import router as printing_router
 from services.traceability.reactions import Traceability
 from services.traceability.scans.commands import Scanning
 from services.traceability.scans.pages import SCAN_PATHS, ScanPages, ScanPagesFront
-from services.traceability.scans_api import router as scans_router
 from services.traceability.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.clock import Clock
@@ -99,9 +96,6 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     runtime.handle(ListingWithdrawn, tracing.on_listing_withdrawn)
     filing = Filing(runtime.store, runtime.objects, runtime.clock, settings.public_url)
     runtime.provide(tracing, origin, printing, scanning, pages, filing)
-    runtime.include(router)
-    runtime.include(origin_router)
-    runtime.include(printing_router)
-    runtime.include(scans_router)
-    runtime.include(documents_router)
+    for router in ROUTERS:
+        runtime.include(router)
     return runtime

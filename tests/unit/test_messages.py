@@ -14,7 +14,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 from jinja2 import DictLoader, Environment, select_autoescape
 
-from services.traceability.api import STEP_NAMES, UNITS_IN
+from services.traceability.api.scan import STEP_NAMES, UNITS_IN
 from services.web.front import unit_name
 from shared import i18n, vocabulary
 from shared.language import LANGUAGES

@@ -9,7 +9,7 @@ from typing import Annotated, TypedDict
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from services.traceability.origin_api import gate, may
+from services.traceability.api.deps import gate, may
 from services.traceability.scans.commands import AnomalyFilter, Scanning
 from services.traceability.scans.model import (
     Anomaly,

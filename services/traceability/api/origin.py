@@ -10,21 +10,19 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from services.traceability.access import RULES
-from services.traceability.answers import PublicBatchOut, StepOut
-from services.traceability.api import chain_page
+from services.traceability.api.deps import may
+from services.traceability.api.models import PublicBatchOut, StepOut
+from services.traceability.api.scan import chain_page
 from services.traceability.origin.commands import Origin, event_filter
 from services.traceability.origin.epcis import EpcisEvent, JsonLdContext
 from services.traceability.origin.forms import BatchIn, CorrectionIn, OriginEventIn
 from services.traceability.origin.journey import journey
 from services.traceability.origin.model import Batch, ChainProblem, ChainReport, OriginRecord
 from services.traceability.profiles import rules
-from services.traceability.store import batches, profiles, sheets
-from shared.access import Gate, Scope, SubjectRef
+from shared.access import Scope
 from shared.auth import CurrentCaller
 from shared.paging import Cursor, Limit, PageOut
-from shared.refusals import NotFound
-from shared.runtime import part, runtime_of
+from shared.runtime import part
 
 
 class EpcisResponse(JSONResponse):
@@ -62,28 +60,8 @@ class EpcisQueryDocument(_EpcisNames):
     epcis_body: QueryBody
 
 
-async def whose(request: Request) -> SubjectRef:
-    """The producer of the batch, the label sheet or the certified product the path
-    names."""
-    store = runtime_of(request).store
-    if "sheet_id" in request.path_params:
-        sheet = await sheets.get(store, request.path_params["sheet_id"])
-        batch = await batches.get(store, sheet.batch_id)
-        return SubjectRef(batch.subject_id, batch.province, batch.commune)
-    if "batch_id" in request.path_params:
-        batch = await batches.get(store, request.path_params["batch_id"])
-        return SubjectRef(batch.subject_id, batch.province, batch.commune)
-    profile = await profiles.get(store, request.path_params["product_id"])
-    if profile.subject is None:
-        raise NotFound("The product is not OCOP-certified: it has no batches.",
-                       "Sản phẩm chưa được công nhận OCOP nên chưa có lô.")
-    return SubjectRef(profile.subject.id, profile.subject.province, profile.subject.commune)
-
-
 OriginPart = Annotated[Origin, Depends(part(Origin))]
 router = APIRouter(tags=["batches"])
-gate = Gate(RULES, whose)
-may = gate.rule
 
 
 class BatchOut(PublicBatchOut):

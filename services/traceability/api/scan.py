@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
 from services.traceability.access import RULES
-from services.traceability.answers import PublicBatchOut, StepOut
+from services.traceability.api.models import PublicBatchOut, StepOut
 from services.traceability.origin.model import ChainReport
 from services.traceability.profiles import rules
 from services.traceability.profiles.model import (
@@ -43,7 +43,7 @@ from shared.runtime import part
 from shared.text import day_shown, moment_shown, number_shown
 from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates = Jinja2Templates(directory=Path(__file__).parents[1] / "templates")
 UNITS = {"KGM": "kg", "H87": "", "CEL": "°C", "P1": "%", "GL": "g/l"}
 """UN/ECE unit codes as their symbols; litres and tonnes each language writes its own way."""
 UNITS_IN = {lang: UNITS | {"LTR": words(lang).pgettext("unit symbol", "L"),

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.traceability.api.deps import may
 from services.traceability.labels.artwork import LabelArtwork
 from services.traceability.labels.commands import Printing
 from services.traceability.labels.model import (
@@ -17,7 +18,6 @@ from services.traceability.labels.model import (
     SheetLayout,
     SheetStatus,
 )
-from services.traceability.origin_api import may
 from shared.access import Scope
 from shared.auth import CurrentCaller
 from shared.openapi_problems import files

@@ -10,9 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel
 
+from services.traceability.api.deps import may
 from services.traceability.documents.commands import Filing
 from services.traceability.documents.model import DocumentKind, OriginDocument
-from services.traceability.origin_api import may
 from shared.access import Scope
 from shared.auth import CurrentCaller
 from shared.documents import MAX_DOCUMENT_BYTES, attachment

@@ -1,0 +1,9 @@
+"""The traceability service's HTTP interface: the scan pages and label artwork, batches and
+their origin records (forms, EPCIS capture and query), label sheets, scan analytics and
+origin documents."""
+
+from services.traceability.api import documents, origin, printing, scan, scans
+
+ROUTERS = (scan.router, origin.router, printing.router, scans.router, documents.router)
+
+__all__ = ["ROUTERS"]

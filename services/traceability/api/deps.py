@@ -1,0 +1,34 @@
+"""What the traceability service's routes share: the gate that says who may act on a
+batch, a label sheet or a certified product."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from services.traceability.access import RULES
+from services.traceability.store import batches, profiles, sheets
+from shared.access import Gate, SubjectRef
+from shared.refusals import NotFound
+from shared.runtime import runtime_of
+
+
+async def whose(request: Request) -> SubjectRef:
+    """The producer of the batch, the label sheet or the certified product the path
+    names."""
+    store = runtime_of(request).store
+    if "sheet_id" in request.path_params:
+        sheet = await sheets.get(store, request.path_params["sheet_id"])
+        batch = await batches.get(store, sheet.batch_id)
+        return SubjectRef(batch.subject_id, batch.province, batch.commune)
+    if "batch_id" in request.path_params:
+        batch = await batches.get(store, request.path_params["batch_id"])
+        return SubjectRef(batch.subject_id, batch.province, batch.commune)
+    profile = await profiles.get(store, request.path_params["product_id"])
+    if profile.subject is None:
+        raise NotFound("The product is not OCOP-certified: it has no batches.",
+                       "Sản phẩm chưa được công nhận OCOP nên chưa có lô.")
+    return SubjectRef(profile.subject.id, profile.subject.province, profile.subject.commune)
+
+
+gate = Gate(RULES, whose)
+may = gate.rule
