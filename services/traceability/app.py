@@ -14,6 +14,7 @@ from services.traceability.origin.commands import Origin
 from services.traceability.reactions import Traceability
 from services.traceability.scans.commands import Scanning
 from services.traceability.scans.pages import SCAN_PATHS, ScanPages, ScanPagesFront
+from services.traceability.scans.queries import ScanFigures
 from services.traceability.store import COLLECTIONS
 from shared.bus import EventBus
 from shared.clock import Clock
@@ -95,7 +96,8 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
         runtime.handle(listing_event, tracing.on_listing)
     runtime.handle(ListingWithdrawn, tracing.on_listing_withdrawn)
     filing = Filing(runtime.store, runtime.objects, runtime.clock, settings.public_url)
-    runtime.provide(tracing, origin, printing, scanning, pages, filing)
+    runtime.provide(tracing, origin, printing, scanning, ScanFigures(runtime.store, scanning),
+                    pages, filing)
     for router in ROUTERS:
         runtime.include(router)
     return runtime

@@ -12,6 +12,7 @@ from services.traceability.profiles.model import TraceProfile
 from services.traceability.reactions import Traceability
 from services.traceability.scans.commands import Scanning
 from services.traceability.scans.model import ScanDay
+from services.traceability.scans.queries import ScanFigures
 from services.traceability.store import anomalies, scan_days
 from shared.contracts.traceability import ScanAnomalyDetected
 from tests.support.clocks import FixedClock
@@ -60,7 +61,8 @@ async def test_a_scan_counts_on_its_day_in_viet_nam(
 
     counted = await scan_days.get(traceability.store, ScanDay.key(profile.id, None, counted_on))
     assert counted.scans == 1
-    report = (await scanning.product_scans(profile.id, counted_on - DAY, counted_on + DAY)).report
+    figures = traceability.part(ScanFigures)
+    report = (await figures.product_scans(profile.id, counted_on - DAY, counted_on + DAY)).report
     assert [(day, counts.scans) for day, counts in report.days] == [
         (counted_on - DAY, 0), (counted_on, 1), (counted_on + DAY, 0)]
 
@@ -77,8 +79,8 @@ async def test_a_devices_daily_scans_start_again_at_midnight_in_viet_nam(
     await scan(scanning, profile)
     await scanning.flush()
 
-    report = (await scanning.product_scans(profile.id, date(year - 1, 12, 31),
-                                           date(year, 1, 1))).report
+    report = (await traceability.part(ScanFigures).product_scans(
+        profile.id, date(year - 1, 12, 31), date(year, 1, 1))).report
     assert [(day, counts.scans) for day, counts in report.days] == [
         (date(year - 1, 12, 31), 3), (date(year, 1, 1), 1)]  # three a day per device
 

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from services.traceability.api.deps import gate, may
-from services.traceability.scans.commands import AnomalyFilter, Scanning
 from services.traceability.scans.model import (
     Anomaly,
     AnomalyKind,
@@ -20,12 +19,13 @@ from services.traceability.scans.model import (
     span,
 )
 from services.traceability.scans.model import by_province as count_by_province
+from services.traceability.scans.queries import AnomalyFilter, ScanFigures
 from shared.access import Scope
 from shared.auth import CurrentCaller
 from shared.paging import Cursor, Limit, PageOut
 from shared.runtime import part
 
-ScanningPart = Annotated[Scanning, Depends(part(Scanning))]
+FiguresPart = Annotated[ScanFigures, Depends(part(ScanFigures))]
 Since = Annotated[date | None, Query(description="First day (Việt Nam time); 30 days before "
                                                  "'until' by default")]
 Until = Annotated[date | None, Query(description="Last day; today by default")]
@@ -144,10 +144,10 @@ class ProvinceOut(BaseModel):
 @router.get("/products/{product_id}/scans", summary=(
     "Scans of a product's codes per day and per batch (its producer, or the office)"),
     **may("scans.read", Scope.PATH))
-async def product_scans(scanning: ScanningPart, product_id: str, since: Since = None,
+async def product_scans(figures: FiguresPart, product_id: str, since: Since = None,
                         until: Until = None) -> ProductScansOut:
-    first, last = span(since, until, scanning.today())
-    scans = await scanning.product_scans(product_id, first, last)
+    first, last = span(since, until, figures.today())
+    scans = await figures.product_scans(product_id, first, last)
     return ProductScansOut(
         product_id=product_id, **_report(scans.report),
         batches=[BatchCountsOut(batch_id=batch_id, lot=scans.lots.get(batch_id or ""),
@@ -158,10 +158,10 @@ async def product_scans(scanning: ScanningPart, product_id: str, since: Since = 
 @router.get("/batches/{batch_id}/scans", summary=(
     "Scans of a batch's codes per day, its units printed and scanned, and its codes that "
     "look copied (its producer, or the office)"), **may("scans.read", Scope.PATH))
-async def batch_scans(scanning: ScanningPart, batch_id: str, since: Since = None,
+async def batch_scans(figures: FiguresPart, batch_id: str, since: Since = None,
                       until: Until = None) -> BatchScansOut:
-    first, last = span(since, until, scanning.today())
-    scans = await scanning.batch_scans(batch_id, first, last)
+    first, last = span(since, until, figures.today())
+    scans = await figures.batch_scans(batch_id, first, last)
     return BatchScansOut(batch_id=batch_id, lot=scans.batch.lot, **_report(scans.report),
                          units_printed=scans.printed,
                          copied=[AnomalyOut.of(a) for a in scans.copied])
@@ -170,7 +170,7 @@ async def batch_scans(scanning: ScanningPart, batch_id: str, since: Since = None
 @router.get("/anomalies", summary=(
     "Counterfeit signals, newest day first: the office sees all, a producer its own "
     "products'"), **may("anomaly.read", Scope.LIST))
-async def list_anomalies(scanning: ScanningPart, caller: CurrentCaller,
+async def list_anomalies(figures: FiguresPart, caller: CurrentCaller,
                          kind: Annotated[AnomalyKind | None, Query()] = None,
                          province: Annotated[str | None, Query(max_length=100)] = None,
                          product_id: Annotated[str | None, Query(max_length=100)] = None,
@@ -178,7 +178,7 @@ async def list_anomalies(scanning: ScanningPart, caller: CurrentCaller,
                          since: Since = None, until: Until = None, limit: Limit = 50,
                          cursor: Cursor = None) -> PageOut[AnomalyOut]:
     asked = AnomalyFilter(kind, province, product_id, batch_id, since, until)
-    found, next_cursor = await scanning.anomalies(gate.visible("anomaly.read", caller),
+    found, next_cursor = await figures.anomalies(gate.visible("anomaly.read", caller),
                                                   asked, limit, cursor)
     return PageOut(items=[AnomalyOut.of(a) for a in found], next_cursor=next_cursor)
 
@@ -186,10 +186,10 @@ async def list_anomalies(scanning: ScanningPart, caller: CurrentCaller,
 @router.get("/anomalies/provinces", summary=(
     "Counterfeit signals per province and kind over a span of days (the office)"),
     **may("anomaly.summary"))
-async def anomalies_by_province(scanning: ScanningPart, since: Since = None,
+async def anomalies_by_province(figures: FiguresPart, since: Since = None,
                                 until: Until = None) -> list[ProvinceOut]:
-    first, last = span(since, until, scanning.today())
-    found = await scanning.all_anomalies(AnomalyFilter(since=first, until=last))
+    first, last = span(since, until, figures.today())
+    found = await figures.all_anomalies(AnomalyFilter(since=first, until=last))
     return [ProvinceOut(province=province, total=counts.total(),
                         **{kind.value: counts[kind.value] for kind in AnomalyKind})
             for province, counts in count_by_province(found)]

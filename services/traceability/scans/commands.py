@@ -1,8 +1,7 @@
 """What a shopper's scan finds, and what is kept of it: the batch and the unit a code names
 (a unit's scan counted with its code, in one transaction), forged codes reported as
 anomalies, every scan counted per product, batch and day — each device's scans of a code
-once per window (``scans.RecentScans``); and the views of those counts for the producer
-and the office."""
+once per window (``model.RecentScans``). The views of those counts are in ``queries``."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 
-from services.traceability.labels.model import SheetKind, UnitCode
+from services.traceability.labels.model import UnitCode
 from services.traceability.origin.commands import Origin
 from services.traceability.origin.journey import JourneyStep, journey
 from services.traceability.origin.model import Batch
@@ -23,7 +22,6 @@ from services.traceability.scans.model import (
     Confidence,
     RecentScans,
     ScanDay,
-    ScanReport,
     ScanTally,
     Visit,
     copy_confidence,
@@ -32,19 +30,15 @@ from services.traceability.scans.model import (
     salted_network,
 )
 from services.traceability.store import (
-    ANOMALIES,
     anomalies,
-    batches,
     client_reports,
     scan_days,
-    sheets,
     unit_codes,
 )
-from shared.access import Visibility
 from shared.clock import Clock
 from shared.contracts.traceability import ScanAnomalyDetected
 from shared.messaging import Outbox
-from shared.store import DocumentStore, Filter, Transaction, find_all, retried
+from shared.store import DocumentStore, Transaction, retried
 
 
 @dataclass(frozen=True)
@@ -74,46 +68,6 @@ class Asked:
 
 NOTHING_ASKED = Asked()
 """A scan of the product's own code: no lot, no serial."""
-
-
-@dataclass(frozen=True)
-class AnomalyFilter:
-    kind: AnomalyKind | None = None
-    province: str | None = None
-    product_id: str | None = None
-    batch_id: str | None = None
-    since: date | None = None
-    until: date | None = None
-
-    def where(self, visibility: Visibility) -> Filter:
-        where: dict[str, object] = {name: value for name, value in (
-            ("kind", self.kind.value if self.kind else None), ("province", self.province),
-            ("product_id", self.product_id), ("batch_id", self.batch_id)) if value}
-        days = {op: d.isoformat() for op, d in (("$gte", self.since), ("$lte", self.until))
-                if d}
-        if days:
-            where["day"] = days
-        if not visibility.everything:
-            where["subject_id"] = visibility.subject_id
-        return where
-
-
-@dataclass(frozen=True)
-class ProductScans:
-    product_id: str
-    report: ScanReport
-    lots: dict[str, str]
-    """Batch id → its lot, for the batches in the report."""
-
-
-@dataclass(frozen=True)
-class BatchScans:
-    batch: Batch
-    report: ScanReport
-    printed: int
-    """Units' codes printed for the batch (serial sheets)."""
-    copied: list[Anomaly]
-    """Its units' codes that look copied."""
 
 
 @dataclass
@@ -271,40 +225,6 @@ class Scanning:
             lambda: ScanDay(ScanDay.key(product_id, batch_id, day), product_id, batch_id, day))
         held.add(counted)
         await scan_days.keep(tx, held)
-
-    async def product_scans(self, product_id: str, since: date, until: date
-                            ) -> ProductScans:
-        """Scans of a product's codes over ``since``..``until``, per day and per batch."""
-        report = await self._report({"product_id": product_id}, since, until)
-        ids = [batch_id for batch_id in report.batches if batch_id]
-        found = await batches.find(self.store, {"id": {"$in": ids}}) if ids else []
-        return ProductScans(product_id, report, {b.id: b.lot for b in found})
-
-    async def batch_scans(self, batch_id: str, since: date, until: date) -> BatchScans:
-        """Scans of a batch's codes, its units printed and scanned, its copied codes."""
-        batch = await batches.get(self.store, batch_id)
-        report = await self._report({"batch_id": batch_id}, since, until)
-        printed = sum(sheet.count for sheet in await sheets.find(self.store,
-                                                                 {"batch_id": batch_id})
-                      if sheet.kind is SheetKind.SERIAL)
-        copied = await anomalies.find(self.store, {"batch_id": batch_id})
-        return BatchScans(batch, report, printed, copied)
-
-    async def _report(self, where: Filter, since: date, until: date) -> ScanReport:
-        await self.flush()
-        days = {"$gte": since.isoformat(), "$lte": until.isoformat()}
-        counted = await scan_days.find(self.store, {**where, "day": days})
-        return ScanReport.of(counted, since, until)
-
-    async def anomalies(self, visibility: Visibility, asked: AnomalyFilter, limit: int,
-                        after: str | None) -> tuple[list[Anomaly], str | None]:
-        page = await self.store.find(ANOMALIES.name, asked.where(visibility), order_by="-day",
-                                     limit=limit, after=after)
-        return [anomalies.load(doc) for doc in page.items], page.next_cursor
-
-    async def all_anomalies(self, asked: AnomalyFilter) -> list[Anomaly]:
-        return [anomalies.load(doc) async for doc in
-                find_all(self.store, ANOMALIES.name, asked.where(Visibility(everything=True)))]
 
 
 def _page(product_id: str, batch_id: str | None) -> str:
