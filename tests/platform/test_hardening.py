@@ -278,7 +278,9 @@ async def test_bodies_are_capped_and_strangers_are_refused_before_their_body_is_
 async def test_a_single_client_flooding_is_slowed_and_others_are_not(
         make_settings: Callable[..., Settings]) -> None:
     # The test's own address as a proxy: its requests name the clients they stand for.
-    settings = make_settings(rate_limit="30/second", trusted_proxies=["127.0.0.1"])
+    # A minute's budget: the whole flood falls in one window however slowly a busy machine
+    # serves it (with a second's, how many were refused depended on the machine's speed).
+    settings = make_settings(rate_limit="30/minute", trusted_proxies=["127.0.0.1"])
     async with office_signed_in(settings, PASSWORD) as admin:
         url = admin.urls["catalog"] + "/listings"
 
@@ -289,10 +291,10 @@ async def test_a_single_client_flooding_is_slowed_and_others_are_not(
 
         flood = await burst("203.0.113.7", 80)
         refused = [r for r in flood if r.status_code == 429]
-        assert 40 <= len(refused) <= 50, len(refused)
+        assert len(refused) == 50, len(refused)
         body = problem(refused[0], 429, "rate-limited")
         assert "slow down" in body["detail"]
-        assert refused[0].headers["retry-after"] == "1"  # the 1-second window resets
+        assert 1 <= int(refused[0].headers["retry-after"]) <= 60  # when the window frees
         others = await burst("198.51.100.20", 20)
         assert all(r.status_code == 200 for r in others)
 
