@@ -71,8 +71,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [FieldError(_field_path(tuple(e.get("loc", ()))), str(e.get("msg", "")))
-                  for e in exc.errors()]
+        errors = [FieldError(_field_path(tuple(e.get("loc", ()))), str(e.get("msg", "")),
+                             from_elsewhere=True) for e in exc.errors()]
         return problem(422, "invalid-input",
                        "Some fields are invalid; see 'errors' for each field and the reason.",
                        "Một số trường không hợp lệ; xem 'errors' để biết trường nào và lý do.",

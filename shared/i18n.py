@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import io
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -59,6 +60,15 @@ def _loaded(lang: str) -> Translations:
 
 
 @dataclass(frozen=True)
+class Term:
+    """A parameter that is itself a message (a stage's name, a field's reason): said in the
+    language of the message it fills. Its text is marked where it is written (``N_``)."""
+
+    message: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Words:
     """The messages in one language, their named parameters filled in."""
 
@@ -66,16 +76,21 @@ class Words:
     translations: Translations
 
     def gettext(self, message: str, /, **params: object) -> str:
-        return self.translations.gettext(message) % params
+        return self.translations.gettext(message) % self._filled(params)
+
+    def _filled(self, params: dict[str, object]) -> dict[str, object]:
+        return {name: self.gettext(value.message, **value.params)
+                if isinstance(value, Term) else value for name, value in params.items()}
 
     def ngettext(self, singular: str, plural: str, num: int, /, **params: object) -> str:
         """The form for ``num`` (``%(num)s`` in the message), as Jinja2's ngettext."""
-        return self.translations.ngettext(singular, plural, num) % {"num": num, **params}
+        return self.translations.ngettext(singular, plural, num) % self._filled(
+            {"num": num, **params})
 
     def pgettext(self, context: str, message: str, /, **params: object) -> str:
         """A message whose English alone is ambiguous (a unit's symbol), told apart by
         ``context``."""
-        return str(self.translations.pgettext(context, message)) % params
+        return str(self.translations.pgettext(context, message)) % self._filled(params)
 
 
 WORDS = {lang: Words(lang, _loaded(lang)) for lang in LANGUAGES}

@@ -1,40 +1,102 @@
-"""Refusals: errors a caller can act on, each with an English and a Vietnamese message (the
-people who read them — provincial officers, producers, channel integrators — read one or
-the other) and the HTTP status they map to. Plain exceptions, so domain models raise them
-without depending on the web framework; ``shared.errors`` renders them as problem+json."""
+"""Refusals: errors a caller can act on. Each carries a code, an English message with named
+parameters (``%(name)s``) and the HTTP status it maps to; the message is the catalog's id
+(``shared.i18n``), so the words a person reads are rendered where the refusal leaves the
+platform — the problem+json answer (``shared.errors``: English and Vietnamese), a page, the
+command line — in the reader's language. Plain exceptions, so domain models raise them
+without depending on the web framework.
+
+Where a refusal is raised, its message is marked for ``pybabel extract`` with ``N_``::
+
+    raise NotFound(N_("No product %(product)s."), product=product_id)
+
+A parameter that is itself a word to translate (a stage's name) is given as ``Term(...)``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from shared.i18n import N_, Term, words
+from shared.language import LANGUAGES
+
+__all__ = [
+    "N_",
+    "AppError",
+    "BadRequest",
+    "Conflict",
+    "FieldError",
+    "Forbidden",
+    "NotFound",
+    "Refusal",
+    "ServiceUnavailable",
+    "Term",
+    "TooManyRequests",
+    "Unauthorized",
+    "invalid",
+]
+
+
+def _said(message: str, params: Mapping[str, object], lang: str) -> str:
+    return words(lang).gettext(message, **params)
 
 
 @dataclass(frozen=True)
 class FieldError:
-    """One input field that was refused, and why."""
+    """One input field that was refused, and why (a catalog message and its parameters).
+    ``from_elsewhere`` marks a reason written by a library (a validation error), which
+    is not in the catalog and is shown as written."""
 
     field: str
     message: str
-    message_vi: str | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
+    message_vi: str | None = None  # until every refusal speaks through the catalog
+    from_elsewhere: bool = False
+
+    def text(self, lang: str) -> str:
+        if self.from_elsewhere:
+            return self.message
+        if self.message_vi is not None:
+            return self.message_vi if lang == "vi" else self.message
+        return _said(self.message, self.params, lang)
 
     def as_dict(self) -> dict[str, str]:
-        out = {"field": self.field, "message": self.message}
-        if self.message_vi:
-            out["message_vi"] = self.message_vi
+        out = {"field": self.field, "message": self.text("en")}
+        if not self.from_elsewhere:
+            out["message_vi"] = self.text("vi")
         return out
 
 
-@dataclass
 class AppError(Exception):
     """An error the caller can fix; ``status`` decides the HTTP code."""
 
-    message: str
-    message_vi: str
-    code: str = "error"
-    status: int = 400
-    errors: list[FieldError] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
+    def __init__(self, message: str, message_vi: str | None = None, code: str = "error",
+                 status: int = 400, errors: list[FieldError] | None = None,
+                 **params: object) -> None:
+        self.template = message
+        self.params: dict[str, object] = params
+        self.legacy_vi = message_vi  # until every refusal speaks through the catalog
+        self.code = code
+        self.status = status
+        self.errors: list[FieldError] = errors or []
         super().__init__(self.message)
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``, its parameters filled in."""
+        if self.legacy_vi is not None:
+            return self.legacy_vi if lang == "vi" else self.template
+        return _said(self.template, self.params, lang)
+
+    def in_every_language(self) -> dict[str, str]:
+        return {lang: self.text(lang) for lang in LANGUAGES}
+
+    @property
+    def message(self) -> str:
+        return self.text("en")
+
+    @property
+    def message_vi(self) -> str:
+        return self.text("vi")
 
     def __str__(self) -> str:
         return self.message
@@ -48,7 +110,7 @@ class AppError(Exception):
 def _rebuilt(kind: type[AppError], state: dict[str, object]) -> AppError:
     error = kind.__new__(kind)
     vars(error).update(state)
-    Exception.__init__(error, state["message"])
+    Exception.__init__(error, error.message)
     return error
 
 
@@ -59,9 +121,11 @@ class Refusal(AppError):
     STATUS = 400
     CODE = "error"
 
-    def __init__(self, message: str, message_vi: str, *, code: str | None = None,
-                 errors: list[FieldError] | None = None) -> None:
-        super().__init__(message, message_vi, code or self.CODE, self.STATUS, errors or [])
+    def __init__(self, message: str, message_vi: str | None = None, *,
+                 code: str | None = None, errors: list[FieldError] | None = None,
+                 **params: object) -> None:
+        super().__init__(message, message_vi, code or self.CODE, self.STATUS, errors,
+                         **params)
 
 
 class BadRequest(Refusal):
@@ -95,7 +159,16 @@ class ServiceUnavailable(Refusal):
     STATUS, CODE = 503, "unavailable"
 
 
-def invalid(field: str, message: str, message_vi: str) -> BadRequest:
-    """One field refused: ``message`` says what to give instead."""
-    return BadRequest(f"{field}: {message}", f"{field}: {message_vi}", code="invalid-field",
-                      errors=[FieldError(field, message, message_vi)])
+_FIELD = N_("%(field)s: %(reason)s")
+
+
+def invalid(field: str, message: str, message_vi: str | None = None,
+            **params: object) -> BadRequest:
+    """One field refused: ``message`` (a catalog message, with ``params``) says what to
+    give instead."""
+    error = FieldError(field, message, params, message_vi)
+    if message_vi is not None:
+        return BadRequest(f"{field}: {message}", f"{field}: {message_vi}",
+                          code="invalid-field", errors=[error])
+    return BadRequest(_FIELD, code="invalid-field", errors=[error], field=field,
+                      reason=Term(message, params))
