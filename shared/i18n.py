@@ -69,6 +69,14 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Given:
+    """A parameter that the data itself says in each language (a criterion's name, as its
+    table was loaded): not in the catalog, said as given for the message's language."""
+
+    said: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class Words:
     """The messages in one language, their named parameters filled in."""
 
@@ -79,8 +87,9 @@ class Words:
         return self.translations.gettext(message) % self._filled(params)
 
     def _filled(self, params: dict[str, object]) -> dict[str, object]:
-        return {name: self.gettext(value.message, **value.params)
-                if isinstance(value, Term) else value for name, value in params.items()}
+        return {name: self.gettext(value.message, **value.params) if isinstance(value, Term)
+                else value.said[self.lang] if isinstance(value, Given) else value
+                for name, value in params.items()}
 
     def ngettext(self, singular: str, plural: str, num: int, /, **params: object) -> str:
         """The form for ``num`` (``%(num)s`` in the message), as Jinja2's ngettext."""

@@ -41,7 +41,8 @@ def test_parts_that_do_not_add_up_to_the_decisions_maxima_are_refused() -> None:
     with pytest.raises(BadRequest) as refused:
         criteria.check_table(SET_148, "food", None, rows_for(SET_1048.maxima))
     assert [e.field for e in refused.value.errors] == ["part_a", "part_c"]
-    assert "add up to 35; 148/QĐ-TTg gives part A 40 points" in refused.value.errors[0].message
+    said = refused.value.errors[0].text("en")
+    assert "add up to 35; 148/QĐ-TTg gives part A 40 points" in said
 
 
 def test_duplicate_codes_unknown_parts_and_groups_are_named() -> None:
@@ -73,7 +74,19 @@ def test_a_sheet_by_criterion_gives_every_criterion_within_its_maximum() -> None
         criteria.parts_from_criteria(table(), scores)
     assert [e.field for e in refused.value.errors] == [
         "criteria.A1", "criteria.C2", "criteria.Z9"]
-    assert "from 0 to 24; got 24.5" in refused.value.errors[0].message
+    assert "from 0 to 24; got 24.5" in refused.value.errors[0].text("en")
+
+
+def test_a_criterion_out_of_range_is_named_as_its_table_names_it_in_each_language() -> None:
+    """The criterion's name is the table's data, not the catalog's: each reader gets the
+    name the decision's appendix gives in their language."""
+    with pytest.raises(BadRequest) as refused:
+        criteria.parts_from_criteria(table(), {c.code: c.maximum for c in table().criteria}
+                                     | {"A1": 24.5})
+    assert refused.value.errors[0].as_dict() == {
+        "field": "criteria.A1",
+        "message": "'Criterion A1' is scored from 0 to 24; got 24.5",
+        "message_vi": "'Tiêu chí A1' được chấm từ 0 đến 24; nhận 24.5"}
 
 
 def test_an_evaluation_is_scored_the_way_it_was_opened() -> None:

@@ -12,7 +12,7 @@ from services.rating.criteria.rules import Criterion, check_table, find_set, tab
 from services.rating.store import CRITERIA_TABLES
 from shared.auth import Caller
 from shared.clock import Clock
-from shared.refusals import BadRequest, Conflict, FieldError
+from shared.refusals import N_, BadRequest, Conflict, FieldError
 from shared.store import Document, DocumentExists, DocumentStore
 from shared.tables import records
 
@@ -37,20 +37,18 @@ def criteria_from_rows(rows: list[list[Any]]) -> list[Criterion]:
         try:
             maximum = float(cells["maximum"].replace(",", "."))
         except ValueError:
-            errors.append(FieldError(f"row {number}.maximum", "not a number", "không phải số"))
+            errors.append(FieldError(f"row {number}.maximum", N_("not a number")))
             continue
         if not cells["code"] or not cells["name_vi"]:
-            errors.append(FieldError(f"row {number}", "code and name are required",
-                                     "cần có mã và tên tiêu chí"))
+            errors.append(FieldError(f"row {number}", N_("code and name are required")))
             continue
         criteria.append(Criterion(code=cells["code"], part=cells["part"].upper(),
                                   name_vi=cells["name_vi"],
                                   name_en=cells.get("name_en") or cells["name_vi"],
                                   maximum=maximum))
     if errors:
-        raise BadRequest("Some rows could not be read; see 'errors'.",
-                         "Một số dòng không đọc được; xem 'errors'.", code="unreadable-rows",
-                         errors=errors)
+        raise BadRequest(N_("Some rows could not be read; see 'errors'."),
+                         code="unreadable-rows", errors=errors)
     return criteria
 
 
@@ -80,8 +78,6 @@ class CriteriaTables:
                     "criteria": [c.__dict__ for c in rows], "loaded_by": caller.user_id,
                     "loaded_at": self.clock.stamp()})
             except DocumentExists:
-                raise Conflict("Another version of this table was loaded at the same moment; "
-                               "check the latest version and load again if needed.",
-                               "Một phiên bản khác của bảng này vừa được nạp cùng lúc; hãy xem "
-                               "phiên bản mới nhất và nạp lại nếu cần.",
-                               code="criteria-table-raced") from None
+                raise Conflict(N_("Another version of this table was loaded at the same "
+                                  "moment; check the latest version and load again if "
+                                  "needed."), code="criteria-table-raced") from None

@@ -11,15 +11,13 @@ from typing import NotRequired
 
 from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
-from shared.refusals import BadRequest, FieldError
+from shared.i18n import Given, in_every_language
+from shared.refusals import N_, BadRequest, FieldError
 from shared.vocabulary import GROUPS_148_2023
 
 PARTS = ("A", "B", "C")
-PART_NAMES = {
-    "A": ("Sản phẩm và sức mạnh cộng đồng", "Product and community strength"),
-    "B": ("Khả năng tiếp thị", "Marketing capability"),
-    "C": ("Chất lượng sản phẩm", "Product quality"),
-}
+PART_NAMES = {"A": N_("Product and community strength"), "B": N_("Marketing capability"),
+              "C": N_("Product quality")}
 THREE_STAR_SHARE = 0.5
 """A 3★ product has 50 of 100 points: half of each part's, or criterion's, maximum."""
 TOLERANCE = 1e-6
@@ -87,11 +85,10 @@ def find_set(code: str) -> CriteriaSet:
     found = next((s for s in CRITERIA_SETS if s.code == code), None)
     if found is None:
         known = ", ".join(s.code for s in CRITERIA_SETS)
-        raise BadRequest(f"There is no criteria set '{code}' (known: {known}).",
-                         f"Không có bộ tiêu chí '{code}' (các bộ: {known}).",
-                         code="unknown-criteria-set",
-                         errors=[FieldError("criteria_set", f"one of {known}",
-                                            f"một trong {known}")])
+        raise BadRequest(N_("There is no criteria set '%(criteria_set)s' (known: %(known)s)."),
+                         code="unknown-criteria-set", criteria_set=code, known=known,
+                         errors=[FieldError("criteria_set", N_("one of %(known)s"),
+                                            {"known": known})])
     return found
 
 
@@ -99,11 +96,10 @@ def criteria_set_on(day: date) -> CriteriaSet:
     """The criteria set in force on ``day``."""
     in_force = [s for s in CRITERIA_SETS if s.in_force_from <= day]
     if not in_force:
-        raise BadRequest(f"No OCOP criteria set was in force on {day.isoformat()}.",
-                         f"Không có bộ tiêu chí OCOP nào có hiệu lực vào {day.isoformat()}.",
-                         code="no-criteria-set",
-                         errors=[FieldError("evaluation_date", "before the first criteria set",
-                                            "trước bộ tiêu chí đầu tiên")])
+        raise BadRequest(N_("No OCOP criteria set was in force on %(day)s."),
+                         code="no-criteria-set", day=day.isoformat(),
+                         errors=[FieldError("evaluation_date",
+                                            N_("before the first criteria set"))])
     return max(in_force, key=lambda s: s.in_force_from)
 
 
@@ -113,12 +109,11 @@ def check_criteria_set(asked: str | None, day: date) -> CriteriaSet:
     if asked is not None and asked != in_force.code:
         known = ", ".join(s.code for s in CRITERIA_SETS)
         raise BadRequest(
-            f"On {day.isoformat()} the criteria set in force is {in_force.code} "
-            f"({in_force.decision}), not {asked}.",
-            f"Vào {day.isoformat()}, bộ tiêu chí có hiệu lực là {in_force.code} "
-            f"({in_force.decision}), không phải {asked}.", code="criteria-set-not-in-force",
-            errors=[FieldError("criteria_set", f"must be {in_force.code} (known: {known})",
-                               f"phải là {in_force.code} (các bộ: {known})")])
+            N_("On %(day)s the criteria set in force is %(in_force)s (%(decision)s), "
+               "not %(asked)s."), code="criteria-set-not-in-force", day=day.isoformat(),
+            in_force=in_force.code, decision=in_force.decision, asked=asked,
+            errors=[FieldError("criteria_set", N_("must be %(in_force)s (known: %(known)s)"),
+                               {"in_force": in_force.code, "known": known})])
     return in_force
 
 
@@ -130,43 +125,41 @@ def check_table(criteria_set: CriteriaSet, group: str, subgroup: str | None,
     if criteria_set.code in SETS_WITH_148_GROUPS:
         known = GROUPS_148_2023.get(group)
         if known is None:
-            errors.append(FieldError("group", f"not a group of {criteria_set.decision}: "
-                                     f"one of {', '.join(GROUPS_148_2023)}",
-                                     f"không phải nhóm của {criteria_set.decision}"))
+            errors.append(FieldError("group", N_("not a group of %(decision)s: one of "
+                                                 "%(known)s"),
+                                     {"decision": criteria_set.decision,
+                                      "known": ", ".join(GROUPS_148_2023)}))
         elif subgroup is not None and subgroup not in known.subgroups:
-            errors.append(FieldError("subgroup", f"not a sub-group of '{group}': one of "
-                                     f"{', '.join(known.subgroups)}",
-                                     f"không phải phân nhóm của '{group}'"))
+            errors.append(FieldError("subgroup", N_("not a sub-group of '%(group)s': one of "
+                                                    "%(known)s"),
+                                     {"group": group, "known": ", ".join(known.subgroups)}))
     seen: set[str] = set()
     totals = dict.fromkeys(PARTS, 0.0)
     for index, criterion in enumerate(criteria):
         where = f"criteria[{index}]"
         if criterion.code in seen:
-            errors.append(FieldError(f"{where}.code", f"'{criterion.code}' appears twice",
-                                     f"'{criterion.code}' bị trùng"))
+            errors.append(FieldError(f"{where}.code", N_("'%(criterion)s' appears twice"),
+                                     {"criterion": criterion.code}))
         seen.add(criterion.code)
         if criterion.part not in PARTS:
-            errors.append(FieldError(f"{where}.part", "must be A, B or C",
-                                     "phải là A, B hoặc C"))
+            errors.append(FieldError(f"{where}.part", N_("must be A, B or C")))
             continue
         if not 0 < criterion.maximum <= criteria_set.maxima[criterion.part]:
             errors.append(FieldError(
-                f"{where}.maximum", f"must be above 0 and at most part {criterion.part}'s "
-                f"{criteria_set.maxima[criterion.part]}",
-                f"phải lớn hơn 0 và không quá {criteria_set.maxima[criterion.part]} điểm "
-                f"của phần {criterion.part}"))
+                f"{where}.maximum", N_("must be above 0 and at most part %(part)s's %(top)s"),
+                {"part": criterion.part, "top": criteria_set.maxima[criterion.part]}))
         totals[criterion.part] += criterion.maximum
     for part, top in criteria_set.maxima.items():
         if abs(totals[part] - top) > TOLERANCE:
             errors.append(FieldError(
-                f"part_{part.lower()}", f"the maxima of part {part}'s criteria add up to "
-                f"{totals[part]:g}; {criteria_set.decision} gives part {part} {top} points",
-                f"tổng điểm tối đa các tiêu chí phần {part} là {totals[part]:g}; "
-                f"{criteria_set.decision} quy định phần {part} {top} điểm"))
+                f"part_{part.lower()}", N_("the maxima of part %(part)s's criteria add up to "
+                                           "%(total)s; %(decision)s gives part %(part)s "
+                                           "%(top)s points"),
+                {"part": part, "total": f"{totals[part]:g}", "decision": criteria_set.decision,
+                 "top": top}))
     if errors:
-        raise BadRequest("This criteria table is not whole; see 'errors'.",
-                         "Bảng tiêu chí chưa đúng; xem 'errors'.", code="invalid-criteria-table",
-                         errors=errors)
+        raise BadRequest(N_("This criteria table is not whole; see 'errors'."),
+                         code="invalid-criteria-table", errors=errors)
 
 
 def table_for(tables: Iterable[CriteriaTable], group: str, subgroup: str | None
@@ -187,13 +180,12 @@ def check_part_scores(criteria_set: CriteriaSet, scores: Mapping[str, float]) ->
         if not 0 <= value <= top:
             errors.append(FieldError(
                 f"part_{part.lower()}",
-                f"part {part} is scored from 0 to {top} under {criteria_set.decision}; "
-                f"got {value}",
-                f"phần {part} được chấm từ 0 đến {top} theo {criteria_set.decision}; "
-                f"nhận {value}"))
+                N_("part %(part)s is scored from 0 to %(top)s under %(decision)s; "
+                   "got %(value)s"),
+                {"part": part, "top": top, "decision": criteria_set.decision,
+                 "value": value}))
     if errors:
-        raise BadRequest("Some scores are outside their part's range; see 'errors'.",
-                         "Một số điểm nằm ngoài khoảng của phần; xem 'errors'.",
+        raise BadRequest(N_("Some scores are outside their part's range; see 'errors'."),
                          code="score-out-of-range", errors=errors)
 
 
@@ -204,22 +196,19 @@ def parts_from_criteria(table: CriteriaTable, scores: Mapping[str, float]) -> di
     for criterion in table.criteria:
         value = scores.get(criterion.code)
         if value is None:
-            errors.append(FieldError(f"criteria.{criterion.code}", "not scored",
-                                     "chưa được chấm"))
+            errors.append(FieldError(f"criteria.{criterion.code}", N_("not scored")))
         elif not 0 <= value <= criterion.maximum:
             errors.append(FieldError(
                 f"criteria.{criterion.code}",
-                f"'{criterion.name_en}' is scored from 0 to {criterion.maximum:g}; got {value}",
-                f"'{criterion.name_vi}' được chấm từ 0 đến {criterion.maximum:g}; "
-                f"nhận {value}"))
+                N_("'%(criterion)s' is scored from 0 to %(top)s; got %(value)s"),
+                {"criterion": Given({"vi": criterion.name_vi, "en": criterion.name_en}),
+                 "top": f"{criterion.maximum:g}", "value": value}))
     known = {c.code for c in table.criteria}
-    errors += [FieldError(f"criteria.{code}", "not a criterion of this table",
-                          "không phải tiêu chí của bảng này")
+    errors += [FieldError(f"criteria.{code}", N_("not a criterion of this table"))
                for code in scores if code not in known]
     if errors:
-        raise BadRequest("Some criteria are missing or outside their range; see 'errors'.",
-                         "Một số tiêu chí chưa chấm hoặc nằm ngoài khoảng điểm; xem 'errors'.",
-                         code="score-out-of-range", errors=errors)
+        raise BadRequest(N_("Some criteria are missing or outside their range; "
+                            "see 'errors'."), code="score-out-of-range", errors=errors)
     return {part: round(sum(scores[c.code] for c in table.criteria if c.part == part), 2)
             for part in PARTS}
 
@@ -233,20 +222,16 @@ def sheet_parts(criteria_set: CriteriaSet, table: CriteriaTable | None,
     if table is not None:
         if criteria is None or parts is not None:
             raise BadRequest(
-                "This evaluation is scored criterion by criterion: send 'criteria' "
-                "(code → score) and no part totals; the parts are computed.",
-                "Đợt đánh giá này chấm theo từng tiêu chí: gửi 'criteria' (mã → điểm), không "
-                "gửi tổng điểm phần; điểm các phần được tính tự động.",
-                code="score-by-criteria", errors=[FieldError("criteria", "required",
-                                                             "bắt buộc")])
+                N_("This evaluation is scored criterion by criterion: send 'criteria' "
+                   "(code → score) and no part totals; the parts are computed."),
+                code="score-by-criteria", errors=[FieldError("criteria", N_("required"))])
         return parts_from_criteria(table, criteria)
     if parts is None or criteria is not None:
         raise BadRequest(
-            "This evaluation is scored per part: send part_a, part_b and part_c (no criteria "
-            "table was loaded for the product's group when it opened).",
-            "Đợt đánh giá này chấm theo phần: gửi part_a, part_b, part_c (chưa có bảng tiêu chí "
-            "cho nhóm sản phẩm khi mở đợt).", code="score-by-parts",
-            errors=[FieldError(f"part_{p.lower()}", "required", "bắt buộc") for p in PARTS])
+            N_("This evaluation is scored per part: send part_a, part_b and part_c (no "
+               "criteria table was loaded for the product's group when it opened)."),
+            code="score-by-parts",
+            errors=[FieldError(f"part_{p.lower()}", N_("required")) for p in PARTS])
     check_part_scores(criteria_set, parts)
     return dict(parts)
 
@@ -284,8 +269,8 @@ def shortfalls(criteria_set: CriteriaSet, parts: Mapping[str, float],
         needed = criteria_set.maxima[part] * THREE_STAR_SHARE
         if parts[part] >= needed:
             continue
-        vi, en = PART_NAMES[part]
-        entry: Shortfall = {"part": part, "name_vi": vi, "name_en": en,
+        named = in_every_language(PART_NAMES[part])
+        entry: Shortfall = {"part": part, "name_vi": named["vi"], "name_en": named["en"],
                             "average": parts[part], "maximum": criteria_set.maxima[part],
                             "needed_for_3_stars": needed}
         if table is not None and criteria is not None:
