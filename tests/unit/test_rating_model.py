@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from services.rating.certificates.model import Certificate, CertificateCounter, Recognition
 from services.rating.evaluations.model import (
     Evaluation,
@@ -226,6 +228,16 @@ def test_renewal_is_decided_while_in_force_and_a_replaced_one_cannot_be_renewed(
     assert held.state_on(date(2025, 1, 1)) is CertificateStatus.SUPERSEDED
     with refused(Conflict, "not-active"):
         held.check_renewable(date(2025, 1, 1))
+
+
+def test_a_refusal_names_the_certificates_state_in_the_readers_language() -> None:
+    held = certificate()
+    held.revoke("Vi phạm an toàn thực phẩm", date(2025, 3, 1), "office")
+    with pytest.raises(Conflict) as caught:
+        held.check_renewable(date(2025, 3, 2))
+    said = caught.value.in_every_language()
+    assert said["en"].startswith("This certificate is revoked; only one in force")
+    assert said["vi"].startswith("Giấy chứng nhận này đang ở trạng thái bị thu hồi;")
 
 
 def test_the_in_force_event_says_how_a_certificate_relates_to_the_previous() -> None:

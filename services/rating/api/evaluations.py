@@ -26,7 +26,7 @@ from services.rating.evaluations.rules import COMMUNE_CRITERIA, Level
 from shared.access import Scope
 from shared.auth import CurrentCaller
 from shared.fields import EraDate, FreeText, Line, Place
-from shared.refusals import BadRequest, FieldError
+from shared.refusals import N_, BadRequest, FieldError
 
 Score = Annotated[float, Field(allow_inf_nan=False)]
 Note = Annotated[str, FreeText(2000)]
@@ -86,9 +86,8 @@ class ScoreSheetIn(BaseModel):
             return None
         missing = [p for p, v in given.items() if v is None]
         if missing:
-            raise BadRequest("Give all three part totals.", "Cần đủ điểm ba phần.",
-                             code="missing-parts",
-                             errors=[FieldError(f"part_{p.lower()}", "required", "bắt buộc")
+            raise BadRequest(N_("Give all three part totals."), code="missing-parts",
+                             errors=[FieldError(f"part_{p.lower()}", N_("required"))
                                      for p in missing])
         return {p: float(v) for p, v in given.items() if v is not None}
 

@@ -9,11 +9,16 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from services.rating.evaluations.rules import PROCEDURE_1489_FROM, RECOGNISED_MIN_STARS, Level
-from shared.refusals import BadRequest, Conflict, FieldError
+from shared.i18n import Given, in_every_language
+from shared.refusals import N_, BadRequest, Conflict, FieldError, Term
 from shared.text import fold
 from shared.validity import CertificateStatus
 
 CERTIFICATE_MONTHS = 36
+STATE_NAMES = {CertificateStatus.ACTIVE: N_("active"), CertificateStatus.REVOKED: N_("revoked"),
+               CertificateStatus.SUPERSEDED: N_("superseded"),
+               CertificateStatus.EXPIRED: N_("expired")}
+"""A certificate's state, as a sentence says it."""
 
 
 def recognising_level(stars: int, on: date) -> Level:
@@ -31,19 +36,18 @@ def check_level(stars: int, on: date, level: Level | None) -> Level:
     due = recognising_level(stars, on)
     if level is not None and level is not due:
         raise BadRequest(
-            f"On {on.isoformat()} a {stars}★ product is recognised at {due} level, not {level}.",
-            f"Vào {on.isoformat()}, sản phẩm {stars} sao do cấp {due} công nhận, không phải "
-            f"cấp {level}.", code="wrong-level",
-            errors=[FieldError("level", f"must be {due}", f"phải là {due}")])
+            N_("On %(day)s a %(stars)s★ product is recognised at %(due)s level, not "
+               "%(level)s."), code="wrong-level", day=on.isoformat(), stars=stars,
+            due=str(due), level=str(level),
+            errors=[FieldError("level", N_("must be %(due)s"), {"due": str(due)})])
     return due
 
 
 def check_recognisable(stars: int, score: float) -> None:
     if stars < RECOGNISED_MIN_STARS:
-        raise Conflict(f"The product scored {score} ({stars}★); only 3★ and above are "
-                       "recognised as OCOP products.",
-                       f"Sản phẩm đạt {score} điểm ({stars} sao); chỉ sản phẩm từ 3 sao trở lên "
-                       "mới được công nhận OCOP.", code="below-3-stars")
+        raise Conflict(N_("The product scored %(score)s (%(stars)s★); only 3★ and above are "
+                          "recognised as OCOP products."), code="below-3-stars", score=score,
+                       stars=stars)
 
 
 def add_months(day: date, months: int) -> date:
@@ -71,21 +75,27 @@ def issuing_authority(level: Level, decision_date: date, province: str,
     """Who signs a certificate (Vietnamese, English): the People's Committee of the
     province (or of the former district, before 1 July 2025), or the ministry."""
     if level is Level.CENTRAL:
-        if decision_date < MINISTRY_MERGED_ON:
-            return ("Bộ Nông nghiệp và Phát triển nông thôn",
-                    "Ministry of Agriculture and Rural Development")
-        return "Bộ Nông nghiệp và Môi trường", "Ministry of Agriculture and Environment"
+        return _in_both(N_("Ministry of Agriculture and Rural Development")
+                        if decision_date < MINISTRY_MERGED_ON
+                        else N_("Ministry of Agriculture and Environment"))
     if level is Level.DISTRICT and district:
         named = (district if fold(district).startswith(_DISTRICT_KINDS)
                  else f"huyện {district}")
-        return f"Ủy ban nhân dân {named}", f"People's Committee of {named[0].upper()}{named[1:]}"
+        # the district's official name, its kind included: a proper name in English
+        return _in_both(N_("People's Committee of %(district)s"),
+                        district=Given({"vi": named, "en": f"{named[0].upper()}{named[1:]}"}))
     bare = province
-    for prefix in ("tỉnh ", "thành phố ", "tp. ", "tp "):
+    for prefix in ("tỉnh ", "thành phố ", "tp. ", "tp "):  # as offices type the name
         if province.lower().startswith(prefix):
             bare = province[len(prefix):].strip()
-    kind = "thành phố" if fold(bare) in CENTRAL_CITIES else "tỉnh"
-    kind_en = "City" if kind == "thành phố" else "Province"
-    return f"Ủy ban nhân dân {kind} {bare}", f"People's Committee of {bare} {kind_en}"
+    return _in_both(N_("People's Committee of %(province)s City")
+                    if fold(bare) in CENTRAL_CITIES
+                    else N_("People's Committee of %(province)s Province"), province=bare)
+
+
+def _in_both(message: str, **params: object) -> tuple[str, str]:
+    said = in_every_language(message, **params)
+    return said["vi"], said["en"]
 
 
 class Change(StrEnum):
@@ -104,38 +114,32 @@ def change_of(previous_stars: int, stars: int) -> Change:
     return Change.RENEWED
 
 
-def check_renewable(status: str, valid_from: date, valid_until: date, decision_date: date
-                    ) -> None:
+def check_renewable(status: CertificateStatus, valid_from: date, valid_until: date,
+                    decision_date: date) -> None:
     """Re-recognition is decided while the certificate is in force, before it expires."""
     if status != CertificateStatus.ACTIVE:
-        raise Conflict(f"This certificate is {status}; only one in force can be renewed — "
-                       "an expired or revoked product is evaluated anew.",
-                       f"Giấy chứng nhận này đang ở trạng thái {status}; chỉ giấy còn hiệu lực "
-                       "mới được công nhận lại — sản phẩm đã hết hạn hoặc bị thu hồi cần đánh "
-                       "giá lại từ đầu.", code="not-active")
+        raise Conflict(N_("This certificate is %(state)s; only one in force can be renewed — "
+                          "an expired or revoked product is evaluated anew."),
+                       code="not-active", state=Term(STATE_NAMES[status]))
     if not valid_from <= decision_date <= valid_until:
         raise BadRequest(
-            f"A renewal is decided before the certificate expires ({valid_until.isoformat()}).",
-            f"Công nhận lại phải được quyết định trước khi giấy chứng nhận hết hạn "
-            f"({valid_until.isoformat()}).", code="renewal-too-late",
-            errors=[FieldError("decision_date", f"must be between {valid_from.isoformat()} and "
-                               f"{valid_until.isoformat()}",
-                               f"phải từ {valid_from.isoformat()} đến "
-                               f"{valid_until.isoformat()}")])
+            N_("A renewal is decided before the certificate expires (%(valid_until)s)."),
+            code="renewal-too-late", valid_until=valid_until.isoformat(),
+            errors=[FieldError("decision_date", N_("must be between %(valid_from)s and "
+                                                   "%(valid_until)s"),
+                               {"valid_from": valid_from.isoformat(),
+                                "valid_until": valid_until.isoformat()})])
 
 
-def check_may_revoke(status: str) -> None:
+def check_may_revoke(status: CertificateStatus) -> None:
     if status != CertificateStatus.ACTIVE:
-        raise Conflict(f"This certificate is {status}; only an active one can be revoked.",
-                       f"Giấy chứng nhận này đang ở trạng thái {status}; chỉ giấy còn hiệu lực "
-                       "mới thu hồi được.", code="not-active")
+        raise Conflict(N_("This certificate is %(state)s; only an active one can be revoked."),
+                       code="not-active", state=Term(STATE_NAMES[status]))
 
 
 def check_recognising_council(stars: int, level: Level | None) -> None:
     """Only the central council's evaluation leads to a 5★ recognition."""
     if stars >= 5 and level is not Level.CENTRAL:
-        raise Conflict("A 5★ result is proposed to the central level: the ministry's council "
-                       "evaluates the product again and recognises 5★ (open a central round).",
-                       "Kết quả 5 sao được đề xuất lên Trung ương: hội đồng cấp Bộ đánh giá "
-                       "lại và công nhận 5 sao (mở đợt đánh giá cấp Trung ương).",
-                       code="proposed-to-central")
+        raise Conflict(N_("A 5★ result is proposed to the central level: the ministry's "
+                          "council evaluates the product again and recognises 5★ (open a "
+                          "central round)."), code="proposed-to-central")

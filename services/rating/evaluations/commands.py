@@ -30,7 +30,7 @@ from shared.access import SubjectRef, check
 from shared.auth import Caller
 from shared.clock import Clock
 from shared.ids import new_id
-from shared.refusals import Conflict
+from shared.refusals import N_, Conflict
 from shared.store import (
     DocumentExists,
     DocumentStore,
@@ -106,9 +106,8 @@ class Rating:
             try:
                 return await score_sheets.add(tx, sheet)
             except DocumentExists:
-                raise Conflict("You have already scored this product in this evaluation.",
-                               "Bạn đã chấm điểm sản phẩm này trong đợt đánh giá này.",
-                               code="already-scored") from None
+                raise Conflict(N_("You have already scored this product in this "
+                                  "evaluation."), code="already-scored") from None
 
     async def close(self, caller: Caller, evaluation_id: str) -> Evaluation:
         """The council's result (``Evaluation.close``)."""

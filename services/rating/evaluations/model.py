@@ -17,17 +17,18 @@ from services.rating.certificates import rules as recognition
 from services.rating.criteria import rules as criteria
 from services.rating.evaluations import rules
 from services.rating.evaluations.rules import Level
-from shared.refusals import BadRequest, Conflict, FieldError
+from shared.refusals import N_, BadRequest, Conflict, FieldError, Term
 
 
-def bad_date(field_name: str, reason: str, reason_vi: str) -> BadRequest:
-    return BadRequest(f"{field_name} {reason}.", f"{field_name} {reason_vi}.",
-                      code="invalid-date", errors=[FieldError(field_name, reason, reason_vi)])
+def bad_date(field_name: str, reason: str) -> BadRequest:
+    """``reason``: a catalog message, what is wrong with the date."""
+    return BadRequest(N_("%(field)s %(reason)s."), code="invalid-date", field=field_name,
+                      reason=Term(reason), errors=[FieldError(field_name, reason)])
 
 
 def check_not_future(field_name: str, day: date, today: date) -> None:
     if day > today:
-        raise bad_date(field_name, "is in the future", "ở tương lai")
+        raise bad_date(field_name, N_("is in the future"))
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Round:
     def open(cls, round_id: str, *, name: str, level: Level, province: str, opens_on: date,
              closes_on: date, council: str, members: list[str], by: str, at: str) -> Round:
         if closes_on < opens_on:
-            raise bad_date("closes_on", "is before opens_on", "trước opens_on")
+            raise bad_date("closes_on", N_("is before opens_on"))
         rules.check_round(level, opens_on)
         return cls(round_id, name, level, province, opens_on, closes_on, council,
                    sorted(set(members)), by, at, year=opens_on.year)
@@ -162,13 +163,11 @@ class Evaluation:
             held_round.check_holds(on)
             level = held_round.level
         if product["status"] != "submitted":
-            raise Conflict("This product has not been submitted for evaluation; the producer "
-                           "submits it first (POST /products/{id}/submission).",
-                           "Sản phẩm này chưa được nộp để đánh giá; chủ thể cần nộp trước "
-                           "(POST /products/{id}/submission).", code="not-submitted")
+            raise Conflict(N_("This product has not been submitted for evaluation; the "
+                              "producer submits it first (POST /products/{id}/submission)."),
+                           code="not-submitted")
         if any(e.status is EvaluationStatus.OPEN for e in others):
-            raise Conflict("This product already has an open evaluation.",
-                           "Sản phẩm này đang có một đợt đánh giá chưa kết thúc.",
+            raise Conflict(N_("This product already has an open evaluation."),
                            code="evaluation-open")
         if rules.needs_commune_proposal(on, level):
             check_proposed_by_commune(proposals, on)
@@ -183,8 +182,7 @@ class Evaluation:
 
     def check_open(self) -> None:
         if self.status is not EvaluationStatus.OPEN:
-            raise Conflict("This evaluation is closed; its scores can no longer change.",
-                           "Đợt đánh giá này đã kết thúc; điểm không thể thay đổi nữa.",
+            raise Conflict(N_("This evaluation is closed; its scores can no longer change."),
                            code="evaluation-closed")
 
     def score(self, member: str, table: criteria.CriteriaTable | None, *,
@@ -205,8 +203,7 @@ class Evaluation:
         what fell short, from 90 points below the central level it goes up for 5★."""
         self.check_open()
         if not sheets:
-            raise Conflict("No council member has scored this product yet.",
-                           "Chưa có thành viên hội đồng nào chấm điểm sản phẩm này.",
+            raise Conflict(N_("No council member has scored this product yet."),
                            code="no-score-sheets")
         parts = {p: rules.average([s.parts[p] for s in sheets]) for p in criteria.PARTS}
         by_criterion = ({c.code: rules.average([(s.criteria or {})[c.code] for s in sheets])
@@ -225,10 +222,8 @@ class Evaluation:
     def closed_result(self) -> EvaluationResult:
         """The council's result; refused while the evaluation is open."""
         if self.status is not EvaluationStatus.CLOSED or self.result is None:
-            raise Conflict("Close the evaluation first: the council's result decides the "
-                           "stars (POST /evaluations/{id}/closing).",
-                           "Hãy kết thúc đợt đánh giá trước: kết quả của hội đồng quyết "
-                           "định số sao (POST /evaluations/{id}/closing).",
+            raise Conflict(N_("Close the evaluation first: the council's result decides the "
+                              "stars (POST /evaluations/{id}/closing)."),
                            code="evaluation-not-closed")
         return self.result
 
@@ -237,31 +232,27 @@ class Evaluation:
         recognises it (``level``, if given, must be that one)."""
         result = self.closed_result()
         if self.certificate_id:
-            raise Conflict("This evaluation has already led to a certificate.",
-                           "Đợt đánh giá này đã được cấp giấy chứng nhận.",
+            raise Conflict(N_("This evaluation has already led to a certificate."),
                            code="already-recognised")
         stars = result["stars"]
         recognition.check_recognisable(stars, result["score"])
         recognition.check_recognising_council(stars, self.level)
         check_not_future("decision_date", decision_date, today)
         if decision_date < self.evaluation_date:
-            raise bad_date("decision_date", "is before the evaluation", "trước ngày đánh giá")
+            raise bad_date("decision_date", N_("is before the evaluation"))
         return recognition.check_level(stars, decision_date, level)
 
 
 def check_proposed_by_commune(proposals: list[Proposal], on: date) -> None:
     if not any(p.proposed and p.assessed_on <= on for p in proposals):
-        raise Conflict("Since 6 July 2025 the commune pre-assesses a product and proposes it "
-                       "before the province evaluates it (POST /proposals).",
-                       "Từ ngày 6/7/2025, UBND xã đánh giá sơ bộ và đề xuất sản phẩm trước "
-                       "khi tỉnh đánh giá (POST /proposals).", code="not-proposed-by-commune")
+        raise Conflict(N_("Since 6 July 2025 the commune pre-assesses a product and proposes "
+                          "it before the province evaluates it (POST /proposals)."),
+                       code="not-proposed-by-commune")
 
 
 def check_proposed_to_central(earlier: list[Evaluation]) -> None:
     if not any(e.result and e.result.get("proposed_to_central") for e in earlier
                if e.status is EvaluationStatus.CLOSED):
-        raise Conflict(f"The central level evaluates products proposed with "
-                       f"{rules.CENTRAL_PROPOSAL_SCORE} points or more; this one was not.",
-                       f"Cấp Trung ương đánh giá sản phẩm được đề xuất với từ "
-                       f"{rules.CENTRAL_PROPOSAL_SCORE} điểm trở lên; sản phẩm này chưa được "
-                       "đề xuất.", code="not-proposed-to-central")
+        raise Conflict(N_("The central level evaluates products proposed with %(score)s "
+                          "points or more; this one was not."),
+                       code="not-proposed-to-central", score=rules.CENTRAL_PROPOSAL_SCORE)

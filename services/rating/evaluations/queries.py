@@ -7,18 +7,16 @@ from dataclasses import dataclass
 
 from services.rating.evaluations.model import Evaluation, EvaluationStatus, ScoreSheet
 from services.rating.store import PRODUCTS, evaluations, score_sheets
-from shared.refusals import NotFound
+from shared.refusals import N_, NotFound
 from shared.store import Document, DocumentStore, Reader
 
 
 async def known_product(reader: Reader, product_id: str) -> Document:
     product = await reader.get(PRODUCTS.name, product_id)
     if product is None:
-        raise NotFound(
-            f"The rating service knows no product '{product_id}'. If it was just "
-            "registered, try again in a moment.",
-            f"Dịch vụ đánh giá chưa có sản phẩm '{product_id}'. Nếu sản phẩm vừa được "
-            "đăng ký, hãy thử lại sau giây lát.", code="product-unknown")
+        raise NotFound(N_("The rating service knows no product '%(product)s'. If it was "
+                          "just registered, try again in a moment."),
+                       code="product-unknown", product=product_id)
     return product
 
 

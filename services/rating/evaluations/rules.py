@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from shared.refusals import BadRequest, FieldError, Forbidden
+from shared.refusals import N_, BadRequest, FieldError, Forbidden
 
 RECOGNISED_MIN_STARS = 3
 
@@ -51,37 +51,30 @@ def check_round(level: Level, opens_on: date) -> None:
     if level not in allowed:
         names = ", ".join(allowed)
         raise BadRequest(
-            f"On {opens_on.isoformat()} rating rounds are held at {names} level, not {level}.",
-            f"Vào {opens_on.isoformat()}, đợt đánh giá do cấp {names} tổ chức, không phải cấp "
-            f"{level}.", code="wrong-level",
-            errors=[FieldError("level", f"use one of {names}", f"dùng một trong {names}")])
+            N_("On %(day)s rating rounds are held at %(levels)s level, not %(level)s."),
+            code="wrong-level", day=opens_on.isoformat(), levels=names, level=str(level),
+            errors=[FieldError("level", N_("use one of %(levels)s"), {"levels": names})])
 
 
 def check_in_round(evaluation_date: date, opens_on: date, closes_on: date) -> None:
     if not opens_on <= evaluation_date <= closes_on:
         raise BadRequest(
-            f"The evaluation date lies outside the round ({opens_on.isoformat()} – "
-            f"{closes_on.isoformat()}).",
-            f"Ngày đánh giá nằm ngoài đợt đánh giá ({opens_on.isoformat()} – "
-            f"{closes_on.isoformat()}).", code="outside-round",
-            errors=[FieldError("evaluation_date", "outside the round", "ngoài đợt đánh giá")])
+            N_("The evaluation date lies outside the round (%(opens_on)s – %(closes_on)s)."),
+            code="outside-round", opens_on=opens_on.isoformat(),
+            closes_on=closes_on.isoformat(),
+            errors=[FieldError("evaluation_date", N_("outside the round"))])
 
 
 def check_member(member: str, members: list[str]) -> None:
     """Only the round's council scores its products (thành viên hội đồng)."""
     if member not in members:
-        raise Forbidden("You are not a member of this round's council.",
-                        "Bạn không phải thành viên hội đồng của đợt đánh giá này.",
+        raise Forbidden(N_("You are not a member of this round's council."),
                         code="not-a-member")
 
 
-COMMUNE_CRITERIA = {
-    "origin": ("Nguồn gốc ý tưởng, nguyên liệu tại địa phương", "Local origin of idea and "
-                                                               "raw materials"),
-    "local_labour": ("Sử dụng lao động địa phương", "Local labour"),
-    "idea": ("Ý tưởng sản phẩm", "Product idea"),
-    "local_identity": ("Bản sắc, đặc trưng địa phương", "Local identity"),
-}
+COMMUNE_CRITERIA = {"origin": N_("Local origin of idea and raw materials"),
+                    "local_labour": N_("Local labour"), "idea": N_("Product idea"),
+                    "local_identity": N_("Local identity")}
 """What the commune pre-assesses from 6 July 2025 (Decision 1489/QĐ-TTg)."""
 CENTRAL_PROPOSAL_SCORE = 90
 
