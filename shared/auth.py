@@ -25,7 +25,7 @@ from shared.clock import Clock
 from shared.config import Settings
 from shared.ids import new_id
 from shared.keyfiles import read_or_create
-from shared.refusals import Unauthorized
+from shared.refusals import N_, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -184,20 +184,17 @@ class TokenVerifier:
             if said.role is Role.CHANNEL:
                 raise ValueError("a channel calls with an API key, never a token")
             if said.gen < self._oldest_generation.get(said.sub, 0):
-                raise Unauthorized("This sign-in has ended (the account was disabled or its "
-                                   "password changed); sign in again.",
-                                   "Phiên đăng nhập đã kết thúc (tài khoản bị khóa hoặc đã đổi "
-                                   "mật khẩu); hãy đăng nhập lại.", code="token-revoked")
+                raise Unauthorized(N_("This sign-in has ended (the account was disabled or "
+                                      "its password changed); sign in again."),
+                                   code="token-revoked")
             return Caller(user_id=said.sub, username=said.name, role=said.role,
                           subject_id=said.subject_id, commune=said.commune,
                           province=said.province)
         except jwt.ExpiredSignatureError:
-            raise Unauthorized("Your sign-in has expired; sign in again.",
-                               "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",
+            raise Unauthorized(N_("Your sign-in has expired; sign in again."),
                                code="token-expired") from None
         except (jwt.InvalidTokenError, ValueError):
-            raise Unauthorized("The access token is not valid; sign in again.",
-                               "Mã truy cập không hợp lệ; hãy đăng nhập lại.",
+            raise Unauthorized(N_("The access token is not valid; sign in again."),
                                code="token-invalid") from None
 
 
@@ -217,10 +214,9 @@ def caller_from_header(verifier: TokenVerifier, authorization: str) -> Caller:
     one, or with a token that is forged, expired or revoked."""
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Sign in first: send 'Authorization: Bearer <token>' with a token "
-                           "from the registry's POST /auth/token.",
-                           "Hãy đăng nhập trước: gửi 'Authorization: Bearer <token>' với mã "
-                           "lấy từ POST /auth/token của dịch vụ registry.", code="token-missing")
+        raise Unauthorized(N_("Sign in first: send 'Authorization: Bearer <token>' with a "
+                              "token from the registry's POST /auth/token."),
+                           code="token-missing")
     return verifier.verify(token.strip())
 
 

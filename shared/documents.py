@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from shared.images import IMAGE_EXTENSIONS, IMAGE_SIGNATURES
-from shared.refusals import BadRequest
+from shared.refusals import N_, BadRequest
 from shared.uploads import media_type
 
 DOCUMENT_FORMATS: dict[str, tuple[str, tuple[bytes, ...]]] = {
@@ -23,14 +23,11 @@ def check_document(content_type: str, data: bytes) -> str:
     kind = media_type(content_type)
     known = DOCUMENT_FORMATS.get(kind)
     if known is None or not data.startswith(known[1]):
-        raise BadRequest("Send the document as a PDF, JPEG or PNG file whose Content-Type "
-                         "matches it.",
-                         "Hãy gửi tài liệu dạng tệp PDF, JPEG hoặc PNG đúng với Content-Type.",
-                         code="unsupported-document")
+        raise BadRequest(N_("Send the document as a PDF, JPEG or PNG file whose Content-Type "
+                            "matches it."), code="unsupported-document")
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise BadRequest(f"A document may be at most {MAX_DOCUMENT_BYTES // 2**20} MB.",
-                         f"Mỗi tài liệu tối đa {MAX_DOCUMENT_BYTES // 2**20} MB.",
-                         code="document-too-large")
+        raise BadRequest(N_("A document may be at most %(most)s MB."),
+                         code="document-too-large", most=MAX_DOCUMENT_BYTES // 2**20)
     return known[0]
 
 

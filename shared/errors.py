@@ -11,7 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.refusals import AppError, FieldError, TooManyRequests
+from shared.fields import field_error
+from shared.refusals import N_, AppError, FieldError, TooManyRequests
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://ocop.vn/problems/"
@@ -28,11 +29,11 @@ class BodyTooLarge(StarletteHTTPException):
         super().__init__(413, f"The request body is larger than {limit:,} bytes.")
         self.limit = limit
 
-    def messages(self) -> tuple[str, str]:
+    def refusal(self) -> AppError:
         size = (f"{self.limit / 2**20:.0f} MB" if self.limit >= 2**20
                 else f"{-(-self.limit // 1024)} KB")
-        return (f"The request body is too large: at most {size} here.",
-                f"Dữ liệu gửi lên quá lớn: tối đa {size}.")
+        return AppError(N_("The request body is too large: at most %(size)s here."),
+                        code="too-large", status=413, size=size)
 
 
 def problem(status: int, code: str, message: str, message_vi: str | None = None,
@@ -52,6 +53,12 @@ def problem(status: int, code: str, message: str, message_vi: str | None = None,
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
+def refused(refusal: AppError, instance: str | None = None) -> JSONResponse:
+    """``refusal`` as problem+json: its message in English and Vietnamese."""
+    return problem(refusal.status, refusal.code, refusal.message, refusal.message_vi,
+                   refusal.errors, instance)
+
+
 def _field_path(loc: tuple[Any, ...]) -> str:
     # ("body", "subject", "name") -> "subject.name"; the location kind is noise to a person.
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
@@ -63,37 +70,34 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
-        response = problem(exc.status, exc.code, exc.message, exc.message_vi, exc.errors,
-                           request.url.path)
+        response = refused(exc, request.url.path)
         if isinstance(exc, TooManyRequests) and exc.retry_after:
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [FieldError(_field_path(tuple(e.get("loc", ()))), str(e.get("msg", "")),
-                             from_elsewhere=True) for e in exc.errors()]
-        return problem(422, "invalid-input",
-                       "Some fields are invalid; see 'errors' for each field and the reason.",
-                       "Một số trường không hợp lệ; xem 'errors' để biết trường nào và lý do.",
-                       errors, request.url.path)
+        errors = [field_error(_field_path(tuple(e.get("loc", ()))), e) for e in exc.errors()]
+        return refused(AppError(N_("Some fields are invalid; see 'errors' for each field and "
+                                   "the reason."), code="invalid-input", status=422,
+                                errors=errors), request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        messages = {
-            404: ("No such resource.", "Không tìm thấy tài nguyên."),
-            405: ("This method is not allowed here.", "Phương thức này không được phép."),
-        }
+        messages = {404: N_("No such resource."), 405: N_("This method is not allowed here.")}
         if isinstance(exc, BodyTooLarge):
-            return problem(413, "too-large", *exc.messages(), instance=request.url.path)
-        en, vi = messages.get(exc.status_code, (str(exc.detail), str(exc.detail)))
-        return problem(exc.status_code, f"http-{exc.status_code}", en, vi,
+            return refused(exc.refusal(), request.url.path)
+        code = f"http-{exc.status_code}"
+        if exc.status_code in messages:
+            return refused(AppError(messages[exc.status_code], code=code,
+                                    status=exc.status_code), request.url.path)
+        # Starlette's own detail, not a catalog message: shown as written
+        return problem(exc.status_code, code, str(exc.detail), str(exc.detail),
                        instance=request.url.path)
 
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem(500, "internal",
-                       "Something went wrong on our side; nothing was changed. Try again later.",
-                       "Đã xảy ra lỗi phía hệ thống; chưa có gì thay đổi. Vui lòng thử lại sau.",
-                       instance=request.url.path)
+        return refused(AppError(N_("Something went wrong on our side; nothing was changed. "
+                                   "Try again later."), code="internal", status=500),
+                       request.url.path)

@@ -16,6 +16,10 @@ from typing import Annotated, Any, ClassVar
 
 from annotated_types import GroupedMetadata, Len, MaxLen
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from shared.i18n import N_, words
+from shared.refusals import FieldError
 
 ERA_START = date(2018, 1, 1)
 """No OCOP record is older than the programme (Decision 490/QĐ-TTg, May 2018)."""
@@ -28,6 +32,25 @@ _INVISIBLE = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
                        "\u200b\u200e\u200f\u2060\ufeff")
 
 
+REFUSED = "refused"
+"""The pydantic error type of a field refused here, in the catalog's words."""
+
+
+def refused(message: str, **params: object) -> PydanticCustomError:
+    """A validator's refusal whose reason ``field_error`` gives in each language (a plain
+    ValueError's is shown as pydantic wrote it, in English)."""
+    return PydanticCustomError(REFUSED, words("en").gettext(message, **params),
+                               {"message": message, "params": params})
+
+
+def field_error(field: str, error: ErrorDetails) -> FieldError:
+    """A pydantic validation error of ``field`` as a refused field."""
+    ctx = error.get("ctx") or {}
+    if error["type"] == REFUSED:
+        return FieldError(field, ctx["message"], ctx["params"])
+    return FieldError(field, error["msg"], from_elsewhere=True)
+
+
 def _nfc(value: Any) -> Any:
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
@@ -36,16 +59,15 @@ def _refuse_hidden(value: str, *, multiline: bool) -> str:
     for ch in value:
         allowed_break = multiline and ch in "\n\r\t"
         if (unicodedata.category(ch) == "Cc" and not allowed_break) or ch in _INVISIBLE:
-            raise ValueError(f"contains an invisible or control character (U+{ord(ch):04X}); "
-                             "retype it without it / có ký tự ẩn hoặc ký tự điều khiển, hãy "
-                             "nhập lại")
+            raise refused(N_("contains an invisible or control character (U+%(code)s); "
+                             "retype it without it"), code=f"{ord(ch):04X}")
     return value
 
 
 def _one_line(value: str) -> str:
     value = _refuse_hidden(value, multiline=False).strip()
     if not value:
-        raise ValueError("must not be blank / không được để trống")
+        raise refused(N_("must not be blank"))
     return value
 
 
@@ -98,7 +120,6 @@ class PatchIn(BaseModel):
         nulled = [name for name in self.model_fields_set
                   if getattr(self, name) is None and name not in self.clearable]
         if nulled:
-            raise ValueError(f"{', '.join(sorted(nulled))}: may be changed but not removed "
-                             "(omit the field to keep it) / được sửa nhưng không được xoá (bỏ "
-                             "trường này để giữ nguyên)")
+            raise refused(N_("%(fields)s: may be changed but not removed (omit the field to "
+                             "keep it)"), fields=", ".join(sorted(nulled)))
         return self

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -108,6 +108,16 @@ WORDS = {lang: Words(lang, _loaded(lang)) for lang in LANGUAGES}
 def words(lang: str) -> Words:
     """The messages in ``lang``: one of ``shared.language.LANGUAGES``."""
     return WORDS[lang]
+
+
+def listed(messages: Sequence[str]) -> Term:
+    """Several messages (names marked with ``N_``) as one parameter: said one after another,
+    comma-separated, each in the language of the message it fills. Not empty."""
+    *others, last = messages
+    said = Term(last)
+    for message in reversed(others):
+        said = Term(N_("%(first)s, %(rest)s"), {"first": Term(message), "rest": said})
+    return said
 
 
 def in_every_language(message: str, /, **params: object) -> dict[str, str]:

@@ -15,7 +15,7 @@ from enum import IntEnum
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from shared.refusals import BadRequest
+from shared.refusals import N_, BadRequest
 
 
 class WebWidth(IntEnum):
@@ -52,8 +52,7 @@ class WebImage:
 
 
 def _unreadable() -> BadRequest:
-    return BadRequest("The image cannot be read: send a whole JPEG, PNG or WebP photo.",
-                      "Không đọc được ảnh: hãy gửi một ảnh JPEG, PNG hoặc WebP nguyên vẹn.",
+    return BadRequest(N_("The image cannot be read: send a whole JPEG, PNG or WebP photo."),
                       code="unreadable-image")
 
 
@@ -68,10 +67,9 @@ def _decoded(data: bytes) -> Image.Image:
                 image.draft("RGB", (WebWidth.WIDE, WebWidth.WIDE))
             if image.width * image.height > MAX_PIXELS:
                 raise BadRequest(
-                    f"The image is {image.width}×{image.height} pixels; at most "
-                    f"{MAX_PIXELS // 1_000_000} million pixels are accepted.",
-                    f"Ảnh có {image.width}×{image.height} điểm ảnh; tối đa "
-                    f"{MAX_PIXELS // 1_000_000} triệu điểm ảnh.", code="image-too-large")
+                    N_("The image is %(width)s×%(height)s pixels; at most %(millions)s "
+                       "million pixels are accepted."), code="image-too-large",
+                    width=image.width, height=image.height, millions=MAX_PIXELS // 1_000_000)
             image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
             Image.DecompressionBombError, Image.DecompressionBombWarning):

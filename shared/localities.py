@@ -22,7 +22,7 @@ from functools import cache
 
 from vietnam_provinces import Province, Ward
 
-from shared.refusals import BadRequest, FieldError
+from shared.refusals import N_, BadRequest, FieldError, Term
 from shared.text import fold
 
 PROVINCE_DIGITS, COMMUNE_DIGITS = 2, 5
@@ -97,44 +97,40 @@ def resolve(*, province: str | None = None, commune: str | None = None,
     if commune_code is not None:
         code = _code(commune_code, COMMUNE_DIGITS, "commune_code")
         if code not in the.communes:
-            raise _refused("commune_code", f"no commune or ward has the code '{commune_code}'",
-                           f"không có xã, phường nào mang mã '{commune_code}'")
+            raise _refused("commune_code", N_("no commune or ward has the code '%(code)s'"),
+                           code=commune_code)
         held = the.province_of[code]
         if province_code is not None or province is not None:
             named = _province(province, province_code)
             if named.code != held:
-                raise _refused("commune_code", f"{the.communes[code].name} ({code}) is in "
-                               f"{the.provinces[held].name}, not {named.name}",
-                               f"{the.communes[code].name} ({code}) thuộc "
-                               f"{the.provinces[held].name}, không thuộc {named.name}")
+                raise _refused("commune_code", N_("%(commune)s (%(code)s) is in %(held)s, not "
+                                                  "%(named)s"), commune=the.communes[code].name,
+                               code=code, held=the.provinces[held].name, named=named.name)
         unit = the.communes[code]
         if commune is not None and _matches(commune, the.by_province[held]) != [unit]:
-            raise _refused("commune", f"commune_code {code} is {unit.name}, not '{commune}'",
-                           f"mã {code} là {unit.name}, không phải '{commune}'")
+            raise _refused("commune", N_("commune_code %(code)s is %(unit)s, not '%(typed)s'"),
+                           code=code, unit=unit.name, typed=commune)
         return _locality(held, unit)
     if commune is None:
-        raise _refused("commune", "give the commune or ward (commune) or its code "
-                       "(commune_code)", "hãy ghi xã, phường (commune) hoặc mã của nó "
-                       "(commune_code)")
+        raise _refused("commune", N_("give the commune or ward (commune) or its code "
+                                     "(commune_code)"))
     held_in = _province(province, province_code)
     units = the.by_province[held_in.code]
     found = _matches(commune, units)
     if len(found) == 1:
         return _locality(held_in.code, found[0])
     if found:
-        raise _refused("commune", f"'{commune}' could be several communes or wards of "
-                       f"{held_in.name}: {_listed(found)}; write the name exactly, with its "
-                       "diacritics, or give its commune_code",
-                       f"'{commune}' có thể là nhiều xã, phường của {held_in.name}: "
-                       f"{_listed(found)}; hãy ghi đúng tên, có dấu, hoặc ghi mã "
-                       "(commune_code)", code="ambiguous-locality")
+        raise _refused("commune", N_("'%(typed)s' could be several communes or wards of "
+                                     "%(province)s: %(found)s; write the name exactly, with "
+                                     "its diacritics, or give its commune_code"),
+                       refused_as="ambiguous-locality", typed=commune, province=held_in.name,
+                       found=_listed(found))
     near = _near(commune, units)
-    raise _refused("commune", f"'{commune}' is not a commune or ward of {held_in.name} since "
-                   f"1 July 2025{_suggested(near, 'did you mean')}; give the commune it "
-                   "belongs to now, or its commune_code",
-                   f"'{commune}' không phải là xã, phường của {held_in.name} từ ngày 1/7/2025"
-                   f"{_suggested(near, 'có phải')}; hãy ghi xã, phường hiện nay, hoặc mã "
-                   "(commune_code)", code="unknown-locality")
+    raise _refused("commune", N_("'%(typed)s' is not a commune or ward of %(province)s since "
+                                 "1 July 2025%(suggested)s; give the commune it belongs to "
+                                 "now, or its commune_code"),
+                   refused_as="unknown-locality", typed=commune, province=held_in.name,
+                   suggested=_suggested(near))
 
 
 def provinces() -> list[tuple[str, str]]:
@@ -158,31 +154,28 @@ def _province(name: str | None, code: str | None) -> _Unit:
     if code is not None:
         held = _code(code, PROVINCE_DIGITS, "province_code")
         if held not in the.provinces:
-            raise _refused("province_code", f"no province or city has the code '{code}'",
-                           f"không có tỉnh, thành phố nào mang mã '{code}'")
+            raise _refused("province_code", N_("no province or city has the code '%(code)s'"),
+                           code=code)
         unit = the.provinces[held]
         if name is not None and _matches(name, list(the.provinces.values()),
                                          _PROVINCE_PREFIX) != [unit]:
-            raise _refused("province", f"province_code {held} is {unit.name}, not '{name}'",
-                           f"mã {held} là {unit.name}, không phải '{name}'")
+            raise _refused("province", N_("province_code %(code)s is %(unit)s, not "
+                                          "'%(typed)s'"), code=held, unit=unit.name, typed=name)
         return unit
     if name is None:
-        raise _refused("province", "give the province (province) or its code "
-                       "(province_code)", "hãy ghi tỉnh (province) hoặc mã của nó "
-                       "(province_code)")
+        raise _refused("province", N_("give the province (province) or its code "
+                                      "(province_code)"))
     units = list(the.provinces.values())
     found = _matches(name, units, _PROVINCE_PREFIX)
     if len(found) == 1:
         return found[0]
     if found:  # no two provinces fold alike today; kept for a list where they would
-        raise _refused("province", f"'{name}' could be several provinces: {_listed(found)}",
-                       f"'{name}' có thể là nhiều tỉnh: {_listed(found)}",
-                       code="ambiguous-locality")
+        raise _refused("province", N_("'%(typed)s' could be several provinces: %(found)s"),
+                       refused_as="ambiguous-locality", typed=name, found=_listed(found))
     near = _near(name, units)
-    raise _refused("province", f"'{name}' is not one of Việt Nam's 34 provinces and cities "
-                   f"since 1 July 2025{_suggested(near, 'did you mean')}",
-                   f"'{name}' không phải là một trong 34 tỉnh, thành phố từ ngày 1/7/2025"
-                   f"{_suggested(near, 'có phải')}", code="unknown-locality")
+    raise _refused("province", N_("'%(typed)s' is not one of Việt Nam's 34 provinces and "
+                                  "cities since 1 July 2025%(suggested)s"),
+                   refused_as="unknown-locality", typed=name, suggested=_suggested(near))
 
 
 def _matches(typed: str, units: Sequence[_Unit], prefix: re.Pattern[str] | None = None
@@ -210,8 +203,8 @@ def _near(typed: str, units: Iterable[_Unit]) -> list[_Unit]:
 def _code(code: str, digits: int, field: str) -> str:
     bare = code.strip()
     if not bare.isascii() or not bare.isdigit() or len(bare) > digits:
-        raise _refused(field, f"an official code has at most {digits} digits",
-                       f"mã chính thức có tối đa {digits} chữ số")
+        raise _refused(field, N_("an official code has at most %(digits)s digits"),
+                       digits=digits)
     return bare.zfill(digits)
 
 
@@ -224,11 +217,13 @@ def _listed(units: Iterable[_Unit]) -> str:
     return ", ".join(f"{u.name} ({u.code})" for u in units)
 
 
-def _suggested(units: list[_Unit], asking: str) -> str:
-    return f" ({asking}: {_listed(units)}?)" if units else ""
+def _suggested(units: list[_Unit]) -> Term | str:
+    return Term(N_(" (did you mean: %(units)s?)"), {"units": _listed(units)}) if units else ""
 
 
-def _refused(field: str, message: str, message_vi: str, *,
-             code: str = "invalid-field") -> BadRequest:
-    return BadRequest(f"{field}: {message}", f"{field}: {message_vi}", code=code,
-                      errors=[FieldError(field, message, message_vi)])
+def _refused(field: str, message: str, *, refused_as: str = "invalid-field",
+             **params: object) -> BadRequest:
+    """``shared.refusals.invalid``'s refusal under the code ``refused_as``."""
+    return BadRequest(N_("%(field)s: %(reason)s"), code=refused_as,
+                      errors=[FieldError(field, message, params)], field=field,
+                      reason=Term(message, params))

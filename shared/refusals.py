@@ -14,8 +14,9 @@ A parameter that is itself a word to translate (a stage's name) is given as ``Te
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from shared.i18n import N_, Term, words
 from shared.language import LANGUAGES
@@ -49,7 +50,8 @@ class FieldError:
 
     field: str
     message: str
-    params: Mapping[str, object] = field(default_factory=dict)
+    # dataclasses.field: the name ``field`` is this class's first attribute
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
     message_vi: str | None = None  # until every refusal speaks through the catalog
     from_elsewhere: bool = False
 

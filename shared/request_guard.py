@@ -29,8 +29,8 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from shared.auth import CALLER_STATE, TokenVerifier, caller_from_header
-from shared.errors import BodyTooLarge, problem
-from shared.refusals import AppError
+from shared.errors import BodyTooLarge, refused
+from shared.refusals import N_, AppError, TooManyRequests
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -87,12 +87,10 @@ class RequestGuard:
                                          if scope["path"].startswith(prefixes))]
         for rate, key in spent:
             if not self.limiter.hit(rate, key):
-                await self._refuse(scope, send, 429, "rate-limited",
-                                   "Too many requests from your address; slow down and try "
-                                   "again in a moment.",
-                                   "Quá nhiều yêu cầu từ địa chỉ của bạn; hãy chậm lại và thử "
-                                   "lại sau giây lát.",
-                                   {"retry-after": str(self._retry_after(rate, key))})
+                await self._refuse(scope, send, TooManyRequests(
+                    N_("Too many requests from your address; slow down and try again in a "
+                       "moment."), code="rate-limited"),
+                    {"retry-after": str(self._retry_after(rate, key))})
                 return
         if scope["method"] not in WRITES:
             await self.app(scope, receive, send)
@@ -102,8 +100,7 @@ class RequestGuard:
             try:
                 caller = caller_from_header(self.verifier, headers.get("authorization", ""))
             except AppError as refusal:
-                await self._refuse(scope, send, refusal.status, refusal.code, refusal.message,
-                                   refusal.message_vi, {"www-authenticate": "Bearer"})
+                await self._refuse(scope, send, refusal, {"www-authenticate": "Bearer"})
                 return
             scope.setdefault("state", {})[CALLER_STATE] = caller
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
@@ -111,7 +108,7 @@ class RequestGuard:
                  else self.policy.upload_limit)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            await self._refuse(scope, send, 413, "too-large", *BodyTooLarge(limit).messages())
+            await self._refuse(scope, send, BodyTooLarge(limit).refusal())
             return
         await self.app(scope, _counted(receive, limit), send)
 
@@ -120,9 +117,9 @@ class RequestGuard:
         # The limiter's windows are on the wall clock (``time.time``): compare on the same.
         return max(1, math.ceil(reset - time.time()))
 
-    async def _refuse(self, scope: Scope, send: Send, status: int, code: str, message: str,
-                      message_vi: str, headers: dict[str, str] | None = None) -> None:
-        response = problem(status, code, message, message_vi, instance=scope["path"])
+    async def _refuse(self, scope: Scope, send: Send, refusal: AppError,
+                      headers: dict[str, str] | None = None) -> None:
+        response = refused(refusal, scope["path"])
         response.headers.update(headers or {})
         await response({"type": "http"}, _no_body, send)
 

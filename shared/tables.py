@@ -17,7 +17,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from shared.refusals import BadRequest, FieldError
+from shared.refusals import N_, BadRequest, FieldError, Term
 from shared.text import fold
 from shared.uploads import media_type
 
@@ -43,13 +43,13 @@ def read_table(data: bytes, content_type: str, filename: str = "", *,
                 continue
             rows.append(row)
             if len(rows) > max_rows + 1:
-                raise BadRequest(f"At most {max_rows:,} rows per file; split it.",
-                                 f"Tối đa {max_rows:,} dòng mỗi tệp; hãy chia nhỏ tệp.",
-                                 code="too-many-rows")
+                raise BadRequest(N_("At most %(most)s rows per file; split it."),
+                                 code="too-many-rows", most=f"{max_rows:,}")
     except UnicodeDecodeError:
-        raise _unreadable("UTF-8 CSV (save it from Excel as 'CSV UTF-8')") from None
+        raise _unreadable(Term(N_("UTF-8 CSV (save it from Excel as 'CSV UTF-8')"))) from None
     except csv.Error as exc:
-        raise _unreadable(f"CSV ({exc})") from None
+        # the csv module's reason, in its own words
+        raise _unreadable(Term(N_("CSV (%(reason)s)"), {"reason": str(exc)})) from None
     return rows
 
 
@@ -63,15 +63,14 @@ def records(rows: Sequence[Sequence[Any]], columns: Mapping[str, str],
     filled = [(number, row) for number, row in enumerate(rows, start=1)
               if any(cell not in (None, "") for cell in row)]
     if not filled:
-        raise BadRequest("The file is empty.", "Tệp không có dữ liệu.", code="empty-file")
+        raise BadRequest(N_("The file is empty."), code="empty-file")
     header_at, headings = filled[0]
     header = [columns.get(fold(str(heading or ""))) for heading in headings]
     missing = [name for name in required if name not in header]
     if missing:
-        raise BadRequest(f"Missing columns: {', '.join(missing)}.",
-                         f"Thiếu cột: {', '.join(missing)}.", code="missing-columns",
-                         errors=[FieldError(name, "column missing", "thiếu cột")
-                                 for name in missing])
+        raise BadRequest(N_("Missing columns: %(columns)s."), code="missing-columns",
+                         errors=[FieldError(name, N_("column missing")) for name in missing],
+                         columns=", ".join(missing))
     return [(number - header_at + 1,
              {name: cell for name, cell in zip(header, row, strict=False) if name})
             for number, row in filled[1:]]
@@ -82,14 +81,14 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         rows = sheet.iter_rows(values_only=True)
     except Exception:
-        raise _unreadable("an Excel (.xlsx) workbook") from None
+        raise _unreadable(_XLSX) from None
     while True:
         try:
             row = next(rows)
         except StopIteration:
             return
         except Exception:  # a damaged sheet fails part-way, in openpyxl or its XML parser
-            raise _unreadable("an Excel (.xlsx) workbook") from None
+            raise _unreadable(_XLSX) from None
         yield list(row)
 
 
@@ -103,9 +102,12 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
     yield from csv.reader(text, dialect)
 
 
-def _unreadable(what: str) -> BadRequest:
-    return BadRequest(f"The file could not be read as {what}.",
-                      f"Không đọc được tệp dưới dạng {what}.", code="unreadable-file")
+_XLSX = Term(N_("an Excel (.xlsx) workbook"))
+
+
+def _unreadable(what: Term) -> BadRequest:
+    return BadRequest(N_("The file could not be read as %(what)s."), code="unreadable-file",
+                      what=what)
 
 
 # --- writing --------------------------------------------------------------------------

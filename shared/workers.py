@@ -28,7 +28,7 @@ from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from shared.auth import Caller
-from shared.refusals import ServiceUnavailable
+from shared.refusals import N_, ServiceUnavailable
 
 if TYPE_CHECKING:  # only a type here: the runtime imports this module for WorkerProcess
     from shared.runtime import ServiceRuntime
@@ -196,9 +196,8 @@ class WorkerProcess:
             elif isinstance(exc, BrokenProcessPool) and not self._closed:
                 self._replace(pool)
                 job.done.set_exception(ServiceUnavailable(
-                    "The work could not be finished (a worker process stopped); try again.",
-                    "Không hoàn tất được (tiến trình xử lý bị dừng); hãy thử lại.",
-                    code="worker-restarted"))
+                    N_("The work could not be finished (a worker process stopped); try "
+                       "again."), code="worker-restarted"))
             else:
                 job.done.set_exception(exc)
         self._hand_over()

@@ -27,6 +27,7 @@ from shared.objects.port import (
     ObjectTooLarge,
     StoredObject,
 )
+from shared.refusals import N_
 
 _META = ".meta.json"
 
@@ -40,8 +41,7 @@ class FileObjectStore:
 
     def _paths(self, key: str) -> tuple[Path, Path]:
         if key.endswith(_META):
-            raise InvalidObject(f"File keys may not end in '{_META}'.",
-                                f"Khóa tệp không được kết thúc bằng '{_META}'.")
+            raise InvalidObject(N_("File keys may not end in '%(suffix)s'."), suffix=_META)
         path = self.root / check_key(key)
         return path, path.with_name(path.name + _META)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from shared.objects.port import InvalidObject
+from shared.refusals import N_
 
 MAX_KEY_LENGTH = 512
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -17,17 +18,15 @@ def check_key(key: str) -> str:
     segments = key.split("/")
     if not key or len(key) > MAX_KEY_LENGTH or not all(_SEGMENT.match(s) for s in segments):
         raise InvalidObject(
-            f"'{key[:80]}' is not a valid file key: use up to {MAX_KEY_LENGTH} characters in "
-            "'/'-separated parts of letters, digits, '.', '_' and '-', each starting with a "
-            "letter or digit.",
-            f"'{key[:80]}' không phải khóa tệp hợp lệ: tối đa {MAX_KEY_LENGTH} ký tự, gồm các "
-            "phần ngăn bởi '/', chỉ chữ, số, '.', '_' và '-', mỗi phần bắt đầu bằng chữ hoặc số.")
+            N_("'%(key)s' is not a valid file key: use up to %(most)s characters in "
+               "'/'-separated parts of letters, digits, '.', '_' and '-', each starting with a "
+               "letter or digit."), key=key[:80], most=MAX_KEY_LENGTH)
     return key
 
 
 def check_content_type(content_type: str) -> str:
     if not _CONTENT_TYPE.match(content_type or ""):
         raise InvalidObject(
-            f"'{content_type}' is not a content type; use a media type such as image/png.",
-            f"'{content_type}' không phải kiểu nội dung; hãy dùng dạng như image/png.")
+            N_("'%(content_type)s' is not a content type; use a media type such as image/png."),
+            content_type=content_type)
     return content_type

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from shared.access import PLATFORM_RULES, published
 from shared.objects.files import FileObjectStore
 from shared.openapi_problems import files
-from shared.refusals import Forbidden
+from shared.refusals import N_, Forbidden
 
 
 def object_links_router(store: FileObjectStore) -> APIRouter:
@@ -22,8 +22,7 @@ def object_links_router(store: FileObjectStore) -> APIRouter:
     async def get_object(key: str, expires: Annotated[int, Query()],
                          signature: Annotated[str, Query(max_length=128)]) -> Response:
         if not store.verify(key, expires, signature):
-            raise Forbidden("This file link is invalid or has expired; ask for a new one.",
-                            "Liên kết tệp không hợp lệ hoặc đã hết hạn; hãy lấy liên kết mới.",
+            raise Forbidden(N_("This file link is invalid or has expired; ask for a new one."),
                             code="link-invalid")
         content = await store.get(key)
         disposition = {"Content-Disposition": content.disposition} if content.disposition else {}

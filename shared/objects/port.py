@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from shared.refusals import AppError, BadRequest, NotFound
+from shared.refusals import N_, AppError, BadRequest, NotFound
 
 
 @dataclass(frozen=True)
@@ -28,20 +28,17 @@ class ObjectContent:
 class ObjectTooLarge(AppError):
     def __init__(self, size: int, limit: int) -> None:
         super().__init__(
-            f"The file is {size:,} bytes; the limit is {limit:,} bytes.",
-            f"Tệp có dung lượng {size:,} byte; giới hạn là {limit:,} byte.",
-            code="object-too-large", status=413)
+            N_("The file is %(size)s bytes; the limit is %(limit)s bytes."),
+            code="object-too-large", status=413, size=f"{size:,}", limit=f"{limit:,}")
 
 
 class InvalidObject(BadRequest):
-    def __init__(self, message: str, message_vi: str) -> None:
-        super().__init__(message, message_vi, code="invalid-object")
+    CODE = "invalid-object"
 
 
 class ObjectNotFound(NotFound):
     def __init__(self, key: str) -> None:
-        super().__init__(f"No stored file '{key}'.", f"Không có tệp '{key}'.",
-                         code="object-not-found")
+        super().__init__(N_("No stored file '%(key)s'."), code="object-not-found", key=key)
 
 
 class ObjectStore(Protocol):

@@ -11,6 +11,7 @@ import json
 import math
 from typing import Any
 
+from shared.refusals import N_
 from shared.store.port import Document, InvalidQuery
 
 
@@ -53,5 +54,5 @@ def decode_cursor(cursor: str) -> tuple[Any, str]:
             raise ValueError(doc_id)
         return value, doc_id
     except (ValueError, TypeError) as exc:
-        raise InvalidQuery("The page cursor is not valid; start again from the first page.",
-                           "Con trỏ trang không hợp lệ; hãy bắt đầu lại từ trang đầu.") from exc
+        raise InvalidQuery(N_("The page cursor is not valid; start again from the first "
+                              "page.")) from exc

@@ -56,7 +56,7 @@ from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
 from shared.config import redact_url
-from shared.refusals import Conflict
+from shared.refusals import N_, Conflict
 from shared.store.cursor import decode_cursor, encode_cursor
 from shared.store.port import (
     Collection,
@@ -104,16 +104,12 @@ class WriteConflict(StaleVersion):
                  expected: int = 0) -> None:
         self.expected, self.actual = expected, None
         if collection is None:
-            message = ("Someone else is changing the same data at this moment. "
-                       "Reload it and try again.")
-            message_vi = ("Người khác đang thay đổi cùng dữ liệu này. "
-                          "Hãy tải lại và thử lại.")
+            Conflict.__init__(self, N_("Someone else is changing the same data at this moment. "
+                                       "Reload it and try again."), code="stale-version")
         else:
-            message = (f"{collection} '{doc_id}' is being changed by someone else at this "
-                       "moment. Reload it and try again.")
-            message_vi = (f"{collection} '{doc_id}' đang được người khác thay đổi. "
-                          "Hãy tải lại và thử lại.")
-        Conflict.__init__(self, message, message_vi, code="stale-version")
+            Conflict.__init__(self, N_("%(collection)s '%(id)s' is being changed by someone "
+                                       "else at this moment. Reload it and try again."),
+                              code="stale-version", collection=collection, id=doc_id)
 
 
 def _path(field: str) -> str:

@@ -13,7 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from shared.refusals import BadRequest, Conflict
+from shared.refusals import N_, BadRequest, Conflict, Term
 
 Filter = Mapping[str, Any]
 """Field -> value (equality) or field -> {"$op": value} with ops: $eq $ne $gt $gte $lt $lte $in,
@@ -91,8 +91,8 @@ class Order:
 
 class DocumentExists(Conflict):
     def __init__(self, collection: str, doc_id: str) -> None:
-        super().__init__(f"{collection} '{doc_id}' already exists.",
-                         f"{collection} '{doc_id}' đã tồn tại.", code="already-exists")
+        super().__init__(N_("%(collection)s '%(id)s' already exists."), code="already-exists",
+                         collection=collection, id=doc_id)
 
 
 class StaleVersion(Conflict):
@@ -100,18 +100,16 @@ class StaleVersion(Conflict):
 
     def __init__(self, collection: str, doc_id: str, expected: int, actual: int | None) -> None:
         self.expected, self.actual = expected, actual
-        now = "it no longer exists" if actual is None else f"it is now at version {actual}"
-        now_vi = "nó không còn tồn tại" if actual is None else f"hiện ở phiên bản {actual}"
+        now = (Term(N_("it no longer exists")) if actual is None
+               else Term(N_("it is now at version %(actual)s"), {"actual": actual}))
         super().__init__(
-            f"{collection} '{doc_id}' was changed by someone else (you had version {expected}, "
-            f"{now}). Reload it and try again.",
-            f"{collection} '{doc_id}' đã bị người khác thay đổi (bạn có phiên bản {expected}, "
-            f"{now_vi}). Hãy tải lại và thử lại.", code="stale-version")
+            N_("%(collection)s '%(id)s' was changed by someone else (you had version "
+               "%(expected)s, %(now)s). Reload it and try again."), code="stale-version",
+            collection=collection, id=doc_id, expected=expected, now=now)
 
 
 class InvalidQuery(BadRequest):
-    def __init__(self, message: str, message_vi: str) -> None:
-        super().__init__(message, message_vi, code="invalid-query")
+    CODE = "invalid-query"
 
 
 class Reader(Protocol):
@@ -218,8 +216,7 @@ def collection_spec(collections: Mapping[str, Collection], name: str) -> Collect
     try:
         return collections[name]
     except KeyError:
-        raise InvalidQuery(f"Unknown collection '{name}'.",
-                           f"Không có tập dữ liệu '{name}'.") from None
+        raise InvalidQuery(N_("Unknown collection '%(name)s'."), name=name) from None
 
 
 def contained(value: str | list[str] | tuple[str, ...]) -> list[str]:
@@ -237,50 +234,43 @@ def validate_query(spec: Collection, where: Filter | None, order: Order, limit: 
             continue
         if name not in allowed:
             raise InvalidQuery(
-                f"Cannot filter {spec.name} on '{name}'; filterable fields: {', '.join(allowed)}.",
-                f"Không thể lọc {spec.name} theo '{name}'; các trường lọc được: "
-                f"{', '.join(allowed)}.")
+                N_("Cannot filter %(collection)s on '%(name)s'; filterable fields: "
+                   "%(fields)s."), collection=spec.name, name=name, fields=", ".join(allowed))
         if isinstance(cond, Mapping):
             for op in cond:
                 if op not in OPERATORS:
                     raise InvalidQuery(
-                        f"Unknown operator '{op}'; use one of {', '.join(OPERATORS)}.",
-                        f"Toán tử '{op}' không hợp lệ; dùng một trong {', '.join(OPERATORS)}.")
+                        N_("Unknown operator '%(op)s'; use one of %(operators)s."), op=op,
+                        operators=", ".join(OPERATORS))
             if "$in" in cond and not isinstance(cond["$in"], list | tuple):
-                raise InvalidQuery("'$in' takes a list of values.",
-                                   "'$in' cần một danh sách giá trị.")
+                raise InvalidQuery(N_("'$in' takes a list of values."))
             if "$contains" in cond:
                 texts = cond["$contains"]
                 texts = [texts] if isinstance(texts, str) else texts
                 if (not isinstance(texts, list | tuple) or not texts
                         or not all(isinstance(t, str) and t for t in texts)):
-                    raise InvalidQuery("'$contains' takes a non-empty text or list of texts.",
-                                       "'$contains' cần một chuỗi hoặc danh sách chuỗi khác "
-                                       "rỗng.")
+                    raise InvalidQuery(N_("'$contains' takes a non-empty text or list of "
+                                          "texts."))
     if order.field not in allowed:
         raise InvalidQuery(
-            f"Cannot sort {spec.name} by '{order.field}'; sortable fields: {', '.join(allowed)}.",
-            f"Không thể sắp xếp {spec.name} theo '{order.field}'; các trường sắp xếp được: "
-            f"{', '.join(allowed)}.")
+            N_("Cannot sort %(collection)s by '%(name)s'; sortable fields: %(fields)s."),
+            collection=spec.name, name=order.field, fields=", ".join(allowed))
     if not 1 <= limit <= MAX_PAGE:
-        raise InvalidQuery(f"Page size must be between 1 and {MAX_PAGE}.",
-                           f"Kích thước trang phải từ 1 đến {MAX_PAGE}.")
+        raise InvalidQuery(N_("Page size must be between 1 and %(most)s."), most=MAX_PAGE)
 
 
 def _validate_text(spec: Collection, match: Any) -> None:
     if not spec.text:
-        raise InvalidQuery(f"{spec.name} has no full-text index to search.",
-                           f"{spec.name} không có chỉ mục văn bản để tìm kiếm.")
+        raise InvalidQuery(N_("%(collection)s has no full-text index to search."),
+                           collection=spec.name)
     if (not isinstance(match, TextMatch) or not match.words
             or not all(isinstance(w, str) and WORD.match(w) for w in match.words)):
-        raise InvalidQuery("A text search takes a TextMatch of folded words (a-z, 0-9).",
-                           "Tìm kiếm văn bản cần các từ đã chuẩn hoá (a-z, 0-9).")
+        raise InvalidQuery(N_("A text search takes a TextMatch of folded words (a-z, 0-9)."))
     for fields in (match.within, match.unless_within):
         if unknown := [f for f in fields if f not in spec.text]:
-            raise InvalidQuery(f"{', '.join(unknown)} is not a text field of {spec.name}; "
-                               f"text fields: {', '.join(spec.text)}.",
-                               f"{', '.join(unknown)} không phải trường văn bản của "
-                               f"{spec.name}; các trường văn bản: {', '.join(spec.text)}.")
+            raise InvalidQuery(N_("%(unknown)s is not a text field of %(collection)s; text "
+                                  "fields: %(fields)s."), unknown=", ".join(unknown),
+                               collection=spec.name, fields=", ".join(spec.text))
 
 
 def _check_compound(spec: Collection) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from shared.refusals import N_
 from shared.store.port import Document, Filter, InvalidQuery, Order, Page, Reader
 
 
@@ -19,10 +20,8 @@ def _read_cursor(cursor: str | None, tiers: int) -> tuple[int, str | None]:
         return 0, None
     tier, dot, inner = cursor.partition(".")
     if not dot or not tier.isdigit() or int(tier) >= tiers:
-        raise InvalidQuery("The page cursor is not valid for these results; start again from "
-                           "the first page.",
-                           "Con trỏ trang không hợp lệ với kết quả này; hãy bắt đầu lại từ "
-                           "trang đầu.")
+        raise InvalidQuery(N_("The page cursor is not valid for these results; start again "
+                              "from the first page."))
     return int(tier), inner or None
 
 

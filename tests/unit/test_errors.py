@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import httpx
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
 from shared.errors import PROBLEM_JSON, install_error_handlers
+from shared.fields import Line
 from shared.refusals import Conflict
 
 
 class Body(BaseModel):
     stars: int = Field(ge=1, le=5)
+
+
+class Named(BaseModel):
+    name: Annotated[str, Line(1, 50)]
 
 
 def make_app() -> FastAPI:
@@ -23,6 +30,10 @@ def make_app() -> FastAPI:
         if body.stars == 5:
             raise Conflict("Already five stars.", "Đã đạt năm sao.", code="already-five")
         return {"stars": body.stars}
+
+    @app.post("/names")
+    async def name(body: Named) -> dict[str, str]:
+        return {"name": body.name}
 
     @app.get("/boom")
     async def boom() -> None:
@@ -44,6 +55,14 @@ async def test_validation_errors_name_each_field() -> None:
     assert body["errors"][0]["field"] == "stars"
     assert "less than or equal to 5" in body["errors"][0]["message"]
     assert body["detail_vi"]
+
+
+async def test_a_field_refused_by_the_platform_says_why_in_each_language() -> None:
+    async with await client() as c:
+        r = await c.post("/names", json={"name": "   "})
+    assert r.status_code == 422
+    assert r.json()["errors"] == [{"field": "name", "message": "must not be blank",
+                                   "message_vi": "không được để trống"}]
 
 
 async def test_app_errors_keep_their_status_code_and_both_languages() -> None:
