@@ -19,8 +19,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
 from shared.auth import Caller, Role, bearer_scheme, current_caller
+from shared.i18n import listed
 from shared.localities import known
-from shared.refusals import Forbidden
+from shared.refusals import N_, Forbidden
 from shared.store import Reader, get_existing
 
 
@@ -153,32 +154,27 @@ def path_owner(store_of: Callable[[Request], Reader], products: str, subjects: s
         subject_id = request.path_params.get("subject_id")
         if subject_id is None:
             product = await get_existing(reader, products, request.path_params["product_id"],
-                                         "product", "sản phẩm")
+                                         N_("product"))
             subject_id = product.data["subject_id"]
-        subject = await get_existing(reader, subjects, subject_id, "subject", "chủ thể")
+        subject = await get_existing(reader, subjects, subject_id, N_("subject"))
         return SubjectRef.of(subject.id, subject.data)
 
     return locate
 """Whose the record named in a request's path is (NotFound if there is none)."""
 
-def _who(parties: frozenset[Party]) -> tuple[str, str]:
-    names = {Party.ANYONE: ("anyone", "mọi người"),
-             Party.LINK_HOLDER: ("a signed link", "đường dẫn có chữ ký"),
-             Party.SIGNED_IN: ("any signed-in user", "người đã đăng nhập"),
-             Party.OFFICE: ("the OCOP office", "cơ quan OCOP"),
-             Party.COUNCIL: ("council members", "thành viên hội đồng"),
-             Party.OWNER: ("the subject's own producer", "chính chủ thể"),
-             Party.OWN_COMMUNE: ("the officer of the subject's commune", "cán bộ xã của chủ thể"),
-             Party.CHANNEL: ("a sales channel with its API key", "kênh bán hàng với khóa API")}
-    ordered = [names[p] for p in Party if p in parties]
-    return ", ".join(en for en, _ in ordered), ", ".join(vi for _, vi in ordered)
+_PARTY_NAMES = {Party.ANYONE: N_("anyone"),
+                Party.LINK_HOLDER: N_("a signed link"),
+                Party.SIGNED_IN: N_("any signed-in user"),
+                Party.OFFICE: N_("the OCOP office"),
+                Party.COUNCIL: N_("council members"),
+                Party.OWNER: N_("the subject's own producer"),
+                Party.OWN_COMMUNE: N_("the officer of the subject's commune"),
+                Party.CHANNEL: N_("a sales channel with its API key")}
 
 
 def refusal(parties: frozenset[Party]) -> Forbidden:
-    who, who_vi = _who(parties)
-    return Forbidden(f"You may not do this; it is for: {who}.",
-                     f"Bạn không được làm việc này; việc này dành cho: {who_vi}.",
-                     code="not-permitted")
+    return Forbidden(N_("You may not do this; it is for: %(who)s."), code="not-permitted",
+                     who=listed([_PARTY_NAMES[p] for p in Party if p in parties]))
 
 
 def published(name: str, parties: frozenset[Party], scope: Scope = Scope.NONE

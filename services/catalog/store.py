@@ -4,6 +4,7 @@ from services.catalog.channels.model import Channel
 from services.catalog.listings.changes import CHANGES, COUNTERS
 from services.catalog.listings.model import Listing
 from services.catalog.webhooks.model import Delivery, Endpoint
+from shared.i18n import N_
 from shared.store import Collection
 from shared.store.repository import Repository
 
@@ -26,8 +27,8 @@ DELIVERIES = Collection("webhook_deliveries", indexes=("endpoint_id", "channel_i
 COLLECTIONS = (LISTINGS, CHANNELS, CHANNEL_KEYS, CHANGES, COUNTERS, WEBHOOK_ENDPOINTS,
                DELIVERIES)
 
-listings = Repository(LISTINGS.name, Listing, ("listing", "sản phẩm trong danh mục"))
-channels = Repository(CHANNELS.name, Channel, ("sales channel", "kênh bán hàng"))
+listings = Repository(LISTINGS.name, Listing, N_("listing"))
+channels = Repository(CHANNELS.name, Channel, N_("sales channel"))
 endpoints = Repository(WEBHOOK_ENDPOINTS.name, Endpoint,
-                       ("webhook endpoint", "địa chỉ nhận webhook"))
-deliveries = Repository(DELIVERIES.name, Delivery, ("webhook delivery", "lần gửi webhook"))
+                       N_("webhook endpoint"))
+deliveries = Repository(DELIVERIES.name, Delivery, N_("webhook delivery"))

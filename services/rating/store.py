@@ -2,6 +2,7 @@
 
 from services.rating.certificates.model import Certificate, CertificateCounter, Recognition
 from services.rating.evaluations.model import Evaluation, Proposal, Round, ScoreSheet
+from shared.i18n import N_
 from shared.store import Collection
 from shared.store.repository import Repository
 
@@ -32,10 +33,10 @@ COLLECTIONS = (PRODUCTS, SUBJECTS, PROPOSALS, ROUNDS, CRITERIA_TABLES, EVALUATIO
 
 # The aggregates of ``evaluations/model.py`` and ``certificates/model.py`` over their
 # collections.
-rounds = Repository(ROUNDS.name, Round, ("round", "đợt đánh giá"))
-proposals = Repository(PROPOSALS.name, Proposal, ("proposal", "đề xuất"))
-evaluations = Repository(EVALUATIONS.name, Evaluation, ("evaluation", "đợt đánh giá"))
-score_sheets = Repository(SCORE_SHEETS.name, ScoreSheet, ("score sheet", "phiếu chấm"))
-certificates = Repository(CERTIFICATES.name, Certificate, ("certificate", "giấy chứng nhận"))
-recognitions = Repository(RECOGNITIONS.name, Recognition, ("recognition", "công nhận"))
-counters = Repository(COUNTERS.name, CertificateCounter, ("counter", "bộ đếm"))
+rounds = Repository(ROUNDS.name, Round, N_("round"))
+proposals = Repository(PROPOSALS.name, Proposal, N_("proposal"))
+evaluations = Repository(EVALUATIONS.name, Evaluation, N_("evaluation"))
+score_sheets = Repository(SCORE_SHEETS.name, ScoreSheet, N_("score sheet"))
+certificates = Repository(CERTIFICATES.name, Certificate, N_("certificate"))
+recognitions = Repository(RECOGNITIONS.name, Recognition, N_("recognition"))
+counters = Repository(COUNTERS.name, CertificateCounter, N_("counter"))

@@ -3,6 +3,7 @@
 from services.registry.accounts.model import User
 from services.registry.dossiers.model import Dossier
 from services.registry.subjects.model import Product, Subject
+from shared.i18n import N_
 from shared.store import Collection
 from shared.store.repository import Repository
 
@@ -31,7 +32,7 @@ the store, so every replica sees them)."""
 
 COLLECTIONS = (USERS, SUBJECTS, PRODUCTS, CLAIMS, HISTORY, DOSSIERS, SIGN_IN_FAILURES)
 
-users = Repository(USERS.name, User, ("account", "tài khoản"))
-subjects = Repository(SUBJECTS.name, Subject, ("subject", "chủ thể"))
-products = Repository(PRODUCTS.name, Product, ("product", "sản phẩm"))
-dossiers = Repository(DOSSIERS.name, Dossier, ("dossier", "hồ sơ"))
+users = Repository(USERS.name, User, N_("account"))
+subjects = Repository(SUBJECTS.name, Subject, N_("subject"))
+products = Repository(PRODUCTS.name, Product, N_("product"))
+dossiers = Repository(DOSSIERS.name, Dossier, N_("dossier"))

@@ -5,6 +5,7 @@ from services.traceability.labels.model import LabelSheet, UnitCode
 from services.traceability.origin.model import Batch, ChainLink, OriginRecord
 from services.traceability.profiles.model import Label, TraceProfile
 from services.traceability.scans.model import Anomaly, ClientReports, ScanDay
+from shared.i18n import N_
 from shared.store import Collection, Reader
 from shared.store.repository import Repository
 
@@ -46,17 +47,17 @@ store."""
 COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS, BATCHES, LOTS, RECORDS, LINKS, SHEETS,
                UNIT_CODES, SCAN_DAYS, ANOMALIES, REPORTS, DOCUMENTS)
 
-profiles = Repository(PROFILES.name, TraceProfile, ("product", "sản phẩm"))
-labels = Repository(LABELS.name, Label, ("label", "nhãn"))
-batches = Repository(BATCHES.name, Batch, ("batch", "lô"))
-records = Repository(RECORDS.name, OriginRecord, ("origin record", "bản ghi nguồn gốc"))
-links = Repository(LINKS.name, ChainLink, ("chain link", "mắt xích"))
-sheets = Repository(SHEETS.name, LabelSheet, ("label sheet", "tờ nhãn"))
-unit_codes = Repository(UNIT_CODES.name, UnitCode, ("unit code", "mã đơn vị"))
-scan_days = Repository(SCAN_DAYS.name, ScanDay, ("scan count", "lượt quét"))
-anomalies = Repository(ANOMALIES.name, Anomaly, ("scan anomaly", "dấu hiệu bất thường"))
-client_reports = Repository(REPORTS.name, ClientReports, ("report", "báo cáo"))
-documents = Repository(DOCUMENTS.name, OriginDocument, ("document", "tài liệu"))
+profiles = Repository(PROFILES.name, TraceProfile, N_("product"))
+labels = Repository(LABELS.name, Label, N_("label"))
+batches = Repository(BATCHES.name, Batch, N_("batch"))
+records = Repository(RECORDS.name, OriginRecord, N_("origin record"))
+links = Repository(LINKS.name, ChainLink, N_("chain link"))
+sheets = Repository(SHEETS.name, LabelSheet, N_("label sheet"))
+unit_codes = Repository(UNIT_CODES.name, UnitCode, N_("unit code"))
+scan_days = Repository(SCAN_DAYS.name, ScanDay, N_("scan count"))
+anomalies = Repository(ANOMALIES.name, Anomaly, N_("scan anomaly"))
+client_reports = Repository(REPORTS.name, ClientReports, N_("report"))
+documents = Repository(DOCUMENTS.name, OriginDocument, N_("document"))
 
 
 def lot_key(product_id: str, lot: str) -> str:

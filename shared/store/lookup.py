@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from shared.refusals import NotFound
+from shared.refusals import N_, NotFound, Term
 from shared.store.port import MAX_PAGE, Document, Filter, Reader
 
 
-async def get_existing(reader: Reader, collection: str, doc_id: str, what: str,
-                       what_vi: str) -> Document:
-    """The document, or NotFound naming it in both languages (``what``: 'product',
-    ``what_vi``: 'sản phẩm')."""
+async def get_existing(reader: Reader, collection: str, doc_id: str, what: str) -> Document:
+    """The document, or NotFound naming it (``what``: a catalog message, N_("product"))."""
     doc = await reader.get(collection, doc_id)
     if doc is None:
-        raise NotFound(f"No {what} '{doc_id}'.", f"Không có {what_vi} '{doc_id}'.")
+        raise NotFound(N_("No %(what)s '%(id)s'."), what=Term(what), id=doc_id)
     return doc
 
 

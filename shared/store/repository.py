@@ -29,12 +29,12 @@ _KEYS = {"id", "version"}
 
 @dataclass(frozen=True)
 class Repository(Generic[A]):
-    """The aggregates ``kind`` kept in ``collection``; ``named``: what a person calls one,
-    in English and Vietnamese, for "no such …" refusals."""
+    """The aggregates ``kind`` kept in ``collection``; ``named``: what a person calls one
+    (a catalog message, N_("product")), for "no such …" refusals."""
 
     collection: str
     kind: type[A]
-    named: tuple[str, str]
+    named: str
     _adapter: TypeAdapter[A] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -48,9 +48,9 @@ class Repository(Generic[A]):
         return data
 
     async def get(self, reader: Reader, aggregate_id: str) -> A:
-        """The aggregate, or NotFound naming it in both languages."""
+        """The aggregate, or NotFound naming it."""
         return self.load(await get_existing(reader, self.collection, aggregate_id,
-                                            *self.named))
+                                            self.named))
 
     async def get_or_none(self, reader: Reader, aggregate_id: str) -> A | None:
         """The aggregate, or None if there is none (for a caller with its own answer)."""

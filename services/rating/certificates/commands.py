@@ -27,6 +27,7 @@ from services.rating.store import (
 from shared.auth import Caller
 from shared.bus.port import cancel_all
 from shared.clock import Clock
+from shared.i18n import N_
 from shared.ids import new_id
 from shared.messaging import Outbox
 from shared.objects import ObjectStore
@@ -96,9 +97,9 @@ class Certificates:
                      decision_number: str, decision_date: date) -> Certificate:
         """A new certificate in force for the product; the one it replaces is superseded,
         and the event says how the two relate (certified, renewed, up- or downgraded)."""
-        product = await get_existing(tx, PRODUCTS.name, product_id, "product", "sản phẩm")
+        product = await get_existing(tx, PRODUCTS.name, product_id, N_("product"))
         subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
-                                     "subject", "chủ thể")
+                                     N_("subject"))
         counter_id = f"certificate-{decision_date.year}"
         counter = await counters.get_or_new(tx, counter_id,
                                             lambda: CertificateCounter(counter_id))
@@ -138,9 +139,9 @@ class Certificates:
         certificate in force now (when another one is)."""
         certificate = await certificates.get(self.store, certificate_id)
         product = await get_existing(self.store, PRODUCTS.name, certificate.product_id,
-                                     "product", "sản phẩm")
+                                     N_("product"))
         subject = await get_existing(self.store, SUBJECTS.name, certificate.subject_id,
-                                     "subject", "chủ thể")
+                                     N_("subject"))
         recognition = await recognitions.get_or_none(self.store, certificate.product_id)
         current = recognition.certificate_id if recognition else None
         return Standing(certificate, product.data, subject.data,

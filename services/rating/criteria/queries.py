@@ -8,6 +8,7 @@ from typing import Any
 
 from services.rating.criteria.rules import CriteriaTable, Criterion, table_for
 from services.rating.store import CRITERIA_TABLES
+from shared.i18n import N_
 from shared.store import Document, DocumentStore, Reader, find_all, get_existing
 
 
@@ -29,8 +30,7 @@ async def evaluation_table(reader: Reader, ref: str | None) -> CriteriaTable | N
     """The table an evaluation is scored on (``ref``: the version it opened with), if any."""
     if ref is None:
         return None
-    return table_of(await get_existing(reader, CRITERIA_TABLES.name, ref, "criteria table",
-                                       "bảng tiêu chí"))
+    return table_of(await get_existing(reader, CRITERIA_TABLES.name, ref, N_("criteria table")))
 
 
 @dataclass
@@ -51,4 +51,4 @@ class LoadedTables:
 
     async def get(self, table_id: str) -> Document:
         return await get_existing(self.store, CRITERIA_TABLES.name, table_id,
-                                  "criteria table", "bảng tiêu chí")
+                                  N_("criteria table"))

@@ -62,7 +62,7 @@ class Rating:
         async with self.store.transaction() as tx:
             product = await known_product(tx, product_id)
             subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
-                                         "subject", "chủ thể")
+                                         N_("subject"))
             check(RULES["proposal.make"], caller, SubjectRef.of(subject.id, subject.data))
             return await proposals.add(tx, Proposal.assess(
                 new_id(), product_id, assessed_on=assessed_on or self.clock.today(),
