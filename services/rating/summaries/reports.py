@@ -9,19 +9,33 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
+from shared.i18n import N_, in_every_language, words
 from shared.tables import csv_text, write_cell
 
 HEADER = ("section", "code", "name_vi", "name_en", "products", "subjects")
+VI = words("vi")
+"""The workbook is written in Vietnamese, its tables' titles and headers in English too."""
+
+
+def _names(message: str, **params: object) -> tuple[str, str]:
+    """A row's name: (Vietnamese, English)."""
+    said = in_every_language(message, **params)
+    return said["vi"], said["en"]
+
+
+def _both(message: str) -> str:
+    said = in_every_language(message)
+    return f"{said['vi']} / {said['en']}"
 
 
 def summary_rows(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Every figure as (section, code, Vietnamese name, English name, products, subjects)."""
     r = summary["recognised"]
     rows: list[tuple[Any, ...]] = [
-        ("registered", "", "Đăng ký tham gia", "Registered", summary["registered"]["products"],
+        ("registered", "", *_names(N_("Registered")), summary["registered"]["products"],
          summary["registered"]["subjects"]),
-        ("recognised", "", "Được công nhận", "Recognised", r["products"], r["subjects"])]
-    rows += [("by_stars", stars, f"{stars} sao", f"{stars} stars", n, "")
+        ("recognised", "", *_names(N_("Recognised")), r["products"], r["subjects"])]
+    rows += [("by_stars", stars, *_names(N_("%(stars)s stars"), stars=stars), n, "")
              for stars, n in r["by_stars"].items()]
     rows += [("by_group", g["group"], g["name_vi"], g["name_en"], g["products"], g["subjects"])
              for g in r["by_group"]]
@@ -59,7 +73,7 @@ def _bar_chart(sheet: Any, title: str, first: int, last: int, anchor: str) -> No
     if last < first:
         return
     chart = BarChart()
-    chart.title, chart.y_axis.title = title, "Sản phẩm / products"
+    chart.title, chart.y_axis.title = title, _both(N_("products"))
     chart.add_data(Reference(sheet, min_col=2, min_row=first - 1, max_row=last),
                    titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
@@ -70,40 +84,39 @@ def _bar_chart(sheet: Any, title: str, first: int, last: int, anchor: str) -> No
 def summary_xlsx(summary: dict[str, Any]) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = "Tổng hợp"
+    sheet.title = VI.gettext(N_("Summary"))
     place = ", ".join(v for v in summary["locality"].values() if v)
-    write_cell(sheet, 1, 1, f"Kết quả OCOP năm {summary['year']} — {place}").font = Font(
+    write_cell(sheet, 1, 1, VI.gettext(N_("OCOP results of %(year)s — %(place)s"),
+                                       year=summary["year"], place=place)).font = Font(
         bold=True, size=14)
     r = summary["recognised"]
-    _table(sheet, "Đăng ký và công nhận / registered and recognised",
-           ("", "Sản phẩm / products", "Chủ thể / subjects"),
-           [("Đăng ký / registered", summary["registered"]["products"],
+    counts = (_both(N_("products")), _both(N_("subjects")))
+    _table(sheet, _both(N_("registered and recognised")), ("", *counts),
+           [(_both(N_("registered")), summary["registered"]["products"],
              summary["registered"]["subjects"]),
-            ("Công nhận / recognised", r["products"], r["subjects"])])
-    first, last = _table(sheet, "Theo hạng sao / by stars", ("Hạng", "Sản phẩm / products"),
-                         [(f"{s} sao", n) for s, n in r["by_stars"].items()])
-    _bar_chart(sheet, "Sản phẩm theo hạng sao", first, last, "F3")
-    first, last = _table(sheet, "Theo nhóm / by group",
-                         ("Nhóm / group", "Sản phẩm / products", "Chủ thể / subjects"),
+            (_both(N_("recognised")), r["products"], r["subjects"])])
+    first, last = _table(sheet, _both(N_("by stars")), (VI.gettext(N_("Rating")), counts[0]),
+                         [(VI.gettext(N_("%(stars)s stars"), stars=s), n)
+                          for s, n in r["by_stars"].items()])
+    _bar_chart(sheet, VI.gettext(N_("Products by stars")), first, last, "F3")
+    first, last = _table(sheet, _both(N_("by group")), (_both(N_("group")), *counts),
                          [(g["name_vi"], g["products"], g["subjects"]) for g in r["by_group"]])
-    _bar_chart(sheet, "Sản phẩm theo nhóm", first, last, "F18")
-    _table(sheet, "Theo phân nhóm / by sub-group",
-           ("Phân nhóm / sub-group", "Sản phẩm / products", "Chủ thể / subjects"),
+    _bar_chart(sheet, VI.gettext(N_("Products by group")), first, last, "F18")
+    _table(sheet, _both(N_("by sub-group")), (_both(N_("sub-group")), *counts),
            [(g["name_vi"], g["products"], g["subjects"]) for g in r["by_subgroup"]])
-    _table(sheet, "Theo loại chủ thể / by subject type",
-           ("Loại / type", "Sản phẩm / products", "Chủ thể / subjects"),
+    _table(sheet, _both(N_("by subject type")), (_both(N_("type")), *counts),
            [(t["name_vi"], t["products"], t["subjects"]) for t in r["by_subject_type"]])
-    _table(sheet, "Theo xã / by commune",
-           ("Xã / commune", "Sản phẩm / products", "Chủ thể / subjects"),
+    _table(sheet, _both(N_("by commune")), (_both(N_("commune")), *counts),
            [(c["commune"], c["products"], c["subjects"]) for c in r["by_commune"]])
-    _table(sheet, "Đang bán trên kênh trực tuyến / on sale on online channels",
-           ("Kênh / channel", "Sản phẩm / products", "Chủ thể / subjects"),
+    _table(sheet, _both(N_("on sale on online channels")), (_both(N_("channel")), *counts),
            [(c["channel_name"], c["products"], c["subjects"])
             for c in summary["on_sale"]["by_channel"]])
     sheet.column_dimensions["A"].width = 48
-    expiring = book.create_sheet("Sắp hết hạn")
-    _table(expiring, f"Giấy chứng nhận hết hạn đến {summary['expiring']['until']}",
-           ("Số GCN", "Sản phẩm", "Chủ thể", "Sao", "Hiệu lực đến"),
+    expiring = book.create_sheet(VI.gettext(N_("Expiring soon")))
+    _table(expiring, VI.gettext(N_("Certificates expiring by %(until)s"),
+                                until=summary["expiring"]["until"]),
+           (VI.gettext(N_("Cert. no.")), VI.gettext(N_("Product")), VI.gettext(N_("Subject")),
+            VI.pgettext("a table's column", "Stars"), VI.gettext(N_("Valid until"))),
            [(c["number"], c["product_name"], c["subject_name"], c["stars"], c["valid_until"])
             for c in summary["expiring"]["certificates"]])
     out = io.BytesIO()
