@@ -9,8 +9,10 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
+
 from services.traceability.origin import epcis
-from services.traceability.origin.forms import OriginEventIn, epcis_event
+from services.traceability.origin.forms import CorrectionIn, OriginEventIn, epcis_event
 from services.traceability.origin.journey import journey
 from services.traceability.origin.model import (
     Batch,
@@ -166,6 +168,17 @@ def test_a_producers_form_becomes_a_valid_epcis_event() -> None:
     assert place == "urn:vn:ocop:place:xa-ky-lac-nha-thung-phu-khuong"
     with refused(BadRequest, "step-details"):
         form(step="processing")
+
+
+def test_a_correction_of_wrong_data_gives_the_right_event_in_the_readers_language() -> None:
+    """A refusal naming the field, in both languages (it was the library's English)."""
+    with pytest.raises(BadRequest) as caught:
+        CorrectionIn.model_validate({"reason": "incorrect_data"})
+    assert caught.value.code == "correction-without-event"
+    assert [e.as_dict() for e in caught.value.errors] == [
+        {"field": "corrected", "message": "give the corrected event",
+         "message_vi": "cần sự kiện đã sửa"}]
+    assert CorrectionIn.model_validate({"reason": "did_not_occur"}).corrected is None
 
 
 def test_the_journey_leaves_out_what_was_declared_wrong_and_marks_its_correction() -> None:

@@ -8,7 +8,7 @@ from fastapi import Request
 from services.traceability.access import RULES
 from services.traceability.store import batches, profiles, sheets
 from shared.access import Gate, SubjectRef
-from shared.refusals import NotFound
+from shared.refusals import N_, NotFound
 from shared.runtime import runtime_of
 
 
@@ -25,8 +25,7 @@ async def whose(request: Request) -> SubjectRef:
         return SubjectRef(batch.subject_id, batch.province, batch.commune)
     profile = await profiles.get(store, request.path_params["product_id"])
     if profile.subject is None:
-        raise NotFound("The product is not OCOP-certified: it has no batches.",
-                       "Sản phẩm chưa được công nhận OCOP nên chưa có lô.")
+        raise NotFound(N_("The product is not OCOP-certified: it has no batches."))
     return SubjectRef(profile.subject.id, profile.subject.province, profile.subject.commune)
 
 

@@ -513,7 +513,8 @@ def chain_page(request: Request, report: ChainReport, lot: str, lang: str | None
     return templates.TemplateResponse(request, "chain.html", {
         "lang": language, "title": said.gettext(title),
         "message": said.gettext(told, **named),
-        "state": state, "problems": report.problems},
+        "state": state,
+        "problems": [(p.sequence, said.gettext(p.problem)) for p in report.problems]},
         headers={"Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"})
 
 

@@ -43,7 +43,7 @@ from shared.clock import Clock
 from shared.contracts.traceability import OriginEventRecorded
 from shared.ids import new_id
 from shared.messaging import Outbox
-from shared.refusals import BadRequest, Conflict, FieldError, Forbidden, NotFound
+from shared.refusals import N_, BadRequest, Conflict, FieldError, Forbidden, NotFound
 from shared.store import DocumentStore, Filter, Page, Transaction, find_all
 from shared.workers import PUBLIC_SHARE, Worker, WorkFailed, share_of
 
@@ -103,10 +103,9 @@ class Origin:
                                by=caller.user_id, scan_base_url=self.scan_base_url)
             key = lot_key(product_id, form.lot)
             if await tx.get(LOTS.name, key) is not None:
-                raise Conflict(f"This product already has a batch with lot {form.lot}.",
-                               f"Sản phẩm đã có lô mang mã {form.lot}.", code="lot-taken",
-                               errors=[FieldError("lot", "already used for this product",
-                                                  "đã dùng cho sản phẩm này")])
+                raise Conflict(N_("This product already has a batch with lot %(lot)s."),
+                               code="lot-taken", lot=form.lot,
+                               errors=[FieldError("lot", N_("already used for this product"))])
             await tx.insert(LOTS.name, key, {"batch_id": batch.id})
             await batches.add(tx, batch)
             await self.outbox.emit(tx, batch.opened(self.scan_base_url), aggregate_id=batch.id,
@@ -172,8 +171,8 @@ class Origin:
         record stays; the history shows the corrected one."""
         original = await records.get(self.store, record_id)
         if batch_id not in original.batch_ids or original.corrects:
-            raise NotFound(f"Batch {batch_id} has no event {record_id} to correct.",
-                           f"Lô {batch_id} không có sự kiện {record_id} để đính chính.")
+            raise NotFound(N_("Batch %(batch)s has no event %(record)s to correct."),
+                           batch=batch_id, record=record_id)
         items: list[tuple[Any, dict[str, Any]]] = []
         declared: dict[str, Any] = {"declarationTime": self.clock.now().isoformat(),
                                     "reason": form.reason}
@@ -194,10 +193,10 @@ class Origin:
         for i, given in enumerate(form.inputs):
             found = await batches.get_or_none(self.store, given.batch_id)
             if found is None:
-                raise BadRequest(f"No batch '{given.batch_id}'.",
-                                 f"Không có lô '{given.batch_id}'.", code="no-such-batch",
-                                 errors=[FieldError(f"inputs[{i}].batch_id", "no such batch",
-                                                    "không có lô này")])
+                raise BadRequest(N_("No batch '%(batch)s'."), code="no-such-batch",
+                                 batch=given.batch_id,
+                                 errors=[FieldError(f"inputs[{i}].batch_id",
+                                                    N_("no such batch"))])
             inputs.append(found.identifier)
         event = epcis_event(form, batch.identifier, batch.quantity, batch.unit, inputs)
         epcis.check_document({"@context": FORM_CONTEXT, **event})  # what we write conforms
@@ -213,10 +212,9 @@ class Origin:
             hashed = await asyncio.gather(*(self.worker.run(epcis.hashes_of, part, share=share)
                                             for part in parts))
         except WorkFailed as failure:
-            raise BadRequest("An event cannot be read as JSON-LD, so its hash cannot be "
-                             f"computed: {failure}",
-                             "Không đọc được sự kiện theo JSON-LD nên không tính được mã "
-                             f"băm: {failure}", code="epcis-jsonld") from None
+            raise BadRequest(N_("An event cannot be read as JSON-LD, so its hash cannot be "
+                                "computed: %(failure)s"), code="epcis-jsonld",
+                             failure=str(failure)) from None
         return [event_hash for part in hashed for event_hash in part]
 
     async def _record(self, caller: Caller, items: list[tuple[Any, dict[str, Any]]],
@@ -247,11 +245,10 @@ class Origin:
         if again := _already(same_id, event):
             return again  # a retry: recorded once
         if declaration is None and same_id:
-            raise Conflict(f"Another event was recorded with eventID {event_id}.",
-                           f"Đã có sự kiện khác mang eventID {event_id}.",
-                           code="event-id-taken",
-                           errors=[FieldError(name("eventID"), "already names another event",
-                                              "đã thuộc về sự kiện khác")])
+            raise Conflict(N_("Another event was recorded with eventID %(event_id)s."),
+                           code="event-id-taken", event_id=event_id,
+                           errors=[FieldError(name("eventID"),
+                                              N_("already names another event"))])
         when = epcis.event_time(event)
         for batch, _ in named.values():
             check_certified(await self._profile(s, batch), self.clock.today())
@@ -295,12 +292,11 @@ class Origin:
             claim = await s.tx.get(LOTS.name, lot_key(product.id, named.ref.lot))
             if claim is None:
                 raise BadRequest(
-                    f"Product {product.id} has no batch with lot {named.ref.lot}: open the "
-                    "batch before recording its events.",
-                    f"Sản phẩm {product.id} không có lô {named.ref.lot}: hãy mở lô trước khi "
-                    "ghi sự kiện.", code="no-such-batch",
-                    errors=[FieldError(name(named.field), "names no batch on the platform",
-                                       "không thuộc lô nào trên hệ thống")])
+                    N_("Product %(product)s has no batch with lot %(lot)s: open the batch "
+                       "before recording its events."), code="no-such-batch",
+                    product=product.id, lot=named.ref.lot,
+                    errors=[FieldError(name(named.field),
+                                       N_("names no batch on the platform"))])
             batch = await self._touch(s, claim.data["batch_id"])
             found.setdefault(batch.id, (batch, named.field))
         return found
@@ -333,15 +329,14 @@ class Origin:
         for batch, field_name in named.values():
             if not caller.owns_subject(batch.subject_id):
                 raise Forbidden(
-                    f"Batch {batch.lot} belongs to another producer.",
-                    f"Lô {batch.lot} thuộc chủ thể khác.", code="not-your-batch",
-                    errors=[FieldError(name(field_name), "another producer's batch",
-                                       "lô của chủ thể khác")])
+                    N_("Batch %(lot)s belongs to another producer."), code="not-your-batch",
+                    lot=batch.lot,
+                    errors=[FieldError(name(field_name), N_("another producer's batch"))])
         if not named:
-            raise BadRequest("The event names none of your batches.",
-                             "Sự kiện không nhắc tới lô nào của bạn.", code="no-batch-named",
-                             errors=[FieldError(name("epcList"), "names none of your batches",
-                                                "không có lô nào của bạn")])
+            raise BadRequest(N_("The event names none of your batches."),
+                             code="no-batch-named",
+                             errors=[FieldError(name("epcList"),
+                                                N_("names none of your batches"))])
 
     # --- query ----------------------------------------------------------------------------
 
@@ -397,11 +392,10 @@ def event_filter(from_time: str | None, before_time: str | None, biz_step: str |
         except ValueError:
             when = None
         if when is None or when.tzinfo is None:
-            raise BadRequest(f"{name} must be a time with its offset (2026-05-01T08:00:00+07:00).",
-                             f"{name} phải là thời điểm kèm múi giờ (2026-05-01T08:00:00+07:00).",
-                             code="invalid-query",
-                             errors=[FieldError(name, "not an RFC 3339 time",
-                                                "không đúng định dạng RFC 3339")])
+            raise BadRequest(N_("%(parameter)s must be a time with its offset "
+                                "(2026-05-01T08:00:00+07:00)."), code="invalid-query",
+                             parameter=name,
+                             errors=[FieldError(name, N_("not an RFC 3339 time"))])
         times[op] = utc_stamp(when)
     if times:
         where["event_time"] = times

@@ -25,7 +25,7 @@ from urllib.parse import unquote
 import jsonschema_rs
 from typing_extensions import TypeAliasType
 
-from shared.refusals import BadRequest, FieldError
+from shared.refusals import N_, BadRequest, FieldError, Term
 
 STANDARD_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 KNOWN_CONTEXTS = frozenset({STANDARD_CONTEXT, "https://gs1.github.io/EPCIS/epcis-context.jsonld"})
@@ -68,36 +68,36 @@ def field_path(parts: Any) -> str:
 def check_document(document: Any) -> tuple[Any, list[dict[str, Any]]]:
     """The context and the events of a captured EPCIS document (or of one event sent on its
     own); BadRequest naming each field the standard's schema refuses."""
-    errors = [FieldError(field_path(e.instance_path), e.message)
+    errors = [FieldError(field_path(e.instance_path), e.message, from_elsewhere=True)
               for e in islice(_validator().iter_errors(document), MAX_ERRORS)]
     if errors:
-        raise BadRequest("The EPCIS document does not conform to the EPCIS 2.0 JSON schema.",
-                         "Tài liệu EPCIS không đúng lược đồ JSON của chuẩn EPCIS 2.0.",
-                         code="epcis-invalid", errors=errors)
+        raise BadRequest(N_("The EPCIS document does not conform to the EPCIS 2.0 JSON "
+                            "schema."), code="epcis-invalid", errors=errors)
     kind = document.get("type")
     if kind in EVENT_TYPES:
         context, events = document["@context"], [document]
     elif kind == "EPCISDocument":
         context, events = document["@context"], document["epcisBody"]["eventList"]
     else:
-        raise BadRequest("Capture takes an EPCISDocument or a single EPCIS event.",
-                         "Chỉ nhận EPCISDocument hoặc một sự kiện EPCIS.", code="epcis-invalid",
-                         errors=[FieldError("type", f"{kind!r} cannot be captured")])
+        raise BadRequest(N_("Capture takes an EPCISDocument or a single EPCIS event."),
+                         code="epcis-invalid",
+                         errors=[FieldError("type", N_("%(kind)s cannot be captured"),
+                                            {"kind": repr(kind)})])
     for where, found in _contexts(document):
         _check_context(found, where)
     if not 0 < len(events) <= MAX_EVENTS:
-        raise BadRequest(f"A capture holds 1 to {MAX_EVENTS} events; send more in several.",
-                         f"Mỗi lần gửi từ 1 đến {MAX_EVENTS} sự kiện; nhiều hơn hãy chia nhỏ.",
-                         code="epcis-capture-limit",
-                         errors=[FieldError("epcisBody.eventList", f"{len(events)} events")])
+        raise BadRequest(N_("A capture holds 1 to %(most)s events; send more in several."),
+                         code="epcis-capture-limit", most=MAX_EVENTS,
+                         errors=[FieldError("epcisBody.eventList", N_("%(events)s events"),
+                                            {"events": len(events)})])
     for i, event in enumerate(events):
         try:
             event_time(event)
         except ValueError:
-            raise BadRequest("An event's time cannot be read.", "Không đọc được thời điểm "
-                             "của sự kiện.", code="epcis-invalid",
+            raise BadRequest(N_("An event's time cannot be read."), code="epcis-invalid",
                              errors=[FieldError(f"epcisBody.eventList[{i}].eventTime",
-                                                "not a time this service can place")]) from None
+                                                N_("not a time this service can place"))]
+                             ) from None
     return context, [{k: v for k, v in e.items() if k != "@context"} for e in events]
 
 
@@ -116,14 +116,13 @@ def _contexts(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
             yield from _contexts(item, f"{path}[{i}]")
 
 
-def _context_refused(where: str, what: str, message: str, message_vi: str) -> BadRequest:
-    return BadRequest(f"{message} This platform never fetches a context: name only the EPCIS "
-                      f"2.0 context by URL ({STANDARD_CONTEXT}) and define other prefixes "
-                      "inline, as prefix → namespace IRI.",
-                      f"{message_vi} Hệ thống không bao giờ tải ngữ cảnh từ nơi khác: chỉ dẫn "
-                      "ngữ cảnh EPCIS 2.0 bằng URL, các tiền tố khác khai báo trực tiếp "
-                      "(tiền tố → IRI không gian tên).", code="epcis-context",
-                      errors=[FieldError(where, what)])
+def _context_refused(where: str, what: Term, problem: Term) -> BadRequest:
+    """``what``: the field's reason; ``problem``: the refusal's, before how to fix it."""
+    return BadRequest(N_("%(problem)s This platform never fetches a context: name only the "
+                         "EPCIS 2.0 context by URL (%(standard)s) and define other prefixes "
+                         "inline, as prefix → namespace IRI."), code="epcis-context",
+                      errors=[FieldError(where, what.message, what.params)], problem=problem,
+                      standard=STANDARD_CONTEXT)
 
 
 def _check_context(context: Any, where: str) -> None:
@@ -135,24 +134,24 @@ def _check_context(context: Any, where: str) -> None:
         if isinstance(item, str):
             if item not in KNOWN_CONTEXTS:
                 raise _context_refused(
-                    where, f"{item[:200]} is not the EPCIS 2.0 context",
-                    f"The context {item[:200]!r} is not one this platform holds.",
-                    f"Ngữ cảnh {item[:200]!r} không phải ngữ cảnh hệ thống có sẵn.")
+                    where, Term(N_("%(context)s is not the EPCIS 2.0 context"),
+                                {"context": item[:200]}),
+                    Term(N_("The context %(context)s is not one this platform holds."),
+                         {"context": repr(item[:200])}))
         elif isinstance(item, dict):
             for prefix, iri in item.items():
                 if str(prefix).startswith("@") or not isinstance(iri, str) or \
                         iri.startswith("@"):
                     raise _context_refused(
-                        where, f"{str(prefix)[:100]}: {str(iri)[:200]} is not a prefix "
-                        "mapped to a namespace IRI",
-                        f"The inline context entry {str(prefix)[:100]!r} is not a prefix "
-                        "mapped to a namespace IRI.",
-                        f"Mục ngữ cảnh {str(prefix)[:100]!r} không phải một tiền tố gán cho "
-                        "IRI không gian tên.")
+                        where, Term(N_("%(prefix)s: %(iri)s is not a prefix mapped to a "
+                                       "namespace IRI"),
+                                    {"prefix": str(prefix)[:100], "iri": str(iri)[:200]}),
+                        Term(N_("The inline context entry %(prefix)s is not a prefix mapped "
+                                "to a namespace IRI."), {"prefix": repr(str(prefix)[:100])}))
         else:
-            raise _context_refused(where, "neither a URL nor an object of prefixes",
-                                   "A context must be a URL or an object of prefixes.",
-                                   "Ngữ cảnh phải là URL hoặc một đối tượng các tiền tố.")
+            raise _context_refused(where, Term(N_("neither a URL nor an object of prefixes")),
+                                   Term(N_("A context must be a URL or an object of "
+                                           "prefixes.")))
 
 
 @cache

@@ -23,7 +23,7 @@ from services.traceability.origin.model import (
 )
 from services.traceability.origin.shown import MAX_PHOTOS, MAX_READINGS, MAX_RESULTS, Note, Short
 from shared.fields import EraDate, Line, Place
-from shared.refusals import BadRequest, FieldError
+from shared.refusals import N_, BadRequest, FieldError
 from shared.text import fold
 
 
@@ -123,16 +123,13 @@ SENSOR_TYPES = {"temperature": ("Temperature", "CEL"),
                 "salinity": ("MassConcentration", "GL")}
 """Reading → CBV measurement type and UN/ECE unit (°C, %, g/l: fish-sauce salinity)."""
 
-STEP_FIELDS: dict[Step, dict[str, tuple[str, str]]] = {
-    Step.PROCESSING: {"inputs": ("choose the batches it was made from",
-                                 "chọn các lô nguyên liệu đã dùng để chế biến")},
-    Step.LAB_TEST: {"lab": ("give the laboratory that tested it",
-                            "ghi tên phòng kiểm nghiệm"),
-                    "passed": ("say whether it passed", "cho biết kết quả có đạt không")},
-    Step.SHIPPING: {"party": ("give to whom it was sent", "ghi tên người nhận hàng")},
-    Step.RECEIVING: {"party": ("give from whom it came", "ghi tên người giao hàng")},
-    Step.SENSOR_READING: {"readings": ("give at least one reading",
-                                       "ghi ít nhất một số đo")}}
+STEP_FIELDS: dict[Step, dict[str, str]] = {
+    Step.PROCESSING: {"inputs": N_("choose the batches it was made from")},
+    Step.LAB_TEST: {"lab": N_("give the laboratory that tested it"),
+                    "passed": N_("say whether it passed")},
+    Step.SHIPPING: {"party": N_("give to whom it was sent")},
+    Step.RECEIVING: {"party": N_("give from whom it came")},
+    Step.SENSOR_READING: {"readings": N_("give at least one reading")}}
 """What each step must tell besides when and where, and how a producer is asked for it."""
 CLOCK_SKEW = timedelta(minutes=5)
 """How far ahead of the platform's clock a phone's clock may run: an event "now" from such a
@@ -170,23 +167,20 @@ class OriginEventIn(BaseModel):
     def _step_needs(self) -> OriginEventIn:
         # A refusal rather than a ValueError: it names each missing field, in both
         # languages, where the form shows it (a ValueError here names only the body).
-        missing = [FieldError(name, *asked) for name, asked in
+        missing = [FieldError(name, asked) for name, asked in
                    STEP_FIELDS.get(self.step, {}).items()
                    if getattr(self, name) in (None, [], "")]
         if missing:
-            raise BadRequest("Some details of this step are missing.",
-                             "Còn thiếu thông tin của bước này.", code="step-details",
+            raise BadRequest(N_("Some details of this step are missing."), code="step-details",
                              errors=missing)
         return self
 
     def check_happened(self, now: datetime) -> None:
         """What a producer records has happened already (``now``: the platform's clock)."""
         if self.happened_at > now + CLOCK_SKEW:
-            raise BadRequest("The event is dated later than now.",
-                             "Thời gian của sự kiện ở tương lai.", code="event-in-future",
+            raise BadRequest(N_("The event is dated later than now."), code="event-in-future",
                              errors=[FieldError("happened_at",
-                                                "give the day and time it happened",
-                                                "hãy ghi ngày giờ việc đã diễn ra")])
+                                                N_("give the day and time it happened"))])
 
 
 def _quantity(identifier: str, quantity: float, unit: Unit) -> dict[str, Any]:
@@ -270,7 +264,11 @@ class CorrectionIn(BaseModel):
 
     @model_validator(mode="after")
     def _needs_corrected(self) -> CorrectionIn:
+        # A refusal rather than a ValueError, as OriginEventIn's: said in the reader's
+        # language, where a ValueError's reason is the library's, in English only.
         if self.reason == "incorrect_data" and self.corrected is None:
-            raise ValueError("incorrect_data needs the corrected event / cần sự kiện đã sửa")
+            raise BadRequest(N_("A correction of incorrect data gives the corrected event."),
+                             code="correction-without-event",
+                             errors=[FieldError("corrected", N_("give the corrected event"))])
         return self
 

@@ -17,7 +17,7 @@ from services.traceability.origin.epcis import EpcisEvent, JsonLdContext
 from services.traceability.profiles import rules
 from services.traceability.profiles.model import TraceProfile
 from shared.contracts.traceability import BatchOpened, ChainHead
-from shared.refusals import BadRequest, Conflict, FieldError
+from shared.refusals import N_, BadRequest, Conflict, FieldError
 
 
 class Unit(StrEnum):
@@ -74,16 +74,14 @@ class BatchDates:
         """In the order things happen, production not in the future."""
         errors = []
         if self.produced_on > today:
-            errors.append(FieldError("produced_on", "is in the future",
-                                     "ngày sản xuất ở tương lai"))
+            errors.append(FieldError("produced_on", N_("is in the future")))
         for name, later in (("packed_on", self.packed_on), ("best_before", self.best_before),
                             ("expires_on", self.expires_on)):
             if later is not None and later < self.produced_on:
-                errors.append(FieldError(name, "is before the production date",
-                                         "trước ngày sản xuất"))
+                errors.append(FieldError(name, N_("is before the production date")))
         if errors:
-            raise BadRequest("The batch's dates are not in order.",
-                             "Các ngày của lô không hợp lý.", code="batch-dates", errors=errors)
+            raise BadRequest(N_("The batch's dates are not in order."), code="batch-dates",
+                             errors=errors)
 
 
 GENESIS = "ocop:batch:"
@@ -155,14 +153,12 @@ class Batch:
         """Open a batch of ``profile``'s product: only while its certificate is in force."""
         check_certified(profile, today)
         if not rules.LOT.match(lot):
-            raise BadRequest("The lot code must be 1–20 characters of the GS1 character set "
-                             "(letters without accents, digits and !\"%&'()*+,-./:;<=>?_).",
-                             "Mã lô phải gồm 1–20 ký tự thuộc bộ ký tự GS1 (chữ không dấu, "
-                             "chữ số và !\"%&'()*+,-./:;<=>?_).", code="lot-invalid",
-                             errors=[FieldError("lot", "letters without accents, digits "
-                                                "and signs such as - . / only; no spaces",
-                                                "chỉ gồm chữ không dấu, chữ số và các dấu "
-                                                "như - . /, không có dấu cách")])
+            raise BadRequest(N_("The lot code must be 1–20 characters of the GS1 character "
+                                "set (letters without accents, digits and "
+                                "!\"%%&'()*+,-./:;<=>?_)."), code="lot-invalid",
+                             errors=[FieldError("lot", N_("letters without accents, digits "
+                                                          "and signs such as - . / only; no "
+                                                          "spaces"))])
         dates.check(today)
         assert profile.subject
         identifier = rules.batch_identifier(scan_base_url, profile.id, profile.gtin, lot)
@@ -185,12 +181,10 @@ class Batch:
         it happened)."""
         if when.date() < self.dates.produced_on:
             raise BadRequest(
-                f"The event is dated before batch {self.lot} was produced "
-                f"({self.dates.produced_on:%d/%m/%Y}).",
-                f"Sự kiện có ngày trước ngày sản xuất của lô {self.lot} "
-                f"({self.dates.produced_on:%d/%m/%Y}).", code="event-before-batch",
-                errors=[FieldError(field_name, "is before the batch's production date",
-                                   "trước ngày sản xuất của lô")])
+                N_("The event is dated before batch %(lot)s was produced (%(produced_on)s)."),
+                code="event-before-batch", lot=self.lot,
+                produced_on=f"{self.dates.produced_on:%d/%m/%Y}",
+                errors=[FieldError(field_name, N_("is before the batch's production date"))])
 
     def append(self, record: OriginRecord) -> ChainLink:
         """Add ``record`` to the chain: the new link, and the batch's head moves on."""
@@ -208,21 +202,22 @@ def genesis(batch_id: str) -> str:
     return hashlib.sha256(f"{GENESIS}{batch_id}".encode()).hexdigest()
 
 
+NO_LONGER_CERTIFIED = {
+    rules.CertificateState.REVOKED: N_("The product's certificate is revoked: its batches can "
+                                       "be read, no longer opened or added to."),
+    rules.CertificateState.EXPIRED: N_("The product's certificate is expired: its batches can "
+                                       "be read, no longer opened or added to.")}
+
+
 def check_certified(profile: TraceProfile, today: date) -> None:
     """Batches are opened and recorded only under a certificate in force; those of a
     revoked or expired one stay readable."""
     if profile.certificate is None:
-        raise Conflict("The product is not OCOP-certified: it has no batches.",
-                       "Sản phẩm chưa được công nhận OCOP nên chưa thể mở lô.",
+        raise Conflict(N_("The product is not OCOP-certified: it has no batches."),
                        code="not-certified")
     state = profile.certificate.state_on(today)
     if state is not rules.CertificateState.ACTIVE:
-        raise Conflict(f"The product's certificate is {state.value}: its batches can be read, "
-                       "no longer opened or added to.",
-                       "Giấy chứng nhận của sản phẩm đã "
-                       f"{'bị thu hồi' if state is rules.CertificateState.REVOKED else 'hết hạn'}"
-                       ": các lô chỉ còn được xem, không mở thêm hay ghi thêm.",
-                       code=f"certificate-{state.value}")
+        raise Conflict(NO_LONGER_CERTIFIED[state], code=f"certificate-{state.value}")
 
 
 def utc_stamp(when: datetime) -> str:
@@ -262,6 +257,7 @@ class ChainProblem:
     sequence: int
     record_id: str
     problem: str
+    """In English, the catalog's id: a page says it in its reader's language."""
 
 
 @dataclass(frozen=True)
@@ -291,19 +287,20 @@ def verify(batch: Batch, links: list[ChainLink], records: dict[str, OriginRecord
     for expected, link in enumerate(links, start=1):
         record = records.get(link.record_id)
         if link.sequence != expected:
-            broken(link, "a record is missing before this one")
+            broken(link, N_("a record is missing before this one"))
         if link.previous != head:
-            broken(link, "the chain was rewritten (the link does not follow the one before)")
+            broken(link, N_("the chain was rewritten (the link does not follow the one "
+                            "before)"))
         if chain_step(link.previous, link.event_hash, link.digest) != link.head:
-            broken(link, "the link was altered")
+            broken(link, N_("the link was altered"))
         head = link.head
         if record is None:
-            broken(link, "the record is gone")
+            broken(link, N_("the record is gone"))
         elif recomputed[record.id] != link.event_hash or record.hash != link.event_hash:
-            broken(link, "the event was altered (its standard hash differs)")
+            broken(link, N_("the event was altered (its standard hash differs)"))
         elif content_digest(record.event) != link.digest:
-            broken(link, "the stored event was altered (its content differs)")
+            broken(link, N_("the stored event was altered (its content differs)"))
     if head != batch.head or len(links) != batch.length:
-        problems.append(ChainProblem(len(links), "", "the chain ends elsewhere than the "
-                                                     "batch's head"))
+        problems.append(ChainProblem(len(links), "", N_("the chain ends elsewhere than the "
+                                                        "batch's head")))
     return ChainReport(batch.id, len(links), batch.head, not problems, problems)

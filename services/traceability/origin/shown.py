@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from services.traceability.origin.epcis import field_path
 from shared.fields import FreeText, Line, Place
-from shared.refusals import BadRequest, FieldError
+from shared.refusals import N_, BadRequest, FieldError
 
 Short = Annotated[str, Line(1, 200)]
 Note = Annotated[str, FreeText(1000)]
@@ -57,26 +57,24 @@ class ShownEvent(BaseModel):
 def check_shown(event: dict[str, Any], name: Callable[[str], str]) -> None:
     """BadRequest naming each field of ``event`` a page could not show as it is (``name``
     turns a field of the event into what its sender calls it)."""
-    errors = [FieldError(name(where), f"longer than {MAX_STRING} characters",
-                         f"dài quá {MAX_STRING} ký tự")
+    errors = [FieldError(name(where), N_("longer than %(most)s characters"),
+                         {"most": MAX_STRING})
               for where in _long_strings(event)]
     try:
         ShownEvent.model_validate(event)
     except ValidationError as invalid:
-        errors += [FieldError(name(field_path(error["loc"])), error["msg"])
-                   for error in invalid.errors()]
+        errors += [FieldError(name(field_path(error["loc"])), error["msg"],
+                              from_elsewhere=True) for error in invalid.errors()]
     readings = sum(len(element.get("sensorReport") or [])
                    for element in event.get("sensorElementList") or []
                    if isinstance(element, dict))
     if readings > MAX_READINGS:
         errors.append(FieldError(name("sensorElementList"),
-                                 f"{readings} readings; at most {MAX_READINGS}",
-                                 f"{readings} số đo; tối đa {MAX_READINGS}"))
+                                 N_("%(readings)s readings; at most %(most)s"),
+                                 {"readings": readings, "most": MAX_READINGS}))
     if errors:
-        raise BadRequest("The event holds what a page cannot show: a link that is not an "
-                         "http(s) URL, or text or lists longer than the platform takes.",
-                         "Sự kiện có nội dung trang không hiển thị được: liên kết không phải "
-                         "URL http(s), hoặc văn bản, danh sách dài quá mức cho phép.",
+        raise BadRequest(N_("The event holds what a page cannot show: a link that is not an "
+                            "http(s) URL, or text or lists longer than the platform takes."),
                          code="event-too-large-or-unsafe", errors=errors[:20])
 
 
