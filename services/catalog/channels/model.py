@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from shared.ids import new_id
-from shared.refusals import Conflict, NotFound, Unauthorized
+from shared.refusals import N_, Conflict, NotFound, Unauthorized
 from shared.text import fold
 
 KEY_PREFIX = "ocopk"
@@ -31,10 +31,8 @@ def digest(secret: str) -> str:
 
 
 def bad_key() -> Unauthorized:
-    return Unauthorized("This API key is not valid (unknown, mistyped or revoked); ask the "
-                        "OCOP office for a new one.",
-                        "Khóa API không hợp lệ (không tồn tại, gõ sai hoặc đã bị thu hồi); "
-                        "hãy xin cơ quan OCOP cấp khóa mới.", code="api-key-invalid")
+    return Unauthorized(N_("This API key is not valid (unknown, mistyped or revoked); ask "
+                           "the OCOP office for a new one."), code="api-key-invalid")
 
 
 def parse_key(presented: str) -> tuple[str, str]:
@@ -102,10 +100,9 @@ class Channel:
     def issue_key(self, at: str) -> str:
         """A new key, returned in full this once; the channel keeps only its digest."""
         if sum(k.active for k in self.keys) >= MAX_ACTIVE_KEYS:
-            raise Conflict(f"The channel already has {MAX_ACTIVE_KEYS} active keys; revoke one "
-                           "it no longer uses first.",
-                           f"Kênh đã có {MAX_ACTIVE_KEYS} khóa còn hiệu lực; hãy thu hồi một "
-                           "khóa không còn dùng trước.", code="too-many-keys")
+            raise Conflict(N_("The channel already has %(limit)s active keys; revoke one it "
+                              "no longer uses first."), code="too-many-keys",
+                           limit=MAX_ACTIVE_KEYS)
         key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
         self.keys.append(ApiKey(key_id, digest(secret), at))
         return f"{KEY_PREFIX}_{key_id}_{secret}"
@@ -120,8 +117,7 @@ class Channel:
         for key in self.keys:
             if key.id == key_id:
                 return key
-        raise NotFound(f"The channel has no key {key_id}.", f"Kênh không có khóa {key_id}.",
-                       code="no-such-key")
+        raise NotFound(N_("The channel has no key %(key)s."), code="no-such-key", key=key_id)
 
     def admits(self, key_id: str, secret: str) -> bool:
         """Whether the key is one of this channel's active keys."""

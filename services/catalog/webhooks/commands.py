@@ -23,13 +23,13 @@ from services.catalog.webhooks.model import (
 )
 from shared.addresses import resolves_privately
 from shared.clock import Clock
-from shared.refusals import Conflict, NotFound
+from shared.refusals import N_, Conflict, NotFound, Term
 from shared.store import DocumentStore, Transaction
 
 
-def _not_yours(kind: str, kind_vi: str) -> NotFound:
-    return NotFound(f"Your channel has no such {kind}.", f"Kênh của bạn không có {kind_vi} này.",
-                    code="not-found")
+def _not_yours(kind: str) -> NotFound:
+    """``kind``: what is missing, a catalog message (``N_``)."""
+    return NotFound(N_("Your channel has no such %(kind)s."), code="not-found", kind=Term(kind))
 
 
 @dataclass(frozen=True)
@@ -53,17 +53,15 @@ class Webhooks:
                                 description=description, at=self.clock.stamp())
         async with self.store.transaction() as tx:
             if await tx.count(endpoints.collection, {"channel_id": channel.id}) >= MAX_ENDPOINTS:
-                raise Conflict(f"A channel may have {MAX_ENDPOINTS} webhook endpoints; remove "
-                               "one it no longer uses first.",
-                               f"Mỗi kênh có tối đa {MAX_ENDPOINTS} địa chỉ nhận webhook; hãy "
-                               "xóa một địa chỉ không còn dùng trước.",
-                               code="too-many-endpoints")
+                raise Conflict(N_("A channel may have %(limit)s webhook endpoints; remove one "
+                                  "it no longer uses first."), code="too-many-endpoints",
+                               limit=MAX_ENDPOINTS)
             return await endpoints.add(tx, endpoint)
 
     async def endpoint(self, channel: Channel, endpoint_id: str) -> Endpoint:
         found = await endpoints.get_or_none(self.store, endpoint_id)
         if found is None or found.channel_id != channel.id:
-            raise _not_yours("webhook endpoint", "địa chỉ nhận webhook")
+            raise _not_yours(N_("webhook endpoint"))
         return found
 
     async def endpoints_of(self, channel: Channel) -> list[Endpoint]:
@@ -102,13 +100,11 @@ class Webhooks:
     async def redeliver(self, channel: Channel, delivery_id: str) -> Delivery:
         delivery = await deliveries.get_or_none(self.store, delivery_id)
         if delivery is None or delivery.channel_id != channel.id:
-            raise _not_yours("delivery", "lần gửi")
+            raise _not_yours(N_("delivery"))
         endpoint = await self.endpoint(channel, delivery.endpoint_id)
         if not endpoint.enabled:
-            raise Conflict("The delivery's endpoint is disabled; enable it (which sends again "
-                           "every failed delivery) rather than redeliver one.",
-                           "Địa chỉ nhận của lần gửi này đang tắt; hãy bật lại (mọi lần gửi "
-                           "thất bại sẽ được gửi lại) thay vì gửi lại từng lần.",
+            raise Conflict(N_("The delivery's endpoint is disabled; enable it (which sends "
+                              "again every failed delivery) rather than redeliver one."),
                            code="endpoint-disabled")
         async with self.store.transaction() as tx:
             delivery.send_again(self.clock.now())

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from shared.addresses import is_private_host
 from shared.contracts.catalog import LISTING_EVENTS
 from shared.ids import new_id
-from shared.refusals import BadRequest, invalid
+from shared.refusals import N_, BadRequest, invalid
 
 EVENT_TYPES = tuple(e.event_type for e in LISTING_EVENTS)
 """What an endpoint may subscribe to: the listings stream's events."""
@@ -37,29 +37,26 @@ def check_endpoint_url(url: str, *, allow_private: bool) -> None:
     for tests and one-machine demos): the catalog must not be made to call its own network."""
     parts = urlsplit(url)
     if parts.scheme not in (("https", "http") if allow_private else ("https",)):
-        raise invalid("url", "a webhook endpoint must be an https:// address",
-                      "địa chỉ nhận webhook phải bắt đầu bằng https://")
+        raise invalid("url", N_("a webhook endpoint must be an https:// address"))
     if not parts.hostname or (not allow_private and is_private_host(parts.hostname)):
         raise private_endpoint()
 
 
 def private_endpoint() -> BadRequest:
-    return invalid("url", "a webhook endpoint must be a public internet address, not a "
-                          "loopback, private or internal one",
-                   "địa chỉ nhận webhook phải là địa chỉ công khai trên Internet, không phải "
-                   "địa chỉ nội bộ, riêng hay loopback")
+    return invalid("url", N_("a webhook endpoint must be a public internet address, not a "
+                             "loopback, private or internal one"))
 
 
 def check_event_types(event_types: list[str]) -> None:
     unknown = sorted(set(event_types) - set(EVENT_TYPES))
     if unknown or not event_types:
-        raise invalid("event_types", f"choose among {', '.join(EVENT_TYPES)}",
-                      f"hãy chọn trong {', '.join(EVENT_TYPES)}")
+        raise invalid("event_types", N_("choose among %(choices)s"),
+                      choices=", ".join(EVENT_TYPES))
 
 
 @dataclass
 class Endpoint:
-    """Where a channel wants to be told of listing events (điểm nhận webhook)."""
+    """Where a channel wants to be told of listing events (địa chỉ nhận webhook)."""
 
     id: str
     channel_id: str
