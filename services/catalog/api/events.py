@@ -14,7 +14,7 @@ from services.catalog.api.deps import may
 from shared.contracts.catalog import LISTING_EVENTS, LISTINGS_TOPIC
 from shared.events.asyncapi import asyncapi_document
 from shared.events.contracts import json_schema
-from shared.refusals import NotFound
+from shared.refusals import N_, NotFound
 from shared.runtime import part
 
 router = APIRouter(tags=["events"])
@@ -79,8 +79,6 @@ async def asyncapi(stream: Annotated[StreamDocument, Depends(part(StreamDocument
             summary="The JSON Schema of one listings event's data", **may("events.describe"))
 async def event_schema(event_type: str) -> EventSchema:
     if event_type not in SCHEMAS:
-        raise NotFound(f"No published event {event_type}; the stream's are "
-                       f"{', '.join(SCHEMAS)}.",
-                       f"Không có sự kiện {event_type}; các sự kiện của luồng là "
-                       f"{', '.join(SCHEMAS)}.", code="no-such-event")
+        raise NotFound(N_("No published event %(event_type)s; the stream's are %(events)s."),
+                       code="no-such-event", event_type=event_type, events=", ".join(SCHEMAS))
     return SCHEMAS[event_type]

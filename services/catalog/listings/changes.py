@@ -19,7 +19,7 @@ from typing import Any
 from services.catalog.channels.model import Scope
 from services.catalog.listings.model import Listing
 from shared.events.envelope import Envelope
-from shared.refusals import BadRequest
+from shared.refusals import N_, BadRequest
 from shared.store import Collection, Reader, Transaction
 
 CHANGES = Collection("listing_changes", indexes=("province_key", "group"))
@@ -50,12 +50,9 @@ def encode_cursor(number: int) -> str:
 
 
 def _forged() -> BadRequest:
-    return BadRequest("The 'since' cursor is not one this catalog gave out; use the "
-                      "'next_cursor' of a previous answer, or leave 'since' out to start from "
-                      "the first change.",
-                      "Con trỏ 'since' không do danh mục này cấp; hãy dùng 'next_cursor' của "
-                      "lần đọc trước, hoặc bỏ 'since' để đọc từ thay đổi đầu tiên.",
-                      code="cursor-invalid")
+    return BadRequest(N_("The 'since' cursor is not one this catalog gave out; use the "
+                         "'next_cursor' of a previous answer, or leave 'since' out to start "
+                         "from the first change."), code="cursor-invalid")
 
 
 def decode_cursor(cursor: str) -> int:
@@ -94,10 +91,8 @@ async def since(reader: Reader, cursor: str | None, scope: Scope, limit: int
     after = decode_cursor(cursor) if cursor else 0
     head, _ = await latest(reader)  # read first: every change up to it is visible below
     if after > head:
-        raise BadRequest("The 'since' cursor is ahead of the catalog's latest change; use the "
-                         "'next_cursor' of a previous answer.",
-                         "Con trỏ 'since' vượt quá thay đổi mới nhất của danh mục; hãy dùng "
-                         "'next_cursor' của lần đọc trước.", code="cursor-ahead")
+        raise BadRequest(N_("The 'since' cursor is ahead of the catalog's latest change; use "
+                            "the 'next_cursor' of a previous answer."), code="cursor-ahead")
     where: dict[str, Any] = {"id": {"$gt": f"{after:0{_WIDTH}d}"}}
     if scope.provinces:
         where["province_key"] = {"$in": scope.province_keys}

@@ -21,7 +21,7 @@ from services.catalog.store import channels, listings
 from services.catalog.webhooks.commands import Webhooks
 from shared.clock import Clock
 from shared.messaging import Outbox
-from shared.refusals import NotFound, invalid
+from shared.refusals import N_, NotFound, invalid
 from shared.store import DocumentStore, Transaction
 
 Apply = Callable[[Listing], bool | None]
@@ -29,10 +29,9 @@ Apply = Callable[[Listing], bool | None]
 
 
 def not_listed() -> NotFound:
-    return NotFound("This product is not listed as an OCOP product (it may never have been "
-                    "certified, or its certificate was revoked or has expired).",
-                    "Sản phẩm này không có trong danh mục OCOP (có thể chưa từng được công "
-                    "nhận, hoặc giấy chứng nhận đã bị thu hồi hay hết hạn).", code="not-listed")
+    return NotFound(N_("This product is not listed as an OCOP product (it may never have "
+                       "been certified, or its certificate was revoked or has expired)."),
+                    code="not-listed")
 
 
 @dataclass(frozen=True)
@@ -89,5 +88,5 @@ def check_sold_at(channel: Channel, url: str) -> None:
     site = (urlsplit(channel.website).hostname or "").removeprefix("www.")
     host = urlsplit(url).hostname or ""
     if urlsplit(url).scheme != "https" or not (host == site or host.endswith(f".{site}")):
-        raise invalid("url", f"give the product's https page on {channel.name} ({site})",
-                      f"hãy ghi trang https của sản phẩm trên {channel.name} ({site})")
+        raise invalid("url", N_("give the product's https page on %(channel)s (%(site)s)"),
+                      channel=channel.name, site=site)

@@ -19,7 +19,7 @@ from shared.contracts.rating import CurrentCertificate
 from shared.contracts.registry import ProductState
 from shared.contracts.traceability import LabelIssued
 from shared.messaging.inbox import snapshot_is_current
-from shared.refusals import Conflict
+from shared.refusals import N_, Conflict
 from shared.text import fold
 from shared.validity import in_force_on, in_force_where
 from shared.vocabulary import SubjectType
@@ -182,8 +182,7 @@ class Listing:
         """Its producer (or the office) takes it off the catalog, e.g. no longer made; the
         next certificate event (renewal, new rating) lists it again."""
         if self.status is not ListingStatus.LISTED:
-            raise Conflict("This product is not on the catalog now.",
-                           "Sản phẩm này hiện không có trong danh mục.", code="not-listed")
+            raise Conflict(N_("This product is not on the catalog now."), code="not-listed")
         self.status = ListingStatus.DELISTED
         self.delisted_reason, self.delisted_on = WithdrawalReason.WITHDRAWN, on
 
@@ -191,16 +190,14 @@ class Listing:
         """Record (or move) where the product is sold on a channel: only while it is on
         the catalog (a product off it may not be offered as OCOP)."""
         if self.status is not ListingStatus.LISTED:
-            raise Conflict("This product is not on the catalog now, so it cannot be offered "
-                           "as an OCOP product.",
-                           "Sản phẩm này hiện không có trong danh mục nên không thể bán như "
-                           "sản phẩm OCOP.", code="not-listed")
+            raise Conflict(N_("This product is not on the catalog now, so it cannot be "
+                              "offered as an OCOP product."), code="not-listed")
         self.offers[channel_id] = Offer(channel_name, url)
 
     def stop_selling_at(self, channel_id: str) -> None:
         if self.offers.pop(channel_id, None) is None:
-            raise Conflict("The product is not recorded as sold on that channel.",
-                           "Sản phẩm chưa được ghi là bán trên kênh đó.", code="no-such-offer")
+            raise Conflict(N_("The product is not recorded as sold on that channel."),
+                           code="no-such-offer")
 
     def batch_opened(self) -> None:
         self.batches += 1

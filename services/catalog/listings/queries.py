@@ -13,7 +13,7 @@ from services.catalog.listings.commands import not_listed
 from services.catalog.listings.model import Listing, public_where
 from services.catalog.store import LISTINGS, listings
 from shared.clock import Clock
-from shared.refusals import Forbidden
+from shared.refusals import N_, Forbidden
 from shared.store import DocumentStore
 from shared.store.tiers import find_in_tiers
 
@@ -71,11 +71,9 @@ class Catalog:
         if listing is None or not listing.is_public(self.clock.today()):
             raise not_listed()
         if not scope.allows(listing.province_key, listing.group):
-            raise Forbidden("This listing is outside what the OCOP office lets your channel "
-                            "carry (by province or product group); ask the office to widen it.",
-                            "Sản phẩm này nằm ngoài phạm vi cơ quan OCOP cho phép kênh của bạn "
-                            "(theo tỉnh hoặc nhóm sản phẩm); hãy đề nghị cơ quan mở rộng.",
-                            code="outside-channel-scope")
+            raise Forbidden(N_("This listing is outside what the OCOP office lets your "
+                               "channel carry (by province or product group); ask the office "
+                               "to widen it."), code="outside-channel-scope")
         return listing
 
     async def every_listing(self, scope: Scope = EVERYTHING) -> AsyncIterator[Listing]:
