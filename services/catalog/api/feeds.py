@@ -19,6 +19,7 @@ from services.catalog.listings.publishing import Publisher
 from services.catalog.listings.queries import Catalog
 from services.catalog.site import feeds
 from shared.contracts.catalog import ListingState
+from shared.i18n import N_
 from shared.openapi_problems import files
 from shared.runtime import part
 
@@ -85,7 +86,7 @@ async def google_feed(request: Request, catalog: CatalogPart, publisher: Publish
                       channel: OptionalChannel) -> Response:
     return await _feed(request, catalog, publisher, channel, "rss",
                        "application/rss+xml; charset=utf-8", lambda states: feeds.google_rss(
-                           states, title="Sản phẩm OCOP — OCOP products",
+                           states, title=feeds.in_both(N_("OCOP products")),
                            link=publisher.public_url))
 
 

@@ -15,11 +15,15 @@ from itertools import chain
 from xml.etree import ElementTree as ET
 
 from shared.contracts.catalog import ListingState
+from shared.i18n import N_, in_every_language, words
 from shared.tables import csv_text
 
 GOOGLE_NS = "http://base.google.com/ns/1.0"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ET.register_namespace("g", GOOGLE_NS)
+FEED_LANGUAGE = "vi"
+"""What a feed's values are written in (a feed is in one language): the products' own,
+their names and groups."""
 
 Field = Callable[[ListingState], str]
 FIELDS: dict[str, Field] = {
@@ -35,7 +39,8 @@ FIELDS: dict[str, Field] = {
     "condition": lambda s: "new",
     "availability": lambda s: "in_stock",
     "product_type": lambda s: f"OCOP > {s.group.name_vi} > {s.subgroup.name_vi}",
-    "custom_label_0": lambda s: f"OCOP {s.stars} sao",
+    "custom_label_0": lambda s: words(FEED_LANGUAGE).gettext(N_("OCOP %(stars)s stars"),
+                                                            stars=s.stars),
     "custom_label_1": lambda s: s.producer.province,
     "custom_label_2": lambda s: s.certificate.number,
     "custom_label_3": lambda s: s.certificate.valid_until.isoformat(),
@@ -44,14 +49,20 @@ FIELDS: dict[str, Field] = {
 its last valid day (what a channel filters campaigns on)."""
 
 
+def in_both(message: str) -> str:
+    """The feed's own title and description: Vietnamese, then English for the channels
+    abroad."""
+    said = in_every_language(message)
+    return f"{said['vi']} — {said['en']}"
+
+
 def google_rss(listings: Iterable[ListingState], *, title: str, link: str) -> bytes:
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
     ET.SubElement(channel, "title").text = title
     ET.SubElement(channel, "link").text = link
-    ET.SubElement(channel, "description").text = (
-        "Sản phẩm OCOP được công nhận, giấy chứng nhận còn hiệu lực — certified OCOP "
-        "products with a certificate in force")
+    ET.SubElement(channel, "description").text = in_both(
+        N_("certified OCOP products with a certificate in force"))
     for state in listings:
         item = ET.SubElement(channel, "item")
         for name, value_of in FIELDS.items():

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.contracts.catalog import ListingState, Named
+from shared.i18n import N_, words
 from shared.images import WebWidth, sized_url
 from shared.vocabulary import GROUPS_148_2023
 
@@ -46,6 +47,14 @@ class Filters:
         return {k: v for k, v in given.items() if v}
 
 
+def _certification_name(stars: int) -> str:
+    """As a certificate is named in Việt Nam, then spelt out for a reader abroad."""
+    named = words("vi").gettext(N_("OCOP %(stars)s stars"), stars=stars)
+    spelt_out = words("en").gettext(N_("One Commune One Product, %(stars)s stars"),
+                                    stars=stars)
+    return f"{named} ({spelt_out})"
+
+
 def product_json_ld(listing: ListingState) -> dict[str, Any]:
     """schema.org ``Product``: name, images, producer as brand and manufacturer, GTIN, and
     ``hasCertification`` — the OCOP certificate, its stars as the rating, who issued it,
@@ -53,7 +62,7 @@ def product_json_ld(listing: ListingState) -> dict[str, Any]:
     producer, c = listing.producer, listing.certificate
     certification: dict[str, Any] = {
         "@type": "Certification",
-        "name": f"OCOP {listing.stars} sao (One Commune One Product, {listing.stars} stars)",
+        "name": _certification_name(listing.stars),
         "certificationIdentification": c.number,
         "certificationRating": {"@type": "Rating", "ratingValue": listing.stars,
                                 "bestRating": 5, "worstRating": 1},
