@@ -139,7 +139,7 @@ def serve(service: ServiceName,
     if service in FRONTS:
         from services.web.app import build as build_web
 
-        served = build_web(settings)
+        served = build_web(settings).fastapi_app()
     else:
         served = build_service(service, settings).fastapi_app()
     port = port or DEFAULT_PORTS[service]

@@ -73,7 +73,7 @@ class EmbeddedPlatform:
             web = build_web(service_settings(self.settings, self.host, self.ports["web"])
                             .model_copy(update=apis))
             self._servers.append(ServiceServer(server_config(
-                web, host=self.host, port=self.ports["web"], access_log=False,
+                web.fastapi_app(), host=self.host, port=self.ports["web"], access_log=False,
                 trusted_proxies=self.settings.trusted_proxies)))
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

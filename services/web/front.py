@@ -19,6 +19,7 @@ from services.web.workspace import STANDING_NAMES
 from shared.clock import Clock
 from shared.i18n import N_, install, words
 from shared.language import LANGUAGE_NAMES, LANGUAGES
+from shared.runtime import part
 from shared.text import day_shown, moment_shown
 from shared.vocabulary import STEP_NAMES
 
@@ -60,9 +61,8 @@ class WebFront:
         return Traceability(self.backend, token)
 
 
-def front_of(request: Request) -> WebFront:
-    front: WebFront = request.app.state.front
-    return front
+front_of = part(WebFront)
+"""The front's parts, as its runtime holds them (``Runtime.provide``)."""
 
 
 Front = Annotated[WebFront, Depends(front_of)]
