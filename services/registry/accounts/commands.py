@@ -17,7 +17,7 @@ from shared.auth import Caller, IssuedToken, Role, TokenIssuer
 from shared.clock import Clock
 from shared.contracts.registry import AccountTokensRevoked
 from shared.messaging import Outbox
-from shared.refusals import Conflict, invalid
+from shared.refusals import N_, Conflict, invalid
 from shared.sessions import Revocations
 from shared.store import DocumentExists, DocumentStore, Transaction
 
@@ -56,14 +56,12 @@ class Accounts:
         user.password_hash = await self._hash(password)  # once the account is known valid
         async with self.store.transaction() as tx:
             if subject_id and await tx.get(SUBJECTS.name, subject_id) is None:
-                raise invalid("subject_id", f"no subject '{subject_id}'",
-                                     f"không có chủ thể '{subject_id}'")
+                raise invalid("subject_id", N_("no subject '%(subject)s'"), subject=subject_id)
             try:
                 await users.add(tx, user)
             except DocumentExists:
-                raise Conflict(f"The username '{user.id}' is taken.",
-                               f"Tên đăng nhập '{user.id}' đã được dùng.",
-                               code="username-taken") from None
+                raise Conflict(N_("The username '%(username)s' is taken."),
+                               code="username-taken", username=user.id) from None
             await self.history.record(tx, "user", user.id, user.version, {}, users.dump(user),
                                       created_by, "created")
         return user
@@ -124,8 +122,7 @@ class Accounts:
         rules.check_password(new_password, caller.username, "new_password")
         user = await users.get(self.store, caller.user_id)
         if not await self._verify(current_password, user.password_hash):
-            raise invalid("current_password", "is not your current password",
-                                 "không đúng mật khẩu hiện tại")
+            raise invalid("current_password", N_("is not your current password"))
         password_hash = await self._hash(new_password)
         async with self.store.transaction() as tx:
             user = await users.get(tx, caller.user_id)

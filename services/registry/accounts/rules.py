@@ -9,7 +9,7 @@ from typing import Any
 
 from services.registry.accounts.passwords import Weakness, weakness
 from shared.auth import Caller, Role
-from shared.refusals import Conflict, TooManyRequests, Unauthorized, invalid
+from shared.refusals import N_, Conflict, Term, TooManyRequests, Unauthorized, invalid
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD_LENGTH = 10
@@ -71,9 +71,8 @@ def check_may_try(held: list[dict[str, Any] | None], now: datetime, busy_minute:
 class SignInThrottled(TooManyRequests):
     def __init__(self, seconds: int) -> None:
         super().__init__(
-            f"Too many failed sign-ins from your address; try again in {seconds} s.",
-            f"Đăng nhập sai quá nhiều lần từ địa chỉ của bạn; hãy thử lại sau {seconds} giây.",
-            code="sign-in-throttled")
+            N_("Too many failed sign-ins from your address; try again in %(seconds)s s."),
+            code="sign-in-throttled", seconds=seconds)
         self.retry_after = seconds
 
 
@@ -83,56 +82,47 @@ class SignInRefused(Unauthorized):
 
     def __init__(self) -> None:
         super().__init__(
-            "Wrong username or password, or the account is disabled (ask the provincial "
-            "office).",
-            "Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đã bị khóa (hãy liên hệ cơ quan "
-            "quản lý tỉnh).", code="login-failed")
+            N_("Wrong username or password, or the account is disabled (ask the provincial "
+               "office)."), code="login-failed")
 
 
 def check_may_set_access(caller: Caller, username: str, disabled: bool) -> None:
     """An admin never disables its own account: the office would lock itself out."""
     if disabled and caller.user_id == username:
-        raise Conflict("You cannot disable your own account; ask another admin.",
-                       "Bạn không thể tự khóa tài khoản của mình; hãy nhờ quản trị viên khác.",
+        raise Conflict(N_("You cannot disable your own account; ask another admin."),
                        code="own-account")
 
 
 def check_username(username: str) -> str:
     name = username.strip().lower()
     if not USERNAME.match(name):
-        raise invalid("username", "use 3–64 letters, digits, '.', '_' or '-', starting with "
-                      "a letter or digit",
-                      "dùng 3–64 chữ cái, chữ số, '.', '_' hoặc '-', bắt đầu bằng chữ hoặc số")
+        raise invalid("username", N_("use 3–64 letters, digits, '.', '_' or '-', starting "
+                                     "with a letter or digit"))
     return name
 
 
-CHOOSE_INSTEAD = ("choose instead three or four words that go together for you alone (a "
-                  "place, a dish, a person you remember), with spaces or dashes between them",
-                  "hãy chọn ba, bốn từ mà chỉ bạn biết vì sao đi cùng nhau (một nơi chốn, một "
-                  "món ăn, một người bạn nhớ), cách nhau bằng dấu cách hoặc gạch ngang")
+CHOOSE_INSTEAD = N_("choose instead three or four words that go together for you alone (a "
+                     "place, a dish, a person you remember), with spaces or dashes between "
+                     "them")
 """No example to copy: an example printed here would soon be a common password."""
 WEAKNESSES = {
-    Weakness.COMMON: ("is one of the passwords people choose most often, which guessers try "
-                      "first", "là một trong những mật khẩu hay được dùng nhất, bị dò thử "
-                      "đầu tiên"),
-    Weakness.TRIVIAL: ("is one character or group repeated, or a run of letters, digits or "
-                       "keys (such as 'aaaa', 'abcabc', '1234', 'qwerty')",
-                       "chỉ là một ký tự hay một nhóm ký tự lặp lại, hoặc một dãy chữ, số hay "
-                       "phím liền nhau (như 'aaaa', 'abcabc', '1234', 'qwerty')"),
-    Weakness.USERNAME: ("is the username, or built on it", "là tên đăng nhập, hoặc dựa trên "
-                        "tên đăng nhập"),
+    Weakness.COMMON: N_("is one of the passwords people choose most often, which guessers "
+                        "try first"),
+    Weakness.TRIVIAL: N_("is one character or group repeated, or a run of letters, digits or "
+                         "keys (such as 'aaaa', 'abcabc', '1234', 'qwerty')"),
+    Weakness.USERNAME: N_("is the username, or built on it"),
 }
 
 
 def check_password(password: str, username: str, field: str = "password") -> None:
     """Long enough, and not easy to guess (``passwords.weakness``) for ``username``."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise invalid(field, f"use at least {MIN_PASSWORD_LENGTH} characters",
-                      f"cần ít nhất {MIN_PASSWORD_LENGTH} ký tự")
+        raise invalid(field, N_("use at least %(least)s characters"),
+                      least=MIN_PASSWORD_LENGTH)
     found = weakness(password, username)
     if found is not None:
-        said, said_vi = WEAKNESSES[found]
-        raise invalid(field, f"{said}; {CHOOSE_INSTEAD[0]}", f"{said_vi}; {CHOOSE_INSTEAD[1]}")
+        raise invalid(field, N_("%(weakness)s; %(instead)s"), weakness=Term(WEAKNESSES[found]),
+                      instead=Term(CHOOSE_INSTEAD))
 
 
 def check_account_binding(role: Role, subject_id: str | None,
@@ -141,19 +131,16 @@ def check_account_binding(role: Role, subject_id: str | None,
     of a province; other roles to neither. Sales channels sign in with the catalog's API
     keys, never with an account."""
     if role is Role.CHANNEL:
-        raise invalid("role", "a sales channel is registered in the catalog (POST /channels), "
-                              "which gives it API keys; it has no account here",
-                      "kênh bán hàng được đăng ký ở dịch vụ danh mục (POST /channels) và dùng "
-                      "khóa API, không có tài khoản ở đây")
+        raise invalid("role", N_("a sales channel is registered in the catalog (POST "
+                                 "/channels), which gives it API keys; it has no account here"))
     if role is Role.COMMUNE_OFFICER and not (commune and province):
-        raise invalid("commune", "a commune officer's account names its commune and province",
-                      "tài khoản cán bộ xã cần ghi xã và tỉnh")
+        raise invalid("commune", N_("a commune officer's account names its commune and "
+                                    "province"))
     if role is not Role.COMMUNE_OFFICER and (commune or province):
-        raise invalid("commune", f"only commune officers are bound to a commune, not {role}",
-                      f"chỉ cán bộ xã mới gắn với một xã, không phải {role}")
+        raise invalid("commune", N_("only commune officers are bound to a commune, not "
+                                    "%(role)s"), role=role)
     if role is Role.PRODUCER and not subject_id:
-        raise invalid("subject_id", "a producer account needs the subject it acts for",
-                      "tài khoản chủ thể cần mã chủ thể mà nó đại diện")
+        raise invalid("subject_id", N_("a producer account needs the subject it acts for"))
     if role is not Role.PRODUCER and subject_id:
-        raise invalid("subject_id", f"only producer accounts are bound to a subject, not {role}",
-                      f"chỉ tài khoản chủ thể mới gắn với một chủ thể, không phải {role}")
+        raise invalid("subject_id", N_("only producer accounts are bound to a subject, not "
+                                       "%(role)s"), role=role)

@@ -14,6 +14,7 @@ from services.registry.dossiers.rules import DOCUMENT_NAMES, CycleStep, Document
 from shared.access import Scope
 from shared.auth import CurrentCaller
 from shared.documents import DOCUMENT_FORMATS, MAX_DOCUMENT_BYTES, attachment
+from shared.i18n import words
 from shared.openapi_problems import files
 from shared.uploads import read_body
 
@@ -64,9 +65,11 @@ def _dossier_out(view: DossierView) -> DossierOut:
     return DossierOut(
         product_id=dossier.id,
         documents=[ListedDocumentOut.model_validate(
-            {**d, "name_vi": DOCUMENT_NAMES[d["type"]][0]}) for d in dossier.documents],
-        missing=[MissingDocumentOut(type=t, name_vi=DOCUMENT_NAMES[t][0],
-                                    name_en=DOCUMENT_NAMES[t][1]) for t in view.missing],
+            {**d, "name_vi": words("vi").gettext(DOCUMENT_NAMES[d["type"]])})
+            for d in dossier.documents],
+        missing=[MissingDocumentOut(type=t, name_vi=words("vi").gettext(DOCUMENT_NAMES[t]),
+                                    name_en=words("en").gettext(DOCUMENT_NAMES[t]))
+                 for t in view.missing],
         complete=not view.missing, stages=dossier.stages(), cycle=dossier.cycle)
 
 

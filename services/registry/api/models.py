@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from shared.fields import FreeText
-from shared.refusals import BadRequest
+from shared.refusals import N_, BadRequest
 
 Title = Annotated[str, FreeText(100)]
 Description = Annotated[str, FreeText(5000)]
@@ -26,7 +26,6 @@ def patch_changes(patch: BaseModel) -> dict[str, Any]:
     """The fields a patch sets; refused when it sets none."""
     changes = patch.model_dump(mode="json", exclude_unset=True)
     if not changes:
-        raise BadRequest("Nothing to change: send at least one field.",
-                         "Không có gì để thay đổi: hãy gửi ít nhất một trường.",
+        raise BadRequest(N_("Nothing to change: send at least one field."),
                          code="empty-change")
     return changes

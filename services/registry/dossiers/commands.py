@@ -15,7 +15,7 @@ from shared.clock import Clock
 from shared.documents import attachment, check_document
 from shared.ids import new_id
 from shared.objects import ObjectStore
-from shared.refusals import NotFound
+from shared.refusals import N_, NotFound
 from shared.store import DocumentStore, Reader, Transaction
 from shared.uploads import media_type
 
@@ -64,8 +64,8 @@ class Dossiers:
         await products.get(self.store, product_id)
         entry = (await _dossier(self.store, product_id)).document(document_id)
         if entry is None:
-            raise NotFound(f"Product {product_id} has no document {document_id}.",
-                           f"Sản phẩm {product_id} không có tài liệu {document_id}.")
+            raise NotFound(N_("Product %(product)s has no document %(document)s."),
+                           product=product_id, document=document_id)
         content = await self.objects.get(entry["key"])
         return content.data, content.content_type, entry["key"].rsplit("/", 1)[-1]
 

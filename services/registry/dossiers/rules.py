@@ -10,7 +10,8 @@ from typing_extensions import TypedDict  # pydantic reads only this TypedDict on
 from services.registry.access import RULES
 from shared.access import SubjectRef, check
 from shared.auth import Caller
-from shared.refusals import Conflict, invalid
+from shared.i18n import listed
+from shared.refusals import N_, Conflict, Term, invalid
 
 
 class DocumentType(StrEnum):
@@ -25,13 +26,12 @@ class DocumentType(StrEnum):
 
 
 DOCUMENT_NAMES = {
-    DocumentType.PRODUCT_STORY: ("Câu chuyện sản phẩm", "Product story"),
-    DocumentType.QUALITY_STANDARD: ("Tiêu chuẩn chất lượng (TCCS)", "Quality standard"),
-    DocumentType.TEST_RESULTS: ("Phiếu kết quả kiểm nghiệm", "Laboratory test results"),
-    DocumentType.FOOD_SAFETY: ("Giấy chứng nhận an toàn thực phẩm", "Food-safety certificate"),
-    DocumentType.LABEL_PACKAGING: ("Nhãn và bao bì", "Label and packaging"),
-    DocumentType.STANDARD_HELD: ("Chứng nhận VietGAP, hữu cơ, HACCP, ISO…",
-                                 "Standards held (VietGAP, organic, HACCP, ISO…)"),
+    DocumentType.PRODUCT_STORY: N_("Product story"),
+    DocumentType.QUALITY_STANDARD: N_("Quality standard"),
+    DocumentType.TEST_RESULTS: N_("Laboratory test results"),
+    DocumentType.FOOD_SAFETY: N_("Food-safety certificate"),
+    DocumentType.LABEL_PACKAGING: N_("Label and packaging"),
+    DocumentType.STANDARD_HELD: N_("Standards held (VietGAP, organic, HACCP, ISO…)"),
 }
 _EDIBLE = (DocumentType.PRODUCT_STORY, DocumentType.QUALITY_STANDARD,
            DocumentType.TEST_RESULTS, DocumentType.FOOD_SAFETY, DocumentType.LABEL_PACKAGING)
@@ -74,31 +74,26 @@ def check_cycle_move(caller: Caller, owner: SubjectRef, held: dict[str, str], st
     rejects what was proposed (``RULES['product.cycle.*']``). ``held``: each stage's
     current status."""
     if stage not in STAGES:
-        raise invalid("stage", f"use one of {', '.join(STAGES)}",
-                      f"dùng một trong {', '.join(STAGES)}")
+        raise invalid("stage", N_("use one of %(known)s"), known=", ".join(STAGES))
     earlier = STAGES[STAGES.index(stage) - 1] if stage != STAGES[0] else None
     if status == "proposed":
         check(RULES["product.cycle.propose"], caller, owner)
         if earlier and held.get(earlier) != "accepted":
-            raise Conflict(f"The {earlier} must be accepted before the {stage} is proposed.",
-                           f"Bước '{earlier}' cần được chấp nhận trước khi đề xuất "
-                           f"'{stage}'.", code="stage-out-of-order")
+            raise Conflict(N_("The %(earlier)s must be accepted before the %(stage)s is "
+                              "proposed."), code="stage-out-of-order", earlier=earlier,
+                           stage=stage)
         if held.get(stage) in ("proposed", "accepted"):
-            raise Conflict(f"The {stage} is already {held[stage]}.",
-                           f"Bước '{stage}' đã ở trạng thái {held[stage]}.",
-                           code="stage-already-moved")
+            raise Conflict(N_("The %(stage)s is already %(state)s."),
+                           code="stage-already-moved", stage=stage, state=held[stage])
         if stage == "dossier" and missing:
-            raise Conflict(
-                "The dossier still lacks: " + ", ".join(DOCUMENT_NAMES[t][1] for t in missing)
-                + ".", "Hồ sơ còn thiếu: " + ", ".join(DOCUMENT_NAMES[t][0] for t in missing)
-                + ".", code="dossier-incomplete")
+            raise Conflict(N_("The dossier still lacks: %(missing)s."),
+                           code="dossier-incomplete",
+                           missing=listed([DOCUMENT_NAMES[t] for t in missing]))
         return
     if status not in ("accepted", "rejected"):
-        raise invalid("status", "use proposed, accepted or rejected",
-                      "dùng proposed, accepted hoặc rejected")
+        raise invalid("status", N_("use proposed, accepted or rejected"))
     check(RULES["product.cycle.decide"], caller, owner)
     if held.get(stage) != "proposed":
-        raise Conflict(f"Nothing proposed to decide on: the {stage} is "
-                       f"{held.get(stage, 'not proposed')}.",
-                       f"Chưa có gì để quyết định: bước '{stage}' đang "
-                       f"{held.get(stage, 'chưa đề xuất')}.", code="stage-not-proposed")
+        raise Conflict(N_("Nothing proposed to decide on: the %(stage)s is %(state)s."),
+                       code="stage-not-proposed", stage=stage,
+                       state=held.get(stage) or Term(N_("not proposed")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.registry.store import HISTORY
-from shared.refusals import BadRequest
+from shared.refusals import N_, BadRequest
 from shared.store import Page, Reader
 
 
@@ -14,10 +14,8 @@ async def page(reader: Reader, entity: str | None, entity_id: str | None, by: st
     """Newest first: of one record (``entity`` and ``entity_id``), one kind of record, or one
     person's changes (``by``)."""
     if entity_id and not entity:
-        raise BadRequest("Name the kind of record too: entity=user, subject, product or "
-                         "dossier.",
-                         "Hãy ghi cả loại hồ sơ: entity=user, subject, product hoặc "
-                         "dossier.", code="entity-needed")
+        raise BadRequest(N_("Name the kind of record too: entity=user, subject, product or "
+                            "dossier."), code="entity-needed")
     where: dict[str, Any] = {}
     if entity and entity_id:
         where["entity_key"] = f"{entity}:{entity_id}"

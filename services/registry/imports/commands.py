@@ -4,7 +4,7 @@ all or nothing unless the office keeps the valid rows."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from services.registry.imports.rules import Parsed, RowProblem
 from services.registry.store import SUBJECTS
@@ -12,7 +12,7 @@ from services.registry.subjects.commands import Registry
 from services.registry.subjects.model import Product, Subject
 from services.registry.subjects.rules import normalize_subject_code
 from shared.auth import Caller
-from shared.refusals import AppError, FieldError, invalid
+from shared.refusals import N_, AppError, FieldError, invalid
 from shared.store import Transaction
 from shared.vocabulary import SubjectType
 
@@ -35,12 +35,11 @@ class ImportRejected(AppError):
         problems = sorted(problems, key=lambda p: p.row)
         rows = ", ".join(str(p.row) for p in problems[:20])
         super().__init__(
-            f"Nothing was imported: {len(problems)} row(s) were refused ({rows}). Fix them, "
-            "or import with partial=true to keep the valid rows.",
-            f"Chưa nhập dòng nào: {len(problems)} dòng bị từ chối ({rows}). Hãy sửa các dòng "
-            "này, hoặc nhập với partial=true để giữ các dòng hợp lệ.", "import-rejected", 422,
-            [FieldError(f"row {p.row}: {e.field}", e.message, e.message_vi)
-             for p in problems for e in p.errors])
+            N_("Nothing was imported: %(count)s row(s) were refused (%(rows)s). Fix them, or "
+               "import with partial=true to keep the valid rows."), code="import-rejected",
+            status=422, errors=[replace(e, field=f"row {p.row}: {e.field}")
+                                for p in problems for e in p.errors],
+            count=len(problems), rows=rows)
         self.problems = problems
 
 
@@ -69,7 +68,7 @@ class Imports:
                     created.append(added.id)
                 except AppError as exc:
                     problems.append(RowProblem(row_number, exc.errors or [
-                        FieldError("row", exc.message, exc.message_vi)]))
+                        FieldError("row", exc.template, exc.params)]))
                 if progress is not None:
                     progress(1)
             if problems and not partial:
@@ -90,5 +89,5 @@ async def _subject_by_code(tx: Transaction, code: str) -> str:
         page = await tx.find(SUBJECTS.name, {"code": candidate}, limit=1)
         if page.items:
             return page.items[0].id
-    raise invalid("subject_code", f"no subject is registered with code {code}",
-                  f"không có chủ thể nào đăng ký với mã {code}")
+    raise invalid("subject_code", N_("no subject is registered with code %(number)s"),
+                  number=code)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from shared.refusals import FieldError
+from shared.refusals import N_, FieldError
 from shared.tables import records
 from shared.text import fold
 from shared.vocabulary import GROUPS_148_2023, SUBJECT_TYPE_NAMES, SubjectType
@@ -94,7 +94,7 @@ def _cell(value: Any) -> Any:
 def _shape(kind: str, v: dict[str, Any], errors: list[FieldError]) -> dict[str, Any]:
     for name in REQUIRED[kind]:
         if v.get(name) in (None, ""):
-            errors.append(FieldError(name, "is empty", "đang trống"))
+            errors.append(FieldError(name, N_("is empty")))
     if errors:
         return {}
     out: dict[str, Any] = {k: (str(x) if x is not None and k != "registered_on" else x)
@@ -105,9 +105,8 @@ def _shape(kind: str, v: dict[str, Any], errors: list[FieldError]) -> dict[str, 
     if kind == "subjects":
         out["type"] = _SUBJECT_TYPES.get(fold(str(v["type"])))
         if out["type"] is None:
-            errors.append(FieldError("type", "use DN, HTX, THT or Hộ kinh doanh (or "
-                                     "enterprise, cooperative, …)",
-                                     "dùng DN, HTX, THT hoặc Hộ kinh doanh"))
+            errors.append(FieldError("type", N_("use DN, HTX, THT or Hộ kinh doanh (or "
+                                                "enterprise, cooperative, …)")))
         if v.get("representative"):
             out["representatives"] = [{"name": str(v["representative"]), "title": "",
                                        "phone": _text(v.get("phone")),
@@ -141,6 +140,6 @@ def _date(value: Any, errors: list[FieldError]) -> date | None:
             return datetime.strptime(text, layout).date()
         except ValueError:
             continue
-    errors.append(FieldError("registered_on", "write the date as dd/mm/yyyy or yyyy-mm-dd",
-                             "ghi ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd"))
+    errors.append(FieldError("registered_on", N_("write the date as dd/mm/yyyy or "
+                                                 "yyyy-mm-dd")))
     return None

@@ -38,7 +38,7 @@ from shared.ids import new_id
 from shared.images import web_renditions
 from shared.messaging import Outbox
 from shared.objects import ObjectStore
-from shared.refusals import Conflict, NotFound, invalid
+from shared.refusals import N_, Conflict, NotFound, invalid
 from shared.store import Document, DocumentExists, DocumentStore, Transaction, find_all
 from shared.store.repository import Repository
 from shared.uploads import media_type
@@ -206,8 +206,7 @@ class Registry:
                            registered_on: date | None = None) -> Product:
         subject = await subjects.get_or_none(tx, subject_id)
         if subject is None:
-            raise invalid("subject_id", f"no subject '{subject_id}'",
-                                 f"không có chủ thể '{subject_id}'")
+            raise invalid("subject_id", N_("no subject '%(subject)s'"), subject=subject_id)
         check(RULES["product.change"], caller, subject.ref())
         today = self.clock.today()
         product = Product.register(
@@ -297,8 +296,8 @@ class Registry:
         (``key``: the upload itself) are drawn again at each request, never sent as sent."""
         image = (await self.product(product_id)).image(image_id)
         if image is None:
-            raise NotFound(f"Product {product_id} has no image {image_id}.",
-                           f"Sản phẩm {product_id} không có ảnh {image_id}.")
+            raise NotFound(N_("Product %(product)s has no image %(image)s."),
+                           product=product_id, image=image_id)
         if "renditions" in image:
             content = await self.objects.get(image["renditions"][str(width)])
             return content.data, content.content_type
@@ -338,10 +337,10 @@ class Registry:
 
 
 def _code_taken(code: str) -> Conflict:
-    return Conflict(f"A subject with code {code} is already registered.",
-                    f"Đã có chủ thể đăng ký với mã {code}.", code="subject-code-taken")
+    return Conflict(N_("A subject with code %(number)s is already registered."),
+                    code="subject-code-taken", number=code)
 
 
 def _gtin_taken(gtin: str) -> Conflict:
-    return Conflict(f"Another product already has the GTIN {gtin}.",
-                    f"Đã có sản phẩm khác dùng GTIN {gtin}.", code="gtin-taken")
+    return Conflict(N_("Another product already has the GTIN %(gtin)s."), code="gtin-taken",
+                    gtin=gtin)

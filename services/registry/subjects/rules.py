@@ -15,8 +15,10 @@ from shared.auth import Caller, Role
 from shared.gtin import gtin14
 from shared.images import IMAGE_EXTENSIONS, IMAGE_SIGNATURES
 from shared.refusals import (
+    N_,
     BadRequest,
     Conflict,
+    Term,
     invalid,
 )
 from shared.uploads import media_type
@@ -37,21 +39,18 @@ DISTRICTS_ABOLISHED = date(2025, 7, 1)
 
 def check_registered_on(day: date, today: date) -> None:
     if not PROGRAMME_START <= day <= today:
-        raise invalid("registered_on", f"must be between {PROGRAMME_START.isoformat()} (the "
-                      f"programme's start) and today", f"phải từ {PROGRAMME_START.isoformat()} "
-                      "(ngày bắt đầu Chương trình) đến hôm nay")
+        raise invalid("registered_on", N_("must be between %(start)s (the programme's start) "
+                                          "and today"), start=PROGRAMME_START.isoformat())
 
 
 def check_district(registered_on: date, district: str | None) -> None:
     """Records made before 1 July 2025 keep their district; later ones have none."""
     if registered_on < DISTRICTS_ABOLISHED and not district:
-        raise invalid("district", "a record made before 1 July 2025 names its district "
-                      "(huyện) as it was then",
-                      "hồ sơ lập trước ngày 1/7/2025 cần ghi huyện tại thời điểm đó")
+        raise invalid("district", N_("a record made before 1 July 2025 names its district "
+                                     "(huyện) as it was then"))
     if registered_on >= DISTRICTS_ABOLISHED and district:
-        raise invalid("district", "districts were abolished on 1 July 2025: give the province "
-                      "and commune only",
-                      "cấp huyện đã kết thúc từ ngày 1/7/2025: chỉ ghi tỉnh và xã")
+        raise invalid("district", N_("districts were abolished on 1 July 2025: give the "
+                                     "province and commune only"))
 
 
 def normalize_subject_code(subject_type: SubjectType, code: str) -> str:
@@ -63,15 +62,12 @@ def normalize_subject_code(subject_type: SubjectType, code: str) -> str:
             digits = mst.compact(raw)
             mst.validate(digits)
         except NumberInvalid:
-            raise invalid("code", "a tax code has 10 digits, or 13 written as 10-3 for a "
-                          "branch, with a valid check digit",
-                          "mã số thuế gồm 10 chữ số, hoặc 13 chữ số dạng 10-3 cho chi nhánh, "
-                          "với chữ số kiểm tra hợp lệ") from None
+            raise invalid("code", N_("a tax code has 10 digits, or 13 written as 10-3 for a "
+                                     "branch, with a valid check digit")) from None
         return digits if len(digits) == 10 else f"{digits[:10]}-{digits[10:]}"
     if not LOCAL_REGISTRATION.match(raw):
-        raise invalid("code", "use the registration number as issued: 3–30 letters, digits, "
-                      "'.', '/' or '-'",
-                      "nhập số đăng ký như được cấp: 3–30 chữ cái, chữ số, '.', '/' hoặc '-'")
+        raise invalid("code", N_("use the registration number as issued: 3–30 letters, "
+                                 "digits, '.', '/' or '-'"))
     return raw
 
 
@@ -79,23 +75,19 @@ def normalize_gtin(gtin: str) -> str:
     """Any GTIN-8/12/13/14 as the 14 digits GS1 Digital Link uses; check digit verified."""
     digits = gtin14(gtin.strip())
     if digits is None or not digits.strip("0"):
-        raise invalid("gtin", "not a valid GTIN: use the 8, 12, 13 or 14 digits printed under "
-                      "the barcode (the last one is a check digit)",
-                      "GTIN không hợp lệ: nhập 8, 12, 13 hoặc 14 chữ số in dưới mã vạch (chữ "
-                      "số cuối là số kiểm tra)")
+        raise invalid("gtin", N_("not a valid GTIN: use the 8, 12, 13 or 14 digits printed "
+                                 "under the barcode (the last one is a check digit)"))
     return digits
 
 
 def check_product_group(group: str, subgroup: str) -> None:
     found = GROUPS_148_2023.get(group)
     if found is None:
-        raise invalid("group", f"unknown product group; use one of {', '.join(GROUPS_148_2023)}",
-                      f"nhóm sản phẩm không hợp lệ; dùng một trong "
-                      f"{', '.join(GROUPS_148_2023)}")
+        raise invalid("group", N_("unknown product group; use one of %(known)s"),
+                      known=", ".join(GROUPS_148_2023))
     if subgroup not in found.subgroups:
-        raise invalid("subgroup", f"not a sub-group of {group}; use one of "
-                      f"{', '.join(found.subgroups)}",
-                      f"không thuộc nhóm {group}; dùng một trong {', '.join(found.subgroups)}")
+        raise invalid("subgroup", N_("not a sub-group of %(group)s; use one of %(known)s"),
+                      group=group, known=", ".join(found.subgroups))
 
 
 IdentityField = Literal["name", "group", "subgroup", "gtin"]
@@ -137,10 +129,8 @@ def held_for_approval(status: str, caller: Caller, changes: dict[str, Any],
 
 def check_pending_identity(pending: PendingIdentity | None) -> PendingIdentity:
     if not pending:
-        raise Conflict("This product has no change of name, group or GTIN waiting for a "
-                       "decision.",
-                       "Sản phẩm này không có thay đổi tên, nhóm hay GTIN nào đang chờ duyệt.",
-                       code="nothing-pending")
+        raise Conflict(N_("This product has no change of name, group or GTIN waiting for a "
+                          "decision."), code="nothing-pending")
     return pending
 
 
@@ -150,22 +140,18 @@ def check_may_submit(caller: Caller, status: str, dossier: str | None,
     by the checklist). Only the office may submit one whose dossier it holds on paper —
     records from before the platform — and it says so (``paper_dossier``)."""
     if status != "draft":
-        raise Conflict("This product has already been submitted for evaluation.",
-                       "Sản phẩm này đã được nộp để đánh giá.", code="already-submitted")
+        raise Conflict(N_("This product has already been submitted for evaluation."),
+                       code="already-submitted")
     if dossier == "accepted":
         return
     if caller.role is Role.ADMIN and paper_dossier:
         return
     raise Conflict(
-        f"The dossier must be accepted before the product is submitted (it is "
-        f"{dossier or 'not proposed'}): add the documents GET /products/{{id}}/dossier lists "
-        "as missing, then propose idea → plan → dossier for the office to accept. An office "
-        "submitting a product whose dossier it holds on paper says so in 'paper_dossier'.",
-        f"Hồ sơ cần được chấp nhận trước khi nộp đánh giá (hiện: "
-        f"{dossier or 'chưa đề xuất'}): bổ sung các tài liệu còn thiếu theo GET "
-        "/products/{id}/dossier, rồi đề xuất ý tưởng → phương án → hồ sơ để cơ quan quản lý "
-        "chấp nhận. Cơ quan quản lý nộp sản phẩm có hồ sơ giấy thì ghi rõ ở 'paper_dossier'.",
-        code="dossier-not-accepted")
+        N_("The dossier must be accepted before the product is submitted (it is %(state)s): "
+           "add the documents GET /products/{id}/dossier lists as missing, then propose idea → "
+           "plan → dossier for the office to accept. An office submitting a product whose "
+           "dossier it holds on paper says so in 'paper_dossier'."),
+        code="dossier-not-accepted", state=dossier or Term(N_("not proposed")))
 
 
 def check_image(content_type: str, data: bytes) -> str:
@@ -173,11 +159,9 @@ def check_image(content_type: str, data: bytes) -> str:
     kind = media_type(content_type)
     signatures = IMAGE_SIGNATURES.get(kind)
     if signatures is None:
-        raise BadRequest("Send a JPEG, PNG or WebP image (Content-Type image/jpeg, image/png "
-                         "or image/webp).",
-                         "Hãy gửi ảnh JPEG, PNG hoặc WebP (Content-Type image/jpeg, image/png "
-                         "hoặc image/webp).", code="unsupported-image")
+        raise BadRequest(N_("Send a JPEG, PNG or WebP image (Content-Type image/jpeg, "
+                            "image/png or image/webp)."), code="unsupported-image")
     if not data.startswith(signatures) or (kind == "image/webp" and data[8:12] != b"WEBP"):
-        raise BadRequest(f"The file is not a {kind} image.",
-                         f"Tệp không phải là ảnh {kind}.", code="unsupported-image")
+        raise BadRequest(N_("The file is not a %(kind)s image."), code="unsupported-image",
+                         kind=kind)
     return IMAGE_EXTENSIONS[kind]
