@@ -127,6 +127,17 @@ def in_every_language(message: str, /, **params: object) -> dict[str, str]:
     return {lang: words(lang).gettext(message, **params) for lang in LANGUAGES}
 
 
+def both(said: Mapping[str, str]) -> str:
+    """Words said in each language, as a document for readers of both says them once:
+    Vietnamese, then English (``"vi / en"``: the certificate, the annual summary)."""
+    return " / ".join(said[lang] for lang in LANGUAGES)
+
+
+def in_both(message: str, /, **params: object) -> str:
+    """``message`` said once for readers of both languages (``both``)."""
+    return both(in_every_language(message, **params))
+
+
 def N_(message: str) -> str:
     """Marks a message where it is named (a table of step names) for ``pybabel extract``
     (gettext's name for the marker); it is translated where it is shown."""

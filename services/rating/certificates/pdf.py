@@ -21,7 +21,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from shared.i18n import N_, in_every_language, words
+from shared.i18n import N_, both, in_both, in_every_language, words
 from shared.language import LANGUAGES
 from shared.pdf import fonts, star
 from shared.text import day_shown
@@ -55,7 +55,7 @@ def _qr(pdf: Canvas, url: str, x: float, y: float, size: float, font: str) -> No
     pdf.drawImage(ImageReader(picture), x, y, size, size)
     pdf.setFont(font, 7)
     pdf.setFillColor(INK)
-    pdf.drawCentredString(x + size / 2, y - 9, _both(N_("Verify")))
+    pdf.drawCentredString(x + size / 2, y - 9, in_both(N_("Verify")))
 
 
 def _stamp(pdf: Canvas, width: float, height: float, status: str, detail: str,
@@ -78,23 +78,14 @@ def _stamp(pdf: Canvas, width: float, height: float, status: str, detail: str,
     pdf.restoreState()
 
 
-def _pair(said: dict[str, str]) -> str:
-    """Said on the certificate: Vietnamese, then English."""
-    return f"{said['vi']} / {said['en']}"
-
-
-def _both(message: str, **params: object) -> str:
-    return _pair(in_every_language(message, **params))
-
-
 def _stamp_detail(certificate: dict[str, Any], status: str) -> str:
     if status == "revoked":
         on = {lang: words(lang).pgettext("the day of a revocation", "On") for lang in LANGUAGES}
-        return f"{_pair(on)} {day_shown(certificate['revoked_on'])}"
+        return f"{both(on)} {day_shown(certificate['revoked_on'])}"
     if status == "expired":
-        expired = _both(N_("Expired after"))
+        expired = in_both(N_("Expired after"))
         return f"{expired} {day_shown(certificate['valid_until'])}"
-    return _both(N_("See the newer certificate"))
+    return in_both(N_("See the newer certificate"))
 
 
 def render_certificate(certificate: dict[str, Any], product: dict[str, Any],
@@ -123,26 +114,26 @@ def render_certificate(certificate: dict[str, Any], product: dict[str, Any],
     line(title["vi"].upper(), height - 145, 30, bold, RED)
     line(title["en"].upper(), height - 170, 14, regular, RED)
     line(product["name"], height - 225, 26, bold)
-    producer = _both(N_("Producer"))
+    producer = in_both(N_("Producer"))
     line(f"{producer}: {subject['name']}", height - 258, 14)
     place = ", ".join(p for p in (subject.get("commune"), subject.get("district"),
                                   subject.get("province")) if p)
-    address = _both(N_("Address"))
+    address = in_both(N_("Address"))
     line(f"{address}: {place}", height - 278, 12)
     pdf.setFillColor(GOLD)
     stars = int(certificate["stars"])
     for i in range(stars):
         star(pdf, width / 2 + (i - (stars - 1) / 2) * 44, height - 325, 18)
-    rated, points = _both(N_("Rated %(stars)s stars"), stars=stars), _both(N_("points"))
+    rated, points = in_both(N_("Rated %(stars)s stars"), stars=stars), in_both(N_("points"))
     line(f"{rated} — {certificate['score']:g} {points}", height - 365, 14, bold)
-    decision = _both(N_("Decision no."))
+    decision = in_both(N_("Decision no."))
     # the decision's date is said between its number and the day ("ngày" / "of")
     dated = {lang: words(lang).pgettext("a decision's date", "of") for lang in LANGUAGES}
-    line(f"{decision} {certificate['decision_number']} {_pair(dated)} "
+    line(f"{decision} {certificate['decision_number']} {both(dated)} "
          f"{day_shown(certificate['decision_date'])}", height - 395, 12)
-    valid_until = _both(N_("Valid until"))
+    valid_until = in_both(N_("Valid until"))
     line(f"{valid_until} {day_shown(certificate['valid_until'])}", height - 415, 12)
-    number = _both(N_("Certificate no."))
+    number = in_both(N_("Certificate no."))
     line(f"{number} {certificate['number']}", height - 445, 13, bold)
     _qr(pdf, drawing.verify_url, width - 150, 52, 96, regular)
     if drawing.status in STAMPS:

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
-from shared.i18n import N_, in_every_language, words
+from shared.i18n import N_, in_both, in_every_language, words
 from shared.tables import csv_text, write_cell
 
 HEADER = ("section", "code", "name_vi", "name_en", "products", "subjects")
@@ -21,11 +21,6 @@ def _names(message: str, **params: object) -> tuple[str, str]:
     """A row's name: (Vietnamese, English)."""
     said = in_every_language(message, **params)
     return said["vi"], said["en"]
-
-
-def _both(message: str) -> str:
-    said = in_every_language(message)
-    return f"{said['vi']} / {said['en']}"
 
 
 def summary_rows(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -73,7 +68,7 @@ def _bar_chart(sheet: Any, title: str, first: int, last: int, anchor: str) -> No
     if last < first:
         return
     chart = BarChart()
-    chart.title, chart.y_axis.title = title, _both(N_("products"))
+    chart.title, chart.y_axis.title = title, in_both(N_("products"))
     chart.add_data(Reference(sheet, min_col=2, min_row=first - 1, max_row=last),
                    titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
@@ -90,25 +85,25 @@ def summary_xlsx(summary: dict[str, Any]) -> bytes:
                                        year=summary["year"], place=place)).font = Font(
         bold=True, size=14)
     r = summary["recognised"]
-    counts = (_both(N_("products")), _both(N_("subjects")))
-    _table(sheet, _both(N_("registered and recognised")), ("", *counts),
-           [(_both(N_("registered")), summary["registered"]["products"],
+    counts = (in_both(N_("products")), in_both(N_("subjects")))
+    _table(sheet, in_both(N_("registered and recognised")), ("", *counts),
+           [(in_both(N_("registered")), summary["registered"]["products"],
              summary["registered"]["subjects"]),
-            (_both(N_("recognised")), r["products"], r["subjects"])])
-    first, last = _table(sheet, _both(N_("by stars")), (VI.gettext(N_("Rating")), counts[0]),
+            (in_both(N_("recognised")), r["products"], r["subjects"])])
+    first, last = _table(sheet, in_both(N_("by stars")), (VI.gettext(N_("Rating")), counts[0]),
                          [(VI.gettext(N_("%(stars)s stars"), stars=s), n)
                           for s, n in r["by_stars"].items()])
     _bar_chart(sheet, VI.gettext(N_("Products by stars")), first, last, "F3")
-    first, last = _table(sheet, _both(N_("by group")), (_both(N_("group")), *counts),
+    first, last = _table(sheet, in_both(N_("by group")), (in_both(N_("group")), *counts),
                          [(g["name_vi"], g["products"], g["subjects"]) for g in r["by_group"]])
     _bar_chart(sheet, VI.gettext(N_("Products by group")), first, last, "F18")
-    _table(sheet, _both(N_("by sub-group")), (_both(N_("sub-group")), *counts),
+    _table(sheet, in_both(N_("by sub-group")), (in_both(N_("sub-group")), *counts),
            [(g["name_vi"], g["products"], g["subjects"]) for g in r["by_subgroup"]])
-    _table(sheet, _both(N_("by subject type")), (_both(N_("type")), *counts),
+    _table(sheet, in_both(N_("by subject type")), (in_both(N_("type")), *counts),
            [(t["name_vi"], t["products"], t["subjects"]) for t in r["by_subject_type"]])
-    _table(sheet, _both(N_("by commune")), (_both(N_("commune")), *counts),
+    _table(sheet, in_both(N_("by commune")), (in_both(N_("commune")), *counts),
            [(c["commune"], c["products"], c["subjects"]) for c in r["by_commune"]])
-    _table(sheet, _both(N_("on sale on online channels")), (_both(N_("channel")), *counts),
+    _table(sheet, in_both(N_("on sale on online channels")), (in_both(N_("channel")), *counts),
            [(c["channel_name"], c["products"], c["subjects"])
             for c in summary["on_sale"]["by_channel"]])
     sheet.column_dimensions["A"].width = 48
