@@ -27,6 +27,7 @@ from shared.config import (
 )
 from shared.events.asyncapi import asyncapi_document
 from shared.events.contracts import json_schema, registered
+from shared.i18n import N_, in_every_language
 from shared.messaging import Outcome, deadletters
 from shared.runtime import ServiceRuntime, server_config
 from shared.sockets import port_free, tcp_socket
@@ -317,13 +318,15 @@ def import_file(kind: Annotated[str, typer.Argument(help="subjects or products")
 
 
 def _print_refused(problems: list[RowProblem]) -> None:
-    table = Table(title="Refused rows / Dòng bị từ chối")
-    for column in ("row", "field", "reason", "lý do"):
+    title, reason = in_every_language(N_("Refused rows")), in_every_language(N_("reason"))
+    table = Table(title=f"{title['en']} / {title['vi']}")  # the command line's English first
+    for column in ("row", "field", reason["en"], reason["vi"]):
         table.add_column(column)
     for problem in problems:
         for error in problem.errors:
-            table.add_row(str(problem.row), error.field, error.message,
-                          error.message_vi or "")
+            # a reason written by a library is in its own words only
+            table.add_row(str(problem.row), error.field, error.text("en"),
+                          "" if error.from_elsewhere else error.text("vi"))
     console.print(table)
 
 

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from services.rating.criteria import commands as criteria_tables
 from services.rating.criteria.rules import find_set
 from services.registry.imports import rules as imports
+from shared.i18n import N_, Term, in_both, words
 from shared.localities import provinces
 from shared.tables import write_cell
 from shared.text import fold
@@ -32,8 +33,23 @@ from shared.vocabulary import GROUPS_148_2023, SUBJECT_TYPE_NAMES
 
 ROWS = 2000
 """Rows below the header that keep a column's format and list (a list is longer: split it)."""
-GUIDE, LISTS = "Hướng dẫn (guide)", "Danh mục (lists)"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBDA")
+
+
+def _vi(message: str, **params: object) -> str:
+    return words("vi").gettext(message, **params)
+
+
+def _en(message: str, **params: object) -> str:
+    return words("en").gettext(message, **params)
+
+
+def _both(message: str) -> str:
+    """A label for both readers of one workbook: Vietnamese, then English in brackets."""
+    return f"{_vi(message)} ({_en(message).lower()})"
+
+
+GUIDE, LISTS = _both(N_("Guide")), _both(N_("Lists"))
 
 
 @dataclass(frozen=True)
@@ -41,9 +57,10 @@ class Column:
     field: str
     """The importer's field this column fills."""
     header: str
-    """As the template writes it (the importer reads it folded)."""
-    guide_vi: str
-    guide_en: str
+    """As the template writes it, in the importer's words: what it reads (folded) as the
+    field, so a heading is part of the import format, not a translation."""
+    guide: str
+    """What to write in it (a catalog message), in Vietnamese and in English."""
     choices: tuple[str, ...] = ()
     """What the cell picks from (the lists sheet); any value the importer reads still goes."""
     text: bool = False
@@ -55,12 +72,13 @@ class Column:
 class Template:
     name: str
     sheet: str
+    """The first sheet's title (a catalog message, in Vietnamese)."""
     columns: tuple[Column, ...]
     reads: Mapping[str, str]
     """The importer's folded header -> field."""
     required: tuple[str, ...]
-    notes_vi: str
-    notes_en: str
+    notes: Term
+    """How to fill and import it, in Vietnamese and in English."""
     groups_table: bool = False
     """Beside the lists, which sub-groups belong to which group."""
 
@@ -87,70 +105,62 @@ def _subgroups() -> tuple[str, ...]:
     return tuple(name_vi for g in GROUPS_148_2023.values() for name_vi, _ in g.subgroups.values())
 
 
-DATE_VI, DATE_EN = "Ngày/tháng/năm, ví dụ 15/03/2019.", "Day/month/year, e.g. 15/03/2019."
+DATE = N_("Day/month/year, e.g. 15/03/2019.")
+OPTIONAL = N_("Optional.")
 
 SUBJECTS = Template(
-    "subjects", "Chủ thể", (
-        Column("type", "Loại chủ thể", "Chọn trong danh sách (hoặc DN, HTX, THT).",
-               "Pick from the list (or DN, HTX, THT).", _subject_types(), width=26),
-        Column("name", "Tên chủ thể", "Tên đầy đủ như trên giấy đăng ký.",
-               "The full name, as registered.", width=40),
-        Column("code", "Mã số thuế", "Mã số thuế hoặc số đăng ký (giữ số 0 đầu).",
-               "Tax or registration code (leading zeros kept).", text=True),
-        Column("province", "Tỉnh", "Một trong 34 tỉnh, thành phố (từ 1/7/2025).",
-               "One of the 34 provinces and cities (since 1 July 2025).",
+    "subjects", N_("Subjects"), (
+        Column("type", "Loại chủ thể", N_("Pick from the list (or DN, HTX, THT)."),
+               _subject_types(), width=26),
+        Column("name", "Tên chủ thể", N_("The full name, as registered."), width=40),
+        Column("code", "Mã số thuế", N_("Tax or registration code (leading zeros kept)."),
+               text=True),
+        Column("province", "Tỉnh", N_("One of the 34 provinces and cities (since 1 July 2025)."),
                tuple(name for _, name in provinces()), width=24),
-        Column("district", "Huyện", "Chỉ với hồ sơ lập trước 1/7/2025: huyện lúc đó.",
-               "Only for records made before 1 July 2025: the district then."),
-        Column("commune", "Xã", "Xã, phường hoặc đặc khu hiện nay, đúng tên có dấu.",
-               "The commune, ward or special zone as it is now, with its diacritics.",
+        Column("district", "Huyện",
+               N_("Only for records made before 1 July 2025: the district then.")),
+        Column("commune", "Xã",
+               N_("The commune, ward or special zone as it is now, with its diacritics."),
                width=24),
-        Column("registered_on", "Ngày đăng ký", DATE_VI, DATE_EN, width=14),
-        Column("representative", "Người đại diện", "Không bắt buộc.", "Optional.", width=24),
-        Column("phone", "Số điện thoại", "Không bắt buộc.", "Optional.", text=True),
-        Column("email", "Email", "Không bắt buộc.", "Optional.", width=26)),
+        Column("registered_on", "Ngày đăng ký", DATE, width=14),
+        Column("representative", "Người đại diện", OPTIONAL, width=24),
+        Column("phone", "Số điện thoại", OPTIONAL, text=True),
+        Column("email", "Email", OPTIONAL, width=26)),
     imports.COLUMNS["subjects"], imports.REQUIRED["subjects"],
-    "Mỗi dòng một chủ thể. Nhập: ocop import subjects <tệp> (hoặc POST /imports/subjects).",
-    "One subject a row. Import: ocop import subjects <file> (or POST /imports/subjects).")
+    Term(N_("One subject a row. Import: ocop import subjects <file> (or POST "
+            "/imports/subjects).")))
 
 PRODUCTS = Template(
-    "products", "Sản phẩm", (
+    "products", N_("Products"), (
         Column("subject_code", "Mã số thuế chủ thể",
-               "Mã số thuế của chủ thể đã có trên hệ thống.",
-               "The tax code of a subject already registered.", text=True, width=20),
-        Column("name", "Tên sản phẩm", "Tên sản phẩm như trên nhãn.",
-               "The product's name, as on its label.", width=36),
-        Column("group", "Nhóm sản phẩm", "Chọn trong danh sách (Quyết định 148/QĐ-TTg).",
-               "Pick from the list (Decision 148/QĐ-TTg).", _groups(), width=30),
-        Column("subgroup", "Phân nhóm", "Phân nhóm thuộc nhóm đã chọn (xem danh mục).",
-               "A sub-group of the chosen group (see the lists).", _subgroups(), width=36),
-        Column("description", "Mô tả", "Không bắt buộc.", "Optional.", width=36),
-        Column("gtin", "Mã vạch", "GTIN 8, 12, 13 hoặc 14 số; không bắt buộc.",
-               "GTIN of 8, 12, 13 or 14 digits; optional.", text=True),
-        Column("registered_on", "Ngày đăng ký", DATE_VI, DATE_EN, width=14)),
+               N_("The tax code of a subject already registered."), text=True, width=20),
+        Column("name", "Tên sản phẩm", N_("The product's name, as on its label."), width=36),
+        Column("group", "Nhóm sản phẩm", N_("Pick from the list (Decision 148/QĐ-TTg)."),
+               _groups(), width=30),
+        Column("subgroup", "Phân nhóm", N_("A sub-group of the chosen group (see the lists)."),
+               _subgroups(), width=36),
+        Column("description", "Mô tả", OPTIONAL, width=36),
+        Column("gtin", "Mã vạch", N_("GTIN of 8, 12, 13 or 14 digits; optional."), text=True),
+        Column("registered_on", "Ngày đăng ký", DATE, width=14)),
     imports.COLUMNS["products"], imports.REQUIRED["products"],
-    "Mỗi dòng một sản phẩm. Nhập: ocop import products <tệp> (hoặc POST /imports/products).",
-    "One product a row. Import: ocop import products <file> (or POST /imports/products).",
+    Term(N_("One product a row. Import: ocop import products <file> (or POST "
+            "/imports/products).")),
     groups_table=True)
 
 _PARTS = find_set("148/2023").maxima
 CRITERIA = Template(
-    "criteria-table", "Tiêu chí", (
-        Column("code", "Mã", "Mã tiêu chí như trong phụ lục, ví dụ A1.",
-               "The criterion's code, as in the appendix, e.g. A1.", width=10),
-        Column("part", "Phần", "A, B hoặc C.", "A, B or C.", tuple(_PARTS), width=8),
-        Column("name_vi", "Tên tiêu chí", "Như trong phụ lục.", "As in the appendix.",
-               width=50),
-        Column("name_en", "Tên tiếng Anh", "Không bắt buộc.", "Optional.", width=40),
-        Column("maximum", "Điểm tối đa", "Điểm tối đa của tiêu chí.",
-               "The criterion's maximum.", width=12)),
+    "criteria-table", N_("Criteria"), (
+        Column("code", "Mã", N_("The criterion's code, as in the appendix, e.g. A1."),
+               width=10),
+        Column("part", "Phần", N_("A, B or C."), tuple(_PARTS), width=8),
+        Column("name_vi", "Tên tiêu chí", N_("As in the appendix."), width=50),
+        Column("name_en", "Tên tiếng Anh", OPTIONAL, width=40),
+        Column("maximum", "Điểm tối đa", N_("The criterion's maximum."), width=12)),
     criteria_tables.COLUMNS, criteria_tables.REQUIRED,
-    "Một bảng cho một nhóm (hoặc phân nhóm) sản phẩm; tổng điểm tối đa mỗi phần phải đúng "
-    f"quyết định: {', '.join(f'{p} {m}' for p, m in _PARTS.items())}. Nạp: POST "
-    "/criteria-tables/file?criteria_set=148/2023&group=<nhóm>.",
-    "One table per product group (or sub-group); each part's maxima add up to the "
-    f"decision's: {', '.join(f'{p} {m}' for p, m in _PARTS.items())}. Load: POST "
-    "/criteria-tables/file?criteria_set=148/2023&group=<group>.")
+    Term(N_("One table per product group (or sub-group); each part's maxima add up to the "
+            "decision's: %(parts)s. Load: POST "
+            "/criteria-tables/file?criteria_set=148/2023&group=<group>."),
+         {"parts": ", ".join(f"{p} {m}" for p, m in _PARTS.items())}))
 
 TEMPLATES = (SUBJECTS, PRODUCTS, CRITERIA)
 
@@ -160,7 +170,7 @@ def workbook(template: Template) -> bytes:
     template.check()
     book = Workbook()
     sheet = book.active
-    sheet.title = template.sheet
+    sheet.title = _vi(template.sheet)
     lists = book.create_sheet(LISTS)
     for number, column in enumerate(template.columns, 1):
         letter = get_column_letter(number)
@@ -180,8 +190,8 @@ def workbook(template: Template) -> bytes:
                 type="list", allow_blank=True, errorStyle="warning",
                 formula1=f"{quote_sheetname(LISTS)}!${letter}$2:${letter}$"
                          f"{len(column.choices) + 1}",
-                promptTitle=column.header, prompt=column.guide_vi[:255],
-                error="Giá trị không có trong danh sách / not one of the list's values")
+                promptTitle=column.header, prompt=_vi(column.guide)[:255],
+                error=in_both(N_("not one of the list's values")))
             chosen.add(cells)
             sheet.add_data_validation(chosen)
     sheet.freeze_panes = "A2"
@@ -194,15 +204,16 @@ def workbook(template: Template) -> bytes:
 
 
 def _guide(sheet: Any, template: Template) -> None:
-    write_cell(sheet, 1, 1, template.notes_vi).font = Font(bold=True)
-    write_cell(sheet, 2, 1, template.notes_en)
-    header = ("Cột (column)", "Bắt buộc (required)", "Hướng dẫn", "Guide")
+    notes = template.notes
+    write_cell(sheet, 1, 1, _vi(notes.message, **notes.params)).font = Font(bold=True)
+    write_cell(sheet, 2, 1, _en(notes.message, **notes.params))
+    header = (_both(N_("Column")), _both(N_("Required")), _vi(N_("Guide")), _en(N_("Guide")))
     for number, name in enumerate(header, 1):
         write_cell(sheet, 4, number, name).font = Font(bold=True)
     for row, column in enumerate(template.columns, 5):
-        required = column.field in template.required
-        for number, value in enumerate((column.header, "có (yes)" if required else "",
-                                        column.guide_vi, column.guide_en), 1):
+        required = _both(N_("yes")) if column.field in template.required else ""
+        for number, value in enumerate((column.header, required, _vi(column.guide),
+                                        _en(column.guide)), 1):
             write_cell(sheet, row, number, value).alignment = Alignment(wrap_text=True,
                                                                          vertical="top")
     for letter, width in zip("ABCD", (22, 18, 50, 50), strict=True):
@@ -211,7 +222,7 @@ def _guide(sheet: Any, template: Template) -> None:
 
 def _subgroup_table(sheet: Any, first_column: int) -> None:
     """Which sub-groups belong to which group (a cell's list cannot depend on another's)."""
-    for offset, name in enumerate(("Nhóm (group)", "Phân nhóm (sub-group)", "code"), 0):
+    for offset, name in enumerate((_both(N_("Group")), _both(N_("Sub-group")), "code"), 0):
         write_cell(sheet, 1, first_column + offset, name).font = Font(bold=True)
     row = 2
     for group in GROUPS_148_2023.values():

@@ -11,8 +11,9 @@ from typing import Any
 
 import httpx
 
-UNANSWERED = ("The platform could not answer just now; try again in a few minutes.",
-              "Hệ thống tạm thời chưa trả lời được; vui lòng thử lại sau ít phút.")
+from shared.i18n import N_, in_every_language
+
+UNANSWERED = N_("The platform could not answer just now; try again in a few minutes.")
 """What a person reads for an error answer that is no service's refusal."""
 
 
@@ -31,6 +32,16 @@ class Refused(Exception):
     """The problem's code (the last part of its ``type``)."""
 
     @classmethod
+    def said(cls, status: int, message: str, **params: object) -> Refused:
+        """The web front's own refusal: a catalog message, in English and Vietnamese."""
+        told = in_every_language(message, **params)
+        return cls(status, told["en"], told["vi"])
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (``shared.language.LANGUAGES``)."""
+        return self.message_vi if lang == "vi" else self.message
+
+    @classmethod
     def of(cls, response: httpx.Response) -> Refused:
         try:
             body = response.json()
@@ -39,7 +50,7 @@ class Refused(Exception):
         if not isinstance(body, dict):
             body = {}
         if not body.get("detail"):  # not a service's refusal (a proxy's page, say)
-            return cls(response.status_code, *UNANSWERED)
+            return cls.said(response.status_code, UNANSWERED)
         message = str(body["detail"])
         fields = {str(e.get("field", "")): (str(e.get("message", "")),
                                             str(e["message_vi"]) if e.get("message_vi")
@@ -71,9 +82,8 @@ class Backend:
             response = await self.client.request(method, self.urls[service] + path,
                                                  headers=headers, **kwargs)
         except httpx.HTTPError:
-            raise Refused(503, f"The {service} service cannot be reached; try again shortly.",
-                          "Hệ thống tạm thời không kết nối được; vui lòng thử lại sau ít "
-                          "phút.") from None
+            raise Refused.said(503, N_("The %(service)s service cannot be reached; try again "
+                                       "shortly."), service=service) from None
         if response.status_code == 401 and token:
             raise SignedOut
         if response.status_code >= 400:

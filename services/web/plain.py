@@ -79,5 +79,5 @@ def plain(refusal: Refused, lang: str, form: tuple[str, ...] = ()) -> Plain:
     if refusal.code in FOR_PROGRAMS:
         message = " ".join([said.gettext(FOR_PROGRAMS[refusal.code]), *elsewhere])
     else:
-        message = refusal.message_vi if lang == "vi" else refusal.message
+        message = refusal.text(lang)
     return Plain(message, notes)

@@ -59,7 +59,7 @@ def _cached(etag: str | None = None) -> dict[str, str]:
 
 def _refused(request: Request, lang: str, refusal: AppError) -> HTMLResponse:
     return _page(request, "missing.html", lang, refusal.status,
-                 message=refusal.message_vi if lang == "vi" else refusal.message)
+                 message=refusal.text(lang))
 
 
 @router.get("/", response_class=HTMLResponse, summary="The catalog's home page: search and "
