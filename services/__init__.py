@@ -13,15 +13,16 @@ if TYPE_CHECKING:
     from shared.bus import EventBus
     from shared.config import Settings
     from shared.runtime import ServiceRuntime
+    from shared.workers import WorkerFactory
 
 DEFAULT_PORTS = {"web": 8000, "registry": 8001, "rating": 8002, "traceability": 8003,
                  "catalog": 8004}
 
 
-def build_service(name: str, settings: Settings, *, bus: EventBus | None = None
-                  ) -> ServiceRuntime:
+def build_service(name: str, settings: Settings, *, bus: EventBus | None = None,
+                  workers: WorkerFactory | None = None) -> ServiceRuntime:
     if name not in SERVICES:
         raise ValueError(f"unknown service '{name}'; choose one of {', '.join(SERVICES)}")
     module = importlib.import_module(f"services.{name}.app")
-    runtime: ServiceRuntime = module.build(settings, bus=bus)
+    runtime: ServiceRuntime = module.build(settings, bus=bus, workers=workers)
     return runtime

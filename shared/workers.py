@@ -225,6 +225,11 @@ class WorkerProcess:
         sentinels = [process.sentinel for process in self._processes()]
         return bool(sentinels and wait(sentinels, 0))
 
+    @property
+    def idle(self) -> bool:
+        """Alive, open, with no work in hand or waiting."""
+        return not (self._closed or self._busy or self._waiting or self._died())
+
     async def check(self) -> None:
         """For readiness: a pool found broken (its process killed between two pieces of
         work) is replaced, and the new process must answer."""

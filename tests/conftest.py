@@ -9,11 +9,16 @@ from pathlib import Path
 import pytest
 
 from shared.config import Settings, load_settings
+from tests.support.kept_workers import KEPT
 from tests.support.ports import free_port
 from tests.support.tansu import TansuBroker
 from tests.support.tcp_proxy import TcpProxy
 
 pytest_plugins = ["tests.support.s3_fixture", "tests.support.time_travel"]
+
+
+def pytest_sessionfinish() -> None:
+    KEPT.close_all()  # the platforms' worker processes, kept from test to test
 
 
 @pytest.fixture

@@ -18,9 +18,10 @@ from typing import Any
 
 from services.traceability.origin.epcis import STANDARD_CONTEXT
 from shared.config import Settings
-from shared.workers import ended
+from shared.workers import WorkerFactory, WorkerProcess, ended
 from tests.support.clocks import today
 from tests.support.demo import wait_until
+from tests.support.kept_workers import KEPT
 from tests.support.platform import User, certified_batch
 from tests.support.platform import office_signed_in as signed_in
 
@@ -70,10 +71,10 @@ def document(events: list[dict[str, Any]], context: Any = None) -> dict[str, Any
 
 
 @asynccontextmanager
-async def producer_with_batch(settings: Settings) -> AsyncIterator[tuple[User, User, dict[str, Any],
-                                                                       str]]:
+async def producer_with_batch(settings: Settings, workers: WorkerFactory = KEPT
+                              ) -> AsyncIterator[tuple[User, User, dict[str, Any], str]]:
     """The office, a producer, its certified product's batch, and the product's id."""
-    async with signed_in(settings, PASSWORD) as office:
+    async with signed_in(settings, PASSWORD, workers=workers) as office:
         made = await certified_batch(office, PASSWORD, GTIN, {
             "lot": "HARD-1", "produced_on": (today() - timedelta(days=5)).isoformat(),
             "quantity": 100, "unit": "KGM"})
@@ -153,9 +154,11 @@ async def test_a_document_the_json_ld_processor_refuses_fails_only_its_own_reque
 
 async def test_a_worker_process_that_dies_is_replaced(
         make_settings: Callable[..., Settings]) -> None:
-    # Only this platform's: a test process may hold others' (earlier tests' services).
+    # Workers of its own, and only this platform's: a test process holds others' too (the
+    # kept ones, earlier tests' services).
     before = set(multiprocessing.active_children())
-    async with producer_with_batch(make_settings()) as (office, producer, batch, product_id):
+    async with producer_with_batch(make_settings(), WorkerProcess) as (office, producer, batch,
+                                                                      product_id):
         anyone = office.anonymous()
         await everything_answers(producer, anyone, batch, product_id)
         workers = set(multiprocessing.active_children()) - before

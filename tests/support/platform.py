@@ -22,8 +22,10 @@ from services.registry.subjects.rules import DISTRICTS_ABOLISHED
 from shared.bus import open_bus
 from shared.config import SERVICES, Settings
 from shared.runtime import server_config
+from shared.workers import WorkerFactory
 from tests.support.clocks import today
 from tests.support.demo import wait_until
+from tests.support.kept_workers import KEPT
 from tests.support.ports import bound_socket, port_of
 
 
@@ -36,13 +38,14 @@ class Platform:
 
 
 @contextlib.asynccontextmanager
-async def running_platform(settings: Settings, *, shared_bus: bool,
-                           replicas: int = 1) -> AsyncIterator[Platform]:
+async def running_platform(settings: Settings, *, shared_bus: bool, replicas: int = 1,
+                           workers: WorkerFactory = KEPT) -> AsyncIterator[Platform]:
     """``shared_bus``: one bus for all four, as ``ocop run`` does; otherwise each service
     opens its own, as in the distributed deployment. ``replicas``: servers of each service,
     each on its own port with its own bus (so, on Kafka, one consumer group of several
     members) and sharing the service's store, as processes of ``ocop serve --reuse-port``
-    do."""
+    do. ``workers``: kept from one test's platform to the next unless a test asks for its
+    own (``tests/support/kept_workers.py``)."""
     assert replicas == 1 or not shared_bus, "replicas each open their own bus"
     sockets = {(name, i): bound_socket() for name in SERVICES for i in range(replicas)}
     urls = {key: f"http://127.0.0.1:{port_of(sock)}" for key, sock in sockets.items()}
@@ -52,7 +55,8 @@ async def running_platform(settings: Settings, *, shared_bus: bool,
     servers = []
     for name, i in sockets:
         runtime = build_service(name, settings.model_copy(update={
-            "public_url": urls[name, 0], "scan_base_url": urls["traceability", 0]}), bus=bus)
+            "public_url": urls[name, 0], "scan_base_url": urls["traceability", 0]}), bus=bus,
+            workers=workers)
         servers.append(ServiceServer(server_config(
             runtime.fastapi_app(), host="127.0.0.1", port=port_of(sockets[name, i]),
             access_log=False, trusted_proxies=settings.trusted_proxies)))
@@ -90,12 +94,13 @@ async def add_admin(settings: Settings, username: str, password: str) -> None:
 
 
 @contextlib.asynccontextmanager
-async def office_signed_in(settings: Settings, password: str, *,
-                           shared_bus: bool = True) -> AsyncIterator[User]:
+async def office_signed_in(settings: Settings, password: str, *, shared_bus: bool = True,
+                           workers: WorkerFactory = KEPT) -> AsyncIterator[User]:
     """The platform running with its first admin ("office", made by ``ocop users
     add-admin``) signed in; ``.urls`` and ``.client`` of the yielded user reach it all."""
     await add_admin(settings, "office", password)
-    async with running_platform(settings, shared_bus=shared_bus) as platform, \
+    async with running_platform(settings, shared_bus=shared_bus,
+                                workers=workers) as platform, \
             httpx.AsyncClient(timeout=30) as client:
         yield await User(platform.urls, client).sign_in("office", password)
 
