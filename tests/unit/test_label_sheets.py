@@ -3,7 +3,11 @@ what a serial is."""
 
 from __future__ import annotations
 
+import io
+from datetime import date
+
 import pytest
+from pypdf import PdfReader
 
 from services.traceability.labels.model import (
     A4_MM,
@@ -16,6 +20,7 @@ from services.traceability.labels.model import (
     check_public,
     new_serial,
 )
+from services.traceability.labels.pdf import Code, LabelFace, draw_part
 from shared.refusals import BadRequest, Conflict, TooManyRequests
 from shared.text import moment_shown
 
@@ -89,6 +94,12 @@ def test_a_producer_has_at_most_twenty_thousand_labels_waiting_to_be_drawn() -> 
         LabelSheet.request("s", "b", "p", "subj", kind=SheetKind.BATCH, count=1,
                            layout=layout, at="t", by="u", drawing=20_000)
     assert refused.value.retry_after and refused.value.code == "labels-drawing"
+    # counts as each language writes them
+    assert refused.value.in_every_language() == {
+        "vi": "Các tờ nhãn đang vẽ của bạn còn 20.000 nhãn; tối đa 20.000 nhãn chờ cùng lúc. "
+              "Hãy yêu cầu thêm khi chúng đã xong (tiến độ hiện trên từng tờ).",
+        "en": "Your label sheets still being drawn hold 20,000 labels; at most 20,000 wait at "
+              "once. Ask for more once they are ready (their progress shows on each sheet)."}
 
 
 def test_a_units_scans_are_counted_from_the_first() -> None:
@@ -98,3 +109,14 @@ def test_a_units_scans_are_counted_from_the_first() -> None:
     assert (code.scans, code.first_scanned_at) == (2, "2026-11-24T02:05:00+00:00")
     assert code.devices == ["phone-a"] and not code.looks_copied
     assert moment_shown(code.first_scanned_at) == "24/11/2026 09:05"
+
+
+def test_a_label_says_its_facts_in_vietnamese() -> None:
+    """Goods sold in Việt Nam are labelled in Vietnamese, whoever prints the sheet."""
+    face = LabelFace("Chè búp Tân Cương", 4, "TC-26", date(2026, 4, 2), date(2027, 4, 2),
+                     None, "08934563138165")
+    pdf = draw_part(face, SheetLayout(70, 40, 1), [Code("https://scan.example/x", "AB")],
+                    "title")
+    printed = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    facts = [line for line in printed.splitlines() if ":" in line and line[0] != "("]
+    assert facts == ["Lô/Lot: TC-26", "NSX: 02/04/2026", "Tốt nhất trước: 02/04/2027"]

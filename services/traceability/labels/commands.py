@@ -21,17 +21,18 @@ from services.traceability.labels.model import (
     UnitCode,
     check_public,
 )
-from services.traceability.labels.pdf import Code, LabelFace, draw_part, join_parts
+from services.traceability.labels.pdf import LANGUAGE, Code, LabelFace, draw_part, join_parts
 from services.traceability.origin.model import Batch, check_certified
 from services.traceability.profiles import rules
 from services.traceability.store import SHEETS, batches, profiles, sheets, unit_codes
 from shared.auth import Caller
 from shared.bus.port import cancel_all
 from shared.clock import Clock
+from shared.i18n import words
 from shared.ids import new_id
 from shared.messaging import Outbox
 from shared.objects import ObjectStore
-from shared.refusals import NotFound
+from shared.refusals import N_, NotFound
 from shared.store import DocumentStore, find_all
 from shared.workers import Worker
 
@@ -116,7 +117,8 @@ class Printing:
             batch = await batches.get(self.store, sheet.batch_id)
             face, codes = await self._faces(sheet, batch)
             per_part = part_size(sheet.layout)
-            title = f"Nhãn OCOP {face.product_name} — lô {batch.lot}"
+            title = words(LANGUAGE).gettext(N_("OCOP labels of %(product)s — batch %(lot)s"),
+                                            product=face.product_name, lot=batch.lot)
             parts = []
             for start in range(0, len(codes), per_part):
                 parts.append(await self.worker.run(draw_part, face, sheet.layout,
@@ -145,8 +147,7 @@ class Printing:
         """One unit's QR code, for a producer designing its own labels."""
         sheet = await sheets.get(self.store, sheet_id)
         if serial not in sheet.serials:
-            raise NotFound("This sheet printed no unit with that serial.",
-                           "Tờ nhãn này không có sản phẩm mang số sê-ri đó.",
+            raise NotFound(N_("This sheet printed no unit with that serial."),
                            code="serial-not-on-sheet")
         url = rules.unit_scan_url(self._batch_url(await batches.get(self.store,
                                                                      sheet.batch_id)), serial)

@@ -16,7 +16,10 @@ from urllib.parse import urlsplit
 
 from shared.addresses import is_private_host
 from shared.contracts.traceability import LabelsIssued
-from shared.refusals import BadRequest, Conflict, FieldError, TooManyRequests
+from shared.i18n import Given
+from shared.language import LANGUAGES
+from shared.refusals import N_, BadRequest, Conflict, FieldError, TooManyRequests
+from shared.text import number_shown
 
 A4_MM = (210.0, 297.0)
 MARGIN_MM = 8.0
@@ -81,26 +84,25 @@ class SheetLayout:
         min_w, min_h = MIN_LABEL_MM
         errors = []
         if label_width < min_w:
-            errors.append(FieldError("label_width_mm", f"must be at least {min_w:g} mm",
-                                     f"phải từ {min_w:g} mm trở lên"))
+            errors.append(FieldError("label_width_mm", N_("must be at least %(least)s mm"),
+                                     {"least": f"{min_w:g}"}))
         if label_height < min_h:
-            errors.append(FieldError("label_height_mm", f"must be at least {min_h:g} mm",
-                                     f"phải từ {min_h:g} mm trở lên"))
+            errors.append(FieldError("label_height_mm", N_("must be at least %(least)s mm"),
+                                     {"least": f"{min_h:g}"}))
         columns, rows = cls.capacity(label_width, label_height)
         if not errors and columns * rows == 0:
-            errors.append(FieldError("label_width_mm", "the label does not fit on A4",
-                                     "nhãn không vừa khổ A4"))
+            errors.append(FieldError("label_width_mm", N_("the label does not fit on A4")))
         if errors:
-            raise BadRequest("The label size cannot be printed.",
-                             "Không in được nhãn cỡ này.", code="label-size", errors=errors)
+            raise BadRequest(N_("The label size cannot be printed."), code="label-size",
+                             errors=errors)
         fits = columns * rows
         if per_page is not None and per_page > fits:
             raise BadRequest(
-                f"At most {fits} labels of {label_width:g} × {label_height:g} mm fit on an "
-                f"A4 page ({columns} × {rows}).",
-                f"Một trang A4 chứa tối đa {fits} nhãn cỡ {label_width:g} × "
-                f"{label_height:g} mm ({columns} × {rows}).", code="labels-per-page",
-                errors=[FieldError("per_page", f"at most {fits}", f"tối đa {fits}")])
+                N_("At most %(fits)s labels of %(width)s × %(height)s mm fit on an A4 page "
+                   "(%(columns)s × %(rows)s)."), code="labels-per-page", fits=fits,
+                width=f"{label_width:g}", height=f"{label_height:g}", columns=columns,
+                rows=rows, errors=[FieldError("per_page", N_("at most %(most)s"),
+                                              {"most": fits})])
         return cls(label_width, label_height, per_page or fits)
 
     def slot(self, index: int) -> tuple[float, float]:
@@ -130,11 +132,9 @@ def check_public(scan_base_url: str, *, allow_private: bool) -> None:
     if allow_private or not is_private_host(host):
         return
     raise Conflict(
-        f"Labels would encode {scan_base_url}, which shoppers' phones cannot reach. Set the "
-        "public scan address (OCOP_SCAN_BASE_URL) before printing.",
-        f"Nhãn sẽ mang địa chỉ {scan_base_url}, điện thoại của người mua không mở được. Hãy "
-        "đặt địa chỉ quét công khai (OCOP_SCAN_BASE_URL) trước khi in.",
-        code="scan-address-not-public")
+        N_("Labels would encode %(address)s, which shoppers' phones cannot reach. Set the "
+           "public scan address (OCOP_SCAN_BASE_URL) before printing."),
+        code="scan-address-not-public", address=scan_base_url)
 
 
 @dataclass
@@ -167,11 +167,10 @@ class LabelSheet:
                 drawing: int) -> LabelSheet:
         """``drawing``: the labels of the producer's sheets not yet drawn."""
         if not 1 <= count <= MAX_UNITS:
-            raise BadRequest(f"Print between 1 and {MAX_UNITS:,} labels at a time.",
-                             f"Mỗi lần in từ 1 đến {MAX_UNITS:,} nhãn.".replace(",", "."),
-                             code="label-count", errors=[FieldError(
-                                 "count", f"between 1 and {MAX_UNITS}",
-                                 f"từ 1 đến {MAX_UNITS}")])
+            raise BadRequest(N_("Print between 1 and %(most)s labels at a time."),
+                             code="label-count", most=_number(MAX_UNITS),
+                             errors=[FieldError("count", N_("between 1 and %(most)s"),
+                                                {"most": MAX_UNITS})])
         if drawing + count > LABELS_DRAWING_PER_PRODUCER:
             raise _too_many_drawing(drawing)
         serials = [new_serial() for _ in range(count)] if kind is SheetKind.SERIAL else []
@@ -204,20 +203,28 @@ class LabelSheet:
 
     def check_ready(self) -> None:
         if self.status is not SheetStatus.READY:
-            raise Conflict(f"The sheet is {self.status.value}, not ready to download "
-                           f"({self.drawn} of {self.count} labels drawn).",
-                           f"Tờ nhãn chưa sẵn sàng ({self.drawn}/{self.count} nhãn đã vẽ).",
-                           code="sheet-not-ready")
+            raise Conflict(NOT_READY[self.status], code="sheet-not-ready", drawn=self.drawn,
+                           count=self.count)
+
+
+NOT_READY = {
+    SheetStatus.DRAWING: N_("The sheet is drawing, not ready to download (%(drawn)s of "
+                            "%(count)s labels drawn)."),
+    SheetStatus.FAILED: N_("The sheet is failed, not ready to download (%(drawn)s of "
+                           "%(count)s labels drawn).")}
+
+
+def _number(value: int) -> Given:
+    """A count as each language writes it (10,000; 10.000)."""
+    return Given({lang: number_shown(value, lang, 0) for lang in LANGUAGES})
 
 
 def _too_many_drawing(drawing: int) -> TooManyRequests:
     refusal = TooManyRequests(
-        f"Your label sheets still being drawn hold {drawing:,} labels; at most "
-        f"{LABELS_DRAWING_PER_PRODUCER:,} wait at once. Ask for more once they are ready "
-        "(their progress shows on each sheet).",
-        f"Các tờ nhãn đang vẽ của bạn còn {drawing:,} nhãn; tối đa "
-        f"{LABELS_DRAWING_PER_PRODUCER:,} nhãn chờ cùng lúc. Hãy yêu cầu thêm khi chúng đã "
-        "xong (tiến độ hiện trên từng tờ).".replace(",", "."), code="labels-drawing")
+        N_("Your label sheets still being drawn hold %(drawing)s labels; at most %(most)s "
+           "wait at once. Ask for more once they are ready (their progress shows on each "
+           "sheet)."), code="labels-drawing", drawing=_number(drawing),
+        most=_number(LABELS_DRAWING_PER_PRODUCER))
     refusal.retry_after = RETRY_DRAWING_SECONDS
     return refusal
 

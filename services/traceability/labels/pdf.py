@@ -21,6 +21,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from services.traceability.labels.model import SheetLayout
+from shared.i18n import N_, words
 from shared.pdf import fonts, star
 from shared.text import day_shown
 
@@ -29,6 +30,9 @@ RED, GOLD, INK, CUT = (HexColor("#b91c1c"), HexColor("#d4a017"), HexColor("#1111
 PADDING_MM = 2.0
 QUIET_ZONE = 4
 """Modules of white around the code: what ISO/IEC 18004 asks for."""
+LANGUAGE = "vi"
+"""Labels go on goods sold in Việt Nam, which are labelled in Vietnamese (Nghị định
+43/2017/NĐ-CP), whoever prints them."""
 
 
 @dataclass(frozen=True)
@@ -154,11 +158,14 @@ def _text(pdf: Canvas, face: LabelFace, code: Code, x: float, y: float, width: f
     """The mark, then the name (two lines at most), lot, dates and the codes printed in
     full (a code's font shrinks to fit rather than lose a character)."""
     regular, bold = fonts()
-    facts = [f"Lô/Lot: {face.lot}", f"NSX: {day_shown(face.produced_on)}"]
+    said = words(LANGUAGE)
+    facts = [said.gettext(N_("Lot: %(lot)s"), lot=face.lot),
+             said.gettext(N_("Produced: %(day)s"), day=day_shown(face.produced_on))]
     if face.expires_on:
-        facts.append(f"HSD: {day_shown(face.expires_on)}")
+        facts.append(said.gettext(N_("Use by: %(day)s"), day=day_shown(face.expires_on)))
     elif face.best_before:
-        facts.append(f"Tốt nhất trước: {day_shown(face.best_before)}")
+        facts.append(said.gettext(N_("Best before: %(day)s"),
+                                  day=day_shown(face.best_before)))
     codes = [f"(01){face.gtin}"] if face.gtin else []
     codes += [f"(21){code.serial}"] if code.serial else []
     # room for the mark (1.3 lines) and a name on two lines
