@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from shared.refusals import BadRequest
-from shared.tables import records
+from shared.tables import XLSX, read_table, records
 
 COLUMNS = {"ma": "code", "name vi": "name_vi", "diem toi da": "maximum"}
 
@@ -28,3 +28,12 @@ def test_an_empty_table_or_a_missing_column_is_refused() -> None:
         records([["Mã"]], COLUMNS, ("code", "maximum"))
     assert missing.value.code == "missing-columns"
     assert [e.field for e in missing.value.errors] == ["maximum"]
+
+
+def test_an_unreadable_workbook_is_named_in_the_readers_language() -> None:
+    with pytest.raises(BadRequest) as unreadable:
+        read_table(b"PK\x03\x04 not a workbook", XLSX, "list.xlsx", max_rows=10)
+    assert unreadable.value.code == "unreadable-file"
+    assert unreadable.value.in_every_language() == {
+        "en": "The file could not be read as an Excel (.xlsx) workbook.",
+        "vi": "Không đọc được tệp dưới dạng bảng tính Excel (.xlsx)."}
