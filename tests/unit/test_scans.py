@@ -11,6 +11,7 @@ import pytest
 
 from services.traceability.labels.model import DEVICES_PER_UNIT, UnitCode
 from services.traceability.profiles.model import ShownSubject, TraceProfile
+from services.traceability.scans import resolver
 from services.traceability.scans.model import (
     CODES_KEPT,
     SCAN_WINDOW,
@@ -161,8 +162,23 @@ def test_a_span_defaults_to_the_last_30_days_and_is_bounded() -> None:
     assert span(date(2026, 1, 1), date(2026, 1, 1), today) == (date(2026, 1, 1),) * 2
     with pytest.raises(BadRequest):
         span(date(2026, 2, 1), date(2026, 1, 1), today)
-    with pytest.raises(BadRequest):
+    with pytest.raises(BadRequest) as refused:
         span(date(2024, 1, 1), date(2026, 1, 1), today)
+    assert refused.value.in_every_language() == {
+        "en": "Ask for at most 366 days at a time.", "vi": "Mỗi lần xem tối đa 366 ngày."}
+    assert [e.as_dict() for e in refused.value.errors] == [
+        {"field": "since", "message": "at most 366 days before until",
+         "message_vi": "không quá 366 ngày trước until"}]
+
+
+def test_a_resolvers_link_titles_are_said_in_both_languages() -> None:
+    links = resolver.links_of("https://s.example/01/1", "Nước mắm", "https://r.example/c",
+                              "https://t.example/epcis/events?product=p")
+    assert [link.title for link in links] == [
+        "Nước mắm", "Giấy chứng nhận OCOP / OCOP certificate",
+        "Sự kiện truy xuất EPCIS / EPCIS events"]
+    assert resolver.description("https://s.example").name == (
+        "OCOP — tra cứu nguồn gốc sản phẩm / OCOP product origin resolver")
 
 
 def test_counts_kept_in_memory_are_drained_and_restored_without_loss() -> None:

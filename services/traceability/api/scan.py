@@ -405,8 +405,8 @@ def _malformed(request: Request, shown: Shown) -> Response:
                                         "message": told[language]},
             status_code=400, headers={"Vary": "Accept, Accept-Language"})
     return problem(400, "malformed-digital-link", told["en"], told["vi"],
-                   [FieldError("path", "not a GTIN with a valid check digit, followed by "
-                                       "10/{lot} and 21/{serial} in GS1 syntax")])
+                   [FieldError("path", N_("not a GTIN with a valid check digit, followed "
+                                          "by 10/{lot} and 21/{serial} in GS1 syntax"))])
 
 
 @router.get("/.well-known/gs1resolver", tags=["scan"],
@@ -477,10 +477,9 @@ async def report_code(tracing: TracingPart, scanning: ScanningPart, request: Req
     # pages' rate limit per address, and one report per client, code and day (scanning).
     code = serial or lot
     if not code:
-        raise BadRequest("Name the code you report: its lot or its serial.",
-                         "Hãy ghi mã bạn báo: mã lô hoặc mã sản phẩm.", code="no-code-reported",
-                         errors=[FieldError("serial", "a lot or a serial is needed",
-                                            "cần mã lô hoặc mã sản phẩm")])
+        raise BadRequest(N_("Name the code you report: its lot or its serial."),
+                         code="no-code-reported",
+                         errors=[FieldError("serial", N_("a lot or a serial is needed"))])
     language = page_language(request, lang)
     said = words(language)
     profile = await tracing.profile(product_id)

@@ -26,7 +26,7 @@ from services.traceability.labels.model import DEVICES_PER_UNIT, UnitCode
 from services.traceability.profiles.model import TraceProfile
 from shared.clock import VIETNAM
 from shared.contracts.traceability import ScanAnomalyDetected
-from shared.refusals import BadRequest, FieldError
+from shared.refusals import N_, BadRequest, FieldError
 
 DEFAULT_SPAN_DAYS = 30
 MAX_SPAN_DAYS = 366
@@ -350,15 +350,13 @@ def span(since: date | None, until: date | None, today: date) -> tuple[date, dat
     until = until or today
     since = since or until - timedelta(days=DEFAULT_SPAN_DAYS - 1)
     if since > until:
-        raise BadRequest("'since' is after 'until'.", "'since' sau 'until'.",
-                         code="span", errors=[FieldError("since", "on or before until",
-                                                         "không sau until")])
+        raise BadRequest(N_("'since' is after 'until'."), code="span",
+                         errors=[FieldError("since", N_("on or before until"))])
     if (until - since).days >= MAX_SPAN_DAYS:
-        raise BadRequest(f"Ask for at most {MAX_SPAN_DAYS} days at a time.",
-                         f"Mỗi lần xem tối đa {MAX_SPAN_DAYS} ngày.", code="span",
-                         errors=[FieldError("since", f"at most {MAX_SPAN_DAYS} days before "
-                                                     "until",
-                                            f"không quá {MAX_SPAN_DAYS} ngày trước until")])
+        raise BadRequest(N_("Ask for at most %(most)s days at a time."), code="span",
+                         most=MAX_SPAN_DAYS,
+                         errors=[FieldError("since", N_("at most %(most)s days before until"),
+                                            {"most": MAX_SPAN_DAYS})])
     return since, until
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from services.traceability.profiles import rules
+from shared.i18n import N_, in_both
 
 GS1_VOC = "https://gs1.org/voc/"
 LINKSET_MEDIA = "application/linkset+json"
@@ -33,12 +34,13 @@ class Link:
 
 def links_of(page_url: str, title: str, verification_url: str | None, events_url: str
              ) -> list[Link]:
-    """The links a scanned identifier has: its page first (the default link)."""
+    """The links a scanned identifier has: its page first (the default link). A link has
+    one plain-text title, for a resolver's clients of either language: said in both."""
     found = [Link("pip", page_url, title, "text/html")]
     if verification_url:
         found.append(Link("certificationInfo", verification_url,
-                          "Giấy chứng nhận OCOP / OCOP certificate", "text/html"))
-    found.append(Link("traceability", events_url, "Sự kiện truy xuất EPCIS / EPCIS events",
+                          in_both(N_("OCOP certificate")), "text/html"))
+    found.append(Link("traceability", events_url, in_both(N_("EPCIS events")),
                       "application/ld+json"))
     return found
 
@@ -102,7 +104,7 @@ class ResolverDescription(_GS1Names):
 def description(scan_base_url: str) -> ResolverDescription:
     """The resolver description file (``/.well-known/gs1resolver``)."""
     return ResolverDescription(
-        name="OCOP — tra cứu nguồn gốc sản phẩm / OCOP product origin resolver",
+        name=in_both(N_("OCOP product origin resolver")),
         resolver_root=scan_base_url.rstrip("/"), supported_primary_keys=["01"],
         supported_qualifiers={"01": list(rules.QUALIFIERS)},
         link_type_default_can_be_linkset=True,
