@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from shared.i18n import N_
+from shared.i18n import N_, in_every_language
 
 
 class SubjectType(StrEnum):
@@ -20,11 +20,17 @@ class SubjectType(StrEnum):
     HOUSEHOLD_BUSINESS = "household_business"
 
 
+def names(message: str) -> tuple[str, str]:
+    """(Vietnamese, English): a term as events and answers name a code, both at once."""
+    said = in_every_language(message)
+    return said["vi"], said["en"]
+
+
 SUBJECT_TYPE_NAMES: dict[SubjectType, tuple[str, str]] = {
-    SubjectType.ENTERPRISE: ("Doanh nghiệp", "Enterprise"),
-    SubjectType.COOPERATIVE: ("Hợp tác xã", "Cooperative"),
-    SubjectType.COOPERATIVE_GROUP: ("Tổ hợp tác", "Cooperative group"),
-    SubjectType.HOUSEHOLD_BUSINESS: ("Hộ kinh doanh có đăng ký", "Registered household business"),
+    SubjectType.ENTERPRISE: names(N_("Enterprise")),
+    SubjectType.COOPERATIVE: names(N_("Cooperative")),
+    SubjectType.COOPERATIVE_GROUP: names(N_("Cooperative group")),
+    SubjectType.HOUSEHOLD_BUSINESS: names(N_("Registered household business")),
 }
 
 RECOGNITION_LEVEL_NAMES: dict[str, tuple[str, str]] = {

@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.bus.port import compacted_topic
 from shared.events.contracts import EventContract, contract
+from shared.i18n import N_
+from shared.vocabulary import names
 
 LISTINGS_TOPIC = compacted_topic("ocop.catalog.listings")
 
@@ -124,12 +126,9 @@ class WithdrawalReason(StrEnum):
 
 
 WITHDRAWAL_NAMES = {
-    WithdrawalReason.REVOKED: ("Giấy chứng nhận OCOP đã bị thu hồi",
-                               "The OCOP certificate was revoked"),
-    WithdrawalReason.EXPIRED: ("Giấy chứng nhận OCOP đã hết hạn",
-                               "The OCOP certificate has expired"),
-    WithdrawalReason.WITHDRAWN: ("Sản phẩm đã được rút khỏi danh mục",
-                                 "The product was taken off the catalog"),
+    WithdrawalReason.REVOKED: names(N_("The OCOP certificate was revoked")),
+    WithdrawalReason.EXPIRED: names(N_("The OCOP certificate has expired")),
+    WithdrawalReason.WITHDRAWN: names(N_("The product was taken off the catalog")),
 }
 
 
