@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+from services.traceability.origin.shown import check_shown
 from services.traceability.profiles.model import Label, TraceProfile
 from services.traceability.profiles.rules import CertificateState, state_text
+from shared.refusals import BadRequest
 from shared.validity import CertificateStatus
 from tests.support.events import certified, expired, product_state, revoked
 
@@ -83,3 +87,11 @@ def test_a_label_keeps_its_id_when_drawn_again_for_a_new_url() -> None:
     event = label.issued("https://trace.example/")
     assert event.png_url == "https://trace.example/labels/p1/qr.png"
     assert (event.label_id, event.scan_url) == ("l1", "https://scan/01/1")
+
+
+def test_a_captured_field_a_page_cannot_show_is_refused_in_both_languages() -> None:
+    with pytest.raises(BadRequest) as refused:
+        check_shown({"ocop:placeName": "  "}, lambda field: field)
+    assert [e.as_dict() for e in refused.value.errors] == [
+        {"field": "ocop:placeName", "message": "must not be blank",
+         "message_vi": "không được để trống"}]

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from services.traceability.origin.epcis import field_path
-from shared.fields import FreeText, Line, Place
+from shared.fields import FreeText, Line, Place, field_error
 from shared.refusals import N_, BadRequest, FieldError
 
 Short = Annotated[str, Line(1, 200)]
@@ -63,8 +63,8 @@ def check_shown(event: dict[str, Any], name: Callable[[str], str]) -> None:
     try:
         ShownEvent.model_validate(event)
     except ValidationError as invalid:
-        errors += [FieldError(name(field_path(error["loc"])), error["msg"],
-                              from_elsewhere=True) for error in invalid.errors()]
+        errors += [field_error(name(field_path(error["loc"])), error)
+                   for error in invalid.errors()]
     readings = sum(len(element.get("sensorReport") or [])
                    for element in event.get("sensorElementList") or []
                    if isinstance(element, dict))
