@@ -39,8 +39,8 @@ from services.web.sessions import (
 )
 from services.web.workspace import ROAD, Standing, Validity, may_use, newest, standing
 from shared.clock import VIETNAM
-from shared.i18n import words
-from shared.language import LANGUAGES
+from shared.i18n import N_, words
+from shared.language import LANGUAGES, pick_language
 
 router = APIRouter(include_in_schema=False)
 PHOTO_LIMIT = 10 * 1024 * 1024
@@ -51,6 +51,16 @@ BATCH_FORM = ("lot", "produced_on", "quantity", "unit", "area", "commune")
 LABEL_FORM = ("count", "kind")
 EVENT_FORM = (*EVENT_FIELDS, "photo")
 """Each form's fields: a refusal's note stands beside the one it is about."""
+APP_WORDS = {"name": N_("The producer's OCOP workspace"), "short_name": N_("OCOP workspace"),
+             "description": N_("An OCOP producer's products, batches and origin records — "
+                               "even without signal.")}
+"""What the installed app is called on the phone, and how it is described."""
+APP_LOOK = {
+    "start_url": "/", "scope": "/", "display": "standalone", "background_color": "#f6f7f5",
+    "theme_color": "#0b6e4f", "icons": [
+        {"src": "/static/icon-192.png", "sizes": "192x192", "type": "image/png"},
+        {"src": "/static/icon-512.png", "sizes": "512x512", "type": "image/png"},
+        {"src": "/static/icon.svg", "sizes": "any", "type": "image/svg+xml"}]}
 
 
 # -- signing in ---------------------------------------------------------------------------
@@ -351,6 +361,17 @@ async def label_pdf(front: Front, session: Visitor, sheet_id: str) -> Response:
 async def alerts(request: Request, front: Front, session: Visitor) -> Response:
     found = await front.traceability(session.token).anomalies(limit=100)
     return render(request, "alerts.html", session, alerts=found.items)
+
+
+@router.get("/app.webmanifest")
+async def app_manifest(request: Request, lang: str | None = None) -> Response:
+    """The installable app's manifest in the language of the page that links it: named by
+    ``?lang=``, as a browser fetches a manifest without cookies."""
+    said = words(pick_language(lang, request.headers.get("accept-language")))
+    return JSONResponse({**{key: said.gettext(message) for key, message in APP_WORDS.items()},
+                         "lang": said.lang, **APP_LOOK},
+                        media_type="application/manifest+json",
+                        headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/offline", response_class=HTMLResponse)

@@ -1,8 +1,13 @@
-"""The producer's workspace: where a product stands and when to renew."""
+"""The producer's workspace: where a product stands and when to renew, and what the app
+installed on the phone is called."""
 
 from datetime import date
 
+import httpx
+from fastapi import FastAPI
+
 from services.web.clients import Certificate, Product
+from services.web.pages import router
 from services.web.workspace import Standing, Validity, months_before, newest, standing
 
 
@@ -53,3 +58,23 @@ def test_the_newest_decision_speaks_for_the_product() -> None:
     renewed = _certificate(valid_from="2026-01-01", decision_date="2025-12-20")
     assert newest([renewed, older]) == renewed
     assert newest([]) is None
+
+
+async def test_the_installed_app_is_named_in_the_language_of_the_page_that_links_it() -> None:
+    app = FastAPI()
+    app.include_router(router)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://web") as client:
+        vi = await client.get("/app.webmanifest", params={"lang": "vi"})
+        en = await client.get("/app.webmanifest", params={"lang": "en"},
+                              headers={"Accept-Language": "vi"})
+        browsers = await client.get("/app.webmanifest", headers={"Accept-Language": "en-GB"})
+    assert vi.headers["content-type"] == "application/manifest+json"
+    assert {k: vi.json()[k] for k in ("name", "short_name", "description", "lang")} == {
+        "name": "Sổ tay OCOP của chủ thể", "short_name": "Sổ tay OCOP",
+        "description": "Sản phẩm, lô và nhật ký nguồn gốc của chủ thể OCOP — cả khi không có "
+                       "sóng.", "lang": "vi"}
+    assert (en.json()["name"], en.json()["short_name"], en.json()["lang"]) == (
+        "The producer's OCOP workspace", "OCOP workspace", "en")
+    assert browsers.json()["lang"] == "en"
+    assert vi.json()["icons"] == en.json()["icons"] and vi.json()["start_url"] == "/"

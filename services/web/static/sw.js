@@ -4,7 +4,7 @@
 
 const CACHE = 'ocop-workspace-v1';
 const SHELL = ['/static/app.css', '/static/app.js', '/static/icon.svg', '/static/icon-192.png',
-  '/offline', '/manifest.webmanifest'];
+  '/offline', '/app.webmanifest'];
 
 self.addEventListener('install', event => {
   event.waitUntil(caches.open(CACHE).then(cache => cache.addAll(SHELL)).then(() => self.skipWaiting()));
