@@ -44,23 +44,23 @@ def _said(message: str, params: Mapping[str, object], lang: str) -> str:
 
 @dataclass(frozen=True)
 class FieldError:
-    """One input field that was refused, and why (a catalog message and its parameters).
-    ``from_elsewhere`` marks a reason written by a library (a validation error), which
-    is not in the catalog and is shown as written."""
+    """One input field that was refused, and why: a catalog message (``template``) and its
+    parameters. ``from_elsewhere`` marks a reason written by a library (a validation
+    error), which is not in the catalog and is shown as written."""
 
     field: str
-    message: str
+    template: str
     # dataclasses.field: the name ``field`` is this class's first attribute
     params: Mapping[str, object] = dataclasses.field(default_factory=dict)
-    message_vi: str | None = None  # until every refusal speaks through the catalog
     from_elsewhere: bool = False
 
     def text(self, lang: str) -> str:
-        if self.from_elsewhere:
-            return self.message
-        if self.message_vi is not None:
-            return self.message_vi if lang == "vi" else self.message
-        return _said(self.message, self.params, lang)
+        """The reason in ``lang``, its parameters filled in."""
+        return self.template if self.from_elsewhere else _said(self.template, self.params, lang)
+
+    @property
+    def message(self) -> str:
+        return self.text("en")
 
     def as_dict(self) -> dict[str, str]:
         out = {"field": self.field, "message": self.text("en")}
@@ -72,12 +72,10 @@ class FieldError:
 class AppError(Exception):
     """An error the caller can fix; ``status`` decides the HTTP code."""
 
-    def __init__(self, message: str, message_vi: str | None = None, code: str = "error",
-                 status: int = 400, errors: list[FieldError] | None = None,
-                 **params: object) -> None:
+    def __init__(self, message: str, code: str = "error", status: int = 400,
+                 errors: list[FieldError] | None = None, **params: object) -> None:
         self.template = message
         self.params: dict[str, object] = params
-        self.legacy_vi = message_vi  # until every refusal speaks through the catalog
         self.code = code
         self.status = status
         self.errors: list[FieldError] = errors or []
@@ -85,8 +83,6 @@ class AppError(Exception):
 
     def text(self, lang: str) -> str:
         """The message in ``lang``, its parameters filled in."""
-        if self.legacy_vi is not None:
-            return self.legacy_vi if lang == "vi" else self.template
         return _said(self.template, self.params, lang)
 
     def in_every_language(self) -> dict[str, str]:
@@ -123,11 +119,9 @@ class Refusal(AppError):
     STATUS = 400
     CODE = "error"
 
-    def __init__(self, message: str, message_vi: str | None = None, *,
-                 code: str | None = None, errors: list[FieldError] | None = None,
-                 **params: object) -> None:
-        super().__init__(message, message_vi, code or self.CODE, self.STATUS, errors,
-                         **params)
+    def __init__(self, message: str, *, code: str | None = None,
+                 errors: list[FieldError] | None = None, **params: object) -> None:
+        super().__init__(message, code or self.CODE, self.STATUS, errors, **params)
 
 
 class BadRequest(Refusal):
@@ -164,13 +158,9 @@ class ServiceUnavailable(Refusal):
 _FIELD = N_("%(field)s: %(reason)s")
 
 
-def invalid(field: str, message: str, message_vi: str | None = None,
-            **params: object) -> BadRequest:
+def invalid(field: str, message: str, **params: object) -> BadRequest:
     """One field refused: ``message`` (a catalog message, with ``params``) says what to
     give instead."""
-    error = FieldError(field, message, params, message_vi)
-    if message_vi is not None:
-        return BadRequest(f"{field}: {message}", f"{field}: {message_vi}",
-                          code="invalid-field", errors=[error])
+    error = FieldError(field, message, params)
     return BadRequest(_FIELD, code="invalid-field", errors=[error], field=field,
                       reason=Term(message, params))

@@ -77,8 +77,9 @@ def secure_cookies(public_url: str) -> bool:
 
 
 def app_shell() -> APIRouter:
-    """The installable app: its manifest and its service worker (at the root, so it serves
-    every page offline); its other files are ``/static``."""
+    """The installable app's service worker (at the root, so it serves every page offline);
+    its manifest is a page's (``/app.webmanifest``, in the page's language), its other files
+    are ``/static``."""
     static = HERE / "static"
     shell = APIRouter(include_in_schema=False)
 
@@ -86,12 +87,6 @@ def app_shell() -> APIRouter:
     async def service_worker() -> Response:
         return FileResponse(static / "sw.js", media_type="text/javascript",
                             headers={"Cache-Control": "no-cache"})
-
-    @shell.get("/manifest.webmanifest")
-    async def manifest() -> Response:
-        return FileResponse(static / "manifest.webmanifest",
-                            media_type="application/manifest+json",
-                            headers={"Cache-Control": "public, max-age=86400"})
 
     return shell
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from shared.errors import PROBLEM_JSON, install_error_handlers
 from shared.fields import Line
-from shared.refusals import Conflict
+from shared.refusals import N_, Conflict
 
 
 class Body(BaseModel):
@@ -28,7 +28,8 @@ def make_app() -> FastAPI:
     @app.post("/things")
     async def create(body: Body) -> dict[str, int]:
         if body.stars == 5:
-            raise Conflict("Already five stars.", "Đã đạt năm sao.", code="already-five")
+            # a message of the catalog, so each language has its words
+            raise Conflict(N_("Rated %(stars)s stars"), code="already-five", stars=5)
         return {"stars": body.stars}
 
     @app.post("/names")
@@ -66,12 +67,14 @@ async def test_a_field_refused_by_the_platform_says_why_in_each_language() -> No
 
 
 async def test_app_errors_keep_their_status_code_and_both_languages() -> None:
+    """A refusal carries a code and parameters; its words are the catalog's, said at the
+    edge in each language."""
     async with await client() as c:
         r = await c.post("/things", json={"stars": 5})
     assert r.status_code == 409
     assert r.json() | {} == {"type": "https://ocop.vn/problems/already-five",
-                             "title": "Already five stars.", "status": 409,
-                             "detail": "Already five stars.", "detail_vi": "Đã đạt năm sao.",
+                             "title": "Rated 5 stars", "status": 409,
+                             "detail": "Rated 5 stars", "detail_vi": "Đạt hạng 5 sao",
                              "instance": "/things"}
 
 
