@@ -83,11 +83,11 @@ $(JS)/node_modules/.installed: $(JS)/package-lock.json
 	npm ci --prefix $(JS) --no-audit --no-fund --loglevel=error
 	touch $@
 
-# The message catalogs (shared/locale, shared/i18n.py) brought up to date with the code and
+# The message catalogs (shared/i18n/locale, shared/i18n/__init__.py) brought up to date with the code and
 # templates in one command: new messages added (a translator then gives their Vietnamese; the
 # English says its id), reworded ones marked fuzzy for a translator to confirm, removed ones
 # dropped. tests/unit/test_messages.py fails until every message is translated.
-LOCALE := shared/locale
+LOCALE := shared/i18n/locale
 POT    := $(LOCALE)/ocop.pot
 
 messages: $(VENV)/.installed-test

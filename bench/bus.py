@@ -31,12 +31,12 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from shared.bus import open_bus
-from shared.config import load_settings
-from shared.events.codec import encode
-from shared.events.envelope import Envelope
-from shared.runtime import ServiceRuntime
-from shared.store import Transaction
+from shared.messaging.events.codec import encode
+from shared.messaging.events.envelope import Envelope
+from shared.platform.config import load_settings
+from shared.platform.runtime import ServiceRuntime
+from shared.ports.bus import open_bus
+from shared.ports.store import Transaction
 from tests.support.clocks import SYSTEM_CLOCK
 from tests.support.demo import (
     APPLICATIONS,

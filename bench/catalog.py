@@ -27,8 +27,8 @@ from national import PLACES, PROVINCES, fill_then_index
 
 from services.catalog.app import build
 from services.catalog.store import LISTINGS
-from shared.config import load_settings
-from shared.store.sqlite import SqliteDocumentStore
+from shared.platform.config import load_settings
+from shared.ports.store.sqlite import SqliteDocumentStore
 
 WORDS = ("mat ong", "sầu riêng", "nuoc mam", "chè", "ca phe", "mien dong", "gao thom",
          "non la", "thổ cẩm", "ruou")

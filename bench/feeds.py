@@ -21,7 +21,7 @@ from national import fill
 
 from services.catalog.api.feeds import FeedCache
 from services.catalog.app import build
-from shared.config import load_settings
+from shared.platform.config import load_settings
 
 
 async def main() -> None:

@@ -39,8 +39,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from bench.bus import percentiles, raw_round_trip
-from shared.bus import open_bus
-from shared.config import SERVICES
+from shared.platform.config import SERVICES
+from shared.ports.bus import open_bus
 from tests.support.platform import User
 from tests.support.ports import free_port, free_port_block
 from tests.support.receiver import Receiver, receiver

@@ -35,7 +35,7 @@ from services.traceability.labels.commands import part_size
 from services.traceability.labels.model import SheetLayout, new_serial
 from services.traceability.labels.pdf import Code, LabelFace, draw_part, join_parts
 from services.traceability.profiles import rules
-from shared.workers import WorkerProcess
+from shared.platform.workers import WorkerProcess
 from tests.support.platform import User
 
 console = Console()

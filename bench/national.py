@@ -12,10 +12,10 @@ from pathlib import Path
 from services.catalog.listings.model import ListedCertificate, Listing, Producer
 from services.catalog.listings.rules import ListingStatus, search_text
 from services.catalog.store import LISTINGS, listings
-from shared.store import Collection, DocumentStore
-from shared.store.sqlite import SqliteDocumentStore
-from shared.text import fold
-from shared.vocabulary import SubjectType
+from shared.i18n.text import fold
+from shared.ocop.vocabulary import SubjectType
+from shared.ports.store import Collection, DocumentStore
+from shared.ports.store.sqlite import SqliteDocumentStore
 
 PROVINCES = (
     "Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh",

@@ -44,7 +44,7 @@ def bare_app(size: int) -> None:
     from fastapi import FastAPI
     from fastapi.responses import HTMLResponse
 
-    from shared.runtime import server_config
+    from shared.platform.runtime import server_config
 
     app = FastAPI()
     page = ("<!doctype html><html lang=vi><body>" + "x" * size)[:size] + "</body></html>"

@@ -7,13 +7,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from shared.config import SERVICES
+from shared.platform.config import SERVICES
 
 if TYPE_CHECKING:
-    from shared.bus import EventBus
-    from shared.config import Settings
-    from shared.runtime import ServiceRuntime
-    from shared.workers import WorkerFactory
+    from shared.platform.config import Settings
+    from shared.platform.runtime import ServiceRuntime
+    from shared.platform.workers import WorkerFactory
+    from shared.ports.bus import EventBus
 
 DEFAULT_PORTS = {"web": 8000, "registry": 8001, "rating": 8002, "traceability": 8003,
                  "catalog": 8004}

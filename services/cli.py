@@ -16,7 +16,11 @@ from rich.console import Console
 from rich.table import Table
 
 from services import DEFAULT_PORTS, build_service
-from shared.config import (
+from shared.i18n import N_, in_every_language
+from shared.messaging import Outcome, deadletters
+from shared.messaging.events.asyncapi import asyncapi_document
+from shared.messaging.events.contracts import json_schema, registered
+from shared.platform.config import (
     FRONTS,
     SERVICES,
     ConfigError,
@@ -25,13 +29,9 @@ from shared.config import (
     one_machine_demo,
     redact_url,
 )
-from shared.events.asyncapi import asyncapi_document
-from shared.events.contracts import json_schema, registered
-from shared.i18n import N_, in_every_language
-from shared.messaging import Outcome, deadletters
-from shared.runtime import ServiceRuntime, server_config
-from shared.sockets import port_free, tcp_socket
-from shared.telemetry import setup_logging
+from shared.platform.runtime import ServiceRuntime, server_config
+from shared.platform.sockets import port_free, tcp_socket
+from shared.platform.telemetry import setup_logging
 
 if TYPE_CHECKING:  # the commands import the services they run, when they run
     from services.registry.imports.rules import RowProblem
@@ -241,8 +241,8 @@ def add_admin(username: Annotated[str, typer.Argument(help="The new admin's user
     how the first account is made, so it may start a new data directory (it says where).
     Works while the platform runs."""
     from services.registry.app import accounts_only
-    from shared.auth import Role
-    from shared.errors import AppError
+    from shared.identity.auth import Role
+    from shared.refusals.http import AppError
 
     settings = _settings(data_dir=data_dir)
     store, accounts = accounts_only(settings)
@@ -279,9 +279,9 @@ def import_file(kind: Annotated[str, typer.Argument(help="subjects or products")
     from services.registry.app import build_parts
     from services.registry.imports.commands import ImportRejected, ImportReport, Imports
     from services.registry.imports.rules import MAX_ROWS, parse
-    from shared.auth import Caller, Role
-    from shared.errors import AppError
-    from shared.tables import read_table
+    from shared.files.tables import read_table
+    from shared.identity.auth import Caller, Role
+    from shared.refusals.http import AppError
 
     if kind not in ("subjects", "products"):
         console.print("[red]Import 'subjects' or 'products'.[/red]")
@@ -345,7 +345,7 @@ def templates(out: Annotated[Path, typer.Option(help="Target directory.")]
 def auth_keys() -> None:
     """Print a new token signing key pair as .env lines: OCOP_AUTH_PRIVATE_KEY for the
     registry only, OCOP_AUTH_PUBLIC_KEY for every service."""
-    from shared.auth import new_key_pair
+    from shared.identity.auth import new_key_pair
 
     private, public = new_key_pair()
     print("OCOP_AUTH_PRIVATE_KEY=" + private.strip().replace("\n", "\\n"))
@@ -356,7 +356,7 @@ def auth_keys() -> None:
 def export_contracts(out: Annotated[Path, typer.Option(help="Target directory.")]
                      = Path("docs/events")) -> None:
     """Write every event contract's JSON Schema and one AsyncAPI document."""
-    import shared.contracts  # noqa: F401  (importing it registers every contract)
+    import shared.messaging.contracts  # noqa: F401  (importing it registers every contract)
 
     out.mkdir(parents=True, exist_ok=True)
     for event_type, cls in registered().items():

@@ -17,9 +17,9 @@ import uvicorn
 
 from services import DEFAULT_PORTS, build_service
 from services.web.app import build as build_web
-from shared.bus import EventBus, open_bus
-from shared.config import SERVICES, Settings
-from shared.runtime import ServiceRuntime, server_config
+from shared.platform.config import SERVICES, Settings
+from shared.platform.runtime import ServiceRuntime, server_config
+from shared.ports.bus import EventBus, open_bus
 
 
 @dataclass(frozen=True)

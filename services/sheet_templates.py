@@ -25,11 +25,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from services.rating.criteria import commands as criteria_tables
 from services.rating.criteria.rules import find_set
 from services.registry.imports import rules as imports
+from shared.files.tables import write_cell
 from shared.i18n import N_, Term, in_both, words
-from shared.localities import provinces
-from shared.tables import write_cell
-from shared.text import fold
-from shared.vocabulary import GROUPS_148_2023, SUBJECT_TYPE_NAMES
+from shared.i18n.text import fold
+from shared.ocop.localities import provinces
+from shared.ocop.vocabulary import GROUPS_148_2023, SUBJECT_TYPE_NAMES
 
 ROWS = 2000
 """Rows below the header that keep a column's format and list (a list is longer: split it)."""

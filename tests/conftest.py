@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.config import Settings, load_settings
+from shared.platform.config import Settings, load_settings
 from tests.support.kept_workers import KEPT
 from tests.support.ports import free_port
 from tests.support.tansu import TansuBroker

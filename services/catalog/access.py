@@ -5,7 +5,7 @@ sold and may take it off the catalog."""
 
 from __future__ import annotations
 
-from shared.access import ANYONE, Party
+from shared.identity.access import ANYONE, Party
 
 RULES: dict[str, frozenset[Party]] = {
     "listing.read": ANYONE,

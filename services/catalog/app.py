@@ -17,16 +17,20 @@ from services.catalog.store import COLLECTIONS
 from services.catalog.webhooks.commands import Webhooks
 from services.catalog.webhooks.dispatch import Dispatcher
 from services.catalog.webhooks.model import RetrySchedule
-from shared.bus import EventBus
-from shared.clock import Clock
-from shared.config import Settings
-from shared.contracts.catalog import LISTING_EVENTS
-from shared.contracts.rating import CERTIFICATE_IN_FORCE, CertificateExpired, CertificateRevoked
-from shared.contracts.registry import PRODUCT_STATES
-from shared.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
-from shared.runtime import ServiceRuntime
-from shared.webhooks import HttpWebhookSender
-from shared.workers import WorkerFactory
+from shared.messaging.contracts.catalog import LISTING_EVENTS
+from shared.messaging.contracts.rating import (
+    CERTIFICATE_IN_FORCE,
+    CertificateExpired,
+    CertificateRevoked,
+)
+from shared.messaging.contracts.registry import PRODUCT_STATES
+from shared.messaging.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
+from shared.platform.clock import Clock
+from shared.platform.config import Settings
+from shared.platform.runtime import ServiceRuntime
+from shared.platform.workers import WorkerFactory
+from shared.ports.bus import EventBus
+from shared.ports.webhooks import HttpWebhookSender
 
 NAME = "catalog"
 WEBHOOK_POLL_SECONDS = 1.0

@@ -9,13 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.catalog.listings.commands import Listings
-from shared.clock import Clock
-from shared.contracts.catalog import WithdrawalReason
-from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
-from shared.contracts.registry import ProductState
-from shared.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
-from shared.events.envelope import Envelope
-from shared.store import Transaction
+from shared.messaging.contracts.catalog import WithdrawalReason
+from shared.messaging.contracts.rating import (
+    CertificateExpired,
+    CertificateRevoked,
+    CurrentCertificate,
+)
+from shared.messaging.contracts.registry import ProductState
+from shared.messaging.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
+from shared.messaging.events.envelope import Envelope
+from shared.platform.clock import Clock
+from shared.ports.store import Transaction
 
 
 @dataclass(frozen=True)

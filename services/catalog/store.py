@@ -5,8 +5,8 @@ from services.catalog.listings.changes import CHANGES, COUNTERS
 from services.catalog.listings.model import Listing
 from services.catalog.webhooks.model import Delivery, Endpoint
 from shared.i18n import N_
-from shared.store import Collection
-from shared.store.repository import Repository
+from shared.ports.store import Collection
+from shared.ports.store.repository import Repository
 
 LISTINGS = Collection(
     "listings",

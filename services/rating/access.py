@@ -7,7 +7,7 @@ are the council's; a product's results are also its producer's and its commune's
 
 from __future__ import annotations
 
-from shared.access import ANYONE, Party
+from shared.identity.access import ANYONE, Party
 
 OFFICE = frozenset({Party.OFFICE})
 STAFF = frozenset({Party.OFFICE, Party.COUNCIL})

@@ -12,18 +12,18 @@ from services.rating.evaluations.queries import Evaluations
 from services.rating.reactions import keep_listing, keep_product, keep_subject, keep_withdrawal
 from services.rating.store import COLLECTIONS
 from services.rating.summaries.queries import Summaries
-from shared.bus import EventBus
-from shared.clock import Clock
-from shared.config import Settings
-from shared.contracts.catalog import LISTING_STATES, ListingWithdrawn
-from shared.contracts.rating import (
+from shared.messaging.contracts.catalog import LISTING_STATES, ListingWithdrawn
+from shared.messaging.contracts.rating import (
     CERTIFICATE_IN_FORCE,
     CertificateExpired,
     CertificateRevoked,
 )
-from shared.contracts.registry import PRODUCT_STATES, SubjectRegistered, SubjectUpdated
-from shared.runtime import ServiceRuntime
-from shared.workers import WorkerFactory, worker_process
+from shared.messaging.contracts.registry import PRODUCT_STATES, SubjectRegistered, SubjectUpdated
+from shared.platform.clock import Clock
+from shared.platform.config import Settings
+from shared.platform.runtime import ServiceRuntime
+from shared.platform.workers import WorkerFactory, worker_process
+from shared.ports.bus import EventBus
 
 NAME = "rating"
 

@@ -5,12 +5,12 @@ product."""
 from __future__ import annotations
 
 from services.rating.store import ON_SALE, PRODUCTS, SUBJECTS
-from shared.contracts.catalog import ListingState, ListingWithdrawn
-from shared.contracts.registry import ProductState, SubjectState
-from shared.events.envelope import Envelope
+from shared.i18n.text import fold
+from shared.messaging.contracts.catalog import ListingState, ListingWithdrawn
+from shared.messaging.contracts.registry import ProductState, SubjectState
+from shared.messaging.events.envelope import Envelope
 from shared.messaging.inbox import snapshot_is_current
-from shared.store import Transaction
-from shared.text import fold
+from shared.ports.store import Transaction
 
 
 async def keep_product(envelope: Envelope, tx: Transaction) -> None:

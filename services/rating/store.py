@@ -3,8 +3,8 @@
 from services.rating.certificates.model import Certificate, CertificateCounter, Recognition
 from services.rating.evaluations.model import Evaluation, Proposal, Round, ScoreSheet
 from shared.i18n import N_
-from shared.store import Collection
-from shared.store.repository import Repository
+from shared.ports.store import Collection
+from shared.ports.store.repository import Repository
 
 PRODUCTS = Collection("products", indexes=("subject_id", "status"))
 """Read model of the registry's products (kept from its events)."""

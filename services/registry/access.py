@@ -7,7 +7,7 @@ the officer of its own commune — not for other producers or other communes.
 
 from __future__ import annotations
 
-from shared.access import ANYONE, Party
+from shared.identity.access import ANYONE, Party
 
 OFFICE = frozenset({Party.OFFICE})
 CONCERNED = frozenset({Party.OFFICE, Party.COUNCIL, Party.OWNER, Party.OWN_COMMUNE})

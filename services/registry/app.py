@@ -11,12 +11,11 @@ from services.registry.history.commands import History
 from services.registry.imports.commands import Imports
 from services.registry.store import COLLECTIONS
 from services.registry.subjects.commands import Registry
-from shared import images
-from shared.auth import TokenIssuer, TokenVerifier, signing_key
-from shared.bus import EventBus
-from shared.clock import Clock, SystemClock
-from shared.config import Settings
-from shared.contracts.registry import (
+from shared.files import images
+from shared.identity.auth import TokenIssuer, TokenVerifier, signing_key
+from shared.identity.sessions import Revocations
+from shared.messaging import Outbox
+from shared.messaging.contracts.registry import (
     AccountTokensRevoked,
     ProductGtinRetired,
     ProductRegistered,
@@ -25,11 +24,12 @@ from shared.contracts.registry import (
     SubjectRegistered,
     SubjectUpdated,
 )
-from shared.messaging import Outbox
-from shared.runtime import ServiceRuntime
-from shared.sessions import Revocations
-from shared.store import DocumentStore, open_store
-from shared.workers import WorkerFactory, worker_process
+from shared.platform.clock import Clock, SystemClock
+from shared.platform.config import Settings
+from shared.platform.runtime import ServiceRuntime
+from shared.platform.workers import WorkerFactory, worker_process
+from shared.ports.bus import EventBus
+from shared.ports.store import DocumentStore, open_store
 
 NAME = "registry"
 

@@ -4,14 +4,14 @@ from services.registry.accounts.model import User
 from services.registry.dossiers.model import Dossier
 from services.registry.subjects.model import Product, Subject
 from shared.i18n import N_
-from shared.store import Collection
-from shared.store.repository import Repository
+from shared.ports.store import Collection
+from shared.ports.store.repository import Repository
 
 USERS = Collection("users", indexes=("role", "subject_id", "commune_code", "locality_problem"))
 """Accounts; the id is the (lower-case) username."""
 SUBJECTS = Collection("subjects", indexes=("code", "province", "commune_code",
                                            "locality_problem"))
-"""``commune_code``: its commune's official code (``shared.localities``), which a commune
+"""``commune_code``: its commune's official code (``shared.ocop.localities``), which a commune
 officer's lists are filtered on; with ``locality_problem``, what finds the records stored
 before codes were kept (``Registry.keep_locality_codes``)."""
 PRODUCTS = Collection("products", indexes=("subject_id", "status", "gtin", "identity_pending"))

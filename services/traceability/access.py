@@ -7,7 +7,7 @@ own business and the office's, which alone sees every province's."""
 
 from __future__ import annotations
 
-from shared.access import ANYONE, Party
+from shared.identity.access import ANYONE, Party
 
 KEEPERS = frozenset({Party.OFFICE, Party.OWNER})
 """The subject's own producer, or the office acting for it."""

@@ -16,22 +16,26 @@ from services.traceability.scans.commands import Scanning
 from services.traceability.scans.pages import SCAN_PATHS, ScanPages, ScanPagesFront
 from services.traceability.scans.queries import ScanFigures
 from services.traceability.store import COLLECTIONS
-from shared.bus import EventBus
-from shared.clock import Clock
-from shared.config import Settings
-from shared.contracts.catalog import LISTING_STATES, ListingWithdrawn
-from shared.contracts.rating import CERTIFICATE_IN_FORCE, CertificateExpired, CertificateRevoked
-from shared.contracts.registry import PRODUCT_STATES, ProductGtinRetired
-from shared.contracts.traceability import (
+from shared.messaging.contracts.catalog import LISTING_STATES, ListingWithdrawn
+from shared.messaging.contracts.rating import (
+    CERTIFICATE_IN_FORCE,
+    CertificateExpired,
+    CertificateRevoked,
+)
+from shared.messaging.contracts.registry import PRODUCT_STATES, ProductGtinRetired
+from shared.messaging.contracts.traceability import (
     BatchOpened,
     LabelIssued,
     LabelsIssued,
     OriginEventRecorded,
     ScanAnomalyDetected,
 )
-from shared.keyfiles import kept_secret
-from shared.runtime import ServiceRuntime
-from shared.workers import WorkerFactory, worker_process
+from shared.platform.clock import Clock
+from shared.platform.config import Settings
+from shared.platform.keyfiles import kept_secret
+from shared.platform.runtime import ServiceRuntime
+from shared.platform.workers import WorkerFactory, worker_process
+from shared.ports.bus import EventBus
 
 NAME = "traceability"
 FINGERPRINT_KEY_FILE = ".scan-fingerprint-key"

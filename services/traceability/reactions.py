@@ -14,16 +14,20 @@ from services.traceability.labels.artwork import render_qr
 from services.traceability.profiles import rules
 from services.traceability.profiles.model import Label, TraceProfile
 from services.traceability.store import FORMER_GTINS, labels, profile_carrying, profiles
-from shared.clock import Clock
-from shared.contracts.catalog import ListingState, ListingWithdrawn, Offer
-from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
-from shared.contracts.registry import ProductGtinRetired, ProductState
-from shared.events.envelope import Envelope
-from shared.ids import new_id
 from shared.messaging import Outbox
-from shared.objects import ObjectContent, ObjectNotFound, ObjectStore
-from shared.store import DocumentStore, Transaction
-from shared.workers import PUBLIC_SHARE, Worker
+from shared.messaging.contracts.catalog import ListingState, ListingWithdrawn, Offer
+from shared.messaging.contracts.rating import (
+    CertificateExpired,
+    CertificateRevoked,
+    CurrentCertificate,
+)
+from shared.messaging.contracts.registry import ProductGtinRetired, ProductState
+from shared.messaging.events.envelope import Envelope
+from shared.platform.clock import Clock
+from shared.platform.ids import new_id
+from shared.platform.workers import PUBLIC_SHARE, Worker
+from shared.ports.objects import ObjectContent, ObjectNotFound, ObjectStore
+from shared.ports.store import DocumentStore, Transaction
 
 
 @dataclass

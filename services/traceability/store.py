@@ -6,8 +6,8 @@ from services.traceability.origin.model import Batch, ChainLink, OriginRecord
 from services.traceability.profiles.model import Label, TraceProfile
 from services.traceability.scans.model import Anomaly, ClientReports, ScanDay
 from shared.i18n import N_
-from shared.store import Collection, Reader
-from shared.store.repository import Repository
+from shared.ports.store import Collection, Reader
+from shared.ports.store.repository import Repository
 
 PROFILES = Collection("profiles", indexes=("gtin",))
 """Trace profile per product: what the scan page shows, kept from the rating events."""

@@ -1,7 +1,7 @@
 """Composition root of the web front (the producers' workspace): the one place its parts are
 wired. It keeps no data of its own beyond sign-in sessions; every page is made from the
 services' public APIs, called with the producer's own token. It runs on the services'
-runtime (``shared.runtime.Runtime``), without their bus and object store: it hears no
+runtime (``shared.platform.runtime.Runtime``), without their bus and object store: it hears no
 events and keeps no files."""
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from services.web.front import (
 from services.web.pages import router, sign_in_form
 from services.web.plain import plain
 from services.web.sessions import COOKIE, SESSIONS, Sessions, TokenBox
-from shared.clock import Clock
-from shared.config import Settings
 from shared.i18n import words
-from shared.runtime import Runtime
+from shared.platform.clock import Clock
+from shared.platform.config import Settings
+from shared.platform.runtime import Runtime
 
 NAME = "web"
 log = logging.getLogger(__name__)

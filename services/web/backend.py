@@ -38,7 +38,7 @@ class Refused(Exception):
         return cls(status, told["en"], told["vi"])
 
     def text(self, lang: str) -> str:
-        """The message in ``lang`` (``shared.language.LANGUAGES``)."""
+        """The message in ``lang`` (``shared.i18n.language.LANGUAGES``)."""
         return self.message_vi if lang == "vi" else self.message
 
     @classmethod

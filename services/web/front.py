@@ -16,12 +16,12 @@ from services.web.clients import Rating, Registry, Traceability
 from services.web.plain import plain
 from services.web.sessions import COOKIE, Sessions, WebSession
 from services.web.workspace import STANDING_NAMES
-from shared.clock import Clock
 from shared.i18n import N_, install, words
-from shared.language import LANGUAGE_NAMES, LANGUAGES
-from shared.runtime import part
-from shared.text import day_shown, moment_shown
-from shared.vocabulary import STEP_NAMES
+from shared.i18n.language import LANGUAGE_NAMES, LANGUAGES
+from shared.i18n.text import day_shown, moment_shown
+from shared.ocop.vocabulary import STEP_NAMES
+from shared.platform.clock import Clock
+from shared.platform.runtime import part
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "ocop_lang"

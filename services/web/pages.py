@@ -38,9 +38,9 @@ from services.web.sessions import (
     sign_in_token,
 )
 from services.web.workspace import ROAD, Standing, Validity, may_use, newest, standing
-from shared.clock import VIETNAM
 from shared.i18n import N_, words
-from shared.language import LANGUAGES, pick_language
+from shared.i18n.language import LANGUAGES, pick_language
+from shared.platform.clock import VIETNAM
 
 router = APIRouter(include_in_schema=False)
 PHOTO_LIMIT = 10 * 1024 * 1024

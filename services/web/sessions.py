@@ -20,9 +20,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from services.web.clients import Me
-from shared.clock import Clock
-from shared.keyfiles import kept_secret
-from shared.store import Collection, DocumentStore
+from shared.platform.clock import Clock
+from shared.platform.keyfiles import kept_secret
+from shared.ports.store import Collection, DocumentStore
 
 SESSIONS = Collection("web_sessions", indexes=("expires_at",))
 COOKIE = "ocop_session"

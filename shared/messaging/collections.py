@@ -1,6 +1,6 @@
 """The store collections that messaging keeps in every service's own store."""
 
-from shared.store import Collection
+from shared.ports.store import Collection
 
 OUTBOX = Collection("_outbox")
 """Events written with the change that caused them, until the relay has published them.

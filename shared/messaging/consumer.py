@@ -25,15 +25,15 @@ from dataclasses import dataclass
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
-from shared.bus import EventBus, Message, Subscription
-from shared.clock import Clock
-from shared.events.codec import UndecodableMessage, decode
-from shared.events.envelope import Envelope
 from shared.messaging import deadletters
 from shared.messaging.collections import DEAD_LETTERS
+from shared.messaging.events.codec import UndecodableMessage, decode
+from shared.messaging.events.envelope import Envelope
 from shared.messaging.inbox import Inbox
-from shared.store import DocumentStore, Transaction
-from shared.telemetry import context_from, messaging_span
+from shared.platform.clock import Clock
+from shared.platform.telemetry import context_from, messaging_span
+from shared.ports.bus import EventBus, Message, Subscription
+from shared.ports.store import DocumentStore, Transaction
 
 log = logging.getLogger(__name__)
 

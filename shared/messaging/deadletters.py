@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shared.bus import Message
-from shared.events.envelope import Envelope
-from shared.ids import new_id
 from shared.messaging.collections import DEAD_LETTERS
-from shared.store import Document, DocumentStore, Page
+from shared.messaging.events.envelope import Envelope
+from shared.platform.ids import new_id
+from shared.ports.bus import Message
+from shared.ports.store import Document, DocumentStore, Page
 
 MAX_ERROR_CHARS = 4000
 

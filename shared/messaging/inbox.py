@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from shared.events.envelope import Envelope
 from shared.messaging.collections import INBOX
-from shared.store import Transaction
+from shared.messaging.events.envelope import Envelope
+from shared.ports.store import Transaction
 
 
 class Inbox:

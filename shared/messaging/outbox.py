@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from shared.clock import Clock
-from shared.events.contracts import EventContract
-from shared.events.envelope import Envelope
 from shared.messaging.collections import OUTBOX
-from shared.store import Transaction
-from shared.telemetry import current_trace_headers
+from shared.messaging.events.contracts import EventContract
+from shared.messaging.events.envelope import Envelope
+from shared.platform.clock import Clock
+from shared.platform.telemetry import current_trace_headers
+from shared.ports.store import Transaction
 
 
 class Outbox:

@@ -10,13 +10,13 @@ import logging
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
-from shared.bus import BusUnavailable, EventBus, Message
-from shared.events.codec import encode
-from shared.events.envelope import Envelope
 from shared.messaging.collections import OUTBOX
+from shared.messaging.events.codec import encode
+from shared.messaging.events.envelope import Envelope
 from shared.messaging.outbox import Outbox
-from shared.store import DocumentStore
-from shared.telemetry import context_from, current_trace_headers, mark_error
+from shared.platform.telemetry import context_from, current_trace_headers, mark_error
+from shared.ports.bus import BusUnavailable, EventBus, Message
+from shared.ports.store import DocumentStore
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from shared.bus import EventBus
-from shared.bus.port import Message
-from shared.ids import new_id
+from shared.platform.ids import new_id
+from shared.ports.bus import EventBus
+from shared.ports.bus.port import Message
 
 REPLICA_HEADER = "replica"
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Request, Route
 
-from shared.config import SERVICES, Settings
+from shared.platform.config import SERVICES, Settings
 from tests.support.browser import DESKTOP, chromium, screenshot_path
 from tests.support.platform import running_platform
 

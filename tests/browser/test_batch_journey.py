@@ -11,8 +11,8 @@ from typing import Any
 
 from services.traceability.origin.epcis import schema_errors
 from services.traceability.store import COLLECTIONS, RECORDS
-from shared.config import Settings
-from shared.store.sqlite import SqliteDocumentStore
+from shared.platform.config import Settings
+from shared.ports.store.sqlite import SqliteDocumentStore
 from tests.support.batches import (
     GTIN,
     PASSWORD,

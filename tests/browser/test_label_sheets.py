@@ -20,7 +20,7 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.batches import GTIN, PASSWORD, at, batch_body, code_of
 from tests.support.browser import PHONE, chromium, screenshot_path
 from tests.support.clocks import today

@@ -20,7 +20,7 @@ from typing import Any
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.batches import GTIN, PASSWORD
 from tests.support.browser import chromium
 from tests.support.clocks import today

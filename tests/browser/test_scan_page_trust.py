@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.async_api import expect
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.platform.test_scan_counting import anomalies, printed
 from tests.platform.test_scan_trust import FAKE, PRODUCT, trusting
 from tests.support.batches import GTIN, harvest

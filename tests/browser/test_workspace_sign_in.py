@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import httpx
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.platform.test_accounts_hardening import PASSWORD
 from tests.support.platform import (
     cooperative_with_council,

@@ -4,8 +4,8 @@ and hears a gap when it begins."""
 
 from __future__ import annotations
 
-from shared.bus import open_bus
-from shared.bus.port import Message
+from shared.ports.bus import open_bus
+from shared.ports.bus.port import Message
 from tests.support.demo import wait_until
 
 TOPIC = "test.signals"

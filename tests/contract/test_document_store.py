@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.store import (
+from shared.ports.store import (
     Collection,
     DocumentExists,
     DocumentStore,

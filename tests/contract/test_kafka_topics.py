@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import pytest
 from confluent_kafka.admin import AdminClient, ConfigResource
 
-from shared.bus import open_bus
-from shared.bus.port import Message, compacted_topic
+from shared.ports.bus import open_bus
+from shared.ports.bus.port import Message, compacted_topic
 from tests.support.demo import wait_until
 from tests.support.tansu import TansuBroker
 

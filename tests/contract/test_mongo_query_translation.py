@@ -28,9 +28,9 @@ from typing import Any
 import mongomock
 import pytest
 
-from shared.store import Collection, Document, DocumentStore, InvalidQuery, Order, open_store
-from shared.store.cursor import encode_cursor
-from shared.store.mongo import find_query, translate_after, translate_filter, translate_sort
+from shared.ports.store import Collection, Document, DocumentStore, InvalidQuery, Order, open_store
+from shared.ports.store.cursor import encode_cursor
+from shared.ports.store.mongo import find_query, translate_after, translate_filter, translate_sort
 
 ITEMS = Collection("items", indexes=("stars", "group", "province", "owner.id", "listed"))
 PAGE = 5

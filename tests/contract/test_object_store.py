@@ -13,16 +13,16 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from shared.errors import install_error_handlers
-from shared.objects import (
+from shared.ports.objects import (
     InvalidObject,
     ObjectNotFound,
     ObjectStore,
     ObjectTooLarge,
     open_object_store,
 )
-from shared.objects.files import FileObjectStore
-from shared.objects.links import object_links_router
+from shared.ports.objects.files import FileObjectStore
+from shared.ports.objects.links import object_links_router
+from shared.refusals.http import install_error_handlers
 from tests.support.ports import free_port
 from tests.support.seaweed import SeaweedS3
 

@@ -13,9 +13,16 @@ from typing import Any
 import mongomock
 import pytest
 
-from shared.store import Collection, DocumentStore, InvalidQuery, TextMatch, open_store, sqlite_text
-from shared.store.mongo import text_terms, translate_filter
-from shared.store.tiers import find_in_tiers
+from shared.ports.store import (
+    Collection,
+    DocumentStore,
+    InvalidQuery,
+    TextMatch,
+    open_store,
+    sqlite_text,
+)
+from shared.ports.store.mongo import text_terms, translate_filter
+from shared.ports.store.tiers import find_in_tiers
 
 PRODUCTS = Collection("products", indexes=("stars", "name_key"), text=("name_key", "maker_key"))
 PLAIN = Collection("plain", indexes=("stars",))

@@ -16,8 +16,8 @@ import jwt
 from typer.testing import CliRunner
 
 from services.cli import app as ocop
-from shared.auth import ALGORITHM, AUDIENCE, ISSUER, signing_key
-from shared.config import Settings
+from shared.identity.auth import ALGORITHM, AUDIENCE, ISSUER, signing_key
+from shared.platform.config import Settings
 from tests.support.clocks import SYSTEM_CLOCK
 from tests.support.demo import wait_until
 from tests.support.platform import (

@@ -14,7 +14,7 @@ from typing import Any
 
 import openpyxl
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.platform import PAPER_DOSSIER, User, office_signed_in
 
 TODAY = date(2026, 11, 20)

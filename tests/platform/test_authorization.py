@@ -24,9 +24,9 @@ from services.catalog.access import RULES as CATALOG
 from services.rating.access import RULES as RATING
 from services.registry.access import RULES as REGISTRY
 from services.traceability.access import RULES as TRACEABILITY
-from shared.access import PLATFORM_RULES, RELATIVE, Party, SubjectRef, parties_of
-from shared.auth import Caller, Role
-from shared.config import SERVICES, Settings
+from shared.identity.access import PLATFORM_RULES, RELATIVE, Party, SubjectRef, parties_of
+from shared.identity.auth import Caller, Role
+from shared.platform.config import SERVICES, Settings
 from tests.platform.test_criteria_tables import table_body
 from tests.support.clocks import today
 from tests.support.platform import User, certified_product, office_signed_in, registered

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from services.traceability.origin.epcis import schema_errors
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.batches import (
     PASSWORD,
     code_of,

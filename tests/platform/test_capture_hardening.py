@@ -17,8 +17,8 @@ from datetime import timedelta
 from typing import Any
 
 from services.traceability.origin.epcis import STANDARD_CONTEXT
-from shared.config import Settings
-from shared.workers import WorkerFactory, WorkerProcess, ended
+from shared.platform.config import Settings
+from shared.platform.workers import WorkerFactory, WorkerProcess, ended
 from tests.support.clocks import today
 from tests.support.demo import wait_until
 from tests.support.kept_workers import KEPT

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.channels import Market, certify, market
 from tests.support.clocks import today
 from tests.support.refusals import problem

@@ -19,8 +19,8 @@ import httpx
 import pytest
 from PIL import Image, ImageDraw
 
-from shared.config import Settings
-from shared.localities import provinces
+from shared.ocop.localities import provinces
+from shared.platform.config import Settings
 from tests.support.channels import Market, market, register_channel
 from tests.support.clocks import today
 from tests.support.demo import wait_until

@@ -14,7 +14,7 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.demo import wait_until
 from tests.support.platform import PAPER_DOSSIER, User, office_signed_in, propose
 

@@ -16,7 +16,7 @@ import jsonschema_rs
 import pytest
 
 from services.catalog.site.feeds import FIELDS, GOOGLE_NS, SITEMAP_NS
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.channels import POSTMART, Market, market, register_channel
 from tests.support.clocks import today
 from tests.support.demo import wait_until

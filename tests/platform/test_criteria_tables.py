@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.platform import PAPER_DOSSIER, User, office_signed_in, propose, registered
 
 PASSWORD = "criteria-pass"

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from shared.bus import EventBus, open_bus
-from shared.config import Settings
-from shared.events.codec import encode
-from shared.events.envelope import Envelope
 from shared.messaging import OUTBOX, Outcome, deadletters
-from shared.runtime import ServiceRuntime
-from shared.store import Transaction
+from shared.messaging.events.codec import encode
+from shared.messaging.events.envelope import Envelope
+from shared.platform.config import Settings
+from shared.platform.runtime import ServiceRuntime
+from shared.ports.bus import EventBus, open_bus
+from shared.ports.store import Transaction
 from tests.support.clocks import SYSTEM_CLOCK
 from tests.support.demo import (
     APPLICATIONS,
@@ -188,7 +188,7 @@ async def test_failing_handler_ends_in_dead_letters_without_blocking(pair: Pair)
 
 
 async def test_undecodable_message_is_dead_lettered(pair: Pair) -> None:
-    from shared.bus import Message
+    from shared.ports.bus import Message
 
     await pair.bus.publish([Message(TOPIC, "junk", {"ce_type": b"nonsense"}, b"\xff not json"),
                             encode(_event("after-junk", 1, 1), TOPIC)])

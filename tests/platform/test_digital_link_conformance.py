@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.batches import GTIN, PASSWORD, batch_body
 from tests.support.clocks import today
 from tests.support.platform import certified_product, cooperative_with_council

@@ -17,7 +17,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.demo import wait_until
 from tests.support.platform import (
     accepted_dossier,

@@ -1,7 +1,7 @@
 """Schemathesis fuzzes every operation of the four services' OpenAPI documents, as an
 anonymous caller, the office (admin) and a producer: no input may cause a server error, and
 every status code and content type answered is one the document lists
-(``shared/openapi_problems.py``).
+(``shared/refusals/openapi.py``).
 
 Bounded (a fixed number of examples per operation) so it fits CI's time, and seeded, so a
 run is repeatable: ``OCOP_FUZZ_SEED`` picks another seed to explore further by hand.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.config import SERVICES, Settings
+from shared.platform.config import SERVICES, Settings
 from tests.support.platform import office_signed_in, registered
 
 PASSWORD = "fuzzing-pass-1"

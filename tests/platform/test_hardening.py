@@ -19,7 +19,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.clocks import today
 from tests.support.demo import wait_until
 from tests.support.platform import PAPER_DOSSIER, User, office_signed_in, propose, registered

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.platform import (
     User,
     certified_product,

@@ -14,8 +14,8 @@ import pytest
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient, ConfigResource
 
-from shared.config import Settings
-from shared.contracts.catalog import LISTINGS_TOPIC
+from shared.messaging.contracts.catalog import LISTINGS_TOPIC
+from shared.platform.config import Settings
 from tests.support.channels import market, register_channel
 from tests.support.platform import User, wait_until
 from tests.support.tansu import TansuBroker

@@ -15,8 +15,8 @@ from typing import Any
 from pwdlib import PasswordHash
 
 from services.registry.store import COLLECTIONS
-from shared.config import Settings
-from shared.store import open_store
+from shared.platform.config import Settings
+from shared.ports.store import open_store
 from tests.support.demo import wait_until
 from tests.support.platform import User, office_signed_in
 

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from services.cli import app as ocop
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.platform import (
     PAPER_DOSSIER,
     User,

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from services.catalog.app import build
 from services.cli import app as ocop
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.platform import add_admin
 from tests.support.tcp_proxy import TcpProxy
 

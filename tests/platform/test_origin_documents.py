@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.batches import GTIN, PASSWORD, at, batch_body, code_of
 from tests.support.clocks import today
 from tests.support.platform import certified_product, cooperative_with_council, png_image

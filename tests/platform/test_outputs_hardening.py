@@ -28,10 +28,10 @@ from services.catalog.access import RULES as CATALOG
 from services.rating.access import RULES as RATING
 from services.registry.access import RULES as REGISTRY
 from services.traceability.access import RULES as TRACEABILITY
-from shared.access import PLATFORM_RULES, Party
-from shared.config import SERVICES, Settings
-from shared.objects import open_object_store
-from shared.tables import FORMULA_STARTS
+from shared.files.tables import FORMULA_STARTS
+from shared.identity.access import PLATFORM_RULES, Party
+from shared.platform.config import SERVICES, Settings
+from shared.ports.objects import open_object_store
 from tests.support.batches import batch_body, harvest
 from tests.support.clocks import today
 from tests.support.demo import wait_until

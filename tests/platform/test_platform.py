@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from shared.config import SERVICES
+from shared.platform.config import SERVICES
 from tests.support.ports import free_port, free_port_block
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from stdnum import ean
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.demo import wait_until
 from tests.support.platform import (
     User,

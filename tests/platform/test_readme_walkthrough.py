@@ -30,7 +30,7 @@ import pytest
 import typer
 
 from services.cli import app as ocop
-from shared.config import SERVICES
+from shared.platform.config import SERVICES
 from tests.support.ports import free_port_block
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from shared.auth import Caller, Role, TokenIssuer
-from shared.config import Settings
+from shared.identity.auth import Caller, Role, TokenIssuer
+from shared.platform.config import Settings
 from tests.support.clocks import SYSTEM_CLOCK
 from tests.support.demo import wait_until
 from tests.support.platform import User, accepted_dossier, office_signed_in, propose, registered

@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from shared.bus import Message, open_bus
-from shared.config import Settings
-from shared.contracts.traceability import ANOMALIES_TOPIC, LABELS_TOPIC
-from shared.events.codec import decode
+from shared.messaging.contracts.traceability import ANOMALIES_TOPIC, LABELS_TOPIC
+from shared.messaging.events.codec import decode
+from shared.platform.config import Settings
+from shared.ports.bus import Message, open_bus
 from tests.support.batches import GTIN, PASSWORD, batch_body, code_of
 from tests.support.clocks import today
 from tests.support.demo import wait_until

@@ -23,7 +23,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.platform.test_scan_analytics import PHONES
 from tests.support.batches import GTIN, PASSWORD, batch_body, code_of
 from tests.support.clocks import today

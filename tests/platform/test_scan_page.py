@@ -8,9 +8,9 @@ from collections.abc import Callable
 import httpx
 
 from services.traceability.app import build
-from shared.config import Settings
-from shared.contracts.registry import ProductRegistered
-from shared.events.envelope import Envelope
+from shared.messaging.contracts.registry import ProductRegistered
+from shared.messaging.events.envelope import Envelope
+from shared.platform.config import Settings
 from tests.support.clocks import SYSTEM_CLOCK
 
 

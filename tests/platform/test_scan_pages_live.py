@@ -16,13 +16,13 @@ import time_machine
 from services.traceability.app import build
 from services.traceability.scans.commands import Scanning
 from services.traceability.scans.pages import ScanPages
-from shared.bus import open_bus
-from shared.config import Settings
-from shared.contracts.rating import CertificateRevoked, ProductCertified
-from shared.events.codec import encode
-from shared.events.contracts import EventContract
-from shared.events.envelope import Envelope
-from shared.runtime import ServiceRuntime
+from shared.messaging.contracts.rating import CertificateRevoked, ProductCertified
+from shared.messaging.events.codec import encode
+from shared.messaging.events.contracts import EventContract
+from shared.messaging.events.envelope import Envelope
+from shared.platform.config import Settings
+from shared.platform.runtime import ServiceRuntime
+from shared.ports.bus import open_bus
 from tests.platform.test_scan_analytics import PHONES
 from tests.support.clocks import SYSTEM_CLOCK
 from tests.support.demo import wait_until

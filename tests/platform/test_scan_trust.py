@@ -21,7 +21,7 @@ from datetime import timedelta
 
 import httpx
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.platform.test_scan_counting import Printed, anomalies, printed
 from tests.support.batches import GTIN, batch_body, harvest
 from tests.support.clocks import today

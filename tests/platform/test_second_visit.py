@@ -16,7 +16,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.batches import batch_body, harvest
 from tests.support.clocks import today
 from tests.support.platform import certified_batch

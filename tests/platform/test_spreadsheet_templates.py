@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from services.cli import app as ocop
 from services.sheet_templates import TEMPLATES
-from shared.config import Settings
-from shared.tables import XLSX
+from shared.files.tables import XLSX
+from shared.platform.config import Settings
 from tests.support.platform import User, office_signed_in
 
 SHIPPED = Path(__file__).resolve().parents[2] / "docs" / "templates"

@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import pytest
 
-from shared.bus import open_bus
-from shared.config import Settings
 from shared.messaging.collections import OUTBOX
+from shared.platform.config import Settings
+from shared.ports.bus import open_bus
 from tests.support.demo import (
     Projector,
     build_consumer,

@@ -12,9 +12,14 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from shared.bus import open_bus
-from shared.config import Settings
-from shared.telemetry import LOG_FORMAT, TraceIdFilter, add_test_exporter, make_tracer_provider
+from shared.platform.config import Settings
+from shared.platform.telemetry import (
+    LOG_FORMAT,
+    TraceIdFilter,
+    add_test_exporter,
+    make_tracer_provider,
+)
+from shared.ports.bus import open_bus
 from tests.support.demo import PROJECTION, Projector, build_consumer, build_producer, wait_until
 
 EXPORTER = InMemorySpanExporter()

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.channels import Market, market, register_channel
 from tests.support.demo import wait_until
 from tests.support.platform import User

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import httpx
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.batches import GTIN, PASSWORD
 from tests.support.clocks import today
 from tests.support.platform import certified_product, cooperative_with_council

@@ -10,7 +10,7 @@ import httpx
 
 from services.web.app import build
 from services.web.front import WebFront
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.workspace import serving_workspace
 
 NOWHERE = {name: "http://127.0.0.1:9" for name in ("registry", "rating", "traceability")}

@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 
-from shared.clock import VIETNAM
-from shared.config import Settings
+from shared.platform.clock import VIETNAM
+from shared.platform.config import Settings
 from tests.support.batches import GTIN, PASSWORD
 from tests.support.clocks import SYSTEM_CLOCK, today
 from tests.support.demo import wait_until

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from shared.config import Settings
+from shared.platform.config import Settings
 from tests.support.clocks import FixedClock
 from tests.support.service_stories import Office
 from tests.support.service_tier import Running, ServiceTier

@@ -13,7 +13,7 @@ from services.traceability.origin.commands import Origin
 from services.traceability.origin.forms import BatchIn
 from services.traceability.origin.model import Batch
 from services.traceability.store import batches
-from shared.contracts.traceability import BatchOpened, OriginEventRecorded
+from shared.messaging.contracts.traceability import BatchOpened, OriginEventRecorded
 from shared.refusals import BadRequest
 from tests.support.clocks import FixedClock
 from tests.support.refusals import refused

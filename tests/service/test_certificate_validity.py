@@ -14,9 +14,9 @@ from services.rating.certificates.model import Certificate
 from services.rating.store import certificates, recognitions
 from services.traceability.origin.commands import Origin
 from services.traceability.origin.forms import BatchIn
-from shared.contracts.rating import CertificateExpired, ProductCertified
+from shared.messaging.contracts.rating import CertificateExpired, ProductCertified
+from shared.ocop.validity import CertificateStatus
 from shared.refusals import Conflict, NotFound
-from shared.validity import CertificateStatus
 from tests.support.clocks import FixedClock
 from tests.support.refusals import refused
 from tests.support.service_stories import OFFICE, Office

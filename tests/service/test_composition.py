@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from services.registry.subjects.commands import Registry
-from shared.config import SERVICES
+from shared.platform.config import SERVICES
 from tests.support.service_tier import InProcessWorker, ServiceTier
 
 

@@ -14,7 +14,7 @@ from services.rating.evaluations.commands import Rating
 from services.rating.evaluations.model import Evaluation
 from services.rating.evaluations.rules import Level
 from services.rating.store import certificates, evaluations
-from shared.contracts.rating import ProductCertified
+from shared.messaging.contracts.rating import ProductCertified
 from shared.refusals import BadRequest, Conflict
 from tests.support.clocks import FixedClock
 from tests.support.refusals import refused

@@ -10,9 +10,9 @@ import pytest
 
 from services.registry.subjects.commands import Registry
 from services.registry.subjects.model import Subject
-from shared.contracts.registry import ProductRegistered, SubjectRegistered
+from shared.messaging.contracts.registry import ProductRegistered, SubjectRegistered
+from shared.ocop.vocabulary import SubjectType
 from shared.refusals import BadRequest
-from shared.vocabulary import SubjectType
 from tests.support.clocks import FixedClock
 from tests.support.service_stories import COMMUNE, DISTRICT, OFFICE, PROVINCE, move_to
 from tests.support.service_tier import Running

@@ -12,9 +12,9 @@ import pytest
 from services.rating.certificates.model import Certificate
 from services.rating.evaluations.rules import Level
 from services.rating.store import certificates, recognitions
-from shared.contracts.rating import CertificateRenewed
+from shared.messaging.contracts.rating import CertificateRenewed
+from shared.ocop.validity import CertificateStatus
 from shared.refusals import BadRequest, Conflict
-from shared.validity import CertificateStatus
 from tests.support.clocks import FixedClock
 from tests.support.refusals import refused
 from tests.support.service_stories import OFFICE, Office

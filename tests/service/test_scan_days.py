@@ -14,7 +14,7 @@ from services.traceability.scans.commands import Scanning
 from services.traceability.scans.model import ScanDay
 from services.traceability.scans.queries import ScanFigures
 from services.traceability.store import anomalies, scan_days
-from shared.contracts.traceability import ScanAnomalyDetected
+from shared.messaging.contracts.traceability import ScanAnomalyDetected
 from tests.support.clocks import FixedClock
 from tests.support.service_stories import Office
 from tests.support.service_tier import Running

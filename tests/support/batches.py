@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from shared.clock import VIETNAM
+from shared.platform.clock import VIETNAM
 
 PASSWORD = "batches-pass"
 GTIN = "08934563138165"

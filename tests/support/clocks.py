@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from shared.clock import Clock, SystemClock
+from shared.platform.clock import Clock, SystemClock
 
 SYSTEM_CLOCK = SystemClock()
 

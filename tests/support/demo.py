@@ -16,12 +16,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from shared.bus import EventBus
-from shared.config import Settings
-from shared.events.contracts import EventContract, contract
-from shared.events.envelope import Envelope
-from shared.runtime import ServiceRuntime, runtime_of
-from shared.store import Collection, Transaction
+from shared.messaging.events.contracts import EventContract, contract
+from shared.messaging.events.envelope import Envelope
+from shared.platform.config import Settings
+from shared.platform.runtime import ServiceRuntime, runtime_of
+from shared.ports.bus import EventBus
+from shared.ports.store import Collection, Transaction
 
 TOPIC = "ocop.test.counters"
 

@@ -9,7 +9,7 @@ A name is checked only where a reader takes it for a reference, so prose is left
   for what a folder holds. What the platform makes as it runs (whatever .gitignore lists:
   ``data/``, ``screenshots/``) and what a command is told to write (``--out``, ``-o``,
   ``>``) are not the repository's;
-- a module's name, ``rating/model.Certificate.state_on`` or ``shared.text.fold``: the module
+- a module's name, ``rating/model.Certificate.state_on`` or ``shared.i18n.text.fold``: the module
   and what it defines;
 - ``make TARGET`` and ``ocop COMMAND … --option``, at the start of a code line or a span;
 - an endpoint, ``METHOD /path`` or ``METHOD $C/path`` (the variable is a service's address),
@@ -209,7 +209,7 @@ def _path_problems(words: list[str], repo: Repository) -> Iterator[str]:
 
 
 def _is_module(word: str, repo: Repository) -> bool:
-    """``shared.bus.port.compacted_topic``: a dotted name in a package of the repository."""
+    """``shared.ports.bus.port.compacted_topic``: a dotted name in a package of the repository."""
     return bool(re.fullmatch(r"\w+(\.\w+)+", word)) and \
         f"{word.split('.')[0]}/__init__.py" in repo.entries
 

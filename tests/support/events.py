@@ -6,9 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
-from shared.contracts.registry import ProductState
-from shared.vocabulary import SubjectType
+from shared.messaging.contracts.rating import (
+    CertificateExpired,
+    CertificateRevoked,
+    CurrentCertificate,
+)
+from shared.messaging.contracts.registry import ProductState
+from shared.ocop.vocabulary import SubjectType
 
 
 def certified(certificate_id: str = "c1", *, stars: int = 4,

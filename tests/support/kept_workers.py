@@ -5,7 +5,7 @@ costs seconds of CPU, and the platform tests start a platform each.
 A platform borrows its workers (``running_platform(workers=KEPT)``, the default) and gives
 them back when it stops; a worker comes back only if idle and alive, else it is closed as
 a platform's own would be, and the next platform spawns a new one. The work and the
-processes are the services' own (``shared.workers.WorkerProcess``): only their lifetime
+processes are the services' own (``shared.platform.workers.WorkerProcess``): only their lifetime
 is the test process's. A test about the processes themselves (killing one) asks for its
 own with ``workers=WorkerProcess``."""
 
@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from shared.workers import STOP_GRACE_SECONDS, Worker, WorkerProcess
+from shared.platform.workers import STOP_GRACE_SECONDS, Worker, WorkerProcess
 
 T = TypeVar("T")
 Key = tuple[Callable[..., Any], tuple[Any, ...], bool]

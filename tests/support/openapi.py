@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
 
-from shared.config import SERVICES, load_settings
+from shared.platform.config import SERVICES, load_settings
 
 EVERY_SERVICE = (*SERVICES, "web")
 

@@ -19,10 +19,10 @@ from services import build_service
 from services.cli import app as ocop
 from services.embedded import ServiceServer
 from services.registry.subjects.rules import DISTRICTS_ABOLISHED
-from shared.bus import open_bus
-from shared.config import SERVICES, Settings
-from shared.runtime import server_config
-from shared.workers import WorkerFactory
+from shared.platform.config import SERVICES, Settings
+from shared.platform.runtime import server_config
+from shared.platform.workers import WorkerFactory
+from shared.ports.bus import open_bus
 from tests.support.clocks import today
 from tests.support.demo import wait_until
 from tests.support.kept_workers import KEPT

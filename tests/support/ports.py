@@ -6,7 +6,7 @@ import random
 import socket
 from pathlib import Path
 
-from shared.sockets import port_free, tcp_socket
+from shared.platform.sockets import port_free, tcp_socket
 
 EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
 LOWEST_EPHEMERAL = int(EPHEMERAL_RANGE.read_text().split()[0]) \

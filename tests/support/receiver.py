@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from services.embedded import ServiceServer
-from shared.runtime import server_config
+from shared.platform.runtime import server_config
 from tests.support.ports import bound_socket, port_of
 
 Behaviour = Literal["ok", "fail", "hang"]

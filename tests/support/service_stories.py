@@ -17,8 +17,8 @@ from services.rating.evaluations.rules import PROCEDURE_1489_FROM, Level
 from services.registry.subjects.commands import Registry
 from services.registry.subjects.model import Subject
 from services.registry.subjects.rules import DISTRICTS_ABOLISHED
-from shared.auth import Caller, Role
-from shared.vocabulary import SubjectType
+from shared.identity.auth import Caller, Role
+from shared.ocop.vocabulary import SubjectType
 from tests.support.clocks import FixedClock
 from tests.support.service_tier import Running, ServiceTier
 

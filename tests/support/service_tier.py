@@ -24,20 +24,20 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from shared.bus import Message
-from shared.bus.port import BatchHandler, GapHandler, MessageHandler, Subscription
-from shared.config import Settings
-from shared.events.envelope import Envelope
 from shared.messaging import OUTBOX
-from shared.runtime import ServiceRuntime
-from shared.store import DocumentStore, find_all
+from shared.messaging.events.envelope import Envelope
+from shared.platform.config import Settings
+from shared.platform.runtime import ServiceRuntime
+from shared.ports.bus import Message
+from shared.ports.bus.port import BatchHandler, GapHandler, MessageHandler, Subscription
+from shared.ports.store import DocumentStore, find_all
 from tests.support.clocks import FixedClock
 
 T = TypeVar("T")
 
 
 class InProcessWorker:
-    """A worker process's stand-in (``shared.workers.WorkerProcess``, as the runtime's
+    """A worker process's stand-in (``shared.platform.workers.WorkerProcess``, as the runtime's
     ``workers``): each piece of work runs at once, in this process, off the event loop."""
 
     def __init__(self, warm_up: Callable[..., Any], *args: Any, background: bool = False,

@@ -33,7 +33,7 @@ import pytest
 import time_machine
 from time_machine import escape_hatch
 
-from shared.clock import SystemClock
+from shared.platform.clock import SystemClock
 
 _travel: time_machine.travel | None = None
 _minio_utcnow = minio.time.utcnow

@@ -17,8 +17,8 @@ from PIL import Image
 
 from services.embedded import ServiceServer
 from services.web.app import build
-from shared.config import Settings
-from shared.runtime import server_config
+from shared.platform.config import Settings
+from shared.platform.runtime import server_config
 from tests.support.ports import bound_socket, port_of
 
 PHONE_412 = {"viewport": {"width": 412, "height": 915}, "device_scale_factor": 1,

@@ -1,4 +1,4 @@
-"""Who a caller is to a record (shared.access): the parties the access tables are written
+"""Who a caller is to a record (shared.identity.access): the parties the access tables are written
 in, and what a list shows each caller."""
 
 from __future__ import annotations
@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 
 from services.registry.access import RULES
-from shared.access import Gate, Party, SubjectRef, Visibility, check, parties_of
-from shared.auth import Caller, Role
+from shared.identity.access import Gate, Party, SubjectRef, Visibility, check, parties_of
+from shared.identity.auth import Caller, Role
 from shared.refusals import Forbidden
 
 TEA = SubjectRef("s1", "Thái Nguyên", "Xã Tân Cương", "05503")
 OFFICER = Caller("o", "o", Role.COMMUNE_OFFICER, commune="05503", province="19")
-"""The officer of Xã Tân Cương: its token carries the official codes (``shared.localities``)."""
+"""The officer of Xã Tân Cương: its token carries the official codes
+(``shared.ocop.localities``)."""
 
 
 def test_parties_depend_on_the_role_and_on_whose_the_record_is() -> None:

@@ -9,10 +9,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import shared.contracts  # noqa: F401  (registers every contract)
+import shared.messaging.contracts  # noqa: F401  (registers every contract)
 from services.catalog.api.events import StreamDocument
-from shared.contracts.catalog import LISTINGS_TOPIC
-from shared.events.asyncapi import asyncapi_document
+from shared.messaging.contracts.catalog import LISTINGS_TOPIC
+from shared.messaging.events.asyncapi import asyncapi_document
 
 CHECKER = Path(__file__).parents[1] / "js" / "check_asyncapi.js"
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from shared.auth import (
+from shared.identity.auth import (
     Caller,
     Role,
     TokenIssuer,
@@ -16,7 +16,7 @@ from shared.auth import (
     signing_key,
     verification_key,
 )
-from shared.config import Settings
+from shared.platform.config import Settings
 from shared.refusals import Unauthorized
 from tests.support.clocks import SYSTEM_CLOCK, FixedClock
 

@@ -26,7 +26,7 @@ from services.traceability.origin.model import (
 )
 from services.traceability.profiles import rules
 from services.traceability.profiles.model import TraceProfile
-from shared.gtin import gtin14
+from shared.ocop.gtin import gtin14
 from shared.refusals import BadRequest, Conflict
 from tests.support.events import certified, revoked
 from tests.support.refusals import refused

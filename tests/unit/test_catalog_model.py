@@ -7,7 +7,7 @@ from datetime import date
 
 from services.catalog.listings.model import Listing, public_where
 from services.catalog.listings.rules import ListingStatus
-from shared.contracts.traceability import LabelIssued
+from shared.messaging.contracts.traceability import LabelIssued
 from tests.support.events import certified, expired, product_state, revoked
 
 AT = "2026-10-16T08:00:00+00:00"

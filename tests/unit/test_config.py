@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.config import ConfigError, load_settings, one_machine_demo, redact_url
+from shared.platform.config import ConfigError, load_settings, one_machine_demo, redact_url
 
 
 def test_defaults_put_every_file_under_the_absolute_data_dir(tmp_path: Path) -> None:

@@ -1,17 +1,17 @@
 """Published event versions are frozen: each contract's JSON Schema must equal the one kept
-in shared/contracts/schemas. A change that breaks consumers needs a new version (.v2);
+in shared/messaging/contracts/schemas. A change that breaks consumers needs a new version (.v2);
 a new contract needs its schema written with `ocop contracts export --out
-shared/contracts/schemas`."""
+shared/messaging/contracts/schemas`."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import shared.contracts  # noqa: F401  (registers every contract)
-from shared.events.contracts import json_schema, registered
+import shared.messaging.contracts  # noqa: F401  (registers every contract)
+from shared.messaging.events.contracts import json_schema, registered
 
-SCHEMAS = Path(__file__).parents[2] / "shared" / "contracts" / "schemas"
+SCHEMAS = Path(__file__).parents[2] / "shared" / "messaging" / "contracts" / "schemas"
 
 
 def test_every_published_contract_matches_its_frozen_schema() -> None:

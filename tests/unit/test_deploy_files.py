@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from shared.config import ENV_PREFIX, FRONTS, SERVICES, Settings
+from shared.platform.config import ENV_PREFIX, FRONTS, SERVICES, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWN = {ENV_PREFIX + name.upper() for name in Settings.model_fields}

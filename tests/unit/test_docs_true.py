@@ -12,7 +12,7 @@ import pytest
 import typer
 
 from services.cli import app as ocop
-from shared.config import ENV_PREFIX, Settings
+from shared.platform.config import ENV_PREFIX, Settings
 from tests.support.doc_references import Repository, read_repository, wrong_references
 from tests.support.openapi import openapi_documents
 
@@ -40,8 +40,9 @@ NAMED_WRONG = {
     "`rating/evaluations/model.Evaluation.clos`":
         "3: `rating/evaluations/model.Evaluation.clos`: services/rating/evaluations/model.py "
         "defines no `Evaluation.clos`",
-    "`shared.bus.porter.compacted_topic`":
-        "3: `shared.bus.porter.compacted_topic`: shared/bus/__init__.py defines no `porter.",
+    "`shared.ports.bus.porter.compacted_topic`":
+        "3: `shared.ports.bus.porter.compacted_topic`: shared/ports/bus/__init__.py "
+        "defines no `porter.",
     "the [templates](templates/nothing.xlsx)": "3: a link to `templates/nothing.xlsx`",
     "run `make tests`": "3: no make target `tests`",
     "```bash\nOCOP_DATA_DIR=x ocop serve catalog --hots 0.0.0.0\n```":
@@ -72,7 +73,7 @@ reach [the GS1 resolver](https://ref.gs1.org/standards/resolver/) at
 `https://scan.ocop.example/01/…`, kept in `data/web.db` and `./data`, photographed into
 `screenshots/workspace/`, as `tests/unit/test_*_model.py`, `services/<name>/access.py`,
 `rating/certificates/model.Certificate.state_on`, `static/app.js`, `docs/templates/…`,
-`config.py` and `shared.bus.port.compacted_topic` say; `GET /batches/123/verify`,
+`config.py` and `shared.ports.bus.port.compacted_topic` say; `GET /batches/123/verify`,
 `GET $T/01/08934563138165` and `POST $C/channels/<id>/keys` answer; OCOP_DATA_DIR and
 `OCOP_TEST_DATE` are read.
 ```bash

@@ -8,9 +8,9 @@ import httpx
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
-from shared.errors import PROBLEM_JSON, install_error_handlers
-from shared.fields import Line
+from shared.http.fields import Line
 from shared.refusals import N_, Conflict
+from shared.refusals.http import PROBLEM_JSON, install_error_handlers
 
 
 class Body(BaseModel):

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.bus import Message
-from shared.events.asyncapi import asyncapi_document
-from shared.events.codec import UndecodableMessage, decode, encode
-from shared.events.contracts import EventContract, contract, json_schema
-from shared.events.envelope import Envelope
-from shared.ids import new_id
+from shared.messaging.events.asyncapi import asyncapi_document
+from shared.messaging.events.codec import UndecodableMessage, decode, encode
+from shared.messaging.events.contracts import EventContract, contract, json_schema
+from shared.messaging.events.envelope import Envelope
+from shared.platform.ids import new_id
+from shared.ports.bus import Message
 
 TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 

@@ -7,7 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from shared.keyfiles import read_or_create
+from shared.platform.keyfiles import read_or_create
 
 
 def test_processes_starting_together_all_read_the_one_whole_key(tmp_path: Path) -> None:

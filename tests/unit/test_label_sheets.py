@@ -21,8 +21,8 @@ from services.traceability.labels.model import (
     new_serial,
 )
 from services.traceability.labels.pdf import Code, LabelFace, draw_part
+from shared.i18n.text import moment_shown
 from shared.refusals import BadRequest, Conflict, TooManyRequests
-from shared.text import moment_shown
 
 
 def test_all_that_fit_go_on_a_page_by_default_and_stay_inside_the_margins() -> None:

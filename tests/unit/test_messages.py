@@ -1,5 +1,5 @@
-"""The message catalogs (``shared/i18n.py``, ``shared/locale``): every message translated in
-both languages and none missing from them; the words said in Python and on a page in the
+"""The message catalogs (``shared/i18n``, ``shared/i18n/locale``): every message translated
+in both languages and none missing from them; the words said in Python and on a page in the
 language asked for, their named parameters filled in."""
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from jinja2 import DictLoader, Environment, select_autoescape
 
 from services.traceability.api.scan import STEP_NAMES, UNITS_IN
 from services.web.front import unit_name
-from shared import i18n, vocabulary
-from shared.language import LANGUAGES
+from shared import i18n
+from shared.i18n.language import LANGUAGES
+from shared.ocop import vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
 MessageKey = tuple[str | None, str | tuple[str, ...]]

@@ -18,9 +18,9 @@ from services.rating.evaluations.model import (
     ScoreSheet,
 )
 from services.rating.evaluations.rules import Level
-from shared.contracts.rating import CertificateExpired, CertificateRevoked
+from shared.messaging.contracts.rating import CertificateExpired, CertificateRevoked
+from shared.ocop.validity import CertificateStatus
 from shared.refusals import BadRequest, Conflict, Forbidden
-from shared.validity import CertificateStatus
 from tests.support.refusals import refused
 
 AT = "2026-01-01T09:00:00+00:00"

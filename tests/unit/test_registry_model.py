@@ -9,9 +9,9 @@ from datetime import date
 from services.registry.accounts.model import User
 from services.registry.dossiers.model import Dossier
 from services.registry.subjects.model import Product, ProductStatus, Subject
-from shared.auth import Caller, Role
+from shared.identity.auth import Caller, Role
+from shared.ocop.vocabulary import SubjectType
 from shared.refusals import BadRequest, Conflict, Forbidden
-from shared.vocabulary import SubjectType
 from tests.support.refusals import refused
 
 AT = "2026-11-02T09:00:00+00:00"

@@ -31,8 +31,8 @@ from services.traceability.scans.model import (
     salted_network,
     span,
 )
+from shared.ocop.vocabulary import SubjectType
 from shared.refusals import BadRequest
-from shared.vocabulary import SubjectType
 
 ANDROID_ZALO = ("Mozilla/5.0 (Linux; Android 13; SM-A536E) AppleWebKit/537.36 (KHTML, like "
                 "Gecko) Chrome/119.0 Mobile Safari/537.36 Zalo android/12100")

@@ -11,11 +11,11 @@ from services.catalog.listings.rules import fold, search_terms
 from services.registry.accounts import rules as accounts
 from services.registry.subjects import rules as registry
 from services.traceability.profiles import rules as traceability
-from shared.auth import Role
-from shared.gtin import gtin14
-from shared.language import pick_language
+from shared.i18n.language import pick_language
+from shared.identity.auth import Role
+from shared.ocop.gtin import gtin14
+from shared.ocop.vocabulary import SubjectType
 from shared.refusals import BadRequest
-from shared.vocabulary import SubjectType
 
 
 def test_tax_codes_are_checked_and_written_the_usual_way() -> None:

@@ -1,12 +1,12 @@
-"""A table read under its header (``shared.tables.records``), as the registry's imports and
+"""A table read under its header (``shared.files.tables.records``), as the registry's imports and
 rating's criteria tables both read the spreadsheets offices keep."""
 
 from __future__ import annotations
 
 import pytest
 
+from shared.files.tables import XLSX, read_table, records
 from shared.refusals import BadRequest
-from shared.tables import XLSX, read_table, records
 
 COLUMNS = {"ma": "code", "name vi": "name_vi", "diem toi da": "maximum"}
 

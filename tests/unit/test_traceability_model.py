@@ -11,8 +11,8 @@ import pytest
 from services.traceability.origin.shown import check_shown
 from services.traceability.profiles.model import Label, TraceProfile
 from services.traceability.profiles.rules import CertificateState, state_text
+from shared.ocop.validity import CertificateStatus
 from shared.refusals import BadRequest
-from shared.validity import CertificateStatus
 from tests.support.events import certified, expired, product_state, revoked
 
 

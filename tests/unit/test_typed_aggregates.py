@@ -30,8 +30,8 @@ from services.traceability.labels import model as label_sheets
 from services.traceability.origin import model as batches
 from services.traceability.profiles import model as traceability_model
 from services.traceability.scans import model as scans
-from shared.store import Document
-from shared.vocabulary import SubjectType
+from shared.ocop.vocabulary import SubjectType
+from shared.ports.store import Document
 
 AT = "2026-11-02T09:00:00+00:00"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.workers import WorkerProcess, ended
+from shared.platform.workers import WorkerProcess, ended
 from tests.support.demo import wait_until
 
 

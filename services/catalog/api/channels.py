@@ -11,7 +11,7 @@ from services.catalog.api.deps import ChannelsPart, CurrentChannel, may
 from services.catalog.channels.commands import IssuedKey
 from services.catalog.channels.model import Channel, Scope
 from services.catalog.store import channels
-from shared.vocabulary import GROUPS_148_2023
+from shared.ocop.vocabulary import GROUPS_148_2023
 
 router = APIRouter(tags=["channels"])
 Text = Annotated[str, Field(min_length=1, max_length=200)]

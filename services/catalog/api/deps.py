@@ -14,9 +14,9 @@ from services.catalog.listings.commands import Listings, not_listed
 from services.catalog.listings.publishing import Publisher
 from services.catalog.listings.queries import EVERYTHING, Catalog
 from services.catalog.store import listings
-from shared.access import Gate, SubjectRef
-from shared.auth import Caller
-from shared.runtime import part
+from shared.identity.access import Gate, SubjectRef
+from shared.identity.auth import Caller
+from shared.platform.runtime import part
 
 CatalogPart = Annotated[Catalog, Depends(part(Catalog))]
 ListingsPart = Annotated[Listings, Depends(part(Listings))]

@@ -11,11 +11,11 @@ from pydantic import BaseModel, ConfigDict, RootModel
 from pydantic.alias_generators import to_camel
 
 from services.catalog.api.deps import may
-from shared.contracts.catalog import LISTING_EVENTS, LISTINGS_TOPIC
-from shared.events.asyncapi import asyncapi_document
-from shared.events.contracts import json_schema
+from shared.messaging.contracts.catalog import LISTING_EVENTS, LISTINGS_TOPIC
+from shared.messaging.events.asyncapi import asyncapi_document
+from shared.messaging.events.contracts import json_schema
+from shared.platform.runtime import part
 from shared.refusals import N_, NotFound
-from shared.runtime import part
 
 router = APIRouter(tags=["events"])
 STREAM = ("The OCOP catalog's public listings stream. Topic ocop.catalog.listings is "

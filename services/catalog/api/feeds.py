@@ -18,10 +18,10 @@ from services.catalog.channels.model import Channel
 from services.catalog.listings.publishing import Publisher
 from services.catalog.listings.queries import Catalog
 from services.catalog.site import feeds
-from shared.contracts.catalog import ListingState
 from shared.i18n import N_
-from shared.openapi_problems import files
-from shared.runtime import part
+from shared.messaging.contracts.catalog import ListingState
+from shared.platform.runtime import part
+from shared.refusals.openapi import files
 
 router = APIRouter(tags=["feeds"])
 SPREADSHEETS = {"csv": (",", "text/csv; charset=utf-8"),

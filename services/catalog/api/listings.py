@@ -18,9 +18,9 @@ from services.catalog.api.deps import (
     may,
     scope_of,
 )
-from shared.access import Scope
-from shared.contracts.catalog import ListingState
-from shared.paging import Cursor, Limit, PageOut
+from shared.http.paging import Cursor, Limit, PageOut
+from shared.identity.access import Scope
+from shared.messaging.contracts.catalog import ListingState
 
 StarCount = Annotated[int, Field(ge=3, le=5)]
 """Listed products have 3 to 5 stars; the bound applies to each value, not to the list."""

@@ -25,12 +25,12 @@ from services.catalog.site.pages import (
     name_in,
     product_json_ld,
 )
+from shared.files.images import WebWidth, sized_url, srcset
 from shared.i18n import install
-from shared.images import WebWidth, sized_url, srcset
-from shared.language import LANGUAGE_NAMES, LANGUAGES, pick_language
-from shared.localities import provinces
+from shared.i18n.language import LANGUAGE_NAMES, LANGUAGES, pick_language
+from shared.i18n.text import day_shown
+from shared.ocop.localities import provinces
 from shared.refusals import AppError
-from shared.text import day_shown
 
 router = APIRouter(tags=["website"])
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 from services.catalog.api.deps import CurrentChannel, may
 from services.catalog.webhooks.commands import Webhooks
 from services.catalog.webhooks.model import EVENT_TYPES, Delivery, DeliveryState, Endpoint
-from shared.paging import Cursor, Limit, PageOut
-from shared.runtime import part
+from shared.http.paging import Cursor, Limit, PageOut
+from shared.platform.runtime import part
 
 router = APIRouter(tags=["webhooks"])
 WebhooksPart = Annotated[Webhooks, Depends(part(Webhooks))]

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from services.catalog.channels.model import Channel, Scope, bad_key, parse_key
 from services.catalog.store import CHANNEL_KEYS, channels
-from shared.auth import Caller, Role
-from shared.clock import Clock
-from shared.store import DocumentStore, Transaction
+from shared.identity.auth import Caller, Role
+from shared.platform.clock import Clock
+from shared.ports.store import DocumentStore, Transaction
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from shared.ids import new_id
+from shared.i18n.text import fold
+from shared.platform.ids import new_id
 from shared.refusals import N_, Conflict, NotFound, Unauthorized
-from shared.text import fold
 
 KEY_PREFIX = "ocopk"
 _KEY = re.compile(rf"^{KEY_PREFIX}_([0-9a-f]{{16}})_([A-Za-z0-9_-]{{43}})$")

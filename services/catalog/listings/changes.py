@@ -18,9 +18,9 @@ from typing import Any
 
 from services.catalog.channels.model import Scope
 from services.catalog.listings.model import Listing
-from shared.events.envelope import Envelope
+from shared.messaging.events.envelope import Envelope
+from shared.ports.store import Collection, Reader, Transaction
 from shared.refusals import N_, BadRequest
-from shared.store import Collection, Reader, Transaction
 
 CHANGES = Collection("listing_changes", indexes=("province_key", "group"))
 """One per event of the stream; its id is its number, zero-padded so ids sort as numbers."""

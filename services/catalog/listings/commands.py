@@ -19,10 +19,10 @@ from services.catalog.listings.model import Listing
 from services.catalog.listings.publishing import Publisher
 from services.catalog.store import channels, listings
 from services.catalog.webhooks.commands import Webhooks
-from shared.clock import Clock
 from shared.messaging import Outbox
+from shared.platform.clock import Clock
+from shared.ports.store import DocumentStore, Transaction
 from shared.refusals import N_, NotFound, invalid
-from shared.store import DocumentStore, Transaction
 
 Apply = Callable[[Listing], bool | None]
 """A change to a listing; returning False means it changed nothing (keep nothing)."""

@@ -14,15 +14,15 @@ from enum import StrEnum
 from typing import Any
 
 from services.catalog.listings.rules import ListingStatus, search_text
-from shared.contracts.catalog import WithdrawalReason
-from shared.contracts.rating import CurrentCertificate
-from shared.contracts.registry import ProductState
-from shared.contracts.traceability import LabelIssued
+from shared.i18n.text import fold
+from shared.messaging.contracts.catalog import WithdrawalReason
+from shared.messaging.contracts.rating import CurrentCertificate
+from shared.messaging.contracts.registry import ProductState
+from shared.messaging.contracts.traceability import LabelIssued
 from shared.messaging.inbox import snapshot_is_current
+from shared.ocop.validity import in_force_on, in_force_where
+from shared.ocop.vocabulary import SubjectType
 from shared.refusals import N_, Conflict
-from shared.text import fold
-from shared.validity import in_force_on, in_force_where
-from shared.vocabulary import SubjectType
 
 
 @dataclass

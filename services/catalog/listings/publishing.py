@@ -1,5 +1,5 @@
 """A listing as outsiders read it — on the listings stream, in webhooks, feeds and the API:
-codes named in Vietnamese and English, links absolute (``shared.contracts.catalog``)."""
+codes named in Vietnamese and English, links absolute (``shared.messaging.contracts.catalog``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.catalog.listings.model import Listing, News
-from shared.contracts.catalog import (
+from shared.messaging.contracts.catalog import (
     WITHDRAWAL_NAMES,
     ListedCertificate,
     ListedProducer,
@@ -20,8 +20,8 @@ from shared.contracts.catalog import (
     OriginSummary,
     WithdrawalReason,
 )
-from shared.events.contracts import EventContract
-from shared.vocabulary import RECOGNITION_LEVEL_NAMES, SUBJECT_TYPE_NAMES, group_names
+from shared.messaging.events.contracts import EventContract
+from shared.ocop.vocabulary import RECOGNITION_LEVEL_NAMES, SUBJECT_TYPE_NAMES, group_names
 
 
 def named(code: str, names: tuple[str, str]) -> Named:

@@ -12,10 +12,10 @@ from services.catalog.listings import changes, rules
 from services.catalog.listings.commands import not_listed
 from services.catalog.listings.model import Listing, public_where
 from services.catalog.store import LISTINGS, listings
-from shared.clock import Clock
+from shared.platform.clock import Clock
+from shared.ports.store import DocumentStore
+from shared.ports.store.tiers import find_in_tiers
 from shared.refusals import N_, Forbidden
-from shared.store import DocumentStore
-from shared.store.tiers import find_in_tiers
 
 SORTS = {"name": "name_key", "-stars": "-stars", "stars": "stars",
          "-certified": "-certified_at"}

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from shared.store import TextMatch
-from shared.text import fold
+from shared.i18n.text import fold
+from shared.ports.store import TextMatch
 
 __all__ = ["ListingStatus", "fold", "ranked_matches", "search_terms", "search_text"]
 

@@ -5,7 +5,7 @@ The RSS feed follows Google Merchant Center's product data specification (RSS 2.
 is what Merchant Center and most marketplaces accept as a spreadsheet. There is no price:
 OCOP certifies products, not prices; a channel adds its own. Rendered with the standard
 library's XML and CSV writers (escaping done by them, not by hand; formulas made inert by
-``shared.tables``).
+``shared.files.tables``).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from itertools import chain
 from xml.etree import ElementTree as ET
 
-from shared.contracts.catalog import ListingState
+from shared.files.tables import csv_text
 from shared.i18n import N_, in_every_language, words
-from shared.tables import csv_text
+from shared.messaging.contracts.catalog import ListingState
 
 GOOGLE_NS = "http://base.google.com/ns/1.0"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from shared.contracts.catalog import ListingState, Named
+from shared.files.images import WebWidth, sized_url
 from shared.i18n import N_, words
-from shared.images import WebWidth, sized_url
-from shared.vocabulary import GROUPS_148_2023
+from shared.messaging.contracts.catalog import ListingState, Named
+from shared.ocop.vocabulary import GROUPS_148_2023
 
 PAGE_SIZE = 24
 MIN_STARS = (3, 4, 5)

@@ -21,10 +21,10 @@ from services.catalog.webhooks.model import (
     delivery_id,
     private_endpoint,
 )
-from shared.addresses import resolves_privately
-from shared.clock import Clock
+from shared.http.addresses import resolves_privately
+from shared.platform.clock import Clock
+from shared.ports.store import DocumentStore, Transaction
 from shared.refusals import N_, Conflict, NotFound, Term
-from shared.store import DocumentStore, Transaction
 
 
 def _not_yours(kind: str) -> NotFound:

@@ -25,11 +25,11 @@ from services.catalog.webhooks.model import (
     Endpoint,
     RetrySchedule,
 )
-from shared.bus.port import cancel_all
-from shared.clock import Clock
-from shared.store import DocumentStore
-from shared.store.port import StaleVersion
-from shared.webhooks import SendOutcome, WebhookMessage, WebhookSender
+from shared.platform.clock import Clock
+from shared.ports.bus.port import cancel_all
+from shared.ports.store import DocumentStore
+from shared.ports.store.port import StaleVersion
+from shared.ports.webhooks import SendOutcome, WebhookMessage, WebhookSender
 
 log = logging.getLogger(__name__)
 

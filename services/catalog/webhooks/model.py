@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from shared.addresses import is_private_host
-from shared.contracts.catalog import LISTING_EVENTS
-from shared.ids import new_id
+from shared.http.addresses import is_private_host
+from shared.messaging.contracts.catalog import LISTING_EVENTS
+from shared.platform.ids import new_id
 from shared.refusals import N_, BadRequest, invalid
 
 EVENT_TYPES = tuple(e.event_type for e in LISTING_EVENTS)

@@ -18,12 +18,12 @@ from services.rating.certificates.model import Certificate
 from services.rating.certificates.verification import verification_view
 from services.rating.evaluations.rules import Level
 from services.rating.store import CERTIFICATES
-from shared.auth import CurrentCaller
-from shared.fields import EraDate, Line
+from shared.http.fields import EraDate, Line
+from shared.http.paging import Cursor, Limit, PageOut
 from shared.i18n import install
-from shared.language import LANGUAGE_NAMES, pick_language
-from shared.openapi_problems import files
-from shared.paging import Cursor, Limit, PageOut
+from shared.i18n.language import LANGUAGE_NAMES, pick_language
+from shared.identity.auth import CurrentCaller
+from shared.refusals.openapi import files
 
 templates = Jinja2Templates(directory=FilePath(__file__).parent.parent / "templates")
 install(templates.env)

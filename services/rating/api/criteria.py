@@ -14,11 +14,11 @@ from services.rating.api.deps import LoadedTablesPart, TablesPart, may
 from services.rating.api.models import CriterionOut, PartMaximaOut, per_part
 from services.rating.criteria import rules as criteria
 from services.rating.criteria.commands import criteria_from_rows
-from shared.auth import CurrentCaller
-from shared.fields import FreeText, Line
-from shared.store import Document
-from shared.tables import XLSX, read_table
-from shared.uploads import read_body
+from shared.files.tables import XLSX, read_table
+from shared.http.fields import FreeText, Line
+from shared.http.uploads import read_body
+from shared.identity.auth import CurrentCaller
+from shared.ports.store import Document
 
 MAX_TABLE_FILE_BYTES = 2_000_000
 MAX_CRITERIA = 200

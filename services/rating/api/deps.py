@@ -14,8 +14,8 @@ from services.rating.evaluations.commands import Rating
 from services.rating.evaluations.queries import Evaluations
 from services.rating.store import PRODUCTS, SUBJECTS
 from services.rating.summaries.queries import Summaries
-from shared.access import Gate, path_owner
-from shared.runtime import part
+from shared.identity.access import Gate, path_owner
+from shared.platform.runtime import part
 
 RatingPart = Annotated[Rating, Depends(part(Rating))]
 EvaluationsPart = Annotated[Evaluations, Depends(part(Evaluations))]

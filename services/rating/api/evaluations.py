@@ -23,9 +23,9 @@ from services.rating.evaluations.model import (
     ScoreSheet,
 )
 from services.rating.evaluations.rules import COMMUNE_CRITERIA, Level
-from shared.access import Scope
-from shared.auth import CurrentCaller
-from shared.fields import EraDate, FreeText, Line, Place
+from shared.http.fields import EraDate, FreeText, Line, Place
+from shared.identity.access import Scope
+from shared.identity.auth import CurrentCaller
 from shared.refusals import N_, BadRequest, FieldError
 
 Score = Annotated[float, Field(allow_inf_nan=False)]

@@ -11,10 +11,10 @@ from pydantic import BaseModel
 from services.rating.api.deps import SummariesPart, may
 from services.rating.summaries.queries import Locality
 from services.rating.summaries.reports import summary_csv, summary_xlsx
-from shared.fields import EraDate, FreeText, Place
-from shared.openapi_problems import files
-from shared.tables import XLSX
-from shared.text import fold
+from shared.files.tables import XLSX
+from shared.http.fields import EraDate, FreeText, Place
+from shared.i18n.text import fold
+from shared.refusals.openapi import files
 
 PlaceFilter = Annotated[str, FreeText(100)]
 

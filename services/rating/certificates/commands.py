@@ -24,16 +24,16 @@ from services.rating.store import (
     evaluations,
     recognitions,
 )
-from shared.auth import Caller
-from shared.bus.port import cancel_all
-from shared.clock import Clock
 from shared.i18n import N_
-from shared.ids import new_id
+from shared.identity.auth import Caller
 from shared.messaging import Outbox
-from shared.objects import ObjectStore
-from shared.store import DocumentStore, StaleVersion, Transaction, find_all, get_existing
-from shared.validity import CertificateStatus
-from shared.workers import Worker
+from shared.ocop.validity import CertificateStatus
+from shared.platform.clock import Clock
+from shared.platform.ids import new_id
+from shared.platform.workers import Worker
+from shared.ports.bus.port import cancel_all
+from shared.ports.objects import ObjectStore
+from shared.ports.store import DocumentStore, StaleVersion, Transaction, find_all, get_existing
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from services.rating.certificates import rules
 from services.rating.evaluations.rules import Level
-from shared.contracts.rating import (
+from shared.messaging.contracts.rating import (
     CertificateDowngraded,
     CertificateExpired,
     CertificateRenewed,
@@ -21,7 +21,7 @@ from shared.contracts.rating import (
     CurrentCertificate,
     ProductCertified,
 )
-from shared.validity import CertificateStatus, status_on
+from shared.ocop.validity import CertificateStatus, status_on
 
 
 @dataclass

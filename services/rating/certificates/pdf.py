@@ -21,10 +21,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from shared.files.pdf import fonts, star
 from shared.i18n import N_, both, in_both, in_every_language, words
-from shared.language import LANGUAGES
-from shared.pdf import fonts, star
-from shared.text import day_shown
+from shared.i18n.language import LANGUAGES
+from shared.i18n.text import day_shown
 
 RED, GOLD, INK = HexColor("#9b1c1c"), HexColor("#c8961e"), HexColor("#1b1b1b")
 STAMPS = {"revoked": N_("Revoked"), "expired": N_("Expired"), "superseded": N_("Superseded")}

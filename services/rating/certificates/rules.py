@@ -10,9 +10,9 @@ from enum import StrEnum
 
 from services.rating.evaluations.rules import PROCEDURE_1489_FROM, RECOGNISED_MIN_STARS, Level
 from shared.i18n import Given, in_every_language
+from shared.i18n.text import fold
+from shared.ocop.validity import CertificateStatus
 from shared.refusals import N_, BadRequest, Conflict, FieldError, Term
-from shared.text import fold
-from shared.validity import CertificateStatus
 
 CERTIFICATE_MONTHS = 36
 STATE_NAMES = {CertificateStatus.ACTIVE: N_("active"), CertificateStatus.REVOKED: N_("revoked"),

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from shared.i18n import N_, words
-from shared.text import day_shown
-from shared.validity import CertificateStatus
+from shared.i18n.text import day_shown
+from shared.ocop.validity import CertificateStatus
 
 STATE_TEXT = {
     CertificateStatus.ACTIVE: N_("In force until %(valid_until)s."),

@@ -10,11 +10,11 @@ from typing import Any
 
 from services.rating.criteria.rules import Criterion, check_table, find_set, table_id, table_key
 from services.rating.store import CRITERIA_TABLES
-from shared.auth import Caller
-from shared.clock import Clock
+from shared.files.tables import records
+from shared.identity.auth import Caller
+from shared.platform.clock import Clock
+from shared.ports.store import Document, DocumentExists, DocumentStore
 from shared.refusals import N_, BadRequest, Conflict, FieldError
-from shared.store import Document, DocumentExists, DocumentStore
-from shared.tables import records
 
 # Folded spreadsheet header -> field; Vietnamese or English, as offices write them.
 COLUMNS = {

@@ -9,7 +9,7 @@ from typing import Any
 from services.rating.criteria.rules import CriteriaTable, Criterion, table_for
 from services.rating.store import CRITERIA_TABLES
 from shared.i18n import N_
-from shared.store import Document, DocumentStore, Reader, find_all, get_existing
+from shared.ports.store import Document, DocumentStore, Reader, find_all, get_existing
 
 
 def table_of(doc: Document) -> CriteriaTable:

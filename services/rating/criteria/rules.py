@@ -12,8 +12,8 @@ from typing import NotRequired
 from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
 from shared.i18n import Given, in_every_language
+from shared.ocop.vocabulary import GROUPS_148_2023
 from shared.refusals import N_, BadRequest, FieldError
-from shared.vocabulary import GROUPS_148_2023
 
 PARTS = ("A", "B", "C")
 PART_NAMES = {"A": N_("Product and community strength"), "B": N_("Marketing capability"),

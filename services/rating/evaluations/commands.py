@@ -26,16 +26,16 @@ from services.rating.store import (
     rounds,
     score_sheets,
 )
-from shared.access import SubjectRef, check
-from shared.auth import Caller
-from shared.clock import Clock
-from shared.ids import new_id
-from shared.refusals import N_, Conflict
-from shared.store import (
+from shared.identity.access import SubjectRef, check
+from shared.identity.auth import Caller
+from shared.platform.clock import Clock
+from shared.platform.ids import new_id
+from shared.ports.store import (
     DocumentExists,
     DocumentStore,
     get_existing,
 )
+from shared.refusals import N_, Conflict
 
 
 @dataclass

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from services.rating.evaluations.model import Evaluation, EvaluationStatus, ScoreSheet
 from services.rating.store import PRODUCTS, evaluations, score_sheets
+from shared.ports.store import Document, DocumentStore, Reader
 from shared.refusals import N_, NotFound
-from shared.store import Document, DocumentStore, Reader
 
 
 async def known_product(reader: Reader, product_id: str) -> Document:

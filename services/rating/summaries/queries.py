@@ -12,10 +12,10 @@ from typing import Any
 
 from services.rating.certificates.rules import add_months
 from services.rating.store import CERTIFICATES, ON_SALE, PRODUCTS, SUBJECTS
-from shared.clock import Clock
-from shared.store import DocumentStore, find_all
-from shared.text import fold
-from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
+from shared.i18n.text import fold
+from shared.ocop.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
+from shared.platform.clock import Clock
+from shared.ports.store import DocumentStore, find_all
 
 
 @dataclass(frozen=True)

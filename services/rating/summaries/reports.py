@@ -9,8 +9,8 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
+from shared.files.tables import csv_text, write_cell
 from shared.i18n import N_, in_both, in_every_language, words
-from shared.tables import csv_text, write_cell
 
 HEADER = ("section", "code", "name_vi", "name_en", "products", "subjects")
 VI = words("vi")

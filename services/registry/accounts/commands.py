@@ -13,13 +13,13 @@ from services.registry.accounts import rules
 from services.registry.accounts.model import User
 from services.registry.history.commands import History
 from services.registry.store import SIGN_IN_FAILURES, SUBJECTS, users
-from shared.auth import Caller, IssuedToken, Role, TokenIssuer
-from shared.clock import Clock
-from shared.contracts.registry import AccountTokensRevoked
+from shared.identity.auth import Caller, IssuedToken, Role, TokenIssuer
+from shared.identity.sessions import Revocations
 from shared.messaging import Outbox
+from shared.messaging.contracts.registry import AccountTokensRevoked
+from shared.platform.clock import Clock
+from shared.ports.store import DocumentExists, DocumentStore, Transaction
 from shared.refusals import N_, Conflict, invalid
-from shared.sessions import Revocations
-from shared.store import DocumentExists, DocumentStore, Transaction
 
 _passwords = PasswordHash.recommended()
 # Verified when the username is unknown, so a wrong name takes as long as a wrong password.

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from services.registry.accounts import rules
 from services.registry.subjects.model import Located
-from shared.auth import Caller, Role
-from shared.contracts.registry import AccountTokensRevoked
-from shared.localities import known, resolve
+from shared.identity.auth import Caller, Role
+from shared.messaging.contracts.registry import AccountTokensRevoked
+from shared.ocop.localities import known, resolve
 
 
 @dataclass
@@ -43,7 +43,7 @@ class User(Located):
                commune: str | None = None, province: str | None = None,
                commune_code: str | None = None, province_code: str | None = None) -> User:
         """A new account, bound as its role requires (``rules.check_account_binding``); a
-        commune officer's commune resolved to its official codes (``shared.localities``)."""
+        commune officer's commune resolved to its official codes (``shared.ocop.localities``)."""
         name = rules.check_username(username)
         place = (resolve(province=province, commune=commune, province_code=province_code,
                          commune_code=commune_code)

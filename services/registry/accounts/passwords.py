@@ -12,7 +12,7 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from shared.text import fold
+from shared.i18n.text import fold
 
 COMMON_FILE = Path(__file__).with_name("common-passwords.txt.gz")
 RUNS = ("abcdefghijklmnopqrstuvwxyz", "01234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm",

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from services.registry.accounts.passwords import Weakness, weakness
-from shared.auth import Caller, Role
+from shared.identity.auth import Caller, Role
 from shared.refusals import N_, Conflict, Term, TooManyRequests, Unauthorized, invalid
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")

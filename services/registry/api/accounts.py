@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from services.registry.api.deps import AccountsPart, may
 from services.registry.api.models import CommuneCode, FullName, ProvinceCode
-from shared.auth import CurrentCaller, Role, public_pem
-from shared.fields import Place
+from shared.http.fields import Place
+from shared.identity.auth import CurrentCaller, Role, public_pem
 
 router = APIRouter()
 

@@ -12,8 +12,8 @@ from services.registry.dossiers.commands import Dossiers
 from services.registry.imports.commands import Imports
 from services.registry.store import PRODUCTS, SUBJECTS
 from services.registry.subjects.commands import Registry
-from shared.access import Gate, path_owner
-from shared.runtime import part
+from shared.identity.access import Gate, path_owner
+from shared.platform.runtime import part
 
 RegistryPart = Annotated[Registry, Depends(part(Registry))]
 AccountsPart = Annotated[Accounts, Depends(part(Accounts))]

@@ -11,12 +11,12 @@ from services.registry.api.deps import DossiersPart, may
 from services.registry.api.models import Note
 from services.registry.dossiers.commands import DossierView
 from services.registry.dossiers.rules import DOCUMENT_NAMES, CycleStep, DocumentType
-from shared.access import Scope
-from shared.auth import CurrentCaller
-from shared.documents import DOCUMENT_FORMATS, MAX_DOCUMENT_BYTES, attachment
+from shared.files.documents import DOCUMENT_FORMATS, MAX_DOCUMENT_BYTES, attachment
+from shared.http.uploads import read_body
 from shared.i18n import words
-from shared.openapi_problems import files
-from shared.uploads import read_body
+from shared.identity.access import Scope
+from shared.identity.auth import CurrentCaller
+from shared.refusals.openapi import files
 
 router = APIRouter()
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, JsonValue
 
 from services.registry.api.deps import RegistryPart, may
 from services.registry.history.queries import page as history_page
-from shared.paging import Cursor, Limit, PageOut
+from shared.http.paging import Cursor, Limit, PageOut
 
 router = APIRouter()
 

@@ -11,9 +11,9 @@ from pydantic import BaseModel
 from services.registry.api.deps import ImportsPart, may
 from services.registry.imports.commands import ImportReport
 from services.registry.imports.rules import MAX_ROWS, parse
-from shared.auth import CurrentCaller
-from shared.tables import XLSX, read_table
-from shared.uploads import read_body
+from shared.files.tables import XLSX, read_table
+from shared.http.uploads import read_body
+from shared.identity.auth import CurrentCaller
 
 router = APIRouter()
 

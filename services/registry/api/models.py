@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-from shared.fields import FreeText
+from shared.http.fields import FreeText
 from shared.refusals import N_, BadRequest
 
 Title = Annotated[str, FreeText(100)]

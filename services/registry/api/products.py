@@ -14,13 +14,13 @@ from services.registry.api.models import Description, Note, patch_changes
 from services.registry.subjects.commands import Registry
 from services.registry.subjects.model import Product
 from services.registry.subjects.rules import PendingIdentity
-from shared.access import Scope
-from shared.auth import CurrentCaller
-from shared.fields import EraDate, Line, Name, PatchIn
-from shared.images import WebWidth
-from shared.openapi_problems import files
-from shared.paging import Cursor, Limit, PageOut
-from shared.uploads import read_body
+from shared.files.images import WebWidth
+from shared.http.fields import EraDate, Line, Name, PatchIn
+from shared.http.paging import Cursor, Limit, PageOut
+from shared.http.uploads import read_body
+from shared.identity.access import Scope
+from shared.identity.auth import CurrentCaller
+from shared.refusals.openapi import files
 
 router = APIRouter()
 

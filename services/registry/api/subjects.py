@@ -8,11 +8,11 @@ from pydantic import BaseModel, Field
 from services.registry.api.deps import RegistryPart, may, visible
 from services.registry.api.models import CommuneCode, ProvinceCode, Title, patch_changes
 from services.registry.subjects.model import Subject
-from shared.access import Scope
-from shared.auth import CurrentCaller
-from shared.fields import EraDate, Name, PatchIn, Place
-from shared.paging import Cursor, Limit, PageOut
-from shared.vocabulary import SubjectType
+from shared.http.fields import EraDate, Name, PatchIn, Place
+from shared.http.paging import Cursor, Limit, PageOut
+from shared.identity.access import Scope
+from shared.identity.auth import CurrentCaller
+from shared.ocop.vocabulary import SubjectType
 
 router = APIRouter()
 
@@ -65,7 +65,7 @@ class SubjectOut(SubjectIn):
     version: int
     province: str
     commune: str
-    """Official names (``shared.localities``)."""
+    """Official names (``shared.ocop.localities``)."""
     province_code: str | None
     commune_code: str | None
     """None only on a subject kept from before codes whose names name no single commune:

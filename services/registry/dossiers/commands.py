@@ -10,14 +10,14 @@ from services.registry.dossiers.model import Dossier, DossierDocument
 from services.registry.dossiers.rules import DocumentType
 from services.registry.history.commands import History
 from services.registry.store import dossiers, products, subjects
-from shared.auth import Caller
-from shared.clock import Clock
-from shared.documents import attachment, check_document
-from shared.ids import new_id
-from shared.objects import ObjectStore
+from shared.files.documents import attachment, check_document
+from shared.http.uploads import media_type
+from shared.identity.auth import Caller
+from shared.platform.clock import Clock
+from shared.platform.ids import new_id
+from shared.ports.objects import ObjectStore
+from shared.ports.store import DocumentStore, Reader, Transaction
 from shared.refusals import N_, NotFound
-from shared.store import DocumentStore, Reader, Transaction
-from shared.uploads import media_type
 
 
 async def _dossier(reader: Reader, product_id: str) -> Dossier:

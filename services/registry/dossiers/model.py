@@ -9,8 +9,8 @@ from typing_extensions import TypedDict  # pydantic reads only this TypedDict on
 
 from services.registry.dossiers import rules
 from services.registry.dossiers.rules import CycleStep, DocumentType
-from shared.access import SubjectRef
-from shared.auth import Caller
+from shared.identity.access import SubjectRef
+from shared.identity.auth import Caller
 
 
 class DossierDocument(TypedDict):

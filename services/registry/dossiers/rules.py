@@ -8,9 +8,9 @@ from enum import StrEnum
 from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
 from services.registry.access import RULES
-from shared.access import SubjectRef, check
-from shared.auth import Caller
 from shared.i18n import listed
+from shared.identity.access import SubjectRef, check
+from shared.identity.auth import Caller
 from shared.refusals import N_, Conflict, Term, invalid
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from services.registry.history.rules import changed_fields
 from services.registry.store import HISTORY
-from shared.clock import Clock
-from shared.ids import new_id
-from shared.store import Transaction
+from shared.platform.clock import Clock
+from shared.platform.ids import new_id
+from shared.ports.store import Transaction
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from services.registry.store import HISTORY
+from shared.ports.store import Page, Reader
 from shared.refusals import N_, BadRequest
-from shared.store import Page, Reader
 
 
 async def page(reader: Reader, entity: str | None, entity_id: str | None, by: str | None, *,

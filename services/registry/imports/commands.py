@@ -11,10 +11,10 @@ from services.registry.store import SUBJECTS
 from services.registry.subjects.commands import Registry
 from services.registry.subjects.model import Product, Subject
 from services.registry.subjects.rules import normalize_subject_code
-from shared.auth import Caller
+from shared.identity.auth import Caller
+from shared.ocop.vocabulary import SubjectType
+from shared.ports.store import Transaction
 from shared.refusals import N_, AppError, FieldError, invalid
-from shared.store import Transaction
-from shared.vocabulary import SubjectType
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from shared.files.tables import records
+from shared.i18n.text import fold
+from shared.ocop.vocabulary import GROUPS_148_2023, SUBJECT_TYPE_NAMES, SubjectType
 from shared.refusals import N_, FieldError
-from shared.tables import records
-from shared.text import fold
-from shared.vocabulary import GROUPS_148_2023, SUBJECT_TYPE_NAMES, SubjectType
 
 MAX_ROWS = 20_000
-"""Rows one import may hold (``shared.tables.read_table`` stops reading past it)."""
+"""Rows one import may hold (``shared.files.tables.read_table`` stops reading past it)."""
 
 # Folded header -> field. Offices write headers many ways; these are the common ones.
 COLUMNS = {

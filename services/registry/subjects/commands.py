@@ -23,10 +23,12 @@ from services.registry.store import (
 )
 from services.registry.subjects import rules
 from services.registry.subjects.model import Located, Product, Representative, Subject
-from shared.access import Visibility, check
-from shared.auth import Caller, Role
-from shared.clock import Clock
-from shared.contracts.registry import (
+from shared.files.images import web_renditions
+from shared.http.uploads import media_type
+from shared.identity.access import Visibility, check
+from shared.identity.auth import Caller, Role
+from shared.messaging import Outbox
+from shared.messaging.contracts.registry import (
     ProductGtinRetired,
     ProductRegistered,
     ProductSubmitted,
@@ -34,16 +36,14 @@ from shared.contracts.registry import (
     SubjectRegistered,
     SubjectUpdated,
 )
-from shared.ids import new_id
-from shared.images import web_renditions
-from shared.messaging import Outbox
-from shared.objects import ObjectStore
+from shared.ocop.vocabulary import SubjectType
+from shared.platform.clock import Clock
+from shared.platform.ids import new_id
+from shared.platform.workers import PUBLIC_SHARE, Worker, share_of
+from shared.ports.objects import ObjectStore
+from shared.ports.store import Document, DocumentExists, DocumentStore, Transaction, find_all
+from shared.ports.store.repository import Repository
 from shared.refusals import N_, Conflict, NotFound, invalid
-from shared.store import Document, DocumentExists, DocumentStore, Transaction, find_all
-from shared.store.repository import Repository
-from shared.uploads import media_type
-from shared.vocabulary import SubjectType
-from shared.workers import PUBLIC_SHARE, Worker, share_of
 
 log = logging.getLogger(__name__)
 
@@ -268,7 +268,7 @@ class Registry:
     async def add_image(self, caller: Caller, product_id: str, content_type: str,
                         data: bytes) -> str:
         """Keep the upload as sent, privately, and serve only its web renditions
-        (``shared.images``): decoded and drawn again, without metadata. Its URL."""
+        (``shared.files.images``): decoded and drawn again, without metadata. Its URL."""
         await self.product(product_id)  # before storing a file for a product that is not there
         extension = rules.check_image(content_type, data)
         renditions = await self.photos.run(web_renditions, data, share=share_of(caller))

@@ -16,12 +16,12 @@ from typing_extensions import TypedDict  # pydantic reads only this TypedDict on
 
 from services.registry.subjects import rules
 from services.registry.subjects.rules import IdentityChange, PendingIdentity
-from shared.access import SubjectRef
-from shared.auth import Caller
-from shared.contracts.registry import ProductState, SubjectState
-from shared.localities import Locality, resolve
+from shared.identity.access import SubjectRef
+from shared.identity.auth import Caller
+from shared.messaging.contracts.registry import ProductState, SubjectState
+from shared.ocop.localities import Locality, resolve
+from shared.ocop.vocabulary import SubjectType
 from shared.refusals import BadRequest
-from shared.vocabulary import SubjectType
 
 LOCALITY_FIELDS = ("province", "commune", "province_code", "commune_code")
 """What names a subject's or an officer's locality: official names or codes."""
@@ -117,7 +117,7 @@ class Subject(Located):
     code: str
     province: str
     commune: str
-    """Its commune's and province's official names (``shared.localities``), for display."""
+    """Its commune's and province's official names (``shared.ocop.localities``), for display."""
     registered_on: date
     created_by: str
     created_at: str

@@ -11,9 +11,11 @@ from stdnum.exceptions import ValidationError as NumberInvalid
 from stdnum.vn import mst
 from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
-from shared.auth import Caller, Role
-from shared.gtin import gtin14
-from shared.images import IMAGE_EXTENSIONS, IMAGE_SIGNATURES
+from shared.files.images import IMAGE_EXTENSIONS, IMAGE_SIGNATURES
+from shared.http.uploads import media_type
+from shared.identity.auth import Caller, Role
+from shared.ocop.gtin import gtin14
+from shared.ocop.vocabulary import GROUPS_148_2023, SubjectType
 from shared.refusals import (
     N_,
     BadRequest,
@@ -21,8 +23,6 @@ from shared.refusals import (
     Term,
     invalid,
 )
-from shared.uploads import media_type
-from shared.vocabulary import GROUPS_148_2023, SubjectType
 
 # Registration numbers of cooperative groups and household businesses are issued by
 # communes and districts in many local formats: letters, digits and separators.

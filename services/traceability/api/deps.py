@@ -7,9 +7,9 @@ from fastapi import Request
 
 from services.traceability.access import RULES
 from services.traceability.store import batches, profiles, sheets
-from shared.access import Gate, SubjectRef
+from shared.identity.access import Gate, SubjectRef
+from shared.platform.runtime import runtime_of
 from shared.refusals import N_, NotFound
-from shared.runtime import runtime_of
 
 
 async def whose(request: Request) -> SubjectRef:

@@ -1,7 +1,7 @@
 """Document endpoints: a producer files a lab report or an area certificate (the body is
 the PDF, JPEG or PNG itself) and cites its URL in a lab-test event or an area
 certificate; anyone downloads it, as the scan page that cites it is public — as a file
-to save, never opened in the platform's own pages (``shared.documents.attachment``)."""
+to save, never opened in the platform's own pages (``shared.files.documents.attachment``)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from pydantic import BaseModel
 from services.traceability.api.deps import may
 from services.traceability.documents.commands import Filing
 from services.traceability.documents.model import DocumentKind, OriginDocument
-from shared.access import Scope
-from shared.auth import CurrentCaller
-from shared.documents import MAX_DOCUMENT_BYTES, attachment
-from shared.fields import Line
-from shared.openapi_problems import files
-from shared.paging import Cursor, Limit, PageOut
-from shared.runtime import part
-from shared.uploads import read_body
+from shared.files.documents import MAX_DOCUMENT_BYTES, attachment
+from shared.http.fields import Line
+from shared.http.paging import Cursor, Limit, PageOut
+from shared.http.uploads import read_body
+from shared.identity.access import Scope
+from shared.identity.auth import CurrentCaller
+from shared.platform.runtime import part
+from shared.refusals.openapi import files
 
 FilingPart = Annotated[Filing, Depends(part(Filing))]
 router = APIRouter(tags=["documents"])

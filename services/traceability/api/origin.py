@@ -19,10 +19,10 @@ from services.traceability.origin.forms import BatchIn, CorrectionIn, OriginEven
 from services.traceability.origin.journey import journey
 from services.traceability.origin.model import Batch, ChainProblem, ChainReport, OriginRecord
 from services.traceability.profiles import rules
-from shared.access import Scope
-from shared.auth import CurrentCaller
-from shared.paging import Cursor, Limit, PageOut
-from shared.runtime import part
+from shared.http.paging import Cursor, Limit, PageOut
+from shared.identity.access import Scope
+from shared.identity.auth import CurrentCaller
+from shared.platform.runtime import part
 
 
 class EpcisResponse(JSONResponse):

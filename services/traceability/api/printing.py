@@ -18,12 +18,12 @@ from services.traceability.labels.model import (
     SheetLayout,
     SheetStatus,
 )
-from shared.access import Scope
-from shared.auth import CurrentCaller
-from shared.openapi_problems import files
-from shared.paging import Cursor, Limit, PageOut
-from shared.runtime import part
-from shared.tables import csv_text
+from shared.files.tables import csv_text
+from shared.http.paging import Cursor, Limit, PageOut
+from shared.identity.access import Scope
+from shared.identity.auth import CurrentCaller
+from shared.platform.runtime import part
+from shared.refusals.openapi import files
 
 PrintingPart = Annotated[Printing, Depends(part(Printing))]
 

@@ -31,17 +31,17 @@ from services.traceability.scans import resolver
 from services.traceability.scans.commands import NOTHING_ASKED, Asked, Scanning
 from services.traceability.scans.model import Visit
 from services.traceability.scans.pages import ScanPages
-from shared.access import Gate
-from shared.errors import problem
-from shared.gtin import gtin14
+from shared.files.images import WebWidth, sized_url, srcset
 from shared.i18n import N_, Words, in_every_language, install, words
-from shared.images import WebWidth, sized_url, srcset
-from shared.language import LANGUAGE_NAMES, LANGUAGES, pick_language
-from shared.openapi_problems import files
+from shared.i18n.language import LANGUAGE_NAMES, LANGUAGES, pick_language
+from shared.i18n.text import day_shown, moment_shown, number_shown
+from shared.identity.access import Gate
+from shared.ocop.gtin import gtin14
+from shared.ocop.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
+from shared.platform.runtime import part
 from shared.refusals import BadRequest, FieldError
-from shared.runtime import part
-from shared.text import day_shown, moment_shown, number_shown
-from shared.vocabulary import SUBJECT_TYPE_NAMES, SubjectType, group_names
+from shared.refusals.http import problem
+from shared.refusals.openapi import files
 
 templates = Jinja2Templates(directory=Path(__file__).parents[1] / "templates")
 UNITS = {"KGM": "kg", "H87": "", "CEL": "°C", "P1": "%", "GL": "g/l"}
@@ -201,7 +201,7 @@ may = Gate(RULES).rule
 
 def page_language(request: Request, lang: str | None) -> str:
     """The language of a page a shopper reads: ``?lang=``, else their phone's, as the
-    catalog's pages (``shared.language``)."""
+    catalog's pages (``shared.i18n.language``)."""
     return pick_language(lang, request.headers.get("accept-language"))
 
 

@@ -20,10 +20,10 @@ from services.traceability.scans.model import (
 )
 from services.traceability.scans.model import by_province as count_by_province
 from services.traceability.scans.queries import AnomalyFilter, ScanFigures
-from shared.access import Scope
-from shared.auth import CurrentCaller
-from shared.paging import Cursor, Limit, PageOut
-from shared.runtime import part
+from shared.http.paging import Cursor, Limit, PageOut
+from shared.identity.access import Scope
+from shared.identity.auth import CurrentCaller
+from shared.platform.runtime import part
 
 FiguresPart = Annotated[ScanFigures, Depends(part(ScanFigures))]
 Since = Annotated[date | None, Query(description="First day (Việt Nam time); 30 days before "

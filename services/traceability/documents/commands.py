@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from services.traceability.documents.model import DocumentKind, OriginDocument
 from services.traceability.origin.model import check_certified
 from services.traceability.store import DOCUMENTS, documents, profiles
-from shared.auth import Caller
-from shared.clock import Clock
-from shared.documents import attachment, check_document
-from shared.ids import new_id
-from shared.objects import ObjectStore
-from shared.store import DocumentStore
-from shared.uploads import media_type
+from shared.files.documents import attachment, check_document
+from shared.http.uploads import media_type
+from shared.identity.auth import Caller
+from shared.platform.clock import Clock
+from shared.platform.ids import new_id
+from shared.ports.objects import ObjectStore
+from shared.ports.store import DocumentStore
 
 
 @dataclass

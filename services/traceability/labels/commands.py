@@ -25,16 +25,16 @@ from services.traceability.labels.pdf import LANGUAGE, Code, LabelFace, draw_par
 from services.traceability.origin.model import Batch, check_certified
 from services.traceability.profiles import rules
 from services.traceability.store import SHEETS, batches, profiles, sheets, unit_codes
-from shared.auth import Caller
-from shared.bus.port import cancel_all
-from shared.clock import Clock
 from shared.i18n import words
-from shared.ids import new_id
+from shared.identity.auth import Caller
 from shared.messaging import Outbox
-from shared.objects import ObjectStore
+from shared.platform.clock import Clock
+from shared.platform.ids import new_id
+from shared.platform.workers import Worker
+from shared.ports.bus.port import cancel_all
+from shared.ports.objects import ObjectStore
+from shared.ports.store import DocumentStore, find_all
 from shared.refusals import N_, NotFound
-from shared.store import DocumentStore, find_all
-from shared.workers import Worker
 
 log = logging.getLogger(__name__)
 

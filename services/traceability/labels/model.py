@@ -14,12 +14,12 @@ from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from shared.addresses import is_private_host
-from shared.contracts.traceability import LabelsIssued
+from shared.http.addresses import is_private_host
 from shared.i18n import Given
-from shared.language import LANGUAGES
+from shared.i18n.language import LANGUAGES
+from shared.i18n.text import number_shown
+from shared.messaging.contracts.traceability import LabelsIssued
 from shared.refusals import N_, BadRequest, Conflict, FieldError, TooManyRequests
-from shared.text import number_shown
 
 A4_MM = (210.0, 297.0)
 MARGIN_MM = 8.0

@@ -21,9 +21,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from services.traceability.labels.model import SheetLayout
+from shared.files.pdf import fonts, star
 from shared.i18n import N_, words
-from shared.pdf import fonts, star
-from shared.text import day_shown
+from shared.i18n.text import day_shown
 
 RED, GOLD, INK, CUT = (HexColor("#b91c1c"), HexColor("#d4a017"), HexColor("#111111"),
                        HexColor("#c8c8c8"))

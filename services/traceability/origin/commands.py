@@ -37,15 +37,15 @@ from services.traceability.store import (
     profiles,
     records,
 )
-from shared.auth import Caller
-from shared.auth import Role as CallerRole
-from shared.clock import Clock
-from shared.contracts.traceability import OriginEventRecorded
-from shared.ids import new_id
+from shared.identity.auth import Caller
+from shared.identity.auth import Role as CallerRole
 from shared.messaging import Outbox
+from shared.messaging.contracts.traceability import OriginEventRecorded
+from shared.platform.clock import Clock
+from shared.platform.ids import new_id
+from shared.platform.workers import PUBLIC_SHARE, Worker, WorkFailed, share_of
+from shared.ports.store import DocumentStore, Filter, Page, Transaction, find_all
 from shared.refusals import N_, BadRequest, Conflict, FieldError, Forbidden, NotFound
-from shared.store import DocumentStore, Filter, Page, Transaction, find_all
-from shared.workers import PUBLIC_SHARE, Worker, WorkFailed, share_of
 
 FORM_CONTEXT = [epcis.STANDARD_CONTEXT, {epcis.OCOP_PREFIX: epcis.OCOP_NAMESPACE}]
 HASHES_PER_TURN = 20

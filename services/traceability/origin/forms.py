@@ -22,9 +22,9 @@ from services.traceability.origin.model import (
     Unit,
 )
 from services.traceability.origin.shown import MAX_PHOTOS, MAX_READINGS, MAX_RESULTS, Note, Short
-from shared.fields import EraDate, Line, Place
+from shared.http.fields import EraDate, Line, Place
+from shared.i18n.text import fold
 from shared.refusals import N_, BadRequest, FieldError
-from shared.text import fold
 
 
 class AreaCertificateIn(BaseModel):

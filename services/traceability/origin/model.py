@@ -16,7 +16,7 @@ from enum import StrEnum
 from services.traceability.origin.epcis import EpcisEvent, JsonLdContext
 from services.traceability.profiles import rules
 from services.traceability.profiles.model import TraceProfile
-from shared.contracts.traceability import BatchOpened, ChainHead
+from shared.messaging.contracts.traceability import BatchOpened, ChainHead
 from shared.refusals import N_, BadRequest, Conflict, FieldError
 
 

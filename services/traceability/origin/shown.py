@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from services.traceability.origin.epcis import field_path
-from shared.fields import FreeText, Line, Place, field_error
+from shared.http.fields import FreeText, Line, Place, field_error
 from shared.refusals import N_, BadRequest, FieldError
 
 Short = Annotated[str, Line(1, 200)]

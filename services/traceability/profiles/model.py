@@ -10,13 +10,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from services.traceability.profiles.rules import CertificateState
-from shared.contracts.catalog import Offer
-from shared.contracts.rating import CertificateExpired, CertificateRevoked, CurrentCertificate
-from shared.contracts.registry import ProductState
-from shared.contracts.traceability import LabelIssued
+from shared.messaging.contracts.catalog import Offer
+from shared.messaging.contracts.rating import (
+    CertificateExpired,
+    CertificateRevoked,
+    CurrentCertificate,
+)
+from shared.messaging.contracts.registry import ProductState
+from shared.messaging.contracts.traceability import LabelIssued
 from shared.messaging.inbox import snapshot_is_current
-from shared.validity import CertificateStatus, status_on
-from shared.vocabulary import SubjectType
+from shared.ocop.validity import CertificateStatus, status_on
+from shared.ocop.vocabulary import SubjectType
 
 
 @dataclass
@@ -62,7 +66,7 @@ class ShownCertificate:
     """Its public verification page (rating's), for the resolver's certification link."""
 
     def state_on(self, day: date) -> CertificateState:
-        """What the scan page tells on ``day`` (``shared.validity``: expired once past its
+        """What the scan page tells on ``day`` (``shared.ocop.validity``: expired once past its
         last valid day, whether or not the expiry event has arrived)."""
         return CertificateState(status_on(self.status, self.valid_until, day))
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 from urllib.parse import quote, unquote
 
 from shared.i18n import N_, words
-from shared.text import day_shown
+from shared.i18n.text import day_shown
 
 LOT = re.compile(r"""^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$""")
 """GS1 AI 10 (batch/lot): 1–20 characters of GS1's encodable character set 82."""

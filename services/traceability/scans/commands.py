@@ -35,10 +35,10 @@ from services.traceability.store import (
     scan_days,
     unit_codes,
 )
-from shared.clock import Clock
-from shared.contracts.traceability import ScanAnomalyDetected
 from shared.messaging import Outbox
-from shared.store import DocumentStore, Transaction, retried
+from shared.messaging.contracts.traceability import ScanAnomalyDetected
+from shared.platform.clock import Clock
+from shared.ports.store import DocumentStore, Transaction, retried
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from enum import StrEnum
 
 from services.traceability.labels.model import DEVICES_PER_UNIT, UnitCode
 from services.traceability.profiles.model import TraceProfile
-from shared.clock import VIETNAM
-from shared.contracts.traceability import ScanAnomalyDetected
+from shared.messaging.contracts.traceability import ScanAnomalyDetected
+from shared.platform.clock import VIETNAM
 from shared.refusals import N_, BadRequest, FieldError
 
 DEFAULT_SPAN_DAYS = 30

@@ -17,7 +17,7 @@ changed.
   the rate limit and the security headers, before telemetry): it still counts the scan.
   Its ETag lets browsers and proxies revalidate instead of downloading the page again: the
   security headers' layer answers their ``If-None-Match`` with a 304 carrying the page's
-  own headers (``shared.security_headers``).
+  own headers (``shared.http.security_headers``).
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from urllib.parse import parse_qs
 from fastapi import Request, Response
 
 from services.traceability.scans.commands import Asked, Scanning
-from shared.clock import Clock
-from shared.language import pick_language
+from shared.i18n.language import pick_language
+from shared.platform.clock import Clock
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -96,7 +96,7 @@ class ScanPages:
              asked: Asked) -> Response:
         """Keep the rendered page of a product or a batch for the next scans of the same URL
         (unless a change came meanwhile; never a unit's page, nor a warning); give it its
-        ETag (a browser that has it gets a 304 from ``shared.security_headers``)."""
+        ETag (a browser that has it gets a 304 from ``shared.http.security_headers``)."""
         digest = hashlib.blake2b(response.body, digest_size=12).hexdigest()
         response.headers["etag"] = f'"{digest}"'
         if (request.method == "GET" and response.status_code == 200 and asked.serial is None

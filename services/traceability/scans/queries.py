@@ -11,8 +11,8 @@ from services.traceability.origin.model import Batch
 from services.traceability.scans.commands import Scanning
 from services.traceability.scans.model import Anomaly, AnomalyKind, ScanReport
 from services.traceability.store import ANOMALIES, anomalies, batches, scan_days, sheets
-from shared.access import Visibility
-from shared.store import DocumentStore, Filter, find_all
+from shared.identity.access import Visibility
+from shared.ports.store import DocumentStore, Filter, find_all
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,0 @@
-"""The event contracts of every service, by publisher. Importing this package registers
-them all; their frozen JSON Schemas live in ``schemas/``."""
-
-from shared.contracts import catalog, rating, registry, traceability
-
-__all__ = ["catalog", "rating", "registry", "traceability"]
