@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.registry.accounts.commands import Accounts
+from pwdlib import PasswordHash
+
+from services.registry.accounts.commands import Accounts, password_hashing
 from services.registry.api import ROUTERS
 from services.registry.dossiers.commands import Dossiers
 from services.registry.history.commands import History
@@ -54,11 +56,15 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None, clock: Clock
     runtime.provide(registry, Imports(registry),
                     Dossiers(runtime.store, runtime.objects, runtime.clock, history),
                     Accounts(runtime.store, runtime.outbox, issuer, runtime.clock, history,
-                             runtime.revocations))
+                             runtime.revocations, _passwords(settings)))
     for router in ROUTERS:
         runtime.include(router)
     runtime.every("locality codes", 3600, registry.keep_locality_codes)
     return runtime, registry
+
+
+def _passwords(settings: Settings) -> PasswordHash:
+    return password_hashing(settings.password_hash_memory_kib, settings.password_hash_time_cost)
 
 
 def _issuer(settings: Settings, clock: Clock) -> TokenIssuer:
@@ -73,4 +79,5 @@ def accounts_only(settings: Settings) -> tuple[DocumentStore, Accounts]:
     store = open_store(settings.store_url_for(NAME), COLLECTIONS, service=NAME)
     issuer = _issuer(settings, clock)
     return store, Accounts(store, Outbox(NAME, clock), issuer, clock, History(clock),
-                           Revocations(store, TokenVerifier(issuer.public_key)))
+                           Revocations(store, TokenVerifier(issuer.public_key)),
+                           _passwords(settings))

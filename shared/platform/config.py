@@ -134,6 +134,12 @@ class Settings(BaseSettings):
                             description="Where the web front reaches the rating API.")
     traceability_url: str = Field("http://127.0.0.1:8003", description=(
         "Where the web front reaches the traceability API."))
+    password_hash_memory_kib: Annotated[int, Field(ge=1024, le=4 * 2**20, description=(
+        "Argon2id memory cost of a password's hash, in KiB: 64 MiB by default (RFC 9106's "
+        "second recommendation, pwdlib's); OWASP's floor is 19 MiB. Lower only where the "
+        "accounts are throwaway and sign-ins must be cheap, as the tests' platforms."))] = 65536
+    password_hash_time_cost: Annotated[int, Field(ge=1, le=10, description=(
+        "Argon2id passes over that memory (3 by default)."))] = 3
     session_hours: Annotated[int, Field(ge=1, le=30 * 24, description=(
         "How long a sign-in to the web front lasts (at most its token's lifetime)."))] = 8
     otlp_endpoint: str | None = Field(None, description="OTLP/HTTP endpoint for traces, "

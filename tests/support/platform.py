@@ -89,7 +89,9 @@ async def add_admin(settings: Settings, username: str, password: str) -> None:
         CliRunner().invoke, ocop, ["users", "add-admin", username,
                                    "--data-dir", str(settings.data_dir)],
         env={"OCOP_ADMIN_PASSWORD": password,
-             "OCOP_STORE_URL": settings.store_url.get_secret_value()})
+             "OCOP_STORE_URL": settings.store_url.get_secret_value(),
+             "OCOP_PASSWORD_HASH_MEMORY_KIB": str(settings.password_hash_memory_kib),
+             "OCOP_PASSWORD_HASH_TIME_COST": str(settings.password_hash_time_cost)})
     assert result.exit_code == 0, result.output
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 
 from services.registry.accounts import rules
 from services.registry.accounts.model import User
@@ -21,9 +22,11 @@ from shared.platform.clock import Clock
 from shared.ports.store import DocumentExists, DocumentStore, Transaction
 from shared.refusals import N_, Conflict, invalid
 
-_passwords = PasswordHash.recommended()
-# Verified when the username is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = _passwords.hash("not-a-real-password")
+
+def password_hashing(memory_kib: int = 65536, time_cost: int = 3) -> PasswordHash:
+    """Argon2id at the cost the settings give (``OCOP_PASSWORD_HASH_*``); a stored hash
+    names its own cost, so hashes made at another cost still verify."""
+    return PasswordHash((Argon2Hasher(time_cost=time_cost, memory_cost=memory_kib),))
 
 
 @dataclass
@@ -34,15 +37,22 @@ class Accounts:
     clock: Clock
     history: History
     revocations: Revocations
+    passwords: PasswordHash = field(default_factory=password_hashing)
     _hashing: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(4))
+    _dummy_hash: str = field(init=False)
+    """Verified when the username is unknown, so a wrong name takes as long as a wrong
+    password."""
+
+    def __post_init__(self) -> None:
+        self._dummy_hash = self.passwords.hash("not-a-real-password")
 
     async def _hash(self, password: str) -> str:
         async with self._hashing:  # Argon2 is deliberately slow: off the loop, a few at once
-            return await asyncio.to_thread(_passwords.hash, password)
+            return await asyncio.to_thread(self.passwords.hash, password)
 
     async def _verify(self, password: str, stored: str) -> bool:
         async with self._hashing:
-            return await asyncio.to_thread(_passwords.verify, password, stored)
+            return await asyncio.to_thread(self.passwords.verify, password, stored)
 
     async def create_user(self, username: str, password: str, role: Role,
                           subject_id: str | None = None, full_name: str = "", *,
@@ -85,7 +95,7 @@ class Accounts:
             busy_minute=bool(minute and minute.data["count"] >= rules.FAILED_SIGN_INS_PER_MINUTE),
             address_failed=held[address_key] is not None)
         user = await users.get_or_none(self.store, name)
-        ok = await self._verify(password, user.password_hash if user else _DUMMY_HASH)
+        ok = await self._verify(password, user.password_hash if user else self._dummy_hash)
         if user is None or not ok or not user.may_sign_in:
             await self._count_failure(now, pair_key, address_key)
             raise rules.SignInRefused()
