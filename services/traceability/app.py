@@ -11,6 +11,7 @@ from services.traceability.labels.artwork import render_qr
 from services.traceability.labels.commands import Printing
 from services.traceability.origin import epcis
 from services.traceability.origin.commands import Origin
+from services.traceability.origin.queries import Histories
 from services.traceability.reactions import Traceability
 from services.traceability.scans.commands import Scanning
 from services.traceability.scans.pages import SCAN_PATHS, ScanPages, ScanPagesFront
@@ -74,7 +75,8 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
                            clock=runtime.clock, shown_changed=pages.changed)
     origin = Origin(runtime.store, runtime.outbox, worker, scan_base_url, runtime.clock,
                     pages.changed)
-    scanning = Scanning(runtime.store, runtime.outbox, origin, runtime.clock,
+    histories = Histories(runtime.store, worker, scan_base_url, runtime.clock)
+    scanning = Scanning(runtime.store, runtime.outbox, histories, runtime.clock,
                         fingerprint_key(settings), office_contact=settings.office_contact)
     runtime.front(ScanPagesFront, pages=pages, scanning=scanning)
     runtime.limit((*SCAN_PATHS, REPORTS_PATH), settings.scan_rate_limit)
@@ -100,8 +102,8 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
         runtime.handle(listing_event, tracing.on_listing)
     runtime.handle(ListingWithdrawn, tracing.on_listing_withdrawn)
     filing = Filing(runtime.store, runtime.objects, runtime.clock, settings.public_url)
-    runtime.provide(tracing, origin, printing, scanning, ScanFigures(runtime.store, scanning),
-                    pages, filing)
+    runtime.provide(tracing, origin, histories, printing, scanning,
+                    ScanFigures(runtime.store, scanning), pages, filing)
     for router in ROUTERS:
         runtime.include(router)
     return runtime

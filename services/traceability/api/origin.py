@@ -13,11 +13,12 @@ from pydantic.alias_generators import to_camel
 from services.traceability.api.deps import may
 from services.traceability.api.models import PublicBatchOut, StepOut
 from services.traceability.api.scan import chain_page
-from services.traceability.origin.commands import Origin, event_filter
+from services.traceability.origin.commands import Origin
 from services.traceability.origin.epcis import EpcisEvent, JsonLdContext
 from services.traceability.origin.forms import BatchIn, CorrectionIn, OriginEventIn
 from services.traceability.origin.journey import journey
 from services.traceability.origin.model import Batch, ChainProblem, ChainReport, OriginRecord
+from services.traceability.origin.queries import Histories, event_filter
 from services.traceability.profiles import rules
 from shared.http.paging import Cursor, Limit, PageOut
 from shared.identity.access import Scope
@@ -61,6 +62,7 @@ class EpcisQueryDocument(_EpcisNames):
 
 
 OriginPart = Annotated[Origin, Depends(part(Origin))]
+HistoriesPart = Annotated[Histories, Depends(part(Histories))]
 router = APIRouter(tags=["batches"])
 
 
@@ -135,19 +137,19 @@ async def open_batch(origin: OriginPart, caller: CurrentCaller, product_id: str,
 
 @router.get("/products/{product_id}/batches", summary="A product's batches, newest first",
             **may("batch.read"))
-async def product_batches(origin: OriginPart, product_id: str, limit: Limit = 50,
+async def product_batches(histories: HistoriesPart, product_id: str, limit: Limit = 50,
                           cursor: Cursor = None) -> PageOut[BatchOut]:
-    found, next_cursor = await origin.batches_of(product_id, limit, cursor)
-    return PageOut(items=[BatchOut.at(b, origin.scan_base_url) for b in found],
+    found, next_cursor = await histories.batches_of(product_id, limit, cursor)
+    return PageOut(items=[BatchOut.at(b, histories.scan_base_url) for b in found],
                    next_cursor=next_cursor)
 
 
 @router.get("/batches/{batch_id}", summary="A batch and its journey (corrections applied)",
             **may("batch.read"))
-async def get_batch(origin: OriginPart, batch_id: str) -> BatchJourneyOut:
-    batch = await origin.batch(batch_id)
-    steps = journey(await origin.history(batch))
-    return BatchJourneyOut.at(batch, origin.scan_base_url,
+async def get_batch(histories: HistoriesPart, batch_id: str) -> BatchJourneyOut:
+    batch = await histories.batch(batch_id)
+    steps = journey(await histories.history(batch))
+    return BatchJourneyOut.at(batch, histories.scan_base_url,
                               journey=[StepOut.of(step) for step in steps])
 
 
@@ -174,14 +176,14 @@ async def correct_event(origin: OriginPart, caller: CurrentCaller, batch_id: str
             response_model=ChainReportOut,
             responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
             **may("origin.read"))
-async def verify_batch(origin: OriginPart, request: Request, batch_id: str,
+async def verify_batch(histories: HistoriesPart, request: Request, batch_id: str,
                        accept: Annotated[str | None, Header()] = None,
                        lang: Annotated[str | None, Query(description="vi or en (a page)")] = None
                        ) -> Response:
-    report = await origin.verify(batch_id)
+    report = await histories.verify(batch_id)
     # The scan page links here: a shopper's browser gets a page, a program the JSON.
     if "text/html" in (accept or ""):
-        batch = await origin.batch(batch_id)
+        batch = await histories.batch(batch_id)
         return chain_page(request, report, batch.lot, lang)
     return JSONResponse(ChainReportOut.of(report).model_dump(mode="json"),
                         headers={"Vary": "Accept"})
@@ -200,7 +202,7 @@ async def capture(origin: OriginPart, caller: CurrentCaller,
 @router.get("/epcis/events", summary="EPCIS 2.0 events query: an EPCISQueryDocument",
             response_class=EpcisResponse, **may("origin.read"))
 async def query_events(
-        origin: OriginPart, request: Request, response: Response,
+        histories: HistoriesPart, request: Request, response: Response,
         product: Annotated[str | None, Query(max_length=64, description="A product id")] = None,
         batch: Annotated[str | None, Query(max_length=64, description="A batch id")] = None,
         ge_event_time: Annotated[str | None, Query(alias="GE_eventTime",
@@ -218,8 +220,9 @@ async def query_events(
         next_page_token: Annotated[str | None, Query(alias="nextPageToken", max_length=2000)
                                    ] = None) -> EpcisQueryDocument:
     where = event_filter(ge_event_time, lt_event_time, eq_biz_step, place)
-    document, next_cursor = await origin.query(where, product_id=product, batch_id=batch,
-                                               limit=per_page, after=next_page_token)
+    document, next_cursor = await histories.query(where, product_id=product,
+                                                  batch_id=batch, limit=per_page,
+                                                  after=next_page_token)
     if next_cursor:
         url = request.url.include_query_params(nextPageToken=next_cursor)
         response.headers["Link"] = f'<{url}>; rel="next"'

@@ -1,14 +1,13 @@
-"""Traceability's commands and queries for batches and their origin records: open a batch,
-capture EPCIS events (from a document or a producer's form), correct one, verify a chain,
-query events. Each command loads the aggregates, lets them check their rules, stores what
-they return in one transaction and emits the contract events; bad input stores nothing."""
+"""Traceability's commands on batches and their origin records: open a batch, capture EPCIS
+events (from a document or a producer's form), correct one. Each command loads the
+aggregates, lets them check their rules, stores what they return in one transaction and
+emits the contract events; bad input stores nothing. The reads are in ``queries``."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from services.traceability.origin import epcis
@@ -17,19 +16,15 @@ from services.traceability.origin.forms import BatchIn, CorrectionIn, OriginEven
 from services.traceability.origin.model import (
     Batch,
     ChainLink,
-    ChainReport,
     OriginRecord,
     check_certified,
     content_digest,
     utc_stamp,
-    verify,
 )
 from services.traceability.origin.shown import check_shown
 from services.traceability.profiles.model import TraceProfile
 from services.traceability.store import (
-    LINKS,
     LOTS,
-    RECORDS,
     batches,
     links,
     lot_key,
@@ -43,8 +38,8 @@ from shared.messaging import Outbox
 from shared.messaging.contracts.traceability import OriginEventRecorded
 from shared.platform.clock import Clock
 from shared.platform.ids import new_id
-from shared.platform.workers import PUBLIC_SHARE, Worker, WorkFailed, share_of
-from shared.ports.store import DocumentStore, Filter, Page, Transaction, find_all
+from shared.platform.workers import Worker, WorkFailed, share_of
+from shared.ports.store import DocumentStore, Transaction
 from shared.refusals import N_, BadRequest, Conflict, FieldError, Forbidden, NotFound
 
 FORM_CONTEXT = [epcis.STANDARD_CONTEXT, {epcis.OCOP_PREFIX: epcis.OCOP_NAMESPACE}]
@@ -66,6 +61,22 @@ def _form_field(name: str) -> str:
     if name.startswith("inputQuantityList"):
         return name.replace("inputQuantityList", "inputs").replace(".epcClass", ".batch_id")
     return "batch"
+
+
+async def event_hashes_in(worker: Worker, items: list[tuple[Any, dict[str, Any]]],
+                          share: str) -> list[str]:
+    """Each event's hash, computed in ``worker`` ``HASHES_PER_TURN`` at a time in ``share``'s
+    turns (a producer's 500-event capture does not hold up another producer's one event). An
+    event the JSON-LD processor cannot read is refused, and fails only this request."""
+    parts = [items[i:i + HASHES_PER_TURN] for i in range(0, len(items), HASHES_PER_TURN)]
+    try:
+        hashed = await asyncio.gather(*(worker.run(epcis.hashes_of, part, share=share)
+                                        for part in parts))
+    except WorkFailed as failure:
+        raise BadRequest(N_("An event cannot be read as JSON-LD, so its hash cannot be "
+                            "computed: %(failure)s"), code="epcis-jsonld",
+                         failure=str(failure)) from None
+    return [event_hash for part in hashed for event_hash in part]
 
 
 @dataclass
@@ -112,41 +123,6 @@ class Origin:
                                    sequence=batch.version)
         return batch
 
-    async def batch(self, batch_id: str) -> Batch:
-        return await batches.get(self.store, batch_id)
-
-    async def batches_of(self, product_id: str, limit: int, after: str | None
-                         ) -> tuple[list[Batch], str | None]:
-        page = await self.store.find(batches.collection, {"product_id": product_id},
-                                     order_by="-id", limit=limit, after=after)
-        return [batches.load(doc) for doc in page.items], page.next_cursor
-
-    async def batch_by_lot(self, product_id: str, lot: str) -> Batch | None:
-        claim = await self.store.get(LOTS.name, lot_key(product_id, lot))
-        return await batches.get_or_none(self.store, claim.data["batch_id"]) if claim else None
-
-    async def history(self, batch: Batch) -> list[OriginRecord]:
-        """The batch's records in the order they were recorded."""
-        chain, held = await self._chain(batch.id)
-        return [held[link.record_id] for link in chain if link.record_id in held]
-
-    async def _chain(self, batch_id: str) -> tuple[list[ChainLink], dict[str, OriginRecord]]:
-        """The batch's links in order, and the records they hold."""
-        chain = [links.load(doc) async for doc in
-                 find_all(self.store, LINKS.name, {"batch_id": batch_id})]
-        return chain, await self._records([link.record_id for link in chain])
-
-    async def _records(self, ids: list[str]) -> dict[str, OriginRecord]:
-        found = await records.find(self.store, {"id": {"$in": ids}}) if ids else []
-        return {r.id: r for r in found}
-
-    async def verify(self, batch_id: str) -> ChainReport:
-        batch = await batches.get(self.store, batch_id)
-        chain, held = await self._chain(batch_id)
-        recomputed = await self._hashes([(r.context, r.event) for r in held.values()],
-                                        share=PUBLIC_SHARE)
-        return verify(batch, chain, held, dict(zip(held, recomputed, strict=True)))
-
     # --- recording ------------------------------------------------------------------------
 
     async def capture(self, caller: Caller, document: Any) -> list[OriginRecord]:
@@ -179,8 +155,8 @@ class Origin:
         if form.corrected is not None:
             corrective = await self._form_event(batch_id, form.corrected)
             if "eventID" not in corrective:
-                (corrective["eventID"],) = await self._hashes([(FORM_CONTEXT, corrective)],
-                                                              share_of(caller))
+                (corrective["eventID"],) = await event_hashes_in(
+                    self.worker, [(FORM_CONTEXT, corrective)], share_of(caller))
             declared["correctiveEventIDs"] = [corrective["eventID"]]
             items.append((FORM_CONTEXT, corrective))
         items.append((original.context, original.event | {"errorDeclaration": declared}))
@@ -202,24 +178,9 @@ class Origin:
         epcis.check_document({"@context": FORM_CONTEXT, **event})  # what we write conforms
         return event
 
-    async def _hashes(self, items: list[tuple[Any, dict[str, Any]]], share: str
-                      ) -> list[str]:
-        """Each event's hash, computed ``HASHES_PER_TURN`` at a time in ``share``'s turns
-        (a producer's 500-event capture does not hold up another producer's one event). An
-        event the JSON-LD processor cannot read is refused, and fails only this request."""
-        parts = [items[i:i + HASHES_PER_TURN] for i in range(0, len(items), HASHES_PER_TURN)]
-        try:
-            hashed = await asyncio.gather(*(self.worker.run(epcis.hashes_of, part, share=share)
-                                            for part in parts))
-        except WorkFailed as failure:
-            raise BadRequest(N_("An event cannot be read as JSON-LD, so its hash cannot be "
-                                "computed: %(failure)s"), code="epcis-jsonld",
-                             failure=str(failure)) from None
-        return [event_hash for part in hashed for event_hash in part]
-
     async def _record(self, caller: Caller, items: list[tuple[Any, dict[str, Any]]],
                       naming: Callable[[int], Naming]) -> list[OriginRecord]:
-        hashes = await self._hashes(items, share_of(caller))
+        hashes = await event_hashes_in(self.worker, items, share_of(caller))
         out = []
         async with self.store.transaction() as tx:
             tx.on_commit(self.shown_changed)
@@ -338,28 +299,6 @@ class Origin:
                              errors=[FieldError(name("epcList"),
                                                 N_("names none of your batches"))])
 
-    # --- query ----------------------------------------------------------------------------
-
-    async def query(self, where: Filter, *, product_id: str | None, batch_id: str | None,
-                    limit: int, after: str | None) -> tuple[dict[str, Any], str | None]:
-        """Events as an EPCIS query document: those of a batch or a product (through their
-        chains), else all the platform holds."""
-        page: Page
-        if batch_id or product_id:
-            chain_where = dict(where) | ({"batch_id": batch_id} if batch_id else {}) | (
-                {"product_id": product_id} if product_id else {})
-            page = await self.store.find(LINKS.name, chain_where, limit=limit, after=after)
-            ids = list(dict.fromkeys(links.load(doc).record_id for doc in page.items))
-            held = await self._records(ids)
-            found = [held[i] for i in ids if i in held]
-        else:
-            page = await self.store.find(RECORDS.name, where, order_by="event_time",
-                                         limit=limit, after=after)
-            found = [records.load(doc) for doc in page.items]
-        document = epcis.query_document([r.event for r in found], [r.context for r in found],
-                                        self.clock.now())
-        return document, page.next_cursor
-
 
 def _already(same_id: list[OriginRecord], event: dict[str, Any]) -> OriginRecord | None:
     """The record ``event`` repeats, if it was recorded already (a retried request): the
@@ -374,33 +313,3 @@ def _already(same_id: list[OriginRecord], event: dict[str, Any]) -> OriginRecord
                                         for k in ("reason", "correctiveEventIDs")):
             return held
     return None
-
-
-
-def event_filter(from_time: str | None, before_time: str | None, biz_step: str | None,
-                 place: str | None) -> Filter:
-    """The EPCIS query's parameters as a store filter; BadRequest naming a time that is not
-    RFC 3339."""
-    where: dict[str, Any] = {}
-    times = {}
-    for name, op, value in (("GE_eventTime", "$gte", from_time),
-                            ("LT_eventTime", "$lt", before_time)):
-        if value is None:
-            continue
-        try:
-            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            when = None
-        if when is None or when.tzinfo is None:
-            raise BadRequest(N_("%(parameter)s must be a time with its offset "
-                                "(2026-05-01T08:00:00+07:00)."), code="invalid-query",
-                             parameter=name,
-                             errors=[FieldError(name, N_("not an RFC 3339 time"))])
-        times[op] = utc_stamp(when)
-    if times:
-        where["event_time"] = times
-    if biz_step:
-        where["biz_step"] = epcis.biz_step({"bizStep": biz_step})
-    if place:
-        where["place"] = place
-    return where

@@ -11,9 +11,9 @@ from datetime import date
 from functools import partial
 
 from services.traceability.labels.model import UnitCode
-from services.traceability.origin.commands import Origin
 from services.traceability.origin.journey import JourneyStep, journey
 from services.traceability.origin.model import Batch
+from services.traceability.origin.queries import Histories
 from services.traceability.profiles.model import TraceProfile
 from services.traceability.scans.model import (
     Anomaly,
@@ -74,7 +74,7 @@ NOTHING_ASKED = Asked()
 class Scanning:
     store: DocumentStore
     outbox: Outbox
-    origin: Origin
+    histories: Histories
     clock: Clock
     fingerprint_key: bytes
     """Salts client fingerprints (``scans.fingerprint``)."""
@@ -117,9 +117,9 @@ class Scanning:
             if unit is None:
                 await self._forged(AnomalyKind.UNKNOWN_SERIAL, profile, serial, lot, visit)
                 return Asked(lot, serial=serial)
-            batch = await self.origin.batch(unit.batch_id)
+            batch = await self.histories.batch(unit.batch_id)
         elif lot is not None:
-            batch = await self.origin.batch_by_lot(profile.id, lot)
+            batch = await self.histories.batch_by_lot(profile.id, lot)
             if batch is None:
                 await self._forged(AnomalyKind.UNKNOWN_LOT, profile, lot, lot, visit)
                 return Asked(lot)
@@ -128,7 +128,7 @@ class Scanning:
             visit = self._once(visit, _page(profile.id, None))
         if visit.counts:
             self.tally.count(profile.id, batch.id if batch else None, visit, unit=unit)
-        steps = journey(await self.origin.history(batch)) if batch else []
+        steps = journey(await self.histories.history(batch)) if batch else []
         return Asked(batch.lot if batch else lot, batch, steps, serial, unit)
 
     async def _unit(self, profile: TraceProfile, serial: str, lot: str | None, visit: Visit
