@@ -6,12 +6,15 @@ would lose its compaction (CI once found the listings topic so)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient
 from confluent_kafka.admin import AdminClient, ConfigResource
 
 from shared.ports.bus import open_bus
+from shared.ports.bus.kafka import KafkaEventBus
 from shared.ports.bus.port import Message, compacted_topic
 from tests.support.demo import wait_until
 from tests.support.tansu import TansuBroker
@@ -61,3 +64,37 @@ async def test_topics_first_used_after_the_start_keep_their_configuration(
     for topic in (SUBSCRIBED, WATCHED, ONLY_PUBLISHED):
         assert await asyncio.to_thread(cleanup_policy, kafka_broker.bootstrap, topic) \
             == "compact", topic
+
+
+class DeclaringWhileCreating(KafkaEventBus):
+    """The real bus on the real broker, with one moment made certain: another of its parts
+    declares a topic while the bus is creating the ones declared before (a consumer
+    subscribing while the publisher connects)."""
+
+    @contextlib.asynccontextmanager
+    async def _admin(self, timeout_ms: int, failure: str
+                     ) -> AsyncIterator[AIOKafkaAdminClient]:
+        async with super()._admin(timeout_ms, failure) as admin:
+            create = admin.create_topics
+
+            async def creating(*args: object, **kwargs: object) -> object:
+                self._declare([SUBSCRIBED])
+                return await create(*args, **kwargs)  # type: ignore[arg-type]
+
+            admin.create_topics = creating  # type: ignore[method-assign]
+            yield admin
+
+
+@pytest.mark.kafka
+async def test_a_topic_declared_while_others_are_created_is_created_too(
+        kafka_broker: TansuBroker) -> None:
+    """CI found the listings topic without compaction: a topic declared while the bus was
+    creating others was taken as created, and the broker made it with its defaults."""
+    bus = DeclaringWhileCreating(kafka_broker.url)
+    try:
+        await bus.start([PUBLISHED])
+        await bus.ensure_topics()  # what a consumer of the new topic does before it starts
+    finally:
+        await bus.stop()
+    assert await asyncio.to_thread(cleanup_policy, kafka_broker.bootstrap, SUBSCRIBED) \
+        == "compact"

@@ -113,15 +113,18 @@ class KafkaEventBus:
         async with self._topics_lock:
             if self._topics_ready or not self._topics:
                 return
+            declared = frozenset(self._topics)
             async with self._admin(5000, "cannot create topics on") as admin:
-                missing = sorted(self._topics - set(await admin.list_topics()))
+                missing = sorted(declared - set(await admin.list_topics()))
                 if missing:
                     with contextlib.suppress(TopicAlreadyExistsError):
                         await admin.create_topics([
                             NewTopic(t, self.partitions, self.replication,
                                      topic_configs=topic_config(t)) for t in missing])
                     log.info("created topics %s", missing)
-            self._topics_ready = True
+            # A topic declared meanwhile (a subscription starting while these were created)
+            # is created by the next call, which its own client makes before asking for it.
+            self._topics_ready = self._topics == declared
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         async with self._connect_lock:
