@@ -14,17 +14,19 @@ from services.traceability.profiles.model import ShownSubject, TraceProfile
 from services.traceability.scans import resolver
 from services.traceability.scans.model import (
     CODES_KEPT,
-    SCAN_WINDOW,
-    SCANS_PER_DEVICE_A_DAY,
     Anomaly,
     AnomalyKind,
-    Confidence,
     RecentScans,
     ScanDay,
     ScanReport,
     ScanTally,
     Visit,
     by_province,
+)
+from services.traceability.scans.rules import (
+    SCAN_WINDOW,
+    SCANS_PER_DEVICE_A_DAY,
+    Confidence,
     coarse_agent,
     copy_confidence,
     fingerprint,

@@ -10,16 +10,10 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from services.traceability.api.deps import gate, may
-from services.traceability.scans.model import (
-    Anomaly,
-    AnomalyKind,
-    Confidence,
-    ScanCounts,
-    ScanReport,
-    span,
-)
+from services.traceability.scans.model import Anomaly, AnomalyKind, ScanCounts, ScanReport
 from services.traceability.scans.model import by_province as count_by_province
 from services.traceability.scans.queries import AnomalyFilter, ScanFigures
+from services.traceability.scans.rules import Confidence, span
 from shared.http.paging import Cursor, Limit, PageOut
 from shared.identity.access import Scope
 from shared.identity.auth import CurrentCaller

@@ -248,7 +248,7 @@ class UnitCode:
     """Distinct coarse client fingerprints that scanned it (at most ``DEVICES_PER_UNIT``
     kept: past that the code is reported as copied anyway)."""
     networks: list[str] = field(default_factory=list)
-    """Distinct networks (salted, ``scans.salted_network``) its scans came from, at most
+    """Distinct networks (salted, ``scans.rules.salted_network``) its scans came from, at most
     ``DEVICES_PER_UNIT``: how far apart its devices are, and so how sure a copy is."""
     looks_copied: bool = False
     version: int = 0

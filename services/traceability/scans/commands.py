@@ -19,11 +19,13 @@ from services.traceability.scans.model import (
     Anomaly,
     AnomalyKind,
     ClientReports,
-    Confidence,
     RecentScans,
     ScanDay,
     ScanTally,
     Visit,
+)
+from services.traceability.scans.rules import (
+    Confidence,
     copy_confidence,
     day_in_vietnam,
     fingerprint,
@@ -77,7 +79,7 @@ class Scanning:
     histories: Histories
     clock: Clock
     fingerprint_key: bytes
-    """Salts client fingerprints (``scans.fingerprint``)."""
+    """Salts client fingerprints (``rules.fingerprint``)."""
     office_contact: str = ""
     """How shoppers reach the provincial OCOP office (``OCOP_OFFICE_CONTACT``), told
     under every counterfeit warning."""

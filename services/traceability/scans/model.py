@@ -1,94 +1,39 @@
 """Scan analytics and counterfeit signals (lượt quét, dấu hiệu hàng giả): what is kept of a
 shopper's scan, and when scans point at forged codes. Pure: no I/O, no clock of its own.
 
-No personal data is kept: a scan is counted per product, batch and day, and a unit's code
-keeps the coarse fingerprints of the devices that scanned it — a salted hash of the
-client's network (/24, /48 for IPv6) and browser family, which tells "many different
-phones" from "one phone scanning again" without naming anyone — and the salted networks
-they were on.
+A scan is counted per product, batch and day, and a unit's code keeps the coarse
+fingerprints of the devices that scanned it and the salted networks they were on
+(``rules.fingerprint``, ``rules.salted_network``): no personal data.
 
-One client cannot pass for many: its scans of a code count once per ``SCAN_WINDOW`` and at
-most ``SCANS_PER_DEVICE_A_DAY`` times a day (``RecentScans``), a copy is told by distinct
-devices, and how sure it is (``Confidence``) by the distinct networks they came from."""
+One client cannot pass for many: its scans of a code count once per ``rules.SCAN_WINDOW``
+and at most ``rules.SCANS_PER_DEVICE_A_DAY`` times a day (``RecentScans``), a copy is told by
+distinct devices, and how sure it is (``rules.Confidence``) by the distinct networks they
+came from."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import ipaddress
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 
-from services.traceability.labels.model import DEVICES_PER_UNIT, UnitCode
+from services.traceability.labels.model import UnitCode
 from services.traceability.profiles.model import TraceProfile
+from services.traceability.scans.rules import (
+    REPORTS_PER_CLIENT_A_DAY,
+    SCAN_WINDOW,
+    SCANS_PER_DEVICE_A_DAY,
+    Confidence,
+    day_in_vietnam,
+)
 from shared.messaging.contracts.traceability import ScanAnomalyDetected
-from shared.platform.clock import VIETNAM
-from shared.refusals import N_, BadRequest, FieldError
 
-DEFAULT_SPAN_DAYS = 30
-MAX_SPAN_DAYS = 366
 CODES_KEPT = 20
 """Distinct forged codes (and devices, networks) an anomaly keeps as evidence; past that
 it counts."""
-SCAN_WINDOW = timedelta(minutes=30)
-"""Scans of one code from one device within this count once: a page reloaded, opened again
-to show someone, in another language."""
-SCANS_PER_DEVICE_A_DAY = 3
-"""Scans of one code a device counts for in a day, however many it makes: the evidence one
-client gives is capped."""
 RECENT_KEPT = 100_000
 """(device, code) pairs ``RecentScans`` remembers; past that the longest unseen is
 forgotten (its next scan counts again)."""
-
-_PLATFORMS = (("Android", "android"), ("iPhone", "ios"), ("iPad", "ios"),
-              ("Windows", "windows"), ("Mac OS X", "mac"), ("CrOS", "chromeos"),
-              ("Linux", "linux"))
-_BROWSERS = (("Zalo", "zalo"), ("FBAN", "facebook"), ("FB_IAB", "facebook"),
-             ("coc_coc", "coccoc"), ("Edg", "edge"), ("SamsungBrowser", "samsung"),
-             ("OPR", "opera"), ("Firefox", "firefox"), ("Chrome", "chrome"),
-             ("Safari", "safari"))
-
-
-def _first(pairs: tuple[tuple[str, str], ...], agent: str) -> str:
-    return next((name for token, name in pairs if token in agent), "other")
-
-
-def coarse_agent(user_agent: str) -> str:
-    """Platform and browser family only ("android/zalo"): no versions, no device model."""
-    return f"{_first(_PLATFORMS, user_agent)}/{_first(_BROWSERS, user_agent)}"
-
-
-def _network(address: str) -> str:
-    """The client's /24 (/48 for IPv6): a household's, a shop's, a mobile cell's."""
-    try:
-        ip = ipaddress.ip_address(address)
-        return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 48}",
-                                        strict=False))
-    except ValueError:
-        return re.sub(r"[^\w.:-]", "", address)[:64]
-
-
-def fingerprint(key: bytes, address: str, user_agent: str) -> str:
-    """A coarse, salted client fingerprint: 12 hex digits of an HMAC of the client's network
-    and browser family. Without the key it cannot be linked back to an address."""
-    message = f"{_network(address)}|{coarse_agent(user_agent)}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:12]
-
-
-def salted_network(key: bytes, address: str) -> str:
-    """The client's network alone, salted as ``fingerprint`` is: scans from one household
-    or one client share it, whatever browsers they name."""
-    return hmac.new(key, f"network|{_network(address)}".encode(),
-                    hashlib.sha256).hexdigest()[:12]
-
-
-def day_in_vietnam(at: datetime) -> date:
-    """The day scans are counted on: a scan at 23:30 on the 1st in Hà Nội is the 1st's,
-    though it is the 1st's 16:30 in UTC, and one at 02:00 on the 2nd is the 2nd's."""
-    return at.astimezone(VIETNAM).date()
 
 
 @dataclass(frozen=True)
@@ -135,34 +80,6 @@ class RecentScans:
         if len(self._seen) > self.kept:
             del self._seen[next(iter(self._seen))]
         return True
-
-
-class Confidence(StrEnum):
-    """How sure a counterfeit signal is, told by the distinct networks its scans came from:
-    one client, or one household or shop, is one network however many browsers it names."""
-
-    LOW = "low"
-    """One network."""
-    MEDIUM = "medium"
-    """A few networks."""
-    HIGH = "high"
-    """As many networks as a copy needs devices (``DEVICES_PER_UNIT``): goods in several
-    places. Only then is a shopper warned."""
-
-    @classmethod
-    def of(cls, networks: int) -> Confidence:
-        if networks >= DEVICES_PER_UNIT:
-            return cls.HIGH
-        return cls.MEDIUM if networks >= 2 else cls.LOW
-
-    @property
-    def rank(self) -> int:
-        return list(Confidence).index(self)
-
-
-def copy_confidence(unit: UnitCode) -> Confidence | None:
-    """How sure it is that a unit's code was copied; None while it does not look so."""
-    return Confidence.of(len(unit.networks)) if unit.looks_copied else None
 
 
 class AnomalyKind(StrEnum):
@@ -265,11 +182,6 @@ class Anomaly:
             detected_at=visit.at)
 
 
-REPORTS_PER_CLIENT_A_DAY = 5
-"""Codes of one product one client may report in a day: a shopper has a package or two in
-hand, a flood of made-up codes is one client's word a few times, not thousands."""
-
-
 @dataclass
 class ClientReports:
     """The codes of a product that one client (its salted network, as ``Visit``) reported
@@ -342,22 +254,6 @@ class ScanTally:
         """Counts that could not be written go back, to be written next time."""
         for key, counted in counts.items():
             self.counts.setdefault(key, Counter()).update(counted)
-
-
-def span(since: date | None, until: date | None, today: date) -> tuple[date, date]:
-    """The days a report covers: the last ``DEFAULT_SPAN_DAYS`` up to ``today`` unless
-    asked; at most ``MAX_SPAN_DAYS``."""
-    until = until or today
-    since = since or until - timedelta(days=DEFAULT_SPAN_DAYS - 1)
-    if since > until:
-        raise BadRequest(N_("'since' is after 'until'."), code="span",
-                         errors=[FieldError("since", N_("on or before until"))])
-    if (until - since).days >= MAX_SPAN_DAYS:
-        raise BadRequest(N_("Ask for at most %(most)s days at a time."), code="span",
-                         most=MAX_SPAN_DAYS,
-                         errors=[FieldError("since", N_("at most %(most)s days before until"),
-                                            {"most": MAX_SPAN_DAYS})])
-    return since, until
 
 
 @dataclass(frozen=True)
