@@ -10,7 +10,8 @@ from fastapi.security import APIKeyHeader
 from services.catalog.access import RULES
 from services.catalog.channels.commands import Channels
 from services.catalog.channels.model import Channel, Scope
-from services.catalog.listings.commands import Listings, not_listed
+from services.catalog.listings import rules
+from services.catalog.listings.commands import Listings
 from services.catalog.listings.publishing import Publisher
 from services.catalog.listings.queries import EVERYTHING, Catalog
 from services.catalog.store import listings
@@ -45,7 +46,7 @@ async def _locate(request: Request) -> SubjectRef:
     listing = await listings.get_or_none(part(Catalog)(request).store,
                                          request.path_params["product_id"])
     if listing is None or listing.producer is None:
-        raise not_listed()
+        raise rules.not_listed()
     return SubjectRef(listing.producer.id, listing.province, listing.commune)
 
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from services.catalog.channels.model import Channel
-from services.catalog.listings import changes
+from services.catalog.listings import changes, rules
 from services.catalog.listings.model import Listing
 from services.catalog.listings.publishing import Publisher
 from services.catalog.store import channels, listings
@@ -22,16 +20,9 @@ from services.catalog.webhooks.commands import Webhooks
 from shared.messaging import Outbox
 from shared.platform.clock import Clock
 from shared.ports.store import DocumentStore, Transaction
-from shared.refusals import N_, NotFound, invalid
 
 Apply = Callable[[Listing], bool | None]
 """A change to a listing; returning False means it changed nothing (keep nothing)."""
-
-
-def not_listed() -> NotFound:
-    return NotFound(N_("This product is not listed as an OCOP product (it may never have "
-                       "been certified, or its certificate was revoked or has expired)."),
-                    code="not-listed")
 
 
 @dataclass(frozen=True)
@@ -48,7 +39,7 @@ class Listings:
         has listed (NotFound otherwise); events may come about a product not yet known."""
         held = await listings.get_or_none(tx, product_id)
         if listed_before and (held is None or held.producer is None):
-            raise not_listed()
+            raise rules.not_listed()
         listing = held or Listing(product_id)
         before = listing.face()
         if apply(listing) is False:
@@ -74,19 +65,10 @@ class Listings:
 
     async def sell_at(self, product_id: str, channel_id: str, url: str) -> Listing:
         channel = await channels.get(self.store, channel_id)
-        check_sold_at(channel, url)
+        rules.check_sold_at(channel, url)
         return await self._producers_change(product_id, lambda listing: listing.sell_at(
             channel.id, channel.name, url))
 
     async def stop_selling_at(self, product_id: str, channel_id: str) -> Listing:
         return await self._producers_change(product_id,
                                             lambda listing: listing.stop_selling_at(channel_id))
-
-
-def check_sold_at(channel: Channel, url: str) -> None:
-    """A product's page on a channel is on the channel's own site (or a subdomain)."""
-    site = (urlsplit(channel.website).hostname or "").removeprefix("www.")
-    host = urlsplit(url).hostname or ""
-    if urlsplit(url).scheme != "https" or not (host == site or host.endswith(f".{site}")):
-        raise invalid("url", N_("give the product's https page on %(channel)s (%(site)s)"),
-                      channel=channel.name, site=site)

@@ -9,7 +9,6 @@ from typing import Any
 
 from services.catalog.channels.model import Scope
 from services.catalog.listings import changes, rules
-from services.catalog.listings.commands import not_listed
 from services.catalog.listings.model import Listing, public_where
 from services.catalog.store import LISTINGS, listings
 from shared.platform.clock import Clock
@@ -69,7 +68,7 @@ class Catalog:
         is outside what the channel may carry."""
         listing = await listings.get_or_none(self.store, product_id)
         if listing is None or not listing.is_public(self.clock.today()):
-            raise not_listed()
+            raise rules.not_listed()
         if not scope.allows(listing.province_key, listing.group):
             raise Forbidden(N_("This listing is outside what the OCOP office lets your "
                                "channel carry (by province or product group); ask the office "
