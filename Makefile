@@ -1,10 +1,13 @@
 # The two commands of the README: `make run` and `make test`. Each installs what it needs
 # into .venv first, from the lock files requirements.txt and requirements-test.txt (exact
 # versions with their hashes), so a fresh clone gets what was tested; needs only Python 3.11+.
+# uv installs them (the tool `make lock` writes the lock files with, pinned here): it checks
+# the same hashes as pip in a few seconds where pip took some forty.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 JS     := tests/js
+UV     := uv==0.13.9
 LOCK_OPTIONS := --generate-hashes --universal --python-version 3.11 --quiet
 
 # The tests come in tiers, fastest first (tests/README.md says what belongs where); each
@@ -50,16 +53,17 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/flow.py
 	$(BIN)/python bench/labels.py
 
+INSTALL = $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet $(UV) && \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python
+
 $(VENV)/.installed: requirements.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(INSTALL) --require-hashes -r requirements.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
 $(VENV)/.installed-test: requirements-test.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(INSTALL) --require-hashes -r requirements-test.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(VENV)/.installed $@
 
 # After changing the dependencies in pyproject.toml (or to take newer releases: add
@@ -99,7 +103,7 @@ messages: $(VENV)/.installed-test
 	rm $(POT)
 
 lock:
-	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m pip install --quiet $(UV)
 	$(PYTHON) -m uv pip compile pyproject.toml --extra test $(LOCK_OPTIONS) -o requirements-test.txt
 	@# the running platform gets the very versions the tests ran with
 	$(PYTHON) -m uv pip compile pyproject.toml -c requirements-test.txt $(LOCK_OPTIONS) -o requirements.txt
