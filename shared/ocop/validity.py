@@ -39,3 +39,15 @@ def status_on(status: CertificateStatus, valid_until: date, day: date) -> Certif
 def in_force_where(day: date) -> dict[str, Any]:
     """``in_force_on`` as a document-store filter on a record's ``valid_until``."""
     return {"valid_until": {"$gte": day.isoformat()}}
+
+
+def status_where(status: CertificateStatus, day: date) -> dict[str, Any]:
+    """``status_on(...) is status`` as a document-store filter on a record's ``status`` and
+    ``valid_until``: an active record past its last valid day counts as expired."""
+    if status is CertificateStatus.ACTIVE:
+        return {"status": status.value, **in_force_where(day)}
+    if status is CertificateStatus.EXPIRED:
+        # Only an active certificate expires, so a past valid_until is what both share.
+        return {"status": {"$in": [CertificateStatus.ACTIVE.value, status.value]},
+                "valid_until": {"$lt": day.isoformat()}}
+    return {"status": status.value}

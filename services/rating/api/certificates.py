@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from services.rating import store as repositories
 from services.rating.api.deps import CertificatesPart, may
 from services.rating.certificates.model import Certificate
+from services.rating.certificates.queries import certificates_where
 from services.rating.certificates.verification import verification_view
 from services.rating.evaluations.rules import Level
 from services.rating.store import CERTIFICATES
@@ -23,6 +24,7 @@ from shared.http.paging import Cursor, Limit, PageOut
 from shared.i18n import install
 from shared.i18n.language import LANGUAGE_NAMES, pick_language
 from shared.identity.auth import CurrentCaller
+from shared.ocop.validity import CertificateStatus
 from shared.refusals.openapi import files
 
 templates = Jinja2Templates(directory=FilePath(__file__).parent.parent / "templates")
@@ -128,16 +130,24 @@ async def verify(certificates: CertificatesPart, request: Request, certificate_i
         headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})
 
 
-@router.get("/certificates", summary="Certificates (public)",
+@router.get("/certificates", summary="Certificates, by state on today's date, or those in "
+                                     "force expiring within some months (public)",
             **may("certificate.read"))
-async def list_certificates(certificates: CertificatesPart, product_id: str | None = None,
-                            number: str | None = None,
-                            limit: Limit = 50, cursor: Cursor = None
-                            ) -> PageOut[CertificateOut]:
-    where = {k: v for k, v in (("product_id", product_id), ("number", number)) if v}
+async def list_certificates(
+        certificates: CertificatesPart, product_id: str | None = None,
+        number: str | None = None,
+        status: Annotated[CertificateStatus | None, Query(
+            description="The state today: an active certificate past its last valid day "
+                        "is expired")] = None,
+        expiring_within_months: Annotated[int | None, Query(
+            ge=1, le=36, description="Only certificates in force whose last valid day is "
+                                     "within this many months: the ones to renew")] = None,
+        limit: Limit = 50, cursor: Cursor = None) -> PageOut[CertificateOut]:
+    today = certificates.clock.today()
+    where = certificates_where(today, product_id=product_id, number=number, status=status,
+                               expiring_within_months=expiring_within_months)
     page = await certificates.store.find(CERTIFICATES.name, where or None, limit=limit,
                                          after=cursor)
-    today = certificates.clock.today()
     return PageOut(items=[certificate_out(repositories.certificates.load(d), today)
                           for d in page.items],
                    next_cursor=page.next_cursor)
