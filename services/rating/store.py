@@ -10,14 +10,16 @@ PRODUCTS = Collection("products", indexes=("subject_id", "status"))
 """Read model of the registry's products (kept from its events)."""
 SUBJECTS = Collection("subjects", indexes=("province_key",))
 """Read model of the registry's subjects (with the province folded, for summaries)."""
-PROPOSALS = Collection("proposals", indexes=("product_id",))
+PROPOSALS = Collection("proposals", indexes=("product_id", "subject_id", "commune_code",
+                                              "proposed"))
 """Commune pre-assessments and proposals (đề xuất của xã), from 6 July 2025."""
 ROUNDS = Collection("rounds", indexes=("year",))
 """Evaluation rounds (đợt đánh giá) and their councils (hội đồng) with members."""
 CRITERIA_TABLES = Collection("criteria_tables", indexes=("key", "criteria_set", "version"))
 """Criteria tables per set and product group; one document per version, never changed."""
-EVALUATIONS = Collection("evaluations", indexes=("product_id", "status", "round_id"))
-SCORE_SHEETS = Collection("score_sheets", indexes=("evaluation_id",))
+EVALUATIONS = Collection("evaluations", indexes=("product_id", "status", "round_id",
+                                                  "certificate_id", "evaluation_date"))
+SCORE_SHEETS = Collection("score_sheets", indexes=("evaluation_id", "member"))
 """One per council member and evaluation: the id is '<evaluation>:<member>'."""
 RECOGNITIONS = Collection("recognitions")
 """Per product: its current certificate. Its version orders the product's rating events."""

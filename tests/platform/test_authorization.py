@@ -116,6 +116,10 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
             "GET", "traceability", f"/01/{GTIN}/10/LOT-1/21/FORGED0000000000", expect=404)
         table = await office.call("POST", "rating", "/criteria-tables", expect=201,
                                   json=table_body())
+        held = await office.call("POST", "rating", "/rounds", expect=201, json={
+            "name": "Đợt 1", "level": "province", "province": S1["province"],
+            "opens_on": days_ago, "closes_on": today().isoformat(),
+            "council": "Hội đồng OCOP tỉnh", "members": ["member"]})
         channel = await office.call("POST", "catalog", "/channels", expect=201, json=CHANNEL)
         spare = await office.call("POST", "catalog",
                                   f"/channels/{channel['channel']['id']}/keys", expect=201)
@@ -131,7 +135,8 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
                              office.channel(channel["api_key"])))
         refs = {s["id"]: SubjectRef(s["id"], s["province"], s["commune"], s["commune_code"])
                 for s in subjects.values()}
-        path = records | {"subject_id": s1, "table_id": table["id"], "gtin": GTIN,
+        path = records | {"subject_id": s1, "table_id": table["id"], "round_id": held["id"],
+                          "gtin": GTIN,
                           "year": str(today().year), "qualifiers": "10/LOT-1",
                           "lot": "LOT-1", "batch_id": batch, "record_id": harvest,
                           "sheet_id": sheet["id"], "serial": serial,

@@ -36,8 +36,9 @@ def round_of(level: Level = Level.PROVINCE, opens_on: date = date(2026, 9, 1),
 
 
 def proposal(on: date = date(2026, 9, 20), checks: dict[str, bool] = ALL_MET) -> Proposal:
-    return Proposal.assess("x1", "p1", assessed_on=on, today=date(2026, 11, 1),
-                           checks=checks, notes="", by="commune", at=AT)
+    return Proposal.assess("x1", "p1", subject_id="s1", commune_code=None, assessed_on=on,
+                           today=date(2026, 11, 1), checks=checks, notes="", by="commune",
+                           at=AT)
 
 
 def opened(on: date = date(2026, 10, 1), **changes: object) -> Evaluation:

@@ -23,5 +23,6 @@ CertificatesPart = Annotated[Certificates, Depends(part(Certificates))]
 TablesPart = Annotated[CriteriaTables, Depends(part(CriteriaTables))]
 LoadedTablesPart = Annotated[LoadedTables, Depends(part(LoadedTables))]
 SummariesPart = Annotated[Summaries, Depends(part(Summaries))]
-may = Gate(RULES, path_owner(lambda request: part(Rating)(request).store, PRODUCTS.name,
-                             SUBJECTS.name)).rule
+gate = Gate(RULES, path_owner(lambda request: part(Rating)(request).store, PRODUCTS.name,
+                              SUBJECTS.name))
+may, visible = gate.rule, gate.visible

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from services.rating import store as repositories
-from services.rating.api.deps import EvaluationsPart, RatingPart, may
+from services.rating.api.deps import EvaluationsPart, RatingPart, may, visible
 from services.rating.api.models import CriterionOut, PartMaximaOut, per_part
 from services.rating.criteria import rules as criteria
 from services.rating.criteria.queries import evaluation_table
@@ -20,10 +20,14 @@ from services.rating.evaluations.model import (
     Evaluation,
     EvaluationResult,
     EvaluationStatus,
+    Proposal,
+    Round,
     ScoreSheet,
 )
+from services.rating.evaluations.queries import Queued, Stage
 from services.rating.evaluations.rules import COMMUNE_CRITERIA, Level
 from shared.http.fields import EraDate, FreeText, Line, Place
+from shared.http.paging import Cursor, Limit, QueueOut
 from shared.identity.access import Scope
 from shared.identity.auth import CurrentCaller
 from shared.refusals import N_, BadRequest, FieldError
@@ -131,6 +135,28 @@ class EvaluationWithSheetsOut(EvaluationOut):
     score_sheets: list[ScoreSheetOut]
 
 
+class QueuedEvaluationOut(BaseModel):
+    """An evaluation in a queue: where it stands and how many members scored it, of how
+    many sit on its council (``council_size``: None outside rounds, where any council
+    member may score)."""
+
+    id: str
+    product_id: str
+    product_name: str | None
+    evaluation_date: date
+    criteria_set: str
+    round_id: str | None
+    level: Level | None
+    status: EvaluationStatus
+    stage: Stage
+    scored: int
+    council_size: int | None
+    stars: int | None
+    certificate_id: str | None
+    opened_at: str
+    closed_at: str | None
+
+
 class ScoredOut(BaseModel):
     evaluation_id: str
     member: str
@@ -160,6 +186,10 @@ class ResultOut(BaseModel):
 class ProposalOut(BaseModel):
     id: str
     product_id: str
+    subject_id: str | None
+    commune_code: str | None
+    """The subject's commune by its official code (None on proposals made before it was
+    kept)."""
     assessed_on: date
     checks: dict[str, bool]
     proposed: bool
@@ -204,6 +234,25 @@ def evaluation_with_sheets_out(evaluation: Evaluation, table: criteria.CriteriaT
                           **per_part(s.parts)} for s in sheets]})
 
 
+def queued_out(queued: Queued) -> QueuedEvaluationOut:
+    e = queued.evaluation
+    return QueuedEvaluationOut(
+        id=e.id, product_id=e.product_id, product_name=queued.product_name,
+        evaluation_date=e.evaluation_date, criteria_set=e.criteria_set, round_id=e.round_id,
+        level=e.level, status=e.status, stage=queued.stage, scored=queued.scored,
+        council_size=queued.council_size, stars=e.result["stars"] if e.result else None,
+        certificate_id=e.certificate_id, opened_at=e.opened_at, closed_at=e.closed_at)
+
+
+def proposal_out(proposal: Proposal) -> ProposalOut:
+    return ProposalOut.model_validate({"id": proposal.id,
+                                       **repositories.proposals.dump(proposal)})
+
+
+def round_out(held: Round) -> RoundOut:
+    return RoundOut.model_validate({"id": held.id, **repositories.rounds.dump(held)})
+
+
 def result_out(evaluation: Evaluation) -> ResultOut:
     return ResultOut.model_validate({
         "evaluation_id": evaluation.id, "evaluation_date": evaluation.evaluation_date,
@@ -236,10 +285,8 @@ async def propose(rating: RatingPart, body: ProposalIn,
                   caller: CurrentCaller
                   ) -> ProposalOut:
     checks = body.model_dump(include=set(COMMUNE_CRITERIA))
-    proposal = await rating.propose(caller, body.product_id, body.assessed_on, checks,
-                                    body.notes)
-    return ProposalOut.model_validate({"id": proposal.id,
-                                       **repositories.proposals.dump(proposal)})
+    return proposal_out(await rating.propose(caller, body.product_id, body.assessed_on, checks,
+                                             body.notes))
 
 
 @router.post("/rounds", status_code=status.HTTP_201_CREATED,
@@ -248,8 +295,61 @@ async def propose(rating: RatingPart, body: ProposalIn,
 async def open_round(rating: RatingPart, body: RoundIn,
                      caller: CurrentCaller
                      ) -> RoundOut:
-    held = await rating.open_round(caller, **body.model_dump())
-    return RoundOut.model_validate({"id": held.id, **repositories.rounds.dump(held)})
+    return round_out(await rating.open_round(caller, **body.model_dump()))
+
+
+@router.get("/rounds", summary="Rounds with their councils' members, the latest year first",
+            **may("round.read"))
+async def list_rounds(evaluations: EvaluationsPart,
+                      year: Annotated[int | None, Query(ge=2018, le=2100)] = None,
+                      limit: Limit = 50, cursor: Cursor = None) -> QueueOut[RoundOut]:
+    found = await evaluations.round_list(year=year, limit=limit, after=cursor)
+    return QueueOut(items=[round_out(r) for r in found.items], next_cursor=found.next_cursor,
+                    total=found.total)
+
+
+@router.get("/rounds/{round_id}", summary="A round with its council's members",
+            **may("round.read"))
+async def get_round(evaluations: EvaluationsPart, round_id: str) -> RoundOut:
+    return round_out(await evaluations.one_round(round_id))
+
+
+@router.get("/proposals", summary="The communes' proposals, oldest first: the office's "
+                                  "all, a commune officer's its commune's",
+            **may("proposal.read", Scope.LIST))
+async def list_proposals(
+        evaluations: EvaluationsPart, caller: CurrentCaller,
+        commune: Annotated[str | None, Query(max_length=10,
+                                             description="Official commune code")] = None,
+        product_id: str | None = None,
+        proposed: Annotated[bool | None, Query(
+            description="true: proposed for evaluation; false: held back by the commune"
+        )] = None,
+        limit: Limit = 50, cursor: Cursor = None) -> QueueOut[ProposalOut]:
+    found = await evaluations.proposal_queue(
+        visible("proposal.read", caller), commune=commune, product_id=product_id,
+        proposed=proposed, limit=limit, after=cursor)
+    return QueueOut(items=[proposal_out(p) for p in found.items],
+                    next_cursor=found.next_cursor, total=found.total)
+
+
+@router.get("/evaluations", summary="Evaluations by stage, round and product: the office's "
+                                    "all, a council member's its councils'",
+            **may("evaluation.list"))
+async def list_evaluations(
+        evaluations: EvaluationsPart, caller: CurrentCaller,
+        status: Annotated[Stage | None, Query(
+            description="open: being scored (oldest first); closed: decided without a "
+                        "certificate; recognised: led to one")] = None,
+        round_id: str | None = None, product_id: str | None = None,
+        to_score: Annotated[bool, Query(
+            description="true: only the open ones you have not scored yet")] = False,
+        limit: Limit = 50, cursor: Cursor = None) -> QueueOut[QueuedEvaluationOut]:
+    found = await evaluations.queue(caller, stage=status, round_id=round_id,
+                                    product_id=product_id, to_score=to_score, limit=limit,
+                                    after=cursor)
+    return QueueOut(items=[queued_out(q) for q in found.items],
+                    next_cursor=found.next_cursor, total=found.total)
 
 
 @router.get("/products/{product_id}/results",

@@ -63,9 +63,11 @@ class Rating:
             product = await known_product(tx, product_id)
             subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
                                          N_("subject"))
-            check(RULES["proposal.make"], caller, SubjectRef.of(subject.id, subject.data))
+            owner = SubjectRef.of(subject.id, subject.data)
+            check(RULES["proposal.make"], caller, owner)
             return await proposals.add(tx, Proposal.assess(
-                new_id(), product_id, assessed_on=assessed_on or self.clock.today(),
+                new_id(), product_id, subject_id=subject.id, commune_code=owner.commune_known,
+                assessed_on=assessed_on or self.clock.today(),
                 today=self.clock.today(), checks=checks, notes=notes, by=caller.user_id,
                 at=self.clock.stamp()))
 

@@ -77,16 +77,21 @@ class Proposal:
     notes: str
     by: str
     at: str
+    subject_id: str | None = None
+    commune_code: str | None = None
+    """The subject's commune by its official code, whose officer sees the proposal (None:
+    proposals made before it was kept, or names that name no known commune)."""
     version: int = 0
 
     @classmethod
-    def assess(cls, proposal_id: str, product_id: str, *, assessed_on: date, today: date,
+    def assess(cls, proposal_id: str, product_id: str, *, subject_id: str,
+               commune_code: str | None, assessed_on: date, today: date,
                checks: dict[str, bool], notes: str, by: str, at: str) -> Proposal:
         """Proposed when every criterion the commune assesses is met."""
         check_not_future("assessed_on", assessed_on, today)
         shortfalls = rules.commune_shortfalls(checks)
         return cls(proposal_id, product_id, assessed_on, checks, not shortfalls, shortfalls,
-                   notes, by, at)
+                   notes, by, at, subject_id, commune_code)
 
 
 class EvaluationResult(TypedDict):
