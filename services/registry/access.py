@@ -21,6 +21,7 @@ RULES: dict[str, frozenset[Party]] = {
     "auth.public_key": ANYONE,
     "account.own": frozenset({Party.SIGNED_IN}),
     "account.manage": OFFICE,
+    "account.list": OFFICE,  # who holds which account is the office's to know, no commune's
     "subject.register": OFFICE,
     "subject.change": OFFICE,
     "subject.read": CONCERNED,

@@ -7,7 +7,8 @@ from shared.i18n import N_
 from shared.ports.store import Collection
 from shared.ports.store.repository import Repository
 
-USERS = Collection("users", indexes=("role", "subject_id", "commune_code", "locality_problem"))
+USERS = Collection("users", indexes=("role", "subject_id", "commune_code", "locality_problem",
+                                     "disabled"))
 """Accounts; the id is the (lower-case) username."""
 SUBJECTS = Collection("subjects", indexes=("code", "province", "commune_code",
                                            "locality_problem"))

@@ -3,13 +3,18 @@ office manages."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
+from services.registry.accounts.model import User
+from services.registry.accounts.queries import page as users_page
 from services.registry.api.deps import AccountsPart, may
 from services.registry.api.models import CommuneCode, FullName, ProvinceCode
 from shared.http.fields import Place
+from shared.http.paging import Cursor, Limit, QueueOut
 from shared.identity.auth import CurrentCaller, Role, public_pem
 
 router = APIRouter()
@@ -70,6 +75,15 @@ class UserOut(BaseModel):
     commune_code: str | None = None
     province_code: str | None = None
     full_name: str
+    disabled: bool = False
+
+
+def user_out(user: User) -> UserOut:
+    """The account as the office reads it (never its password hash)."""
+    return UserOut(username=user.id, role=user.role, subject_id=user.subject_id,
+                   commune=user.commune, province=user.province,
+                   commune_code=user.commune_code, province_code=user.province_code,
+                   full_name=user.full_name, disabled=user.disabled)
 
 
 @router.post("/auth/token", tags=["auth"], summary="Sign in: a token for the other calls",
@@ -112,10 +126,23 @@ async def create_user(accounts: AccountsPart, body: UserIn,
                                       created_by=caller.user_id, commune=body.commune,
                                       province=body.province, commune_code=body.commune_code,
                                       province_code=body.province_code)
-    return UserOut(username=user.id, role=user.role, subject_id=user.subject_id,
-                   commune=user.commune, province=user.province,
-                   commune_code=user.commune_code, province_code=user.province_code,
-                   full_name=user.full_name)
+    return user_out(user)
+
+
+@router.get("/users", tags=["auth"], summary="The accounts, by username (admin)",
+            **may("account.list"))
+async def list_users(accounts: AccountsPart,
+                     role: Role | None = None,
+                     commune: Annotated[CommuneCode | None, Query(
+                         description="Official code of the commune whose officers to list "
+                                     "(the code the account and its tokens keep)")] = None,
+                     disabled: Annotated[bool | None, Query(
+                         description="true: only disabled accounts; false: only those that "
+                                     "may sign in")] = None,
+                     limit: Limit = 50, cursor: Cursor = None) -> QueueOut[UserOut]:
+    found, next_cursor, total = await users_page(accounts.store, role, commune, disabled,
+                                                 limit=limit, after=cursor)
+    return QueueOut(items=[user_out(u) for u in found], next_cursor=next_cursor, total=total)
 
 
 @router.put("/users/{username}/access", tags=["auth"],
