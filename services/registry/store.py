@@ -1,10 +1,13 @@
 """The registry's collections and the fields each is queried on."""
 
+from typing import Any
+
 from services.registry.accounts.model import User
 from services.registry.dossiers.model import Dossier
 from services.registry.subjects.model import Product, Subject
 from shared.i18n import N_
-from shared.ports.store import Collection
+from shared.identity.access import Visibility
+from shared.ports.store import Collection, Reader, find_all
 from shared.ports.store.repository import Repository
 
 USERS = Collection("users", indexes=("role", "subject_id", "commune_code", "locality_problem",
@@ -24,8 +27,10 @@ claim in the same transaction makes a duplicate fail on every store adapter."""
 HISTORY = Collection("history", indexes=("entity_key", "entity", "by", "at"))
 """Every change to a user, subject or product: who, when, what (lịch sử thay đổi)."""
 
-DOSSIERS = Collection("dossiers")
-"""Per product: its documents and its path through the annual cycle (idea, plan, dossier)."""
+DOSSIERS = Collection("dossiers", indexes=("waiting.waiting_for", "waiting.subject_id",
+                                           "waiting.at"))
+"""Per product: its documents and its path through the annual cycle (idea, plan, dossier);
+``waiting``: the stage proposed and not yet decided, the queues' field."""
 
 SIGN_IN_FAILURES = Collection("sign_in_failures")
 """Recent failed sign-ins per username and address, per address and per minute (kept in
@@ -37,3 +42,22 @@ users = Repository(USERS.name, User, N_("account"))
 subjects = Repository(SUBJECTS.name, Subject, N_("subject"))
 products = Repository(PRODUCTS.name, Product, N_("product"))
 dossiers = Repository(DOSSIERS.name, Dossier, N_("dossier"))
+
+
+async def subjects_shown(reader: Reader, visibility: Visibility, subject_id: str | None = None,
+                         commune_code: str | None = None) -> Any:
+    """The condition on a record's ``subject_id`` that keeps a list to what ``visibility``
+    shows and, if asked, to one subject's or one commune's records; None: no condition."""
+    communes = {code for code in (visibility.commune_code, commune_code) if code}
+    ids: set[str] | None = None
+    if len(communes) > 1:  # another commune than the officer's own: nothing of it shows
+        ids = set()
+    elif communes:
+        ids = {d.id async for d in find_all(reader, SUBJECTS.name,
+                                            {"commune_code": communes.pop()})}
+    for one in (visibility.subject_id, subject_id):
+        if one:
+            ids = {one} if ids is None else ids & {one}
+    if ids is None:
+        return None
+    return next(iter(ids)) if len(ids) == 1 else {"$in": sorted(ids)}

@@ -98,6 +98,9 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
         s1 = subjects["S1"]["id"]
         records = await certified_product(office, by_name["member"], by_name["producer-own"],
                                           s1, days_ago, GTIN)
+        await by_name["producer-own"].call(  # a stage waiting: the queue of them lists it
+            "POST", "registry", f"/products/{records['product_id']}/cycle",
+            json={"stage": "idea", "status": "proposed"})
         await by_name["producer-other"].call("POST", "registry", "/products", expect=201, json={
             "subject_id": subjects["S2"]["id"], "name": "Trà atiso", "group": "food",
             "subgroup": "tea"})
@@ -236,7 +239,8 @@ async def _listed(world: World, service: str, url: str, query: dict[str, str]) -
 
 
 def _subjects(page: dict[str, Any]) -> set[str]:
-    return {item.get("subject_id", item["id"]) for item in page["items"]}
+    return {item["subject_id"] if "subject_id" in item else item["id"]
+            for item in page["items"]}
 
 
 def _list_mismatches(where: str, who: Cast, rule: frozenset[Party], page: dict[str, Any],

@@ -1,14 +1,17 @@
-"""The registry's queues over HTTP: the office's list of accounts."""
+"""The registry's queues over HTTP: the office's list of accounts, the dossier stages waiting
+for the office or the commune."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from shared.platform.config import Settings
 from tests.support.platform import (
+    PDF,
     Cooperative,
     User,
     cooperative_with_council,
@@ -83,3 +86,72 @@ async def test_the_office_lists_accounts_by_role_commune_and_access(province: Pr
     await province.officer.call("GET", "registry", "/users", expect=403)
     await province.coop.member.call("GET", "registry", "/users", expect=403)
     await refused_filter(office, "/users")
+
+
+async def proposed(producer: User, product_id: str, stage: str) -> None:
+    await producer.call("POST", "registry", f"/products/{product_id}/cycle",
+                        json={"stage": stage, "status": "proposed"})
+
+
+async def waiting(user: User, **params: str) -> dict[str, Any]:
+    return await user.call("GET", "registry", "/dossier-stages",  # type: ignore[no-any-return]
+                           params=params)
+
+
+def stages(queue: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [(s["product_name"], s["stage"], s["waiting_for"]) for s in queue["items"]]
+
+
+async def test_proposed_stages_wait_oldest_first_for_the_office_or_the_commune(
+        province: Province) -> None:
+    office, producer = province.office, province.coop.producer
+    made = {}
+    for name in ("Chè búp", "Chè móc câu"):
+        made[name] = (await producer.call("POST", "registry", "/products", expect=201, json={
+            "subject_id": province.coop.subject_id, "name": name, "group": "food",
+            "subgroup": "tea"}))["id"]
+    # Chè móc câu's idea and plan are accepted and its dossier complete
+    hooked = f"/products/{made['Chè móc câu']}"
+    for missing in (await producer.call("GET", "registry", f"{hooked}/dossier"))["missing"]:
+        await producer.call("POST", "registry", f"{hooked}/documents", expect=201, content=PDF,
+                            params={"type": missing["type"]},
+                            headers={"Content-Type": "application/pdf"})
+    for stage in ("idea", "plan"):
+        await proposed(producer, made["Chè móc câu"], stage)
+        await office.call("POST", "registry", f"{hooked}/cycle",
+                          json={"stage": stage, "status": "accepted"})
+
+    await proposed(producer, made["Chè búp"], "idea")
+    await proposed(producer, made["Chè móc câu"], "dossier")
+
+    queue = await waiting(office)
+    assert stages(queue) == [("Chè búp", "idea", "commune"),
+                             ("Chè móc câu", "dossier", "office")]
+    assert queue["total"] == 2
+    first = queue["items"][0]
+    assert (first["product_id"], first["subject_id"], first["subject_name"],
+            first["proposed_by"]) == (made["Chè búp"], province.coop.subject_id,
+                                      "HTX Chè Tân Cương", "producer")
+    assert first["proposed_at"] <= queue["items"][1]["proposed_at"]
+    assert stages(await waiting(office, waiting_for="office")) == [
+        ("Chè móc câu", "dossier", "office")]
+    page = await waiting(office, limit="1")
+    assert (stages(page), page["total"]) == ([("Chè búp", "idea", "commune")], 2)
+    assert stages(await waiting(office, limit="1", cursor=page["next_cursor"])) == [
+        ("Chè móc câu", "dossier", "office")]
+    assert (await waiting(office, commune=province.commune))["total"] == 2
+
+    # a commune officer sees its own commune's, nothing of another's
+    local = await waiting(province.officer, waiting_for="commune")
+    assert stages(local) == [("Chè búp", "idea", "commune")]
+    assert (await waiting(province.other_officer))["items"] == []
+    assert (await waiting(province.other_officer, commune=province.commune))["total"] == 0
+    await producer.call("GET", "registry", "/dossier-stages", expect=403)
+    await refused_filter(office, "/dossier-stages")
+
+    # decided, the stage leaves the queue
+    await province.officer.call("POST", "registry", f"/products/{made['Chè búp']}/cycle",
+                                json={"stage": "idea", "status": "rejected"})
+    await office.call("POST", "registry", f"{hooked}/cycle",
+                      json={"stage": "dossier", "status": "accepted"})
+    assert await waiting(office) == {"items": [], "next_cursor": None, "total": 0}

@@ -201,9 +201,12 @@ def test_the_cycle_goes_idea_plan_dossier_each_proposed_then_decided() -> None:
         dossier.move(PRODUCER, owner, "food", stage="idea", status="proposed", note="", at=AT)
     with refused(Forbidden, "not-permitted"):
         dossier.move(PRODUCER, owner, "food", stage="idea", status="accepted", note="", at=AT)
+    assert dossier.waiting == {"stage": "idea", "waiting_for": "commune", "subject_id": "s1",
+                               "note": "", "by": "producer", "at": AT}
     dossier.move(OFFICER, owner, "food", stage="idea", status="accepted", note="", at=AT)
     assert dossier.stages() == {"idea": "accepted"}
     assert dossier.cycle[-1]["by"] == "xa"
+    assert dossier.waiting is None
 
 
 def test_the_dossier_is_proposed_only_once_its_checklist_is_complete() -> None:
@@ -224,6 +227,7 @@ def test_the_dossier_is_proposed_only_once_its_checklist_is_complete() -> None:
     dossier.move(PRODUCER, owner, "ornamental", stage="dossier", status="proposed", note="",
                  at=AT)
     assert dossier.stages()["dossier"] == "proposed"
+    assert dossier.waiting and dossier.waiting["waiting_for"] == "office"
 
 
 def test_a_stranger_cannot_propose_another_subjects_stage() -> None:

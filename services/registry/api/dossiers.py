@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
-from services.registry.api.deps import DossiersPart, may
-from services.registry.api.models import Note
+from services.registry.api.deps import DossiersPart, may, visible
+from services.registry.api.models import CommuneCode, Note
 from services.registry.dossiers.commands import DossierView
-from services.registry.dossiers.rules import DOCUMENT_NAMES, CycleStep, DocumentType
+from services.registry.dossiers.queries import Waiting
+from services.registry.dossiers.queries import waiting as waiting_stages
+from services.registry.dossiers.rules import DOCUMENT_NAMES, CycleStep, Decider, DocumentType
 from shared.files.documents import DOCUMENT_FORMATS, MAX_DOCUMENT_BYTES, attachment
+from shared.http.paging import Cursor, Limit, QueueOut
 from shared.http.uploads import read_body
 from shared.i18n import words
 from shared.identity.access import Scope
@@ -58,6 +61,31 @@ class CycleMoveIn(BaseModel):
         description="idea (ý tưởng sản phẩm), plan (phương án kinh doanh), dossier (hồ sơ)")
     status: Literal["proposed", "accepted", "rejected"]
     note: Note = ""
+
+
+class WaitingStageOut(BaseModel):
+    """A stage proposed and waiting for a decision, with the product it is of."""
+
+    product_id: str
+    product_name: str
+    subject_id: str
+    subject_name: str
+    stage: str
+    """idea, plan or dossier."""
+    waiting_for: Decider
+    """Whose queue it is in: the commune (idea, plan) or the office (dossier); either
+    may decide it."""
+    proposed_by: str
+    proposed_at: str
+    note: str
+
+
+def _waiting_out(item: Waiting) -> WaitingStageOut:
+    stage = item.stage
+    return WaitingStageOut(product_id=item.product_id, product_name=item.product_name,
+                           subject_id=stage["subject_id"], subject_name=item.subject_name,
+                           stage=stage["stage"], waiting_for=stage["waiting_for"],
+                           proposed_by=stage["by"], proposed_at=stage["at"], note=stage["note"])
 
 
 def _dossier_out(view: DossierView) -> DossierOut:
@@ -111,3 +139,20 @@ async def move(dossiers: DossiersPart, product_id: str, body: CycleMoveIn,
                caller: CurrentCaller) -> DossierOut:
     return _dossier_out(await dossiers.move(caller, product_id, body.stage, body.status,
                                             body.note))
+
+
+@router.get("/dossier-stages", tags=["dossiers"], **may("product.cycle.decide", Scope.LIST),
+            summary="Stages proposed and waiting for a decision, oldest first (office; a "
+                    "commune officer sees its commune's)")
+async def list_waiting_stages(
+        dossiers: DossiersPart, caller: CurrentCaller,
+        waiting_for: Annotated[Decider | None, Query(
+            description="office or commune: only the stages in that one's queue")] = None,
+        commune: Annotated[CommuneCode | None, Query(
+            description="Official code of the commune whose subjects' stages to list")] = None,
+        limit: Limit = 50, cursor: Cursor = None) -> QueueOut[WaitingStageOut]:
+    found, next_cursor, total = await waiting_stages(
+        dossiers.store, visible("product.cycle.decide", caller), waiting_for, commune,
+        limit=limit, after=cursor)
+    return QueueOut(items=[_waiting_out(w) for w in found], next_cursor=next_cursor,
+                    total=total)

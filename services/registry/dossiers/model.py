@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
 from services.registry.dossiers import rules
-from services.registry.dossiers.rules import CycleStep, DocumentType
+from services.registry.dossiers.rules import WAITS_FOR, CycleStep, DocumentType, WaitingStage
 from shared.identity.access import SubjectRef
 from shared.identity.auth import Caller
 
@@ -35,6 +35,8 @@ class Dossier:
     """The product's id."""
     documents: list[DossierDocument] = field(default_factory=list)
     cycle: list[CycleStep] = field(default_factory=list)
+    waiting: WaitingStage | None = None
+    """The stage proposed and waiting for a decision, if any."""
     version: int = 0
 
     def add_document(self, entry: DossierDocument) -> None:
@@ -56,3 +58,6 @@ class Dossier:
         rules.check_cycle_move(by, owner, self.stages(), stage, status, self.missing(group))
         self.cycle = [*self.cycle, {"stage": stage, "status": status, "note": note,
                                     "by": by.user_id, "at": at}]
+        self.waiting = ({"stage": stage, "waiting_for": WAITS_FOR[stage],
+                         "subject_id": owner.subject_id, "note": note, "by": by.user_id,
+                         "at": at} if status == "proposed" else None)

@@ -62,6 +62,32 @@ class CycleStep(TypedDict):
     at: str
 
 
+class Decider(StrEnum):
+    """Whose decision a proposed stage waits for."""
+
+    OFFICE = "office"
+    COMMUNE = "commune"
+
+
+WAITS_FOR = {"idea": Decider.COMMUNE, "plan": Decider.COMMUNE, "dossier": Decider.OFFICE}
+"""Whose queue a proposed stage is in: the commune screens the ideas and plans made on its
+land (it pre-assesses and proposes under 1489/QĐ-TTg), the province's office the dossier it
+puts before the council. Either may still decide any stage (``RULES['product.cycle.decide']``)."""
+
+
+class WaitingStage(TypedDict):
+    """The stage proposed and not yet decided (at most one: each is proposed only once the
+    one before is accepted): who proposed it and when, whose decision it waits for, and the
+    product's subject (what a commune's queue is narrowed on)."""
+
+    stage: str
+    waiting_for: Decider
+    subject_id: str
+    note: str
+    by: str
+    at: str
+
+
 def stage_statuses(cycle: list[CycleStep]) -> dict[str, str]:
     """Each stage's latest status in a product's cycle."""
     return {step["stage"]: step["status"] for step in cycle}
