@@ -11,12 +11,18 @@ from services.registry.api import ROUTERS
 from services.registry.dossiers.commands import Dossiers
 from services.registry.history.commands import History
 from services.registry.imports.commands import Imports
+from services.registry.reactions import Reactions
 from services.registry.store import COLLECTIONS
 from services.registry.subjects.commands import Registry
 from shared.files import images
 from shared.identity.auth import TokenIssuer, TokenVerifier, signing_key
 from shared.identity.sessions import Revocations
 from shared.messaging import Outbox
+from shared.messaging.contracts.rating import (
+    CERTIFICATE_IN_FORCE,
+    CertificateExpired,
+    CertificateRevoked,
+)
 from shared.messaging.contracts.registry import (
     AccountTokensRevoked,
     ProductGtinRetired,
@@ -59,6 +65,11 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None, clock: Clock
                              runtime.revocations, _passwords(settings)))
     for router in ROUTERS:
         runtime.include(router)
+    reactions = Reactions()
+    for event in CERTIFICATE_IN_FORCE:
+        runtime.handle(event, reactions.on_certificate_in_force)
+    runtime.handle(CertificateRevoked, reactions.on_revoked)
+    runtime.handle(CertificateExpired, reactions.on_expired)
     runtime.every("locality codes", 3600, registry.keep_locality_codes)
     return runtime, registry
 

@@ -18,8 +18,10 @@ SUBJECTS = Collection("subjects", indexes=("code", "province", "commune_code",
 """``commune_code``: its commune's official code (``shared.ocop.localities``), which a commune
 officer's lists are filtered on; with ``locality_problem``, what finds the records stored
 before codes were kept (``Registry.keep_locality_codes``)."""
-PRODUCTS = Collection("products", indexes=("subject_id", "status", "gtin", "identity_pending"))
-"""``identity_pending``: a change of name, group or GTIN waits for the office."""
+PRODUCTS = Collection("products", indexes=("subject_id", "status", "gtin", "identity_pending",
+                                           "certification.status"))
+"""``identity_pending``: a change of name, group or GTIN waits for the office;
+``certification.status``: certified, expired, revoked, or none (never certified)."""
 CLAIMS = Collection("claims")
 """Values that must be unique across documents ('gtin:…', 'subject-code:…'): inserting the
 claim in the same transaction makes a duplicate fail on every store adapter."""

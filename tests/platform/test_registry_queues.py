@@ -1,5 +1,5 @@
 """The registry's queues over HTTP: the office's list of accounts, the dossier stages waiting
-for the office or the commune."""
+for the office or the commune, and a product that says whether it is certified."""
 
 from __future__ import annotations
 
@@ -10,16 +10,19 @@ from typing import Any
 import pytest
 
 from shared.platform.config import Settings
+from tests.support.demo import wait_until
 from tests.support.platform import (
     PDF,
     Cooperative,
     User,
+    certified_product,
     cooperative_with_council,
     office_signed_in,
     registered,
 )
 
 PASSWORD = "queues-pass-31"
+GTIN = "08934563138165"
 ELSEWHERE = {"type": "household_business", "name": "Hộ Atiso Lạc Dương", "code": "LD-2024-07",
              "province": "Lâm Đồng", "commune": "Xã Lạc Dương"}
 
@@ -155,3 +158,51 @@ async def test_proposed_stages_wait_oldest_first_for_the_office_or_the_commune(
     await office.call("POST", "registry", f"{hooked}/cycle",
                       json={"stage": "dossier", "status": "accepted"})
     assert await waiting(office) == {"items": [], "next_cursor": None, "total": 0}
+
+
+async def test_a_product_says_whether_it_is_certified(province: Province) -> None:
+    office, coop = province.office, province.coop
+    records = await certified_product(office, coop.member, coop.producer, coop.subject_id,
+                                      coop.registered_on, GTIN)
+    product_id = records["product_id"]
+    draft = await coop.producer.call("POST", "registry", "/products", expect=201, json={
+        "subject_id": coop.subject_id, "name": "Chè xanh", "group": "food",
+        "subgroup": "tea"})
+
+    async def certification(status: str) -> dict[str, Any]:
+        seen: list[dict[str, Any]] = []
+
+        async def says() -> bool:
+            product = await office.call("GET", "registry", f"/products/{product_id}")
+            seen.append(product)
+            return bool(product["certification"]
+                        and product["certification"]["status"] == status)
+
+        await wait_until(says)
+        return seen[-1]["certification"]  # type: ignore[no-any-return]
+
+    async def listed(which: str) -> list[str]:
+        page = await office.call("GET", "registry", "/products",
+                                 params={"certification": which})
+        assert page["total"] == len(page["items"])
+        return [p["id"] for p in page["items"]]
+
+    held = await certification("certified")
+    assert (held["stars"], held["certificate_id"]) == (4, records["certificate_id"])
+    assert held["valid_until"] > coop.registered_on
+    assert await listed("certified") == [product_id]
+    assert await listed("none") == [draft["id"]]
+    assert draft["certification"] is None
+
+    await office.call("POST", "rating", f"/certificates/{records['certificate_id']}/revocation",
+                      json={"reason": "Nhãn sản phẩm sử dụng sai biểu trưng OCOP."})
+    revoked = await certification("revoked")
+    assert revoked["certificate_id"] == records["certificate_id"]
+    assert await listed("revoked") == [product_id]
+    assert await listed("certified") == []
+
+    # the office's queue of identity changes counts too; unknown filters are refused
+    pending = await office.call("GET", "registry", "/products",
+                                params={"identity_change": "pending"})
+    assert (pending["items"], pending["total"]) == ([], 0)
+    await refused_filter(coop.producer, "/products")

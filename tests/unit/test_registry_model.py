@@ -8,7 +8,12 @@ from datetime import date
 
 from services.registry.accounts.model import User
 from services.registry.dossiers.model import Dossier
-from services.registry.subjects.model import Product, ProductStatus, Subject
+from services.registry.subjects.model import (
+    CertificationStatus,
+    Product,
+    ProductStatus,
+    Subject,
+)
 from shared.identity.auth import Caller, Role
 from shared.ocop.vocabulary import SubjectType
 from shared.refusals import BadRequest, Conflict, Forbidden
@@ -114,6 +119,20 @@ def test_a_product_is_registered_in_a_known_group_with_a_padded_gtin() -> None:
         tea(subgroup="no-such")
     with refused(BadRequest, "invalid-field"):
         tea(gtin="8934563138166")
+
+
+def test_a_product_shows_its_latest_certificate_and_how_it_ended() -> None:
+    product = tea()
+    assert product.certification is None
+    product.certify("c1", 4, date(2029, 11, 1))
+    product.certify("c2", 5, date(2030, 3, 1))  # upgraded: c1 superseded
+    assert not product.end_certification("c1", CertificationStatus.EXPIRED)
+    assert product.certification == {"status": CertificationStatus.CERTIFIED, "stars": 5,
+                                     "certificate_id": "c2", "valid_until": date(2030, 3, 1)}
+    assert product.end_certification("c2", CertificationStatus.REVOKED)
+    assert product.certification and (product.certification["status"],
+                                      product.certification["stars"]) == (
+        CertificationStatus.REVOKED, 5)
 
 
 def test_a_draft_changes_at_once_even_its_identity() -> None:

@@ -12,11 +12,11 @@ from pydantic import BaseModel, Field
 from services.registry.api.deps import RegistryPart, may, visible
 from services.registry.api.models import Description, Note, patch_changes
 from services.registry.subjects.commands import Registry
-from services.registry.subjects.model import Product
+from services.registry.subjects.model import Certification, Product
 from services.registry.subjects.rules import PendingIdentity
 from shared.files.images import WebWidth
 from shared.http.fields import EraDate, Line, Name, PatchIn
-from shared.http.paging import Cursor, Limit, PageOut
+from shared.http.paging import Cursor, Limit, QueueOut
 from shared.http.uploads import read_body
 from shared.identity.access import Scope
 from shared.identity.auth import CurrentCaller
@@ -64,6 +64,9 @@ class ProductOut(BaseModel):
     """GTINs it carried before: labels printed with them still find it."""
     pending_identity_change: PendingIdentity | None = None
     """A change of name, group or GTIN waiting for the office: what, by whom, when."""
+    certification: Certification | None = None
+    """Its latest certificate: in force (certified), expired or revoked; null: never
+    certified. ``status`` says only where it stands in the registry's own steps."""
 
 
 class IdentityDecisionIn(BaseModel):
@@ -92,6 +95,7 @@ def product_out(registry: Registry, product: Product) -> ProductOut:
     return ProductOut(id=product.id, version=product.version,
                       paper_dossier=product.paper_dossier, former_gtins=product.former_gtins,
                       pending_identity_change=product.pending_identity,
+                      certification=product.certification,
                       **{k: v for k, v in state.items() if k != "product_id"})
 
 
@@ -111,11 +115,17 @@ async def list_products(registry: RegistryPart, caller: CurrentCaller,
                         identity_change: Annotated[Literal["pending"] | None, Query(
                             description="pending: only products whose change of name, "
                                         "group or GTIN waits for the office")] = None,
-                        limit: Limit = 50, cursor: Cursor = None) -> PageOut[ProductOut]:
-    found, next_cursor = await registry.products(
+                        certification: Annotated[
+                            Literal["certified", "expired", "revoked", "none"] | None, Query(
+                                description="Only products whose latest certificate is in "
+                                            "force, expired or revoked, or that were never "
+                                            "certified (none)")] = None,
+                        limit: Limit = 50, cursor: Cursor = None) -> QueueOut[ProductOut]:
+    found, next_cursor, total = await registry.products(
         visible("product.read", caller), subject_id, limit=limit, after=cursor,
-        identity_pending=identity_change == "pending")
-    return PageOut(items=[product_out(registry, p) for p in found], next_cursor=next_cursor)
+        identity_pending=identity_change == "pending", certification=certification)
+    return QueueOut(items=[product_out(registry, p) for p in found], next_cursor=next_cursor,
+                    total=total)
 
 
 @router.get("/products/{product_id}", tags=["products"], summary="One product",

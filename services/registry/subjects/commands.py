@@ -19,6 +19,7 @@ from services.registry.store import (
     dossiers,
     products,
     subjects,
+    subjects_shown,
     users,
 )
 from services.registry.subjects import rules
@@ -41,7 +42,7 @@ from shared.platform.clock import Clock
 from shared.platform.ids import new_id
 from shared.platform.workers import PUBLIC_SHARE, Worker, share_of
 from shared.ports.objects import ObjectStore
-from shared.ports.store import Document, DocumentExists, DocumentStore, Transaction, find_all
+from shared.ports.store import Document, DocumentExists, DocumentStore, Transaction
 from shared.ports.store.repository import Repository
 from shared.refusals import N_, Conflict, NotFound, invalid
 
@@ -150,22 +151,22 @@ class Registry:
         return [subjects.load(d) for d in page.items], page.next_cursor
 
     async def products(self, visibility: Visibility, subject_id: str | None, *, limit: int,
-                       after: str | None, identity_pending: bool = False
-                       ) -> tuple[list[Product], str | None]:
-        """A page of the products ``visibility`` shows, optionally of one subject, or only
-        those with a change of identity waiting for the office."""
-        where: dict[str, Any] = {"subject_id": subject_id} if subject_id else {}
+                       after: str | None, identity_pending: bool = False,
+                       certification: str | None = None
+                       ) -> tuple[list[Product], str | None, int]:
+        """A page of the products ``visibility`` shows, optionally of one subject, only
+        those with a change of identity waiting for the office, or only those whose
+        certification is ``certification`` ("none": never certified); and how many match."""
+        where: dict[str, Any] = {}
+        if (shown := await subjects_shown(self.store, visibility, subject_id)) is not None:
+            where["subject_id"] = shown
         if identity_pending:
             where["identity_pending"] = True
-        if visibility.subject_id:
-            where["subject_id"] = visibility.subject_id if subject_id in (
-                None, visibility.subject_id) else {"$in": []}
-        elif not visibility.everything:
-            local = [d.id async for d in find_all(self.store, SUBJECTS.name,
-                                                  {"commune_code": visibility.commune_code})]
-            where["subject_id"] = {"$in": [s for s in local if subject_id in (None, s)]}
+        if certification:
+            where["certification.status"] = None if certification == "none" else certification
         page = await self.store.find(PRODUCTS.name, where or None, limit=limit, after=after)
-        return [products.load(d) for d in page.items], page.next_cursor
+        return ([products.load(d) for d in page.items], page.next_cursor,
+                await self.store.count(PRODUCTS.name, where or None))
 
     async def subject(self, subject_id: str) -> Subject:
         return await subjects.get(self.store, subject_id)

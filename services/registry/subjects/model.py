@@ -201,6 +201,23 @@ class ProductStatus(StrEnum):
     """Sent to the council (nộp đánh giá): its identity changes wait for the office."""
 
 
+class CertificationStatus(StrEnum):
+    CERTIFIED = "certified"
+    """A certificate in force: the product is OCOP at ``stars``."""
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+class Certification(TypedDict):
+    """The product's latest certificate as the rating service told of it (its events):
+    in force, expired or revoked."""
+
+    status: CertificationStatus
+    stars: int
+    certificate_id: str
+    valid_until: date
+
+
 @dataclass
 class Product:
     """A subject's product (sản phẩm), with its photos and, once it has one, its GTIN."""
@@ -226,6 +243,8 @@ class Product:
     """A change of name, group or GTIN waiting for the office."""
     identity_pending: bool = False
     last_identity_decision: IdentityDecision | None = None
+    certification: Certification | None = None
+    """None: never certified."""
     updated_by: str | None = None
     updated_at: str | None = None
     version: int = 0
@@ -292,6 +311,20 @@ class Product:
         self.status, self.submitted_at = ProductStatus.SUBMITTED, at
         if dossier_stage != "accepted":
             self.paper_dossier = paper_dossier
+
+    def certify(self, certificate_id: str, stars: int, valid_until: date) -> None:
+        """A certificate in force (issued, renewed, up- or downgraded) replaces the one
+        shown: rating orders a product's certificate events, so the latest is current."""
+        self.certification = {"status": CertificationStatus.CERTIFIED, "stars": stars,
+                              "certificate_id": certificate_id, "valid_until": valid_until}
+
+    def end_certification(self, certificate_id: str, status: CertificationStatus) -> bool:
+        """The certificate shown expired or was revoked; False if it is not the one shown
+        (one superseded by a renewal ends without changing what the product is)."""
+        if self.certification is None or self.certification["certificate_id"] != certificate_id:
+            return False
+        self.certification = {**self.certification, "status": status}
+        return True
 
     def touched(self, by: str, at: str) -> None:
         self.updated_by, self.updated_at = by, at
