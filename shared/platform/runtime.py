@@ -17,7 +17,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Literal, TypeVar
 
 import uvicorn
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
@@ -25,6 +25,7 @@ from opentelemetry.instrumentation.fastapi import _get_default_span_details
 from pydantic import BaseModel
 from starlette.types import ASGIApp, ExceptionHandler
 
+from shared.http.paging import only_known_filters
 from shared.http.request_guard import GuardPolicy, PathBudget, RequestGuard
 from shared.http.security_headers import API_POLICY, PAGE_POLICY, SecurityHeaders
 from shared.identity.access import PLATFORM_RULES, published
@@ -452,7 +453,8 @@ class ServiceRuntime(Runtime):
         CDN: offices work on closed networks (no ReDoc: its standalone bundle still fetches
         its logo from its CDN)."""
         app = FastAPIOffline(title=f"OCOP {self.name} service", version="0.1.0",
-                             lifespan=lifespan, redoc_url=None)
+                             lifespan=lifespan, redoc_url=None,
+                             dependencies=[Depends(only_known_filters)])
         install_error_handlers(app)
         document_problems(app)
         return app
