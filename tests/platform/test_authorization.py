@@ -29,7 +29,13 @@ from shared.identity.auth import Caller, Role
 from shared.platform.config import SERVICES, Settings
 from tests.platform.test_criteria_tables import table_body
 from tests.support.clocks import today
-from tests.support.platform import User, certified_product, office_signed_in, registered
+from tests.support.platform import (
+    User,
+    certified_product,
+    drawn,
+    office_signed_in,
+    registered,
+)
 
 PASSWORD = "authorization-pass"
 TABLES = {"registry": REGISTRY, "rating": RATING, "traceability": TRACEABILITY,
@@ -108,6 +114,8 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
         sheet = await by_name["producer-own"].call(
             "POST", "traceability", f"/batches/{batch}/label-sheets", expect=202,
             json={"count": 1})
+        # Drawn before the walk, whose PDF request would otherwise race the drawing (409).
+        await drawn(by_name["producer-own"], sheet)
         codes = await by_name["producer-own"].call(
             "GET", "traceability", f"/label-sheets/{sheet['id']}/codes.csv")
         serial = codes.text.splitlines()[1].split(",")[0]
