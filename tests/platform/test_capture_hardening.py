@@ -183,9 +183,10 @@ async def test_one_producer_cannot_fill_the_printing_worker(
                                     json={"count": 10_000, "kind": "batch"})
         await producer.call("POST", "traceability", path, expect=202,
                             json={"count": 10_000, "kind": "batch"})
+        # As many again: refused however many labels a warm worker has drawn meanwhile.
         response = await producer.client.post(producer.urls["traceability"] + path,
                                               headers=producer.headers,
-                                              json={"count": 1, "kind": "batch"})
+                                              json={"count": 10_000, "kind": "batch"})
         assert response.status_code == 429, response.text
         assert int(response.headers["retry-after"]) > 0
         problem = response.json()
