@@ -12,31 +12,47 @@ LOCK_OPTIONS := --generate-hashes --universal --python-version 3.11 --quiet
 
 # The tests come in tiers, fastest first (tests/README.md says what belongs where); each
 # tier is its own run, so its time shows. The tiers that wait on servers run in parallel
-# worker processes (they spend their time waiting, not computing). The last two runs check
-# the calendar: the tests that read the date from the machine (each tier notes them in
-# .date-readers) run again as if it were mid-2031 and then early 2024, before two-level
-# local government; no test may depend on the day it runs.
+# worker processes (they spend their time waiting, not computing), and runs that would leave
+# the two cores idle run side by side, each one's output printed whole when it ends (make's
+# --output-sync). The last two runs check the calendar: the tests that read the date from
+# the machine (each tier notes them in .date-readers) run again as if it were mid-2031 and
+# early 2024, before two-level local government; no test may depend on the day it runs.
 PYTEST  := $(BIN)/python -m pytest
 WORKERS ?= 4
 READERS := .date-readers
 NOTE    := --record-date-readers=$(READERS)
+SIDE_BY_SIDE := $(MAKE) --no-print-directory -j2 --output-sync=target
 
-.PHONY: run test fast lint types bench lock messages clean browser walkthrough-tools
+.PHONY: run test fast lint types bench lock messages clean browser walkthrough-tools \
+	tier-checks tier-fast tier-contract tier-platform tier-browser travel-2031 travel-2024
 
 run: $(VENV)/.installed
 	$(BIN)/ocop run
 
 test: $(VENV)/.installed-test browser walkthrough-tools $(JS)/node_modules/.installed
+	rm -f $(READERS)
+	$(SIDE_BY_SIDE) tier-checks tier-fast
+	$(SIDE_BY_SIDE) tier-contract tier-browser
+	$(MAKE) --no-print-directory tier-platform
+	@echo "$$(sort -u $(READERS) | wc -l) tests read the date: they run again in mid-2031 and in early 2024"
+	$(SIDE_BY_SIDE) travel-2031 travel-2024
+
+tier-checks:
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	rm -f $(READERS)
+tier-fast:
 	$(PYTEST) tests/unit tests/service $(NOTE)
+tier-contract:
 	$(PYTEST) -n $(WORKERS) tests/contract $(NOTE)
+tier-platform:
 	$(PYTEST) -n $(WORKERS) tests/platform $(NOTE)
+tier-browser:
 	$(PYTEST) -n $(WORKERS) tests/browser $(NOTE)
-	@echo "$$(sort -u $(READERS) | wc -l) tests read the date: they run again in mid-2031 and in early 2024"
-	$(PYTEST) -q -p no:cacheprovider -n $(WORKERS) --only-date-readers=$(READERS) --travel-to=2031-06-15 tests
-	$(PYTEST) -q -p no:cacheprovider -n $(WORKERS) --only-date-readers=$(READERS) --travel-to=2024-02-10 tests
+travel-%:
+	$(PYTEST) -q -p no:cacheprovider -n $(WORKERS) --only-date-readers=$(READERS) \
+	  --travel-to=$(TRAVEL_$*) tests
+TRAVEL_2031 := 2031-06-15
+TRAVEL_2024 := 2024-02-10
 
 # The inner loop: the rules and the handlers, no servers (well under a minute).
 fast: $(VENV)/.installed-test
