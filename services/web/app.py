@@ -15,19 +15,23 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from services.web.backend import Backend, Refused, SignedOut
+from services.web.entry import router as entry
+from services.web.entry import sign_in_form
 from services.web.front import (
     HERE,
     NeedsSignIn,
+    NotYourPage,
     StaleForm,
     WebFront,
+    back_to,
     language,
     refused_json,
     render,
     templates,
     wants_json,
 )
-from services.web.pages import router, sign_in_form
 from services.web.plain import plain
+from services.web.producer.pages import router as producer
 from services.web.sessions import COOKIE, SESSIONS, Sessions, TokenBox
 from shared.i18n import words
 from shared.platform.clock import Clock
@@ -63,7 +67,8 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Runtime:
                              secure_cookies=secure_cookies(settings.public_url)))
     _install_handlers(runtime)
     runtime.include(app_shell())
-    runtime.include(router)
+    runtime.include(entry)
+    runtime.include(producer)
     runtime.mount("/static", StaticFiles(directory=HERE / "static"))
     return runtime
 
@@ -106,6 +111,10 @@ def _install_handlers(runtime: Runtime) -> None:
             return JSONResponse({"message": message, "fields": {}}, status_code=403)
         return render(request, "error.html", None, status=403, message=message)
 
+    async def not_your_page(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, NotYourPage)
+        return back_to(exc.home)
+
     async def refused(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Refused)
         if wants_json(request):
@@ -114,7 +123,8 @@ def _install_handlers(runtime: Runtime) -> None:
                       message=plain(exc, language(request)).message)
 
     for kind, answer in ((NeedsSignIn, needs_sign_in), (SignedOut, signed_out),
-                         (StaleForm, stale_form), (Exception, _unexpected), (Refused, refused)):
+                         (StaleForm, stale_form), (NotYourPage, not_your_page),
+                         (Exception, _unexpected), (Refused, refused)):
         runtime.on_error(kind, answer)
 
 

@@ -3,6 +3,7 @@ services' APIs and the templates, which say the catalog's words (``shared.i18n``
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,13 +13,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from services.web.backend import Backend, Refused
-from services.web.clients import Rating, Registry, Traceability
+from services.web.clients.rating import Rating
+from services.web.clients.registry import Registry
+from services.web.clients.traceability import Traceability
 from services.web.plain import plain
+from services.web.producer.workspace import STANDING_NAMES
 from services.web.sessions import COOKIE, Sessions, WebSession
-from services.web.workspace import STANDING_NAMES
 from shared.i18n import N_, install, words
 from shared.i18n.language import LANGUAGE_NAMES, LANGUAGES
-from shared.i18n.text import day_shown, moment_shown
+from shared.i18n.text import day_shown, moment_shown, number_shown
 from shared.ocop.vocabulary import STEP_NAMES
 from shared.platform.clock import Clock
 from shared.platform.runtime import part
@@ -40,6 +43,27 @@ class NeedsSignIn(Exception):
 
 class StaleForm(Exception):
     """A write whose CSRF token is missing or not the session's."""
+
+
+class NotYourPage(Exception):
+    """A page of another role's workspace: the person is sent to their own."""
+
+    def __init__(self, home: str) -> None:
+        super().__init__()
+        self.home = home
+
+
+HOMES = {"producer": "/", "admin": "/office", "commune_officer": "/commune",
+         "council_member": "/council"}
+"""Each role's workspace (a role not here has none: a sales channel calls with a key)."""
+NAVIGATION = {
+    "producer": (("/", N_("My products")), ("/alerts", N_("Counterfeit alerts"))),
+    "admin": (("/office", N_("Inbox")),),
+    "commune_officer": (("/commune", N_("The commune's products")),),
+    "council_member": (("/council", N_("To score")),),
+}
+"""Each workspace's sections, in the order its menu shows them (each page's package adds its
+own)."""
 
 
 @dataclass
@@ -97,6 +121,39 @@ async def checked_visitor(request: Request) -> WebSession:
 
 
 Writer = Annotated[WebSession, Depends(checked_visitor)]
+
+
+def visitor_in(role: str) -> Callable[[Request], Awaitable[WebSession]]:
+    """A page of ``role``'s workspace; anyone else is sent to their own."""
+    async def of_role(request: Request) -> WebSession:
+        session = await visitor(request)
+        if session.role != role:
+            raise NotYourPage(HOMES.get(session.role, "/sign-in"))
+        return session
+    return of_role
+
+
+def writer_in(role: str) -> Callable[[Request], Awaitable[WebSession]]:
+    """A write of ``role``'s workspace, with the session's CSRF token."""
+    async def of_role(request: Request) -> WebSession:
+        session = await checked_visitor(request)
+        if session.role != role:
+            raise NotYourPage(HOMES.get(session.role, "/sign-in"))
+        return session
+    return of_role
+
+
+Producer = Annotated[WebSession, Depends(visitor_in("producer"))]
+ProducerWriter = Annotated[WebSession, Depends(writer_in("producer"))]
+Office = Annotated[WebSession, Depends(visitor_in("admin"))]
+"""The provincial OCOP office (văn phòng điều phối OCOP tỉnh)."""
+OfficeWriter = Annotated[WebSession, Depends(writer_in("admin"))]
+CommuneOfficer = Annotated[WebSession, Depends(visitor_in("commune_officer"))]
+"""A commune officer (cán bộ xã)."""
+CommuneWriter = Annotated[WebSession, Depends(writer_in("commune_officer"))]
+CouncilMember = Annotated[WebSession, Depends(visitor_in("council_member"))]
+"""A council member (thành viên hội đồng đánh giá)."""
+CouncilWriter = Annotated[WebSession, Depends(writer_in("council_member"))]
 
 
 def wants_json(request: Request) -> bool:
@@ -161,10 +218,11 @@ def templates() -> Jinja2Templates:
     said in the page's language where it is shown."""
     made = Jinja2Templates(HERE / "templates")
     install(made.env)
-    made.env.filters |= {"day": day_shown, "moment": moment_shown, "unit": unit_name}
+    made.env.filters |= {"day": day_shown, "moment": moment_shown, "unit": unit_name,
+                          "number": number_shown}
     made.env.globals |= {"language_names": LANGUAGE_NAMES, "step_names": STEP_NAMES,
                          "standing_names": STANDING_NAMES, "alert_names": ALERT_NAMES,
-                         "confidence_names": CONFIDENCE_NAMES}
+                         "confidence_names": CONFIDENCE_NAMES, "navigation": NAVIGATION}
     return made
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from services.web.clients import Me
+from services.web.clients.registry import Me
 from shared.platform.clock import Clock
 from shared.platform.keyfiles import kept_secret
 from shared.ports.store import Collection, DocumentStore

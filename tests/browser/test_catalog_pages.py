@@ -4,35 +4,17 @@ and no serious or critical axe-core violation, in Vietnamese and in English."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
-
-from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Page
 
 from tests.platform.test_catalog_site import shop
-from tests.support.browser import DESKTOP, PHONE, chromium
+from tests.support.browser import DESKTOP, PHONE, Photographer, chromium
 from tests.support.channels import Market
-
-SCREENSHOTS = Path(os.environ.get("OCOP_SCREENSHOTS")
-                   or Path(__file__).parents[2] / "screenshots") / "catalog"
-
-
-async def looked_at(page: Page, name: str, problems: list[str]) -> None:
-    """A screenshot for people to look at, and axe-core's audit: no serious or critical
-    violation."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-    found = (await Axe().run(page)).response["violations"]
-    problems += [f"{name}: {v['id']} ({v['impact']}): {v['help']} at "
-                 f"{[n['target'] for n in v['nodes']]}" for v in found
-                 if v["impact"] in ("serious", "critical")]
 
 
 async def test_the_pages_in_a_real_browser_at_phone_and_desktop_size(shop: Market) -> None:
     site = shop.office.urls["catalog"]
-    problems: list[str] = []
+    camera = Photographer("catalog")
+    problems = camera.problems
     async with chromium() as browser:
         for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
             context = await browser.new_context(**viewport, locale="vi-VN")
@@ -41,7 +23,7 @@ async def test_the_pages_in_a_real_browser_at_phone_and_desktop_size(shop: Marke
                     if m.type in ("error", "warning") else None)
             page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
             await page.goto(f"{site}/")
-            await looked_at(page, f"home-{size}", problems)
+            await camera.look_at(page, f"home-{size}")
 
             # A shopper types without accents and narrows to food.
             await page.get_by_label("Tìm sản phẩm hoặc chủ thể").fill("che tan cuong")
@@ -51,7 +33,7 @@ async def test_the_pages_in_a_real_browser_at_phone_and_desktop_size(shop: Marke
             await page.wait_for_url(re.compile(r"q=che\+tan\+cuong"))
             cards = page.locator("ul.cards > li")
             assert await cards.count() == 1
-            await looked_at(page, f"home-{size}-filtered", problems)
+            await camera.look_at(page, f"home-{size}-filtered")
             await cards.first.get_by_role("link").click()
             await page.wait_for_url(re.compile(r"/products/"))
             assert await page.locator("h1").inner_text() == "Chè búp Tân Cương"
@@ -61,13 +43,13 @@ async def test_the_pages_in_a_real_browser_at_phone_and_desktop_size(shop: Marke
             photo = page.locator(".gallery img").first
             await photo.scroll_into_view_if_needed()
             assert await photo.evaluate("img => img.complete && img.naturalWidth > 0")
-            await looked_at(page, f"product-{size}", problems)
+            await camera.look_at(page, f"product-{size}")
 
             await page.get_by_role("link", name="English").click()
             await page.wait_for_url(re.compile(r"lang=en"))
             assert await page.get_by_role("heading", name="Where to buy online").count() == 1
-            await looked_at(page, f"product-{size}-en", problems)
+            await camera.look_at(page, f"product-{size}-en")
             await context.close()
     assert problems == []
-    assert {p.name for p in SCREENSHOTS.glob("*.png")} >= {
+    assert {p.name for p in camera.folder.glob("*.png")} >= {
         "home-phone.png", "home-desktop.png", "product-phone.png", "product-desktop.png"}

@@ -17,32 +17,21 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from shared.platform.config import Settings
 from tests.support.batches import GTIN, PASSWORD
-from tests.support.browser import chromium
+from tests.support.browser import SCREENSHOTS as BROWSER_SCREENSHOTS
+from tests.support.browser import Photographer, chromium
 from tests.support.clocks import today
 from tests.support.demo import wait_until
 from tests.support.platform import User, certified_product, cooperative_with_council
 from tests.support.platform import office_signed_in as signed_in
 from tests.support.workspace import PHONE_412, WEAK_3G, Weighing, camera_photo, serving_workspace
 
-SCREENSHOTS = Path(os.environ.get("OCOP_SCREENSHOTS")
-                   or Path(__file__).parents[2] / "screenshots") / "workspace"
+SCREENSHOTS = BROWSER_SCREENSHOTS / "workspace"
 FIRST_LOAD_BUDGET = 150 * 1024
 """What a page may cost on a weak 3G signal the first time (the issue's budget)."""
-
-
-async def looked_at(page: Page, name: str, audits: dict[str, list[str]]) -> None:
-    """A screenshot for people to look at, and axe-core's audit: no serious or critical
-    violation."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-    found = (await Axe().run(page)).response["violations"]
-    audits[name] = [f"{v['id']} ({v['impact']}): {v['help']}" for v in found
-                    if v["impact"] in ("serious", "critical")]
 
 
 async def journey_of(producer: User, batch_id: str) -> list[dict[str, Any]]:
@@ -110,6 +99,7 @@ async def weigh_first_visits(browser: Browser, cookies: Any, web: str, pages: li
             weights[path] = {"first_visit_bytes": first, "repeat_visit_bytes": weighing.reset()}
         finally:
             await context.close()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / "page-weights.json").write_text(json.dumps(weights, indent=2))
     for path, weight in weights.items():
         assert weight["first_visit_bytes"] < FIRST_LOAD_BUDGET, (path, weight)
@@ -119,13 +109,13 @@ async def weigh_first_visits(browser: Browser, cookies: Any, web: str, pages: li
 async def walk(context: BrowserContext, web: str, office: User, producer: User,
                product_id: str) -> str:
     """The producer's walk through the workspace; the batch it opened."""
-    audits: dict[str, list[str]] = {}
+    camera = Photographer("workspace")
     errors: list[str] = []
     page = await context.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
     # Sign in (a wrong password first: the refusal is shown, in Vietnamese).
     await page.goto(f"{web}/sign-in")
-    await looked_at(page, "01-dang-nhap", audits)
+    await camera.look_at(page, "01-dang-nhap")
     await page.get_by_label("Tên đăng nhập").fill("producer")
     await page.get_by_label("Mật khẩu").fill("not-the-password")
     await page.get_by_role("button", name="Đăng nhập").click()
@@ -139,7 +129,7 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
     await expect(card.locator("[aria-current=step]")).to_have_text("Chứng nhận")
     await expect(card).to_contain_text("4 sao")
     await expect(card).to_contain_text("Còn ")
-    await looked_at(page, "02-san-pham", audits)
+    await camera.look_at(page, "02-san-pham")
 
     # The product: a dossier document photographed with the phone's camera (shrunk on the
     # phone before it is sent).
@@ -158,7 +148,7 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
             )["documents"]
     filed = [d for d in held if d["type"] == wanted["type"]]
     assert len(filed) == 1 and filed[0]["size"] < len(photo) / 4, (filed, len(photo))
-    await looked_at(page, "03-san-pham-chi-tiet", audits)
+    await camera.look_at(page, "03-san-pham-chi-tiet")
 
     # A change of name of a certified product goes to the office.
     await page.get_by_label("Tên sản phẩm").fill("Chè búp Tân Cương loại đặc biệt")
@@ -178,7 +168,7 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
     await page.get_by_label("Xã/phường").fill("Xã Tân Cương")
     await page.get_by_role("button", name="Mở lô mới").click()
     await expect(page.locator(".field-error").first).to_be_visible()
-    await looked_at(page, "04-mo-lo", audits)
+    await camera.look_at(page, "04-mo-lo")
     await page.get_by_label("Mã lô").fill("CHE-2026-07")
     await page.get_by_label("Số lượng").fill("120,5")  # the Vietnamese decimal comma
     await page.get_by_role("button", name="Mở lô mới").click()
@@ -207,7 +197,7 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
     await expect(queue.locator("li[data-state=waiting]")).to_have_count(3)
     await expect(queue).to_contain_text("Đang chờ gửi")
     assert len(await journey_of(producer, batch_id)) == 1
-    await looked_at(page, "05-lo-khong-co-song", audits)
+    await camera.look_at(page, "05-lo-khong-co-song")
     await page.reload()  # the page itself stays on the phone
     await expect(queue.locator("li[data-state=waiting]")).to_have_count(3)
 
@@ -230,7 +220,7 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
     await expect(queue.locator("li[data-state=sent]")).to_have_count(4)
     assert len(await journey_of(producer, batch_id)) == 4
     await expect(page.locator("#journey li")).to_have_count(4)
-    await looked_at(page, "06-lo", audits)
+    await camera.look_at(page, "06-lo")
 
     # A label sheet, drawn and downloaded: the list follows the drawing by itself, with
     # no reload.
@@ -243,7 +233,7 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
     await expect(link).to_have_count(1, timeout=60000)
     await expect(sheet).to_have_attribute("data-state", "ready")
     await page.locator("#labels").scroll_into_view_if_needed()
-    await looked_at(page, "06b-tem-da-in", audits)
+    await camera.look_at(page, "06b-tem-da-in")
     async with page.expect_download() as downloading:
         await link.click()
     pdf = await asyncio.to_thread(Path(await (await downloading.value).path()).read_bytes)
@@ -264,7 +254,7 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
     await wait_until(scans_seen, within=30, interval=1)
     await page.get_by_role("link", name="Cảnh báo hàng giả").click()
     await expect(page.locator("article.alert")).to_contain_text("Mã chưa từng được in")
-    await looked_at(page, "07-canh-bao", audits)
+    await camera.look_at(page, "07-canh-bao")
 
     # Changing the password: a wrong current one is refused beside its field; then the
     # change ends the account's other sign-ins, while this phone stays signed in.
@@ -273,7 +263,7 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
     await page.get_by_label("Mật khẩu mới").fill("a-new-password-2026")
     await page.get_by_role("button", name="Lưu").click()
     await expect(page.locator(".field-error")).to_contain_text("không đúng mật khẩu hiện tại")
-    await looked_at(page, "08-doi-mat-khau", audits)
+    await camera.look_at(page, "08-doi-mat-khau")
     await page.get_by_label("Mật khẩu hiện tại").fill(PASSWORD)
     await page.get_by_label("Mật khẩu mới").fill("a-new-password-2026")
     await page.get_by_role("button", name="Lưu").click()
@@ -281,5 +271,5 @@ async def walk(context: BrowserContext, web: str, office: User, producer: User,
     await producer.call("GET", "registry", "/users/me", expect=401)
 
     assert not errors, errors
-    assert not any(audits.values()), audits
+    assert camera.problems == []
     return batch_id

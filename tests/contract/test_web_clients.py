@@ -1,5 +1,5 @@
 """The web front reads only what the services answer: every method of its clients
-(services/web/clients.py) names an operation that the called service's OpenAPI document
+(services/web/clients/) names an operation that the called service's OpenAPI document
 holds, and every field its answer model reads is in that operation's 2xx answer, of a JSON
 type the model takes. A service that renames or drops a field the pages read fails here,
 naming the client method and the field, before a page breaks."""
@@ -14,11 +14,13 @@ from typing import Any
 
 import pytest
 
-from services.web import clients
-from services.web.clients import Operation, Rating, Registry, Traceability
+from services.web.clients import Client, Operation
+from services.web.clients.rating import Rating
+from services.web.clients.registry import Registry
+from services.web.clients.traceability import Traceability
 from tests.support.openapi import openapi_documents
 
-CLIENTS = (Registry, Rating, Traceability)
+CLIENTS: tuple[type[Client], ...] = (Registry, Rating, Traceability)
 METHODS = {f"{client.__name__}.{name}": method for client in CLIENTS
            for name, method in vars(client).items() if inspect.iscoroutinefunction(method)}
 TAKES = {"number": {"number", "integer"}}
@@ -28,7 +30,7 @@ TAKES = {"number": {"number", "integer"}}
 def _operations(method: Any) -> list[Operation[Any]]:
     """The operations a client method calls: the module's ``Operation``s it names."""
     return [found for name in method.__code__.co_names
-            if isinstance(found := getattr(clients, name, None), Operation)]
+            if isinstance(found := method.__globals__.get(name), Operation)]
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +110,7 @@ def _object_drift(read: Schema, answered: Schema, reads: dict[str, Any],
 
 def test_every_client_method_names_the_operation_it_calls() -> None:
     unnamed = [name for name, method in METHODS.items() if len(_operations(method)) != 1]
-    assert not unnamed, f"each calls one Operation of services/web/clients.py: {unnamed}"
+    assert not unnamed, f"each calls one Operation of its module: {unnamed}"
     assert {"Registry.product", "Traceability.batch"} <= set(METHODS)  # found at all
 
 

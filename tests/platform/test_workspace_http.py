@@ -47,10 +47,13 @@ async def test_sessions_forms_and_refusals_of_the_workspace(
             # Nothing without a session.
             assert (await client.get(f"{web}/")).status_code == 401
 
-            # The office's accounts have their own tools: the workspace is the producers'.
-            refused = await sign_in(client, web, "office", PASSWORD)
-            assert refused.status_code == 403
-            assert "dành cho chủ thể" in refused.text and "ocop_session" not in refused.cookies
+            # Each role lands on its own workspace, and a page of another role's sends
+            # the person to their own.
+            office_signed = await sign_in(client, web, "office", PASSWORD)
+            assert office_signed.status_code == 303
+            assert office_signed.headers["location"] == "/office"
+            elsewhere = await client.get(f"{web}/", headers=session_of(office_signed))
+            assert elsewhere.status_code == 303 and elsewhere.headers["location"] == "/office"
             wrong = await sign_in(client, web, "producer", "not-the-password")
             assert wrong.status_code == 401 and "ocop_session" not in wrong.cookies
 

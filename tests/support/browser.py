@@ -13,7 +13,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from playwright.async_api import Browser, async_playwright
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Browser, Page, async_playwright
 
 # Without these, Chromium keeps trying to reach Google's services through a closed network.
 QUIET = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -21,6 +22,12 @@ QUIET = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 1,
          "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}, "device_scale_factor": 1}
+TABLET = {"viewport": {"width": 820, "height": 1180}, "device_scale_factor": 1,
+          "is_mobile": True, "has_touch": True}
+"""A council member's tablet (an iPad Air held upright)."""
+SCREENSHOTS = Path(os.environ.get("OCOP_SCREENSHOTS")
+                   or Path(__file__).parents[2] / "screenshots")
+"""The README's screenshots folder, one sub-folder per set of pages."""
 
 
 @asynccontextmanager
@@ -39,3 +46,20 @@ def screenshot_path(tmp_path: Path, name: str) -> Path:
     folder = Path(os.environ.get("OCOP_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{name}.png"
+
+
+class Photographer:
+    """Photographs pages into ``SCREENSHOTS/<folder>/`` for people to look at, and audits
+    each with axe-core: ``problems`` collects every serious or critical violation."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = SCREENSHOTS / folder
+        self.problems: list[str] = []
+
+    async def look_at(self, page: Page, name: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=self.folder / f"{name}.png", full_page=True)
+        found = (await Axe().run(page)).response["violations"]
+        self.problems += [f"{name}: {v['id']} ({v['impact']}): {v['help']} at "
+                          f"{[n['target'] for n in v['nodes']]}" for v in found
+                          if v["impact"] in ("serious", "critical")]

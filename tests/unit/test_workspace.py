@@ -6,9 +6,10 @@ from datetime import date
 import httpx
 from fastapi import FastAPI
 
-from services.web.clients import Certificate, Product
-from services.web.pages import router
-from services.web.workspace import Standing, Validity, months_before, newest, standing
+from services.web.clients.rating import Certificate
+from services.web.clients.registry import Product
+from services.web.entry import router
+from services.web.producer.workspace import Standing, Validity, months_before, newest, standing
 
 
 def _product(status: str) -> Product:

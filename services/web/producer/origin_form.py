@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
 
-from services.web.clients import Batch
+from services.web.clients.traceability import Batch
 from services.web.numbers import typed_number
 from shared.i18n import words
 

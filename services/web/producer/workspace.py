@@ -8,15 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from services.web.clients import Certificate, Product
+from services.web.clients.rating import Certificate
+from services.web.clients.registry import Product
 from shared.i18n import N_
 
 RENEWAL_NOTICE_MONTHS = 6
 """The producer is reminded to renew this long before its certificate expires."""
 
 DOSSIER_STAGES = ("idea", "plan", "dossier")
-WORKSPACE_ROLES = ("producer",)
-"""The workspace is the producers'; the office, communes and councils use their own tools."""
 
 
 class Standing(StrEnum):
@@ -46,10 +45,6 @@ def standing(product: Product, stages: dict[str, str],
         if stages.get(stage) != "accepted":
             return Standing(stage)
     return Standing.DOSSIER
-
-
-def may_use(role: str) -> bool:
-    return role in WORKSPACE_ROLES
 
 
 def months_before(day: date, months: int) -> date:

@@ -1,0 +1,136 @@
+"""The traceability service's API as the pages call it: batches, origin records, labels, scans."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import httpx
+
+from services.web.clients import Answer, Client, Created, Operation, Page, Unread
+
+
+class BatchDates(Answer):
+    produced_on: date
+
+
+class Area(Answer):
+    name: str
+
+
+class Step(Answer):
+    """A step of a batch's journey, as the service words it for people."""
+
+    step: str
+    when: str
+    place: str
+    quantity: str
+    note: str
+    photos: list[str]
+    report_url: str
+
+
+class ListedBatch(Answer):
+    id: str
+    lot: str
+    dates: BatchDates
+
+
+class Batch(ListedBatch):
+    product_id: str
+    quantity: float
+    unit: str
+    areas: list[Area]
+    journey: list[Step]
+
+
+class Progress(Answer):
+    drawn: int
+    total: int
+
+
+class Sheet(Answer):
+    id: str
+    status: str
+    count: int
+    requested_at: str
+    progress: Progress
+    pdf_url: str | None = None
+
+
+class Counts(Answer):
+    scans: int
+    units_scanned: int
+
+
+class Scans(Answer):
+    total: Counts
+    units_printed: int
+
+
+class Anomaly(Answer):
+    kind: str
+    day: date
+    batch_id: str | None
+    lot: str | None
+    codes: list[str]
+    scans: int
+    devices: int
+    networks: int
+    confidence: str
+
+
+class Filed(Answer):
+    url: str
+
+
+BATCHES = Operation("traceability", "GET", "/products/{product_id}/batches",
+                    Page[ListedBatch])
+OPEN_BATCH = Operation("traceability", "POST", "/products/{product_id}/batches", Created)
+BATCH = Operation("traceability", "GET", "/batches/{batch_id}", Batch)
+EVENTS = Operation("traceability", "POST", "/batches/{batch_id}/events", Created)
+FILE = Operation("traceability", "POST", "/products/{product_id}/origin-documents", Filed)
+SHEETS = Operation("traceability", "GET", "/batches/{batch_id}/label-sheets", Page[Sheet])
+PRINT = Operation("traceability", "POST", "/batches/{batch_id}/label-sheets", Unread)
+LABELS_PDF = Operation("traceability", "GET", "/label-sheets/{sheet_id}/labels.pdf", Unread)
+SCANS = Operation("traceability", "GET", "/batches/{batch_id}/scans", Scans)
+ANOMALIES = Operation("traceability", "GET", "/anomalies", Page[Anomaly])
+
+
+class Traceability(Client):
+    async def batches(self, product_id: str) -> Page[ListedBatch]:
+        return await self.read(BATCHES, product_id)
+
+    async def open_batch(self, product_id: str, batch: dict[str, Any]) -> Created:
+        return await self.read(OPEN_BATCH, product_id, json=batch)
+
+    async def batch(self, batch_id: str) -> Batch:
+        return await self.read(BATCH, batch_id)
+
+    async def record_event(self, batch_id: str, event: dict[str, Any]) -> Created:
+        """``event``: what ``services.web.producer.origin_form.event_body`` makes."""
+        return await self.read(EVENTS, batch_id, json=event)
+
+    async def file_origin_document(self, product_id: str, kind: str, title: str, data: bytes,
+                                   content_type: str) -> Filed:
+        return await self.read(FILE, product_id, params={"kind": kind, "title": title},
+                               content=data, headers={"Content-Type": content_type})
+
+    async def label_sheets(self, batch_id: str) -> Page[Sheet]:
+        return await self.read(SHEETS, batch_id)
+
+    async def print_labels(self, batch_id: str, count: float | None, kind: str) -> None:
+        await self.send(PRINT, batch_id, json={"count": count, "kind": kind})
+
+    async def labels_pdf(self, sheet_id: str) -> httpx.Response:
+        """The sheet's PDF as the service sent it (its headers name the file)."""
+        return await self.send(LABELS_PDF, sheet_id)
+
+    async def scans(self, batch_id: str) -> Scans:
+        return await self.read(SCANS, batch_id)
+
+    async def anomalies(self, *, batch_id: str | None = None,
+                        limit: int | None = None) -> Page[Anomaly]:
+        asked = {"batch_id": batch_id, "limit": limit}
+        return await self.read(ANOMALIES,
+                               params={k: v for k, v in asked.items() if v is not None})

@@ -1,0 +1,1 @@
+"""The producer's pages (chủ thể): products, dossier, batches, origin records, labels."""
