@@ -22,9 +22,10 @@ WORKERS ?= 4
 READERS := .date-readers
 NOTE    := --record-date-readers=$(READERS)
 SIDE_BY_SIDE := $(MAKE) --no-print-directory -j2 --output-sync=target
+TRAVELS := travel-2031 travel-2024
 
 .PHONY: run test fast lint types bench lock messages clean browser walkthrough-tools \
-	tier-checks tier-fast tier-contract tier-platform tier-browser travel-2031 travel-2024
+	tier-checks tier-fast tier-contract tier-platform tier-browser $(TRAVELS)
 
 run: $(VENV)/.installed
 	$(BIN)/ocop run
@@ -35,7 +36,7 @@ test: $(VENV)/.installed-test browser walkthrough-tools $(JS)/node_modules/.inst
 	$(SIDE_BY_SIDE) tier-contract tier-browser
 	$(MAKE) --no-print-directory tier-platform
 	@echo "$$(sort -u $(READERS) | wc -l) tests read the date: they run again in mid-2031 and in early 2024"
-	$(SIDE_BY_SIDE) travel-2031 travel-2024
+	$(SIDE_BY_SIDE) $(TRAVELS)
 
 tier-checks:
 	$(BIN)/ruff check .
@@ -48,7 +49,7 @@ tier-platform:
 	$(PYTEST) -n $(WORKERS) tests/platform $(NOTE)
 tier-browser:
 	$(PYTEST) -n $(WORKERS) tests/browser $(NOTE)
-travel-%:
+$(TRAVELS): travel-%:
 	$(PYTEST) -q -p no:cacheprovider -n $(WORKERS) --only-date-readers=$(READERS) \
 	  --travel-to=$(TRAVEL_$*) tests
 TRAVEL_2031 := 2031-06-15
