@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import openpyxl
+from pypdf import PdfReader
 
 from shared.platform.config import Settings
 from tests.support.platform import PAPER_DOSSIER, User, office_signed_in
@@ -170,7 +171,7 @@ async def test_the_khanh_son_2024_summary(make_settings: Callable[..., Settings]
     assert october["number"] not in {c["number"] for c in expiring}
 
 
-async def test_the_summary_as_csv_and_xlsx(make_settings: Callable[..., Settings]) -> None:
+async def test_the_summary_as_csv_xlsx_and_pdf(make_settings: Callable[..., Settings]) -> None:
     settings = make_settings()
     async with office_signed_in(settings, PASSWORD) as admin:
         client = admin.client
@@ -190,8 +191,21 @@ async def test_the_summary_as_csv_and_xlsx(make_settings: Callable[..., Settings
                                   params=params | {"format": "csv"})
         as_xlsx = await admin.call("GET", "rating", "/summaries/2024",
                                    params=params | {"format": "xlsx"})
+        as_pdf = await admin.call("GET", "rating", "/summaries/2024",
+                                  params=params | {"format": "pdf"})
+        as_json = await admin.call("GET", "rating", "/summaries/2024", params=params)
         refused = await client.get(admin.urls["rating"] + "/summaries/2024", params=params)
     assert refused.status_code == 401
+    # each commune's and group's products by stars, for the office's charts
+    assert [(c["commune"], c["by_stars"]) for c in as_json["recognised"]["by_commune"]] == [
+        ("Xã Khánh Sơn", {"3": 0, "4": 1, "5": 0})]
+    assert as_json["recognised"]["by_group"][0]["by_stars"] == {"3": 0, "4": 1, "5": 0}
+    # the PDF an office files: under the national heading, the year's figures
+    assert as_pdf.headers["content-type"] == "application/pdf"
+    assert as_pdf.content.startswith(b"%PDF")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(as_pdf.content)).pages)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    assert "KẾT QUẢ OCOP NĂM 2024" in text and "Xã Khánh Sơn" in text
     assert as_csv.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))
     figures = {(r["section"], r["code"]): r["products"] for r in rows}

@@ -1,4 +1,4 @@
-"""The annual summary of a locality (báo cáo tổng kết): JSON, CSV or XLSX."""
+"""The annual summary of a locality (báo cáo tổng kết): JSON, CSV, XLSX or PDF."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
-from services.rating.api.deps import SummariesPart, may
+from services.rating.api.deps import CertificatesPart, SummariesPart, may
+from services.rating.summaries.pdf import summary_pdf
 from services.rating.summaries.queries import Locality
 from services.rating.summaries.reports import summary_csv, summary_xlsx
 from shared.files.tables import XLSX
@@ -39,6 +40,8 @@ class GroupTallyOut(BaseModel):
     products: int
     subjects: int
     subjects_by_type: dict[str, int]
+    by_stars: dict[str, int]
+    """Its products by the stars of their latest decision of the year ("3", "4", "5")."""
 
 
 class SubgroupTallyOut(BaseModel):
@@ -62,6 +65,8 @@ class CommuneTallyOut(BaseModel):
     commune: str
     products: int
     subjects: int
+    by_stars: dict[str, int]
+    """Its products by the stars of their latest decision of the year ("3", "4", "5")."""
 
 
 class RecognisedOut(TallyOut):
@@ -117,17 +122,21 @@ router = APIRouter(tags=["summaries"])
 
 
 @router.get("/summaries/{year}",
-            summary="Annual summary of a locality (báo cáo tổng kết): JSON, CSV or XLSX",
+            summary="Annual summary of a locality (báo cáo tổng kết): JSON, CSV, XLSX or PDF",
             **may("summary.read"), response_model=SummaryOut,
-            responses=files("text/csv", XLSX, description="The summary: JSON, or the file "
-                                                          "format=csv or xlsx asks for"))
-async def summary(summaries: SummariesPart, year: Annotated[int, Path(ge=2018, le=2100)],
+            responses=files("text/csv", XLSX, "application/pdf",
+                            description="The summary: JSON, or the file format=csv, xlsx or "
+                                        "pdf asks for (the PDF under the national heading, "
+                                        "as an office files it)"))
+async def summary(summaries: SummariesPart, certificates: CertificatesPart,
+                  year: Annotated[int, Path(ge=2018, le=2100)],
                   province: Annotated[Place, Query()],
                   district: Annotated[PlaceFilter | None, Query()] = None,
                   commune: Annotated[PlaceFilter | None, Query()] = None,
                   expiring_within_months: Annotated[int, Query(ge=0, le=36)] = 6,
                   as_of: EraDate | None = None,
-                  format: Literal["json", "csv", "xlsx"] = "json") -> Response | SummaryOut:
+                  format: Literal["json", "csv", "xlsx", "pdf"] = "json"
+                  ) -> Response | SummaryOut:
     report = await summaries.summary(year, Locality(province, district, commune),
                                      as_of=as_of or summaries.clock.today(),
                                      expiring_within_months=expiring_within_months)
@@ -139,4 +148,8 @@ async def summary(summaries: SummariesPart, year: Annotated[int, Path(ge=2018, l
         return Response(summary_xlsx(report), media_type=XLSX,
                         headers={"Content-Disposition":
                                  f'attachment; filename="{name}.xlsx"'})
+    if format == "pdf":  # drawn by the certificates' worker, off the event loop
+        return Response(await certificates.renderer.run(summary_pdf, report),
+                        media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
     return SummaryOut.model_validate(report)

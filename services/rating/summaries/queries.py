@@ -123,6 +123,9 @@ def _breakdowns(recognised: list[dict[str, Any]], local: dict[str, dict[str, Any
         by_type[subject["type"]].append(c)
         by_commune[subject["commune"]].append(c)
 
+    def stars(certs: list[dict[str, Any]]) -> dict[str, int]:
+        return {str(s): sum(1 for c in certs if c["stars"] == s) for s in (3, 4, 5)}
+
     def subject_types(certs: list[dict[str, Any]]) -> dict[str, int]:
         distinct = {c["subject_id"] for c in certs}
         return dict(sorted(Counter(local[s]["type"] for s in distinct).items()))
@@ -130,7 +133,8 @@ def _breakdowns(recognised: list[dict[str, Any]], local: dict[str, dict[str, Any
     return {
         "by_group": [
             {"group": g, "name_vi": group_names(g)[0], "name_en": group_names(g)[1],
-             **_tally(_pairs(certs)), "subjects_by_type": subject_types(certs)}
+             **_tally(_pairs(certs)), "subjects_by_type": subject_types(certs),
+             "by_stars": stars(certs)}
             for g, certs in sorted(by_group.items())],
         "by_subgroup": [
             {"group": g, "subgroup": sg, "name_vi": group_names(g, sg)[0],
@@ -140,7 +144,7 @@ def _breakdowns(recognised: list[dict[str, Any]], local: dict[str, dict[str, Any
             {"type": t, "name_vi": SUBJECT_TYPE_NAMES[SubjectType(t)][0],
              "name_en": SUBJECT_TYPE_NAMES[SubjectType(t)][1], **_tally(_pairs(certs))}
             for t, certs in sorted(by_type.items())],
-        "by_commune": [{"commune": commune, **_tally(_pairs(certs))}
+        "by_commune": [{"commune": commune, **_tally(_pairs(certs)), "by_stars": stars(certs)}
                        for commune, certs in sorted(by_commune.items())],
     }
 
