@@ -30,6 +30,8 @@ from services.web.front import (
     templates,
     wants_json,
 )
+from services.web.office.counterfeits import router as office_counterfeits
+from services.web.office.summary import router as office_summary
 from services.web.plain import plain
 from services.web.producer.pages import router as producer
 from services.web.sessions import COOKIE, SESSIONS, Sessions, TokenBox
@@ -69,6 +71,8 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     runtime.include(app_shell())
     runtime.include(entry)
     runtime.include(producer)
+    runtime.include(office_summary)
+    runtime.include(office_counterfeits)
     runtime.mount("/static", StaticFiles(directory=HERE / "static"))
     return runtime
 

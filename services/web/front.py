@@ -58,7 +58,8 @@ HOMES = {"producer": "/", "admin": "/office", "commune_officer": "/commune",
 """Each role's workspace (a role not here has none: a sales channel calls with a key)."""
 NAVIGATION = {
     "producer": (("/", N_("My products")), ("/alerts", N_("Counterfeit alerts"))),
-    "admin": (("/office", N_("Inbox")),),
+    "admin": (("/office", N_("Inbox")), ("/office/summary", N_("Annual summary")),
+              ("/office/counterfeits", N_("Counterfeits"))),
     "commune_officer": (("/commune", N_("The commune's products")),),
     "council_member": (("/council", N_("To score")),),
 }

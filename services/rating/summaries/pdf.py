@@ -55,11 +55,12 @@ def summary_pdf(summary: dict[str, Any]) -> bytes:
     r = summary["recognised"]
     products, subjects = in_both(N_("products")), in_both(N_("subjects"))
     wide = document.width
+    as_of = in_both(N_("As of"))
     story: list[Any] = [
         Paragraph(NATION, centred), Paragraph(f"<u>{MOTTO}</u>", centred), Spacer(1, 8 * mm),
         Paragraph(title.upper(), ParagraphStyle("title", parent=centred, fontSize=14,
                                                  leading=19)),
-        Paragraph(f"{in_both(N_('As of'))} {day_shown(summary['as_of'])}",
+        Paragraph(f"{as_of} {day_shown(summary['as_of'])}",
                   ParagraphStyle("as_of", parent=plain, alignment=TA_CENTER)),
         Spacer(1, 6 * mm)]
 

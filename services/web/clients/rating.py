@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.web.clients import Answer, Client, Operation, Page
+import httpx
+
+from services.web.clients import Answer, Client, Operation, Page, Unread
 
 
 class Certificate(Answer):
@@ -22,3 +24,72 @@ CERTIFICATES = Operation("rating", "GET", "/certificates", Page[Certificate])
 class Rating(Client):
     async def certificates(self, product_id: str) -> Page[Certificate]:
         return await self.read(CERTIFICATES, params={"product_id": product_id})
+
+    # -- the office's annual summary (models and operations at the end of the module) ------
+
+    async def summary(self, year: int, province: str) -> Summary:
+        """With the certificates expiring in the next ``SUMMARY_MONTHS`` months."""
+        return await self.read(SUMMARY, str(year), params={
+            "province": province, "expiring_within_months": SUMMARY_MONTHS})
+
+    async def summary_file(self, year: int, province: str, format: str) -> httpx.Response:
+        """The summary as a file (``xlsx``, ``pdf``), as the service sent it."""
+        return await self.send(SUMMARY_FILE, str(year),
+                               params={"province": province, "format": format})
+
+
+# -- the office's annual summary (services/web/office/summary.py) --------------------------
+
+SUMMARY_MONTHS = 12
+"""The certificates expiring within the next year, by month."""
+
+
+class Tally(Answer):
+    products: int
+    subjects: int
+
+
+class CommuneStars(Answer):
+    commune: str
+    products: int
+    by_stars: dict[str, int]
+
+
+class GroupStars(Answer):
+    group: str
+    name_vi: str
+    name_en: str
+    products: int
+    by_stars: dict[str, int]
+
+
+class Recognised(Tally):
+    by_stars: dict[str, int]
+    by_group: list[GroupStars]
+    by_commune: list[CommuneStars]
+
+
+class ExpiringCertificate(Answer):
+    number: str
+    product_name: str
+    subject_name: str
+    stars: int
+    valid_until: date
+
+
+class Expiring(Answer):
+    within_months: int
+    until: date
+    certificates: list[ExpiringCertificate]
+
+
+class Summary(Answer):
+    year: int
+    as_of: date
+    registered: Tally
+    recognised: Recognised
+    expiring: Expiring
+
+
+SUMMARY = Operation("rating", "GET", "/summaries/{year}", Summary)
+SUMMARY_FILE = Operation("rating", "GET", "/summaries/{year}", Unread)

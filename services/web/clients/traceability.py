@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import httpx
+from pydantic import TypeAdapter
 
 from services.web.clients import Answer, Client, Created, Operation, Page, Unread
 
@@ -101,6 +102,19 @@ class Traceability(Client):
     async def batches(self, product_id: str) -> Page[ListedBatch]:
         return await self.read(BATCHES, product_id)
 
+    # -- the office's counterfeit dashboard (models and operations at the end of the module)
+
+    async def province_anomalies(self, *, province: str | None, kind: str | None,
+                                 since: date, cursor: str | None = None) -> SignalsPage:
+        """Counterfeit signals since a day, newest first (one page of ``SIGNALS_PAGE``)."""
+        asked = {"province": province, "kind": kind, "since": since.isoformat(),
+                 "limit": SIGNALS_PAGE, "cursor": cursor}
+        return await self.read(SIGNALS, params={k: v for k, v in asked.items() if v})
+
+    async def anomalies_by_province(self, since: date) -> list[ProvinceSignals]:
+        response = await self.send(SIGNALS_BY_PROVINCE, params={"since": since.isoformat()})
+        return PROVINCES_READ.validate_json(response.content)
+
     async def open_batch(self, product_id: str, batch: dict[str, Any]) -> Created:
         return await self.read(OPEN_BATCH, product_id, json=batch)
 
@@ -134,3 +148,41 @@ class Traceability(Client):
         asked = {"batch_id": batch_id, "limit": limit}
         return await self.read(ANOMALIES,
                                params={k: v for k, v in asked.items() if v is not None})
+
+
+# -- the office's counterfeit dashboard (services/web/office/counterfeits.py) --------------
+
+SIGNALS_PAGE = 200
+
+
+class SignalSeen(Answer):
+    """A counterfeit signal as the office's dashboard reads it."""
+
+    id: str
+    kind: str
+    product_id: str
+    province: str
+    commune: str
+    batch_id: str | None
+    lot: str | None
+    day: date
+    last_seen_at: str
+    codes: list[str]
+    scans: int
+    devices: int
+    networks: int
+    confidence: str
+
+
+class ProvinceSignals(Answer):
+    province: str
+    total: int
+
+
+class SignalsPage(Page[SignalSeen]):
+    next_cursor: str | None = None
+
+
+SIGNALS = Operation("traceability", "GET", "/anomalies", SignalsPage)
+SIGNALS_BY_PROVINCE = Operation("traceability", "GET", "/anomalies/provinces", Unread)
+PROVINCES_READ = TypeAdapter(list[ProvinceSignals])
