@@ -11,7 +11,7 @@ PRODUCTS = Collection("products", indexes=("subject_id", "status"))
 SUBJECTS = Collection("subjects", indexes=("province_key",))
 """Read model of the registry's subjects (with the province folded, for summaries)."""
 PROPOSALS = Collection("proposals", indexes=("product_id", "subject_id", "commune_code",
-                                              "proposed"))
+                                              "proposed", "evaluation_id"))
 """Commune pre-assessments and proposals (đề xuất của xã), from 6 July 2025."""
 ROUNDS = Collection("rounds", indexes=("year",))
 """Evaluation rounds (đợt đánh giá) and their councils (hội đồng) with members."""

@@ -198,6 +198,8 @@ class ProposalOut(BaseModel):
     notes: str
     by: str
     at: str
+    evaluation_id: str | None = None
+    """The evaluation opened on it; null: none yet."""
 
 
 class RoundOut(BaseModel):
@@ -325,10 +327,13 @@ async def list_proposals(
         proposed: Annotated[bool | None, Query(
             description="true: proposed for evaluation; false: held back by the commune"
         )] = None,
+        opened: Annotated[bool | None, Query(
+            description="false: no evaluation opened on it yet (the office's queue); true: "
+                        "an evaluation was opened on it")] = None,
         limit: Limit = 50, cursor: Cursor = None) -> QueueOut[ProposalOut]:
     found = await evaluations.proposal_queue(
         visible("proposal.read", caller), commune=commune, product_id=product_id,
-        proposed=proposed, limit=limit, after=cursor)
+        proposed=proposed, opened=opened, limit=limit, after=cursor)
     return QueueOut(items=[proposal_out(p) for p in found.items],
                     next_cursor=found.next_cursor, total=found.total)
 

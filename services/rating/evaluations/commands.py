@@ -16,6 +16,7 @@ from services.rating.evaluations.model import (
     Proposal,
     Round,
     ScoreSheet,
+    proposals_taken_up,
 )
 from services.rating.evaluations.queries import known_product
 from services.rating.evaluations.rules import Level
@@ -81,6 +82,7 @@ class Rating:
             if held_round is not None:  # a date outside the round is refused first
                 held_round.check_holds(on)
             product = await known_product(tx, product_id)
+            held = await proposals.find(tx, {"product_id": product_id})
             table = await table_for_product(tx, in_force.code, product.data)
             evaluation = Evaluation.open(
                 new_id(), product.data, on=on,
@@ -88,8 +90,11 @@ class Rating:
                 criteria_table=table_id(table.key, table.version) if table else None,
                 held_round=held_round,
                 others=await evaluations.find(tx, {"product_id": product_id}),
-                proposals=await proposals.find(tx, {"product_id": product_id}),
+                proposals=held,
                 by=caller.user_id, at=self.clock.stamp())
+            for taken in proposals_taken_up(held, on):  # out of the office's queue
+                taken.take_up(evaluation.id)
+                await proposals.save(tx, taken)
             return await evaluations.add(tx, evaluation)
 
     async def score(self, caller: Caller, evaluation_id: str, *,

@@ -81,6 +81,8 @@ class Proposal:
     commune_code: str | None = None
     """The subject's commune by its official code, whose officer sees the proposal (None:
     proposals made before it was kept, or names that name no known commune)."""
+    evaluation_id: str | None = None
+    """The evaluation opened on this proposal (None: not yet opened, the office's queue)."""
     version: int = 0
 
     @classmethod
@@ -92,6 +94,10 @@ class Proposal:
         shortfalls = rules.commune_shortfalls(checks)
         return cls(proposal_id, product_id, assessed_on, checks, not shortfalls, shortfalls,
                    notes, by, at, subject_id, commune_code)
+
+    def take_up(self, evaluation_id: str) -> None:
+        """An evaluation was opened on it: it leaves the office's queue."""
+        self.evaluation_id = evaluation_id
 
 
 class EvaluationResult(TypedDict):
@@ -246,6 +252,13 @@ class Evaluation:
         if decision_date < self.evaluation_date:
             raise bad_date("decision_date", N_("is before the evaluation"))
         return recognition.check_level(stars, decision_date, level)
+
+
+def proposals_taken_up(proposals: list[Proposal], on: date) -> list[Proposal]:
+    """The commune's proposals an evaluation opened ``on`` takes up: those proposing the
+    product by then that no evaluation took up yet."""
+    return [p for p in proposals
+            if p.proposed and p.assessed_on <= on and p.evaluation_id is None]
 
 
 def check_proposed_by_commune(proposals: list[Proposal], on: date) -> None:

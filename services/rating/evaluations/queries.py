@@ -181,11 +181,15 @@ class Evaluations:
 
     async def proposal_queue(self, visible: Visibility, *, commune: str | None = None,
                         product_id: str | None = None, proposed: bool | None = None,
+                        opened: bool | None = None,
                         limit: int = 50, after: str | None = None) -> Queue[Proposal]:
-        """The commune's proposals, oldest first; a commune officer's only its commune's."""
+        """The commune's proposals, oldest first; a commune officer's only its commune's.
+        ``opened``: whether an evaluation was opened on it."""
         where: dict[str, Any] = {k: v for k, v in (("commune_code", commune),
                                                    ("product_id", product_id),
                                                    ("proposed", proposed)) if v is not None}
+        if opened is not None:
+            where["evaluation_id"] = {"$ne": None} if opened else None
         if not visible.everything:
             where = _narrowed(where, "commune_code", [visible.commune_code])
         page = await self.store.find(PROPOSALS.name, where, limit=limit, after=after)
