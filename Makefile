@@ -21,7 +21,7 @@ PYTEST  := $(BIN)/python -m pytest
 WORKERS ?= 4
 READERS := .date-readers
 NOTE    := --record-date-readers=$(READERS)
-SIDE_BY_SIDE := $(MAKE) --no-print-directory -j2 --output-sync=target
+SIDE_BY_SIDE := $(MAKE) --no-print-directory -j3 --output-sync=target
 TRAVELS := travel-2031 travel-2024
 
 .PHONY: run test fast lint types bench lock messages clean browser walkthrough-tools \
@@ -32,9 +32,8 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test browser walkthrough-tools $(JS)/node_modules/.installed
 	rm -f $(READERS)
-	$(SIDE_BY_SIDE) tier-checks tier-fast
-	$(SIDE_BY_SIDE) tier-contract tier-browser
-	$(MAKE) --no-print-directory tier-platform
+	$(SIDE_BY_SIDE) tier-checks tier-fast tier-contract
+	$(SIDE_BY_SIDE) tier-platform tier-browser
 	@echo "$$(sort -u $(READERS) | wc -l) tests read the date: they run again in mid-2031 and in early 2024"
 	$(SIDE_BY_SIDE) $(TRAVELS)
 
