@@ -216,7 +216,8 @@ async def test_the_expiry_sweep_expires_once_and_everything_follows(office: Offi
     assert (await office.admin.call("GET", "rating", f"/certificates/{fresh['id']}"))[
         "status"] == "active"
     page = await office.admin.client.get(f"{office.admin.urls['traceability']}/p/{product}")
-    assert "hết hạn ngày 31/05/2026" in page.text
+    # its last valid day, said as such: it expired on 1 June
+    assert "chỉ có hiệu lực đến hết ngày 31/05/2026" in page.text
     # a new evaluation certifies it again, as a first certification
     again = await office.certify(product, 3, "2026-11-01", "2026-11-02")
     await wait_until(lambda: _state(office, product, "active"))

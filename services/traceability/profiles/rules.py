@@ -70,8 +70,8 @@ STATE_TEXT = {
                                 "%(valid_until)s"),
     CertificateState.REVOKED: N_("NO LONGER an OCOP product: its certificate was revoked on "
                                  "%(revoked_on)s"),
-    CertificateState.EXPIRED: N_("NO LONGER an OCOP product: its certificate expired on "
-                                 "%(valid_until)s"),
+    CertificateState.EXPIRED: N_("NO LONGER an OCOP product: its certificate was valid "
+                                 "only until the end of %(valid_until)s"),
 }
 
 
