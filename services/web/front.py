@@ -59,7 +59,8 @@ HOMES = {"producer": "/", "admin": "/office", "commune_officer": "/commune",
 NAVIGATION = {
     "producer": (("/", N_("My products")), ("/alerts", N_("Counterfeit alerts"))),
     "admin": (("/office", N_("Inbox")), ("/office/summary", N_("Annual summary")),
-              ("/office/counterfeits", N_("Counterfeits"))),
+              ("/office/counterfeits", N_("Counterfeits")),
+              ("/office/history", N_("History"))),
     "commune_officer": (("/commune", N_("The commune's products")),),
     "council_member": (("/council", N_("To score")),),
 }
@@ -164,7 +165,12 @@ def wants_json(request: Request) -> bool:
 NOTICES = {"password_changed": N_("Password changed. Your other devices were signed out."),
            "change_sent": N_("Sent. The office reviews it before it applies."),
            "change_saved": N_("Change saved."),
-           "uploaded_document": N_("The document is uploaded.")}
+           "uploaded_document": N_("The document is uploaded."),
+           # the office's inbox (office/inbox.py)
+           "stage_accepted": N_("The stage is accepted. The producer sees it with your note."),
+           "stage_returned": N_("The stage is returned to the producer with your note."),
+           "identity_accepted": N_("The change is accepted: the product now carries it."),
+           "identity_refused": N_("The change is refused. The producer sees your note.")}
 """What a page may announce after a form was taken (``?done=``)."""
 ALERT_NAMES = {"copied_serial": N_("A code that looks copied"),
                "unknown_serial": N_("A code never printed"),

@@ -83,3 +83,9 @@ class Client:
                    **request: Any) -> httpx.Response:
         return await self.backend.send(self.token, operation.method, operation.service,
                                        operation.path_for(*ids), **request)
+
+
+class Queue(Page[A], Generic[A]):
+    """A page of a work queue and how many wait in all (what an inbox counts)."""
+
+    total: int

@@ -6,7 +6,7 @@ from datetime import date
 
 import httpx
 
-from services.web.clients import Answer, Client, Operation, Page, Unread
+from services.web.clients import Answer, Client, Operation, Page, Queue, Unread
 
 
 class Certificate(Answer):
@@ -36,6 +36,39 @@ class Rating(Client):
         """The summary as a file (``xlsx``, ``pdf``), as the service sent it."""
         return await self.send(SUMMARY_FILE, str(year),
                                params={"province": province, "format": format})
+
+    # -- the office's inbox (models and operations at the end of the module)
+
+    async def inbox_proposals(self) -> Queue[InboxProposal]:
+        return await self.read(INBOX_PROPOSALS, params={"proposed": "true",
+                                                          "opened": "false", "limit": 200})
+
+    async def inbox_expiring(self, months: int) -> Page[InboxCertificate]:
+        return await self.read(INBOX_EXPIRING, params={"expiring_within_months": months,
+                                                 "limit": 200})
+
+
+# -- the office's inbox (services/web/office/inbox.py) ------------------------------------
+
+class InboxProposal(Answer):
+    id: str
+    product_id: str
+    commune_code: str | None
+    assessed_on: date
+    notes: str
+    by: str
+    at: str
+
+
+class InboxCertificate(Answer):
+    number: str
+    product_id: str
+    stars: int
+    valid_until: date
+
+
+INBOX_PROPOSALS = Operation("rating", "GET", "/proposals", Queue[InboxProposal])
+INBOX_EXPIRING = Operation("rating", "GET", "/certificates", Page[InboxCertificate])
 
 
 # -- the office's annual summary (services/web/office/summary.py) --------------------------

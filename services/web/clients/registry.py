@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.web.clients import Answer, Client, Operation, Page, Unread
+from services.web.clients import Answer, Client, Operation, Page, Queue, Unread
 
 
 class Token(Answer):
@@ -87,3 +87,93 @@ class Registry(Client):
                            content_type: str) -> None:
         await self.send(DOCUMENT, product_id, params={"type": type}, content=data,
                         headers={"Content-Type": content_type})
+
+    # -- the office's inbox and history (models and operations at the end of the module)
+
+    async def inbox_stages(self) -> Queue[InboxStage]:
+        return await self.read(INBOX_STAGES, params={"waiting_for": "office", "limit": 200})
+
+    async def inbox_identity_changes(self) -> Queue[InboxProduct]:
+        return await self.read(INBOX_PRODUCTS,
+                               params={"identity_change": "pending", "limit": 200})
+
+    async def inbox_product(self, product_id: str) -> InboxProduct:
+        return await self.read(INBOX_PRODUCT, product_id)
+
+    async def decide_stage(self, product_id: str, stage: str, status: str, note: str) -> None:
+        await self.send(INBOX_STAGE_DECISION, product_id,
+                        json={"stage": stage, "status": status, "note": note})
+
+    async def decide_identity(self, product_id: str, approve: bool, note: str) -> None:
+        await self.send(INBOX_IDENTITY_DECISION, product_id,
+                        json={"approve": approve, "note": note})
+
+    async def office_accounts(self) -> Queue[InboxAccount]:
+        return await self.read(INBOX_ACCOUNTS, params={"role": "admin", "limit": 200})
+
+    async def inbox_subject(self, subject_id: str) -> InboxSubject:
+        return await self.read(INBOX_SUBJECT, subject_id)
+
+    async def office_history(self, by: str, entity: str | None) -> Page[InboxHistoryEntry]:
+        """``by``'s entries, newest first; ``entity``: on one kind of record only."""
+        return await self.read(INBOX_HISTORY, params={"by": by, "limit": 200,
+                                                      **({"entity": entity} if entity else {})})
+
+
+# -- the office's inbox and history (services/web/office/inbox.py) ------------------------
+
+class InboxStage(Answer):
+    product_id: str
+    product_name: str
+    subject_name: str
+    stage: str
+    proposed_by: str
+    proposed_at: str
+    note: str
+
+
+class InboxIdentity(Answer):
+    changes: dict[str, str | None]
+    """Field → the value proposed."""
+    by: str
+    at: str
+
+
+class InboxProduct(Answer):
+    """A product whose change of identity waits for the office, with its current values."""
+
+    id: str
+    name: str
+    group: str
+    gtin: str | None
+    pending_identity_change: InboxIdentity | None = None
+
+
+class InboxSubject(Answer):
+    id: str
+    name: str
+
+
+class InboxAccount(Answer):
+    username: str
+    full_name: str
+
+
+class InboxHistoryEntry(Answer):
+    id: str
+    entity: str
+    entity_id: str
+    action: str
+    by: str
+    at: str
+
+
+INBOX_STAGES = Operation("registry", "GET", "/dossier-stages", Queue[InboxStage])
+INBOX_PRODUCTS = Operation("registry", "GET", "/products", Queue[InboxProduct])
+INBOX_PRODUCT = Operation("registry", "GET", "/products/{product_id}", InboxProduct)
+INBOX_STAGE_DECISION = Operation("registry", "POST", "/products/{product_id}/cycle", Unread)
+INBOX_IDENTITY_DECISION = Operation("registry", "POST",
+                                    "/products/{product_id}/identity-change", Unread)
+INBOX_SUBJECT = Operation("registry", "GET", "/subjects/{subject_id}", InboxSubject)
+INBOX_ACCOUNTS = Operation("registry", "GET", "/users", Queue[InboxAccount])
+INBOX_HISTORY = Operation("registry", "GET", "/history", Page[InboxHistoryEntry])
