@@ -115,6 +115,18 @@ async def test_the_summary_charts_downloads_and_counterfeits(
             assert "FAKE000000000001" not in narrowed.text
             assert "Không có dấu hiệu hàng giả nào phù hợp." in narrowed.text
 
+            # The first day typed as people write it; a day that does not exist is told
+            # beside its field.
+            yesterday = (today() - timedelta(days=1)).strftime("%d/%m/%Y")
+            lately = await client.get(f"{web}/office/counterfeits?since={yesterday}",
+                                      headers=me)
+            assert lately.status_code == 200 and "FAKE000000000001" in lately.text
+            assert f'value="{yesterday}"' in lately.text
+            wrong = await client.get(f"{web}/office/counterfeits?since=31/02/2026", headers=me)
+            assert wrong.status_code == 400
+            assert re.search(r'id="since-error" role="alert">Viết ngày theo dạng dd/mm/yyyy',
+                             wrong.text)
+
             # A producer asking the office's pages is sent to their own.
             producer = session_of(await sign_in(client, web, "producer", PASSWORD))
             for path in ("/office/summary", "/office/counterfeits",

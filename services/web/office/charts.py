@@ -9,7 +9,7 @@ from datetime import date
 
 from shared.i18n.text import number_shown
 
-WIDTH = 720
+WIDTH = 900
 LABELS = 210
 """Room for the categories' names left of horizontal bars."""
 ROW = 30
@@ -126,7 +126,7 @@ def grouped_columns(columns: list[tuple[str, list[int]]], series: list[str], lan
                 chart.bars.append(Bar(start + i * bar, TOP + room_h - h, bar - 2, h, i,
                                       _title(name, series[i], value, lang)))
         chart.texts.append(Text(left + c * slot + slot / 2, height - BOTTOM + 18,
-                                _short(name, 12), "middle"))
+                                _short(name, int(slot // 8)), "middle"))
     return chart
 
 

@@ -27,7 +27,7 @@ from services.web.front import (
     render,
 )
 from services.web.office.charts import Chart, grouped_columns, per_week
-from shared.i18n import words
+from shared.i18n import N_, words
 
 router = APIRouter(include_in_schema=False)
 WEEKS = 12
@@ -36,6 +36,15 @@ PAGES = 5
 """At most this many pages of signals (``SIGNALS_PAGE`` each) on one dashboard."""
 NAMED = 50
 """Products named at most (each name is one call to the registry)."""
+DAY_FORMAT = N_("Write the day as dd/mm/yyyy, for example 01/09/2026.")
+
+
+def typed_day(text: str) -> date:
+    """A day as typed: dd/mm/yyyy (or yyyy-mm-dd); ValueError otherwise."""
+    if "/" in text:
+        day, month, year = (int(part) for part in text.split("/"))
+        return date(year, month, day)
+    return date.fromisoformat(text)
 
 
 @dataclass(frozen=True)
@@ -66,19 +75,25 @@ Text = Annotated[str | None, Query(max_length=100)]
 @router.get("/office/counterfeits", response_class=HTMLResponse)
 async def counterfeits(request: Request, front: Front, session: Office, province: Text = None,
                        kind: Text = None, confidence: Text = None,
-                       since: Annotated[date | None, Query()] = None) -> Response:
+                       since: Text = None) -> Response:
     today = front.clock.today()
-    first = since or today - timedelta(weeks=WEEKS)
+    first, errors = today - timedelta(weeks=WEEKS), {}
+    if since:
+        try:
+            first = typed_day(since.strip())
+        except ValueError:
+            errors["since"] = words(language(request)).gettext(DAY_FORMAT)
     traceability = front.traceability(session.token)
     found, provinces = await asyncio.gather(
         _signals(front, session.token, province or None, kind or None, first),
         traceability.anomalies_by_province(first))
     shown = [s for s in found if not confidence or s.confidence == confidence]
     names = await _product_names(front, session.token, [s.product_id for s in shown])
-    return render(request, "office/counterfeits.html", session,
+    return render(request, "office/counterfeits.html", session, status=400 if errors else 200,
                   board=dashboard(shown, first, today, names, language(request)),
                   provinces=provinces, province=province or "", kind=kind or "",
-                  confidence=confidence or "", since=first, today=today)
+                  confidence=confidence or "", since=first, today=today, errors=errors,
+                  typed_since=since if errors else None)
 
 
 async def _signals(front: WebFront, token: str, province: str | None, kind: str | None,

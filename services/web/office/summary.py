@@ -33,15 +33,19 @@ FIRST_YEAR = 2018
 STARS = ("3", "4", "5")
 FILES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "pdf": "application/pdf"}
-FIGURES = (("registered", N_("Products registered")), ("recognised", N_("Products recognised")),
-           ("3", N_("3-star products")), ("4", N_("4-star products")),
-           ("5", N_("5-star products")))
-"""This year against last: each figure's key and name."""
+FIGURES = (("registered", N_("Products registered"), N_("Registered")),
+           ("recognised", N_("Products recognised"), N_("Recognised")),
+           ("3", N_("3-star products"), ""), ("4", N_("4-star products"), ""),
+           ("5", N_("5-star products"), ""))
+"""This year against last: each figure's key, name in the table and under its bars (the
+stars' named by ``%(stars)s stars``)."""
 
 
 @dataclass(frozen=True)
 class Comparison:
     name: str
+    short: str
+    """Its name under its bars."""
     now: int
     before: int
     change: str
@@ -73,8 +77,10 @@ def summary_view(summary: Summary, last: Summary | None, lang: str) -> SummaryVi
     stars = [said.gettext("%(stars)s stars", stars=s) for s in STARS]
     r = summary.recognised
     now, before = _figures(summary), _figures(last) if last else {}
-    comparison = [Comparison(said.gettext(name), now[key], before.get(key, 0),
-                             change(now[key], before.get(key, 0))) for key, name in FIGURES]
+    comparison = [Comparison(said.gettext(name), said.gettext(short) if short
+                             else said.gettext("%(stars)s stars", stars=key), now[key],
+                             before.get(key, 0), change(now[key], before.get(key, 0)))
+                  for key, name, short in FIGURES]
     months = per_month([c.valid_until for c in summary.expiring.certificates],
                        summary.as_of, summary.expiring.until)
     return SummaryView(
@@ -84,7 +90,7 @@ def summary_view(summary: Summary, last: Summary | None, lang: str) -> SummaryVi
         by_group=stacked_rows([(g.name_vi if lang == "vi" else g.name_en,
                                 [g.by_stars.get(s, 0) for s in STARS]) for g in r.by_group],
                               stars, lang),
-        years=grouped_columns([(c.name, [c.now, c.before]) for c in comparison],
+        years=grouped_columns([(c.short, [c.now, c.before]) for c in comparison],
                               [str(summary.year), str(summary.year - 1)], lang),
         comparison=comparison,
         expiring=grouped_columns([(f"{m:%m/%Y}", [n]) for m, n in months],
