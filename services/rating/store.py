@@ -24,7 +24,8 @@ SCORE_SHEETS = Collection("score_sheets", indexes=("evaluation_id", "member"))
 RECOGNITIONS = Collection("recognitions")
 """Per product: its current certificate. Its version orders the product's rating events."""
 CERTIFICATES = Collection("certificates", indexes=("product_id", "subject_id", "number",
-                                                   "status", "valid_until"))
+                                                   "status", "valid_until",
+                                                   "decision_date"))
 COUNTERS = Collection("counters")
 ON_SALE = Collection("on_sale", indexes=("subject_id",))
 """Read model of the catalog's listings stream: per listed product, the sales channels it is

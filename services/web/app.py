@@ -31,6 +31,7 @@ from services.web.front import (
     wants_json,
 )
 from services.web.office.counterfeits import router as office_counterfeits
+from services.web.office.decisions import router as office_decisions
 from services.web.office.inbox import router as office_inbox
 from services.web.office.summary import router as office_summary
 from services.web.plain import plain
@@ -72,6 +73,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     runtime.include(app_shell())
     runtime.include(entry)
     runtime.include(producer)
+    runtime.include(office_decisions)
     runtime.include(office_inbox)
     runtime.include(office_summary)
     runtime.include(office_counterfeits)

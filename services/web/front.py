@@ -58,7 +58,9 @@ HOMES = {"producer": "/", "admin": "/office", "commune_officer": "/commune",
 """Each role's workspace (a role not here has none: a sales channel calls with a key)."""
 NAVIGATION = {
     "producer": (("/", N_("My products")), ("/alerts", N_("Counterfeit alerts"))),
-    "admin": (("/office", N_("Inbox")), ("/office/summary", N_("Annual summary")),
+    "admin": (("/office", N_("Inbox")), ("/office/decisions", N_("Decisions")),
+              ("/office/certificates", N_("Certificates")),
+              ("/office/summary", N_("Annual summary")),
               ("/office/counterfeits", N_("Counterfeits")),
               ("/office/history", N_("History"))),
     "commune_officer": (("/commune", N_("The commune's products")),),
@@ -166,6 +168,11 @@ NOTICES = {"password_changed": N_("Password changed. Your other devices were sig
            "change_sent": N_("Sent. The office reviews it before it applies."),
            "change_saved": N_("Change saved."),
            "uploaded_document": N_("The document is uploaded."),
+           "evaluation_closed": N_("The evaluation is closed: its result is final."),
+           "recognised": N_("Recognised. The certificate is ready to print."),
+           "renewed": N_("Renewed: this is the new certificate."),
+           "revoked": N_("The certificate is revoked. The producer and the scan page show "
+                         "the reason."),
            # the office's inbox (office/inbox.py)
            "stage_accepted": N_("The stage is accepted. The producer sees it with your note."),
            "stage_returned": N_("The stage is returned to the producer with your note."),

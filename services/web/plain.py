@@ -40,7 +40,10 @@ ASKS = {
     "note": N_("The note is too long; shorten it."),
     "count": N_("Enter how many labels: a whole number from 1 to 10,000."),
     "name": N_("Enter the product's name, 2 to 200 characters."),
-    "description": N_("The description is too long; shorten it.")}
+    "description": N_("The description is too long; shorten it."),
+    "decision_number": N_("Enter the decision number, e.g. 123/QĐ-UBND."),
+    "decision_date": N_("Choose the decision date."),
+    "reason": N_("Write why the certificate is revoked, at least 5 characters.")}
 """A form field → what the page says it asks for, where the service's own words are not
 for people."""
 ASK = N_("This entry is not right; check it again.")

@@ -142,10 +142,14 @@ async def list_certificates(
         expiring_within_months: Annotated[int | None, Query(
             ge=1, le=36, description="Only certificates in force whose last valid day is "
                                      "within this many months: the ones to renew")] = None,
+        decided_in: Annotated[int | None, Query(
+            ge=2018, le=2100, description="Only certificates whose recognition decision "
+                                          "is of this year: the year's decision list")] = None,
         limit: Limit = 50, cursor: Cursor = None) -> PageOut[CertificateOut]:
     today = certificates.clock.today()
     where = certificates_where(today, product_id=product_id, number=number, status=status,
-                               expiring_within_months=expiring_within_months)
+                               expiring_within_months=expiring_within_months,
+                               decided_in=decided_in)
     page = await certificates.store.find(CERTIFICATES.name, where or None, limit=limit,
                                          after=cursor)
     return PageOut(items=[certificate_out(repositories.certificates.load(d), today)

@@ -152,6 +152,8 @@ class QueuedEvaluationOut(BaseModel):
     scored: int
     council_size: int | None
     stars: int | None
+    recognisable: bool | None = None
+    """Closed at 3★ or more: a recognition decision may follow (None while open)."""
     certificate_id: str | None
     opened_at: str
     closed_at: str | None
@@ -243,6 +245,7 @@ def queued_out(queued: Queued) -> QueuedEvaluationOut:
         evaluation_date=e.evaluation_date, criteria_set=e.criteria_set, round_id=e.round_id,
         level=e.level, status=e.status, stage=queued.stage, scored=queued.scored,
         council_size=queued.council_size, stars=e.result["stars"] if e.result else None,
+        recognisable=e.result["recognisable"] if e.result else None,
         certificate_id=e.certificate_id, opened_at=e.opened_at, closed_at=e.closed_at)
 
 

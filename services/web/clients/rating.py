@@ -21,9 +21,128 @@ class Certificate(Answer):
 CERTIFICATES = Operation("rating", "GET", "/certificates", Page[Certificate])
 
 
+# -- the office's decisions: closing, recognition, certificates ----------------------------
+
+class QueuedEvaluation(Answer):
+    id: str
+    product_id: str
+    product_name: str | None
+    evaluation_date: date
+    status: str
+    scored: int
+    council_size: int | None
+    stars: int | None
+    recognisable: bool | None = None
+    certificate_id: str | None
+
+
+class EvaluationQueue(Page[QueuedEvaluation]):
+    total: int
+
+
+class EvaluationResult(Answer):
+    score: float
+    stars: int
+    parts: dict[str, float]
+    members: int
+    recognisable: bool
+
+
+class DecidedEvaluation(Answer):
+    """An evaluation as the decisions read it: where it stands and its result."""
+
+    id: str
+    product_id: str
+    evaluation_date: date
+    level: str | None
+    status: str
+    result: EvaluationResult | None
+    certificate_id: str | None
+
+
+class IssuedCertificate(Answer):
+    """A certificate as the office's pages read it."""
+
+    id: str
+    number: str
+    product_id: str
+    subject_id: str
+    stars: int
+    score: float
+    level: str
+    decision_number: str
+    decision_date: date
+    valid_from: date
+    valid_until: date
+    status: str
+    revocation_reason: str | None = None
+    authority: list[str] | None = None
+    """Who recognised it: in Vietnamese, in English."""
+
+
+class Expired(Answer):
+    expired: int
+
+
+EVALUATION_QUEUE = Operation("rating", "GET", "/evaluations", EvaluationQueue)
+DECIDED_EVALUATION = Operation("rating", "GET", "/evaluations/{evaluation_id}",
+                               DecidedEvaluation)
+CLOSING = Operation("rating", "POST", "/evaluations/{evaluation_id}/closing", Unread)
+RECOGNITION = Operation("rating", "POST", "/evaluations/{evaluation_id}/recognition",
+                        IssuedCertificate)
+ISSUED_CERTIFICATES = Operation("rating", "GET", "/certificates", Page[IssuedCertificate])
+ISSUED_CERTIFICATE = Operation("rating", "GET", "/certificates/{certificate_id}",
+                               IssuedCertificate)
+CERTIFICATE_PDF = Operation("rating", "GET", "/certificates/{certificate_id}/pdf", Unread)
+RENEWAL = Operation("rating", "POST", "/certificates/{certificate_id}/renewal",
+                    IssuedCertificate)
+REVOCATION = Operation("rating", "POST", "/certificates/{certificate_id}/revocation",
+                       IssuedCertificate)
+EXPIRY = Operation("rating", "POST", "/certificates/expiry", Expired)
+
+
 class Rating(Client):
     async def certificates(self, product_id: str) -> Page[Certificate]:
         return await self.read(CERTIFICATES, params={"product_id": product_id})
+
+    # -- the office's decisions
+
+    async def evaluations_at(self, stage: str) -> EvaluationQueue:
+        return await self.read(EVALUATION_QUEUE, params={"status": stage, "limit": 500})
+
+    async def decided_evaluation(self, evaluation_id: str) -> DecidedEvaluation:
+        return await self.read(DECIDED_EVALUATION, evaluation_id)
+
+    async def close_evaluation(self, evaluation_id: str) -> None:
+        await self.send(CLOSING, evaluation_id)
+
+    async def recognise(self, evaluation_id: str, decision_number: str,
+                        decision_date: str) -> IssuedCertificate:
+        return await self.read(RECOGNITION, evaluation_id, json={
+            "decision_number": decision_number, "decision_date": decision_date or None})
+
+    async def issued_certificates(self, **filters: str | int | None
+                                  ) -> Page[IssuedCertificate]:
+        """``filters``: ``status``, ``expiring_within_months``, ``decided_in``."""
+        return await self.read(ISSUED_CERTIFICATES, params={
+            "limit": 1000, **{k: v for k, v in filters.items() if v not in (None, "")}})
+
+    async def issued_certificate(self, certificate_id: str) -> IssuedCertificate:
+        return await self.read(ISSUED_CERTIFICATE, certificate_id)
+
+    async def certificate_pdf(self, certificate_id: str) -> httpx.Response:
+        return await self.send(CERTIFICATE_PDF, certificate_id)
+
+    async def renew_certificate(self, certificate_id: str, decision_number: str,
+                                decision_date: str) -> IssuedCertificate:
+        return await self.read(RENEWAL, certificate_id, json={
+            "decision_number": decision_number, "decision_date": decision_date or None})
+
+    async def revoke_certificate(self, certificate_id: str, reason: str) -> IssuedCertificate:
+        return await self.read(REVOCATION, certificate_id, json={"reason": reason})
+
+    async def expire_certificates(self) -> Expired:
+        return await self.read(EXPIRY)
 
     # -- the office's annual summary (models and operations at the end of the module) ------
 

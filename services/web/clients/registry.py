@@ -57,6 +57,24 @@ DOSSIER = Operation("registry", "GET", "/products/{product_id}/dossier", Dossier
 DOCUMENT = Operation("registry", "POST", "/products/{product_id}/documents", Unread)
 
 
+# -- the office's decisions: whose product a certificate is (services/web/office/decisions)
+
+class CertifiedProduct(Answer):
+    id: str
+    name: str
+    subject_id: str
+
+
+class CertifiedSubject(Answer):
+    id: str
+    name: str
+    commune: str
+
+
+CERTIFIED_PRODUCT = Operation("registry", "GET", "/products/{product_id}", CertifiedProduct)
+CERTIFIED_SUBJECT = Operation("registry", "GET", "/subjects/{subject_id}", CertifiedSubject)
+
+
 class Registry(Client):
     async def sign_in(self, username: str, password: str, address: str) -> Token:
         """``address``: the person's, where the registry counts failed sign-ins."""
@@ -87,6 +105,14 @@ class Registry(Client):
                            content_type: str) -> None:
         await self.send(DOCUMENT, product_id, params={"type": type}, content=data,
                         headers={"Content-Type": content_type})
+
+    # -- the office's decisions
+
+    async def certified_product(self, product_id: str) -> CertifiedProduct:
+        return await self.read(CERTIFIED_PRODUCT, product_id)
+
+    async def certified_subject(self, subject_id: str) -> CertifiedSubject:
+        return await self.read(CERTIFIED_SUBJECT, subject_id)
 
     # -- the office's inbox and history (models and operations at the end of the module)
 
