@@ -27,6 +27,8 @@ RULES: dict[str, frozenset[Party]] = {
     # and the commune reads a product's results (result.read).
     "evaluation.list": STAFF,
     "evaluation.score": frozenset({Party.COUNCIL}),
+    # A council member lists its own sheets; the office everyone's.
+    "sheet.list": STAFF,
     "evaluation.close": OFFICE,
     "result.read": STAFF | {Party.OWNER, Party.OWN_COMMUNE},
     "certificate.read": ANYONE,

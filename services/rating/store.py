@@ -19,7 +19,7 @@ CRITERIA_TABLES = Collection("criteria_tables", indexes=("key", "criteria_set", 
 """Criteria tables per set and product group; one document per version, never changed."""
 EVALUATIONS = Collection("evaluations", indexes=("product_id", "status", "round_id",
                                                   "certificate_id", "evaluation_date"))
-SCORE_SHEETS = Collection("score_sheets", indexes=("evaluation_id", "member"))
+SCORE_SHEETS = Collection("score_sheets", indexes=("evaluation_id", "member", "submitted_at"))
 """One per council member and evaluation: the id is '<evaluation>:<member>'."""
 RECOGNITIONS = Collection("recognitions")
 """Per product: its current certificate. Its version orders the product's rating events."""

@@ -15,6 +15,8 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from services.web.backend import Backend, Refused, SignedOut
+from services.web.commune.pages import router as commune
+from services.web.council.pages import router as council
 from services.web.entry import router as entry
 from services.web.entry import sign_in_form
 from services.web.front import (
@@ -73,6 +75,8 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     runtime.include(app_shell())
     runtime.include(entry)
     runtime.include(producer)
+    runtime.include(council)
+    runtime.include(commune)
     runtime.include(office_decisions)
     runtime.include(office_inbox)
     runtime.include(office_summary)

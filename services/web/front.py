@@ -64,7 +64,7 @@ NAVIGATION = {
               ("/office/counterfeits", N_("Counterfeits")),
               ("/office/history", N_("History"))),
     "commune_officer": (("/commune", N_("The commune's products")),),
-    "council_member": (("/council", N_("To score")),),
+    "council_member": (("/council", N_("To score")), ("/council/scored", N_("Scored"))),
 }
 """Each workspace's sections, in the order its menu shows them (each page's package adds its
 own)."""
@@ -165,6 +165,10 @@ def wants_json(request: Request) -> bool:
 
 
 NOTICES = {"password_changed": N_("Password changed. Your other devices were signed out."),
+           "sheet_submitted": N_("Score sheet submitted. The draft on this tablet is cleared."),
+           "proposed": N_("Pre-assessment recorded: the product is proposed to the province."),
+           "held_back": N_("Pre-assessment recorded: the product is not proposed; see what it "
+                           "lacks."),
            "change_sent": N_("Sent. The office reviews it before it applies."),
            "change_saved": N_("Change saved."),
            "uploaded_document": N_("The document is uploaded."),

@@ -24,7 +24,7 @@ from services.rating.evaluations.model import (
     Round,
     ScoreSheet,
 )
-from services.rating.evaluations.queries import Queued, Stage
+from services.rating.evaluations.queries import ListedSheet, Queued, Stage
 from services.rating.evaluations.rules import COMMUNE_CRITERIA, Level
 from shared.http.fields import EraDate, FreeText, Line, Place
 from shared.http.paging import Cursor, Limit, QueueOut
@@ -397,3 +397,38 @@ async def score(rating: RatingPart, evaluation_id: str, body: ScoreSheetIn,
 async def close(rating: RatingPart, evaluation_id: str,
                 caller: CurrentCaller) -> EvaluationOut:
     return await evaluation_with_table(rating, await rating.close(caller, evaluation_id))
+
+
+class ListedSheetOut(BaseModel):
+    """A member's score sheet in a list: the evaluation and product it scored, its total
+    and when it was submitted."""
+
+    evaluation_id: str
+    product_id: str | None
+    product_name: str | None
+    member: str
+    total: float
+    part_a: float
+    part_b: float
+    part_c: float
+    submitted_at: str
+
+
+def listed_sheet_out(listed: ListedSheet) -> ListedSheetOut:
+    sheet = listed.sheet
+    return ListedSheetOut.model_validate({
+        "evaluation_id": sheet.evaluation_id, "product_id": listed.product_id,
+        "product_name": listed.product_name, "member": sheet.member, "total": sheet.total,
+        "submitted_at": sheet.submitted_at, **per_part(sheet.parts)})
+
+
+@router.get("/score-sheets", summary="Score sheets, the latest first: the office's all, a "
+                                     "council member's its own", **may("sheet.list"))
+async def list_score_sheets(
+        evaluations: EvaluationsPart, caller: CurrentCaller,
+        member: Annotated[str | None, Query(max_length=64,
+                                            description="Only this member's")] = None,
+        limit: Limit = 50, cursor: Cursor = None) -> QueueOut[ListedSheetOut]:
+    found = await evaluations.sheet_list(caller, member=member, limit=limit, after=cursor)
+    return QueueOut(items=[listed_sheet_out(s) for s in found.items],
+                    next_cursor=found.next_cursor, total=found.total)

@@ -21,6 +21,7 @@ from services.rating.store import (
     PRODUCTS,
     PROPOSALS,
     ROUNDS,
+    SCORE_SHEETS,
     evaluations,
     proposals,
     rounds,
@@ -77,6 +78,15 @@ class Queued:
         if self.evaluation.status is EvaluationStatus.OPEN:
             return Stage.OPEN
         return Stage.RECOGNISED if self.evaluation.certificate_id else Stage.CLOSED
+
+
+@dataclass(frozen=True)
+class ListedSheet:
+    """A score sheet in a member's list, with the product its evaluation is about."""
+
+    sheet: ScoreSheet
+    product_id: str | None
+    product_name: str | None
 
 
 T = TypeVar("T")
@@ -207,3 +217,22 @@ class Evaluations:
 
     async def one_round(self, round_id: str) -> Round:
         return await rounds.get(self.store, round_id)
+
+    async def sheet_list(self, caller: Caller, *, member: str | None = None,
+                         limit: int = 50, after: str | None = None) -> Queue[ListedSheet]:
+        """Score sheets, the latest first: a council member's only its own."""
+        where: dict[str, Any] = {"member": member} if member else {}
+        if caller.role is Role.COUNCIL_MEMBER:
+            where = _narrowed(where, "member", [caller.user_id])
+        page = await self.store.find(SCORE_SHEETS.name, where, order_by="-submitted_at",
+                                     limit=limit, after=after)
+        sheets = [score_sheets.load(d) for d in page.items]
+        held = await self.store.get_many(EVALUATIONS.name, {s.evaluation_id for s in sheets})
+        product_of = {e: doc.data["product_id"] for e, doc in held.items()}
+        names = await self.store.get_many(PRODUCTS.name, set(product_of.values()))
+        listed = [ListedSheet(s, product_of.get(s.evaluation_id),
+                              names[product_of[s.evaluation_id]].data.get("name")
+                              if product_of.get(s.evaluation_id) in names else None)
+                  for s in sheets]
+        return Queue(listed, page.next_cursor,
+                     await self.store.count(SCORE_SHEETS.name, where))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import httpx
 
@@ -166,6 +167,33 @@ class Rating(Client):
         return await self.read(INBOX_EXPIRING, params={"expiring_within_months": months,
                                                  "limit": 200})
 
+    # -- the council member's score sheets (models and operations at the end of the module)
+
+    async def to_score(self) -> Queue[ToScore]:
+        return await self.read(TO_SCORE, params={"to_score": "true", "limit": 200})
+
+    async def council_rounds(self) -> Queue[CouncilRound]:
+        return await self.read(COUNCIL_ROUNDS, params={"limit": 200})
+
+    async def scoring(self, evaluation_id: str) -> Scoring:
+        return await self.read(SCORING, evaluation_id)
+
+    async def submit_sheet(self, evaluation_id: str, body: dict[str, Any]) -> Scored:
+        return await self.read(SCORE_SHEET, evaluation_id, json=body)
+
+    async def my_sheets(self) -> Queue[MySheet]:
+        return await self.read(MY_SHEETS, params={"limit": 200})
+
+    # -- the commune officer's proposals (models and operations at the end of the module)
+
+    async def commune_proposals(self, product_id: str | None = None
+                                ) -> Queue[CommuneProposal]:
+        return await self.read(COMMUNE_PROPOSALS, params={
+            "limit": 500, **({"product_id": product_id} if product_id else {})})
+
+    async def propose(self, body: dict[str, Any]) -> CommuneProposal:
+        return await self.read(PROPOSAL, json=body)
+
 
 # -- the office's inbox (services/web/office/inbox.py) ------------------------------------
 
@@ -245,3 +273,95 @@ class Summary(Answer):
 
 SUMMARY = Operation("rating", "GET", "/summaries/{year}", Summary)
 SUMMARY_FILE = Operation("rating", "GET", "/summaries/{year}", Unread)
+
+
+# -- the council member's score sheets (services/web/council) -----------------------------
+
+class ToScore(Answer):
+    """An evaluation waiting for the member's sheet."""
+
+    id: str
+    product_id: str
+    product_name: str | None
+    evaluation_date: date
+    round_id: str | None
+    scored: int
+    council_size: int | None
+
+
+class CouncilRound(Answer):
+    id: str
+    name: str
+    council: str
+
+
+class ScoringCriterion(Answer):
+    code: str
+    part: str
+    name_vi: str
+    name_en: str
+    maximum: float
+
+
+class PartMaxima(Answer):
+    part_a: int
+    part_b: int
+    part_c: int
+
+
+class CouncilSheet(Answer):
+    member: str
+    total: float
+
+
+class Scoring(Answer):
+    """An evaluation as its score sheet reads it: the criteria of the product's group (none
+    when it is scored per part) and each part's maximum."""
+
+    id: str
+    product_id: str
+    evaluation_date: date
+    criteria_set: str
+    round_id: str | None
+    status: str
+    maxima: PartMaxima
+    criteria: list[ScoringCriterion] | None
+    score_sheets: list[CouncilSheet]
+
+
+class Scored(Answer):
+    evaluation_id: str
+    total: float
+
+
+class MySheet(Answer):
+    evaluation_id: str
+    product_id: str | None
+    product_name: str | None
+    total: float
+    part_a: float
+    part_b: float
+    part_c: float
+    submitted_at: str
+
+
+TO_SCORE = Operation("rating", "GET", "/evaluations", Queue[ToScore])
+COUNCIL_ROUNDS = Operation("rating", "GET", "/rounds", Queue[CouncilRound])
+SCORING = Operation("rating", "GET", "/evaluations/{evaluation_id}", Scoring)
+SCORE_SHEET = Operation("rating", "POST", "/evaluations/{evaluation_id}/score-sheets", Scored)
+MY_SHEETS = Operation("rating", "GET", "/score-sheets", Queue[MySheet])
+
+
+# -- the commune officer's proposals (services/web/commune) -------------------------------
+
+class CommuneProposal(Answer):
+    id: str
+    product_id: str
+    assessed_on: date
+    proposed: bool
+    shortfalls: list[str]
+    at: str
+
+
+COMMUNE_PROPOSALS = Operation("rating", "GET", "/proposals", Queue[CommuneProposal])
+PROPOSAL = Operation("rating", "POST", "/proposals", CommuneProposal)

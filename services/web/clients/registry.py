@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from services.web.clients import Answer, Client, Operation, Page, Queue, Unread
 
 
@@ -145,6 +147,25 @@ class Registry(Client):
         return await self.read(INBOX_HISTORY, params={"by": by, "limit": 200,
                                                       **({"entity": entity} if entity else {})})
 
+    # -- the commune officer's pages (models and operations at the end of the module)
+
+    async def commune_products(self) -> Queue[CommuneProduct]:
+        return await self.read(COMMUNE_PRODUCTS, params={"limit": 500})
+
+    async def commune_subjects(self) -> Page[CommuneSubject]:
+        return await self.read(COMMUNE_SUBJECTS, params={"limit": 500})
+
+    async def commune_stages(self) -> Queue[CommuneStage]:
+        return await self.read(COMMUNE_STAGES, params={"waiting_for": "commune", "limit": 200})
+
+    async def commune_decision(self, product_id: str, stage: str, status: str,
+                               note: str) -> None:
+        await self.send(COMMUNE_DECISION, product_id,
+                        json={"stage": stage, "status": status, "note": note})
+
+    async def scored_product(self, product_id: str) -> ScoredProduct:
+        return await self.read(SCORED_PRODUCT, product_id)
+
 
 # -- the office's inbox and history (services/web/office/inbox.py) ------------------------
 
@@ -203,3 +224,54 @@ INBOX_IDENTITY_DECISION = Operation("registry", "POST",
 INBOX_SUBJECT = Operation("registry", "GET", "/subjects/{subject_id}", InboxSubject)
 INBOX_ACCOUNTS = Operation("registry", "GET", "/users", Queue[InboxAccount])
 INBOX_HISTORY = Operation("registry", "GET", "/history", Page[InboxHistoryEntry])
+
+
+# -- the commune officer's pages (services/web/commune), the council's (services/web/council)
+
+class CommuneCertification(Answer):
+    status: str
+    """certified (in force), expired or revoked."""
+    stars: int
+    valid_until: date
+
+
+class CommuneProduct(Answer):
+    id: str
+    name: str
+    subject_id: str
+    group: str
+    subgroup: str
+    status: str
+    registered_on: date | None
+    certification: CommuneCertification | None = None
+
+
+class CommuneSubject(Answer):
+    id: str
+    name: str
+
+
+class CommuneStage(Answer):
+    product_id: str
+    product_name: str
+    subject_name: str
+    stage: str
+    proposed_by: str
+    proposed_at: str
+    note: str
+
+
+class ScoredProduct(Answer):
+    """A product as a score sheet names it: its name and group."""
+
+    id: str
+    name: str
+    group: str
+    subgroup: str
+
+
+COMMUNE_PRODUCTS = Operation("registry", "GET", "/products", Queue[CommuneProduct])
+COMMUNE_SUBJECTS = Operation("registry", "GET", "/subjects", Page[CommuneSubject])
+COMMUNE_STAGES = Operation("registry", "GET", "/dossier-stages", Queue[CommuneStage])
+COMMUNE_DECISION = Operation("registry", "POST", "/products/{product_id}/cycle", Unread)
+SCORED_PRODUCT = Operation("registry", "GET", "/products/{product_id}", ScoredProduct)
