@@ -29,12 +29,14 @@ def _number(value: int) -> str:
     return number_shown(value, "vi")
 
 
-def _table(rows: list[list[str]], widths: list[float], font: str, bold: str) -> Table:
+def _table(rows: list[list[str]], widths: list[float], font: str, bold: str,
+           figures_from: int) -> Table:
+    """Its columns from ``figures_from`` on hold figures, aligned right."""
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font, 10), ("FONT", (0, 0), (-1, 0), bold, 10),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("GRID", (0, 0), (-1, -1), 0.5, RULE),
-        ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        ("ALIGN", (figures_from, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     return table
 
 
@@ -65,14 +67,13 @@ def summary_pdf(summary: dict[str, Any]) -> bytes:
         Spacer(1, 6 * mm)]
 
     def section(name: str, header: list[str], rows: list[list[str]],
-                first: float = 0.5) -> None:
+                shares: tuple[float, ...] = (0.5, 0.25, 0.25), figures_from: int = 1) -> None:
         story.append(Paragraph(name, heading))
         if not rows:
             story.append(Paragraph(in_both(N_("None")), plain))
             return
-        rest = (1 - first) / (len(header) - 1)
-        story.append(_table([header, *rows], [wide * first, *[wide * rest] * (len(header) - 1)],
-                            regular, bold))
+        story.append(_table([header, *rows], [wide * share for share in shares], regular,
+                            bold, figures_from))
 
     section(in_both(N_("registered and recognised")), ["", products, subjects], [
         [in_both(N_("registered")), _number(summary["registered"]["products"]),
@@ -81,13 +82,14 @@ def summary_pdf(summary: dict[str, Any]) -> bytes:
     stars = [VI.gettext(N_("%(stars)s stars"), stars=s) for s in (3, 4, 5)]  # no ★ in the font
     section(in_both(N_("by stars")), [VI.gettext(N_("Rating")), products],
             [[VI.gettext(N_("%(stars)s stars"), stars=s), _number(n)]
-             for s, n in r["by_stars"].items()])
+             for s, n in r["by_stars"].items()], (0.5, 0.5))
+    by_stars = (0.34, 0.14, 0.14, 0.14, 0.24)
     section(in_both(N_("by commune")), [in_both(N_("commune")), *stars, products],
             [[c["commune"], *(_number(c["by_stars"].get(s, 0)) for s in "345"),
-              _number(c["products"])] for c in r["by_commune"]], first=0.4)
+              _number(c["products"])] for c in r["by_commune"]], by_stars)
     section(in_both(N_("by group")), [in_both(N_("group")), *stars, products],
             [[g["name_vi"], *(_number(g["by_stars"].get(s, 0)) for s in "345"),
-              _number(g["products"])] for g in r["by_group"]], first=0.4)
+              _number(g["products"])] for g in r["by_group"]], by_stars)
     section(in_both(N_("by subject type")), [in_both(N_("type")), products, subjects],
             [[t["name_vi"], _number(t["products"]), _number(t["subjects"])]
              for t in r["by_subject_type"]])
@@ -97,6 +99,6 @@ def summary_pdf(summary: dict[str, Any]) -> bytes:
             [VI.gettext(N_("Cert. no.")), VI.gettext(N_("Product")),
              VI.pgettext("a table's column", "Stars"), VI.gettext(N_("Valid until"))],
             [[c["number"], c["product_name"], _number(c["stars"]), day_shown(c["valid_until"])]
-             for c in expiring["certificates"]], first=0.25)
+             for c in expiring["certificates"]], (0.2, 0.45, 0.1, 0.25), figures_from=2)
     document.build(story)
     return out.getvalue()
