@@ -20,6 +20,7 @@ FORM_FIELDS = {"place.name": "place", "place.commune": "place", "place": "place"
 """A service's field → the workspace's form field that fills it, where they differ."""
 FIX_FIELDS = N_("Some entries are invalid; correct them as noted and send again.")
 FOR_PROGRAMS = {"invalid-input": FIX_FIELDS, "invalid-field": FIX_FIELDS,
+                "invalid-date": FIX_FIELDS,
                 "unsupported-document": N_("Take a photo of the document, or choose a JPEG or "
                                            "PNG photo or a PDF file.")}
 """Problem codes whose message speaks to a program or only points at the fields' notes →

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from services.rating.certificates.rules import add_months
 from shared.platform.config import Settings
 from tests.support.clocks import today
 from tests.support.demo import wait_until
@@ -20,6 +21,7 @@ from tests.support.platform import (
     User,
     cooperative_with_council,
     propose,
+    registered,
 )
 from tests.support.platform import office_signed_in as signed_in
 from tests.support.workspace import serving_workspace, sign_in_form
@@ -27,6 +29,7 @@ from tests.support.workspace import serving_workspace, sign_in_form
 PASSWORD = "decisions-pass"
 CSRF = re.compile(r'<meta name="csrf" content="([^"]+)">')
 PRODUCT = "Chè búp Tân Cương"
+FOUR_STARS = {"part_a": 30, "part_b": 20, "part_c": 25}
 
 
 async def sign_in(client: httpx.AsyncClient, web: str, username: str) -> dict[str, str]:
@@ -221,3 +224,108 @@ async def test_the_office_closes_recognises_prints_and_revokes(
                          f"/office/certificates/{certificate_id}.pdf"):
                 away = await client.get(f"{web}{path}", headers=producer)
                 assert away.status_code == 303 and away.headers["location"] == "/"
+
+
+async def test_renewal_the_expiry_sweep_and_what_is_not_ready(
+        make_settings: Callable[..., Settings]) -> None:
+    settings = make_settings()
+    long_ago = add_months(today(), -40)
+    async with signed_in(settings, PASSWORD) as office:
+        subject = await office.call("POST", "registry", "/subjects", expect=201, json={
+            "type": "cooperative", "name": "HTX Chè Tân Cương", "code": "0100109106",
+            "province": "Thái Nguyên", "commune": "Xã Tân Cương",
+            **registered(long_ago, district="Thành phố Thái Nguyên")})
+        for username in ("member", "other"):
+            await office.call("POST", "registry", "/users", expect=201, json={
+                "username": username, "password": PASSWORD, "role": "council_member"})
+        member = await office.anonymous().sign_in("member", PASSWORD)
+
+        async def evaluated(name: str, on: date, sheet: dict[str, int] | None,
+                            round_id: str | None = None) -> str:
+            product = await office.call("POST", "registry", "/products", expect=201, json={
+                "subject_id": subject["id"], "name": name, "group": "food",
+                "subgroup": "tea", "registered_on": long_ago.isoformat()})
+            await office.call("POST", "registry", f"/products/{product['id']}/submission",
+                              json=PAPER_DOSSIER)
+            await propose(office, product["id"], assessed_on=on.isoformat())
+            opened = await office.until("POST", "rating", "/evaluations", expect=201, json={
+                "product_id": product["id"], "evaluation_date": on.isoformat(),
+                "round_id": round_id})
+            if sheet:
+                await member.call("POST", "rating", f"/evaluations/{opened['id']}/score-sheets",
+                                  expect=201, json=sheet)
+            return str(opened["id"])
+
+        async def certified(name: str, on: date) -> dict[str, Any]:
+            evaluation = await evaluated(name, on, FOUR_STARS)
+            await office.call("POST", "rating", f"/evaluations/{evaluation}/closing")
+            return dict(await office.call(
+                "POST", "rating", f"/evaluations/{evaluation}/recognition", expect=201,
+                json={"decision_number": "7/QĐ-UBND", "decision_date": on.isoformat()}))
+
+        lapsed = await certified("Chè xanh cũ", add_months(today(), -37))
+        current = await certified("Chè móc câu", today() - timedelta(days=20))
+        # Two members sit on the round's council and one has scored: not ready to close.
+        held = await office.call("POST", "rating", "/rounds", expect=201, json={
+            "name": "Đợt 1", "level": "province", "province": "Thái Nguyên",
+            "opens_on": (today() - timedelta(days=10)).isoformat(),
+            "closes_on": today().isoformat(), "council": "Hội đồng OCOP tỉnh",
+            "members": ["member", "other"]})
+        await evaluated("Chè đinh", today() - timedelta(days=5), FOUR_STARS, held["id"])
+        # Closed at 2★: nothing to recognise.
+        low = await evaluated("Chè vụn", today() - timedelta(days=5),
+                              {"part_a": 20, "part_b": 10, "part_c": 10})
+        await office.call("POST", "rating", f"/evaluations/{low}/closing")
+
+        async with serving_workspace(settings, office.urls) as web, \
+                httpx.AsyncClient(timeout=60) as client:
+            me = await sign_in(client, web, "office")
+            waiting = await client.get(f"{web}/office/decisions", headers=me)
+            for absent in ("Chè đinh", "Chè vụn"):
+                assert absent not in waiting.text
+            assert "<b>1</b>đang chấm điểm" in waiting.text
+            found = CSRF.search(waiting.text)
+            assert found is not None
+            csrf = found.group(1)
+            english = await client.get(f"{web}/office/decisions", headers={
+                "Cookie": f"{me['Cookie']}; ocop_lang=en"})
+            assert "Evaluations waiting for the office&#39;s decision" in english.text
+
+            # Expiring within 36 months less 20 days: only the one decided 20 days ago is
+            # in force; within a month, none.
+            soon = await client.get(f"{web}/office/certificates", headers=me,
+                                    params={"months": "1"})
+            assert current["number"] not in soon.text and "Không có giấy chứng nhận" \
+                in soon.text
+            wrong = await client.get(f"{web}/office/certificates", headers=me,
+                                     params={"status": "lost"})
+            assert wrong.status_code == 422 and 'class="refusal"' in wrong.text
+
+            # Renewal: a decision dated tomorrow is refused beside its date.
+            tomorrow = (today() + timedelta(days=1)).isoformat()
+            refused = await client.post(
+                f"{web}/office/certificates/{current['id']}/renewal", headers=me,
+                data={"csrf": csrf, "decision_number": "8/QĐ-UBND", "decision_date": tomorrow})
+            assert refused.status_code == 400, refused.text
+            assert "decision_date" not in refused.text.split("<main>")[1].split("<form")[0]
+            assert field_note(refused.text, "decision_date")
+            renewed = await client.post(
+                f"{web}/office/certificates/{current['id']}/renewal", headers=me,
+                data={"csrf": csrf, "decision_number": "8/QĐ-UBND",
+                      "decision_date": today().isoformat()})
+            assert renewed.status_code == 303
+            new_id = renewed.headers["location"].split("/")[-1].split("?")[0]
+            assert new_id != current["id"]
+            fresh = await office.call("GET", "rating", f"/certificates/{new_id}")
+            assert fresh["decision_number"] == "8/QĐ-UBND" and fresh["status"] == "active"
+            old = await office.call("GET", "rating", f"/certificates/{current['id']}")
+            assert old["status"] == "superseded"
+
+            # The sweep expires the lapsed certificate and says so.
+            swept = await client.post(f"{web}/office/certificates/expiry",
+                                      data={"csrf": csrf}, headers=me)
+            assert swept.headers["location"] == "/office/certificates?expired=1"
+            told = await client.get(f"{web}{swept.headers['location']}", headers=me)
+            assert "1 giấy chứng nhận đã hết hạn." in told.text
+            gone = await office.call("GET", "rating", f"/certificates/{lapsed['id']}")
+            assert gone["status"] == "expired"
