@@ -362,6 +362,8 @@ class CommuneProposal(Answer):
     proposed: bool
     shortfalls: list[str]
     at: str
+    evaluation_id: str | None = None
+    """The evaluation the province opened on it."""
 
 
 COMMUNE_PROPOSALS = Operation("rating", "GET", "/proposals", Queue[CommuneProposal])
