@@ -63,9 +63,8 @@ NAVIGATION = {
               ("/office/summary", N_("Annual summary")),
               ("/office/counterfeits", N_("Counterfeits")),
               ("/office/history", N_("History")),
-              ("/office/criteria", N_("Criteria tables")),
-              ("/office/rounds", N_("Evaluation rounds")),
-              ("/office/evaluations", N_("Evaluations"))),
+              ("/office/subjects", N_("Subjects")), ("/office/accounts", N_("Accounts")),
+              ("/office/import", N_("Import from a spreadsheet"))),
     "commune_officer": (("/commune", N_("The commune's products")),),
     "council_member": (("/council", N_("To score")), ("/council/scored", N_("Scored"))),
 }
@@ -185,11 +184,12 @@ NOTICES = {"password_changed": N_("Password changed. Your other devices were sig
            "stage_returned": N_("The stage is returned to the producer with your note."),
            "identity_accepted": N_("The change is accepted: the product now carries it."),
            "identity_refused": N_("The change is refused. The producer sees your note."),
-           # the office prepares the rating (office/rounds.py)
-           "criteria_loaded": N_("The criteria table is loaded: evaluations opened from now "
-                                 "on are scored on it."),
-           "round_opened": N_("The round is opened with its council."),
-           "evaluation_opened": N_("The evaluation is opened: the council may score it.")}
+           # the office's registers (office/registration.py)
+           "subject_registered": N_("The subject is registered."),
+           "account_created": N_("The account is created: give the person its username "
+                                 "and password."),
+           "account_disabled": N_("The account is disabled: it can no longer sign in."),
+           "account_enabled": N_("The account is enabled: it may sign in again.")}
 """What a page may announce after a form was taken (``?done=``)."""
 ALERT_NAMES = {"copied_serial": N_("A code that looks copied"),
                "unknown_serial": N_("A code never printed"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from services.web.clients import Answer, Client, Operation, Page, Queue, Unread
 
@@ -75,6 +76,94 @@ class CertifiedSubject(Answer):
 
 CERTIFIED_PRODUCT = Operation("registry", "GET", "/products/{product_id}", CertifiedProduct)
 CERTIFIED_SUBJECT = Operation("registry", "GET", "/subjects/{subject_id}", CertifiedSubject)
+
+
+# -- the office's registers: subjects, accounts, imports (services/web/office/registration)
+
+class Representative(Answer):
+    name: str
+    title: str = ""
+    phone: str | None = None
+    email: str | None = None
+
+
+class Subject(Answer):
+    id: str
+    type: str
+    name: str
+    code: str
+    province: str
+    commune: str
+    district: str | None = None
+    registered_on: date | None = None
+    representatives: tuple[Representative, ...] = ()
+    locality_problem: str | None = None
+
+
+class ProductCertification(Answer):
+    status: str
+    """certified (in force), expired or revoked."""
+    stars: int
+    valid_until: date
+
+
+class SubjectProduct(Answer):
+    """A product as the subject's page lists it."""
+
+    id: str
+    name: str
+    group: str
+    status: str
+    registered_on: date | None
+    certification: ProductCertification | None = None
+
+
+class Account(Answer):
+    username: str
+    role: str
+    subject_id: str | None
+    commune: str | None = None
+    province: str | None = None
+    full_name: str
+    disabled: bool = False
+
+
+class Accounts(Answer):
+    items: list[Account]
+    total: int
+
+
+class Access(Answer):
+    username: str
+    disabled: bool
+
+
+class RowIssue(Answer):
+    field: str
+    message: str
+    message_vi: str | None = None
+
+
+class RowProblem(Answer):
+    row: int
+    errors: list[RowIssue]
+
+
+class Imported(Answer):
+    kind: str
+    created: int
+    rejected: list[RowProblem]
+
+
+SUBJECTS = Operation("registry", "GET", "/subjects", Page[Subject])
+SUBJECT = Operation("registry", "GET", "/subjects/{subject_id}", Subject)
+NEW_SUBJECT = Operation("registry", "POST", "/subjects", Subject)
+SUBJECT_PRODUCTS = Operation("registry", "GET", "/products", Page[SubjectProduct])
+ACCOUNTS = Operation("registry", "GET", "/users", Accounts)
+NEW_ACCOUNT = Operation("registry", "POST", "/users", Account)
+ACCESS = Operation("registry", "PUT", "/users/{username}/access", Access)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT = Operation("registry", "POST", "/imports/{kind}", Imported)
 
 
 class Registry(Client):
@@ -165,6 +254,36 @@ class Registry(Client):
 
     async def scored_product(self, product_id: str) -> ScoredProduct:
         return await self.read(SCORED_PRODUCT, product_id)
+
+    # -- the office's registers: subjects, accounts, imports
+
+    async def subjects(self, limit: int = 200) -> Page[Subject]:
+        return await self.read(SUBJECTS, params={"limit": limit})
+
+    async def subject(self, subject_id: str) -> Subject:
+        return await self.read(SUBJECT, subject_id)
+
+    async def register_subject(self, body: dict[str, Any]) -> Subject:
+        return await self.read(NEW_SUBJECT, json=body)
+
+    async def subject_products(self, subject_id: str) -> Page[SubjectProduct]:
+        return await self.read(SUBJECT_PRODUCTS, params={"subject_id": subject_id,
+                                                         "limit": 200})
+
+    async def accounts(self, filters: dict[str, str], limit: int = 200) -> Accounts:
+        """``filters``: role, commune (its code), disabled (true/false), as given."""
+        return await self.read(ACCOUNTS, params={**filters, "limit": limit})
+
+    async def create_account(self, body: dict[str, Any]) -> Account:
+        return await self.read(NEW_ACCOUNT, json=body)
+
+    async def set_access(self, username: str, disabled: bool) -> Access:
+        return await self.read(ACCESS, username, json={"disabled": disabled})
+
+    async def import_file(self, kind: str, data: bytes, *, partial: bool) -> Imported:
+        """``data``: the XLSX file as uploaded. All rows or none unless ``partial``."""
+        return await self.read(IMPORT, kind, content=data, params={
+            "partial": "true" if partial else "false"}, headers={"Content-Type": XLSX})
 
 
 # -- the office's inbox and history (services/web/office/inbox.py) ------------------------
@@ -275,22 +394,3 @@ COMMUNE_SUBJECTS = Operation("registry", "GET", "/subjects", Page[CommuneSubject
 COMMUNE_STAGES = Operation("registry", "GET", "/dossier-stages", Queue[CommuneStage])
 COMMUNE_DECISION = Operation("registry", "POST", "/products/{product_id}/cycle", Unread)
 SCORED_PRODUCT = Operation("registry", "GET", "/products/{product_id}", ScoredProduct)
-
-
-# -- the council's members, as a round's council is chosen (services/web/office/rounds) ---
-
-class CouncilMember(Answer):
-    username: str
-    full_name: str
-
-
-COUNCIL_MEMBERS = Operation("registry", "GET", "/users", Page[CouncilMember])
-
-
-class Councils(Registry):
-    """The accounts a round's council is chosen from."""
-
-    async def council_members(self) -> Page[CouncilMember]:
-        """The council members' accounts that may sign in."""
-        return await self.read(COUNCIL_MEMBERS, params={"role": "council_member",
-                                                        "disabled": "false", "limit": 1000})
