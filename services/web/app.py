@@ -35,6 +35,7 @@ from services.web.front import (
 from services.web.office.counterfeits import router as office_counterfeits
 from services.web.office.decisions import router as office_decisions
 from services.web.office.inbox import router as office_inbox
+from services.web.office.rounds import router as office_rounds
 from services.web.office.registration import router as office_registration
 from services.web.office.summary import router as office_summary
 from services.web.plain import plain
@@ -83,6 +84,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     runtime.include(office_inbox)
     runtime.include(office_summary)
     runtime.include(office_counterfeits)
+    runtime.include(office_rounds)
     runtime.mount("/static", StaticFiles(directory=HERE / "static"))
     return runtime
 

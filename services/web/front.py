@@ -63,6 +63,9 @@ NAVIGATION = {
               ("/office/summary", N_("Annual summary")),
               ("/office/counterfeits", N_("Counterfeits")),
               ("/office/history", N_("History")),
+              ("/office/criteria", N_("Criteria tables")),
+              ("/office/rounds", N_("Evaluation rounds")),
+              ("/office/evaluations", N_("Evaluations")),
               ("/office/subjects", N_("Subjects")), ("/office/accounts", N_("Accounts")),
               ("/office/import", N_("Import from a spreadsheet"))),
     "commune_officer": (("/commune", N_("The commune's products")),),
@@ -184,6 +187,11 @@ NOTICES = {"password_changed": N_("Password changed. Your other devices were sig
            "stage_returned": N_("The stage is returned to the producer with your note."),
            "identity_accepted": N_("The change is accepted: the product now carries it."),
            "identity_refused": N_("The change is refused. The producer sees your note."),
+           # the office prepares the rating (office/rounds.py)
+           "criteria_loaded": N_("The criteria table is loaded: evaluations opened from now "
+                                 "on are scored on it."),
+           "round_opened": N_("The round is opened with its council."),
+           "evaluation_opened": N_("The evaluation is opened: the council may score it."),
            # the office's registers (office/registration.py)
            "subject_registered": N_("The subject is registered."),
            "account_created": N_("The account is created: give the person its username "

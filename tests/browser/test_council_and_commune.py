@@ -128,6 +128,8 @@ async def pre_assess_on_a_desktop(browser: Browser, web: str, camera: Photograph
     page = await signed_in_page(browser, web, "officer", DESKTOP)
     await expect(page.get_by_role("heading", name="Sản phẩm của xã")).to_be_visible()
     await expect(page.locator("#products tbody tr")).to_have_count(3)  # the cooperative's
+    await expect(page.locator("#products tbody tr", has_text="Chè búp Tân Cương")
+                 ).to_contain_text("Đã đề xuất, đang đánh giá")
     await page.get_by_label("Lọc sản phẩm").fill("xanh")
     await expect(page.locator("#products tbody tr:visible")).to_have_count(1)
     await page.get_by_label("Lọc sản phẩm").fill("")

@@ -121,6 +121,7 @@ async def test_the_commune_officer_sees_decides_and_proposes_its_communes_produc
             assert "Đã đề xuất lên tỉnh" in page.text
             listed = Said((await client.get(f"{web}/commune", headers=me)).text)
             assert f"đã đề xuất · {today():%d/%m/%Y}" in listed.text
+            assert "Đã đề xuất, chờ tỉnh đánh giá" in listed.text
 
             # Another role is sent to its own workspace.
             member, _ = await web_session(client, web, "member")

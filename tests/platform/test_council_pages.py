@@ -48,12 +48,14 @@ class Council:
     other: dict[str, Any]
     """A round of another council."""
 
-    async def evaluation(self, name: str, held_round: dict[str, Any]) -> str:
+    async def evaluation(self, name: str, held_round: dict[str, Any],
+                         group: tuple[str, str] = ("food", "tea")) -> str:
         """A product of the cooperative, submitted, proposed by its commune and opened in
-        ``held_round`` today: scored on the food group's criteria table."""
+        ``held_round`` today: scored on the food group's criteria table (another group,
+        having none, is scored per part)."""
         product = await self.office.call("POST", "registry", "/products", expect=201, json={
-            "subject_id": self.subject_id, "name": name, "group": "food",
-            "subgroup": "tea", "registered_on": days_ago(40)})
+            "subject_id": self.subject_id, "name": name, "group": group[0],
+            "subgroup": group[1], "registered_on": days_ago(40)})
         await self.office.call("POST", "registry", f"/products/{product['id']}/submission",
                                json=PAPER_DOSSIER)
         await propose(self.office, product["id"])
@@ -169,6 +171,23 @@ async def test_a_member_scores_the_evaluations_of_its_council(
 
             done = Said((await client.get(f"{web}/council/scored", headers=me)).text)
             assert "Chè búp Tân Cương" in done.text and "76,5" in done.text
+
+            # A group without a criteria table is scored per part, on the same page.
+            wine = await council.evaluation("Rượu ngô men lá", council.mine,
+                                            ("beverages", "spirits"))
+            parts = Said((await client.get(f"{web}/council/evaluations/{wine}",
+                                            headers=me)).text)
+            assert "Sản phẩm và sức mạnh cộng đồng" in parts.text and "A1" not in parts.text
+            over = await client.post(f"{web}/council/evaluations/{wine}", headers=me, data={
+                "csrf": csrf, "score-part_a": "41", "score-part_b": "20",
+                "score-part_c": "25"})
+            assert over.status_code == 400 and Said(over.text).beside("score-part_a")
+            taken = await client.post(f"{web}/council/evaluations/{wine}", headers=me, data={
+                "csrf": csrf, "score-part_a": "30", "score-part_b": "20",
+                "score-part_c": "25,5"})
+            assert taken.status_code == 303, taken.text
+            recorded = await office.call("GET", "rating", f"/evaluations/{wine}")
+            assert recorded["score_sheets"][0]["total"] == 75.5
 
             # Another role is sent to its own workspace.
             office_me, _ = await web_session(client, web, "office")

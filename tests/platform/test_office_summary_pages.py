@@ -102,6 +102,17 @@ async def test_the_summary_charts_downloads_and_counterfeits(
             assert "không có sản phẩm nào được đăng ký hay công nhận" in empty.text
             assert "Xã Tân Cương" not in empty.text
 
+            # A year the service does not summarise, or not a year, is told beside the
+            # year's field, in words.
+            for asked in ("1990", "abc"):
+                refused = await client.get(
+                    f"{web}/office/summary?year={asked}&province={PROVINCE}", headers=me)
+                assert refused.status_code in (400, 422), asked
+                note = re.search(r'<select id="year".*?</select>(.*?)</div>', refused.text,
+                                 re.S)
+                assert note and 'class="field-error"' in note.group(1), asked
+                assert "detail" not in refused.text and "Input should" not in refused.text
+
             # The counterfeit dashboard lists the made-up code's signal.
             board = await client.get(f"{web}/office/counterfeits", headers=me)
             assert board.status_code == 200, board.text
@@ -115,6 +126,11 @@ async def test_the_summary_charts_downloads_and_counterfeits(
             assert "FAKE000000000001" not in narrowed.text
             assert "Không có dấu hiệu hàng giả nào phù hợp." in narrowed.text
 
+            unknown = await client.get(f"{web}/office/counterfeits?kind=forged", headers=me)
+            assert unknown.status_code == 422
+            note = re.search(r'<select id="kind".*?</select>(.*?)</div>', unknown.text, re.S)
+            assert note and 'class="field-error"' in note.group(1)
+
             # The first day typed as people write it; a day that does not exist is told
             # beside its field.
             yesterday = (today() - timedelta(days=1)).strftime("%d/%m/%Y")
@@ -126,6 +142,13 @@ async def test_the_summary_charts_downloads_and_counterfeits(
             assert wrong.status_code == 400
             assert re.search(r'id="since-error" role="alert">Viết ngày theo dạng dd/mm/yyyy',
                              wrong.text)
+
+            long_ago = (today() - timedelta(days=400)).strftime("%d/%m/%Y")
+            too_long = await client.get(f"{web}/office/counterfeits?since={long_ago}",
+                                        headers=me)
+            assert too_long.status_code in (400, 422)
+            beside = re.search(r'id="since-error" role="alert">([^<]*)<', too_long.text)
+            assert beside and "366" in beside.group(1) and "until" not in beside.group(1)
 
             # A producer asking the office's pages is sent to their own.
             producer = session_of(await sign_in(client, web, "producer", PASSWORD))

@@ -52,7 +52,7 @@ class Round:
     def open(cls, round_id: str, *, name: str, level: Level, province: str, opens_on: date,
              closes_on: date, council: str, members: list[str], by: str, at: str) -> Round:
         if closes_on < opens_on:
-            raise bad_date("closes_on", N_("is before opens_on"))
+            raise bad_date("closes_on", N_("is before the day the round opens"))
         rules.check_round(level, opens_on)
         return cls(round_id, name, level, province, opens_on, closes_on, council,
                    sorted(set(members)), by, at, year=opens_on.year)

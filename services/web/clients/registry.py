@@ -394,3 +394,22 @@ COMMUNE_SUBJECTS = Operation("registry", "GET", "/subjects", Page[CommuneSubject
 COMMUNE_STAGES = Operation("registry", "GET", "/dossier-stages", Queue[CommuneStage])
 COMMUNE_DECISION = Operation("registry", "POST", "/products/{product_id}/cycle", Unread)
 SCORED_PRODUCT = Operation("registry", "GET", "/products/{product_id}", ScoredProduct)
+
+
+# -- the council's members, as a round's council is chosen (services/web/office/rounds) ---
+
+class CouncilMember(Answer):
+    username: str
+    full_name: str
+
+
+COUNCIL_MEMBERS = Operation("registry", "GET", "/users", Page[CouncilMember])
+
+
+class Councils(Registry):
+    """The accounts a round's council is chosen from."""
+
+    async def council_members(self) -> Page[CouncilMember]:
+        """The council members' accounts that may sign in."""
+        return await self.read(COUNCIL_MEMBERS, params={"role": "council_member",
+                                                        "disabled": "false", "limit": 1000})

@@ -47,9 +47,12 @@ class Row:
             return {"certified": N_("Certified"), "expired": N_("Certificate expired"),
                     "revoked": N_("Certificate revoked")}.get(certification.status,
                                                               N_("Certified"))
+        if self.proposal and self.proposal.evaluation_id:
+            return N_("Proposed, in evaluation")
+        if self.proposal and self.proposal.proposed:
+            return N_("Proposed, waiting for the province")
         if self.product.status == "submitted":
-            return (N_("Proposed, in evaluation") if self.proposal and self.proposal.proposed
-                    else N_("Submitted, waiting for the pre-assessment"))
+            return N_("Submitted, waiting for the pre-assessment")
         for stage in STAGES:
             if self.stages.get(stage) != "accepted":
                 return STAGE_NAMES[stage]

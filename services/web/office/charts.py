@@ -15,6 +15,8 @@ LABELS = 210
 ROW = 30
 TOP, BOTTOM = 34, 34
 """Room for the legend above, for the scale's numbers (or the columns' names) below."""
+LABELLED = 14
+"""Columns named at most under a chart (every other one, or fewer, beyond)."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ def grouped_columns(columns: list[tuple[str, list[int]]], series: list[str], lan
         chart.lines.append((left, y, WIDTH - 10, y))
         chart.texts.append(Text(left - 6, y + 4, number_shown(tick, lang), "end"))
     slot = (WIDTH - 10 - left) / len(columns)
+    every = -(-len(columns) // LABELLED)
     bar = min(36.0, (slot - 8) / len(series))
     for c, (name, values) in enumerate(columns):
         start = left + c * slot + (slot - bar * len(series)) / 2
@@ -125,8 +128,9 @@ def grouped_columns(columns: list[tuple[str, list[int]]], series: list[str], lan
                 h = room_h * value / full
                 chart.bars.append(Bar(start + i * bar, TOP + room_h - h, bar - 2, h, i,
                                       _title(name, series[i], value, lang)))
-        chart.texts.append(Text(left + c * slot + slot / 2, height - BOTTOM + 18,
-                                _short(name, int(slot // 8)), "middle"))
+        if c % every == 0:
+            chart.texts.append(Text(left + c * slot + slot / 2, height - BOTTOM + 18,
+                                    _short(name, int(slot * every // 8)), "middle"))
     return chart
 
 

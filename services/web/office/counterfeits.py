@@ -27,6 +27,7 @@ from services.web.front import (
     render,
 )
 from services.web.office.charts import Chart, grouped_columns, per_week
+from services.web.plain import plain
 from shared.i18n import N_, words
 
 router = APIRouter(include_in_schema=False)
@@ -36,6 +37,8 @@ PAGES = 5
 """At most this many pages of signals (``SIGNALS_PAGE`` each) on one dashboard."""
 NAMED = 50
 """Products named at most (each name is one call to the registry)."""
+FILTERS = ("province", "kind", "since")
+"""The filter's fields: a refusal's note stands beside the one it is about."""
 DAY_FORMAT = N_("Write the day as dd/mm/yyyy, for example 01/09/2026.")
 
 
@@ -84,16 +87,24 @@ async def counterfeits(request: Request, front: Front, session: Office, province
         except ValueError:
             errors["since"] = words(language(request)).gettext(DAY_FORMAT)
     traceability = front.traceability(session.token)
-    found, provinces = await asyncio.gather(
-        _signals(front, session.token, province or None, kind or None, first),
-        traceability.anomalies_by_province(first))
+    context = {"province": province or "", "kind": kind or "", "confidence": confidence or "",
+               "since": first, "today": today, "typed_since": since if errors else None}
+    try:
+        found, provinces = await asyncio.gather(
+            _signals(front, session.token, province or None, kind or None, first),
+            traceability.anomalies_by_province(first))
+    except Refused as refusal:
+        said = plain(refusal, language(request), FILTERS)
+        if "since" in said.fields:  # the span's limit, in the service's words, beside it
+            said.fields["since"] = said.message
+        return render(request, "office/counterfeits.html", session, status=refusal.status,
+                      board=dashboard([], first, today, {}, language(request)), provinces=[],
+                      **context, errors=said.fields, refusal=said.message)
     shown = [s for s in found if not confidence or s.confidence == confidence]
     names = await _product_names(front, session.token, [s.product_id for s in shown])
     return render(request, "office/counterfeits.html", session, status=400 if errors else 200,
                   board=dashboard(shown, first, today, names, language(request)),
-                  provinces=provinces, province=province or "", kind=kind or "",
-                  confidence=confidence or "", since=first, today=today, errors=errors,
-                  typed_since=since if errors else None)
+                  provinces=provinces, **context, errors=errors)
 
 
 async def _signals(front: WebFront, token: str, province: str | None, kind: str | None,

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from services.web.backend import Refused
 from services.web.clients.rating import Summary
 from services.web.front import Front, Office, language, render
 from services.web.office.charts import (
@@ -24,6 +25,7 @@ from services.web.office.charts import (
     per_month,
     stacked_rows,
 )
+from services.web.plain import plain
 from shared.i18n import N_, words
 from shared.ocop.localities import provinces
 
@@ -98,26 +100,42 @@ def summary_view(summary: Summary, last: Summary | None, lang: str) -> SummaryVi
         expiring_months=months)
 
 
-Year = Annotated[int | None, Query(ge=FIRST_YEAR, le=2100)]
+SUMMARY_FORM = ("year", "province")
+"""The chooser's fields: a refusal's note stands beside the one it is about."""
+YEAR_ASKED = N_("Choose a year from the list.")
+Year = Annotated[str | None, Query(max_length=10)]
+"""Any year: one the rating service does not summarise is refused there, in plain words."""
 Province = Annotated[str | None, Query(max_length=100)]
 
 
 @router.get("/office/summary", response_class=HTMLResponse)
 async def summary_page(request: Request, front: Front, session: Office, year: Year = None,
                        province: Province = None) -> Response:
-    today = front.clock.today()
-    shown = year or today.year
-    context: dict[str, Any] = {"year": shown, "years": list(range(today.year, FIRST_YEAR - 1, -1)),
-               "province": province or "", "provinces": [name for _, name in provinces()],
-               "today": today}
+    today, lang = front.clock.today(), language(request)
+    context: dict[str, Any] = {
+        "year": today.year, "years": list(range(today.year, FIRST_YEAR - 1, -1)),
+        "province": province or "", "provinces": [name for _, name in provinces()],
+        "today": today, "view": None}
+    try:
+        shown = context["year"] = int(year) if year else today.year
+    except ValueError:
+        return render(request, "office/summary.html", session, status=400, **context,
+                      errors={"year": words(lang).gettext(YEAR_ASKED)})
     if not province:
-        return render(request, "office/summary.html", session, view=None, **context)
+        return render(request, "office/summary.html", session, **context)
     rating = front.rating(session.token)
-    this, last = await asyncio.gather(
-        rating.summary(shown, province),
-        rating.summary(shown - 1, province) if shown > FIRST_YEAR else _nothing())
-    return render(request, "office/summary.html", session, **context,
-                  view=summary_view(this, last, language(request)))
+    try:
+        this, last = await asyncio.gather(
+            rating.summary(shown, province),
+            rating.summary(shown - 1, province) if shown > FIRST_YEAR else _nothing())
+    except Refused as refusal:
+        said = plain(refusal, lang, SUMMARY_FORM)
+        if "year" in said.fields:
+            said.fields["year"] = words(lang).gettext(YEAR_ASKED)
+        return render(request, "office/summary.html", session, status=refusal.status,
+                      **context, errors=said.fields, refusal=said.message)
+    return render(request, "office/summary.html", session,
+                  **context | {"view": summary_view(this, last, lang)})
 
 
 async def _nothing() -> None:
