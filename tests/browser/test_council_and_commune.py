@@ -102,8 +102,18 @@ async def score_on_a_tablet(browser: Browser, web: str, camera: Photographer, of
     await expect(page.get_by_label("Ghi chú A2")).to_have_value("Thiếu hợp đồng lao động")
     assert await shown_sums(page) == (("30,5", "10", "0"), "40,5", "2 ★")
 
-    for criterion, points in REST:
+    # Sent with a criterion left empty: refused beside its row, the sheet kept as filled.
+    for criterion, points in REST[1:]:
         await page.get_by_label(criterion).fill(points)
+    await page.get_by_role("button", name="Nộp phiếu").click()
+    story = page.locator(".criterion", has=page.get_by_label("Câu chuyện sản phẩm"))
+    await expect(story.locator(".field-error")).to_have_text("chưa được chấm")
+    await expect(page.locator(".field-error")).to_have_count(1)
+    await expect(page.get_by_label("Sử dụng lao động địa phương")).to_have_value("7,5")
+    assert await shown_sums(page) == (("30,5", "10", "28"), "68,5", "3 ★")
+    await camera.look_at(page, "04-refused")
+
+    await page.get_by_label(REST[0][0]).fill(REST[0][1])
     assert await shown_sums(page) == (("30,5", "18", "28"), "76,5", "4 ★")
     await page.get_by_role("button", name="Nộp phiếu").click()
     await expect(page.locator(".notice")).to_contain_text("Đã nộp phiếu chấm điểm")
