@@ -209,6 +209,7 @@ class InboxProposal(Answer):
 
 
 class InboxCertificate(Answer):
+    id: str
     number: str
     product_id: str
     stars: int
