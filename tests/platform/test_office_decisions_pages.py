@@ -218,8 +218,10 @@ async def test_the_office_closes_recognises_prints_and_revokes(
             told = await client.get(f"{web}{swept.headers['location']}", headers=me)
             assert "0 giấy chứng nhận đã hết hạn" in told.text
 
-            # Another role's person is sent to their own workspace.
+            # The producer reads why, and is kept out of the office's pages.
             producer = await sign_in(client, web, "producer")
+            own = await client.get(f"{web}/products/{product_id}", headers=producer)
+            assert f"đã thu hồi giấy chứng nhận này. Lý do: {reason}" in own.text
             for path in ("/office/certificates", "/office/decisions",
                          f"/office/certificates/{certificate_id}.pdf"):
                 away = await client.get(f"{web}{path}", headers=producer)
