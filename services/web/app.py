@@ -35,8 +35,8 @@ from services.web.front import (
 from services.web.office.counterfeits import router as office_counterfeits
 from services.web.office.decisions import router as office_decisions
 from services.web.office.inbox import router as office_inbox
-from services.web.office.rounds import router as office_rounds
 from services.web.office.registration import router as office_registration
+from services.web.office.rounds import router as office_rounds
 from services.web.office.summary import router as office_summary
 from services.web.plain import plain
 from services.web.producer.pages import router as producer
