@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import httpx
+from pydantic import TypeAdapter
 
 from services.web.clients import Answer, Client, Operation, Page, Queue, Unread
 
@@ -210,6 +211,7 @@ class InboxProposal(Answer):
 
 
 class InboxCertificate(Answer):
+    id: str
     number: str
     product_id: str
     stars: int
@@ -363,7 +365,177 @@ class CommuneProposal(Answer):
     proposed: bool
     shortfalls: list[str]
     at: str
+    evaluation_id: str | None = None
+    """The evaluation the province opened on it."""
 
 
 COMMUNE_PROPOSALS = Operation("rating", "GET", "/proposals", Queue[CommuneProposal])
 PROPOSAL = Operation("rating", "POST", "/proposals", CommuneProposal)
+
+
+# -- the office prepares the rating: criteria tables, rounds, opening evaluations ---------
+# (services/web/office/rounds.py)
+
+class CriteriaSet(Answer):
+    code: str
+    decision: str
+    in_force_from: date
+
+
+class Criterion(Answer):
+    code: str
+    part: str
+    name_vi: str
+    name_en: str
+    maximum: float
+
+
+class CriteriaTable(Answer):
+    id: str
+    criteria_set: str
+    group: str
+    subgroup: str | None
+    version: int
+    source: str
+    criteria: list[Criterion]
+    loaded_at: str
+
+
+class Round(Answer):
+    id: str
+    name: str
+    level: str
+    province: str
+    opens_on: date
+    closes_on: date
+    council: str
+    members: list[str]
+    year: int
+
+
+class Rounds(Page[Round]):
+    total: int
+
+
+class Proposal(Answer):
+    id: str
+    product_id: str
+    assessed_on: date
+    proposed: bool
+
+
+class Proposals(Page[Proposal]):
+    total: int
+
+
+class ListedEvaluation(Answer):
+    id: str
+    product_id: str
+    product_name: str | None
+    evaluation_date: date
+    round_id: str | None
+    stage: str
+    scored: int
+    council_size: int | None
+    stars: int | None
+    opened_at: str
+
+
+class ListedEvaluations(Page[ListedEvaluation]):
+    total: int
+
+
+class SheetTotal(Answer):
+    member: str
+    total: float
+
+
+class OpenedEvaluation(Answer):
+    id: str
+    product_id: str
+    evaluation_date: date
+    criteria_set: str
+    criteria_table: str | None
+    round_id: str | None
+    level: str | None
+    status: str
+    opened_at: str
+
+
+class Outcome(Answer):
+    """A closed evaluation's result, as its page (and the decision on it) reads it."""
+
+    score: float
+    stars: int
+    recognisable: bool
+
+
+class EvaluationSheets(OpenedEvaluation):
+    result: Outcome | None
+    certificate_id: str | None
+    score_sheets: list[SheetTotal]
+
+
+CRITERIA_SET_LIST = Operation("rating", "GET", "/criteria-sets", Unread)
+"""A JSON list: read as ``list[CriteriaSet]``."""
+CRITERIA_TABLE_LIST = Operation("rating", "GET", "/criteria-tables", Unread)
+"""A JSON list: read as ``list[CriteriaTable]``, each as ``CRITERIA_TABLE`` answers."""
+CRITERIA_TABLE = Operation("rating", "GET", "/criteria-tables/{table_id}", CriteriaTable)
+CRITERIA_TABLE_FILE = Operation("rating", "POST", "/criteria-tables/file", CriteriaTable)
+ROUND_LIST = Operation("rating", "GET", "/rounds", Rounds)
+ROUND = Operation("rating", "GET", "/rounds/{round_id}", Round)
+NEW_ROUND = Operation("rating", "POST", "/rounds", Round)
+PROPOSAL_QUEUE = Operation("rating", "GET", "/proposals", Proposals)
+EVALUATION_LIST = Operation("rating", "GET", "/evaluations", ListedEvaluations)
+EVALUATION_SHEETS = Operation("rating", "GET", "/evaluations/{evaluation_id}",
+                              EvaluationSheets)
+NEW_EVALUATION = Operation("rating", "POST", "/evaluations", OpenedEvaluation)
+TABLE_FILE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Preparation(Client):
+    """What the office prepares before a council scores: criteria tables, rounds and
+    their councils, the evaluations it opens."""
+
+    async def criteria_sets(self) -> list[CriteriaSet]:
+        answer = await self.send(CRITERIA_SET_LIST)
+        return TypeAdapter(list[CriteriaSet]).validate_json(answer.content)
+
+    async def criteria_tables(self, criteria_set: str) -> list[CriteriaTable]:
+        answer = await self.send(CRITERIA_TABLE_LIST, params={"criteria_set": criteria_set})
+        return TypeAdapter(list[CriteriaTable]).validate_json(answer.content)
+
+    async def criteria_table(self, table_id: str) -> CriteriaTable:
+        return await self.read(CRITERIA_TABLE, table_id)
+
+    async def load_criteria_table(self, data: bytes, *, criteria_set: str, group: str,
+                                  subgroup: str | None) -> CriteriaTable:
+        """``data``: the XLSX file as uploaded."""
+        params = {"criteria_set": criteria_set, "group": group}
+        return await self.read(CRITERIA_TABLE_FILE, content=data, params=params | (
+            {"subgroup": subgroup} if subgroup else {}), headers={"Content-Type": TABLE_FILE})
+
+    async def rounds(self, year: int | None) -> Rounds:
+        return await self.read(ROUND_LIST, params={"limit": 1000} | (
+            {"year": year} if year else {}))
+
+    async def round(self, round_id: str) -> Round:
+        return await self.read(ROUND, round_id)
+
+    async def open_round(self, body: dict[str, Any]) -> Round:
+        return await self.read(NEW_ROUND, json=body)
+
+    async def proposals_waiting(self) -> Proposals:
+        """The communes' proposals no evaluation took up yet, oldest first."""
+        return await self.read(PROPOSAL_QUEUE, params={"proposed": "true", "opened": "false",
+                                                       "limit": 1000})
+
+    async def evaluations(self, filters: dict[str, str]) -> ListedEvaluations:
+        """``filters``: the list's own (status, round_id), as the page was asked."""
+        return await self.read(EVALUATION_LIST, params={**filters, "limit": 1000})
+
+    async def evaluation(self, evaluation_id: str) -> EvaluationSheets:
+        return await self.read(EVALUATION_SHEETS, evaluation_id)
+
+    async def open_evaluation(self, body: dict[str, Any]) -> OpenedEvaluation:
+        return await self.read(NEW_EVALUATION, json=body)
