@@ -90,6 +90,9 @@ async def test_the_office_closes_recognises_prints_and_revokes(
             found = CSRF.search(waiting.text)
             assert found is not None
             csrf = found.group(1)
+            # The evaluation's own page carries the same decision.
+            one = await client.get(f"{web}/office/evaluations/{evaluation_id}", headers=me)
+            assert f'action="/office/decisions/{evaluation_id}/closing"' in one.text
 
             closed = await client.post(f"{web}/office/decisions/{evaluation_id}/closing",
                                        data={"csrf": csrf}, headers=me)
@@ -107,6 +110,7 @@ async def test_the_office_closes_recognises_prints_and_revokes(
             assert f'name="decision_date" type="date" value="{today().isoformat()}"' \
                 in form.text
             assert "75 / 100" in form.text
+            assert f'href="/office/evaluations/{evaluation_id}"' in form.text
 
             # A refusal stands beside its field, in Vietnamese.
             refused = await client.post(
