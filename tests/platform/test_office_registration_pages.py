@@ -106,6 +106,13 @@ async def test_the_office_registers_subjects_accounts_and_a_spreadsheet(
         assert day.strftime("%d/%m/%Y") in shown.text
         listing = await client.get(f"{web}/office/subjects", headers=me)
         assert f'href="/office/subjects/{subject_id}"' in listing.text
+        # The registry's filter: the subjects of one province.
+        here = await client.get(f"{web}/office/subjects", headers=me,
+                                params={"province": "Thái Nguyên"})
+        elsewhere = await client.get(f"{web}/office/subjects", headers=me,
+                                     params={"province": "Cao Bằng"})
+        assert f'href="/office/subjects/{subject_id}"' in here.text
+        assert f'href="/office/subjects/{subject_id}"' not in elsewhere.text
 
         # The producer's account, for that subject.
         accounts = await client.get(f"{web}/office/accounts", params={

@@ -257,8 +257,9 @@ class Registry(Client):
 
     # -- the office's registers: subjects, accounts, imports
 
-    async def subjects(self, limit: int = 200) -> Page[Subject]:
-        return await self.read(SUBJECTS, params={"limit": limit})
+    async def subjects(self, province: str | None = None, limit: int = 1000) -> Page[Subject]:
+        """``province``: its official name, only its subjects."""
+        return await self.read(SUBJECTS, params={"province": province, "limit": limit})
 
     async def subject(self, subject_id: str) -> Subject:
         return await self.read(SUBJECT, subject_id)

@@ -35,11 +35,13 @@ from services.web.office.registration_form import (
 from services.web.plain import plain
 from services.web.sessions import WebSession
 from shared.i18n import N_, words
+from shared.ocop.localities import provinces
 
 router = APIRouter(include_in_schema=False)
 FILE_LIMIT = 20 * 1024 * 1024
 """An uploaded spreadsheet's size the page sends on (the registry caps it too)."""
-NAMES = {"subject_types": SUBJECT_TYPES, "roles": ROLES, "certifications": CERTIFICATIONS,
+NAMES = {"provinces": [name for _, name in provinces()], "subject_types": SUBJECT_TYPES,
+         "roles": ROLES, "certifications": CERTIFICATIONS,
          "product_statuses": PRODUCT_STATUSES, "import_kinds": IMPORT_KINDS, "groups": GROUPS}
 """The tables of names the registration pages read (message ids)."""
 NOTHING_IMPORTED = N_("Nothing was imported: %(count)s row(s) were refused. Correct them in "
@@ -55,9 +57,11 @@ def _page(request: Request, template: str, session: WebSession, status: int = 20
 # -- subjects -----------------------------------------------------------------------------
 
 @router.get("/office/subjects", response_class=HTMLResponse)
-async def subjects(request: Request, front: Front, session: Office) -> Response:
-    found = await front.registry(session.token).subjects()
-    return _page(request, "office/subjects.html", session, subjects=found.items)
+async def subjects(request: Request, front: Front, session: Office,
+                   province: str = "") -> Response:
+    found = await front.registry(session.token).subjects(province=province or None)
+    return _page(request, "office/subjects.html", session, subjects=found.items,
+                 province=province)
 
 
 def _subject_form_page(request: Request, front: WebFront, session: WebSession,
