@@ -106,6 +106,9 @@ async def test_the_office_registers_subjects_accounts_and_a_spreadsheet(
         assert day.strftime("%d/%m/%Y") in shown.text
         listing = await client.get(f"{web}/office/subjects", headers=me)
         assert f'href="/office/subjects/{subject_id}"' in listing.text
+        english = await client.get(f"{web}/office/subjects", headers={
+            "Cookie": f"{me['Cookie']}; ocop_lang=en"})
+        assert "Register a subject" in english.text and ">Cooperative<" in english.text
         # The registry's filter: the subjects of one province.
         here = await client.get(f"{web}/office/subjects", headers=me,
                                 params={"province": "Thái Nguyên"})
@@ -133,6 +136,19 @@ async def test_the_office_registers_subjects_accounts_and_a_spreadsheet(
             subject_id]
         producer = await office.anonymous().sign_in("mat-ong", PASSWORD)
         assert (await producer.call("GET", "registry", "/users/me"))["subject_id"] == subject_id
+
+        # A commune officer's account names its commune; the list's filter finds it by
+        # the commune's code.
+        officer = await client.post(f"{web}/office/accounts", headers=me, data=account | {
+            "username": "can-bo-xa", "role": "commune_officer", "subject_id": "",
+            "province": "Thái Nguyên", "commune": "Xã Tân Cương"})
+        assert officer.status_code == 303, officer.text
+        (made,) = [u for u in (await office.call("GET", "registry", "/users", params={
+            "role": "commune_officer"}))["items"] if u["username"] == "can-bo-xa"]
+        of_commune = await client.get(f"{web}/office/accounts", headers=me,
+                                      params={"commune": made["commune_code"]})
+        assert "<td>can-bo-xa</td>" in of_commune.text
+        assert "<td>mat-ong</td>" not in of_commune.text
 
         # A producer asking the office's pages is sent to its own.
         producer_session = await sign_in(client, web, "mat-ong")
