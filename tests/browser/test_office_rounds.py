@@ -112,13 +112,14 @@ async def walk(page: Page, web: str, office: User, camera: Photographer) -> None
     await page.get_by_label("Tên hội đồng").fill("Hội đồng đánh giá, phân hạng OCOP tỉnh")
     for name in MEMBERS.values():
         await page.get_by_label(name).check()
+    await page.get_by_label("Chủ tịch hội đồng").select_option(label=MEMBERS["hoa"])
     await camera.look_at(page, "22-round-new")
     await page.get_by_role("button", name="Mở đợt đánh giá").click()
     await expect(page.get_by_role("status")).to_contain_text("Đã mở đợt đánh giá")
     for name in MEMBERS.values():
         await expect(page.locator("main")).to_contain_text(name)
     held = (await office.call("GET", "rating", "/rounds"))["items"]
-    assert [sorted(r["members"]) for r in held] == [sorted(MEMBERS)]
+    assert [(sorted(r["members"]), r["chair"]) for r in held] == [(sorted(MEMBERS), "hoa")]
 
     # The commune's proposal waits; the office opens its evaluation in the round.
     await page.get_by_role("link", name="Đánh giá", exact=True).click()

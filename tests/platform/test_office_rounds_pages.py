@@ -1,9 +1,9 @@
 """The office prepares the rating over plain HTTP: a criteria table uploaded through the web
 front is shown back part by part with its subtotals and the 100-point total (a table
 whose parts do not add up is refused row by row, in Vietnamese); a round opened with a
-three-member council (without members, or closing before it opens, refused beside the
-field); an evaluation opened from a commune's proposal, listed open with "0/3"; a council
-member kept out."""
+three-member council and its chair (without members, closing before it opens, or a chair
+who does not sit on it, refused beside the field); an evaluation opened from a commune's
+proposal, listed open with "0/3"; a council member kept out."""
 
 from __future__ import annotations
 
@@ -158,13 +158,20 @@ async def test_the_office_loads_a_table_opens_a_round_and_an_evaluation(
             assert backwards.status_code == 400
             assert "ngày bắt đầu" in field_note(backwards.text, "closes_on")
             assert backwards.text.count("checked") == 3  # the choices kept
+            outsider = await client.post(f"{web}/office/rounds", headers=me, data={
+                **round_form, "members": list(MEMBERS), "chair": "member"})
+            assert outsider.status_code == 400
+            assert field_note(outsider.text, "chair") == "không phải thành viên của hội đồng"
             assert (await office.call("GET", "rating", "/rounds"))["total"] == 0
             opened = await client.post(f"{web}/office/rounds", headers=me,
-                                       data={**round_form, "members": list(MEMBERS)})
+                                       data={**round_form, "members": list(MEMBERS),
+                                             "chair": "hoa"})
             assert opened.status_code == 303, opened.text
             round_id = opened.headers["location"].split("/")[-1].split("?")[0]
             held = await office.call("GET", "rating", f"/rounds/{round_id}")
-            assert sorted(held["members"]) == sorted(MEMBERS)
+            assert sorted(held["members"]) == sorted(MEMBERS) and held["chair"] == "hoa"
+            shown = await client.get(web + opened.headers["location"], headers=me)
+            assert re.search(r"Nguyễn Thị Hoa.*?Chủ tịch hội đồng", shown.text, re.S)
             rounds = await client.get(f"{web}/office/rounds",
                                       params={"year": opens_on.year}, headers=me)
             assert "Đợt 1" in rounds.text and "Hội đồng đánh giá OCOP tỉnh" in rounds.text

@@ -59,6 +59,8 @@ class RoundIn(BaseModel):
     council: RoundName = Field(description="The council's name")
     members: list[Username] = Field(min_length=1, max_length=50,
                                description="Usernames of the council's members")
+    chair: Username | None = Field(None, description="The council's chair (chủ tịch hội "
+                                                     "đồng): one of its members")
 
 
 class EvaluationIn(BaseModel):
@@ -213,6 +215,8 @@ class RoundOut(BaseModel):
     closes_on: date
     council: str
     members: list[str]
+    chair: str | None = None
+    """None: no chair named (rounds opened before the chair was kept)."""
     opened_by: str
     opened_at: str
     year: int

@@ -50,10 +50,11 @@ class Rating:
 
     async def open_round(self, caller: Caller, *, name: str, level: Level,
                          province: str, opens_on: date, closes_on: date, council: str,
-                         members: list[str]) -> Round:
+                         members: list[str], chair: str | None = None) -> Round:
         held = Round.open(new_id(), name=name, level=level, province=province,
                           opens_on=opens_on, closes_on=closes_on, council=council,
-                          members=members, by=caller.user_id, at=self.clock.stamp())
+                          members=members, by=caller.user_id, at=self.clock.stamp(),
+                          chair=chair)
         async with self.store.transaction() as tx:
             return await rounds.add(tx, held)
 

@@ -46,16 +46,21 @@ class Round:
     opened_by: str
     opened_at: str
     year: int = 0
+    chair: str | None = None
+    """The council's chair (chủ tịch hội đồng), one of its members (None: rounds opened
+    before it was kept, or none named)."""
     version: int = 0
 
     @classmethod
     def open(cls, round_id: str, *, name: str, level: Level, province: str, opens_on: date,
-             closes_on: date, council: str, members: list[str], by: str, at: str) -> Round:
+             closes_on: date, council: str, members: list[str], by: str, at: str,
+             chair: str | None = None) -> Round:
         if closes_on < opens_on:
             raise bad_date("closes_on", N_("is before the day the round opens"))
         rules.check_round(level, opens_on)
+        rules.check_chair(chair, members)
         return cls(round_id, name, level, province, opens_on, closes_on, council,
-                   sorted(set(members)), by, at, year=opens_on.year)
+                   sorted(set(members)), by, at, year=opens_on.year, chair=chair)
 
     def check_holds(self, evaluation_date: date) -> None:
         rules.check_in_round(evaluation_date, self.opens_on, self.closes_on)

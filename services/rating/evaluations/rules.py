@@ -72,6 +72,14 @@ def check_member(member: str, members: list[str]) -> None:
                         code="not-a-member")
 
 
+def check_chair(chair: str | None, members: list[str]) -> None:
+    """The council's chair (chủ tịch hội đồng) sits on it."""
+    if chair is not None and chair not in members:
+        raise BadRequest(N_("The chair must be one of the council's members."),
+                         code="chair-not-a-member",
+                         errors=[FieldError("chair", N_("not one of the council's members"))])
+
+
 COMMUNE_CRITERIA = {"origin": N_("Local origin of idea and raw materials"),
                     "local_labour": N_("Local labour"), "idea": N_("Product idea"),
                     "local_identity": N_("Local identity")}

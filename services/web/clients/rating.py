@@ -410,6 +410,7 @@ class Round(Answer):
     closes_on: date
     council: str
     members: list[str]
+    chair: str | None = None
     year: int
 
 

@@ -39,7 +39,8 @@ COLUMN_NAMES = {"code": N_("Code"), "part": N_("Part"), "name_vi": N_("Criterion
 """A criteria table's column (the template's headings, as the rating service reads
 them)."""
 TABLE_FORM = ("criteria_set", "group", "subgroup", "file")
-ROUND_FORM = ("name", "level", "province", "opens_on", "closes_on", "council", "members")
+ROUND_FORM = ("name", "level", "province", "opens_on", "closes_on", "council", "members",
+              "chair")
 OPENING_FORM = ("round_id", "evaluation_date")
 """Each form's fields: a refusal's note stands beside the one it is about."""
 _ROW = re.compile(r"^row (\d+)(?:\.(\w+))?$")
@@ -186,7 +187,8 @@ ROUND_ASKS = {"name": N_("Enter the round's name, 3 to 200 characters."),
               "opens_on": N_("Enter the day the round opens, as dd/mm/yyyy."),
               "closes_on": N_("Enter the day the round closes, as dd/mm/yyyy."),
               "level": N_("Choose the level."),
-              "members": N_("Choose the council's members.")}
+              "members": N_("Choose the council's members."),
+              "chair": N_("Choose the chair among the council's members.")}
 """What the round's form asks for, where the rating service's words are a validation
 library's (``services.web.plain.ASKS`` for the producer's forms)."""
 
@@ -206,6 +208,12 @@ def typed_day(typed: str, field: str) -> str | None:
         told = in_every_language(FIX_FIELDS)
         raise Refused(400, told["en"], told["vi"], fields={field: ("not a date", None)},
                       code="not-a-date") from None
+
+
+def round_message(refusal: Refused, lang: str, message: str) -> str:
+    """What the round's page says above its form: ``message`` (the refusal as ``plain``
+    says it) unless the service's names a field by its id (a date's)."""
+    return words(lang).gettext(FIX_FIELDS) if refusal.code == "invalid-date" else message
 
 
 def round_notes(refusal: Refused, lang: str, notes: dict[str, str]) -> dict[str, str]:

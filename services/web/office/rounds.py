@@ -29,6 +29,7 @@ from services.web.office.preparation import (
     group_name,
     group_rows,
     in_force,
+    round_message,
     round_notes,
     row_refusals,
     scored_of,
@@ -160,12 +161,14 @@ async def open_round(request: Request, front: Front, session: OfficeWriter) -> R
     try:
         held = await _preparation(front, session).open_round(
             {**form, "opens_on": typed_day(form["opens_on"], "opens_on"),
-             "closes_on": typed_day(form["closes_on"], "closes_on")})
+             "closes_on": typed_day(form["closes_on"], "closes_on"),
+             "chair": form["chair"] or None})
     except Refused as refusal:
         lang = language(request)
         said = plain(refusal, lang, ROUND_FORM)
         return await _new_round_page(request, front, session, status=refusal.status,
-                                     refusal=said.message, form=form,
+                                     refusal=round_message(refusal, lang, said.message),
+                                     form=form,
                                      errors=round_notes(refusal, lang, said.fields))
     return back_to(f"/office/rounds/{held.id}?done=round_opened")
 
