@@ -58,21 +58,22 @@ HOMES = {"producer": "/", "admin": "/office", "commune_officer": "/commune",
 """Each role's workspace (a role not here has none: a sales channel calls with a key)."""
 NAVIGATION = {
     "producer": (("/", N_("My products")), ("/alerts", N_("Counterfeit alerts"))),
-    "admin": (("/office", N_("Inbox")), ("/office/decisions", N_("Decisions")),
-              ("/office/certificates", N_("Certificates")),
-              ("/office/summary", N_("Annual summary")),
-              ("/office/counterfeits", N_("Counterfeits")),
-              ("/office/history", N_("History")),
+    "admin": (("/office", N_("Inbox")),
+              ("/office/subjects", N_("Subjects")), ("/office/accounts", N_("Accounts")),
+              ("/office/import", N_("Import from a spreadsheet")),
               ("/office/criteria", N_("Criteria tables")),
               ("/office/rounds", N_("Evaluation rounds")),
               ("/office/evaluations", N_("Evaluations")),
-              ("/office/subjects", N_("Subjects")), ("/office/accounts", N_("Accounts")),
-              ("/office/import", N_("Import from a spreadsheet"))),
+              ("/office/decisions", N_("Decisions")),
+              ("/office/certificates", N_("Certificates")),
+              ("/office/summary", N_("Annual summary")),
+              ("/office/counterfeits", N_("Counterfeits")),
+              ("/office/history", N_("History"))),
     "commune_officer": (("/commune", N_("The commune's products")),),
     "council_member": (("/council", N_("To score")), ("/council/scored", N_("Scored"))),
 }
-"""Each workspace's sections, in the order its menu shows them (each page's package adds its
-own)."""
+"""Each workspace's sections, in the order its menu shows them: the office's in the order of
+its year (register, prepare the rating, decide, look back)."""
 
 
 @dataclass
@@ -187,17 +188,17 @@ NOTICES = {"password_changed": N_("Password changed. Your other devices were sig
            "stage_returned": N_("The stage is returned to the producer with your note."),
            "identity_accepted": N_("The change is accepted: the product now carries it."),
            "identity_refused": N_("The change is refused. The producer sees your note."),
-           # the office prepares the rating (office/rounds.py)
-           "criteria_loaded": N_("The criteria table is loaded: evaluations opened from now "
-                                 "on are scored on it."),
-           "round_opened": N_("The round is opened with its council."),
-           "evaluation_opened": N_("The evaluation is opened: the council may score it."),
            # the office's registers (office/registration.py)
            "subject_registered": N_("The subject is registered."),
            "account_created": N_("The account is created: give the person its username "
                                  "and password."),
            "account_disabled": N_("The account is disabled: it can no longer sign in."),
-           "account_enabled": N_("The account is enabled: it may sign in again.")}
+           "account_enabled": N_("The account is enabled: it may sign in again."),
+           # the office prepares the rating (office/rounds.py)
+           "criteria_loaded": N_("The criteria table is loaded: evaluations opened from now "
+                                 "on are scored on it."),
+           "round_opened": N_("The round is opened with its council."),
+           "evaluation_opened": N_("The evaluation is opened: the council may score it.")}
 """What a page may announce after a form was taken (``?done=``)."""
 ALERT_NAMES = {"copied_serial": N_("A code that looks copied"),
                "unknown_serial": N_("A code never printed"),
