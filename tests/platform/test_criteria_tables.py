@@ -172,3 +172,13 @@ async def test_without_a_table_the_evaluation_is_scored_per_part(office: Office)
     assert {e["field"] for e in refused["errors"]} == {"part_b", "part_c"}
     await office.members[0].call("POST", "rating", sheets, expect=201,
                                  json={"part_a": 30, "part_b": 20, "part_c": 25})
+
+
+async def test_the_criteria_sets_say_their_maxima_and_how_a_total_becomes_stars(
+        office: Office) -> None:
+    """What a council member's score sheet reads to show the stars a total would give."""
+    sets = {s["code"]: s for s in await office.members[0].call("GET", "rating",
+                                                               "/criteria-sets")}
+    assert sets[TODAY_SET]["maxima"] == {"part_a": 40, "part_b": 25, "part_c": 35}
+    assert [(f["stars"], f["from_points"]) for f in sets[TODAY_SET]["star_floors"]] == [
+        (5, 90), (4, 70), (3, 50), (2, 30)]

@@ -14,6 +14,7 @@ from services.rating.api.deps import LoadedTablesPart, TablesPart, may
 from services.rating.api.models import CriterionOut, PartMaximaOut, per_part
 from services.rating.criteria import rules as criteria
 from services.rating.criteria.commands import criteria_from_rows
+from services.rating.evaluations.rules import STAR_FLOORS
 from shared.files.tables import XLSX, read_table
 from shared.http.fields import FreeText, Line
 from shared.http.uploads import read_body
@@ -49,11 +50,19 @@ class CriteriaTableIn(BaseModel):
     criteria: list[CriterionIn] = Field(min_length=3, max_length=MAX_CRITERIA)
 
 
+class StarFloorOut(BaseModel):
+    stars: int
+    from_points: float = Field(description="The lowest average total that gives these stars")
+
+
 class CriteriaSetOut(BaseModel):
     code: str
     decision: str
     in_force_from: date
     maxima: PartMaximaOut
+    star_floors: list[StarFloorOut] = Field(
+        description="How a council's average total becomes stars, highest first; below the "
+                    "last floor, 1 star")
 
 
 class CriteriaTableOut(BaseModel):
@@ -81,7 +90,9 @@ router = APIRouter(tags=["criteria"])
 async def criteria_sets() -> list[CriteriaSetOut]:
     return [CriteriaSetOut.model_validate({
         "code": s.code, "decision": s.decision, "in_force_from": s.in_force_from,
-        "maxima": per_part(s.maxima)}) for s in criteria.CRITERIA_SETS]
+        "maxima": per_part(s.maxima),
+        "star_floors": [{"stars": stars, "from_points": floor} for stars, floor in STAR_FLOORS]})
+        for s in criteria.CRITERIA_SETS]
 
 
 @router.post("/criteria-tables", status_code=status.HTTP_201_CREATED,

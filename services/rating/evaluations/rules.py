@@ -11,11 +11,13 @@ from enum import StrEnum
 from shared.refusals import N_, BadRequest, FieldError, Forbidden
 
 RECOGNISED_MIN_STARS = 3
+STAR_FLOORS = ((5, 90), (4, 70), (3, 50), (2, 30))
+"""(stars, the lowest average total that gives them); below the last, 1★."""
 
 
 def stars_for(score: float) -> int:
     """1★ < 30; 2★ 30–49; 3★ 50–69; 4★ 70–89; 5★ ≥ 90 (on the members' average)."""
-    for stars, floor in ((5, 90), (4, 70), (3, 50), (2, 30)):
+    for stars, floor in STAR_FLOORS:
         if score >= floor:
             return stars
     return 1

@@ -109,6 +109,45 @@ class Rating(Client):
     async def certificates(self, product_id: str) -> Page[Certificate]:
         return await self.read(CERTIFICATES, params={"product_id": product_id})
 
+    # -- the office's annual summary (models and operations at the end of the module) ------
+
+    async def summary(self, year: int, province: str) -> Summary:
+        """With the certificates expiring in the next ``SUMMARY_MONTHS`` months."""
+        return await self.read(SUMMARY, str(year), params={
+            "province": province, "expiring_within_months": SUMMARY_MONTHS})
+
+    async def summary_file(self, year: int, province: str, format: str) -> httpx.Response:
+        """The summary as a file (``xlsx``, ``pdf``), as the service sent it."""
+        return await self.send(SUMMARY_FILE, str(year),
+                               params={"province": province, "format": format})
+
+    # -- the council member's score sheets (models and operations at the end of the module)
+
+    async def to_score(self) -> Queue[ToScore]:
+        return await self.read(TO_SCORE, params={"to_score": "true", "limit": 200})
+
+    async def council_rounds(self) -> Queue[CouncilRound]:
+        return await self.read(COUNCIL_ROUNDS, params={"limit": 200})
+
+    async def scoring(self, evaluation_id: str) -> Scoring:
+        return await self.read(SCORING, evaluation_id)
+
+    async def submit_sheet(self, evaluation_id: str, body: dict[str, Any]) -> Scored:
+        return await self.read(SCORE_SHEET, evaluation_id, json=body)
+
+    async def my_sheets(self) -> Queue[MySheet]:
+        return await self.read(MY_SHEETS, params={"limit": 200})
+
+    # -- the commune officer's proposals (models and operations at the end of the module)
+
+    async def commune_proposals(self, product_id: str | None = None
+                                ) -> Queue[CommuneProposal]:
+        return await self.read(COMMUNE_PROPOSALS, params={
+            "limit": 500, **({"product_id": product_id} if product_id else {})})
+
+    async def propose(self, body: dict[str, Any]) -> CommuneProposal:
+        return await self.read(PROPOSAL, json=body)
+
     # -- the office's decisions
 
     async def evaluations_at(self, stage: str) -> EvaluationQueue:
@@ -148,18 +187,6 @@ class Rating(Client):
     async def expire_certificates(self) -> Expired:
         return await self.read(EXPIRY)
 
-    # -- the office's annual summary (models and operations at the end of the module) ------
-
-    async def summary(self, year: int, province: str) -> Summary:
-        """With the certificates expiring in the next ``SUMMARY_MONTHS`` months."""
-        return await self.read(SUMMARY, str(year), params={
-            "province": province, "expiring_within_months": SUMMARY_MONTHS})
-
-    async def summary_file(self, year: int, province: str, format: str) -> httpx.Response:
-        """The summary as a file (``xlsx``, ``pdf``), as the service sent it."""
-        return await self.send(SUMMARY_FILE, str(year),
-                               params={"province": province, "format": format})
-
     # -- the office's inbox (models and operations at the end of the module)
 
     async def inbox_proposals(self) -> Queue[InboxProposal]:
@@ -169,33 +196,6 @@ class Rating(Client):
     async def inbox_expiring(self, months: int) -> Page[InboxCertificate]:
         return await self.read(INBOX_EXPIRING, params={"expiring_within_months": months,
                                                  "limit": 200})
-
-    # -- the council member's score sheets (models and operations at the end of the module)
-
-    async def to_score(self) -> Queue[ToScore]:
-        return await self.read(TO_SCORE, params={"to_score": "true", "limit": 200})
-
-    async def council_rounds(self) -> Queue[CouncilRound]:
-        return await self.read(COUNCIL_ROUNDS, params={"limit": 200})
-
-    async def scoring(self, evaluation_id: str) -> Scoring:
-        return await self.read(SCORING, evaluation_id)
-
-    async def submit_sheet(self, evaluation_id: str, body: dict[str, Any]) -> Scored:
-        return await self.read(SCORE_SHEET, evaluation_id, json=body)
-
-    async def my_sheets(self) -> Queue[MySheet]:
-        return await self.read(MY_SHEETS, params={"limit": 200})
-
-    # -- the commune officer's proposals (models and operations at the end of the module)
-
-    async def commune_proposals(self, product_id: str | None = None
-                                ) -> Queue[CommuneProposal]:
-        return await self.read(COMMUNE_PROPOSALS, params={
-            "limit": 500, **({"product_id": product_id} if product_id else {})})
-
-    async def propose(self, body: dict[str, Any]) -> CommuneProposal:
-        return await self.read(PROPOSAL, json=body)
 
 
 # -- the office's inbox (services/web/office/inbox.py) ------------------------------------
@@ -222,164 +222,20 @@ INBOX_PROPOSALS = Operation("rating", "GET", "/proposals", Queue[InboxProposal])
 INBOX_EXPIRING = Operation("rating", "GET", "/certificates", Page[InboxCertificate])
 
 
-# -- the office's annual summary (services/web/office/summary.py) --------------------------
-
-SUMMARY_MONTHS = 12
-"""The certificates expiring within the next year, by month."""
-
-
-class Tally(Answer):
-    products: int
-    subjects: int
-
-
-class CommuneStars(Answer):
-    commune: str
-    products: int
-    by_stars: dict[str, int]
-
-
-class GroupStars(Answer):
-    group: str
-    name_vi: str
-    name_en: str
-    products: int
-    by_stars: dict[str, int]
-
-
-class Recognised(Tally):
-    by_stars: dict[str, int]
-    by_group: list[GroupStars]
-    by_commune: list[CommuneStars]
-
-
-class ExpiringCertificate(Answer):
-    number: str
-    product_name: str
-    subject_name: str
-    stars: int
-    valid_until: date
-
-
-class Expiring(Answer):
-    within_months: int
-    until: date
-    certificates: list[ExpiringCertificate]
-
-
-class Summary(Answer):
-    year: int
-    as_of: date
-    registered: Tally
-    recognised: Recognised
-    expiring: Expiring
-
-
-SUMMARY = Operation("rating", "GET", "/summaries/{year}", Summary)
-SUMMARY_FILE = Operation("rating", "GET", "/summaries/{year}", Unread)
-
-
-# -- the council member's score sheets (services/web/council) -----------------------------
-
-class ToScore(Answer):
-    """An evaluation waiting for the member's sheet."""
-
-    id: str
-    product_id: str
-    product_name: str | None
-    evaluation_date: date
-    round_id: str | None
-    scored: int
-    council_size: int | None
-
-
-class CouncilRound(Answer):
-    id: str
-    name: str
-    council: str
-
-
-class ScoringCriterion(Answer):
-    code: str
-    part: str
-    name_vi: str
-    name_en: str
-    maximum: float
-
-
-class PartMaxima(Answer):
-    part_a: int
-    part_b: int
-    part_c: int
-
-
-class CouncilSheet(Answer):
-    member: str
-    total: float
-
-
-class Scoring(Answer):
-    """An evaluation as its score sheet reads it: the criteria of the product's group (none
-    when it is scored per part) and each part's maximum."""
-
-    id: str
-    product_id: str
-    evaluation_date: date
-    criteria_set: str
-    round_id: str | None
-    status: str
-    maxima: PartMaxima
-    criteria: list[ScoringCriterion] | None
-    score_sheets: list[CouncilSheet]
-
-
-class Scored(Answer):
-    evaluation_id: str
-    total: float
-
-
-class MySheet(Answer):
-    evaluation_id: str
-    product_id: str | None
-    product_name: str | None
-    total: float
-    part_a: float
-    part_b: float
-    part_c: float
-    submitted_at: str
-
-
-TO_SCORE = Operation("rating", "GET", "/evaluations", Queue[ToScore])
-COUNCIL_ROUNDS = Operation("rating", "GET", "/rounds", Queue[CouncilRound])
-SCORING = Operation("rating", "GET", "/evaluations/{evaluation_id}", Scoring)
-SCORE_SHEET = Operation("rating", "POST", "/evaluations/{evaluation_id}/score-sheets", Scored)
-MY_SHEETS = Operation("rating", "GET", "/score-sheets", Queue[MySheet])
-
-
-# -- the commune officer's proposals (services/web/commune) -------------------------------
-
-class CommuneProposal(Answer):
-    id: str
-    product_id: str
-    assessed_on: date
-    proposed: bool
-    shortfalls: list[str]
-    at: str
-    evaluation_id: str | None = None
-    """The evaluation the province opened on it."""
-
-
-COMMUNE_PROPOSALS = Operation("rating", "GET", "/proposals", Queue[CommuneProposal])
-PROPOSAL = Operation("rating", "POST", "/proposals", CommuneProposal)
-
-
 # -- the office prepares the rating: criteria tables, rounds, opening evaluations ---------
 # (services/web/office/rounds.py)
+
+class StarFloor(Answer):
+    stars: int
+    from_points: float
+
 
 class CriteriaSet(Answer):
     code: str
     decision: str
     in_force_from: date
+    star_floors: list[StarFloor]
+    """How a council's average total becomes stars, highest first (1★ below the last)."""
 
 
 class Criterion(Answer):
@@ -540,3 +396,154 @@ class Preparation(Client):
 
     async def open_evaluation(self, body: dict[str, Any]) -> OpenedEvaluation:
         return await self.read(NEW_EVALUATION, json=body)
+
+
+# -- the council member's score sheets (services/web/council) -----------------------------
+
+class ToScore(Answer):
+    """An evaluation waiting for the member's sheet."""
+
+    id: str
+    product_id: str
+    product_name: str | None
+    evaluation_date: date
+    round_id: str | None
+    scored: int
+    council_size: int | None
+
+
+class CouncilRound(Answer):
+    id: str
+    name: str
+    council: str
+
+
+class ScoringCriterion(Answer):
+    code: str
+    part: str
+    name_vi: str
+    name_en: str
+    maximum: float
+
+
+class PartMaxima(Answer):
+    part_a: int
+    part_b: int
+    part_c: int
+
+
+class CouncilSheet(Answer):
+    member: str
+    total: float
+
+
+class Scoring(Answer):
+    """An evaluation as its score sheet reads it: the criteria of the product's group (none
+    when it is scored per part) and each part's maximum."""
+
+    id: str
+    product_id: str
+    evaluation_date: date
+    criteria_set: str
+    round_id: str | None
+    status: str
+    maxima: PartMaxima
+    criteria: list[ScoringCriterion] | None
+    score_sheets: list[CouncilSheet]
+
+
+class Scored(Answer):
+    evaluation_id: str
+    total: float
+
+
+class MySheet(Answer):
+    evaluation_id: str
+    product_id: str | None
+    product_name: str | None
+    total: float
+    part_a: float
+    part_b: float
+    part_c: float
+    submitted_at: str
+
+
+TO_SCORE = Operation("rating", "GET", "/evaluations", Queue[ToScore])
+COUNCIL_ROUNDS = Operation("rating", "GET", "/rounds", Queue[CouncilRound])
+SCORING = Operation("rating", "GET", "/evaluations/{evaluation_id}", Scoring)
+SCORE_SHEET = Operation("rating", "POST", "/evaluations/{evaluation_id}/score-sheets", Scored)
+MY_SHEETS = Operation("rating", "GET", "/score-sheets", Queue[MySheet])
+
+
+# -- the commune officer's proposals (services/web/commune) -------------------------------
+
+class CommuneProposal(Answer):
+    id: str
+    product_id: str
+    assessed_on: date
+    proposed: bool
+    shortfalls: list[str]
+    at: str
+    evaluation_id: str | None = None
+    """The evaluation the province opened on it."""
+
+
+COMMUNE_PROPOSALS = Operation("rating", "GET", "/proposals", Queue[CommuneProposal])
+PROPOSAL = Operation("rating", "POST", "/proposals", CommuneProposal)
+
+
+# -- the office's annual summary (services/web/office/summary.py) --------------------------
+
+SUMMARY_MONTHS = 12
+"""The certificates expiring within the next year, by month."""
+
+
+class Tally(Answer):
+    products: int
+    subjects: int
+
+
+class CommuneStars(Answer):
+    commune: str
+    products: int
+    by_stars: dict[str, int]
+
+
+class GroupStars(Answer):
+    group: str
+    name_vi: str
+    name_en: str
+    products: int
+    by_stars: dict[str, int]
+
+
+class Recognised(Tally):
+    by_stars: dict[str, int]
+    by_group: list[GroupStars]
+    by_commune: list[CommuneStars]
+
+
+class ExpiringCertificate(Answer):
+    number: str
+    product_name: str
+    subject_name: str
+    stars: int
+    valid_until: date
+
+
+class Expiring(Answer):
+    within_months: int
+    until: date
+    certificates: list[ExpiringCertificate]
+
+
+class Summary(Answer):
+    year: int
+    as_of: date
+    registered: Tally
+    recognised: Recognised
+    expiring: Expiring
+
+
+SUMMARY = Operation("rating", "GET", "/summaries/{year}", Summary)
+SUMMARY_FILE = Operation("rating", "GET", "/summaries/{year}", Unread)

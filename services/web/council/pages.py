@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from services.web.backend import Refused
+from services.web.clients.rating import Preparation
 from services.web.council import sheet
 from services.web.front import (
     CouncilMember,
@@ -50,8 +51,9 @@ async def scored(request: Request, front: Front, session: CouncilMember) -> Resp
 async def _sheet_page(request: Request, front: WebFront, session: WebSession,
                       evaluation_id: str, status: int = 200, **context: Any) -> Response:
     rating = front.rating(session.token)
-    scoring, rounds = await asyncio.gather(rating.scoring(evaluation_id),
-                                           rating.council_rounds())
+    scoring, rounds, sets = await asyncio.gather(
+        rating.scoring(evaluation_id), rating.council_rounds(),
+        Preparation(front.backend, session.token).criteria_sets())
     product = await front.registry(session.token).scored_product(scoring.product_id)
     mine = next((s for s in scoring.score_sheets if s.member == session.username), None)
     return render(request, "council/sheet.html", session, status=status, scoring=scoring,
@@ -59,7 +61,7 @@ async def _sheet_page(request: Request, front: WebFront, session: WebSession,
                       (r for r in rounds.items if r.id == scoring.round_id), None),
                   rows=sheet.rows(scoring), maxima=sheet.part_maxima(scoring),
                   parts=sheet.PARTS, part_names=sheet.PART_NAMES,
-                  stars_floors=sheet.stars_attribute(), mine=mine,
+                  stars_floors=sheet.stars_attribute(sets, scoring.criteria_set), mine=mine,
                   group_name=sheet.group_name, **context)
 
 

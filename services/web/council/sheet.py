@@ -8,15 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from services.web.backend import Refused
-from services.web.clients.rating import Scoring
+from services.web.clients.rating import CriteriaSet, Scoring
 from services.web.numbers import typed_number
 from shared.i18n import N_, in_every_language
 from shared.ocop.vocabulary import group_names
 
-STAR_FLOORS = ((5, 90), (4, 70), (3, 50), (2, 30))
-"""Stars from a council's average total (shared/DOMAIN.md, "Scoring and stars"): 1★ below
-30, 2★ from 30, 3★ from 50, 4★ from 70, 5★ from 90. The rating service decides the stars
-when the evaluation closes; the sheet only says what a total would give."""
 PARTS = ("A", "B", "C")
 PART_NAMES = {"A": N_("Product and community strength"), "B": N_("Marketing capability"),
               "C": N_("Product quality")}
@@ -61,9 +57,12 @@ def part_maxima(scoring: Scoring) -> dict[str, float]:
     return {"A": scoring.maxima.part_a, "B": scoring.maxima.part_b, "C": scoring.maxima.part_c}
 
 
-def stars_attribute() -> str:
-    """The floors as the page's script reads them (``data-stars``): "90:5 70:4 …"."""
-    return " ".join(f"{floor}:{stars}" for stars, floor in STAR_FLOORS)
+def stars_attribute(sets: list[CriteriaSet], criteria_set: str) -> str:
+    """The stars a total would give, as the page's script reads them (``data-stars``:
+    "90:5 70:4 …"), from the rating service's own floors for the evaluation's criteria set;
+    the service decides the stars when the evaluation closes."""
+    floors = next(s.star_floors for s in sets if s.code == criteria_set)
+    return " ".join(f"{f.from_points:g}:{f.stars}" for f in floors)
 
 
 def sheet_body(scoring: Scoring, form: dict[str, str], lang: str) -> dict[str, object]:
