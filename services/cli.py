@@ -334,10 +334,14 @@ def _print_refused(problems: list[RowProblem]) -> None:
 def templates(out: Annotated[Path, typer.Option(help="Target directory.")]
               = Path("docs/templates")) -> None:
     """Write the spreadsheet templates offices fill in for the imports: subjects.xlsx,
-    products.xlsx and criteria-table.xlsx, each with its guide and lists."""
-    from services.sheet_templates import write_templates
+    products.xlsx (the registry's) and criteria-table.xlsx (rating's, for the newest
+    criteria set), each with its guide and lists."""
+    from services.rating.criteria.template import LATEST, criteria_template
+    from services.registry.imports.template import TEMPLATES
+    from shared.files.templates import write_templates
 
-    for path in write_templates(out):
+    made = (*TEMPLATES.values(), criteria_template(LATEST))
+    for path in write_templates(out, made):
         console.print(f"Wrote {path}")
 
 

@@ -16,6 +16,7 @@ STAFF = frozenset({Party.OFFICE, Party.COUNCIL})
 RULES: dict[str, frozenset[Party]] = {
     "criteria.read": ANYONE,
     "criteria.load": OFFICE,
+    "criteria.template": OFFICE,  # the spreadsheet an office fills with a table
     "round.open": OFFICE,
     "round.read": STAFF,
     "proposal.make": frozenset({Party.OFFICE, Party.OWN_COMMUNE}),

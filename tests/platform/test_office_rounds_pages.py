@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from shared.platform.config import Settings
 from tests.support.clocks import today
@@ -100,6 +100,12 @@ async def test_the_office_loads_a_table_opens_a_round_and_an_evaluation(
             assert template.status_code == 200
             assert template.headers["content-type"].startswith(XLSX)
             assert template.content[:2] == b"PK"  # a zip: an XLSX workbook
+            # The rating service's, for the set the page shows (the link carries it).
+            assert 'href="/office/criteria/template.xlsx?set=148/2023"' in page.text
+            older = await client.get(f"{web}/office/criteria/template.xlsx", headers=me,
+                                     params={"set": "1048/2019"})
+            guide = load_workbook(io.BytesIO(older.content)).worksheets[1]
+            assert "A 35, B 25, C 40" in guide["A1"].value, guide["A1"].value
 
             async def upload(rows: list[Any] | None, group: str = "food") -> httpx.Response:
                 files = {"file": ("bang.xlsx", table_file(rows), XLSX)} if rows else None

@@ -1,6 +1,8 @@
 """The spreadsheet templates the README links (docs/templates/): they are what `ocop
 templates` makes from the importers' own columns today, and each, with an example row
-filled in from its own lists, is accepted by the real import over HTTP."""
+filled in from its own lists, is accepted by the real import over HTTP. The services serve
+them: the registry ``GET /imports/{kind}/template``, rating ``GET
+/criteria-tables/template`` — the same workbooks, the importer's headers, for the office."""
 
 from __future__ import annotations
 
@@ -14,18 +16,23 @@ from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from services.cli import app as ocop
-from services.sheet_templates import TEMPLATES
+from services.rating.criteria import commands as criteria_tables
+from services.rating.criteria.template import LATEST, criteria_template
+from services.registry.imports import rules as imports
+from services.registry.imports.template import TEMPLATES as REGISTRY_TEMPLATES
 from shared.files.tables import XLSX
+from shared.i18n.text import fold
 from shared.platform.config import Settings
 from tests.support.platform import User, office_signed_in
 
 SHIPPED = Path(__file__).resolve().parents[2] / "docs" / "templates"
 PASSWORD = "templates-pass-1"
+TEMPLATES = (*REGISTRY_TEMPLATES.values(), criteria_template(LATEST))
 
 
-def contents(path: Path) -> dict[str, Any]:
+def contents(path: Path | bytes) -> dict[str, Any]:
     """What a person sees in a workbook: each sheet's cells and the lists cells pick from."""
-    book = load_workbook(path)
+    book = load_workbook(io.BytesIO(path) if isinstance(path, bytes) else path)
     return {sheet.title: ([list(row) for row in sheet.iter_rows(values_only=True)],
                           sorted((str(v.sqref), v.formula1)
                                  for v in sheet.data_validations.dataValidation))
@@ -103,3 +110,43 @@ async def test_each_template_with_an_example_row_is_imported(office: User) -> No
                                content=table, headers={"Content-Type": XLSX},
                                params={"criteria_set": "148/2023", "group": "food"})
     assert [c["code"] for c in loaded["criteria"]] == ["A1", "B1", "C1"]
+
+
+async def test_the_registry_serves_the_template_of_each_kind_it_imports(office: User) -> None:
+    for kind in sorted(imports.COLUMNS):
+        answer = await office.call("GET", "registry", f"/imports/{kind}/template")
+        assert answer.headers["content-type"] == XLSX
+        assert f'filename="mau-{kind}.xlsx"' in answer.headers["content-disposition"]
+        headers = [c.value for c in load_workbook(io.BytesIO(answer.content)).worksheets[0][1]]
+        assert {imports.COLUMNS[kind][fold(h)] for h in headers} == set(
+            imports.COLUMNS[kind].values()), headers
+        assert contents(answer.content) == contents(SHIPPED / f"{kind}.xlsx")
+
+    unknown = await office.call("GET", "registry", "/imports/orders/template", expect=422)
+    assert unknown["errors"] == [{"field": "kind",
+                                  "message": "Input should be 'subjects' or 'products'"}]
+    anonymous = await office.anonymous().call("GET", "registry", "/imports/subjects/template",
+                                             expect=401)
+    assert anonymous
+
+
+async def test_rating_serves_the_criteria_table_template_of_a_set(office: User) -> None:
+    answer = await office.call("GET", "rating", "/criteria-tables/template")
+    assert answer.headers["content-type"] == XLSX
+    assert 'filename="mau-bang-tieu-chi-148-2023.xlsx"' in answer.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(answer.content))
+    headers = [c.value for c in book.worksheets[0][1]]
+    assert {criteria_tables.COLUMNS[fold(h)] for h in headers} == set(
+        criteria_tables.COLUMNS.values()), headers
+    assert contents(answer.content) == contents(SHIPPED / "criteria-table.xlsx")
+
+    older = await office.call("GET", "rating", "/criteria-tables/template",
+                              params={"criteria_set": "1048/2019"})
+    guide = load_workbook(io.BytesIO(older.content)).worksheets[1]
+    assert "A 35, B 25, C 40" in guide["A1"].value and "1048/2019" in guide["A1"].value
+
+    unknown = await office.call("GET", "rating", "/criteria-tables/template", expect=400,
+                                params={"criteria_set": "999/2030"})
+    assert unknown["type"].endswith("/unknown-criteria-set"), unknown
+    assert unknown["detail_vi"] == ("Không có bộ tiêu chí '999/2030' (các bộ: 1048/2019, "
+                                    "148/2023)."), unknown

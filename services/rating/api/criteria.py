@@ -7,19 +7,22 @@ import asyncio
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from services.rating.api.deps import LoadedTablesPart, TablesPart, may
 from services.rating.api.models import CriterionOut, PartMaximaOut, per_part
 from services.rating.criteria import rules as criteria
 from services.rating.criteria.commands import criteria_from_rows
+from services.rating.criteria.template import criteria_template
 from services.rating.evaluations.rules import STAR_FLOORS
 from shared.files.tables import XLSX, read_table
+from shared.files.templates import workbook
 from shared.http.fields import FreeText, Line
 from shared.http.uploads import read_body
 from shared.identity.auth import CurrentCaller
 from shared.ports.store import Document
+from shared.refusals.openapi import files
 
 MAX_TABLE_FILE_BYTES = 2_000_000
 MAX_CRITERIA = 200
@@ -135,6 +138,28 @@ async def load_table_file(tables: TablesPart, request: Request,
     return table_out(await tables.load(caller, criteria_set=criteria_set, group=group,
                                        subgroup=subgroup, criteria=criteria_from_rows(rows),
                                        source=source))
+
+
+@router.get("/criteria-tables/template", response_class=Response,
+            summary="The spreadsheet template of a criteria table: XLSX (admin)",
+            responses=files(XLSX, description="The workbook to fill: the headers "
+                                              "POST /criteria-tables/file reads, a guide "
+                                              "to each column and the set's parts"),
+            **may("criteria.template"))
+async def table_template(tables: TablesPart,
+                         criteria_set: Annotated[str | None,
+                                                 Query(examples=["148/2023"],
+                                                       description="Default: the set in "
+                                                                   "force today")] = None
+                         ) -> Response:
+    """Made from the table importer's own columns, so the file filled in is the one
+    ``POST /criteria-tables/file`` reads; its parts (and their maxima) are the set's."""
+    chosen = (criteria.find_set(criteria_set) if criteria_set
+              else criteria.criteria_set_on(tables.clock.today()))
+    data = await asyncio.to_thread(workbook, criteria_template(chosen))
+    name = f"mau-bang-tieu-chi-{chosen.code.replace('/', '-')}.xlsx"
+    return Response(data, media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/criteria-tables",

@@ -5,15 +5,18 @@ from __future__ import annotations
 import asyncio
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from services.registry.api.deps import ImportsPart, may
 from services.registry.imports.commands import ImportReport
 from services.registry.imports.rules import MAX_ROWS, parse
+from services.registry.imports.template import TEMPLATES
 from shared.files.tables import XLSX, read_table
+from shared.files.templates import workbook
 from shared.http.uploads import read_body
 from shared.identity.auth import CurrentCaller
+from shared.refusals.openapi import files
 
 router = APIRouter()
 
@@ -57,3 +60,17 @@ async def import_file(imports: ImportsPart, kind: Literal["subjects", "products"
                                     max_rows=MAX_ROWS)
     return _import_out(await imports.import_rows(caller, kind, parse(kind, table),
                                                  partial=partial))
+
+
+@router.get("/imports/{kind}/template", tags=["imports"], response_class=Response,
+            summary="The spreadsheet template of an import: XLSX (admin)",
+            responses=files(XLSX, description="The workbook to fill: the headers this "
+                                              "import reads, a guide to each column and "
+                                              "the lists the cells choose from"),
+            **may("import.template"))
+async def import_template(kind: Literal["subjects", "products"]) -> Response:
+    """Made from the importer's own columns, so the file filled in is the one
+    ``POST /imports/{kind}`` reads."""
+    data = await asyncio.to_thread(workbook, TEMPLATES[kind])
+    return Response(data, media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="mau-{kind}.xlsx"'})

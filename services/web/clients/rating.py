@@ -339,6 +339,7 @@ CRITERIA_TABLE_LIST = Operation("rating", "GET", "/criteria-tables", Unread)
 """A JSON list: read as ``list[CriteriaTable]``, each as ``CRITERIA_TABLE`` answers."""
 CRITERIA_TABLE = Operation("rating", "GET", "/criteria-tables/{table_id}", CriteriaTable)
 CRITERIA_TABLE_FILE = Operation("rating", "POST", "/criteria-tables/file", CriteriaTable)
+CRITERIA_TEMPLATE = Operation("rating", "GET", "/criteria-tables/template", Unread)
 ROUND_LIST = Operation("rating", "GET", "/rounds", Rounds)
 ROUND = Operation("rating", "GET", "/rounds/{round_id}", Round)
 NEW_ROUND = Operation("rating", "POST", "/rounds", Round)
@@ -371,6 +372,12 @@ class Preparation(Client):
         params = {"criteria_set": criteria_set, "group": group}
         return await self.read(CRITERIA_TABLE_FILE, content=data, params=params | (
             {"subgroup": subgroup} if subgroup else {}), headers={"Content-Type": TABLE_FILE})
+
+    async def criteria_template(self, criteria_set: str | None) -> httpx.Response:
+        """The criteria table's template (XLSX) for ``criteria_set`` (None: the set in
+        force) as the rating service sent it (its headers name the file)."""
+        return await self.send(CRITERIA_TEMPLATE, params=(
+            {"criteria_set": criteria_set} if criteria_set else {}))
 
     async def rounds(self, year: int | None) -> Rounds:
         return await self.read(ROUND_LIST, params={"limit": 1000} | (

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import httpx
+
 from services.web.clients import Answer, Client, Operation, Page, Queue, Unread
 
 
@@ -164,6 +166,7 @@ NEW_ACCOUNT = Operation("registry", "POST", "/users", Account)
 ACCESS = Operation("registry", "PUT", "/users/{username}/access", Access)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT = Operation("registry", "POST", "/imports/{kind}", Imported)
+IMPORT_TEMPLATE = Operation("registry", "GET", "/imports/{kind}/template", Unread)
 
 
 class Registry(Client):
@@ -285,6 +288,11 @@ class Registry(Client):
         """``data``: the XLSX file as uploaded. All rows or none unless ``partial``."""
         return await self.read(IMPORT, kind, content=data, params={
             "partial": "true" if partial else "false"}, headers={"Content-Type": XLSX})
+
+    async def import_template(self, kind: str) -> httpx.Response:
+        """The spreadsheet template of ``kind`` (XLSX) as the registry sent it (its
+        headers name the file)."""
+        return await self.send(IMPORT_TEMPLATE, kind)
 
 
 # -- the office's inbox and history (services/web/office/inbox.py) ------------------------

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from services.sheet_templates import PRODUCTS, SUBJECTS, workbook
 from services.web.backend import Refused
+from services.web.clients.registry import XLSX
 from services.web.front import Front, Office, OfficeWriter, WebFront, back_to, language, render
 from services.web.office.registration_form import (
     ACCOUNT_FIELDS,
@@ -181,17 +181,13 @@ async def import_page(request: Request, session: Office) -> Response:
 
 
 @router.get("/office/import/{kind}/template.xlsx")
-async def import_template(session: Office, kind: str) -> Response:
-    # The templates are made from the registry's importer's own columns, so the file the
-    # office fills is the one the registry reads (services/sheet_templates.py).
-    template = {"subjects": SUBJECTS, "products": PRODUCTS}.get(kind)
-    if template is None:
-        return back_to("/office/import")
-    data = await asyncio.to_thread(workbook, template)
-    return Response(data, media_type="application/vnd.openxmlformats-officedocument."
-                                     "spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="mau-{kind}.xlsx"',
-                             "Cache-Control": "private, no-cache"})
+async def import_template(front: Front, session: Office, kind: str) -> Response:
+    # The registry makes it from its importer's own columns, so the file the office fills
+    # is the one the registry reads.
+    answer = await front.registry(session.token).import_template(kind)
+    return Response(answer.content, media_type=XLSX, headers={
+        "Content-Disposition": answer.headers.get("content-disposition", "attachment"),
+        "Cache-Control": "private, no-cache"})
 
 
 @router.post("/office/import", response_class=HTMLResponse)

@@ -75,7 +75,7 @@ HEADERS = {
                  "name": "Tên sản phẩm", "group": "Nhóm sản phẩm", "subgroup": "Phân nhóm",
                  "description": "Mô tả", "gtin": "Mã vạch", "registered_on": "Ngày đăng ký"}}
 """An import's field → its column's header in the template (the file's own words, which
-the registry reads: ``services/sheet_templates.py``)."""
+the registry reads: ``services/registry/imports/template.py``)."""
 WHOLE_ROW = N_("(the whole row)")
 _TYPED_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _ROW_FIELD = re.compile(r"row (\d+): (.+)")

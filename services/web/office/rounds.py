@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from services.sheet_templates import CRITERIA, workbook
 from services.web.backend import Refused
 from services.web.clients.rating import TABLE_FILE, Preparation
 from services.web.clients.registry import Councils, Product
@@ -84,10 +83,12 @@ async def criteria(request: Request, front: Front, session: Office) -> Response:
 
 
 @router.get("/office/criteria/template.xlsx")
-async def criteria_template(session: Office) -> Response:
-    data = await asyncio.to_thread(workbook, CRITERIA)
-    return Response(data, media_type=TABLE_FILE, headers={
-        "Content-Disposition": 'attachment; filename="mau-bang-tieu-chi.xlsx"',
+async def criteria_template(request: Request, front: Front, session: Office) -> Response:
+    # The rating service makes it from its table importer's own columns and the set's parts.
+    answer = await _preparation(front, session).criteria_template(
+        request.query_params.get("set") or None)
+    return Response(answer.content, media_type=TABLE_FILE, headers={
+        "Content-Disposition": answer.headers.get("content-disposition", "attachment"),
         "Cache-Control": "private, no-cache"})
 
 
