@@ -9,12 +9,12 @@ from pwdlib import PasswordHash
 from services.registry.accounts.commands import Accounts, password_hashing
 from services.registry.api import ROUTERS
 from services.registry.dossiers.commands import Dossiers
-from services.registry.history.commands import History
 from services.registry.imports.commands import Imports
 from services.registry.reactions import Reactions
 from services.registry.store import COLLECTIONS
 from services.registry.subjects.commands import Registry
 from shared.files import images
+from shared.history import History
 from shared.identity.auth import TokenIssuer, TokenVerifier, signing_key
 from shared.identity.sessions import Revocations
 from shared.messaging import Outbox

@@ -5,6 +5,7 @@ from typing import Any
 from services.registry.accounts.model import User
 from services.registry.dossiers.model import Dossier
 from services.registry.subjects.model import Product, Subject
+from shared.history import HISTORY
 from shared.i18n import N_
 from shared.identity.access import Visibility
 from shared.ports.store import Collection, Reader, find_all
@@ -26,9 +27,6 @@ CLAIMS = Collection("claims")
 """Values that must be unique across documents ('gtin:…', 'subject-code:…'): inserting the
 claim in the same transaction makes a duplicate fail on every store adapter."""
 
-HISTORY = Collection("history", indexes=("entity_key", "entity", "by", "at"))
-"""Every change to a user, subject or product: who, when, what (lịch sử thay đổi)."""
-
 DOSSIERS = Collection("dossiers", indexes=("waiting.waiting_for", "waiting.subject_id",
                                            "waiting.at"))
 """Per product: its documents and its path through the annual cycle (idea, plan, dossier);
@@ -39,6 +37,7 @@ SIGN_IN_FAILURES = Collection("sign_in_failures")
 the store, so every replica sees them)."""
 
 COLLECTIONS = (USERS, SUBJECTS, PRODUCTS, CLAIMS, HISTORY, DOSSIERS, SIGN_IN_FAILURES)
+"""``HISTORY``: every change to a user, subject, product or dossier (``shared.history``)."""
 
 users = Repository(USERS.name, User, N_("account"))
 subjects = Repository(SUBJECTS.name, Subject, N_("subject"))

@@ -12,8 +12,8 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 
 from services.registry.accounts import rules
 from services.registry.accounts.model import User
-from services.registry.history.commands import History
 from services.registry.store import SIGN_IN_FAILURES, SUBJECTS, users
+from shared.history import History
 from shared.identity.auth import Caller, IssuedToken, Role, TokenIssuer
 from shared.identity.sessions import Revocations
 from shared.messaging import Outbox

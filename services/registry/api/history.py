@@ -5,31 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, JsonValue
 
 from services.registry.api.deps import RegistryPart, may
-from services.registry.history.queries import page as history_page
+from shared.history import page as history_page
+from shared.history.answers import HistoryEntryOut, history_out
 from shared.http.paging import Cursor, Limit, PageOut
+from shared.refusals import N_
 
 router = APIRouter()
-
-
-class FieldChangeOut(BaseModel):
-    before: JsonValue = Field(alias="from")
-    after: JsonValue = Field(alias="to")
-
-
-class HistoryEntryOut(BaseModel):
-    entity_key: str
-    entity: Literal["user", "subject", "product", "dossier"]
-    entity_id: str
-    version: int
-    action: str
-    by: str
-    at: str
-    changes: dict[str, FieldChangeOut]
-    """Field by field; a stored value is any JSON (``null`` when absent)."""
-    id: str
 
 
 @router.get("/history", tags=["history"], **may("history"),
@@ -38,7 +21,7 @@ async def history(registry: RegistryPart,
                   entity: Literal["user", "subject", "product", "dossier"] | None = None,
                   entity_id: str | None = None, by: str | None = None,
                   limit: Limit = 50, cursor: Cursor = None) -> PageOut[HistoryEntryOut]:
-    page = await history_page(registry.store, entity, entity_id, by, limit=limit,
-                              after=cursor)
-    return PageOut(items=[HistoryEntryOut.model_validate(d.data | {"id": d.id})
-                          for d in page.items], next_cursor=page.next_cursor)
+    return history_out(await history_page(
+        registry.store, entity, entity_id, by, limit=limit, after=cursor,
+        entity_needed=N_("Name the kind of record too: entity=user, subject, product or "
+                         "dossier.")))

@@ -8,9 +8,9 @@ from typing import Any
 
 from services.registry.dossiers.model import Dossier, DossierDocument
 from services.registry.dossiers.rules import DocumentType
-from services.registry.history.commands import History
 from services.registry.store import dossiers, products, subjects
 from shared.files.documents import attachment, check_document
+from shared.history import History
 from shared.http.uploads import media_type
 from shared.identity.auth import Caller
 from shared.platform.clock import Clock

@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from services.registry.access import RULES
-from services.registry.history.commands import History
 from services.registry.store import (
     CLAIMS,
     PRODUCTS,
@@ -25,6 +24,7 @@ from services.registry.store import (
 from services.registry.subjects import rules
 from services.registry.subjects.model import Located, Product, Representative, Subject
 from shared.files.images import web_renditions
+from shared.history import History
 from shared.http.uploads import media_type
 from shared.identity.access import Visibility, check
 from shared.identity.auth import Caller, Role

@@ -1,16 +1,25 @@
-"""Every change to an account, subject, product or dossier leaves a history entry, written in
-the change's own transaction: no change goes unrecorded."""
+"""Writing the history: an entry per change, in the change's own transaction, so no change
+goes unrecorded (and none is recorded that did not happen)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from services.registry.history.rules import changed_fields
-from services.registry.store import HISTORY
+from shared.history.rules import changed_fields
 from shared.platform.clock import Clock
 from shared.platform.ids import new_id
-from shared.ports.store import Transaction
+from shared.ports.store import Collection, Transaction
+
+
+def history_collection() -> Collection:
+    """A service's history collection (one per service, in its own store) and the fields
+    its reading query filters and orders on."""
+    return Collection("history", indexes=("entity_key", "entity", "by", "at"))
+
+
+HISTORY = history_collection()
+"""Who changed what and when; put in a service's ``COLLECTIONS``."""
 
 
 @dataclass(frozen=True)
