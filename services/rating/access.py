@@ -37,4 +37,5 @@ RULES: dict[str, frozenset[Party]] = {
     "certificate.expire": OFFICE,
     "certificate.revoke": OFFICE,
     "summary.read": STAFF,
+    "history": OFFICE,  # who decided what and when
 }

@@ -2,6 +2,7 @@
 
 from services.rating.certificates.model import Certificate, CertificateCounter, Recognition
 from services.rating.evaluations.model import Evaluation, Proposal, Round, ScoreSheet
+from shared.history import HISTORY
 from shared.i18n import N_
 from shared.ports.store import Collection
 from shared.ports.store.repository import Repository
@@ -32,7 +33,9 @@ ON_SALE = Collection("on_sale", indexes=("subject_id",))
 sold on (none once it is off the catalog)."""
 
 COLLECTIONS = (PRODUCTS, SUBJECTS, PROPOSALS, ROUNDS, CRITERIA_TABLES, EVALUATIONS, SCORE_SHEETS,
-               RECOGNITIONS, CERTIFICATES, COUNTERS, ON_SALE)
+               RECOGNITIONS, CERTIFICATES, COUNTERS, ON_SALE, HISTORY)
+"""``HISTORY``: each office decision and each submitted score sheet, who and when
+(``shared.history``)."""
 
 # The aggregates of ``evaluations/model.py`` and ``certificates/model.py`` over their
 # collections.

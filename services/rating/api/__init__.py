@@ -1,9 +1,10 @@
 """The rating service's HTTP interface: criteria sets and tables, evaluations (rounds,
-proposals, score sheets, results), certificates and their verification page, and the
-annual summary."""
+proposals, score sheets, results), certificates and their verification page, the
+annual summary and the history of the office's decisions."""
 
-from services.rating.api import certificates, criteria, evaluations, summaries
+from services.rating.api import certificates, criteria, evaluations, history, summaries
 
-ROUTERS = (criteria.router, evaluations.router, certificates.router, summaries.router)
+ROUTERS = (criteria.router, evaluations.router, certificates.router, summaries.router,
+           history.router)
 
 __all__ = ["ROUTERS"]

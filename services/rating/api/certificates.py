@@ -171,8 +171,9 @@ async def renew(certificates: CertificatesPart, certificate_id: str, body: Recog
 @router.post("/certificates/expiry",
              summary="Expire now every certificate past its validity (also runs hourly)",
              **may("certificate.expire"))
-async def expire_now(certificates: CertificatesPart) -> ExpiryOut:
-    return ExpiryOut(expired=await certificates.expire_due(certificates.clock.today()))
+async def expire_now(certificates: CertificatesPart, caller: CurrentCaller) -> ExpiryOut:
+    return ExpiryOut(expired=await certificates.expire_due(certificates.clock.today(),
+                                                           caller.user_id))
 
 
 @router.post("/certificates/{certificate_id}/revocation",

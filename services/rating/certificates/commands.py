@@ -24,6 +24,7 @@ from services.rating.store import (
     evaluations,
     recognitions,
 )
+from shared.history import History
 from shared.i18n import N_
 from shared.identity.auth import Caller
 from shared.messaging import Outbox
@@ -75,6 +76,7 @@ class Certificates:
                 decision_number=decision_number, decision_date=decision_date)
             evaluation.certificate_id = certificate.id
             await evaluations.save(tx, evaluation)
+            await self._decided(tx, caller.user_id, certificate, {}, "recognised")
             return certificate
 
     async def renew(self, caller: Caller, certificate_id: str, *, decision_number: str,
@@ -86,11 +88,22 @@ class Certificates:
         async with self.store.transaction() as tx:
             held = await certificates.get(tx, certificate_id)
             held.check_renewable(decision_date)
-            return await self._issue(
+            renewed = await self._issue(
                 tx, caller, product_id=held.product_id, evaluation_id=held.evaluation_id,
                 stars=held.stars, score=held.score,
                 level=rules.check_level(held.stars, decision_date, level),
                 decision_number=decision_number, decision_date=decision_date)
+            await self._decided(tx, caller.user_id, renewed, {}, "renewed",
+                                renews=certificate_id)
+            return renewed
+
+    async def _decided(self, tx: Transaction, by: str, certificate: Certificate,
+                       before: dict[str, Any], action: str, **more: Any) -> None:
+        """The history's entry for a decision on ``certificate`` (``before``: what it was
+        before it, empty for a new one)."""
+        await History(self.clock).record(tx, "certificate", certificate.id,
+                                         certificate.version, before,
+                                         certificates.dump(certificate) | more, by, action)
 
     async def _issue(self, tx: Transaction, caller: Caller, *, product_id: str,
                      evaluation_id: str, stars: int, score: float, level: Level,
@@ -176,26 +189,29 @@ class Certificates:
             certificate.level, certificate.decision_date, subject["province"],
             subject.get("district"))
 
-    async def expire_due(self, on: date) -> int:
-        """The daily sweep: every certificate in force past its last valid day expires."""
+    async def expire_due(self, on: date, by: str = "system") -> int:
+        """The daily sweep: every certificate in force past its last valid day expires;
+        ``by``: the office's account that asked, or ``system`` for the scheduled job."""
         expired = 0
         due = [d.id async for d in find_all(self.store, CERTIFICATES.name, {
             "status": CertificateStatus.ACTIVE.value,
             "valid_until": {"$lt": on.isoformat()}})]
         for certificate_id in due:
             try:
-                expired += await self._expire(certificate_id, on)
+                expired += await self._expire(certificate_id, on, by)
             except StaleVersion:  # another replica's sweep got there first
                 continue
         return expired
 
-    async def _expire(self, certificate_id: str, on: date) -> int:
+    async def _expire(self, certificate_id: str, on: date, by: str) -> int:
         async with self.store.transaction() as tx:
             certificate = await certificates.get(tx, certificate_id)
+            before = certificates.dump(certificate)
             event = certificate.expire(on)
             if event is None:
                 return 0
             await certificates.save(tx, certificate)
+            await self._decided(tx, by, certificate, before, "expired")
             _, sequence = await self._set_current(tx, certificate.product_id, None)
             await self.outbox.emit(tx, event, aggregate_id=certificate.product_id,
                                    sequence=sequence)
@@ -204,8 +220,10 @@ class Certificates:
     async def revoke(self, caller: Caller, certificate_id: str, reason: str) -> Certificate:
         async with self.store.transaction() as tx:
             certificate = await certificates.get(tx, certificate_id)
+            before = certificates.dump(certificate)
             event = certificate.revoke(reason, self.clock.today(), caller.user_id)
             await certificates.save(tx, certificate)
+            await self._decided(tx, caller.user_id, certificate, before, "revoked")
             _, sequence = await self._set_current(tx, certificate.product_id, None)
             await self.outbox.emit(tx, event, aggregate_id=certificate.product_id,
                                    sequence=sequence)

@@ -11,6 +11,7 @@ from typing import Any
 from services.rating.criteria.rules import Criterion, check_table, find_set, table_id, table_key
 from services.rating.store import CRITERIA_TABLES
 from shared.files.tables import records
+from shared.history import History
 from shared.identity.auth import Caller
 from shared.platform.clock import Clock
 from shared.ports.store import Document, DocumentExists, DocumentStore
@@ -72,7 +73,7 @@ class CriteriaTables:
                                     limit=1)).items
             version = latest[0].data["version"] + 1 if latest else 1
             try:
-                return await tx.insert(CRITERIA_TABLES.name, table_id(key, version), {
+                loaded = await tx.insert(CRITERIA_TABLES.name, table_id(key, version), {
                     "key": key, "criteria_set": criteria_set, "group": group,
                     "subgroup": subgroup, "version": version, "source": source,
                     "criteria": [c.__dict__ for c in rows], "loaded_by": caller.user_id,
@@ -81,3 +82,9 @@ class CriteriaTables:
                 raise Conflict(N_("Another version of this table was loaded at the same "
                                   "moment; check the latest version and load again if "
                                   "needed."), code="criteria-table-raced") from None
+            await History(self.clock).record(
+                tx, "criteria_table", loaded.id, loaded.version, {},
+                {"criteria_set": criteria_set, "group": group, "subgroup": subgroup,
+                 "version": version, "source": source, "criteria": len(rows)},
+                caller.user_id, "criteria-table-loaded")
+            return loaded

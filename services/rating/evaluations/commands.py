@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from services.rating.access import RULES
 from services.rating.criteria import rules as criteria
@@ -27,6 +28,7 @@ from services.rating.store import (
     rounds,
     score_sheets,
 )
+from shared.history import History
 from shared.identity.access import SubjectRef, check
 from shared.identity.auth import Caller
 from shared.platform.clock import Clock
@@ -48,6 +50,12 @@ class Rating:
     store: DocumentStore
     clock: Clock
 
+    @property
+    def history(self) -> History:
+        """Each office decision (and each submitted sheet) leaves an entry, in its own
+        transaction."""
+        return History(self.clock)
+
     async def open_round(self, caller: Caller, *, name: str, level: Level,
                          province: str, opens_on: date, closes_on: date, council: str,
                          members: list[str], chair: str | None = None) -> Round:
@@ -56,7 +64,10 @@ class Rating:
                           members=members, by=caller.user_id, at=self.clock.stamp(),
                           chair=chair)
         async with self.store.transaction() as tx:
-            return await rounds.add(tx, held)
+            held = await rounds.add(tx, held)
+            await self.history.record(tx, "round", held.id, held.version, {},
+                                      rounds.dump(held), caller.user_id, "round-opened")
+            return held
 
     async def propose(self, caller: Caller, product_id: str, assessed_on: date | None,
                       checks: dict[str, bool], notes: str) -> Proposal:
@@ -96,7 +107,11 @@ class Rating:
             for taken in proposals_taken_up(held, on):  # out of the office's queue
                 taken.take_up(evaluation.id)
                 await proposals.save(tx, taken)
-            return await evaluations.add(tx, evaluation)
+            evaluation = await evaluations.add(tx, evaluation)
+            await self.history.record(tx, "evaluation", evaluation.id, evaluation.version, {},
+                                      evaluations.dump(evaluation), caller.user_id,
+                                      "evaluation-opened")
+            return evaluation
 
     async def score(self, caller: Caller, evaluation_id: str, *,
                     parts: dict[str, float] | None, by_criterion: dict[str, float] | None,
@@ -112,16 +127,32 @@ class Rating:
                                      parts=parts, by_criterion=by_criterion, comment=comment,
                                      at=self.clock.stamp())
             try:
-                return await score_sheets.add(tx, sheet)
+                sheet = await score_sheets.add(tx, sheet)
             except DocumentExists:
                 raise Conflict(N_("You have already scored this product in this "
                                   "evaluation."), code="already-scored") from None
+            await self.history.record(tx, "score_sheet", sheet.id, sheet.version, {},
+                                      score_sheets.dump(sheet), caller.user_id,
+                                      "sheet-submitted")
+            return sheet
 
     async def close(self, caller: Caller, evaluation_id: str) -> Evaluation:
         """The council's result (``Evaluation.close``)."""
         async with self.store.transaction() as tx:
             evaluation = await evaluations.get(tx, evaluation_id)
+            before = evaluations.dump(evaluation)
             evaluation.close(await score_sheets.find(tx, {"evaluation_id": evaluation_id}),
                              await evaluation_table(tx, evaluation.criteria_table),
                              by=caller.user_id, at=self.clock.stamp())
-            return await evaluations.save(tx, evaluation)
+            evaluation = await evaluations.save(tx, evaluation)
+            await self.history.record(tx, "evaluation", evaluation.id, evaluation.version,
+                                      before, closed_fields(evaluations.dump(evaluation)),
+                                      caller.user_id, "evaluation-closed")
+            return evaluation
+
+
+def closed_fields(evaluation: dict[str, Any]) -> dict[str, Any]:
+    """What the history keeps of a closed evaluation: its status and the council's stars
+    and score (the sheets' averages are the result's own record)."""
+    result = evaluation.pop("result", None) or {}
+    return evaluation | {"stars": result.get("stars"), "score": result.get("score")}
