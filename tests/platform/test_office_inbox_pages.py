@@ -18,6 +18,17 @@ from tests.support.workspace import Said, serving_workspace
 PASSWORD = "inbox-pass-31"
 NOTE = "Hồ sơ đầy đủ, đạt yêu cầu. Mời HTX chuẩn bị nộp đánh giá."
 EMPTY = "Không có hồ sơ nào chờ văn phòng"
+REVOKED_BECAUSE = "Cơ sở ngừng sản xuất theo quy trình đã đánh giá."
+
+
+def history_rows(page: str) -> list[list[str]]:
+    """The history table's rows, each cell's text."""
+    table = re.search(r'<table data-sortable id="history-table">(.*?)</table>', page, re.S)
+    assert table, page
+    body = table.group(1).split("<tbody>", 1)[1]
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in
+             re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
 
 
 def count_of(page: str, anchor: str) -> int:
@@ -164,17 +175,55 @@ async def test_the_office_empties_its_inbox_over_the_web(
                                         params={"open": "false"}, expect=400)
             assert problem["type"].endswith("/unknown-filter")
 
-            # The office's actions, with who and when, filterable by kind of record.
+            # The evaluation scored, closed and the product recognised, then revoked: rating's
+            # decisions join the registry's in the history.
+            evaluation_id = opened["items"][0]["evaluation_id"]
+            await coop.member.call("POST", "rating",
+                                   f"/evaluations/{evaluation_id}/score-sheets", expect=201,
+                                   json={"part_a": 30, "part_b": 20, "part_c": 25})
+            await office.call("POST", "rating", f"/evaluations/{evaluation_id}/closing")
+            certificate = await office.call(
+                "POST", "rating", f"/evaluations/{evaluation_id}/recognition", expect=201,
+                json={"decision_number": "7/QĐ-UBND"})
+            await office.call("POST", "rating",
+                              f"/certificates/{certificate['id']}/revocation",
+                              json={"reason": REVOKED_BECAUSE})
+            revoked_at = (await office.call("GET", "rating", "/history", params={
+                "entity": "certificate", "limit": 1}))["items"][0]["at"]
+
+            # The office's actions, with who and when, filterable by kind of record; each
+            # says which part of the programme it is of.
             history = await client.get(f"{web}/office/history", headers=me)
             said = Said(history.text)
             assert history.status_code == 200 and "Lịch sử" in said.text
             assert "Chấp nhận hồ sơ" in said.text
             assert "Từ chối thay đổi thông tin định danh" in said.text
             assert "office" in said.text and "Chè móc câu Tân Cương" in said.text
+            rows = history_rows(history.text)
+            assert rows[0][1:5] == ["office", "Đánh giá, chứng nhận", "Thu hồi giấy chứng nhận",
+                                    REVOKED_BECAUSE]
+            assert rows[0][5:] == ["Giấy chứng nhận",
+                                   f"{certificate['number']} · Chè móc câu Tân Cương"]
+            assert f'data-sort="{revoked_at}"' in history.text
+            assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", rows[0][0])
+            assert ["member", "Đánh giá, chứng nhận", "Nộp phiếu chấm điểm", "75.0",
+                    "Phiếu chấm điểm", "Chè móc câu Tân Cương"] in [r[1:] for r in rows]
+            assert ["office", "Đăng ký, hồ sơ", "Chấp nhận hồ sơ"] in [r[1:4] for r in rows]
+            assert [r[3] for r in rows].index("Quyết định công nhận") < [
+                r[3] for r in rows].index("Kết thúc đánh giá")  # newest first
             products_only = Said((await client.get(
                 f"{web}/office/history", params={"record": "product"}, headers=me)).text)
             assert "Từ chối thay đổi thông tin định danh" in products_only.text
             assert "Chấp nhận hồ sơ" not in products_only.text
+            assert "Thu hồi giấy chứng nhận" not in products_only.text
+            certificates_only = history_rows((await client.get(
+                f"{web}/office/history", params={"record": "certificate"}, headers=me)).text)
+            assert [r[3] for r in certificates_only] == ["Thu hồi giấy chứng nhận",
+                                                         "Quyết định công nhận"]
+            assert certificates_only[1][4] == "7/QĐ-UBND · 4★"
+            office_only = history_rows((await client.get(
+                f"{web}/office/history", params={"by": "office"}, headers=me)).text)
+            assert "member" not in [r[1] for r in office_only]
 
             # The inbox is the office's own: anyone else is sent to their own home.
             for username, home in (("officer", "/commune"), ("producer", "/")):

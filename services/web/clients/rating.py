@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import httpx
-from pydantic import TypeAdapter
+from pydantic import JsonValue, TypeAdapter
 
 from services.web.clients import Answer, Client, Operation, Page, Queue, Unread
 
@@ -197,6 +197,13 @@ class Rating(Client):
         return await self.read(INBOX_EXPIRING, params={"expiring_within_months": months,
                                                  "limit": 200})
 
+    async def office_history(self, by: str | None, entity: str | None
+                             ) -> Page[RatingHistoryEntry]:
+        """Rating's history, newest first: ``by``'s entries (None: everyone's, the council's
+        sheets and the scheduled expiry included); ``entity``: one kind of record only."""
+        return await self.read(RATING_HISTORY, params={
+            "limit": 200, **({"by": by} if by else {}), **({"entity": entity} if entity else {})})
+
 
 # -- the office's inbox (services/web/office/inbox.py) ------------------------------------
 
@@ -220,6 +227,25 @@ class InboxCertificate(Answer):
 
 INBOX_PROPOSALS = Operation("rating", "GET", "/proposals", Queue[InboxProposal])
 INBOX_EXPIRING = Operation("rating", "GET", "/certificates", Page[InboxCertificate])
+
+
+class HistoryChange(Answer):
+    """What a field became (the history also keeps what it was, as ``from``)."""
+
+    to: JsonValue = None
+
+
+class RatingHistoryEntry(Answer):
+    id: str
+    entity: str
+    entity_id: str
+    action: str
+    by: str
+    at: str
+    changes: dict[str, HistoryChange]
+
+
+RATING_HISTORY = Operation("rating", "GET", "/history", Page[RatingHistoryEntry])
 
 
 # -- the office prepares the rating: criteria tables, rounds, opening evaluations ---------

@@ -1,8 +1,9 @@
 """The office's inbox: what waits for the provincial office, oldest first, with its counts —
 dossier stages to decide, changes of a product's identity to decide, the communes' proposals
 no evaluation has taken up yet, certificates to renew — the two decisions it takes there,
-and its own actions in the registry's history. Each page calls the services' APIs with the
-office's own token and each form sends one call; the services keep every rule."""
+and its own actions in the registry's and rating's histories. Each page calls the services'
+APIs with the office's own token and each form sends one call; the services keep every
+rule."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from services.web.backend import Refused
+from services.web.clients.rating import RatingHistoryEntry
 from services.web.clients.registry import InboxHistoryEntry, InboxProduct, InboxStage
 from services.web.front import (
     Front,
@@ -40,9 +42,17 @@ STAGE_NAMES = {"idea": N_("Product idea"), "plan": N_("Business plan"),
 """The annual cycle's stages (the registry's ``STAGES``)."""
 IDENTITY_FIELDS = {"name": N_("Name"), "group": N_("Product group"), "gtin": N_("GTIN")}
 """The fields of a product's identity whose change the office decides."""
-RECORD_NAMES = {"user": N_("Account"), "subject": N_("Subject"), "product": N_("Product"),
-                "dossier": N_("Dossier")}
-"""The registry's records whose history is kept (``GET /history``'s ``entity``)."""
+REGISTRY_RECORDS = {"user": N_("Account"), "subject": N_("Subject"),
+                    "product": N_("Product"), "dossier": N_("Dossier")}
+"""The registry's records whose history is kept (its ``GET /history``'s ``entity``)."""
+RATING_RECORDS = {"round": N_("Evaluation round"), "criteria_table": N_("Criteria table"),
+                  "evaluation": N_("Evaluation"), "score_sheet": N_("Score sheet"),
+                  "certificate": N_("Certificate")}
+"""Rating's records whose history is kept (its ``GET /history``'s ``entity``)."""
+RECORD_NAMES = REGISTRY_RECORDS | RATING_RECORDS
+PARTS = {"registry": N_("Registration and dossiers"), "rating": N_("Rating and certificates")}
+"""Which part of the programme a history entry is of: the service that kept it."""
+RECORDS_BY_PART = {"registry": REGISTRY_RECORDS, "rating": RATING_RECORDS}
 ACTION_NAMES = {
     "created": N_("Record created"), "updated": N_("Changed"),
     "submitted": N_("Submitted for evaluation"), "document-added": N_("Document added"),
@@ -51,6 +61,12 @@ ACTION_NAMES = {
     "identity-change-rejected": N_("Identity change refused"),
     "disabled": N_("Account disabled"), "enabled": N_("Account enabled"),
     "password-changed": N_("Password changed"),
+    "round-opened": N_("Evaluation round opened"),
+    "criteria-table-loaded": N_("Criteria table loaded"),
+    "evaluation-opened": N_("Evaluation opened"), "sheet-submitted": N_("Score sheet submitted"),
+    "evaluation-closed": N_("Evaluation closed"), "recognised": N_("Recognition decided"),
+    "renewed": N_("Recognition renewed"), "revoked": N_("Revoked the certificate"),
+    "expired": N_("Certificate expired"),
     **{f"{stage}-{status}": name for stage, (proposed, accepted, rejected) in {
         "idea": (N_("Idea proposed"), N_("Idea accepted"), N_("Idea returned")),
         "plan": (N_("Plan proposed"), N_("Plan accepted"), N_("Plan returned")),
@@ -58,7 +74,9 @@ ACTION_NAMES = {
     }.items() for status, name in (("proposed", proposed), ("accepted", accepted),
                                    ("rejected", rejected))}}
 """What a history entry's ``action`` did, as the history page names it (another is shown as
-the registry wrote it)."""
+the service wrote it)."""
+SYSTEM = "system"
+"""Who a scheduled job's entry names (rating's hourly expiry of certificates)."""
 
 
 # -- how the pages read what the services answered -----------------------------------------
@@ -92,6 +110,63 @@ def identity_changes(product: InboxProduct, lang: str) -> list[FieldChange]:
 def newest_first(pages: list[list[InboxHistoryEntry]]) -> list[InboxHistoryEntry]:
     """Several people's history entries as one, newest first."""
     return sorted((e for page in pages for e in page), key=lambda e: e.at, reverse=True)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One line of the office's history page, of either service."""
+
+    part: str
+    """``registry`` or ``rating``: which part of the programme (``PARTS``)."""
+    at: str
+    by: str
+    action: str
+    entity: str
+    entity_id: str
+    detail: str = ""
+    """What the decision said, where it says more than its name (a reason, a number)."""
+
+
+def parts_asked(record: str) -> tuple[str, ...]:
+    """The services whose history a ``record`` filter reads (every one without a filter)."""
+    return tuple(part for part, kinds in RECORDS_BY_PART.items()
+                 if not record or record in kinds)
+
+
+def rating_detail(entry: RatingHistoryEntry) -> str:
+    """The words of a rating decision worth reading beside its name: a revocation's reason,
+    a recognition's decision number and stars, a closing's stars, a sheet's total."""
+    to = {field: change.to for field, change in entry.changes.items()}
+    if entry.action == "revoked":
+        return str(to.get("revocation_reason") or "")
+    if entry.action in ("recognised", "renewed"):
+        return f"{to.get('decision_number', '')} · {to.get('stars', '')}★"
+    if entry.action == "evaluation-closed" and to.get("stars") is not None:
+        return f"{to['stars']}★"
+    if entry.action == "sheet-submitted" and to.get("total") is not None:
+        return str(to["total"])
+    if entry.action == "round-opened":
+        return str(to.get("name") or "")
+    return ""
+
+
+def history_rows(registry: list[InboxHistoryEntry], rating: list[RatingHistoryEntry]
+                 ) -> list[HistoryRow]:
+    """Both services' entries as one list, newest first."""
+    rows = [HistoryRow("registry", e.at, e.by, e.action, e.entity, e.entity_id)
+            for e in registry]
+    rows += [HistoryRow("rating", e.at, e.by, e.action, e.entity, e.entity_id,
+                        rating_detail(e)) for e in rating]
+    return sorted(rows, key=lambda r: r.at, reverse=True)
+
+
+def evaluation_of(row: HistoryRow) -> str | None:
+    """The evaluation a rating entry is about (a sheet's id is ``<evaluation>:<member>``)."""
+    if row.entity == "evaluation":
+        return row.entity_id
+    if row.entity == "score_sheet":
+        return row.entity_id.split(":", 1)[0]
+    return None
 
 
 # -- the inbox ------------------------------------------------------------------------------
@@ -196,20 +271,56 @@ async def decide_identity(request: Request, front: Front, session: OfficeWriter,
 @router.get("/office/history", response_class=HTMLResponse)
 async def history(request: Request, front: Front, session: Office, by: str = "",
                   record: str = "") -> Response:
-    """The office's accounts' actions in the registry's history, newest first; ``by``: one
-    account's, ``record``: on one kind of record."""
-    registry = front.registry(session.token)
+    """The office's actions in both services' histories, newest first: the registry's
+    (registration and dossiers) by the office's accounts, rating's (rating and certificates)
+    all of it — the council's sheets and the scheduled expiry too; ``by``: one account's,
+    ``record``: on one kind of record."""
+    registry, rating = front.registry(session.token), front.rating(session.token)
     office = (await registry.office_accounts()).items
     who = [a.username for a in office if not by or a.username == by]
-    kind = record if record in RECORD_NAMES else None
-    pages = await asyncio.gather(*(registry.office_history(username, kind) for username in who))
-    entries = newest_first([page.items for page in pages])
-    products = {e.entity_id for e in entries if e.entity in ("product", "dossier")}
-    subjects = sorted({e.entity_id for e in entries if e.entity == "subject"})
-    names, found = await asyncio.gather(
-        _product_names(front, session, products),
-        asyncio.gather(*(registry.inbox_subject(i) for i in subjects)))
-    names |= {s.id: s.name for s in found}
-    return render(request, "office/inbox_history.html", session, entries=entries,
-                  office=office, names=names, form={"by": by, "record": kind or ""},
-                  record_names=RECORD_NAMES, action_names=ACTION_NAMES)
+    kind = record if record in RECORD_NAMES else ""
+    asked = parts_asked(kind)
+    registry_pages, rating_page = await asyncio.gather(
+        asyncio.gather(*(registry.office_history(username, kind or None) for username in who
+                         if "registry" in asked)),
+        rating.office_history(by or None, kind or None) if "rating" in asked else _nothing())
+    rows = history_rows(newest_first([page.items for page in registry_pages]),
+                        rating_page.items if rating_page else [])
+    names = await _record_names(front, session, rows)
+    return render(request, "office/inbox_history.html", session, entries=rows,
+                  office=office, names=names, form={"by": by, "record": kind},
+                  record_names=RECORD_NAMES, records_by_part=RECORDS_BY_PART, parts=PARTS,
+                  action_names=ACTION_NAMES, system=SYSTEM)
+
+
+async def _nothing() -> None:
+    return None
+
+
+async def _record_names(front: WebFront, session: WebSession, rows: list[HistoryRow]
+                        ) -> dict[str, str]:
+    """What each row is of, by the record's id: a product's or a subject's name, an
+    evaluation's (or its sheet's) product, a certificate's number and product."""
+    registry, rating = front.registry(session.token), front.rating(session.token)
+    evaluation_ids = sorted({e for r in rows if r.part == "rating"
+                             and (e := evaluation_of(r)) is not None})
+    certificate_ids = sorted({r.entity_id for r in rows
+                              if r.part == "rating" and r.entity == "certificate"})
+    subject_ids = sorted({r.entity_id for r in rows
+                          if r.part == "registry" and r.entity == "subject"})
+    evaluations, certificates, subjects = await asyncio.gather(
+        asyncio.gather(*(rating.decided_evaluation(i) for i in evaluation_ids)),
+        asyncio.gather(*(rating.issued_certificate(i) for i in certificate_ids)),
+        asyncio.gather(*(registry.inbox_subject(i) for i in subject_ids)))
+    products = {r.entity_id for r in rows
+                if r.part == "registry" and r.entity in ("product", "dossier")}
+    products |= {e.product_id for e in evaluations} | {c.product_id for c in certificates}
+    names = await _product_names(front, session, products)
+    of_evaluation = {e.id: names.get(e.product_id, e.product_id) for e in evaluations}
+    shown = names | {s.id: s.name for s in subjects} | {
+        c.id: f"{c.number} · {names.get(c.product_id, c.product_id)}" for c in certificates}
+    for row in rows:
+        evaluation = evaluation_of(row) if row.part == "rating" else None
+        if evaluation is not None:
+            shown[row.entity_id] = of_evaluation.get(evaluation, row.entity_id)
+    return shown
