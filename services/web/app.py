@@ -77,14 +77,14 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     runtime.include(app_shell())
     runtime.include(entry)
     runtime.include(producer)
-    runtime.include(office_registration)
     runtime.include(council)
     runtime.include(commune)
-    runtime.include(office_decisions)
     runtime.include(office_inbox)
+    runtime.include(office_decisions)
+    runtime.include(office_registration)
+    runtime.include(office_rounds)
     runtime.include(office_summary)
     runtime.include(office_counterfeits)
-    runtime.include(office_rounds)
     runtime.mount("/static", StaticFiles(directory=HERE / "static"))
     return runtime
 

@@ -62,24 +62,6 @@ DOSSIER = Operation("registry", "GET", "/products/{product_id}/dossier", Dossier
 DOCUMENT = Operation("registry", "POST", "/products/{product_id}/documents", Unread)
 
 
-# -- the office's decisions: whose product a certificate is (services/web/office/decisions)
-
-class CertifiedProduct(Answer):
-    id: str
-    name: str
-    subject_id: str
-
-
-class CertifiedSubject(Answer):
-    id: str
-    name: str
-    commune: str
-
-
-CERTIFIED_PRODUCT = Operation("registry", "GET", "/products/{product_id}", CertifiedProduct)
-CERTIFIED_SUBJECT = Operation("registry", "GET", "/subjects/{subject_id}", CertifiedSubject)
-
-
 # -- the office's registers: subjects, accounts, imports (services/web/office/registration)
 
 class Representative(Answer):
@@ -169,6 +151,24 @@ IMPORT = Operation("registry", "POST", "/imports/{kind}", Imported)
 IMPORT_TEMPLATE = Operation("registry", "GET", "/imports/{kind}/template", Unread)
 
 
+# -- the office's decisions: whose product a certificate is (services/web/office/decisions)
+
+class CertifiedProduct(Answer):
+    id: str
+    name: str
+    subject_id: str
+
+
+class CertifiedSubject(Answer):
+    id: str
+    name: str
+    commune: str
+
+
+CERTIFIED_PRODUCT = Operation("registry", "GET", "/products/{product_id}", CertifiedProduct)
+CERTIFIED_SUBJECT = Operation("registry", "GET", "/subjects/{subject_id}", CertifiedSubject)
+
+
 class Registry(Client):
     async def sign_in(self, username: str, password: str, address: str) -> Token:
         """``address``: the person's, where the registry counts failed sign-ins."""
@@ -200,45 +200,6 @@ class Registry(Client):
         await self.send(DOCUMENT, product_id, params={"type": type}, content=data,
                         headers={"Content-Type": content_type})
 
-    # -- the office's decisions
-
-    async def certified_product(self, product_id: str) -> CertifiedProduct:
-        return await self.read(CERTIFIED_PRODUCT, product_id)
-
-    async def certified_subject(self, subject_id: str) -> CertifiedSubject:
-        return await self.read(CERTIFIED_SUBJECT, subject_id)
-
-    # -- the office's inbox and history (models and operations at the end of the module)
-
-    async def inbox_stages(self) -> Queue[InboxStage]:
-        return await self.read(INBOX_STAGES, params={"waiting_for": "office", "limit": 200})
-
-    async def inbox_identity_changes(self) -> Queue[InboxProduct]:
-        return await self.read(INBOX_PRODUCTS,
-                               params={"identity_change": "pending", "limit": 200})
-
-    async def inbox_product(self, product_id: str) -> InboxProduct:
-        return await self.read(INBOX_PRODUCT, product_id)
-
-    async def decide_stage(self, product_id: str, stage: str, status: str, note: str) -> None:
-        await self.send(INBOX_STAGE_DECISION, product_id,
-                        json={"stage": stage, "status": status, "note": note})
-
-    async def decide_identity(self, product_id: str, approve: bool, note: str) -> None:
-        await self.send(INBOX_IDENTITY_DECISION, product_id,
-                        json={"approve": approve, "note": note})
-
-    async def office_accounts(self) -> Queue[InboxAccount]:
-        return await self.read(INBOX_ACCOUNTS, params={"role": "admin", "limit": 200})
-
-    async def inbox_subject(self, subject_id: str) -> InboxSubject:
-        return await self.read(INBOX_SUBJECT, subject_id)
-
-    async def office_history(self, by: str, entity: str | None) -> Page[InboxHistoryEntry]:
-        """``by``'s entries, newest first; ``entity``: on one kind of record only."""
-        return await self.read(INBOX_HISTORY, params={"by": by, "limit": 200,
-                                                      **({"entity": entity} if entity else {})})
-
     # -- the commune officer's pages (models and operations at the end of the module)
 
     async def commune_products(self) -> Queue[CommuneProduct]:
@@ -257,6 +218,14 @@ class Registry(Client):
 
     async def scored_product(self, product_id: str) -> ScoredProduct:
         return await self.read(SCORED_PRODUCT, product_id)
+
+    # -- the office's decisions
+
+    async def certified_product(self, product_id: str) -> CertifiedProduct:
+        return await self.read(CERTIFIED_PRODUCT, product_id)
+
+    async def certified_subject(self, subject_id: str) -> CertifiedSubject:
+        return await self.read(CERTIFIED_SUBJECT, subject_id)
 
     # -- the office's registers: subjects, accounts, imports
 
@@ -293,6 +262,37 @@ class Registry(Client):
         """The spreadsheet template of ``kind`` (XLSX) as the registry sent it (its
         headers name the file)."""
         return await self.send(IMPORT_TEMPLATE, kind)
+
+    # -- the office's inbox and history (models and operations at the end of the module)
+
+    async def inbox_stages(self) -> Queue[InboxStage]:
+        return await self.read(INBOX_STAGES, params={"waiting_for": "office", "limit": 200})
+
+    async def inbox_identity_changes(self) -> Queue[InboxProduct]:
+        return await self.read(INBOX_PRODUCTS,
+                               params={"identity_change": "pending", "limit": 200})
+
+    async def inbox_product(self, product_id: str) -> InboxProduct:
+        return await self.read(INBOX_PRODUCT, product_id)
+
+    async def decide_stage(self, product_id: str, stage: str, status: str, note: str) -> None:
+        await self.send(INBOX_STAGE_DECISION, product_id,
+                        json={"stage": stage, "status": status, "note": note})
+
+    async def decide_identity(self, product_id: str, approve: bool, note: str) -> None:
+        await self.send(INBOX_IDENTITY_DECISION, product_id,
+                        json={"approve": approve, "note": note})
+
+    async def office_accounts(self) -> Queue[InboxAccount]:
+        return await self.read(INBOX_ACCOUNTS, params={"role": "admin", "limit": 200})
+
+    async def inbox_subject(self, subject_id: str) -> InboxSubject:
+        return await self.read(INBOX_SUBJECT, subject_id)
+
+    async def office_history(self, by: str, entity: str | None) -> Page[InboxHistoryEntry]:
+        """``by``'s entries, newest first; ``entity``: on one kind of record only."""
+        return await self.read(INBOX_HISTORY, params={"by": by, "limit": 200,
+                                                      **({"entity": entity} if entity else {})})
 
 
 # -- the office's inbox and history (services/web/office/inbox.py) ------------------------
@@ -354,6 +354,25 @@ INBOX_ACCOUNTS = Operation("registry", "GET", "/users", Queue[InboxAccount])
 INBOX_HISTORY = Operation("registry", "GET", "/history", Page[InboxHistoryEntry])
 
 
+# -- the council's members, as a round's council is chosen (services/web/office/rounds) ---
+
+class CouncilMember(Answer):
+    username: str
+    full_name: str
+
+
+COUNCIL_MEMBERS = Operation("registry", "GET", "/users", Page[CouncilMember])
+
+
+class Councils(Registry):
+    """The accounts a round's council is chosen from."""
+
+    async def council_members(self) -> Page[CouncilMember]:
+        """The council members' accounts that may sign in."""
+        return await self.read(COUNCIL_MEMBERS, params={"role": "council_member",
+                                                        "disabled": "false", "limit": 1000})
+
+
 # -- the commune officer's pages (services/web/commune), the council's (services/web/council)
 
 class CommuneCertification(Answer):
@@ -403,22 +422,3 @@ COMMUNE_SUBJECTS = Operation("registry", "GET", "/subjects", Page[CommuneSubject
 COMMUNE_STAGES = Operation("registry", "GET", "/dossier-stages", Queue[CommuneStage])
 COMMUNE_DECISION = Operation("registry", "POST", "/products/{product_id}/cycle", Unread)
 SCORED_PRODUCT = Operation("registry", "GET", "/products/{product_id}", ScoredProduct)
-
-
-# -- the council's members, as a round's council is chosen (services/web/office/rounds) ---
-
-class CouncilMember(Answer):
-    username: str
-    full_name: str
-
-
-COUNCIL_MEMBERS = Operation("registry", "GET", "/users", Page[CouncilMember])
-
-
-class Councils(Registry):
-    """The accounts a round's council is chosen from."""
-
-    async def council_members(self) -> Page[CouncilMember]:
-        """The council members' accounts that may sign in."""
-        return await self.read(COUNCIL_MEMBERS, params={"role": "council_member",
-                                                        "disabled": "false", "limit": 1000})
