@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from services.web.backend import Refused
 from services.web.clients.rating import CriteriaSet, Scoring
-from services.web.numbers import typed_number
+from services.web.typed import typed_number
 from shared.i18n import N_, in_every_language
 from shared.ocop.vocabulary import group_names
 

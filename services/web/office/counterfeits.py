@@ -28,6 +28,7 @@ from services.web.front import (
 )
 from services.web.office.charts import Chart, grouped_columns, per_week
 from services.web.plain import plain
+from services.web.typed import typed_day
 from shared.i18n import N_, words
 
 router = APIRouter(include_in_schema=False)
@@ -40,14 +41,6 @@ NAMED = 50
 FILTERS = ("province", "kind", "since")
 """The filter's fields: a refusal's note stands beside the one it is about."""
 DAY_FORMAT = N_("Write the day as dd/mm/yyyy, for example 01/09/2026.")
-
-
-def typed_day(text: str) -> date:
-    """A day as typed: dd/mm/yyyy (or yyyy-mm-dd); ValueError otherwise."""
-    if "/" in text:
-        day, month, year = (int(part) for part in text.split("/"))
-        return date(year, month, day)
-    return date.fromisoformat(text)
 
 
 @dataclass(frozen=True)
@@ -81,11 +74,10 @@ async def counterfeits(request: Request, front: Front, session: Office, province
                        since: Text = None) -> Response:
     today = front.clock.today()
     first, errors = today - timedelta(weeks=WEEKS), {}
-    if since:
-        try:
-            first = typed_day(since.strip())
-        except ValueError:
-            errors["since"] = words(language(request)).gettext(DAY_FORMAT)
+    try:
+        first = typed_day(since or "", "since") or first
+    except Refused:
+        errors["since"] = words(language(request)).gettext(DAY_FORMAT)
     traceability = front.traceability(session.token)
     context = {"province": province or "", "kind": kind or "", "confidence": confidence or "",
                "since": first, "today": today, "typed_since": since if errors else None}

@@ -22,7 +22,7 @@ from services.web.clients.rating import (
 )
 from services.web.clients.registry import CouncilMember
 from services.web.plain import ASK, FIX_FIELDS, form_field
-from shared.i18n import N_, Words, in_every_language, words
+from shared.i18n import N_, Words, words
 from shared.ocop.vocabulary import GROUPS_148_2023
 
 PARTS = ("A", "B", "C")
@@ -46,7 +46,6 @@ OPENING_FORM = ("round_id", "evaluation_date")
 _ROW = re.compile(r"^row (\d+)(?:\.(\w+))?$")
 _CRITERION = re.compile(r"^criteria\[(\d+)\]\.(\w+)$")
 _PART = re.compile(r"^part_([abc])$")
-_TYPED_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 # -- criteria tables --------------------------------------------------------------------
@@ -191,23 +190,6 @@ ROUND_ASKS = {"name": N_("Enter the round's name, 3 to 200 characters."),
               "chair": N_("Choose the chair among the council's members.")}
 """What the round's form asks for, where the rating service's words are a validation
 library's (``services.web.plain.ASKS`` for the producer's forms)."""
-
-
-def typed_day(typed: str, field: str) -> str | None:
-    """A day as typed (dd/mm/yyyy, or yyyy-mm-dd) as the rating service takes it (ISO);
-    None if blank. Anything else is refused beside ``field`` before the service is
-    asked."""
-    text = typed.strip()
-    if not text:
-        return None
-    try:
-        if found := _TYPED_DAY.fullmatch(text):
-            return date(int(found[3]), int(found[2]), int(found[1])).isoformat()
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        told = in_every_language(FIX_FIELDS)
-        raise Refused(400, told["en"], told["vi"], fields={field: ("not a date", None)},
-                      code="not-a-date") from None
 
 
 def round_message(refusal: Refused, lang: str, message: str) -> str:

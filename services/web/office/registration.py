@@ -30,10 +30,10 @@ from services.web.office.registration_form import (
     for_the_form,
     rejected_rows,
     row_errors,
-    typed_day,
 )
 from services.web.plain import plain
 from services.web.sessions import WebSession
+from services.web.typed import typed_day
 from shared.i18n import N_, words
 from shared.ocop.localities import provinces
 
@@ -99,8 +99,8 @@ def _subject_body(form: dict[str, str]) -> dict[str, Any]:
                             "commune": form["commune"] or None}
     if form["district"]:
         body["district"] = form["district"]
-    if day := typed_day(form["registered_on"]):
-        body["registered_on"] = day
+    if day := typed_day(form["registered_on"], "registered_on"):
+        body["registered_on"] = day.isoformat()
     person = {k: form[f"rep_{k}"] for k in ("name", "title", "phone", "email")}
     if any(person.values()):
         body["representatives"] = [{**person, "phone": person["phone"] or None,

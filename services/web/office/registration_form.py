@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from services.web.backend import Refused
-from services.web.clients.registry import RowProblem
-from services.web.plain import FIX_FIELDS
-from shared.i18n import N_, in_every_language, words
+from services.web.clients.registry import RowIssue, RowProblem
+from shared.i18n import N_, words
 from shared.ocop.vocabulary import GROUPS_148_2023
 
 SUBJECT_TYPES = {"enterprise": N_("Enterprise"), "cooperative": N_("Cooperative"),
@@ -65,37 +63,7 @@ FILTER_ASKS = {"role": N_("Choose the role."),
                "commune": N_("Enter the commune's official code: up to 5 digits, e.g. 05602."),
                "disabled": N_("Choose whether the account may sign in.")}
 """The accounts list's filters → what each asks for."""
-HEADERS = {
-    "subjects": {"type": "Loại chủ thể", "name": "Tên chủ thể", "code": "Mã số thuế",
-                 "province": "Tỉnh", "province_code": "Tỉnh", "district": "Huyện",
-                 "commune": "Xã", "commune_code": "Xã", "registered_on": "Ngày đăng ký",
-                 "representatives": "Người đại diện", "phone": "Số điện thoại",
-                 "email": "Email"},
-    "products": {"subject_code": "Mã số thuế chủ thể", "subject_id": "Mã số thuế chủ thể",
-                 "name": "Tên sản phẩm", "group": "Nhóm sản phẩm", "subgroup": "Phân nhóm",
-                 "description": "Mô tả", "gtin": "Mã vạch", "registered_on": "Ngày đăng ký"}}
-"""An import's field → its column's header in the template (the file's own words, which
-the registry reads: ``services/registry/imports/template.py``)."""
 WHOLE_ROW = N_("(the whole row)")
-_TYPED_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_ROW_FIELD = re.compile(r"row (\d+): (.+)")
-
-
-def typed_day(typed: str, field: str = "registered_on") -> str | None:
-    """A date as typed (dd/mm/yyyy, or yyyy-mm-dd from a date input) as the registry takes
-    it (ISO); None if blank. Anything else is refused beside ``field`` before the registry
-    is asked."""
-    text = typed.strip()
-    if not text:
-        return None
-    try:
-        if found := _TYPED_DAY.fullmatch(text):
-            return date(int(found[3]), int(found[2]), int(found[1])).isoformat()
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        told = in_every_language(FIX_FIELDS)
-        raise Refused(400, told["en"], told["vi"], fields={field: ("not a date", None)},
-                      code="not-a-date") from None
 
 
 def for_the_form(refusal: Refused, renames: dict[str, str],
@@ -122,27 +90,17 @@ class RowError:
     problem: str
 
 
-def column_of(kind: str, field: str, lang: str) -> str:
-    """The column a refused field of an imported row is in, as the file heads it."""
-    if field == "row":
-        return words(lang).gettext(WHOLE_ROW)
-    top = re.split(r"[.\[]", field, maxsplit=1)[0]
-    return HEADERS.get(kind, {}).get(top, field)
+def column_of(issue: RowIssue, lang: str) -> str:
+    """The column a refused field of an imported row is in, as the file heads it (the
+    registry names it from its template)."""
+    return issue.column or (words(lang).gettext(WHOLE_ROW) if issue.field == "row"
+                            else issue.field)
 
 
-def rejected_rows(kind: str, refusal: Refused, lang: str) -> list[RowError]:
-    """The refused rows of an all-or-nothing import (its fields are ``row N: field``)."""
-    rows = []
-    for path, (en, vi) in refusal.fields.items():
-        if found := _ROW_FIELD.fullmatch(path):
-            rows.append(RowError(int(found[1]), column_of(kind, found[2], lang),
-                                 (vi if lang == "vi" else en) if vi else en))
-    return sorted(rows, key=lambda r: r.row)
-
-
-def row_errors(kind: str, problems: list[RowProblem], lang: str) -> list[RowError]:
-    """The refused rows of an import that kept the valid ones."""
-    return [RowError(p.row, column_of(kind, e.field, lang),
-                     (e.message_vi if lang == "vi" else e.message)
-                     if e.message_vi else e.message)
-            for p in problems for e in p.errors]
+def row_errors(problems: list[RowProblem], lang: str) -> list[RowError]:
+    """An import's refused rows (a partial import's answer, or an all-or-nothing import's
+    refusal: ``clients.registry.refused_rows``), one line a refused field."""
+    return sorted((RowError(p.row, column_of(e, lang),
+                            (e.message_vi if lang == "vi" else e.message)
+                            if e.message_vi else e.message)
+                   for p in problems for e in p.errors), key=lambda r: r.row)

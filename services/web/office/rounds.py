@@ -7,7 +7,7 @@ rule (a table's parts adding up, a round's level and dates, who may be evaluated
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, UploadFile
@@ -37,10 +37,10 @@ from services.web.office.preparation import (
     subgroup_choices,
     table_message,
     table_parts,
-    typed_day,
 )
 from services.web.plain import plain
 from services.web.sessions import WebSession
+from services.web.typed import typed_day
 from shared.i18n import N_
 
 router = APIRouter(include_in_schema=False)
@@ -161,8 +161,8 @@ async def open_round(request: Request, front: Front, session: OfficeWriter) -> R
     form["members"] = [str(m) for m in sent.getlist("members")]
     try:
         held = await _preparation(front, session).open_round(
-            {**form, "opens_on": typed_day(form["opens_on"], "opens_on"),
-             "closes_on": typed_day(form["closes_on"], "closes_on"),
+            {**form, "opens_on": _iso(typed_day(form["opens_on"], "opens_on")),
+             "closes_on": _iso(typed_day(form["closes_on"], "closes_on")),
              "chair": form["chair"] or None})
     except Refused as refusal:
         lang = language(request)
@@ -247,3 +247,7 @@ async def evaluation(request: Request, front: Front, session: Office,
 
 async def _nothing() -> None:
     return None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -10,7 +10,7 @@ from typing import Any
 from starlette.datastructures import FormData, UploadFile
 
 from services.web.clients.traceability import Batch
-from services.web.numbers import typed_number
+from services.web.typed import typed_number
 from shared.i18n import words
 
 LOCAL_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")

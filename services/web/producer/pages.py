@@ -26,12 +26,12 @@ from services.web.front import (
     render,
     wants_json,
 )
-from services.web.numbers import typed_number
 from services.web.plain import plain
 from services.web.producer.origin_form import FIELDS as EVENT_FIELDS
 from services.web.producer.origin_form import EventForm, event_body, photographed
 from services.web.producer.workspace import ROAD, Standing, Validity, newest, standing
 from services.web.sessions import WebSession
+from services.web.typed import typed_number
 from shared.platform.clock import VIETNAM
 
 router = APIRouter(include_in_schema=False)
