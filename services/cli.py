@@ -132,8 +132,8 @@ def serve(service: ServiceName,
               "machine (SO_REUSEPORT: the kernel spreads the connections among them)."))]
           = False) -> None:
     """Serve one service, or the web front ('web': reaches the services at OCOP_REGISTRY_URL,
-    OCOP_RATING_URL and OCOP_TRACEABILITY_URL); the distributed deployment runs one per
-    container, and replicas of a service join its consumer group."""
+    OCOP_RATING_URL, OCOP_TRACEABILITY_URL and OCOP_CATALOG_URL); the distributed deployment
+    runs one per container, and replicas of a service join its consumer group."""
     if service not in FRONTS:
         _check_service(service)
     settings = _settings(data_dir=data_dir)

@@ -32,6 +32,7 @@ from services.web.front import (
     templates,
     wants_json,
 )
+from services.web.office.channels import router as office_channels
 from services.web.office.counterfeits import router as office_counterfeits
 from services.web.office.decisions import router as office_decisions
 from services.web.office.inbox import router as office_inbox
@@ -67,7 +68,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Runtime:
                         TokenBox.kept_in(settings.data_dir))
     runtime.every("sweep ended sessions", SWEEP_SECONDS, sessions.sweep)
     urls = {"registry": settings.registry_url, "rating": settings.rating_url,
-            "traceability": settings.traceability_url}
+            "traceability": settings.traceability_url, "catalog": settings.catalog_url}
     client = httpx.AsyncClient(timeout=30)
     runtime.close_on_stop(client.aclose)
     runtime.provide(WebFront(Backend(client, {k: v.rstrip("/") for k, v in urls.items()}),
@@ -85,6 +86,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     runtime.include(office_rounds)
     runtime.include(office_summary)
     runtime.include(office_counterfeits)
+    runtime.include(office_channels)
     runtime.mount("/static", StaticFiles(directory=HERE / "static"))
     return runtime
 

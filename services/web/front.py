@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from services.web.backend import Backend, Refused
+from services.web.clients.catalog import Catalog
 from services.web.clients.rating import Rating
 from services.web.clients.registry import Registry
 from services.web.clients.traceability import Traceability
@@ -66,6 +67,7 @@ NAVIGATION = {
               ("/office/evaluations", N_("Evaluations")),
               ("/office/decisions", N_("Decisions")),
               ("/office/certificates", N_("Certificates")),
+              ("/office/channels", N_("Sales channels")),
               ("/office/summary", N_("Annual summary")),
               ("/office/counterfeits", N_("Counterfeits")),
               ("/office/history", N_("History"))),
@@ -93,6 +95,9 @@ class WebFront:
 
     def traceability(self, token: str) -> Traceability:
         return Traceability(self.backend, token)
+
+    def catalog(self, token: str) -> Catalog:
+        return Catalog(self.backend, token)
 
 
 front_of = part(WebFront)
@@ -198,7 +203,10 @@ NOTICES = {"password_changed": N_("Password changed. Your other devices were sig
            "criteria_loaded": N_("The criteria table is loaded: evaluations opened from now "
                                  "on are scored on it."),
            "round_opened": N_("The round is opened with its council."),
-           "evaluation_opened": N_("The evaluation is opened: the council may score it.")}
+           "evaluation_opened": N_("The evaluation is opened: the council may score it."),
+           # the office's sales channels (office/channels.py)
+           "channel_rescoped": N_("Saved: the channel now carries only what you chose."),
+           "key_revoked": N_("The key is revoked: the channel can no longer call with it.")}
 """What a page may announce after a form was taken (``?done=``)."""
 ALERT_NAMES = {"copied_serial": N_("A code that looks copied"),
                "unknown_serial": N_("A code never printed"),

@@ -134,6 +134,8 @@ class Settings(BaseSettings):
                             description="Where the web front reaches the rating API.")
     traceability_url: str = Field("http://127.0.0.1:8003", description=(
         "Where the web front reaches the traceability API."))
+    catalog_url: str = Field("http://127.0.0.1:8004", description=(
+        "Where the web front reaches the catalog's API (the office's sales channels)."))
     password_hash_memory_kib: Annotated[int, Field(ge=1024, le=4 * 2**20, description=(
         "Argon2id memory cost of a password's hash, in KiB: 64 MiB by default (RFC 9106's "
         "second recommendation, pwdlib's); OWASP's floor is 19 MiB. Lower only where the "

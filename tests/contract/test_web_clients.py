@@ -15,12 +15,14 @@ from typing import Any
 import pytest
 
 from services.web.clients import Client, Operation
+from services.web.clients.catalog import Catalog
 from services.web.clients.rating import Preparation, Rating
 from services.web.clients.registry import Councils, Registry
 from services.web.clients.traceability import Traceability
 from tests.support.openapi import openapi_documents
 
-CLIENTS: tuple[type[Client], ...] = (Registry, Rating, Traceability, Preparation, Councils)
+CLIENTS: tuple[type[Client], ...] = (Registry, Rating, Traceability, Preparation, Councils,
+                                     Catalog)
 METHODS = {f"{client.__name__}.{name}": method for client in CLIENTS
            for name, method in vars(client).items() if inspect.iscoroutinefunction(method)}
 TAKES = {"number": {"number", "integer"}}

@@ -35,7 +35,8 @@ async def serving_workspace(settings: Settings, urls: dict[str, str]) -> AsyncIt
     port = port_of(sock)
     app = build(settings.model_copy(update={
         "public_url": f"http://127.0.0.1:{port}", "registry_url": urls["registry"],
-        "rating_url": urls["rating"], "traceability_url": urls["traceability"]})).fastapi_app()
+        "rating_url": urls["rating"], "traceability_url": urls["traceability"],
+        "catalog_url": urls.get("catalog", settings.catalog_url)})).fastapi_app()
     server = ServiceServer(server_config(app, host="127.0.0.1", port=port, access_log=False,
                                          trusted_proxies=settings.trusted_proxies))
     task = asyncio.create_task(server.serve(sockets=[sock]))

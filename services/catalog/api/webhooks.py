@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel, Field
 
-from services.catalog.api.deps import CurrentChannel, may
+from services.catalog.api.deps import ChannelsPart, CurrentChannel, may
+from services.catalog.store import channels
 from services.catalog.webhooks.commands import Webhooks
 from services.catalog.webhooks.model import EVENT_TYPES, Delivery, DeliveryState, Endpoint
 from shared.http.paging import Cursor, Limit, PageOut
@@ -150,3 +151,12 @@ async def list_deliveries(channel: CurrentChannel, webhooks: WebhooksPart, limit
 async def redeliver(delivery_id: str, channel: CurrentChannel, webhooks: WebhooksPart
                     ) -> DeliveryOut:
     return delivery_out(await webhooks.redeliver(channel, delivery_id))
+
+
+@router.get("/channels/{channel_id}/webhooks",
+            summary="A channel's webhook endpoints, and why any is disabled (the office)",
+            **may("channel.manage"))
+async def channel_endpoints(channel_id: str, office: ChannelsPart, webhooks: WebhooksPart
+                            ) -> list[EndpointOut]:
+    channel = await channels.get(office.store, channel_id)
+    return [endpoint_out(e) for e in await webhooks.endpoints_of(channel)]
