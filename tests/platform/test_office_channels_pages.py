@@ -170,6 +170,20 @@ async def test_the_office_registers_a_channel_sees_its_key_once_rotates_and_revo
         # Keys are in no page after: the store still holds neither.
         assert second.encode() not in web_store(settings.data_dir)
 
+        # The catalog's limit of active keys, said on the channel's page.
+        for _ in range(4):
+            await office.call("POST", "catalog", f"/channels/{channel_id}/keys", expect=201)
+        too_many = await client.post(f"{web}/office/channels/{channel_id}/keys", headers=me,
+                                     data={"csrf": csrf_page})
+        assert too_many.status_code == 409
+        assert ('<p class="refusal" role="alert">Kênh đã có 5 khóa còn hiệu lực; hãy thu hồi '
+                'một khóa không còn dùng trước.</p>') in too_many.text
+        assert not KEY.search(too_many.text)
+        english = await client.get(f"{web}/office/channels", headers={
+            "Cookie": f"{me['Cookie']}; ocop_lang=en"})
+        assert "Register a sales channel" in english.text
+        assert "Every group · Provinces: Lâm Đồng" in english.text
+
         # A producer asking for the office's channels is sent to their own workspace.
         producer = await sign_in(client, web, "producer")
         for path in ("/office/channels", f"/office/channels/{channel_id}",
