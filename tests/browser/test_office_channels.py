@@ -76,7 +76,7 @@ async def walk(page: Page, web: str, office: User, camera: Photographer) -> None
     key = await page.get_by_label("Khóa API của Postmart").input_value()
     assert KEY.match(key), key
     await page.get_by_role("button", name="Sao chép khóa").click()
-    await expect(page.get_by_text("Đã sao chép")).to_be_visible()
+    await expect(page.get_by_text("Đã sao chép", exact=True)).to_be_visible()
     assert await page.evaluate("navigator.clipboard.readText()") == key
     await camera.look_at(page, "36-channel-new-key")
 
