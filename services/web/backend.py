@@ -15,6 +15,8 @@ from shared.i18n import N_, in_every_language
 
 UNANSWERED = N_("The platform could not answer just now; try again in a few minutes.")
 """What a person reads for an error answer that is no service's refusal."""
+_PROBLEM_MEMBERS = frozenset({"type", "title", "status", "detail", "detail_vi", "errors",
+                              "instance"})
 
 
 @dataclass
@@ -30,6 +32,9 @@ class Refused(Exception):
     people (a validation library's own words)."""
     code: str = ""
     """The problem's code (the last part of its ``type``)."""
+    extensions: dict[str, Any] = field(default_factory=dict)
+    """What the problem carries beside its standard members, structured for a program (an
+    import's refused rows: ``clients.registry.refused_rows``)."""
 
     @classmethod
     def said(cls, status: int, message: str, **params: object) -> Refused:
@@ -57,7 +62,8 @@ class Refused(Exception):
                                             else None)
                   for e in body.get("errors") or [] if isinstance(e, dict)}
         return cls(response.status_code, message, str(body.get("detail_vi") or message),
-                   fields, str(body.get("type") or "").rsplit("/", 1)[-1])
+                   fields, str(body.get("type") or "").rsplit("/", 1)[-1],
+                   {k: v for k, v in body.items() if k not in _PROBLEM_MEMBERS})
 
 
 class SignedOut(Exception):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from shared.i18n import N_, Term, words
 from shared.i18n.language import LANGUAGES
@@ -70,7 +71,11 @@ class FieldError:
 
 
 class AppError(Exception):
-    """An error the caller can fix; ``status`` decides the HTTP code."""
+    """An error the caller can fix; ``status`` decides the HTTP code. ``extensions``: what
+    the problem+json answer carries beside its standard members, structured for a program
+    to read (an import's refused rows); empty for most refusals."""
+
+    extensions: Mapping[str, object] = MappingProxyType({})
 
     def __init__(self, message: str, code: str = "error", status: int = 400,
                  errors: list[FieldError] | None = None, **params: object) -> None:

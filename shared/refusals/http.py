@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -37,8 +38,10 @@ class BodyTooLarge(StarletteHTTPException):
 
 
 def problem(status: int, code: str, message: str, message_vi: str | None = None,
-            errors: list[FieldError] | None = None, instance: str | None = None) -> JSONResponse:
-    body: dict[str, Any] = {
+            errors: list[FieldError] | None = None, instance: str | None = None,
+            extensions: Mapping[str, object] | None = None) -> JSONResponse:
+    """``extensions``: members beside the standard ones (RFC 9457 §3.2)."""
+    body: dict[str, Any] = {**(extensions or {}),
         "type": PROBLEM_TYPE_BASE + code,
         "title": message,
         "status": status,
@@ -56,7 +59,7 @@ def problem(status: int, code: str, message: str, message_vi: str | None = None,
 def refused(refusal: AppError, instance: str | None = None) -> JSONResponse:
     """``refusal`` as problem+json: its message in English and Vietnamese."""
     return problem(refusal.status, refusal.code, refusal.message, refusal.message_vi,
-                   refusal.errors, instance)
+                   refusal.errors, instance, refusal.extensions)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:

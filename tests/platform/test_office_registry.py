@@ -283,3 +283,26 @@ async def test_a_commune_officer_decides_on_and_reads_only_its_own_communes_doss
                            json={"stage": "idea", "status": "accepted"})
     assert state["stages"] == {"idea": "accepted"}
     assert state["cycle"][-1]["by"] == "xa-ky-khang"
+
+
+async def test_each_refused_row_names_its_row_field_column_and_reason(office: User) -> None:
+    """Structured, so a page shows the rows without reading the messages' words: the row as
+    the spreadsheet numbers it, the field, its column's header as the template writes it,
+    and the reason in English and Vietnamese; a partial import's answer says the same."""
+    data = (SUBJECTS_CSV + BROKEN_ROWS).encode()
+    refused = await post_file(office, "subjects", data, "text/csv")
+    assert refused.status_code == 422
+    rows = {r["row"]: r["errors"] for r in refused.json()["rejected"]}
+    assert sorted(rows) == [5, 6, 7]
+    district = rows[5][0]
+    assert (district["field"], district["column"]) == ("district", "Huyện")
+    assert "before 1 July 2025" in district["message"]
+    assert "2025" in district["message_vi"]
+    assert district["message_vi"] != district["message"]
+    assert {(e["field"], e["column"]) for e in rows[7]} == {
+        ("type", "Loại chủ thể"), ("registered_on", "Ngày đăng ký")}
+    kept = await post_file(office, "subjects", data, "text/csv", partial="true")
+    assert kept.json()["rejected"] == refused.json()["rejected"]
+    again = await post_file(office, "subjects", SUBJECTS_CSV.encode(), "text/csv")
+    whole = again.json()["rejected"][0]["errors"][0]
+    assert (whole["field"], whole["column"]) == ("row", None) and whole["message_vi"]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from services.registry.api.deps import ImportsPart, may
-from services.registry.imports.commands import ImportReport
+from services.registry.imports.commands import ImportReport, reported
 from services.registry.imports.rules import MAX_ROWS, parse
 from services.registry.imports.template import TEMPLATES
 from shared.files.tables import XLSX, read_table
@@ -21,10 +21,26 @@ from shared.refusals.openapi import files
 router = APIRouter()
 
 
+class RowErrorOut(BaseModel):
+    """One refused field of a row."""
+
+    field: str
+    """The field as the registry names it (``row``: the row as a whole)."""
+    column: str | None
+    """The header of its column, as the template (``GET /imports/{kind}/template``) writes
+    it; null for the row as a whole."""
+    message: str
+    message_vi: str | None = None
+    """Absent where the reason is a validation library's own words."""
+
+
 class RowProblemOut(BaseModel):
+    """A refused row: its number as the spreadsheet numbers it (the header is row 1). An
+    all-or-nothing import refused carries the same list as ``rejected`` in its 422
+    answer."""
+
     row: int
-    errors: list[dict[str, str]]
-    """Each refused field: field, message and message_vi."""
+    errors: list[RowErrorOut]
 
 
 class ImportOut(BaseModel):
@@ -38,7 +54,7 @@ class ImportOut(BaseModel):
 def _import_out(report: ImportReport) -> ImportOut:
     return ImportOut.model_validate({
         "kind": report.kind, "created": len(report.ids), "ids": report.ids,
-        "rejected": [p.as_dict() for p in report.rejected],
+        "rejected": reported(report.kind, report.rejected),
         "mode": "partial" if report.partial else "all-or-nothing"})
 
 

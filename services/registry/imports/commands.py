@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from services.registry.imports.rules import Parsed, RowProblem
+from services.registry.imports.template import header_of
 from services.registry.store import SUBJECTS
 from services.registry.subjects.commands import Registry
 from services.registry.subjects.model import Product, Subject
@@ -28,10 +30,19 @@ class ImportReport:
     partial: bool
 
 
-class ImportRejected(AppError):
-    """All-or-nothing import with refused rows: nothing was written."""
+def reported(kind: str, problems: list[RowProblem]) -> list[dict[str, Any]]:
+    """Each refused row as the answers carry it: its number as the spreadsheet numbers it,
+    and each refused field with its column's header in the template (``template.header_of``)
+    and the reason in English and Vietnamese."""
+    return [p.as_dict(lambda field: header_of(kind, field)) for p in problems]
 
-    def __init__(self, problems: list[RowProblem]) -> None:
+
+class ImportRejected(AppError):
+    """All-or-nothing import with refused rows: nothing was written. Its answer names each
+    refused field as ``row N: field`` (``errors``, as before) and carries the rows
+    structured (``rejected``, as a partial import's answer does)."""
+
+    def __init__(self, kind: str, problems: list[RowProblem]) -> None:
         problems = sorted(problems, key=lambda p: p.row)
         rows = ", ".join(str(p.row) for p in problems[:20])
         super().__init__(
@@ -41,6 +52,7 @@ class ImportRejected(AppError):
                                 for p in problems for e in p.errors],
             count=len(problems), rows=rows)
         self.problems = problems
+        self.extensions = {"rejected": reported(kind, problems)}
 
 
 @dataclass
@@ -72,7 +84,7 @@ class Imports:
                 if progress is not None:
                     progress(1)
             if problems and not partial:
-                raise ImportRejected(problems)  # leaving the transaction rolls it all back
+                raise ImportRejected(kind, problems)  # leaving the transaction rolls it all back
         problems.sort(key=lambda p: p.row)
         return ImportReport(kind, created, problems, partial)
 

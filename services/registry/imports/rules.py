@@ -3,6 +3,7 @@ rows the registry can check one by one. Parsing only: no I/O beyond the bytes gi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -60,8 +61,12 @@ class RowProblem:
     """As the office sees it: the header is row 1."""
     errors: list[FieldError]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "errors": [e.as_dict() for e in self.errors]}
+    def as_dict(self, column: Callable[[str], str | None]) -> dict[str, Any]:
+        """The row's number and each refused field with ``column(field)``: the header of
+        the column it is in (None: the row as a whole), and the reason in English and
+        Vietnamese."""
+        return {"row": self.row, "errors": [{**e.as_dict(), "column": column(e.field)}
+                                            for e in self.errors]}
 
 
 @dataclass

@@ -6,6 +6,8 @@ Served by ``GET /imports/{kind}/template``; ``ocop templates`` writes them to
 
 from __future__ import annotations
 
+import re
+
 from services.registry.imports.rules import COLUMNS, REQUIRED
 from shared.files.templates import Column, Listing, Template, both
 from shared.i18n import N_, Term
@@ -76,3 +78,18 @@ PRODUCTS = Template(
 
 TEMPLATES = {"subjects": SUBJECTS, "products": PRODUCTS}
 """Each kind the registry imports (``rules.COLUMNS``) -> its template."""
+
+REGISTERED_AS = {"province_code": "province", "commune_code": "commune",
+                 "representatives.phone": "phone", "representatives.email": "email",
+                 "representatives": "representative", "subject_id": "subject_code"}
+"""A field the registry refuses a row's record on (list indexes dropped) -> the import's
+field it was read from, where they differ."""
+
+
+def header_of(kind: str, field: str) -> str | None:
+    """The header of the column a refused field of an imported row is in, as the template
+    writes it (the file's own words); None for the row as a whole."""
+    path = re.sub(r"\.\d+|\[\d+\]", "", field)
+    top = path.split(".", 1)[0]
+    name = REGISTERED_AS.get(path) or REGISTERED_AS.get(top) or top
+    return next((c.header for c in TEMPLATES[kind].columns if c.field == name), None)

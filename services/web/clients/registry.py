@@ -6,7 +6,9 @@ from datetime import date
 from typing import Any
 
 import httpx
+from pydantic import TypeAdapter
 
+from services.web.backend import Refused
 from services.web.clients import Answer, Client, Operation, Page, Queue, Unread
 
 
@@ -124,13 +126,25 @@ class Access(Answer):
 
 class RowIssue(Answer):
     field: str
+    column: str | None = None
+    """Its column's header as the import's template writes it; None: the whole row."""
     message: str
     message_vi: str | None = None
 
 
 class RowProblem(Answer):
     row: int
+    """As the spreadsheet numbers it (the header is row 1)."""
     errors: list[RowIssue]
+
+
+_ROW_PROBLEMS = TypeAdapter(list[RowProblem])
+
+
+def refused_rows(refusal: Refused) -> list[RowProblem]:
+    """The refused rows an all-or-nothing import's refusal carries (its ``rejected``, as a
+    partial import's answer); none for a file refused as a whole."""
+    return _ROW_PROBLEMS.validate_python(refusal.extensions.get("rejected") or [])
 
 
 class Imported(Answer):

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from services.web.backend import Refused
-from services.web.clients.registry import XLSX
+from services.web.clients.registry import XLSX, refused_rows
 from services.web.front import Front, Office, OfficeWriter, WebFront, back_to, language, render
 from services.web.office.registration_form import (
     ACCOUNT_FIELDS,
@@ -28,7 +28,6 @@ from services.web.office.registration_form import (
     SUBJECT_FORM,
     SUBJECT_TYPES,
     for_the_form,
-    rejected_rows,
     row_errors,
 )
 from services.web.plain import plain
@@ -205,16 +204,16 @@ async def import_file(request: Request, front: Front, session: OfficeWriter,
         imported = await front.registry(session.token).import_file(kind, data,
                                                                    partial=partial == "on")
     except Refused as refusal:
-        rows = rejected_rows(kind, refusal, lang)
-        if not rows:  # the file as a whole: unreadable, a column missing, too large
+        problems = refused_rows(refusal)
+        if not problems:  # the file as a whole: unreadable, a column missing, too large
             said = plain(refusal, lang, ("file",))
             return _page(request, "office/import.html", session, status=refusal.status,
                          form=form, errors={"file": said.fields.get("file", said.message)})
-        refused_count = len({r.row for r in rows})
+        rows, refused_count = row_errors(problems, lang), len(problems)
         return _page(request, "office/import_result.html", session, status=refusal.status,
                      kind=kind, created=0, refused_count=refused_count, rows=rows,
                      refusal=_said(lang, NOTHING_IMPORTED, count=refused_count))
-    rows = row_errors(kind, imported.rejected, lang)
+    rows = row_errors(imported.rejected, lang)
     return _page(request, "office/import_result.html", session, kind=kind,
                  created=imported.created, refused_count=len(imported.rejected), rows=rows)
 

@@ -4,7 +4,6 @@ an import's refused rows as a table. Plain functions on what was typed and answe
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from services.web.backend import Refused
