@@ -131,7 +131,7 @@ async def test_the_office_empties_its_inbox_over_the_web(
             assert dossier["stages"]["dossier"] == "accepted"
             assert dossier["cycle"][-1] | {"at": ""} == {
                 "stage": "dossier", "status": "accepted", "note": NOTE, "by": "office",
-                "at": ""}
+                "role": "admin", "at": ""}
 
             # A change of identity proposed once the product is submitted: shown field by
             # field against the current value; refused with a note, it leaves the queue.

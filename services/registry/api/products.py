@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from services.registry.api.deps import RegistryPart, may, visible
 from services.registry.api.models import Description, Note, patch_changes
 from services.registry.subjects.commands import Registry
-from services.registry.subjects.model import Certification, Product
+from services.registry.subjects.model import Certification, IdentityDecision, Product
 from services.registry.subjects.rules import PendingIdentity
 from shared.files.images import WebWidth
 from shared.http.fields import EraDate, Line, Name, PatchIn
@@ -64,6 +64,9 @@ class ProductOut(BaseModel):
     """GTINs it carried before: labels printed with them still find it."""
     pending_identity_change: PendingIdentity | None = None
     """A change of name, group or GTIN waiting for the office: what, by whom, when."""
+    last_identity_decision: IdentityDecision | None = None
+    """The office's latest decision on such a change: what was asked, approved or not,
+    its note for the producer, who decided and when; null: none decided yet."""
     certification: Certification | None = None
     """Its latest certificate: in force (certified), expired or revoked; null: never
     certified. ``status`` says only where it stands in the registry's own steps."""
@@ -95,6 +98,7 @@ def product_out(registry: Registry, product: Product) -> ProductOut:
     return ProductOut(id=product.id, version=product.version,
                       paper_dossier=product.paper_dossier, former_gtins=product.former_gtins,
                       pending_identity_change=product.pending_identity,
+                      last_identity_decision=product.last_identity_decision,
                       certification=product.certification,
                       **{k: v for k, v in state.items() if k != "product_id"})
 

@@ -57,7 +57,7 @@ class Dossier:
         """Propose, accept or reject a stage (``rules.check_cycle_move``)."""
         rules.check_cycle_move(by, owner, self.stages(), stage, status, self.missing(group))
         self.cycle = [*self.cycle, {"stage": stage, "status": status, "note": note,
-                                    "by": by.user_id, "at": at}]
+                                    "by": by.user_id, "role": by.role.value, "at": at}]
         self.waiting = ({"stage": stage, "waiting_for": WAITS_FOR[stage],
                          "subject_id": owner.subject_id, "note": note, "by": by.user_id,
                          "at": at} if status == "proposed" else None)

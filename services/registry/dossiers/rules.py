@@ -4,6 +4,7 @@ annual cycle (idea → plan → dossier) with who may move each step. Pure funct
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import NotRequired
 
 from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
@@ -53,12 +54,15 @@ STAGES = ("idea", "plan", "dossier")
 
 class CycleStep(TypedDict):
     """One step of the annual cycle: a stage (idea, plan, dossier) proposed, accepted or
-    rejected, by whom, when."""
+    rejected, by whom (``role``: as whom), when, with the note the producer reads."""
 
     stage: str
     status: str
     note: str
     by: str
+    role: NotRequired[str]
+    """The mover's role (``Role``): admin (the provincial office), commune_officer (the
+    commune), producer; absent on steps recorded before it was kept."""
     at: str
 
 

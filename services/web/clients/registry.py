@@ -29,12 +29,22 @@ class PendingChange(Answer):
     """Field → the value waiting for the office."""
 
 
+class IdentityDecision(Answer):
+    """The office's latest decision on a change of identity."""
+
+    changes: dict[str, str | None]
+    approved: bool
+    note: str
+    at: str
+
+
 class Product(Answer):
     id: str
     name: str
     description: str
     status: str
     pending_identity_change: PendingChange | None = None
+    last_identity_decision: IdentityDecision | None = None
 
 
 class MissingDocument(Answer):
@@ -47,11 +57,22 @@ class HeldDocument(Answer):
     name_vi: str
 
 
+class CycleStep(Answer):
+    """A stage proposed, accepted or rejected: as whom (a role), when, with its note."""
+
+    stage: str
+    status: str
+    note: str
+    role: str | None = None
+    at: str
+
+
 class Dossier(Answer):
     stages: dict[str, str]
     """Stage → its status."""
     missing: list[MissingDocument]
     documents: list[HeldDocument]
+    cycle: list[CycleStep]
 
 
 SIGN_IN = Operation("registry", "POST", "/auth/token", Token)

@@ -27,6 +27,7 @@ from services.web.front import (
     wants_json,
 )
 from services.web.plain import plain
+from services.web.producer.decisions import refused_change, stage_states
 from services.web.producer.origin_form import FIELDS as EVENT_FIELDS
 from services.web.producer.origin_form import EventForm, event_body, photographed
 from services.web.producer.workspace import ROAD, Standing, Validity, newest, standing
@@ -87,7 +88,9 @@ async def _product_page(request: Request, front: WebFront, session: WebSession, 
         batches = (await front.traceability(session.token).batches(product_id)).items
     # product.html reads each part of the state by its name
     return render(request, "product.html", session, status=status, road=ROAD,
-                  batches=batches, **vars(state), **context)
+                  batches=batches, stages=stage_states(state.dossier.cycle),
+                  refused_change=refused_change(product.last_identity_decision),
+                  **vars(state), **context)
 
 
 @router.get("/products/{product_id}", response_class=HTMLResponse)
