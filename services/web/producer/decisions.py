@@ -66,7 +66,10 @@ def day_of(stamp: str) -> date:
 
 def stage_states(cycle: list[CycleStep]) -> list[StageState]:
     """Each stage's latest step: who decided it (or whose decision it waits for), when,
-    and the note."""
+    and the note. None at all for a product that never entered the cycle here (one
+    submitted on a dossier held on paper, say): nothing was decided to show."""
+    if not cycle:
+        return []
     latest = {step.stage: step for step in cycle}
     states = []
     for stage in STAGES:
