@@ -25,7 +25,16 @@ PROBLEM_SCHEMA = {
         "type": {"type": "string"}, "title": {"type": "string"},
         "status": {"type": "integer"}, "detail": {"type": "string"},
         "detail_vi": {"type": "string"}, "instance": {"type": "string"},
-        "errors": {"type": "array", "items": {"type": "object"}}},
+        "errors": {"type": "array", "items": {"type": "object"}},
+        "rejected": {
+            "type": "array", "description": "An import's refused rows (only on an import's "
+                                            "refusal), each as the spreadsheet numbers it",
+            "items": {"type": "object", "properties": {
+                "row": {"type": "integer"}, "errors": {"type": "array", "items": {
+                    "type": "object", "properties": {
+                        "field": {"type": "string"}, "column": {"type": ["string", "null"]},
+                        "message": {"type": "string"},
+                        "message_vi": {"type": "string"}}}}}}}},
 }
 REASONS = {400: "Bad request", 401: "Not signed in, or the sign-in has ended",
            403: "Not permitted", 404: "Not found", 409: "Conflicts with the current state",
