@@ -209,7 +209,12 @@ document.querySelectorAll('form[data-upload]').forEach(form => {
     try {
       const answer = await fetch(form.action, {method: 'POST', body: data, credentials: 'same-origin',
         headers: {'Accept': 'application/json', 'X-CSRF-Token': csrf()}});
-      if (answer.ok) { location.assign(`${location.pathname}?done=uploaded_document#checklist`); return; }
+      if (answer.ok) {  // the same address again (a second upload) only moves to its #: reload
+        const next = `${location.pathname}?done=uploaded_document#checklist`;
+        if (location.pathname + location.search + location.hash === next) location.reload();
+        else location.assign(next);
+        return;
+      }
       const said = await answer.json().catch(() => ({}));
       error.textContent = said.message || answer.statusText;
     } catch (e) {
