@@ -449,6 +449,8 @@ async def office_revokes(year: Year) -> None:
     producer = await year.person(TEA_COOP[2], DESKTOP)
     await producer.goto(f"{year.web}/products/{year.product_id}")
     await expect(producer.locator("#revoked")).to_contain_text(REASON)
+    await expect(producer.get_by_text("4 sao, không còn hiệu lực")).to_be_visible()
+    assert await producer.get_by_text("Hiệu lực đến").count() == 0
     await year.camera.look_at(producer, "19-producer-revoked")
     await producer.context.close()
     await shopper_reads(year, "KHÔNG còn là sản phẩm OCOP", "20-shopper-revoked", REASON)
