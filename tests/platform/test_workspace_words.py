@@ -172,14 +172,14 @@ async def test_every_refusal_reads_as_plain_words_beside_its_field(
 async def refuse_everything(person: Person, tea: Tea, missing_document: str) -> None:
     """Every form of the workspace, sent with what a person may wrongly type in it."""
     product, batch = f"/products/{tea.product_id}", f"/batches/{tea.batch_id}"
-    # Signing in as someone the workspace is not for.
+    # Signing in with a password that is not the account's.
     csrf, cookie = await sign_in_form(person.client, person.web)
-    office = await person.client.post(
-        f"{person.web}/sign-in", data={"username": "office", "password": PASSWORD,
+    wrong = await person.client.post(
+        f"{person.web}/sign-in", data={"username": "office", "password": PASSWORD + "x",
                                        "csrf": csrf},
         headers={"Cookie": f"{cookie['Cookie']}; ocop_lang={person.lang}"})
-    assert office.status_code == 403
-    person.met += [("office signs in", words) for _, words in Said(office.text).refusals]
+    assert wrong.status_code == 401
+    person.met += [("a wrong password", words) for _, words in Said(wrong.text).refusals]
 
     await person.refused("a short new password", "/password", {
         "current_password": PASSWORD, "new_password": "short"},
