@@ -55,8 +55,11 @@ class OutboxRelay:
             self.bus_down = False
             backoff = 0.05
             if published < self.batch_size:
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a
+                # cancellation that lands as the event is set, and the relay never stops.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.outbox.pending.wait(), self.poll_seconds)
+                    async with asyncio.timeout(self.poll_seconds):
+                        await self.outbox.pending.wait()
 
     async def publish_pending(self) -> int:
         """Publish one batch, oldest first; returns how many were published."""

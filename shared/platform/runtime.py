@@ -203,8 +203,9 @@ class Runtime:
             if wakes is None:
                 await asyncio.sleep(seconds)
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wakes.wait(), seconds)
+            with contextlib.suppress(TimeoutError):  # asyncio.timeout: see OutboxRelay.run
+                async with asyncio.timeout(seconds):
+                    await wakes.wait()
 
     def check_ready(self, name: str, check: Callable[[], Awaitable[None]]) -> None:
         """Make ``check`` part of readiness: the service is unready while it raises (a
@@ -255,7 +256,8 @@ class Runtime:
         """Each of ``checks``, run concurrently and each within a time limit."""
         async def probe(check: Callable[[], Awaitable[None]]) -> PortCheck:
             try:
-                await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
+                async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+                    await check()
                 return PortCheck(ok=True)
             except Exception as exc:
                 return PortCheck(ok=False, error=f"{type(exc).__name__}: {exc}"[:300])

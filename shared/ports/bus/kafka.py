@@ -193,8 +193,9 @@ class KafkaEventBus:
                             backoff)
                 self._topics_ready = False
             finally:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(consumer.stop(), CLOSE_SECONDS)
+                with contextlib.suppress(Exception):  # asyncio.timeout: see OutboxRelay.run
+                    async with asyncio.timeout(CLOSE_SECONDS):
+                        await consumer.stop()
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, RECONNECT_MAX_SECONDS)
 
@@ -213,7 +214,8 @@ class KafkaEventBus:
         # Messages published once this returns are heard (the broker may be down: then the
         # first connection's gap stands for them).
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(listening.wait(), 10)
+            async with asyncio.timeout(10):
+                await listening.wait()
 
     async def _hear(self, consumer: AIOKafkaConsumer, topics: list[str],
                     handler: MessageHandler, gap: GapHandler, listening: asyncio.Event
