@@ -14,7 +14,9 @@ LOCK_OPTIONS := --generate-hashes --universal --python-version 3.11 --quiet
 # tier is its own run, so its time shows. The tiers that wait on servers run in parallel
 # worker processes (they spend their time waiting, not computing), and runs that would leave
 # the two cores idle run side by side, each one's output printed whole when it ends (make's
-# --output-sync). The last two runs check the calendar: the tests that read the date from
+# --output-sync). The two calendar runs go one after the other: side by side (eight test
+# processes and their browsers on two cores) a page's call timed out under the load.
+# The last two runs check the calendar: the tests that read the date from
 # the machine (each tier notes them in .date-readers) run again as if it were mid-2031 and
 # early 2024, before two-level local government; no test may depend on the day it runs.
 PYTEST  := $(BIN)/python -m pytest
@@ -35,7 +37,7 @@ test: $(VENV)/.installed-test browser walkthrough-tools $(JS)/node_modules/.inst
 	$(SIDE_BY_SIDE) tier-checks tier-fast tier-contract
 	$(SIDE_BY_SIDE) tier-platform tier-browser
 	@echo "$$(sort -u $(READERS) | wc -l) tests read the date: they run again in mid-2031 and in early 2024"
-	$(SIDE_BY_SIDE) $(TRAVELS)
+	$(MAKE) --no-print-directory $(TRAVELS)
 
 tier-checks:
 	$(BIN)/ruff check .
