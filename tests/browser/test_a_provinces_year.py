@@ -38,7 +38,7 @@ from playwright.async_api import Browser, BrowserContext, Download, Page, expect
 from shared.i18n import in_both
 from shared.platform.config import Settings
 from tests.platform.test_office_rounds_pages import CRITERIA, MEMBERS, table_file
-from tests.support.browser import DESKTOP, PHONE, TABLET, Photographer, chromium
+from tests.support.browser import DESKTOP, PHONE, TABLET, Photographer, chromium, submit_sign_in
 from tests.support.demo import wait_until
 from tests.support.platform import PDF, User, office_signed_in
 from tests.support.workspace import serving_workspace
@@ -109,10 +109,7 @@ class Year:
 
 
 async def sign_in(page: Page, web: str, username: str) -> None:
-    await page.goto(f"{web}/sign-in")
-    await page.get_by_label("Tên đăng nhập").fill(username)
-    await page.get_by_label("Mật khẩu").fill(PASSWORD)
-    await page.get_by_role("button", name="Đăng nhập").click()
+    await submit_sign_in(page, web, username, PASSWORD)
     await page.wait_for_url(lambda url: "/sign-in" not in url)
 
 

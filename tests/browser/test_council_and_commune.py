@@ -16,7 +16,7 @@ from playwright.async_api import Browser, Page, expect
 
 from shared.platform.config import Settings
 from tests.platform.test_council_pages import PASSWORD, council_of
-from tests.support.browser import DESKTOP, TABLET, Photographer, chromium
+from tests.support.browser import DESKTOP, TABLET, Photographer, chromium, submit_sign_in
 from tests.support.platform import User
 from tests.support.platform import office_signed_in as signed_in
 from tests.support.workspace import serving_workspace
@@ -36,10 +36,7 @@ async def signed_in_page(browser: Browser, web: str, username: str, size: dict[s
     context = await browser.new_context(**size, locale="vi-VN",  # type: ignore[arg-type]
                                         timezone_id="Asia/Ho_Chi_Minh")
     page = await context.new_page()
-    await page.goto(f"{web}/sign-in")
-    await page.get_by_label("Tên đăng nhập").fill(username)
-    await page.get_by_label("Mật khẩu").fill(PASSWORD)
-    await page.get_by_role("button", name="Đăng nhập").click()
+    await submit_sign_in(page, web, username, PASSWORD)
     return page
 
 

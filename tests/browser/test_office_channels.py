@@ -16,7 +16,7 @@ from playwright.async_api import Page, expect
 
 from shared.platform.config import Settings
 from tests.support.batches import PASSWORD
-from tests.support.browser import DESKTOP, Photographer, chromium
+from tests.support.browser import DESKTOP, Photographer, chromium, submit_sign_in
 from tests.support.platform import User
 from tests.support.platform import office_signed_in as signed_in
 from tests.support.workspace import serving_workspace
@@ -46,10 +46,7 @@ async def test_the_office_registers_a_channel_sees_its_key_once_and_revokes_it(
 
 
 async def walk(page: Page, web: str, office: User, camera: Photographer) -> None:
-    await page.goto(f"{web}/sign-in")
-    await page.get_by_label("Tên đăng nhập").fill("office")
-    await page.get_by_label("Mật khẩu").fill(PASSWORD)
-    await page.get_by_role("button", name="Đăng nhập").click()
+    await submit_sign_in(page, web, "office", PASSWORD)
     await page.wait_for_url(f"{web}/office**")
 
     # Registering, from the menu: a website that is not one is refused beside it.

@@ -19,7 +19,7 @@ from playwright.async_api import expect
 
 from shared.platform.config import Settings
 from tests.support.batches import GTIN, PASSWORD
-from tests.support.browser import DESKTOP, Photographer, chromium
+from tests.support.browser import DESKTOP, Photographer, chromium, submit_sign_in
 from tests.support.clocks import today
 from tests.support.platform import (
     PAPER_DOSSIER,
@@ -63,10 +63,7 @@ async def test_the_office_closes_recognises_and_revokes(
                 errors: list[str] = []
                 page.on("pageerror", lambda e: errors.append(str(e)))
                 camera = Photographer("office")
-                await page.goto(f"{web}/sign-in")
-                await page.get_by_label("Tên đăng nhập").fill("office")
-                await page.get_by_label("Mật khẩu").fill(PASSWORD)
-                await page.get_by_role("button", name="Đăng nhập").click()
+                await submit_sign_in(page, web, "office", PASSWORD)
                 await page.wait_for_url(f"{web}/office**")
 
                 # What waits: the honey, scored by every member, to close.

@@ -16,7 +16,7 @@ from playwright.async_api import Browser, Page, expect
 
 from shared.platform.config import Settings
 from tests.platform.test_office_inbox_pages import dossier_proposed
-from tests.support.browser import DESKTOP, TABLET, Photographer, chromium
+from tests.support.browser import DESKTOP, TABLET, Photographer, chromium, submit_sign_in
 from tests.support.platform import (
     accepted_dossier,
     cooperative_with_council,
@@ -33,10 +33,7 @@ async def signed_in_page(browser: Browser, web: str, size: dict[str, Any]) -> Pa
     context = await browser.new_context(**size, locale="vi-VN",
                                         timezone_id="Asia/Ho_Chi_Minh")
     page = await context.new_page()
-    await page.goto(f"{web}/sign-in")
-    await page.get_by_label("Tên đăng nhập").fill("office")
-    await page.get_by_label("Mật khẩu").fill(PASSWORD)
-    await page.get_by_role("button", name="Đăng nhập").click()
+    await submit_sign_in(page, web, "office", PASSWORD)
     await page.wait_for_url(f"{web}/office")
     return page
 

@@ -20,7 +20,7 @@ from playwright.async_api import Page, expect
 from services.registry.subjects.rules import DISTRICTS_ABOLISHED
 from shared.platform.config import Settings
 from tests.support.batches import PASSWORD
-from tests.support.browser import DESKTOP, Photographer, chromium
+from tests.support.browser import DESKTOP, Photographer, chromium, submit_sign_in
 from tests.support.clocks import today
 from tests.support.platform import User
 from tests.support.platform import office_signed_in as signed_in
@@ -65,10 +65,7 @@ async def test_the_office_registers_a_subject_its_account_and_a_spreadsheet(
 async def walk(page: Page, web: str, office: User, camera: Photographer) -> None:
     day = today() - timedelta(days=10)
     district = "Thành phố Thái Nguyên" if day < DISTRICTS_ABOLISHED else ""
-    await page.goto(f"{web}/sign-in")
-    await page.get_by_label("Tên đăng nhập").fill("office")
-    await page.get_by_label("Mật khẩu").fill(PASSWORD)
-    await page.get_by_role("button", name="Đăng nhập").click()
+    await submit_sign_in(page, web, "office", PASSWORD)
     await page.wait_for_url(f"{web}/office**")
 
     # A subject by the form: a date that does not exist is refused beside it, the rest

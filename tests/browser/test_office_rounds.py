@@ -20,7 +20,7 @@ from playwright.async_api import Page, expect
 from shared.platform.config import Settings
 from tests.platform.test_office_rounds_pages import CRITERIA, MEMBERS, PRODUCT, table_file
 from tests.support.batches import PASSWORD
-from tests.support.browser import DESKTOP, Photographer, chromium
+from tests.support.browser import DESKTOP, Photographer, chromium, submit_sign_in
 from tests.support.clocks import today
 from tests.support.platform import PAPER_DOSSIER, User, cooperative_with_council, propose
 from tests.support.platform import office_signed_in as signed_in
@@ -65,10 +65,7 @@ async def test_the_office_loads_criteria_opens_a_round_and_an_evaluation(
 
 
 async def walk(page: Page, web: str, office: User, camera: Photographer) -> None:
-    await page.goto(f"{web}/sign-in")
-    await page.get_by_label("Tên đăng nhập").fill("office")
-    await page.get_by_label("Mật khẩu").fill(PASSWORD)
-    await page.get_by_role("button", name="Đăng nhập").click()
+    await submit_sign_in(page, web, "office", PASSWORD)
     await page.wait_for_url(f"{web}/office**")
 
     # The criteria tables: the template from the page, a table refused row by row, then

@@ -20,7 +20,7 @@ from playwright.async_api import expect
 
 from shared.platform.config import Settings
 from tests.support.batches import GTIN, PASSWORD, batch_body
-from tests.support.browser import DESKTOP, Photographer, chromium
+from tests.support.browser import DESKTOP, Photographer, chromium, submit_sign_in
 from tests.support.clocks import today
 from tests.support.platform import certified_batch
 from tests.support.platform import office_signed_in as signed_in
@@ -46,10 +46,7 @@ async def test_the_office_reads_its_summary_and_counterfeits(
                 errors: list[str] = []
                 page.on("pageerror", lambda e: errors.append(str(e)))
                 camera = Photographer("office")
-                await page.goto(f"{web}/sign-in")
-                await page.get_by_label("Tên đăng nhập").fill("office")
-                await page.get_by_label("Mật khẩu").fill(PASSWORD)
-                await page.get_by_role("button", name="Đăng nhập").click()
+                await submit_sign_in(page, web, "office", PASSWORD)
                 await page.wait_for_url(f"{web}/office**")
 
                 # The summary from the menu: the province and year chosen by their labels.

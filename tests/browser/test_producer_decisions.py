@@ -19,7 +19,7 @@ from tests.platform.test_producer_decisions_pages import (
     RETURNED_BECAUSE,
     dossier_before_the_office,
 )
-from tests.support.browser import DESKTOP, PHONE, Photographer, chromium
+from tests.support.browser import DESKTOP, PHONE, Photographer, chromium, submit_sign_in
 from tests.support.platform import cooperative_with_council, office_signed_in
 from tests.support.workspace import serving_workspace
 
@@ -29,10 +29,7 @@ async def signed_in(browser: Browser, web: str, size: dict[str, object], usernam
     context = await browser.new_context(**size, locale="vi-VN",  # type: ignore[arg-type]
                                         timezone_id="Asia/Ho_Chi_Minh")
     page = await context.new_page()
-    await page.goto(f"{web}/sign-in")
-    await page.get_by_label("Tên đăng nhập").fill(username)
-    await page.get_by_label("Mật khẩu").fill(PASSWORD)
-    await page.get_by_role("button", name="Đăng nhập").click()
+    await submit_sign_in(page, web, username, PASSWORD)
     await page.wait_for_url(f"{web}{home}")
     return page
 

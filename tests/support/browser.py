@@ -63,3 +63,11 @@ class Photographer:
         self.problems += [f"{name}: {v['id']} ({v['impact']}): {v['help']} at "
                           f"{[n['target'] for n in v['nodes']]}" for v in found
                           if v["impact"] in ("serious", "critical")]
+
+
+async def submit_sign_in(page: Page, web: str, username: str, password: str) -> None:
+    """Signs in through the workspace's sign-in page, by its Vietnamese labels."""
+    await page.goto(f"{web}/sign-in")
+    await page.get_by_label("Tên đăng nhập").fill(username)
+    await page.get_by_label("Mật khẩu").fill(password)
+    await page.get_by_role("button", name="Đăng nhập").click()
