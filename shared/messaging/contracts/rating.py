@@ -1,6 +1,8 @@
-"""Events the rating service publishes about certificates (giấy chứng nhận OCOP).
+"""Events the rating service publishes about certificates (giấy chứng nhận OCOP) and the
+evaluations councils score.
 
-Keyed by product: one product's certification, revocation and later changes stay in order.
+Certificates' events are keyed by product: one product's certification, revocation and later
+changes stay in order.
 """
 
 from __future__ import annotations
@@ -96,3 +98,37 @@ class CertificateRevoked(EventContract):
     certificate_number: str
     reason: str
     revoked_on: date
+
+
+@contract("vn.ocop.rating.certificate.expiring.v1", topic=CERTIFICATES_TOPIC)
+class CertificateExpiring(EventContract):
+    """A certificate in force nears its last day: the time to apply for re-recognition (công
+    nhận lại). Published once per certificate at each reminder (``months_left``: 6, then 1)."""
+
+    product_id: str
+    subject_id: str
+    product_name: str
+    certificate_id: str
+    certificate_number: str
+    stars: int
+    valid_until: date
+    months_left: int
+
+
+EVALUATIONS_TOPIC = "ocop.rating.evaluations"
+
+
+@contract("vn.ocop.rating.evaluation.opened.v1", topic=EVALUATIONS_TOPIC)
+class EvaluationOpened(EventContract):
+    """A product's evaluation opened in a round: each member of the round's council has a
+    score sheet (phiếu chấm điểm) to fill in by the day the round closes."""
+
+    evaluation_id: str
+    product_id: str
+    subject_id: str
+    product_name: str
+    round_id: str
+    round_name: str
+    members: list[str]
+    """The council members' user ids."""
+    closes_on: date

@@ -1,4 +1,4 @@
-"""Events the registry publishes: subjects (chủ thể) and their products.
+"""Events the registry publishes: subjects (chủ thể), their products and dossiers, accounts.
 
 Every event carries the whole current state of its aggregate, so a consumer's read model is
 one ``put`` and the inbox's sequence check keeps it from going backwards.
@@ -6,7 +6,7 @@ one ``put`` and the inbox's sequence check keeps it from going backwards.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
@@ -99,3 +99,65 @@ class AccountTokensRevoked(EventContract):
     user_id: str
     token_generation: int
     disabled: bool
+
+
+class AccountState(EventContract):
+    """Who an account is in the programme, as far as telling it what concerns it needs: its
+    role and what it is bound to (a producer's subject, a commune officer's commune). No
+    name, e-mail or password: a person's contact stays with the web front, where they set it."""
+
+    user_id: str
+    role: Literal["admin", "commune_officer", "council_member", "producer", "channel"]
+    subject_id: str | None = None
+    commune_code: str | None = None
+    province_code: str | None = None
+    disabled: bool = False
+
+
+@contract("vn.ocop.registry.account.opened.v1", topic=ACCOUNTS_TOPIC)
+class AccountOpened(AccountState):
+    """An account was created."""
+
+
+@contract("vn.ocop.registry.account.changed.v1", topic=ACCOUNTS_TOPIC)
+class AccountChanged(AccountState):
+    """An account was disabled, enabled again or bound elsewhere."""
+
+
+ACCOUNT_STATES = (AccountOpened, AccountChanged)
+"""Events that carry an account's whole current state (``AccountState``)."""
+
+
+DOSSIERS_TOPIC = "ocop.registry.dossiers"
+
+
+@contract("vn.ocop.registry.dossier.stage_decided.v1", topic=DOSSIERS_TOPIC)
+class DossierStageDecided(EventContract):
+    """The commune or the provincial office accepted or refused a stage of a product's cycle
+    that its producer proposed (ý tưởng → phương án → hồ sơ), with the note they wrote: what
+    the producer is told."""
+
+    product_id: str
+    subject_id: str
+    product_name: str
+    stage: Literal["idea", "plan", "dossier"]
+    status: Literal["accepted", "rejected"]
+    note: str = ""
+    decided_by: Literal["office", "commune"]
+    """Who decided, as the producer reads it: the provincial office or the commune."""
+    decided_at: datetime
+
+
+@contract("vn.ocop.registry.product.identity_decided.v1", topic=PRODUCTS_TOPIC)
+class ProductIdentityDecided(EventContract):
+    """The provincial office approved (the change applies) or refused (it is dropped) a
+    change of a submitted product's identity (name, group, GTIN) that its producer asked for,
+    with the office's note."""
+
+    product_id: str
+    subject_id: str
+    product_name: str
+    """The product's name after the decision."""
+    approved: bool
+    note: str = ""
+    decided_at: datetime
