@@ -136,6 +136,14 @@ class Settings(BaseSettings):
         "Where the web front reaches the traceability API."))
     catalog_url: str = Field("http://127.0.0.1:8004", description=(
         "Where the web front reaches the catalog's API (the office's sales channels)."))
+    smtp_url: str | None = Field(None, description=(
+        "Where the web front sends people's notifications by e-mail: smtp://[user@]host:587 "
+        "(STARTTLS) or smtps://[user@]host:465. Unset: notifications reach the workspace's "
+        "inbox only, and no e-mail is queued."))
+    smtp_password: SecretStr | None = Field(None, description=(
+        "The SMTP account's password (the user is in OCOP_SMTP_URL); never logged."))
+    mail_from: str = Field("OCOP <no-reply@ocop.localhost>", description=(
+        "The From of the notifications' e-mail."))
     password_hash_memory_kib: Annotated[int, Field(ge=1024, le=4 * 2**20, description=(
         "Argon2id memory cost of a password's hash, in KiB: 64 MiB by default (RFC 9106's "
         "second recommendation, pwdlib's); OWASP's floor is 19 MiB. Lower only where the "
@@ -157,6 +165,18 @@ class Settings(BaseSettings):
     def _port_scheme(cls, v: SecretStr, info: ValidationInfo) -> SecretStr:
         schemes, example = _PORT_SCHEMES[info.field_name or ""]
         _check_scheme(v.get_secret_value(), schemes, example)
+        return v
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp(cls, v: str | None) -> str | None:
+        if not v:
+            return None
+        parts = urlsplit(v)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("write it as smtp://host:587 (STARTTLS) or smtps://host:465")
+        if parts.password is not None:
+            raise ValueError("put the password in OCOP_SMTP_PASSWORD, not in the URL")
         return v
 
     @field_validator("rate_limit", "scan_rate_limit")
