@@ -9,9 +9,10 @@ and the consumer's work. Logs carry the current trace and span ids.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TextIO
 
 from opentelemetry import trace
 from opentelemetry.context import Context
@@ -89,12 +90,26 @@ LOG_FORMAT = ("%(asctime)s %(levelname)s %(name)s [trace_id=%(trace_id)s span_id
               "%(message)s")
 
 
+class CurrentStandardError(logging.StreamHandler):
+    """Writes to ``sys.stderr`` as it is when a line is logged, not as it was when the
+    handler was made: a process that swaps stderr (a test runner capturing each test's
+    output) would otherwise leave the handler writing to a closed file, losing every line."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: TextIO) -> None:
+        pass
+
+
 def setup_logging(level: str = "INFO") -> None:
     """Root logging with trace ids on every line; safe to call more than once."""
     root = logging.getLogger()
     root.setLevel(level)
     if not any(getattr(h, "_ocop", False) for h in root.handlers):
-        handler = logging.StreamHandler()
+        handler = CurrentStandardError()
         handler._ocop = True  # type: ignore[attr-defined]
         handler.setFormatter(logging.Formatter(LOG_FORMAT))
         handler.addFilter(TraceIdFilter())
