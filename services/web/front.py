@@ -183,6 +183,7 @@ NOTICES = {"password_changed": N_("Password changed. Your other devices were sig
            "change_sent": N_("Sent. The office reviews it before it applies."),
            "change_saved": N_("Change saved."),
            "uploaded_document": N_("The document is uploaded."),
+           "record_corrected": N_("Corrected. The scan page now shows the corrected record."),
            "evaluation_closed": N_("The evaluation is closed: its result is final."),
            "recognised": N_("Recognised. The certificate is ready to print."),
            "renewed": N_("Renewed: this is the new certificate."),

@@ -6,7 +6,7 @@ HTTP, a bus or a store."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -34,6 +34,8 @@ from tests.support.refusals import refused
 DAY = date(2026, 11, 2)
 VIETNAM = timezone(timedelta(hours=7))
 BASE = "https://scan.ocop.example"
+MORNING = datetime.combine(DAY, time(9), UTC)
+NOON_AFTER = datetime(2026, 11, 5, 5, 0, tzinfo=UTC)
 
 
 def profile() -> TraceProfile:
@@ -44,7 +46,7 @@ def profile() -> TraceProfile:
 
 def opened(lot: str = "NM-2026-11", **dates: date) -> Batch:
     return Batch.open("b1", profile(), lot=lot, dates=BatchDates(DAY, **dates),
-                      quantity=500, unit=Unit.LITRE, areas=[], today=DAY + timedelta(days=3),
+                      quantity=500, unit=Unit.LITRE, areas=[], now=NOON_AFTER,
                       at="2026-11-05T01:00:00Z", by="u1", scan_base_url=BASE)
 
 
@@ -61,23 +63,24 @@ def test_a_batch_is_named_by_its_gtin_and_lot_in_gs1_syntax() -> None:
 def test_batches_are_opened_only_under_a_certificate_in_force() -> None:
     with refused(Conflict, "not-certified"):
         Batch.open("b1", TraceProfile("p1"), lot="L1", dates=BatchDates(DAY), quantity=1,
-                   unit=Unit.KILOGRAM, areas=[], today=DAY, at="", by="", scan_base_url=BASE)
+                   unit=Unit.KILOGRAM, areas=[], now=MORNING, at="", by="", scan_base_url=BASE)
     gone = profile()
     gone.revoke(revoked())
     with refused(Conflict, "certificate-revoked"):
         Batch.open("b1", gone, lot="L1", dates=BatchDates(DAY), quantity=1,
-                   unit=Unit.KILOGRAM, areas=[], today=DAY, at="", by="", scan_base_url=BASE)
+                   unit=Unit.KILOGRAM, areas=[], now=MORNING, at="", by="", scan_base_url=BASE)
 
 
 def test_a_batchs_dates_are_in_the_order_things_happen() -> None:
     with refused(BadRequest, "batch-dates"):
         opened(packed_on=DAY - timedelta(days=1))
     with refused(BadRequest, "batch-dates"):
-        BatchDates(DAY + timedelta(days=1)).check(DAY)
+        BatchDates(DAY + timedelta(days=1)).check(MORNING)
     batch = opened(packed_on=DAY, best_before=DAY + timedelta(days=700))
     with refused(BadRequest, "event-before-batch"):
-        batch.check_event_time(datetime(2026, 11, 1, 23, 0, tzinfo=VIETNAM), "eventTime")
-    batch.check_event_time(datetime(2026, 11, 2, 0, 30, tzinfo=VIETNAM), "eventTime")
+        batch.check_event_time(datetime(2026, 11, 1, 23, 0, tzinfo=VIETNAM), "eventTime",
+                               NOON_AFTER)
+    batch.check_event_time(datetime(2026, 11, 2, 0, 30, tzinfo=VIETNAM), "eventTime", NOON_AFTER)
 
 
 def record(record_id: str, event: dict[str, Any], hash_: str = "") -> OriginRecord:

@@ -16,7 +16,7 @@ from services.traceability.api.scan import chain_page
 from services.traceability.origin.commands import Origin
 from services.traceability.origin.epcis import EpcisEvent, JsonLdContext
 from services.traceability.origin.forms import BatchIn, CorrectionIn, OriginEventIn
-from services.traceability.origin.journey import journey
+from services.traceability.origin.journey import Entry, Filled, entries, journey
 from services.traceability.origin.model import Batch, ChainProblem, ChainReport, OriginRecord
 from services.traceability.origin.queries import Histories, event_filter
 from services.traceability.profiles import rules
@@ -106,6 +106,75 @@ class RecordOut(BaseModel):
                    corrects=record.corrects, event=record.event)
 
 
+class FilledOut(BaseModel):
+    """The producer's form as it would be filled to record the event again: where a
+    correction starts from."""
+
+    happened_at: str
+    place: str
+    commune: str
+    latitude: float | None
+    longitude: float | None
+    quantity: float | None
+    unit: str | None
+    note: str
+    lab: str
+    passed: bool | None
+    party: str
+    photo_urls: list[str]
+    report_url: str
+
+    @classmethod
+    def of(cls, filled: Filled) -> FilledOut:
+        return cls.model_validate(filled, from_attributes=True)
+
+
+class BatchRecordOut(BaseModel):
+    """One record of a batch's chain, with its id (what a correction names) and how the
+    corrections recorded since leave it."""
+
+    id: str
+    event_id: str
+    hash: str
+    sequence: int
+    """Its place in the batch's chain, from 1."""
+    recorded_at: str
+    step: StepOut | None
+    """What it tells; none for an error declaration."""
+    filled: FilledOut | None
+    declares: str | None
+    """An error declaration: the id of the record it declares wrong."""
+    reason: str | None
+    """An error declaration's reason: incorrect_data or did_not_occur."""
+    corrected_by: str | None
+    """Declared wrong: the id of the record correcting it (none if it did not happen)."""
+    corrected_at: str | None
+    """Declared wrong: when (the declaration's recording)."""
+    declared_in: str | None
+    """Declared wrong: the id of the declaration."""
+    corrects: str | None
+    """A corrective record: the id of the record it replaces."""
+    correctable: bool
+    """Whether a correction may name it: not a declaration, not declared wrong already."""
+
+    @classmethod
+    def of(cls, entry: Entry) -> BatchRecordOut:
+        r = entry.record
+        return cls(id=r.id, event_id=r.event_id, hash=r.hash, sequence=entry.sequence,
+                   recorded_at=r.recorded_at,
+                   step=StepOut.of(entry.step) if entry.step else None,
+                   filled=FilledOut.of(entry.filled) if entry.filled else None,
+                   declares=entry.declares, reason=entry.reason,
+                   corrected_by=entry.corrected_by, corrected_at=entry.corrected_at,
+                   declared_in=entry.declared_in, corrects=entry.corrects,
+                   correctable=entry.correctable)
+
+
+class BatchRecordsOut(BaseModel):
+    items: list[BatchRecordOut]
+    """In the chain's order."""
+
+
 class CapturedOut(BaseModel):
     recorded: list[RecordOut]
     """One record per captured event, in the document's order."""
@@ -151,6 +220,15 @@ async def get_batch(histories: HistoriesPart, batch_id: str) -> BatchJourneyOut:
     steps = journey(await histories.history(batch))
     return BatchJourneyOut.at(batch, histories.scan_base_url,
                               journey=[StepOut.of(step) for step in steps])
+
+
+@router.get("/batches/{batch_id}/records",
+            summary="A batch's origin records in its chain's order, each with its id and "
+                    "its corrections", **may("origin.read"))
+async def batch_records(histories: HistoriesPart, batch_id: str) -> BatchRecordsOut:
+    batch = await histories.batch(batch_id)
+    return BatchRecordsOut(items=[BatchRecordOut.of(entry)
+                                  for entry in entries(await histories.history(batch))])
 
 
 @router.post("/batches/{batch_id}/events", status_code=status.HTTP_201_CREATED,

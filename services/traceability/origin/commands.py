@@ -110,7 +110,7 @@ class Origin:
             batch = Batch.open(new_id(), profile, lot=form.lot, dates=form.dates(),
                                quantity=form.quantity, unit=form.unit,
                                areas=[a.area() for a in form.areas],
-                               today=self.clock.today(), at=self.clock.stamp(),
+                               now=self.clock.now(), at=self.clock.stamp(),
                                by=caller.user_id, scan_base_url=self.scan_base_url)
             key = lot_key(product_id, form.lot)
             if await tx.get(LOTS.name, key) is not None:
@@ -159,11 +159,17 @@ class Origin:
                     self.worker, [(FORM_CONTEXT, corrective)], share_of(caller))
             declared["correctiveEventIDs"] = [corrective["eventID"]]
             items.append((FORM_CONTEXT, corrective))
+        for earlier in await records.find(self.store, {"event_id": original.event_id}):
+            said = earlier.event.get("errorDeclaration") or {}
+            if earlier.corrects and any(said.get(k) != declared.get(k)
+                                        for k in ("reason", "correctiveEventIDs")):
+                raise Conflict(N_("This event was corrected already: correct its corrected "
+                                  "version instead."), code="corrected-already",
+                               errors=[FieldError("record_id", N_("corrected already"))])
         items.append((original.context, original.event | {"errorDeclaration": declared}))
         return await self._record(caller, items, lambda _: _form_field)
 
     async def _form_event(self, batch_id: str, form: OriginEventIn) -> dict[str, Any]:
-        form.check_happened(self.clock.now())
         batch = await batches.get(self.store, batch_id)
         inputs = []
         for i, given in enumerate(form.inputs):
@@ -214,7 +220,8 @@ class Origin:
         for batch, _ in named.values():
             check_certified(await self._profile(s, batch), self.clock.today())
             if declaration is None:
-                batch.check_event_time(epcis.local_time(event), name("eventTime"))
+                batch.check_event_time(epcis.local_time(event), name("eventTime"),
+                                       self.clock.now())
         record = OriginRecord(
             new_id(), event, context, event_hash, event_id, utc_stamp(when),
             epcis.biz_step(event), epcis.place_of(event), list(named),

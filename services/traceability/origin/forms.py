@@ -6,7 +6,6 @@ records, hash them the same way and answer the same queries."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -131,9 +130,6 @@ STEP_FIELDS: dict[Step, dict[str, str]] = {
     Step.RECEIVING: {"party": N_("give from whom it came")},
     Step.SENSOR_READING: {"readings": N_("give at least one reading")}}
 """What each step must tell besides when and where, and how a producer is asked for it."""
-CLOCK_SKEW = timedelta(minutes=5)
-"""How far ahead of the platform's clock a phone's clock may run: an event "now" from such a
-phone is not in the future."""
 
 
 class OriginEventIn(BaseModel):
@@ -174,13 +170,6 @@ class OriginEventIn(BaseModel):
             raise BadRequest(N_("Some details of this step are missing."), code="step-details",
                              errors=missing)
         return self
-
-    def check_happened(self, now: datetime) -> None:
-        """What a producer records has happened already (``now``: the platform's clock)."""
-        if self.happened_at > now + CLOCK_SKEW:
-            raise BadRequest(N_("The event is dated later than now."), code="event-in-future",
-                             errors=[FieldError("happened_at",
-                                                N_("give the day and time it happened"))])
 
 
 def _quantity(identifier: str, quantity: float, unit: Unit) -> dict[str, Any]:

@@ -88,3 +88,99 @@ def _step(event: EpcisEvent, corrected: bool) -> JourneyStep:
             event.get("inputEPCList") or []),
         note=str(event.get(f"{NS}note") or ""),
         photos=[url for url in map(web_link, event.get(f"{NS}photos") or []) if url])
+
+
+@dataclass(frozen=True)
+class Filled:
+    """What a producer's form would be filled with to record an event again: where a
+    correction starts from."""
+
+    happened_at: str
+    """As written where it happened, with its UTC offset (ISO 8601)."""
+    place: str
+    commune: str
+    latitude: float | None
+    longitude: float | None
+    quantity: float | None
+    unit: str | None
+    note: str
+    lab: str
+    passed: bool | None
+    party: str
+    photo_urls: list[str]
+    report_url: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record of a batch's chain as its producer's workspace lists it: with its id (what
+    a correction names), and how it stands after the corrections recorded since."""
+
+    record: OriginRecord
+    sequence: int
+    """Its place in the batch's chain, from 1."""
+    step: JourneyStep | None
+    """What it tells (none for an error declaration: it tells only that another is wrong)."""
+    filled: Filled | None
+    declares: str | None = None
+    """An error declaration: the id of the record it declares wrong."""
+    reason: str | None = None
+    corrected_by: str | None = None
+    """A record declared wrong: the id of the record that corrects it (none if it did not
+    happen at all)."""
+    corrected_at: str | None = None
+    """When it was declared wrong (the declaration's recording)."""
+    declared_in: str | None = None
+    corrects: str | None = None
+    """A corrective record: the id of the record it replaces."""
+
+    @property
+    def correctable(self) -> bool:
+        """Neither a declaration nor a record already declared wrong: the corrected version
+        is the one to correct again."""
+        return self.declares is None and self.declared_in is None
+
+
+def entries(records: list[OriginRecord]) -> list[Entry]:
+    """``records`` of one batch, in the chain's order, each with how corrections left it."""
+    by_event = {r.event_id: r for r in records if not r.corrects}
+    marks: dict[str, dict[str, str | None]] = {r.id: {} for r in records}
+    for r in records:
+        if not r.corrects:
+            continue
+        declared = r.event.get("errorDeclaration") or {}
+        wrong = by_event.get(r.corrects)
+        fixes = [by_event[e] for e in declared.get("correctiveEventIDs") or []
+                 if e in by_event]
+        marks[r.id] |= {"declares": wrong.id if wrong else None,
+                        "reason": str(declared.get("reason") or "")}
+        if wrong is not None:
+            marks[wrong.id] |= {"corrected_by": fixes[0].id if fixes else None,
+                                "corrected_at": r.recorded_at, "declared_in": r.id}
+            for fix in fixes:
+                marks[fix.id]["corrects"] = wrong.id
+    return [Entry(r, i, None if r.corrects else _step(r.event, "corrects" in marks[r.id]),
+                  None if r.corrects else filled(r.event), **marks[r.id])
+            for i, r in enumerate(records, start=1)]
+
+
+def filled(event: EpcisEvent) -> Filled:
+    """The form's fields that make ``event`` (``forms.epcis_event`` read backwards)."""
+    point = str((event.get("readPoint") or {}).get("id") or "")
+    latitude = longitude = None
+    if point.startswith("geo:"):
+        try:
+            latitude, longitude = (float(x) for x in point[4:].split(";")[0].split(","))
+        except ValueError:
+            latitude = longitude = None
+    amount: dict[str, object] = next((element for key in ("outputQuantityList", "quantityList")
+                   for element in event.get(key) or []), {})
+    quantity = amount.get("quantity")
+    step = _step(event, False)
+    return Filled(
+        happened_at=epcis.local_time(event).isoformat(), place=step.place,
+        commune=str(event.get(f"{NS}commune") or ""), latitude=latitude, longitude=longitude,
+        quantity=float(quantity) if isinstance(quantity, int | float) else None,
+        unit=str(amount.get("uom") or "H87") if amount else None, note=step.note,
+        lab=step.lab, passed=step.passed, party=step.party, photo_urls=step.photos,
+        report_url=step.report_url)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from services.traceability.origin.epcis import EpcisEvent, JsonLdContext
 from services.traceability.profiles import rules
 from services.traceability.profiles.model import TraceProfile
 from shared.messaging.contracts.traceability import BatchOpened, ChainHead
+from shared.platform.clock import VIETNAM
 from shared.refusals import N_, BadRequest, Conflict, FieldError
 
 
@@ -62,6 +63,21 @@ class RawMaterialArea:
     certificates: list[AreaCertificate] = field(default_factory=list)
 
 
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of the platform's clock a phone's clock may run: an event "now" from such a
+phone is not in the future."""
+
+
+def in_the_future(when: date | datetime, now: datetime) -> bool:
+    """The one reading of "in the future" for what a producer dates (``now``: the platform's
+    clock): a day after today in Việt Nam, where the day starts at 17:00 UTC of the day
+    before; an instant later than now, a phone's clock running ``CLOCK_SKEW`` ahead
+    forgiven."""
+    if isinstance(when, datetime):
+        return when > now + CLOCK_SKEW
+    return when > now.astimezone(VIETNAM).date()
+
+
 @dataclass
 class BatchDates:
     produced_on: date
@@ -70,10 +86,10 @@ class BatchDates:
     best_before: date | None = None
     expires_on: date | None = None
 
-    def check(self, today: date) -> None:
+    def check(self, now: datetime) -> None:
         """In the order things happen, production not in the future."""
         errors = []
-        if self.produced_on > today:
+        if in_the_future(self.produced_on, now):
             errors.append(FieldError("produced_on", N_("is in the future")))
         for name, later in (("packed_on", self.packed_on), ("best_before", self.best_before),
                             ("expires_on", self.expires_on)):
@@ -148,10 +164,10 @@ class Batch:
 
     @classmethod
     def open(cls, batch_id: str, profile: TraceProfile, *, lot: str, dates: BatchDates,
-             quantity: float, unit: Unit, areas: list[RawMaterialArea], today: date,
+             quantity: float, unit: Unit, areas: list[RawMaterialArea], now: datetime,
              at: str, by: str, scan_base_url: str) -> Batch:
         """Open a batch of ``profile``'s product: only while its certificate is in force."""
-        check_certified(profile, today)
+        check_certified(profile, now.astimezone(VIETNAM).date())
         if not rules.LOT.match(lot):
             raise BadRequest(N_("The lot code must be 1–20 characters of the GS1 character "
                                 "set (letters without accents, digits and "
@@ -159,7 +175,7 @@ class Batch:
                              errors=[FieldError("lot", N_("letters without accents, digits "
                                                           "and signs such as - . / only; no "
                                                           "spaces"))])
-        dates.check(today)
+        dates.check(now)
         assert profile.subject
         identifier = rules.batch_identifier(scan_base_url, profile.id, profile.gtin, lot)
         return cls(batch_id, profile.id, profile.subject.id, profile.subject.province,
@@ -176,9 +192,13 @@ class Batch:
             best_before=self.dates.best_before, expires_on=self.dates.expires_on,
             quantity=self.quantity, unit=self.unit.value)
 
-    def check_event_time(self, when: datetime, field_name: str) -> None:
+    def check_event_time(self, when: datetime, field_name: str, now: datetime) -> None:
         """Nothing happens to a batch before it was produced (on the day as written where
-        it happened)."""
+        it happened), nor later than now (``in_the_future``: the batch's own dates' rule)."""
+        if in_the_future(when, now):
+            raise BadRequest(N_("The event is dated later than now."), code="event-in-future",
+                             errors=[FieldError(field_name,
+                                                N_("give the day and time it happened"))])
         if when.date() < self.dates.produced_on:
             raise BadRequest(
                 N_("The event is dated before batch %(lot)s was produced (%(produced_on)s)."),

@@ -149,6 +149,17 @@ class Traceability(Client):
         return await self.read(ANOMALIES,
                                params={k: v for k, v in asked.items() if v is not None})
 
+    # -- a batch's records and their corrections (models and operations at the module's end)
+
+    async def records(self, batch_id: str) -> Page[OriginRecord]:
+        return await self.read(RECORDS, batch_id)
+
+    async def correct_event(self, batch_id: str, record_id: str,
+                            corrected: dict[str, Any]) -> None:
+        """``corrected``: what ``origin_form.event_body`` makes of the corrected form."""
+        await self.send(CORRECT, batch_id, record_id,
+                        json={"reason": "incorrect_data", "corrected": corrected})
+
 
 # -- the office's counterfeit dashboard (services/web/office/counterfeits.py) --------------
 
@@ -186,3 +197,42 @@ class SignalsPage(Page[SignalSeen]):
 SIGNALS = Operation("traceability", "GET", "/anomalies", SignalsPage)
 SIGNALS_BY_PROVINCE = Operation("traceability", "GET", "/anomalies/provinces", Unread)
 PROVINCES_READ = TypeAdapter(list[ProvinceSignals])
+
+
+# -- a batch's records and their corrections (services/web/producer/pages.py, batch routes) -
+
+class Filled(Answer):
+    """The origin form as it would be filled to record an event again."""
+
+    happened_at: str
+    place: str
+    latitude: float | None
+    longitude: float | None
+    quantity: float | None
+    note: str
+    lab: str
+    passed: bool | None
+    party: str
+    photo_urls: list[str]
+    report_url: str
+
+
+class OriginRecord(Answer):
+    """A record of a batch's chain, as the batch page lists it."""
+
+    id: str
+    sequence: int
+    recorded_at: str
+    step: Step | None
+    filled: Filled | None
+    declares: str | None
+    reason: str | None
+    corrected_by: str | None
+    corrected_at: str | None
+    corrects: str | None
+    correctable: bool
+
+
+RECORDS = Operation("traceability", "GET", "/batches/{batch_id}/records", Page[OriginRecord])
+CORRECT = Operation("traceability", "POST",
+                    "/batches/{batch_id}/events/{record_id}/corrections", Unread)

@@ -4,16 +4,22 @@ queue), and the traceability API's body it becomes."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
 
-from services.web.clients.traceability import Batch
+from services.web.backend import Refused
+from services.web.clients.traceability import Batch, OriginRecord
 from services.web.typed import typed_number
-from shared.i18n import words
+from shared.i18n import N_, words
+from shared.i18n.text import number_shown
+from shared.platform.clock import VIETNAM
 
 LOCAL_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+FORM_STEPS = ("harvest", "processing", "lab_test", "packing", "shipping")
+"""The steps the form records (and so corrects); others come in by EPCIS capture."""
 FIELDS = ("event_id", "step", "happened_at", "place", "commune", "quantity", "note", "lab",
           "passed", "party", "input_batch", "latitude", "longitude")
 
@@ -96,3 +102,55 @@ def photographed(body: dict[str, Any], form: EventForm, photo_url: str) -> dict[
     if form.photo_kind == "lab_report":
         return body | {"report_url": photo_url}
     return body | {"photo_urls": [photo_url]}
+
+
+# -- a correction: the same form, filled with the record it corrects ------------------------
+
+CORRECTED = "corrected."
+"""Where a correction's refusal names the corrected event's fields."""
+
+
+def one_record(records: list[OriginRecord], record_id: str) -> OriginRecord:
+    """The batch's record ``record_id``, one the producer may correct (a link kept from
+    before another correction, or a made-up one, is refused as not found)."""
+    found = next((r for r in records if r.id == record_id), None)
+    if found is None or not found.correctable or found.filled is None:
+        raise Refused.said(404, N_("This record cannot be corrected: it is not one of the "
+                                   "batch's records, or it was corrected already."))
+    return found
+
+
+def prefilled(record: OriginRecord, lang: str) -> dict[str, str]:
+    """The form's fields as they were for ``record`` (the time in Việt Nam's, as the phone's
+    field takes it; the quantity as ``lang`` writes it)."""
+    filled, step = record.filled, record.step
+    if filled is None or step is None:
+        return {}
+    when = datetime.fromisoformat(filled.happened_at).astimezone(VIETNAM)
+    return {"step": step.step, "happened_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "place": filled.place, "note": filled.note, "lab": filled.lab,
+            "passed": "on" if filled.passed else "", "party": filled.party,
+            "quantity": number_shown(filled.quantity, lang, 3) if filled.quantity else "",
+            "latitude": "" if filled.latitude is None else f"{filled.latitude:.6f}",
+            "longitude": "" if filled.longitude is None else f"{filled.longitude:.6f}"}
+
+
+def kept_photos(body: dict[str, Any], record: OriginRecord) -> dict[str, Any]:
+    """The corrected event keeps the photos (or lab report) of the one it corrects unless
+    a new one was taken."""
+    filled = record.filled
+    if filled is None:
+        return body
+    kept: dict[str, Any] = {}
+    if filled.photo_urls and "photo_urls" not in body:
+        kept["photo_urls"] = filled.photo_urls
+    if filled.report_url and "report_url" not in body and body.get("step") == "lab_test":
+        kept["report_url"] = filled.report_url
+    return body | kept
+
+
+def uncorrected(refusal: Refused) -> Refused:
+    """A correction's refusal naming the form's own fields (``corrected.place.name`` is the
+    form's place)."""
+    return replace(refusal, fields={path.removeprefix(CORRECTED): said
+                                    for path, said in refusal.fields.items()})

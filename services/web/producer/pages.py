@@ -29,7 +29,16 @@ from services.web.front import (
 from services.web.plain import plain
 from services.web.producer.decisions import refused_change, stage_states
 from services.web.producer.origin_form import FIELDS as EVENT_FIELDS
-from services.web.producer.origin_form import EventForm, event_body, photographed
+from services.web.producer.origin_form import (
+    FORM_STEPS,
+    EventForm,
+    event_body,
+    kept_photos,
+    one_record,
+    photographed,
+    prefilled,
+    uncorrected,
+)
 from services.web.producer.workspace import ROAD, Standing, Validity, newest, standing
 from services.web.sessions import WebSession
 from services.web.typed import typed_number
@@ -172,13 +181,16 @@ async def open_batch(request: Request, front: Front, session: ProducerWriter, pr
 async def _batch_page(request: Request, front: WebFront, session: WebSession, batch_id: str,
                       status: int = 200, **context: Any) -> Response:
     traceability = front.traceability(session.token)
-    batch, sheets, scans, alerts = await asyncio.gather(
+    batch, sheets, scans, alerts, records = await asyncio.gather(
         traceability.batch(batch_id), traceability.label_sheets(batch_id),
-        traceability.scans(batch_id), traceability.anomalies(batch_id=batch_id))
+        traceability.scans(batch_id), traceability.anomalies(batch_id=batch_id),
+        traceability.records(batch_id))
     siblings = await traceability.batches(batch.product_id)
     now = front.clock.now().astimezone(VIETNAM)
     return render(request, "batch.html", session, status=status, batch=batch,
                   sheets=sheets.items, scans=scans, alerts=alerts.items,
+                  records=records.items, sequences={r.id: r.sequence for r in records.items},
+                  form_steps=FORM_STEPS,
                   inputs=[b for b in siblings.items if b.id != batch_id],
                   event_id=str(uuid4()), now=now.strftime("%Y-%m-%dT%H:%M"), **context)
 
@@ -216,6 +228,54 @@ async def record_event(request: Request, front: Front, session: ProducerWriter,
     if wants_json(request):
         return JSONResponse({"ok": True, "record_id": record.id}, status_code=201)
     return back_to(f"/batches/{batch_id}#journey")
+
+
+async def _correction_page(request: Request, front: WebFront, session: WebSession,
+                           batch_id: str, record_id: str, status: int = 200,
+                           **context: Any) -> Response:
+    traceability = front.traceability(session.token)
+    batch, records = await asyncio.gather(traceability.batch(batch_id),
+                                          traceability.records(batch_id))
+    record = one_record(records.items, record_id)
+    siblings = await traceability.batches(batch.product_id)
+    context.setdefault("form", prefilled(record, language(request)))
+    return render(request, "batch_correct.html", session, status=status, batch=batch,
+                  record=record, inputs=[b for b in siblings.items if b.id != batch_id],
+                  form_steps=FORM_STEPS,
+                  event_id=str(uuid4()), **context)
+
+
+@router.get("/batches/{batch_id}/records/{record_id}/correct", response_class=HTMLResponse)
+async def correction_page(request: Request, front: Front, session: Producer, batch_id: str,
+                          record_id: str) -> Response:
+    return await _correction_page(request, front, session, batch_id, record_id)
+
+
+@router.post("/batches/{batch_id}/records/{record_id}/correct", response_class=HTMLResponse)
+async def correct_record(request: Request, front: Front, session: ProducerWriter,
+                         batch_id: str, record_id: str) -> Response:
+    """The corrected event, sent at once: a correction needs a connection (the page says
+    so); the service records it as an error declaration with the corrective event."""
+    form = await EventForm.read(await request.form())
+    lang = language(request)
+    traceability = front.traceability(session.token)
+    try:
+        batch, records = await asyncio.gather(traceability.batch(batch_id),
+                                              traceability.records(batch_id))
+        body = kept_photos(event_body(form, batch, lang),
+                           one_record(records.items, record_id))
+        if form.photo is not None:
+            filed = await traceability.file_origin_document(
+                batch.product_id, form.photo_kind, form.photo_title(lang), form.photo.data,
+                form.photo.content_type)
+            body = photographed(body, form, filed.url)
+        await traceability.correct_event(batch_id, record_id, body)
+    except Refused as refusal:
+        said = plain(uncorrected(refusal), lang, EVENT_FORM)
+        return await _correction_page(request, front, session, batch_id, record_id,
+                                      status=refusal.status, refusal=said.message,
+                                      errors=said.fields, form=form.fields)
+    return back_to(f"/batches/{batch_id}?done=record_corrected#records")
 
 
 @router.post("/batches/{batch_id}/label-sheets", response_class=HTMLResponse)

@@ -197,6 +197,28 @@ document.querySelectorAll('form[data-queue]').forEach(form => {
   });
 });
 
+// -- a correction: sent at once, so only with signal (the page says so) -------------------
+
+document.querySelectorAll('form[data-online]').forEach(form => {
+  stepFields(form);
+  const button = form.querySelector('button[type=submit]');
+  const signal = () => { button.disabled = !navigator.onLine; };
+  addEventListener('online', signal);
+  addEventListener('offline', signal);
+  signal();
+  form.addEventListener('submit', async event => {
+    if (!form.querySelector('[name=use_location]').checked || form.dataset.located) return;
+    event.preventDefault();  // the phone's position first, then the form as it is
+    const at = await locate();
+    if (at) {
+      form.querySelector('[name=latitude]').value = at.latitude.toFixed(6);
+      form.querySelector('[name=longitude]').value = at.longitude.toFixed(6);
+    }
+    form.dataset.located = '1';
+    form.requestSubmit();
+  });
+});
+
 // -- uploads (dossier documents): shrunk, then sent; a refusal shows beside the field -----
 
 document.querySelectorAll('form[data-upload]').forEach(form => {

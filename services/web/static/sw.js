@@ -2,7 +2,7 @@
 // when there is signal (each kept as it arrives) and from the cache without it.
 'use strict';
 
-const CACHE = 'ocop-workspace-v1';
+const CACHE = 'ocop-workspace-v2';
 const SHELL = ['/static/app.css', '/static/app.js', '/static/icon.svg', '/static/icon-192.png',
   '/offline', '/app.webmanifest'];
 
