@@ -18,6 +18,10 @@ every test during which the machine's clock was asked for a day (``SystemClock.t
 the test or by a service it runs) and which is not set on a day of its own; a later run with
 ``--only-date-readers FILE --travel-to …`` runs just those (``make test`` does both). The
 record is appended to, so each tier's run adds its own: remove the file to start anew.
+
+Several days at once (``--travel-to 2031-06-15,2024-02-10``) run each test once on each day,
+in one session: each test travels on its own (set-up included), as a test set on its own day
+does, so the two calendar checks share one start of the test workers and one tail.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ _travel: time_machine.travel | None = None
 _minio_utcnow = minio.time.utcnow
 _system_today = SystemClock.today
 _read_the_date = False
+TRAVEL_DAY = "travel_day"
+"""The parameter that carries each test's day when the suite travels to several."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -54,17 +60,36 @@ def pytest_configure(config: pytest.Config) -> None:
     global _travel
     config.addinivalue_line("markers", "on_day(day): run this test (set-up included) on day")
     _start_recording(config)
-    day = config.getoption("--travel-to")
-    if not day:
+    days = _travel_days(config)
+    if not days:
         return
-    try:
-        when = date.fromisoformat(day)
-    except ValueError:
-        raise pytest.UsageError(f"--travel-to wants a date YYYY-MM-DD, not {day!r}") from None
-    _travel = time_machine.travel(datetime(when.year, when.month, when.day, 9, tzinfo=UTC),
-                                  tick=True)
-    _travel.start()
     minio.time.utcnow = _real_utcnow
+    if len(days) == 1:
+        _travel = time_machine.travel(_morning(days[0]), tick=True)
+        _travel.start()
+
+
+def _travel_days(config: pytest.Config) -> list[date]:
+    given = config.getoption("--travel-to")
+    if not given:
+        return []
+    try:
+        return [date.fromisoformat(day.strip()) for day in given.split(",")]
+    except ValueError:
+        raise pytest.UsageError(f"--travel-to wants dates YYYY-MM-DD (comma between several), "
+                                f"not {given!r}") from None
+
+
+def _morning(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Travelling to several days: every test once per day (``TRAVEL_DAY``)."""
+    days = _travel_days(metafunc.config)
+    if len(days) > 1:
+        metafunc.fixturenames.append(TRAVEL_DAY)
+        metafunc.parametrize(TRAVEL_DAY, days, ids=[day.isoformat() for day in days])
 
 
 def _start_recording(config: pytest.Config) -> None:
@@ -111,8 +136,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError(f"{only} does not exist: run the suite with "
                                 f"--record-date-readers {only} first")
     readers = set(only.read_text().splitlines())
-    config.hook.pytest_deselected(items=[i for i in items if i.nodeid not in readers])
-    items[:] = [i for i in items if i.nodeid in readers]
+    config.hook.pytest_deselected(items=[i for i in items if _recorded_id(i) not in readers])
+    items[:] = [i for i in items if _recorded_id(i) in readers]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Tiers none of whose tests read the date have nothing to run again: not a failure."""
+    if (session.config.getoption("--only-date-readers") is not None
+            and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED):
+        session.exitstatus = pytest.ExitCode.OK
+
+
+def _recorded_id(item: pytest.Item) -> str:
+    """The id a reader was recorded under: without the day it travels to, if any."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None or TRAVEL_DAY not in callspec.params:
+        return item.nodeid
+    day = callspec.params[TRAVEL_DAY].isoformat()
+    return item.nodeid.replace(f"[{day}]", "").replace(f"-{day}]", "]").replace(
+        f"[{day}-", "[")
 
 
 def _own_day(item: pytest.Item) -> date | None:
@@ -122,17 +164,23 @@ def _own_day(item: pytest.Item) -> date | None:
     return marker.args[0] if marker else getattr(module, "TODAY", None)
 
 
+def _travel_day(item: pytest.Item) -> date | None:
+    """The day this test travels to, when the suite travels to several."""
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get(TRAVEL_DAY) if callspec is not None else None
+
+
 def _real_utcnow() -> datetime:
     return escape_hatch.datetime.datetime.now(UTC)
 
 
 @pytest.fixture(autouse=True)
 def _on_the_modules_day(request: pytest.FixtureRequest) -> Iterator[None]:
-    day = _own_day(request.node)
+    day = _own_day(request.node) or _travel_day(request.node)
     if day is None:
         yield
         return
-    with time_machine.travel(datetime(day.year, day.month, day.day, 9, tzinfo=UTC), tick=True):
+    with time_machine.travel(_morning(day), tick=True):
         yield
 
 
