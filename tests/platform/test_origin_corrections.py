@@ -122,7 +122,7 @@ async def test_a_record_corrected_from_the_workspace_shows_corrected_and_the_cha
                                      headers=me)
             said = Said(after.text)
             assert "Đã sửa. Trang quét mã nay hiển thị bản ghi đã sửa." in said.notices
-            assert "bằng bản ghi số 2" in after.text and "Sửa bản ghi số 1" in after.text
+            assert "bằng bản ghi số 2" in after.text and "Bản sửa của bản ghi số 1" in after.text
             assert f'href="{correct}"' not in after.text  # corrected once: fix the fix
             assert (await client.get(f"{web}{correct}", headers=me)).status_code == 404
 

@@ -65,6 +65,18 @@ class EventForm:
         return f"{value}:00+07:00" if LOCAL_MINUTE.match(value) else value
 
 
+def amount_shown(text: str, lang: str) -> str:
+    """A step's quantity as the service words it ('1.5 kg', '1200') written the page's
+    way ('1,5 kg', '1.200' in Vietnamese)."""
+    shown = []
+    for word in text.split():
+        try:
+            shown.append(number_shown(float(word), lang, 3))
+        except ValueError:
+            shown.append(word)
+    return " ".join(shown)
+
+
 def _coordinate(value: str) -> float | None:
     """The phone's own position, written by the page's script (a point, six decimals)."""
     try:

@@ -32,6 +32,7 @@ from services.web.producer.origin_form import FIELDS as EVENT_FIELDS
 from services.web.producer.origin_form import (
     FORM_STEPS,
     EventForm,
+    amount_shown,
     event_body,
     kept_photos,
     one_record,
@@ -190,7 +191,7 @@ async def _batch_page(request: Request, front: WebFront, session: WebSession, ba
     return render(request, "batch.html", session, status=status, batch=batch,
                   sheets=sheets.items, scans=scans, alerts=alerts.items,
                   records=records.items, sequences={r.id: r.sequence for r in records.items},
-                  form_steps=FORM_STEPS,
+                  form_steps=FORM_STEPS, amount=amount_shown,
                   inputs=[b for b in siblings.items if b.id != batch_id],
                   event_id=str(uuid4()), now=now.strftime("%Y-%m-%dT%H:%M"), **context)
 

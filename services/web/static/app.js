@@ -136,16 +136,18 @@ async function send() {
     sending = false;
     await showQueue();
   }
-  if (recorded) await refresh('#journey');
+  if (recorded) await refresh('#journey', '#records');
 }
 
-async function refresh(selector) {
-  // The page's own copy of a section, fresh from the server (and so kept for offline).
+async function refresh(...selectors) {
+  // The page's own copy of its sections, fresh from the server (and so kept for offline).
   try {
     const page = await fetch(location.pathname, {credentials: 'same-origin'});
     const fresh = new DOMParser().parseFromString(await page.text(), 'text/html');
-    const old = document.querySelector(selector), now = fresh.querySelector(selector);
-    if (old && now) old.replaceWith(now);
+    for (const selector of selectors) {
+      const old = document.querySelector(selector), now = fresh.querySelector(selector);
+      if (old && now) old.replaceWith(now);
+    }
   } catch (e) { /* offline again: the page stays as it is */ }
 }
 
