@@ -34,7 +34,7 @@ ASKS = {
     "area": N_("Enter the raw-material area (orchard, pond, farm…)."),
     "commune": N_("Enter the commune of the raw-material area."),
     "happened_at": N_("Choose the day and time it happened."),
-    "place": N_("Enter the place."),
+    "place": N_("Enter the place, at most 200 characters."),
     "lab": N_("Enter the laboratory."),
     "party": N_("Enter who sent or received it."),
     "input_batch": N_("Choose the batch it was made from."),

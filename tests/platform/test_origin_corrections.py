@@ -183,3 +183,36 @@ async def test_events_dated_in_the_future_are_refused_whichever_way_they_come(
         await producer.call("POST", "traceability", f"/batches/{batch['id']}/events",
                             expect=201, json={"step": "packing", "happened_at": at(day, 7),
                                               "place": {"name": "Xưởng"}})
+
+
+async def test_the_batch_form_reads_decimal_commas_and_refuses_beside_each_field(
+        make_settings: Callable[..., Settings]) -> None:
+    settings = make_settings()
+    async with signed_in(settings, PASSWORD) as office:
+        made = await certified_batch(office, PASSWORD, GTIN,
+                                     batch_body("CHE-1", today() - timedelta(days=2)))
+        async with serving_workspace(settings, office.urls) as web, \
+                httpx.AsyncClient(timeout=30) as client:
+            me = await producer_session(client, web)
+            page = await client.get(f"{web}/products/{made.product_id}/batches/new",
+                                    headers=me)
+            csrf = CSRF.search(page.text)
+            assert csrf is not None
+            form = {"csrf": csrf.group(1), "lot": "CHE-2", "unit": "KGM",
+                    "produced_on": today().isoformat(), "quantity": "12,5"}
+            path = f"{web}/products/{made.product_id}/batches"
+            tomorrow = await client.post(path, headers=me, data=form | {
+                "produced_on": (today() + timedelta(days=1)).isoformat()})
+            assert tomorrow.status_code == 400
+            assert Said(tomorrow.text).beside("produced_on") == [
+                "không được muộn hơn hôm nay"]
+            garbled = await client.post(path, headers=me, data=form | {"quantity": "12,5kg"})
+            assert Said(garbled.text).beside("quantity") == [
+                "Nhập số lượng lớn hơn 0, ví dụ 12 hoặc 1,5."]
+            opened = await client.post(path, headers=me, data=form)
+            assert opened.status_code == 303
+            batch = await made.coop.producer.call("GET", "traceability",
+                                                  opened.headers["location"])
+            assert batch["quantity"] == 12.5 and batch["lot"] == "CHE-2"
+            shown = await client.get(f"{web}{opened.headers['location']}", headers=me)
+            assert f"{today():%d/%m/%Y} · 12,5 kg" in shown.text

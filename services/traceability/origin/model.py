@@ -90,7 +90,7 @@ class BatchDates:
         """In the order things happen, production not in the future."""
         errors = []
         if in_the_future(self.produced_on, now):
-            errors.append(FieldError("produced_on", N_("is in the future")))
+            errors.append(FieldError("produced_on", N_("is later than today")))
         for name, later in (("packed_on", self.packed_on), ("best_before", self.best_before),
                             ("expires_on", self.expires_on)):
             if later is not None and later < self.produced_on:
