@@ -16,14 +16,16 @@ from services.registry.subjects.commands import Registry
 from shared.files import images
 from shared.history import History
 from shared.identity.auth import TokenIssuer, TokenVerifier, signing_key
-from shared.identity.sessions import Revocations
-from shared.messaging import Outbox
+from shared.identity.sessions import REVOCATIONS, Revocations
+from shared.messaging import MESSAGING_COLLECTIONS, Outbox
 from shared.messaging.contracts.rating import (
     CERTIFICATE_IN_FORCE,
     CertificateExpired,
     CertificateRevoked,
 )
 from shared.messaging.contracts.registry import (
+    AccountChanged,
+    AccountOpened,
     AccountTokensRevoked,
     ProductGtinRetired,
     ProductRegistered,
@@ -52,8 +54,9 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None, clock: Clock
     """The runtime and its command handler (which operator commands use directly)."""
     runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus, clock=clock,
                              workers=workers, open_writes=("/auth/token",), publishes=(
-        AccountTokensRevoked, SubjectRegistered, SubjectUpdated, ProductRegistered,
-        ProductUpdated, ProductSubmitted, ProductGtinRetired))
+        AccountTokensRevoked, AccountOpened, AccountChanged, SubjectRegistered,
+        SubjectUpdated, ProductRegistered, ProductUpdated, ProductSubmitted,
+        ProductGtinRetired))
     issuer = _issuer(settings, runtime.clock)
     history = History(runtime.clock)
     registry = Registry(runtime.store, runtime.outbox, runtime.objects, settings.public_url,
@@ -85,9 +88,12 @@ def _issuer(settings: Settings, clock: Clock) -> TokenIssuer:
 
 def accounts_only(settings: Settings) -> tuple[DocumentStore, Accounts]:
     """The account commands over the registry's store alone — no bus, server or object
-    store: how ``ocop users add-admin`` makes the first account. Open the store first."""
+    store: how ``ocop users add-admin`` makes the first account. Open the store first. Its
+    events wait in the store's outbox for the registry's relay (the account's
+    ``AccountOpened``)."""
     clock = SystemClock()
-    store = open_store(settings.store_url_for(NAME), COLLECTIONS, service=NAME)
+    store = open_store(settings.store_url_for(NAME),
+                       [*COLLECTIONS, *MESSAGING_COLLECTIONS, REVOCATIONS], service=NAME)
     issuer = _issuer(settings, clock)
     return store, Accounts(store, Outbox(NAME, clock), issuer, clock, History(clock),
                            Revocations(store, TokenVerifier(issuer.public_key)),

@@ -17,7 +17,7 @@ from shared.history import History
 from shared.identity.auth import Caller, IssuedToken, Role, TokenIssuer
 from shared.identity.sessions import Revocations
 from shared.messaging import Outbox
-from shared.messaging.contracts.registry import AccountTokensRevoked
+from shared.messaging.contracts.registry import AccountChanged, AccountTokensRevoked
 from shared.platform.clock import Clock
 from shared.ports.store import DocumentExists, DocumentStore, Transaction
 from shared.refusals import N_, Conflict, invalid
@@ -74,6 +74,8 @@ class Accounts:
                                code="username-taken", username=user.id) from None
             await self.history.record(tx, "user", user.id, user.version, {}, users.dump(user),
                                       created_by, "created")
+            await self.outbox.emit(tx, user.opened(), aggregate_id=user.id,
+                                   sequence=user.version)
         return user
 
     async def login(self, username: str, password: str, address: str) -> IssuedToken:
@@ -119,10 +121,11 @@ class Accounts:
         every service) or enable it again."""
         async with self.store.transaction() as tx:
             user = await users.get(tx, username.strip().lower())
-            before = users.dump(user)
+            before, state = users.dump(user), user.state()
             ended = user.set_disabled(caller, disabled)
             await self._save(tx, user, before, caller.user_id,
-                             "disabled" if disabled else "enabled", ended)
+                             "disabled" if disabled else "enabled", ended,
+                             user.changed_since(state))
         return user
 
     async def change_password(self, caller: Caller, current_password: str,
@@ -142,7 +145,10 @@ class Accounts:
         return self.issuer.issue(user.caller(), user.token_generation)
 
     async def _save(self, tx: Transaction, user: User, before: dict[str, object], by: str,
-                    action: str, ended: AccountTokensRevoked | None) -> None:
+                    action: str, ended: AccountTokensRevoked | None,
+                    changed: AccountChanged | None = None) -> None:
+        """``ended``: the tokens it ended, said first (what every service acts on at once);
+        ``changed``: its new state, for whoever tells the person what concerns them."""
         await users.save(tx, user)
         await self.history.record(tx, "user", user.id, user.version, before, users.dump(user),
                                   by, action)
@@ -150,3 +156,5 @@ class Accounts:
             await self.outbox.emit(tx, ended, aggregate_id=user.id, sequence=user.version)
             # Refused here from this commit on, not once the event comes back over the bus.
             await self.revocations.record(tx, user.id, ended.token_generation)
+        if changed is not None:
+            await self.outbox.emit(tx, changed, aggregate_id=user.id, sequence=user.version)

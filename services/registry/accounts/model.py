@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from services.registry.accounts import rules
 from services.registry.subjects.model import Located
 from shared.identity.auth import Caller, Role
-from shared.messaging.contracts.registry import AccountTokensRevoked
+from shared.messaging.contracts.registry import (
+    AccountChanged,
+    AccountOpened,
+    AccountState,
+    AccountTokensRevoked,
+)
 from shared.ocop.localities import known, resolve
 
 
@@ -67,6 +72,25 @@ class User(Located):
                                                                                           None)
         return Caller(user_id=self.id, username=self.id, role=self.role,
                       subject_id=self.subject_id, commune=commune, province=province)
+
+    def state(self) -> AccountState:
+        """Who it is in the programme as telling it what concerns it needs: its role and
+        what it is bound to (no name, e-mail or password)."""
+        return AccountState.model_validate({
+            "user_id": self.id, "role": self.role.value, "subject_id": self.subject_id,
+            "commune_code": self.commune_code, "province_code": self.province_code,
+            "disabled": self.disabled})
+
+    def opened(self) -> AccountOpened:
+        """The event of its creation."""
+        return AccountOpened(**self.state().model_dump())
+
+    def changed_since(self, before: AccountState) -> AccountChanged | None:
+        """The event of a change of its state since ``before`` (disabled, enabled again,
+        bound elsewhere); None if what it is did not change (disabled twice, a new
+        password)."""
+        now = self.state()
+        return None if now == before else AccountChanged(**now.model_dump())
 
     @property
     def may_sign_in(self) -> bool:

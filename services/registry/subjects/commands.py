@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from services.registry.access import RULES
+from services.registry.accounts.model import User
 from services.registry.store import (
     CLAIMS,
     PRODUCTS,
@@ -125,6 +126,7 @@ class Registry:
                           doc: Document) -> bool:
         record: Located = repository.load(doc)
         before = repository.dump(record)
+        state = record.state() if isinstance(record, User) else None
         problem = record.keep_codes()
         await repository.save(tx, record)
         action = "locality-resolved" if problem is None else "locality-unresolved"
@@ -133,6 +135,10 @@ class Registry:
         else:
             await self.history.record(tx, "user", doc.id, record.version, before,
                                       repository.dump(record), "registry", action)
+        if isinstance(record, User) and state is not None and (
+                changed := record.changed_since(state)) is not None:  # bound by its codes
+            await self.outbox.emit(tx, changed, aggregate_id=record.id,
+                                   sequence=record.version)
         if problem is not None:
             log.warning("%s %s keeps the names it was stored with and matches no commune "
                         "officer until they are corrected: %s", repository.collection,
