@@ -1,8 +1,9 @@
 """A producer corrects an origin record on the phone (412×915, Vietnamese) in Debian's
 Chromium: records a harvest from the batch page, finds it listed with its id, taps "Sửa",
-changes the quantity in the form opened as the record was, sends it — the original stays,
-marked corrected — and the scan page shows the corrected journey, the chain still intact.
-Each page is checked with axe-core and photographed into ``screenshots/corrections/``."""
+changes the quantity in the form opened as the record was (its button waits while there is
+no signal: a correction is not queued), sends it — the original stays, marked corrected —
+and the scan page shows the corrected journey, the chain still intact. Each page is checked
+with axe-core and photographed into ``screenshots/corrections/``."""
 
 from __future__ import annotations
 
@@ -60,7 +61,12 @@ async def test_a_producer_corrects_a_record_and_the_scan_page_shows_it(
             await expect(page.get_by_text("cần có kết nối mạng")).to_be_visible()
             await page.get_by_label("Số lượng").fill("2,5")
             await camera.look_at(page, "02-sua-ban-ghi")
-            await page.get_by_role("button", name="Gửi bản sửa").click()
+            send = page.get_by_role("button", name="Gửi bản sửa")
+            await context.set_offline(True)  # no signal: not queued, the button waits
+            await expect(send).to_be_disabled()
+            await context.set_offline(False)
+            await expect(send).to_be_enabled()
+            await send.click()
 
             # Back on the batch: the original kept and marked, the correction listed.
             await expect(page.get_by_role("status")).to_contain_text("Đã sửa.")
