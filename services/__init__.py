@@ -1,6 +1,6 @@
 """The four OCOP services, each ``<name>/app.py`` exposing ``build(settings, *, bus=None,
-clock=None, workers=None)`` (a ``ServiceRuntime``), and the web front, the producers'
-workspace (``web/app.py``: ``build(settings, *, clock=None)``, a ``Runtime``)."""
+clock=None, workers=None)`` (a ``ServiceRuntime``), and the web front, the workspaces
+(``web/app.py``: ``build`` of the same signature, a ``ServiceRuntime`` serving pages)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The embedded platform: all four services and the web front in one process, on one
-in-process bus.
+in-process bus (the web front hears the events that make people's notifications).
 
 Each service keeps its own SQLite file and its own HTTP port, exactly as it would in the
 distributed deployment; only the adapters differ. The web front calls them over HTTP.
@@ -71,7 +71,7 @@ class EmbeddedPlatform:
             apis = {f"{name}_url": f"http://{self.host}:{self.ports[name]}"
                     for name in ("registry", "rating", "traceability")}
             web = build_web(service_settings(self.settings, self.host, self.ports["web"])
-                            .model_copy(update=apis))
+                            .model_copy(update=apis), bus=self.bus)
             self._servers.append(ServiceServer(server_config(
                 web.fastapi_app(), host=self.host, port=self.ports["web"], access_log=False,
                 trusted_proxies=self.settings.trusted_proxies)))

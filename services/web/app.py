@@ -1,16 +1,19 @@
-"""Composition root of the web front (the producers' workspace): the one place its parts are
-wired. It keeps no data of its own beyond sign-in sessions; every page is made from the
-services' public APIs, called with the producer's own token. It runs on the services'
-runtime (``shared.platform.runtime.Runtime``), without their bus and object store: it hears no
-events and keeps no files."""
+"""Composition root of the web front (the workspaces): the one place its parts are wired.
+Every page is made from the services' public APIs, called with the person's own token; what
+it keeps is its own: sign-in sessions, and each person's notifications and preferences,
+made from the events that concern them. So it runs on the services' runtime
+(``ServiceRuntime``), a consumer of the bus like them, with its pages' own errors and
+content policy (``FrontRuntime``)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from urllib.parse import urlsplit
 
 import httpx
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -32,6 +35,11 @@ from services.web.front import (
     templates,
     wants_json,
 )
+from services.web.notifications.commands import Notifier
+from services.web.notifications.delivery import Delivery
+from services.web.notifications.pages import router as notifications
+from services.web.notifications.queries import Inbox
+from services.web.notifications.store import COLLECTIONS as NOTIFICATION_COLLECTIONS
 from services.web.office.channels import router as office_channels
 from services.web.office.counterfeits import router as office_counterfeits
 from services.web.office.decisions import router as office_decisions
@@ -43,13 +51,33 @@ from services.web.plain import plain
 from services.web.producer.pages import router as producer
 from services.web.sessions import COOKIE, SESSIONS, Sessions, TokenBox
 from shared.i18n import words
+from shared.messaging.contracts.rating import (
+    CERTIFICATE_IN_FORCE,
+    CertificateExpired,
+    CertificateExpiring,
+    CertificateRevoked,
+    EvaluationOpened,
+)
+from shared.messaging.contracts.registry import (
+    ACCOUNT_STATES,
+    PRODUCT_STATES,
+    DossierStageDecided,
+    ProductIdentityDecided,
+)
+from shared.messaging.contracts.traceability import ScanAnomalyDetected
 from shared.platform.clock import Clock
 from shared.platform.config import Settings
-from shared.platform.runtime import Runtime
+from shared.platform.runtime import Runtime, ServiceRuntime
+from shared.platform.workers import WorkerFactory
+from shared.ports.bus import EventBus
+from shared.ports.mail import open_mail
 
 NAME = "web"
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 3600
+MAIL_POLL_SECONDS = 30.0
+"""Retries falling due are looked for this often; a new notification's e-mail wakes the
+sender at once."""
 
 WEB_POLICY = ("default-src 'self'; img-src 'self' https: http: data: blob:; "
               "script-src 'self'; style-src 'self'; connect-src 'self'; worker-src 'self'; "
@@ -59,11 +87,29 @@ WEB_POLICY = ("default-src 'self'; img-src 'self' https: http: data: blob:; "
 the services' object stores."""
 
 
-def build(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+class FrontRuntime(ServiceRuntime):
+    """A service's runtime (store, bus, consumer) serving pages: errors said as pages, not
+    problem+json; no API document; no links to the object store's files."""
+
+    def __init__(self, name: str, settings: Settings, **options: object) -> None:
+        super().__init__(name, settings, **options)  # type: ignore[arg-type]
+        self.page_policy = self.api_policy = WEB_POLICY
+
+    def _app(self, lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]]
+             ) -> FastAPI:
+        return Runtime._app(self, lifespan)
+
+    def _routers(self) -> list[APIRouter]:
+        return self.routers
+
+
+def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | None = None,
+          workers: WorkerFactory | None = None) -> ServiceRuntime:
     # Every write is the person's own, checked by session and CSRF token in the pages: the
     # guard caps bodies and paces each address, as for every service, and needs no token.
-    runtime = Runtime(NAME, settings, collections=[SESSIONS], clock=clock, open_writes=("/",),
-                      page_policy=WEB_POLICY, api_policy=WEB_POLICY)
+    runtime = FrontRuntime(NAME, settings, collections=[SESSIONS, *NOTIFICATION_COLLECTIONS],
+                           bus=bus, clock=clock, workers=workers, open_writes=("/",))
+    inbox = notify(runtime, settings)
     sessions = Sessions(runtime.store, runtime.clock, settings.session_hours,
                         TokenBox.kept_in(settings.data_dir))
     runtime.every("sweep ended sessions", SWEEP_SECONDS, sessions.sweep)
@@ -73,10 +119,12 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     runtime.close_on_stop(client.aclose)
     runtime.provide(WebFront(Backend(client, {k: v.rstrip("/") for k, v in urls.items()}),
                              sessions, runtime.clock, templates(),
-                             secure_cookies=secure_cookies(settings.public_url)))
+                             secure_cookies=secure_cookies(settings.public_url),
+                             unread=inbox.unread))
     _install_handlers(runtime)
     runtime.include(app_shell())
     runtime.include(entry)
+    runtime.include(notifications)
     runtime.include(producer)
     runtime.include(council)
     runtime.include(commune)
@@ -89,6 +137,36 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     runtime.include(office_channels)
     runtime.mount("/static", StaticFiles(directory=HERE / "static"))
     return runtime
+
+
+def notify(runtime: ServiceRuntime, settings: Settings) -> Inbox:
+    """Each person's notifications, made from the events that concern them (exactly once:
+    the consumer's inbox), and their e-mail sent where an SMTP server is set (none: the
+    inbox alone, and no e-mail queued)."""
+    sender = open_mail(settings.smtp_url, sender=settings.mail_from, password=(
+        settings.smtp_password.get_secret_value() if settings.smtp_password else None))
+    notifier = Notifier(runtime.store, runtime.clock, settings.public_url, sender is not None)
+    if sender is not None:
+        delivery = Delivery(runtime.store, runtime.clock, sender)
+        notifier.wake = delivery.wake
+        runtime.every("send notification e-mail", MAIL_POLL_SECONDS, delivery.round,
+                      wakes=delivery.wakes)
+    for account in ACCOUNT_STATES:
+        runtime.handle(account, notifier.on_account)
+    for product in PRODUCT_STATES:
+        runtime.handle(product, notifier.on_product)
+    for certificate in CERTIFICATE_IN_FORCE:
+        runtime.handle(certificate, notifier.on_certificate_in_force)
+    runtime.handle(DossierStageDecided, notifier.on_stage_decided)
+    runtime.handle(ProductIdentityDecided, notifier.on_identity_decided)
+    runtime.handle(CertificateExpiring, notifier.on_expiring)
+    runtime.handle(CertificateRevoked, notifier.on_revoked)
+    runtime.handle(CertificateExpired, notifier.on_expired)
+    runtime.handle(ScanAnomalyDetected, notifier.on_anomaly)
+    runtime.handle(EvaluationOpened, notifier.on_evaluation_opened)
+    inbox = Inbox(runtime.store)
+    runtime.provide(notifier, inbox)
+    return inbox
 
 
 def secure_cookies(public_url: str) -> bool:

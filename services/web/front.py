@@ -4,7 +4,7 @@ services' APIs and the templates, which say the catalog's words (``shared.i18n``
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -58,7 +58,8 @@ HOMES = {"producer": "/", "admin": "/office", "commune_officer": "/commune",
          "council_member": "/council"}
 """Each role's workspace (a role not here has none: a sales channel calls with a key)."""
 NAVIGATION = {
-    "producer": (("/", N_("My products")), ("/alerts", N_("Counterfeit alerts"))),
+    "producer": (("/", N_("My products")), ("/alerts", N_("Counterfeit alerts")),
+                 ("/notifications", N_("Notifications"))),
     "admin": (("/office", N_("Inbox")),
               ("/office/subjects", N_("Subjects")), ("/office/accounts", N_("Accounts")),
               ("/office/import", N_("Import from a spreadsheet")),
@@ -70,9 +71,12 @@ NAVIGATION = {
               ("/office/channels", N_("Sales channels")),
               ("/office/summary", N_("Annual summary")),
               ("/office/counterfeits", N_("Counterfeits")),
-              ("/office/history", N_("History"))),
-    "commune_officer": (("/commune", N_("The commune's products")),),
-    "council_member": (("/council", N_("To score")), ("/council/scored", N_("Scored"))),
+              ("/office/history", N_("History")),
+              ("/notifications", N_("Notifications"))),
+    "commune_officer": (("/commune", N_("The commune's products")),
+                        ("/notifications", N_("Notifications"))),
+    "council_member": (("/council", N_("To score")), ("/council/scored", N_("Scored")),
+                       ("/notifications", N_("Notifications"))),
 }
 """Each workspace's sections, in the order its menu shows them: the office's in the order of
 its year (register, prepare the rating, decide, look back)."""
@@ -85,6 +89,8 @@ class WebFront:
     clock: Clock
     templates: Jinja2Templates
     secure_cookies: bool
+    unread: Callable[[str], Awaitable[int]] = field(default=lambda person: _none())
+    """How many of a person's notifications are unread (``notifications.queries``)."""
 
     def registry(self, token: str | None) -> Registry:
         """The registry's API with an account's token (none to sign in)."""
@@ -98,6 +104,10 @@ class WebFront:
 
     def catalog(self, token: str) -> Catalog:
         return Catalog(self.backend, token)
+
+
+async def _none() -> int:
+    return 0
 
 
 front_of = part(WebFront)
@@ -117,6 +127,8 @@ async def visitor(request: Request) -> WebSession:
     session = await front_of(request).sessions.find(key)
     if session is None:
         raise NeedsSignIn(ended=bool(key))
+    # the badge every page's header shows: one count per page
+    request.state.unread = await front_of(request).unread(session.username)
     return session
 
 
@@ -207,7 +219,11 @@ NOTICES = {"password_changed": N_("Password changed. Your other devices were sig
            "evaluation_opened": N_("The evaluation is opened: the council may score it."),
            # the office's sales channels (office/channels.py)
            "channel_rescoped": N_("Saved: the channel now carries only what you chose."),
-           "key_revoked": N_("The key is revoked: the channel can no longer call with it.")}
+           "key_revoked": N_("The key is revoked: the channel can no longer call with it."),
+           # each person's notifications (notifications/pages.py)
+           "notification_read": N_("Marked as read."),
+           "notifications_read": N_("All notifications are marked as read."),
+           "notification_settings": N_("Your notification settings are saved.")}
 """What a page may announce after a form was taken (``?done=``)."""
 ALERT_NAMES = {"copied_serial": N_("A code that looks copied"),
                "unknown_serial": N_("A code never printed"),
