@@ -27,6 +27,7 @@ from shared.messaging.contracts.registry import (
     AccountChanged,
     AccountOpened,
     AccountTokensRevoked,
+    DossierStageDecided,
     ProductGtinRetired,
     ProductRegistered,
     ProductSubmitted,
@@ -56,14 +57,15 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None, clock: Clock
                              workers=workers, open_writes=("/auth/token",), publishes=(
         AccountTokensRevoked, AccountOpened, AccountChanged, SubjectRegistered,
         SubjectUpdated, ProductRegistered, ProductUpdated, ProductSubmitted,
-        ProductGtinRetired))
+        ProductGtinRetired, DossierStageDecided))
     issuer = _issuer(settings, runtime.clock)
     history = History(runtime.clock)
     registry = Registry(runtime.store, runtime.outbox, runtime.objects, settings.public_url,
                         runtime.clock, history,
                         worker_process(runtime, "photos", images.warm_up, lazy=True))
     runtime.provide(registry, Imports(registry),
-                    Dossiers(runtime.store, runtime.objects, runtime.clock, history),
+                    Dossiers(runtime.store, runtime.objects, runtime.clock, history,
+                             runtime.outbox),
                     Accounts(runtime.store, runtime.outbox, issuer, runtime.clock, history,
                              runtime.revocations, _passwords(settings)))
     for router in ROUTERS:

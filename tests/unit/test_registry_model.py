@@ -20,6 +20,7 @@ from shared.refusals import BadRequest, Conflict, Forbidden
 from tests.support.refusals import refused
 
 AT = "2026-11-02T09:00:00+00:00"
+TEA = "Chè Tân Cương"
 TODAY = date(2026, 11, 2)
 OFFICE = Caller("office", "office", Role.ADMIN)
 PRODUCER = Caller("producer", "producer", Role.PRODUCER, subject_id="s1")
@@ -212,17 +213,23 @@ def document(kind: str) -> dict[str, object]:
 def test_the_cycle_goes_idea_plan_dossier_each_proposed_then_decided() -> None:
     dossier, owner = Dossier("p1"), cooperative().ref()
     with refused(Conflict, "stage-out-of-order"):
-        dossier.move(PRODUCER, owner, "food", stage="plan", status="proposed", note="", at=AT)
+        dossier.move(PRODUCER, owner, "food", stage="plan", status="proposed", note="", at=AT,
+                     product_name=TEA)
     with refused(Conflict, "stage-not-proposed"):
-        dossier.move(OFFICE, owner, "food", stage="idea", status="accepted", note="", at=AT)
-    dossier.move(PRODUCER, owner, "food", stage="idea", status="proposed", note="", at=AT)
+        dossier.move(OFFICE, owner, "food", stage="idea", status="accepted", note="", at=AT,
+                     product_name=TEA)
+    dossier.move(PRODUCER, owner, "food", stage="idea", status="proposed", note="", at=AT,
+                 product_name=TEA)
     with refused(Conflict, "stage-already-moved"):
-        dossier.move(PRODUCER, owner, "food", stage="idea", status="proposed", note="", at=AT)
+        dossier.move(PRODUCER, owner, "food", stage="idea", status="proposed", note="", at=AT,
+                     product_name=TEA)
     with refused(Forbidden, "not-permitted"):
-        dossier.move(PRODUCER, owner, "food", stage="idea", status="accepted", note="", at=AT)
+        dossier.move(PRODUCER, owner, "food", stage="idea", status="accepted", note="", at=AT,
+                     product_name=TEA)
     assert dossier.waiting == {"stage": "idea", "waiting_for": "commune", "subject_id": "s1",
                                "note": "", "by": "producer", "at": AT}
-    dossier.move(OFFICER, owner, "food", stage="idea", status="accepted", note="", at=AT)
+    dossier.move(OFFICER, owner, "food", stage="idea", status="accepted", note="", at=AT,
+                 product_name=TEA)
     assert dossier.stages() == {"idea": "accepted"}
     assert dossier.cycle[-1]["by"] == "xa"
     assert dossier.waiting is None
@@ -232,19 +239,19 @@ def test_the_dossier_is_proposed_only_once_its_checklist_is_complete() -> None:
     dossier, owner = Dossier("p1"), cooperative().ref()
     for stage in ("idea", "plan"):
         dossier.move(PRODUCER, owner, "ornamental", stage=stage, status="proposed", note="",
-                     at=AT)
+                     at=AT, product_name=TEA)
         dossier.move(OFFICE, owner, "ornamental", stage=stage, status="accepted", note="",
-                     at=AT)
+                     at=AT, product_name=TEA)
     assert [t.value for t in dossier.missing("ornamental")] == [
         "product_story", "quality_standard"]
     with refused(Conflict, "dossier-incomplete"):
         dossier.move(PRODUCER, owner, "ornamental", stage="dossier", status="proposed",
-                     note="", at=AT)
+                     note="", at=AT, product_name=TEA)
     dossier.add_document(document("product_story"))
     dossier.add_document(document("quality_standard"))
     assert dossier.missing("ornamental") == [] and dossier.document("product_story")
     dossier.move(PRODUCER, owner, "ornamental", stage="dossier", status="proposed", note="",
-                 at=AT)
+                 at=AT, product_name=TEA)
     assert dossier.stages()["dossier"] == "proposed"
     assert dossier.waiting and dossier.waiting["waiting_for"] == "office"
 
@@ -252,4 +259,23 @@ def test_the_dossier_is_proposed_only_once_its_checklist_is_complete() -> None:
 def test_a_stranger_cannot_propose_another_subjects_stage() -> None:
     with refused(Forbidden, "not-permitted"):
         Dossier("p1").move(STRANGER, cooperative().ref(), "food", stage="idea",
-                           status="proposed", note="", at=AT)
+                           status="proposed", note="", at=AT, product_name=TEA)
+
+
+def test_a_decided_stage_is_announced_by_who_decided_it_and_a_proposal_is_not() -> None:
+    dossier, owner = Dossier("p1"), cooperative().ref()
+    for stage, decider in (("idea", OFFICER), ("plan", OFFICE)):
+        assert dossier.move(PRODUCER, owner, "tourism", stage=stage, status="proposed",
+                            note="", at=AT, product_name=TEA) is None
+        decided = dossier.move(decider, owner, "tourism", stage=stage, status="rejected",
+                               note="Thiếu bảng giá", at=AT, product_name=TEA)
+        assert decided is not None
+        assert decided.model_dump(mode="json") == {
+            "product_id": "p1", "subject_id": "s1", "product_name": TEA, "stage": stage,
+            "status": "rejected", "note": "Thiếu bảng giá",
+            "decided_by": "commune" if decider is OFFICER else "office",
+            "decided_at": "2026-11-02T09:00:00Z"}
+        assert dossier.move(PRODUCER, owner, "tourism", stage=stage, status="proposed",
+                            note="", at=AT, product_name=TEA) is None
+        assert dossier.move(decider, owner, "tourism", stage=stage, status="accepted",
+                            note="", at=AT, product_name=TEA) is not None

@@ -13,6 +13,7 @@ from shared.files.documents import attachment, check_document
 from shared.history import History
 from shared.http.uploads import media_type
 from shared.identity.auth import Caller
+from shared.messaging import Outbox
 from shared.platform.clock import Clock
 from shared.platform.ids import new_id
 from shared.ports.objects import ObjectStore
@@ -40,6 +41,7 @@ class Dossiers:
     objects: ObjectStore
     clock: Clock
     history: History
+    outbox: Outbox
 
     async def add_document(self, caller: Caller, product_id: str, kind: DocumentType,
                            content_type: str, data: bytes) -> DossierDocument:
@@ -82,9 +84,13 @@ class Dossiers:
             subject = await subjects.get(tx, product.subject_id)
             dossier = await _dossier(tx, product_id)
             before = dossiers.dump(dossier)
-            dossier.move(caller, subject.ref(), product.group, stage=stage, status=status,
-                         note=note, at=self.clock.stamp())
+            decided = dossier.move(caller, subject.ref(), product.group, stage=stage,
+                                   status=status, note=note, at=self.clock.stamp(),
+                                   product_name=product.name)
             await self._keep(tx, dossier, before, caller, f"{stage}-{status}")
+            if decided is not None:  # keyed by the product: the dossier is the product's
+                await self.outbox.emit(tx, decided, aggregate_id=product_id,
+                                       sequence=dossier.version)
         return await self.view(product_id)
 
     async def _keep(self, tx: Transaction, dossier: Dossier, before: dict[str, Any],

@@ -11,6 +11,7 @@ from services.registry.dossiers import rules
 from services.registry.dossiers.rules import WAITS_FOR, CycleStep, DocumentType, WaitingStage
 from shared.identity.access import SubjectRef
 from shared.identity.auth import Caller
+from shared.messaging.contracts.registry import DossierStageDecided
 
 
 class DossierDocument(TypedDict):
@@ -53,11 +54,19 @@ class Dossier:
         return rules.stage_statuses(self.cycle)
 
     def move(self, by: Caller, owner: SubjectRef, group: str, *, stage: str, status: str,
-             note: str, at: str) -> None:
-        """Propose, accept or reject a stage (``rules.check_cycle_move``)."""
+             note: str, at: str, product_name: str) -> DossierStageDecided | None:
+        """Propose, accept or reject a stage (``rules.check_cycle_move``). A decision is
+        announced to the producer with its note (``product_name``: how it reads the
+        product); a proposal is not (it is the producer's own)."""
         rules.check_cycle_move(by, owner, self.stages(), stage, status, self.missing(group))
         self.cycle = [*self.cycle, {"stage": stage, "status": status, "note": note,
                                     "by": by.user_id, "role": by.role.value, "at": at}]
         self.waiting = ({"stage": stage, "waiting_for": WAITS_FOR[stage],
                          "subject_id": owner.subject_id, "note": note, "by": by.user_id,
                          "at": at} if status == "proposed" else None)
+        if status == "proposed":
+            return None
+        return DossierStageDecided.model_validate({
+            "product_id": self.id, "subject_id": owner.subject_id,
+            "product_name": product_name, "stage": stage, "status": status, "note": note,
+            "decided_by": rules.decider(by).value, "decided_at": at})

@@ -11,7 +11,7 @@ from typing_extensions import TypedDict  # pydantic reads only this TypedDict on
 from services.registry.access import RULES
 from shared.i18n import listed
 from shared.identity.access import SubjectRef, check
-from shared.identity.auth import Caller
+from shared.identity.auth import Caller, Role
 from shared.refusals import N_, Conflict, Term, invalid
 
 
@@ -71,6 +71,12 @@ class Decider(StrEnum):
 
     OFFICE = "office"
     COMMUNE = "commune"
+
+
+def decider(caller: Caller) -> Decider:
+    """Who decided a stage, as the producer reads it: the provincial office (an admin) or
+    the commune (its officer; ``RULES['product.cycle.decide']`` lets no one else)."""
+    return Decider.COMMUNE if caller.role is Role.COMMUNE_OFFICER else Decider.OFFICE
 
 
 WAITS_FOR = {"idea": Decider.COMMUNE, "plan": Decider.COMMUNE, "dossier": Decider.OFFICE}
