@@ -29,6 +29,7 @@ from shared.messaging.contracts.registry import (
     AccountTokensRevoked,
     DossierStageDecided,
     ProductGtinRetired,
+    ProductIdentityDecided,
     ProductRegistered,
     ProductSubmitted,
     ProductUpdated,
@@ -57,7 +58,7 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None, clock: Clock
                              workers=workers, open_writes=("/auth/token",), publishes=(
         AccountTokensRevoked, AccountOpened, AccountChanged, SubjectRegistered,
         SubjectUpdated, ProductRegistered, ProductUpdated, ProductSubmitted,
-        ProductGtinRetired, DossierStageDecided))
+        ProductGtinRetired, ProductIdentityDecided, DossierStageDecided))
     issuer = _issuer(settings, runtime.clock)
     history = History(runtime.clock)
     registry = Registry(runtime.store, runtime.outbox, runtime.objects, settings.public_url,

@@ -254,11 +254,15 @@ class Registry:
         async with self.store.transaction() as tx:
             product = await products.get(tx, product_id)
             before = products.dump(product)
-            product.decide_identity(approve, note, caller.user_id, self.clock.stamp())
+            decided = product.decide_identity(approve, note, caller.user_id,
+                                              self.clock.stamp())
             await self._settle_identity(tx, product, before["gtin"])
             await self._save_product(
                 tx, product, before, caller, ProductUpdated,
                 "identity-change-approved" if approve else "identity-change-rejected")
+            # After the product's new state, at its version: its producer is told.
+            await self.outbox.emit(tx, decided, aggregate_id=product.id,
+                                   sequence=product.version)
         return product
 
     async def _settle_identity(self, tx: Transaction, product: Product,

@@ -18,7 +18,11 @@ from services.registry.subjects import rules
 from services.registry.subjects.rules import IdentityChange, PendingIdentity
 from shared.identity.access import SubjectRef
 from shared.identity.auth import Caller
-from shared.messaging.contracts.registry import ProductState, SubjectState
+from shared.messaging.contracts.registry import (
+    ProductIdentityDecided,
+    ProductState,
+    SubjectState,
+)
 from shared.ocop.localities import Locality, resolve
 from shared.ocop.vocabulary import SubjectType
 from shared.refusals import BadRequest
@@ -275,9 +279,10 @@ class Product:
             self.identity_pending = True
         return held
 
-    def decide_identity(self, approve: bool, note: str, by: str, at: str) -> None:
+    def decide_identity(self, approve: bool, note: str, by: str, at: str
+                        ) -> ProductIdentityDecided:
         """The office approves (the change applies) or rejects (it is dropped) the change
-        of identity waiting."""
+        of identity waiting; the decision, as its producer is told it."""
         pending = rules.check_pending_identity(self.pending_identity)
         self.pending_identity, self.identity_pending = None, False
         if approve:
@@ -285,6 +290,9 @@ class Product:
                 setattr(self, name, value)
         self.last_identity_decision = {**pending, "approved": approve, "note": note,
                                        "decided_by": by, "at": at}
+        return ProductIdentityDecided.model_validate({
+            "product_id": self.id, "subject_id": self.subject_id, "product_name": self.name,
+            "approved": approve, "note": note, "decided_at": at})
 
     def settle_identity(self, gtin_before: str | None) -> str | None:
         """After a change: check the group, and if the GTIN moved keep the one replaced
