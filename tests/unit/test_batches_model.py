@@ -13,7 +13,7 @@ import pytest
 
 from services.traceability.origin import epcis
 from services.traceability.origin.forms import CorrectionIn, OriginEventIn, epcis_event
-from services.traceability.origin.journey import journey
+from services.traceability.origin.journey import entries, journey
 from services.traceability.origin.model import (
     Batch,
     BatchDates,
@@ -195,3 +195,29 @@ def test_the_journey_leaves_out_what_was_declared_wrong_and_marks_its_correction
     steps = journey([record("r1", event("commissioning", 3)), wrong, right, declaration])
     assert [(s.step, s.quantity, s.corrected) for s in steps] == [
         ("harvest", "", False), ("packing", "1150", True)]
+
+
+def test_each_record_is_listed_with_what_corrected_it_and_the_form_it_was() -> None:
+    made = epcis_event(form(step="processing", quantity=480.5, inputs=[
+        {"batch_id": "b0", "quantity": 900, "unit": "KGM"}]), opened().identifier, 500,
+        Unit.LITRE, ["https://id.gs1.org/01/08934563138165/10/CA-1"])
+    wrong = record("r1", made | {"eventID": "urn:uuid:1"})
+    right = record("r2", event("packing", 5, eventID="urn:uuid:2"))
+    declaration = replace(wrong, id="r3", corrects="urn:uuid:1", recorded_at="T3",
+                          event=wrong.event | {"errorDeclaration": {
+                              "reason": "incorrect_data", "correctiveEventIDs": ["urn:uuid:2"]}})
+    gone = record("r4", event("shipping", 6, eventID="urn:uuid:4"))
+    never = replace(gone, id="r5", corrects="urn:uuid:4", recorded_at="T5",
+                    event=gone.event | {"errorDeclaration": {"reason": "did_not_occur"}})
+    listed = entries([wrong, right, declaration, gone, never])
+    assert [(e.sequence, e.declares, e.corrected_by, e.corrected_at, e.corrects,
+             e.correctable) for e in listed] == [
+        (1, None, "r2", "T3", None, False), (2, None, None, None, "r1", True),
+        (3, "r1", None, None, None, False), (4, None, None, "T5", None, False),
+        (5, "r4", None, None, None, False)]
+    filled = listed[0].filled
+    assert filled is not None and listed[2].filled is None and listed[2].step is None
+    assert (filled.quantity, filled.input_lots, filled.place) == (480.5, ["CA-1"],
+                                                                 "Nhà thùng Phú Khương")
+    assert filled.happened_at == made["eventTime"]
+    assert listed[1].step is not None and listed[1].step.corrected

@@ -123,6 +123,8 @@ class FilledOut(BaseModel):
     party: str
     photo_urls: list[str]
     report_url: str
+    input_lots: list[str]
+    """A processing: the lots of the platform's batches it was made from."""
 
     @classmethod
     def of(cls, filled: Filled) -> FilledOut:

@@ -109,6 +109,8 @@ class Filled:
     party: str
     photo_urls: list[str]
     report_url: str
+    input_lots: list[str]
+    """A processing: the lots it was made from (as their identifiers name them)."""
 
 
 @dataclass(frozen=True)
@@ -183,4 +185,6 @@ def filled(event: EpcisEvent) -> Filled:
         quantity=float(quantity) if isinstance(quantity, int | float) else None,
         unit=str(amount.get("uom") or "H87") if amount else None, note=step.note,
         lab=step.lab, passed=step.passed, party=step.party, photo_urls=step.photos,
-        report_url=step.report_url)
+        report_url=step.report_url,
+        input_lots=[ref.lot for element in event.get("inputQuantityList") or []
+                    if (ref := epcis.lot_ref(str(element.get("epcClass", "")))) is not None])

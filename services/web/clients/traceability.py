@@ -215,6 +215,7 @@ class Filled(Answer):
     party: str
     photo_urls: list[str]
     report_url: str
+    input_lots: list[str]
 
 
 class OriginRecord(Answer):

@@ -11,7 +11,7 @@ from typing import Any
 from starlette.datastructures import FormData, UploadFile
 
 from services.web.backend import Refused
-from services.web.clients.traceability import Batch, OriginRecord
+from services.web.clients.traceability import Batch, ListedBatch, OriginRecord
 from services.web.typed import typed_number
 from shared.i18n import N_, words
 from shared.i18n.text import number_shown
@@ -132,9 +132,10 @@ def one_record(records: list[OriginRecord], record_id: str) -> OriginRecord:
     return found
 
 
-def prefilled(record: OriginRecord, lang: str) -> dict[str, str]:
+def prefilled(record: OriginRecord, lang: str, inputs: list[ListedBatch]) -> dict[str, str]:
     """The form's fields as they were for ``record`` (the time in Việt Nam's, as the phone's
-    field takes it; the quantity as ``lang`` writes it)."""
+    field takes it; the quantity as ``lang`` writes it; of ``inputs``, the batch it was made
+    from)."""
     filled, step = record.filled, record.step
     if filled is None or step is None:
         return {}
@@ -142,6 +143,7 @@ def prefilled(record: OriginRecord, lang: str) -> dict[str, str]:
     return {"step": step.step, "happened_at": when.strftime("%Y-%m-%dT%H:%M"),
             "place": filled.place, "note": filled.note, "lab": filled.lab,
             "passed": "on" if filled.passed else "", "party": filled.party,
+            "input_batch": next((b.id for b in inputs if b.lot in filled.input_lots), ""),
             "quantity": number_shown(filled.quantity, lang, 3) if filled.quantity else "",
             "latitude": "" if filled.latitude is None else f"{filled.latitude:.6f}",
             "longitude": "" if filled.longitude is None else f"{filled.longitude:.6f}"}

@@ -239,10 +239,10 @@ async def _correction_page(request: Request, front: WebFront, session: WebSessio
                                           traceability.records(batch_id))
     record = one_record(records.items, record_id)
     siblings = await traceability.batches(batch.product_id)
-    context.setdefault("form", prefilled(record, language(request)))
+    inputs = [b for b in siblings.items if b.id != batch_id]
+    context.setdefault("form", prefilled(record, language(request), inputs))
     return render(request, "batch_correct.html", session, status=status, batch=batch,
-                  record=record, inputs=[b for b in siblings.items if b.id != batch_id],
-                  form_steps=FORM_STEPS,
+                  record=record, inputs=inputs, form_steps=FORM_STEPS,
                   event_id=str(uuid4()), **context)
 
 
