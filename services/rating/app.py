@@ -17,6 +17,7 @@ from shared.messaging.contracts.rating import (
     CERTIFICATE_IN_FORCE,
     CertificateExpired,
     CertificateRevoked,
+    EvaluationOpened,
 )
 from shared.messaging.contracts.registry import PRODUCT_STATES, SubjectRegistered, SubjectUpdated
 from shared.platform.clock import Clock
@@ -33,7 +34,7 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus, clock=clock,
                              workers=workers,
                              publishes=(*CERTIFICATE_IN_FORCE, CertificateRevoked,
-                                        CertificateExpired))
+                                        CertificateExpired, EvaluationOpened))
     for product_event in PRODUCT_STATES:
         runtime.handle(product_event, keep_product)
     for subject_event in (SubjectRegistered, SubjectUpdated):
@@ -46,9 +47,10 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
                                                background=True),
                                 settings.public_url, runtime.clock)
     runtime.close_on_stop(certificates.close)
-    runtime.provide(Rating(runtime.store, runtime.clock), Evaluations(runtime.store),
-                    certificates, CriteriaTables(runtime.store, runtime.clock),
-                    LoadedTables(runtime.store), Summaries(runtime.store, runtime.clock))
+    runtime.provide(Rating(runtime.store, runtime.clock, runtime.outbox),
+                    Evaluations(runtime.store), certificates,
+                    CriteriaTables(runtime.store, runtime.clock), LoadedTables(runtime.store),
+                    Summaries(runtime.store, runtime.clock))
     for router in ROUTERS:
         runtime.include(router)
     # Certificates expire at the end of their last valid day; hourly, so a restart or a

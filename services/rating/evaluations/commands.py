@@ -31,6 +31,7 @@ from services.rating.store import (
 from shared.history import History
 from shared.identity.access import SubjectRef, check
 from shared.identity.auth import Caller
+from shared.messaging import Outbox
 from shared.platform.clock import Clock
 from shared.platform.ids import new_id
 from shared.ports.store import (
@@ -49,6 +50,7 @@ class Rating:
 
     store: DocumentStore
     clock: Clock
+    outbox: Outbox
 
     @property
     def history(self) -> History:
@@ -87,6 +89,9 @@ class Rating:
     async def open_evaluation(self, caller: Caller, product_id: str,
                               evaluation_date: date | None, round_id: str | None = None,
                               criteria_set: str | None = None) -> Evaluation:
+        """Open a product's evaluation on ``evaluation_date`` (by default today). In a
+        round, its council's members are told (``EvaluationOpened``, keyed by the
+        evaluation); outside a round no council is named, so no one is."""
         on = evaluation_date or self.clock.today()
         in_force = criteria.check_criteria_set(criteria_set, on)
         async with self.store.transaction() as tx:
@@ -111,6 +116,9 @@ class Rating:
             await self.history.record(tx, "evaluation", evaluation.id, evaluation.version, {},
                                       evaluations.dump(evaluation), caller.user_id,
                                       "evaluation-opened")
+            if (told := evaluation.opened(product.data, held_round)) is not None:
+                await self.outbox.emit(tx, told, aggregate_id=evaluation.id,
+                                       sequence=evaluation.version)
             return evaluation
 
     async def score(self, caller: Caller, evaluation_id: str, *,

@@ -17,6 +17,7 @@ from services.rating.certificates import rules as recognition
 from services.rating.criteria import rules as criteria
 from services.rating.evaluations import rules
 from services.rating.evaluations.rules import Level
+from shared.messaging.contracts.rating import EvaluationOpened
 from shared.refusals import N_, BadRequest, Conflict, FieldError, Term
 
 
@@ -191,6 +192,20 @@ class Evaluation:
             check_proposed_to_central(others)
         return cls(evaluation_id, product["product_id"], on, criteria_set, criteria_table,
                    held_round.id if held_round else None, level, by, at)
+
+    def opened(self, product: dict[str, Any], held_round: Round | None
+               ) -> EvaluationOpened | None:
+        """What its council is told once it is open: each member has a sheet to fill in by
+        the day the round closes (``product``: rating's read model of the registry's
+        product). None outside a round: no council is named to tell, the office scores it
+        with whoever it asks."""
+        if held_round is None or held_round.id != self.round_id:
+            return None
+        return EvaluationOpened(
+            evaluation_id=self.id, product_id=self.product_id,
+            subject_id=product["subject_id"], product_name=product["name"],
+            round_id=held_round.id, round_name=held_round.name, members=held_round.members,
+            closes_on=held_round.closes_on)
 
     @property
     def criteria_set_in_use(self) -> criteria.CriteriaSet:
