@@ -3,6 +3,8 @@ wired."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from services.traceability.api import ROUTERS
 from services.traceability.api.scan import REPORTS_PATH
 from services.traceability.documents.commands import Filing
@@ -16,7 +18,7 @@ from services.traceability.reactions import Traceability
 from services.traceability.scans.commands import Scanning
 from services.traceability.scans.pages import SCAN_PATHS, ScanPages, ScanPagesFront
 from services.traceability.scans.queries import ScanFigures
-from services.traceability.store import COLLECTIONS
+from services.traceability.store import COLLECTIONS, index_unindexed
 from shared.messaging.contracts.catalog import LISTING_STATES, ListingWithdrawn
 from shared.messaging.contracts.rating import (
     CERTIFICATE_IN_FORCE,
@@ -91,6 +93,8 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     runtime.every("write scan counts", SCAN_COUNTS_WRITTEN_EVERY, scanning.flush)
     runtime.close_on_stop(scanning.flush)
     runtime.every("resume label sheets", 300, printing.resume)
+    runtime.every("index earlier origin records for the EPCIS query", 3600,
+                  partial(index_unindexed, runtime.store))
     for event in CERTIFICATE_IN_FORCE:
         runtime.handle(event, tracing.on_certificate_in_force)
     runtime.handle(CertificateRevoked, tracing.on_revoked)

@@ -3,10 +3,12 @@
 from services.traceability.documents.model import OriginDocument
 from services.traceability.labels.model import LabelSheet, UnitCode
 from services.traceability.origin.model import Batch, ChainLink, OriginRecord
+from services.traceability.origin.query import index_of
 from services.traceability.profiles.model import Label, TraceProfile
 from services.traceability.scans.model import Anomaly, ClientReports, ScanDay
 from shared.i18n import N_
-from shared.ports.store import Collection, Reader
+from shared.ports.store import Collection, DocumentStore, Reader, Transaction
+from shared.ports.store.port import MAX_PAGE
 from shared.ports.store.repository import Repository
 
 PROFILES = Collection("profiles", indexes=("gtin",))
@@ -26,6 +28,14 @@ RECORDS = Collection("origin_records", indexes=("event_id", "event_time", "biz_s
 LINKS = Collection("chain_links", indexes=("batch_id", "product_id", "event_time",
                                            "biz_step", "place"))
 """Each record's place in each batch's chain (a transformation is in several)."""
+EPCIS_EVENTS = Collection("epcis_events", indexes=(
+    "type", "action", "biz_step", "disposition", "read_point", "biz_location", "event_time",
+    "record_time", "event_id"))
+"""Per origin record (same id): the fields the EPCIS query matches and orders it on."""
+EPCIS_TERMS = Collection("epcis_terms", indexes=("term", "number", "record_id"))
+"""Per origin record and multi-valued term (an EPC, an EPC pattern it matches, an EPC
+class, a quantity, its batches and products): what the EPCIS query's MATCH_ and
+quantity parameters find it by."""
 
 SHEETS = Collection("label_sheets", indexes=("batch_id", "status", "subject_id"))
 """Label sheets printed for batches: their layout, progress and PDF."""
@@ -44,8 +54,8 @@ DOCUMENTS = Collection("origin_documents", indexes=("product_id", "sha256"))
 """Lab reports, area certificates and photos behind the records, kept in the object
 store."""
 
-COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS, BATCHES, LOTS, RECORDS, LINKS, SHEETS,
-               UNIT_CODES, SCAN_DAYS, ANOMALIES, REPORTS, DOCUMENTS)
+COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS, BATCHES, LOTS, RECORDS, LINKS, EPCIS_EVENTS,
+               EPCIS_TERMS, SHEETS, UNIT_CODES, SCAN_DAYS, ANOMALIES, REPORTS, DOCUMENTS)
 
 profiles = Repository(PROFILES.name, TraceProfile, N_("product"))
 labels = Repository(LABELS.name, Label, N_("label"))
@@ -72,3 +82,33 @@ async def profile_carrying(reader: Reader, gtin: str) -> TraceProfile | None:
         return profiles.load(page.items[0])
     former = await reader.get(FORMER_GTINS.name, gtin)
     return await profiles.get_or_none(reader, former.data["product_id"]) if former else None
+
+
+async def index_record(tx: Transaction, record: OriginRecord) -> None:
+    """What the EPCIS query finds ``record`` by, written in its capture's transaction."""
+    indexed = index_of(record.id, record.event, record.event_id, record.recorded_at,
+                       record.batch_ids, record.product_ids)
+    await tx.put(EPCIS_EVENTS.name, record.id, indexed.fields)
+    await tx.put_many(EPCIS_TERMS.name, {f"{record.id}.{i:05d}": term
+                                         for i, term in enumerate(indexed.terms)})
+
+
+async def index_unindexed(store: DocumentStore) -> int:
+    """Index the records captured before the EPCIS query had its indexes (at start: two
+    counts when there are none); how many it indexed. Idempotent, so replicas may run it
+    at once."""
+    if await store.count(RECORDS.name) == await store.count(EPCIS_EVENTS.name):
+        return 0
+    indexed, after = 0, None
+    while True:
+        page = await store.find(RECORDS.name, limit=MAX_PAGE, after=after)
+        held = await store.get_many(EPCIS_EVENTS.name, [doc.id for doc in page.items])
+        missing = [records.load(doc) for doc in page.items if doc.id not in held]
+        if missing:
+            async with store.transaction() as tx:
+                for record in missing:
+                    await index_record(tx, record)
+            indexed += len(missing)
+        if page.next_cursor is None:
+            return indexed
+        after = page.next_cursor

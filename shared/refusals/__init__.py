@@ -76,6 +76,9 @@ class AppError(Exception):
     to read (an import's refused rows); empty for most refusals."""
 
     extensions: Mapping[str, object] = MappingProxyType({})
+    problem_type: str | None = None
+    """The problem type URI a standard names for this refusal (EPCIS 2.0's
+    ``epcisException:QueryParameterException``); otherwise the platform's own, by code."""
 
     def __init__(self, message: str, code: str = "error", status: int = 400,
                  errors: list[FieldError] | None = None, **params: object) -> None:

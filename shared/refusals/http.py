@@ -39,10 +39,12 @@ class BodyTooLarge(StarletteHTTPException):
 
 def problem(status: int, code: str, message: str, message_vi: str | None = None,
             errors: list[FieldError] | None = None, instance: str | None = None,
-            extensions: Mapping[str, object] | None = None) -> JSONResponse:
-    """``extensions``: members beside the standard ones (RFC 9457 §3.2)."""
+            extensions: Mapping[str, object] | None = None,
+            problem_type: str | None = None) -> JSONResponse:
+    """``extensions``: members beside the standard ones (RFC 9457 §3.2); ``problem_type``:
+    the type URI a standard names, instead of the platform's own for ``code``."""
     body: dict[str, Any] = {**(extensions or {}),
-        "type": PROBLEM_TYPE_BASE + code,
+        "type": problem_type or PROBLEM_TYPE_BASE + code,
         "title": message,
         "status": status,
         "detail": message,
@@ -59,7 +61,7 @@ def problem(status: int, code: str, message: str, message_vi: str | None = None,
 def refused(refusal: AppError, instance: str | None = None) -> JSONResponse:
     """``refusal`` as problem+json: its message in English and Vietnamese."""
     return problem(refusal.status, refusal.code, refusal.message, refusal.message_vi,
-                   refusal.errors, instance, refusal.extensions)
+                   refusal.errors, instance, refusal.extensions, refusal.problem_type)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:

@@ -2,8 +2,9 @@
 their origin records (forms, EPCIS capture and query), label sheets, scan analytics and
 origin documents."""
 
-from services.traceability.api import documents, origin, printing, scan, scans
+from services.traceability.api import documents, epcis, origin, printing, scan, scans
 
-ROUTERS = (scan.router, origin.router, printing.router, scans.router, documents.router)
+ROUTERS = (scan.router, origin.router, epcis.router, printing.router, scans.router,
+           documents.router)
 
 __all__ = ["ROUTERS"]

@@ -18,7 +18,7 @@ from services.traceability.origin.epcis import EpcisEvent, JsonLdContext
 from services.traceability.origin.forms import BatchIn, CorrectionIn, OriginEventIn
 from services.traceability.origin.journey import Entry, Filled, entries, journey
 from services.traceability.origin.model import Batch, ChainProblem, ChainReport, OriginRecord
-from services.traceability.origin.queries import Histories, event_filter
+from services.traceability.origin.queries import Histories
 from services.traceability.profiles import rules
 from shared.http.paging import Cursor, Limit, PageOut
 from shared.identity.access import Scope
@@ -277,33 +277,3 @@ async def capture(origin: OriginPart, caller: CurrentCaller,
                   document: Annotated[dict[str, Any], Body()]) -> CapturedOut:
     recorded = await origin.capture(caller, document)
     return CapturedOut(recorded=[RecordOut.of(r) for r in recorded])
-
-
-@router.get("/epcis/events", summary="EPCIS 2.0 events query: an EPCISQueryDocument",
-            response_class=EpcisResponse, **may("origin.read"))
-async def query_events(
-        histories: HistoriesPart, request: Request, response: Response,
-        product: Annotated[str | None, Query(max_length=64, description="A product id")] = None,
-        batch: Annotated[str | None, Query(max_length=64, description="A batch id")] = None,
-        ge_event_time: Annotated[str | None, Query(alias="GE_eventTime",
-                                                   description="From this time (RFC 3339)")
-                                 ] = None,
-        lt_event_time: Annotated[str | None, Query(alias="LT_eventTime",
-                                                   description="Before this time (RFC 3339)")
-                                 ] = None,
-        eq_biz_step: Annotated[str | None, Query(alias="EQ_bizStep", max_length=100,
-                                                 description="A CBV business step")] = None,
-        place: Annotated[str | None, Query(max_length=500,
-                                           description="Business location or read point")
-                         ] = None,
-        per_page: Annotated[int, Query(alias="perPage", ge=1, le=500)] = 100,
-        next_page_token: Annotated[str | None, Query(alias="nextPageToken", max_length=2000)
-                                   ] = None) -> EpcisQueryDocument:
-    where = event_filter(ge_event_time, lt_event_time, eq_biz_step, place)
-    document, next_cursor = await histories.query(where, product_id=product,
-                                                  batch_id=batch, limit=per_page,
-                                                  after=next_page_token)
-    if next_cursor:
-        url = request.url.include_query_params(nextPageToken=next_cursor)
-        response.headers["Link"] = f'<{url}>; rel="next"'
-    return EpcisQueryDocument.model_validate(document)

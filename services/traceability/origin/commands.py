@@ -26,6 +26,7 @@ from services.traceability.profiles.model import TraceProfile
 from services.traceability.store import (
     LOTS,
     batches,
+    index_record,
     links,
     lot_key,
     profile_carrying,
@@ -228,6 +229,7 @@ class Origin:
             sorted({b.product_id for b, _ in named.values()}), self.clock.stamp(),
             s.caller.user_id, corrects=event_id if declaration is not None else None)
         await records.add(s.tx, record)
+        await index_record(s.tx, record)
         chain = [batch.append(record) for batch, _ in named.values()]
         s.grown.update(named)
         for link in chain:

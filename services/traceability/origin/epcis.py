@@ -305,15 +305,19 @@ def biz_step(event: dict[str, Any]) -> str | None:
 
 
 def merged_context(contexts: list[Any]) -> list[Any]:
-    """One context for events captured under several: the standard's, then every inline
-    prefix (the first definition of a prefix wins)."""
+    """The answer's own context, for events captured under several: the standard's, then
+    the inline prefixes every capture that defines them agrees on. A prefix two captures
+    map to different namespaces is left out: each event carries its capture's context
+    (``query.answered``), which alone says what its terms mean."""
     inline: dict[str, str] = {OCOP_PREFIX: OCOP_NAMESPACE}
+    disputed: set[str] = set()
     for context in contexts:
         for item in context if isinstance(context, list) else [context]:
             if isinstance(item, dict):
                 for prefix, iri in item.items():
-                    inline.setdefault(prefix, iri)
-    return [STANDARD_CONTEXT, inline]
+                    if inline.setdefault(prefix, iri) != iri:
+                        disputed.add(prefix)
+    return [STANDARD_CONTEXT, {p: iri for p, iri in inline.items() if p not in disputed}]
 
 
 def query_document(events: list[dict[str, Any]], contexts: list[Any], created: datetime

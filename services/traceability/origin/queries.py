@@ -4,7 +4,6 @@ hash chain, and events as an EPCIS query answers them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from services.traceability.origin import epcis
@@ -14,14 +13,29 @@ from services.traceability.origin.model import (
     ChainLink,
     ChainReport,
     OriginRecord,
-    utc_stamp,
     verify,
 )
-from services.traceability.store import LINKS, LOTS, RECORDS, batches, links, lot_key, records
+from services.traceability.origin.query import (
+    MAX_MATCHED,
+    EventQuery,
+    Page,
+    answered,
+    too_large,
+)
+from services.traceability.store import (
+    EPCIS_EVENTS,
+    EPCIS_TERMS,
+    LINKS,
+    LOTS,
+    RECORDS,
+    batches,
+    links,
+    lot_key,
+    records,
+)
 from shared.platform.clock import Clock
 from shared.platform.workers import PUBLIC_SHARE, Worker
-from shared.ports.store import DocumentStore, Filter, Page, find_all
-from shared.refusals import N_, BadRequest, FieldError
+from shared.ports.store import DocumentStore, find_all
 
 
 @dataclass
@@ -69,51 +83,35 @@ class Histories:
                                            share=PUBLIC_SHARE)
         return verify(batch, chain, held, dict(zip(held, recomputed, strict=True)))
 
-    async def query(self, where: Filter, *, product_id: str | None, batch_id: str | None,
-                    limit: int, after: str | None) -> tuple[dict[str, Any], str | None]:
-        """Events as an EPCIS query document: those of a batch or a product (through their
-        chains), else all the platform holds."""
-        page: Page
-        if batch_id or product_id:
-            chain_where = dict(where) | ({"batch_id": batch_id} if batch_id else {}) | (
-                {"product_id": product_id} if product_id else {})
-            page = await self.store.find(LINKS.name, chain_where, limit=limit, after=after)
-            ids = list(dict.fromkeys(links.load(doc).record_id for doc in page.items))
-            held = await self._records(ids)
-            found = [held[i] for i in ids if i in held]
-        else:
-            page = await self.store.find(RECORDS.name, where, order_by="event_time",
-                                         limit=limit, after=after)
-            found = [records.load(doc) for doc in page.items]
-        document = epcis.query_document([r.event for r in found], [r.context for r in found],
-                                        self.clock.now())
-        return document, page.next_cursor
-
-
-def event_filter(from_time: str | None, before_time: str | None, biz_step: str | None,
-                 place: str | None) -> Filter:
-    """The EPCIS query's parameters as a store filter; BadRequest naming a time that is not
-    RFC 3339."""
-    where: dict[str, Any] = {}
-    times = {}
-    for name, op, value in (("GE_eventTime", "$gte", from_time),
-                            ("LT_eventTime", "$lt", before_time)):
-        if value is None:
-            continue
-        try:
-            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            when = None
-        if when is None or when.tzinfo is None:
-            raise BadRequest(N_("%(parameter)s must be a time with its offset "
-                                "(2026-05-01T08:00:00+07:00)."), code="invalid-query",
-                             parameter=name,
-                             errors=[FieldError(name, N_("not an RFC 3339 time"))])
-        times[op] = utc_stamp(when)
-    if times:
-        where["event_time"] = times
-    if biz_step:
-        where["biz_step"] = epcis.biz_step({"bizStep": biz_step})
-    if place:
-        where["place"] = place
-    return where
+    async def select(self, query: EventQuery) -> tuple[dict[str, Any], Page | None]:
+        """The events ``query`` asks, as an EPCIS query document, and where the next page
+        starts, if there is one. Each multi-valued parameter narrows the events to those
+        its terms index (every one of them: AND); the scalar ones and the order are one
+        query of the events' index."""
+        where = dict(query.where)
+        ids: set[str] | None = None
+        if query.terms:
+            for name, term_where in query.terms:
+                found: set[str] = set()
+                async for doc in find_all(self.store, EPCIS_TERMS.name, term_where):
+                    if (ids is None or doc.data["record_id"] in ids):
+                        found.add(doc.data["record_id"])
+                    if len(found) > MAX_MATCHED:
+                        raise too_large(name)
+                ids = found
+                if not ids:
+                    break
+            where["id"] = {"$in": sorted(ids or ())}
+        size = query.page_size()
+        found_records: list[OriginRecord] = []
+        following = None
+        if size and (ids is None or ids):
+            page = await self.store.find(EPCIS_EVENTS.name, where, order_by=query.order,
+                                         limit=size, after=query.page.after)
+            held = await self.store.get_many(RECORDS.name, [d.id for d in page.items])
+            found_records = [records.load(held[d.id]) for d in page.items if d.id in held]
+            following = query.next_page(page.next_cursor, len(page.items))
+        document = epcis.query_document(
+            [answered(r.event, r.context, r.recorded_at) for r in found_records],
+            [r.context for r in found_records], self.clock.now())
+        return document, following

@@ -1,0 +1,123 @@
+"""The EPCIS 2.0 SimpleEventQuery's pure part (``origin/query.py``): what a captured event
+is indexed under, the standard's parameters read into store queries, the refusals, and the
+answer's contexts."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.traceability.origin.epcis import STANDARD_CONTEXT, merged_context
+from services.traceability.origin.query import (
+    QUERY_PARAMETER_EXCEPTION,
+    Page,
+    QueryParameterRefused,
+    answered,
+    index_of,
+    patterns_of,
+    read_query,
+)
+from shared.ports.store import Document
+from shared.ports.store.cursor import encode_cursor
+
+EVENT = {"type": "TransformationEvent", "eventTime": "2013-10-31T14:58:56.591+02:00",
+         "eventTimeZoneOffset": "+02:00",
+         "inputEPCList": ["urn:epc:id:sgtin:4012345.011122.25"],
+         "inputQuantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.011111.4444",
+                                "quantity": 10, "uom": "KGM"}],
+         "outputEPCList": ["https://id.example.org/01/04012345077889/21/25"],
+         "bizStep": "urn:epcglobal:cbv:bizstep:commissioning",
+         "disposition": "https://ref.gs1.org/cbv/Disp-in_progress",
+         "readPoint": {"id": "urn:epc:id:sgln:4012345.00001.0"}}
+
+
+def test_an_epc_matches_its_patterns_and_a_class_its_gtins() -> None:
+    assert patterns_of("urn:epc:id:sgtin:0614141.107346.2017") == [
+        "urn:epc:idpat:sgtin:0614141.107346.*", "urn:epc:idpat:sgtin:0614141.*.*",
+        "urn:epc:idpat:sgtin:*.*.*"]
+    assert patterns_of("urn:epc:class:lgtin:4012345.011111.4444")[0] == \
+        "urn:epc:idpat:sgtin:4012345.011111.*"
+    assert patterns_of("urn:epc:idpat:sgtin:4012345.066666.*") == [
+        "urn:epc:idpat:sgtin:4012345.066666.*", "urn:epc:idpat:sgtin:4012345.*.*",
+        "urn:epc:idpat:sgtin:*.*.*"]
+    assert patterns_of("https://id.gs1.org/01/09521234543213/21/1") == []
+
+
+def test_an_event_is_indexed_by_its_fields_and_terms() -> None:
+    indexed = index_of("r1", EVENT, "urn:uuid:1", "2026-05-01T08:00:00+07:00", ["b1"], ["p1"])
+    assert indexed.fields == {
+        "type": "TransformationEvent", "action": None, "biz_step": "commissioning",
+        "disposition": "in_progress", "read_point": "urn:epc:id:sgln:4012345.00001.0",
+        "biz_location": None, "event_time": "2013-10-31T12:58:56.591000Z",
+        "record_time": "2026-05-01T01:00:00.000000Z", "event_id": "urn:uuid:1"}
+    terms = {t["term"] for t in indexed.terms}
+    assert {"inputEPC urn:epc:id:sgtin:4012345.011122.25",
+            "inputEPC urn:epc:idpat:sgtin:4012345.011122.*",
+            "inputEPCClass urn:epc:class:lgtin:4012345.011111.4444",
+            "inputEPCClass urn:epc:idpat:sgtin:4012345.011111.*",
+            "outputEPC https://id.example.org/01/04012345077889/21/25",
+            "batch b1", "product p1"} <= terms
+    assert not any(t.startswith("epc ") for t in terms)  # no epcList in a transformation
+    assert {"record_id": "r1", "term": "quantity", "number": 10.0} in indexed.terms
+
+
+def test_parameters_become_store_queries() -> None:
+    query = read_query([("eventType", "ObjectEvent,AggregationEvent"),
+                        ("EQ_bizStep", "https://ref.gs1.org/cbv/BizStep-shipping"),
+                        ("EQ_bizStep", "receiving"),
+                        ("GE_eventTime", "2026-05-01T08:00:00+07:00"),
+                        ("LT_eventTime", "2026-06-01T00:00:00Z"),
+                        ("MATCH_anyEPC", "urn:epc:id:sgtin:0614141.107346.2017"),
+                        ("GE_quantity", "2"), ("LT_quantity", "5.5")])
+    assert query.where == {
+        "type": {"$in": ["ObjectEvent", "AggregationEvent"]},
+        "biz_step": {"$in": ["shipping", "receiving"]},
+        "event_time": {"$gte": "2026-05-01T01:00:00.000000Z",
+                       "$lt": "2026-06-01T00:00:00.000000Z"}}
+    assert query.terms == (
+        ("MATCH_anyEPC", {"term": {"$in": [
+            f"{kind} urn:epc:id:sgtin:0614141.107346.2017"
+            for kind in ("epc", "parentID", "inputEPC", "outputEPC")]}}),
+        ("GE_quantity", {"term": "quantity", "number": {"$gte": 2.0, "$lt": 5.5}}))
+    assert query.order == "event_time" and query.per_page == 100
+
+
+def test_order_direction_and_count_limit() -> None:
+    assert read_query([("orderBy", "recordTime")]).order == "-record_time"  # DESC default
+    assert read_query([("orderBy", "eventTime"), ("orderDirection", "ASC")]).order == \
+        "event_time"
+    query = read_query([("eventCountLimit", "5"), ("perPage", "3")])
+    assert query.page_size() == 3
+    cursor = encode_cursor(Document("r3", 1, {"event_time": "2026"}), "event_time")
+    following = query.next_page(cursor, 3)
+    assert following == Page(cursor, 3)
+    second = read_query([("eventCountLimit", "5"), ("perPage", "3"),
+                         ("nextPageToken", following.token())])
+    assert second.page_size() == 2 and second.next_page(cursor, 2) is None
+
+
+@pytest.mark.parametrize(("items", "field"), [
+    ([("EQ_bizstep", "x")], "EQ_bizstep"),
+    ([("eventType", "Foo")], "eventType"),
+    ([("GE_recordTime", "2026-05-01")], "GE_recordTime"),
+    ([("EQ_quantity", "inf")], "EQ_quantity"),
+    ([("MATCH_anyEPC", "urn:epc:idpat:sgtin:0614141.*.2017")], "MATCH_anyEPC"),
+    ([("EQ_readPoint", "a,,b")], "EQ_readPoint"),
+    ([("perPage", "1"), ("perPage", "2")], "perPage"),
+    ([("nextPageToken", "e30")], "nextPageToken"),
+    ([("nextPageToken", Page("forged", 1).token())], "nextPageToken"),
+])
+def test_unknown_and_malformed_parameters_are_the_standards_exception(
+        items: list[tuple[str, str]], field: str) -> None:
+    with pytest.raises(QueryParameterRefused) as refused:
+        read_query(items)
+    assert refused.value.problem_type == QUERY_PARAMETER_EXCEPTION
+    assert refused.value.status == 400 and refused.value.errors[0].field == field
+
+
+def test_an_answer_keeps_each_events_context() -> None:
+    ours = [STANDARD_CONTEXT, {"example": "http://ns.example.com/epcis/"}]
+    theirs = [STANDARD_CONTEXT, {"example": "http://other.example.org/"}, {"x": "urn:x:"}]
+    assert merged_context([ours, theirs]) == [STANDARD_CONTEXT,
+                                              {"ocop": "urn:vn:ocop:epcis:", "x": "urn:x:"}]
+    event = answered({"type": "ObjectEvent", "recordTime": "sent"}, ours, "2026-05-01")
+    assert event == {"@context": ours, "type": "ObjectEvent", "recordTime": "2026-05-01"}
