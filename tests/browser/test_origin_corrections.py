@@ -58,12 +58,14 @@ async def test_a_producer_corrects_a_record_and_the_scan_page_shows_it(
             await expect(page.get_by_role("heading", name="Sửa bản ghi số 1")).to_be_visible()
             await expect(page.get_by_label("Số lượng")).to_have_value("1,5")
             await expect(page.get_by_label("Ghi chú")).to_have_value("Hái một tôm hai lá")
-            await expect(page.get_by_text("cần có kết nối mạng")).to_be_visible()
+            await expect(page.locator("#needs-signal")).to_contain_text("cần có kết nối mạng")
             await page.get_by_label("Số lượng").fill("2,5")
             await camera.look_at(page, "02-sua-ban-ghi")
             send = page.get_by_role("button", name="Gửi bản sửa")
             await context.set_offline(True)  # no signal: not queued, the button waits
             await expect(send).to_be_disabled()
+            await expect(page.locator("#net")).to_contain_text("cần có kết nối mạng")
+            await camera.look_at(page, "03-khong-co-song")
             await context.set_offline(False)
             await expect(send).to_be_enabled()
             await send.click()
@@ -79,7 +81,7 @@ async def test_a_producer_corrects_a_record_and_the_scan_page_shows_it(
             await expect(page.locator("#journey li")).to_have_count(1)
             await expect(page.locator("#journey")).to_contain_text("2,5 kg")
             await page.locator("#records").scroll_into_view_if_needed()
-            await camera.look_at(page, "03-da-sua")
+            await camera.look_at(page, "04-da-sua")
 
             # The scan page a shopper opens: the corrected journey.
             await page.goto(made.batch["scan_url"])
@@ -88,7 +90,7 @@ async def test_a_producer_corrects_a_record_and_the_scan_page_shows_it(
             await expect(journey).to_contain_text("đã đính chính")
             await expect(journey).to_contain_text("2,5")
             await expect(journey).not_to_contain_text("1,5")
-            await camera.look_at(page, "04-trang-quet")
+            await camera.look_at(page, "05-trang-quet")
             await context.close()
             report = await producer.anonymous().call(
                 "GET", "traceability", f"/batches/{batch_id}/verify")

@@ -179,7 +179,7 @@ async def test_events_dated_in_the_future_are_refused_whichever_way_they_come(
             "epcisBody.eventList[0].eventTime"]
         assert (await producer.call("GET", "traceability",
                                     f"/batches/{batch['id']}"))["length"] == 0
-        # Recorded for today: accepted.
+        # Dated yesterday: recorded.
         await producer.call("POST", "traceability", f"/batches/{batch['id']}/events",
                             expect=201, json={"step": "packing", "happened_at": at(day, 7),
                                               "place": {"name": "Xưởng"}})

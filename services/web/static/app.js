@@ -204,6 +204,10 @@ document.querySelectorAll('form[data-queue]').forEach(form => {
 document.querySelectorAll('form[data-online]').forEach(form => {
   stepFields(form);
   const button = form.querySelector('button[type=submit]');
+  // Without signal the banner says what the page says: this form waits, nothing is queued.
+  const note = document.getElementById(form.getAttribute('aria-describedby'));
+  const net = document.getElementById('net');
+  if (note && net) net.textContent = note.textContent;
   const signal = () => { button.disabled = !navigator.onLine; };
   addEventListener('online', signal);
   addEventListener('offline', signal);
