@@ -22,11 +22,20 @@ from services.registry.subjects.rules import DISTRICTS_ABOLISHED
 from shared.platform.config import SERVICES, Settings
 from shared.platform.runtime import server_config
 from shared.platform.workers import WorkerFactory
-from shared.ports.bus import open_bus
+from shared.ports.bus import EventBus, open_bus
 from tests.support.clocks import today
 from tests.support.demo import wait_until
 from tests.support.kept_workers import KEPT
 from tests.support.ports import bound_socket, port_of
+
+SHARED_BUSES: dict[str, EventBus] = {}
+"""The bus each running platform's services share, by its registry's URL: the web front
+joins it (``tests.support.workspace.serving_workspace``)."""
+
+
+def shared_bus(urls: dict[str, str]) -> EventBus | None:
+    """The bus the platform serving ``urls`` shares, if it shares one."""
+    return SHARED_BUSES.get(urls.get("registry", ""))
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,8 @@ async def running_platform(settings: Settings, *, shared_bus: bool, replicas: in
             access_log=False, trusted_proxies=settings.trusted_proxies)))
     tasks = [asyncio.create_task(s.serve(sockets=[sock]))
              for sock, s in zip(sockets.values(), servers, strict=True)]
+    if bus is not None:
+        SHARED_BUSES[urls["registry", 0]] = bus
     try:
         deadline = asyncio.get_running_loop().time() + 60
         while not all(s.started for s in servers):
@@ -80,6 +91,7 @@ async def running_platform(settings: Settings, *, shared_bus: bool, replicas: in
         for sock in sockets.values():
             sock.close()
         if bus is not None:
+            SHARED_BUSES.pop(urls["registry", 0], None)
             await bus.stop()
 
 

@@ -19,6 +19,8 @@ from services.embedded import ServiceServer
 from services.web.app import build
 from shared.platform.config import Settings
 from shared.platform.runtime import server_config
+from shared.ports.bus import EventBus
+from tests.support.platform import shared_bus
 from tests.support.ports import bound_socket, port_of
 
 PHONE_412 = {"viewport": {"width": 412, "height": 915}, "device_scale_factor": 1,
@@ -30,13 +32,18 @@ WEAK_3G = {"offline": False, "latency": 400, "downloadThroughput": 400 * 1024 / 
 
 
 @contextlib.asynccontextmanager
-async def serving_workspace(settings: Settings, urls: dict[str, str]) -> AsyncIterator[str]:
+async def serving_workspace(settings: Settings, urls: dict[str, str], *,
+                            bus: EventBus | None = None) -> AsyncIterator[str]:
+    """The web front reaching the services at ``urls``, on their bus: the one the platform
+    serving them shares (``tests.support.platform.shared_bus``), else ``bus``, else its
+    own."""
     sock = bound_socket()
     port = port_of(sock)
     app = build(settings.model_copy(update={
         "public_url": f"http://127.0.0.1:{port}", "registry_url": urls["registry"],
         "rating_url": urls["rating"], "traceability_url": urls["traceability"],
-        "catalog_url": urls.get("catalog", settings.catalog_url)})).fastapi_app()
+        "catalog_url": urls.get("catalog", settings.catalog_url)}),
+        bus=bus or shared_bus(urls)).fastapi_app()
     server = ServiceServer(server_config(app, host="127.0.0.1", port=port, access_log=False,
                                          trusted_proxies=settings.trusted_proxies))
     task = asyncio.create_task(server.serve(sockets=[sock]))
