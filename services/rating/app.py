@@ -16,6 +16,7 @@ from shared.messaging.contracts.catalog import LISTING_STATES, ListingWithdrawn
 from shared.messaging.contracts.rating import (
     CERTIFICATE_IN_FORCE,
     CertificateExpired,
+    CertificateExpiring,
     CertificateRevoked,
     EvaluationOpened,
 )
@@ -34,7 +35,8 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     runtime = ServiceRuntime(NAME, settings, collections=COLLECTIONS, bus=bus, clock=clock,
                              workers=workers,
                              publishes=(*CERTIFICATE_IN_FORCE, CertificateRevoked,
-                                        CertificateExpired, EvaluationOpened))
+                                        CertificateExpired, CertificateExpiring,
+                                        EvaluationOpened))
     for product_event in PRODUCT_STATES:
         runtime.handle(product_event, keep_product)
     for subject_event in (SubjectRegistered, SubjectUpdated):
@@ -54,7 +56,8 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     for router in ROUTERS:
         runtime.include(router)
     # Certificates expire at the end of their last valid day; hourly, so a restart or a
-    # late night never leaves an expired product listed for long.
+    # late night never leaves an expired product listed for long. The same sweep reminds
+    # producers of a certificate's end 6 months and 1 month before it, once each.
     runtime.every("certificate expiry", 3600,
-                  lambda: certificates.expire_due(runtime.clock.today()))
+                  lambda: certificates.sweep(runtime.clock.today()))
     return runtime

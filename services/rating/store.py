@@ -26,7 +26,9 @@ RECOGNITIONS = Collection("recognitions")
 """Per product: its current certificate. Its version orders the product's rating events."""
 CERTIFICATES = Collection("certificates", indexes=("product_id", "subject_id", "number",
                                                    "status", "valid_until",
-                                                   "decision_date"))
+                                                   "decision_date", "reminded_months_left"))
+"""``reminded_months_left``: the last reminder of its end sent, what the daily sweep asks
+for with ``valid_until`` (``Certificates.remind_due``)."""
 COUNTERS = Collection("counters")
 ON_SALE = Collection("on_sale", indexes=("subject_id",))
 """Read model of the catalog's listings stream: per listed product, the sales channels it is

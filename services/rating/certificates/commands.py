@@ -189,6 +189,52 @@ class Certificates:
             certificate.level, certificate.decision_date, subject["province"],
             subject.get("district"))
 
+    async def sweep(self, on: date) -> int:
+        """The scheduled sweep of ``on``: the certificates past their last valid day expire,
+        then those nearing it remind their producers (``remind_due``). How many expired."""
+        expired = await self.expire_due(on)
+        await self.remind_due(on)
+        return expired
+
+    async def remind_due(self, on: date) -> int:
+        """Each certificate in force whose reminder of its coming end is due ``on`` (6
+        months before its last valid day, then 1: ``rules.reminder_due``) says so once
+        (``CertificateExpiring``): the reminder is remembered on the certificate, so the
+        next sweep, another replica's or one after a restart does not say it again. How
+        many reminders were sent."""
+        candidates: dict[str, None] = {}
+        for months in rules.REMINDER_MONTHS:
+            not_yet = [None, *(m for m in rules.REMINDER_MONTHS if m > months)]
+            async for doc in find_all(self.store, CERTIFICATES.name, {
+                    "status": CertificateStatus.ACTIVE.value,
+                    "valid_until": {"$gte": on.isoformat(),
+                                    "$lte": rules.reminder_horizon(on, months).isoformat()},
+                    "reminded_months_left": {"$in": not_yet}}):
+                candidates[doc.id] = None
+        reminded = 0
+        for certificate_id in candidates:
+            try:
+                reminded += await self._remind(certificate_id, on)
+            except StaleVersion:  # another replica's sweep got there first
+                continue
+        return reminded
+
+    async def _remind(self, certificate_id: str, on: date) -> int:
+        async with self.store.transaction() as tx:
+            certificate = await certificates.get(tx, certificate_id)
+            product = await get_existing(tx, PRODUCTS.name, certificate.product_id,
+                                         N_("product"))
+            event = certificate.remind(on, product.data["name"])
+            if event is None:
+                return 0
+            await certificates.save(tx, certificate)
+            # The product's recognition orders its events: the reminder takes its turn.
+            recognition = await recognitions.get(tx, certificate.product_id)
+            await recognitions.save(tx, recognition)
+            await self.outbox.emit(tx, event, aggregate_id=certificate.product_id,
+                                   sequence=recognition.version)
+            return 1
+
     async def expire_due(self, on: date, by: str = "system") -> int:
         """The daily sweep: every certificate in force past its last valid day expires;
         ``by``: the office's account that asked, or ``system`` for the scheduled job."""

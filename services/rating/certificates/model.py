@@ -15,6 +15,7 @@ from services.rating.evaluations.rules import Level
 from shared.messaging.contracts.rating import (
     CertificateDowngraded,
     CertificateExpired,
+    CertificateExpiring,
     CertificateRenewed,
     CertificateRevoked,
     CertificateUpgraded,
@@ -49,6 +50,9 @@ class Certificate:
     revoked_on: date | None = None
     revoked_by: str | None = None
     expired_on: date | None = None
+    reminded_months_left: int | None = None
+    """The last reminder of its coming end sent (``rules.REMINDER_MONTHS``: 6, then 1);
+    None: none yet."""
     version: int = 0
 
     @classmethod
@@ -88,6 +92,20 @@ class Certificate:
         self.status, self.expired_on = CertificateStatus.EXPIRED, on
         return CertificateExpired(product_id=self.product_id, certificate_id=self.id,
                                   certificate_number=self.number, expired_on=on)
+
+    def remind(self, today: date, product_name: str) -> CertificateExpiring | None:
+        """The reminder of its coming end due ``today`` (``rules.reminder_due``), now
+        remembered as sent; None if none is due or it is no longer in force."""
+        if self.state_on(today) is not CertificateStatus.ACTIVE:
+            return None
+        due = rules.reminder_due(self.valid_until, today, self.reminded_months_left)
+        if due is None:
+            return None
+        self.reminded_months_left = due
+        return CertificateExpiring(
+            product_id=self.product_id, subject_id=self.subject_id, product_name=product_name,
+            certificate_id=self.id, certificate_number=self.number, stars=self.stars,
+            valid_until=self.valid_until, months_left=due)
 
     def in_force_event(self, product: dict[str, Any], subject: dict[str, Any],
                        previous_stars: int | None, verification_url: str | None = None

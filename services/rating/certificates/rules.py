@@ -61,6 +61,43 @@ def valid_until(decision_date: date) -> date:
     return add_months(decision_date, CERTIFICATE_MONTHS) - timedelta(days=1)
 
 
+REMINDER_MONTHS = (6, 1)
+"""How many months before a certificate's last valid day its producer is reminded to apply
+for re-recognition (công nhận lại): six, then one."""
+
+
+def reminder_day(valid_until: date, months_left: int) -> date:
+    """The day the reminder of ``months_left`` is due: as many calendar months before the
+    last valid day, on its day of the month or the month's last when it has none (31 August:
+    28 or 29 February, then 31 July)."""
+    return add_months(valid_until, -months_left)
+
+
+def reminder_due(valid_until: date, today: date, reminded: int | None) -> int | None:
+    """The reminder a certificate in force through ``valid_until`` is due ``today`` (its
+    ``months_left``), or None: the latest reminder whose day has come, unless it or a later
+    one was sent (``reminded``: the ``months_left`` of the last one sent). So each is sent
+    once, and a certificate first seen inside its last month gets the one-month reminder
+    only; none after its last valid day."""
+    if today > valid_until:
+        return None
+    reached = [m for m in REMINDER_MONTHS if reminder_day(valid_until, m) <= today]
+    if not reached:
+        return None
+    due = min(reached)
+    return None if reminded is not None and reminded <= due else due
+
+
+def reminder_horizon(today: date, months_left: int) -> date:
+    """The latest last valid day whose reminder of ``months_left`` is due by ``today``:
+    what a sweep on ``today`` asks the store for (``reminder_day`` never decreases as the
+    last valid day moves on; a short month's last days share one reminder day)."""
+    horizon = add_months(today, months_left)
+    while reminder_day(horizon + timedelta(days=1), months_left) <= today:
+        horizon += timedelta(days=1)
+    return horizon
+
+
 MINISTRY_MERGED_ON = date(2025, 3, 1)
 """The Ministry of Agriculture and Rural Development and the Ministry of Natural Resources
 and Environment became the Ministry of Agriculture and Environment (Nghị định 35/2025)."""
