@@ -37,6 +37,7 @@ from services.web.front import (
 )
 from services.web.notifications.commands import Notifier
 from services.web.notifications.delivery import Delivery
+from services.web.notifications.hearing import KindKeyedConsumer
 from services.web.notifications.pages import router as notifications
 from services.web.notifications.queries import Inbox
 from services.web.notifications.store import COLLECTIONS as NOTIFICATION_COLLECTIONS
@@ -61,6 +62,7 @@ from shared.messaging.contracts.rating import (
 from shared.messaging.contracts.registry import (
     ACCOUNT_STATES,
     PRODUCT_STATES,
+    AccountTokensRevoked,
     DossierStageDecided,
     ProductIdentityDecided,
 )
@@ -91,9 +93,13 @@ class FrontRuntime(ServiceRuntime):
     """A service's runtime (store, bus, consumer) serving pages: errors said as pages, not
     problem+json; no API document; no links to the object store's files."""
 
+    consumer: KindKeyedConsumer
+
     def __init__(self, name: str, settings: Settings, **options: object) -> None:
         super().__init__(name, settings, **options)  # type: ignore[arg-type]
         self.page_policy = self.api_policy = WEB_POLICY
+        self.consumer = KindKeyedConsumer(name, self.store, self.consumer.handlers,
+                                          self.tracer, self.consumer.retry, self.clock)
 
     def _app(self, lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]]
              ) -> FastAPI:
@@ -139,7 +145,7 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     return runtime
 
 
-def notify(runtime: ServiceRuntime, settings: Settings) -> Inbox:
+def notify(runtime: FrontRuntime, settings: Settings) -> Inbox:
     """Each person's notifications, made from the events that concern them (exactly once:
     the consumer's inbox), and their e-mail sent where an SMTP server is set (none: the
     inbox alone, and no e-mail queued)."""
@@ -164,6 +170,9 @@ def notify(runtime: ServiceRuntime, settings: Settings) -> Inbox:
     runtime.handle(CertificateExpired, notifier.on_expired)
     runtime.handle(ScanAnomalyDetected, notifier.on_anomaly)
     runtime.handle(EvaluationOpened, notifier.on_evaluation_opened)
+    kept = {kind.event_type for kind in (*ACCOUNT_STATES, *PRODUCT_STATES)}
+    runtime.consumer.told = frozenset(runtime.consumer.handlers) - kept - {
+        AccountTokensRevoked.event_type}
     inbox = Inbox(runtime.store)
     runtime.provide(notifier, inbox)
     return inbox

@@ -312,3 +312,28 @@ async def test_without_an_smtp_server_the_inbox_alone(
         with pytest.raises(KeyError):
             web.runtime.job("send notification e-mail")
     assert NOTIFICATIONS.name in web.store.collections
+
+
+async def test_decisions_counted_apart_from_the_products_state_are_told(
+        web: Running, feed: Feed, clock: FixedClock) -> None:
+    """As the registry says them: a stage decision keyed by the product at its dossier's
+    version (lower than the product's own), an identity decision at the very version of the
+    ``ProductUpdated`` beside it. Neither is taken for a repeat of the product's state."""
+    product = ProductRegistered(product_id="p1", subject_id="s1", name="Nước mắm Phú Khương",
+                                group="food", subgroup="processed", status="submitted")
+    for version in (5, 6):
+        await feed(product, "p1", envelope=Envelope(
+            type="vn.ocop.registry.product.updated.v1", source="/ocop/registry",
+            aggregate_id="p1", sequence=version, data=product.model_dump(mode="json"),
+            time=clock.now()))
+    await feed(stage(), "p1", envelope=Envelope(
+        type=DossierStageDecided.event_type, source="/ocop/registry", aggregate_id="p1",
+        sequence=2, data=stage().model_dump(mode="json"), time=clock.now()))
+    decided = ProductIdentityDecided(product_id="p1", subject_id="s1",
+                                     product_name="Nước mắm Phú Khương", approved=True,
+                                     decided_at=clock.now())
+    await feed(decided, "p1", envelope=Envelope(
+        type=decided.event_type, source="/ocop/registry", aggregate_id="p1", sequence=6,
+        data=decided.model_dump(mode="json"), time=clock.now()))
+    assert {n.kind for n in await told(web, "htx-phu-khuong")} == {
+        Kind.STAGE_DECIDED, Kind.IDENTITY_DECIDED}
