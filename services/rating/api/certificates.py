@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from services.rating import store as repositories
 from services.rating.api.deps import CertificatesPart, may
+from services.rating.certificates.commands import Certificates
 from services.rating.certificates.model import Certificate
 from services.rating.certificates.queries import certificates_where
 from services.rating.certificates.verification import verification_view
@@ -60,8 +61,11 @@ class CertificateOut(BaseModel):
     status: str
     """active, revoked, superseded, or expired (shown as soon as past valid_until)"""
     revocation_reason: str | None = None
+    revoked_on: date | None = Field(None, description="The day the office revoked it")
     authority: list[str] | None = Field(None, description="Who recognised it: Vietnamese, "
                                                           "English")
+    verification_url: str = Field(description="Its public verification page (the one its "
+                                              "PDF's QR code opens): in force today or not")
 
 
 class ExpiryOut(BaseModel):
@@ -69,9 +73,12 @@ class ExpiryOut(BaseModel):
     """How many certificates expired now."""
 
 
-def certificate_out(certificate: Certificate, today: date) -> CertificateOut:
+def certificate_out(certificate: Certificate, certificates: Certificates) -> CertificateOut:
+    """``certificate`` with its state on the service's today and its verification page."""
     return CertificateOut(**repositories.certificates.dump(certificate) | {
-        "id": certificate.id, "status": certificate.state_on(today).value})
+        "id": certificate.id,
+        "status": certificate.state_on(certificates.clock.today()).value,
+        "verification_url": certificates.verify_url(certificate.id)})
 
 
 router = APIRouter(tags=["certificates"])
@@ -86,7 +93,7 @@ async def recognise(certificates: CertificatesPart, evaluation_id: str, body: Re
                     ) -> CertificateOut:
     return certificate_out(await certificates.recognise(
         caller, evaluation_id, decision_number=body.decision_number,
-        decision_date=body.decision_date, level=body.level), certificates.clock.today())
+        decision_date=body.decision_date, level=body.level), certificates)
 
 
 @router.get("/certificates/{certificate_id}",
@@ -94,8 +101,7 @@ async def recognise(certificates: CertificatesPart, evaluation_id: str, body: Re
             **may("certificate.read"))
 async def get_certificate(certificates: CertificatesPart, certificate_id: str) -> CertificateOut:
     return certificate_out(await repositories.certificates.get(certificates.store,
-                                                                 certificate_id),
-                           certificates.clock.today())
+                                                                 certificate_id), certificates)
 
 
 @router.get("/certificates/{certificate_id}/pdf",
@@ -152,7 +158,7 @@ async def list_certificates(
                                decided_in=decided_in)
     page = await certificates.store.find(CERTIFICATES.name, where or None, limit=limit,
                                          after=cursor)
-    return PageOut(items=[certificate_out(repositories.certificates.load(d), today)
+    return PageOut(items=[certificate_out(repositories.certificates.load(d), certificates)
                           for d in page.items],
                    next_cursor=page.next_cursor)
 
@@ -165,7 +171,7 @@ async def renew(certificates: CertificatesPart, certificate_id: str, body: Recog
                 caller: CurrentCaller) -> CertificateOut:
     return certificate_out(await certificates.renew(
         caller, certificate_id, decision_number=body.decision_number,
-        decision_date=body.decision_date, level=body.level), certificates.clock.today())
+        decision_date=body.decision_date, level=body.level), certificates)
 
 
 @router.post("/certificates/expiry",
@@ -182,4 +188,4 @@ async def expire_now(certificates: CertificatesPart, caller: CurrentCaller) -> E
 async def revoke(certificates: CertificatesPart, certificate_id: str, body: RevocationIn,
                  caller: CurrentCaller) -> CertificateOut:
     return certificate_out(await certificates.revoke(caller, certificate_id, body.reason),
-                           certificates.clock.today())
+                           certificates)
