@@ -49,6 +49,7 @@ from services.web.office.registration import router as office_registration
 from services.web.office.rounds import router as office_rounds
 from services.web.office.summary import router as office_summary
 from services.web.plain import plain
+from services.web.producer.cycle import router as producer_cycle
 from services.web.producer.pages import router as producer
 from services.web.sessions import COOKIE, SESSIONS, Sessions, TokenBox
 from shared.i18n import words
@@ -131,6 +132,7 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     runtime.include(app_shell())
     runtime.include(entry)
     runtime.include(notifications)
+    runtime.include(producer_cycle)  # before the pages: /products/new is not a product
     runtime.include(producer)
     runtime.include(council)
     runtime.include(commune)

@@ -58,8 +58,8 @@ HOMES = {"producer": "/", "admin": "/office", "commune_officer": "/commune",
          "council_member": "/council"}
 """Each role's workspace (a role not here has none: a sales channel calls with a key)."""
 NAVIGATION = {
-    "producer": (("/", N_("My products")), ("/alerts", N_("Counterfeit alerts")),
-                 ("/notifications", N_("Notifications"))),
+    "producer": (("/", N_("My products")), ("/products/new", N_("Register a product")),
+                 ("/alerts", N_("Counterfeit alerts")), ("/notifications", N_("Notifications"))),
     "admin": (("/office", N_("Inbox")),
               ("/office/subjects", N_("Subjects")), ("/office/accounts", N_("Accounts")),
               ("/office/import", N_("Import from a spreadsheet")),
@@ -195,6 +195,12 @@ NOTICES = {"password_changed": N_("Password changed. Your other devices were sig
            "change_sent": N_("Sent. The office reviews it before it applies."),
            "change_saved": N_("Change saved."),
            "uploaded_document": N_("The document is uploaded."),
+           # the producer's annual cycle (producer/cycle.py)
+           "product_registered": N_("The product is registered. Propose its product idea "
+                                    "to the commune to start its annual cycle."),
+           "stage_proposed": N_("Proposed. The page shows the decision and its note once "
+                                "it is taken."),
+           "product_submitted": N_("Submitted for evaluation: the council will score it."),
            "record_corrected": N_("Corrected. The scan page now shows the corrected record."),
            "evaluation_closed": N_("The evaluation is closed: its result is final."),
            "recognised": N_("Recognised. The certificate is ready to print."),

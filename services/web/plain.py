@@ -47,6 +47,14 @@ ASKS = {
     "reason": N_("Write why the certificate is revoked, at least 5 characters.")}
 """A form field → what the page says it asks for, where the service's own words are not
 for people."""
+ASKS |= {
+    "group": N_("Choose the product group."),
+    "subgroup": N_("Choose a sub-group of the product group chosen: the list shows each "
+                   "group's sub-groups under its name."),
+}
+CODED = frozenset({"group", "subgroup"})
+"""Form fields whose service notes name the programme's codes (a product group's), not
+words a producer reads: the page says what the field asks for instead."""
 ASK = N_("This entry is not right; check it again.")
 _INDEX = re.compile(r"\[(\d+)\]")
 
@@ -75,7 +83,7 @@ def plain(refusal: Refused, lang: str, form: tuple[str, ...] = ()) -> Plain:
     elsewhere: list[str] = []
     for path, (en, vi) in refusal.fields.items():
         name = form_field(path)
-        people = (vi if lang == "vi" else en) if vi else None
+        people = (vi if lang == "vi" else en) if vi and name not in CODED else None
         if name in form:
             notes.setdefault(name, people or said.gettext(ASKS.get(name, ASK)))
         elif people:

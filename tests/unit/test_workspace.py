@@ -19,8 +19,8 @@ def _product(status: str) -> Product:
 def _certificate(status: str = "active", valid_from: str = "2026-01-01",
                  decision_date: str = "2025-12-20") -> Certificate:
     return Certificate.model_validate({
-        "number": "1/QĐ", "stars": 4, "status": status, "decision_date": decision_date,
-        "valid_from": valid_from, "valid_until": "2029-01-01"})
+        "id": f"c-{valid_from}", "number": "1/QĐ", "stars": 4, "status": status,
+        "decision_date": decision_date, "valid_from": valid_from, "valid_until": "2029-01-01"})
 
 
 DRAFT = _product("draft")

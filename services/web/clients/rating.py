@@ -12,6 +12,7 @@ from services.web.clients import Answer, Client, Operation, Page, Queue, Unread
 
 
 class Certificate(Answer):
+    id: str
     number: str
     stars: int
     status: str
@@ -20,6 +21,9 @@ class Certificate(Answer):
     valid_until: date
     revocation_reason: str | None = None
     """Why the office revoked it (its producer reads it)."""
+    revoked_on: date | None = None
+    verification_url: str | None = None
+    """Its public verification page (its PDF's QR code)."""
 
 
 CERTIFICATES = Operation("rating", "GET", "/certificates", Page[Certificate])

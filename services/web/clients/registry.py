@@ -9,7 +9,7 @@ import httpx
 from pydantic import TypeAdapter
 
 from services.web.backend import Refused
-from services.web.clients import Answer, Client, Operation, Page, Queue, Unread
+from services.web.clients import Answer, Client, Created, Operation, Page, Queue, Unread
 
 
 class Token(Answer):
@@ -235,6 +235,21 @@ class Registry(Client):
         await self.send(DOCUMENT, product_id, params={"type": type}, content=data,
                         headers={"Content-Type": content_type})
 
+    # -- the producer's annual cycle (services/web/producer/cycle.py; operations at the end)
+
+    async def register_product(self, body: dict[str, Any]) -> Created:
+        """``body``: ``POST /products``'s (subject, name, group, sub-group, description,
+        GTIN)."""
+        return await self.read(REGISTER_PRODUCT, json=body)
+
+    async def propose_stage(self, product_id: str, stage: str, note: str) -> None:
+        await self.send(PROPOSE_STAGE, product_id,
+                        json={"stage": stage, "status": "proposed", "note": note})
+
+    async def submit_product(self, product_id: str) -> None:
+        """Submit for evaluation (nộp đánh giá), once the dossier is accepted."""
+        await self.send(SUBMISSION, product_id)
+
     # -- the commune officer's pages (models and operations at the end of the module)
 
     async def commune_products(self) -> Queue[CommuneProduct]:
@@ -457,3 +472,10 @@ COMMUNE_SUBJECTS = Operation("registry", "GET", "/subjects", Page[CommuneSubject
 COMMUNE_STAGES = Operation("registry", "GET", "/dossier-stages", Queue[CommuneStage])
 COMMUNE_DECISION = Operation("registry", "POST", "/products/{product_id}/cycle", Unread)
 SCORED_PRODUCT = Operation("registry", "GET", "/products/{product_id}", ScoredProduct)
+
+
+# -- the producer's annual cycle (services/web/producer/cycle.py) -------------------------
+
+REGISTER_PRODUCT = Operation("registry", "POST", "/products", Created)
+PROPOSE_STAGE = Operation("registry", "POST", "/products/{product_id}/cycle", Unread)
+SUBMISSION = Operation("registry", "POST", "/products/{product_id}/submission", Unread)

@@ -100,3 +100,32 @@ def refused_change(decision: IdentityDecision | None) -> RefusedChange | None:
         return None
     return RefusedChange([v for v in decision.changes.values() if v], day_of(decision.at),
                          decision.note)
+
+
+@dataclass(frozen=True)
+class CycleView:
+    """The annual cycle as the product's page offers it: each stage's state, the one stage
+    the producer may propose now (None: none), and whether the product may be submitted for
+    evaluation. The registry keeps the rules; the page only offers what they would take."""
+
+    stages: list[StageState]
+    to_propose: str | None
+    may_submit: bool
+
+
+def cycle_view(product_status: str, cycle: list[CycleStep]) -> CycleView:
+    """``product_status``: the registry's (draft, submitted). A product still in draft is
+    shown its three stages even before its first proposal; one already submitted only the
+    steps it went through (none for one submitted on a dossier held on paper)."""
+    draft = product_status == "draft"
+    states = stage_states(cycle) or ([StageState(s, None) for s in STAGES] if draft else [])
+    to_propose = None
+    if draft:
+        for state in states:
+            if state.status in (None, "rejected"):
+                to_propose = state.stage
+                break
+            if state.status == "proposed":
+                break
+    dossier_accepted = bool(states) and states[-1].status == "accepted"
+    return CycleView(states, to_propose, draft and dossier_accepted)

@@ -27,7 +27,13 @@ from services.web.front import (
     wants_json,
 )
 from services.web.plain import plain
-from services.web.producer.decisions import refused_change, stage_states
+from services.web.producer.certificate import (
+    CertificateSeen,
+    certificate_seen,
+    earlier_certificates,
+    kept_batch,
+)
+from services.web.producer.decisions import cycle_view, refused_change
 from services.web.producer.origin_form import FIELDS as EVENT_FIELDS
 from services.web.producer.origin_form import (
     FORM_STEPS,
@@ -67,6 +73,9 @@ class ProductState:
     certificate: Certificate | None
     validity: Validity | None
     standing: Standing
+    seen: CertificateSeen | None
+    """How the certificate reads: in force, expiring, revoked, expired, replaced."""
+    earlier: list[CertificateSeen]
 
 
 async def _product_state(front: WebFront, session: WebSession, product: Product
@@ -79,7 +88,9 @@ async def _product_state(front: WebFront, session: WebSession, product: Product
     validity = (Validity(certificate.valid_until, today)
                 if certificate and certificate.status == "active" else None)
     return ProductState(product, dossier, certificate, validity,
-                        standing(product, dossier.stages, certificate))
+                        standing(product, dossier.stages, certificate),
+                        certificate_seen(certificates.items, today),
+                        earlier_certificates(certificates.items, today))
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -93,12 +104,17 @@ async def _product_page(request: Request, front: WebFront, session: WebSession, 
                         status: int = 200, **context: Any) -> Response:
     product = await front.registry(session.token).product(product_id)
     state = await _product_state(front, session, product)
+    traceability = front.traceability(session.token)
     batches: list[ListedBatch] = []
-    if state.validity is not None:
-        batches = (await front.traceability(session.token).batches(product_id)).items
+    if state.certificate is not None:  # those of an ended certificate stay, read-only
+        batches = (await traceability.batches(product_id)).items
+    kept = []
+    if state.validity is None:
+        kept = await asyncio.gather(*(kept_batch(traceability, b) for b in batches))
     # product.html reads each part of the state by its name
     return render(request, "product.html", session, status=status, road=ROAD,
-                  batches=batches, stages=stage_states(state.dossier.cycle),
+                  batches=batches, kept_batches=kept,
+                  cycle=cycle_view(product.status, state.dossier.cycle),
                   refused_change=refused_change(product.last_identity_decision),
                   **vars(state), **context)
 
