@@ -1,9 +1,11 @@
 """The traceability service's collections and the fields each is queried on."""
 
+import hashlib
+
 from services.traceability.documents.model import OriginDocument
 from services.traceability.labels.model import LabelSheet, UnitCode
 from services.traceability.origin.model import Batch, ChainLink, OriginRecord
-from services.traceability.origin.query import index_of
+from services.traceability.origin.query import index_of, vocabulary_of
 from services.traceability.profiles.model import Label, TraceProfile
 from services.traceability.scans.model import Anomaly, ClientReports, ScanDay
 from shared.i18n import N_
@@ -36,6 +38,10 @@ EPCIS_TERMS = Collection("epcis_terms", indexes=("term", "number", "record_id"))
 """Per origin record and multi-valued term (an EPC, an EPC pattern it matches, an EPC
 class, a quantity, its batches and products): what the EPCIS query's MATCH_ and
 quantity parameters find it by."""
+EPCIS_VOCABULARY = Collection("epcis_vocabulary", indexes=("kind", "value"),
+                              compound=(("kind", "value"),))
+"""What the events name, once each: the members of the EPCIS REST binding's ``bizSteps``
+and ``bizLocations`` (``kind``), by value."""
 
 SHEETS = Collection("label_sheets", indexes=("batch_id", "status", "subject_id"))
 """Label sheets printed for batches: their layout, progress and PDF."""
@@ -55,7 +61,8 @@ DOCUMENTS = Collection("origin_documents", indexes=("product_id", "sha256"))
 store."""
 
 COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS, BATCHES, LOTS, RECORDS, LINKS, EPCIS_EVENTS,
-               EPCIS_TERMS, SHEETS, UNIT_CODES, SCAN_DAYS, ANOMALIES, REPORTS, DOCUMENTS)
+               EPCIS_TERMS, EPCIS_VOCABULARY, SHEETS, UNIT_CODES, SCAN_DAYS, ANOMALIES, REPORTS,
+               DOCUMENTS)
 
 profiles = Repository(PROFILES.name, TraceProfile, N_("product"))
 labels = Repository(LABELS.name, Label, N_("label"))
@@ -91,6 +98,12 @@ async def index_record(tx: Transaction, record: OriginRecord) -> None:
     await tx.put(EPCIS_EVENTS.name, record.id, indexed.fields)
     await tx.put_many(EPCIS_TERMS.name, {f"{record.id}.{i:05d}": term
                                          for i, term in enumerate(indexed.terms)})
+    await tx.put_many(EPCIS_VOCABULARY.name, {vocabulary_key(kind, value): {
+        "kind": kind, "value": value} for kind, value in vocabulary_of(indexed.fields)})
+
+
+def vocabulary_key(kind: str, value: str) -> str:
+    return f"{kind}:" + hashlib.sha256(value.encode()).hexdigest()
 
 
 async def index_unindexed(store: DocumentStore) -> int:

@@ -174,7 +174,13 @@ async def kept_batch(producer: User, product_id: str) -> tuple[str, str]:
     return batch["id"], harvest["id"]
 
 
-PATHS = {("registry", "/imports/{kind}/template"): {"kind": "subjects"}}
+EPCIS_PATHS = {"eventType": "ObjectEvent", "epc": "urn:epc:id:sgtin:0614141.107346.2017",
+               "bizStep": "shipping", "bizLocation": "urn:epc:id:sgln:0614141.00777.0"}
+PATHS = {("registry", "/imports/{kind}/template"): {"kind": "subjects"},
+         **{("traceability", f"/epcis/{kind}/{{{name}}}{tail}"): EPCIS_PATHS
+            for kind, name in (("eventTypes", "eventType"), ("epcs", "epc"),
+                               ("bizSteps", "bizStep"), ("bizLocations", "bizLocation"))
+            for tail in ("", "/events")}}
 """Where a path parameter's name means something else than in ``World.path`` (a QR's
 ``kind`` is an image format; an import's, what it imports)."""
 REQUIRED_QUERY = {"province": S1["province"], "type": "product_story", "kind": "lab_report",

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -121,16 +122,17 @@ def check_answer(answer: dict[str, Any], captured: Captured) -> None:
         assert rehashed in captured.hashes[event["eventID"]], event["eventID"]
 
 
-async def ask(captured: Captured, params: dict[str, Any] | list[tuple[str, str]]
-              ) -> dict[str, Any]:
+async def ask(captured: Captured, params: dict[str, Any] | list[tuple[str, str]],
+              path: str = "/epcis/events") -> dict[str, Any]:
     response = await captured.office.anonymous().client.get(
-        captured.office.urls["traceability"] + "/epcis/events", params=params)
+        captured.office.urls["traceability"] + path, params=params)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/ld+json")
     assert response.headers["GS1-EPCIS-Version"] == "2.0.0"
     assert response.headers["GS1-CBV-Version"] == "2.0.0"
     answer: dict[str, Any] = response.json()
-    check_answer(answer, captured)
+    if answer["type"] == "EPCISQueryDocument":
+        check_answer(answer, captured)
     return answer
 
 
@@ -330,3 +332,73 @@ async def test_the_standards_examples_queried_back_by_each_parameter_that_applie
                         asked.append({"EQ_quantity": str(element["quantity"])})
             for params in asked:
                 assert event["eventID"] in ids(await ask(captured, params)), params
+
+
+async def refused(captured: Captured, path: str, params: dict[str, str], status: int,
+                  problem_type: str) -> dict[str, Any]:
+    response = await captured.office.client.get(
+        captured.office.urls["traceability"] + path, params=params)
+    assert response.status_code == status, response.text
+    problem: dict[str, Any] = response.json()
+    assert problem["type"] == problem_type and problem["detail_vi"]
+    return problem
+
+
+async def test_event_types_and_their_events(captured: Captured) -> None:
+    types = await ask(captured, {}, "/epcis/eventTypes")
+    assert types == {"@context": [STANDARD_CONTEXT], "type": "Collection", "member": [
+        "AggregationEvent", "AssociationEvent", "ObjectEvent", "TransactionEvent",
+        "TransformationEvent"]}
+    assert (await ask(captured, {}, "/epcis/eventTypes/ObjectEvent"))["member"] == ["events"]
+    path = "/epcis/eventTypes/TransformationEvent/events"
+    assert ids(await ask(captured, {}, path)) == {TRF}
+    assert ids(await ask(captured, {"EQ_bizStep": "commissioning"}, path)) == {TRF}
+    assert ids(await ask(captured, {"EQ_bizStep": "shipping"}, path)) == set()
+    assert ids(await ask(captured, {}, "/epcis/eventTypes/AggregationEvent/events")) == {AGG}
+    await refused(captured, "/epcis/eventTypes/FooEvent/events", {}, 404,
+                  "epcisException:NoSuchNameException")
+    await refused(captured, "/epcis/eventTypes/FooEvent", {}, 404,
+                  "epcisException:NoSuchNameException")
+    problem = await refused(captured, path, {"eventType": "ObjectEvent"}, 400,
+                            QUERY_PARAMETER_EXCEPTION)
+    assert problem["errors"][0]["field"] == "eventType"
+
+
+async def test_an_epcs_events(captured: Captured) -> None:
+    path = f"/epcis/epcs/{quote('urn:epc:id:sgtin:0614141.107346.2017', safe='')}/events"
+    assert ids(await ask(captured, {}, path)) == {OBJ1, ERR, DEL}
+    assert ids(await ask(captured, {"EQ_action": "DELETE"}, path)) == {DEL}
+    assert ids(await ask(captured, {}, f"/epcis/epcs/{PARENT}/events")) == {AGG}
+    outputs = quote("urn:epc:idpat:sgtin:4012345.077889.*", safe="")
+    assert ids(await ask(captured, {}, f"/epcis/epcs/{outputs}/events")) == {TRF}
+    assert ids(await ask(captured, {}, "/epcis/epcs/urn:epc:id:sgtin:1.2.3/events")) == set()
+    await refused(captured, path, {"MATCH_anyEPC": PARENT}, 400, QUERY_PARAMETER_EXCEPTION)
+
+
+async def test_business_steps_and_locations_and_their_events(captured: Captured) -> None:
+    steps = await ask(captured, {}, "/epcis/bizSteps")
+    assert steps["member"] == ["commissioning", "decommissioning", "inspecting", "packing",
+                               "receiving", "shipping"]
+    client, url = captured.office.client, captured.office.urls["traceability"]
+    first = await client.get(url + "/epcis/bizSteps", params={"perPage": "4"})
+    second = await client.get(first.links["next"]["url"])
+    assert first.json()["member"] + second.json()["member"] == steps["member"]
+    assert "next" not in second.links
+    assert ids(await ask(captured, {}, "/epcis/bizSteps/shipping/events")) == {OBJ1, ERR, TRX}
+    receiving = quote("https://ref.gs1.org/cbv/BizStep-receiving", safe="")
+    assert ids(await ask(captured, {}, f"/epcis/bizSteps/{receiving}/events")) == {OBJ2}
+    assert ids(await ask(captured, {"eventType": "TransactionEvent"},
+                         "/epcis/bizSteps/shipping/events")) == {TRX}
+    locations = await ask(captured, {}, "/epcis/bizLocations")
+    assert locations["member"] == ["urn:epc:id:sgln:0012345.11111.0",
+                                   "urn:epc:id:sgln:0614141.00777.0"]
+    at = quote("urn:epc:id:sgln:0614141.00777.0", safe="")
+    assert ids(await ask(captured, {}, f"/epcis/bizLocations/{at}/events")) == {AGG}
+    assert ids(await ask(captured, {"MATCH_epc": "urn:epc:id:sgtin:0614141.107346.2018"},
+                         f"/epcis/bizLocations/{at}/events")) == set()
+    await refused(captured, "/epcis/bizSteps", {"EQ_bizStep": "x"}, 400,
+                  QUERY_PARAMETER_EXCEPTION)
+    await refused(captured, "/epcis/bizLocations", {"perPage": "0"}, 400,
+                  QUERY_PARAMETER_EXCEPTION)
+    await refused(captured, f"/epcis/bizLocations/{at}/events", {"EQ_bizLocation": "x"}, 400,
+                  QUERY_PARAMETER_EXCEPTION)

@@ -9,11 +9,14 @@ import pytest
 from services.traceability.origin.epcis import STANDARD_CONTEXT, merged_context
 from services.traceability.origin.query import (
     QUERY_PARAMETER_EXCEPTION,
+    NoSuchName,
     Page,
     QueryParameterRefused,
     answered,
+    event_type,
     index_of,
     patterns_of,
+    read_page,
     read_query,
 )
 from shared.ports.store import Document
@@ -121,3 +124,17 @@ def test_an_answer_keeps_each_events_context() -> None:
                                               {"ocop": "urn:vn:ocop:epcis:", "x": "urn:x:"}]
     event = answered({"type": "ObjectEvent", "recordTime": "sent"}, ours, "2026-05-01")
     assert event == {"@context": ours, "type": "ObjectEvent", "recordTime": "2026-05-01"}
+
+
+def test_a_resources_path_gives_one_parameter_whole() -> None:
+    query = read_query([("EQ_action", "ADD")], ("EQ_bizLocation", "geo:21.59,105.77"))
+    assert query.where == {"action": {"$in": ["ADD"]},
+                           "biz_location": {"$in": ["geo:21.59,105.77"]}}
+    with pytest.raises(QueryParameterRefused) as refused:
+        read_query([("EQ_bizLocation", "x")], ("EQ_bizLocation", "y"))
+    assert refused.value.errors[0].field == "EQ_bizLocation"
+    assert read_page([("perPage", "7")]) == (7, Page())
+    with pytest.raises(QueryParameterRefused):
+        read_page([("eventType", "ObjectEvent")])
+    with pytest.raises(NoSuchName):
+        event_type("FooEvent")

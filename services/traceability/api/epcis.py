@@ -1,20 +1,28 @@
 """The EPCIS 2.0 query interface (REST binding): the events query with the standard's
-query parameters (``origin/query.py`` reads them; ``origin/queries.py`` answers them)."""
+query parameters (``origin/query.py`` reads them; ``origin/queries.py`` answers them), and
+the top-level resources whose events it answers: event types, EPCs, business steps and
+business locations."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.traceability.api.deps import may
 from services.traceability.api.origin import EpcisQueryDocument, EpcisResponse
+from services.traceability.origin.epcis import EVENT_TYPES, JsonLdContext
 from services.traceability.origin.queries import Histories
 from services.traceability.origin.query import (
     CBV_VERSION,
     EPCIS_VERSION,
     PARAMETERS,
     QUERY_PARAMETER_EXCEPTION,
+    Page,
+    collection,
+    event_type,
+    read_page,
     read_query,
 )
 from shared.platform.runtime import part
@@ -23,34 +31,153 @@ HistoriesPart = Annotated[Histories, Depends(part(Histories))]
 router = APIRouter(tags=["epcis"])
 VERSIONS = {"GS1-EPCIS-Version": EPCIS_VERSION, "GS1-CBV-Version": CBV_VERSION}
 """The versions of the standards every EPCIS answer says it speaks."""
+PAGES = {"perPage": PARAMETERS["perPage"], "nextPageToken": PARAMETERS["nextPageToken"]}
 
 
-def _parameters() -> list[dict[str, Any]]:
+def _parameters(names: dict[str, str] = PARAMETERS) -> list[dict[str, Any]]:
     """The query's parameters in its OpenAPI document (they are read from the URL as the
     standard writes them: lists comma-separated, a parameter possibly repeated)."""
     return [{"name": name, "in": "query", "required": False, "description": description,
              "schema": {"type": "string", "maxLength": 2000}}
-            for name, description in PARAMETERS.items()]
+            for name, description in names.items()]
 
 
-@router.get("/epcis/events",
-            summary="EPCIS 2.0 events query (SimpleEventQuery): an EPCISQueryDocument",
-            description="The standard's query parameters: AND across parameters, OR within "
-                        "a comma-separated list. A parameter the query does not take, or "
-                        f"cannot read, is refused with a {QUERY_PARAMETER_EXCEPTION} "
-                        "problem. Pages: perPage, and the Link header's rel=\"next\".",
-            response_class=EpcisResponse,
-            responses={413: {"description": "The query names too many events "
-                                            "(QueryTooLargeException)",
-                             "content": {"application/problem+json": {"schema": {
-                                 "$ref": "#/components/schemas/Problem"}}}}},
-            **may("origin.read", openapi_extra={"parameters": _parameters()}))
-async def query_events(histories: HistoriesPart, request: Request,
-                       response: Response) -> EpcisQueryDocument:
-    query = read_query(request.query_params.multi_items())
-    document, following = await histories.select(query)
+def _path(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "description": description,
+            "schema": {"type": "string"}}
+
+
+TOO_LARGE: dict[int | str, dict[str, Any]] = {413: {
+    "description": "The query names too many events (QueryTooLargeException)",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
+QUERY = ("The standard's query parameters: AND across parameters, OR within a "
+         "comma-separated list. A parameter the query does not take, or cannot read, is "
+         f"refused with a {QUERY_PARAMETER_EXCEPTION} problem. Pages: perPage, and the Link "
+         "header's rel=\"next\".")
+
+
+class CollectionOut(BaseModel):
+    """A top-level resource's members (the REST binding's Collection)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    context: JsonLdContext = Field(alias="@context")
+    type: str
+    member: list[str]
+
+
+def _linked(request: Request, response: Response, following: Page | None) -> None:
     response.headers.update(VERSIONS)
     if following is not None:
         url = request.url.include_query_params(nextPageToken=following.token())
         response.headers["Link"] = f'<{url}>; rel="next"'
+
+
+async def _events(histories: Histories, request: Request, response: Response,
+                  fixed: tuple[str, str] | None = None) -> EpcisQueryDocument:
+    query = read_query(request.query_params.multi_items(), fixed)
+    document, following = await histories.select(query)
+    _linked(request, response, following)
     return EpcisQueryDocument.model_validate(document)
+
+
+def _members(response: Response, members: list[str]) -> CollectionOut:
+    response.headers.update(VERSIONS)
+    return CollectionOut.model_validate(collection(members))
+
+
+@router.get("/epcis/events",
+            summary="EPCIS 2.0 events query (SimpleEventQuery): an EPCISQueryDocument",
+            description=QUERY, response_class=EpcisResponse, responses=TOO_LARGE,
+            **may("origin.read", openapi_extra={"parameters": _parameters()}))
+async def query_events(histories: HistoriesPart, request: Request,
+                       response: Response) -> EpcisQueryDocument:
+    return await _events(histories, request, response)
+
+
+@router.get("/epcis/eventTypes", summary="The EPCIS event types (a Collection)",
+            response_class=EpcisResponse, **may("origin.read"))
+async def event_types(response: Response) -> CollectionOut:
+    return _members(response, sorted(EVENT_TYPES))
+
+
+@router.get("/epcis/eventTypes/{eventType}", summary="An event type's resources: its events",
+            response_class=EpcisResponse, **may("origin.read"))
+async def event_type_resource(response: Response,
+                              event_type_name: Annotated[str, Path(alias="eventType")]
+                              ) -> CollectionOut:
+    event_type(event_type_name)
+    return _members(response, ["events"])
+
+
+@router.get("/epcis/eventTypes/{eventType}/events",
+            summary="The events of one type (an EPCISQueryDocument; the query's parameters "
+                    "narrow it)", description=QUERY, response_class=EpcisResponse,
+            responses=TOO_LARGE, **may("origin.read", openapi_extra={
+                "parameters": [_path("eventType", "ObjectEvent, AggregationEvent…"),
+                               *_parameters()]}))
+async def events_of_type(histories: HistoriesPart, request: Request, response: Response,
+                         event_type_name: Annotated[str, Path(alias="eventType")]
+                         ) -> EpcisQueryDocument:
+    return await _events(histories, request, response,
+                         ("eventType", event_type(event_type_name)))
+
+
+@router.get("/epcis/epcs/{epc:path}/events",
+            summary="The events naming an EPC anywhere (MATCH_anyEPC; the query's parameters "
+                    "narrow it)", description=QUERY, response_class=EpcisResponse,
+            responses=TOO_LARGE, **may("origin.read", openapi_extra={
+                "parameters": [_path("epc", "An EPC URI or pattern (URL-encoded)"),
+                               *_parameters()]}))
+async def events_of_epc(histories: HistoriesPart, request: Request, response: Response,
+                        epc: str) -> EpcisQueryDocument:
+    return await _events(histories, request, response, ("MATCH_anyEPC", epc))
+
+
+@router.get("/epcis/bizSteps", summary="The business steps the events name (a Collection)",
+            response_class=EpcisResponse,
+            **may("origin.read", openapi_extra={"parameters": _parameters(PAGES)}))
+async def biz_steps(histories: HistoriesPart, request: Request,
+                    response: Response) -> CollectionOut:
+    return await _vocabulary(histories, request, response, "bizSteps")
+
+
+@router.get("/epcis/bizLocations",
+            summary="The business locations the events name (a Collection)",
+            response_class=EpcisResponse,
+            **may("origin.read", openapi_extra={"parameters": _parameters(PAGES)}))
+async def biz_locations(histories: HistoriesPart, request: Request,
+                        response: Response) -> CollectionOut:
+    return await _vocabulary(histories, request, response, "bizLocations")
+
+
+async def _vocabulary(histories: Histories, request: Request, response: Response,
+                      kind: str) -> CollectionOut:
+    per_page, page = read_page(request.query_params.multi_items())
+    members, following = await histories.members(kind, per_page, page)
+    _linked(request, response, following)
+    return CollectionOut.model_validate(members)
+
+
+@router.get("/epcis/bizSteps/{bizStep:path}/events",
+            summary="The events of a business step (EQ_bizStep; the query's parameters "
+                    "narrow it)", description=QUERY, response_class=EpcisResponse,
+            responses=TOO_LARGE, **may("origin.read", openapi_extra={
+                "parameters": [_path("bizStep", "A CBV business step, bare or its URI"),
+                               *_parameters()]}))
+async def events_of_biz_step(histories: HistoriesPart, request: Request, response: Response,
+                             biz_step: Annotated[str, Path(alias="bizStep")]
+                             ) -> EpcisQueryDocument:
+    return await _events(histories, request, response, ("EQ_bizStep", biz_step))
+
+
+@router.get("/epcis/bizLocations/{bizLocation:path}/events",
+            summary="The events at a business location (EQ_bizLocation; the query's "
+                    "parameters narrow it)", description=QUERY, response_class=EpcisResponse,
+            responses=TOO_LARGE, **may("origin.read", openapi_extra={
+                "parameters": [_path("bizLocation", "A business location (URL-encoded)"),
+                               *_parameters()]}))
+async def events_at_biz_location(histories: HistoriesPart, request: Request,
+                                 response: Response,
+                                 biz_location: Annotated[str, Path(alias="bizLocation")]
+                                 ) -> EpcisQueryDocument:
+    return await _events(histories, request, response, ("EQ_bizLocation", biz_location))

@@ -20,11 +20,13 @@ from services.traceability.origin.query import (
     EventQuery,
     Page,
     answered,
+    collection,
     too_large,
 )
 from services.traceability.store import (
     EPCIS_EVENTS,
     EPCIS_TERMS,
+    EPCIS_VOCABULARY,
     LINKS,
     LOTS,
     RECORDS,
@@ -115,3 +117,12 @@ class Histories:
             [answered(r.event, r.context, r.recorded_at) for r in found_records],
             [r.context for r in found_records], self.clock.now())
         return document, following
+
+    async def members(self, kind: str, per_page: int, page: Page
+                      ) -> tuple[dict[str, Any], Page | None]:
+        """A top-level resource's members (``bizSteps``, ``bizLocations``), in order, a
+        page at a time."""
+        found = await self.store.find(EPCIS_VOCABULARY.name, {"kind": kind}, order_by="value",
+                                      limit=per_page, after=page.after)
+        following = Page(found.next_cursor) if found.next_cursor else None
+        return collection([doc.data["value"] for doc in found.items]), following

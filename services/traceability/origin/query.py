@@ -21,14 +21,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from services.traceability.origin.epcis import EVENT_TYPES, biz_step
+from services.traceability.origin.epcis import EVENT_TYPES, STANDARD_CONTEXT, biz_step
 from services.traceability.origin.model import utc_stamp
 from shared.ports.store import InvalidQuery
 from shared.ports.store.cursor import decode_cursor
-from shared.refusals import N_, BadRequest, FieldError, Term
+from shared.refusals import N_, BadRequest, FieldError, NotFound, Term
 
 QUERY_PARAMETER_EXCEPTION = "epcisException:QueryParameterException"
 QUERY_TOO_LARGE_EXCEPTION = "epcisException:QueryTooLargeException"
+NO_SUCH_NAME_EXCEPTION = "epcisException:NoSuchNameException"
 EPCIS_VERSION = "2.0.0"
 CBV_VERSION = "2.0.0"
 PER_PAGE = 100
@@ -105,6 +106,14 @@ class QueryParameterRefused(BadRequest):
 
     problem_type = QUERY_PARAMETER_EXCEPTION
     CODE = "epcis-query-parameter"
+
+
+class NoSuchName(NotFound):
+    """A resource the query interface does not have (an event type the standard does not
+    define): the standard's NoSuchNameException."""
+
+    problem_type = NO_SUCH_NAME_EXCEPTION
+    CODE = "epcis-no-such-name"
 
 
 class QueryTooLarge(BadRequest):
@@ -341,12 +350,27 @@ def _epc_values(name: str, values: list[str]) -> list[str]:
     return values
 
 
-def read_query(items: Iterable[tuple[str, str]]) -> EventQuery:
+def read_query(items: Iterable[tuple[str, str]], fixed: tuple[str, str] | None = None
+               ) -> EventQuery:
     """The query ``items`` (the URL's parameters, in order) ask; QueryParameterRefused
-    naming the first parameter not taken or not readable."""
+    naming the first parameter not taken or not readable. ``fixed``: a parameter a
+    resource's path gives (``/bizSteps/shipping/events``: EQ_bizStep), one value as it is
+    (a location may hold a comma); the URL may not give it again."""
     given: dict[str, list[str]] = {}
     for name, value in items:
         given.setdefault(name, []).append(value)
+    whole: dict[str, list[str]] = {}
+    if fixed is not None:
+        name, value = fixed
+        if name in given:
+            raise QueryParameterRefused(
+                N_("%(parameter)s is given by the resource's path already."),
+                parameter=name, errors=[FieldError(name, N_("given by the path"))])
+        whole[name] = [value]
+
+    def values_of(name: str) -> list[str]:
+        return whole[name] if name in whole else _values(name, given[name])
+
     for name, values in given.items():
         if name not in PARAMETERS:
             raise QueryParameterRefused(
@@ -356,16 +380,16 @@ def read_query(items: Iterable[tuple[str, str]]) -> EventQuery:
         if name in SINGLE and len(values) > 1:
             raise _malformed(name, Term(N_("given more than once")))
     single = {name: values[0] for name, values in given.items() if name in SINGLE}
+    given |= whole
     where: dict[str, Any] = {}
     terms: list[tuple[str, dict[str, Any]]] = []
     if "eventType" in given:
-        types = _one_of("eventType", _values("eventType", given["eventType"]),
-                        sorted(EVENT_TYPES))
+        types = _one_of("eventType", values_of("eventType"), sorted(EVENT_TYPES))
         where["type"] = {"$in": types}
     for name, field in EQUALS.items():
         if name not in given:
             continue
-        values = _values(name, given[name])
+        values = values_of(name)
         if name == "EQ_action":
             values = _one_of(name, values, ACTIONS)
         elif name == "EQ_bizStep":
@@ -378,13 +402,12 @@ def read_query(items: Iterable[tuple[str, str]]) -> EventQuery:
             where.setdefault(field, {})[op] = _instant(name, single[name])
     for name, kinds in MATCHES.items():
         if name in given:
-            values = _epc_values(name, _values(name, given[name]))
+            values = _epc_values(name, values_of(name))
             terms.append((name, {"term": {"$in": [_term(k, v) for k in kinds
                                                   for v in values]}}))
     for name, kind in VENDOR.items():
         if name in given:
-            terms.append((name, {"term": {"$in": [_term(kind, v) for v in
-                                                  _values(name, given[name])]}}))
+            terms.append((name, {"term": {"$in": [_term(kind, v) for v in values_of(name)]}}))
     quantity = {op: _number(name, single[name]) for name, op in QUANTITIES.items()
                 if name in single}
     if quantity:
@@ -407,6 +430,45 @@ def read_query(items: Iterable[tuple[str, str]]) -> EventQuery:
                       _count("perPage", per_page, MAX_PER_PAGE) if per_page else PER_PAGE,
                       _count("eventCountLimit", limit) if limit else None,
                       Page.of_token(token) if token else Page())
+
+
+def read_page(items: Iterable[tuple[str, str]]) -> tuple[int, Page]:
+    """The page a list of a resource's members asks (``perPage``, ``nextPageToken``)."""
+    given = dict(items)
+    for name in given:
+        if name not in ("perPage", "nextPageToken"):
+            raise QueryParameterRefused(
+                N_("The EPCIS query does not take the parameter %(parameter)s."),
+                parameter=name[:100], errors=[FieldError(name[:100],
+                                                         N_("unknown parameter"))])
+    per_page = given.get("perPage")
+    token = given.get("nextPageToken")
+    return (_count("perPage", per_page, MAX_PER_PAGE) if per_page else PER_PAGE,
+            Page.of_token(token) if token else Page())
+
+
+VOCABULARIES = {"bizSteps": ("biz_step", "EQ_bizStep"),
+                "bizLocations": ("biz_location", "EQ_bizLocation")}
+"""The REST binding's top-level resources listing what events name: the indexed field
+their members are, and the query parameter their ``/events`` is."""
+
+
+def vocabulary_of(fields: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (resource, member) pairs an event's indexed ``fields`` add to the lists."""
+    return [(kind, str(fields[field])) for kind, (field, _) in VOCABULARIES.items()
+            if fields.get(field)]
+
+
+def event_type(name: str) -> str:
+    """An event type the standard defines; NoSuchName otherwise."""
+    if name not in EVENT_TYPES:
+        raise NoSuchName(N_("There is no EPCIS event type %(type)s."), type=name[:100])
+    return name
+
+
+def collection(members: list[str]) -> dict[str, Any]:
+    """A top-level resource's members, as the REST binding lists them."""
+    return {"@context": [STANDARD_CONTEXT], "type": "Collection", "member": members}
 
 
 def answered(event: dict[str, Any], context: Any, recorded_at: str) -> dict[str, Any]:
