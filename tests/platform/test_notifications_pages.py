@@ -4,7 +4,8 @@ in the workspace shows it, newest first, with the note and a link to the product
 header's badge counts it unread until it is marked read; and one e-mail, in Vietnamese,
 reaches the address the producer set, at a real SMTP server the test runs (aiosmtpd),
 however long the test waits for a second. Another person's notification cannot be marked
-by the producer."""
+by the producer. Stopped and started again, the web front tells what happened meanwhile,
+and nothing twice."""
 
 from __future__ import annotations
 
@@ -116,3 +117,23 @@ async def test_a_returned_dossier_reaches_the_inbox_and_the_mailbox_once(
                 assert RETURNED_BECAUSE in body
                 assert f"{web}/products/{product_id}" in body
                 assert "officer" not in body and "office" not in body.split("http")[0]
+
+            # The web front stops; meanwhile the producer proposes the dossier again and the
+            # office accepts it. Started again, it tells that one, once, and nothing twice.
+            await coop.producer.call("POST", "registry", f"/products/{product_id}/cycle",
+                                     json={"stage": "dossier", "status": "proposed"})
+            await office.call("POST", "registry", f"/products/{product_id}/cycle",
+                              json={"stage": "dossier", "status": "accepted", "note": ""})
+            async with serving_workspace(settings, office.urls) as web, \
+                    httpx.AsyncClient(timeout=30) as client:
+                await inbox_of(client, web, producer, count=4)
+                page = await client.get(f"{web}/notifications", headers=producer)
+                items = ITEM.findall(page.text)
+                assert len(items) == 4
+                assert "Hồ sơ của Chè móc câu Tân Cương đã được chấp nhận" in Said(
+                    items[0][2]).text
+                assert [state for _, state, _ in items] == ["unread", "read", "read", "read"]
+                await asyncio.to_thread(mailbox.wait_for, 4)
+                await asyncio.sleep(1.5)
+                ids = [message["Message-ID"] for _, message in mailbox.messages]
+                assert len(ids) == len(set(ids)) == 4
