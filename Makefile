@@ -26,14 +26,14 @@ NOTE    := --record-date-readers=$(READERS)
 SIDE_BY_SIDE := $(MAKE) --no-print-directory -j3 --output-sync=target
 TRAVELS := travel-early travel-platform
 
-.PHONY: run test fast lint types bench lock messages clean browser walkthrough-tools \
+.PHONY: run test fast lint types bench lock messages clean browser walkthrough-tools resolver-suite-tools \
 	tier-checks tier-fast tier-contract tier-platform tier-browser browser-then-travel \
 	$(TRAVELS)
 
 run: $(VENV)/.installed
 	$(BIN)/ocop run
 
-test: $(VENV)/.installed-test browser walkthrough-tools $(JS)/node_modules/.installed
+test: $(VENV)/.installed-test browser walkthrough-tools resolver-suite-tools $(JS)/node_modules/.installed
 	rm -f $(READERS)
 	$(SIDE_BY_SIDE) tier-checks tier-fast tier-contract
 	$(SIDE_BY_SIDE) tier-platform browser-then-travel
@@ -104,6 +104,12 @@ browser:
 walkthrough-tools:
 	@command -v jq >/dev/null && command -v curl >/dev/null || { echo "installing Debian's jq and curl for the README walk-through test"; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends jq curl >/dev/null; }
+
+# GS1's resolver conformance suite (../shared/standards/gs1-resolver-testsuite, run by
+# tests/platform/test_gs1_resolver_suite.py) makes its requests through a PHP helper with curl.
+resolver-suite-tools:
+	@command -v php >/dev/null && php -r 'exit(function_exists("curl_init") ? 0 : 1);' || { echo "installing Debian's php-cli and php-curl for GS1's resolver test suite"; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends php-cli php-curl >/dev/null; }
 
 # GS1's digital-link.js checks the codes the platform prints, independently of our own
 # parser; installed from its lock file (tests/js/package-lock.json) with Debian's Node.

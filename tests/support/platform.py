@@ -48,13 +48,15 @@ class Platform:
 
 @contextlib.asynccontextmanager
 async def running_platform(settings: Settings, *, shared_bus: bool, replicas: int = 1,
-                           workers: WorkerFactory = KEPT) -> AsyncIterator[Platform]:
+                           workers: WorkerFactory = KEPT, scan_base_url: str | None = None
+                           ) -> AsyncIterator[Platform]:
     """``shared_bus``: one bus for all four, as ``ocop run`` does; otherwise each service
     opens its own, as in the distributed deployment. ``replicas``: servers of each service,
     each on its own port with its own bus (so, on Kafka, one consumer group of several
     members) and sharing the service's store, as processes of ``ocop serve --reuse-port``
     do. ``workers``: kept from one test's platform to the next unless a test asks for its
-    own (``tests/support/kept_workers.py``)."""
+    own (``tests/support/kept_workers.py``). ``scan_base_url``: where the scan pages are
+    published (a proxy in front of traceability's); traceability's own URL otherwise."""
     assert replicas == 1 or not shared_bus, "replicas each open their own bus"
     sockets = {(name, i): bound_socket() for name in SERVICES for i in range(replicas)}
     urls = {key: f"http://127.0.0.1:{port_of(sock)}" for key, sock in sockets.items()}
@@ -64,7 +66,8 @@ async def running_platform(settings: Settings, *, shared_bus: bool, replicas: in
     servers = []
     for name, i in sockets:
         runtime = build_service(name, settings.model_copy(update={
-            "public_url": urls[name, 0], "scan_base_url": urls["traceability", 0]}), bus=bus,
+            "public_url": urls[name, 0],
+            "scan_base_url": scan_base_url or urls["traceability", 0]}), bus=bus,
             workers=workers)
         servers.append(ServiceServer(server_config(
             runtime.fastapi_app(), host="127.0.0.1", port=port_of(sockets[name, i]),
@@ -109,12 +112,13 @@ async def add_admin(settings: Settings, username: str, password: str) -> None:
 
 @contextlib.asynccontextmanager
 async def office_signed_in(settings: Settings, password: str, *, shared_bus: bool = True,
-                           workers: WorkerFactory = KEPT) -> AsyncIterator[User]:
+                           workers: WorkerFactory = KEPT, scan_base_url: str | None = None
+                           ) -> AsyncIterator[User]:
     """The platform running with its first admin ("office", made by ``ocop users
     add-admin``) signed in; ``.urls`` and ``.client`` of the yielded user reach it all."""
     await add_admin(settings, "office", password)
-    async with running_platform(settings, shared_bus=shared_bus,
-                                workers=workers) as platform, \
+    async with running_platform(settings, shared_bus=shared_bus, workers=workers,
+                                scan_base_url=scan_base_url) as platform, \
             httpx.AsyncClient(timeout=30) as client:
         yield await User(platform.urls, client).sign_in("office", password)
 
