@@ -35,7 +35,8 @@ async def test_the_office_reads_its_summary_and_counterfeits(
                               batch_body("TC-31", today() - timedelta(days=3)))
         year = date.fromisoformat((today() - timedelta(days=30)).isoformat()).year
         forged = f"/01/{GTIN}/10/TC-31/21/FAKE000000000007"
-        assert (await office.client.get(office.urls["traceability"] + forged)).status_code == 404
+        assert (await office.client.get(office.urls["traceability"] + forged,
+                                        follow_redirects=True)).status_code == 404
         await office.until("GET", "traceability", "/anomalies?kind=unknown_serial")
         async with serving_workspace(settings, office.urls) as web, chromium() as browser:
             context = await browser.new_context(**DESKTOP, locale="vi-VN",

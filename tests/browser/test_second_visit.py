@@ -14,7 +14,8 @@ from tests.support.browser import PHONE, chromium, screenshot_path
 
 async def test_the_scan_page_reloaded_in_a_browser_is_styled_and_shows_its_photo(
         site: Site, tmp_path: Path) -> None:
-    url = f"{site.urls['traceability']}/01/{GTIN}/10/{LOT}"
+    # The batch's page (its Digital Link, /01/{GTIN}/10/{LOT}, redirects there).
+    url = f"{site.urls['traceability']}/p/{site.product_id}/10/{LOT}"
     async with chromium() as browser:
         page = await browser.new_page(**PHONE)
         sent: list[dict[str, str]] = []

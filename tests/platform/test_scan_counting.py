@@ -70,7 +70,8 @@ async def scan(shopper: User, path: str, *, phone: str = PHONES[0],
     """A shopper's phone opening a scan page; the page's text."""
     headers = {"User-Agent": phone} | ({"X-Forwarded-For": forwarded_for}
                                        if forwarded_for else {})
-    response = await shopper.client.get(shopper.urls["traceability"] + path, headers=headers)
+    response = await shopper.client.get(shopper.urls["traceability"] + path, headers=headers,
+                                        follow_redirects=True)  # to the scan page
     assert response.status_code == expect, (path, response.status_code, response.text[:300])
     return response.text
 

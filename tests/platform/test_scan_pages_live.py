@@ -30,7 +30,8 @@ from tests.support.events import certified, revoked
 from tests.support.tansu import TansuBroker
 
 GTIN = "08934563138165"
-PAGE = f"/01/{GTIN}"
+PAGE = "/p/p1"
+"""The product's scan page: its GTIN's default link (``/01/{GTIN}`` redirects there)."""
 
 
 def envelope(event: EventContract, sequence: int) -> Envelope:

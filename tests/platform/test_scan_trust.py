@@ -43,7 +43,8 @@ def trusting(make_settings: Callable[..., Settings], **more: object) -> Settings
 async def page(world: Printed, path: str, headers: dict[str, str], expect: int = 200
                ) -> httpx.Response:
     response = await world.office.anonymous().client.get(
-        world.office.urls["traceability"] + path, headers=BROWSER | headers)
+        world.office.urls["traceability"] + path, headers=BROWSER | headers,
+        follow_redirects=True)  # a Digital Link redirects to its scan page
     assert response.status_code == expect, (path, response.status_code, response.text[:300])
     return response
 

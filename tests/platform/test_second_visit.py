@@ -59,9 +59,10 @@ def cached_resources(site: Site) -> list[tuple[str, str, str]]:
     """(service, path, Accept) of what browsers keep and revalidate, service by service."""
     product, scan = site.product_id, f"/01/{GTIN}"
     html, json, anything = "text/html", "application/json", "*/*"
+    page = f"/p/{product}"  # a Digital Link's HTML answer redirects to its page
     return [
-        ("traceability", scan, html), ("traceability", f"{scan}/10/{LOT}", html),
-        ("traceability", f"{scan}/10/{LOT}", json), ("traceability", f"/p/{product}", html),
+        ("traceability", page, html), ("traceability", f"{page}/10/{LOT}", html),
+        ("traceability", f"{scan}/10/{LOT}", json), ("traceability", f"/p/{product}", json),
         ("traceability", f"/labels/{product}/qr.png", anything),
         ("traceability", f"/batches/{site.batch_id}/qr.svg", anything),
         ("rating", f"/verify/{site.certificate_id}", html),
@@ -105,7 +106,8 @@ async def test_a_revalidation_carries_the_security_headers_of_the_resources_200(
     assert not mismatches, "\n".join(mismatches)
     # The scan and batch pages, the catalog's product page and listing, the feed, the
     # workspace's static files and Swagger UI's, at least, are revalidated.
-    assert {f"/01/{GTIN}", f"/01/{GTIN}/10/{LOT}", f"/products/{site.product_id}",
+    assert {f"/p/{site.product_id}", f"/p/{site.product_id}/10/{LOT}",
+            f"/01/{GTIN}/10/{LOT}", f"/products/{site.product_id}",
             f"/listings/{site.product_id}", "/feeds/products.csv", "/static/app.css",
             "/sw.js"} <= set(revalidated), revalidated
 

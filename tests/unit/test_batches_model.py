@@ -138,7 +138,9 @@ def test_the_identifiers_an_event_names_say_which_batches_and_how() -> None:
 
 def test_a_digital_link_path_is_split_before_it_is_decoded() -> None:
     assert rules.qualifiers("10/NM%2F1/21/0007") == {"10": "NM/1", "21": "0007"}
-    for malformed in ("21/0007/10/NM", "10", "10/A/10/B", "99/x", ""):
+    assert rules.qualifiers("21/0007/10/NM/") == {"10": "NM", "21": "0007"}  # any order
+    assert rules.qualifiers("21/X/22/V/10/L") == {"22": "V", "10": "L", "21": "X"}
+    for malformed in ("10", "10/A/10/B", "99/x", "", f"10/{'L' * 21}", "21/a%20b"):
         assert rules.qualifiers(malformed) is None
 
 

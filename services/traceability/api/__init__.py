@@ -5,6 +5,7 @@ origin documents."""
 from services.traceability.api import documents, epcis, origin, printing, scan, scans
 
 ROUTERS = (scan.router, origin.router, epcis.router, printing.router, scans.router,
-           documents.router)
+           documents.router, scan.compressed)
+"""``scan.compressed`` (one path segment at the root) last: it shadows none of the others."""
 
 __all__ = ["ROUTERS"]

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.traceability.access import RULES
 from services.traceability.api.models import PublicBatchOut, StepOut
@@ -27,7 +28,7 @@ from services.traceability.profiles.model import (
     TraceProfile,
 )
 from services.traceability.reactions import Traceability
-from services.traceability.scans import resolver
+from services.traceability.scans import compression, resolver
 from services.traceability.scans.commands import NOTHING_ASKED, Asked, Scanning
 from services.traceability.scans.model import Visit
 from services.traceability.scans.pages import ScanPages
@@ -298,8 +299,10 @@ def _refused(request: Request, language: str, as_json: bool, headers: dict[str, 
 
 LinkType = Annotated[str | None, Query(
     alias="linkType", max_length=200,
-    description="all: every link (RFC 9264 linkset); gs1:certificationInfo, "
-                "gs1:traceability: that link (a redirect); default: the scan page")]
+    description="linkset (or all, its former name): the RFC 9264 linkset; gs1:pip, "
+                "gs1:certificationInfo, gs1:traceability, gs1:defaultLink: a redirect to that "
+                "link (404 when the code has none of that type); none: a redirect to the "
+                "default link, the scan page")]
 F = TypeVar("F", bound=Callable[..., Any])
 # A scan page's answer is a page or, asked for, its JSON (ScanOut): the routes declare the
 # JSON as their model and the page beside it (so the model's schema is the JSON's).
@@ -307,10 +310,17 @@ PAGE = {"text/html": {"schema": {"type": "string"}}}
 SCANNED: dict[int | str, dict[str, Any]] = {
     200: {"model": ScanOut, "description": "The scan page, or its JSON", "content": PAGE}}
 RESOLVED: dict[int | str, dict[str, Any]] = {
-    200: {"model": ScanOut, "description": "The scan page, its JSON, or the linkset "
-                                           "(linkType=all)",
+    200: {"model": ScanOut, "description": "The scan page's JSON (Accept: application/json "
+                                           "or ?format=json), or the linkset "
+                                           "(linkType=linkset, Accept: "
+                                           "application/linkset+json)",
           "content": PAGE | {resolver.LINKSET_MEDIA: {"schema": {"type": "object"}}}},
-    307: {"description": "The link of the type asked for (linkType=gs1:…)"}}
+    307: {"description": "The default link (the scan page, /p/…) or the link of the type "
+                         "asked for, the query string passed on"},
+    404: {"description": "No OCOP product has this GTIN, or it has no link of the type "
+                         "asked for"}}
+NO_SUCH_LINK = N_("This code has no link of type “%(link_type)s”. Its links: "
+                  "%(link_types)s.")
 
 
 def resolves(path: str, summary: str) -> Callable[[F], F]:
@@ -325,7 +335,8 @@ def resolves(path: str, summary: str) -> Callable[[F], F]:
     return register
 
 
-@resolves("/01/{gtin}", "Scan page of a GTIN (GS1 Digital Link resolver), HTML or JSON")
+@resolves("/01/{gtin}", "Resolve a GTIN (GS1 Digital Link): a redirect to its scan page, "
+                        "its linkset, a link by type, or the page's JSON")
 async def scan_gtin(tracing: TracingPart, scanning: ScanningPart, pages: PagesPart,
                     request: Request, gtin: str, lang: Lang = None, fmt: Format = None,
                     link_type: LinkType = None,
@@ -335,16 +346,76 @@ async def scan_gtin(tracing: TracingPart, scanning: ScanningPart, pages: PagesPa
 
 
 @resolves("/01/{gtin}/{qualifiers:path}",
-          "Scan page of a GTIN with its lot (10/{lot}): the batch's journey")
+          "Resolve a GTIN with its key qualifiers (10/{lot}, 21/{serial}, 22/{variant}, "
+          "in any order)")
 async def scan_gtin_qualified(tracing: TracingPart, scanning: ScanningPart, pages: PagesPart,
                               request: Request, gtin: str, qualifiers: str, lang: Lang = None,
                               fmt: Format = None, link_type: LinkType = None,
                               accept: Annotated[str | None, Header()] = None) -> Response:
-    # The raw path: a lot may hold an encoded "/", which the decoded path has lost.
-    raw = request.scope.get("raw_path", b"").decode("ascii", "replace")
-    keys = rules.qualifiers(raw.split("/", 3)[3] if raw.count("/") >= 3 else qualifiers)
+    return await resolve(tracing, scanning, pages, request, gtin, _raw_qualifiers(request),
+                         Shown(lang, accept, fmt), link_type)
+
+
+def _raw_qualifiers(request: Request) -> dict[str, str] | None:
+    """The key qualifiers after ``/{prefix}/{key}/`` in the path as sent: a lot may hold an
+    encoded "/", which the decoded path has lost. A trailing slash is tolerated."""
+    raw = request.scope.get("raw_path", b"").decode("ascii", "replace").split("?")[0]
+    rest = raw.split("/", 3)[3] if raw.count("/") >= 3 else ""
+    return rules.qualifiers(rest) if rest.strip("/") else {}
+
+
+@router.options("/01/{path:path}", tags=["scan"], status_code=204, response_class=Response,
+                summary="CORS pre-flight of a GS1 Digital Link: the methods it answers, and "
+                        "where its linkset is", **may("scan.read"))
+async def scan_options(tracing: TracingPart, path: str) -> Response:
+    gtin = gtin14(path.split("/", 1)[0])
+    headers = dict(resolver.CORS) | {"Allow": "GET, HEAD, OPTIONS"}
+    if gtin is not None:
+        base = f"{tracing.scan_base_url.rstrip('/')}/01/{gtin}"
+        headers["Link"] = resolver.linkset_link(f"{base}?linkType=linkset")
+    return Response(status_code=204, headers=headers)
+
+
+compressed = APIRouter()
+"""Compressed GS1 Digital Links: one path segment at the root, so this router is included
+after every other (``api.ROUTERS``) and shadows none of the service's own paths."""
+
+
+@compressed.get("/{segment}", tags=["scan"], response_model=None, responses=RESOLVED,
+                summary="Resolve a compressed GS1 Digital Link (GS1's compression of "
+                        "/01/{gtin}[/22/…][/10/…][/21/…]): as the uncompressed link",
+                operation_id="scan_compressed_get", **may("scan.read"))
+@compressed.head("/{segment}", tags=["scan"], response_model=None, responses=RESOLVED,
+                 summary="Resolve a compressed GS1 Digital Link, HEAD",
+                 operation_id="scan_compressed_head", **may("scan.read"))
+async def scan_compressed(tracing: TracingPart, scanning: ScanningPart, pages: PagesPart,
+                          request: Request, segment: str, lang: Lang = None,
+                          fmt: Format = None, link_type: LinkType = None,
+                          accept: Annotated[str | None, Header()] = None) -> Response:
+    gtin, keys = _decompressed(segment)
     return await resolve(tracing, scanning, pages, request, gtin, keys,
                          Shown(lang, accept, fmt), link_type)
+
+
+@compressed.options("/{segment}", tags=["scan"], status_code=204, response_class=Response,
+                    summary="CORS pre-flight of a compressed GS1 Digital Link",
+                    **may("scan.read"))
+async def scan_compressed_options(tracing: TracingPart, segment: str) -> Response:
+    gtin, _ = _decompressed(segment)
+    return await scan_options(tracing, gtin)
+
+
+def _decompressed(segment: str) -> tuple[str, dict[str, str]]:
+    """The GTIN and key qualifiers of a compressed Digital Link (its other AIs, data
+    attributes such as an expiry date, change nothing here); any other path is not found,
+    as an unrouted one is."""
+    try:
+        found = compression.decompress(segment)
+    except compression.NotCompressed:
+        raise StarletteHTTPException(404) from None
+    if "01" not in found:
+        raise StarletteHTTPException(404)
+    return found["01"], {key: found[key] for key in rules.QUALIFIERS if key in found}
 
 
 @dataclass(frozen=True)
@@ -359,40 +430,82 @@ class Shown:
 async def resolve(tracing: Traceability, scanning: Scanning, pages: ScanPages,
                   request: Request, gtin: str, keys: dict[str, str] | None, shown: Shown,
                   link_type: str | None) -> Response:
-    """A GS1 Digital Link: a malformed one is refused (400), an unknown one warned about
-    (404); a known one answers its default link (the scan page) with every link in the
-    Link header, its linkset (``linkType=all`` or ``Accept: application/linkset+json``),
-    or a redirect to the link type asked for."""
+    """A GS1 Digital Link (every answer readable cross-origin): a malformed one is refused
+    (400), an unknown GTIN warned about (404). A known one is resolved, walking up from a
+    lot or serial the platform does not know to the GTIN: its linkset (``linkType=linkset``
+    or ``Accept: application/linkset+json``), a redirect to the link of the type asked for
+    (404 if it has none), the scan page's JSON when asked for, else a redirect to its
+    default link, the scan page (``/p/…``), the query string passed on. Only the page
+    counts a scan (and an unknown code's anomaly), so a redirect counts nothing."""
+    response = await _resolved(tracing, scanning, pages, request, gtin, keys, shown,
+                               link_type)
+    response.headers.update(resolver.CORS)
+    return response
+
+
+async def _resolved(tracing: Traceability, scanning: Scanning, pages: ScanPages,
+                    request: Request, gtin: str, keys: dict[str, str] | None, shown: Shown,
+                    link_type: str | None) -> Response:
     normalized = gtin14(gtin)
     if normalized is None or keys is None or not rules.LOT.match(keys.get("10", "L")):
         return _malformed(request, shown)
     gtin = normalized  # a GTIN-8, -12 or -13 stands for its 14 digits
     generation = pages.generation
     profile = await tracing.profile_by_gtin(gtin)
+    as_linkset = (link_type in resolver.LINKSET_TYPES
+                  or (not link_type and resolver.LINKSET_MEDIA in (shown.accept or "")))
+    as_page = not link_type and not as_linkset and _wants_json(shown.accept, shown.fmt)
+    # The scan is counted where the shopper lands: the page (here for its JSON, else at
+    # the default link), so the resolver's own answers count nothing.
     asked = await scanning.asked(profile, keys.get("10"), keys.get("21"),
-                                 visit(scanning, request))
+                                 visit(scanning, request, counts=as_page))
     today = tracing.clock.today()
-    if profile is None or not profile.certified or asked.unknown:
+    if profile is None or not profile.certified or (as_page and asked.unknown):
         return render(request, profile, today, shown.lang, shown.accept, shown.fmt, asked,
                       scanning.office_contact)
-    anchor = "/".join([f"{tracing.scan_base_url.rstrip('/')}/01/{gtin}",
-                       *(f"{key}/{quote(value, safe='')}" for key, value in
-                         (("10", asked.lot), ("21", asked.serial)) if value)])
     assert profile.product and profile.certificate
-    links = resolver.links_of(anchor, profile.product.name,
+    # Walking up: a lot or serial the platform never gave out resolves as the GTIN does
+    # (its linkset is the GTIN's); its page is still the one of the code, which warns.
+    known = NOTHING_ASKED if asked.unknown else asked
+    scan_root = tracing.scan_base_url.rstrip("/")
+    qualified = [f"{key}/{quote(value, safe='')}" for key, value in
+                 (("10", known.lot), ("21", known.serial)) if value]
+    anchor = "/".join([f"{scan_root}/01/{gtin}", *qualified])
+    links = resolver.links_of(_page_url(scan_root, profile.id, known), profile.product.name,
                               profile.certificate.verification_url,
                               resolver.events_url(tracing.public_url, profile.id,
-                                                  asked.batch.id if asked.batch else None))
-    headers = {"Link": resolver.link_header(links, f"{anchor}?linkType=all")}
-    if link_type == "all" or resolver.LINKSET_MEDIA in (shown.accept or ""):
-        return JSONResponse(resolver.linkset(anchor, links), media_type=resolver.LINKSET_MEDIA,
-                            headers=headers | {"Vary": "Accept"})
-    if target := resolver.chosen(links, link_type):
-        return RedirectResponse(target.href, status_code=307, headers=headers)
-    response = render(request, profile, today, shown.lang, shown.accept, shown.fmt, asked,
-                      scanning.office_contact)
-    response.headers.update(headers)
-    return pages.keep(request, response, generation, profile.id, asked)
+                                                  known.batch.id if known.batch else None))
+    linkset_url = f"{anchor}?linkType=linkset"
+    if as_linkset:
+        return JSONResponse(resolver.linkset(anchor, profile.product.name, links),
+                            media_type=resolver.LINKSET_MEDIA,
+                            headers={"Link": resolver.CONTEXT_LINK, "Vary": "Accept"})
+    headers = {"Link": resolver.link_header(links, linkset_url)}
+    if as_page:
+        response = render(request, profile, today, shown.lang, shown.accept, shown.fmt,
+                          asked, scanning.office_contact)
+        response.headers.update(headers)
+        return pages.keep(request, response, generation, profile.id, asked)
+    target = resolver.chosen(links, link_type)
+    if target is None:
+        told = in_every_language(NO_SUCH_LINK, link_type=link_type or "",
+                                 link_types=", ".join(f"gs1:{link.link_type}"
+                                                      for link in links))
+        refusal = problem(404, "no-such-link-type", told["en"], told["vi"],
+                          extensions={"linkset": linkset_url})
+        refusal.headers.update(headers)
+        return refusal
+    href = _page_url(scan_root, profile.id, asked) if target is links[0] else target.href
+    return pages.keep_redirect(request, RedirectResponse(
+        resolver.passed_on(href, request.query_params.multi_items()), status_code=307,
+        headers=headers | dict(resolver.CORS)), generation, profile.id, not asked.unknown)
+
+
+def _page_url(scan_root: str, product_id: str, asked: Asked) -> str:
+    """The scan page of what a code names: ``/p/{id}``, then its lot and serial."""
+    return "/".join([f"{scan_root}/p/{product_id}",
+                     *(f"{key}/{quote(value, safe='')}" for key, value in
+                       (("10", asked.lot), ("21", asked.serial)) if value)])
 
 
 def _malformed(request: Request, shown: Shown) -> Response:
@@ -406,56 +519,66 @@ def _malformed(request: Request, shown: Shown) -> Response:
             status_code=400, headers={"Vary": "Accept, Accept-Language"})
     return problem(400, "malformed-digital-link", told["en"], told["vi"],
                    [FieldError("path", N_("not a GTIN with a valid check digit, followed "
-                                          "by 10/{lot} and 21/{serial} in GS1 syntax"))])
+                                          "by its key qualifiers 10/{lot}, 21/{serial}, "
+                                          "22/{variant} in GS1 syntax"))])
 
 
 @router.get("/.well-known/gs1resolver", tags=["scan"],
             summary="The GS1 resolver description file", **may("scan.read"))
-async def resolver_description(tracing: TracingPart) -> resolver.ResolverDescription:
+async def resolver_description(tracing: TracingPart, response: Response
+                               ) -> resolver.ResolverDescription:
+    response.headers.update(resolver.CORS)
     return resolver.description(tracing.scan_base_url)
 
 
-@router.get("/p/{product_id}", tags=["scan"], response_model=None, responses=SCANNED,
-            summary="Scan page of a product without a GTIN, HTML or JSON",
-            **may("scan.read"))
+@router.options("/.well-known/gs1resolver", tags=["scan"], status_code=204,
+                response_class=Response, summary="CORS pre-flight of the description file",
+                **may("scan.read"))
+async def resolver_description_options() -> Response:
+    return Response(status_code=204, headers=dict(resolver.CORS))
+
+
+def pages_of(path: str, summary: str) -> Callable[[F], F]:
+    """Register a scan page's route for GET and HEAD (each its own OpenAPI operation)."""
+    def register(endpoint: F) -> F:
+        for method in ("get", "head"):
+            getattr(router, method)(
+                path, tags=["scan"], response_model=None, responses=SCANNED,
+                summary=summary, operation_id=f"{endpoint.__name__}_{method}",
+                **may("scan.read"))(endpoint)
+        return endpoint
+    return register
+
+
+@pages_of("/p/{product_id}", "Scan page of a product (a GTIN's default link), HTML or JSON")
 async def scan_product(tracing: TracingPart, scanning: ScanningPart, pages: PagesPart,
                        request: Request,
                        product_id: str, lang: Lang = None, fmt: Format = None,
                        accept: Annotated[str | None, Header()] = None) -> Response:
-    return await _scan_product(tracing, scanning, pages, request, product_id, None, None,
+    return await _scan_product(tracing, scanning, pages, request, product_id, {},
                                Shown(lang, accept, fmt))
 
 
-@router.get("/p/{product_id}/10/{lot}", tags=["scan"], response_model=None,
-            responses=SCANNED, summary="Scan page of a batch of a product without a GTIN",
-            **may("scan.read"))
-async def scan_product_lot(tracing: TracingPart, scanning: ScanningPart, pages: PagesPart,
-                           request: Request,
-                           product_id: str, lot: str, lang: Lang = None, fmt: Format = None,
-                           accept: Annotated[str | None, Header()] = None) -> Response:
-    return await _scan_product(tracing, scanning, pages, request, product_id, lot, None,
-                               Shown(lang, accept, fmt))
-
-
-@router.get("/p/{product_id}/10/{lot}/21/{serial}", tags=["scan"], response_model=None,
-            responses=SCANNED,
-            summary="Scan page of a unit of a product without a GTIN: is its code genuine?",
-            **may("scan.read"))
-async def scan_product_unit(tracing: TracingPart, scanning: ScanningPart, pages: PagesPart,
-                            request: Request,
-                            product_id: str, lot: str, serial: str,
-                            lang: Lang = None, fmt: Format = None,
-                            accept: Annotated[str | None, Header()] = None) -> Response:
-    return await _scan_product(tracing, scanning, pages, request, product_id, lot, serial,
-                               Shown(lang, accept, fmt))
+@pages_of("/p/{product_id}/{qualifiers:path}",
+          "Scan page of a batch (10/{lot}) or a unit (21/{serial}) of a product: its "
+          "journey, whether its code is genuine")
+async def scan_product_qualified(tracing: TracingPart, scanning: ScanningPart,
+                                 pages: PagesPart, request: Request, product_id: str,
+                                 qualifiers: str, lang: Lang = None, fmt: Format = None,
+                                 accept: Annotated[str | None, Header()] = None) -> Response:
+    return await _scan_product(tracing, scanning, pages, request, product_id,
+                               _raw_qualifiers(request), Shown(lang, accept, fmt))
 
 
 async def _scan_product(tracing: Traceability, scanning: Scanning, pages: ScanPages,
-                        request: Request, product_id: str, lot: str | None,
-                        serial: str | None, shown: Shown) -> Response:
+                        request: Request, product_id: str, keys: dict[str, str] | None,
+                        shown: Shown) -> Response:
+    if keys is None:
+        return _malformed(request, shown)
     generation = pages.generation
     profile = await tracing.profile(product_id)
-    asked = await scanning.asked(profile, lot, serial, visit(scanning, request))
+    asked = await scanning.asked(profile, keys.get("10"), keys.get("21"),
+                                 visit(scanning, request))
     return pages.keep(request, render(request, profile, tracing.clock.today(), shown.lang,
                                       shown.accept, shown.fmt, asked, scanning.office_contact),
                       generation, product_id, asked)
@@ -517,11 +640,12 @@ def chain_page(request: Request, report: ChainReport, lot: str, lang: str | None
         headers={"Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"})
 
 
-def visit(scanning: Scanning, request: Request) -> Visit:
-    """The scan as counted: a shopper's GET counts, a HEAD (a link checker) does not."""
+def visit(scanning: Scanning, request: Request, *, counts: bool = True) -> Visit:
+    """The scan as counted: a shopper's GET counts, a HEAD (a link checker) does not, nor
+    a resolver's redirect (``counts``: the page it leads to counts)."""
     return scanning.visit((request.client or ("", 0))[0],
                           request.headers.get("user-agent", ""),
-                          counts=request.method == "GET")
+                          counts=counts and request.method == "GET")
 
 
 class LabelOut(BaseModel):

@@ -39,22 +39,25 @@ def batch_identifier(base: str, product_id: str, gtin: str | None, lot: str) -> 
     return batch_scan_url(CANONICAL_RESOLVER if gtin else base, product_id, gtin, lot)
 
 
-QUALIFIERS = ("10", "21")
-"""The key qualifiers of a GTIN in a Digital Link path, in their required order: lot (10),
-then serial (21)."""
+QUALIFIERS = ("22", "10", "21")
+"""The key qualifiers of a GTIN in a Digital Link path: consumer product variant (22), lot
+(10), serial (21), in GS1's order; a path may give them in any order, each once."""
 
 
 def qualifiers(raw_path: str) -> dict[str, str] | None:
     """``10/LOT%2F1/21/X`` → ``{"10": "LOT/1", "21": "X"}``: split before decoding, so a
-    lot may hold an encoded ``/``; None unless it is qualifier/value pairs in GS1's order."""
+    lot may hold an encoded ``/``; a trailing slash is tolerated. None unless it is
+    qualifier/value pairs, each a GTIN's qualifier at most once, each value 1–20 characters
+    of GS1's set."""
     segments = raw_path.strip("/").split("/")
     if len(segments) % 2 or not segments[0]:
         return None
     pairs = [(segments[i], unquote(segments[i + 1])) for i in range(0, len(segments), 2)]
     keys = [key for key, _ in pairs]
-    if any(key not in QUALIFIERS for key in keys) or keys != sorted(set(keys)):
+    if (any(key not in QUALIFIERS for key in keys) or len(set(keys)) != len(keys)
+            or not all(LOT.match(value) for _, value in pairs)):
         return None
-    return dict(pairs)
+    return dict(sorted(pairs, key=lambda pair: QUALIFIERS.index(pair[0])))
 
 
 class CertificateState(StrEnum):

@@ -5,8 +5,9 @@ changed.
 - An answer is kept once the route has rendered it (the product's page and its batches'
   pages, in each language and format: the language the route picks from ``?lang=`` or the
   phone's ``Accept-Language`` is part of what an answer is kept under); a unit's page (its
-  own scan count), a warning about an unknown code, a linkset and a redirect are never
-  kept.
+  own scan count), a warning about an unknown code and a linkset are never kept. The
+  resolver's redirect of a known code to its page (``/01/…`` → ``/p/…``) is kept too, and
+  counts nothing: the page it leads to counts the scan.
 - Every commit that changes what a scan shows — a certificate in force, revoked or expired,
   the registry's product, the catalog's offers, a batch's records — drops every kept answer
   once it has committed (``changed``), and tells the service's other replicas over the bus
@@ -58,6 +59,8 @@ class Kept:
     product_id: str
     batch_id: str | None
     day: date
+    counts: bool = True
+    """Whether sending it counts a scan: a page's does, a redirect to it does not."""
 
 
 def answer_kind(accept: str) -> str:
@@ -102,16 +105,30 @@ class ScanPages:
         if (request.method == "GET" and response.status_code == 200 and asked.serial is None
                 and generation == self._generation
                 and {name for name, _ in request.query_params.multi_items()} <= KEPT_QUERIES):
-            if self._bytes + len(response.body) > MAX_KEPT_BYTES:
-                self._kept.clear()
-                self._bytes = 0
-            self._bytes += len(response.body)
-            key = _key(request.scope)
-            self._kept[key] = Kept(response.status_code, list(response.raw_headers),
-                                   bytes(response.body), product_id,
-                                   asked.batch.id if asked.batch else None,
-                                   self.clock.today())
+            self._remember(request, Kept(response.status_code, list(response.raw_headers),
+                                         bytes(response.body), product_id,
+                                         asked.batch.id if asked.batch else None,
+                                         self.clock.today()))
         return response
+
+    def keep_redirect(self, request: Request, response: Response, generation: int,
+                      product_id: str, known: bool) -> Response:
+        """Keep the resolver's redirect of a code the platform gave out (``known``) to its
+        page, as ``keep`` keeps pages (a made-up code's redirect is not kept: made-up codes
+        must not crowd the real ones out of memory)."""
+        if (known and request.method == "GET" and generation == self._generation
+                and {name for name, _ in request.query_params.multi_items()} <= KEPT_QUERIES):
+            self._remember(request, Kept(response.status_code, list(response.raw_headers),
+                                         bytes(response.body), product_id, None,
+                                         self.clock.today(), counts=False))
+        return response
+
+    def _remember(self, request: Request, kept: Kept) -> None:
+        if self._bytes + len(kept.body) + 512 > MAX_KEPT_BYTES:
+            self._kept.clear()
+            self._bytes = 0
+        self._bytes += len(kept.body) + 512
+        self._kept[_key(request.scope)] = kept
 
     def kept(self, scope: Scope) -> Kept | None:
         found = self._kept.get(_key(scope))
@@ -153,8 +170,9 @@ class ScanPagesFront:
         if kept is None:
             await self.app(scope, receive, send)
             return
-        self.scanning.counted(kept.product_id, kept.batch_id, self.scanning.visit(
-            *_client(scope), counts=True))
+        if kept.counts:
+            self.scanning.counted(kept.product_id, kept.batch_id, self.scanning.visit(
+                *_client(scope), counts=True))
         await send({"type": "http.response.start", "status": kept.status,
                     "headers": kept.headers})
         await send({"type": "http.response.body", "body": kept.body})

@@ -17,6 +17,17 @@ from shared.i18n import N_, in_both
 GS1_VOC = "https://gs1.org/voc/"
 LINKSET_MEDIA = "application/linkset+json"
 DEFAULT_LINK = "defaultLink"
+LINKSET_TYPES = frozenset({"linkset", "all"})
+"""``?linkType=`` asking for the linkset itself (``all``: its name before 2024)."""
+LINKSET_CONTEXT = "https://ref.gs1.org/standards/resolver/linkset-context"
+"""The JSON-LD context of a GS1 linkset, named in the linkset's Link header."""
+CORS = {"Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+        "Access-Control-Allow-Headers": "Accept, Accept-Language, If-None-Match",
+        "Access-Control-Expose-Headers": "Link, Location, Content-Type, ETag, Vary",
+        "Access-Control-Max-Age": "86400"}
+"""Every resolver answer may be read by another origin's script (GS1-Conformant Resolver:
+SHALL support CORS): the answers are public and no credentials are involved."""
 
 
 @dataclass(frozen=True)
@@ -51,18 +62,36 @@ def events_url(public_url: str, product_id: str, batch_id: str | None) -> str:
     return f"{public_url.rstrip('/')}/epcis/events?{urlencode(query)}"
 
 
+VOCABULARIES = (GS1_VOC, "https://ref.gs1.org/voc/", "https://www.gs1.org/voc/", "gs1:")
+"""The spellings of GS1's link types a request may use: the CURIE and the three URIs."""
+
+
 def chosen(links: list[Link], link_type: str | None) -> Link | None:
-    """The link ``?linkType=`` asks for (``gs1:certificationInfo`` or its full URI); None
-    for the default link, as for a type the identifier has no link of."""
+    """The link ``?linkType=`` asks for (``gs1:certificationInfo`` or a full URI of it; none
+    or ``gs1:defaultLink``: the default link, the first); None for a type the identifier
+    has no link of."""
     if not link_type:
-        return None
-    bare = link_type.removeprefix("gs1:").removeprefix(GS1_VOC)
-    return next((link for link in links[1:] if link.link_type == bare), None)
+        return links[0]
+    bare = next((link_type.removeprefix(voc) for voc in VOCABULARIES
+                 if link_type.startswith(voc)), None)
+    if bare == DEFAULT_LINK:
+        return links[0]
+    return next((link for link in links if link.link_type == bare), None)
 
 
-def linkset(anchor: str, links: list[Link]) -> dict[str, Any]:
-    """RFC 9264's JSON linkset, the default link also under ``gs1:defaultLink``."""
-    entry: dict[str, Any] = {"anchor": anchor}
+def passed_on(target: str, query: list[tuple[str, str]]) -> str:
+    """``target`` with the request's query string passed on (the resolver standard's
+    default), less ``linkType``, which was the resolver's to read."""
+    kept = [(name, value) for name, value in query if name != "linkType"]
+    if not kept:
+        return target
+    return f"{target}{'&' if '?' in target else '?'}{urlencode(kept)}"
+
+
+def linkset(anchor: str, description: str, links: list[Link]) -> dict[str, Any]:
+    """RFC 9264's JSON linkset, the default link also under ``gs1:defaultLink``, with the
+    item's description (GS1's linkset schema requires ``itemDescription``)."""
+    entry: dict[str, Any] = {"anchor": anchor, "itemDescription": description}
     for link in [replace(links[0], link_type=DEFAULT_LINK), *links]:
         entry.setdefault(link.relation, []).append(
             {"href": link.href, "title": link.title, "type": link.media_type,
@@ -76,6 +105,16 @@ def link_header(links: list[Link], linkset_url: str) -> str:
              for link in links]
     parts.append(f'<{linkset_url}>; rel="linkset"; type="{LINKSET_MEDIA}"')
     return ", ".join(parts)
+
+
+def linkset_link(linkset_url: str) -> str:
+    """The Link header of an answer that is not the linkset: where the linkset is."""
+    return f'<{linkset_url}>; rel="linkset"; type="{LINKSET_MEDIA}"'
+
+
+CONTEXT_LINK = (f'<{LINKSET_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; '
+                'type="application/ld+json"')
+"""The linkset's own Link header: its JSON-LD context."""
 
 
 class _GS1Names(BaseModel):
@@ -107,7 +146,7 @@ def description(scan_base_url: str) -> ResolverDescription:
         name=in_both(N_("OCOP product origin resolver")),
         resolver_root=scan_base_url.rstrip("/"), supported_primary_keys=["01"],
         supported_qualifiers={"01": list(rules.QUALIFIERS)},
-        link_type_default_can_be_linkset=True,
+        link_type_default_can_be_linkset=False,
         supported_link_type=[LinkTypeVocabulary(
             namespace=GS1_VOC, prefix="gs1:",
             profile="https://ref.gs1.org/voc/?show=linktypes")])
