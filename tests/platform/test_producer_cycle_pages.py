@@ -131,6 +131,10 @@ async def test_a_producer_registers_proposes_and_submits_from_its_pages(
             assert dossier["cycle"][-1]["note"] == "Chè đặc sản."
             page = await me.get(path)
             assert "đang chờ UBND xã quyết định" in stage_item(page.text, "idea")
+            twice = await me.post(f"{path}/cycle", {"stage": "idea", "note": ""})  # a stale page
+            assert twice.status_code == 409
+            assert ("Bước 'ý tưởng sản phẩm' đã đề xuất rồi, không cần đề xuất lại."
+                    in stage_item(twice.text, "idea"))
             assert 'name="stage"' not in page.text  # nothing to propose while it waits
 
             await officer.call("POST", "registry", f"{path}/cycle",

@@ -50,6 +50,10 @@ def missing_documents(group: str, present: set[DocumentType]) -> list[DocumentTy
 
 STAGES = ("idea", "plan", "dossier")
 """The producer's path: product idea (ý tưởng) → business plan (phương án) → dossier."""
+STAGE_TERMS = {"idea": N_("product idea"), "plan": N_("business plan"), "dossier": N_("dossier")}
+STATUS_TERMS = {"proposed": N_("proposed"), "accepted": N_("accepted"),
+                "rejected": N_("returned")}
+"""A stage and its status as a refusal's sentence says them (the codes are the API's)."""
 
 
 class CycleStep(TypedDict):
@@ -116,11 +120,12 @@ def check_cycle_move(caller: Caller, owner: SubjectRef, held: dict[str, str], st
         check(RULES["product.cycle.propose"], caller, owner)
         if earlier and held.get(earlier) != "accepted":
             raise Conflict(N_("The %(earlier)s must be accepted before the %(stage)s is "
-                              "proposed."), code="stage-out-of-order", earlier=earlier,
-                           stage=stage)
+                              "proposed."), code="stage-out-of-order",
+                           earlier=Term(STAGE_TERMS[earlier]), stage=Term(STAGE_TERMS[stage]))
         if held.get(stage) in ("proposed", "accepted"):
             raise Conflict(N_("The %(stage)s is already %(state)s."),
-                           code="stage-already-moved", stage=stage, state=held[stage])
+                           code="stage-already-moved", stage=Term(STAGE_TERMS[stage]),
+                           state=Term(STATUS_TERMS[held[stage]]))
         if stage == "dossier" and missing:
             raise Conflict(N_("The dossier still lacks: %(missing)s."),
                            code="dossier-incomplete",
@@ -131,5 +136,5 @@ def check_cycle_move(caller: Caller, owner: SubjectRef, held: dict[str, str], st
     check(RULES["product.cycle.decide"], caller, owner)
     if held.get(stage) != "proposed":
         raise Conflict(N_("Nothing proposed to decide on: the %(stage)s is %(state)s."),
-                       code="stage-not-proposed", stage=stage,
-                       state=held.get(stage) or Term(N_("not proposed")))
+                       code="stage-not-proposed", stage=Term(STAGE_TERMS[stage]),
+                       state=Term(STATUS_TERMS.get(held.get(stage) or "", N_("not proposed"))))
