@@ -83,6 +83,15 @@ def _check_service(name: str) -> None:
         raise typer.Exit(2)
 
 
+def _check_consumer(name: str) -> None:
+    """A process that consumes events, so keeps dead letters: a service or the web front
+    (people's notifications)."""
+    if name not in (*SERVICES, *FRONTS):
+        console.print(f"[red]Unknown service '{name}'. Choose one of: "
+                      f"{', '.join((*SERVICES, *FRONTS))}[/red]")
+        raise typer.Exit(2)
+
+
 @app.command()
 def run(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
         base_port: Annotated[int, typer.Option(
@@ -162,7 +171,13 @@ def config(data_dir: DataDir = None) -> None:
 
 async def _with_runtime(service: str, data_dir: Path | None,
                         work: Callable[[ServiceRuntime], Awaitable[T]]) -> T:
-    runtime = build_service(service, _existing_data(_settings(data_dir=data_dir), service))
+    settings = _existing_data(_settings(data_dir=data_dir), service)
+    if service in FRONTS:
+        from services.web.app import build as build_web
+
+        runtime = build_web(settings)
+    else:
+        runtime = build_service(service, settings)
     await runtime.store.open()
     try:
         return await work(runtime)
@@ -175,8 +190,8 @@ def list_dead_letters(service: ServiceName,
                       limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
                       as_json: Annotated[bool, typer.Option("--json")] = False,
                       data_dir: DataDir = None) -> None:
-    """List a service's dead letters, oldest first."""
-    _check_service(service)
+    """List a service's (or the web front's) dead letters, oldest first."""
+    _check_consumer(service)
 
     async def work(runtime: ServiceRuntime) -> list[deadletters.DeadLetter]:
         letters, _ = await deadletters.list_letters(runtime.store, limit=limit)
@@ -203,7 +218,7 @@ def replay_dead_letters(service: ServiceName,
                         replay_all: Annotated[bool, typer.Option("--all")] = False,
                         data_dir: DataDir = None) -> None:
     """Apply dead letters again, once their cause is fixed. Applied ones are removed."""
-    _check_service(service)
+    _check_consumer(service)
     if bool(letter_id) == replay_all:
         console.print("[red]Give one dead letter id, or --all.[/red]")
         raise typer.Exit(2)

@@ -6,18 +6,23 @@ when the server cannot take it."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from services.cli import app as ocop
 from services.web.notifications.commands import Notifier, PreferencesRefused
 from services.web.notifications.delivery import Delivery, Retries
 from services.web.notifications.model import Kind, Notification
 from services.web.notifications.queries import Inbox
 from services.web.notifications.store import MAIL_QUEUE, NOTIFICATIONS
+from shared.messaging import Outcome
 from shared.messaging.contracts.rating import (
     CertificateExpired,
     CertificateExpiring,
@@ -337,3 +342,17 @@ async def test_decisions_counted_apart_from_the_products_state_are_told(
         data=decided.model_dump(mode="json"), time=clock.now()))
     assert {n.kind for n in await told(web, "htx-phu-khuong")} == {
         Kind.STAGE_DECIDED, Kind.IDENTITY_DECIDED}
+
+
+async def test_an_event_it_cannot_apply_is_a_dead_letter_ocop_lists(
+        web: Running, tier: ServiceTier, clock: FixedClock) -> None:
+    broken = Envelope(type=DossierStageDecided.event_type, source="/ocop/registry",
+                      aggregate_id="p9", sequence=1, data={"product_id": "p9"},
+                      time=clock.now())
+    outcome = await web.runtime.consumer.process(broken, DossierStageDecided.topic)
+    assert outcome is Outcome.DEAD_LETTERED
+    listed = await asyncio.to_thread(CliRunner().invoke, ocop, [
+        "dead-letters", "list", "web", "--json", "--data-dir", str(tier.settings.data_dir)])
+    assert listed.exit_code == 0, listed.output
+    assert [letter["type"] for letter in json.loads(listed.output)] == [
+        DossierStageDecided.event_type]
