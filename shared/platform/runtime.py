@@ -3,8 +3,10 @@ outbox relay and its event consumer, and a FastAPI app with health and readiness
 
 A service's ``app.py`` builds one ``ServiceRuntime`` and registers its routers and event
 handlers on it; that is the only place adapters are chosen (from the settings' URLs). The
-web front, which owns no domain data and hears no events, runs on its base, ``Runtime``:
-the store, telemetry, jobs and the app with health and readiness, without bus or objects.
+web front, which owns no domain data but hears the events that make people's
+notifications, runs on a ``ServiceRuntime`` too, serving pages (``services/web/app.py``);
+its base, ``Runtime``, is the store, telemetry, jobs and the app with health and readiness,
+without bus or objects.
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ class Readiness(BaseModel):
 class Runtime:
     """A process serving the platform's HTTP: its store, clock and telemetry, its jobs, what
     it releases on stopping, and a FastAPI app with health and readiness behind the request
-    guard and the security headers. The web front runs on it as it is; every service on
+    guard and the security headers. Every service (and the web front) runs on
     ``ServiceRuntime``, which adds the bus, the object store and messaging."""
 
     def __init__(self, name: str, settings: Settings, *, collections: Iterable[Collection],
