@@ -13,6 +13,7 @@ from services.catalog.listings.commands import Listings
 from services.catalog.listings.publishing import Publisher
 from services.catalog.listings.queries import Catalog
 from services.catalog.reactions import Reactions
+from services.catalog.site.card import Cards
 from services.catalog.store import COLLECTIONS
 from services.catalog.webhooks.commands import Webhooks
 from services.catalog.webhooks.dispatch import Dispatcher
@@ -77,7 +78,8 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     runtime.handle(OriginEventRecorded, reactions.on_origin_recorded)
     runtime.provide(Catalog(runtime.store, runtime.clock), keeper, publisher,
                     Channels(runtime.store, runtime.clock), webhooks,
-                    StreamDocument.at(stream_bootstrap(settings)), FeedCache())
+                    StreamDocument.at(stream_bootstrap(settings)), FeedCache(),
+                    Cards(runtime.objects))
     for router in ROUTERS:
         runtime.include(router)
     return runtime

@@ -8,15 +8,16 @@ shown as a page in the visitor's language, with its status.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from services.catalog.api.caching import cache_headers
 from services.catalog.api.deps import CatalogPart, PublisherPart, may
+from services.catalog.site.card import MEDIA_TYPE, Cards, card_digest, card_url
 from services.catalog.site.pages import (
     MIN_STARS,
     PAGE_SIZE,
@@ -30,10 +31,12 @@ from shared.i18n import install
 from shared.i18n.language import LANGUAGE_NAMES, LANGUAGES, pick_language
 from shared.i18n.text import day_shown
 from shared.ocop.localities import provinces
+from shared.platform.runtime import part
 from shared.refusals import AppError
+from shared.refusals.openapi import files
 
 router = APIRouter(tags=["website"])
-templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
+templates = Jinja2Templates(directory=FilePath(__file__).parent.parent / "templates")
 templates.env.filters |= {"srcset": srcset, "sized": sized_url, "day": day_shown,
                           "named": name_in}
 install(templates.env)
@@ -43,6 +46,8 @@ templates.env.globals |= {"phone": WebWidth.PHONE, "wide": WebWidth.WIDE,
 Lang = Annotated[str | None, Query(pattern=f"^({'|'.join(LANGUAGES)})$",
                                    description="vi (default) or en")]
 AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
+CardsPart = Annotated[Cards, Depends(part(Cards))]
+A_YEAR = 365 * 24 * 3600
 
 
 def _page(request: Request, template: str, lang: str, status: int = 200,
@@ -108,3 +113,22 @@ async def product_page(product_id: str, request: Request, catalog: CatalogPart,
     return _page(request, "product.html", lang,
                  headers=_cached(f"{listing.id}-{listing.version}-{lang}"),
                  listing=state, json_ld=product_json_ld(state))
+
+
+@router.get("/products/{product_id}/card/{digest}.png", response_class=Response,
+            summary="The product's card as an image: name, OCOP stars, producer (public, "
+                    "PNG 1200×630; a feed's image_link when the product has no photo)",
+            responses=files(MEDIA_TYPE, description="The card"), **may("listing.read"))
+async def product_card(product_id: str, catalog: CatalogPart, publisher: PublisherPart,
+                       cards: CardsPart,
+                       digest: Annotated[str, Path(pattern="^[0-9a-f]{16}$", description=(
+                           "What the card shows, digested (the listing's card URL)"))]
+                       ) -> Response:
+    """Its URL changes whenever what it shows does, so it is cached for a year; an older
+    card's URL (a feed fetched before a change) is sent on to the current one."""
+    state = publisher.state(await catalog.listing(product_id))
+    if digest != card_digest(state):
+        return RedirectResponse(card_url(state), status_code=307,
+                                headers={"Cache-Control": "public, max-age=60"})
+    return Response(await cards.png(state), media_type=MEDIA_TYPE, headers={
+        "Cache-Control": f"public, max-age={A_YEAR}, immutable", "ETag": f'"{digest}"'})

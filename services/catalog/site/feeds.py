@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from itertools import chain
 from xml.etree import ElementTree as ET
 
+from services.catalog.site.card import picture_url
 from shared.files.tables import csv_text
 from shared.i18n import N_, in_every_language, words
 from shared.messaging.contracts.catalog import ListingState
@@ -31,7 +32,7 @@ FIELDS: dict[str, Field] = {
     "title": lambda s: s.name,
     "description": lambda s: s.description or s.name,
     "link": lambda s: s.page_url,
-    "image_link": lambda s: s.image_urls[0] if s.image_urls else "",
+    "image_link": picture_url,
     "additional_image_link": lambda s: ",".join(s.image_urls[1:10]),
     "brand": lambda s: s.producer.name,
     "gtin": lambda s: s.gtin or "",
@@ -45,7 +46,9 @@ FIELDS: dict[str, Field] = {
     "custom_label_2": lambda s: s.certificate.number,
     "custom_label_3": lambda s: s.certificate.valid_until.isoformat(),
 }
-"""Merchant Center's attribute names; labels 0-3: stars, province, certificate number and
+"""Merchant Center's attribute names (``image_link``: the first photo, else the product's
+card drawn with its stars, ``site/card.py``, since Merchant Center refuses an item without
+an image); labels 0-3: stars, province, certificate number and
 its last valid day (what a channel filters campaigns on)."""
 
 
