@@ -3,7 +3,9 @@ product (group and sub-group from the programme's lists), proposes its idea and 
 the commune's refusal of the plan with its note, proposes it again, proposes the dossier
 and, once the office accepts it, submits the product for evaluation. Each page is checked
 with axe-core and photographed (Vietnamese) into the README's screenshots folder
-(``workspace/10-…`` to ``workspace/14-…``).
+(``workspace/10-…`` to ``workspace/14-…``). Then its certificates as they stand, on the list
+and the product's page (``workspace/15-…`` to ``17-…``): in force, expiring, revoked with
+its reason and day (its batch kept, read-only), expired, upgraded.
 
 The whole platform on its embedded defaults, really served over HTTP; the commune and the
 office decide through the registry's API, as their own pages would."""
@@ -15,7 +17,13 @@ from collections.abc import Callable
 from playwright.async_api import Page, expect
 
 from shared.platform.config import Settings
-from tests.platform.test_producer_cycle_pages import PASSWORD, PLAN_NOTE, commune_officer
+from tests.platform.test_producer_cycle_pages import (
+    PASSWORD,
+    PLAN_NOTE,
+    REASON,
+    commune_officer,
+    four_certificates,
+)
 from tests.support.browser import PHONE, Photographer, chromium, submit_sign_in
 from tests.support.platform import PDF, User, cooperative_with_council, office_signed_in
 from tests.support.workspace import serving_workspace
@@ -111,6 +119,44 @@ async def test_a_producer_walks_its_annual_cycle_on_a_phone(
             await camera.look_at(page, "14-submitted")
             product = await coop.producer.call("GET", "registry", path)
             assert product["status"] == "submitted"
+            assert camera.problems == []
+
+
+async def test_a_producer_reads_its_certificates_as_they_stand_on_a_phone(
+        make_settings: Callable[..., Settings]) -> None:
+    settings = make_settings()
+    async with office_signed_in(settings, PASSWORD) as office:
+        shelf = await four_certificates(office)
+        await office.call("POST", "rating", f"/certificates/{shelf.in_force['id']}/revocation",
+                          json={"reason": REASON})
+
+        async with serving_workspace(settings, office.urls) as web, chromium() as browser:
+            context = await browser.new_context(**PHONE, locale="vi-VN",  # type: ignore[arg-type]
+                                                timezone_id="Asia/Ho_Chi_Minh")
+            page = await context.new_page()
+            camera = Photographer("workspace")
+            await submit_sign_in(page, web, "producer", PASSWORD)
+            await page.wait_for_url(f"{web}/")
+            cards = page.locator("article.card")
+            await expect(cards.filter(has_text="Chè búp")).to_contain_text(REASON)
+            await expect(cards.filter(has_text="Chè móc câu")).to_contain_text(
+                "công nhận lại")
+            await expect(cards.filter(has_text="Chè xanh")).to_contain_text("Đã hết hiệu lực")
+            await expect(cards.filter(has_text="Chè đinh")).to_contain_text(
+                "Nâng hạng từ 3 lên 4 sao.")
+            await camera.look_at(page, "15-certificates")
+
+            await page.get_by_role("link", name="Chè búp").click()
+            await expect(page.locator("#revoked")).to_contain_text(REASON)
+            await expect(page.locator("#kept")).to_contain_text("CB-01")
+            await expect(page.get_by_role("link", name="Mở lô mới")).to_have_count(0)
+            await camera.look_at(page, "16-revoked-product")
+
+            await page.goto(f"{web}/products/{shelf.upgraded}")
+            await expect(page.get_by_role("link", name="Giấy chứng nhận (PDF)")).to_be_visible()
+            await expect(page.locator("#certificate-card")).to_contain_text(
+                "được thay bằng giấy chứng nhận nâng hạng lên 4 sao")
+            await camera.look_at(page, "17-upgraded-product")
             assert camera.problems == []
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -219,43 +220,73 @@ def card(home: str, name: str) -> str:
     return " ".join(Said(found.group(1)).text.split())
 
 
+@dataclass(frozen=True)
+class Shelf:
+    """A cooperative registered 40 months ago, its producer signed in, and four products:
+    one certified 30 days ago with a batch (``valid``), one whose certificate ends within
+    six months, one whose certificate expired, one upgraded from 3 to 4 stars."""
+
+    producer: User
+    valid: str
+    expiring: str
+    expired: str
+    upgraded: str
+    in_force: dict[str, Any]
+    ending: dict[str, Any]
+    lapsed: dict[str, Any]
+    first: dict[str, Any]
+    second: dict[str, Any]
+    batch: dict[str, Any]
+
+
+async def four_certificates(office: User) -> Shelf:
+    now = today()
+    long_ago = months_before(now, 40)
+    subject = await office.call("POST", "registry", "/subjects", expect=201, json={
+        "type": "cooperative", "name": "HTX Chè Tân Cương", "code": "0100109106",
+        "province": "Thái Nguyên", "commune": "Xã Tân Cương",
+        **registered(long_ago, district="Thành phố Thái Nguyên")})
+    for username, role in (("producer", "producer"), ("member", "council_member")):
+        await office.call("POST", "registry", "/users", expect=201, json={
+            "username": username, "password": PASSWORD, "role": role,
+            **({"subject_id": subject["id"]} if role == "producer" else {})})
+    member = await office.anonymous().sign_in("member", PASSWORD)
+    producer = await office.anonymous().sign_in("producer", PASSWORD)
+
+    async def product(name: str, code: str) -> str:
+        made = await producer.call("POST", "registry", "/products", expect=201, json={
+            "subject_id": subject["id"], "name": name, "group": "food",
+            "subgroup": "tea", "gtin": gtin(code), "registered_on": long_ago.isoformat()})
+        await office.call("POST", "registry", f"/products/{made['id']}/submission",
+                          json=PAPER_DOSSIER)
+        return str(made["id"])
+
+    valid = await product("Chè búp", "893456300001")
+    expiring = await product("Chè móc câu", "893456300002")
+    expired = await product("Chè xanh", "893456300003")
+    upgraded = await product("Chè đinh", "893456300004")
+    in_force = await certify(office, member, valid, 4, now - timedelta(days=30))
+    ending = await certify(office, member, expiring, 3, months_before(now, 32))
+    lapsed = await certify(office, member, expired, 3, months_before(now, 37))
+    first = await certify(office, member, upgraded, 3, now - timedelta(days=200))
+    second = await certify(office, member, upgraded, 4, now - timedelta(days=100))
+    await office.until("GET", "traceability", f"/labels/{valid}")
+    batch = await producer.call("POST", "traceability", f"/products/{valid}/batches",
+                                expect=201, json=batch_body("CB-01", now - timedelta(days=3)))
+    return Shelf(producer, valid, expiring, expired, upgraded, in_force, ending, lapsed,
+                 first, second, batch)
+
+
 async def test_the_certificate_reads_as_it_stands_and_ended_batches_stay(
         make_settings: Callable[..., Settings]) -> None:
     settings = make_settings()
     now = today()
-    long_ago = months_before(now, 40)
     async with office_signed_in(settings, PASSWORD) as office:
-        subject = await office.call("POST", "registry", "/subjects", expect=201, json={
-            "type": "cooperative", "name": "HTX Chè Tân Cương", "code": "0100109106",
-            "province": "Thái Nguyên", "commune": "Xã Tân Cương",
-            **registered(long_ago, district="Thành phố Thái Nguyên")})
-        for username, role in (("producer", "producer"), ("member", "council_member")):
-            await office.call("POST", "registry", "/users", expect=201, json={
-                "username": username, "password": PASSWORD, "role": role,
-                **({"subject_id": subject["id"]} if role == "producer" else {})})
-        member = await office.anonymous().sign_in("member", PASSWORD)
-        producer = await office.anonymous().sign_in("producer", PASSWORD)
-
-        async def product(name: str, code: str) -> str:
-            made = await producer.call("POST", "registry", "/products", expect=201, json={
-                "subject_id": subject["id"], "name": name, "group": "food",
-                "subgroup": "tea", "gtin": gtin(code), "registered_on": long_ago.isoformat()})
-            await office.call("POST", "registry", f"/products/{made['id']}/submission",
-                              json=PAPER_DOSSIER)
-            return str(made["id"])
-
-        valid = await product("Chè búp", "893456300001")
-        expiring = await product("Chè móc câu", "893456300002")
-        expired = await product("Chè xanh", "893456300003")
-        upgraded = await product("Chè đinh", "893456300004")
-        in_force = await certify(office, member, valid, 4, now - timedelta(days=30))
-        ending = await certify(office, member, expiring, 3, months_before(now, 32))
-        lapsed = await certify(office, member, expired, 3, months_before(now, 37))
-        first = await certify(office, member, upgraded, 3, now - timedelta(days=200))
-        second = await certify(office, member, upgraded, 4, now - timedelta(days=100))
-        await office.until("GET", "traceability", f"/labels/{valid}")
-        batch = await producer.call("POST", "traceability", f"/products/{valid}/batches",
-                                    expect=201, json=batch_body("CB-01", now - timedelta(days=3)))
+        shelf = await four_certificates(office)
+        producer, valid, upgraded, batch = (shelf.producer, shelf.valid, shelf.upgraded,
+                                            shelf.batch)
+        in_force, ending, lapsed = shelf.in_force, shelf.ending, shelf.lapsed
+        first, second = shelf.first, shelf.second
 
         # The rating API says where anyone can check each certificate.
         answered = await office.call("GET", "rating", "/certificates",
