@@ -56,6 +56,13 @@ async def test_a_returned_dossier_reaches_the_inbox_and_the_mailbox_once(
                 page = await client.get(f"{web}/notifications/settings", headers=producer)
                 csrf = CSRF.search(page.text)
                 assert page.status_code == 200 and csrf is not None
+                wrong = await client.post(f"{web}/notifications/settings", headers=producer,
+                                          data={"csrf": csrf.group(1), "email": "htx.vn",
+                                                "language": "vi"})
+                assert wrong.status_code == 422
+                assert Said(wrong.text).beside("email") == [
+                    "Hãy viết địa chỉ thư điện tử theo dạng ten@example.vn."]
+                assert 'value="htx.vn"' in wrong.text  # what was typed stays
                 saved = await client.post(f"{web}/notifications/settings", headers=producer,
                                           data={"csrf": csrf.group(1), "email": ADDRESS,
                                                 "language": "vi",
