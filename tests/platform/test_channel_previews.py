@@ -1,10 +1,11 @@
 """What sales channels' own tools read of the catalog, over HTTP and parsed by their kind
 of parser (``lxml``, not the catalog's writer): the Merchant feed — every item with an
 ``image_link`` (the photo, else the product's card drawn as a PNG once and cached for a
-year)."""
+year), a channel's feed with its own offers' links and prices and no price made up."""
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -14,11 +15,12 @@ from lxml import etree
 from PIL import Image
 
 from services.catalog.site.card import HEIGHT, WIDTH
-from services.catalog.site.feeds import GOOGLE_NS
+from services.catalog.site.feeds import FIELDS, GOOGLE_NS
 from shared.platform.config import Settings
 from tests.platform.test_catalog_site import tea_photo
-from tests.support.channels import Market, market
+from tests.support.channels import Market, market, register_channel
 from tests.support.demo import wait_until
+from tests.support.platform import User
 from tests.support.refusals import problem
 
 G = f"{{{GOOGLE_NS}}}"
@@ -43,6 +45,10 @@ def feed_items(body: bytes) -> dict[str, etree._Element]:
     rss = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
     assert rss.tag == "rss" and rss.get("version") == "2.0"
     return {item.findtext(f"{G}id"): item for item in rss.iterfind("channel/item")}
+
+
+async def google_feed(user: User) -> dict[str, etree._Element]:
+    return feed_items((await user.call("GET", "catalog", "/feeds/google.xml")).content)
 
 
 async def test_every_feed_item_has_an_image_the_card_when_there_is_no_photo(
@@ -94,3 +100,53 @@ async def test_every_feed_item_has_an_image_the_card_when_there_is_no_photo(
     # Malformed or unknown: a clear 4xx.
     problem(await anyone.client.get(f"{base}/products/{wine}/card/NOT-A-DIGEST.png"), 422)
     problem(await anyone.client.get(f"{base}/products/nobody/card/{digest}.png"), 404)
+
+
+async def test_a_channels_feed_carries_its_own_offers_prices_and_no_invented_one(
+        shop: Market) -> None:
+    office, tea, wine = shop.office, shop.products["tea"], shop.products["wine"]
+    base, anyone = office.urls["catalog"], office.anonymous()
+    postmart, postmart_systems = await register_channel(office)
+    _, sendo_systems = await register_channel(office, name="Sendo", website="https://sendo.vn")
+    tea_page, wine_page = "https://postmart.vn/che-bup", "https://postmart.vn/ruou-can"
+    offers = f"/offers/{postmart['id']}"
+    recorded = await shop.producers["tea"].call(
+        "PUT", "catalog", f"/listings/{tea}{offers}",
+        json={"url": tea_page, "price": 45000, "availability": "in_stock"})
+    assert recorded["offers"] == [{"channel_id": postmart["id"], "channel_name": "Postmart",
+                                   "url": tea_page, "price": 45000,
+                                   "availability": "in_stock"}]
+    await shop.producers["wine"].call("PUT", "catalog", f"/listings/{wine}{offers}",
+                                      json={"url": wine_page, "availability": "preorder"})
+
+    own = await google_feed(postmart_systems)
+    assert own[tea].findtext("link") == tea_page
+    assert own[tea].findtext(f"{G}price") == "45000 VND"
+    assert own[tea].findtext(f"{G}availability") == "in_stock"
+    assert own[wine].findtext("link") == wine_page
+    assert own[wine].find(f"{G}price") is None  # no price recorded: none invented
+    assert own[wine].findtext(f"{G}availability") == "preorder"
+
+    # Another channel with the same scope gets its own file: no Postmart price or link.
+    other = await google_feed(sendo_systems)
+    assert all(item.find(f"{G}price") is None for item in other.values())
+    assert other[tea].findtext("link") == f"{base}/products/{tea}"
+    public = await google_feed(anyone)
+    assert all(item.find(f"{G}price") is None for item in public.values())
+    assert {i.findtext(f"{G}availability") for i in public.values()} == {"in_stock"}
+
+    sheet = await postmart_systems.call("GET", "catalog", "/feeds/products.tsv")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(sheet.text.lstrip("\ufeff")),
+                                               delimiter="\t")}
+    assert list(rows[tea])[:13] == list(FIELDS)[:13]
+    assert (rows[tea]["price"], rows[wine]["price"]) == ("45000 VND", "")
+    assert rows[wine]["link"] == wine_page
+
+    # A price is whole đồng, above zero; availability one of Merchant Center's values.
+    for wrong, field in (({"price": 0}, "price"), ({"price": 45000.5}, "price"),
+                         ({"price": "45.000 ₫"}, "price"), ({"price": 10**10}, "price"),
+                         ({"availability": "maybe"}, "availability")):
+        refused = problem(await office.client.put(
+            f"{base}/listings/{tea}{offers}", headers=shop.producers["tea"].headers,
+            json={"url": tea_page} | wrong), 422)
+        assert refused["errors"][0]["field"] == field

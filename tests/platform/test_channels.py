@@ -115,7 +115,7 @@ async def test_producers_record_where_a_product_is_sold(shop: Market) -> None:
     listing = await producer.call("PUT", "catalog", f"/listings/{tea}/offers/{channel['id']}",
                                   json={"url": page})
     assert listing["offers"] == [{"channel_id": channel["id"], "channel_name": "Postmart",
-                                  "url": page}]
+                                  "url": page, "price": None, "availability": None}]
     assert (await office.anonymous().call("GET", "catalog", f"/listings/{tea}"))["offers"] == \
         listing["offers"]
 

@@ -32,7 +32,8 @@ async def _version(catalog: Catalog, channel: Channel | None, kind: str
                    ) -> tuple[str, dict[str, str]]:
     """The feed's ETag and its validators' headers."""
     number, at = await catalog.last_change()
-    scope = repr(channel.scope) if channel else "all"
+    # a channel's feed carries its own offers: its id, not only its scope, names the file
+    scope = f"{channel.id}|{channel.scope!r}" if channel else "all"
     tag = hashlib.sha256(f"{kind}|{number}|{catalog.clock.today()}|{scope}".encode())
     headers = {}
     if at:
@@ -79,7 +80,8 @@ async def _feed(request: Request, catalog: Catalog, publisher: Publisher,
 
 
 @router.get("/feeds/google.xml", summary=(
-    "Google Merchant Center product feed, RSS 2.0 (public; a channel's key narrows it)"),
+    "Google Merchant Center product feed, RSS 2.0 (public; with a channel's key, narrowed to "
+    "what it may carry and with its own offers' links, prices and availability)"),
             response_class=Response, responses=files("application/rss+xml"),
             **may("listing.read"))
 async def google_feed(request: Request, catalog: CatalogPart, publisher: PublisherPart,
@@ -87,7 +89,7 @@ async def google_feed(request: Request, catalog: CatalogPart, publisher: Publish
     return await _feed(request, catalog, publisher, channel, "rss",
                        "application/rss+xml; charset=utf-8", lambda states: feeds.google_rss(
                            states, title=feeds.in_both(N_("OCOP products")),
-                           link=publisher.public_url))
+                           link=publisher.public_url, channel_id=channel.id if channel else None))
 
 
 @router.get("/feeds/products.{extension}", summary=(
@@ -99,7 +101,8 @@ async def spreadsheet_feed(extension: Literal["csv", "tsv"], request: Request,
                            channel: OptionalChannel) -> Response:
     delimiter, media_type = SPREADSHEETS[extension]
     return await _feed(request, catalog, publisher, channel, extension, media_type,
-                       lambda states: feeds.spreadsheet(states, delimiter=delimiter))
+                       lambda states: feeds.spreadsheet(states, delimiter=delimiter,
+                                                        channel_id=channel.id if channel else None))
 
 
 @router.get("/sitemap.xml", summary="The public catalog pages, for search engines",

@@ -20,8 +20,10 @@ from services.catalog.api.deps import (
 )
 from shared.http.paging import Cursor, Limit, PageOut
 from shared.identity.access import Scope
-from shared.messaging.contracts.catalog import ListingState
+from shared.messaging.contracts.catalog import ListingState, OfferAvailability
 
+MAX_PRICE_VND = 1_000_000_000
+"""A thousand million đồng: more is a typing slip (an OCOP product is food, a craft…)."""
 StarCount = Annotated[int, Field(ge=3, le=5)]
 """Listed products have 3 to 5 stars; the bound applies to each value, not to the list."""
 
@@ -50,6 +52,11 @@ class ChangesOut(BaseModel):
 
 class OfferIn(BaseModel):
     url: HttpUrl = Field(description="The product's https page on the channel's site")
+    price: int | None = Field(None, gt=0, le=MAX_PRICE_VND, description=(
+        "Its price there in Vietnamese đồng (VND), whole đồng: 45000 for 45.000 ₫; the "
+        "channel's feed and the product page's schema.org Offer carry it"))
+    availability: OfferAvailability | None = Field(None, description=(
+        "Whether it can be bought there now (Merchant Center's values)"))
 
 
 @router.get("/listings", summary="OCOP products on sale: filter, search, page (public)",
@@ -118,8 +125,8 @@ async def withdraw(product_id: str, keeper: ListingsPart) -> None:
             **may("offer.write", Scope.PATH))
 async def sell_at(product_id: str, channel_id: str, body: OfferIn, keeper: ListingsPart,
                   publisher: PublisherPart) -> ListingState:
-    return publisher.state(await keeper.sell_at(product_id, channel_id,
-                                                str(body.url)))
+    return publisher.state(await keeper.sell_at(product_id, channel_id, str(body.url),
+                                                body.price, body.availability))
 
 
 @router.delete("/listings/{product_id}/offers/{channel_id}",

@@ -18,6 +18,7 @@ from services.catalog.listings.publishing import Publisher
 from services.catalog.store import channels, listings
 from services.catalog.webhooks.commands import Webhooks
 from shared.messaging import Outbox
+from shared.messaging.contracts.catalog import OfferAvailability
 from shared.platform.clock import Clock
 from shared.ports.store import DocumentStore, Transaction
 
@@ -63,11 +64,13 @@ class Listings:
         return await self._producers_change(product_id,
                                             lambda listing: listing.withdraw(today))
 
-    async def sell_at(self, product_id: str, channel_id: str, url: str) -> Listing:
+    async def sell_at(self, product_id: str, channel_id: str, url: str,
+                      price: int | None = None,
+                      availability: OfferAvailability | None = None) -> Listing:
         channel = await channels.get(self.store, channel_id)
         rules.check_sold_at(channel, url)
         return await self._producers_change(product_id, lambda listing: listing.sell_at(
-            channel.id, channel.name, url))
+            channel.id, channel.name, url, price, availability))
 
     async def stop_selling_at(self, product_id: str, channel_id: str) -> Listing:
         return await self._producers_change(product_id,

@@ -15,7 +15,7 @@ from typing import Any
 
 from services.catalog.listings.rules import ListingStatus, search_text
 from shared.i18n.text import fold
-from shared.messaging.contracts.catalog import WithdrawalReason
+from shared.messaging.contracts.catalog import OfferAvailability, WithdrawalReason
 from shared.messaging.contracts.rating import CurrentCertificate
 from shared.messaging.contracts.registry import ProductState
 from shared.messaging.contracts.traceability import LabelIssued
@@ -55,6 +55,9 @@ class Offer:
 
     channel_name: str
     url: str
+    price: int | None = None
+    """VND, as recorded with the offer (None: not told)."""
+    availability: OfferAvailability | None = None
 
 
 class News(StrEnum):
@@ -186,13 +189,15 @@ class Listing:
         self.status = ListingStatus.DELISTED
         self.delisted_reason, self.delisted_on = WithdrawalReason.WITHDRAWN, on
 
-    def sell_at(self, channel_id: str, channel_name: str, url: str) -> None:
-        """Record (or move) where the product is sold on a channel: only while it is on
-        the catalog (a product off it may not be offered as OCOP)."""
+    def sell_at(self, channel_id: str, channel_name: str, url: str, price: int | None = None,
+                availability: OfferAvailability | None = None) -> None:
+        """Record (or move) where the product is sold on a channel, at what price and
+        whether it is in stock when told: only while it is on the catalog (a product off
+        it may not be offered as OCOP)."""
         if self.status is not ListingStatus.LISTED:
             raise Conflict(N_("This product is not on the catalog now, so it cannot be "
                               "offered as an OCOP product."), code="not-listed")
-        self.offers[channel_id] = Offer(channel_name, url)
+        self.offers[channel_id] = Offer(channel_name, url, price, availability)
 
     def stop_selling_at(self, channel_id: str) -> None:
         if self.offers.pop(channel_id, None) is None:

@@ -62,7 +62,8 @@ class Publisher:
                 verification_url=c.verification_url),
             page_url=self.page_url(listing.id), scan_url=listing.scan_url,
             label_png_url=listing.label_png_url,
-            offers=[Offer(channel_id=channel_id, channel_name=o.channel_name, url=o.url)
+            offers=[Offer(channel_id=channel_id, channel_name=o.channel_name, url=o.url,
+                          price=o.price, availability=o.availability)
                     for channel_id, o in sorted(listing.offers.items())],
             origin=OriginSummary(batches=listing.batches,
                                  has_origin_records=listing.has_origin_records),

@@ -2,8 +2,18 @@
 
 The RSS feed follows Google Merchant Center's product data specification (RSS 2.0 with the
 ``g:`` namespace); the CSV and TSV feeds carry the same fields under the same names, which
-is what Merchant Center and most marketplaces accept as a spreadsheet. There is no price:
-OCOP certifies products, not prices; a channel adds its own. Rendered with the standard
+is what Merchant Center and most marketplaces accept as a spreadsheet.
+
+A feed is the channel's own when fetched with its key: each item whose producer recorded
+an offer on that channel links to the product's page there (``link``: Merchant Center
+wants the landing page on the merchant's verified site) and carries the offer's ``price``
+(``45000 VND``) and ``availability`` when recorded. No price is ever made up: OCOP certifies
+products, not prices, so an item without a recorded price has no ``price`` element (the
+public feed, without a key, has none at all). Merchant Center requires a price for every
+product and disapproves an item without one ("Missing value [price]") until the channel
+gives it — by recording it with the offer, or in a supplemental feed of its own; an
+invented or zero price would instead break its rule that the feed's price matches the
+landing page's. Rendered with the standard
 library's XML and CSV writers (escaping done by them, not by hand; formulas made inert by
 ``shared.files.tables``).
 """
@@ -17,7 +27,7 @@ from xml.etree import ElementTree as ET
 from services.catalog.site.card import picture_url
 from shared.files.tables import csv_text
 from shared.i18n import N_, in_every_language, words
-from shared.messaging.contracts.catalog import ListingState
+from shared.messaging.contracts.catalog import ListingState, Offer
 
 GOOGLE_NS = "http://base.google.com/ns/1.0"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -26,25 +36,40 @@ FEED_LANGUAGE = "vi"
 """What a feed's values are written in (a feed is in one language): the products' own,
 their names and groups."""
 
-Field = Callable[[ListingState], str]
+CURRENCY = "VND"
+
+
+def merchant_price(price: int) -> str:
+    """Merchant Center's price: the number, a space, the ISO 4217 code (``45000 VND``;
+    the đồng has no minor unit)."""
+    return f"{price} {CURRENCY}"
+
+
+def offer_on(state: ListingState, channel_id: str | None) -> Offer | None:
+    """The listing's offer on the channel, if its producer recorded one."""
+    return next((o for o in state.offers if o.channel_id == channel_id), None)
+
+
+Field = Callable[[ListingState, Offer | None], str]
 FIELDS: dict[str, Field] = {
-    "id": lambda s: s.product_id,
-    "title": lambda s: s.name,
-    "description": lambda s: s.description or s.name,
-    "link": lambda s: s.page_url,
-    "image_link": picture_url,
-    "additional_image_link": lambda s: ",".join(s.image_urls[1:10]),
-    "brand": lambda s: s.producer.name,
-    "gtin": lambda s: s.gtin or "",
-    "identifier_exists": lambda s: "yes" if s.gtin else "no",
-    "condition": lambda s: "new",
-    "availability": lambda s: "in_stock",
-    "product_type": lambda s: f"OCOP > {s.group.name_vi} > {s.subgroup.name_vi}",
-    "custom_label_0": lambda s: words(FEED_LANGUAGE).gettext(N_("OCOP %(stars)s stars"),
-                                                            stars=s.stars),
-    "custom_label_1": lambda s: s.producer.province,
-    "custom_label_2": lambda s: s.certificate.number,
-    "custom_label_3": lambda s: s.certificate.valid_until.isoformat(),
+    "id": lambda s, o: s.product_id,
+    "title": lambda s, o: s.name,
+    "description": lambda s, o: s.description or s.name,
+    "link": lambda s, o: o.url if o else s.page_url,
+    "image_link": lambda s, o: picture_url(s),
+    "additional_image_link": lambda s, o: ",".join(s.image_urls[1:10]),
+    "brand": lambda s, o: s.producer.name,
+    "gtin": lambda s, o: s.gtin or "",
+    "identifier_exists": lambda s, o: "yes" if s.gtin else "no",
+    "condition": lambda s, o: "new",
+    "availability": lambda s, o: o.availability.value if o and o.availability else "in_stock",
+    "price": lambda s, o: merchant_price(o.price) if o and o.price else "",
+    "product_type": lambda s, o: f"OCOP > {s.group.name_vi} > {s.subgroup.name_vi}",
+    "custom_label_0": lambda s, o: words(FEED_LANGUAGE).gettext(N_("OCOP %(stars)s stars"),
+                                                               stars=s.stars),
+    "custom_label_1": lambda s, o: s.producer.province,
+    "custom_label_2": lambda s, o: s.certificate.number,
+    "custom_label_3": lambda s, o: s.certificate.valid_until.isoformat(),
 }
 """Merchant Center's attribute names (``image_link``: the first photo, else the product's
 card drawn with its stars, ``site/card.py``, since Merchant Center refuses an item without
@@ -59,7 +84,9 @@ def in_both(message: str) -> str:
     return f"{said['vi']} — {said['en']}"
 
 
-def google_rss(listings: Iterable[ListingState], *, title: str, link: str) -> bytes:
+def google_rss(listings: Iterable[ListingState], *, title: str, link: str,
+               channel_id: str | None = None) -> bytes:
+    """``channel_id``: the channel whose feed it is (its offers' links and prices)."""
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
     ET.SubElement(channel, "title").text = title
@@ -68,8 +95,9 @@ def google_rss(listings: Iterable[ListingState], *, title: str, link: str) -> by
         N_("certified OCOP products with a certificate in force"))
     for state in listings:
         item = ET.SubElement(channel, "item")
+        offer = offer_on(state, channel_id)
         for name, value_of in FIELDS.items():
-            value = value_of(state)
+            value = value_of(state, offer)
             if not value:
                 continue
             if name == "additional_image_link":
@@ -82,11 +110,14 @@ def google_rss(listings: Iterable[ListingState], *, title: str, link: str) -> by
     return ET.tostring(rss, encoding="utf-8", xml_declaration=True)
 
 
-def spreadsheet(listings: Iterable[ListingState], *, delimiter: str) -> bytes:
+def spreadsheet(listings: Iterable[ListingState], *, delimiter: str,
+                channel_id: str | None = None) -> bytes:
     """CSV (``,``) or TSV (``\\t``) with a header row of the same attribute names; UTF-8
     with a byte-order mark so spreadsheet programs read Vietnamese correctly. A cell that
-    would open as a formula (a product named ``=HYPERLINK(…)``) is written as text."""
-    rows = ([value_of(state) for value_of in FIELDS.values()] for state in listings)
+    would open as a formula (a product named ``=HYPERLINK(…)``) is written as text. An
+    unknown price is an empty cell, which Merchant Center reads as no value."""
+    rows = ([value_of(state, offer) for value_of in FIELDS.values()]
+            for state in listings for offer in [offer_on(state, channel_id)])
     return ("\ufeff" + csv_text(chain([list(FIELDS)], rows), delimiter=delimiter)).encode()
 
 

@@ -62,6 +62,16 @@ class ListedCertificate(BaseModel):
     """The public page that confirms the certificate (what its QR code opens)."""
 
 
+class OfferAvailability(StrEnum):
+    """Whether the product can be bought on the channel now (Google Merchant Center's
+    ``availability`` values)."""
+
+    IN_STOCK = "in_stock"
+    OUT_OF_STOCK = "out_of_stock"
+    PREORDER = "preorder"
+    BACKORDER = "backorder"
+
+
 class Offer(BaseModel):
     """Where the product is sold online, as its producer recorded it."""
 
@@ -70,6 +80,10 @@ class Offer(BaseModel):
     channel_id: str
     channel_name: str
     url: str
+    price: int | None = None
+    """Its price on the channel in Vietnamese đồng (VND, whole đồng), if recorded."""
+    availability: OfferAvailability | None = None
+    """Whether it can be bought there now, if recorded."""
 
 
 class OriginSummary(BaseModel):
