@@ -1,7 +1,9 @@
 """What sales channels' own tools read of the catalog, over HTTP and parsed by their kind
 of parser (``lxml``, not the catalog's writer): the Merchant feed — every item with an
 ``image_link`` (the photo, else the product's card drawn as a PNG once and cached for a
-year), a channel's feed with its own offers' links and prices and no price made up."""
+year), a channel's feed with its own offers' links and prices and no price made up; the
+product page's schema.org JSON-LD (read by ``extruct``) with each channel's offer and the
+certificate, every term checked against schema.org's vocabulary."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ import io
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import extruct
 import pytest
 from lxml import etree
 from PIL import Image
+from rdflib.namespace import SDO
 
 from services.catalog.site.card import HEIGHT, WIDTH
 from services.catalog.site.feeds import FIELDS, GOOGLE_NS
@@ -150,3 +154,81 @@ async def test_a_channels_feed_carries_its_own_offers_prices_and_no_invented_one
             f"{base}/listings/{tea}{offers}", headers=shop.producers["tea"].headers,
             json={"url": tea_page} | wrong), 422)
         assert refused["errors"][0]["field"] == field
+
+
+SCHEMA_ORG = "https://schema.org/"
+NEWER_SCHEMA_ORG_TERMS = frozenset({"Certification", "hasCertification",
+                                    "certificationIdentification", "certificationRating"})
+"""schema.org terms newer than the vocabulary rdflib ships (its ``SDO`` namespace, generated
+from schema.org's own ``schemaorg-current-https.jsonld`` of 2021-12): the certification
+terms, added to schema.org by its issue 3230 (github.com/schemaorg/schemaorg/issues/3230;
+each term's page, https://schema.org/<term>, names that source). Every other term the page
+uses must be in rdflib's copy of the vocabulary."""
+
+
+def schema_org_terms() -> frozenset[str]:
+    return frozenset(SDO.__annotations__) | NEWER_SCHEMA_ORG_TERMS
+
+
+def terms_used(node: object) -> set[str]:
+    """Every property, type and enumeration member named in a JSON-LD tree."""
+    if isinstance(node, list):
+        return set().union(*(terms_used(n) for n in node))
+    if isinstance(node, str):
+        return {node.removeprefix(SCHEMA_ORG)} if node.startswith(SCHEMA_ORG) else set()
+    if not isinstance(node, dict):
+        return set()
+    used = {k for k in node if not k.startswith("@")}
+    types = node.get("@type", [])
+    used |= set(types if isinstance(types, list) else [types])
+    return used.union(*(terms_used(v) for k, v in node.items() if k != "@context"))
+
+
+async def test_the_product_page_tells_offers_and_certificate_in_schema_org_terms(
+        shop: Market) -> None:
+    office, tea, wine = shop.office, shop.products["tea"], shop.products["wine"]
+    anyone = office.anonymous()
+    postmart, _ = await register_channel(office)
+    sendo, _ = await register_channel(office, name="Sendo", website="https://sendo.vn")
+    producer = shop.producers["tea"]
+    await producer.call("PUT", "catalog", f"/listings/{tea}/offers/{postmart['id']}", json={
+        "url": "https://postmart.vn/che-bup", "price": 45000, "availability": "in_stock"})
+    await producer.call("PUT", "catalog", f"/listings/{tea}/offers/{sendo['id']}",
+                        json={"url": "https://sendo.vn/che-bup"})
+    listing = await anyone.call("GET", "catalog", f"/listings/{tea}")
+    page = listing["page_url"]
+    html = (await anyone.client.get(page)).text
+
+    found = extruct.extract(html, base_url=page, syntaxes=["json-ld"])["json-ld"]
+    [product] = found
+    assert (product["@context"], product["@type"], product["url"]) == (
+        "https://schema.org", "Product", page)
+    offers = {o["seller"]["name"]: o for o in product["offers"]}
+    assert offers["Postmart"] == {
+        "@type": "Offer", "url": "https://postmart.vn/che-bup",
+        "seller": {"@type": "Organization", "name": "Postmart"},
+        "price": 45000, "priceCurrency": "VND", "availability": "https://schema.org/InStock"}
+    assert offers["Sendo"] == {"@type": "Offer", "url": "https://sendo.vn/che-bup",
+                               "seller": {"@type": "Organization", "name": "Sendo"}}
+    c, certification = listing["certificate"], product["hasCertification"]
+    assert certification["@type"] == "Certification"
+    assert certification["name"].startswith("OCOP 4 sao")
+    assert certification["certificationIdentification"] == c["number"]
+    assert (certification["validFrom"], certification["expires"]) == (
+        c["valid_from"], c["valid_until"])
+    assert certification["certificationRating"] == {
+        "@type": "Rating", "ratingValue": 4, "bestRating": 5, "worstRating": 1}
+    assert certification["issuedBy"] == {"@type": "Organization",
+                                         "name": c["level"]["name_vi"]}
+    unknown = terms_used(product) - schema_org_terms()
+    assert not unknown, f"not schema.org terms: {unknown}"
+
+    # No photo: the card is the product's image, and it is an image.
+    wine_page = (await anyone.call("GET", "catalog", f"/listings/{wine}"))["page_url"]
+    [wine_product] = extruct.extract((await anyone.client.get(wine_page)).text,
+                                     base_url=wine_page, syntaxes=["json-ld"])["json-ld"]
+    [card] = wine_product["image"]
+    assert card.startswith(f"{wine_page}/card/")
+    assert (await anyone.client.get(card)).headers["content-type"] == "image/png"
+    assert "offers" not in wine_product  # none recorded: none said
+    assert not terms_used(wine_product) - schema_org_terms()

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from services.catalog.site.card import card_url
 from shared.files.images import WebWidth, sized_url
 from shared.i18n import N_, words
-from shared.messaging.contracts.catalog import ListingState, Named
+from shared.messaging.contracts.catalog import ListingState, Named, Offer, OfferAvailability
 from shared.ocop.vocabulary import GROUPS_148_2023
 
 PAGE_SIZE = 24
@@ -55,10 +56,32 @@ def _certification_name(stars: int) -> str:
     return f"{named} ({spelt_out})"
 
 
+SCHEMA_AVAILABILITY = {
+    OfferAvailability.IN_STOCK: "https://schema.org/InStock",
+    OfferAvailability.OUT_OF_STOCK: "https://schema.org/OutOfStock",
+    OfferAvailability.PREORDER: "https://schema.org/PreOrder",
+    OfferAvailability.BACKORDER: "https://schema.org/BackOrder",
+}
+"""An offer's availability as schema.org's ``ItemAvailability`` members."""
+
+
+def offer_json_ld(offer: Offer) -> dict[str, Any]:
+    """schema.org ``Offer``: the channel as the seller, its page, and the price (VND) and
+    availability where the producer recorded them — never a guessed one."""
+    ld: dict[str, Any] = {"@type": "Offer", "url": offer.url,
+                          "seller": {"@type": "Organization", "name": offer.channel_name}}
+    if offer.price is not None:
+        ld |= {"price": offer.price, "priceCurrency": "VND"}
+    if offer.availability is not None:
+        ld["availability"] = SCHEMA_AVAILABILITY[offer.availability]
+    return ld
+
+
 def product_json_ld(listing: ListingState) -> dict[str, Any]:
-    """schema.org ``Product``: name, images, producer as brand and manufacturer, GTIN, and
-    ``hasCertification`` — the OCOP certificate, its stars as the rating, who issued it,
-    its validity and the page that verifies it."""
+    """schema.org ``Product``: name, images (the photos, else the product's card), producer
+    as brand and manufacturer, GTIN, ``offers`` — each channel's that its producer recorded
+    — and ``hasCertification``: the OCOP certificate, its stars as the rating, who issued
+    it, its validity and the page that verifies it."""
     producer, c = listing.producer, listing.certificate
     certification: dict[str, Any] = {
         "@type": "Certification",
@@ -76,7 +99,8 @@ def product_json_ld(listing: ListingState) -> dict[str, Any]:
     ld: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "Product", "name": listing.name,
         "url": listing.page_url, "category": listing.group.name_vi,
-        "image": [sized_url(u, WebWidth.WIDE) for u in listing.image_urls],
+        "image": ([sized_url(u, WebWidth.WIDE) for u in listing.image_urls]
+                  or [card_url(listing)]),
         "brand": {"@type": "Brand", "name": producer.name}, "manufacturer": made_by,
         "countryOfOrigin": {"@type": "Country", "name": "VN"},
         "hasCertification": certification}
@@ -84,4 +108,6 @@ def product_json_ld(listing: ListingState) -> dict[str, Any]:
         ld["description"] = listing.description
     if listing.gtin:
         ld["gtin"] = listing.gtin
+    if listing.offers:
+        ld["offers"] = [offer_json_ld(o) for o in listing.offers]
     return ld
