@@ -63,7 +63,6 @@ from shared.messaging.contracts.rating import (
 from shared.messaging.contracts.registry import (
     ACCOUNT_STATES,
     PRODUCT_STATES,
-    AccountTokensRevoked,
     DossierStageDecided,
     ProductIdentityDecided,
 )
@@ -173,8 +172,9 @@ def notify(runtime: FrontRuntime, settings: Settings) -> Inbox:
     runtime.handle(ScanAnomalyDetected, notifier.on_anomaly)
     runtime.handle(EvaluationOpened, notifier.on_evaluation_opened)
     kept = {kind.event_type for kind in (*ACCOUNT_STATES, *PRODUCT_STATES)}
-    runtime.consumer.told = frozenset(runtime.consumer.handlers) - kept - {
-        AccountTokensRevoked.event_type}
+    # Every other event counts on its own key: a token revocation too, which the registry
+    # says at the same version as the account's change beside it.
+    runtime.consumer.told = frozenset(runtime.consumer.handlers) - kept
     inbox = Inbox(runtime.store)
     runtime.provide(notifier, inbox)
     return inbox

@@ -34,6 +34,7 @@ from shared.messaging.contracts.rating import (
 from shared.messaging.contracts.registry import (
     AccountChanged,
     AccountOpened,
+    AccountTokensRevoked,
     DossierStageDecided,
     ProductIdentityDecided,
     ProductRegistered,
@@ -356,3 +357,20 @@ async def test_an_event_it_cannot_apply_is_a_dead_letter_ocop_lists(
     assert listed.exit_code == 0, listed.output
     assert [letter["type"] for letter in json.loads(listed.output)] == [
         DossierStageDecided.event_type]
+
+
+async def test_an_account_disabled_as_the_registry_says_it_is_told_nothing(
+        web: Running, feed: Feed, clock: FixedClock) -> None:
+    """The registry ends the tokens and says the account changed at one version: both
+    reach the front, and the account is disabled there."""
+    revoked = AccountTokensRevoked(user_id="ke-toan-phu-khuong", token_generation=1,
+                                   disabled=True)
+    changed = AccountChanged(user_id="ke-toan-phu-khuong", role="producer", subject_id="s1",
+                             disabled=True)
+    for event in (revoked, changed):
+        await feed(event, "ke-toan-phu-khuong", envelope=Envelope(
+            type=event.event_type, source="/ocop/registry", aggregate_id="ke-toan-phu-khuong",
+            sequence=2, data=event.model_dump(mode="json"), time=clock.now()))
+    await feed(stage(), "p1")
+    assert await told(web, "ke-toan-phu-khuong") == []
+    assert len(await told(web, "htx-phu-khuong")) == 1
