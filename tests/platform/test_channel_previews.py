@@ -13,10 +13,11 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import extruct
+import lxml.html
 import pytest
 from lxml import etree
 from PIL import Image
-from rdflib.namespace import SDO
+from rdflib import namespace as rdf_namespaces
 
 from services.catalog.site.card import HEIGHT, WIDTH
 from services.catalog.site.feeds import FIELDS, GOOGLE_NS
@@ -105,6 +106,12 @@ async def test_every_feed_item_has_an_image_the_card_when_there_is_no_photo(
     problem(await anyone.client.get(f"{base}/products/{wine}/card/NOT-A-DIGEST.png"), 422)
     problem(await anyone.client.get(f"{base}/products/nobody/card/{digest}.png"), 404)
 
+    # The current card at an unversioned URL (for other services' pages), kept minutes.
+    current = await anyone.client.get(f"{base}/products/{wine}/card.png")
+    assert current.headers["content-type"] == "image/png"
+    assert current.headers["cache-control"] == "public, max-age=300"
+    problem(await anyone.client.get(f"{base}/products/nobody/card.png"), 404)
+
 
 async def test_a_channels_feed_carries_its_own_offers_prices_and_no_invented_one(
         shop: Market) -> None:
@@ -167,7 +174,8 @@ uses must be in rdflib's copy of the vocabulary."""
 
 
 def schema_org_terms() -> frozenset[str]:
-    return frozenset(SDO.__annotations__) | NEWER_SCHEMA_ORG_TERMS
+    # (the namespace by its module: pytest probing a module-level SDO for fixtures warns)
+    return frozenset(rdf_namespaces.SDO.__annotations__) | NEWER_SCHEMA_ORG_TERMS
 
 
 def terms_used(node: object) -> set[str]:
@@ -232,3 +240,11 @@ async def test_the_product_page_tells_offers_and_certificate_in_schema_org_terms
     assert (await anyone.client.get(card)).headers["content-type"] == "image/png"
     assert "offers" not in wine_product  # none recorded: none said
     assert not terms_used(wine_product) - schema_org_terms()
+
+    # The same picture in the tags a shared link's preview is made of.
+    for url, image in ((page, f"{listing['image_urls'][0]}?w=1200"), (wine_page, card)):
+        head = lxml.html.fromstring((await anyone.client.get(url)).content).head
+        tags = {m.get("property") or m.get("name"): m.get("content")
+                for m in head.iterfind("meta")}
+        assert (tags["og:image"], tags["twitter:image"], tags["og:url"]) == (image, image, url)
+        assert tags["twitter:card"] == "summary_large_image" and tags["og:locale"] == "vi_VN"

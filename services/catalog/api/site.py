@@ -25,6 +25,7 @@ from services.catalog.site.pages import (
     group_choices,
     name_in,
     product_json_ld,
+    share_preview,
 )
 from shared.files.images import WebWidth, sized_url, srcset
 from shared.i18n import install
@@ -112,7 +113,8 @@ async def product_page(product_id: str, request: Request, catalog: CatalogPart,
     state = publisher.state(listing)
     return _page(request, "product.html", lang,
                  headers=_cached(f"{listing.id}-{listing.version}-{lang}"),
-                 listing=state, json_ld=product_json_ld(state))
+                 listing=state, json_ld=product_json_ld(state),
+                 preview=share_preview(state, lang))
 
 
 @router.get("/products/{product_id}/card/{digest}.png", response_class=Response,
@@ -132,3 +134,15 @@ async def product_card(product_id: str, catalog: CatalogPart, publisher: Publish
                                 headers={"Cache-Control": "public, max-age=60"})
     return Response(await cards.png(state), media_type=MEDIA_TYPE, headers={
         "Cache-Control": f"public, max-age={A_YEAR}, immutable", "ETag": f'"{digest}"'})
+
+
+@router.get("/products/{product_id}/card.png", response_class=Response,
+            summary="The product's current card (public, PNG 1200×630): for pages of other "
+                    "services that link the product without knowing its card's version",
+            responses=files(MEDIA_TYPE, description="The card"), **may("listing.read"))
+async def current_product_card(product_id: str, catalog: CatalogPart,
+                               publisher: PublisherPart, cards: CardsPart) -> Response:
+    """The same image as the versioned URL, kept for minutes only (it may change)."""
+    state = publisher.state(await catalog.listing(product_id))
+    return Response(await cards.png(state), media_type=MEDIA_TYPE, headers={
+        "Cache-Control": "public, max-age=300", "ETag": f'"{card_digest(state)}"'})

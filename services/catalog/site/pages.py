@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from services.catalog.site.card import HEIGHT as CARD_HEIGHT
+from services.catalog.site.card import WIDTH as CARD_WIDTH
 from services.catalog.site.card import card_url
 from shared.files.images import WebWidth, sized_url
 from shared.i18n import N_, words
@@ -111,3 +113,39 @@ def product_json_ld(listing: ListingState) -> dict[str, Any]:
     if listing.offers:
         ld["offers"] = [offer_json_ld(o) for o in listing.offers]
     return ld
+
+
+OG_LOCALES = {"vi": "vi_VN", "en": "en_US"}
+"""Open Graph's locales (language_TERRITORY) of the pages' languages."""
+
+
+def share_preview(listing: ListingState, lang: str) -> list[tuple[str, str, str]]:
+    """What a link to the product page shows when shared on Zalo, Facebook or X: Open
+    Graph and Twitter card tags, as (attribute, its value, content) of ``<meta>``. The
+    image is the first photo, else the product's card (1200×630, its stars on it)."""
+    said = words(lang)
+    stars = said.gettext(N_("OCOP %(stars)s stars"), stars=listing.stars)
+    title = f"{listing.name} — {stars}"
+    producer = listing.producer
+    described = f"{stars} · {producer.name}, {producer.commune}, {producer.province}"
+    if listing.description:
+        described = f"{described}. {listing.description}"
+    image = (sized_url(listing.image_urls[0], WebWidth.WIDE) if listing.image_urls
+             else card_url(listing))
+    tags = [("property", "og:type", "product"), ("property", "og:title", title),
+            ("property", "og:description", described), ("property", "og:url", listing.page_url),
+            ("property", "og:image", image),
+            ("property", "og:image:alt", said.gettext(N_("Photo of %(name)s"),
+                                                      name=listing.name)
+             if listing.image_urls else title),
+            ("property", "og:site_name", said.gettext(N_("OCOP products"))),
+            ("property", "og:locale", OG_LOCALES[lang])]
+    tags += [("property", "og:locale:alternate", OG_LOCALES[other])
+             for other in OG_LOCALES if other != lang]
+    if not listing.image_urls:
+        tags += [("property", "og:image:type", "image/png"),
+                 ("property", "og:image:width", str(CARD_WIDTH)),
+                 ("property", "og:image:height", str(CARD_HEIGHT))]
+    return [*tags, ("name", "twitter:card", "summary_large_image"),
+            ("name", "twitter:title", title), ("name", "twitter:description", described),
+            ("name", "twitter:image", image)]
