@@ -11,6 +11,7 @@ from services.traceability.documents.commands import Filing
 from services.traceability.labels import pdf as sheet_pdf
 from services.traceability.labels.artwork import render_qr
 from services.traceability.labels.commands import Printing
+from services.traceability.named_queries.commands import NamedQueries
 from services.traceability.origin import epcis
 from services.traceability.origin.commands import Origin
 from services.traceability.origin.queries import Histories
@@ -106,7 +107,8 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
         runtime.handle(listing_event, tracing.on_listing)
     runtime.handle(ListingWithdrawn, tracing.on_listing_withdrawn)
     filing = Filing(runtime.store, runtime.objects, runtime.clock, settings.public_url)
-    runtime.provide(tracing, origin, histories, printing, scanning,
+    runtime.provide(tracing, origin, histories, NamedQueries(runtime.store, runtime.clock),
+                    printing, scanning,
                     ScanFigures(runtime.store, scanning), pages, filing)
     for router in ROUTERS:
         runtime.include(router)

@@ -111,6 +111,9 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
             "subject_id": subjects["S2"]["id"], "name": "Trà atiso", "group": "food",
             "subgroup": "tea"})
         batch, harvest = await kept_batch(by_name["producer-own"], records["product_id"])
+        await by_name["producer-own"].call("POST", "traceability", "/epcis/queries",
+                                           expect=201, json={"name": "own-query", "query": {
+                                               "EQ_bizStep": "commissioning"}})
         sheet = await by_name["producer-own"].call(
             "POST", "traceability", f"/batches/{batch}/label-sheets", expect=202,
             json={"count": 1})
@@ -180,6 +183,8 @@ PATHS = {("registry", "/imports/{kind}/template"): {"kind": "subjects"},
          **{("traceability", f"/epcis/{kind}/{{{name}}}{tail}"): EPCIS_PATHS
             for kind, name in (("eventTypes", "eventType"), ("epcs", "epc"),
                                ("bizSteps", "bizStep"), ("bizLocations", "bizLocation"))
+            for tail in ("", "/events")},
+         **{("traceability", f"/epcis/queries/{{name}}{tail}"): {"name": "own-query"}
             for tail in ("", "/events")}}
 """Where a path parameter's name means something else than in ``World.path`` (a QR's
 ``kind`` is an image format; an import's, what it imports)."""

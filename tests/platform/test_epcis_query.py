@@ -402,3 +402,49 @@ async def test_business_steps_and_locations_and_their_events(captured: Captured)
                   QUERY_PARAMETER_EXCEPTION)
     await refused(captured, f"/epcis/bizLocations/{at}/events", {"EQ_bizLocation": "x"}, 400,
                   QUERY_PARAMETER_EXCEPTION)
+
+
+async def test_named_queries(captured: Captured) -> None:
+    office, url = captured.office, captured.office.urls["traceability"]
+    defined = await office.client.post(url + "/epcis/queries", headers=office.headers, json={
+        "name": "shipped-objects", "query": {"eventType": ["ObjectEvent"],
+                                             "EQ_bizStep": "shipping"}})
+    assert defined.status_code == 201, defined.text
+    assert defined.headers["location"] == url + "/epcis/queries/shipped-objects"
+    assert defined.json()["query"] == {"eventType": ["ObjectEvent"], "EQ_bizStep": ["shipping"]}
+    await office.call("POST", "traceability", "/epcis/queries", expect=201, json={
+        "name": "heavy", "query": {"GE_quantity": 100, "orderBy": "eventTime"}})
+    listed = await office.anonymous().call("GET", "traceability", "/epcis/queries")
+    assert [q["name"] for q in listed] == ["heavy", "shipped-objects"]
+    got = await office.anonymous().call("GET", "traceability", "/epcis/queries/heavy")
+    assert got["query"] == {"GE_quantity": ["100"], "orderBy": ["eventTime"]}
+
+    path = "/epcis/queries/shipped-objects/events"
+    answer = await ask(captured, {}, path)
+    assert ids(answer) == {OBJ1, ERR}
+    assert answer["epcisBody"]["queryResults"]["queryName"] == "shipped-objects"
+    heavy = await ask(captured, {}, "/epcis/queries/heavy/events")
+    assert [e["eventID"] for e in events_of(heavy)] == [AGG, TRF]  # DESC by event time
+    first = await office.client.get(url + path, params={"perPage": "1"})
+    second = await office.client.get(first.links["next"]["url"])
+    assert ids(first.json()) | ids(second.json()) == {OBJ1, ERR}
+    assert "next" not in second.links
+
+    await refused(captured, path, {"EQ_action": "ADD"}, 400, QUERY_PARAMETER_EXCEPTION)
+    for body, status, field in (
+            ({"name": "x", "query": {"EQ_bizstep": "shipping"}}, 400, "EQ_bizstep"),
+            ({"name": "x", "query": {"GE_eventTime": "yesterday"}}, 400, "GE_eventTime"),
+            ({"name": "x", "query": {"perPage": 5}}, 400, "perPage"),
+            ({"name": "a b", "query": {}}, 400, "name"),
+            ({"name": "heavy", "query": {}}, 409, "name")):
+        problem = await office.call("POST", "traceability", "/epcis/queries", expect=status,
+                                    json=body)
+        assert problem["errors"][0]["field"] == field, body
+    await office.anonymous().call("POST", "traceability", "/epcis/queries", expect=401,
+                                  json={"name": "anyone", "query": {}})
+    await office.anonymous().call("DELETE", "traceability", "/epcis/queries/heavy",
+                                  expect=401)
+    await office.call("DELETE", "traceability", "/epcis/queries/heavy", expect=204)
+    for gone in ("/epcis/queries/heavy", "/epcis/queries/heavy/events"):
+        await refused(captured, gone, {}, 404, "epcisException:NoSuchNameException")
+    await office.call("DELETE", "traceability", "/epcis/queries/shipped-objects", expect=204)

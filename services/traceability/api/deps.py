@@ -6,16 +6,20 @@ from __future__ import annotations
 from fastapi import Request
 
 from services.traceability.access import RULES
-from services.traceability.store import batches, profiles, sheets
+from services.traceability.store import batches, named_queries, profiles, sheets
 from shared.identity.access import Gate, SubjectRef
 from shared.platform.runtime import runtime_of
 from shared.refusals import N_, NotFound
 
 
 async def whose(request: Request) -> SubjectRef:
-    """The producer of the batch, the label sheet or the certified product the path
-    names."""
+    """The producer of the batch, the label sheet, the certified product or the named
+    query the path names."""
     store = runtime_of(request).store
+    if "name" in request.path_params:  # a named EPCIS query: its producer's subject's
+        named = await named_queries.get_or_none(store, request.path_params["name"])
+        # None: the office's (only the office passes; the handler says there is none)
+        return SubjectRef((named.subject_id if named else None) or "", "", "")
     if "sheet_id" in request.path_params:
         sheet = await sheets.get(store, request.path_params["sheet_id"])
         batch = await batches.get(store, sheet.batch_id)

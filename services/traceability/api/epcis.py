@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.traceability.api.deps import may
 from services.traceability.api.origin import EpcisQueryDocument, EpcisResponse
+from services.traceability.named_queries.commands import NamedQueries
 from services.traceability.origin.epcis import EVENT_TYPES, JsonLdContext
 from services.traceability.origin.queries import Histories
 from services.traceability.origin.query import (
@@ -19,12 +20,16 @@ from services.traceability.origin.query import (
     EPCIS_VERSION,
     PARAMETERS,
     QUERY_PARAMETER_EXCEPTION,
+    NamedQuery,
     Page,
+    QueryValue,
     collection,
     event_type,
     read_page,
     read_query,
 )
+from shared.identity.access import Scope
+from shared.identity.auth import CurrentCaller
 from shared.platform.runtime import part
 
 HistoriesPart = Annotated[Histories, Depends(part(Histories))]
@@ -181,3 +186,81 @@ async def events_at_biz_location(histories: HistoriesPart, request: Request,
                                  biz_location: Annotated[str, Path(alias="bizLocation")]
                                  ) -> EpcisQueryDocument:
     return await _events(histories, request, response, ("EQ_bizLocation", biz_location))
+
+
+# --- named queries -------------------------------------------------------------------------
+
+NamedQueriesPart = Annotated[NamedQueries, Depends(part(NamedQueries))]
+
+
+class NamedQueryIn(BaseModel):
+    """A query to keep under a name: the standard's query parameters, each a value or a list
+    of values (OR), as the events query takes them."""
+
+    name: str = Field(max_length=100, examples=["shipped-durians"])
+    query: dict[str, QueryValue] = Field(max_length=60, examples=[{
+        "eventType": ["ObjectEvent"], "EQ_bizStep": ["shipping"],
+        "MATCH_epc": ["urn:epc:idpat:sgtin:0614141.107346.*"]}])
+
+
+class NamedQueryOut(BaseModel):
+    """A named query (the REST binding's NamedQueryMetaData)."""
+
+    name: str
+    query: dict[str, list[str]]
+    created_at: str
+
+    @classmethod
+    def of(cls, named: NamedQuery) -> NamedQueryOut:
+        return cls(name=named.id, query=named.query, created_at=named.created_at)
+
+
+@router.post("/epcis/queries", status_code=201,
+             summary="Keep a query under a name (any signed-in account); its events at "
+                     "/epcis/queries/{name}/events", **may("epcis.query.define"))
+async def define_query(queries: NamedQueriesPart, caller: CurrentCaller, request: Request,
+                       response: Response, body: NamedQueryIn) -> NamedQueryOut:
+    named = await queries.define(caller, body.name, body.query)
+    response.headers["Location"] = str(request.url_for("named_query", name=named.id))
+    response.headers.update(VERSIONS)
+    return NamedQueryOut.of(named)
+
+
+@router.get("/epcis/queries", summary="The named queries, by name",
+            **may("epcis.query.read", openapi_extra={"parameters": _parameters(PAGES)}))
+async def named_query_list(queries: NamedQueriesPart, request: Request,
+                           response: Response) -> list[NamedQueryOut]:
+    per_page, page = read_page(request.query_params.multi_items())
+    found, cursor = await queries.listed(per_page, page.after)
+    _linked(request, response, Page(cursor) if cursor else None)
+    return [NamedQueryOut.of(named) for named in found]
+
+
+@router.get("/epcis/queries/{name}/events",
+            summary="A named query's events, now (an EPCISQueryDocument named after it)",
+            response_class=EpcisResponse, responses=TOO_LARGE, **may(
+                "epcis.query.read", openapi_extra={"parameters": [
+                    _path("name", "The query's name"), *_parameters(PAGES)]}))
+async def named_query_events(queries: NamedQueriesPart, histories: HistoriesPart,
+                             request: Request, response: Response,
+                             name: str) -> EpcisQueryDocument:
+    named = await queries.get(name)
+    document, following = await histories.select(
+        named.run(request.query_params.multi_items()), named.id)
+    _linked(request, response, following)
+    return EpcisQueryDocument.model_validate(document)
+
+
+@router.get("/epcis/queries/{name}", summary="A named query", **may("epcis.query.read"))
+async def named_query(queries: NamedQueriesPart, response: Response,
+                      name: str) -> NamedQueryOut:
+    response.headers.update(VERSIONS)
+    return NamedQueryOut.of(await queries.get(name))
+
+
+@router.delete("/epcis/queries/{name}", status_code=204,
+               summary="Delete a named query: a producer's own, or any (the office)",
+               **may("epcis.query.delete", Scope.PATH))
+async def delete_named_query(queries: NamedQueriesPart, name: str) -> Response:
+    await queries.delete(name)
+    return Response(status_code=204)

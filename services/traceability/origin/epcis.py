@@ -320,12 +320,13 @@ def merged_context(contexts: list[Any]) -> list[Any]:
     return [STANDARD_CONTEXT, {p: iri for p, iri in inline.items() if p not in disputed}]
 
 
-def query_document(events: list[dict[str, Any]], contexts: list[Any], created: datetime
-                   ) -> dict[str, Any]:
-    """An EPCIS 2.0 query answer (``EPCISQueryDocument``) holding ``events``."""
+def query_document(events: list[dict[str, Any]], contexts: list[Any], created: datetime,
+                   query_name: str = "SimpleEventQuery") -> dict[str, Any]:
+    """An EPCIS 2.0 query answer (``EPCISQueryDocument``) holding ``events``; the query's
+    name: the standard's query, or a named query's."""
     return {"@context": merged_context(contexts), "type": "EPCISQueryDocument",
             "schemaVersion": "2.0", "creationDate": created.isoformat(),
-            "epcisBody": {"queryResults": {"queryName": "SimpleEventQuery",
+            "epcisBody": {"queryResults": {"queryName": query_name,
                                            "resultsBody": {"eventList": events}}}}
 
 

@@ -85,7 +85,8 @@ class Histories:
                                            share=PUBLIC_SHARE)
         return verify(batch, chain, held, dict(zip(held, recomputed, strict=True)))
 
-    async def select(self, query: EventQuery) -> tuple[dict[str, Any], Page | None]:
+    async def select(self, query: EventQuery, query_name: str = "SimpleEventQuery"
+                     ) -> tuple[dict[str, Any], Page | None]:
         """The events ``query`` asks, as an EPCIS query document, and where the next page
         starts, if there is one. Each multi-valued parameter narrows the events to those
         its terms index (every one of them: AND); the scalar ones and the order are one
@@ -115,7 +116,7 @@ class Histories:
             following = query.next_page(page.next_cursor, len(page.items))
         document = epcis.query_document(
             [answered(r.event, r.context, r.recorded_at) for r in found_records],
-            [r.context for r in found_records], self.clock.now())
+            [r.context for r in found_records], self.clock.now(), query_name)
         return document, following
 
     async def members(self, kind: str, per_page: int, page: Page

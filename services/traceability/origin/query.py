@@ -478,3 +478,58 @@ def answered(event: dict[str, Any], context: Any, recorded_at: str) -> dict[str,
     event hash leaves out)."""
     return {"@context": context, **{k: v for k, v in event.items() if k != "recordTime"},
             "recordTime": recorded_at}
+
+
+# --- named queries -------------------------------------------------------------------------
+
+_QUERY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+PAGE_PARAMETERS = frozenset({"perPage", "nextPageToken"})
+QueryValue = str | int | float | list[str]
+
+
+@dataclass
+class NamedQuery:
+    """A SimpleEventQuery kept under a name (the REST binding's ``/queries``): its
+    parameters as given, checked when it is defined, run whenever its events are asked."""
+
+    id: str
+    """Its name: what the URL names it by."""
+    query: dict[str, list[str]]
+    created_at: str
+    created_by: str
+    subject_id: str | None = None
+    """The producer's subject, when a producer defined it: its producer may delete it (the
+    office may delete any)."""
+    version: int = 0
+
+    @classmethod
+    def define(cls, name: str, query: dict[str, QueryValue], *, at: str, by: str,
+               subject_id: str | None = None) -> NamedQuery:
+        """QueryParameterRefused if a parameter is not one the query takes, or a page's
+        (asked when it runs); BadRequest for a name a URL cannot carry plainly."""
+        if not _QUERY_NAME.match(name):
+            raise BadRequest(N_("A query's name is 1 to 100 letters, digits, '.', '_' or "
+                                "'-', the first a letter or a digit."), code="query-name",
+                             errors=[FieldError("name", N_("not a query name"))])
+        kept = {key: [str(v) for v in value] if isinstance(value, list) else [str(value)]
+                for key, value in query.items()}
+        if paged := sorted(PAGE_PARAMETERS & set(kept)):
+            raise _malformed(paged[0], Term(N_("asked when the query runs, not kept in it")))
+        named = cls(name, kept, at, by, subject_id)
+        read_query(named.items())  # every parameter readable now, so at every run
+        return named
+
+    def items(self) -> list[tuple[str, str]]:
+        return [(key, value) for key, values in self.query.items() for value in values]
+
+    def run(self, page: Iterable[tuple[str, str]]) -> EventQuery:
+        """The query with the page a run asks (``perPage``, ``nextPageToken``; nothing
+        else: the parameters are the query's)."""
+        asked = list(page)
+        for name, _ in asked:
+            if name not in PAGE_PARAMETERS:
+                raise QueryParameterRefused(
+                    N_("A named query's events take only perPage and nextPageToken; "
+                       "%(parameter)s belongs in a query of its own."), parameter=name[:100],
+                    errors=[FieldError(name[:100], N_("unknown parameter"))])
+        return read_query([*self.items(), *asked])

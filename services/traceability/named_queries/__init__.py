@@ -1,0 +1,1 @@
+"""Named EPCIS queries: SimpleEventQueries kept under a name and run on demand."""
