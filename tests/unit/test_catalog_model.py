@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.catalog.listings.model import Listing, public_where
+from services.catalog.listings.model import Listing, News, public_where
 from services.catalog.listings.rules import ListingStatus
+from shared.messaging.contracts.catalog import OfferAvailability
 from shared.messaging.contracts.traceability import LabelIssued
 from tests.support.events import certified, expired, product_state, revoked
 
@@ -92,3 +93,19 @@ def test_a_label_is_attached_whenever_it_arrives() -> None:
     listing.show_certificate(certified(), certified_at=AT, listed_at=AT)
     assert listing.scan_url == "https://scan/01/08934563138165"
     assert listing.label_png_url == "https://t/labels/p1/qr.png"
+
+
+def test_an_offers_price_or_stock_is_news_for_the_channels() -> None:
+    listing = listed()
+    listing.sell_at("c1", "Postmart", "https://postmart.vn/nuoc-mam")
+    before = listing.face()
+    listing.sell_at("c1", "Postmart", "https://postmart.vn/nuoc-mam", 45000)
+    assert listing.news_since(before) is News.CHANGED
+    before = listing.face()
+    listing.sell_at("c1", "Postmart", "https://postmart.vn/nuoc-mam", 45000,
+                    OfferAvailability.OUT_OF_STOCK)
+    assert listing.news_since(before) is News.CHANGED
+    before = listing.face()
+    listing.sell_at("c1", "Postmart", "https://postmart.vn/nuoc-mam", 45000,
+                    OfferAvailability.OUT_OF_STOCK)
+    assert listing.news_since(before) is None  # said again: nothing to tell
