@@ -20,7 +20,7 @@ from services.cli import app as ocop
 from services.embedded import ServiceServer
 from services.registry.subjects.rules import DISTRICTS_ABOLISHED
 from shared.platform.config import SERVICES, Settings
-from shared.platform.runtime import server_config
+from shared.platform.runtime import ServiceRuntime, server_config
 from shared.platform.workers import WorkerFactory
 from shared.ports.bus import EventBus, open_bus
 from tests.support.clocks import today
@@ -33,9 +33,21 @@ SHARED_BUSES: dict[str, EventBus] = {}
 joins it (``tests.support.workspace.serving_workspace``)."""
 
 
+RUNTIMES: dict[str, dict[str, ServiceRuntime]] = {}
+"""Each running platform's services (the first replica of each), by its registry's URL."""
+
+
 def shared_bus(urls: dict[str, str]) -> EventBus | None:
     """The bus the platform serving ``urls`` shares, if it shares one."""
     return SHARED_BUSES.get(urls.get("registry", ""))
+
+
+async def run_job(urls: dict[str, str], service: str, name: str) -> Any:
+    """Runs once, now, what ``service`` of the platform serving ``urls`` schedules as
+    ``name`` (``runtime.every``), as its timer would: a test that moves the clock to a day
+    (time-machine moves the wall clock, not the timers) has that day's sweep at once rather
+    than on the next hour. What it writes to the outbox the relay publishes as usual."""
+    return await RUNTIMES[urls["registry"]][service].job(name)()
 
 
 @dataclass(frozen=True)
@@ -64,11 +76,13 @@ async def running_platform(settings: Settings, *, shared_bus: bool, replicas: in
     if bus is not None:
         await bus.start([])
     servers = []
+    runtimes: dict[str, ServiceRuntime] = {}
     for name, i in sockets:
         runtime = build_service(name, settings.model_copy(update={
             "public_url": urls[name, 0],
             "scan_base_url": scan_base_url or urls["traceability", 0]}), bus=bus,
             workers=workers)
+        runtimes.setdefault(name, runtime)
         servers.append(ServiceServer(server_config(
             runtime.fastapi_app(), host="127.0.0.1", port=port_of(sockets[name, i]),
             access_log=False, trusted_proxies=settings.trusted_proxies)))
@@ -76,6 +90,7 @@ async def running_platform(settings: Settings, *, shared_bus: bool, replicas: in
              for sock, s in zip(sockets.values(), servers, strict=True)]
     if bus is not None:
         SHARED_BUSES[urls["registry", 0]] = bus
+    RUNTIMES[urls["registry", 0]] = runtimes
     try:
         deadline = asyncio.get_running_loop().time() + 60
         while not all(s.started for s in servers):
@@ -93,6 +108,7 @@ async def running_platform(settings: Settings, *, shared_bus: bool, replicas: in
         await asyncio.gather(*tasks, return_exceptions=True)
         for sock in sockets.values():
             sock.close()
+        RUNTIMES.pop(urls["registry", 0], None)
         if bus is not None:
             SHARED_BUSES.pop(urls["registry", 0], None)
             await bus.stop()
