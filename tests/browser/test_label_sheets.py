@@ -137,9 +137,9 @@ async def print_and_scan(settings: Settings, tmp_path: Path, *, shared_bus: bool
         # A shopper scans a unit: genuine, and counted (a HEAD is not a scan, nor the same
         # phone's scan again soon after).
         path = urlsplit(urls[0]).path
-        first = await anyone.call("GET", "traceability", path)
+        first = await anyone.call("GET", "traceability", path, follow_redirects=True)
         assert "Mã thật" in first.text and "Lượt quét: 1" in first.text
-        await anyone.call("HEAD", "traceability", path)
+        await anyone.call("HEAD", "traceability", path, expect=307)  # to its page
         second = await anyone.call("GET", "traceability", path, params={"format": "json"})
         assert second["unit"]["genuine"] and second["unit"]["scans"] == 1
         assert second["batch"]["lot"] == "TC-26"

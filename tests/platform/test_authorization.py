@@ -127,7 +127,8 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
             expect=201, content=b"%PDF-1.7\n%%EOF\n", headers={"Content-Type": "application/pdf"},
             params={"kind": "lab_report", "title": "Phiếu kết quả"})
         await office.anonymous().call(  # a forged code: an anomaly for the list of them
-            "GET", "traceability", f"/01/{GTIN}/10/LOT-1/21/FORGED0000000000", expect=404)
+            "GET", "traceability", f"/01/{GTIN}/10/LOT-1/21/FORGED0000000000", expect=404,
+            follow_redirects=True)  # the code's page, where the scan counts
         table = await office.call("POST", "rating", "/criteria-tables", expect=201,
                                   json=table_body())
         held = await office.call("POST", "rating", "/rounds", expect=201, json={
@@ -152,6 +153,7 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
         path = records | {"subject_id": s1, "table_id": table["id"], "round_id": held["id"],
                           "gtin": GTIN,
                           "year": str(today().year), "qualifiers": "10/LOT-1",
+                          "path": f"{GTIN}/10/LOT-1", "segment": "ARBAeuyU6g",
                           "lot": "LOT-1", "batch_id": batch, "record_id": harvest,
                           "sheet_id": sheet["id"], "serial": serial,
                           "origin_document_id": document["id"],

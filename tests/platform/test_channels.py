@@ -276,7 +276,7 @@ async def test_the_scan_page_and_the_annual_summary_say_where_products_are_sold(
     await wait_until(lambda: _equal(shown(), [
         {"channel_name": "Postmart", "url": "https://postmart.vn/che"},
         {"channel_name": "Sàn Huế", "url": "https://sanhue.vn/che"}]))
-    html = (await anyone.client.get(listing["scan_url"])).text
+    html = (await anyone.client.get(listing["scan_url"], follow_redirects=True)).text
     assert "Nơi bán trực tuyến" in html and "https://sanhue.vn/che" in html
 
     summary_path = f"/summaries/{today().year}"

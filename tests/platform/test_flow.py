@@ -114,11 +114,12 @@ async def walk_the_flow(settings: Settings, *, shared_bus: bool) -> None:
         assert [code.format for code in decoded] == [zxingcpp.BarcodeFormat.QRCode]
         scanned_url = decoded[0].text
         assert scanned_url == listing["scan_url"]
-        page = await client.get(scanned_url, headers={"Accept": "text/html"})
+        page = await client.get(scanned_url, headers={"Accept": "text/html"},
+                                follow_redirects=True)  # a phone follows to the page
         assert page.status_code == 200 and "text/html" in page.headers["content-type"]
         assert "Sầu riêng Khánh Sơn" in page.text and "★★★★☆" in page.text
         assert certificate["number"] in page.text and "Sản phẩm OCOP 4 sao" in page.text
-        english = await client.get(scanned_url, params={"lang": "en"})
+        english = await client.get(scanned_url, params={"lang": "en"}, follow_redirects=True)
         assert "4-star OCOP product" in english.text
         facts = (await client.get(scanned_url, headers={"Accept": "application/json"})).json()
         assert facts["ocop"]["certified"] is True and facts["ocop"]["stars"] == 4
@@ -136,7 +137,7 @@ async def walk_the_flow(settings: Settings, *, shared_bus: bool) -> None:
             return facts["ocop"]["state"] == "revoked"
 
         await wait_until(scan_says_revoked)
-        revoked_page = await client.get(scanned_url)
+        revoked_page = await client.get(scanned_url, follow_redirects=True)
         assert "KHÔNG còn là sản phẩm OCOP" in revoked_page.text
         assert "★★★★☆" not in revoked_page.text
         assert (await client.get(scanned_url, params={"format": "json"})).json()["ocop"][

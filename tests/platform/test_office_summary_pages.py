@@ -54,7 +54,8 @@ async def test_the_summary_charts_downloads_and_counterfeits(
                                 OTHER_GTIN)
         # a shopper scanning a code never printed raises a counterfeit signal
         forged = f"/01/{GTIN}/10/TC-31/21/FAKE000000000001"
-        scanned = await office.client.get(office.urls["traceability"] + forged)
+        scanned = await office.client.get(office.urls["traceability"] + forged,
+                                          follow_redirects=True)
         assert scanned.status_code == 404
         await office.until("GET", "traceability", "/anomalies?kind=unknown_serial")
 

@@ -139,7 +139,8 @@ async def test_a_record_corrected_from_the_workspace_shows_corrected_and_the_cha
                                            f"/batches/{batch_id}"))["journey"]
             assert [(s["step"], s["quantity"], s["corrected"]) for s in journey] == [
                 ("harvest", "2.5 kg", True)]
-            scan = await client.get(made.batch["scan_url"], headers={"Accept": "text/html"})
+            scan = await client.get(made.batch["scan_url"], headers={"Accept": "text/html"},
+                                    follow_redirects=True)  # to the batch's page
             assert scan.status_code == 200 and "đã đính chính" in scan.text
             assert "2,5" in scan.text and "1,5 kg" not in scan.text
 

@@ -83,6 +83,7 @@ async def test_lab_reports_and_area_certificates_are_filed_and_cited(
                                 "place": {"name": "Trung tâm Kiểm nghiệm Thái Nguyên"},
                                 "lab": "Trung tâm Kiểm nghiệm Thái Nguyên", "passed": True,
                                 "report_url": report["url"]})
-        scan = await anyone.call("GET", "traceability", f"/01/{GTIN}/10/TC-41")
+        scan = await anyone.call("GET", "traceability", f"/01/{GTIN}/10/TC-41",
+                                 follow_redirects=True)
         assert f'href="{report["url"]}"' in scan.text
         assert f'href="{certificate["url"]}"' in scan.text

@@ -207,7 +207,8 @@ async def test_public_batch_views_do_not_name_who_opened_the_batch(shop: Shop) -
             (f"/01/{GTIN}/10/TC-7", {"format": "json"}, "*/*"),
             (f"/01/{GTIN}/10/TC-7", {}, "text/html")):
         response = await anyone.client.get(anyone.urls["traceability"] + path, params=params,
-                                           headers={"Accept": accept})
+                                           headers={"Accept": accept},
+                                           follow_redirects=True)  # HTML: to the page
         assert response.status_code == 200, (path, response.text)
         seen[(path, accept)] = PRODUCER in response.text
     assert not any(seen.values()), seen

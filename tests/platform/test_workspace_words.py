@@ -313,7 +313,7 @@ async def test_dates_read_day_month_year_and_the_batch_shows_its_production_day(
                                 json={"count": 2, "kind": "serial"})
         scan = (await tea.producer.call("GET", "traceability", batch))["scan_url"]
         forged = "/" + scan.split("/", 3)[3] + "/21/FORGED123"
-        await office.client.get(office.urls["traceability"] + forged)
+        await office.client.get(office.urls["traceability"] + forged, follow_redirects=True)
 
         async def alerted() -> bool:
             found = await tea.producer.call("GET", "traceability", "/anomalies")
