@@ -113,18 +113,13 @@ async def main(photos: int, megapixels: float, labels: int, clients: int) -> Non
            "OCOP_ALLOW_PRIVATE_SCAN_URL": "true"}
     async with platform("embedded", env) as urls, httpx.AsyncClient(timeout=60) as client:
         with Progress(console=console, transient=True) as progress:
-            await certified_with_batch(urls, client, progress)
+            product_id = await certified_with_batch(urls, client, progress)
         admin = await User(urls, client).sign_in("office", PASSWORD)
-        scan = await client.get(f"{urls['traceability']}/01/{GTIN}")
-        product_id = scan.json()["product"]["id"] if "json" in scan.headers.get(
-            "content-type", "") else (await client.get(
-                f"{urls['traceability']}/01/{GTIN}",
-                headers={"Accept": "application/json"})).json()["product_id"]
         pid = platform_pid(int(urls["registry"].rsplit(":", 1)[1]) - 1)
         await photo_burst(admin, product_id, pid, photos, 49)
         await photo_burst(admin, product_id, pid, photos, megapixels)
 
-        page = f"{urls['traceability']}/01/{GTIN}/10/{LOT}"
+        page = f"{urls['traceability']}/p/{product_id}/10/{LOT}"  # where /01/… redirects
         await scan_latencies(client, page, clients, None, 2)  # warm
         show("at rest", await scan_latencies(client, page, clients, None, 10))
         batch = (await admin.call("GET", "traceability", f"/01/{GTIN}/10/{LOT}",

@@ -115,8 +115,8 @@ async def batch_with_events(admin: User, member: User, progress: Progress) -> di
                              expect=202, json={"count": 1})
     codes = await admin.call("GET", "traceability", f"/label-sheets/{sheet['id']}/codes.csv")
     serial = codes.text.splitlines()[1].split(",")[0]
-    page = f"/01/{GTIN}/10/NM-2026-11"
-    return {"batch page": page, "batch JSON": f"{page}?format=json",
+    page = f"/p/{product_id}/10/NM-2026-11"  # where the Digital Link /01/… redirects
+    return {"batch page": page, "batch JSON": f"/01/{GTIN}/10/NM-2026-11?format=json",
             "unit page": f"{page}/21/{serial}"}
 
 

@@ -31,7 +31,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from bench.flow import ROOT, ocop, platform
-from bench.scan import GTIN, certified_with_batch, wrk
+from bench.scan import certified_with_batch, wrk
 from tests.support.ports import free_port, wait_for_port
 from tests.support.tansu import TansuBroker
 
@@ -74,9 +74,10 @@ async def main(counts: list[int], seconds: int, connections: int, threads: int) 
         with Progress(console=console, transient=True) as progress:
             async with platform("kafka", env) as urls, \
                     httpx.AsyncClient(timeout=30) as client:
-                await certified_with_batch(urls, client, progress)
+                product_id = await certified_with_batch(urls, client, progress)
                 port = free_port()
-                scan_url = f"http://127.0.0.1:{port}/01/{GTIN}"
+                # the page a scan of /01/{GTIN} is redirected to
+                scan_url = f"http://127.0.0.1:{port}/p/{product_id}"
                 served = os.environ | {"PYTHONPATH": ROOT, "OCOP_LOG_LEVEL": "WARNING",
                                        "OCOP_RATE_LIMIT": "100000/second",
                                        "OCOP_SCAN_RATE_LIMIT": "100000/second",
