@@ -17,7 +17,6 @@ from services.catalog.site.card import Cards
 from services.catalog.store import COLLECTIONS
 from services.catalog.webhooks.commands import Webhooks
 from services.catalog.webhooks.dispatch import Dispatcher
-from services.catalog.webhooks.model import RetrySchedule
 from shared.messaging.contracts.catalog import LISTING_EVENTS
 from shared.messaging.contracts.rating import (
     CERTIFICATE_IN_FORCE,
@@ -31,7 +30,7 @@ from shared.platform.config import Settings
 from shared.platform.runtime import ServiceRuntime
 from shared.platform.workers import WorkerFactory
 from shared.ports.bus import EventBus
-from shared.ports.webhooks import HttpWebhookSender
+from shared.ports.webhooks import HttpWebhookSender, RetrySchedule
 
 NAME = "catalog"
 WEBHOOK_POLL_SECONDS = 1.0

@@ -3,6 +3,7 @@ wired."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 
 from services.traceability.api import ROUTERS
@@ -12,6 +13,7 @@ from services.traceability.labels import pdf as sheet_pdf
 from services.traceability.labels.artwork import render_qr
 from services.traceability.labels.commands import Printing
 from services.traceability.named_queries.commands import NamedQueries
+from services.traceability.named_queries.subscriptions import SENT_EVERY, Subscriptions
 from services.traceability.origin import epcis
 from services.traceability.origin.commands import Origin
 from services.traceability.origin.queries import Histories
@@ -40,6 +42,7 @@ from shared.platform.keyfiles import kept_secret
 from shared.platform.runtime import ServiceRuntime
 from shared.platform.workers import WorkerFactory, worker_process
 from shared.ports.bus import EventBus
+from shared.ports.webhooks import HttpWebhookSender, RetrySchedule
 
 NAME = "traceability"
 FINGERPRINT_KEY_FILE = ".scan-fingerprint-key"
@@ -107,8 +110,16 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
         runtime.handle(listing_event, tracing.on_listing)
     runtime.handle(ListingWithdrawn, tracing.on_listing_withdrawn)
     filing = Filing(runtime.store, runtime.objects, runtime.clock, settings.public_url)
+    subscriptions = Subscriptions(
+        runtime.store, runtime.clock, histories,
+        HttpWebhookSender(timeout_seconds=settings.webhook_timeout_seconds,
+                          allow_private=settings.allow_private_webhook_urls),
+        RetrySchedule(timedelta(seconds=settings.webhook_first_retry_seconds),
+                      settings.webhook_attempts), settings.allow_private_webhook_urls)
+    runtime.every("send EPCIS subscriptions", SENT_EVERY, subscriptions.round)
+    runtime.close_on_stop(subscriptions.sender.close)
     runtime.provide(tracing, origin, histories, NamedQueries(runtime.store, runtime.clock),
-                    printing, scanning,
+                    subscriptions, printing, scanning,
                     ScanFigures(runtime.store, scanning), pages, filing)
     for router in ROUTERS:
         runtime.include(router)

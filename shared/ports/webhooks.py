@@ -1,5 +1,7 @@
 """Sending webhooks signed per the Standard Webhooks specification: the port a service's
-dispatcher sends through, and its HTTP adapter.
+dispatcher sends through, and its HTTP adapter; and what every service's webhooks share
+(the catalog's channel endpoints, traceability's EPCIS subscriptions): the endpoint's
+address rule, its secret, an attempt and the retry schedule.
 
 The signature (``webhook-id``, ``webhook-timestamp``, ``webhook-signature``) is made by the
 specification's own library, ``standardwebhooks``, so any receiver verifying with one of its
@@ -10,17 +12,21 @@ address since the endpoint was registered).
 
 from __future__ import annotations
 
+import base64
+import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
 
 import httpx
 from standardwebhooks.webhooks import Webhook
 
-from shared.http.addresses import resolves_privately
+from shared.http.addresses import is_private_host, resolves_privately
+from shared.refusals import N_, BadRequest, invalid
 
+SECRET_PREFIX = "whsec_"
 USER_AGENT = "OCOP-Webhooks/1.0 (+https://standardwebhooks.com)"
 ANSWER_KEPT = 300
 """How much of a failed answer is kept for the channel to read in its delivery log."""
@@ -100,3 +106,59 @@ class HttpWebhookSender:
 
     async def close(self) -> None:
         await self._client.aclose()
+
+
+def new_secret() -> str:
+    """``whsec_`` and base64 of 24 random bytes: signs every delivery; shown once to the
+    receiver, kept readable because signing needs it."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def check_endpoint_url(url: str, *, allow_private: bool) -> None:
+    """An endpoint is https on a public address (``allow_private``: http and loopback too,
+    for tests and one-machine demos): the catalog must not be made to call its own network."""
+    parts = urlsplit(url)
+    if parts.scheme not in (("https", "http") if allow_private else ("https",)):
+        raise invalid("url", N_("a webhook endpoint must be an https:// address"))
+    if not parts.hostname or (not allow_private and is_private_host(parts.hostname)):
+        raise private_endpoint()
+
+
+def private_endpoint() -> BadRequest:
+    return invalid("url", N_("a webhook endpoint must be a public internet address, not a "
+                             "loopback, private or internal one"))
+
+
+@dataclass(frozen=True)
+class Attempt:
+    at: str
+    status_code: int | None
+    """The receiver's HTTP status; None when there was no answer (timeout, refused)."""
+    error: str | None
+    duration_ms: int
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+@dataclass(frozen=True)
+class RetrySchedule:
+    """Attempt n+1 follows attempt n after ``first_retry`` × 5^(n-1): with the default 5 s and
+    8 attempts, 5 s, 25 s, 2 min, 10 min, 52 min, 4.3 h and 21.7 h — about 27 hours in all
+    before a delivery is given up, time for a channel to notice and mend its receiver."""
+
+    first_retry: timedelta = timedelta(seconds=5)
+    attempts: int = 8
+    factor: int = 5
+
+    def after(self, attempts_made: int) -> timedelta | None:
+        """How long to wait after ``attempts_made`` failed attempts; None: give up."""
+        if attempts_made >= self.attempts:
+            return None
+        return self.first_retry * self.factor ** (attempts_made - 1)
+
+    @property
+    def span(self) -> timedelta:
+        return sum((self.after(n) or timedelta() for n in range(1, self.attempts)),
+                   timedelta())

@@ -186,8 +186,9 @@ PATHS = {("registry", "/imports/{kind}/template"): {"kind": "subjects"},
             for kind, name in (("eventTypes", "eventType"), ("epcs", "epc"),
                                ("bizSteps", "bizStep"), ("bizLocations", "bizLocation"))
             for tail in ("", "/events")},
-         **{("traceability", f"/epcis/queries/{{name}}{tail}"): {"name": "own-query"}
-            for tail in ("", "/events")}}
+         **{("traceability", f"/epcis/queries/{{name}}{tail}"): {
+             "name": "own-query", "subscription_id": "none"}
+            for tail in ("", "/events", "/subscriptions", "/subscriptions/{subscription_id}")}}
 """Where a path parameter's name means something else than in ``World.path`` (a QR's
 ``kind`` is an image format; an import's, what it imports)."""
 REQUIRED_QUERY = {"province": S1["province"], "type": "product_story", "kind": "lab_report",

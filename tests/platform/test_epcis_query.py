@@ -92,7 +92,8 @@ async def captured(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Ca
     settings = load_settings(data_dir=tmp_path_factory.mktemp("epcis") / "data",
                              retry_attempts=3, retry_backoff_seconds=0.01,
                              relay_poll_seconds=0.2, password_hash_memory_kib=1024,
-                             password_hash_time_cost=1)
+                             password_hash_time_cost=1,
+                             rate_limit="100000/second")  # a client asking in a loop
     async with signed_in(settings, PASSWORD) as office:
         hashes: dict[str, set[str]] = {}
         recorded = []

@@ -17,13 +17,12 @@ from services.catalog.webhooks.model import (
     Delivery,
     DeliveryState,
     Endpoint,
-    check_endpoint_url,
     delivery_id,
-    private_endpoint,
 )
 from shared.http.addresses import resolves_privately
 from shared.platform.clock import Clock
 from shared.ports.store import DocumentStore, Transaction
+from shared.ports.webhooks import check_endpoint_url, private_endpoint
 from shared.refusals import N_, Conflict, NotFound, Term
 
 

@@ -18,18 +18,18 @@ from datetime import timedelta
 
 from services.catalog.listings.changes import CHANGES, encode_cursor
 from services.catalog.store import DELIVERIES, deliveries, endpoints
-from services.catalog.webhooks.model import (
-    Attempt,
-    Delivery,
-    DeliveryState,
-    Endpoint,
-    RetrySchedule,
-)
+from services.catalog.webhooks.model import Delivery, DeliveryState, Endpoint
 from shared.platform.clock import Clock
 from shared.ports.bus.port import cancel_all
 from shared.ports.store import DocumentStore
 from shared.ports.store.port import StaleVersion
-from shared.ports.webhooks import SendOutcome, WebhookMessage, WebhookSender
+from shared.ports.webhooks import (
+    Attempt,
+    RetrySchedule,
+    SendOutcome,
+    WebhookMessage,
+    WebhookSender,
+)
 
 log = logging.getLogger(__name__)
 

@@ -12,39 +12,20 @@ I/O, no clock of its own.
 
 from __future__ import annotations
 
-import base64
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from urllib.parse import urlsplit
 
-from shared.http.addresses import is_private_host
 from shared.messaging.contracts.catalog import LISTING_EVENTS
 from shared.platform.ids import new_id
-from shared.refusals import N_, BadRequest, invalid
+from shared.ports.webhooks import Attempt, RetrySchedule, new_secret
+from shared.refusals import N_, invalid
 
 EVENT_TYPES = tuple(e.event_type for e in LISTING_EVENTS)
 """What an endpoint may subscribe to: the listings stream's events."""
 MAX_ENDPOINTS = 10
-SECRET_PREFIX = "whsec_"
 ERROR_LENGTH = 300
 """How much of a receiver's failure the delivery log keeps."""
-
-
-def check_endpoint_url(url: str, *, allow_private: bool) -> None:
-    """An endpoint is https on a public address (``allow_private``: http and loopback too,
-    for tests and one-machine demos): the catalog must not be made to call its own network."""
-    parts = urlsplit(url)
-    if parts.scheme not in (("https", "http") if allow_private else ("https",)):
-        raise invalid("url", N_("a webhook endpoint must be an https:// address"))
-    if not parts.hostname or (not allow_private and is_private_host(parts.hostname)):
-        raise private_endpoint()
-
-
-def private_endpoint() -> BadRequest:
-    return invalid("url", N_("a webhook endpoint must be a public internet address, not a "
-                             "loopback, private or internal one"))
 
 
 def check_event_types(event_types: list[str]) -> None:
@@ -76,9 +57,8 @@ class Endpoint:
     def add(cls, *, channel_id: str, url: str, event_types: list[str], description: str,
             at: str) -> Endpoint:
         check_event_types(event_types)
-        secret = SECRET_PREFIX + base64.b64encode(secrets.token_bytes(24)).decode()
         return cls(id=new_id(), channel_id=channel_id, url=url, event_types=event_types,
-                   secret=secret, created_at=at, description=description)
+                   secret=new_secret(), created_at=at, description=description)
 
     def wants(self, event_type: str) -> bool:
         """Whether changes of this type are kept for it (while disabled too: enabling it
@@ -107,41 +87,6 @@ class DeliveryState(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     """Every attempt failed; its endpoint was disabled."""
-
-
-@dataclass(frozen=True)
-class Attempt:
-    at: str
-    status_code: int | None
-    """The receiver's HTTP status; None when there was no answer (timeout, refused)."""
-    error: str | None
-    duration_ms: int
-
-    @property
-    def succeeded(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
-
-
-@dataclass(frozen=True)
-class RetrySchedule:
-    """Attempt n+1 follows attempt n after ``first_retry`` × 5^(n-1): with the default 5 s and
-    8 attempts, 5 s, 25 s, 2 min, 10 min, 52 min, 4.3 h and 21.7 h — about 27 hours in all
-    before a delivery is given up, time for a channel to notice and mend its receiver."""
-
-    first_retry: timedelta = timedelta(seconds=5)
-    attempts: int = 8
-    factor: int = 5
-
-    def after(self, attempts_made: int) -> timedelta | None:
-        """How long to wait after ``attempts_made`` failed attempts; None: give up."""
-        if attempts_made >= self.attempts:
-            return None
-        return self.first_retry * self.factor ** (attempts_made - 1)
-
-    @property
-    def span(self) -> timedelta:
-        return sum((self.after(n) or timedelta() for n in range(1, self.attempts)),
-                   timedelta())
 
 
 def delivery_id(change: int, endpoint_id: str) -> str:

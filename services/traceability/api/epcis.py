@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.traceability.api.deps import may
 from services.traceability.api.origin import EpcisQueryDocument, EpcisResponse
 from services.traceability.named_queries.commands import NamedQueries
+from services.traceability.named_queries.model import Subscription
+from services.traceability.named_queries.subscriptions import Subscriptions
 from services.traceability.origin.epcis import EVENT_TYPES, JsonLdContext
 from services.traceability.origin.queries import Histories
 from services.traceability.origin.query import (
@@ -31,6 +33,7 @@ from services.traceability.origin.query import (
 from shared.identity.access import Scope
 from shared.identity.auth import CurrentCaller
 from shared.platform.runtime import part
+from shared.ports.webhooks import Attempt
 
 HistoriesPart = Annotated[Histories, Depends(part(Histories))]
 router = APIRouter(tags=["epcis"])
@@ -251,6 +254,69 @@ async def named_query_events(queries: NamedQueriesPart, histories: HistoriesPart
     return EpcisQueryDocument.model_validate(document)
 
 
+# --- subscriptions -------------------------------------------------------------------------
+
+SubscriptionsPart = Annotated[Subscriptions, Depends(part(Subscriptions))]
+
+
+class SubscriptionIn(BaseModel):
+    url: str = Field(min_length=1, max_length=2000,
+                     description="The https address that receives the POSTs")
+
+
+class SubscriptionOut(BaseModel):
+    """A subscription to a named query: where its events go, how far they were taken, and
+    what its receiver last answered."""
+
+    id: str
+    query_name: str
+    url: str
+    created_at: str
+    enabled: bool
+    disabled_reason: str | None
+    next_attempt_at: str | None
+    attempts: list[Attempt]
+
+    @classmethod
+    def of(cls, held: Subscription) -> SubscriptionOut:
+        return cls(id=held.id, query_name=held.query_name, url=held.url,
+                   created_at=held.created_at, enabled=held.enabled,
+                   disabled_reason=held.disabled_reason,
+                   next_attempt_at=held.next_attempt_at, attempts=held.attempts)
+
+
+class SubscribedOut(SubscriptionOut):
+    secret: str
+    """``whsec_…``: verifies each delivery's signature (Standard Webhooks). Shown once."""
+
+
+@router.post("/epcis/queries/{name}/subscriptions", status_code=201,
+             summary="Subscribe to a named query by webhook: the events it finds among those "
+                     "recorded from now on are POSTed to the URL, signed per Standard "
+                     "Webhooks", **may("epcis.query.define"))
+async def subscribe(subs: SubscriptionsPart, caller: CurrentCaller, name: str,
+                    body: SubscriptionIn) -> SubscribedOut:
+    made = await subs.subscribe(caller, name, body.url)
+    return SubscribedOut(**SubscriptionOut.of(made).model_dump(), secret=made.secret)
+
+
+@router.get("/epcis/queries/{name}/subscriptions",
+            summary="A named query's subscriptions (its producer's, or the office)",
+            **may("epcis.query.delete", Scope.PATH))
+async def subscriptions_of(subs: SubscriptionsPart, name: str) -> list[SubscriptionOut]:
+    return [SubscriptionOut.of(held) for held in await subs.of(name)]
+
+
+@router.delete("/epcis/queries/{name}/subscriptions/{subscription_id}", status_code=204,
+               summary="End a subscription (the query's producer, or the office)",
+               **may("epcis.query.delete", Scope.PATH))
+async def unsubscribe(subs: SubscriptionsPart, name: str, subscription_id: str) -> Response:
+    await subs.end(name, subscription_id)
+    return Response(status_code=204)
+
+
+# A named query itself: after its events and subscriptions in the OpenAPI document, so a
+# client walking it (the authorization test) deletes the query last.
 @router.get("/epcis/queries/{name}", summary="A named query", **may("epcis.query.read"))
 async def named_query(queries: NamedQueriesPart, response: Response,
                       name: str) -> NamedQueryOut:

@@ -37,7 +37,8 @@ from services.traceability.store import (
 )
 from shared.platform.clock import Clock
 from shared.platform.workers import PUBLIC_SHARE, Worker
-from shared.ports.store import DocumentStore, find_all
+from shared.ports.store import Document, DocumentStore, find_all
+from shared.ports.store.cursor import encode_cursor
 
 
 @dataclass
@@ -85,39 +86,66 @@ class Histories:
                                            share=PUBLIC_SHARE)
         return verify(batch, chain, held, dict(zip(held, recomputed, strict=True)))
 
+    async def _where(self, query: EventQuery) -> dict[str, Any] | None:
+        """The query on the events' index: each multi-valued parameter narrows the events
+        to those its terms index (every one of them: AND), the scalar ones as they are;
+        None when no event can match."""
+        where = dict(query.where)
+        ids: set[str] | None = None
+        for name, term_where in query.terms:
+            found: set[str] = set()
+            async for doc in find_all(self.store, EPCIS_TERMS.name, term_where):
+                if ids is None or doc.data["record_id"] in ids:
+                    found.add(doc.data["record_id"])
+                if len(found) > MAX_MATCHED:
+                    raise too_large(name)
+            ids = found
+            if not ids:
+                return None
+        if ids is not None:
+            where["id"] = {"$in": sorted(ids)}
+        return where
+
+    def _document(self, found: list[OriginRecord], query_name: str) -> dict[str, Any]:
+        return epcis.query_document(
+            [answered(r.event, r.context, r.recorded_at) for r in found],
+            [r.context for r in found], self.clock.now(), query_name)
+
+    async def _page_records(self, page_items: list[Document]) -> list[OriginRecord]:
+        held = await self.store.get_many(RECORDS.name, [d.id for d in page_items])
+        return [records.load(held[d.id]) for d in page_items if d.id in held]
+
     async def select(self, query: EventQuery, query_name: str = "SimpleEventQuery"
                      ) -> tuple[dict[str, Any], Page | None]:
         """The events ``query`` asks, as an EPCIS query document, and where the next page
-        starts, if there is one. Each multi-valued parameter narrows the events to those
-        its terms index (every one of them: AND); the scalar ones and the order are one
-        query of the events' index."""
-        where = dict(query.where)
-        ids: set[str] | None = None
-        if query.terms:
-            for name, term_where in query.terms:
-                found: set[str] = set()
-                async for doc in find_all(self.store, EPCIS_TERMS.name, term_where):
-                    if (ids is None or doc.data["record_id"] in ids):
-                        found.add(doc.data["record_id"])
-                    if len(found) > MAX_MATCHED:
-                        raise too_large(name)
-                ids = found
-                if not ids:
-                    break
-            where["id"] = {"$in": sorted(ids or ())}
+        starts, if there is one."""
+        where = await self._where(query)
         size = query.page_size()
-        found_records: list[OriginRecord] = []
+        found: list[OriginRecord] = []
         following = None
-        if size and (ids is None or ids):
+        if size and where is not None:
             page = await self.store.find(EPCIS_EVENTS.name, where, order_by=query.order,
                                          limit=size, after=query.page.after)
-            held = await self.store.get_many(RECORDS.name, [d.id for d in page.items])
-            found_records = [records.load(held[d.id]) for d in page.items if d.id in held]
+            found = await self._page_records(page.items)
             following = query.next_page(page.next_cursor, len(page.items))
-        document = epcis.query_document(
-            [answered(r.event, r.context, r.recorded_at) for r in found_records],
-            [r.context for r in found_records], self.clock.now(), query_name)
-        return document, following
+        return self._document(found, query_name), following
+
+    async def recorded_since(self, query: EventQuery, since: str, after: str | None,
+                             limit: int, query_name: str
+                             ) -> tuple[dict[str, Any], str | None, list[str]]:
+        """A subscription's next page: the events ``query`` finds among those recorded
+        from ``since`` (a stored stamp), after ``after``, in the order they were recorded;
+        where it ends (a cursor) and the events' record ids (none: nothing waits)."""
+        where = await self._where(query)
+        if where is None:
+            return self._document([], query_name), after, []
+        recorded = dict(where.get("record_time", {}))
+        recorded["$gte"] = max(recorded.get("$gte", since), since)
+        page = await self.store.find(EPCIS_EVENTS.name, where | {"record_time": recorded},
+                                     order_by="record_time", limit=limit, after=after)
+        found = await self._page_records(page.items)
+        end = encode_cursor(page.items[-1], "record_time") if page.items else after
+        return self._document(found, query_name), end, [d.id for d in page.items]
 
     async def members(self, kind: str, per_page: int, page: Page
                       ) -> tuple[dict[str, Any], Page | None]:
