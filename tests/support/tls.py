@@ -20,6 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from time_machine import escape_hatch
 
 from tests.support.tcp_proxy import TcpProxy
 
@@ -48,9 +49,9 @@ def _name(common: str) -> x509.Name:
 def make_authority(folder: Path, host: str = "127.0.0.1") -> Authority:
     """A CA and a certificate for ``host`` (an IP address) it signed, as PEM files in
     ``folder``; valid from yesterday for a week (by the machine's clock: TLS libraries
-    read it, not the platform's)."""
+    read it, not the platform's: the real one when the suite travels in time)."""
     folder.mkdir(parents=True, exist_ok=True)
-    now = datetime.datetime.now(datetime.UTC)
+    now = escape_hatch.datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (x509.CertificateBuilder().subject_name(_name("OCOP test CA"))
           .issuer_name(_name("OCOP test CA")).public_key(ca_key.public_key())
