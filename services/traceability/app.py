@@ -15,6 +15,7 @@ from services.traceability.labels.commands import Printing
 from services.traceability.named_queries.commands import NamedQueries
 from services.traceability.named_queries.subscriptions import SENT_EVERY, Subscriptions
 from services.traceability.origin import epcis
+from services.traceability.origin.capturing import CaptureJobs
 from services.traceability.origin.commands import Origin
 from services.traceability.origin.queries import Histories
 from services.traceability.reactions import Traceability
@@ -119,7 +120,7 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     runtime.every("send EPCIS subscriptions", SENT_EVERY, subscriptions.round)
     runtime.close_on_stop(subscriptions.sender.close)
     runtime.provide(tracing, origin, histories, NamedQueries(runtime.store, runtime.clock),
-                    subscriptions, printing, scanning,
+                    subscriptions, CaptureJobs(runtime.store, runtime.clock), printing, scanning,
                     ScanFigures(runtime.store, scanning), pages, filing)
     for router in ROUTERS:
         runtime.include(router)

@@ -5,6 +5,7 @@ import hashlib
 from services.traceability.documents.model import OriginDocument
 from services.traceability.labels.model import LabelSheet, UnitCode
 from services.traceability.named_queries.model import Subscription
+from services.traceability.origin.captures import CaptureJob
 from services.traceability.origin.model import Batch, ChainLink, OriginRecord
 from services.traceability.origin.query import NamedQuery, index_of, vocabulary_of
 from services.traceability.profiles.model import Label, TraceProfile
@@ -47,6 +48,8 @@ EPCIS_QUERIES = Collection("epcis_queries", indexes=("created_by",))
 """Named EPCIS queries (the REST binding's ``/queries``), by name."""
 EPCIS_SUBSCRIPTIONS = Collection("epcis_subscriptions", indexes=("query_name", "enabled"))
 """Subscriptions to named EPCIS queries, by webhook: where each has got to."""
+EPCIS_CAPTURES = Collection("epcis_captures")
+"""EPCIS capture jobs: what each capture recorded (``origin/captures.py``)."""
 
 SHEETS = Collection("label_sheets", indexes=("batch_id", "status", "subject_id"))
 """Label sheets printed for batches: their layout, progress and PDF."""
@@ -66,8 +69,8 @@ DOCUMENTS = Collection("origin_documents", indexes=("product_id", "sha256"))
 store."""
 
 COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS, BATCHES, LOTS, RECORDS, LINKS, EPCIS_EVENTS,
-               EPCIS_TERMS, EPCIS_VOCABULARY, EPCIS_QUERIES, EPCIS_SUBSCRIPTIONS, SHEETS,
-               UNIT_CODES, SCAN_DAYS, ANOMALIES, REPORTS, DOCUMENTS)
+               EPCIS_TERMS, EPCIS_VOCABULARY, EPCIS_QUERIES, EPCIS_SUBSCRIPTIONS,
+               EPCIS_CAPTURES, SHEETS, UNIT_CODES, SCAN_DAYS, ANOMALIES, REPORTS, DOCUMENTS)
 
 profiles = Repository(PROFILES.name, TraceProfile, N_("product"))
 labels = Repository(LABELS.name, Label, N_("label"))
@@ -82,6 +85,7 @@ client_reports = Repository(REPORTS.name, ClientReports, N_("report"))
 documents = Repository(DOCUMENTS.name, OriginDocument, N_("document"))
 named_queries = Repository(EPCIS_QUERIES.name, NamedQuery, N_("named query"))
 subscriptions = Repository(EPCIS_SUBSCRIPTIONS.name, Subscription, N_("subscription"))
+captures = Repository(EPCIS_CAPTURES.name, CaptureJob, N_("capture job"))
 
 
 def lot_key(product_id: str, lot: str) -> str:

@@ -79,7 +79,7 @@ async def test_a_producer_keeps_a_batch_and_a_shopper_reads_its_journey(
                                                                 "6f1f3c2b9a10"))
         assert retried["id"] == harvested["id"]
         assert harvested["hash"].startswith("ni:///sha-256;")
-        captured = await producer.call("POST", "traceability", "/epcis/capture", expect=201,
+        captured = await producer.call("POST", "traceability", "/epcis/capture", expect=202,
                                        json=processing_document(batch["identifier"],
                                                                 produced_on))
         assert captured["recorded"][0]["batch_ids"] == [batch["id"]]

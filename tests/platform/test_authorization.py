@@ -114,6 +114,9 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
         await by_name["producer-own"].call("POST", "traceability", "/epcis/queries",
                                            expect=201, json={"name": "own-query", "query": {
                                                "EQ_bizStep": "commissioning"}})
+        capture = await office.client.post(office.urls["traceability"] + "/epcis/capture",
+                                           headers=office.headers, json=CAPTURED)
+        assert capture.status_code == 202, capture.text
         sheet = await by_name["producer-own"].call(
             "POST", "traceability", f"/batches/{batch}/label-sheets", expect=202,
             json={"count": 1})
@@ -162,7 +165,8 @@ async def world(make_settings: Callable[..., Settings]) -> AsyncIterator[World]:
                           "key_id": spare["key_id"], "extension": "csv",
                           "event_type": "vn.ocop.catalog.listing.published.v1",
                           "endpoint_id": endpoint["endpoint"]["id"],
-                          "delivery_id": delivery["id"]}
+                          "delivery_id": delivery["id"],
+                          "captureID": capture.headers["location"].rsplit("/", 1)[1]}
         yield World(office, cast, refs, path)
 
 
@@ -181,6 +185,10 @@ async def kept_batch(producer: User, product_id: str) -> tuple[str, str]:
 
 EPCIS_PATHS = {"eventType": "ObjectEvent", "epc": "urn:epc:id:sgtin:0614141.107346.2017",
                "bizStep": "shipping", "bizLocation": "urn:epc:id:sgln:0614141.00777.0"}
+CAPTURED = {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+            "type": "ObjectEvent", "action": "OBSERVE", "eventTime": "2024-01-02T08:00:00Z",
+            "eventTimeZoneOffset": "+00:00", "epcList": ["urn:epc:id:sgtin:0614141.107346.1"]}
+"""An event of a product not on the platform, captured by the office: a capture job."""
 PATHS = {("registry", "/imports/{kind}/template"): {"kind": "subjects"},
          **{("traceability", f"/epcis/{kind}/{{{name}}}{tail}"): EPCIS_PATHS
             for kind, name in (("eventTypes", "eventType"), ("epcs", "epc"),

@@ -29,7 +29,7 @@ async def test_the_standards_examples_are_captured_unchanged_and_queried_back(
         captured: set[str] = set()
         for example in sorted(EXAMPLES.glob("*.jsonld")):
             document = json.loads(example.read_text())
-            answer = await office.call("POST", "traceability", "/epcis/capture", expect=201,
+            answer = await office.call("POST", "traceability", "/epcis/capture", expect=202,
                                        json=document)
             sent = document["epcisBody"]["eventList"]
             assert [r["event_id"] for r in answer["recorded"]] == [e["eventID"] for e in sent]

@@ -88,7 +88,7 @@ async def everything_answers(producer: User, anyone: User, batch: dict[str, Any]
                         json={"step": "packing", "place": {"name": "Xưởng"},
                               "happened_at": f"{(today() - timedelta(days=1)).isoformat()}"
                                              "T08:00:00+07:00"})
-    await producer.call("POST", "traceability", "/epcis/capture", expect=201,
+    await producer.call("POST", "traceability", "/epcis/capture", expect=202,
                         json=document([observed(batch["identifier"])]))
     verified = await anyone.call("GET", "traceability", f"/batches/{batch['id']}/verify")
     assert verified["intact"] is True
@@ -225,7 +225,7 @@ async def test_capture_takes_only_web_links_and_the_forms_limits(
         history = await office.anonymous().call("GET", "traceability",
                                                 f"/batches/{batch['id']}/verify")
         assert history["records"] == 0  # nothing of it was kept
-        kept = await producer.call("POST", "traceability", "/epcis/capture", expect=201,
+        kept = await producer.call("POST", "traceability", "/epcis/capture", expect=202,
                                    json=document([observed(lot, certificationInfo=(
                                        "https://example.org/reports/1.pdf"),
                                        **{"ocop:note": "x" * 1000})]))

@@ -84,6 +84,8 @@ class Captured:
     """Each captured eventID → the hashes reported for it at capture."""
     own_recorded_at: str
     """When this test's own events were recorded (after the examples)."""
+    jobs: list[tuple[str, list[str]]]
+    """Each capture's job (its Location) and the events it recorded."""
 
 
 @pytest.fixture(scope="module")
@@ -97,14 +99,20 @@ async def captured(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Ca
     async with signed_in(settings, PASSWORD) as office:
         hashes: dict[str, set[str]] = {}
         recorded = []
+        jobs = []
         for document in [*(json.loads(p.read_text()) for p in EXAMPLES), OWN, CONFLICTING]:
-            answer = await office.call("POST", "traceability", "/epcis/capture",
-                                       expect=201, json=document)
+            response = await office.client.post(
+                office.urls["traceability"] + "/epcis/capture", json=document,
+                headers=office.headers)
+            assert response.status_code == 202, response.text
+            answer = response.json()
+            jobs.append((response.headers["location"],
+                         [r["event_id"] for r in answer["recorded"]]))
             recorded.append(answer["recorded"])
             for r in answer["recorded"]:
                 hashes.setdefault(r["event_id"], set()).add(r["hash"])
         assert set(hashes) == ALL
-        yield Captured(office, hashes, recorded[-2][0]["recorded_at"])
+        yield Captured(office, hashes, recorded[-2][0]["recorded_at"], jobs)
 
 
 def events_of(answer: dict[str, Any]) -> list[dict[str, Any]]:
@@ -449,3 +457,17 @@ async def test_named_queries(captured: Captured) -> None:
     for gone in ("/epcis/queries/heavy", "/epcis/queries/heavy/events"):
         await refused(captured, gone, {}, 404, "epcisException:NoSuchNameException")
     await office.call("DELETE", "traceability", "/epcis/queries/shipped-objects", expect=204)
+
+
+async def test_each_capture_answered_with_its_finished_job(captured: Captured) -> None:
+    """The capture interface's 202 and Location: the job tells what it recorded."""
+    anyone = captured.office.anonymous()
+    for location, event_ids in captured.jobs:
+        assert location.startswith(captured.office.urls["traceability"] + "/epcis/capture/")
+        response = await anyone.client.get(location)
+        assert response.status_code == 200 and response.headers["GS1-EPCIS-Version"]
+        job = response.json()
+        assert (job["running"], job["success"], job["errors"]) == (False, True, [])
+        assert job["eventIDs"] == event_ids and job["captureID"] == location.split("/")[-1]
+        assert job["createdAt"] <= job["finishedAt"]
+    await anyone.call("GET", "traceability", "/epcis/capture/none", expect=404)

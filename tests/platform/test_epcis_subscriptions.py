@@ -33,7 +33,7 @@ def shipping(event_id: str, epc: str, day: int, step: str = "shipping") -> dict[
 
 
 async def capture(office: User, document: dict[str, Any]) -> dict[str, str]:
-    answer = await office.call("POST", "traceability", "/epcis/capture", expect=201,
+    answer = await office.call("POST", "traceability", "/epcis/capture", expect=202,
                                json=document)
     return {r["event_id"]: r["hash"] for r in answer["recorded"]}
 

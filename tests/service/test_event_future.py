@@ -81,5 +81,5 @@ async def test_today_in_viet_nam_is_recorded_and_later_refused_over_http(
         assert document.status_code == 400 and code_of(document.json()) == "event-in-future"
     packed = await api.post("/epcis/capture",
                             json=captured(identifier, "2027-01-01T00:25:00+07:00"))
-    assert packed.status_code == 201, packed.text
+    assert packed.status_code == 202, packed.text
     assert (await api.get(f"/batches/{batch_id}")).json()["length"] == 3

@@ -1,21 +1,31 @@
-"""The EPCIS 2.0 query interface (REST binding): the events query with the standard's
-query parameters (``origin/query.py`` reads them; ``origin/queries.py`` answers them), and
-the top-level resources whose events it answers: event types, EPCs, business steps and
-business locations."""
+"""The EPCIS 2.0 REST binding: the capture interface (a capture answered 202 with its
+job's ``Location``), the events query with the standard's query parameters
+(``origin/query.py`` reads them; ``origin/queries.py`` answers them), the top-level
+resources whose events it answers (event types, EPCs, business steps and locations), and
+named queries with their webhook subscriptions."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Body, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from services.traceability.api.deps import may
-from services.traceability.api.origin import EpcisQueryDocument, EpcisResponse
+from services.traceability.api.origin import (
+    CapturedOut,
+    EpcisQueryDocument,
+    EpcisResponse,
+    OriginPart,
+    RecordOut,
+)
 from services.traceability.named_queries.commands import NamedQueries
 from services.traceability.named_queries.model import Subscription
 from services.traceability.named_queries.subscriptions import Subscriptions
-from services.traceability.origin.epcis import EVENT_TYPES, JsonLdContext
+from services.traceability.origin.captures import CaptureJob
+from services.traceability.origin.capturing import CaptureJobs
+from services.traceability.origin.epcis import EVENT_TYPES, MAX_EVENTS, JsonLdContext
 from services.traceability.origin.queries import Histories
 from services.traceability.origin.query import (
     CBV_VERSION,
@@ -36,6 +46,7 @@ from shared.platform.runtime import part
 from shared.ports.webhooks import Attempt
 
 HistoriesPart = Annotated[Histories, Depends(part(Histories))]
+CaptureJobsPart = Annotated[CaptureJobs, Depends(part(CaptureJobs))]
 router = APIRouter(tags=["epcis"])
 VERSIONS = {"GS1-EPCIS-Version": EPCIS_VERSION, "GS1-CBV-Version": CBV_VERSION}
 """The versions of the standards every EPCIS answer says it speaks."""
@@ -330,3 +341,54 @@ async def named_query(queries: NamedQueriesPart, response: Response,
 async def delete_named_query(queries: NamedQueriesPart, name: str) -> Response:
     await queries.delete(name)
     return Response(status_code=204)
+
+
+# --- capture -------------------------------------------------------------------------------
+
+CAPTURE_LIMITS = {"GS1-EPCIS-Capture-Limit": str(MAX_EVENTS)}
+
+
+class CaptureJobOut(BaseModel):
+    """A capture job, as the standard's capture interface shows it: finished when first
+    read (a capture is recorded before it is answered)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    capture_id: str = Field(alias="captureID")
+    created_at: str
+    finished_at: str
+    running: bool
+    success: bool
+    capture_error_behaviour: str
+    errors: list[str]
+    event_ids: list[str] = Field(alias="eventIDs")
+    """The events it recorded, in the document's order."""
+
+    @classmethod
+    def of(cls, job: CaptureJob) -> CaptureJobOut:
+        return cls(capture_id=job.id, created_at=job.created_at, finished_at=job.finished_at,
+                   running=False, success=True, capture_error_behaviour="rollback",
+                   errors=[], event_ids=job.event_ids)
+
+
+@router.post("/epcis/capture", status_code=202,
+             summary="EPCIS 2.0 capture: an EPCISDocument (or one event) in the JSON/JSON-LD "
+                     "binding, validated against the standard's schema; 202 with the "
+                     "Location of its capture job, finished already",
+             **may("origin.capture", Scope.BODY))
+async def capture(origin: OriginPart, jobs: CaptureJobsPart, caller: CurrentCaller,
+                  request: Request, response: Response,
+                  document: Annotated[dict[str, Any], Body()]) -> CapturedOut:
+    started = origin.clock.stamp()
+    recorded = await origin.capture(caller, document)
+    job = await jobs.finished(started, caller.user_id, recorded)
+    response.headers["Location"] = str(request.url_for("capture_job", captureID=job.id))
+    response.headers.update(VERSIONS | CAPTURE_LIMITS)
+    return CapturedOut(recorded=[RecordOut.of(r) for r in recorded])
+
+
+@router.get("/epcis/capture/{captureID}", summary="A capture job: what the capture recorded",
+            **may("origin.read"))
+async def capture_job(jobs: CaptureJobsPart, response: Response,
+                      capture_id: Annotated[str, Path(alias="captureID")]) -> CaptureJobOut:
+    response.headers.update(VERSIONS)
+    return CaptureJobOut.of(await jobs.get(capture_id))

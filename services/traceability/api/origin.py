@@ -1,11 +1,11 @@
 """Batch and origin endpoints: the producer's forms (open a batch, record what happened,
-correct it), the EPCIS 2.0 capture and query interfaces, and a batch's chain check."""
+correct it) and a batch's chain check; the EPCIS 2.0 interfaces are ``epcis``'s."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Self
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -267,13 +267,3 @@ async def verify_batch(histories: HistoriesPart, request: Request, batch_id: str
         return chain_page(request, report, batch.lot, lang)
     return JSONResponse(ChainReportOut.of(report).model_dump(mode="json"),
                         headers={"Vary": "Accept"})
-
-
-@router.post("/epcis/capture", status_code=status.HTTP_201_CREATED,
-             summary="EPCIS 2.0 capture: an EPCISDocument (or one event) in the JSON/JSON-LD "
-                     "binding, validated against the standard's schema",
-             **may("origin.capture", Scope.BODY))
-async def capture(origin: OriginPart, caller: CurrentCaller,
-                  document: Annotated[dict[str, Any], Body()]) -> CapturedOut:
-    recorded = await origin.capture(caller, document)
-    return CapturedOut(recorded=[RecordOut.of(r) for r in recorded])
