@@ -44,14 +44,15 @@ async def test_the_producer_is_told_on_its_phone_and_by_email(
                 await expect(phone.get_by_text("Chưa có thông báo nào.")).to_be_visible()
                 await phone.get_by_role("link", name="Cài đặt thông báo").click()
                 await phone.get_by_label("Địa chỉ thư điện tử").fill(ADDRESS)
-                await phone.get_by_label("Sản phẩm cần chấm điểm").uncheck()
+                await phone.get_by_label("Cảnh báo hàng giả trên mã của sản phẩm").uncheck()
                 await camera.look_at(phone, "02-settings")
                 await phone.get_by_role("button", name="Lưu").click()
                 await expect(phone.get_by_role("status")).to_have_text(
                     "Đã lưu cài đặt thông báo của bạn.")
                 await expect(phone.get_by_label("Quyết định về một bước trong chu trình của "
                                                 "sản phẩm")).to_be_checked()
-                await expect(phone.get_by_label("Sản phẩm cần chấm điểm")).not_to_be_checked()
+                await expect(phone.get_by_label(
+                    "Cảnh báo hàng giả trên mã của sản phẩm")).not_to_be_checked()
 
                 # The commune accepts the idea and the plan; the office returns the dossier.
                 product_id = await dossier_before_the_office(office, coop)

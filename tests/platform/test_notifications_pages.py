@@ -56,6 +56,9 @@ async def test_a_returned_dossier_reaches_the_inbox_and_the_mailbox_once(
                 page = await client.get(f"{web}/notifications/settings", headers=producer)
                 csrf = CSRF.search(page.text)
                 assert page.status_code == 200 and csrf is not None
+                # a producer chooses among what producers are told, not a council's work
+                assert 'value="stage_decided"' in page.text
+                assert 'value="evaluation_opened"' not in page.text
                 wrong = await client.post(f"{web}/notifications/settings", headers=producer,
                                           data={"csrf": csrf.group(1), "email": "htx.vn",
                                                 "language": "vi"})

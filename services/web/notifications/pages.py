@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from services.web.front import Visitor, Writer, back_to, language, render
 from services.web.notifications.commands import Notifier, PreferencesRefused
-from services.web.notifications.model import Kind
 from services.web.notifications.queries import Inbox
+from services.web.notifications.rules import kinds_told_to
 from services.web.notifications.texts import KIND_NAMES, said
 from shared.i18n import words
 from shared.platform.runtime import part
@@ -48,7 +48,7 @@ async def read_one(session: Writer, notifier: Notifications, notification_id: st
 @router.get("/notifications/settings", response_class=HTMLResponse)
 async def settings(request: Request, session: Visitor, notifier: Notifications) -> Response:
     chosen = await notifier.preferences(session.username)
-    return render(request, "notifications/settings.html", session, kinds=_kinds(),
+    return render(request, "notifications/settings.html", session, kinds=_kinds(session.role),
                   form={"email": chosen.email or "", "language": chosen.language,
                         "kinds": [kind.value for kind in chosen.by_email]})
 
@@ -63,11 +63,12 @@ async def save_settings(request: Request, session: Writer, notifier: Notificatio
     except PreferencesRefused as refused:
         said_ = words(language(request))
         return render(request, "notifications/settings.html", session, status=422,
-                      kinds=_kinds(), errors={k: said_.gettext(v)
+                      kinds=_kinds(session.role), errors={k: said_.gettext(v)
                                               for k, v in refused.fields.items()},
                       form={"email": email, "language": language_, "kinds": kinds or []})
     return back_to("/notifications/settings?done=notification_settings")
 
 
-def _kinds() -> list[tuple[str, str]]:
-    return [(kind.value, KIND_NAMES[kind]) for kind in Kind]
+def _kinds(role: str) -> list[tuple[str, str]]:
+    """The kinds this person's role is told of: only those are theirs to choose."""
+    return [(kind.value, KIND_NAMES[kind]) for kind in kinds_told_to(role)]

@@ -20,6 +20,17 @@ from shared.messaging.contracts.rating import (
 from shared.messaging.contracts.registry import DossierStageDecided, ProductIdentityDecided
 from shared.messaging.contracts.traceability import ScanAnomalyDetected
 
+PRODUCERS_ARE_TOLD = (Kind.STAGE_DECIDED, Kind.IDENTITY_DECIDED, Kind.CERTIFICATE_ISSUED,
+                      Kind.CERTIFICATE_EXPIRING, Kind.CERTIFICATE_REVOKED,
+                      Kind.CERTIFICATE_EXPIRED, Kind.COUNTERFEIT_ALERT)
+KINDS_TOLD = {"producer": PRODUCERS_ARE_TOLD, "council_member": (Kind.EVALUATION_OPENED,)}
+"""What each role is told of (the office and commune officers: nothing yet; their work waits
+in their queues)."""
+
+
+def kinds_told_to(role: str) -> tuple[Kind, ...]:
+    return KINDS_TOLD.get(role, ())
+
 
 def producers_of(subject_id: str, people: Iterable[Person]) -> list[str]:
     """The accounts that speak for ``subject_id`` and may still sign in."""
