@@ -1,14 +1,18 @@
 """The EPCIS 2.0 SimpleEventQuery's pure part (``origin/query.py``): what a captured event
-is indexed under, the standard's parameters read into store queries, the refusals, and the
-answer's contexts."""
+is indexed under, the standard's parameters read into store queries, the refusals, the
+answer's contexts; named queries and their subscriptions (``named_queries/model.py``)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
+from services.traceability.named_queries.model import Subscription
 from services.traceability.origin.epcis import STANDARD_CONTEXT, merged_context
 from services.traceability.origin.query import (
     QUERY_PARAMETER_EXCEPTION,
+    NamedQuery,
     NoSuchName,
     Page,
     QueryParameterRefused,
@@ -21,6 +25,8 @@ from services.traceability.origin.query import (
 )
 from shared.ports.store import Document
 from shared.ports.store.cursor import encode_cursor
+from shared.ports.webhooks import Attempt, RetrySchedule
+from shared.refusals import BadRequest
 
 EVENT = {"type": "TransformationEvent", "eventTime": "2013-10-31T14:58:56.591+02:00",
          "eventTimeZoneOffset": "+02:00",
@@ -138,3 +144,41 @@ def test_a_resources_path_gives_one_parameter_whole() -> None:
         read_page([("eventType", "ObjectEvent")])
     with pytest.raises(NoSuchName):
         event_type("FooEvent")
+
+
+def test_a_named_query_keeps_its_parameters_and_runs_with_a_page() -> None:
+    named = NamedQuery.define("shipped", {"EQ_bizStep": "shipping", "GE_quantity": 5,
+                                          "eventType": ["ObjectEvent", "TransactionEvent"]},
+                              at="2026-05-01T00:00:00+00:00", by="u1")
+    assert named.query == {"EQ_bizStep": ["shipping"], "GE_quantity": ["5"],
+                           "eventType": ["ObjectEvent", "TransactionEvent"]}
+    query = named.run([("perPage", "2")])
+    assert query.per_page == 2 and query.where["biz_step"] == {"$in": ["shipping"]}
+    with pytest.raises(QueryParameterRefused):
+        named.run([("EQ_action", "ADD")])
+    for name, params, field in (("a b", {}, "name"), ("x", {"perPage": 3}, "perPage"),
+                                ("x", {"EQ_bizstep": "shipping"}, "EQ_bizstep")):
+        with pytest.raises(BadRequest) as refused:
+            NamedQuery.define(name, params, at="", by="u1")
+        assert refused.value.errors[0].field == field
+
+
+def test_a_subscription_moves_on_once_a_page_is_taken_and_gives_up_after_its_schedule(
+        ) -> None:
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    held = Subscription.subscribe("shipped", "https://example.org/hooks",
+                                  allow_private=False, at=now, by="u1")
+    assert held.secret.startswith("whsec_") and held.since == "2026-05-01T00:00:00.000000Z"
+    schedule = RetrySchedule(timedelta(seconds=5), attempts=3)
+    held.record(Attempt(now.isoformat(), 503, "down", 10), now, schedule, "c1")
+    assert (held.after, held.tries, held.due(now)) == (None, 1, False)
+    assert held.due(now + timedelta(seconds=5))
+    held.record(Attempt(now.isoformat(), 204, None, 10), now, schedule, "c1")
+    assert (held.after, held.tries, held.next_attempt_at) == ("c1", 0, None)
+    for _ in range(3):
+        held.record(Attempt(now.isoformat(), None, "timeout", 10), now, schedule, "c2")
+    assert not held.enabled and held.after == "c1" and "timeout" in str(held.disabled_reason)
+    assert len(held.attempts) == 5
+    with pytest.raises(BadRequest):
+        Subscription.subscribe("shipped", "http://127.0.0.1/hooks", allow_private=False,
+                               at=now, by="u1")
