@@ -294,6 +294,8 @@ async def test_pages_follow_the_link_header(captured: Captured) -> None:
     ({"orderBy": "bizStep"}, "orderBy"),
     ({"orderDirection": "UP"}, "orderDirection"),
     ({"eventCountLimit": "0"}, "eventCountLimit"),
+    ({"maxEventCount": "0"}, "maxEventCount"),
+    ({"maxEventCount": "3", "eventCountLimit": "2"}, "maxEventCount"),
     ({"perPage": "501"}, "perPage"),
     ({"perPage": "-1"}, "perPage"),
     ({"nextPageToken": "not-a-token"}, "nextPageToken"),
@@ -471,3 +473,14 @@ async def test_each_capture_answered_with_its_finished_job(captured: Captured) -
         assert job["eventIDs"] == event_ids and job["captureID"] == location.split("/")[-1]
         assert job["createdAt"] <= job["finishedAt"]
     await anyone.call("GET", "traceability", "/epcis/capture/none", expect=404)
+
+
+async def test_max_event_count(captured: Captured) -> None:
+    """maxEventCount: the answer if the query matches no more, else QueryTooLargeException."""
+    assert len(events_of(await ask(captured, {"maxEventCount": str(len(ALL))}))) == len(ALL)
+    assert ids(await ask(captured, {"maxEventCount": "2", "perPage": "1",
+                                    "eventType": "AggregationEvent,TransactionEvent"})) \
+        in ({AGG}, {TRX})
+    problem = await refused(captured, "/epcis/events", {"maxEventCount": str(len(ALL) - 1)},
+                            413, "epcisException:QueryTooLargeException")
+    assert problem["errors"][0]["field"] == "maxEventCount"

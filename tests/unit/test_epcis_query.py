@@ -91,6 +91,7 @@ def test_parameters_become_store_queries() -> None:
 
 
 def test_order_direction_and_count_limit() -> None:
+    assert read_query([("maxEventCount", "5")]).max_count == 5
     assert read_query([("orderBy", "recordTime")]).order == "-record_time"  # DESC default
     assert read_query([("orderBy", "eventTime"), ("orderDirection", "ASC")]).order == \
         "event_time"

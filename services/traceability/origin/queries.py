@@ -21,6 +21,7 @@ from services.traceability.origin.query import (
     Page,
     answered,
     collection,
+    more_than_asked,
     too_large,
 )
 from services.traceability.store import (
@@ -123,6 +124,9 @@ class Histories:
         size = query.page_size()
         found: list[OriginRecord] = []
         following = None
+        if query.max_count is not None and where is not None and \
+                (count := await self.store.count(EPCIS_EVENTS.name, where)) > query.max_count:
+            raise more_than_asked(count, query.max_count)
         if size and where is not None:
             page = await self.store.find(EPCIS_EVENTS.name, where, order_by=query.order,
                                          limit=size, after=query.page.after)

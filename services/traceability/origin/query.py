@@ -69,7 +69,8 @@ QUANTITIES = {"EQ_quantity": "$eq", "GT_quantity": "$gt", "GE_quantity": "$gte",
 VENDOR = {"batch": "batch", "product": "product"}
 """This platform's own parameters (what a scan page links to): a batch's or a product's
 events, by their id here."""
-SINGLE = ("orderBy", "orderDirection", "eventCountLimit", "perPage", "nextPageToken",
+SINGLE = ("orderBy", "orderDirection", "eventCountLimit", "maxEventCount", "perPage",
+          "nextPageToken",
           *TIMES, *QUANTITIES)
 PARAMETERS: dict[str, str] = {
     "eventType": "One or more event types (ObjectEvent, AggregationEvent, "
@@ -92,6 +93,8 @@ PARAMETERS: dict[str, str] = {
     "orderBy": "eventTime or recordTime",
     "orderDirection": "ASC or DESC (the standard's default: DESC)",
     "eventCountLimit": "At most this many events in all, the first in the order asked",
+    "maxEventCount": "Refuse the query (QueryTooLargeException) if it matches more events "
+                     "than this; not with eventCountLimit",
     "perPage": f"Events per page (1 to {MAX_PER_PAGE}; {PER_PAGE} unless given)",
     "nextPageToken": "The next page: the token the Link header's rel=\"next\" carries",
     "batch": "A batch id on this platform (its events)",
@@ -125,6 +128,12 @@ def _malformed(name: str, reason: Term) -> QueryParameterRefused:
     return QueryParameterRefused(
         N_("The EPCIS query parameter %(parameter)s cannot be read."), parameter=name,
         errors=[FieldError(name, reason.message, reason.params)])
+
+
+def more_than_asked(count: int, most: int) -> QueryTooLarge:
+    return QueryTooLarge(
+        N_("The query matches %(count)s events, more than maxEventCount (%(most)s)."),
+        count=count, most=most, errors=[FieldError("maxEventCount", N_("exceeded"))])
 
 
 def too_large(name: str) -> QueryTooLarge:
@@ -277,6 +286,8 @@ class EventQuery:
     per_page: int
     count_limit: int | None
     page: Page
+    max_count: int | None = None
+    """``maxEventCount``: more matching events than this refuse the query."""
 
     def page_size(self) -> int:
         """This page's size: ``perPage``, or what ``eventCountLimit`` leaves."""
@@ -424,12 +435,16 @@ def read_query(items: Iterable[tuple[str, str]], fixed: tuple[str, str] | None =
     field = ORDER_FIELDS[order_by] if order_by else "event_time"
     descending = (direction or "DESC") == "DESC" if order_by else direction == "DESC"
     limit = single.get("eventCountLimit")
+    most = single.get("maxEventCount")
+    if limit and most:  # the standard: one or the other
+        raise _malformed("maxEventCount", Term(N_("not with eventCountLimit")))
     per_page = single.get("perPage")
     token = single.get("nextPageToken")
     return EventQuery(where, tuple(terms), ("-" if descending else "") + field,
                       _count("perPage", per_page, MAX_PER_PAGE) if per_page else PER_PAGE,
                       _count("eventCountLimit", limit) if limit else None,
-                      Page.of_token(token) if token else Page())
+                      Page.of_token(token) if token else Page(),
+                      _count("maxEventCount", most) if most else None)
 
 
 def read_page(items: Iterable[tuple[str, str]]) -> tuple[int, Page]:
