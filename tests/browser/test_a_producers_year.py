@@ -415,5 +415,7 @@ async def revoked(year: Year) -> None:
         f"{shown(REVOCATION_DAY)}. Lý do: {REASON}")
     await expect(page.get_by_text("4 sao, không còn hiệu lực")).to_be_visible()
     assert await page.get_by_text("Hiệu lực đến").count() == 0
+    # the road ends in the certificate's end, not back in an evaluation
+    await expect(page.locator('.road [aria-current="step"]')).to_have_text("Hết chứng nhận")
     await year.camera.look_at(page, "12-revoked")
     assert len(year.mailbox.messages) == len(year.told) + 1

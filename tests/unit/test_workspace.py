@@ -9,7 +9,14 @@ from fastapi import FastAPI
 from services.web.clients.rating import Certificate
 from services.web.clients.registry import Product
 from services.web.entry import router
-from services.web.producer.workspace import Standing, Validity, months_before, newest, standing
+from services.web.producer.workspace import (
+    Standing,
+    Validity,
+    months_before,
+    newest,
+    road,
+    standing,
+)
 
 
 def _product(status: str) -> Product:
@@ -36,7 +43,13 @@ def test_a_product_stands_at_its_first_stage_not_yet_accepted() -> None:
 def test_submitted_is_in_evaluation_and_an_active_certificate_is_certified() -> None:
     assert standing(SUBMITTED, {}, None) is Standing.EVALUATION
     assert standing(SUBMITTED, {}, _certificate("active")) is Standing.CERTIFIED
-    assert standing(SUBMITTED, {}, _certificate("expired")) is Standing.EVALUATION
+
+
+def test_a_revoked_or_expired_certificate_ends_the_road_so() -> None:
+    for ended in ("revoked", "expired"):
+        assert standing(SUBMITTED, {}, _certificate(ended)) is Standing.ENDED
+    assert road(Standing.ENDED)[-1] is Standing.ENDED
+    assert road(Standing.EVALUATION)[-1] is Standing.CERTIFIED
 
 
 def test_six_months_before_keeps_the_day_or_takes_the_months_last() -> None:

@@ -46,7 +46,7 @@ from services.web.producer.origin_form import (
     prefilled,
     uncorrected,
 )
-from services.web.producer.workspace import ROAD, Standing, Validity, newest, standing
+from services.web.producer.workspace import Standing, Validity, newest, road, standing
 from services.web.sessions import WebSession
 from services.web.typed import typed_number
 from shared.platform.clock import VIETNAM
@@ -73,6 +73,7 @@ class ProductState:
     certificate: Certificate | None
     validity: Validity | None
     standing: Standing
+    road: tuple[Standing, ...]
     seen: CertificateSeen | None
     """How the certificate reads: in force, expiring, revoked, expired, replaced."""
     earlier: list[CertificateSeen]
@@ -87,8 +88,8 @@ async def _product_state(front: WebFront, session: WebSession, product: Product
     today = front.clock.today()
     validity = (Validity(certificate.valid_until, today)
                 if certificate and certificate.status == "active" else None)
-    return ProductState(product, dossier, certificate, validity,
-                        standing(product, dossier.stages, certificate),
+    now = standing(product, dossier.stages, certificate)
+    return ProductState(product, dossier, certificate, validity, now, road(now),
                         certificate_seen(certificates.items, today),
                         earlier_certificates(certificates.items, today))
 
@@ -97,7 +98,7 @@ async def _product_state(front: WebFront, session: WebSession, product: Product
 async def products(request: Request, front: Front, session: Producer) -> Response:
     found = await front.registry(session.token).products(session.subject_id)
     states = await asyncio.gather(*(_product_state(front, session, p) for p in found.items))
-    return render(request, "products.html", session, states=states, road=ROAD)
+    return render(request, "products.html", session, states=states)
 
 
 async def _product_page(request: Request, front: WebFront, session: WebSession, product_id: str,
@@ -112,8 +113,8 @@ async def _product_page(request: Request, front: WebFront, session: WebSession, 
     if state.validity is None:
         kept = await asyncio.gather(*(kept_batch(traceability, b) for b in batches))
     # product.html reads each part of the state by its name
-    return render(request, "product.html", session, status=status, road=ROAD,
-                  batches=batches, kept_batches=kept,
+    return render(request, "product.html", session, status=status, batches=batches,
+                  kept_batches=kept,
                   cycle=cycle_view(product.status, state.dossier.cycle),
                   refused_change=refused_change(product.last_identity_decision),
                   **vars(state), **context)

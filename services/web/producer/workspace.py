@@ -26,12 +26,19 @@ class Standing(StrEnum):
     DOSSIER = "dossier"
     EVALUATION = "evaluation"
     CERTIFIED = "certified"
+    ENDED = "ended"
+    """Its certificate was revoked or has expired: no longer OCOP until recognised anew."""
 
 
-ROAD = tuple(Standing)
 STANDING_NAMES = {Standing.IDEA: N_("Idea"), Standing.PLAN: N_("Plan"),
                   Standing.DOSSIER: N_("Dossier"), Standing.EVALUATION: N_("Evaluation"),
-                  Standing.CERTIFIED: N_("Certified")}
+                  Standing.CERTIFIED: N_("Certified"), Standing.ENDED: N_("No longer certified")}
+
+
+def road(now: Standing) -> tuple[Standing, ...]:
+    """The steps a product's road shows: its last is the certificate, or that it ended."""
+    return (Standing.IDEA, Standing.PLAN, Standing.DOSSIER, Standing.EVALUATION,
+            Standing.ENDED if now is Standing.ENDED else Standing.CERTIFIED)
 
 
 def standing(product: Product, stages: dict[str, str],
@@ -39,6 +46,8 @@ def standing(product: Product, stages: dict[str, str],
     """``stages``: the dossier's stage → status; ``certificate``: its newest, if any."""
     if certificate is not None and certificate.status == "active":
         return Standing.CERTIFIED
+    if certificate is not None and certificate.status in ("revoked", "expired"):
+        return Standing.ENDED
     if product.status == "submitted":
         return Standing.EVALUATION
     for stage in DOSSIER_STAGES:
