@@ -15,7 +15,7 @@ from standardwebhooks.webhooks import Webhook
 
 from services.traceability.origin.epcis import STANDARD_CONTEXT, event_hashes, schema_errors
 from shared.platform.config import load_settings
-from tests.platform.test_epcis_query import STANDARD
+from tests.platform.test_epcis_query import STANDARD, standard_schema
 from tests.support.batches import PASSWORD
 from tests.support.demo import wait_until
 from tests.support.platform import User
@@ -69,6 +69,7 @@ async def test_a_subscription_posts_what_its_query_finds_signed_once_taken(
         assert hook.received[0].answered == "fail"  # tried again, as the same message
         assert hook.received[0].headers["webhook-id"] == hook.accepted[0].headers["webhook-id"]
         assert first["type"] == "EPCISQueryDocument" and schema_errors(first) == []
+        assert list(standard_schema().iter_errors(first)) == []
         results = first["epcisBody"]["queryResults"]
         assert (results["queryName"], results["subscriptionID"]) == ("shipped", made["id"])
         (event,) = results["resultsBody"]["eventList"]
