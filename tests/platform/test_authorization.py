@@ -190,6 +190,7 @@ CAPTURED = {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-contex
             "eventTimeZoneOffset": "+00:00", "epcList": ["urn:epc:id:sgtin:0614141.107346.1"]}
 """An event of a product not on the platform, captured by the office: a capture job."""
 PATHS = {("registry", "/imports/{kind}/template"): {"kind": "subjects"},
+         ("catalog", "/products/{product_id}/card/{digest}.png"): {"digest": "0" * 16},
          **{("traceability", f"/epcis/{kind}/{{{name}}}{tail}"): EPCIS_PATHS
             for kind, name in (("eventTypes", "eventType"), ("epcs", "epc"),
                                ("bizSteps", "bizStep"), ("bizLocations", "bizLocation"))
