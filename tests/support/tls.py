@@ -51,7 +51,8 @@ def make_authority(folder: Path, host: str = "127.0.0.1") -> Authority:
     ``folder``; valid from yesterday for a week (by the machine's clock: TLS libraries
     read it, not the platform's: the real one when the suite travels in time)."""
     folder.mkdir(parents=True, exist_ok=True)
-    now = escape_hatch.datetime.datetime.now(datetime.UTC)
+    now = (escape_hatch.datetime.datetime.now(datetime.UTC) if escape_hatch.is_travelling()
+           else datetime.datetime.now(datetime.UTC))
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (x509.CertificateBuilder().subject_name(_name("OCOP test CA"))
           .issuer_name(_name("OCOP test CA")).public_key(ca_key.public_key())
