@@ -469,6 +469,12 @@ class ServiceRuntime(Runtime):
         return self.routers
 
 
+REQUEST_HEAD_BYTES = 96 * 1024
+"""The longest request line and headers a service reads: room for the longest query its
+documents allow (the EPCIS events query: 33 parameters of up to 2,000 characters each).
+At h11's default of 16 KB such a query was cut off with a bare-text 400, not a problem."""
+
+
 def server_config(app: FastAPI, *, host: str, port: int, access_log: bool = True,
                   trusted_proxies: Sequence[str] = ()) -> uvicorn.Config:
     """How every service is served: logging is the service's own, no 'server' header tells
@@ -481,6 +487,7 @@ def server_config(app: FastAPI, *, host: str, port: int, access_log: bool = True
     throttle and the scan counts."""
     return uvicorn.Config(app, host=host, port=port, log_config=None, access_log=access_log,
                           server_header=False, timeout_graceful_shutdown=15,
+                          h11_max_incomplete_event_size=REQUEST_HEAD_BYTES,
                           proxy_headers=bool(trusted_proxies),
                           forwarded_allow_ips=list(trusted_proxies))
 

@@ -23,6 +23,7 @@ from urllib.parse import quote
 import pytest
 from jsonschema import Draft7Validator
 
+from services.traceability.api.epcis import PARAMETERS
 from services.traceability.origin.epcis import STANDARD_CONTEXT, event_hashes, schema_errors
 from shared.platform.config import load_settings
 from tests.support.batches import PASSWORD
@@ -496,3 +497,17 @@ async def test_max_event_count(captured: Captured) -> None:
     problem = await refused(captured, "/epcis/events", {"maxEventCount": str(len(ALL) - 1)},
                             413, "epcisException:QueryTooLargeException")
     assert problem["errors"][0]["field"] == "maxEventCount"
+
+
+async def test_a_query_as_long_as_the_document_allows_is_read_not_cut_off(
+        captured: Captured) -> None:
+    """Every parameter near its documented longest (2,000; 1,900 keeps the whole query
+    within what httpx sends): the service reads it and answers with the standard's
+    problem, not the HTTP server's bare-text refusal of a long request line."""
+    longest = {name: "x" * 1900 for name in PARAMETERS}
+    response = await captured.office.client.get(
+        captured.office.urls["traceability"] + "/epcis/events", params=longest,
+        headers=captured.office.headers)
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["type"].endswith("QueryParameterException")
