@@ -45,8 +45,11 @@ async def refusals(client: httpx.AsyncClient, replicas: dict[str, list[str]], to
     answers = {}
     for service, urls in replicas.items():
         for i, url in enumerate(urls):
-            response = await client.get(url + PROBES[service],
-                                        headers={"Authorization": f"Bearer {token}"})
+            # A connection of its own: one kept from an earlier call may be closed by the
+            # replica (idle over uvicorn's 5 s) just as the probe is sent on it.
+            async with httpx.AsyncClient(timeout=client.timeout) as fresh:
+                response = await fresh.get(url + PROBES[service],
+                                           headers={"Authorization": f"Bearer {token}"})
             assert response.status_code != 500, response.text
             answers[f"{service}[{i}]"] = (
                 response.json()["type"].rsplit("/", 1)[-1] if response.status_code == 401
