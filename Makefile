@@ -23,6 +23,8 @@ PYTEST  := $(BIN)/python -m pytest
 WORKERS ?= 4
 READERS := .date-readers
 NOTE    := --record-date-readers=$(READERS)
+# Each long run names its slowest tests: where to look first when make test grows.
+SLOWEST := --durations=12
 SIDE_BY_SIDE := $(MAKE) --no-print-directory -j3 --output-sync=target
 TRAVELS := travel-early travel-platform
 
@@ -48,15 +50,15 @@ tier-fast:
 tier-contract:
 	$(PYTEST) -n $(WORKERS) tests/contract $(NOTE)
 tier-platform:
-	$(PYTEST) -n $(WORKERS) tests/platform $(NOTE)
+	$(PYTEST) -n $(WORKERS) tests/platform $(NOTE) $(SLOWEST)
 tier-browser:
-	$(PYTEST) -n $(WORKERS) tests/browser $(NOTE)
+	$(PYTEST) -n $(WORKERS) tests/browser $(NOTE) $(SLOWEST)
 browser-then-travel:
 	$(MAKE) --no-print-directory tier-browser
 	$(MAKE) --no-print-directory travel-early
 $(TRAVELS): travel-%:
 	$(PYTEST) -q -p no:cacheprovider -n $(WORKERS) --only-date-readers=$(READERS) \
-	  --travel-to=$(TRAVEL_DAYS) $(TRAVEL_$*)
+	  --travel-to=$(TRAVEL_DAYS) $(SLOWEST) $(TRAVEL_$*)
 TRAVEL_DAYS     := 2031-06-15,2024-02-10
 TRAVEL_early    := tests/unit tests/service tests/contract tests/browser
 TRAVEL_platform := tests/platform
