@@ -4,6 +4,7 @@ are gathered per day there."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -99,3 +100,19 @@ async def test_forged_lots_are_gathered_per_day_in_viet_nam(
     (detected,) = [e for e in await traceability.outbox()
                    if e.type == ScanAnomalyDetected.event_type]
     assert detected.data["day"] == counted_on.isoformat()
+
+
+async def test_a_report_read_while_the_job_writes_the_counts_waits_for_them(
+        office: Office, traceability: Running, clock: FixedClock) -> None:
+    """The job's flush takes the counts from memory and is still writing them when a report
+    asks: the report's own flush waits for it, and reads them."""
+    profile = await scanned_product(office, traceability, date(2026, 6, 1))
+    scanning = traceability.part(Scanning)
+    clock.instant = datetime(2027, 3, 2, 3, tzinfo=UTC)
+    await scan(scanning, profile)
+    job = asyncio.create_task(scanning.flush())
+    await asyncio.sleep(0)  # the job has drained the counts and is writing them
+    report = (await traceability.part(ScanFigures).product_scans(
+        profile.id, date(2027, 3, 2), date(2027, 3, 2))).report
+    await job
+    assert [(day, counts.scans) for day, counts in report.days] == [(date(2027, 3, 2), 1)]

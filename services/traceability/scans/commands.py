@@ -5,6 +5,7 @@ once per window (``model.RecentScans``). The views of those counts are in ``quer
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -85,6 +86,8 @@ class Scanning:
     under every counterfeit warning."""
     tally: ScanTally = field(default_factory=ScanTally)
     recent: RecentScans = field(default_factory=RecentScans)
+    writing: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    """One flush at a time: a report's flush waits for the job's, whose counts it must read."""
 
     def today(self) -> date:
         """Today in Việt Nam: the day scans are counted on."""
@@ -208,15 +211,17 @@ class Scanning:
 
     async def flush(self) -> None:
         """Write the scans counted in memory since the last time (a job every few seconds,
-        and at stop); counts that could not be written are kept for the next time."""
-        pending = self.tally.drain()
-        try:
-            for key, counted in list(pending.items()):
-                await retried(self.store, partial(self._add, key, counted))
-                del pending[key]
-        except Exception:
-            self.tally.restore(pending)
-            raise
+        and at stop, and before a report reads them); counts that could not be written are
+        kept for the next time."""
+        async with self.writing:
+            pending = self.tally.drain()
+            try:
+                for key, counted in list(pending.items()):
+                    await retried(self.store, partial(self._add, key, counted))
+                    del pending[key]
+            except Exception:
+                self.tally.restore(pending)
+                raise
 
     @staticmethod
     async def _add(key: tuple[str, str | None, str], counted: Counter[str],
