@@ -83,6 +83,12 @@ async def test_a_subscription_posts_what_its_query_finds_signed_once_taken(
         second = delivered(hook, secret)[1]
         assert [e["eventID"] for e in second["epcisBody"]["queryResults"]["resultsBody"][
             "eventList"]] == ["urn:uuid:ship-2"]
+        async def all_attempts_kept() -> bool:  # the answer is kept just after it came
+            (listed,) = await office.call("GET", "traceability",
+                                          "/epcis/queries/shipped/subscriptions")
+            return len(listed["attempts"]) >= 3
+
+        await wait_until(all_attempts_kept, within=30)
         (listed,) = await office.call("GET", "traceability",
                                       "/epcis/queries/shipped/subscriptions")
         assert listed["enabled"] and "secret" not in listed
