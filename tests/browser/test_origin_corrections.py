@@ -73,7 +73,9 @@ async def test_a_producer_corrects_a_record_and_the_scan_page_shows_it(
             # Back on the batch: the original kept and marked, the correction listed.
             await expect(page.get_by_role("status")).to_contain_text("Đã sửa.")
             first, second, third = (page.locator("#records li").nth(i) for i in range(3))
-            await expect(first).to_contain_text("bằng bản ghi số 2")
+            # the list is drawn by the page's script once the records are read: on a busy
+            # machine that is more than expect's 5 s
+            await expect(first).to_contain_text("bằng bản ghi số 2", timeout=20_000)
             await expect(first.get_by_role("link", name="Sửa bản ghi số 1")).to_have_count(0)
             await expect(second).to_contain_text("Bản sửa của bản ghi số 1")
             await expect(second).to_contain_text("2,5 kg")
