@@ -187,7 +187,11 @@ def event_hashes(context: Any, events: list[dict[str, Any]]) -> list[str]:
     document = {"@context": context, "type": "EPCISDocument", "schemaVersion": "2.0",
                 "creationDate": "2000-01-01T00:00:00Z",
                 "epcisBody": {"eventList": json.loads(json.dumps(events))}}
-    return list(epcis_hashes_from_events(event_list_from_epcis_document_json(document)))
+    hashes = list(epcis_hashes_from_events(event_list_from_epcis_document_json(document)))
+    if len(hashes) != len(events):  # the generator logs an event it cannot read and skips it
+        raise ValueError("an event's fields cannot be read (a time of more than millisecond "
+                         "precision that rounds up to the next second, for one)")
+    return hashes
 
 
 def hashes_of(items: list[tuple[Any, dict[str, Any]]]) -> list[str]:

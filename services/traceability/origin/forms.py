@@ -194,7 +194,9 @@ def epcis_event(form: OriginEventIn, identifier: str, default_quantity: float, u
     ns = OCOP_PREFIX
     event: dict[str, Any] = {
         "type": "ObjectEvent", "action": "OBSERVE",
-        "eventTime": form.happened_at.isoformat(), "eventTimeZoneOffset": _offset(form),
+        # milliseconds, as EPCIS writes them (and the hash generator reads no finer)
+        "eventTime": form.happened_at.isoformat(timespec="milliseconds"),
+        "eventTimeZoneOffset": _offset(form),
         "readPoint": {"id": form.place.uri()}, f"{ns}:placeName": form.place.name}
     if form.event_id:
         event["eventID"] = f"urn:uuid:{form.event_id}"
