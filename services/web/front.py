@@ -96,6 +96,14 @@ class WebFront:
         """The registry's API with an account's token (none to sign in)."""
         return Registry(self.backend, token)
 
+    async def certificate_pdf(self, token: str, certificate_id: str) -> Response:
+        """A certificate's PDF as rating draws it today (stamped once no longer in force),
+        passed on to the person who may read it, and kept by no cache on the way."""
+        answer = await self.rating(token).certificate_pdf(certificate_id)
+        return Response(answer.content, media_type="application/pdf", headers={
+            "Content-Disposition": answer.headers.get("content-disposition", "inline"),
+            "Cache-Control": "private, no-store"})
+
     def rating(self, token: str) -> Rating:
         return Rating(self.backend, token)
 

@@ -35,7 +35,14 @@ import time_machine
 from playwright.async_api import Browser, Locator, Page, expect
 
 from shared.platform.config import Settings
-from tests.support.browser import DESKTOP, PHONE, Photographer, chromium, submit_sign_in
+from tests.support.browser import (
+    DESKTOP,
+    PHONE,
+    Photographer,
+    chromium,
+    submit_sign_in,
+    upload_every_missing_document,
+)
 from tests.support.demo import wait_until
 from tests.support.platform import (
     PDF,
@@ -283,14 +290,7 @@ async def the_cycle(year: Year) -> None:
 
     # The dossier's documents, each uploaded from the product's page; the office decides.
     await page.goto(year.product_page)
-    forms = page.locator("form[data-upload]")
-    for left in range(await forms.count(), 0, -1):
-        await forms.first.locator("input[type=file]").set_input_files(
-            {"name": f"giay-to-{left}.pdf", "mimeType": "application/pdf",
-             "buffer": PDF + f"% giấy tờ {left}\n".encode()})
-        await forms.first.get_by_role("button", name="Tải lên").click()
-        await expect(forms).to_have_count(left - 1)
-    await expect(page.locator("#checklist")).to_contain_text("Đã đủ giấy tờ trong hồ sơ.")
+    await upload_every_missing_document(page)
     await stage_proposed(year, "dossier", "Hồ sơ đã đủ giấy tờ.")
     await year.office.call("POST", "registry", cycle, json={
         "stage": "dossier", "status": "accepted", "note": "Hồ sơ đầy đủ."})

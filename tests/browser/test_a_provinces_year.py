@@ -38,7 +38,15 @@ from playwright.async_api import Browser, BrowserContext, Download, Page, expect
 from shared.i18n import in_both
 from shared.platform.config import Settings
 from tests.platform.test_office_rounds_pages import CRITERIA, MEMBERS, table_file
-from tests.support.browser import DESKTOP, PHONE, TABLET, Photographer, chromium, submit_sign_in
+from tests.support.browser import (
+    DESKTOP,
+    PHONE,
+    TABLET,
+    Photographer,
+    chromium,
+    submit_sign_in,
+    upload_every_missing_document,
+)
 from tests.support.demo import wait_until
 from tests.support.platform import PDF, User, office_signed_in
 from tests.support.workspace import serving_workspace
@@ -243,14 +251,7 @@ async def dossier_stages(year: Year) -> None:
     home = await year.person(TEA_COOP[2], DESKTOP)
     await home.goto(f"{year.web}/products/{path}")
     # The dossier's documents, each uploaded from the product's page.
-    forms = home.locator("form[data-upload]")
-    for left in range(await forms.count(), 0, -1):
-        await forms.first.locator("input[type=file]").set_input_files(
-            {"name": f"giay-to-{left}.pdf", "mimeType": "application/pdf",
-             "buffer": PDF + f"% giấy tờ {left}\n".encode()})
-        await forms.first.get_by_role("button", name="Tải lên").click()
-        await expect(forms).to_have_count(left - 1)
-    await expect(home.locator("#checklist")).to_contain_text("Đã đủ giấy tờ trong hồ sơ.")
+    await upload_every_missing_document(home)
     await year.camera.look_at(home, "05-producer-dossier")
 
     commune = await year.person(OFFICER, DESKTOP)

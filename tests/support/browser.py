@@ -14,7 +14,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from tests.support.platform import PDF
 
 # Without these, Chromium keeps trying to reach Google's services through a closed network.
 QUIET = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -71,3 +73,16 @@ async def submit_sign_in(page: Page, web: str, username: str, password: str) -> 
     await page.get_by_label("Tên đăng nhập").fill(username)
     await page.get_by_label("Mật khẩu").fill(password)
     await page.get_by_role("button", name="Đăng nhập").click()
+
+
+async def upload_every_missing_document(page: Page) -> None:
+    """On a product's page, uploads a small PDF through each of the dossier checklist's
+    upload forms, one after the other, until the checklist says the dossier is whole."""
+    forms = page.locator("form[data-upload]")
+    for left in range(await forms.count(), 0, -1):
+        await forms.first.locator("input[type=file]").set_input_files(
+            {"name": f"giay-to-{left}.pdf", "mimeType": "application/pdf",
+             "buffer": PDF + f"% giấy tờ {left}\n".encode()})
+        await forms.first.get_by_role("button", name="Tải lên").click()
+        await expect(forms).to_have_count(left - 1)
+    await expect(page.locator("#checklist")).to_contain_text("Đã đủ giấy tờ trong hồ sơ.")

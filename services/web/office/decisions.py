@@ -160,10 +160,7 @@ async def expire(front: Front, session: OfficeWriter) -> Response:
 
 @router.get("/office/certificates/{certificate_id}.pdf")
 async def certificate_pdf(front: Front, session: Office, certificate_id: str) -> Response:
-    answer = await front.rating(session.token).certificate_pdf(certificate_id)
-    return Response(answer.content, media_type="application/pdf", headers={
-        "Content-Disposition": answer.headers.get("content-disposition", "inline"),
-        "Cache-Control": "private, no-store"})
+    return await front.certificate_pdf(session.token, certificate_id)
 
 
 async def _certificate_page(request: Request, front: WebFront, session: WebSession,

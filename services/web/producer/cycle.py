@@ -83,8 +83,4 @@ async def submit_product(request: Request, front: Front, session: ProducerWriter
 
 @router.get("/certificates/{certificate_id}.pdf")
 async def certificate_pdf(front: Front, session: Producer, certificate_id: str) -> Response:
-    """The certificate's PDF as rating draws it today (stamped once no longer in force)."""
-    answer = await front.rating(session.token).certificate_pdf(certificate_id)
-    return Response(answer.content, media_type="application/pdf", headers={
-        "Content-Disposition": answer.headers.get("content-disposition", "inline"),
-        "Cache-Control": "private, no-store"})
+    return await front.certificate_pdf(session.token, certificate_id)
