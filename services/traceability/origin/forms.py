@@ -194,8 +194,9 @@ def epcis_event(form: OriginEventIn, identifier: str, default_quantity: float, u
     ns = OCOP_PREFIX
     event: dict[str, Any] = {
         "type": "ObjectEvent", "action": "OBSERVE",
-        # milliseconds, as EPCIS writes them (and the hash generator reads no finer)
-        "eventTime": form.happened_at.isoformat(timespec="milliseconds"),
+        # to the millisecond: the hash generator reads no finer, and skips a time it rounds up
+        "eventTime": form.happened_at.replace(
+            microsecond=form.happened_at.microsecond // 1000 * 1000).isoformat(),
         "eventTimeZoneOffset": _offset(form),
         "readPoint": {"id": form.place.uri()}, f"{ns}:placeName": form.place.name}
     if form.event_id:
