@@ -40,12 +40,13 @@ async def signed_in_page(browser: Browser, web: str, username: str, size: dict[s
     return page
 
 
-async def shown_sums(page: Page) -> tuple[tuple[str, ...], str, str]:
+async def expect_sums(page: Page, parts: tuple[str, str, str], total: str, stars: str) -> None:
+    """The sums are written by score.js once the page is parsed: wait for them, never read once."""
     totals = page.locator("[data-totals]")
-    parts = tuple([await totals.locator(f"[data-subtotal={p}]").inner_text()
-                   for p in "ABC"])
-    return (parts, await totals.locator("[data-total]").inner_text(),
-            await totals.locator("[data-stars-shown]").inner_text())
+    for part, subtotal in zip("ABC", parts, strict=True):
+        await expect(totals.locator(f"[data-subtotal={part}]")).to_have_text(subtotal)
+    await expect(totals.locator("[data-total]")).to_have_text(total)
+    await expect(totals.locator("[data-stars-shown]")).to_have_text(stars)
 
 
 async def test_a_member_scores_on_a_tablet_and_the_commune_proposes(
@@ -83,10 +84,10 @@ async def score_on_a_tablet(browser: Browser, web: str, camera: Photographer, of
     await tasks.get_by_role("link", name="Chấm điểm").click()
     await expect(page.get_by_role("heading", name="Phiếu chấm điểm: Chè búp Tân Cương")
                  ).to_be_visible()
-    assert await shown_sums(page) == (("0", "0", "0"), "0", "1 ★")
+    await expect_sums(page, ("0", "0", "0"), "0", "1 ★")
     for criterion, points, parts, total, stars in SHEET:
         await page.get_by_label(criterion).fill(points)
-        assert await shown_sums(page) == (parts, total, stars), criterion
+        await expect_sums(page, parts, total, stars)
     await page.get_by_label("Ghi chú A2").fill("Thiếu hợp đồng lao động")
     await camera.look_at(page, "02-score-sheet")
 
@@ -97,7 +98,7 @@ async def score_on_a_tablet(browser: Browser, web: str, camera: Photographer, of
     await expect(page.locator("[data-draft-status]")).to_contain_text("Đã khôi phục bản nháp")
     await expect(page.get_by_label("Sử dụng lao động địa phương")).to_have_value("7,5")
     await expect(page.get_by_label("Ghi chú A2")).to_have_value("Thiếu hợp đồng lao động")
-    assert await shown_sums(page) == (("30,5", "10", "0"), "40,5", "2 ★")
+    await expect_sums(page, ("30,5", "10", "0"), "40,5", "2 ★")
 
     # Sent with a criterion left empty: refused beside its row, the sheet kept as filled.
     for criterion, points in REST[1:]:
@@ -107,11 +108,11 @@ async def score_on_a_tablet(browser: Browser, web: str, camera: Photographer, of
     await expect(story.locator(".field-error")).to_have_text("chưa được chấm")
     await expect(page.locator(".field-error")).to_have_count(1)
     await expect(page.get_by_label("Sử dụng lao động địa phương")).to_have_value("7,5")
-    assert await shown_sums(page) == (("30,5", "10", "28"), "68,5", "3 ★")
+    await expect_sums(page, ("30,5", "10", "28"), "68,5", "3 ★")
     await camera.look_at(page, "04-refused")
 
     await page.get_by_label(REST[0][0]).fill(REST[0][1])
-    assert await shown_sums(page) == (("30,5", "18", "28"), "76,5", "4 ★")
+    await expect_sums(page, ("30,5", "18", "28"), "76,5", "4 ★")
     await page.get_by_role("button", name="Nộp phiếu").click()
     await expect(page.locator(".notice")).to_contain_text("Đã nộp phiếu chấm điểm")
     assert "/council?done=sheet_submitted" in page.url
