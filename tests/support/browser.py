@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -40,8 +41,28 @@ async def chromium() -> AsyncIterator[Browser]:
         browser = await playwright.chromium.launch(executable_path=executable, args=QUIET)
         try:
             yield browser
+        except BaseException:
+            await _keep_what_was_shown(browser)
+            raise
         finally:
             await browser.close()
+
+
+async def _keep_what_was_shown(browser: Browser) -> None:
+    """A failed browser test leaves each open page's address on stderr and its screenshot in
+    ``SCREENSHOTS/failed/``: a flake on a loaded CI machine can then be read, not guessed."""
+    folder = SCREENSHOTS / "failed"
+    folder.mkdir(parents=True, exist_ok=True)
+    test = os.environ.get("PYTEST_CURRENT_TEST", "test").split(" ")[0]
+    name = "".join(c if c.isalnum() else "-" for c in test.rsplit("::", 1)[-1])
+    pages = [page for context in browser.contexts for page in context.pages]
+    for number, page in enumerate(pages, 1):
+        path = folder / f"{name}-{number}.png"
+        try:
+            await page.screenshot(path=path, full_page=True, timeout=10_000)
+        except Exception as error:  # a crashed page: its address is still worth printing
+            path = Path(f"(no screenshot: {type(error).__name__})")
+        print(f"open page {number} at the failure: {page.url} -> {path}", file=sys.stderr)
 
 
 def screenshot_path(tmp_path: Path, name: str) -> Path:
