@@ -6,28 +6,26 @@
 - Bodies are capped: JSON small, files at the upload limit (each upload route then applies
   its own, smaller one). A declared length over the cap is refused before reading; an
   undeclared (chunked) body is counted as it arrives and refused once it passes the cap.
-- Each client address has a request budget (``limits`` moving window): a campaign of real
+- Each client address has a request budget (a sliding window): a campaign of real
   scans, spread over many phones, never meets it; one client flooding does. Public pages
   one client has no reason to ask for often (the scan pages) have a tighter budget of their
-  own (``PathBudget``). Budgets are kept per process: n replicas let n times as much
-  through. The address is the connection's, or the one a trusted proxy names
-  (``OCOP_TRUSTED_PROXIES``, applied by the server before any middleware).
+  own (``PathBudget``). Budgets hold across every process of a service: they are counted
+  through its store (``shared.http.rate_counts``). The address is the connection's, or the
+  one a trusted proxy names (``OCOP_TRUSTED_PROXIES``, applied by the server before any
+  middleware).
 
 Refusals are problem+json in English and Vietnamese, like every other error.
 """
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 
+from shared.http.rate_counts import RateCounts
 from shared.identity.auth import CALLER_STATE, TokenVerifier, caller_from_header
 from shared.refusals import N_, AppError, TooManyRequests
 from shared.refusals.http import BodyTooLarge, refused
@@ -64,9 +62,10 @@ class GuardPolicy:
 
 class RequestGuard:
     def __init__(self, app: ASGIApp, *, verifier: TokenVerifier | None,
-                 policy: GuardPolicy) -> None:
+                 policy: GuardPolicy, counts: RateCounts | None = None) -> None:
         """``verifier``: None only where every write is open (a front that checks its own
-        sessions)."""
+        sessions). ``counts``: where the budgets are counted (the service's, shared by its
+        processes; this process's alone by default)."""
         if verifier is None and policy.open_writes != ("/",):
             raise ValueError("writes that need a token need a verifier")
         self.app = app
@@ -75,7 +74,7 @@ class RequestGuard:
         self.rate: RateLimitItem = parse(policy.rate_limit)
         self.budgets = [(b.prefixes, parse(b.rate), "paths:" + ",".join(b.prefixes) + "|")
                         for b in policy.budgets]
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.counts = counts or RateCounts(None, process="")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -86,11 +85,11 @@ class RequestGuard:
                                          for prefixes, rate, namespace in self.budgets
                                          if scope["path"].startswith(prefixes))]
         for rate, key in spent:
-            if not self.limiter.hit(rate, key):
+            if (retry_after := await self.counts.hit(rate, key)) is not None:
                 await self._refuse(scope, send, TooManyRequests(
                     N_("Too many requests from your address; slow down and try again in a "
                        "moment."), code="rate-limited"),
-                    {"retry-after": str(self._retry_after(rate, key))})
+                    {"retry-after": str(retry_after)})
                 return
         if scope["method"] not in WRITES:
             await self.app(scope, receive, send)
@@ -111,11 +110,6 @@ class RequestGuard:
             await self._refuse(scope, send, BodyTooLarge(limit).refusal())
             return
         await self.app(scope, _counted(receive, limit), send)
-
-    def _retry_after(self, rate: RateLimitItem, key: str) -> int:
-        reset, _ = self.limiter.get_window_stats(rate, key)
-        # The limiter's windows are on the wall clock (``time.time``): compare on the same.
-        return max(1, math.ceil(reset - time.time()))
 
     async def _refuse(self, scope: Scope, send: Send, refusal: AppError,
                       headers: dict[str, str] | None = None) -> None:

@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from starlette.types import ASGIApp, ExceptionHandler
 
 from shared.http.paging import only_known_filters
+from shared.http.rate_counts import PRUNE_SECONDS, RATE_COUNTS, SYNC_SECONDS, RateCounts
 from shared.http.request_guard import GuardPolicy, PathBudget, RequestGuard
 from shared.http.security_headers import API_POLICY, PAGE_POLICY, SecurityHeaders
 from shared.identity.access import PLATFORM_RULES, published
@@ -47,6 +48,7 @@ from shared.messaging.events.contracts import EventContract
 from shared.messaging.signals import Signal
 from shared.platform.clock import Clock, SystemClock
 from shared.platform.config import Settings
+from shared.platform.ids import new_id
 from shared.platform.telemetry import make_tracer_provider
 from shared.platform.workers import WorkerFactory, WorkerProcess
 from shared.ports.bus import EventBus, open_bus
@@ -118,10 +120,11 @@ class Runtime:
         every write is open: a front that checks its own sessions). ``clock``: where the
         service reads the date (the system's by default). ``store``: an adapter to use
         instead of the one the settings' URL names (a test's, or a tool's), holding
-        ``collections``. ``cross_origin_reads``: any web page may GET from the service (a
-        sales channel's shop reading public listings in its visitors' browsers); writes stay
-        same-origin. ``page_policy``, ``api_policy``: the content security policies of its
-        HTML pages and of everything else (``shared.http.security_headers``)."""
+        ``collections`` and ``RATE_COUNTS`` (the request budgets). ``cross_origin_reads``:
+        any web page may GET from the service (a sales channel's shop reading public
+        listings in its visitors' browsers); writes stay same-origin. ``page_policy``,
+        ``api_policy``: the content security policies of its HTML pages and of everything
+        else (``shared.http.security_headers``)."""
         self.name = name
         self.settings = settings
         self.open_writes = tuple(open_writes)
@@ -131,7 +134,7 @@ class Runtime:
         self.api_policy = api_policy
         self.clock: Clock = clock or SystemClock()
         self.store: DocumentStore = store or open_store(
-            settings.store_url_for(name), list(collections), service=name)
+            settings.store_url_for(name), [*collections, RATE_COUNTS], service=name)
         self.tracer_provider = make_tracer_provider(name, otlp_endpoint=settings.otlp_endpoint)
         self.tracer = self.tracer_provider.get_tracer(f"ocop.{name}")
         self.routers: list[APIRouter] = []
@@ -144,6 +147,10 @@ class Runtime:
         self._jobs: list[tuple[str, float, Callable[[], Awaitable[Any]],
                                asyncio.Event | None]] = []
         self._readiness_checks: dict[str, Callable[[], Awaitable[None]]] = {}
+        self.rate_counts = RateCounts(self.store, process=new_id())
+        """The request budgets, counted with the service's other processes."""
+        self.every("share request counts", SYNC_SECONDS, self.rate_counts.flush)
+        self.every("prune request counts", PRUNE_SECONDS, self.rate_counts.prune)
         self._tasks: list[asyncio.Task[None]] = []
         """What runs in the background while the service runs: its jobs (and relay)."""
 
@@ -335,7 +342,7 @@ class Runtime:
         app.add_middleware(RequestGuard, verifier=self.verifier, policy=GuardPolicy(
             open_writes=self.open_writes, json_limit=self.settings.json_max_bytes,
             upload_limit=self.settings.objects_max_bytes, rate_limit=self.settings.rate_limit,
-            budgets=tuple(self.budgets)))
+            budgets=tuple(self.budgets)), counts=self.rate_counts)
         if self.cross_origin_reads:
             app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"],
                                allow_headers=["X-API-Key", "If-None-Match"],

@@ -294,7 +294,8 @@ async def test_a_single_client_flooding_is_slowed_and_others_are_not(
         assert len(refused) == 50, len(refused)
         body = problem(refused[0], 429, "rate-limited")
         assert "slow down" in body["detail"]
-        assert 1 <= int(refused[0].headers["retry-after"]) <= 60  # when the window frees
+        # When the sliding window frees one: this minute's end, and a 30th of the next.
+        assert 1 <= int(refused[0].headers["retry-after"]) <= 60 + 2
         others = await burst("198.51.100.20", 20)
         assert all(r.status_code == 200 for r in others)
 
