@@ -45,6 +45,7 @@ test: $(VENV)/.installed-test browser walkthrough-tools resolver-suite-tools $(J
 tier-checks:
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	bash deploy/validate.sh
 tier-fast:
 	$(PYTEST) tests/unit tests/service $(NOTE)
 tier-contract:

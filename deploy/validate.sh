@@ -16,9 +16,16 @@ if ! command -v docker-compose >/dev/null 2>&1; then
 fi
 
 # Placeholder secrets, for interpolation only.
-export OCOP_S3_ACCESS_KEY=validate OCOP_S3_SECRET_KEY=validate\
+export OCOP_S3_ACCESS_KEY=validate OCOP_S3_SECRET_KEY=validate OCOP_POSTGRES_PASSWORD=validate \
   OCOP_AUTH_PRIVATE_KEY=validate OCOP_AUTH_PUBLIC_KEY=validate
 docker-compose -f docker-compose.yml config --quiet
 echo "docker-compose.yml: valid ($(docker-compose -f docker-compose.yml config --services | wc -l) services)"
+# The MongoDB alternative: the same file with deploy/compose.mongo.yml over it.
+mongo=(-f docker-compose.yml -f deploy/compose.mongo.yml)
+docker-compose "${mongo[@]}" config --quiet
+grep -q "OCOP_STORE_URL: mongodb://" <<<"$(docker-compose "${mongo[@]}" config)" \
+  || { echo "deploy/compose.mongo.yml: the services' store is not MongoDB" >&2; exit 1; }
+echo "docker-compose.yml + deploy/compose.mongo.yml: valid"
 
-# The other YAML files are parsed by the test suite (tests/unit/test_deploy_files.py).
+# The Kubernetes manifests are checked against the Kubernetes schemas by the test suite
+# (tests/unit/test_deploy_files.py), and the other YAML files parsed there.
