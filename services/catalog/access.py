@@ -14,4 +14,5 @@ RULES: dict[str, frozenset[Party]] = {
     "channel.manage": frozenset({Party.OFFICE}),
     "channel.self": frozenset({Party.CHANNEL}),
     "events.describe": ANYONE,
+    "repairs.read": frozenset({Party.OFFICE}),
 }

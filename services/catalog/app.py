@@ -14,17 +14,20 @@ from services.catalog.listings.publishing import Publisher
 from services.catalog.listings.queries import Catalog
 from services.catalog.reactions import Reactions
 from services.catalog.site.card import Cards
-from services.catalog.store import COLLECTIONS
+from services.catalog.store import COLLECTIONS, LISTINGS
 from services.catalog.webhooks.commands import Webhooks
 from services.catalog.webhooks.dispatch import Dispatcher
 from shared.messaging.contracts.catalog import LISTING_EVENTS
 from shared.messaging.contracts.rating import (
     CERTIFICATE_IN_FORCE,
     CertificateExpired,
+    CertificateRestated,
     CertificateRevoked,
 )
 from shared.messaging.contracts.registry import PRODUCT_STATES
 from shared.messaging.contracts.traceability import BatchOpened, LabelIssued, OriginEventRecorded
+from shared.messaging.reconciliation import Sweep
+from shared.messaging.repairs import Repairs
 from shared.platform.clock import Clock
 from shared.platform.config import Settings
 from shared.platform.runtime import ServiceRuntime
@@ -65,9 +68,10 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     webhooks = Webhooks(runtime.store, runtime.clock, settings.allow_private_webhook_urls,
                         dispatcher.wake)
     keeper = Listings(runtime.store, runtime.outbox, publisher, runtime.clock, webhooks)
-    reactions = Reactions(keeper, runtime.clock)
+    reactions = Reactions(keeper, runtime.clock, Repairs(NAME, runtime.clock))
     for event in CERTIFICATE_IN_FORCE:
         runtime.handle(event, reactions.on_certificate_in_force)
+    runtime.handle(CertificateRestated, reactions.on_certificate_restated)
     runtime.handle(CertificateRevoked, reactions.on_revoked)
     runtime.handle(CertificateExpired, reactions.on_expired)
     runtime.handle(LabelIssued, reactions.on_label)
@@ -81,4 +85,9 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
                     Cards(runtime.objects))
     for router in ROUTERS:
         runtime.include(router)
+    # The compacted listings stream said again, a slice a run: a record the broker lost
+    # comes back (``Listings.restate``).
+    sweep = Sweep("listings stream", LISTINGS.name, settings.reconcile_slice, runtime.clock)
+    runtime.every("listings reconciliation", settings.reconcile_seconds,
+                  lambda: sweep.run(runtime.store, keeper.restate))
     return runtime

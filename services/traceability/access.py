@@ -29,4 +29,5 @@ RULES: dict[str, frozenset[Party]] = {
     "scans.read": KEEPERS,
     "anomaly.read": KEEPERS,
     "anomaly.summary": frozenset({Party.OFFICE}),
+    "repairs.read": frozenset({Party.OFFICE}),
 }

@@ -27,6 +27,7 @@ from shared.messaging.contracts.catalog import LISTING_STATES, ListingWithdrawn
 from shared.messaging.contracts.rating import (
     CERTIFICATE_IN_FORCE,
     CertificateExpired,
+    CertificateRestated,
     CertificateRevoked,
 )
 from shared.messaging.contracts.registry import PRODUCT_STATES, ProductGtinRetired
@@ -37,6 +38,7 @@ from shared.messaging.contracts.traceability import (
     OriginEventRecorded,
     ScanAnomalyDetected,
 )
+from shared.messaging.repairs import Repairs
 from shared.platform.clock import Clock
 from shared.platform.config import Settings
 from shared.platform.keyfiles import kept_secret
@@ -79,7 +81,8 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     pages.on_change = runtime.signal(SCAN_PAGES_CHANGED, pages.forget).raise_
     tracing = Traceability(runtime.store, runtime.outbox, runtime.objects, worker,
                            public_url=settings.public_url, scan_base_url=scan_base_url,
-                           clock=runtime.clock, shown_changed=pages.changed)
+                           clock=runtime.clock, shown_changed=pages.changed,
+                           repairs=Repairs(NAME, runtime.clock))
     origin = Origin(runtime.store, runtime.outbox, worker, scan_base_url, runtime.clock,
                     pages.changed)
     histories = Histories(runtime.store, worker, scan_base_url, runtime.clock)
@@ -102,6 +105,7 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
                   partial(index_unindexed, runtime.store))
     for event in CERTIFICATE_IN_FORCE:
         runtime.handle(event, tracing.on_certificate_in_force)
+    runtime.handle(CertificateRestated, tracing.on_certificate_restated)
     runtime.handle(CertificateRevoked, tracing.on_revoked)
     runtime.handle(CertificateExpired, tracing.on_expired)
     for product_event in PRODUCT_STATES:

@@ -18,11 +18,13 @@ from shared.messaging import Outbox
 from shared.messaging.contracts.catalog import ListingState, ListingWithdrawn, Offer
 from shared.messaging.contracts.rating import (
     CertificateExpired,
+    CertificateRestated,
     CertificateRevoked,
     CurrentCertificate,
 )
 from shared.messaging.contracts.registry import ProductGtinRetired, ProductState
 from shared.messaging.events.envelope import Envelope
+from shared.messaging.repairs import Repairs
 from shared.platform.clock import Clock
 from shared.platform.ids import new_id
 from shared.platform.workers import PUBLIC_SHARE, Worker
@@ -44,6 +46,8 @@ class Traceability:
     clock: Clock
     shown_changed: Callable[[], None]
     """Called once a change to what a scan shows has committed (``ScanPages.changed``)."""
+    repairs: Repairs
+    """Where what rating's reconciliation repaired is recorded (an alarm)."""
 
     async def on_certificate_in_force(self, envelope: Envelope, tx: Transaction) -> None:
         event = CurrentCertificate.model_validate(envelope.data)
@@ -51,6 +55,21 @@ class Traceability:
         profile.show_certificate(event)
         await profiles.keep(tx, profile)
         await self._issue_label(tx, profile)
+
+    async def on_certificate_restated(self, envelope: Envelope, tx: Transaction) -> None:
+        """Rating's reconciliation: applied only if the inbox had not seen its sequence, so
+        only where a certificate event was lost; a change it makes to the scan page is a
+        repair, and an alarm (``shared.messaging.repairs``)."""
+        event = CertificateRestated.model_validate(envelope.data)
+        profile = await self._profile(tx, event.product_id)
+        change = profile.reconcile(event)
+        if change is None:
+            return
+        await profiles.keep(tx, profile)
+        await self.repairs.record(tx, envelope, kind="profile", aggregate_id=profile.id,
+                                  change=change)
+        if event.ended is None:
+            await self._issue_label(tx, profile)
 
     async def on_product_changed(self, envelope: Envelope, tx: Transaction) -> None:
         """The registry's own word on a product: the scan page shows it, and a GTIN given

@@ -12,4 +12,11 @@ INBOX = Collection("_inbox")
 DEAD_LETTERS = Collection("_dead_letters", indexes=("type", "failed_at"))
 """Events a handler could not apply after its retries, with the error."""
 
-MESSAGING_COLLECTIONS = (OUTBOX, INBOX, DEAD_LETTERS)
+REPAIRS = Collection("_repairs", indexes=("at", "kind"))
+"""What reconciliation repaired in this service's read models: each an alarm that the bus
+lost an event this service should have had (``shared.messaging.repairs``)."""
+
+SWEEPS = Collection("_sweeps")
+"""Per reconciliation sweep, where its slices have got to (``shared.messaging.reconciliation``)."""
+
+MESSAGING_COLLECTIONS = (OUTBOX, INBOX, DEAD_LETTERS, REPAIRS, SWEEPS)

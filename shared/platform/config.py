@@ -159,6 +159,13 @@ class Settings(BaseSettings):
     retry_backoff_seconds: Annotated[float, Field(gt=0, le=60)] = 0.1
     relay_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 0.5
     relay_batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
+    reconcile_seconds: Annotated[float, Field(gt=0, le=7 * 24 * 3600, description=(
+        "How often each service says again a slice of the state it owns (rating: "
+        "certificates; catalog: the listings stream), repairing what a lost event left "
+        "behind."))] = 600
+    reconcile_slice: Annotated[int, Field(ge=1, le=100_000, description=(
+        "How many aggregates a reconciliation run says again; the next run goes on from "
+        "there."))] = 2000
 
     @field_validator("store_url", "bus_url", "objects_url")
     @classmethod

@@ -13,14 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.catalog.listings import changes, rules
-from services.catalog.listings.model import Listing
+from services.catalog.listings.model import Listing, News
 from services.catalog.listings.publishing import Publisher
+from services.catalog.listings.rules import ListingStatus
 from services.catalog.store import channels, listings
 from services.catalog.webhooks.commands import Webhooks
 from shared.messaging import Outbox
 from shared.messaging.contracts.catalog import OfferAvailability
 from shared.platform.clock import Clock
-from shared.ports.store import DocumentStore, Transaction
+from shared.ports.store import Document, DocumentStore, Transaction
 
 Apply = Callable[[Listing], bool | None]
 """A change to a listing; returning False means it changed nothing (keep nothing)."""
@@ -53,6 +54,23 @@ class Listings:
                 dataschema=self.publisher.schema_url(event.event_type))
             await self.webhooks.fan_out(tx, await changes.append(tx, envelope, listing), listing)
         return listing
+
+    async def restate(self, doc: Document) -> bool:
+        """Say the listing's current message on the listings stream again, at its own
+        version (the reconciliation of the compacted stream: a record the broker lost comes
+        back; consumers holding that version ignore it). Not a change: neither numbered in
+        the change log nor sent to webhooks. False for a product never listed."""
+        async with self.store.transaction() as tx:
+            listing = await listings.get_or_none(tx, doc.id)
+            if listing is None or listing.status is None:
+                return False
+            news = News.CHANGED if listing.status is ListingStatus.LISTED else News.WITHDRAWN
+            event = self.publisher.event(listing, news)
+            # Read in the transaction: a change committed meanwhile has a newer version, and
+            # the next round says it again if this message landed after it.
+            await self.outbox.emit(tx, event, aggregate_id=listing.id, sequence=listing.version,
+                                   dataschema=self.publisher.schema_url(event.event_type))
+            return True
 
     async def _producers_change(self, product_id: str, apply: Apply) -> Listing:
         """(Who may is the access table's ``listing.withdraw``/``offer.write``.)"""

@@ -16,7 +16,7 @@ from typing import Any
 from services.catalog.listings.rules import ListingStatus, search_text
 from shared.i18n.text import fold
 from shared.messaging.contracts.catalog import OfferAvailability, WithdrawalReason
-from shared.messaging.contracts.rating import CurrentCertificate
+from shared.messaging.contracts.rating import CertificateRestated, CurrentCertificate
 from shared.messaging.contracts.registry import ProductState
 from shared.messaging.contracts.traceability import LabelIssued
 from shared.messaging.inbox import snapshot_is_current
@@ -156,6 +156,35 @@ class Listing:
             e.certificate_id, e.certificate_number, e.level, e.decision_number,
             e.decision_date, e.valid_from, e.valid_until, e.verification_url)
         self.valid_until = e.valid_until
+
+    def reconcile_certificate(self, e: CertificateRestated, *, listed_at: str) -> str | None:
+        """Rating's word on where the product's certification stands, said again by its
+        reconciliation: make the listing what it would be had every certificate event
+        arrived. The change made (``listed``: it shows the certificate in force now;
+        ``delisted``: its certificate ended), or None when the listing agrees already, or
+        the difference is not the catalog's to show (an ended certificate it never listed).
+        A listing showing the certificate in force stays as its producer left it (taken
+        off the catalog, or sold somewhere)."""
+        c, ended = e.certificate, e.ended
+        shows_it = self.certificate is not None and self.certificate.id == c.certificate_id
+        if ended is None:
+            if shows_it:
+                return None
+            self.show_certificate(c, certified_at=e.recognised_at.isoformat(),
+                                  listed_at=listed_at)
+            return "listed"
+        reason = WithdrawalReason(ended.end.value)
+        if not shows_it and self.status is not ListingStatus.LISTED:
+            return None
+        if shows_it and self.status is not ListingStatus.LISTED \
+                and self.delisted_reason == reason:
+            return None
+        if not shows_it:  # listed at an older certificate: the one that ended replaced it
+            self.show_certificate(c, certified_at=e.recognised_at.isoformat(),
+                                  listed_at=listed_at)
+        self.status, self.delisted_reason, self.delisted_on = (
+            ListingStatus.DELISTED, reason, ended.on)
+        return "delisted"
 
     def take_product(self, e: ProductState, version: int) -> bool:
         """The registry's own word on the product (renamed, described, illustrated, given a

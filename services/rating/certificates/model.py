@@ -7,16 +7,19 @@ of its own (the day is an argument)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from services.rating.certificates import rules
 from services.rating.evaluations.rules import Level
 from shared.messaging.contracts.rating import (
     CertificateDowngraded,
+    CertificateEnd,
+    CertificateEnded,
     CertificateExpired,
     CertificateExpiring,
     CertificateRenewed,
+    CertificateRestated,
     CertificateRevoked,
     CertificateUpgraded,
     CurrentCertificate,
@@ -113,7 +116,39 @@ class Certificate:
         """The event that puts this certificate in force, saying how it relates to the one
         it replaces (certified, renewed, up- or downgraded), and where anyone can check it
         (``verification_url``: its public verification page)."""
-        fields: dict[str, Any] = dict(
+        fields = self._shown(product, subject, verification_url)
+        if previous_stars is None:  # none in force before it
+            return ProductCertified(**fields)
+        change = rules.change_of(previous_stars, self.stars)
+        if change is rules.Change.UPGRADED:
+            return CertificateUpgraded(**fields, previous_stars=previous_stars)
+        if change is rules.Change.DOWNGRADED:
+            return CertificateDowngraded(**fields, previous_stars=previous_stars)
+        return CertificateRenewed(**fields)
+
+    def restated(self, product: dict[str, Any], subject: dict[str, Any],
+                 verification_url: str | None = None) -> CertificateRestated | None:
+        """What reconciliation says again of its product when this is the product's latest
+        certificate: as its in-force event carried it and, once revoked or expired, how it
+        ended (as that event told it). None for a superseded one, never the latest."""
+        ended: CertificateEnded | None = None
+        if self.status is CertificateStatus.REVOKED and self.revoked_on is not None:
+            ended = CertificateEnded(end=CertificateEnd.REVOKED, on=self.revoked_on,
+                                     reason=self.revocation_reason)
+        elif self.status is CertificateStatus.EXPIRED and self.expired_on is not None:
+            ended = CertificateEnded(end=CertificateEnd.EXPIRED, on=self.expired_on)
+        elif self.status is not CertificateStatus.ACTIVE:
+            return None
+        return CertificateRestated(
+            product_id=self.product_id,
+            certificate=CurrentCertificate(**self._shown(product, subject, verification_url)),
+            recognised_at=datetime.fromisoformat(self.recognised_at), ended=ended)
+
+    def _shown(self, product: dict[str, Any], subject: dict[str, Any],
+               verification_url: str | None) -> dict[str, Any]:
+        """What the events that put it in force carry: the certificate, its product and
+        subject as rating holds them."""
+        return dict(
             product_id=self.product_id, product_name=product["name"],
             description=product["description"], group=product["group"],
             subgroup=product["subgroup"], gtin=product["gtin"],
@@ -125,14 +160,6 @@ class Certificate:
             decision_date=self.decision_date, valid_from=self.valid_from,
             valid_until=self.valid_until, product_version=product.get("registry_version"),
             verification_url=verification_url)
-        if previous_stars is None:  # none in force before it
-            return ProductCertified(**fields)
-        change = rules.change_of(previous_stars, self.stars)
-        if change is rules.Change.UPGRADED:
-            return CertificateUpgraded(**fields, previous_stars=previous_stars)
-        if change is rules.Change.DOWNGRADED:
-            return CertificateDowngraded(**fields, previous_stars=previous_stars)
-        return CertificateRenewed(**fields)
 
 
 @dataclass

@@ -12,7 +12,9 @@ from datetime import date
 from services.traceability.profiles.rules import CertificateState
 from shared.messaging.contracts.catalog import Offer
 from shared.messaging.contracts.rating import (
+    CertificateEnd,
     CertificateExpired,
+    CertificateRestated,
     CertificateRevoked,
     CurrentCertificate,
 )
@@ -155,6 +157,31 @@ class TraceProfile:
         self.certificate.status, self.certificate.expired_on = (CertificateStatus.EXPIRED,
                                                                 e.expired_on)
         return True
+
+    def reconcile(self, e: CertificateRestated) -> str | None:
+        """Rating's word on where the product's certification stands, said again by its
+        reconciliation: make the scan page what it would be had every certificate event
+        arrived. The change made (``certificate-shown``: it shows the latest certificate;
+        ``certificate-ended``: that it was revoked or expired), or None if it agrees."""
+        c, ended = e.certificate, e.ended
+        change = None
+        if not self._shows(c.certificate_id):
+            self.show_certificate(c)
+            change = "certificate-shown"
+        assert self.certificate
+        if ended is None:
+            return change
+        status = (CertificateStatus.REVOKED if ended.end is CertificateEnd.REVOKED
+                  else CertificateStatus.EXPIRED)
+        if self.certificate.status is status:
+            return change
+        self.certificate.status = status
+        if status is CertificateStatus.REVOKED:
+            self.certificate.revocation_reason = ended.reason or ""
+            self.certificate.revoked_on = ended.on
+        else:
+            self.certificate.expired_on = ended.on
+        return "certificate-ended"
 
     def _shows(self, certificate_id: str) -> bool:
         return self.certificate is not None and self.certificate.id == certificate_id

@@ -7,9 +7,10 @@ changes stay in order.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from enum import StrEnum
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.messaging.events.contracts import EventContract, contract
 from shared.ocop.vocabulary import SubjectType
@@ -98,6 +99,40 @@ class CertificateRevoked(EventContract):
     certificate_number: str
     reason: str
     revoked_on: date
+
+
+class CertificateEnd(StrEnum):
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+class CertificateEnded(BaseModel):
+    """How the product's last certificate stopped being in force (as ``CertificateRevoked``
+    or ``CertificateExpired`` told it)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    end: CertificateEnd
+    on: date
+    """The day it was revoked, or the sweep found it expired."""
+    reason: str | None = None
+    """Why it was revoked."""
+
+
+@contract("vn.ocop.rating.certificate.state.v1", topic=CERTIFICATES_TOPIC)
+class CertificateRestated(EventContract):
+    """The product's certification as it stands, said again by rating's reconciliation (a
+    sweep over every product) with the ``sequence`` of the product's latest certificate
+    event. A consumer that applied that event ignores it (its inbox holds the sequence); one
+    that never got it — a broker lost it — is repaired by it."""
+
+    product_id: str
+    certificate: CurrentCertificate
+    """The product's latest certificate, as the event that put it in force carried it."""
+    recognised_at: datetime
+    """When it was decided (that event's time)."""
+    ended: CertificateEnded | None = None
+    """Set when it is no longer in force: revoked, or expired."""
 
 
 @contract("vn.ocop.rating.certificate.expiring.v1", topic=CERTIFICATES_TOPIC)
