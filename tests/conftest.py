@@ -1,5 +1,6 @@
-"""Real servers for the tests: Kafka-protocol brokers (Tansu) and one S3 server (SeaweedFS),
-started on free loopback ports and stopped afterwards."""
+"""Real servers for the tests: Kafka-protocol brokers (Tansu), one S3 server (SeaweedFS) and
+one PostgreSQL (``tests/support/postgres.py``, started when a test first asks for it), on
+free loopback ports and stopped afterwards."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from tests.support.ports import free_port
 from tests.support.tansu import TansuBroker
 from tests.support.tcp_proxy import TcpProxy
 
-pytest_plugins = ["tests.support.s3_fixture", "tests.support.time_travel"]
+pytest_plugins = ["tests.support.s3_fixture", "tests.support.time_travel",
+                  "tests.support.postgres"]
 
 
 def pytest_sessionfinish() -> None:

@@ -1,7 +1,10 @@
 """The document store contract: every adapter must pass this suite unchanged.
 
-SQLite runs always, on real files. MongoDB runs when OCOP_TEST_MONGO_URL points at a
-replica set (transactions need one); without it these tests are not collected for Mongo,
+SQLite runs always, on real files. PostgreSQL runs always, on a real server of the test
+process's own (``tests/support/postgres.py``), each test in a schema of its own.
+
+MongoDB runs when OCOP_TEST_MONGO_URL points at a replica set (transactions need one);
+without it these tests are not collected for Mongo,
 and ``test_mongo_translation_*`` in test_mongo_query_translation.py covers only the query
 translation against an in-memory double.
 """
@@ -28,13 +31,17 @@ from shared.ports.store import (
 PRODUCTS = Collection("products", indexes=("stars", "group", "province", "owner.id", "listed"))
 NOTES = Collection("notes")
 
-ADAPTERS = ["sqlite"] + (["mongo"] if os.environ.get("OCOP_TEST_MONGO_URL") else [])
+ADAPTERS = ["sqlite", "postgres"] + (["mongo"] if os.environ.get("OCOP_TEST_MONGO_URL") else [])
 
 
 @pytest.fixture(params=ADAPTERS)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DocumentStore]:
     if request.param == "sqlite":
         s = open_store(f"sqlite://{tmp_path}/contract.db", [PRODUCTS, NOTES], service="test")
+    elif request.param == "postgres":
+        server = request.getfixturevalue("postgres_server")
+        s = open_store(server.url, [PRODUCTS, NOTES],
+                       service=request.getfixturevalue("postgres_service"))
     else:
         s = open_store(os.environ["OCOP_TEST_MONGO_URL"], [PRODUCTS, NOTES],
                        service=f"test_{uuid.uuid4().hex[:8]}")

@@ -1,5 +1,6 @@
 """The document store's full-text search (``TextMatch``) and pages over tiers of it, on the
-SQLite adapter's real files (FTS5), and the Mongo adapter's translation of the same
+SQLite adapter's real files (FTS5) and a real PostgreSQL server (a GIN index over weighted
+words), and the Mongo adapter's translation of the same
 searches on an in-memory double (``test_mongo_translation_only_*``: no MongoDB server runs
 here; the double executes the translated filter over documents stored in the adapter's
 ``{"_id", "v", "d", "t"}`` shape, and the ids are compared with SQLite's)."""
@@ -52,9 +53,21 @@ def ids(page: Any) -> list[str]:
     return [d.id for d in page.items]
 
 
+ADAPTERS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(params=ADAPTERS)
+def place(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]:
+    """Where a test's store is: its URL and service name (the same on reopening)."""
+    if request.param == "sqlite":
+        return f"sqlite://{tmp_path}/text.db", "test"
+    return (request.getfixturevalue("postgres_server").url,
+            request.getfixturevalue("postgres_service"))
+
+
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[DocumentStore]:
-    s = open_store(f"sqlite://{tmp_path}/text.db", [PRODUCTS, PLAIN], service="test")
+async def store(place: tuple[str, str]) -> AsyncIterator[DocumentStore]:
+    s = open_store(place[0], [PRODUCTS, PLAIN], service=place[1])
     await s.open()
     async with s.transaction() as tx:
         for doc_id, data in DOCS.items():
@@ -207,14 +220,15 @@ async def test_bad_searches_are_refused(store: DocumentStore) -> None:
         await store.find("plain", {"$text": TextMatch(("sau",))})
 
 
-async def test_text_fields_added_later_index_the_rows_already_there(tmp_path: Path) -> None:
-    before = open_store(f"sqlite://{tmp_path}/grow.db", [PLAIN], service="test")
+async def test_text_fields_added_later_index_the_rows_already_there(
+        place: tuple[str, str]) -> None:
+    before = open_store(place[0], [PLAIN], service=place[1])
     await before.open()
     async with before.transaction() as tx:
         await tx.insert("plain", "x", {"name_key": "mat ong", "stars": 3})
     await before.close()
     grown = Collection("plain", indexes=("stars",), text=("name_key",))
-    after = open_store(f"sqlite://{tmp_path}/grow.db", [grown], service="test")
+    after = open_store(place[0], [grown], service=place[1])
     await after.open()
     assert ids(await after.find("plain", {"$text": TextMatch(("mat",))})) == ["x"]
     await after.close()
@@ -222,7 +236,7 @@ async def test_text_fields_added_later_index_the_rows_already_there(tmp_path: Pa
     assert await after.count("plain", {"$text": TextMatch(("ong",))}) == 1
     await after.close()
     sortable = Collection("plain", indexes=("stars", "name_key"), text=("name_key",))
-    again = open_store(f"sqlite://{tmp_path}/grow.db", [sortable], service="test")
+    again = open_store(place[0], [sortable], service=place[1])
     await again.open()  # a field declared later: the fields kept for searches are made anew
     async with again.transaction() as tx:
         await tx.insert("plain", "y", {"name_key": "mat ong rung", "stars": 5})

@@ -30,7 +30,8 @@ __all__ = [
 
 
 def open_store(url: str, collections: Iterable[Collection], *, service: str) -> DocumentStore:
-    """``sqlite:///abs/path.db`` or ``mongodb://…`` (database ``ocop_<service>``)."""
+    """``sqlite:///abs/path.db``, ``mongodb://…`` (database ``ocop_<service>``) or
+    ``postgresql://…`` (schema ``ocop_<service>``)."""
     scheme = urlsplit(url).scheme
     if scheme == "sqlite":
         from pathlib import Path
@@ -45,4 +46,8 @@ def open_store(url: str, collections: Iterable[Collection], *, service: str) -> 
         from shared.ports.store.mongo import MongoDocumentStore
 
         return MongoDocumentStore(url, f"ocop_{service}", collections)
+    if scheme in ("postgresql", "postgres"):
+        from shared.ports.store.postgres import PostgresDocumentStore
+
+        return PostgresDocumentStore(url, f"ocop_{service}", collections)
     raise ValueError(f"unsupported store URL scheme '{scheme}'")

@@ -1,0 +1,341 @@
+"""PostgreSQL adapter of the document store, on psycopg 3's asyncio API and its connection
+pool: the store for a platform spread over several machines (replicas of a service share
+one server; SQLite's file is one machine's).
+
+A service's collections are tables in a schema of its own, ``ocop_<service>``, so the
+services can share one database (or each have its own); ``postgres_sql.py`` says how a
+table is laid out, indexed and queried. ``open()`` makes what is missing, under an advisory
+lock, so replicas starting together do not race.
+
+Transactions run at READ COMMITTED, with the versions as the guard: an update or delete
+names the version it read (``WHERE version = …``), and a second writer of the same document
+waits on the first one's row lock, then finds the version changed and is refused
+(``StaleVersion``), as SQLite's one writer at a time would refuse it. Inserts and puts are
+``ON CONFLICT`` statements, so a taken id is an answer, not an error that would abort the
+transaction. A deadlock between two transactions (each waiting on a row the other wrote)
+is reported as ``ConcurrentWrite``, a ``StaleVersion``: callers handle it as any lost race
+(``retried`` runs the work again). Commit hooks fire once COMMIT has returned.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import psycopg
+from psycopg import AsyncConnection, errors
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from shared.platform.config import redact_url
+from shared.ports.store.cursor import encode_cursor
+from shared.ports.store.port import (
+    Collection,
+    Document,
+    DocumentExists,
+    Filter,
+    Order,
+    Page,
+    StaleVersion,
+    TransactionHooks,
+    collection_spec,
+    declare_collections,
+    validate_query,
+)
+from shared.ports.store.postgres_sql import (
+    after_sql,
+    check_text_fields,
+    dumped,
+    field_sql,
+    order_sql,
+    quoted,
+    schema_sql,
+    where_sql,
+)
+from shared.refusals import N_, Conflict
+
+POOL_SIZE = 10
+"""Connections a store keeps at most (each replica of each service): a transaction holds
+one to its end, and reads outside one take one each."""
+BROAD_TEXT = 2000
+"""Matches of a text search from which its page is left to the planner, which then walks the
+sort's index testing each row's words (the matches are many: the page fills quickly); below
+it they are read from the text index and sorted. The planner cannot tell which way is
+cheaper: it guesses how many documents a prefix matches, and a rare word sorted by name was
+found by testing tens of thousands of rows."""
+CONNECT_TIMEOUT = 10.0
+"""Seconds ``open()`` waits for the server, and a request for a free connection."""
+
+_in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar("pg_tx", default=False)
+_LOST_RACE = (errors.SerializationFailure, errors.DeadlockDetected)
+
+
+class ConcurrentWrite(StaleVersion):
+    """Two transactions were each waiting on the other's rows: the server ended one of them.
+    Nothing it wrote is kept; run the work again (a 409 to a person)."""
+
+    def __init__(self) -> None:
+        self.expected, self.actual = 0, None
+        Conflict.__init__(self, N_("Someone else is changing the same data at this moment. "
+                                   "Reload it and try again."), code="stale-version")
+
+
+def _doc(row: tuple[Any, ...]) -> Document:
+    return Document(row[0], int(row[1]), row[2])
+
+
+class _PostgresSession:
+    """Reads on one connection: a transaction's, or one taken from the pool per call."""
+
+    def __init__(self, store: PostgresDocumentStore, conn: AsyncConnection[Any] | None) -> None:
+        self._store = store
+        self._conn = conn
+
+    async def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        try:
+            if self._conn is not None:
+                cur = await self._conn.execute(sql, list(params))
+                return await cur.fetchall() if cur.description else []
+            async with self._store.pool.connection(timeout=CONNECT_TIMEOUT) as conn:
+                cur = await conn.execute(sql, list(params))
+                return await cur.fetchall() if cur.description else []
+        except _LOST_RACE as exc:
+            raise ConcurrentWrite() from exc
+
+    def _table(self, collection: str) -> str:
+        return self._store.table(collection)
+
+    async def get(self, collection: str, doc_id: str) -> Document | None:
+        rows = await self._rows(
+            f"SELECT id, version, data FROM {self._table(collection)} WHERE id = %s", [doc_id])
+        return _doc(rows[0]) if rows else None
+
+    async def get_many(self, collection: str, doc_ids: Iterable[str]) -> dict[str, Document]:
+        ids = list(dict.fromkeys(doc_ids))
+        if not ids:
+            return {}
+        rows = await self._rows(f"SELECT id, version, data FROM {self._table(collection)} "
+                                "WHERE id = ANY(%s)", [ids])
+        return {row[0]: _doc(row) for row in rows}
+
+    async def find(self, collection: str, where: Filter | None = None, *,
+                   order_by: str | Order | None = None, limit: int = 50,
+                   after: str | None = None) -> Page:
+        spec = self._store.spec(collection)
+        order = Order.parse(order_by)
+        validate_query(spec, where, order, limit)
+        clauses, params = where_sql(spec, where)
+        table = self._table(collection)
+        among_matches = False
+        if "$text" in (where or {}):
+            found = await self._count_up_to(table, clauses, params, BROAD_TEXT)
+            if found == 0:
+                return Page([])
+            among_matches = found < BROAD_TEXT
+        rows: list[tuple[Any, ...]] = []
+        for stretch, more in after_sql(order, after):
+            conditions = " AND ".join([*clauses, *([stretch] if stretch else [])])
+            filtered = f" WHERE {conditions}" if conditions else ""
+            if among_matches:
+                # Fenced (MATERIALIZED): the matches are read from the text index and sorted,
+                # never found by walking the sort's index and testing every row's words.
+                sort = "id" if order.field == "id" else field_sql(order.field)
+                sql = (f"WITH m AS MATERIALIZED (SELECT id, {sort} AS s FROM {table}"
+                       f"{filtered}) SELECT d.id, d.version, d.data FROM (SELECT id, s "
+                       f"FROM m ORDER BY {order_sql(order, 's')} LIMIT %s) AS p "
+                       f"JOIN {table} AS d ON d.id = p.id "
+                       f"ORDER BY {order_sql(order, 'p.s', 'p.id')}")
+            else:
+                sql = (f"SELECT id, version, data FROM {table}{filtered} "
+                       f"ORDER BY {order_sql(order)} LIMIT %s")
+            rows.extend(await self._rows(sql, [*params, *more, limit + 1 - len(rows)]))
+            if len(rows) > limit:
+                break
+        docs = [_doc(row) for row in rows[:limit]]
+        return Page(docs, encode_cursor(docs[-1], order.field) if len(rows) > limit else None)
+
+    async def _count_up_to(self, table: str, clauses: list[str], params: list[Any],
+                           enough: int) -> int:
+        """Matches of the conditions, counted up to ``enough``."""
+        [(found,)] = await self._rows(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {' AND '.join(clauses)} "
+            "LIMIT %s) AS m", [*params, enough])
+        return int(found)
+
+    async def count(self, collection: str, where: Filter | None = None) -> int:
+        spec = self._store.spec(collection)
+        validate_query(spec, where, Order(), 1)
+        clauses, params = where_sql(spec, where)
+        [(found,)] = await self._rows(
+            f"SELECT count(*) FROM {self._table(collection)}"
+            + (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params)
+        return int(found)
+
+
+class _PostgresTransaction(_PostgresSession):
+    def __init__(self, store: PostgresDocumentStore, conn: AsyncConnection[Any]) -> None:
+        super().__init__(store, conn)
+        self.hooks = TransactionHooks()
+
+    async def _stale(self, collection: str, doc_id: str, expected: int) -> StaleVersion:
+        current = await self.get(collection, doc_id)
+        return StaleVersion(collection, doc_id, expected, current.version if current else None)
+
+    async def insert(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
+        rows = await self._rows(
+            f"INSERT INTO {self._table(collection)} (id, version, data) VALUES (%s, 1, %s) "
+            "ON CONFLICT (id) DO NOTHING RETURNING version", [doc_id, dumped(data)])
+        if not rows:
+            raise DocumentExists(collection, doc_id)
+        return Document(doc_id, 1, data)
+
+    async def update(self, collection: str, doc_id: str, data: dict[str, Any], *,
+                     expected_version: int) -> Document:
+        rows = await self._rows(
+            f"UPDATE {self._table(collection)} SET version = version + 1, data = %s "
+            "WHERE id = %s AND version = %s RETURNING version",
+            [dumped(data), doc_id, expected_version])
+        if not rows:
+            raise await self._stale(collection, doc_id, expected_version)
+        return Document(doc_id, int(rows[0][0]), data)
+
+    def _upsert(self, collection: str) -> str:
+        table = self._table(collection)
+        return (f"INSERT INTO {table} AS t (id, version, data) {{rows}} ON CONFLICT (id) "
+                "DO UPDATE SET version = t.version + 1, data = excluded.data")
+
+    async def put(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
+        [(version,)] = await self._rows(
+            self._upsert(collection).format(rows="VALUES (%s, 1, %s)") + " RETURNING version",
+            [doc_id, dumped(data)])
+        return Document(doc_id, int(version), data)
+
+    async def put_many(self, collection: str, docs: Mapping[str, dict[str, Any]]) -> None:
+        if docs:
+            await self._rows(
+                self._upsert(collection).format(
+                    rows="SELECT u.id, 1, u.data FROM unnest(%s::text[], %s::json[]) "
+                         "AS u(id, data)"),
+                [list(docs), [dumped(data) for data in docs.values()]])
+
+    async def delete(self, collection: str, doc_id: str, *,
+                     expected_version: int | None = None) -> bool:
+        table = self._table(collection)
+        if expected_version is None:
+            return bool(await self._rows(f"DELETE FROM {table} WHERE id = %s RETURNING id",
+                                         [doc_id]))
+        if await self._rows(f"DELETE FROM {table} WHERE id = %s AND version = %s RETURNING id",
+                            [doc_id, expected_version]):
+            return True
+        raise await self._stale(collection, doc_id, expected_version)
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        self.hooks.add(callback)
+
+
+class PostgresDocumentStore:
+    """``postgresql://user:password@host:5432/database`` (or ``postgres://``), the service's
+    collections in the schema ``schema`` (``ocop_<service>``)."""
+
+    def __init__(self, url: str, schema: str, collections: Iterable[Collection]) -> None:
+        self.where = redact_url(url)
+        self.collections = declare_collections(collections)
+        for spec in self.collections.values():
+            check_text_fields(spec)
+        self._url = url
+        self.schema = schema
+        self._pool: AsyncConnectionPool | None = None
+
+    @property
+    def pool(self) -> AsyncConnectionPool:
+        if self._pool is None:
+            raise RuntimeError("store is not open")
+        return self._pool
+
+    def spec(self, collection: str) -> Collection:
+        return collection_spec(self.collections, collection)
+
+    def table(self, collection: str) -> str:
+        return f"{quoted(self.schema)}.{quoted(self.spec(collection).name)}"
+
+    def _unavailable(self, exc: BaseException) -> ConnectionError:
+        return ConnectionError(f"PostgreSQL at {self.where} is unavailable: "
+                               f"{type(exc).__name__}")
+
+    async def open(self) -> None:
+        """Connect, and make the schema, tables and indexes that are missing (idempotent;
+        replicas opening together take turns). ConnectionError if the server cannot be
+        reached within CONNECT_TIMEOUT."""
+        if self._pool is None:
+            pool = AsyncConnectionPool(self._url, min_size=1, max_size=POOL_SIZE,
+                                       kwargs={"autocommit": True}, open=False,
+                                       timeout=CONNECT_TIMEOUT, name=f"store-{self.schema}")
+            try:
+                await pool.open(wait=True, timeout=CONNECT_TIMEOUT)
+            except (PoolTimeout, psycopg.OperationalError) as exc:
+                await pool.close()
+                raise self._unavailable(exc) from None
+            self._pool = pool
+        async with self.pool.connection() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
+                               [f"ocop schema {self.schema}"])
+            await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quoted(self.schema)}")
+            for spec in self.collections.values():
+                for statement in schema_sql(self.schema, spec):
+                    await conn.execute(statement)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+        self._pool = None
+
+    async def drop(self) -> None:
+        """Drop the service's schema and everything in it (the contract tests' teardown)."""
+        async with self.pool.connection() as conn:
+            await conn.execute(f"DROP SCHEMA IF EXISTS {quoted(self.schema)} CASCADE")
+
+    async def check(self) -> None:
+        try:
+            async with self.pool.connection(timeout=CONNECT_TIMEOUT) as conn:
+                await conn.execute("SELECT 1")
+        except (PoolTimeout, psycopg.OperationalError) as exc:
+            raise self._unavailable(exc) from None
+
+    def _read(self) -> _PostgresSession:
+        return _PostgresSession(self, None)
+
+    async def get(self, collection: str, doc_id: str) -> Document | None:
+        return await self._read().get(collection, doc_id)
+
+    async def get_many(self, collection: str, doc_ids: Iterable[str]) -> dict[str, Document]:
+        return await self._read().get_many(collection, doc_ids)
+
+    async def find(self, collection: str, where: Filter | None = None, *,
+                   order_by: str | Order | None = None, limit: int = 50,
+                   after: str | None = None) -> Page:
+        return await self._read().find(collection, where, order_by=order_by, limit=limit,
+                                       after=after)
+
+    async def count(self, collection: str, where: Filter | None = None) -> int:
+        return await self._read().count(collection, where)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_PostgresTransaction]:
+        """One connection, BEGIN … COMMIT; rolled back on any exception; hooks fired only
+        after the commit."""
+        pool = self.pool
+        if _in_transaction.get():
+            raise RuntimeError("nested transactions are not supported; pass the open one down")
+        token = _in_transaction.set(True)
+        try:
+            async with pool.connection(timeout=CONNECT_TIMEOUT) as conn:
+                tx = _PostgresTransaction(self, conn)
+                try:
+                    async with conn.transaction():
+                        yield tx
+                except _LOST_RACE as exc:  # at COMMIT
+                    raise ConcurrentWrite() from exc
+            tx.hooks.fire()
+        finally:
+            _in_transaction.reset(token)
