@@ -29,13 +29,15 @@ SIDE_BY_SIDE := $(MAKE) --no-print-directory -j3 --output-sync=target
 TRAVELS := travel-early travel-platform
 
 .PHONY: run test fast lint types bench lock messages clean browser walkthrough-tools resolver-suite-tools \
+	postgres-tools \
 	tier-checks tier-fast tier-contract tier-platform tier-browser browser-then-travel \
 	$(TRAVELS)
 
 run: $(VENV)/.installed
 	$(BIN)/ocop run
 
-test: $(VENV)/.installed-test browser walkthrough-tools resolver-suite-tools $(JS)/node_modules/.installed
+test: $(VENV)/.installed-test browser walkthrough-tools resolver-suite-tools postgres-tools \
+	  $(JS)/node_modules/.installed
 	rm -f $(READERS)
 	$(SIDE_BY_SIDE) tier-checks tier-fast tier-contract
 	$(SIDE_BY_SIDE) tier-platform browser-then-travel
@@ -113,6 +115,12 @@ walkthrough-tools:
 resolver-suite-tools:
 	@command -v php >/dev/null && php -r 'exit(function_exists("curl_init") ? 0 : 1);' || { echo "installing Debian's php-cli and php-curl for GS1's resolver test suite"; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends php-cli php-curl >/dev/null; }
+
+# The document store's contract tier runs on a real PostgreSQL (tests/support/postgres.py): a
+# throwaway cluster from Debian's server binaries (the cluster the package may make is not used).
+postgres-tools:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "installing Debian's postgresql for the document store's contract tests"; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
 
 # GS1's digital-link.js checks the codes the platform prints, independently of our own
 # parser; installed from its lock file (tests/js/package-lock.json) with Debian's Node.

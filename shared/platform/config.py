@@ -20,15 +20,15 @@ FRONTS = ("web",)
 """Processes that serve people's pages from the services' APIs and keep no data of their
 own beyond sign-in sessions."""
 
-STORE_SCHEMES = ("sqlite", "mongodb", "mongodb+srv")
+STORE_SCHEMES = ("sqlite", "postgresql", "postgres", "mongodb", "mongodb+srv")
 BUS_SCHEMES = ("local", "kafka")
 OBJECTS_SCHEMES = ("file", "s3", "s3s")
 
 ENV_PREFIX = "OCOP_"
 
 _PORT_SCHEMES: dict[str, tuple[tuple[str, ...], str]] = {
-    "store_url": (STORE_SCHEMES,
-                  "sqlite:///data/{service}.db or mongodb://mongo:27017/?replicaSet=rs0"),
+    "store_url": (STORE_SCHEMES, "sqlite:///data/{service}.db or "
+                                 "postgresql://ocop:PASSWORD@postgres:5432/ocop"),
     "bus_url": (BUS_SCHEMES, "local:///data/bus.db or kafka://kafka:9092"),
     "objects_url": (OBJECTS_SCHEMES, "file:///data/objects or s3://key:secret@seaweedfs:8333/ocop"),
 }
@@ -63,9 +63,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="Where embedded adapters keep their files.")
     store_url: SecretStr = Field(
         SecretStr("sqlite://{data_dir}/{service}.db"),
-        description="Document store. '{service}' and '{data_dir}' (made absolute) are filled "
-                    "in; for MongoDB "
-                    "the database is named 'ocop_<service>'.")
+        description="Document store: sqlite://{data_dir}/{service}.db (one machine), "
+                    "postgresql://user:password@host:5432/database (several machines; each "
+                    "service's collections in the schema 'ocop_<service>', so the services can "
+                    "share one database) or mongodb://… (the database 'ocop_<service>'). "
+                    "'{service}' and '{data_dir}' (made absolute) are filled in.")
     bus_url: SecretStr = Field(SecretStr("local://{data_dir}/bus.db"),
                                description="Event bus: local:///path/bus.db or kafka://host:9092")
     objects_url: SecretStr = Field(SecretStr("file://{data_dir}/objects"),
