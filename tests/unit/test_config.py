@@ -22,11 +22,14 @@ def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None
     settings = load_settings()
     assert settings.bus_url_resolved() == "kafka://kafka:9092"
     assert settings.store_url_for("catalog").startswith("mongodb://mongo")
+    # The distributed deployment's store (docker-compose.yml, deploy/k8s): one database.
+    monkeypatch.setenv("OCOP_STORE_URL", "postgresql://ocop:secret@postgres:5432/ocop")
+    assert load_settings().store_url_for("web") == "postgresql://ocop:secret@postgres:5432/ocop"
 
 
 @pytest.mark.parametrize(("variable", "value", "hint"), [
     ("OCOP_BUS_URL", "rabbitmq://x", "kafka://"),
-    ("OCOP_STORE_URL", "postgres://x", "sqlite://"),
+    ("OCOP_STORE_URL", "redis://x", "postgresql://"),
     ("OCOP_OBJECTS_URL", "ftp://x", "s3://"),
     ("OCOP_RETRY_ATTEMPTS", "0", "greater than or equal to 1"),
     ("OCOP_LOG_LEVEL", "LOUD", "INFO"),
