@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -41,6 +42,10 @@ STOP_GRACE_SECONDS = 5.0
 """How long the work in hand may take to finish when the service stops."""
 KILLED_WITHIN_SECONDS = 5.0
 """How long a killed worker process is waited for."""
+PARENT_GONE_EXIT = 3
+"""A worker process's exit status when it ends because its parent died."""
+PARENT_POLL_SECONDS = 1.0
+"""How often a worker process that cannot wait on its parent's pipe looks for it."""
 
 
 PUBLIC_SHARE = "public"
@@ -76,9 +81,35 @@ class WorkFailed(Exception):
     type and message, as text)."""
 
 
-def _lower_priority(niceness: int) -> None:
+def _started(niceness: int) -> None:
+    """How each worker process begins: at its priority, and watching its parent."""
     if niceness:
         os.nice(niceness)
+    _end_with_parent()
+
+
+def _end_with_parent() -> None:
+    """Exit the worker process as soon as the service's process is gone, however it ended:
+    a ``kill -9`` of ``ocop run`` gives it no chance to end its workers, which lived on
+    (~200 MB). The spawn start method hands each process a pipe from its parent
+    (``parent_process().sentinel``) that reads as closed the moment the parent dies; a
+    thread waits on it. Not ``prctl(PR_SET_PDEATHSIG)``: it fires when the *thread* that
+    started the process ends, and the executor starts one from whichever thread hands it
+    work. Where the pipe cannot be waited on, the parent's id is watched instead."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    parent_id = os.getppid()
+
+    def watch() -> None:
+        try:
+            wait([parent.sentinel])
+        except (OSError, ValueError):
+            while os.getppid() == parent_id:
+                time.sleep(PARENT_POLL_SECONDS)
+        os._exit(PARENT_GONE_EXIT)
+
+    threading.Thread(target=watch, name="ocop-parent-watch", daemon=True).start()
 
 
 @cache
@@ -141,7 +172,7 @@ class WorkerProcess:
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=1,
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_lower_priority, initargs=(self._niceness,))
+                                   initializer=_started, initargs=(self._niceness,))
 
     def _start(self) -> None:
         if not self._warmed:
