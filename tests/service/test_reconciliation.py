@@ -255,9 +255,9 @@ async def test_a_sweep_takes_a_slice_a_run_and_goes_on_from_where_it_stopped(
             await tx.put(RECOGNITIONS.name, f"p{n}", {"certificate_id": None})
     seen: list[str] = []
 
-    async def restate(doc: Document) -> bool:
-        seen.append(doc.id)
-        return doc.id != "p1"
+    async def restate(docs: Sequence[Document]) -> int:
+        seen.extend(doc.id for doc in docs)
+        return sum(doc.id != "p1" for doc in docs)
 
     sweep = Sweep("test", RECOGNITIONS.name, 2, clock)
     runs = [await sweep.run(rating.store, restate) for _ in range(4)]

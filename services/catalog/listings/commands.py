@@ -9,14 +9,14 @@ in the same transaction (with a delivery for each webhook endpoint that wants it
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from services.catalog.listings import changes, rules
 from services.catalog.listings.model import Listing, News
 from services.catalog.listings.publishing import Publisher
 from services.catalog.listings.rules import ListingStatus
-from services.catalog.store import channels, listings
+from services.catalog.store import LISTINGS, channels, listings
 from services.catalog.webhooks.commands import Webhooks
 from shared.messaging import Outbox
 from shared.messaging.contracts.catalog import OfferAvailability
@@ -55,22 +55,27 @@ class Listings:
             await self.webhooks.fan_out(tx, await changes.append(tx, envelope, listing), listing)
         return listing
 
-    async def restate(self, doc: Document) -> bool:
-        """Say the listing's current message on the listings stream again, at its own
+    async def restate(self, docs: Sequence[Document]) -> int:
+        """Say the listings' current messages on the listings stream again, each at its own
         version (the reconciliation of the compacted stream: a record the broker lost comes
         back; consumers holding that version ignore it). Not a change: neither numbered in
-        the change log nor sent to webhooks. False for a product never listed."""
+        the change log nor sent to webhooks. A product never listed has nothing to say; how
+        many were said."""
+        said = 0
         async with self.store.transaction() as tx:
-            listing = await listings.get_or_none(tx, doc.id)
-            if listing is None or listing.status is None:
-                return False
-            news = News.CHANGED if listing.status is ListingStatus.LISTED else News.WITHDRAWN
-            event = self.publisher.event(listing, news)
-            # Read in the transaction: a change committed meanwhile has a newer version, and
-            # the next round says it again if this message landed after it.
-            await self.outbox.emit(tx, event, aggregate_id=listing.id, sequence=listing.version,
-                                   dataschema=self.publisher.schema_url(event.event_type))
-            return True
+            held = await tx.get_many(LISTINGS.name, (doc.id for doc in docs))
+            for listing in map(listings.load, held.values()):
+                if listing.status is None:
+                    continue
+                news = News.CHANGED if listing.status is ListingStatus.LISTED else News.WITHDRAWN
+                event = self.publisher.event(listing, news)
+                # Read in the transaction: a change committed meanwhile has a newer version,
+                # and the next round says it again if this message landed after it.
+                await self.outbox.emit(tx, event, aggregate_id=listing.id,
+                                       sequence=listing.version,
+                                       dataschema=self.publisher.schema_url(event.event_type))
+                said += 1
+        return said
 
     async def _producers_change(self, product_id: str, apply: Apply) -> Listing:
         """(Who may is the access table's ``listing.withdraw``/``offer.write``.)"""

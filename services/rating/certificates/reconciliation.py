@@ -7,6 +7,7 @@ products' recognitions, a slice a run (``shared.messaging.reconciliation``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from services.rating.certificates.commands import Certificates
@@ -33,26 +34,32 @@ class CertificateReconciliation:
         """Say the next slice of products' certification again."""
         return await self.sweep.run(self.store, self._restate)
 
-    async def _restate(self, doc: Document) -> bool:
+    async def _restate(self, docs: Sequence[Document]) -> int:
+        said = 0
         async with self.store.transaction() as tx:
-            recognition = await recognitions.get_or_none(tx, doc.id)
-            if recognition is None:
-                return False
-            latest = await self._latest(tx, recognition)
-            product = await tx.get(PRODUCTS.name, recognition.id)
-            subject = (await tx.get(SUBJECTS.name, latest.subject_id)
-                       if latest is not None else None)
-            if latest is None or product is None or subject is None:
-                return False
-            event = latest.restated(product.data, subject.data,
-                                    self.certificates.verify_url(latest.id))
-            if event is None:
-                return False
-            # The version of the recognition as read: if a decision commits meanwhile, its
-            # own event has a newer sequence and this one is ignored wherever it arrives.
-            await self.outbox.emit(tx, event, aggregate_id=recognition.id,
-                                   sequence=recognition.version)
-            return True
+            for doc in docs:
+                said += await self._restate_one(tx, doc.id)
+        return said
+
+    async def _restate_one(self, tx: Transaction, product_id: str) -> bool:
+        recognition = await recognitions.get_or_none(tx, product_id)
+        if recognition is None:
+            return False
+        latest = await self._latest(tx, recognition)
+        product = await tx.get(PRODUCTS.name, recognition.id)
+        subject = (await tx.get(SUBJECTS.name, latest.subject_id)
+                   if latest is not None else None)
+        if latest is None or product is None or subject is None:
+            return False
+        event = latest.restated(product.data, subject.data,
+                                self.certificates.verify_url(latest.id))
+        if event is None:
+            return False
+        # The version of the recognition as read: if a decision commits meanwhile, its own
+        # event has a newer sequence and this one is ignored wherever it arrives.
+        await self.outbox.emit(tx, event, aggregate_id=recognition.id,
+                               sequence=recognition.version)
+        return True
 
     @staticmethod
     async def _latest(tx: Transaction, recognition: Recognition) -> Certificate | None:
