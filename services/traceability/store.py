@@ -67,10 +67,15 @@ REPORTS = Collection("client_reports")
 DOCUMENTS = Collection("origin_documents", indexes=("product_id", "sha256"))
 """Lab reports, area certificates and photos behind the records, kept in the object
 store."""
+DOCUMENT_FILES = Collection("origin_document_files")
+"""Each file filed for a product, ``{product_id}:{sha256}`` → the document's id: inserted
+with the document, so a retry racing the first upload is refused by the store itself
+(``shared.files.content``)."""
 
 COLLECTIONS = (PROFILES, LABELS, FORMER_GTINS, BATCHES, LOTS, RECORDS, LINKS, EPCIS_EVENTS,
                EPCIS_TERMS, EPCIS_VOCABULARY, EPCIS_QUERIES, EPCIS_SUBSCRIPTIONS,
-               EPCIS_CAPTURES, SHEETS, UNIT_CODES, SCAN_DAYS, ANOMALIES, REPORTS, DOCUMENTS)
+               EPCIS_CAPTURES, SHEETS, UNIT_CODES, SCAN_DAYS, ANOMALIES, REPORTS, DOCUMENTS,
+               DOCUMENT_FILES)
 
 profiles = Repository(PROFILES.name, TraceProfile, N_("product"))
 labels = Repository(LABELS.name, Label, N_("label"))

@@ -1,8 +1,11 @@
-"""Reading an uploaded file sent as the request body, with a size limit."""
+"""Reading an uploaded file sent as the request body, with a size limit; answering it:
+``201`` kept, ``200`` the same file sent again (``shared.files.content``)."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Any
+
+from fastapi import Request, Response
 
 from shared.ports.objects import ObjectTooLarge
 
@@ -23,3 +26,19 @@ async def read_body(request: Request, limit: int) -> bytes:
         if len(data) > limit:
             raise ObjectTooLarge(len(data), limit)
     return bytes(data)
+
+
+def answer_upload(response: Response, new: bool) -> None:
+    """``201 Created`` for an upload that kept a new file, ``200 OK`` for the same bytes
+    sent again for the same owner, answered with what the first upload kept
+    (``shared.files.content``)."""
+    response.status_code = 201 if new else 200
+
+
+def upload_answers(model: type[Any]) -> dict[int | str, dict[str, Any]]:
+    """A route's ``responses=`` for an upload: ``201`` kept, ``200`` the same file again."""
+    return {201: {"model": model, "description": "Kept: the file was new for its owner"},
+            200: {"model": model, "description": (
+                "The same file (the same SHA-256) was kept already for this owner, by an "
+                "earlier request or a retry of this one: its record, unchanged; nothing is "
+                "stored again")}}

@@ -176,12 +176,15 @@ async def test_uploaded_documents_are_sandboxed_attachments_however_served(
                                   public_url=shop.office.urls["traceability"],
                                   signing_key=None, data_dir=settings.data_dir)
         await store.start()
-        key = f"origin-documents/{shop.product_id}/{name}"  # where filing keeps it
+        # Where filing keeps it: named by its digest (shared.files.content), as is the file
+        # the link saves.
+        kept = f"{filed['sha256']}.pdf"
+        key = f"origin-documents/{shop.product_id}/{kept}"
         direct = await shop.office.client.get(await store.url(key))
         assert direct.content == SCRIPTED_PDF
-        assert direct.headers["content-disposition"] == f'attachment; filename="{name}"'
+        assert direct.headers["content-disposition"] == f'attachment; filename="{kept}"'
         if objects == "file":
-            _sandboxed_attachment(direct, name)
+            _sandboxed_attachment(direct, kept)
         await store.close()
 
 

@@ -16,7 +16,7 @@ from services.traceability.documents.model import DocumentKind, OriginDocument
 from shared.files.documents import MAX_DOCUMENT_BYTES, attachment
 from shared.http.fields import Line
 from shared.http.paging import Cursor, Limit, PageOut
-from shared.http.uploads import read_body
+from shared.http.uploads import answer_upload, read_body, upload_answers
 from shared.identity.access import Scope
 from shared.identity.auth import CurrentCaller
 from shared.platform.runtime import part
@@ -51,19 +51,21 @@ class DocumentOut(BaseModel):
 @router.post("/products/{product_id}/origin-documents", status_code=status.HTTP_201_CREATED,
              summary="File a lab report, an area certificate or a photo of a certified "
                      "product: the body is the PDF, JPEG or PNG (at most 10 MB); cite the URL "
-                     "returned. The same file again returns the one already filed",
-             **may("origin.record", Scope.PATH))
+                     "returned. The same file again (a retry) returns the one already filed, "
+                     "with 200",
+             responses=upload_answers(DocumentOut), **may("origin.record", Scope.PATH))
 async def file_document(filing: FilingPart, caller: CurrentCaller, request: Request,
-                        product_id: str,
+                        response: Response, product_id: str,
                         kind: Annotated[DocumentKind, Query(description=(
                             "lab_report, area_certificate, photo or other"))],
                         title: Annotated[str, Line(1, 200), Query(description=(
                             "What it is, e.g. 'Phiếu kết quả thử nghiệm số 118'"))]
                         ) -> DocumentOut:
     data = await read_body(request, MAX_DOCUMENT_BYTES)
-    document = await filing.add(caller, product_id, kind, title,
-                                request.headers.get("content-type", ""), data)
-    return DocumentOut.of(filing, document)
+    upload = await filing.add(caller, product_id, kind, title,
+                              request.headers.get("content-type", ""), data)
+    answer_upload(response, upload.new)
+    return DocumentOut.of(filing, upload.kept)
 
 
 @router.get("/products/{product_id}/origin-documents",
