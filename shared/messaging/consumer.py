@@ -31,6 +31,7 @@ from shared.messaging.events.codec import UndecodableMessage, decode
 from shared.messaging.events.envelope import Envelope
 from shared.messaging.inbox import Inbox
 from shared.platform.clock import Clock
+from shared.platform.supervision import Health
 from shared.platform.telemetry import context_from, messaging_span
 from shared.ports.bus import EventBus, Message, Subscription
 from shared.ports.store import DocumentStore, Transaction
@@ -82,6 +83,33 @@ class EventConsumer:
     async def start(self, bus: EventBus) -> None:
         if self.handlers:
             self._subscription = await bus.subscribe(self.group, self.topics, self.on_messages)
+
+    async def run(self, bus: EventBus, health: Health) -> None:
+        """Consume until cancelled, as a supervised task (``shared.platform.supervision``):
+        a batch the store refuses is delivered again by the bus (``health`` hears of it
+        each time, and of the next batch applied); a consumption that ends in an error
+        (the embedded bus's file unreadable, say) is raised, and started again from the
+        offsets committed."""
+        if not self.handlers:
+            health.well()
+            await asyncio.Event().wait()  # nothing to consume; runs until cancelled
+
+        async def handled(batch: Sequence[Message]) -> None:
+            try:
+                await self.on_messages(batch)
+            except Exception as exc:
+                health.failing(exc)
+                raise
+            health.well()
+
+        subscription = await bus.subscribe(self.group, self.topics, handled)
+        health.well()
+        try:
+            await asyncio.gather(*subscription.tasks)
+        finally:  # the error (or the stop) ends each of its tasks; raised once, above
+            for task in subscription.tasks:
+                task.cancel()
+            await asyncio.gather(*subscription.tasks, return_exceptions=True)
 
     async def stop(self) -> None:
         """Stop consuming (before the store closes: the bus may go on for others)."""

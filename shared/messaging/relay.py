@@ -14,6 +14,7 @@ from shared.messaging.collections import OUTBOX
 from shared.messaging.events.codec import encode
 from shared.messaging.events.envelope import Envelope
 from shared.messaging.outbox import Outbox
+from shared.platform.supervision import Health
 from shared.platform.telemetry import context_from, current_trace_headers, mark_error
 from shared.ports.bus import BusUnavailable, EventBus, Message
 from shared.ports.store import DocumentStore
@@ -35,9 +36,14 @@ class OutboxRelay:
         self.poll_seconds = poll_seconds
         self.bus_down = False
 
-    async def run(self) -> None:
+    async def run(self, health: Health | None = None) -> None:
         """Publish until cancelled; wakes on every committed event, polls as a fallback
-        (another replica's events, or events left by a previous run)."""
+        (another replica's events, or events left by a previous run).
+
+        A bus that is down is waited for here (``health`` is told of the outage); any
+        other error (the embedded bus's file full, a store that fails) is raised, for the
+        runtime's supervisor to start it again (``shared.platform.supervision``). Each
+        round that publishes, or finds nothing to, tells ``health`` it works."""
         backoff = 0.05
         while True:
             self.outbox.pending.clear()
@@ -47,12 +53,16 @@ class OutboxRelay:
                 if not self.bus_down:
                     log.warning("bus unavailable, events stay in the outbox: %s", exc)
                 self.bus_down = True
+                if health is not None:
+                    health.failing(exc)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
                 continue
             if self.bus_down:
                 log.info("bus available again; outbox draining")
             self.bus_down = False
+            if health is not None:
+                health.well()
             backoff = 0.05
             if published < self.batch_size:
                 # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a

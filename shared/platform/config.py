@@ -161,6 +161,14 @@ class Settings(BaseSettings):
     retry_backoff_seconds: Annotated[float, Field(gt=0, le=60)] = 0.1
     relay_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 0.5
     relay_batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
+    restart_backoff_seconds: Annotated[float, Field(gt=0, le=60, description=(
+        "How long a background task that failed (the outbox relay, the consumer, a job) "
+        "waits before it is started again; doubled with each failure in a row."))] = 0.5
+    restart_max_backoff_seconds: Annotated[float, Field(gt=0, le=3600, description=(
+        "The longest a failed background task waits before it is started again."))] = 30.0
+    ready_outbox_lag_seconds: Annotated[float, Field(gt=0, le=86_400, description=(
+        "/readyz says degraded (503) while an event has waited longer than this in the "
+        "outbox with the bus up."))] = 60.0
     reconcile_seconds: Annotated[float, Field(gt=0, le=7 * 24 * 3600, description=(
         "How often each service says again a slice of the state it owns (rating: "
         "certificates; catalog: the listings stream), repairing what a lost event left "

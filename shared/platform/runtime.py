@@ -16,6 +16,8 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime
+from functools import partial
 from typing import Any, Literal, TypeVar
 
 import uvicorn
@@ -45,14 +47,15 @@ from shared.messaging import (
 )
 from shared.messaging.contracts.registry import AccountTokensRevoked
 from shared.messaging.events.contracts import EventContract
+from shared.messaging.events.envelope import Envelope
 from shared.messaging.signals import Signal
 from shared.platform.clock import Clock, SystemClock
 from shared.platform.config import Settings
 from shared.platform.ids import new_id
+from shared.platform.supervision import Backoff, Health, Run, Supervisor
 from shared.platform.telemetry import make_tracer_provider
 from shared.platform.workers import WorkerFactory, WorkerProcess
-from shared.ports.bus import EventBus, open_bus
-from shared.ports.bus.port import cancel_all
+from shared.ports.bus import BusUnavailable, EventBus, open_bus
 from shared.ports.objects import ObjectStore, open_object_store
 from shared.ports.objects.files import FileObjectStore
 from shared.ports.objects.links import object_links_router
@@ -90,18 +93,44 @@ class PortCheck(BaseModel):
     outbox_relay: str | None = None
     outbox_backlog: int | None = None
     """Events waiting to be published (when the store could be asked)."""
+    outbox_oldest_seconds: float | None = None
+    """How long the oldest of them has waited (when there is one)."""
+    outbox_lagging: bool | None = None
+    """Whether it has waited longer than ``OCOP_READY_OUTBOX_LAG_SECONDS``."""
+
+
+class TaskCheck(BaseModel):
+    """A background task under supervision (``shared.platform.supervision``): up, or down
+    since when, for an error of which class (never its message)."""
+
+    up: bool
+    down_since: datetime | None = None
+    error: str | None = None
+    """The class of its last error, e.g. ``OperationalError``."""
+    failures: int = 0
+    """Failures in a row (0 while up)."""
+    restarts: int = 0
+    """Times it was started again since the service started."""
+    outage: bool | None = None
+    """Down because the bus is: the service stays ready (degraded), as for the bus."""
 
 
 class Readiness(BaseModel):
-    """Whether the service can serve: unready while its store, object store or own
-    workers cannot be reached; degraded (still ready) while the bus is down (the web
-    front: unready while its store cannot be reached)."""
+    """Whether the service can serve (``ready``, and the answer 200; otherwise 503).
+
+    ``unready`` while its store, object store or own workers cannot be reached;
+    ``degraded`` and not ready while a background task is down (``tasks``) or its outbox
+    holds an event older than ``OCOP_READY_OUTBOX_LAG_SECONDS`` while the bus is up;
+    ``degraded`` but ready while the bus is down (the outbox keeps the events)."""
 
     service: str
     ready: bool
     status: Literal["ok", "degraded", "unready"]
     checks: dict[str, PortCheck]
     """Each port's probe, by name: store, bus, objects and the service's own."""
+    tasks: dict[str, TaskCheck] = {}
+    """Each supervised background task, by name: ``relay``, ``consumer``, ``job:<name>``,
+    ``worker:<name>``."""
 
 
 class Runtime:
@@ -151,8 +180,12 @@ class Runtime:
         """The request budgets, counted with the service's other processes."""
         self.every("share request counts", SYNC_SECONDS, self.rate_counts.flush)
         self.every("prune request counts", PRUNE_SECONDS, self.rate_counts.prune)
-        self._tasks: list[asyncio.Task[None]] = []
-        """What runs in the background while the service runs: its jobs (and relay)."""
+        self._supervised: list[tuple[str, Run]] = []
+        self.supervisor = Supervisor(name, self.clock, Backoff(
+            settings.restart_backoff_seconds, settings.restart_max_backoff_seconds),
+            outages=(BusUnavailable,))
+        """What runs every background task (jobs, relay, consumer, worker watches), each
+        started again with backoff when it fails, and reports which are down."""
 
     def include(self, router: APIRouter) -> None:
         self.routers.append(router)
@@ -188,8 +221,10 @@ class Runtime:
     def every(self, name: str, seconds: float, job: Callable[[], Awaitable[Any]], *,
               wakes: asyncio.Event | None = None) -> None:
         """Run ``job`` at start and then every ``seconds`` while the service runs, and at
-        once whenever ``wakes`` is set; a failed run is logged and the next one still
-        happens. Jobs must be safe to run on several replicas at once."""
+        once whenever ``wakes`` is set. A failed run is logged and the job reported down
+        (task ``job:<name>``) and run again after the supervisor's backoff, until a run
+        succeeds; then its schedule resumes. Jobs must be safe to run on several replicas
+        at once."""
         self._jobs.append((name, seconds, job, wakes))
 
     def job(self, name: str) -> Callable[[], Awaitable[Any]]:
@@ -199,16 +234,20 @@ class Runtime:
                 return job
         raise KeyError(f"{self.name} schedules no job named {name!r}")
 
+    def supervise(self, name: str, run: Run) -> None:
+        """Run ``run(health)`` in the background from start to stop, under the supervisor
+        (``shared.platform.supervision``): started again with backoff when it raises, and
+        reported down meanwhile in readiness's ``tasks``."""
+        self._supervised.append((name, run))
+
     async def _repeat(self, name: str, seconds: float, job: Callable[[], Awaitable[Any]],
-                      wakes: asyncio.Event | None) -> None:
+                      wakes: asyncio.Event | None, health: Health) -> None:
+        """``job`` on its schedule; a run that fails is raised, to the supervisor."""
         while True:
             if wakes is not None:
                 wakes.clear()  # before the run: a wake during it means another run
-            try:
-                await job()
-            except Exception:
-                log.exception("%s: scheduled job %s failed; it runs again in %.0f s",
-                              self.name, name, seconds)
+            await job()
+            health.well()
             if wakes is None:
                 await asyncio.sleep(seconds)
                 continue
@@ -229,21 +268,19 @@ class Runtime:
     async def start(self) -> None:
         await self.store.open()
         await self._open()
-        self._tasks += [asyncio.create_task(self._repeat(*job), name=f"job:{job[0]}")
-                        for job in self._jobs]
+        for job in self._jobs:
+            self.supervisor.start(f"job:{job[0]}", partial(self._repeat, *job))
+        for name, run in self._supervised:
+            self.supervisor.start(name, run)
         log.info("%s started", self.name)
 
     async def _open(self) -> None:
         """What is opened once the store is, before the jobs start."""
 
-    async def _cancel_tasks(self) -> None:
-        tasks, self._tasks = self._tasks, []
-        await cancel_all(tasks)
-
     def _stopping(self) -> list[Callable[[], Awaitable[None]]]:
         """The steps of stopping: the background tasks first, then what was opened, in
         reverse."""
-        return [self._cancel_tasks, *reversed(self._closers), self.store.close]
+        return [self.supervisor.stop, *reversed(self._closers), self.store.close]
 
     async def stop(self) -> None:
         """Each step of stopping is taken even when one before it fails (a store left open
@@ -274,13 +311,23 @@ class Runtime:
         results = await asyncio.gather(*map(probe, checks.values()))
         return dict(zip(checks, results, strict=True))
 
+    def _task_checks(self) -> dict[str, TaskCheck]:
+        return {name: TaskCheck(up=state.up, down_since=state.down_since, error=state.error,
+                                failures=state.failures, restarts=state.restarts,
+                                outage=state.outage or None)
+                for name, state in self.supervisor.states.items()}
+
     async def readiness(self) -> Readiness:
-        """Ready while its store can be reached and whatever it checks besides
-        (``check_ready``) holds."""
+        """Ready while its store can be reached, whatever it checks besides
+        (``check_ready``) holds and each background task is up (degraded otherwise)."""
         checks = await self._probe({"store": self.store.check, **self._readiness_checks})
-        ready = all(check.ok for check in checks.values())
-        return Readiness(service=self.name, ready=ready, status="ok" if ready else "unready",
-                         checks=checks)
+        tasks = self._task_checks()
+        reachable = all(check.ok for check in checks.values())
+        stopped = any(not task.up and not task.outage for task in tasks.values())
+        down = any(not task.up for task in tasks.values())
+        return Readiness(service=self.name, ready=reachable and not stopped,
+                         status="unready" if not reachable else "degraded" if down else "ok",
+                         checks=checks, tasks=tasks)
 
     def _app(self, lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]]
              ) -> FastAPI:
@@ -316,8 +363,10 @@ class Runtime:
             return {"status": "ok", "service": runtime.name}
 
         @app.get("/readyz", tags=["operations"],
-                 summary="Whether the service can serve: store and object store reachable; "
-                         "a bus outage only makes it degraded", openapi_extra=status_rule,
+                 summary="Whether the service can serve: store and object store reachable, "
+                         "every background task up, no event waiting too long to be "
+                         "published; a bus outage only makes it degraded",
+                 openapi_extra=status_rule,
                  response_model_exclude_none=True,
                  responses={503: {"model": Readiness, "description": "Not ready"}})
         async def readyz(response: Response) -> Readiness:
@@ -425,38 +474,63 @@ class ServiceRuntime(Runtime):
         await self.revocations.load()  # before the first request
         await self.objects.start()
         await self.bus.start(self.topics)
-        await self.consumer.start(self.bus)
+        self.supervisor.start("consumer", partial(self.consumer.run, self.bus))
         for signal in self.signals:
             await self.bus.watch([signal.topic], signal.on_message, signal.on_gap)
         await self.bus.watch([AccountTokensRevoked.topic], self.revocations.heard,
                              self.revocations.load)
-        self._tasks.append(asyncio.create_task(self.relay.run(), name=f"relay:{self.name}"))
+        self.supervisor.start("relay", self.relay.run)
 
     def _stopping(self) -> list[Callable[[], Awaitable[None]]]:
-        """The jobs and relay, the consumer, then what was opened, in reverse."""
-        return [self._cancel_tasks, self.consumer.stop, *reversed(self._closers),
+        """The jobs, relay and consumer, then what was opened, in reverse."""
+        return [self.supervisor.stop, *reversed(self._closers),
                 *([self.bus.stop] if self._owns_bus else []), self.objects.close,
                 self.store.close]
 
     async def readiness(self) -> Readiness:
-        """The state of each port, checked concurrently and each within a time limit.
+        """The state of each port, checked concurrently and each within a time limit, of
+        each background task, and of the outbox.
 
-        Ready means the service can answer its requests: its store and object store are
-        reachable, and whatever it checks besides (``check_ready``: its worker processes)
-        holds. A bus that is down only delays events (the outbox keeps them), so it
-        makes the service ``degraded``, with the backlog waiting to be published, never
-        unready: that would take read-only pages such as the scan page out of service."""
+        Ready means the service can answer its requests and what they change reaches the
+        others: its store and object store are reachable, whatever it checks besides
+        (``check_ready``: its worker processes) holds, every supervised task is up, and
+        no event has waited in the outbox longer than ``ready_outbox_lag_seconds``. A task
+        down or an outbox lagging makes it ``degraded`` and not ready (503: a relay that
+        cannot publish must be seen, and a replica whose tasks fail taken out of rotation).
+        A bus that is down only delays events (the outbox keeps them), so it makes the
+        service ``degraded`` but still ready, however long the backlog waits, as do the
+        tasks it stops (``outage``): every replica unready at once would take read-only
+        pages such as the scan page out of service."""
         own = self._readiness_checks
         checks = await self._probe({"store": self.store.check, "bus": self.bus.check,
                                     "objects": self.objects.check, **own})
-        checks["bus"].outbox_relay = "waiting for the bus" if self.relay.bus_down else "ok"
+        bus = checks["bus"]
+        bus.outbox_relay = "waiting for the bus" if self.relay.bus_down else "ok"
         if checks["store"].ok:
-            checks["bus"].outbox_backlog = await self.store.count(OUTBOX.name)
-        ready = all(checks[name].ok for name in ("store", "objects", *own))
-        degraded = not checks["bus"].ok or self.relay.bus_down
-        return Readiness(service=self.name, ready=ready,
-                         status="unready" if not ready else "degraded" if degraded else "ok",
-                         checks=checks)
+            bus.outbox_backlog = await self.store.count(OUTBOX.name)
+            if bus.outbox_backlog:
+                bus.outbox_oldest_seconds = await self._oldest_waiting()
+            bus.outbox_lagging = (bus.outbox_oldest_seconds or 0.0
+                                  ) > self.settings.ready_outbox_lag_seconds
+        tasks = self._task_checks()
+        bus_away = not bus.ok or self.relay.bus_down
+        stopped = any(not task.up and not task.outage for task in tasks.values())
+        lagging = bool(bus.outbox_lagging) and not bus_away
+        reachable = all(checks[name].ok for name in ("store", "objects", *own))
+        degraded = bus_away or bool(bus.outbox_lagging) or any(
+            not task.up for task in tasks.values())
+        return Readiness(service=self.name, ready=reachable and not stopped and not lagging,
+                         status="unready" if not reachable else "degraded" if degraded else "ok",
+                         checks=checks, tasks=tasks)
+
+    async def _oldest_waiting(self) -> float | None:
+        """Seconds since the oldest event in the outbox was emitted, by the service's clock
+        (the relay publishes in the order of their ids, which follow time)."""
+        page = await self.store.find(OUTBOX.name, order_by="id", limit=1)
+        if not page.items:
+            return None
+        emitted = Envelope.from_json(page.items[0].data["event"]).time
+        return round(max(0.0, (self.clock.now() - emitted).total_seconds()), 3)
 
     def _app(self, lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]]
              ) -> FastAPI:

@@ -29,6 +29,7 @@ from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from shared.identity.auth import Caller
+from shared.platform.supervision import Health
 from shared.refusals import N_, ServiceUnavailable
 
 if TYPE_CHECKING:  # only a type here: the runtime imports this module for WorkerProcess
@@ -42,6 +43,8 @@ STOP_GRACE_SECONDS = 5.0
 """How long the work in hand may take to finish when the service stops."""
 KILLED_WITHIN_SECONDS = 5.0
 """How long a killed worker process is waited for."""
+WATCH_SECONDS = 5.0
+"""How often the supervisor looks whether a worker process died (``watch``)."""
 PARENT_GONE_EXIT = 3
 """A worker process's exit status when it ends because its parent died."""
 PARENT_POLL_SECONDS = 1.0
@@ -312,11 +315,24 @@ def ended(processes: list[BaseProcess], timeout: float) -> bool:
     return True
 
 
+async def watch(worker: Worker, health: Health) -> None:
+    """Keep ``worker``'s process alive, as a supervised task: checked every
+    ``WATCH_SECONDS``, one that died is replaced then rather than on the next work or
+    readiness probe, and a replacement that does not answer is raised, to be tried again
+    with backoff and reported down meanwhile."""
+    while True:
+        await worker.check()
+        health.well()
+        await asyncio.sleep(WATCH_SECONDS)
+
+
 def worker_process(runtime: ServiceRuntime, name: str, warm_up: Callable[..., Any],
                    *args: Any, background: bool = False, lazy: bool = False) -> Worker:
     """A worker made as ``runtime`` makes them (a :class:`WorkerProcess` unless told
-    otherwise), closed when it stops, and checked by its readiness as ``worker:<name>``."""
+    otherwise), closed when it stops, checked by its readiness as ``worker:<name>``, and
+    watched by its supervisor (task ``worker:<name>``)."""
     worker = runtime.workers(warm_up, *args, background=background, lazy=lazy)
     runtime.close_on_stop(worker.close)
     runtime.check_ready(f"worker:{name}", worker.check)
+    runtime.supervise(f"worker:{name}", partial(watch, worker))
     return worker
