@@ -13,7 +13,7 @@ from datetime import timedelta
 from shared.platform.config import Settings
 from tests.support.batches import GTIN, PASSWORD, at, batch_body, code_of
 from tests.support.clocks import today
-from tests.support.platform import certified_product, cooperative_with_council, png_image
+from tests.support.platform import PDF, certified_product, cooperative_with_council, png_image
 from tests.support.platform import office_signed_in as signed_in
 
 REPORT = b"%PDF-1.7\n% Phieu ket qua thu nghiem so 118\n%%EOF\n"
@@ -35,6 +35,32 @@ async def test_lab_reports_and_area_certificates_are_filed_and_cited(
         assert report["sha256"] == hashlib.sha256(REPORT).hexdigest()
         assert (report["kind"], report["size"], report["content_type"]) == (
             "lab_report", len(REPORT), "application/pdf")
+        # A client retrying the same file (the same SHA-256) gets the document already
+        # filed, with 200: nothing is filed or stored twice (tests/service/
+        # test_upload_retries.py counts the objects). So for the registry's uploads.
+        again = await producer.call(
+            "POST", "traceability", filing, expect=200, content=REPORT,
+            params={"kind": "lab_report", "title": "Phiếu kết quả thử nghiệm số 118"},
+            headers={"Content-Type": "application/pdf"})
+        assert again == report
+        product = f"/products/{product_id}"
+        image = await producer.call("POST", "registry", f"{product}/images", expect=200,
+                                    content=png_image(), headers={"Content-Type": "image/png"})
+        assert (image["image_id"], image["url"]) == (records["image_id"], records["image_url"])
+        document = await producer.call("POST", "registry", f"{product}/documents", expect=200,
+                                       content=PDF, params={"type": "product_story"},
+                                       headers={"Content-Type": "application/pdf"})
+        assert document["id"] == records["document_id"]
+        for service, path, answer in (
+                ("traceability", "/products/{product_id}/origin-documents", "DocumentOut"),
+                ("registry", "/products/{product_id}/images", "ImageOut"),
+                ("registry", "/products/{product_id}/documents", "DocumentOut")):
+            spec = await anyone.call("GET", service, "/openapi.json")
+            answers = spec["paths"][path]["post"]["responses"]
+            assert {answers[s]["content"]["application/json"]["schema"]["$ref"]
+                    for s in ("200", "201")} == {f"#/components/schemas/{answer}"}, service
+            assert "already" in answers["200"]["description"]
+
         certificate = await producer.call(
             "POST", "traceability", filing, expect=201, content=png_image(),
             params={"kind": "area_certificate", "title": "VietGAP VG-TN-0042"},

@@ -15,7 +15,7 @@ from services.registry.dossiers.queries import waiting as waiting_stages
 from services.registry.dossiers.rules import DOCUMENT_NAMES, CycleStep, Decider, DocumentType
 from shared.files.documents import DOCUMENT_FORMATS, MAX_DOCUMENT_BYTES, attachment
 from shared.http.paging import Cursor, Limit, QueueOut
-from shared.http.uploads import read_body
+from shared.http.uploads import answer_upload, read_body, upload_answers
 from shared.i18n import words
 from shared.identity.access import Scope
 from shared.identity.auth import CurrentCaller
@@ -103,15 +103,19 @@ def _dossier_out(view: DossierView) -> DossierOut:
 
 @router.post("/products/{product_id}/documents", tags=["dossiers"],
              status_code=status.HTTP_201_CREATED,
-             summary="Add a document to the dossier: the body is the PDF, JPEG or PNG",
-             **may("product.change", Scope.PATH))
+             summary="Add a document to the dossier: the body is the PDF, JPEG or PNG. The "
+                     "same file again as the same type (a retry) returns the document already "
+                     "added, with 200",
+             responses=upload_answers(DocumentOut), **may("product.change", Scope.PATH))
 async def add_document(dossiers: DossiersPart, product_id: str, type: DocumentType,
-                       request: Request,
+                       request: Request, response: Response,
                        caller: CurrentCaller
                        ) -> DocumentOut:
     data = await read_body(request, MAX_DOCUMENT_BYTES)
-    return DocumentOut.model_validate(await dossiers.add_document(
-        caller, product_id, type, request.headers.get("content-type", ""), data))
+    upload = await dossiers.add_document(caller, product_id, type,
+                                         request.headers.get("content-type", ""), data)
+    answer_upload(response, upload.new)
+    return DocumentOut.model_validate(upload.kept)
 
 
 @router.get("/products/{product_id}/documents/{document_id}", tags=["dossiers"],

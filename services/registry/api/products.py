@@ -17,7 +17,7 @@ from services.registry.subjects.rules import PendingIdentity
 from shared.files.images import WebWidth
 from shared.http.fields import EraDate, Line, Name, PatchIn
 from shared.http.paging import Cursor, Limit, QueueOut
-from shared.http.uploads import read_body
+from shared.http.uploads import answer_upload, read_body, upload_answers
 from shared.identity.access import Scope
 from shared.identity.auth import CurrentCaller
 from shared.refusals.openapi import files
@@ -160,14 +160,16 @@ async def decide_identity(registry: RegistryPart, product_id: str, body: Identit
 
 @router.post("/products/{product_id}/images", tags=["products"],
              status_code=status.HTTP_201_CREATED,
-             summary="Add an image: the body is the JPEG, PNG or WebP file itself",
-             **may("product.change", Scope.PATH))
+             summary="Add an image: the body is the JPEG, PNG or WebP file itself. The same "
+                     "file again (a retry) returns the image already added, with 200",
+             responses=upload_answers(ImageOut), **may("product.change", Scope.PATH))
 async def add_image(registry: RegistryPart, product_id: str, request: Request,
-                    caller: CurrentCaller) -> ImageOut:
+                    response: Response, caller: CurrentCaller) -> ImageOut:
     data = await read_body(request, registry.objects.max_bytes)
-    url = await registry.add_image(caller, product_id,
-                                   request.headers.get("content-type", ""), data)
-    return ImageOut(image_id=url.rsplit("/", 1)[-1], url=url)
+    upload = await registry.add_image(caller, product_id,
+                                      request.headers.get("content-type", ""), data)
+    answer_upload(response, upload.new)
+    return ImageOut(image_id=upload.kept.rsplit("/", 1)[-1], url=upload.kept)
 
 
 @router.get("/products/{product_id}/images/{image_id}", tags=["products"],

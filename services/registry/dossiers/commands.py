@@ -9,6 +9,7 @@ from typing import Any
 from services.registry.dossiers.model import Dossier, DossierDocument
 from services.registry.dossiers.rules import DocumentType
 from services.registry.store import dossiers, products, subjects
+from shared.files.content import Upload, content_key, digest_of, keep, same_file
 from shared.files.documents import attachment, check_document
 from shared.history import History
 from shared.http.uploads import media_type
@@ -17,7 +18,7 @@ from shared.messaging import Outbox
 from shared.platform.clock import Clock
 from shared.platform.ids import new_id
 from shared.ports.objects import ObjectStore
-from shared.ports.store import DocumentStore, Reader, Transaction
+from shared.ports.store import DocumentStore, Reader, Transaction, retried
 from shared.refusals import N_, NotFound
 
 
@@ -44,22 +45,36 @@ class Dossiers:
     outbox: Outbox
 
     async def add_document(self, caller: Caller, product_id: str, kind: DocumentType,
-                           content_type: str, data: bytes) -> DossierDocument:
+                           content_type: str, data: bytes) -> Upload[DossierDocument]:
+        """The file kept under the product's dossier folder by its SHA-256, and a document
+        of ``kind`` naming it; the same file sent again as the same kind (a retry, even one
+        racing the first request) is the document already added
+        (``shared.files.content``): the dossier's version makes a concurrent second save
+        stale, and ``retried`` reads it again and finds the first."""
         await products.get(self.store, product_id)
         extension = check_document(content_type, data)
-        document_id = new_id()
-        key = f"products/{product_id}/dossier/{document_id}.{extension}"
-        stored = await self.objects.put(key, data, media_type(content_type),
-                                        disposition=attachment(f"{document_id}.{extension}"))
+        digest = digest_of(data)
+        if (kept := same_file((await _dossier(self.store, product_id)).documents, digest,
+                              type=kind)) is not None:
+            return Upload(kept, new=False)
+        stored = await keep(self.objects,
+                            content_key(f"products/{product_id}/dossier", digest, extension),
+                            data, media_type(content_type),
+                            disposition=attachment(f"{digest}.{extension}"))
         entry: DossierDocument = {
-            "id": document_id, "type": kind, "key": key, "size": stored.size,
-            "content_type": stored.content_type, "by": caller.user_id, "at": self.clock.stamp()}
-        async with self.store.transaction() as tx:
+            "id": new_id(), "type": kind, "key": stored.key, "size": stored.size,
+            "content_type": stored.content_type, "by": caller.user_id,
+            "at": self.clock.stamp(), "sha256": digest}
+
+        async def add(tx: Transaction) -> Upload[DossierDocument]:
             dossier = await _dossier(tx, product_id)
             before = dossiers.dump(dossier)
-            dossier.add_document(entry)
+            if (held := dossier.add_document(entry)) is not entry:
+                return Upload(held, new=False)
             await self._keep(tx, dossier, before, caller, "document-added")
-        return entry
+            return Upload(entry, new=True)
+
+        return await retried(self.store, add)
 
     async def document(self, product_id: str, document_id: str) -> tuple[bytes, str, str]:
         """The document's bytes, content type and file name."""
@@ -69,7 +84,8 @@ class Dossiers:
             raise NotFound(N_("Product %(product)s has no document %(document)s."),
                            product=product_id, document=document_id)
         content = await self.objects.get(entry["key"])
-        return content.data, content.content_type, entry["key"].rsplit("/", 1)[-1]
+        extension = entry["key"].rsplit(".", 1)[-1]  # the key names the file's digest
+        return content.data, content.content_type, f"{document_id}.{extension}"
 
     async def view(self, product_id: str) -> DossierView:
         """The dossier with its checklist."""

@@ -4,11 +4,13 @@ I/O, the time is an argument."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NotRequired
 
 from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
 
 from services.registry.dossiers import rules
 from services.registry.dossiers.rules import WAITS_FOR, CycleStep, DocumentType, WaitingStage
+from shared.files.content import same_file
 from shared.identity.access import SubjectRef
 from shared.identity.auth import Caller
 from shared.messaging.contracts.registry import DossierStageDecided
@@ -25,6 +27,9 @@ class DossierDocument(TypedDict):
     content_type: str
     by: str
     at: str
+    sha256: NotRequired[str]
+    """Of the file's bytes (``key`` is named by it); documents added before it was kept
+    have none."""
 
 
 @dataclass
@@ -40,8 +45,16 @@ class Dossier:
     """The stage proposed and waiting for a decision, if any."""
     version: int = 0
 
-    def add_document(self, entry: DossierDocument) -> None:
+    def add_document(self, entry: DossierDocument) -> DossierDocument:
+        """``entry`` added, or the document of the same type and the same file (its
+        ``sha256``) already in the dossier, and nothing changes: an upload sent again is
+        the one document (``shared.files.content``). The same file as another type is a
+        document of its own, naming the same stored object."""
+        kept = same_file(self.documents, entry.get("sha256", ""), type=entry["type"])
+        if kept is not None:
+            return kept
         self.documents = [*self.documents, entry]
+        return entry
 
     def document(self, document_id: str) -> DossierDocument | None:
         return next((d for d in self.documents if d["id"] == document_id), None)

@@ -23,7 +23,14 @@ from services.registry.store import (
     users,
 )
 from services.registry.subjects import rules
-from services.registry.subjects.model import Located, Product, Representative, Subject
+from services.registry.subjects.model import (
+    Located,
+    Product,
+    ProductImage,
+    Representative,
+    Subject,
+)
+from shared.files.content import Upload, digest_of, keep, same_file
 from shared.files.images import web_renditions
 from shared.history import History
 from shared.http.uploads import media_type
@@ -43,7 +50,7 @@ from shared.platform.clock import Clock
 from shared.platform.ids import new_id
 from shared.platform.workers import PUBLIC_SHARE, Worker, share_of
 from shared.ports.objects import ObjectStore
-from shared.ports.store import Document, DocumentExists, DocumentStore, Transaction
+from shared.ports.store import Document, DocumentExists, DocumentStore, Transaction, retried
 from shared.ports.store.repository import Repository
 from shared.refusals import N_, Conflict, NotFound, invalid
 
@@ -277,30 +284,44 @@ class Registry:
                                    aggregate_id=f"gtin:{retired}", sequence=1)
 
     async def add_image(self, caller: Caller, product_id: str, content_type: str,
-                        data: bytes) -> str:
+                        data: bytes) -> Upload[str]:
         """Keep the upload as sent, privately, and serve only its web renditions
-        (``shared.files.images``): decoded and drawn again, without metadata. Its URL."""
-        await self.product(product_id)  # before storing a file for a product that is not there
+        (``shared.files.images``): decoded and drawn again, without metadata. Its URL.
+
+        Kept in a folder named by the upload's SHA-256: the same photo sent again for the
+        product (a retry, even one racing the first request while the object store hangs)
+        is the image already added, drawn and stored once (``shared.files.content``); the
+        product's version makes a concurrent second save stale, and ``retried`` reads the
+        product again and finds the first. A producer showing one photo twice means one."""
+        product = await self.product(product_id)  # before storing a file for no product
         extension = rules.check_image(content_type, data)
+        digest = digest_of(data)
+        if (kept := same_file(product.images, digest)) is not None:
+            return Upload(self.image_url(product_id, kept["id"]), new=False)
         renditions = await self.photos.run(web_renditions, data, share=share_of(caller))
-        image_id = new_id()
-        folder = f"products/{product_id}/images/{image_id}"
-        original = await self.objects.put(f"{folder}/original.{extension}", data,
-                                          media_type(content_type))
+        folder = f"products/{product_id}/images/{digest}"
+        original = await keep(self.objects, f"{folder}/original.{extension}", data,
+                              media_type(content_type))
         keys = {}
         for width, rendition in renditions.items():
             keys[str(width)] = f"{folder}/w{width}.webp"
-            await self.objects.put(keys[str(width)], rendition.data, rendition.content_type)
+            await keep(self.objects, keys[str(width)], rendition.data, rendition.content_type)
         largest = renditions[max(renditions)]
-        async with self.store.transaction() as tx:
+        image: ProductImage = {
+            "id": new_id(), "renditions": keys, "width": largest.width,
+            "height": largest.height, "sha256": digest, "original": {
+                "key": original.key, "content_type": original.content_type,
+                "size": original.size}}
+
+        async def add(tx: Transaction) -> Upload[str]:
             product = await products.get(tx, product_id)
             before = products.dump(product)
-            product.add_image({"id": image_id, "renditions": keys, "width": largest.width,
-                               "height": largest.height, "original": {
-                                   "key": original.key, "content_type": original.content_type,
-                                   "size": original.size}})
-            await self._save_product(tx, product, before, caller, ProductUpdated)
-        return self.image_url(product_id, image_id)
+            held = product.add_image(image)
+            if held is image:
+                await self._save_product(tx, product, before, caller, ProductUpdated)
+            return Upload(self.image_url(product_id, held["id"]), new=held is image)
+
+        return await retried(self.store, add)
 
     async def image(self, product_id: str, image_id: str, width: int) -> tuple[bytes, str]:
         """An image at one of the web widths. Images stored before renditions were made

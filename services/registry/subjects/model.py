@@ -16,6 +16,7 @@ from typing_extensions import TypedDict  # pydantic reads only this TypedDict on
 
 from services.registry.subjects import rules
 from services.registry.subjects.rules import IdentityChange, PendingIdentity
+from shared.files.content import same_file
 from shared.identity.access import SubjectRef
 from shared.identity.auth import Caller
 from shared.messaging.contracts.registry import (
@@ -59,6 +60,9 @@ class ProductImage(TypedDict):
     width: int
     height: int
     original: StoredFile
+    sha256: NotRequired[str]
+    """Of the upload's bytes (its folder is named by it); images added before it was kept
+    have none."""
 
 
 @final
@@ -305,8 +309,15 @@ class Product:
             self.former_gtins.append(gtin_before)
         return gtin_before
 
-    def add_image(self, image: ProductImage) -> None:
+    def add_image(self, image: ProductImage) -> ProductImage | UploadedImage:
+        """``image`` added, or the image of the same upload (its ``sha256``) the product
+        already shows, and nothing changes: a photo sent again is the one photo
+        (``shared.files.content``)."""
+        kept = same_file(self.images, image.get("sha256", ""))
+        if kept is not None:
+            return kept
         self.images = [*self.images, image]
+        return image
 
     def image(self, image_id: str) -> ProductImage | UploadedImage | None:
         return next((i for i in self.images if i["id"] == image_id), None)
