@@ -345,6 +345,124 @@ def _print_refused(problems: list[RowProblem]) -> None:
     console.print(table)
 
 
+def _key_files() -> tuple[str, ...]:
+    """The keys the embedded platform makes and keeps in its data directory."""
+    from services.traceability.app import FINGERPRINT_KEY_FILE
+    from services.web.sessions import TOKEN_KEY_FILE
+    from shared.identity.auth import PRIVATE_KEY_FILE
+    from shared.ports.objects import SIGNING_KEY_FILE
+
+    return (PRIVATE_KEY_FILE, SIGNING_KEY_FILE, TOKEN_KEY_FILE, FINGERPRINT_KEY_FILE)
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    size, unit = n / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if size < 1024:
+            break
+        size, unit = size / 1024, bigger
+    return f"{size:.1f} {unit}"
+
+
+def _not_included(parts: list[dict[str, str]]) -> None:
+    for part in parts:
+        console.print(f"[yellow]Not in this backup: the {part['part']} ({part['url']}); "
+                      f"{part['how']} (README: Backups and restore).[/yellow]")
+
+
+@app.command("backup")
+def backup_data(target: Annotated[Path, typer.Argument(
+                    help="An empty or new folder to write the backup into.")],
+                data_dir: DataDir = None) -> None:
+    """Back up the platform while it runs: every SQLite store and the bus as they stood at
+    one instant (SQLite's online backup), then the object directory and the keys kept in the
+    data directory, with a manifest of sizes and SHA-256 checksums. Stores on PostgreSQL or
+    MongoDB, Kafka and S3 are backed up with their own tools (README)."""
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn
+
+    from shared.platform.backup import (
+        BackupRefused,
+        backup,
+        present_databases,
+        refuse_non_empty,
+    )
+    from shared.platform.clock import SystemClock
+
+    settings = _settings(data_dir=data_dir)
+    try:  # before the progress lines: the refusal alone
+        refuse_non_empty(target, "the backup")
+    except BackupRefused as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    columns = (TextColumn("{task.description:<20}"), BarColumn(),
+               TextColumn("{task.fields[done]}"))
+    with Progress(*columns, console=console) as progress:
+        tasks = {name: progress.add_task(f"{name} {'bus' if name == 'bus' else 'store'}",
+                                         total=1, done="")
+                 for name in present_databases(settings)}
+        objects: list[TaskID] = []
+
+        def copied(name: str, size: int) -> None:
+            progress.update(tasks[name], completed=1, done=_size(size))
+
+        def object_copied(count: int) -> None:
+            if not objects:
+                objects.append(progress.add_task("objects", total=None, done=""))
+            progress.update(objects[0], done=f"{count} files")
+
+        try:
+            manifest = backup(settings, target, clock=SystemClock(), key_files=_key_files(),
+                              on_database=copied, on_object=object_copied)
+        except BackupRefused as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from None
+        for task in objects:
+            progress.update(task, total=1, completed=1)
+    keys = sum(1 for p in manifest.parts if p.kind == "key")
+    total = sum(p.size for p in manifest.parts)
+    console.print(f"Backed up {settings.data_dir.resolve()} as it stood at "
+                  f"{manifest.taken_at} into {target} ({len(manifest.parts)} files, "
+                  f"{_size(total)}; {keys} key file(s), kept private: guard the folder as "
+                  "you guard the data directory). Checksums in manifest.json.")
+    _not_included(manifest.not_included)
+
+
+@app.command("restore")
+def restore_data(backup_dir: Annotated[Path, typer.Argument(
+                     exists=True, file_okay=False, help="A folder 'ocop backup' wrote.")],
+                 data_dir: DataDir = None) -> None:
+    """Restore a backup into an empty (or new) data directory, after checking every file
+    against the manifest's SHA-256 checksums. Start the platform on it afterwards."""
+    from rich.progress import Progress
+
+    from shared.platform.backup import BackupRefused, Part, platform_version, restore
+
+    settings = _settings(data_dir=data_dir)
+    progress = Progress(console=console)
+    task = progress.add_task("restoring", total=None)
+
+    def restored(part: Part) -> None:  # shown once every file is checked and copying begins
+        progress.start()
+        progress.advance(task)
+
+    try:
+        manifest = restore(backup_dir, settings, on_part=restored)
+    except BackupRefused as exc:
+        progress.stop()
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    progress.update(task, total=len(manifest.parts), completed=len(manifest.parts))
+    progress.stop()
+    console.print(f"Restored {len(manifest.parts)} files of the backup taken at "
+                  f"{manifest.taken_at} into {settings.data_dir.resolve()}.")
+    if manifest.version != platform_version():
+        console.print(f"[yellow]The backup was taken by version {manifest.version}; this is "
+                      f"{platform_version()}.[/yellow]")
+    _not_included(manifest.not_included)
+
+
 @app.command()
 def templates(out: Annotated[Path, typer.Option(help="Target directory.")]
               = Path("docs/templates")) -> None:
