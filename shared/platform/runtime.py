@@ -56,6 +56,8 @@ from shared.platform.supervision import Backoff, Health, Run, Supervisor
 from shared.platform.telemetry import make_tracer_provider
 from shared.platform.workers import WorkerFactory, WorkerProcess
 from shared.ports.bus import BusUnavailable, EventBus, open_bus
+from shared.ports.bus.local import PRUNE_SECONDS as BUS_PRUNE_SECONDS
+from shared.ports.bus.local import LocalEventBus
 from shared.ports.objects import ObjectStore, open_object_store
 from shared.ports.objects.files import FileObjectStore
 from shared.ports.objects.links import object_links_router
@@ -428,6 +430,8 @@ class ServiceRuntime(Runtime):
         self.workers: WorkerFactory = workers or WorkerProcess
         self._owns_bus = bus is None
         self.bus: EventBus = bus or open_bus(settings.bus_url_resolved(), client_id=f"ocop-{name}")
+        if isinstance(self.bus, LocalEventBus):  # what every group has read, pruned
+            self.every("prune the embedded bus", BUS_PRUNE_SECONDS, self.bus.prune_settled)
         self.objects: ObjectStore = objects or open_object_store(
             settings.objects_url_resolved(), max_bytes=settings.objects_max_bytes,
             public_url=settings.public_url,

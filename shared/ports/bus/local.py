@@ -3,7 +3,9 @@
 It keeps Kafka's semantics so the embedded platform behaves like the distributed one:
 topics are append-only logs, each consumer group has its own committed position per topic,
 and a position moves only after the group's handler has returned. Because the log is a
-file, events published but not yet handled survive a restart of the platform.
+file, events published but not yet handled survive a restart of the platform. What every
+group has read is pruned (``prune``, a job of each service on this bus), as a broker's
+retention would: a compacted topic keeps each key's latest message, as Kafka's compaction.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from shared.ports.bus.port import (
     Subscription,
     cancel_all,
     handle_until_done,
+    topic_config,
 )
 
 log = logging.getLogger(__name__)
@@ -34,6 +38,13 @@ log = logging.getLogger(__name__)
 REDELIVERY_PAUSE_SECONDS = 1.0
 PUBLISH_MAX = 1000
 """Messages appended by one statement (4 parameters each, well within SQLite's 32,766)."""
+PRUNE_SECONDS = 600
+"""How often the messages every group has read are pruned (``prune``)."""
+KEEP_READ = 1000
+"""Messages every group has read kept on each topic all the same: the latest, a margin for
+looking back at what was just delivered."""
+PRUNE_MAX = 10_000
+"""Messages deleted by one statement: the bus is not held longer than that takes."""
 
 
 class LocalEventBus:
@@ -46,6 +57,7 @@ class LocalEventBus:
         """Per topic, an event for each reader of it, set when messages are appended."""
         self._tasks: list[asyncio.Task[None]] = []
         self._topics: set[str] = set()
+        self._opened_at = 0.0
 
     async def start(self, topics: Iterable[str]) -> None:
         if self._db is None:
@@ -62,6 +74,7 @@ class LocalEventBus:
             await self._db.execute(
                 "CREATE TABLE IF NOT EXISTS offsets (grp TEXT NOT NULL, topic TEXT NOT NULL,"
                 " position INTEGER NOT NULL, PRIMARY KEY (grp, topic))")
+            self._opened_at = time.monotonic()
         self._topics.update(topics)
 
     async def stop(self) -> None:
@@ -102,7 +115,12 @@ class LocalEventBus:
 
     async def subscribe(self, group: str, topics: Sequence[str],
                         handler: BatchHandler) -> Subscription:
-        self._conn()
+        db = self._conn()
+        # A group is known from its subscription: nothing it has not read is pruned, even
+        # before its first commit.
+        await db.executemany(
+            "INSERT INTO offsets (grp, topic, position) VALUES (?, ?, 0) "
+            "ON CONFLICT (grp, topic) DO NOTHING", [(group, topic) for topic in topics])
         tasks = [asyncio.create_task(self._consume(group, topic, handler),
                                      name=f"local-bus:{group}:{topic}") for topic in topics]
         self._tasks.extend(tasks)
@@ -165,6 +183,47 @@ class LocalEventBus:
                 after = rows[-1][0]
         finally:
             self._listeners[topic].discard(appended)
+
+    async def prune_settled(self) -> int:
+        """``prune``, once the bus has been open for ``PRUNE_SECONDS``: every consumer of
+        the process has subscribed by then (the job, which also runs as a service starts,
+        while others sharing the bus may still be starting)."""
+        if time.monotonic() - self._opened_at < PRUNE_SECONDS:
+            return 0
+        return await self.prune()
+
+    async def prune(self, keep_read: int = KEEP_READ) -> int:
+        """Delete the messages of each topic that every consumer group subscribed to it has
+        read, but the ``keep_read`` latest of them; of a compacted topic, each key's latest
+        message stays too (a new subscriber rebuilds the topic's state from them). A topic
+        no group has subscribed to is kept whole: who will read it is not known. How many
+        were deleted. SQLite reuses the pages freed: the file stops growing, it does not
+        shrink."""
+        db = self._conn()
+        deleted = 0
+        for topic, read in await db.execute_fetchall(
+                "SELECT topic, min(position) FROM offsets GROUP BY topic"):
+            rows = list(await db.execute_fetchall(
+                "SELECT position FROM messages WHERE topic = ? AND position <= ?"
+                " ORDER BY position DESC LIMIT 1 OFFSET ?", (topic, read, keep_read)))
+            if not rows:
+                continue
+            upto = int(rows[0][0])
+            latest = ("AND position NOT IN (SELECT max(position) FROM messages"
+                      " WHERE topic = :topic GROUP BY key)"
+                      if topic_config(topic).get("cleanup.policy") == "compact" else "")
+            while True:
+                cursor = await db.execute(
+                    "DELETE FROM messages WHERE position IN (SELECT position FROM messages"
+                    f" WHERE topic = :topic AND position <= :upto {latest}"
+                    " ORDER BY position LIMIT :most)",
+                    {"topic": topic, "upto": upto, "most": PRUNE_MAX})
+                deleted += cursor.rowcount
+                if cursor.rowcount < PRUNE_MAX:
+                    break
+        if deleted:
+            log.info("embedded bus: %d messages every group had read pruned", deleted)
+        return deleted
 
     async def _fetch(self, topic: str, after: int) -> list[tuple[int, str, str, bytes]]:
         rows = await self._conn().execute_fetchall(
