@@ -308,6 +308,10 @@ def backup(settings: Settings, target: Path, *, clock: Clock, key_files: Iterabl
     objects are."""
     refuse_non_empty(target, "the backup")
     where, present = layout(settings), present_databases(settings)
+    if not present and where.not_included and not where.databases:
+        raise BackupRefused("Nothing here for ocop backup: " + "; ".join(
+            f"the {p['part']} is at {p['url']} ({p['how']})" for p in where.not_included)
+            + ". See the README, 'Backups and restore'.")
     if not present:
         raise BackupRefused(f"No platform data in {settings.data_dir.resolve()} (no SQLite "
                             "store or bus.db): give --data-dir the folder 'ocop run' uses, "

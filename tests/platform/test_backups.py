@@ -37,9 +37,9 @@ from tests.support.platform import (
 )
 
 
-def ocop_command(*args: str) -> tuple[int, str]:
+def ocop_command(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     """Its exit code and output, on one line (the console wraps it at 80 columns)."""
-    result = CliRunner().invoke(ocop, list(args))
+    result = CliRunner().invoke(ocop, list(args), env=env)
     return result.exit_code, " ".join(result.output.split())
 
 
@@ -197,3 +197,9 @@ async def test_restore_refuses_a_damaged_backup_and_a_data_directory_in_use(
     code, output = ocop_command("backup", str(tmp_path / "b2"), "--data-dir",
                                 str(tmp_path / "nothing"))
     assert code == 1 and "No platform data" in output
+    # A distributed deployment's parts are backed up with their own tools, and told so.
+    code, output = ocop_command("backup", str(tmp_path / "b3"), env={
+        "OCOP_STORE_URL": "postgresql://ocop:secret-pw@db:5432/ocop",
+        "OCOP_BUS_URL": "kafka://kafka:9092", "OCOP_OBJECTS_URL": "s3://key:s3-secret@s3:8333/ocop"})
+    assert code == 1 and "pg_dump" in output and "mc mirror" in output, output
+    assert "secret-pw" not in output and "s3-secret" not in output
