@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -71,7 +72,7 @@ class PostgresServer:
     def url(self) -> str:
         return f"postgresql://postgres@{HOST}:{self.port}/postgres"
 
-    def _as_server_user(self) -> dict[str, object]:
+    def _as_server_user(self) -> dict[str, Any]:
         user = _server_user()
         if user is None:
             return {}
@@ -85,13 +86,13 @@ class PostgresServer:
         run_as = self._as_server_user()
         if run_as:
             for path in (self._dir, sockets):
-                os.chown(path, int(run_as["user"]), int(run_as["group"]))  # type: ignore[call-overload]
+                os.chown(path, run_as["user"], run_as["group"])
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8",
                "HOME": str(self._dir)}
         subprocess.run([str(binaries / "initdb"), "-D", str(data), "-U", "postgres",
                         "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"],
                        check=True, capture_output=True, env=env, cwd=self._dir,
-                       **run_as)  # type: ignore[call-overload]
+                       **run_as)
         self.port = free_port(HOST)
         log = (self._dir / "postgres.log").open("ab")
         with log:
@@ -99,9 +100,10 @@ class PostgresServer:
                 [str(binaries / "postgres"), "-D", str(data), "-p", str(self.port),
                  "-h", HOST, "-k", str(sockets), "-c", "fsync=off",
                  "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                 "-c", "max_connections=200", "-c", "shared_buffers=32MB"],
+                 "-c", "max_connections=200", "-c", "shared_buffers=32MB",
+                 "-c", "deadlock_timeout=100ms"],
                 stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self._dir,
-                start_new_session=True, **run_as)  # type: ignore[call-overload]
+                start_new_session=True, **run_as)
         if not self._ready(timeout=30):
             tail = (self._dir / "postgres.log").read_text(errors="replace")[-3000:]
             self.stop()
@@ -152,3 +154,16 @@ def postgres_service(postgres_server: PostgresServer) -> Iterator[str]:
     with contextlib.suppress(psycopg.Error), \
             psycopg.connect(postgres_server.url, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "ocop_{name}" CASCADE')
+
+
+@pytest.fixture
+def postgres_database(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a database of the test's own (for a platform, whose services take fixed
+    schema names: ``ocop_registry``…), dropped afterwards."""
+    name = f"t{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server.url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield postgres_server.url.rsplit("/", 1)[0] + f"/{name}"
+    with contextlib.suppress(psycopg.Error), \
+            psycopg.connect(postgres_server.url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
