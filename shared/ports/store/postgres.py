@@ -280,7 +280,12 @@ class PostgresDocumentStore:
         async with self.pool.connection() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
                                [f"ocop schema {self.schema}"])
-            await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quoted(self.schema)}")
+            # Made only when missing: CREATE SCHEMA needs CREATE on the database even when
+            # the schema exists, which a role given its schema beforehand may lack.
+            found = await conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s",
+                                       [self.schema])
+            if await found.fetchone() is None:
+                await conn.execute(f"CREATE SCHEMA {quoted(self.schema)}")
             for spec in self.collections.values():
                 for statement in schema_sql(self.schema, spec):
                     await conn.execute(statement)
