@@ -8,11 +8,12 @@ connection that writes it, so every write that needs a page more fails with SQLI
 the relay's write fails (its publish appends to it; deleting published events from the
 store frees pages and succeeds even on a full store), and the service's own store is
 filled too, as one disk would be. Workers are a stand-in (``InProcessWorker``): no work is
-drawn here."""
+drawn here. And an outbox that lags, with no task down, is told apart from a bus outage."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 import aiosqlite
@@ -25,6 +26,7 @@ from shared.platform.config import Settings
 from shared.ports.bus import Message
 from shared.ports.bus.local import LocalEventBus
 from shared.ports.store.sqlite import SqliteDocumentStore
+from tests.support.clocks import FixedClock
 from tests.support.demo import wait_until
 from tests.support.events import certified
 from tests.support.service_tier import InProcessWorker
@@ -116,3 +118,52 @@ async def _relay_down_and_lagging(readiness: Callable[[], Any]) -> bool:
     _, report = await readiness()
     relay = report["tasks"]["relay"]
     return bool(not relay["up"] and report["checks"]["bus"].get("outbox_lagging"))
+
+
+async def test_an_outbox_that_lags_with_the_bus_up_is_degraded_and_unready(
+        make_settings: Callable[..., Settings]) -> None:
+    """Events that wait longer than ``OCOP_READY_OUTBOX_LAG_SECONDS`` with no task down (a
+    relay stuck, or one far behind: here, none runs: the ports are opened by hand and no
+    background task started) make the service degraded and unready; with the bus away the
+    same wait is the outage's, and the service stays ready."""
+    clock = FixedClock.on(date(2026, 11, 20))
+    runtime = build(make_settings(ready_outbox_lag_seconds=60.0), clock=clock,
+                    workers=InProcessWorker)
+    await runtime.store.open()
+    await runtime.objects.start()
+    await runtime.bus.start(runtime.topics)
+    try:
+        async with runtime.store.transaction() as tx:
+            for n in range(3):
+                await runtime.outbox.emit(
+                    tx, ProductCertified(**certified(f"c{n}", product_id=f"p{n}").model_dump()),
+                    aggregate_id=f"p{n}", sequence=1)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=runtime.fastapi_app()),
+                                     base_url="http://rating") as client:
+            clock.instant += timedelta(seconds=59)
+            waiting = await client.get("/readyz")
+            assert waiting.status_code == 200, waiting.json()
+            assert waiting.json()["checks"]["bus"] == {
+                "ok": True, "outbox_relay": "ok", "outbox_backlog": 3,
+                "outbox_oldest_seconds": 59.0, "outbox_lagging": False}
+            assert waiting.json()["tasks"] == {}
+
+            clock.instant += timedelta(minutes=1)
+            lagging = await client.get("/readyz")
+            report = lagging.json()
+            assert lagging.status_code == 503, report
+            assert (report["ready"], report["status"]) == (False, "degraded")
+            assert report["checks"]["bus"]["outbox_oldest_seconds"] == 119.0
+            assert report["checks"]["bus"]["outbox_lagging"] is True
+
+            await runtime.bus.stop()  # the bus away: the wait is its outage's
+            away = await client.get("/readyz")
+            report = away.json()
+            assert away.status_code == 200, report
+            assert (report["ready"], report["status"]) == (True, "degraded")
+            assert report["checks"]["bus"]["ok"] is False
+            assert report["checks"]["bus"]["outbox_lagging"] is True
+    finally:
+        await runtime.bus.stop()
+        await runtime.objects.close()
+        await runtime.store.close()
