@@ -1,6 +1,6 @@
-"""Request budgets counted across processes through a service's SQLite store
+"""Request budgets counted across processes through a service's store
 (``shared.http.rate_counts``): two counters, as two processes of one service would hold, on
-two connections to one file, on a clock the test moves."""
+two connections to one SQLite file or one PostgreSQL schema, on a clock the test moves."""
 
 from __future__ import annotations
 
@@ -27,10 +27,15 @@ class Moved:
         return self.at
 
 
-@pytest.fixture
-async def stores(tmp_path: Path) -> AsyncIterator[tuple[DocumentStore, DocumentStore]]:
-    opened = [open_store(f"sqlite://{tmp_path}/registry.db", [RATE_COUNTS], service="registry")
-              for _ in range(2)]
+@pytest.fixture(params=["sqlite", "postgres"])
+async def stores(request: pytest.FixtureRequest, tmp_path: Path
+                 ) -> AsyncIterator[tuple[DocumentStore, DocumentStore]]:
+    if request.param == "sqlite":
+        url, service = f"sqlite://{tmp_path}/registry.db", "registry"
+    else:
+        url = request.getfixturevalue("postgres_server").url
+        service = request.getfixturevalue("postgres_service")
+    opened = [open_store(url, [RATE_COUNTS], service=service) for _ in range(2)]
     for store in opened:
         await store.open()
     yield opened[0], opened[1]
