@@ -1,6 +1,7 @@
 """What a restated certification (rating's reconciliation, ``CertificateRestated``) changes
 in the catalog's listing and traceability's profile: only what a lost event left wrong, and
-never its producer's own word — pure, without a bus or a store."""
+never its producer's own word; and what rating says of its latest certificate — pure,
+without a bus or a store."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from datetime import UTC, date, datetime
 
 from services.catalog.listings.model import Listing, News
 from services.catalog.listings.rules import ListingStatus
+from services.rating.certificates.model import Certificate
+from services.rating.evaluations.rules import Level
 from services.traceability.profiles.model import TraceProfile
 from shared.messaging.contracts.catalog import WithdrawalReason
 from shared.messaging.contracts.rating import CertificateEnd, CertificateEnded, CertificateRestated
@@ -94,3 +97,35 @@ def test_a_scan_page_that_missed_everything_shows_the_latest_certificate() -> No
     fresh = TraceProfile("p1")
     assert fresh.reconcile(restated("c2", ended=expired)) == "certificate-ended"
     assert fresh.certificate and fresh.certificate.expired_on == date(2029, 10, 15)
+
+
+PRODUCT = {"name": "Chè Tân Cương", "description": "", "group": "food", "subgroup": "tea",
+           "gtin": None, "image_urls": [], "registry_version": 3}
+SUBJECT = {"name": "HTX Chè", "type": "cooperative", "province": "Thái Nguyên",
+           "commune": "Xã Tân Cương"}
+
+
+def issued() -> Certificate:
+    return Certificate.issue("c1", "OCOP-2026-00001", product_id="p1", subject_id="s1",
+                             evaluation_id="e1", stars=4, score=75, level=Level.PROVINCE,
+                             decision_number="1/QĐ-UBND", decision_date=date(2026, 3, 2),
+                             authority=("UBND tỉnh", "Province"), by="office", at=AT)
+
+
+def test_rating_restates_the_latest_certificate_and_how_it_ended() -> None:
+    certificate = issued()
+    active = certificate.restated(PRODUCT, SUBJECT, "https://rating/verify/c1")
+    assert active and active.ended is None and active.certificate.certificate_id == "c1"
+    assert active.certificate.product_version == 3
+    assert active.recognised_at == datetime.fromisoformat(AT)
+    certificate.revoke("Giả mạo", date(2027, 2, 1), "office")
+    revoked = certificate.restated(PRODUCT, SUBJECT)
+    assert revoked and revoked.ended == REVOKED
+    expiring = issued()
+    assert expiring.expire(date(2029, 3, 2))
+    ended = expiring.restated(PRODUCT, SUBJECT)
+    assert ended and ended.ended == CertificateEnded(end=CertificateEnd.EXPIRED,
+                                                     on=date(2029, 3, 2))
+    superseded = issued()
+    superseded.supersede()
+    assert superseded.restated(PRODUCT, SUBJECT) is None
