@@ -416,6 +416,7 @@ def backup_data(target: Annotated[Path, typer.Argument(
             manifest = backup(settings, target, clock=SystemClock(), key_files=_key_files(),
                               on_database=copied, on_object=object_copied)
         except BackupRefused as exc:
+            progress.stop()
             console.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from None
         for task in objects:

@@ -319,16 +319,23 @@ def backup(settings: Settings, target: Path, *, clock: Clock, key_files: Iterabl
     private_dir(target)
     taken_at = clock.now().isoformat()
     parts: list[Part] = []
-    sources = {name: _connect(path, busy_ms=10_000) for name, path in present.items()}
+    sources: dict[str, sqlite3.Connection] = {}
+    current = ", ".join(map(str, present.values()))
     try:
+        for name, path in present.items():
+            sources[name] = _connect(path, busy_ms=10_000)
         _snapshot(sources, present)
         for name, conn in sources.items():
+            current = str(present[name])
             relative = f"databases/{name}.db"
             _copy_database(conn, target / relative)
             conn.execute("ROLLBACK")  # the snapshot is copied: let checkpoints go past it
             parts.append(Part("bus" if name == "bus" else "store", name, relative,
                               (target / relative).stat().st_size, _sha256(target / relative)))
             on_database(name, parts[-1].size)
+    except sqlite3.DatabaseError as exc:  # not a database, unreadable, a disk error…
+        raise BackupRefused(f"SQLite could not back up {current} ({exc}); the backup in "
+                            f"{target} is incomplete: delete it.") from None
     finally:
         for conn in sources.values():
             conn.close()

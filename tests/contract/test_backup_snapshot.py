@@ -83,3 +83,12 @@ def test_a_manifest_naming_a_path_outside_the_backup_is_refused(
     with pytest.raises(BackupRefused, match="not a plain relative path"):
         restore(target, make_settings(data_dir=tmp_path / "restored"))
     assert not (tmp_path / "restored").exists()
+
+
+def test_a_file_that_is_not_a_database_is_refused_by_name(
+        make_settings: Callable[..., Settings], tmp_path: Path) -> None:
+    settings = make_settings()
+    settings.data_dir.mkdir(parents=True)
+    (settings.data_dir / "registry.db").write_text("not a database")
+    with pytest.raises(BackupRefused, match=r"could not back up .*registry\.db \(file is not"):
+        backup(settings, tmp_path / "backup", clock=CLOCK, key_files=())
