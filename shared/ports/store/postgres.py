@@ -19,6 +19,8 @@ is reported as ``ConcurrentWrite``, a ``StaleVersion``: callers handle it as any
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import contextvars
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
@@ -337,10 +339,36 @@ class PostgresDocumentStore:
             async with pool.connection(timeout=CONNECT_TIMEOUT) as conn:
                 tx = _PostgresTransaction(self, conn)
                 try:
-                    async with conn.transaction():
-                        yield tx
-                except _LOST_RACE as exc:  # at COMMIT
-                    raise ConcurrentWrite() from exc
-            tx.hooks.fire()
+                    await conn.execute("BEGIN")
+                    yield tx
+                except BaseException:
+                    # A statement cut short by cancellation may leave nothing to roll back on
+                    # this connection; the pool rolls back (or discards) what remains.
+                    with contextlib.suppress(psycopg.Error):
+                        await conn.execute("ROLLBACK")
+                    raise
+                await _commit(conn, tx.hooks)
         finally:
             _in_transaction.reset(token)
+
+
+async def _commit(conn: AsyncConnection[Any], hooks: TransactionHooks) -> None:
+    """COMMIT, then the hooks. A caller cancelled meanwhile (a service stopping mid-event)
+    still waits for the COMMIT to end, so that the connection goes back to the pool idle and
+    the hooks fire exactly when the transaction committed; then the cancellation goes on."""
+    committing = asyncio.ensure_future(conn.execute("COMMIT"))
+    cancelled = False
+    while not committing.done():
+        try:
+            await asyncio.shield(committing)
+        except asyncio.CancelledError:
+            cancelled = True
+        except BaseException:
+            break
+    try:
+        committing.result()
+    except _LOST_RACE as exc:
+        raise ConcurrentWrite() from exc
+    hooks.fire()
+    if cancelled:
+        raise asyncio.CancelledError
