@@ -121,9 +121,10 @@ class Readiness(BaseModel):
     """Whether the service can serve (``ready``, and the answer 200; otherwise 503).
 
     ``unready`` while its store, object store or own workers cannot be reached;
-    ``degraded`` and not ready while a background task is down (``tasks``) or its outbox
-    holds an event older than ``OCOP_READY_OUTBOX_LAG_SECONDS`` while the bus is up;
-    ``degraded`` but ready while the bus is down (the outbox keeps the events)."""
+    ``degraded`` but ready while a background task is down (``tasks``), its outbox holds an
+    event older than ``OCOP_READY_OUTBOX_LAG_SECONDS`` or the bus is down: the replica still
+    answers and keeps what it is asked to do, so it stays in rotation, and operators alert
+    on ``status``."""
 
     service: str
     ready: bool
@@ -321,13 +322,12 @@ class Runtime:
 
     async def readiness(self) -> Readiness:
         """Ready while its store can be reached, whatever it checks besides
-        (``check_ready``) holds and each background task is up (degraded otherwise)."""
+        (``check_ready``) holds; degraded while a background task is down."""
         checks = await self._probe({"store": self.store.check, **self._readiness_checks})
         tasks = self._task_checks()
         reachable = all(check.ok for check in checks.values())
-        stopped = any(not task.up and not task.outage for task in tasks.values())
         down = any(not task.up for task in tasks.values())
-        return Readiness(service=self.name, ready=reachable and not stopped,
+        return Readiness(service=self.name, ready=reachable,
                          status="unready" if not reachable else "degraded" if down else "ok",
                          checks=checks, tasks=tasks)
 
@@ -365,9 +365,9 @@ class Runtime:
             return {"status": "ok", "service": runtime.name}
 
         @app.get("/readyz", tags=["operations"],
-                 summary="Whether the service can serve: store and object store reachable, "
-                         "every background task up, no event waiting too long to be "
-                         "published; a bus outage only makes it degraded",
+                 summary="Whether the service can serve: store and object store reachable "
+                         "(503 otherwise); degraded while a background task is down, an "
+                         "event waits too long to be published or the bus is down",
                  openapi_extra=status_rule,
                  response_model_exclude_none=True,
                  responses={503: {"model": Readiness, "description": "Not ready"}})
@@ -499,12 +499,11 @@ class ServiceRuntime(Runtime):
         others: its store and object store are reachable, whatever it checks besides
         (``check_ready``: its worker processes) holds, every supervised task is up, and
         no event has waited in the outbox longer than ``ready_outbox_lag_seconds``. A task
-        down or an outbox lagging makes it ``degraded`` and not ready (503: a relay that
-        cannot publish must be seen, and a replica whose tasks fail taken out of rotation).
-        A bus that is down only delays events (the outbox keeps them), so it makes the
-        service ``degraded`` but still ready, however long the backlog waits, as do the
-        tasks it stops (``outage``): every replica unready at once would take read-only
-        pages such as the scan page out of service."""
+        down, an outbox lagging or a bus that is down make it ``degraded`` but still ready:
+        the replica answers and its outbox keeps the events, and what stops one replica's
+        relay (a full disk, a shared store, the bus) usually stops every replica's, so 503
+        would take them all out of rotation at once, the scan pages with them. Operators
+        alert on ``status``; the supervisor restarts the task."""
         own = self._readiness_checks
         checks = await self._probe({"store": self.store.check, "bus": self.bus.check,
                                     "objects": self.objects.check, **own})
@@ -518,12 +517,10 @@ class ServiceRuntime(Runtime):
                                   ) > self.settings.ready_outbox_lag_seconds
         tasks = self._task_checks()
         bus_away = not bus.ok or self.relay.bus_down
-        stopped = any(not task.up and not task.outage for task in tasks.values())
-        lagging = bool(bus.outbox_lagging) and not bus_away
         reachable = all(checks[name].ok for name in ("store", "objects", *own))
         degraded = bus_away or bool(bus.outbox_lagging) or any(
             not task.up for task in tasks.values())
-        return Readiness(service=self.name, ready=reachable and not stopped and not lagging,
+        return Readiness(service=self.name, ready=reachable,
                          status="unready" if not reachable else "degraded" if degraded else "ok",
                          checks=checks, tasks=tasks)
 
