@@ -44,6 +44,7 @@ KEEP_READ = 1000
 """Messages every group has read kept on each topic all the same: the latest, a margin for
 looking back at what was just delivered."""
 PRUNE_MAX = 10_000
+EVERY_POSITION = 2**63 - 1
 """Messages deleted by one statement: the bus is not held longer than that takes."""
 
 
@@ -57,6 +58,8 @@ class LocalEventBus:
         """Per topic, an event for each reader of it, set when messages are appended."""
         self._tasks: list[asyncio.Task[None]] = []
         self._topics: set[str] = set()
+        self._watched: set[str] = set()
+        """Topics watched in this process: signals, which no one reads back."""
         self._opened_at = 0.0
 
     async def start(self, topics: Iterable[str]) -> None:
@@ -128,6 +131,7 @@ class LocalEventBus:
 
     async def watch(self, topics: Sequence[str], handler: MessageHandler,
                     gap: GapHandler) -> None:
+        self._watched.update(topics)
         for topic in topics:
             async with self._conn().execute(
                     "SELECT coalesce(max(position), 0) FROM messages WHERE topic = ?",
@@ -196,13 +200,17 @@ class LocalEventBus:
         """Delete the messages of each topic that every consumer group subscribed to it has
         read, but the ``keep_read`` latest of them; of a compacted topic, each key's latest
         message stays too (a new subscriber rebuilds the topic's state from them). A topic
-        no group has subscribed to is kept whole: who will read it is not known. How many
-        were deleted. SQLite reuses the pages freed: the file stops growing, it does not
-        shrink."""
+        only watched (signals: a watcher hears what comes once it listens) counts as read
+        whole; one neither subscribed to nor watched is kept whole: who will read it is not
+        known. How many were deleted. SQLite reuses the pages freed: the file stops
+        growing, it does not shrink."""
         db = self._conn()
         deleted = 0
-        for topic, read in await db.execute_fetchall(
-                "SELECT topic, min(position) FROM offsets GROUP BY topic"):
+        read_by_all = {topic: int(read) for topic, read in await db.execute_fetchall(
+            "SELECT topic, min(position) FROM offsets GROUP BY topic")}
+        for topic in self._watched - read_by_all.keys():
+            read_by_all[topic] = EVERY_POSITION
+        for topic, read in read_by_all.items():
             rows = list(await db.execute_fetchall(
                 "SELECT position FROM messages WHERE topic = ? AND position <= ?"
                 " ORDER BY position DESC LIMIT 1 OFFSET ?", (topic, read, keep_read)))
