@@ -36,5 +36,6 @@ RULES: dict[str, frozenset[Party]] = {
     "import": OFFICE,
     "import.template": OFFICE,  # the spreadsheet an office fills for an import
     "history": OFFICE,
+    "repairs.read": OFFICE,
 }
 

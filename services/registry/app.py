@@ -21,6 +21,7 @@ from shared.messaging import MESSAGING_COLLECTIONS, Outbox
 from shared.messaging.contracts.rating import (
     CERTIFICATE_IN_FORCE,
     CertificateExpired,
+    CertificateRestated,
     CertificateRevoked,
 )
 from shared.messaging.contracts.registry import (
@@ -36,6 +37,7 @@ from shared.messaging.contracts.registry import (
     SubjectRegistered,
     SubjectUpdated,
 )
+from shared.messaging.repairs import Repairs
 from shared.platform.clock import Clock, SystemClock
 from shared.platform.config import Settings
 from shared.platform.runtime import ServiceRuntime
@@ -71,9 +73,10 @@ def build_parts(settings: Settings, *, bus: EventBus | None = None, clock: Clock
                              runtime.revocations, _passwords(settings)))
     for router in ROUTERS:
         runtime.include(router)
-    reactions = Reactions()
+    reactions = Reactions(Repairs(NAME, runtime.clock))
     for event in CERTIFICATE_IN_FORCE:
         runtime.handle(event, reactions.on_certificate_in_force)
+    runtime.handle(CertificateRestated, reactions.on_certificate_restated)
     runtime.handle(CertificateRevoked, reactions.on_revoked)
     runtime.handle(CertificateExpired, reactions.on_expired)
     runtime.every("locality codes", 3600, registry.keep_locality_codes)

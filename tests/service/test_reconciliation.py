@@ -1,13 +1,15 @@
 """The read models reconcile with their sources (issue 34): a broker that loses events it
 had accepted — a memory-only broker restarted while consumers lagged, here a lossy broker
 that drops the events named — cannot leave a certified product unlisted, a revoked one
-listed, or a scan page and the compacted listings stream wrong for good.
+listed, or a scan page, the registry's word and the compacted listings stream wrong for
+good.
 
 Rating's reconciliation says each product's certification again at the sequence of its
-latest event; the catalog and traceability apply it only where their inbox had not seen
-that sequence, repair their read model and raise an alarm (a WARNING, a record, a count at
-``GET /operations/repairs``). A second run finds nothing to repair. The catalog likewise
-says its listings stream again, so a lost record of the compacted topic comes back."""
+latest event; the catalog, traceability and the registry apply it only where their inbox
+had not seen that sequence, repair their read model and raise an alarm (a WARNING, a
+record, a count at ``GET /operations/repairs``). A second run finds nothing to repair. The
+catalog likewise says its listings stream again, so a lost record of the compacted topic
+comes back."""
 
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ from services.catalog.listings.rules import ListingStatus
 from services.catalog.store import listings
 from services.rating.certificates.model import Certificate
 from services.rating.store import RECOGNITIONS
+from services.registry.store import products
+from services.registry.subjects.model import CertificationStatus
 from services.traceability.store import profiles
 from shared.identity.auth import TokenIssuer, signing_key
 from shared.messaging.contracts.catalog import LISTING_EVENTS, ListingChanged
@@ -68,6 +72,12 @@ def lossy_broker(bus: HandBus, *lost_types: str) -> Iterator[list[str]]:
         yield lost
     finally:
         bus.publish = publish  # type: ignore[method-assign]
+
+
+async def certification(office: Office, product_id: str) -> tuple[str, str] | None:
+    """What the registry says of the product's certification: its certificate and status."""
+    held = (await products.get(office.registry.store, product_id)).certification
+    return (held["certificate_id"], held["status"]) if held else None
 
 
 @pytest.fixture
@@ -122,8 +132,13 @@ async def test_certified_products_a_lossy_broker_lost_are_listed_by_reconciliati
         assert listing.scan_url  # its label, issued by traceability on the repair
         profile = await profiles.get(traceability.store, certificate.product_id)
         assert profile.certificate and profile.certificate.id == certificate.id
+    for certificate in missed:
+        assert await certification(platform, certificate.product_id) == (
+            certificate.id, CertificationStatus.CERTIFIED)
     ids = sorted(c.product_id for c in missed)
     assert repaired(await repairs(catalog.store)) == [("listing", i, "listed") for i in ids]
+    assert repaired(await repairs(platform.registry.store)) == [
+        ("product", i, "certified") for i in ids]
     assert repaired(await repairs(traceability.store)) == [
         ("profile", i, "certificate-shown") for i in ids]
     found = await repairs(catalog.store)
@@ -144,6 +159,7 @@ async def test_certified_products_a_lossy_broker_lost_are_listed_by_reconciliati
             for c in (heard, *missed)} == versions
     assert (await repairs(catalog.store)).total == 2
     assert (await repairs(traceability.store)).total == 2
+    assert (await repairs(platform.registry.store)).total == 2
     said_again = [decode(m).type for m in platform.tier.bus.log[stream_before:]]
     assert said_again == [CertificateRestated.event_type] * 3  # and nothing in reply
     assert warned(caplog) == ""
@@ -177,10 +193,15 @@ async def test_a_revocation_a_lossy_broker_lost_delists_the_product_on_reconcili
         ("listing", certificate.product_id, "delisted")]
     assert repaired(await repairs(traceability.store)) == [
         ("profile", certificate.product_id, "certificate-ended")]
+    assert await certification(platform, certificate.product_id) == (
+        certificate.id, CertificationStatus.REVOKED)
+    assert repaired(await repairs(platform.registry.store)) == [
+        ("product", certificate.product_id, "certification-ended")]
 
     await reconcile(platform)
     assert (await repairs(catalog.store)).total == 1
     assert (await repairs(traceability.store)).total == 1
+    assert (await repairs(platform.registry.store)).total == 1
 
 
 async def test_a_listings_stream_record_a_lossy_broker_lost_comes_back_on_reconciliation(
@@ -208,8 +229,8 @@ async def test_a_listings_stream_record_a_lossy_broker_lost_comes_back_on_reconc
 
 
 @pytest.fixture
-async def office_api(tier: ServiceTier, catalog: Running, traceability: Running
-                     ) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
+async def office_api(tier: ServiceTier, registry: Running, catalog: Running,
+                     traceability: Running) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
     token = TokenIssuer(signing_key(tier.settings), timedelta(hours=1),
                         SYSTEM_CLOCK).issue(OFFICE).token
     async with contextlib.AsyncExitStack() as stack:
@@ -217,7 +238,7 @@ async def office_api(tier: ServiceTier, catalog: Running, traceability: Running
             transport=httpx.ASGITransport(app=service.runtime.fastapi_app()),
             base_url=f"http://{service.runtime.name}",
             headers={"Authorization": f"Bearer {token}"}))
-            for service in (catalog, traceability)}
+            for service in (registry, catalog, traceability)}
 
 
 async def test_operators_read_the_repairs_and_their_count_over_http(
@@ -230,7 +251,8 @@ async def test_operators_read_the_repairs_and_their_count_over_http(
         await platform.tier.settle()
     await reconcile(platform)
 
-    for name, kind, change in (("catalog", "listing", "listed"),
+    for name, kind, change in (("registry", "product", "certified"),
+                               ("catalog", "listing", "listed"),
                                ("traceability", "profile", "certificate-shown")):
         answer = await office_api[name].get("/operations/repairs")
         assert answer.status_code == 200, answer.text

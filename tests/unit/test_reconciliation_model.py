@@ -1,7 +1,7 @@
 """What a restated certification (rating's reconciliation, ``CertificateRestated``) changes
-in the catalog's listing and traceability's profile: only what a lost event left wrong, and
-never its producer's own word; and what rating says of its latest certificate — pure,
-without a bus or a store."""
+in the catalog's listing, traceability's profile and the registry's product: only what a
+lost event left wrong, and never its producer's own word; and what rating says of its
+latest certificate — pure, without a bus or a store."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from services.catalog.listings.model import Listing, News
 from services.catalog.listings.rules import ListingStatus
 from services.rating.certificates.model import Certificate
 from services.rating.evaluations.rules import Level
+from services.registry.subjects.model import CertificationStatus
 from services.traceability.profiles.model import TraceProfile
 from shared.messaging.contracts.catalog import WithdrawalReason
 from shared.messaging.contracts.rating import CertificateEnd, CertificateEnded, CertificateRestated
 from shared.ocop.validity import CertificateStatus
 from tests.support.events import certified
+from tests.unit.test_registry_model import tea
 
 AT = "2026-10-16T08:00:00+00:00"
 DECIDED_AT = datetime(2026, 10, 15, 9, tzinfo=UTC)
@@ -129,3 +131,14 @@ def test_rating_restates_the_latest_certificate_and_how_it_ended() -> None:
     superseded = issued()
     superseded.supersede()
     assert superseded.restated(PRODUCT, SUBJECT) is None
+
+
+def test_the_registry_says_the_certification_every_event_would_have_made_it_say() -> None:
+    product = tea()
+    assert product.reconcile_certification(restated()) == "certified"
+    assert product.certification == {"status": CertificationStatus.CERTIFIED, "stars": 4,
+                                     "certificate_id": "c1", "valid_until": date(2029, 10, 14)}
+    assert product.reconcile_certification(restated()) is None
+    assert product.reconcile_certification(restated(ended=REVOKED)) == "certification-ended"
+    assert product.certification and product.certification["status"] == "revoked"
+    assert product.reconcile_certification(restated(ended=REVOKED)) is None

@@ -19,6 +19,7 @@ from services.registry.subjects.rules import IdentityChange, PendingIdentity
 from shared.files.content import same_file
 from shared.identity.access import SubjectRef
 from shared.identity.auth import Caller
+from shared.messaging.contracts.rating import CertificateRestated
 from shared.messaging.contracts.registry import (
     ProductIdentityDecided,
     ProductState,
@@ -336,6 +337,22 @@ class Product:
         shown: rating orders a product's certificate events, so the latest is current."""
         self.certification = {"status": CertificationStatus.CERTIFIED, "stars": stars,
                               "certificate_id": certificate_id, "valid_until": valid_until}
+
+    def reconcile_certification(self, e: CertificateRestated) -> str | None:
+        """Rating's word on the product's latest certificate, said again by its
+        reconciliation: make the product say what every certificate event would have made it
+        say. The change made (``certified``, ``certification-ended``), or None when it says
+        so already."""
+        c, ended = e.certificate, e.ended
+        status = (CertificationStatus.CERTIFIED if ended is None
+                  else CertificationStatus(ended.end.value))
+        held = self.certification
+        if held is not None and (held["certificate_id"], held["status"]) == (
+                c.certificate_id, status):
+            return None
+        self.certification = {"status": status, "stars": c.stars,
+                              "certificate_id": c.certificate_id, "valid_until": c.valid_until}
+        return "certified" if ended is None else "certification-ended"
 
     def end_certification(self, certificate_id: str, status: CertificationStatus) -> bool:
         """The certificate shown expired or was revoked; False if it is not the one shown
