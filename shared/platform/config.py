@@ -130,6 +130,12 @@ class Settings(BaseSettings):
         "(8 with the 5 s first wait: about 27 hours)."))] = 8
     webhook_timeout_seconds: Annotated[float, Field(gt=0, le=60, description=(
         "How long a webhook receiver has to answer."))] = 10.0
+    catalog_warm_up_seconds: Annotated[float, Field(ge=0, le=3600, description=(
+        "Catalog only: after a start, its search tables and indexes are read into the OS "
+        "page cache and a few searches asked in-process, in the background, for at most "
+        "this long, so that its first searches neither read their pages from disk nor pay "
+        "the first request's costs; /readyz answers 503 'unready' (warm-up) until it ends. "
+        "0: no warm-up."))] = 120.0
     registry_url: str = Field("http://127.0.0.1:8001", description=(
         "Where the web front reaches the registry's API (its producers' own tokens)."))
     rating_url: str = Field("http://127.0.0.1:8002",

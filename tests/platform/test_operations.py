@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from services.catalog.app import build
 from services.cli import app as ocop
 from shared.platform.config import Settings
+from tests.support.demo import wait_until
 from tests.support.platform import add_admin
 from tests.support.tcp_proxy import TcpProxy
 
@@ -29,6 +30,10 @@ async def test_a_bus_outage_makes_a_service_degraded_not_unready(
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                      base_url="http://catalog") as client:
+            async def ready() -> bool:  # once its warm-up has ended
+                return (await client.get("/readyz")).status_code == 200
+
+            await wait_until(ready, within=10)
             healthy = await client.get("/readyz")
             assert healthy.status_code == 200 and healthy.json()["status"] == "ok"
             await broker_proxy.stop()

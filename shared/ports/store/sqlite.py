@@ -16,6 +16,8 @@ import contextlib
 import contextvars
 import json
 import sqlite3
+import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -52,6 +54,7 @@ from shared.ports.store.sqlite_text import (
     keep_search_tables,
     order_column,
     plan_search,
+    search_reads,
     text_probe,
     text_query,
     text_table,
@@ -70,6 +73,10 @@ MMAP_BYTES = 8 << 30
 """Pages beyond the cache are read through memory mapping, not a read() each: past a few
 hundred thousand documents the page cache misses and each miss was a system call. (A build
 caps it at its SQLITE_MAX_MMAP_SIZE: Debian's is 2 GiB.)"""
+
+WARM_CACHE_KIB = 2048
+"""The warming connection's own page cache: what it reads is meant to stay in the OS page
+cache, which the store's reader shares, not in a connection that closes when done."""
 
 _in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar("sqlite_tx", default=False)
 
@@ -436,8 +443,9 @@ class SqliteDocumentStore:
             await self._writer.execute(
                 f'CREATE TABLE IF NOT EXISTS "{spec.name}" (id TEXT PRIMARY KEY, '
                 "version INTEGER NOT NULL, data TEXT NOT NULL)")
-            for fields in (*((f,) for f in spec.indexes), *spec.compound):
-                index = "_".join(("ix", spec.name, *(f.replace(".", "_") for f in fields)))
+            for index, fields in zip(self.index_names(spec),
+                                     (*((f,) for f in spec.indexes), *spec.compound),
+                                     strict=True):
                 columns = ", ".join(_expr(f) for f in fields)
                 await self._writer.execute(
                     f'CREATE INDEX IF NOT EXISTS "{index}" ON "{spec.name}" ({columns}, id)')
@@ -455,6 +463,52 @@ class SqliteDocumentStore:
         await self._reader.execute("PRAGMA query_only=ON")
         await self._reader.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         await self._reader.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+
+    async def warm(self, collection: str, *, seconds: float) -> list[str]:
+        """Read ``collection``'s search tables and indexes whole, most used first, into the
+        OS page cache, until done or ``seconds`` have passed; the b-trees read to their end.
+
+        After a restart on a machine whose page cache has lost the file, a search of a
+        million documents reads each page it needs from disk as it goes (its first searches
+        took ~400 ms); read ahead in whole-b-tree scans, the pages come off the disk in
+        long runs instead. On its own read-only connection and thread: the reader serves
+        meanwhile, and gains each page as soon as it is read. Each scan is cut short when
+        time is up or the caller is cancelled (SQLite's progress handler)."""
+        spec = self.spec(collection)
+        deadline, stop = time.monotonic() + seconds, threading.Event()
+        try:
+            return await asyncio.to_thread(
+                self._warm, search_reads(spec, self.index_names(spec)), deadline, stop)
+        finally:
+            stop.set()
+
+    def _warm(self, reads: list[tuple[str, str]], deadline: float, stop: threading.Event
+              ) -> list[str]:
+        db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            for pragma in ("busy_timeout=10000", "query_only=ON",
+                           f"cache_size=-{WARM_CACHE_KIB}"):
+                db.execute(f"PRAGMA {pragma}")
+            db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+            db.set_progress_handler(lambda: stop.is_set() or time.monotonic() > deadline,
+                                    10_000)
+            done = []
+            for name, sql in reads:
+                try:
+                    db.execute(sql).fetchall()
+                except sqlite3.OperationalError as exc:
+                    if "interrupt" not in str(exc):
+                        raise
+                    break
+                done.append(name)
+            return done
+        finally:
+            db.close()
+
+    def index_names(self, spec: Collection) -> list[str]:
+        """The names of ``spec``'s expression indexes (as ``open`` makes them)."""
+        return ["_".join(("ix", spec.name, *(f.replace(".", "_") for f in fields)))
+                for fields in (*((f,) for f in spec.indexes), *spec.compound)]
 
     async def close(self) -> None:
         for conn in (self._reader, self._writer):

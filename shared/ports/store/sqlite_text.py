@@ -63,6 +63,11 @@ def words_table(spec: Collection) -> str:
     return f"{spec.name}__words"
 
 
+def words_index(spec: Collection, order: str) -> str:
+    """The postings' index in a text order."""
+    return f'{words_table(spec)}_by_{order.replace(".", "_")}'
+
+
 def text_orders(spec: Collection) -> tuple[str, ...]:
     """The text fields a page may be sorted on: the postings keep their order."""
     return tuple(f for f in spec.text if f in spec.indexes)
@@ -199,6 +204,32 @@ async def choose_walks(db: aiosqlite.Connection, spec: Collection, match: TextMa
     return Walks(fields, tuple(sorted(words)))
 
 
+def search_reads(spec: Collection, indexes: list[str]) -> list[tuple[str, str]]:
+    """What ``SqliteDocumentStore.warm`` reads of a collection, most used first, each
+    b-tree by a statement that reads it whole (and returns one number): the full-text
+    index (every search counts its matches there first), the fields table (the matches
+    filtered and sorted), the collection's indexes (filters and orders walked; ``open``'s
+    ``ANALYZE`` has just read them, so they cost little), the postings (searches by words),
+    then the documents (a page's own)."""
+    name = spec.name
+    reads: list[tuple[str, str]] = []
+    if spec.text:
+        for table in (f"{text_table(spec)}_idx", f"{text_table(spec)}_data",
+                      fields_table(spec)):
+            reads.append((table, f'SELECT count(*) FROM "{table}"'))
+    # count(*) reads a table's own b-tree whatever INDEXED BY says; count(a column the
+    # index holds) walks the index named, and only it (a covering scan).
+    reads += [(index, f'SELECT count(id) FROM "{name}" INDEXED BY "{index}"')
+              for index in indexes]
+    reads += [(words_index(spec, order), f'SELECT count(doc_row) FROM "{words_table(spec)}" '
+                                         f'INDEXED BY "{words_index(spec, order)}"')
+              for order in text_orders(spec)]
+    # The smallest b-tree is counted: the primary key's index, unless NOT INDEXED.
+    reads += [(f"{name} ids", f'SELECT count(*) FROM "{name}"'),
+              (name, f'SELECT count(*) FROM "{name}" NOT INDEXED')]
+    return reads
+
+
 def _of(row: str, column: str) -> str:
     """``column`` of ``row``: ``new`` or ``old`` in a trigger, "" for the row a SELECT reads."""
     return f"{row}.{column}" if row else column
@@ -281,7 +312,7 @@ async def _keep_words(db: aiosqlite.Connection, spec: Collection, orders: tuple[
         "AND id = old.id; " for number, field in enumerate(spec.text))
     kept = (*spec.text, *orders)
     moved = " OR ".join(f"{json_field(f, 'old')} IS NOT {json_field(f, 'new')}" for f in kept)
-    indexes = [f'CREATE INDEX "{table}_by_{o.replace(".", "_")}" ON "{table}" '
+    indexes = [f'CREATE INDEX "{words_index(spec, o)}" ON "{table}" '
                f"(field, word, {order_column(o)}, id, doc_row)" for o in orders]
     await _keep_beside(
         db, spec, table,
