@@ -46,13 +46,18 @@ from shared.ports.store.port import (
     validate_query,
 )
 from shared.ports.store.postgres_sql import (
+    WORDS,
     after_sql,
     check_text_fields,
     dumped,
     field_sql,
+    generated,
+    generated_sql,
+    index_sql,
     order_sql,
     quoted,
-    schema_sql,
+    signature,
+    table_sql,
     where_sql,
 )
 from shared.refusals import N_, Conflict
@@ -289,7 +294,26 @@ class PostgresDocumentStore:
             if await found.fetchone() is None:
                 await conn.execute(f"CREATE SCHEMA {quoted(self.schema)}")
             for spec in self.collections.values():
-                for statement in schema_sql(self.schema, spec):
+                await conn.execute(table_sql(self.schema, spec))
+                await self._keep_generated(conn, spec)
+                for statement in index_sql(self.schema, spec):
+                    await conn.execute(statement)
+
+    async def _keep_generated(self, conn: AsyncConnection[Any], spec: Collection) -> None:
+        """The collection's generated columns, each made (again, its indexes dropped with it)
+        unless it is made of what the collection declares already; ``words`` dropped from
+        one with no text fields."""
+        table = self.table(spec.name)
+        found = await conn.execute(
+            "SELECT attname, col_description(attrelid, attnum) FROM pg_attribute "
+            "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped", [table])
+        comments = {name: comment for name, comment in await found.fetchall()}
+        wanted = generated(spec)
+        if WORDS in comments and WORDS not in wanted:
+            await conn.execute(f"ALTER TABLE {table} DROP COLUMN {WORDS}")
+        for column, (_, expression) in wanted.items():
+            if comments.get(column) != signature(expression):
+                for statement in generated_sql(self.schema, spec, column):
                     await conn.execute(statement)
 
     async def close(self) -> None:

@@ -1,10 +1,12 @@
 """The PostgreSQL adapter's SQL: how a field, a filter, a page's keyset and a text search
 read, as pure functions (no I/O), and the schema they rely on.
 
-Each collection is a table ``(id, version, data, doc)``: ``data`` is the document's JSON as
-the service wrote it (``json``: its keys keep their order, as they do in SQLite and
-MongoDB), ``doc`` the same parsed once on write (``jsonb``, a generated column) for the
-indexes and filters to read. A declared field reads ``nullif(doc->'a'->'b', 'null')``: a
+Each collection is a table ``(id, version, data, fields)``: ``data`` is the document's JSON
+as the service wrote it (``json``: its keys keep their order, as they do in SQLite and
+MongoDB); ``fields`` a small ``jsonb`` object of its declared fields only, generated on
+write (``{"status": …, "owner.id": …}``), which the indexes and filters read: a document's
+JSON, parsed whole, is compressed past a kilobyte or two, and every row a query tested was
+decompressed again. A declared field reads ``nullif(fields->'owner.id', 'null')``: a
 ``jsonb`` value, so numbers compare as numbers, booleans as booleans and text as text, and a
 JSON null is the same as a missing field (SQL NULL), as in the other adapters. Each declared
 field, and each compound index, is an expression index over those expressions and the id,
@@ -12,10 +14,14 @@ NULLs first, so one index serves both directions of a sort (a descending page wa
 backwards: NULLs last). Across JSON types jsonb's own order holds (null, text, numbers,
 booleans); a queried field is expected to hold one type, as the port says.
 
-A collection's text fields are searched through one GIN index over their words, each field's
-words weighted with its own label (A, B, C, D in the order of ``Collection.text``: four text
-fields at most), so that a ``TextMatch`` restricted to some fields is a prefix query with
-those labels (``sau:*AB``), answered by the same index.
+A collection's text fields are searched through its ``words`` column (a stored tsvector
+generated from them) and one GIN index over it, each field's words weighted with its own
+label (A, B, C, D in the order of ``Collection.text``: four text fields at most), so that a
+``TextMatch`` restricted to some fields is a prefix query with those labels (``sau:*AB``),
+answered by the same index.
+
+Each generated column's comment names what it was made of; when the service declares other
+fields, ``open()`` makes it again (``generated_sql``), and its indexes with it.
 """
 
 from __future__ import annotations
@@ -48,20 +54,66 @@ def _literal(text: str) -> str:
 
 
 def _arrows(path: str, last: str = "->") -> str:
+    """A field of the document as written (``json`` operators on ``data``)."""
     parts = path.split(".")
-    return "doc" + "".join(f"->{_literal(p)}" for p in parts[:-1]) + f"{last}{_literal(parts[-1])}"
+    return "data" + "".join(f"->{_literal(p)}" for p in parts[:-1]) \
+        + f"{last}{_literal(parts[-1])}"
+
+
+FIELDS = "fields"
+"""The column of a document's declared fields, generated from it."""
+WORDS = "words"
+"""The column of a collection's words, generated from its text fields."""
 
 
 def field_sql(path: str) -> str:
     """A declared field as the indexes read it: jsonb, NULL when missing or JSON null."""
-    return "id" if path == "id" else f"nullif({_arrows(path)}, 'null'::jsonb)"
+    return "id" if path == "id" else f"nullif({FIELDS}->{_literal(path)}, 'null'::jsonb)"
+
+
+def fields_object(spec: Collection) -> str:
+    """The declared fields of the document as written, as one small jsonb object (built
+    with jsonb_set, which is immutable as a generated column must be: jsonb_build_object
+    is not)."""
+    built = "'{}'::jsonb"
+    for f in spec.indexes:
+        built = (f"jsonb_set({built}, ARRAY[{_literal(f)}], "
+                 f"coalesce(({_arrows(f)})::jsonb, 'null'::jsonb))")
+    return built
 
 
 def text_vector(spec: Collection) -> str:
-    """The words of the collection's text fields, each field with its weight label."""
+    """The words of the collection's text fields, each field with its weight label, read
+    from the document as written (a generated column cannot read another)."""
     return " || ".join(
-        f"setweight(to_tsvector('simple'::regconfig, coalesce({_arrows(f, '->>')}, '')), "
-        f"'{WEIGHTS[number]}')" for number, f in enumerate(spec.text))
+        f"setweight(to_tsvector('simple'::regconfig, "
+        f"coalesce({_arrows(f, '->>')}, '')), '{WEIGHTS[number]}')"
+        for number, f in enumerate(spec.text))
+
+
+def generated(spec: Collection) -> dict[str, tuple[str, str]]:
+    """The collection's generated columns: name -> (type, expression)."""
+    columns = {FIELDS: ("jsonb", fields_object(spec))}
+    if spec.text:
+        columns[WORDS] = ("tsvector", text_vector(spec))
+    return columns
+
+
+def signature(expression: str) -> str:
+    """What a generated column is made of, kept as its comment."""
+    return "ocop v1: " + hashlib.sha256(expression.encode()).hexdigest()[:16]
+
+
+def generated_sql(schema: str, spec: Collection, column: str) -> list[str]:
+    """The statements that make a generated column (again): stored, so that a query reads
+    each row's fields or words rather than taking its document apart again (a weighted text
+    query is rechecked on every row the index names: 30 µs a row, split afresh)."""
+    table = f"{quoted(schema)}.{quoted(spec.name)}"
+    kind, expression = generated(spec)[column]
+    return [f"ALTER TABLE {table} DROP COLUMN IF EXISTS {column}",
+            f"ALTER TABLE {table} ADD COLUMN {column} {kind} "
+            f"GENERATED ALWAYS AS ({expression}) STORED",
+            f"COMMENT ON COLUMN {table}.{column} IS {_literal(signature(expression))}"]
 
 
 def check_text_fields(spec: Collection) -> None:
@@ -96,7 +148,7 @@ def where_sql(spec: Collection, where: Filter | None) -> tuple[list[str], list[A
     params: list[Any] = []
     for path, cond in (where or {}).items():
         if path == "$text":
-            clauses.append(f"({text_vector(spec)}) @@ to_tsquery('simple'::regconfig, %s)")
+            clauses.append(f"{WORDS} @@ to_tsquery('simple'::regconfig, %s)")
             params.append(text_query(spec, cond))
             continue
         expr = field_sql(path)
@@ -175,23 +227,24 @@ def _index_name(prefix: str, spec: Collection, parts: tuple[str, ...]) -> str:
     return name
 
 
-def schema_sql(schema: str, spec: Collection) -> list[str]:
-    """The statements that make a collection's table and indexes (each idempotent)."""
+def index_sql(schema: str, spec: Collection) -> list[str]:
+    """The statements that make a collection's indexes (each idempotent)."""
     table = f"{quoted(schema)}.{quoted(spec.name)}"
-    statements = [
-        f"CREATE TABLE IF NOT EXISTS {table} (id text COLLATE \"C\" PRIMARY KEY, "
-        "version integer NOT NULL, data json NOT NULL, "
-        "doc jsonb GENERATED ALWAYS AS (data::jsonb) STORED)"]
+    statements = []
     for fields in (*((f,) for f in spec.indexes), *spec.compound):
         columns = ", ".join(f"({field_sql(f)}) NULLS FIRST" for f in fields)
         statements.append(f"CREATE INDEX IF NOT EXISTS "
                           f"{quoted(_index_name('ix', spec, fields))} ON {table} ({columns}, id)")
     if spec.text:
-        # Named by its fields: text fields declared later make an index of their own.
         statements.append(f"CREATE INDEX IF NOT EXISTS "
-                          f"{quoted(_index_name('tx', spec, spec.text))} ON {table} "
-                          f"USING gin (({text_vector(spec)}))")
+                          f"{quoted(_index_name('tx', spec, (WORDS,)))} ON {table} "
+                          f"USING gin ({WORDS})")
     return statements
+
+
+def table_sql(schema: str, spec: Collection) -> str:
+    return (f"CREATE TABLE IF NOT EXISTS {quoted(schema)}.{quoted(spec.name)} "
+            "(id text COLLATE \"C\" PRIMARY KEY, version integer NOT NULL, data json NOT NULL)")
 
 
 def dumped(data: Mapping[str, Any]) -> str:
