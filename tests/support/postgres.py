@@ -53,13 +53,16 @@ def _server_user() -> pwd.struct_passwd | None:
     """The user to run the server as (None: the current one)."""
     if os.geteuid() != 0:
         return None
-    try:
-        return pwd.getpwnam(USER)
-    except KeyError:
-        # Another test process may make it at the same moment: look again either way.
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell",
-                        "/usr/sbin/nologin", USER], capture_output=True, check=False)
-        return pwd.getpwnam(USER)
+    for _ in range(50):
+        try:
+            return pwd.getpwnam(USER)
+        except KeyError:
+            # Other test processes may make it at the same moment (useradd then fails on
+            # the lock of /etc/passwd, or finds it made): look again until it is there.
+            subprocess.run(["useradd", "--system", "--no-create-home", "--shell",
+                            "/usr/sbin/nologin", USER], capture_output=True, check=False)
+            time.sleep(0.1)
+    return pwd.getpwnam(USER)
 
 
 @dataclass
