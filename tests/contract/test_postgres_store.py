@@ -179,3 +179,18 @@ async def test_a_transaction_cancelled_anywhere_is_all_or_nothing(store: Documen
         assert (await store.get("notes", name) is not None) == (name in fired), step
     assert {f"after-{step}" for step in range(40)} <= fired
     assert any(f"n{step}" in fired for step in range(40))  # some got as far as COMMIT
+
+
+async def test_connections_the_server_dropped_cost_no_request(
+        store: DocumentStore, postgres_server: PostgresServer) -> None:
+    """A restart or failover drops every connection of the pool: the first statement on one
+    finds it so, the pool replaces them, and the request goes on (no 500 per connection)."""
+    await asyncio.gather(*(store.get("notes", "warm") for _ in range(5)))  # several pooled
+    with psycopg.connect(postgres_server.url, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'")
+    await store.check()  # /readyz: still ready
+    assert await store.get("notes", "none") is None
+    async with store.transaction() as tx:
+        await tx.insert("notes", "after", {"n": 1})
+    assert ids(await store.find("notes", {"n": 1})) == ["after"]

@@ -27,7 +27,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
-from psycopg import AsyncConnection, errors
+from psycopg import AsyncConnection, AsyncCursor, errors
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from shared.platform.config import redact_url
@@ -104,8 +104,8 @@ class _PostgresSession:
             if self._conn is not None:
                 cur = await self._conn.execute(sql, list(params))
                 return await cur.fetchall() if cur.description else []
-            async with self._store.pool.connection(timeout=CONNECT_TIMEOUT) as conn:
-                cur = await conn.execute(sql, list(params))
+            async with contextlib.AsyncExitStack() as stack:
+                cur = await self._store.run_first(stack, sql, list(params))
                 return await cur.fetchall() if cur.description else []
         except _LOST_RACE as exc:
             raise ConcurrentWrite() from exc
@@ -328,10 +328,28 @@ class PostgresDocumentStore:
 
     async def check(self) -> None:
         try:
-            async with self.pool.connection(timeout=CONNECT_TIMEOUT) as conn:
-                await conn.execute("SELECT 1")
+            async with contextlib.AsyncExitStack() as stack:
+                await self.run_first(stack, "SELECT 1")
         except (PoolTimeout, psycopg.OperationalError) as exc:
             raise self._unavailable(exc) from None
+
+    async def run_first(self, stack: contextlib.AsyncExitStack, sql: str,
+                        params: list[Any] | None = None) -> AsyncCursor[Any]:
+        """``sql`` (a read, or BEGIN: safe to run again) on a connection of the pool, given
+        back when ``stack`` closes. A connection the server dropped since it was last used
+        (a restart, a failover, an idle timeout) is found so by the statement: the pool then
+        checks its idle connections, replacing those dropped too, and the statement runs on
+        another, so that a restart fails no request."""
+        for attempt in range(2):
+            conn = await stack.enter_async_context(
+                self.pool.connection(timeout=CONNECT_TIMEOUT))
+            try:
+                return await conn.execute(sql, params)
+            except psycopg.OperationalError:
+                if not conn.broken or attempt:
+                    raise
+            await self.pool.check()
+        raise AssertionError("unreachable")
 
     def _read(self) -> _PostgresSession:
         return _PostgresSession(self, None)
@@ -355,15 +373,16 @@ class PostgresDocumentStore:
     async def transaction(self) -> AsyncIterator[_PostgresTransaction]:
         """One connection, BEGIN … COMMIT; rolled back on any exception; hooks fired only
         after the commit."""
-        pool = self.pool
+        if self._pool is None:
+            raise RuntimeError("store is not open")
         if _in_transaction.get():
             raise RuntimeError("nested transactions are not supported; pass the open one down")
         token = _in_transaction.set(True)
         try:
-            async with pool.connection(timeout=CONNECT_TIMEOUT) as conn:
+            async with contextlib.AsyncExitStack() as stack:
+                conn = (await self.run_first(stack, "BEGIN")).connection
                 tx = _PostgresTransaction(self, conn)
                 try:
-                    await conn.execute("BEGIN")
                     yield tx
                 except BaseException:
                     # A statement cut short by cancellation may leave nothing to roll back on
