@@ -65,12 +65,9 @@ from shared.refusals import N_, Conflict
 POOL_SIZE = 10
 """Connections a store keeps at most (each replica of each service): a transaction holds
 one to its end, and reads outside one take one each."""
-BROAD_TEXT = 2000
-"""Matches of a text search from which its page is left to the planner, which then walks the
-sort's index testing each row's words (the matches are many: the page fills quickly); below
-it they are read from the text index and sorted. The planner cannot tell which way is
-cheaper: it guesses how many documents a prefix matches, and a rare word sorted by name was
-found by testing tens of thousands of rows."""
+WALK_ROWS = 1000
+"""Rows of the sort's index a text search walks, testing their words, before it reads its
+matches from the text index instead (``_PostgresSession._search``)."""
 CONNECT_TIMEOUT = 10.0
 """Seconds ``open()`` waits for the server, and a request for a free connection."""
 
@@ -86,6 +83,10 @@ class ConcurrentWrite(StaleVersion):
         self.expected, self.actual = 0, None
         Conflict.__init__(self, N_("Someone else is changing the same data at this moment. "
                                    "Reload it and try again."), code="stale-version")
+
+
+def _where(conditions: list[str]) -> str:
+    return f" WHERE {' AND '.join(conditions)}" if conditions else ""
 
 
 def _doc(row: tuple[Any, ...]) -> Document:
@@ -132,43 +133,56 @@ class _PostgresSession:
         spec = self._store.spec(collection)
         order = Order.parse(order_by)
         validate_query(spec, where, order, limit)
-        clauses, params = where_sql(spec, where)
         table = self._table(collection)
-        among_matches = False
-        if "$text" in (where or {}):
-            found = await self._count_up_to(table, clauses, params, BROAD_TEXT)
-            if found == 0:
-                return Page([])
-            among_matches = found < BROAD_TEXT
+        text = (where or {}).get("$text")
+        clauses, params = where_sql(spec, {k: v for k, v in (where or {}).items()
+                                           if k != "$text"})
+        searched, search_params = where_sql(spec, {"$text": text}) if text else ([], [])
         rows: list[tuple[Any, ...]] = []
         for stretch, more in after_sql(order, after):
-            conditions = " AND ".join([*clauses, *([stretch] if stretch else [])])
-            filtered = f" WHERE {conditions}" if conditions else ""
-            if among_matches:
-                # Fenced (MATERIALIZED): the matches are read from the text index and sorted,
-                # never found by walking the sort's index and testing every row's words.
-                sort = "id" if order.field == "id" else field_sql(order.field)
-                sql = (f"WITH m AS MATERIALIZED (SELECT id, {sort} AS s FROM {table}"
-                       f"{filtered}) SELECT d.id, d.version, d.data FROM (SELECT id, s "
-                       f"FROM m ORDER BY {order_sql(order, 's')} LIMIT %s) AS p "
-                       f"JOIN {table} AS d ON d.id = p.id "
-                       f"ORDER BY {order_sql(order, 'p.s', 'p.id')}")
+            conditions = [*clauses, *([stretch] if stretch else [])]
+            wanted = limit + 1 - len(rows)
+            if text is None:
+                rows.extend(await self._rows(
+                    f"SELECT id, version, data FROM {table}{_where(conditions)} "
+                    f"ORDER BY {order_sql(order)} LIMIT %s", [*params, *more, wanted]))
             else:
-                sql = (f"SELECT id, version, data FROM {table}{filtered} "
-                       f"ORDER BY {order_sql(order)} LIMIT %s")
-            rows.extend(await self._rows(sql, [*params, *more, limit + 1 - len(rows)]))
+                rows.extend(await self._search(table, order, conditions, [*params, *more],
+                                               searched[0], search_params, wanted))
             if len(rows) > limit:
                 break
         docs = [_doc(row) for row in rows[:limit]]
         return Page(docs, encode_cursor(docs[-1], order.field) if len(rows) > limit else None)
 
-    async def _count_up_to(self, table: str, clauses: list[str], params: list[Any],
-                           enough: int) -> int:
-        """Matches of the conditions, counted up to ``enough``."""
-        [(found,)] = await self._rows(
-            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {' AND '.join(clauses)} "
-            "LIMIT %s) AS m", [*params, enough])
-        return int(found)
+    async def _search(self, table: str, order: Order, conditions: list[str],
+                      params: list[Any], searched: str, search_params: list[Any],
+                      wanted: int) -> list[tuple[Any, ...]]:
+        """The first ``wanted`` rows in order that meet ``conditions`` and the search. First
+        the sort's index is walked for WALK_ROWS rows that meet the conditions, their words
+        tested: enough when the matches are many (the page fills within them) or the rows
+        few (the walk saw them all). Otherwise the matches are few among many rows: read
+        from the text index and sorted. (The planner cannot choose between the two: it
+        guesses how many documents a prefix matches, and walked tens of thousands of rows
+        for a rare word, or sorted every match of a common one.)"""
+        sort = "id" if order.field == "id" else field_sql(order.field)
+        by_s, by_p = order_sql(order, "s"), order_sql(order, "p.s", "p.id")
+        rows = await self._rows(
+            f"WITH c AS MATERIALIZED (SELECT id, {sort} AS s, {WORDS} FROM {table}"
+            f"{_where(conditions)} ORDER BY {order_sql(order)} LIMIT %s), "
+            f"p AS (SELECT id, s FROM c WHERE {searched} ORDER BY {by_s} LIMIT %s) "
+            f"SELECT (SELECT count(*) FROM c), d.id, d.version, d.data FROM (SELECT 1) AS one "
+            f"LEFT JOIN (p JOIN {table} AS d ON d.id = p.id) ON true ORDER BY {by_p}",
+            [*params, WALK_ROWS, *search_params, wanted])
+        found = [row[1:] for row in rows if row[1] is not None]
+        if len(found) == wanted or rows[0][0] < WALK_ROWS:
+            return found
+        # Fenced (MATERIALIZED): the matches are read from the text index, then sorted.
+        return await self._rows(
+            f"WITH m AS MATERIALIZED (SELECT id, {sort} AS s FROM {table}"
+            f"{_where([*conditions, searched])}) SELECT d.id, d.version, d.data FROM "
+            f"(SELECT id, s FROM m ORDER BY {by_s} LIMIT %s) AS p "
+            f"JOIN {table} AS d ON d.id = p.id ORDER BY {by_p}",
+            [*params, *search_params, wanted])
 
     async def count(self, collection: str, where: Filter | None = None) -> int:
         spec = self._store.spec(collection)
