@@ -6,12 +6,13 @@ from services.registry.api import (
     dossiers,
     history,
     imports,
-    operations,
     products,
     subjects,
 )
+from services.registry.api.deps import may
+from shared.http.operations import repairs_router
 
 ROUTERS = (accounts.router, subjects.router, products.router, dossiers.router, imports.router,
-           history.router, operations.router)
+           history.router, repairs_router(may))
 
 __all__ = ["ROUTERS"]
