@@ -173,6 +173,29 @@ class TransactionHooks:
             callback()
 
 
+class ReadsThroughSessions:
+    """A store's reads outside any transaction, each through the read session ``_read``
+    gives (the SQL adapters: a reader connection, or one from the pool)."""
+
+    def _read(self) -> Reader:
+        raise NotImplementedError
+
+    async def get(self, collection: str, doc_id: str) -> Document | None:
+        return await self._read().get(collection, doc_id)
+
+    async def get_many(self, collection: str, doc_ids: Iterable[str]) -> dict[str, Document]:
+        return await self._read().get_many(collection, doc_ids)
+
+    async def find(self, collection: str, where: Filter | None = None, *,
+                   order_by: str | Order | None = None, limit: int = 50,
+                   after: str | None = None) -> Page:
+        return await self._read().find(collection, where, order_by=order_by, limit=limit,
+                                       after=after)
+
+    async def count(self, collection: str, where: Filter | None = None) -> int:
+        return await self._read().count(collection, where)
+
+
 class DocumentStore(Reader, Protocol):
     @property
     def collections(self) -> Mapping[str, Collection]:

@@ -39,6 +39,7 @@ from shared.ports.store.port import (
     Filter,
     Order,
     Page,
+    ReadsThroughSessions,
     StaleVersion,
     TransactionHooks,
     collection_spec,
@@ -255,7 +256,7 @@ class _PostgresTransaction(_PostgresSession):
         self.hooks.add(callback)
 
 
-class PostgresDocumentStore:
+class PostgresDocumentStore(ReadsThroughSessions):
     """``postgresql://user:password@host:5432/database`` (or ``postgres://``), the service's
     collections in the schema ``schema`` (``ocop_<service>``)."""
 
@@ -367,21 +368,6 @@ class PostgresDocumentStore:
 
     def _read(self) -> _PostgresSession:
         return _PostgresSession(self, None)
-
-    async def get(self, collection: str, doc_id: str) -> Document | None:
-        return await self._read().get(collection, doc_id)
-
-    async def get_many(self, collection: str, doc_ids: Iterable[str]) -> dict[str, Document]:
-        return await self._read().get_many(collection, doc_ids)
-
-    async def find(self, collection: str, where: Filter | None = None, *,
-                   order_by: str | Order | None = None, limit: int = 50,
-                   after: str | None = None) -> Page:
-        return await self._read().find(collection, where, order_by=order_by, limit=limit,
-                                       after=after)
-
-    async def count(self, collection: str, where: Filter | None = None) -> int:
-        return await self._read().count(collection, where)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_PostgresTransaction]:

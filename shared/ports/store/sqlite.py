@@ -36,6 +36,7 @@ from shared.ports.store.port import (
     Filter,
     Order,
     Page,
+    ReadsThroughSessions,
     StaleVersion,
     TextMatch,
     TransactionHooks,
@@ -406,7 +407,7 @@ class _SqliteTransaction(_SqliteSession):
         self.hooks.add(callback)
 
 
-class SqliteDocumentStore:
+class SqliteDocumentStore(ReadsThroughSessions):
     """``sqlite:///absolute/path/service.db``."""
 
     def __init__(self, path: Path, collections: Iterable[Collection]) -> None:
@@ -526,21 +527,6 @@ class SqliteDocumentStore:
         if self._reader is None:
             raise RuntimeError("store is not open")
         return _SqliteSession(self, self._reader)
-
-    async def get(self, collection: str, doc_id: str) -> Document | None:
-        return await self._read().get(collection, doc_id)
-
-    async def get_many(self, collection: str, doc_ids: Iterable[str]) -> dict[str, Document]:
-        return await self._read().get_many(collection, doc_ids)
-
-    async def find(self, collection: str, where: Filter | None = None, *,
-                   order_by: str | Order | None = None, limit: int = 50,
-                   after: str | None = None) -> Page:
-        return await self._read().find(collection, where, order_by=order_by, limit=limit,
-                                       after=after)
-
-    async def count(self, collection: str, where: Filter | None = None) -> int:
-        return await self._read().count(collection, where)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_SqliteTransaction]:
