@@ -29,7 +29,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.support.ports import free_port
+from tests.support.ports import end_process_group, free_port
 
 HOST = "127.0.0.1"
 USER = "ocop-test"
@@ -127,14 +127,7 @@ class PostgresServer:
 
     def stop(self) -> None:
         if self._proc is not None:
-            try:
-                os.killpg(self._proc.pid, signal.SIGINT)  # "fast" shutdown
-                self._proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self._proc.pid, signal.SIGKILL)
-                self._proc.wait(timeout=10)
-            except ProcessLookupError:
-                pass
+            end_process_group(self._proc, signal.SIGINT)  # "fast" shutdown
             self._proc = None
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)

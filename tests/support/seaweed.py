@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.support.ports import free_port, wait_for_port
+from tests.support.ports import end_process_group, free_port, wait_for_port
 
 HOST = "127.0.0.1"
 PORT_FLAGS = ("master.port", "master.port.grpc", "volume.port", "volume.port.grpc",
@@ -77,14 +76,7 @@ class SeaweedS3:
 
     def stop(self) -> None:
         if self._proc is not None:
-            try:
-                os.killpg(self._proc.pid, signal.SIGTERM)
-                self._proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self._proc.pid, signal.SIGKILL)
-                self._proc.wait(timeout=10)
-            except ProcessLookupError:
-                pass
+            end_process_group(self._proc)
             self._proc = None
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
