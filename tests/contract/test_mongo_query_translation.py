@@ -28,9 +28,26 @@ from typing import Any
 import mongomock
 import pytest
 
-from shared.ports.store import Collection, Document, DocumentStore, InvalidQuery, Order, open_store
+from shared.ports.store import (
+    Collection,
+    Document,
+    DocumentStore,
+    InvalidQuery,
+    Order,
+    TextMatch,
+    open_store,
+)
 from shared.ports.store.cursor import encode_cursor
-from shared.ports.store.mongo import find_query, translate_after, translate_filter, translate_sort
+from shared.ports.store.mongo import (
+    find_query,
+    lacking_text_terms,
+    text_terms,
+    text_terms_backfill,
+    translate_after,
+    translate_filter,
+    translate_sort,
+    translate_text,
+)
 
 ITEMS = Collection("items", indexes=("stars", "group", "province", "owner.id", "listed"))
 PAGE = 5
@@ -286,3 +303,31 @@ async def test_mongo_unreachable_server_fails_check_quickly() -> None:
         assert "s3cr" not in str(err.value) and err.value.__cause__ is None
     assert time.monotonic() - started < 6
     await secret.close()
+
+
+def test_mongo_translation_only_backfill_makes_older_documents_found_by_text() -> None:
+    """Documents stored before ``name`` became a text field (no ``t``), and one stored when only
+    ``name`` was (no ``t.note``): the backfill's filter picks both, its updates give them the
+    prefixes a search needs, and a document rewritten since it was read (another version) is
+    left to the write that rewrote it."""
+    before = Collection("things")
+    after = Collection("things", text=("name", "note"))
+    coll = mongomock.MongoClient().db.things
+    coll.insert_many([
+        {"_id": "old", "v": 1, "d": {"name": "mat ong rung", "note": "u minh"}},
+        {"_id": "half", "v": 2, "d": {"name": "nuoc mam", "note": "phu quoc"},
+         "t": {"_": ["n", "nu"], "name": ["n", "nu"]}},
+        {"_id": "new", "v": 1, "d": {"name": "che"}, "t": text_terms(after, {"name": "che"})},
+    ])
+    assert not before.text
+    lacking = lacking_text_terms(after)
+    assert sorted(ids(coll.find(lacking))) == ["half", "old"]
+
+    stored = list(coll.find(lacking))
+    coll.update_one({"_id": "half"}, {"$set": {"v": 3}})  # rewritten since it was read
+    for where, update in text_terms_backfill(after, stored):
+        coll.update_one(where, update)
+    assert ids(coll.find(lacking)) == ["half"]  # its own write sets its prefixes
+    assert ids(coll.find(translate_text(TextMatch(("mat", "ru"))))) == ["old"]
+    assert ids(coll.find(translate_text(TextMatch(("min",), within=("note",))))) == ["old"]
+    assert ids(coll.find(translate_text(TextMatch(("ch",))))) == ["new"]

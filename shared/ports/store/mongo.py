@@ -27,7 +27,8 @@ Full-text search (``TextMatch``) matches the start of words, as one types, which
 own text index cannot (it matches whole stemmed words): each document of a collection with
 text fields carries, beside ``d``, ``t: {"_": [...], "<field>": [...]}``, every prefix of
 every word of its text fields (all together, and per field), in multikey indexes. A search
-is then ``$all`` of its words over one of those arrays, served by the index.
+is then ``$all`` of its words over one of those arrays, served by the index. Documents
+stored before a text field was declared get its prefixes when the store opens (a backfill).
 
 Transactions are MongoDB multi-document transactions, so the server must be a replica set
 (compose runs a one-node one).
@@ -137,6 +138,23 @@ def text_terms(spec: Collection, data: Mapping[str, Any]) -> Raw:
         terms[field] = sorted({word[:n] for word in words for n in range(1, len(word) + 1)})
     terms[ALL_TEXT] = sorted({term for field_terms in terms.values() for term in field_terms})
     return terms
+
+
+BACKFILL_BATCH = 500
+"""Documents given their word prefixes per write, when a collection gains text fields."""
+
+
+def lacking_text_terms(spec: Collection) -> Raw:
+    """The documents stored before one of ``spec``'s text fields was declared: without the
+    prefixes of that field, a search would never find them."""
+    return {"$or": [{f"t.{terms}": {"$exists": False}} for terms in (ALL_TEXT, *spec.text)]}
+
+
+def text_terms_backfill(spec: Collection, stored: Iterable[Raw]) -> list[tuple[Raw, Raw]]:
+    """Each stored document's prefixes (filter, update), set only if the document is still at
+    the version read: a write in between set them itself, with its own data."""
+    return [({"_id": raw["_id"], "v": raw["v"]},
+             {"$set": {"t": text_terms(spec, raw.get("d") or {})}}) for raw in stored]
 
 
 def _text_within(words: list[str], fields: tuple[str, ...]) -> Raw:
@@ -431,8 +449,23 @@ class MongoDocumentStore:
                         [*((_path(f), ASCENDING) for f in fields), ("_id", ASCENDING)])
                 for terms in (ALL_TEXT, *spec.text) if spec.text else ():
                     await self.db[spec.name].create_index([(f"t.{terms}", ASCENDING)])
+                if spec.text:
+                    await self._backfill_text_terms(spec)
         except PyMongoError as exc:
             raise self._unavailable(exc) from None
+
+    async def _backfill_text_terms(self, spec: Collection) -> None:
+        """Documents that predate a text field get its prefixes, a batch at a time (every
+        replica may run it at once: the version guard makes each update harmless)."""
+        collection = self.db[spec.name]
+        while True:
+            stored = await collection.find(lacking_text_terms(spec), {"v": 1, "d": 1}
+                                           ).limit(BACKFILL_BATCH).to_list()
+            if not stored:
+                return
+            # Each leaves the set: updated here, or rewritten meanwhile with its prefixes.
+            await collection.bulk_write([UpdateOne(*update) for update in
+                                         text_terms_backfill(spec, stored)], ordered=False)
 
     async def _create_collection(self, name: str) -> None:
         """Create ``name``, accepting that another replica of the service got there first."""
