@@ -17,9 +17,10 @@ import asyncio
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlencode
 
 import httpx
@@ -28,11 +29,14 @@ from national import PLACES, PROVINCES, fill_then_index
 from services.catalog.app import build
 from services.catalog.store import LISTINGS
 from shared.platform.config import load_settings
+from shared.platform.runtime import ServiceRuntime
+from shared.ports.store import DocumentStore
 from shared.ports.store.sqlite import SqliteDocumentStore
 
 WORDS = ("mat ong", "sầu riêng", "nuoc mam", "chè", "ca phe", "mien dong", "gao thom",
          "non la", "thổ cẩm", "ruou")
 """Search words a shopper types (with or without diacritics)."""
+T = TypeVar("T")
 PHRASES = tuple(f"{kind} {place}" for kind, place in
                 zip(("mat ong", "sau rieng", "nuoc mam", "che bup", "ca phe"), PLACES,
                     strict=False))
@@ -40,7 +44,7 @@ PHRASES = tuple(f"{kind} {place}" for kind, place in
 
 def kinds(rounds: int, deep: list[str]) -> dict[str, list[dict[str, object]]]:
     """Each query kind, ``rounds`` times, with its parameters varied."""
-    def cycle(values: tuple[object, ...] | list[str]) -> Iterator[object]:
+    def cycle(values: Sequence[T]) -> Iterator[T]:
         for n in range(rounds):
             yield values[n % len(values)]
     provinces = PROVINCES[::3]
@@ -76,6 +80,65 @@ def data_dir(kept: str | None) -> Iterator[Path]:
         yield Path(made)
 
 
+def catalog(data: Path, **settings: object) -> ServiceRuntime:
+    """The catalog as the benches build it: on ``data``, its store the embedded SQLite."""
+    # One client asks everything here: the per-address rate limit would measure itself.
+    runtime = build(load_settings(data_dir=data, public_url="https://catalog.example",
+                                  rate_limit="100000/second", **settings))
+    assert isinstance(runtime.store, SqliteDocumentStore), "the embedded store is measured"
+    return runtime
+
+
+async def open_filled(runtime: ServiceRuntime, count: int) -> float:
+    """The runtime's store filled with ``count`` listings if it is not yet, then opened (as
+    after any restart: opening builds what is missing and gathers the planner's
+    statistics); the seconds the opening took."""
+    store = runtime.store
+    assert isinstance(store, SqliteDocumentStore)
+    if not store.path.exists():
+        print(f"storing {count:,} listings…", flush=True)
+        seconds = await fill_then_index(store.path, count, runtime.clock.today())
+        print(f"stored {count:,} listings in {seconds:.0f} s")
+    began = time.perf_counter()
+    await store.open()
+    opened = time.perf_counter() - began
+    held = await store.count(LISTINGS.name)
+    if held != count:
+        raise SystemExit(f"{store.path.parent} holds {held} listings, not {count}: "
+                         "name another --data-dir")
+    return opened
+
+
+async def deep_cursors(store: DocumentStore, count: int) -> list[str]:
+    """Cursors of pages a quarter, half and three quarters into the listings by name."""
+    deep = []
+    for start in (count // 4, count // 2, count * 3 // 4):
+        after = None
+        for _ in range(max(1, start // 1000)):
+            page = await store.find(LISTINGS.name, {"status": "listed"},
+                                    order_by="name_key", limit=1000, after=after)
+            after = page.next_cursor
+        if after:
+            deep.append(after)
+    return deep
+
+
+async def ask(client: httpx.AsyncClient, kind: str, params: dict[str, object]
+              ) -> tuple[float, int]:
+    """One public query: its milliseconds and the items on its page."""
+    began = time.perf_counter()
+    response = await client.get(f"/listings?{urlencode(params)}")
+    took = (time.perf_counter() - began) * 1000
+    if response.status_code != 200:
+        raise SystemExit(f"{kind} {params}: {response.status_code} {response.text[:300]}")
+    return took, len(response.json()["items"])
+
+
+def percentile(values: list[float], share: float) -> float:
+    ranked = sorted(values)
+    return ranked[max(0, round(len(ranked) * share) - 1)]
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--listings", type=int, default=100_000)
@@ -83,33 +146,10 @@ async def main() -> None:
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args()
     with data_dir(args.data_dir) as data:
-        # One client asks everything here: the per-address rate limit would measure itself.
-        runtime = build(load_settings(data_dir=data, public_url="https://catalog.example",
-                                      rate_limit="100000/second"))
-        store = runtime.store
-        assert isinstance(store, SqliteDocumentStore), "the embedded store is measured"
-        if not store.path.exists():
-            print(f"storing {args.listings:,} listings…", flush=True)
-            seconds = await fill_then_index(store.path, args.listings, runtime.clock.today())
-            print(f"stored {args.listings:,} listings in {seconds:.0f} s")
-        # Opening builds what is missing (every index, after a fill) and gathers the
-        # planner's statistics, as after any restart.
-        began = time.perf_counter()
-        await store.open()
-        print(f"store opened in {time.perf_counter() - began:.1f} s")
-        held = await store.count(LISTINGS.name)
-        if held != args.listings:
-            raise SystemExit(f"{data} holds {held} listings, not {args.listings}: "
-                             "name another --data-dir")
-        deep = []
-        for start in (args.listings // 4, args.listings // 2, args.listings * 3 // 4):
-            page, after = None, None
-            for _ in range(max(1, start // 1000)):
-                page = await runtime.store.find(LISTINGS.name, {"status": "listed"},
-                                                order_by="name_key", limit=1000, after=after)
-                after = page.next_cursor
-            if after:
-                deep.append(after)
+        runtime = catalog(data)
+        opened = await open_filled(runtime, args.listings)
+        print(f"store opened in {opened:.1f} s")
+        deep = await deep_cursors(runtime.store, args.listings)
         transport = httpx.ASGITransport(app=runtime.fastapi_app())
         async with httpx.AsyncClient(transport=transport, base_url="http://catalog") as client:
             await client.get("/listings")  # warm: templates, first connection
@@ -119,17 +159,12 @@ async def main() -> None:
             for kind, queries in kinds(args.rounds, deep).items():
                 seconds, found = [], 0
                 for params in queries:
-                    began = time.perf_counter()
-                    response = await client.get(f"/listings?{urlencode(params)}")
-                    seconds.append((time.perf_counter() - began) * 1000)
-                    if response.status_code != 200:
-                        raise SystemExit(f"{kind} {params}: {response.status_code} "
-                                         f"{response.text[:300]}")
-                    found += len(response.json()["items"])
-                seconds.sort()
-                p95 = seconds[max(0, round(len(seconds) * 0.95) - 1)]
-                print(f"{kind:28} {statistics.median(seconds):7.1f} {p95:7.1f} "
-                      f"{seconds[-1]:7.1f}  {found / len(queries):.0f}")
+                    took, items = await ask(client, kind, params)
+                    seconds.append(took)
+                    found += items
+                print(f"{kind:28} {statistics.median(seconds):7.1f} "
+                      f"{percentile(seconds, 0.95):7.1f} {max(seconds):7.1f}  "
+                      f"{found / len(queries):.0f}")
         await runtime.store.close()
 
 
