@@ -69,7 +69,7 @@ from shared.messaging.contracts.registry import (
 from shared.messaging.contracts.traceability import ScanAnomalyDetected
 from shared.platform.clock import Clock
 from shared.platform.config import Settings
-from shared.platform.runtime import Runtime, ServiceRuntime
+from shared.platform.runtime import CLIENT_KEEP_ALIVE_SECONDS, Runtime, ServiceRuntime
 from shared.platform.workers import WorkerFactory
 from shared.ports.bus import EventBus
 from shared.ports.mail import open_mail
@@ -121,7 +121,8 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     runtime.every("sweep ended sessions", SWEEP_SECONDS, sessions.sweep)
     urls = {"registry": settings.registry_url, "rating": settings.rating_url,
             "traceability": settings.traceability_url, "catalog": settings.catalog_url}
-    client = httpx.AsyncClient(timeout=30)
+    client = httpx.AsyncClient(timeout=30, limits=httpx.Limits(
+        keepalive_expiry=CLIENT_KEEP_ALIVE_SECONDS))
     runtime.close_on_stop(client.aclose)
     runtime.provide(WebFront(Backend(client, {k: v.rstrip("/") for k, v in urls.items()}),
                              sessions, runtime.clock, templates(),

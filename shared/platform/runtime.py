@@ -557,6 +557,15 @@ documents allow (the EPCIS events query: 33 parameters of up to 2,000 characters
 At h11's default of 16 KB such a query was cut off with a bare-text 400, not a problem."""
 
 
+SERVER_KEEP_ALIVE_SECONDS = 5
+"""How long a service keeps an idle connection open (uvicorn's default, said here)."""
+CLIENT_KEEP_ALIVE_SECONDS = 2.0
+"""How long a client of the platform's services (the web front) keeps an idle connection:
+well under ``SERVER_KEEP_ALIVE_SECONDS``. At the same 5 s, a request sent on a pooled
+connection just as the service closed it failed ("server disconnected"), and the producer
+read "the system is temporarily unreachable" on a loaded machine."""
+
+
 def server_config(app: FastAPI, *, host: str, port: int, access_log: bool = True,
                   trusted_proxies: Sequence[str] = ()) -> uvicorn.Config:
     """How every service is served: logging is the service's own, no 'server' header tells
@@ -569,6 +578,7 @@ def server_config(app: FastAPI, *, host: str, port: int, access_log: bool = True
     throttle and the scan counts."""
     return uvicorn.Config(app, host=host, port=port, log_config=None, access_log=access_log,
                           server_header=False, timeout_graceful_shutdown=15,
+                          timeout_keep_alive=SERVER_KEEP_ALIVE_SECONDS,
                           h11_max_incomplete_event_size=REQUEST_HEAD_BYTES,
                           proxy_headers=bool(trusted_proxies),
                           forwarded_allow_ips=list(trusted_proxies))
