@@ -8,7 +8,8 @@ framework and the telemetry build once (each route's state, the thread pool's ba
 ~150-250 ms here); and the process's first full garbage collection fell among them.
 ``WarmUp`` runs once, as a background job (the start is not delayed): the store's ``warm``
 (a store that keeps its own cache, a server, has none), then a few requests asked of the
-app in-process, as a client on the same machine would, then a full garbage collection.
+app's routes in-process (behind the rate limits: no client's budget is spent), then a
+full garbage collection.
 Readiness says ``Warming`` until it has ended, so that a new replica joins the others once
 it answers as fast as they do.
 """
@@ -51,11 +52,17 @@ class WarmUp:
         self.done = False
         self.read: list[str] = []
         """The indexes read to their end."""
+        self._routes: ASGIApp | None = None
         self._app: ASGIApp | None = None
 
     def layer(self, app: ASGIApp) -> ASGIApp:
-        """A front (``Runtime.front``) that notes the whole app, which Starlette names in
-        every scope (the lifespan's first), for the requests to be asked of."""
+        """A front (``Runtime.front``) that adds nothing to a request's way: it keeps the
+        routes' side of the app (telemetry and routing), which the warm-up's requests are
+        asked of, behind the rate limits (they spend no client's budget), and notes the
+        whole app, which Starlette names in every scope (the lifespan's first) and the
+        routes read there."""
+        self._routes = app
+
         async def noting(scope: Scope, receive: Receive, send: Send) -> None:
             if self._app is None:
                 self._app = scope.get("app")
@@ -72,8 +79,8 @@ class WarmUp:
         try:
             if isinstance(self.store, Warmable):
                 self.read = await self.store.warm(self.collection, seconds=self.seconds)
-            if self._app is not None and self.requests:
-                await self._ask(self._app)
+            if self._routes is not None and self._app is not None and self.requests:
+                await self._ask(self._routes, self._app)
             # The process's first full garbage collection, which Python makes once enough
             # objects have outlived the younger generations, i.e. soon after a start: made
             # here, it is not one of the first searches' (100-350 ms on the loaded 2 cores
@@ -87,8 +94,12 @@ class WarmUp:
                      ", ".join(self.read) or "no index")
         self.done = True
 
-    async def _ask(self, app: ASGIApp) -> None:
-        transport = httpx.ASGITransport(app=app)
+    async def _ask(self, routes: ASGIApp, whole: ASGIApp) -> None:
+        async def named(scope: Scope, receive: Receive, send: Send) -> None:
+            scope["app"] = whole  # as Starlette names it, in front
+            await routes(scope, receive, send)
+
+        transport = httpx.ASGITransport(app=named)
         async with httpx.AsyncClient(transport=transport, base_url="http://warm-up") as client:
             for path in self.requests:
                 answer = await client.get(path)

@@ -52,9 +52,10 @@ def test_run_starts_all_four_services_and_the_workspace_ready(tmp_path: Path) ->
             assert {name: check["ok"] for name, check in workspace["checks"].items()} == {
                 "store": True, "bus": True, "objects": True}
             assert "Sổ tay OCOP" in client.get(f"http://127.0.0.1:{base}/sign-in").text
+        # Each service's own checks: its worker processes; the catalog's warm-up, ended.
         workers = {"registry": {"worker:photos"}, "rating": {"worker:certificates"},
                    "traceability": {"worker:labels and hashes", "worker:label sheets"},
-                   "catalog": set()}
+                   "catalog": {"warm-up"}}
         for name, report in reports.items():
             assert report["service"] == name and report["ready"] is True
             assert set(report["checks"]) == {"store", "bus", "objects"} | workers[name]

@@ -140,3 +140,19 @@ async def test_no_warm_up_when_it_is_turned_off(
             catalog.runtime.job(WARM_UP)
         report = await catalog.runtime.readiness()
         assert report.ready and WARM_UP not in report.checks
+
+
+async def test_the_warm_up_spends_no_clients_budget(
+        make_settings: Callable[..., Settings], clock: FixedClock,
+        caplog: pytest.LogCaptureFixture) -> None:
+    tier = ServiceTier(make_settings(rate_limit="3/minute"), clock)
+    async with tier.running("catalog") as catalog:
+        await stored(catalog, range(30), clock.today())
+        transport = httpx.ASGITransport(app=catalog.runtime.fastapi_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://catalog") as client:
+            await client.get("/healthz")  # one of the three
+            with caplog.at_level(logging.INFO, logger="shared.platform.warm_up"):
+                await catalog.run_job(WARM_UP)  # five requests, from this same address
+            assert "warmed up" in caplog.text and "answered" not in caplog.text
+            assert [(await client.get("/listings?q=che")).status_code for _ in range(3)
+                    ] == [200, 200, 429]
