@@ -5,7 +5,8 @@ kind, then the next of each…) over in-process HTTP; p50/max per kind and over 
 
 - the OS page cache warm (the file's pages still in memory: a process restarted on its
   machine) or dropped (``posix_fadvise(DONTNEED)`` on the store's files, which drops their
-  pages and no one else's: a new machine, or a reboot);
+  pages and no one else's: a new machine; with ``--drop-everything``, every file's, the
+  Python libraries' too, as after a reboot);
 - the catalog's warm-up (``OCOP_CATALOG_WARM_UP``) off or on; on, it is run to its end
   before the first query (it runs in the background at a real start) and its own seconds
   are shown.
@@ -52,10 +53,10 @@ CASES = (("warm", False), ("dropped", False), ("warm", True), ("dropped", True))
 """(OS page cache, warm-up) of each case."""
 
 
-def drop_page_cache(store: Path) -> int:
-    """Drop the OS page cache's pages of the store's files (written out first); the bytes
-    of them it held before."""
-    held = 0
+def drop_page_cache(store: Path, everything: bool = False) -> None:
+    """Drop the OS page cache's pages of the store's files (written out first); with
+    ``everything``, every file's (``/proc/sys/vm/drop_caches``: root, and the whole
+    machine's, the Python libraries' too, as after a reboot)."""
     for path in (store, store.with_name(store.name + "-wal"),
                  store.with_name(store.name + "-shm")):
         if not path.exists():
@@ -63,11 +64,12 @@ def drop_page_cache(store: Path) -> int:
         fd = os.open(path, os.O_RDONLY)
         try:
             os.fsync(fd)
-            held += path.stat().st_size
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
         finally:
             os.close(fd)
-    return held
+    if everything:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
 
 
 def cached_share(store: Path) -> float:
@@ -118,7 +120,7 @@ def case_runs(args: argparse.Namespace, cache: str, warm_up: bool, deep: list[st
     for _ in range(args.repeat):
         store = Path(args.data_dir) / "catalog.db"
         if cache == "dropped":
-            drop_page_cache(store)
+            drop_page_cache(store, args.drop_everything)
         else:
             _read_through(store)
         done = subprocess.run(
@@ -171,6 +173,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="restarts per case")
     parser.add_argument("--cases", default="all",
                         help="'all', or e.g. 'dropped:on,warm:off'")
+    parser.add_argument("--drop-everything", action="store_true",
+                        help="'dropped' drops every file's pages, not the store's only "
+                             "(root; slows the machine's other work for a while)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--warm-up", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--deep", default="[]", help=argparse.SUPPRESS)
