@@ -68,6 +68,12 @@ def _server_user() -> pwd.struct_passwd | None:
 @dataclass
 class PostgresServer:
     port: int = 0
+    parent: Path | None = None
+    """Where its directory is made (a bench's small disk); the system's temporary one
+    by default."""
+    durable: bool = False
+    """Commits flushed before they are acknowledged, as in production (a bench's faults);
+    tests trade that for speed."""
     _dir: Path | None = None
     _proc: subprocess.Popen[bytes] | None = None
 
@@ -83,7 +89,7 @@ class PostgresServer:
 
     def start(self) -> None:
         binaries = server_binaries()
-        self._dir = Path(tempfile.mkdtemp(prefix="postgres-"))
+        self._dir = Path(tempfile.mkdtemp(prefix="postgres-", dir=self.parent))
         data, sockets = self._dir / "data", self._dir / "sockets"
         sockets.mkdir()
         run_as = self._as_server_user()
@@ -97,14 +103,28 @@ class PostgresServer:
                        check=True, capture_output=True, env=env, cwd=self._dir,
                        **run_as)
         self.port = free_port(HOST)
+        self.launch()
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def launch(self) -> None:
+        """Starts the server on the cluster and port ``start`` made (again after it ended:
+        a bench's full disk)."""
+        assert self._dir is not None, "start() first"
+        binaries, run_as, data = server_binaries(), self._as_server_user(), self._dir / "data"
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8",
+               "HOME": str(self._dir)}
+        sockets = self._dir / "sockets"
+        fast = () if self.durable else ("-c", "fsync=off", "-c", "synchronous_commit=off",
+                                        "-c", "full_page_writes=off")
         log = (self._dir / "postgres.log").open("ab")
         with log:
             self._proc = subprocess.Popen(
                 [str(binaries / "postgres"), "-D", str(data), "-p", str(self.port),
-                 "-h", HOST, "-k", str(sockets), "-c", "fsync=off",
-                 "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                 "-c", "max_connections=200", "-c", "shared_buffers=32MB",
-                 "-c", "deadlock_timeout=100ms"],
+                 "-h", HOST, "-k", str(sockets), *fast, "-c", "max_connections=200",
+                 "-c", "shared_buffers=32MB", "-c", "deadlock_timeout=100ms"],
                 stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self._dir,
                 start_new_session=True, **run_as)
         if not self._ready(timeout=30):

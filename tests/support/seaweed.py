@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,7 @@ class SeaweedS3:
 
     def start(self) -> None:
         self._dir = Path(tempfile.mkdtemp(prefix="seaweed-"))
+        (self._dir / "data").mkdir()
         taken: set[int] = set()
         for flag in PORT_FLAGS:
             port = free_port(HOST)
@@ -60,10 +62,15 @@ class SeaweedS3:
                 port = free_port(HOST)
             taken.add(port)
             self.ports[flag] = port
+        self.launch()
+
+    def launch(self) -> None:
+        """Starts the server on the directory and ports ``start`` chose (again after
+        ``halt``: a bench's outage of the object store)."""
+        assert self._dir is not None, "start() first"
         args = [weed_binary(), "mini", f"-dir={self._dir / 'data'}", f"-ip={HOST}",
                 f"-ip.bind={HOST}", "-admin.ui=false", "-webdav=false",
                 *(f"-{flag}={port}" for flag, port in self.ports.items())]
-        (self._dir / "data").mkdir()
         env = os.environ | {"AWS_ACCESS_KEY_ID": self.access_key,
                             "AWS_SECRET_ACCESS_KEY": self.secret_key}
         with (self._dir / "weed.log").open("ab") as log:
@@ -73,6 +80,12 @@ class SeaweedS3:
             tail = (self._dir / "weed.log").read_text(errors="replace")[-3000:]
             self.stop()
             raise RuntimeError(f"SeaweedFS S3 did not start on {self.endpoint}:\n{tail}")
+
+    def halt(self) -> None:
+        """Ends the server and keeps its directory, for ``launch`` to start it again."""
+        if self._proc is not None:
+            end_process_group(self._proc, signal.SIGKILL)
+            self._proc = None
 
     def stop(self) -> None:
         if self._proc is not None:

@@ -3,6 +3,9 @@
 
 Its storage is memory only, so a broker outage is simulated with a proxy in front of it
 (``tcp_proxy.py``) rather than by restarting it: a restarted Tansu would come back empty.
+The wheel's build has one other engine, S3 (``storage="s3://bucket/"``, the endpoint and
+keys in ``env``: ``AWS_ENDPOINT``, ``AWS_ACCESS_KEY_ID``…), which survives a restart
+(``bench/faults.py``); its PostgreSQL and SQLite engines are not compiled in.
 """
 
 from __future__ import annotations
@@ -29,10 +32,14 @@ def tansu_binary() -> Path:
 
 
 class TansuBroker:
-    def __init__(self, port: int | None = None, *, advertised_port: int | None = None) -> None:
-        """``advertised_port``: where clients are told to connect (a proxy in front)."""
+    def __init__(self, port: int | None = None, *, advertised_port: int | None = None,
+                 storage: str = "memory://tansu/", env: dict[str, str] | None = None) -> None:
+        """``advertised_port``: where clients are told to connect (a proxy in front);
+        ``storage``: Tansu's storage engine URL, ``env`` what it needs besides."""
         self.port = port or free_port(HOST)
         self.advertised_port = advertised_port or self.port
+        self.storage = storage
+        self.env = env or {}
         self._proc: subprocess.Popen[bytes] | None = None
         self._log = Path(tempfile.mkstemp(prefix="tansu-", suffix=".log")[1])
 
@@ -50,12 +57,18 @@ class TansuBroker:
             self._proc = subprocess.Popen(
                 [str(tansu_binary()), "broker", "--listener-url", listener,
                  "--advertised-listener-url", f"tcp://{self.bootstrap}",
-                 "--storage-engine", "memory://tansu/"],
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                 "--storage-engine", self.storage],
+                env=os.environ | self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
         if not wait_for_port(HOST, self.port, timeout=20):
             self.stop()
             tail = self._log.read_text(errors="replace")[-2000:]
             raise RuntimeError(f"tansu did not start on port {self.port}:\n{tail}")
+
+    @property
+    def pid(self) -> int | None:
+        """The broker's process (a bench freezes it), while it runs."""
+        return None if self._proc is None else self._proc.pid
 
     def stop(self) -> None:
         if self._proc is None:
