@@ -34,7 +34,14 @@ from shared.platform.ids import new_id
 from shared.platform.workers import Worker
 from shared.ports.bus.port import cancel_all
 from shared.ports.objects import ObjectStore
-from shared.ports.store import DocumentStore, StaleVersion, Transaction, find_all, get_existing
+from shared.ports.store import (
+    DocumentStore,
+    StaleVersion,
+    Transaction,
+    find_all,
+    get_existing,
+    retried,
+)
 
 
 @dataclass(frozen=True)
@@ -66,18 +73,21 @@ class Certificates:
         """The recognition decision (quyết định công nhận) and its certificate, decided on
         ``decision_date`` (by default today)."""
         decision_date = decision_date or self.clock.today()
-        async with self.store.transaction() as tx:
+
+        async def recognised(tx: Transaction) -> Certificate:
             evaluation = await evaluations.get(tx, evaluation_id)
-            level = evaluation.recognise(decision_date, self.clock.today(), level)
+            asked = evaluation.recognise(decision_date, self.clock.today(), level)
             result = evaluation.closed_result()
             certificate = await self._issue(
                 tx, caller, product_id=evaluation.product_id, evaluation_id=evaluation_id,
-                stars=result["stars"], score=result["score"], level=level,
+                stars=result["stars"], score=result["score"], level=asked,
                 decision_number=decision_number, decision_date=decision_date)
             evaluation.certificate_id = certificate.id
             await evaluations.save(tx, evaluation)
             await self._decided(tx, caller.user_id, certificate, {}, "recognised")
             return certificate
+
+        return await retried(self.store, recognised)
 
     async def renew(self, caller: Caller, certificate_id: str, *, decision_number: str,
                     decision_date: date | None, level: Level | None) -> Certificate:
@@ -85,17 +95,20 @@ class Certificates:
         before the old one expires; valid 36 months from the new decision."""
         decision_date = decision_date or self.clock.today()
         check_not_future("decision_date", decision_date, self.clock.today())
-        async with self.store.transaction() as tx:
+
+        async def renewed(tx: Transaction) -> Certificate:
             held = await certificates.get(tx, certificate_id)
             held.check_renewable(decision_date)
-            renewed = await self._issue(
+            certificate = await self._issue(
                 tx, caller, product_id=held.product_id, evaluation_id=held.evaluation_id,
                 stars=held.stars, score=held.score,
                 level=rules.check_level(held.stars, decision_date, level),
                 decision_number=decision_number, decision_date=decision_date)
-            await self._decided(tx, caller.user_id, renewed, {}, "renewed",
+            await self._decided(tx, caller.user_id, certificate, {}, "renewed",
                                 renews=certificate_id)
-            return renewed
+            return certificate
+
+        return await retried(self.store, renewed)
 
     async def _decided(self, tx: Transaction, by: str, certificate: Certificate,
                        before: dict[str, Any], action: str, **more: Any) -> None:
@@ -109,7 +122,10 @@ class Certificates:
                      evaluation_id: str, stars: int, score: float, level: Level,
                      decision_number: str, decision_date: date) -> Certificate:
         """A new certificate in force for the product; the one it replaces is superseded,
-        and the event says how the two relate (certified, renewed, up- or downgraded)."""
+        and the event says how the two relate (certified, renewed, up- or downgraded).
+        Numbered from the year's counter, which every decision bumps: its callers run it
+        ``retried``, so of two decisions at once (two officers, two replicas, on
+        PostgreSQL) the later takes the next number rather than answering 409."""
         product = await get_existing(tx, PRODUCTS.name, product_id, N_("product"))
         subject = await get_existing(tx, SUBJECTS.name, product.data["subject_id"],
                                      N_("subject"))
