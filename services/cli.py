@@ -432,7 +432,8 @@ def backup_data(target: Annotated[Path, typer.Argument(
 
 @app.command("restore")
 def restore_data(backup_dir: Annotated[Path, typer.Argument(
-                     exists=True, file_okay=False, help="A folder 'ocop backup' wrote.")],
+                     help="A folder 'ocop backup' wrote (one that is not is refused, saying "
+                          "why).")],
                  data_dir: DataDir = None) -> None:
     """Restore a backup into an empty (or new) data directory, after checking every file
     against the manifest's SHA-256 checksums. Start the platform on it afterwards."""
