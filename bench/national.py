@@ -5,9 +5,11 @@ would keep them. Used by bench/feeds.py and bench/catalog.py."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from services.catalog.listings.model import ListedCertificate, Listing, Producer
 from services.catalog.listings.rules import ListingStatus, search_text
@@ -79,18 +81,29 @@ def listing(n: int, today: date) -> Listing:
         scan_url=f"https://scan.ocop.example/p/product-{n:07d}")
 
 
-async def fill(store: DocumentStore, count: int, today: date, *, progress: bool = True
-               ) -> float:
+async def fill(store: DocumentStore, count: int, today: date, *, progress: bool = True,
+               at_once: int = 1) -> float:
     """Store ``count`` listings, a thousand per statement and transaction, into a store
-    whose indexes take each; the seconds it took."""
+    whose indexes take each, ``at_once`` transactions in flight (a server's store: the next
+    thousand made while the last are written); the seconds it took."""
     started = time.perf_counter()
-    for first in range(0, count, 1000):
-        async with store.transaction() as tx:
-            await tx.put_many(LISTINGS.name, {
-                made.id: listings.dump(made)
-                for made in (listing(n, today) for n in range(first, min(first + 1000, count)))})
+    slots = asyncio.Semaphore(at_once)
+
+    async def put(first: int, docs: dict[str, dict[str, Any]]) -> None:
+        try:
+            async with store.transaction() as tx:
+                await tx.put_many(LISTINGS.name, docs)
+        finally:
+            slots.release()
         if progress and (first // 1000) % 50 == 49:
             print(f"  {first + 1000:,} listings stored", flush=True)
+
+    async with asyncio.TaskGroup() as group:
+        for first in range(0, count, 1000):
+            docs = {made.id: listings.dump(made) for made in
+                    (listing(n, today) for n in range(first, min(first + 1000, count)))}
+            await slots.acquire()
+            group.create_task(put(first, docs))
     return time.perf_counter() - started
 
 
