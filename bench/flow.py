@@ -29,6 +29,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
+from typing import IO, Any
 
 import httpx
 
@@ -66,16 +67,36 @@ def platform_log(env: dict[str, str]) -> Path:
     return Path(env["OCOP_DATA_DIR"]) / "platform.log"
 
 
+def bench_env(env: dict[str, str]) -> dict[str, str]:
+    """What every process of a bench's platform is started with, ``env`` last."""
+    # One client makes every request here: the per-address rate limit would measure itself.
+    return os.environ | {"PYTHONPATH": ROOT, "OCOP_LOG_LEVEL": "WARNING",
+                         "OCOP_ADMIN_PASSWORD": PASSWORD,
+                         "OCOP_RATE_LIMIT": "100000/second",
+                         "OCOP_SCAN_RATE_LIMIT": "100000/second",
+                         "OCOP_ALLOW_PRIVATE_WEBHOOK_URLS": "true"} | env
+
+
+def add_admin(env: dict[str, str]) -> None:
+    """The first admin, ``office`` (its password: ``PASSWORD``)."""
+    subprocess.run(ocop("users", "add-admin", "office"), env=bench_env(env), check=True,
+                   capture_output=True)
+
+
+def serve(name: str, urls: dict[str, str], env: dict[str, str], log: IO[bytes],
+          **popen: Any) -> subprocess.Popen:
+    """``ocop serve name`` on its port of ``urls``, printing to ``log``."""
+    url = urls[name]
+    return subprocess.Popen(ocop("serve", name, "--port", url.rsplit(":", 1)[1]),
+                            env=bench_env(env) | {"OCOP_PUBLIC_URL": url,
+                                                  "OCOP_SCAN_BASE_URL": urls["traceability"]},
+                            stdout=log, stderr=log, **popen)
+
+
 def launch(mode: str, env: dict[str, str]) -> tuple[dict[str, str], list[subprocess.Popen]]:
     """The first admin, then the platform's processes; returns each service's URL."""
-    # One client makes every request here: the per-address rate limit would measure itself.
-    base_env = os.environ | {"PYTHONPATH": ROOT, "OCOP_LOG_LEVEL": "WARNING",
-                             "OCOP_ADMIN_PASSWORD": PASSWORD,
-                             "OCOP_RATE_LIMIT": "100000/second",
-                             "OCOP_SCAN_RATE_LIMIT": "100000/second",
-                             "OCOP_ALLOW_PRIVATE_WEBHOOK_URLS": "true"} | env
-    subprocess.run(ocop("users", "add-admin", "office"), env=base_env, check=True,
-                   capture_output=True)
+    add_admin(env)
+    base_env = bench_env(env)
     with platform_log(env).open("ab") as log:  # each process keeps its own copy open
         if mode == "embedded":
             base = free_port_block(1 + len(SERVICES))
@@ -84,11 +105,7 @@ def launch(mode: str, env: dict[str, str]) -> tuple[dict[str, str], list[subproc
             return urls, [subprocess.Popen(ocop("run", "--base-port", str(base)),
                                            env=base_env, stdout=log, stderr=log)]
         urls = {name: f"http://127.0.0.1:{free_port()}" for name in SERVICES}
-        return urls, [subprocess.Popen(
-            ocop("serve", name, "--port", url.rsplit(":", 1)[1]),
-            env=base_env | {"OCOP_PUBLIC_URL": url,
-                            "OCOP_SCAN_BASE_URL": urls["traceability"]},
-            stdout=log, stderr=log) for name, url in urls.items()]
+        return urls, [serve(name, urls, env, log) for name in urls]
 
 
 def stop(procs: list[subprocess.Popen]) -> None:
