@@ -56,7 +56,11 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
         base: dict[str, object] = {"data_dir": tmp_path / "data", "retry_attempts": 3,
                                    "retry_backoff_seconds": 0.01, "relay_poll_seconds": 0.2,
                                    "password_hash_memory_kib": 1024,
-                                   "password_hash_time_cost": 1}
+                                   "password_hash_time_cost": 1,
+                                   # Warming a catalog of a few listings helps no test and
+                                   # cost each platform start seconds on a loaded machine:
+                                   # test_warm_up.py and `ocop run` tests keep it on.
+                                   "catalog_warm_up_seconds": 0}
         return load_settings(**(base | overrides))
 
     return make

@@ -56,6 +56,12 @@ async def stored(catalog: Running, numbers: range, today: date) -> None:
 
 
 @pytest.fixture
+def tier(make_settings: Callable[..., Settings], clock: FixedClock) -> ServiceTier:
+    """The catalog with its warm-up on, as deployed (the suite turns it off elsewhere)."""
+    return ServiceTier(make_settings(catalog_warm_up_seconds=120), clock)
+
+
+@pytest.fixture
 async def client(catalog: Running) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=catalog.runtime.fastapi_app())
     async with httpx.AsyncClient(transport=transport, base_url="http://catalog") as made:
@@ -145,7 +151,8 @@ async def test_no_warm_up_when_it_is_turned_off(
 async def test_the_warm_up_spends_no_clients_budget(
         make_settings: Callable[..., Settings], clock: FixedClock,
         caplog: pytest.LogCaptureFixture) -> None:
-    tier = ServiceTier(make_settings(rate_limit="3/minute"), clock)
+    tier = ServiceTier(make_settings(rate_limit="3/minute", catalog_warm_up_seconds=120),
+                       clock)
     async with tier.running("catalog") as catalog:
         await stored(catalog, range(30), clock.today())
         transport = httpx.ASGITransport(app=catalog.runtime.fastapi_app())
