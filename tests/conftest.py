@@ -4,6 +4,8 @@ free loopback ports and stopped afterwards."""
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +19,32 @@ from tests.support.tcp_proxy import TcpProxy
 
 pytest_plugins = ["tests.support.s3_fixture", "tests.support.time_travel",
                   "tests.support.postgres"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "long: one of the suite's longest tests (minutes on a "
+                            "loaded machine): started first, one per test worker")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests start first, each at the head of another worker's first share.
+
+    pytest-xdist hands each worker a run of consecutive tests to begin with (a quarter of
+    its share), then the next ones as workers finish. In collection order the four fuzzing
+    runs started late and ran alone at the end of the platform tier with a core idle for
+    minutes; all at the front, they would go to one worker. So each worker's first run
+    begins with one of them, and the rest come next."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+    longest = [item for item in items if item.get_closest_marker("long")]
+    if workers < 2 or not longest:
+        return
+    others = iter([item for item in items if not item.get_closest_marker("long")])
+    first_run = max(len(items) // workers // 4, 2)
+    ordered: list[pytest.Item] = []
+    for head in longest[:workers]:
+        ordered += [head, *itertools.islice(others, first_run - 1)]
+    items[:] = [*ordered, *longest[workers:], *others]
 
 
 def pytest_sessionfinish() -> None:

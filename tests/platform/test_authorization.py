@@ -218,6 +218,7 @@ def expected_at_gate(rule: frozenset[Party], scope: str, who: Cast, record: Subj
         for p in rule & RELATIVE)
 
 
+@pytest.mark.long
 async def test_every_operation_answers_every_caller_as_its_access_table_says(
         world: World) -> None:
     mismatches, cells = [], 0

@@ -66,6 +66,7 @@ async def fuzz(url: str, token: str, report: Path, phases: str) -> tuple[int, st
     return process.returncode or 0, output.decode(errors="replace")
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("service", SERVICES)
 async def test_no_operation_answers_a_server_error_to_anyone(
         service: str, make_settings: Callable[..., Settings], tmp_path: Path,

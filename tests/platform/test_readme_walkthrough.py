@@ -105,6 +105,7 @@ def make_run(folder: Path, base_port: int) -> Iterator[None]:
         log.close()
 
 
+@pytest.mark.long
 def test_the_walkthrough_works_when_pasted(tmp_path: Path) -> None:
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     assert not missing, f"the walk-through needs {missing}: make test installs jq"

@@ -163,6 +163,7 @@ async def test_page_loads_from_one_client_count_once(
             ("", 2), ("TC-31", 1)]
 
 
+@pytest.mark.long
 async def test_made_up_codes_from_one_client_raise_one_low_confidence_anomaly(
         make_settings: Callable[..., Settings]) -> None:
     async with printed(make_settings(allow_private_scan_url=True, **UNLIMITED)) as world:
