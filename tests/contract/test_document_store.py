@@ -222,11 +222,10 @@ async def test_on_commit_runs_after_commit_only(store: DocumentStore) -> None:
     assert fired == ["committed"]
 
 
-async def test_sqlite_transaction_cancelled_anywhere_is_all_or_nothing(tmp_path: Path) -> None:
+async def test_a_transaction_cancelled_anywhere_is_all_or_nothing(store: DocumentStore
+                                                                 ) -> None:
     """A task cancelled at any point of a transaction (a service stopping mid-event): the
     write is there exactly when the commit hooks fired, and the next transaction begins."""
-    store = open_store(f"sqlite://{tmp_path}/cancelled.db", [NOTES], service="test")
-    await store.open()
     fired: set[str] = set()
 
     async def write(name: str) -> None:
@@ -234,21 +233,18 @@ async def test_sqlite_transaction_cancelled_anywhere_is_all_or_nothing(tmp_path:
             await tx.insert("notes", name, {})
             tx.on_commit(lambda: fired.add(name))
 
-    try:
-        for step in range(40):
-            name = f"n{step}"
-            task = asyncio.create_task(write(name))
-            for _ in range(step // 4):
-                await asyncio.sleep(0)
-            await asyncio.sleep(0.0005 * (step % 4))
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            await write(f"after-{step}")  # queued behind whatever the cancelled one left
-            assert (await store.get("notes", name) is not None) == (name in fired), step
-        assert {f"after-{step}" for step in range(40)} <= fired
-        assert any(f"n{step}" in fired for step in range(40))  # some got as far as COMMIT
-    finally:
-        await store.close()
+    for step in range(40):
+        name = f"n{step}"
+        task = asyncio.create_task(write(name))
+        for _ in range(step // 4):
+            await asyncio.sleep(0)
+        await asyncio.sleep(0.0005 * (step % 4))
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await write(f"after-{step}")  # queued behind whatever the cancelled one left
+        assert (await store.get("notes", name) is not None) == (name in fired), step
+    assert {f"after-{step}" for step in range(40)} <= fired
+    assert any(f"n{step}" in fired for step in range(40))  # some got as far as COMMIT
 
 
 async def test_find_filters_on_equality_nested_fields_and_booleans(store: DocumentStore) -> None:

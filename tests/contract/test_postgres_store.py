@@ -159,30 +159,6 @@ def test_more_text_fields_than_weights_are_refused() -> None:
         PostgresDocumentStore("postgresql://127.0.0.1/x", "ocop_x", [wide])
 
 
-async def test_a_transaction_cancelled_anywhere_is_all_or_nothing(store: DocumentStore) -> None:
-    """A task cancelled at any point of a transaction (a service stopping mid-event): the
-    write is there exactly when the commit hooks fired, and the next transaction begins."""
-    fired: set[str] = set()
-
-    async def write(name: str) -> None:
-        async with store.transaction() as tx:
-            await tx.insert("notes", name, {})
-            tx.on_commit(lambda: fired.add(name))
-
-    for step in range(40):
-        name = f"n{step}"
-        task = asyncio.create_task(write(name))
-        for _ in range(step // 4):
-            await asyncio.sleep(0)
-        await asyncio.sleep(0.0005 * (step % 4))
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await write(f"after-{step}")  # the pool's connections are all fit for use
-        assert (await store.get("notes", name) is not None) == (name in fired), step
-    assert {f"after-{step}" for step in range(40)} <= fired
-    assert any(f"n{step}" in fired for step in range(40))  # some got as far as COMMIT
-
-
 async def test_connections_the_server_dropped_cost_no_request(
         store: DocumentStore, postgres_server: PostgresServer) -> None:
     """A restart or failover drops every connection of the pool: the first statement on one
