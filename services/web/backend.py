@@ -6,6 +6,7 @@ words a producer can act on (``services.web.plain``)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,11 @@ from shared.i18n import N_, in_every_language
 
 UNANSWERED = N_("The platform could not answer just now; try again in a few minutes.")
 """What a person reads for an error answer that is no service's refusal."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Requests sent again, once, when the connection fails under them: asking again changes
+nothing (RFC 9110 §9.2.1), as Go's HTTP client and urllib3 do. A write is never sent twice
+by the web front: the person sees the error and decides."""
+log = logging.getLogger(__name__)
 _PROBLEM_MEMBERS = frozenset({"type", "title", "status", "detail", "detail_vi", "errors",
                               "instance"})
 
@@ -84,10 +90,20 @@ class Backend:
         headers = dict(kwargs.pop("headers", None) or {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        url = self.urls[service] + path
         try:
-            response = await self.client.request(method, self.urls[service] + path,
-                                                 headers=headers, **kwargs)
-        except httpx.HTTPError:
+            try:
+                response = await self.client.request(method, url, headers=headers, **kwargs)
+            except httpx.TransportError as failed:
+                # A pooled connection the service closed just as it was reused fails the
+                # request before any answer: a safe one is asked again on a fresh connection.
+                # A timeout is not: the service is slow, and asking twice makes it slower.
+                if method not in SAFE_METHODS or isinstance(failed, httpx.TimeoutException):
+                    raise
+                log.warning("%s %s %s failed (%r); asked again", method, service, path, failed)
+                response = await self.client.request(method, url, headers=headers, **kwargs)
+        except httpx.HTTPError as failed:
+            log.warning("%s %s %s unanswered: %r", method, service, path, failed)
             raise Refused.said(503, N_("The %(service)s service cannot be reached; try again "
                                        "shortly."), service=service) from None
         if response.status_code == 401 and token:
