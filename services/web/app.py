@@ -52,6 +52,7 @@ from services.web.plain import plain
 from services.web.producer.cycle import router as producer_cycle
 from services.web.producer.pages import router as producer
 from services.web.sessions import COOKIE, SESSIONS, Sessions, TokenBox
+from shared.http import tls
 from shared.i18n import words
 from shared.messaging.contracts.rating import (
     CERTIFICATE_IN_FORCE,
@@ -121,7 +122,7 @@ def build(settings: Settings, *, bus: EventBus | None = None, clock: Clock | Non
     runtime.every("sweep ended sessions", SWEEP_SECONDS, sessions.sweep)
     urls = {"registry": settings.registry_url, "rating": settings.rating_url,
             "traceability": settings.traceability_url, "catalog": settings.catalog_url}
-    client = httpx.AsyncClient(timeout=30, limits=httpx.Limits(
+    client = httpx.AsyncClient(timeout=30, verify=tls.verified(), limits=httpx.Limits(
         keepalive_expiry=CLIENT_KEEP_ALIVE_SECONDS))
     runtime.close_on_stop(client.aclose)
     runtime.provide(WebFront(Backend(client, {k: v.rstrip("/") for k, v in urls.items()}),

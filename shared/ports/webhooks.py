@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 from standardwebhooks.webhooks import Webhook
 
+from shared.http import tls
 from shared.http.addresses import is_private_host, resolves_privately
 from shared.refusals import N_, BadRequest, invalid
 
@@ -74,7 +75,8 @@ class HttpWebhookSender:
         self.timeout_seconds = timeout_seconds
         self.allow_private = allow_private
         self._client = httpx.AsyncClient(timeout=timeout_seconds, follow_redirects=False,
-                                         limits=httpx.Limits(max_connections=100))
+                                         limits=httpx.Limits(max_connections=100),
+                                         verify=tls.verified())
 
     async def send(self, message: WebhookMessage) -> SendOutcome:
         started = time.monotonic()

@@ -19,6 +19,7 @@ from services import build_service
 from services.cli import app as ocop
 from services.embedded import ServiceServer
 from services.registry.subjects.rules import DISTRICTS_ABOLISHED
+from shared.http import tls
 from shared.platform.config import SERVICES, Settings
 from shared.platform.runtime import CLIENT_KEEP_ALIVE_SECONDS, ServiceRuntime, server_config
 from shared.platform.workers import WorkerFactory
@@ -135,7 +136,7 @@ async def office_signed_in(settings: Settings, password: str, *, shared_bus: boo
     await add_admin(settings, "office", password)
     async with running_platform(settings, shared_bus=shared_bus, workers=workers,
                                 scan_base_url=scan_base_url) as platform, \
-            httpx.AsyncClient(timeout=30, limits=httpx.Limits(
+            httpx.AsyncClient(timeout=30, verify=tls.verified(), limits=httpx.Limits(
                 keepalive_expiry=CLIENT_KEEP_ALIVE_SECONDS)) as client:
         yield await User(platform.urls, client).sign_in("office", password)
 
