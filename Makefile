@@ -15,12 +15,13 @@ LOCK_OPTIONS := --generate-hashes --universal --python-version 3.11 --quiet
 # worker processes (they spend their time waiting, not computing), and runs that would leave
 # the two cores idle run side by side, each one's output printed whole when it ends (make's
 # --output-sync). The calendar is checked by running again the tests that read the date from
-# the machine (each tier notes them in .date-readers) as if it were mid-2031 and early 2024,
-# before two-level local government — each test once on each day, in one run — so that no
-# test depends on the day it runs. Two lanes run side by side, each travelling as soon as
-# its tier ends: the platform tier, then its readers; the browser tier, then the readers of
-# every other tier. (With a barrier between the tiers and the travels, the cores idled
-# through each lane's tail.)
+# the machine (each tier notes them in .date-readers) as if it were mid-2031 or early 2024,
+# before two-level local government — each reader on one of the two days, in turn, so every
+# module is checked on both (tests/support/time_travel.py) — so that no test depends on the
+# day it runs. Two lanes run side by side from the start, each travelling as soon as its
+# tiers end: the platform tier, then its readers; the checks, the unit, service and
+# contract tiers, the browser tier, then their readers. (With barriers between them, the
+# cores idled through each run's tail.)
 PYTEST  := $(BIN)/python -m pytest
 # Where PYTHONDONTWRITEBYTECODE is set (as on this machine), every test process compiled
 # the project's modules and pytest rewrote every test module's asserts again: some hundred
@@ -36,8 +37,7 @@ TRAVELS := travel-early travel-platform
 
 .PHONY: run test fast lint types bench lock messages clean browser walkthrough-tools resolver-suite-tools \
 	postgres-tools \
-	tier-checks tier-fast tier-contract tier-platform tier-browser platform-then-travel \
-	browser-then-travel \
+	tier-checks tier-fast tier-contract tier-platform tier-browser lane-platform lane-others \
 	$(TRAVELS)
 
 run: $(VENV)/.installed
@@ -46,9 +46,8 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test browser walkthrough-tools resolver-suite-tools postgres-tools \
 	  $(JS)/node_modules/.installed
 	rm -f $(READERS)
-	$(SIDE_BY_SIDE) tier-checks tier-fast tier-contract
-	$(SIDE_BY_SIDE) platform-then-travel browser-then-travel
-	@echo "$$(sort -u $(READERS) | wc -l) tests read the date: they ran again in mid-2031 and in early 2024"
+	$(SIDE_BY_SIDE) lane-platform lane-others
+	@echo "$$(sort -u $(READERS) | wc -l) tests read the date: each ran again, in mid-2031 or in early 2024 (the two in turn)"
 
 tier-checks:
 	$(BIN)/ruff check .
@@ -62,10 +61,11 @@ tier-platform:
 	$(PYTEST) -n $(WORKERS) tests/platform $(NOTE) $(SLOWEST)
 tier-browser:
 	$(PYTEST) -n $(WORKERS) tests/browser $(NOTE) $(SLOWEST)
-platform-then-travel:
+lane-platform:
 	$(MAKE) --no-print-directory tier-platform
 	$(MAKE) --no-print-directory travel-platform
-browser-then-travel:
+lane-others:
+	$(SIDE_BY_SIDE) tier-checks tier-fast tier-contract
 	$(MAKE) --no-print-directory tier-browser
 	$(MAKE) --no-print-directory travel-early
 $(TRAVELS): travel-%:

@@ -21,7 +21,17 @@ record is appended to, so each tier's run adds its own: remove the file to start
 
 Several days at once (``--travel-to 2031-06-15,2024-02-10``) run each test once on each day,
 in one session: each test travels on its own (set-up included), as a test set on its own day
-does, so the two calendar checks share one start of the test workers and one tail.
+does, so the calendar checks share one start of the test workers and one tail. With
+``--only-date-readers``, each reader travels to one of the days, in turn in the order they
+are collected, so every module's readers are spread over all the days: each day is checked
+in every tier and every module, and no reader runs three times (``make test`` had the
+suite's longest tests, its browser journeys and end-to-end platform tests, run three times
+in all, a third of its time). The days the services' rules turn on (month ends, 29
+February, the 1 July 2025 reform, 2031…) are swept in the service tier, through the
+injected clock, on every run.
+
+While the suite travels, ``travelling()`` is true: what a person looks at (the screenshots)
+and what does not depend on the day (the pages' accessibility audit) are today's run's.
 """
 
 from __future__ import annotations
@@ -43,6 +53,7 @@ _travel: time_machine.travel | None = None
 _minio_utcnow = minio.time.utcnow
 _system_today = SystemClock.today
 _read_the_date = False
+_travelling = False
 TRAVEL_DAY = "travel_day"
 """The parameter that carries each test's day when the suite travels to several."""
 
@@ -57,12 +68,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    global _travel
+    global _travel, _travelling
     config.addinivalue_line("markers", "on_day(day): run this test (set-up included) on day")
     _start_recording(config)
     days = _travel_days(config)
     if not days:
         return
+    _travelling = True
     minio.time.utcnow = _real_utcnow
     if len(days) == 1:
         _travel = time_machine.travel(_morning(days[0]), tick=True)
@@ -136,8 +148,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError(f"{only} does not exist: run the suite with "
                                 f"--record-date-readers {only} first")
     readers = set(only.read_text().splitlines())
-    config.hook.pytest_deselected(items=[i for i in items if _recorded_id(i) not in readers])
-    items[:] = [i for i in items if _recorded_id(i) in readers]
+    days = _travel_days(config)
+    turn = {reader: days[n % len(days)] for n, reader in enumerate(dict.fromkeys(
+        _recorded_id(i) for i in items if _recorded_id(i) in readers))} if days else {}
+    kept = [i for i in items if _recorded_id(i) in readers
+            and _travel_day(i) in (None, turn.get(_recorded_id(i)))]
+    config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+    items[:] = kept
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -170,6 +187,11 @@ def _travel_day(item: pytest.Item) -> date | None:
     return callspec.params.get(TRAVEL_DAY) if callspec is not None else None
 
 
+def travelling() -> bool:
+    """Whether this run moves the clock to other days (``--travel-to``)."""
+    return _travelling
+
+
 def _real_utcnow() -> datetime:
     return escape_hatch.datetime.datetime.now(UTC)
 
@@ -190,7 +212,9 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    global _travel
+    global _travel, _travelling
+    _travelling = False
+    SystemClock.today = _system_today  # type: ignore[method-assign]
     if _travel is not None:
         _travel.stop()
         minio.time.utcnow = _minio_utcnow
