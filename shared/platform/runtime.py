@@ -557,13 +557,18 @@ documents allow (the EPCIS events query: 33 parameters of up to 2,000 characters
 At h11's default of 16 KB such a query was cut off with a bare-text 400, not a problem."""
 
 
-SERVER_KEEP_ALIVE_SECONDS = 5
-"""How long a service keeps an idle connection open (uvicorn's default, said here)."""
+SERVER_KEEP_ALIVE_SECONDS = 75
+"""How long a service keeps an idle connection open: longer than any client or proxy in
+front of it keeps one (nginx's upstream keep-alive and cloud load balancers close theirs
+after 60 s), so the client, not the service, closes an idle connection. Whichever side
+closes first races the other's next request on that connection; a client that closed it
+simply opens another, while a request the service closed under it fails unanswered. At
+uvicorn's default of 5 s that race was lost on a loaded machine, where the service's timer
+fired seconds late, after the web front had sent its next request: the producer read "the
+system is temporarily unreachable". 75 s is nginx's own default for the same reason."""
 CLIENT_KEEP_ALIVE_SECONDS = 2.0
-"""How long a client of the platform's services (the web front) keeps an idle connection:
-well under ``SERVER_KEEP_ALIVE_SECONDS``. At the same 5 s, a request sent on a pooled
-connection just as the service closed it failed ("server disconnected"), and the producer
-read "the system is temporarily unreachable" on a loaded machine."""
+"""How long a client of the platform's services (the web front, the tests) keeps an idle
+connection: well under ``SERVER_KEEP_ALIVE_SECONDS``."""
 
 
 def server_config(app: FastAPI, *, host: str, port: int, access_log: bool = True,
