@@ -148,12 +148,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError(f"{only} does not exist: run the suite with "
                                 f"--record-date-readers {only} first")
     readers = set(only.read_text().splitlines())
-    days = _travel_days(config)
-    turn = {reader: days[n % len(days)] for n, reader in enumerate(dict.fromkeys(
-        _recorded_id(i) for i in items if _recorded_id(i) in readers))} if days else {}
-    kept = [i for i in items if _recorded_id(i) in readers
-            and _travel_day(i) in (None, turn.get(_recorded_id(i)))]
-    config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+    recorded = {item: _recorded_id(item) for item in items}
+    days = _travel_days(config) or [None]
+    turn = {reader: days[n % len(days)] for n, reader in enumerate(
+        dict.fromkeys(r for r in recorded.values() if r in readers))}
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        reader = recorded[item]
+        runs = reader in turn and _travel_day(item) in (None, turn[reader])
+        (kept if runs else dropped).append(item)
+    config.hook.pytest_deselected(items=dropped)
     items[:] = kept
 
 
